@@ -1,0 +1,103 @@
+// One lint for the whole repository: type-aware typescript-eslint plus the package boundaries of
+// STYLE.md ("Packages and boundaries") expressed as no-restricted-imports.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeIo = ['node:dgram', 'node:net', 'node:fs', 'node:fs/promises', 'dgram', 'net', 'fs'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      '.tmp/**',
+      'bin/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['packages/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '@callvault/*'], message: 'shared has no Node APIs and imports no other package' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/recorder/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@callvault/server', '@callvault/server/*', '@callvault/web', '@callvault/web/*'], message: 'the recorder knows nothing of the server or web' },
+            { group: ['@callvault/shared'], allowTypeImports: true, message: 'the recorder may import types only from shared' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Protocol cores are sans-I/O (STYLE.md): bytes in, values out.
+    files: [
+      'packages/recorder/src/sip/message/**/*.ts',
+      'packages/recorder/src/sdp/**/*.ts',
+      'packages/recorder/src/rtp/**/*.ts',
+      'packages/recorder/src/media/codecs/**/*.ts',
+      'packages/recorder/src/siprec/**/*.ts',
+      'packages/recorder/src/session/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIo.map((name) => ({ name, message: 'protocol code does no I/O; move it to a transport or the journal writer' })),
+          patterns: [{ group: ['@callvault/server', '@callvault/web'], message: 'the recorder knows nothing of the server or web' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@callvault/recorder/*', '@callvault/web', '@callvault/web/*'], message: 'server imports the recorder through its public index only, and never the web app' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@callvault/server', '@callvault/server/*', '@callvault/recorder', '@callvault/recorder/*', 'node:*'], message: 'the web app knows nothing of server internals' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '*.config.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

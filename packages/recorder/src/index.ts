@@ -1,0 +1,3 @@
+// Public surface of the recorder package. The server imports only from here (STYLE.md).
+// Each protocol area keeps its own index; add one `export *` line per area.
+export {};

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+import { alias } from './vitest.shared.js';
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx'],
+    exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+    testTimeout: 20_000,
+  },
+});

@@ -1,3 +1,5 @@
 // Public surface of the recorder package. The server imports only from here (STYLE.md).
 // Each protocol area keeps its own index; add one `export *` line per area.
 export {};
+
+export * from './sip/index.js';

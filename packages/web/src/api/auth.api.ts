@@ -1,0 +1,36 @@
+// Cookie sessions of the console (`/api/auth/*`). The session's CSRF token is handed to the client
+// here, the only place sessions begin and end.
+import { api, ApiError } from './client.js';
+import type { LoginRequest, Session } from './types.js';
+
+export async function login(credentials: LoginRequest): Promise<Session> {
+  const session = await api.post<Session>('/api/auth/login', { body: credentials });
+  api.setCsrfToken(session.csrfToken);
+  return session;
+}
+
+/** The current session, or null when there is none (401). */
+export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
+  try {
+    const session = await api.get<Session>('/api/auth/session', { signal });
+    api.setCsrfToken(session.csrfToken);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      api.setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api.post<undefined>('/api/auth/logout');
+  } catch (error) {
+    // An expired session is already signed out; anything else is worth showing.
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  } finally {
+    api.setCsrfToken(null);
+  }
+}

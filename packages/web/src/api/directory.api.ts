@@ -1,0 +1,63 @@
+// The org directory of the Webex-compatible API (`/v1`): people, workspaces, virtual lines and
+// locations, as Control Hub lists them.
+import { api, type Page } from './client.js';
+import type { ItemsResponse, Location, Person, VirtualLinesResponse, Workspace } from './types.js';
+
+/** How many rows one request asks for; further pages follow the `Link` header. */
+export const PAGE_SIZE = 100;
+
+export interface DirectoryFilter {
+  readonly displayName?: string | undefined;
+  readonly email?: string | undefined;
+  readonly locationId?: string | undefined;
+}
+
+/** One page of people; pass the previous page's `nextPath` to continue. */
+export function listPeople(
+  filter: DirectoryFilter,
+  nextPath: string | null,
+  signal?: AbortSignal,
+): Promise<Page<ItemsResponse<Person>>> {
+  if (nextPath !== null) return api.getPage(nextPath, { signal });
+  return api.getPage('/v1/people', { query: { ...filter, max: PAGE_SIZE }, signal });
+}
+
+export function listWorkspaces(
+  filter: DirectoryFilter,
+  nextPath: string | null,
+  signal?: AbortSignal,
+): Promise<Page<ItemsResponse<Workspace>>> {
+  if (nextPath !== null) return api.getPage(nextPath, { signal });
+  const { displayName, locationId } = filter;
+  return api.getPage('/v1/workspaces', {
+    query: { displayName, locationId, max: PAGE_SIZE },
+    signal,
+  });
+}
+
+export function listVirtualLines(
+  filter: DirectoryFilter,
+  nextPath: string | null,
+  signal?: AbortSignal,
+): Promise<Page<VirtualLinesResponse>> {
+  if (nextPath !== null) return api.getPage(nextPath, { signal });
+  return api.getPage('/v1/telephony/config/virtualLines', {
+    query: { locationId: filter.locationId, max: PAGE_SIZE },
+    signal,
+  });
+}
+
+/** Every location of the org: few enough to load whole, and needed to name other rows' location. */
+export async function listLocations(signal?: AbortSignal): Promise<Location[]> {
+  const locations: Location[] = [];
+  let page = await api.getPage<ItemsResponse<Location>>('/v1/locations', {
+    query: { max: 1000 },
+    signal,
+  });
+  locations.push(...page.body.items);
+  while (page.nextPath !== null) {
+    page = await api.getPage<ItemsResponse<Location>>(page.nextPath, { signal });
+    locations.push(...page.body.items);
+  }
+  return locations;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../api/types.js';
+import { canSeeArea, findAreaOfPath, findHomePath, resolveRedirect, type Area } from './access.js';
+
+describe('console areas by role (SPEC §1)', () => {
+  const table: [Role[], Record<Area, boolean>][] = [
+    [['fullAdmin'], { controlHub: true, recordings: true, userHub: true }],
+    [['readOnlyAdmin'], { controlHub: true, recordings: true, userHub: true }],
+    [['partnerAdmin'], { controlHub: true, recordings: true, userHub: true }],
+    [['complianceOfficer'], { controlHub: false, recordings: true, userHub: true }],
+    [['user'], { controlHub: false, recordings: false, userHub: true }],
+    [[], { controlHub: false, recordings: false, userHub: true }],
+    [['user', 'complianceOfficer'], { controlHub: false, recordings: true, userHub: true }],
+  ];
+  for (const [roles, expected] of table) {
+    it(`roles [${roles.join(', ')}] see ${JSON.stringify(expected)}`, () => {
+      expect({
+        controlHub: canSeeArea(roles, 'controlHub'),
+        recordings: canSeeArea(roles, 'recordings'),
+        userHub: canSeeArea(roles, 'userHub'),
+      }).toEqual(expected);
+    });
+  }
+
+  it('lands each role on the first area it may see', () => {
+    expect(findHomePath(['fullAdmin'])).toBe('/control-hub/people');
+    expect(findHomePath(['complianceOfficer'])).toBe('/recordings');
+    expect(findHomePath(['user'])).toBe('/user-hub');
+  });
+
+  it('maps paths to areas, not confusing look-alike prefixes', () => {
+    expect(findAreaOfPath('/control-hub/people')).toBe('controlHub');
+    expect(findAreaOfPath('/control-hubs')).toBeNull();
+    expect(findAreaOfPath('/recordings')).toBe('recordings');
+    expect(findAreaOfPath('/login')).toBeNull();
+  });
+
+  it('honours a requested page only when the role may see it', () => {
+    expect(resolveRedirect(['fullAdmin'], '/control-hub/locations?x=1')).toBe(
+      '/control-hub/locations?x=1',
+    );
+    expect(resolveRedirect(['user'], '/control-hub/people')).toBe('/user-hub');
+    expect(resolveRedirect(['user'], undefined)).toBe('/user-hub');
+  });
+
+  it('ignores redirects that would leave the console', () => {
+    expect(resolveRedirect(['fullAdmin'], '//evil.example/control-hub/people')).toBe(
+      '/control-hub/people',
+    );
+    expect(resolveRedirect(['fullAdmin'], 'https://evil.example/')).toBe('/control-hub/people');
+  });
+});

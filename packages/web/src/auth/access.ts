@@ -1,0 +1,56 @@
+// Which parts of the console each role sees (SPEC §1, §9.5). This only shapes navigation: the
+// server authorises every request on its own.
+import type { Role } from '../api/types.js';
+
+export type Area = 'controlHub' | 'recordings' | 'userHub';
+
+const ADMIN_ROLES: readonly Role[] = ['fullAdmin', 'readOnlyAdmin', 'partnerAdmin'];
+
+const AREA_ROLES: Readonly<Record<Area, (role: Role) => boolean>> = {
+  controlHub: (role) => ADMIN_ROLES.includes(role),
+  recordings: (role) => role === 'complianceOfficer' || ADMIN_ROLES.includes(role),
+  // Every signed-in person has a User Hub, whatever else they may do.
+  userHub: () => true,
+};
+
+export function canSeeArea(roles: readonly Role[], area: Area): boolean {
+  if (area === 'userHub') return true;
+  return roles.some(AREA_ROLES[area]);
+}
+
+export const AREA_HOME = {
+  controlHub: '/control-hub/people',
+  recordings: '/recordings',
+  userHub: '/user-hub',
+} as const satisfies Record<Area, string>;
+
+export type HomePath = (typeof AREA_HOME)[Area];
+
+const AREA_ORDER: readonly Area[] = ['controlHub', 'recordings', 'userHub'];
+
+/** The first page a person's roles allow, in navbar order: where signing in lands. */
+export function findHomePath(roles: readonly Role[]): HomePath {
+  const area = AREA_ORDER.find((a) => canSeeArea(roles, a)) ?? 'userHub';
+  return AREA_HOME[area];
+}
+
+/** The area a path belongs to, or null for paths outside the signed-in console. */
+export function findAreaOfPath(pathname: string): Area | null {
+  if (pathname === '/control-hub' || pathname.startsWith('/control-hub/')) return 'controlHub';
+  if (pathname === '/recordings' || pathname.startsWith('/recordings/')) return 'recordings';
+  if (pathname === '/user-hub' || pathname.startsWith('/user-hub/')) return 'userHub';
+  return null;
+}
+
+/**
+ * Where to go after signing in: the page the person asked for when it is one of the console's own
+ * pages they may see, otherwise their home page. Anything else (another origin, `//host`) is ignored
+ * so the login page cannot be used as an open redirect.
+ */
+export function resolveRedirect(roles: readonly Role[], requested: string | undefined): string {
+  if (requested && requested.startsWith('/') && !requested.startsWith('//')) {
+    const area = findAreaOfPath(new URL(requested, 'http://callvault.invalid').pathname);
+    if (area !== null && canSeeArea(roles, area)) return requested;
+  }
+  return findHomePath(roles);
+}

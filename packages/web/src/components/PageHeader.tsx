@@ -1,0 +1,28 @@
+import { Group, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+interface PageHeaderProps {
+  readonly title: string;
+  readonly description: ReactNode;
+  readonly eyebrow?: string;
+  readonly actions?: ReactNode;
+}
+
+export function PageHeader({ title, description, eyebrow, actions }: PageHeaderProps): ReactNode {
+  return (
+    <Group justify="space-between" align="flex-end" mb="lg" wrap="nowrap">
+      <Stack gap={4}>
+        {eyebrow !== undefined && (
+          <Text size="xs" fw={700} tt="uppercase" c="dimmed" lts={0.6}>
+            {eyebrow}
+          </Text>
+        )}
+        <Title order={1} fz={28}>
+          {title}
+        </Title>
+        <Text c="dimmed">{description}</Text>
+      </Stack>
+      {actions}
+    </Group>
+  );
+}

@@ -1,0 +1,191 @@
+// The signed-in console: header with who is signed in, navbar with the areas their roles allow,
+// and the current page.
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  type NavLinkProps,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  createLink,
+  Outlet,
+  useNavigate,
+  useRouterState,
+  type LinkComponent,
+} from '@tanstack/react-router';
+import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { logout } from '../api/auth.api.js';
+import type { Me } from '../api/types.js';
+import { canSeeArea } from '../auth/access.js';
+import { sessionQueryOptions } from '../auth/session.js';
+import {
+  IconControlHub,
+  IconLocation,
+  IconLogo,
+  IconPeople,
+  IconRecordings,
+  IconSignOut,
+  IconUser,
+  IconVirtualLine,
+  IconWorkspace,
+} from '../components/icons.js';
+
+type AnchorNavLinkProps = Omit<NavLinkProps, 'href'> &
+  Omit<AnchorHTMLAttributes<HTMLAnchorElement>, keyof NavLinkProps>;
+
+const AnchorNavLink = forwardRef<HTMLAnchorElement, AnchorNavLinkProps>((props, ref) => (
+  <NavLink component="a" ref={ref} {...props} />
+));
+AnchorNavLink.displayName = 'AnchorNavLink';
+
+const CreatedRouterNavLink = createLink(AnchorNavLink);
+
+/** Mantine's NavLink that navigates with the router (no page reload, typed paths). */
+const RouterNavLink: LinkComponent<typeof AnchorNavLink> = (props) => (
+  <CreatedRouterNavLink preload="intent" {...props} />
+);
+
+const CONTROL_HUB_LINKS = [
+  { to: '/control-hub/people', label: 'People', icon: <IconPeople /> },
+  { to: '/control-hub/workspaces', label: 'Workspaces', icon: <IconWorkspace /> },
+  { to: '/control-hub/virtual-lines', label: 'Virtual lines', icon: <IconVirtualLine /> },
+  { to: '/control-hub/locations', label: 'Locations', icon: <IconLocation /> },
+] as const;
+
+function initialsOf(name: string): string {
+  const parts = name.split(/\s+/).filter((p) => p !== '');
+  return parts
+    .slice(0, 2)
+    .map((p) => p.charAt(0).toUpperCase())
+    .join('');
+}
+
+export function AppLayout({ me }: { readonly me: Me }): ReactNode {
+  const [navbarOpened, navbar] = useDisclosure(false);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const signOut = useMutation({
+    mutationFn: logout,
+    onSettled: async () => {
+      queryClient.removeQueries();
+      queryClient.setQueryData(sessionQueryOptions.queryKey, null);
+      await navigate({ to: '/login', replace: true });
+    },
+  });
+
+  const inControlHub = pathname.startsWith('/control-hub/');
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navbarOpened } }}
+      padding="xl"
+      bg="gray.0"
+    >
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navbarOpened}
+              onClick={navbar.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
+            <Group gap={8} c="indigo.7" wrap="nowrap">
+              <IconLogo size={26} />
+              <Text fw={700} fz="lg" c="dark.7">
+                Callvault
+              </Text>
+            </Group>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap" data-testid="signed-in-user">
+              <Avatar radius="xl" size={34} color="indigo">
+                {initialsOf(me.displayName)}
+              </Avatar>
+              <Stack gap={0} visibleFrom="xs">
+                <Text size="sm" fw={600} lh={1.2}>
+                  {me.displayName}
+                </Text>
+                <Text size="xs" c="dimmed" lh={1.2}>
+                  {me.orgName}
+                </Text>
+              </Stack>
+            </Group>
+            <Button
+              variant="default"
+              size="xs"
+              leftSection={<IconSignOut size={16} />}
+              loading={signOut.isPending}
+              onClick={() => signOut.mutate()}
+            >
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <ScrollArea>
+          {canSeeArea(me.roles, 'controlHub') && (
+            <NavLink
+              label="Control Hub"
+              leftSection={<IconControlHub />}
+              defaultOpened
+              active={inControlHub}
+              variant="subtle"
+              childrenOffset={20}
+              fw={600}
+            >
+              {CONTROL_HUB_LINKS.map((link) => (
+                <RouterNavLink
+                  key={link.to}
+                  to={link.to}
+                  label={link.label}
+                  leftSection={link.icon}
+                  active={pathname === link.to}
+                  onClick={navbar.close}
+                />
+              ))}
+            </NavLink>
+          )}
+          {canSeeArea(me.roles, 'recordings') && (
+            <RouterNavLink
+              to="/recordings"
+              label="Recordings"
+              leftSection={<IconRecordings />}
+              active={pathname === '/recordings'}
+              onClick={navbar.close}
+              fw={600}
+            />
+          )}
+          <RouterNavLink
+            to="/user-hub"
+            label="User Hub"
+            leftSection={<IconUser />}
+            active={pathname === '/user-hub'}
+            onClick={navbar.close}
+            fw={600}
+          />
+        </ScrollArea>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <div style={{ maxWidth: 1200, margin: '0 auto' }}>
+          <Outlet />
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,49 @@
+// Entry point of the console: providers (Mantine, TanStack Query, the router) and the one place
+// that reacts to a session ending under our feet (any 401 from the API sends the person to sign in).
+import '@mantine/core/styles.css';
+import { MantineProvider } from '@mantine/core';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError } from './api/client.js';
+import { sessionQueryOptions } from './auth/session.js';
+import { createConsoleRouter } from './router.js';
+import { theme } from './theme.js';
+
+function onApiError(error: Error): void {
+  if (!(error instanceof ApiError) || error.status !== 401) return;
+  const { pathname, href } = router.state.location;
+  if (pathname === '/login') return;
+  queryClient.removeQueries();
+  queryClient.setQueryData(sessionQueryOptions.queryKey, null);
+  void router.navigate({ to: '/login', search: { redirect: href }, replace: true });
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // A client error will not go away by asking again.
+      retry: (failures, error) =>
+        !(error instanceof ApiError && error.status < 500) && failures < 2,
+    },
+  },
+});
+
+const router = createConsoleRouter(queryClient);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,111 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { login } from '../api/auth.api.js';
+import { ApiError } from '../api/client.js';
+import { resolveRedirect } from '../auth/access.js';
+import { sessionQueryOptions } from '../auth/session.js';
+import { describeError } from '../components/ErrorAlert.js';
+import { IconAlert, IconLogo } from '../components/icons.js';
+
+/** The sentence shown when signing in fails. */
+export function describeLoginError(error: Error): string {
+  if (error instanceof ApiError) {
+    if (error.status === 429) return 'Too many attempts, try again later';
+    if (error.status === 401) return error.body?.message ?? 'Invalid email or password';
+  }
+  return describeError(error);
+}
+
+export function LoginPage({ redirect }: { readonly redirect: string | undefined }): ReactNode {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const signIn = useMutation({
+    mutationFn: login,
+    onSuccess: async (session) => {
+      // A new person may be signing in: nothing cached for the previous one may show.
+      queryClient.removeQueries();
+      queryClient.setQueryData(sessionQueryOptions.queryKey, session);
+      await navigate({ href: resolveRedirect(session.user.roles, redirect), replace: true });
+    },
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    signIn.mutate({ email: email.trim(), password });
+  };
+
+  return (
+    <Center mih="100vh" bg="gray.0" p="md">
+      <Stack w={400} maw="100%" gap="lg">
+        <Group gap="xs" justify="center" c="indigo.7">
+          <IconLogo size={34} />
+          <Text fz={26} fw={700} c="dark.7">
+            Callvault
+          </Text>
+        </Group>
+        <Paper withBorder shadow="sm" radius="md" p="xl">
+          <form onSubmit={onSubmit} noValidate>
+            <Stack gap="md">
+              <div>
+                <Title order={1} fz="xl">
+                  Sign in
+                </Title>
+                <Text size="sm" c="dimmed">
+                  Control Hub, Recordings and User Hub for your organisation.
+                </Text>
+              </div>
+              {signIn.error && (
+                <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+                  {describeLoginError(signIn.error)}
+                </Alert>
+              )}
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(event) => setEmail(event.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.currentTarget.value)}
+              />
+              <Button
+                type="submit"
+                fullWidth
+                loading={signIn.isPending}
+                disabled={email.trim() === '' || password === ''}
+              >
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+        </Paper>
+        <Text size="xs" c="dimmed" ta="center">
+          Compliance call recording · self-hosted
+        </Text>
+      </Stack>
+    </Center>
+  );
+}

@@ -1,0 +1,70 @@
+import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { Me, Role } from '../api/types.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { IconRecordings } from '../components/icons.js';
+
+const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  fullAdmin: 'Full administrator',
+  readOnlyAdmin: 'Read-only administrator',
+  partnerAdmin: 'Partner administrator',
+  complianceOfficer: 'Compliance officer',
+  user: 'User',
+};
+
+/** A person's own recordings (SPEC §9.5 User Hub); the list arrives with the recording API. */
+export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
+  return (
+    <>
+      <PageHeader
+        title="User Hub"
+        description="Your own call recordings, and what you may do with them."
+      />
+      <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
+        <Card withBorder radius="md" style={{ gridColumn: 'span 2' }}>
+          <Title order={2} fz="lg">
+            My recordings
+          </Title>
+          <EmptyState icon={<IconRecordings size={28} />} title="No recordings yet">
+            When your calls are recorded they are listed here. Whether you can play, download or
+            delete them is set by your administrator.
+          </EmptyState>
+        </Card>
+        <Card withBorder radius="md">
+          <Title order={2} fz="lg" mb="md">
+            My profile
+          </Title>
+          <Stack gap="sm">
+            <Field label="Name" value={me.displayName} />
+            <Field label="Email" value={me.email} />
+            <Field label="Organisation" value={me.orgName} />
+            <div>
+              <Text size="xs" c="dimmed" mb={4}>
+                Roles
+              </Text>
+              <Group gap={6}>
+                {me.roles.map((role) => (
+                  <Badge key={role} variant="light" radius="sm">
+                    {ROLE_LABELS[role]}
+                  </Badge>
+                ))}
+              </Group>
+            </div>
+          </Stack>
+        </Card>
+      </SimpleGrid>
+    </>
+  );
+}
+
+function Field({ label, value }: { readonly label: string; readonly value: string }): ReactNode {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm">{value}</Text>
+    </div>
+  );
+}

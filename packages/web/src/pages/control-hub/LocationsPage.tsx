@@ -1,0 +1,64 @@
+import { Text } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import type { Location } from '../../api/types.js';
+import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
+import { PageHeader } from '../../components/PageHeader.js';
+import { IconLocation } from '../../components/icons.js';
+import { formatLanguage } from '../../lib/format.js';
+import { matchesSearch } from '../../lib/search.js';
+import { useLocations } from '../../lib/use-locations.js';
+
+export function LocationsPage(): ReactNode {
+  const [term, setTerm] = useState('');
+  const locations = useLocations();
+  // Locations load whole (an org has few), so the search box filters them in the browser.
+  const rows = locations.locations.filter((l) =>
+    matchesSearch(term, [l.name, l.timeZone, formatLanguage(l.announcementLanguage)]),
+  );
+
+  const columns: Column<Location>[] = [
+    {
+      header: 'Name',
+      cell: (l) => (
+        <Text size="sm" fw={500}>
+          {l.name}
+        </Text>
+      ),
+    },
+    { header: 'Time zone', cell: (l) => l.timeZone },
+    { header: 'Announcement language', cell: (l) => formatLanguage(l.announcementLanguage) },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        eyebrow="Control Hub"
+        title="Locations"
+        description="Sites of your organisation. Each can use the organisation's recording provider and compliance announcement or its own."
+      />
+      <DirectoryListView
+        noun="locations"
+        searchLabel="Search locations"
+        searchPlaceholder="Name or time zone"
+        term={term}
+        onTermChange={setTerm}
+        list={{
+          rows,
+          loadedCount: locations.locations.length,
+          isPending: locations.isPending,
+          isSearching: false,
+          error: locations.error,
+          hasNextPage: false,
+          isFetchingNextPage: false,
+          fetchNextPage: () => undefined,
+          refetch: locations.refetch,
+        }}
+        columns={columns}
+        rowKey={(l) => l.id}
+        emptyIcon={<IconLocation size={28} />}
+        emptyTitle="No locations yet"
+        emptyText="Locations added through the Webex-compatible API (/v1/locations) appear here."
+      />
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+// The console's routes, declared in code. Every page but /login lives under the `console` layout
+// route, whose guard loads the session; each area's guard sends a person whose roles do not include
+// it to User Hub (`redirect({ throw: true })` throws TanStack's redirect object). These guards only shape the console: the server authorises every request itself.
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import type { Session } from './api/types.js';
+import { canSeeArea, findHomePath, type Area } from './auth/access.js';
+import { sessionQueryOptions } from './auth/session.js';
+import { AppLayout } from './layout/AppLayout.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { RecordingsPage } from './pages/RecordingsPage.js';
+import { UserHubPage } from './pages/UserHubPage.js';
+import { LocationsPage } from './pages/control-hub/LocationsPage.js';
+import { PeoplePage } from './pages/control-hub/PeoplePage.js';
+import { VirtualLinesPage } from './pages/control-hub/VirtualLinesPage.js';
+import { WorkspacesPage } from './pages/control-hub/WorkspacesPage.js';
+
+export interface RouterContext {
+  readonly queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+interface LoginSearch {
+  readonly redirect?: string;
+}
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (search: Record<string, unknown>): LoginSearch =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
+    if (session) redirect({ to: findHomePath(session.user.roles), replace: true, throw: true });
+  },
+  component: function LoginRoute() {
+    const { redirect: requested } = loginRoute.useSearch();
+    return <LoginPage redirect={requested} />;
+  },
+});
+
+const consoleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'console',
+  beforeLoad: async ({ context, location }): Promise<{ session: Session }> => {
+    const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
+    if (!session) {
+      redirect({
+        to: '/login',
+        search: location.href === '/' ? {} : { redirect: location.href },
+        replace: true,
+        throw: true,
+      });
+    }
+    // redirect({ throw: true }) above left when there is no session; TypeScript cannot tell.
+    return { session: session as Session };
+  },
+  component: function ConsoleRoute() {
+    const { session } = consoleRoute.useRouteContext();
+    return <AppLayout me={session.user} />;
+  },
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/',
+  beforeLoad: ({ context }) => {
+    redirect({ to: findHomePath(context.session.user.roles), replace: true, throw: true });
+  },
+});
+
+/** Sends a person whose roles do not include `area` to User Hub, which everyone has. */
+function guardArea(area: Area) {
+  return ({ context }: { context: { session: Session } }): void => {
+    if (!canSeeArea(context.session.user.roles, area)) {
+      redirect({ to: '/user-hub', replace: true, throw: true });
+    }
+  };
+}
+
+const controlHubRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'control-hub',
+  beforeLoad: guardArea('controlHub'),
+});
+
+const controlHubIndexRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: '/',
+  beforeLoad: () => {
+    redirect({ to: '/control-hub/people', replace: true, throw: true });
+  },
+});
+
+const peopleRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'people',
+  component: PeoplePage,
+});
+
+const workspacesRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'workspaces',
+  component: WorkspacesPage,
+});
+
+const virtualLinesRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'virtual-lines',
+  component: VirtualLinesPage,
+});
+
+const locationsRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'locations',
+  component: LocationsPage,
+});
+
+const recordingsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'recordings',
+  beforeLoad: guardArea('recordings'),
+  component: RecordingsPage,
+});
+
+const userHubRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'user-hub',
+  component: function UserHubRoute() {
+    const { session } = userHubRoute.useRouteContext();
+    return <UserHubPage me={session.user} />;
+  },
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  consoleRoute.addChildren([
+    indexRoute,
+    controlHubRoute.addChildren([
+      controlHubIndexRoute,
+      peopleRoute,
+      workspacesRoute,
+      virtualLinesRoute,
+      locationsRoute,
+    ]),
+    recordingsRoute,
+    userHubRoute,
+  ]),
+]);
+
+export function createConsoleRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    // Route data lives in TanStack Query, which decides freshness; the router must not cache it too.
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createConsoleRouter>;
+  }
+}

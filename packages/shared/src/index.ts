@@ -1,2 +1,6 @@
 // Schemas (TypeBox) and types shared by the server and the web console. No Node or DOM APIs.
-export {};
+export * from './roles.js';
+export * from './schemas/common.js';
+export * from './schemas/auth.js';
+export * from './schemas/org.js';
+export * from './schemas/audit.js';

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// The `callvault` command (SPEC §9.4). Every subcommand parses the configuration once; a bad
+// configuration lists every problem and exits with code 2.
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { createTokenByEmail, parseDuration, setPasswordByEmail } from '../auth/auth.service.js';
+import { generatePassword } from '../auth/passwords.js';
+import { verifyAuditChain } from '../audit/audit.repository.js';
+import { systemClock } from '../clock.js';
+import { ConfigError, parseConfig, readEnvironment, type Config } from '../config/config.js';
+import { migrateToLatest, openDatabase } from '../db/database.js';
+import { runDemoSeed } from '../demo/demo-seed.service.js';
+import { AppError } from '../errors.js';
+import { buildApp } from '../http/app.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { openMigratedDatabase, parseRoles, startServer } from '../runtime.js';
+
+const FLAGS: Array<[flag: string, variable: string, help: string]> = [
+  ['--data-dir <dir>', 'CALLVAULT_DATA_DIR', 'data directory (default ./data)'],
+  ['--database-url <url>', 'CALLVAULT_DATABASE_URL', 'postgres://… (default SQLite in the data dir)'],
+  ['--storage-url <url>', 'CALLVAULT_STORAGE_URL', 'file:PATH or s3://bucket?endpoint=…'],
+  ['--queue <driver>', 'CALLVAULT_QUEUE', 'embedded | pg-boss'],
+  ['--http-addr <host:port>', 'CALLVAULT_HTTP_ADDR', 'HTTP listen address (default 127.0.0.1:8080)'],
+  ['--sip-addr <host:port>', 'CALLVAULT_SIP_ADDR', 'SIP listen address (default 127.0.0.1:5060)'],
+  ['--rtp-ports <min-max>', 'CALLVAULT_RTP_PORTS', 'RTP port range (default 20000-29999)'],
+  ['--transcriber <engine>', 'CALLVAULT_TRANSCRIBER', 'pocketsphinx | none | sherpa-onnx:/model'],
+];
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`callvault: ${message}\n`);
+  process.exit(code);
+}
+
+/** Environment plus flags (flags win), parsed once. */
+function loadConfig(program: Command): Config {
+  const flags = program.opts<Record<string, string | undefined>>();
+  const source: Record<string, string | undefined> = { ...readEnvironment() };
+  for (const [flag, variable] of FLAGS) {
+    const key = flag.slice(2).split(' ')[0]?.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) ?? '';
+    if (flags[key] !== undefined) source[variable] = flags[key];
+  }
+  try {
+    return parseConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+}
+
+async function withDatabase<T>(program: Command, fn: (db: Awaited<ReturnType<typeof openMigratedDatabase>>, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig(program);
+  const handle = await openMigratedDatabase(config);
+  try {
+    return await fn(handle, config);
+  } finally {
+    await handle.close();
+  }
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (data += chunk));
+    process.stdin.on('end', () => resolve(data));
+    process.stdin.on('error', reject);
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('callvault')
+    .description('Compliance call recording: SIPREC recorder, API, console and jobs')
+    .showHelpAfterError();
+  for (const [flag, variable, help] of FLAGS) program.addOption(new Option(flag, `${help} [${variable}]`));
+
+  program
+    .command('serve')
+    .description('run Callvault (SIP recorder, HTTP API and console, job worker)')
+    .option('--roles <roles>', 'comma-separated: recorder,api,worker', 'recorder,api,worker')
+    .action(async (opts: { roles: string }) => {
+      let roles;
+      try {
+        roles = parseRoles(opts.roles);
+      } catch (error) {
+        fail((error as Error).message, 2);
+      }
+      const config = loadConfig(program);
+      const logger = createLogger();
+      const server = await startServer({ config, roles, logger });
+      if (server.initialAdmin) {
+        out('First start: an administrator was created. Sign in and choose a new password.');
+        out(`  email:              ${server.initialAdmin.email}`);
+        out(`  one-time password:  ${server.initialAdmin.oneTimePassword}`);
+        out('  (this password is stored only as a hash and will not be shown again)');
+      }
+      if (server.url) out(`Callvault console: ${server.url}`);
+      let stopping = false;
+      const shutdown = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema to the newest version')
+    .action(async () => {
+      const config = loadConfig(program);
+      const handle = openDatabase(config.database);
+      try {
+        const report = await migrateToLatest(handle.db);
+        out(report.applied.length === 0 ? 'database is up to date' : `applied: ${report.applied.join(', ')}`);
+      } finally {
+        await handle.close();
+      }
+    });
+
+  program
+    .command('demo-seed')
+    .description('create (idempotently) the demo organisation and print its ids and fresh tokens')
+    .option('--json', 'print one JSON object (the default)', true)
+    .action(async () => {
+      await withDatabase(program, async ({ db }) => {
+        const seed = await runDemoSeed({ db, clock: systemClock });
+        out(JSON.stringify(seed, null, 2));
+      });
+    });
+
+  const token = program.command('token').description('personal API tokens');
+  token
+    .command('create')
+    .description('create an API token for a person and print it once')
+    .requiredOption('--email <email>', 'the person')
+    .option('--name <name>', 'what the token is for', 'cli')
+    .option('--expires-in <duration>', 'lifetime: 30d, 12h, 90m or never', '90d')
+    .action(async (opts: { email: string; name: string; expiresIn: string }) => {
+      await withDatabase(program, async ({ db }) => {
+        const created = await createTokenByEmail({ db, clock: systemClock }, opts.email, {
+          name: opts.name,
+          expiresInMs: parseDuration(opts.expiresIn),
+        });
+        out(created.token);
+        process.stderr.write(`token ${created.id} for ${opts.email}, expires ${created.expires ?? 'never'}\n`);
+      });
+    });
+
+  program
+    .command('password')
+    .description('set a person’s console password (read from stdin, or generated one-time)')
+    .requiredOption('--email <email>', 'the person')
+    .option('--stdin', 'read the new password from standard input')
+    .action(async (opts: { email: string; stdin?: boolean }) => {
+      const password = opts.stdin ? (await readStdin()).replace(/\r?\n$/, '') : generatePassword();
+      if (password.length < 12) fail('the password must have at least 12 characters', 1);
+      await withDatabase(program, async ({ db }) => {
+        await setPasswordByEmail({ db, clock: systemClock }, opts.email, password, !opts.stdin);
+        if (!opts.stdin) out(`one-time password for ${opts.email}: ${password}`);
+        else out(`password set for ${opts.email}`);
+      });
+    });
+
+  const auditCmd = program.command('audit').description('the audit log');
+  auditCmd
+    .command('verify')
+    .description('check the hash chain of the whole audit log')
+    .action(async () => {
+      await withDatabase(program, async ({ db }) => {
+        const result = await verifyAuditChain(db);
+        if (result.ok) {
+          out(`audit log intact: ${result.events} events`);
+          return;
+        }
+        process.stderr.write(
+          `audit log BROKEN at event ${result.seq}${result.id ? ` (${result.id})` : ''}: ${result.reason}\n` +
+            `events verified before it: ${result.events}\n`,
+        );
+        process.exitCode = 3;
+      });
+    });
+
+  program
+    .command('openapi')
+    .description('write the OpenAPI document')
+    .option('--out <file>', 'file to write (default: stdout)')
+    .action(async (opts: { out?: string }) => {
+      const logger = createLogger({ level: 'silent' });
+      const handle = openDatabase({ kind: 'sqlite', file: ':memory:' });
+      const app = await buildApp({ db: handle.db, dialect: handle.dialect, clock: systemClock, logger, metrics: createMetrics({ defaultMetrics: false }), dataDir: '.', webRoot: null });
+      await app.ready();
+      const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+      await app.close();
+      await handle.close();
+      if (opts.out) fs.writeFileSync(opts.out, text);
+      else process.stdout.write(text);
+    });
+
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof AppError) fail(error.message, 1);
+    fail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1);
+  });

@@ -1,0 +1,218 @@
+// Configuration (SPEC §9.4): read once from the environment (or the same names given as flags),
+// validated with every problem listed, typed and frozen. Nothing else in the server reads
+// process.env.
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export type StorageConfig =
+  | { readonly kind: 'file'; readonly dir: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly endpoint: string | null;
+      readonly region: string;
+      readonly url: string;
+    };
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly storage: StorageConfig;
+  readonly queue: 'embedded' | 'pg-boss';
+  readonly http: HostPort;
+  readonly sip: HostPort;
+  readonly rtpPorts: { readonly min: number; readonly max: number };
+  /** 32-byte key given as 64 hex characters or base64; null means "use the key file in dataDir". */
+  readonly masterKey: Buffer | null;
+  readonly transcriber:
+    | { readonly kind: 'pocketsphinx' }
+    | { readonly kind: 'none' }
+    | { readonly kind: 'sherpa-onnx'; readonly modelDir: string };
+}
+
+/** Every configuration variable, with its default. The names double as CLI flags. */
+export const CONFIG_VARIABLES = {
+  CALLVAULT_DATA_DIR: './data',
+  CALLVAULT_DATABASE_URL: '',
+  CALLVAULT_STORAGE_URL: '',
+  CALLVAULT_QUEUE: 'embedded',
+  CALLVAULT_HTTP_ADDR: '127.0.0.1:8080',
+  CALLVAULT_SIP_ADDR: '127.0.0.1:5060',
+  CALLVAULT_RTP_PORTS: '20000-29999',
+  CALLVAULT_MASTER_KEY: '',
+  CALLVAULT_TRANSCRIBER: 'pocketsphinx',
+} as const;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+export type ConfigSource = Partial<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseHostPort(name: string, raw: string, problems: string[]): HostPort {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(raw);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`${name}: "${raw}" is not HOST:PORT with a port from 0 to 65535`);
+    return { host: '127.0.0.1', port: 0 };
+  }
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+function parseDatabase(raw: string, dataDir: string, problems: string[]): DatabaseConfig {
+  if (raw === '') return { kind: 'sqlite', file: path.join(dataDir, 'callvault.db') };
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+      return { kind: 'postgres', url: raw };
+    } catch {
+      problems.push('CALLVAULT_DATABASE_URL: not a valid postgres:// URL');
+    }
+  } else if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (file === '') problems.push('CALLVAULT_DATABASE_URL: sqlite: needs a file path');
+    return { kind: 'sqlite', file: path.resolve(file || path.join(dataDir, 'callvault.db')) };
+  } else {
+    problems.push(
+      'CALLVAULT_DATABASE_URL: must be empty (SQLite in the data dir), sqlite:PATH or postgres://…',
+    );
+  }
+  return { kind: 'sqlite', file: path.join(dataDir, 'callvault.db') };
+}
+
+function parseStorage(raw: string, dataDir: string, problems: string[]): StorageConfig {
+  if (raw === '' || raw === 'file:') return { kind: 'file', dir: path.join(dataDir, 'blobs') };
+  if (raw.startsWith('file:')) {
+    return { kind: 'file', dir: path.resolve(raw.slice('file:'.length).replace(/^\/\//, '')) };
+  }
+  if (raw.startsWith('s3://')) {
+    try {
+      const url = new URL(raw);
+      if (url.hostname === '') throw new Error('no bucket');
+      const endpoint = url.searchParams.get('endpoint');
+      if (endpoint !== null) new URL(endpoint);
+      return {
+        kind: 's3',
+        bucket: url.hostname,
+        endpoint,
+        region: url.searchParams.get('region') ?? 'us-east-1',
+        url: raw,
+      };
+    } catch {
+      problems.push(
+        'CALLVAULT_STORAGE_URL: s3 URLs look like s3://bucket?endpoint=http://host:port&region=r',
+      );
+    }
+  } else {
+    problems.push('CALLVAULT_STORAGE_URL: must be empty, file:PATH or s3://bucket?endpoint=…');
+  }
+  return { kind: 'file', dir: path.join(dataDir, 'blobs') };
+}
+
+function parseMasterKey(raw: string, problems: string[]): Buffer | null {
+  if (raw === '') return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    problems.push('CALLVAULT_MASTER_KEY: must be 32 bytes, as 64 hex characters or base64');
+    return null;
+  }
+  return key;
+}
+
+/**
+ * Parses the configuration from `source` (normally process.env merged with CLI flags).
+ * Throws ConfigError naming every bad variable and why.
+ */
+export function parseConfig(source: ConfigSource): Config {
+  const problems: string[] = [];
+  const read = (name: ConfigVariable): string => {
+    const value = source[name];
+    return value === undefined ? CONFIG_VARIABLES[name] : value.trim();
+  };
+
+  const dataDirRaw = read('CALLVAULT_DATA_DIR');
+  if (dataDirRaw === '') problems.push('CALLVAULT_DATA_DIR: must not be empty');
+  const dataDir = path.resolve(dataDirRaw || './data');
+  const database = parseDatabase(read('CALLVAULT_DATABASE_URL'), dataDir, problems);
+  const storage = parseStorage(read('CALLVAULT_STORAGE_URL'), dataDir, problems);
+
+  const queueRaw = read('CALLVAULT_QUEUE');
+  let queue: Config['queue'] = 'embedded';
+  if (queueRaw === 'embedded' || queueRaw === 'pg-boss') queue = queueRaw;
+  else problems.push(`CALLVAULT_QUEUE: "${queueRaw}" is not one of embedded, pg-boss`);
+  if (queue === 'pg-boss' && database.kind !== 'postgres') {
+    problems.push('CALLVAULT_QUEUE: pg-boss needs CALLVAULT_DATABASE_URL=postgres://…');
+  }
+
+  const http = parseHostPort('CALLVAULT_HTTP_ADDR', read('CALLVAULT_HTTP_ADDR'), problems);
+  const sip = parseHostPort('CALLVAULT_SIP_ADDR', read('CALLVAULT_SIP_ADDR'), problems);
+
+  const rtpRaw = read('CALLVAULT_RTP_PORTS');
+  const rtpMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rtpRaw);
+  let rtpPorts = { min: 20000, max: 29999 };
+  if (!rtpMatch) {
+    problems.push(`CALLVAULT_RTP_PORTS: "${rtpRaw}" is not a range MIN-MAX`);
+  } else {
+    const min = Number(rtpMatch[1]);
+    const max = Number(rtpMatch[2]);
+    if (min < 1024 || max > 65535 || max - min < 3) {
+      problems.push(
+        'CALLVAULT_RTP_PORTS: needs 1024 ≤ MIN and MAX ≤ 65535 with room for at least two port pairs',
+      );
+    } else {
+      rtpPorts = { min, max };
+    }
+  }
+
+  const masterKey = parseMasterKey(read('CALLVAULT_MASTER_KEY'), problems);
+
+  const transcriberRaw = read('CALLVAULT_TRANSCRIBER');
+  let transcriber: Config['transcriber'] = { kind: 'pocketsphinx' };
+  if (transcriberRaw === 'pocketsphinx' || transcriberRaw === 'none') {
+    transcriber = { kind: transcriberRaw };
+  } else if (transcriberRaw.startsWith('sherpa-onnx:') && transcriberRaw.length > 12) {
+    transcriber = { kind: 'sherpa-onnx', modelDir: path.resolve(transcriberRaw.slice(12)) };
+  } else {
+    problems.push(
+      `CALLVAULT_TRANSCRIBER: "${transcriberRaw}" is not one of pocketsphinx, none, sherpa-onnx:/path/to/model`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    dataDir,
+    database,
+    storage,
+    queue,
+    http,
+    sip,
+    rtpPorts,
+    masterKey,
+    transcriber,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The process environment, the one place it is read. */
+export function readEnvironment(): ConfigSource {
+  return process.env;
+}

@@ -1,0 +1,12 @@
+// Every migration, in order. A static map (not a directory scan) so the same list runs from the
+// TypeScript sources in tests and from the build output in production.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,46 @@
+// Keyset paging shared by list endpoints: results ordered by (sort key, id); the cursor carries the
+// last row's pair, so pages stay stable while rows are added.
+import { sql, type RawBuilder } from 'kysely';
+import { invalid } from '../errors.js';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export function encodeCursor(key: string, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { key: string; id: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === 'string')) {
+      return { key: parsed[0] as string, id: parsed[1] as string };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw invalid('cursor is not valid; use the Link header of the previous page');
+}
+
+/** Splits `limit + 1` fetched rows into a page and the cursor for the next one. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => [string, string]): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  if (last === undefined) return { items, nextCursor: null };
+  const [key, id] = keyOf(last);
+  return { items, nextCursor: encodeCursor(key, id) };
+}
+
+/** A LIKE pattern matching `value` as a prefix; wildcards in user input are dropped, not obeyed. */
+export function likePrefix(value: string): string {
+  return `${value.replace(/[%_\\]/g, '')}%`;
+}
+
+/** `(column, id) > cursor` as a row-value comparison (SQLite ≥ 3.15 and PostgreSQL). */
+export function afterCursor(column: string, cursor: string): RawBuilder<boolean> {
+  const { key, id } = decodeCursor(cursor);
+  return sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) > (${key}, ${id})`;
+}

@@ -1,0 +1,161 @@
+// Table types for Kysely. Both dialects store the same shapes: ids are opaque strings, times are
+// ISO-8601 UTC strings (they sort lexicographically), booleans are 0/1 integers and structured
+// values are JSON text (docs/adr/0002-portable-column-types.md).
+import type { ColumnType, Generated } from 'kysely';
+
+export interface PartnersTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  partner_id: string | null;
+  name: string;
+  created_at: string;
+}
+
+export interface LocationsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  time_zone: string;
+  announcement_language: string;
+  address: string;
+  created_at: string;
+}
+
+export interface PeopleTable {
+  id: string;
+  org_id: string;
+  location_id: string | null;
+  email: string;
+  emails: string;
+  display_name: string;
+  first_name: string;
+  last_name: string;
+  extension: string | null;
+  phone_numbers: string;
+  sip_address: string | null;
+  calling_license: string;
+  announcement_language: string;
+  roles: string;
+  partner_id: string | null;
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  must_change_password: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  org_id: string;
+  location_id: string;
+  display_name: string;
+  calling_license: string;
+  extension: string | null;
+  phone_numbers: string;
+  sip_address: string | null;
+  announcement_language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VirtualLinesTable {
+  id: string;
+  org_id: string;
+  location_id: string;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  extension: string | null;
+  phone_number: string | null;
+  announcement_language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CallFeaturesTable {
+  id: string;
+  org_id: string;
+  location_id: string;
+  kind: string;
+  name: string;
+  extension: string | null;
+  phone_numbers: string;
+  announcement_language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Extensions and numbers of every entity of an org, unique per org, for matching and conflicts. */
+export interface DirectoryEntriesTable {
+  org_id: string;
+  kind: string;
+  value: string;
+  entity_type: string;
+  entity_id: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  org_id: string;
+  person_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: string;
+  person_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  client_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  org_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  client_ip: string | null;
+  details: string;
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row: the newest audit event, so removing events at the tail is detected too. */
+export interface AuditHeadTable {
+  id: Generated<number>;
+  seq: number;
+  hash: string;
+}
+
+export interface Database {
+  partners: PartnersTable;
+  organizations: OrganizationsTable;
+  locations: LocationsTable;
+  people: PeopleTable;
+  workspaces: WorkspacesTable;
+  virtual_lines: VirtualLinesTable;
+  call_features: CallFeaturesTable;
+  directory_entries: DirectoryEntriesTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+}

@@ -1,0 +1,43 @@
+// Application errors with stable codes. Services throw AppError; exactly one place
+// (http/error-handler.ts) maps codes to HTTP statuses and the Webex error body.
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  LICENSE_REQUIRED: 400,
+  UNAUTHENTICATED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  TOKEN_INVALID: 401,
+  FORBIDDEN: 403,
+  CSRF_TOKEN_INVALID: 403,
+  ORG_NOT_MANAGED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  EXTENSION_IN_USE: 409,
+  NUMBER_IN_USE: 409,
+  EMAIL_IN_USE: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** One line per problem; becomes `errors[].description` in the Webex body. */
+    readonly descriptions: readonly string[] = [message],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string): AppError =>
+  new AppError('NOT_FOUND', `${what} not found`);
+
+export const forbidden = (why = 'You are not allowed to do this'): AppError =>
+  new AppError('FORBIDDEN', why);
+
+export const invalid = (message: string, descriptions?: readonly string[]): AppError =>
+  new AppError('VALIDATION_FAILED', message, descriptions ?? [message]);

@@ -1,0 +1,138 @@
+// The HTTP API and web console: Fastify with TypeBox schemas that also produce the OpenAPI
+// document, one error handler, authentication, security headers, metrics and the built console.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import { registerAuditRoutes } from '../audit/audit.routes.js';
+import { registerAuthRoutes } from '../auth/auth.routes.js';
+import type { Clock } from '../clock.js';
+import type { Db, Dialect } from '../db/database.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { registerOrgRoutes } from '../org/org.routes.js';
+import { registerAuth } from './auth-hook.js';
+import { registerErrorHandling } from './error-handler.js';
+import type { AppInstance } from './types.js';
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly dataDir: string;
+  /** The built console (packages/web/dist), or null to serve the API only. */
+  readonly webRoot: string | null;
+  /** Set the Secure flag on cookies (behind TLS). */
+  readonly secureCookies?: boolean;
+}
+
+export const API_VERSION = '0.1.0';
+
+export async function buildApp(deps: AppDeps): Promise<AppInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: false,
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Callvault API',
+        version: API_VERSION,
+        description:
+          'Webex-compatible call-recording API (/v1) and Callvault’s own API (/api). Authenticate with `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  registerAuth(app, { db: deps.db, clock: deps.clock });
+  registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { secureCookies: deps.secureCookies ?? false });
+  registerOrgRoutes(app, { db: deps.db, clock: deps.clock });
+  registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
+  registerSystemRoutes(app, deps);
+
+  if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Client-side routes (/login, /control-hub/people …) all load the console's index.html.
+    app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {
+      const url = request.url.split('?')[0] ?? '/';
+      if (url.startsWith('/api/') || url.startsWith('/v1/') || path.extname(url) !== '') {
+        return reply.callNotFound();
+      }
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}
+
+const HealthCheck = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('error')]), detail: Type.String() });
+
+function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
+  app.get('/api/health', {
+    config: { public: true },
+    schema: {
+      tags: ['system'],
+      summary: 'Database, storage and queue health',
+      response: { 200: Type.Object({ status: Type.String(), checks: Type.Object({ database: HealthCheck, storage: HealthCheck, queue: HealthCheck }) }), 503: Type.Object({ status: Type.String(), checks: Type.Object({ database: HealthCheck, storage: HealthCheck, queue: HealthCheck }) }) },
+    },
+  }, async (_request, reply) => {
+    const database = await sql`select 1 as ok`.execute(deps.db).then(
+      () => ({ status: 'ok' as const, detail: deps.dialect }),
+      (e: unknown) => ({ status: 'error' as const, detail: e instanceof Error ? e.message : String(e) }),
+    );
+    const storage = await fs.promises.access(deps.dataDir, fs.constants.W_OK).then(
+      () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
+      () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
+    );
+    const queue = { status: 'ok' as const, detail: 'embedded' };
+    const healthy = [database, storage, queue].every((c) => c.status === 'ok');
+    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'error', checks: { database, storage, queue } });
+  });
+
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+}

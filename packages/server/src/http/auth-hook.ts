@@ -1,0 +1,68 @@
+// Sets request.actor from a Bearer token or the console session cookie; enforces CSRF for
+// cookie-authenticated changes. Routes marked `config: { public: true }` skip it.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateSession, authenticateToken, type AuthDeps, type SessionInfo } from '../auth/auth.service.js';
+import { AppError } from '../errors.js';
+import type { Actor } from '../policy/actor.js';
+
+export const SESSION_COOKIE = 'cv_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    session: SessionInfo | null;
+  }
+  interface FastifyContextConfig {
+    /** No authentication needed (login, health, docs). */
+    public?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function orgIdParam(request: FastifyRequest): string | undefined {
+  const q = request.query as Record<string, unknown> | undefined;
+  const value = q?.orgId;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+
+  app.addHook('preHandler', async (request) => {
+    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/');
+    if (!isApi || request.routeOptions.config.public === true || request.is404) return;
+    const ctx = { clientIp: request.ip, orgId: orgIdParam(request) };
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!match?.[1]) throw new AppError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>"');
+      request.actor = await authenticateToken(deps, match[1], ctx);
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    const session = cookie ? await authenticateSession(deps, cookie, ctx) : null;
+    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in or send a Bearer token');
+    if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
+      throw new AppError('CSRF_TOKEN_INVALID', `Missing or wrong ${CSRF_HEADER} header`);
+    }
+    request.session = session;
+    request.actor = session.actor;
+  });
+}
+
+/** The authenticated actor of a route that is not public. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send a Bearer token');
+  return request.actor;
+}
+
+/** Sets the Webex `Link: <…>; rel="next"` header when there is another page. */
+export function setNextLink(request: FastifyRequest, reply: { header(name: string, value: string): unknown }, nextCursor: string | null): void {
+  if (nextCursor === null) return;
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  url.searchParams.set('cursor', nextCursor);
+  reply.header('Link', `<${url.toString()}>; rel="next"`);
+}

@@ -1,0 +1,54 @@
+// The one place errors become HTTP: AppError codes map to statuses and every error answer carries
+// the Webex body {message, errors:[{description, errorCode}], trackingId}.
+import type { ErrorBody } from '@callvault/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
+
+export function trackingIdOf(request: FastifyRequest): string {
+  return `CALLVAULT_${request.id}`;
+}
+
+export function errorBody(request: FastifyRequest, code: ErrorCode, message: string, descriptions: readonly string[]): ErrorBody {
+  return {
+    message,
+    errors: descriptions.map((description) => ({ description, errorCode: code })),
+    trackingId: trackingIdOf(request),
+  };
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, descriptions: readonly string[]): FastifyReply {
+  return reply.status(ERROR_STATUS[code]).header('TrackingID', trackingIdOf(request)).send(errorBody(request, code, message, descriptions));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return sendError(request, reply, error.code, error.message, error.descriptions);
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const descriptions = fe.validation.map((v) => {
+        const where = `${fe.validationContext ?? 'request'}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+        const extra = v.keyword === 'additionalProperties' ? ` (${String((v.params as { additionalProperty?: string }).additionalProperty)})` : '';
+        return `${where} ${v.message ?? 'is invalid'}${extra}`;
+      });
+      return sendError(request, reply, 'VALIDATION_FAILED', descriptions[0] ?? 'Invalid request', descriptions);
+    }
+    if (fe.statusCode === 429) {
+      return sendError(request, reply, 'RATE_LIMITED', 'Too many requests; try again later', ['Too many requests; try again later']);
+    }
+    if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, body too large, bad content type).
+      return reply
+        .status(fe.statusCode)
+        .header('TrackingID', trackingIdOf(request))
+        .send({ message: fe.message, errors: [{ description: fe.message, errorCode: fe.code ?? 'BAD_REQUEST' }], trackingId: trackingIdOf(request) });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(request, reply, 'INTERNAL', 'Internal server error', ['Internal server error']);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return sendError(request, reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`, ['Not found']);
+  });
+}

@@ -1,0 +1,67 @@
+import type { Role } from '@callvault/shared';
+import { describe, expect, it } from 'vitest';
+import type { Actor } from './actor.js';
+import { ACTIONS, can, validateRoleSet, type Action } from './policy.js';
+
+const actor = (roles: Role[], orgId = 'org-a', personId = 'p1'): Actor => ({
+  personId,
+  email: 'x@example.com',
+  displayName: 'X',
+  homeOrgId: 'org-a',
+  orgId,
+  roles,
+  partnerId: null,
+  via: 'token',
+  clientIp: null,
+});
+
+// actor × action on a resource of the actor's own org → allowed?
+const table: Array<[Role, Action, boolean]> = [
+  ['fullAdmin', 'person.write', true],
+  ['fullAdmin', 'person.read', true],
+  ['fullAdmin', 'audit.read', true],
+  ['partnerAdmin', 'person.write', true],
+  ['readOnlyAdmin', 'person.read', true],
+  ['readOnlyAdmin', 'person.write', false],
+  ['readOnlyAdmin', 'location.write', false],
+  ['readOnlyAdmin', 'audit.read', true],
+  ['complianceOfficer', 'person.read', true],
+  ['complianceOfficer', 'person.write', false],
+  ['complianceOfficer', 'org.update', false],
+  ['complianceOfficer', 'audit.read', true],
+  ['user', 'person.read', false],
+  ['user', 'person.write', false],
+  ['user', 'workspace.read', false],
+  ['user', 'audit.read', false],
+  ['user', 'org.read', true],
+];
+
+describe('policy: role × action within the actor’s org', () => {
+  it.each(table)('%s may %s: %s', (role, action, allowed) => {
+    expect(can(actor([role]), action, { orgId: 'org-a' })).toBe(allowed);
+  });
+
+  it('no role may act on another org’s resource', () => {
+    for (const role of ['fullAdmin', 'partnerAdmin', 'readOnlyAdmin', 'complianceOfficer'] as const) {
+      for (const action of ACTIONS) {
+        expect(can(actor([role]), action, { orgId: 'org-b' })).toBe(false);
+      }
+    }
+  });
+
+  it('a user reads their own person record but nobody else’s', () => {
+    expect(can(actor(['user']), 'person.read', { orgId: 'org-a', ownerId: 'p1' })).toBe(true);
+    expect(can(actor(['user']), 'person.read', { orgId: 'org-a', ownerId: 'p2' })).toBe(false);
+  });
+
+  it('a partner admin acting on a customer org may manage it but roles still bind', () => {
+    const partner = actor(['partnerAdmin'], 'org-c');
+    expect(can(partner, 'person.write', { orgId: 'org-c' })).toBe(true);
+    expect(can(partner, 'person.write', { orgId: 'org-a' })).toBe(false);
+  });
+
+  it('a partner administrator cannot be a compliance officer', () => {
+    expect(validateRoleSet(['partnerAdmin', 'complianceOfficer'])).toMatch(/cannot/);
+    expect(validateRoleSet(['fullAdmin', 'complianceOfficer'])).toBeNull();
+  });
+});

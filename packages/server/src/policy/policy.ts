@@ -1,0 +1,77 @@
+// Authorisation rules (SPEC §1) as data: which role may take which action on a resource of its org.
+// Pure; services call `can`/`assertCan` before they touch anything. The console only hides what
+// this already forbids.
+import type { Role } from '@callvault/shared';
+import { AppError } from '../errors.js';
+import type { Actor } from './actor.js';
+
+export const ACTIONS = [
+  'org.read',
+  'org.update',
+  'location.read',
+  'location.write',
+  'person.read',
+  'person.write',
+  'workspace.read',
+  'workspace.write',
+  'virtualLine.read',
+  'virtualLine.write',
+  'callFeature.read',
+  'callFeature.write',
+  'audit.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const READ_DIRECTORY: readonly Action[] = [
+  'org.read',
+  'location.read',
+  'person.read',
+  'workspace.read',
+  'virtualLine.read',
+  'callFeature.read',
+];
+const WRITE_DIRECTORY: readonly Action[] = [
+  'org.update',
+  'location.write',
+  'person.write',
+  'workspace.write',
+  'virtualLine.write',
+  'callFeature.write',
+];
+
+/** What each role may do within the org it acts on. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
+  fullAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read'],
+  partnerAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read'],
+  readOnlyAdmin: [...READ_DIRECTORY, 'audit.read'],
+  // Compliance officers search recordings by owner, so they read the directory; they change nothing.
+  complianceOfficer: [...READ_DIRECTORY, 'audit.read'],
+  user: [],
+};
+
+export interface Resource {
+  readonly orgId: string;
+  /** The person the resource belongs to, for "own" rules (a user reading themself). */
+  readonly ownerId?: string | null;
+}
+
+export function can(actor: Actor, action: Action, resource: Resource): boolean {
+  if (resource.orgId !== actor.orgId) return false;
+  if (action === 'person.read' && resource.ownerId === actor.personId) return true;
+  if (action === 'org.read' && actor.orgId === actor.homeOrgId) return true;
+  return actor.roles.some((role) => ROLE_PERMISSIONS[role].includes(action));
+}
+
+export function assertCan(actor: Actor, action: Action, resource: Resource): void {
+  if (!can(actor, action, resource)) {
+    throw new AppError('FORBIDDEN', `Your role does not allow ${action} in this organization`);
+  }
+}
+
+/** May this role set be given at all? A partner admin is never a compliance officer (SPEC §1). */
+export function validateRoleSet(roles: readonly Role[]): string | null {
+  if (roles.includes('partnerAdmin') && roles.includes('complianceOfficer')) {
+    return 'a partner administrator cannot be a compliance officer';
+  }
+  return null;
+}

@@ -1,0 +1,103 @@
+// Process wiring: configuration → database → app and background work, chosen by role.
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { deleteExpiredSessions } from './auth/credentials.repository.js';
+import { buildApp } from './http/app.js';
+import type { AppInstance } from './http/types.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
+
+export const ROLES = ['recorder', 'api', 'worker'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+
+export function parseRoles(text: string): ProcessRole[] {
+  const roles = text.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (bad.length > 0 || roles.length === 0) {
+    throw new Error(`--roles: ${bad.length > 0 ? `unknown role ${bad.join(', ')}` : 'no role given'}; choose from ${ROLES.join(', ')}`);
+  }
+  return [...new Set(roles)] as ProcessRole[];
+}
+
+/** The console build that `make build` produces, next to this package. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const handle = openDatabase(config.database);
+  await migrateToLatest(handle.db);
+  return handle;
+}
+
+export interface RunningServer {
+  readonly app: AppInstance | null;
+  readonly url: string | null;
+  readonly initialAdmin: InitialAdmin | null;
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: {
+  config: Config;
+  roles: readonly ProcessRole[];
+  logger: Logger;
+  clock?: Clock;
+  webRoot?: string | null;
+}): Promise<RunningServer> {
+  const { config, roles, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const handle = await openMigratedDatabase(config);
+  const stops: Array<() => Promise<void>> = [];
+  let app: AppInstance | null = null;
+  let url: string | null = null;
+  let initialAdmin: InitialAdmin | null = null;
+
+  if (roles.includes('api')) {
+    initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
+    app = await buildApp({
+      db: handle.db,
+      dialect: handle.dialect,
+      clock,
+      logger,
+      metrics: createMetrics(),
+      dataDir: config.dataDir,
+      webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
+    });
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+    url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
+    const started = app;
+    stops.push(() => started.close());
+  }
+  if (roles.includes('worker')) {
+    // Housekeeping: expired console sessions are removed every 10 minutes.
+    const sweep = (): void => {
+      deleteExpiredSessions(handle.db, clock.now().toISOString()).catch((err: unknown) =>
+        logger.error({ err }, 'session sweep failed'),
+      );
+    };
+    const timer = setInterval(sweep, 600_000);
+    timer.unref();
+    stops.push(() => {
+      clearInterval(timer);
+      return Promise.resolve();
+    });
+  }
+  if (roles.includes('recorder')) {
+    logger.warn('the recorder role has no SIPREC listener in this build yet; SIP is not served');
+  }
+  stops.push(() => handle.close());
+  return {
+    app,
+    url,
+    initialAdmin,
+    stop: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ROLES } from '../roles.js';
+
+export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export const Me = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    displayName: Type.String(),
+    orgId: Type.String(),
+    orgName: Type.String(),
+    roles: Type.Array(RoleSchema),
+    mustChangePassword: Type.Boolean(),
+  },
+);
+export type Me = Static<typeof Me>;
+
+export const LoginBody = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const SessionResponse = Type.Object({ user: Me, csrfToken: Type.String() });
+export type SessionResponse = Static<typeof SessionResponse>;
+
+export const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  newPassword: Type.String({ minLength: 12, maxLength: 1024 }),
+});
+
+export const TokenCreateBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+});
+
+export const TokenCreated = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  token: Type.String({ description: 'shown once; store it now' }),
+  created: Type.String(),
+  expires: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const TokenInfo = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  created: Type.String(),
+  expires: Type.Union([Type.String(), Type.Null()]),
+  lastUsed: Type.Union([Type.String(), Type.Null()]),
+});

@@ -3,3 +3,7 @@
 export {};
 
 export * from './sip/index.js';
+export * from './siprec/index.js';
+export * from './sdp/index.js';
+export * from './rtp/index.js';
+export * from './media/index.js';

@@ -298,7 +298,10 @@ function parseMessage(bytes: Uint8Array, framing: Framing, limits: SipParseLimit
     lengthError = err;
     bodyLength = available;
   }
-  const body = bytes.slice(section.bodyStart, section.bodyStart + Math.min(bodyLength, available));
+  // A copy into a plain Uint8Array: the caller's (possibly pooled Buffer) memory is not retained.
+  const body = new Uint8Array(
+    bytes.subarray(section.bodyStart, section.bodyStart + Math.min(bodyLength, available)),
+  );
   const message: SipMessage =
     startLine.kind === 'request'
       ? {

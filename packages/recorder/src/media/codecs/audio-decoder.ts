@@ -1,0 +1,99 @@
+// The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, Opus).
+// PCMU/PCMA/G.722 are built here; the Opus wrapper lives with its native binding and implements
+// the same interface.
+import { decodePcma, decodePcmu, G711_SAMPLE_RATE } from './g711-decoder.js';
+import { G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE, G722Decoder } from './g722-decoder.js';
+
+export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
+
+export interface AudioDecoder {
+  codec: AudioCodecName;
+  /** Rate of the PCM that `decode` returns (Hz). */
+  sampleRate: number;
+  /** Decode one RTP payload to mono 16-bit PCM at `sampleRate`. */
+  decode(payload: Uint8Array): Int16Array;
+  /** Produce `samples` samples (at `sampleRate`) to conceal lost packets. */
+  decodeLoss?(samples: number): Int16Array;
+}
+
+/** Thrown by `createAudioDecoder` for a codec this factory does not build. Code is stable. */
+export class AudioCodecUnsupportedError extends Error {
+  readonly code = 'AUDIO_CODEC_UNSUPPORTED';
+  constructor(readonly codecName: string) {
+    super(`no built-in decoder for codec "${codecName}"`);
+    this.name = 'AudioCodecUnsupportedError';
+  }
+}
+
+/**
+ * RTP clock rate per codec (RFC 3551 §4.5 table 4, RFC 7587 §4.1 for Opus). G.722 is the
+ * exception where the clock (8000) is half the audio rate (16000): RFC 3551 §4.5.2.
+ */
+export function getRtpClockRate(codec: AudioCodecName): number {
+  switch (codec) {
+    case 'PCMU':
+    case 'PCMA':
+      return G711_SAMPLE_RATE;
+    case 'G722':
+      return G722_RTP_CLOCK_RATE;
+    case 'opus':
+      return 48000;
+  }
+}
+
+/** Normalise an SDP rtpmap encoding name (case-insensitive, RFC 4855 §3) to a codec name. */
+export function normalizeAudioCodecName(encodingName: string): AudioCodecName | null {
+  switch (encodingName.toUpperCase()) {
+    case 'PCMU':
+      return 'PCMU';
+    case 'PCMA':
+      return 'PCMA';
+    case 'G722':
+      return 'G722';
+    case 'OPUS':
+      return 'opus';
+    default:
+      return null;
+  }
+}
+
+/** Silence as loss concealment: the recorder keeps the timeline true and never invents sound. */
+function produceSilence(samples: number): Int16Array {
+  return new Int16Array(Math.max(0, Math.floor(samples)));
+}
+
+/**
+ * Build a decoder for PCMU, PCMA or G722 (encoding names as in SDP, case-insensitive).
+ * Throws `AudioCodecUnsupportedError` for anything else, Opus included (it has its own wrapper).
+ */
+export function createAudioDecoder(codecName: string): AudioDecoder {
+  const codec = normalizeAudioCodecName(codecName);
+  switch (codec) {
+    case 'PCMU':
+      return {
+        codec,
+        sampleRate: G711_SAMPLE_RATE,
+        decode: decodePcmu,
+        decodeLoss: produceSilence,
+      };
+    case 'PCMA':
+      return {
+        codec,
+        sampleRate: G711_SAMPLE_RATE,
+        decode: decodePcma,
+        decodeLoss: produceSilence,
+      };
+    case 'G722': {
+      const decoder = new G722Decoder();
+      return {
+        codec,
+        sampleRate: G722_SAMPLE_RATE,
+        decode: (payload) => decoder.decode(payload),
+        decodeLoss: produceSilence,
+      };
+    }
+    case 'opus':
+    case null:
+      throw new AudioCodecUnsupportedError(codecName);
+  }
+}

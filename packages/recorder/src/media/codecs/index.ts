@@ -1,0 +1,3 @@
+export * from './audio-decoder.js';
+export * from './g711-decoder.js';
+export * from './g722-decoder.js';

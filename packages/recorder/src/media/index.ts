@@ -1,0 +1,3 @@
+export * from './codecs/index.js';
+export * from './jitter-buffer.js';
+export * from './timeline.js';

@@ -10,6 +10,7 @@ import { systemClock } from '../clock.js';
 import { ConfigError, parseConfig, readEnvironment, type Config } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { runDemoSeed } from '../demo/demo-seed.service.js';
+import { createOrganizationWithAdmin } from '../org/organizations.service.js';
 import { AppError } from '../errors.js';
 import { buildApp } from '../http/app.js';
 import { createLogger } from '../observability/logger.js';
@@ -171,6 +172,21 @@ export function buildProgram(): Command {
         await setPasswordByEmail({ db, clock: systemClock }, opts.email, password, !opts.stdin);
         if (!opts.stdin) out(`one-time password for ${opts.email}: ${password}`);
         else out(`password set for ${opts.email}`);
+      });
+    });
+
+  program
+    .command('org')
+    .description('organisations')
+    .command('create')
+    .description('create an organisation with its first full administrator (one-time password)')
+    .requiredOption('--name <name>', 'organisation name')
+    .requiredOption('--admin-email <email>', 'its first administrator')
+    .option('--partner <name>', 'the partner that manages it (created when new)')
+    .action(async (opts: { name: string; adminEmail: string; partner?: string }) => {
+      await withDatabase(program, async ({ db }) => {
+        const created = await createOrganizationWithAdmin({ db, clock: systemClock }, { name: opts.name, adminEmail: opts.adminEmail, partnerName: opts.partner });
+        out(JSON.stringify(created, null, 2));
       });
     });
 

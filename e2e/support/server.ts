@@ -1,0 +1,150 @@
+// Starts the built `bin/callvault serve` on a free port with a fresh data dir (and a fresh
+// PostgreSQL database when CALLVAULT_TEST_DB=postgres), after running `demo-seed`.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const cli = path.join(repoRoot, 'bin', 'callvault');
+
+export interface SeedPerson {
+  id: string;
+  email: string;
+  extension: string | null;
+  locationId: string;
+  token: string;
+  password: string;
+}
+
+export interface DemoSeed {
+  orgId: string;
+  locations: Array<{ id: string; name: string }>;
+  admin: { id: string; email: string; password: string; token: string };
+  complianceOfficer: { id: string; email: string; password: string; token: string };
+  people: SeedPerson[];
+  workspaces: Array<{ id: string; name: string; extension: string | null }>;
+  virtualLines: Array<{ id: string; extension: string | null }>;
+}
+
+export interface TestServer {
+  url: string;
+  seed: DemoSeed;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  databaseUrl: string | null;
+  /** Runs another `callvault` subcommand against the same data. */
+  cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
+  setPassword(email: string, password: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const testDialect = process.env.CALLVAULT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+const pgAdminUrl = process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function runCli(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+export async function startServer(options: { extraEnv?: Record<string, string> } = {}): Promise<TestServer> {
+  if (!fs.existsSync(path.join(repoRoot, 'packages/server/dist/cli/main.js'))) {
+    throw new Error('the server is not built; run `make build` first');
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-e2e-'));
+  let databaseUrl: string | null = null;
+  let dropDatabase = async (): Promise<void> => {};
+  if (testDialect === 'postgres') {
+    const name = `callvault_e2e_${crypto.randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgAdminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(pgAdminUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: pgAdminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CALLVAULT_DATA_DIR: dataDir,
+    CALLVAULT_HTTP_ADDR: `127.0.0.1:${port}`,
+    ...(databaseUrl ? { CALLVAULT_DATABASE_URL: databaseUrl } : {}),
+    ...options.extraEnv,
+  };
+  const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });
+  const seed = JSON.parse(seeded.stdout) as DemoSeed;
+
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', 'api,worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${logs.slice(-2000)}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /Callvault console: (\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace(/\/$/, ''));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${String(code)}:\n${out}\n${logs.slice(-2000)}`));
+    });
+  });
+
+  return {
+    url,
+    seed,
+    env,
+    dataDir,
+    databaseUrl,
+    cli: (args, input) => runCli(env, args, input),
+    setPassword: async (email, password) => {
+      const result = await runCli(env, ['password', '--email', email, '--stdin'], `${password}\n`);
+      if (result.code !== 0) throw new Error(`password set failed: ${result.stderr}`);
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

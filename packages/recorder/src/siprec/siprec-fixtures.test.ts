@@ -469,7 +469,10 @@ describe('vendor offers (drachtio-siprec-recording-server test data)', () => {
     const [fsSendrecv, fsRecvonly] = split('vendor-offers/sample-sdp3.txt');
     // FreeSWITCH: no label and no direction (sendrecv); trailing blank after ptime.
     const sendrecv = answer(fsSendrecv);
-    expect(sendrecv.streams[0]).toMatchObject({ direction: 'recvonly', offeredDirection: 'sendrecv' });
+    expect(sendrecv.streams[0]).toMatchObject({
+      direction: 'recvonly',
+      offeredDirection: 'sendrecv',
+    });
     expect(sendrecv.streams[0]?.label).toBeUndefined();
     expect(parseSdp(fsSendrecv ?? '').media[0]?.ptime).toBe(20);
     expect(answer(fsRecvonly).streams[0]?.direction).toBe('inactive');
@@ -483,7 +486,11 @@ describe('vendor offers (drachtio-siprec-recording-server test data)', () => {
 });
 
 describe('fixture coverage', () => {
-  const NOTES = new Set(['vendor-offers/LICENSE', 'vendor-offers/SOURCE', 'reconstructed/README.md']);
+  const NOTES = new Set([
+    'vendor-offers/LICENSE',
+    'vendor-offers/SOURCE',
+    'reconstructed/README.md',
+  ]);
 
   function listFiles(dir: string): string[] {
     return readdirSync(dir).flatMap((name) => {

@@ -33,8 +33,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string): AppError =>
-  new AppError('NOT_FOUND', `${what} not found`);
+export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
 
 export const forbidden = (why = 'You are not allowed to do this'): AppError =>
   new AppError('FORBIDDEN', why);

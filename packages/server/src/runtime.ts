@@ -15,10 +15,15 @@ export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
 
 export function parseRoles(text: string): ProcessRole[] {
-  const roles = text.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const roles = text
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (bad.length > 0 || roles.length === 0) {
-    throw new Error(`--roles: ${bad.length > 0 ? `unknown role ${bad.join(', ')}` : 'no role given'}; choose from ${ROLES.join(', ')}`);
+    throw new Error(
+      `--roles: ${bad.length > 0 ? `unknown role ${bad.join(', ')}` : 'no role given'}; choose from ${ROLES.join(', ')}`,
+    );
   }
   return [...new Set(roles)] as ProcessRole[];
 }

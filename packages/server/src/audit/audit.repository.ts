@@ -90,7 +90,10 @@ export async function insertAuditEvent(trx: Trx, input: AuditEventInput): Promis
     prev_hash: head?.hash ?? GENESIS_HASH,
   };
   const hash = computeAuditHash(row);
-  await trx.insertInto('audit_events').values({ ...row, hash }).execute();
+  await trx
+    .insertInto('audit_events')
+    .values({ ...row, hash })
+    .execute();
   if (head) {
     await trx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
   } else {

@@ -29,13 +29,19 @@ export async function audit(
     targetType: target?.type ?? null,
     targetId: target?.id ?? null,
     clientIp: actor?.clientIp ?? null,
-    details: actor && actor.orgId !== actor.homeOrgId ? { ...details, viaPartnerOrg: actor.homeOrgId } : details,
+    details:
+      actor && actor.orgId !== actor.homeOrgId
+        ? { ...details, viaPartnerOrg: actor.homeOrgId }
+        : details,
     at: clock.now(),
   });
 }
 
 /** The before/after of a change, listing only the fields that changed. */
-export function diffFields<T extends object>(before: T, after: T): { before: Partial<T>; after: Partial<T> } {
+export function diffFields<T extends object>(
+  before: T,
+  after: T,
+): { before: Partial<T>; after: Partial<T> } {
   const b: Partial<T> = {};
   const a: Partial<T> = {};
   for (const key of Object.keys(after) as Array<keyof T>) {
@@ -67,7 +73,15 @@ export function presentAuditEvent(e: AuditEvent): AuditEventDto {
 export async function searchAudit(
   db: Db,
   actor: Actor,
-  q: { action?: string | undefined; actorId?: string | undefined; targetId?: string | undefined; from?: string | undefined; to?: string | undefined; cursor?: string | undefined; max: number },
+  q: {
+    action?: string | undefined;
+    actorId?: string | undefined;
+    targetId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    max: number;
+  },
 ): Promise<{ items: AuditEventDto[]; nextCursor: string | null }> {
   assertCan(actor, 'audit.read', { orgId: actor.orgId });
   const beforeSeq = q.cursor !== undefined && /^\d+$/.test(q.cursor) ? Number(q.cursor) : undefined;

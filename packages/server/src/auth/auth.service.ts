@@ -77,14 +77,21 @@ async function buildActor(
 }
 
 /** A Bearer token to an actor, or TOKEN_INVALID (unknown, revoked or expired alike). */
-export async function authenticateToken(deps: AuthDeps, token: string, ctx: RequestContext): Promise<Actor> {
-  const row = token.startsWith(TOKEN_PREFIX) ? await findTokenByHash(deps.db, hashSecret(token)) : null;
+export async function authenticateToken(
+  deps: AuthDeps,
+  token: string,
+  ctx: RequestContext,
+): Promise<Actor> {
+  const row = token.startsWith(TOKEN_PREFIX)
+    ? await findTokenByHash(deps.db, hashSecret(token))
+    : null;
   const now = deps.clock.now();
   if (!row || row.revoked !== null || (row.expires !== null && row.expires <= now.toISOString())) {
     throw new AppError('TOKEN_INVALID', 'The access token is invalid, expired or revoked');
   }
   const person = await findPersonByIdAnyOrg(deps.db, row.personId);
-  if (!person) throw new AppError('TOKEN_INVALID', 'The access token is invalid, expired or revoked');
+  if (!person)
+    throw new AppError('TOKEN_INVALID', 'The access token is invalid, expired or revoked');
   // Recording last use at minute granularity keeps a busy token from writing on every request.
   if (row.lastUsed === null || now.getTime() - Date.parse(row.lastUsed) > 60_000) {
     await touchToken(deps.db, row.id, now.toISOString());
@@ -117,7 +124,11 @@ export async function authenticateSession(
       new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
     );
   }
-  return { actor: await buildActor(deps, person, 'session', ctx), sessionId: session.id, csrfToken: session.csrfToken };
+  return {
+    actor: await buildActor(deps, person, 'session', ctx),
+    sessionId: session.id,
+    csrfToken: session.csrfToken,
+  };
 }
 
 export interface LoginResult {
@@ -160,7 +171,10 @@ export async function login(
 export async function logout(deps: AuthDeps, info: SessionInfo): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     await deleteSession(trx, info.sessionId);
-    await audit(trx, deps.clock, info.actor, 'auth.logout', { type: 'session', id: info.sessionId });
+    await audit(trx, deps.clock, info.actor, 'auth.logout', {
+      type: 'session',
+      id: info.sessionId,
+    });
   });
 }
 
@@ -190,7 +204,10 @@ export async function changePassword(
   const hashed = await hashPassword(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {
     await setPasswordHash(trx, actor.personId, hashed, false, deps.clock.now());
-    await audit(trx, deps.clock, actor, 'person.passwordChanged', { type: 'person', id: actor.personId });
+    await audit(trx, deps.clock, actor, 'person.passwordChanged', {
+      type: 'person',
+      id: actor.personId,
+    });
   });
 }
 
@@ -207,7 +224,15 @@ export async function setPasswordByEmail(
   await deps.db.transaction().execute(async (trx) => {
     await setPasswordHash(trx, person.id, hashed, mustChange, deps.clock.now());
     await deleteSessionsOfPerson(trx, person.id);
-    await audit(trx, deps.clock, null, 'person.passwordSet', { type: 'person', id: person.id }, {}, person.orgId);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'person.passwordSet',
+      { type: 'person', id: person.id },
+      {},
+      person.orgId,
+    );
   });
   return person;
 }
@@ -234,7 +259,8 @@ export async function createToken(
     name: input.name,
     token,
     created: now.toISOString(),
-    expires: input.expiresInMs === null ? null : new Date(now.getTime() + input.expiresInMs).toISOString(),
+    expires:
+      input.expiresInMs === null ? null : new Date(now.getTime() + input.expiresInMs).toISOString(),
   };
   await deps.db.transaction().execute(async (trx) => {
     await insertToken(trx, {
@@ -285,7 +311,8 @@ export async function revokeOwnToken(deps: AuthDeps, actor: Actor, id: string): 
 export function parseDuration(text: string): number | null {
   if (text === 'never') return null;
   const match = /^(\d{1,5})([dhm])$/.exec(text.trim());
-  if (!match) throw new AppError('VALIDATION_FAILED', `"${text}" is not a duration like 30d, 12h or 90m`);
+  if (!match)
+    throw new AppError('VALIDATION_FAILED', `"${text}" is not a duration like 30d, 12h or 90m`);
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
   return Number(match[1]) * unit;
 }

@@ -14,7 +14,15 @@ export interface TokenRow {
 
 export async function insertToken(
   db: DbOrTrx,
-  t: { id: string; orgId: string; personId: string; name: string; hash: string; created: string; expires: string | null },
+  t: {
+    id: string;
+    orgId: string;
+    personId: string;
+    name: string;
+    hash: string;
+    created: string;
+    expires: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('api_tokens')
@@ -33,7 +41,11 @@ export async function insertToken(
 }
 
 export async function findTokenByHash(db: DbOrTrx, hash: string): Promise<TokenRow | null> {
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
   return row
     ? {
         id: row.id,
@@ -68,7 +80,12 @@ export async function listTokensOfPerson(db: DbOrTrx, personId: string): Promise
   }));
 }
 
-export async function revokeToken(db: DbOrTrx, id: string, personId: string, at: string): Promise<boolean> {
+export async function revokeToken(
+  db: DbOrTrx,
+  id: string,
+  personId: string,
+  at: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('api_tokens')
     .set({ revoked_at: at })
@@ -93,7 +110,16 @@ export interface SessionRow {
 
 export async function insertSession(
   db: DbOrTrx,
-  s: { id: string; hash: string; personId: string; csrfToken: string; created: string; expires: string; clientIp: string | null; userAgent: string | null },
+  s: {
+    id: string;
+    hash: string;
+    personId: string;
+    csrfToken: string;
+    created: string;
+    expires: string;
+    clientIp: string | null;
+    userAgent: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -112,7 +138,11 @@ export async function insertSession(
 }
 
 export async function findSessionByHash(db: DbOrTrx, hash: string): Promise<SessionRow | null> {
-  const row = await db.selectFrom('sessions').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('secret_hash', '=', hash)
+    .executeTakeFirst();
   return row
     ? {
         id: row.id,
@@ -124,8 +154,17 @@ export async function findSessionByHash(db: DbOrTrx, hash: string): Promise<Sess
     : null;
 }
 
-export async function touchSession(db: DbOrTrx, id: string, lastSeen: string, expires: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();
+export async function touchSession(
+  db: DbOrTrx,
+  id: string,
+  lastSeen: string,
+  expires: string,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: lastSeen, expires_at: expires })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSession(db: DbOrTrx, id: string): Promise<void> {

@@ -19,10 +19,18 @@ import { openMigratedDatabase, parseRoles, startServer } from '../runtime.js';
 
 const FLAGS: Array<[flag: string, variable: string, help: string]> = [
   ['--data-dir <dir>', 'CALLVAULT_DATA_DIR', 'data directory (default ./data)'],
-  ['--database-url <url>', 'CALLVAULT_DATABASE_URL', 'postgres://… (default SQLite in the data dir)'],
+  [
+    '--database-url <url>',
+    'CALLVAULT_DATABASE_URL',
+    'postgres://… (default SQLite in the data dir)',
+  ],
   ['--storage-url <url>', 'CALLVAULT_STORAGE_URL', 'file:PATH or s3://bucket?endpoint=…'],
   ['--queue <driver>', 'CALLVAULT_QUEUE', 'embedded | pg-boss'],
-  ['--http-addr <host:port>', 'CALLVAULT_HTTP_ADDR', 'HTTP listen address (default 127.0.0.1:8080)'],
+  [
+    '--http-addr <host:port>',
+    'CALLVAULT_HTTP_ADDR',
+    'HTTP listen address (default 127.0.0.1:8080)',
+  ],
   ['--sip-addr <host:port>', 'CALLVAULT_SIP_ADDR', 'SIP listen address (default 127.0.0.1:5060)'],
   ['--rtp-ports <min-max>', 'CALLVAULT_RTP_PORTS', 'RTP port range (default 20000-29999)'],
   ['--transcriber <engine>', 'CALLVAULT_TRANSCRIBER', 'pocketsphinx | none | sherpa-onnx:/model'],
@@ -42,7 +50,11 @@ function loadConfig(program: Command): Config {
   const flags = program.opts<Record<string, string | undefined>>();
   const source: Record<string, string | undefined> = { ...readEnvironment() };
   for (const [flag, variable] of FLAGS) {
-    const key = flag.slice(2).split(' ')[0]?.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) ?? '';
+    const key =
+      flag
+        .slice(2)
+        .split(' ')[0]
+        ?.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) ?? '';
     if (flags[key] !== undefined) source[variable] = flags[key];
   }
   try {
@@ -53,7 +65,10 @@ function loadConfig(program: Command): Config {
   }
 }
 
-async function withDatabase<T>(program: Command, fn: (db: Awaited<ReturnType<typeof openMigratedDatabase>>, config: Config) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  program: Command,
+  fn: (db: Awaited<ReturnType<typeof openMigratedDatabase>>, config: Config) => Promise<T>,
+): Promise<T> {
   const config = loadConfig(program);
   const handle = await openMigratedDatabase(config);
   try {
@@ -77,7 +92,8 @@ export function buildProgram(): Command {
   const program = new Command('callvault')
     .description('Compliance call recording: SIPREC recorder, API, console and jobs')
     .showHelpAfterError();
-  for (const [flag, variable, help] of FLAGS) program.addOption(new Option(flag, `${help} [${variable}]`));
+  for (const [flag, variable, help] of FLAGS)
+    program.addOption(new Option(flag, `${help} [${variable}]`));
 
   program
     .command('serve')
@@ -125,7 +141,11 @@ export function buildProgram(): Command {
       const handle = openDatabase(config.database);
       try {
         const report = await migrateToLatest(handle.db);
-        out(report.applied.length === 0 ? 'database is up to date' : `applied: ${report.applied.join(', ')}`);
+        out(
+          report.applied.length === 0
+            ? 'database is up to date'
+            : `applied: ${report.applied.join(', ')}`,
+        );
       } finally {
         await handle.close();
       }
@@ -156,7 +176,9 @@ export function buildProgram(): Command {
           expiresInMs: parseDuration(opts.expiresIn),
         });
         out(created.token);
-        process.stderr.write(`token ${created.id} for ${opts.email}, expires ${created.expires ?? 'never'}\n`);
+        process.stderr.write(
+          `token ${created.id} for ${opts.email}, expires ${created.expires ?? 'never'}\n`,
+        );
       });
     });
 
@@ -185,7 +207,10 @@ export function buildProgram(): Command {
     .option('--partner <name>', 'the partner that manages it (created when new)')
     .action(async (opts: { name: string; adminEmail: string; partner?: string }) => {
       await withDatabase(program, async ({ db }) => {
-        const created = await createOrganizationWithAdmin({ db, clock: systemClock }, { name: opts.name, adminEmail: opts.adminEmail, partnerName: opts.partner });
+        const created = await createOrganizationWithAdmin(
+          { db, clock: systemClock },
+          { name: opts.name, adminEmail: opts.adminEmail, partnerName: opts.partner },
+        );
         out(JSON.stringify(created, null, 2));
       });
     });
@@ -216,7 +241,15 @@ export function buildProgram(): Command {
     .action(async (opts: { out?: string }) => {
       const logger = createLogger({ level: 'silent' });
       const handle = openDatabase({ kind: 'sqlite', file: ':memory:' });
-      const app = await buildApp({ db: handle.db, dialect: handle.dialect, clock: systemClock, logger, metrics: createMetrics({ defaultMetrics: false }), dataDir: '.', webRoot: null });
+      const app = await buildApp({
+        db: handle.db,
+        dialect: handle.dialect,
+        clock: systemClock,
+        logger,
+        metrics: createMetrics({ defaultMetrics: false }),
+        dataDir: '.',
+        webRoot: null,
+      });
       await app.ready();
       const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
       await app.close();

@@ -30,8 +30,12 @@ export interface DatabaseHandle {
 // PostgreSQL returns int8 (counts, sums, bigint columns) as strings; every value we keep there
 // fits in a double, so parse them once here instead of in every repository.
 const pgTypes = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === 20
+      ? (value: string): number => Number(value)
+      : (pg.types.getTypeParser(oid, format) as (
+          value: string,
+        ) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
@@ -58,11 +62,9 @@ export interface MigrationReport {
 export async function migrateToLatest(db: Db): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return {
-    applied: (results ?? [])
-      .filter((r) => r.status === 'Success')
-      .map((r) => r.migrationName),
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
   };
 }
 

@@ -40,8 +40,9 @@ export interface AppDeps {
 export const API_VERSION = '0.1.0';
 
 export async function buildApp(deps: AppDeps): Promise<AppInstance> {
+  const httpLogger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
   const app = Fastify({
-    loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: httpLogger,
     disableRequestLogging: false,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
@@ -77,23 +78,40 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list' },
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpRequests.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
 
   registerAuth(app, { db: deps.db, clock: deps.clock });
-  registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { secureCookies: deps.secureCookies ?? false });
+  registerAuthRoutes(
+    app,
+    { db: deps.db, clock: deps.clock },
+    { secureCookies: deps.secureCookies ?? false },
+  );
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
   registerSystemRoutes(app, deps);
 
   if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: deps.webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
     // Client-side routes (/login, /control-hub/people …) all load the console's index.html.
     app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {
       const url = request.url.split('?')[0] ?? '/';
@@ -106,33 +124,70 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   return app;
 }
 
-const HealthCheck = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('error')]), detail: Type.String() });
+const HealthCheck = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  detail: Type.String(),
+});
 
 function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
-  app.get('/api/health', {
-    config: { public: true },
-    schema: {
-      tags: ['system'],
-      summary: 'Database, storage and queue health',
-      response: { 200: Type.Object({ status: Type.String(), checks: Type.Object({ database: HealthCheck, storage: HealthCheck, queue: HealthCheck }) }), 503: Type.Object({ status: Type.String(), checks: Type.Object({ database: HealthCheck, storage: HealthCheck, queue: HealthCheck }) }) },
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        summary: 'Database, storage and queue health',
+        response: {
+          200: Type.Object({
+            status: Type.String(),
+            checks: Type.Object({
+              database: HealthCheck,
+              storage: HealthCheck,
+              queue: HealthCheck,
+            }),
+          }),
+          503: Type.Object({
+            status: Type.String(),
+            checks: Type.Object({
+              database: HealthCheck,
+              storage: HealthCheck,
+              queue: HealthCheck,
+            }),
+          }),
+        },
+      },
     },
-  }, async (_request, reply) => {
-    const database = await sql`select 1 as ok`.execute(deps.db).then(
-      () => ({ status: 'ok' as const, detail: deps.dialect }),
-      (e: unknown) => ({ status: 'error' as const, detail: e instanceof Error ? e.message : String(e) }),
-    );
-    const storage = await fs.promises.access(deps.dataDir, fs.constants.W_OK).then(
-      () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
-      () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
-    );
-    const queue = { status: 'ok' as const, detail: 'embedded' };
-    const healthy = [database, storage, queue].every((c) => c.status === 'ok');
-    return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'error', checks: { database, storage, queue } });
-  });
+    async (_request, reply) => {
+      const database = await sql`select 1 as ok`.execute(deps.db).then(
+        () => ({ status: 'ok' as const, detail: deps.dialect }),
+        (e: unknown) => ({
+          status: 'error' as const,
+          detail: e instanceof Error ? e.message : String(e),
+        }),
+      );
+      const storage = await fs.promises.access(deps.dataDir, fs.constants.W_OK).then(
+        () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
+        () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
+      );
+      const queue = { status: 'ok' as const, detail: 'embedded' };
+      const healthy = [database, storage, queue].every((c) => c.status === 'ok');
+      return reply
+        .status(healthy ? 200 : 503)
+        .send({ status: healthy ? 'ok' : 'error', checks: { database, storage, queue } });
+    },
+  );
 
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    { config: { public: true }, schema: { hide: true } },
+    async (_request, reply) => {
+      return reply
+        .type(deps.metrics.registry.contentType)
+        .send(await deps.metrics.registry.metrics());
+    },
+  );
 
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () =>
+    app.swagger(),
+  );
 }

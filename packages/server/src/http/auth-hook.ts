@@ -1,7 +1,12 @@
 // Sets request.actor from a Bearer token or the console session cookie; enforces CSRF for
 // cookie-authenticated changes. Routes marked `config: { public: true }` skip it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateSession, authenticateToken, type AuthDeps, type SessionInfo } from '../auth/auth.service.js';
+import {
+  authenticateSession,
+  authenticateToken,
+  type AuthDeps,
+  type SessionInfo,
+} from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
 import type { Actor } from '../policy/actor.js';
 
@@ -38,7 +43,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      if (!match?.[1]) throw new AppError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>"');
+      if (!match?.[1])
+        throw new AppError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>"');
       request.actor = await authenticateToken(deps, match[1], ctx);
       return;
     }
@@ -60,7 +66,11 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /** Sets the Webex `Link: <…>; rel="next"` header when there is another page. */
-export function setNextLink(request: FastifyRequest, reply: { header(name: string, value: string): unknown }, nextCursor: string | null): void {
+export function setNextLink(
+  request: FastifyRequest,
+  reply: { header(name: string, value: string): unknown },
+  nextCursor: string | null,
+): void {
   if (nextCursor === null) return;
   const url = new URL(request.url, `${request.protocol}://${request.host}`);
   url.searchParams.set('cursor', nextCursor);

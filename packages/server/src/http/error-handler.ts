@@ -8,7 +8,12 @@ export function trackingIdOf(request: FastifyRequest): string {
   return `CALLVAULT_${request.id}`;
 }
 
-export function errorBody(request: FastifyRequest, code: ErrorCode, message: string, descriptions: readonly string[]): ErrorBody {
+export function errorBody(
+  request: FastifyRequest,
+  code: ErrorCode,
+  message: string,
+  descriptions: readonly string[],
+): ErrorBody {
   return {
     message,
     errors: descriptions.map((description) => ({ description, errorCode: code })),
@@ -16,8 +21,17 @@ export function errorBody(request: FastifyRequest, code: ErrorCode, message: str
   };
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, descriptions: readonly string[]): FastifyReply {
-  return reply.status(ERROR_STATUS[code]).header('TrackingID', trackingIdOf(request)).send(errorBody(request, code, message, descriptions));
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  descriptions: readonly string[],
+): FastifyReply {
+  return reply
+    .status(ERROR_STATUS[code])
+    .header('TrackingID', trackingIdOf(request))
+    .send(errorBody(request, code, message, descriptions));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -29,26 +43,49 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (fe.validation) {
       const descriptions = fe.validation.map((v) => {
         const where = `${fe.validationContext ?? 'request'}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
-        const extra = v.keyword === 'additionalProperties' ? ` (${String((v.params as { additionalProperty?: string }).additionalProperty)})` : '';
+        const extra =
+          v.keyword === 'additionalProperties'
+            ? ` (${String((v.params as { additionalProperty?: string }).additionalProperty)})`
+            : '';
         return `${where} ${v.message ?? 'is invalid'}${extra}`;
       });
-      return sendError(request, reply, 'VALIDATION_FAILED', descriptions[0] ?? 'Invalid request', descriptions);
+      return sendError(
+        request,
+        reply,
+        'VALIDATION_FAILED',
+        descriptions[0] ?? 'Invalid request',
+        descriptions,
+      );
     }
     if (fe.statusCode === 429) {
-      return sendError(request, reply, 'RATE_LIMITED', 'Too many requests; try again later', ['Too many requests; try again later']);
+      return sendError(request, reply, 'RATE_LIMITED', 'Too many requests; try again later', [
+        'Too many requests; try again later',
+      ]);
     }
     if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
       // Fastify's own client errors (bad JSON, body too large, bad content type).
       return reply
         .status(fe.statusCode)
         .header('TrackingID', trackingIdOf(request))
-        .send({ message: fe.message, errors: [{ description: fe.message, errorCode: fe.code ?? 'BAD_REQUEST' }], trackingId: trackingIdOf(request) });
+        .send({
+          message: fe.message,
+          errors: [{ description: fe.message, errorCode: fe.code ?? 'BAD_REQUEST' }],
+          trackingId: trackingIdOf(request),
+        });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(request, reply, 'INTERNAL', 'Internal server error', ['Internal server error']);
+    return sendError(request, reply, 'INTERNAL', 'Internal server error', [
+      'Internal server error',
+    ]);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return sendError(request, reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`, ['Not found']);
+    return sendError(
+      request,
+      reply,
+      'NOT_FOUND',
+      `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      ['Not found'],
+    );
   });
 }

@@ -29,8 +29,27 @@ export async function ensureInitialAdmin(deps: OrgDeps): Promise<InitialAdmin | 
     const orgId = newId('ORGANIZATION');
     await insertOrganization(trx, { id: orgId, name: 'Callvault', partnerId: null, at: now });
     const locationId = newId('LOCATION');
-    await insertLocation(trx, { id: locationId, name: 'Main', orgId, timeZone: 'UTC', announcementLanguage: DEFAULT_LANGUAGE, address: {} }, now);
-    await audit(trx, deps.clock, null, 'organization.created', { type: 'organization', id: orgId }, { name: 'Callvault', reason: 'first start' }, orgId);
+    await insertLocation(
+      trx,
+      {
+        id: locationId,
+        name: 'Main',
+        orgId,
+        timeZone: 'UTC',
+        announcementLanguage: DEFAULT_LANGUAGE,
+        address: {},
+      },
+      now,
+    );
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'organization.created',
+      { type: 'organization', id: orgId },
+      { name: 'Callvault', reason: 'first start' },
+      orgId,
+    );
     const admin = await insertNewPerson(trx, deps, null, orgId, {
       emails: [INITIAL_ADMIN_EMAIL],
       displayName: 'Administrator',

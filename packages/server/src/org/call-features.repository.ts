@@ -38,11 +38,22 @@ function toRow(f: CallFeatureRecord, created: string, at: Date): CallFeaturesTab
   };
 }
 
-export async function insertCallFeature(db: DbOrTrx, f: CallFeatureRecord, at: Date): Promise<void> {
-  await db.insertInto('call_features').values(toRow(f, at.toISOString(), at)).execute();
+export async function insertCallFeature(
+  db: DbOrTrx,
+  f: CallFeatureRecord,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto('call_features')
+    .values(toRow(f, at.toISOString(), at))
+    .execute();
 }
 
-export async function updateCallFeature(db: DbOrTrx, f: CallFeatureRecord, at: Date): Promise<void> {
+export async function updateCallFeature(
+  db: DbOrTrx,
+  f: CallFeatureRecord,
+  at: Date,
+): Promise<void> {
   const { id: _id, created_at: _c, ...changes } = toRow(f, '', at);
   await db.updateTable('call_features').set(changes).where('id', '=', f.id).execute();
 }

@@ -1,6 +1,11 @@
 // Auto attendants, call queues and hunt groups of a location (Webex
 // /telephony/config/locations/{id}/autoAttendants|queues|huntGroups).
-import type { CallFeature, CallFeatureCreate, CallFeatureKind, CallFeatureUpdate } from '@callvault/shared';
+import type {
+  CallFeature,
+  CallFeatureCreate,
+  CallFeatureKind,
+  CallFeatureUpdate,
+} from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import { notFound } from '../errors.js';
 import { newId, type IdType } from '../ids.js';
@@ -34,19 +39,34 @@ function present(f: CallFeatureRecord): CallFeature {
   return rest;
 }
 
-async function requireOwnLocation(deps: OrgDeps, actor: Actor, locationId: string): Promise<string> {
+async function requireOwnLocation(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+): Promise<string> {
   const location = await findLocationById(deps.db, actor.orgId, locationId);
   if (!location) throw notFound('Location');
   return location.announcementLanguage;
 }
 
-export async function listLocationFeatures(deps: OrgDeps, actor: Actor, locationId: string, kind: CallFeatureKind): Promise<CallFeature[]> {
+export async function listLocationFeatures(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+  kind: CallFeatureKind,
+): Promise<CallFeature[]> {
   assertCan(actor, 'callFeature.read', { orgId: actor.orgId });
   await requireOwnLocation(deps, actor, locationId);
   return (await listCallFeatures(deps.db, actor.orgId, locationId, kind)).map(present);
 }
 
-export async function getLocationFeature(deps: OrgDeps, actor: Actor, locationId: string, kind: CallFeatureKind, id: string): Promise<CallFeature> {
+export async function getLocationFeature(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+  kind: CallFeatureKind,
+  id: string,
+): Promise<CallFeature> {
   assertCan(actor, 'callFeature.read', { orgId: actor.orgId });
   const f = await findCallFeature(deps.db, actor.orgId, locationId, kind, id);
   if (!f) throw notFound('Call feature');
@@ -78,7 +98,14 @@ export async function createLocationFeature(
       extension: f.extension,
       numbers: f.phoneNumber ? [f.phoneNumber] : [],
     });
-    await audit(trx, deps.clock, actor, `${AUDIT_NAME[kind]}.created`, { type: AUDIT_NAME[kind], id: f.id }, { after: present(f) });
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      `${AUDIT_NAME[kind]}.created`,
+      { type: AUDIT_NAME[kind], id: f.id },
+      { after: present(f) },
+    );
     return present(f);
   });
 }
@@ -107,18 +134,38 @@ export async function changeLocationFeature(
       extension: after.extension,
       numbers: after.phoneNumber ? [after.phoneNumber] : [],
     });
-    await audit(trx, deps.clock, actor, `${AUDIT_NAME[kind]}.updated`, { type: AUDIT_NAME[kind], id }, diffFields(present(before), present(after)));
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      `${AUDIT_NAME[kind]}.updated`,
+      { type: AUDIT_NAME[kind], id },
+      diffFields(present(before), present(after)),
+    );
     return present(after);
   });
 }
 
-export async function removeLocationFeature(deps: OrgDeps, actor: Actor, locationId: string, kind: CallFeatureKind, id: string): Promise<void> {
+export async function removeLocationFeature(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+  kind: CallFeatureKind,
+  id: string,
+): Promise<void> {
   assertCan(actor, 'callFeature.write', { orgId: actor.orgId });
   await deps.db.transaction().execute(async (trx) => {
     const before = await findCallFeature(trx, actor.orgId, locationId, kind, id);
     if (!before) throw notFound('Call feature');
     await deleteDirectoryEntries(trx, id);
     await deleteCallFeature(trx, id);
-    await audit(trx, deps.clock, actor, `${AUDIT_NAME[kind]}.deleted`, { type: AUDIT_NAME[kind], id }, { before: present(before) });
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      `${AUDIT_NAME[kind]}.deleted`,
+      { type: AUDIT_NAME[kind], id },
+      { before: present(before) },
+    );
   });
 }

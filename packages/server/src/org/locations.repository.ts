@@ -43,7 +43,11 @@ export async function updateLocation(db: DbOrTrx, loc: Location): Promise<void> 
     .execute();
 }
 
-export async function findLocationById(db: DbOrTrx, orgId: string, id: string): Promise<Location | null> {
+export async function findLocationById(
+  db: DbOrTrx,
+  orgId: string,
+  id: string,
+): Promise<Location | null> {
   const row = await db
     .selectFrom('locations')
     .selectAll()
@@ -53,7 +57,11 @@ export async function findLocationById(db: DbOrTrx, orgId: string, id: string): 
   return row ? toLocation(row) : null;
 }
 
-export async function findLocationByName(db: DbOrTrx, orgId: string, name: string): Promise<Location | null> {
+export async function findLocationByName(
+  db: DbOrTrx,
+  orgId: string,
+  name: string,
+): Promise<Location | null> {
   const row = await db
     .selectFrom('locations')
     .selectAll()
@@ -63,7 +71,11 @@ export async function findLocationByName(db: DbOrTrx, orgId: string, name: strin
   return row ? toLocation(row) : null;
 }
 
-export async function listLocations(db: DbOrTrx, orgId: string, name?: string): Promise<Location[]> {
+export async function listLocations(
+  db: DbOrTrx,
+  orgId: string,
+  name?: string,
+): Promise<Location[]> {
   let q = db.selectFrom('locations').selectAll().where('org_id', '=', orgId);
   if (name !== undefined) q = q.where('name', 'like', likePrefix(name));
   const rows = await q.orderBy('name').orderBy('id').execute();

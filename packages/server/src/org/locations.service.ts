@@ -20,7 +20,11 @@ export interface LocationInput {
   address?: Location['address'] | undefined;
 }
 
-export async function listOrgLocations(deps: OrgDeps, actor: Actor, name?: string): Promise<Location[]> {
+export async function listOrgLocations(
+  deps: OrgDeps,
+  actor: Actor,
+  name?: string,
+): Promise<Location[]> {
   assertCan(actor, 'location.read', { orgId: actor.orgId });
   return listLocations(deps.db, actor.orgId, name);
 }
@@ -32,7 +36,11 @@ export async function getLocation(deps: OrgDeps, actor: Actor, id: string): Prom
   return location;
 }
 
-export async function createLocation(deps: OrgDeps, actor: Actor, input: LocationInput): Promise<Location> {
+export async function createLocation(
+  deps: OrgDeps,
+  actor: Actor,
+  input: LocationInput,
+): Promise<Location> {
   assertCan(actor, 'location.write', { orgId: actor.orgId });
   const location: Location = {
     id: newId('LOCATION'),
@@ -47,7 +55,14 @@ export async function createLocation(deps: OrgDeps, actor: Actor, input: Locatio
       throw new AppError('CONFLICT', `A location named "${location.name}" already exists`);
     }
     await insertLocation(trx, location, deps.clock.now());
-    await audit(trx, deps.clock, actor, 'location.created', { type: 'location', id: location.id }, { after: location });
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'location.created',
+      { type: 'location', id: location.id },
+      { after: location },
+    );
     return location;
   });
 }
@@ -69,10 +84,18 @@ export async function changeLocation(
       announcementLanguage: input.announcementLanguage ?? before.announcementLanguage,
       address: input.address ?? before.address,
     };
-    const clash = after.name !== before.name ? await findLocationByName(trx, actor.orgId, after.name) : null;
+    const clash =
+      after.name !== before.name ? await findLocationByName(trx, actor.orgId, after.name) : null;
     if (clash) throw new AppError('CONFLICT', `A location named "${after.name}" already exists`);
     await updateLocation(trx, after);
-    await audit(trx, deps.clock, actor, 'location.updated', { type: 'location', id }, diffFields(before, after));
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'location.updated',
+      { type: 'location', id },
+      diffFields(before, after),
+    );
     return after;
   });
 }

@@ -14,8 +14,14 @@ export interface OrgDeps {
 export const DEFAULT_LANGUAGE = 'en_us';
 
 /** The location `id` of `orgId`, or a 400 naming the field (an unknown id in a body is bad input). */
-export async function requireLocation(db: DbOrTrx, orgId: string, id: string, field = 'locationId'): Promise<Location> {
+export async function requireLocation(
+  db: DbOrTrx,
+  orgId: string,
+  id: string,
+  field = 'locationId',
+): Promise<Location> {
   const location = await findLocationById(db, orgId, id);
-  if (!location) throw new AppError('VALIDATION_FAILED', `${field}: no such location in this organization`);
+  if (!location)
+    throw new AppError('VALIDATION_FAILED', `${field}: no such location in this organization`);
   return location;
 }

@@ -5,7 +5,12 @@ import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { insertLocation } from './locations.repository.js';
-import { findOrganizationByName, findPartnerByName, insertOrganization, insertPartner } from './organizations.repository.js';
+import {
+  findOrganizationByName,
+  findPartnerByName,
+  insertOrganization,
+  insertPartner,
+} from './organizations.repository.js';
 import { setPasswordHash } from './people.repository.js';
 import { insertNewPerson } from './people.service.js';
 import { DEFAULT_LANGUAGE, type OrgDeps } from './org-deps.js';
@@ -39,11 +44,40 @@ export async function createOrganizationWithAdmin(
     }
     const orgId = newId('ORGANIZATION');
     await insertOrganization(trx, { id: orgId, name: input.name, partnerId, at: now });
-    await audit(trx, deps.clock, null, 'organization.created', { type: 'organization', id: orgId }, { name: input.name, partnerId }, orgId);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'organization.created',
+      { type: 'organization', id: orgId },
+      { name: input.name, partnerId },
+      orgId,
+    );
     const locationId = newId('LOCATION');
-    await insertLocation(trx, { id: locationId, name: 'Main', orgId, timeZone: 'UTC', announcementLanguage: DEFAULT_LANGUAGE, address: {} }, now);
-    const admin = await insertNewPerson(trx, deps, null, orgId, { emails: [input.adminEmail], locationId, roles: ['fullAdmin'] });
+    await insertLocation(
+      trx,
+      {
+        id: locationId,
+        name: 'Main',
+        orgId,
+        timeZone: 'UTC',
+        announcementLanguage: DEFAULT_LANGUAGE,
+        address: {},
+      },
+      now,
+    );
+    const admin = await insertNewPerson(trx, deps, null, orgId, {
+      emails: [input.adminEmail],
+      locationId,
+      roles: ['fullAdmin'],
+    });
     await setPasswordHash(trx, admin.id, hashed, true, now);
-    return { orgId, partnerId, adminId: admin.id, adminEmail: admin.emails[0] ?? '', oneTimePassword: password };
+    return {
+      orgId,
+      partnerId,
+      adminId: admin.id,
+      adminEmail: admin.emails[0] ?? '',
+      oneTimePassword: password,
+    };
   });
 }

@@ -30,7 +30,9 @@ function toPerson(row: Selectable<PeopleTable>): PersonRecord {
   };
 }
 
-function toRow(p: PersonRecord): Omit<Selectable<PeopleTable>, 'password_hash' | 'must_change_password'> {
+function toRow(
+  p: PersonRecord,
+): Omit<Selectable<PeopleTable>, 'password_hash' | 'must_change_password'> {
   return {
     id: p.id,
     org_id: p.orgId,
@@ -67,7 +69,11 @@ export async function deletePerson(db: DbOrTrx, id: string): Promise<void> {
   await db.deleteFrom('people').where('id', '=', id).execute();
 }
 
-export async function findPersonById(db: DbOrTrx, orgId: string, id: string): Promise<PersonRecord | null> {
+export async function findPersonById(
+  db: DbOrTrx,
+  orgId: string,
+  id: string,
+): Promise<PersonRecord | null> {
   const row = await db
     .selectFrom('people')
     .selectAll()
@@ -107,7 +113,11 @@ export async function listPeople(db: DbOrTrx, f: PeopleFilter): Promise<Page<Per
   if (f.displayName !== undefined) q = q.where('display_name', 'like', likePrefix(f.displayName));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
-  const rows = await q.orderBy('display_name').orderBy('id').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('display_name')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
   return toPage(rows.map(toPerson), f.limit, (p) => [p.displayName, p.id]);
 }
 
@@ -140,7 +150,11 @@ export async function setPasswordHash(
 ): Promise<void> {
   await db
     .updateTable('people')
-    .set({ password_hash: hash, must_change_password: mustChange ? 1 : 0, updated_at: at.toISOString() })
+    .set({
+      password_hash: hash,
+      must_change_password: mustChange ? 1 : 0,
+      updated_at: at.toISOString(),
+    })
     .where('id', '=', personId)
     .execute();
 }

@@ -37,7 +37,13 @@ function checkRoles(actor: Actor | null, roles: readonly Role[]): Role[] {
 export async function listOrgPeople(
   deps: OrgDeps,
   actor: Actor,
-  q: { email?: string | undefined; displayName?: string | undefined; locationId?: string | undefined; cursor?: string | undefined; max: number },
+  q: {
+    email?: string | undefined;
+    displayName?: string | undefined;
+    locationId?: string | undefined;
+    cursor?: string | undefined;
+    max: number;
+  },
 ): Promise<Page<Person>> {
   assertCan(actor, 'person.read', { orgId: actor.orgId });
   const page = await listPeople(deps.db, { orgId: actor.orgId, ...q, limit: q.max });
@@ -78,7 +84,11 @@ export async function insertNewPerson(
   const person: PersonRecord = {
     id: newId('PEOPLE'),
     emails,
-    displayName: input.displayName?.trim() || `${firstName} ${lastName}`.trim() || primary.split('@')[0] || primary,
+    displayName:
+      input.displayName?.trim() ||
+      `${firstName} ${lastName}`.trim() ||
+      primary.split('@')[0] ||
+      primary,
     firstName,
     lastName,
     extension: input.extension ?? null,
@@ -87,7 +97,8 @@ export async function insertNewPerson(
     locationId: location?.id ?? null,
     orgId,
     callingLicense: input.callingLicense ?? 'none',
-    announcementLanguage: input.announcementLanguage ?? location?.announcementLanguage ?? DEFAULT_LANGUAGE,
+    announcementLanguage:
+      input.announcementLanguage ?? location?.announcementLanguage ?? DEFAULT_LANGUAGE,
     roles: checkRoles(actor, input.roles ?? ['user']),
     created: now,
     lastModified: now,
@@ -98,17 +109,36 @@ export async function insertNewPerson(
     extension: person.extension,
     numbers: person.phoneNumbers.map((n) => n.value),
   });
-  await audit(trx, deps.clock, actor, 'person.created', { type: 'person', id: person.id }, { after: presentPerson(person) }, orgId);
+  await audit(
+    trx,
+    deps.clock,
+    actor,
+    'person.created',
+    { type: 'person', id: person.id },
+    { after: presentPerson(person) },
+    orgId,
+  );
   return person;
 }
 
-export async function createPerson(deps: OrgDeps, actor: Actor, input: PersonCreate): Promise<Person> {
+export async function createPerson(
+  deps: OrgDeps,
+  actor: Actor,
+  input: PersonCreate,
+): Promise<Person> {
   assertCan(actor, 'person.write', { orgId: actor.orgId });
-  const person = await deps.db.transaction().execute((trx) => insertNewPerson(trx, deps, actor, actor.orgId, input));
+  const person = await deps.db
+    .transaction()
+    .execute((trx) => insertNewPerson(trx, deps, actor, actor.orgId, input));
   return presentPerson(person);
 }
 
-export async function changePerson(deps: OrgDeps, actor: Actor, id: string, input: PersonUpdate): Promise<Person> {
+export async function changePerson(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+  input: PersonUpdate,
+): Promise<Person> {
   assertCan(actor, 'person.write', { orgId: actor.orgId });
   return deps.db.transaction().execute(async (trx) => {
     const before = await findPersonById(trx, actor.orgId, id);
@@ -116,7 +146,8 @@ export async function changePerson(deps: OrgDeps, actor: Actor, id: string, inpu
     const emails = input.emails?.map((e) => e.trim().toLowerCase()) ?? before.emails;
     if (emails[0] !== before.emails[0]) {
       const holder = await findPersonByEmail(trx, emails[0] ?? '');
-      if (holder && holder.id !== id) throw new AppError('EMAIL_IN_USE', `A person with email ${emails[0]} already exists`);
+      if (holder && holder.id !== id)
+        throw new AppError('EMAIL_IN_USE', `A person with email ${emails[0]} already exists`);
     }
     const locationId =
       input.locationId === undefined
@@ -132,15 +163,27 @@ export async function changePerson(deps: OrgDeps, actor: Actor, id: string, inpu
       lastName: input.lastName?.trim() ?? before.lastName,
       extension: input.extension === undefined ? before.extension : input.extension,
       phoneNumbers: input.phoneNumbers ?? before.phoneNumbers,
-      sipAddresses: input.sipAddress === undefined ? before.sipAddresses : input.sipAddress ? [input.sipAddress] : [],
+      sipAddresses:
+        input.sipAddress === undefined
+          ? before.sipAddresses
+          : input.sipAddress
+            ? [input.sipAddress]
+            : [],
       locationId,
       callingLicense: input.callingLicense ?? before.callingLicense,
       announcementLanguage: input.announcementLanguage ?? before.announcementLanguage,
       roles: input.roles ? checkRoles(actor, input.roles) : before.roles,
       lastModified: deps.clock.now().toISOString(),
     };
-    if (id === actor.personId && input.roles && !after.roles.some((r) => actor.roles.includes(r) && r !== 'user')) {
-      throw new AppError('VALIDATION_FAILED', 'roles: you cannot remove your own administrator role');
+    if (
+      id === actor.personId &&
+      input.roles &&
+      !after.roles.some((r) => actor.roles.includes(r) && r !== 'user')
+    ) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'roles: you cannot remove your own administrator role',
+      );
     }
     await updatePerson(trx, after);
     await replaceDirectoryEntries(trx, actor.orgId, 'person', id, {
@@ -162,6 +205,13 @@ export async function removePerson(deps: OrgDeps, actor: Actor, id: string): Pro
     if (!before) throw notFound('Person');
     await deleteDirectoryEntries(trx, id);
     await deletePerson(trx, id);
-    await audit(trx, deps.clock, actor, 'person.deleted', { type: 'person', id }, { before: presentPerson(before) });
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'person.deleted',
+      { type: 'person', id },
+      { before: presentPerson(before) },
+    );
   });
 }

@@ -46,11 +46,19 @@ function toRow(v: VirtualLineRecord, at: Date): VirtualLinesTable {
   };
 }
 
-export async function insertVirtualLine(db: DbOrTrx, v: VirtualLineRecord, at: Date): Promise<void> {
+export async function insertVirtualLine(
+  db: DbOrTrx,
+  v: VirtualLineRecord,
+  at: Date,
+): Promise<void> {
   await db.insertInto('virtual_lines').values(toRow(v, at)).execute();
 }
 
-export async function updateVirtualLine(db: DbOrTrx, v: VirtualLineRecord, at: Date): Promise<void> {
+export async function updateVirtualLine(
+  db: DbOrTrx,
+  v: VirtualLineRecord,
+  at: Date,
+): Promise<void> {
   const { id: _id, created_at: _c, ...changes } = toRow(v, at);
   await db.updateTable('virtual_lines').set(changes).where('id', '=', v.id).execute();
 }
@@ -75,12 +83,22 @@ export async function findVirtualLineById(
 
 export async function listVirtualLines(
   db: DbOrTrx,
-  f: { orgId: string; name?: string | undefined; locationId?: string | undefined; cursor?: string | undefined; limit: number },
+  f: {
+    orgId: string;
+    name?: string | undefined;
+    locationId?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ): Promise<Page<VirtualLineRecord>> {
   let q = db.selectFrom('virtual_lines').selectAll().where('org_id', '=', f.orgId);
   if (f.name !== undefined) q = q.where('display_name', 'like', likePrefix(f.name));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
-  const rows = await q.orderBy('display_name').orderBy('id').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('display_name')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
   return toPage(rows.map(toRecord), f.limit, (v) => [v.displayName, v.id]);
 }

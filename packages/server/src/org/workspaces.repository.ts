@@ -48,7 +48,11 @@ export async function deleteWorkspace(db: DbOrTrx, id: string): Promise<void> {
   await db.deleteFrom('workspaces').where('id', '=', id).execute();
 }
 
-export async function findWorkspaceById(db: DbOrTrx, orgId: string, id: string): Promise<Workspace | null> {
+export async function findWorkspaceById(
+  db: DbOrTrx,
+  orgId: string,
+  id: string,
+): Promise<Workspace | null> {
   const row = await db
     .selectFrom('workspaces')
     .selectAll()
@@ -60,12 +64,22 @@ export async function findWorkspaceById(db: DbOrTrx, orgId: string, id: string):
 
 export async function listWorkspaces(
   db: DbOrTrx,
-  f: { orgId: string; displayName?: string | undefined; locationId?: string | undefined; cursor?: string | undefined; limit: number },
+  f: {
+    orgId: string;
+    displayName?: string | undefined;
+    locationId?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ): Promise<Page<Workspace>> {
   let q = db.selectFrom('workspaces').selectAll().where('org_id', '=', f.orgId);
   if (f.displayName !== undefined) q = q.where('display_name', 'like', likePrefix(f.displayName));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
-  const rows = await q.orderBy('display_name').orderBy('id').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('display_name')
+    .orderBy('id')
+    .limit(f.limit + 1)
+    .execute();
   return toPage(rows.map(toWorkspace), f.limit, (w) => [w.displayName, w.id]);
 }

@@ -1,5 +1,12 @@
 // Workspaces (shared devices) and virtual lines: recordable entities that are not people.
-import type { VirtualLine, VirtualLineCreate, VirtualLineUpdate, Workspace, WorkspaceCreate, WorkspaceUpdate } from '@callvault/shared';
+import type {
+  VirtualLine,
+  VirtualLineCreate,
+  VirtualLineUpdate,
+  Workspace,
+  WorkspaceCreate,
+  WorkspaceUpdate,
+} from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import type { Trx } from '../db/database.js';
 import type { Page } from '../db/paging.js';
@@ -29,7 +36,12 @@ import {
 export async function listOrgWorkspaces(
   deps: OrgDeps,
   actor: Actor,
-  q: { displayName?: string | undefined; locationId?: string | undefined; cursor?: string | undefined; max: number },
+  q: {
+    displayName?: string | undefined;
+    locationId?: string | undefined;
+    cursor?: string | undefined;
+    max: number;
+  },
 ): Promise<Page<Workspace>> {
   assertCan(actor, 'workspace.read', { orgId: actor.orgId });
   return listWorkspaces(deps.db, { orgId: actor.orgId, ...q, limit: q.max });
@@ -68,21 +80,42 @@ export async function insertNewWorkspace(
     extension: w.extension,
     numbers: w.phoneNumbers.map((n) => n.value),
   });
-  await audit(trx, deps.clock, actor, 'workspace.created', { type: 'workspace', id: w.id }, { after: w }, orgId);
+  await audit(
+    trx,
+    deps.clock,
+    actor,
+    'workspace.created',
+    { type: 'workspace', id: w.id },
+    { after: w },
+    orgId,
+  );
   return w;
 }
 
-export async function createWorkspace(deps: OrgDeps, actor: Actor, input: WorkspaceCreate): Promise<Workspace> {
+export async function createWorkspace(
+  deps: OrgDeps,
+  actor: Actor,
+  input: WorkspaceCreate,
+): Promise<Workspace> {
   assertCan(actor, 'workspace.write', { orgId: actor.orgId });
-  return deps.db.transaction().execute((trx) => insertNewWorkspace(trx, deps, actor, actor.orgId, input));
+  return deps.db
+    .transaction()
+    .execute((trx) => insertNewWorkspace(trx, deps, actor, actor.orgId, input));
 }
 
-export async function changeWorkspace(deps: OrgDeps, actor: Actor, id: string, input: WorkspaceUpdate): Promise<Workspace> {
+export async function changeWorkspace(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+  input: WorkspaceUpdate,
+): Promise<Workspace> {
   assertCan(actor, 'workspace.write', { orgId: actor.orgId });
   return deps.db.transaction().execute(async (trx) => {
     const before = await findWorkspaceById(trx, actor.orgId, id);
     if (!before) throw notFound('Workspace');
-    const locationId = input.locationId ? (await requireLocation(trx, actor.orgId, input.locationId)).id : before.locationId;
+    const locationId = input.locationId
+      ? (await requireLocation(trx, actor.orgId, input.locationId)).id
+      : before.locationId;
     const after: Workspace = {
       ...before,
       displayName: input.displayName?.trim() ?? before.displayName,
@@ -98,7 +131,14 @@ export async function changeWorkspace(deps: OrgDeps, actor: Actor, id: string, i
       extension: after.extension,
       numbers: after.phoneNumbers.map((n) => n.value),
     });
-    await audit(trx, deps.clock, actor, 'workspace.updated', { type: 'workspace', id }, diffFields(before, after));
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'workspace.updated',
+      { type: 'workspace', id },
+      diffFields(before, after),
+    );
     return after;
   });
 }
@@ -114,7 +154,10 @@ export async function removeWorkspace(deps: OrgDeps, actor: Actor, id: string): 
   });
 }
 
-async function presentVirtualLine(trx: Trx | OrgDeps['db'], v: VirtualLineRecord): Promise<VirtualLine> {
+async function presentVirtualLine(
+  trx: Trx | OrgDeps['db'],
+  v: VirtualLineRecord,
+): Promise<VirtualLine> {
   const location = await findLocationById(trx, v.orgId, v.locationId);
   return {
     id: v.id,
@@ -130,14 +173,26 @@ async function presentVirtualLine(trx: Trx | OrgDeps['db'], v: VirtualLineRecord
 export async function listOrgVirtualLines(
   deps: OrgDeps,
   actor: Actor,
-  q: { name?: string | undefined; locationId?: string | undefined; cursor?: string | undefined; max: number },
+  q: {
+    name?: string | undefined;
+    locationId?: string | undefined;
+    cursor?: string | undefined;
+    max: number;
+  },
 ): Promise<Page<VirtualLine>> {
   assertCan(actor, 'virtualLine.read', { orgId: actor.orgId });
   const page = await listVirtualLines(deps.db, { orgId: actor.orgId, ...q, limit: q.max });
-  return { items: await Promise.all(page.items.map((v) => presentVirtualLine(deps.db, v))), nextCursor: page.nextCursor };
+  return {
+    items: await Promise.all(page.items.map((v) => presentVirtualLine(deps.db, v))),
+    nextCursor: page.nextCursor,
+  };
 }
 
-export async function getVirtualLine(deps: OrgDeps, actor: Actor, id: string): Promise<VirtualLine> {
+export async function getVirtualLine(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+): Promise<VirtualLine> {
   assertCan(actor, 'virtualLine.read', { orgId: actor.orgId });
   const v = await findVirtualLineById(deps.db, actor.orgId, id);
   if (!v) throw notFound('Virtual line');
@@ -162,7 +217,8 @@ export async function insertNewVirtualLine(
     displayName: input.displayName?.trim() ?? `${input.firstName.trim()} ${input.lastName.trim()}`,
     extension: input.extension ?? null,
     phoneNumber: input.phoneNumber ?? null,
-    announcementLanguage: input.announcementLanguage ?? location.announcementLanguage ?? DEFAULT_LANGUAGE,
+    announcementLanguage:
+      input.announcementLanguage ?? location.announcementLanguage ?? DEFAULT_LANGUAGE,
     created: now.toISOString(),
   };
   await insertVirtualLine(trx, v, now);
@@ -171,16 +227,35 @@ export async function insertNewVirtualLine(
     numbers: v.phoneNumber ? [v.phoneNumber] : [],
   });
   const presented = await presentVirtualLine(trx, v);
-  await audit(trx, deps.clock, actor, 'virtualLine.created', { type: 'virtualLine', id: v.id }, { after: presented }, orgId);
+  await audit(
+    trx,
+    deps.clock,
+    actor,
+    'virtualLine.created',
+    { type: 'virtualLine', id: v.id },
+    { after: presented },
+    orgId,
+  );
   return presented;
 }
 
-export async function createVirtualLine(deps: OrgDeps, actor: Actor, input: VirtualLineCreate): Promise<VirtualLine> {
+export async function createVirtualLine(
+  deps: OrgDeps,
+  actor: Actor,
+  input: VirtualLineCreate,
+): Promise<VirtualLine> {
   assertCan(actor, 'virtualLine.write', { orgId: actor.orgId });
-  return deps.db.transaction().execute((trx) => insertNewVirtualLine(trx, deps, actor, actor.orgId, input));
+  return deps.db
+    .transaction()
+    .execute((trx) => insertNewVirtualLine(trx, deps, actor, actor.orgId, input));
 }
 
-export async function changeVirtualLine(deps: OrgDeps, actor: Actor, id: string, input: VirtualLineUpdate): Promise<VirtualLine> {
+export async function changeVirtualLine(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+  input: VirtualLineUpdate,
+): Promise<VirtualLine> {
   assertCan(actor, 'virtualLine.write', { orgId: actor.orgId });
   return deps.db.transaction().execute(async (trx) => {
     const before = await findVirtualLineById(trx, actor.orgId, id);
@@ -199,7 +274,14 @@ export async function changeVirtualLine(deps: OrgDeps, actor: Actor, id: string,
       extension: after.extension,
       numbers: after.phoneNumber ? [after.phoneNumber] : [],
     });
-    await audit(trx, deps.clock, actor, 'virtualLine.updated', { type: 'virtualLine', id }, diffFields(before, after));
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'virtualLine.updated',
+      { type: 'virtualLine', id },
+      diffFields(before, after),
+    );
     return presentVirtualLine(trx, after);
   });
 }
@@ -211,6 +293,13 @@ export async function removeVirtualLine(deps: OrgDeps, actor: Actor, id: string)
     if (!before) throw notFound('Virtual line');
     await deleteDirectoryEntries(trx, id);
     await deleteVirtualLine(trx, id);
-    await audit(trx, deps.clock, actor, 'virtualLine.deleted', { type: 'virtualLine', id }, { before });
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'virtualLine.deleted',
+      { type: 'virtualLine', id },
+      { before },
+    );
   });
 }

@@ -42,7 +42,12 @@ describe('policy: role × action within the actor’s org', () => {
   });
 
   it('no role may act on another org’s resource', () => {
-    for (const role of ['fullAdmin', 'partnerAdmin', 'readOnlyAdmin', 'complianceOfficer'] as const) {
+    for (const role of [
+      'fullAdmin',
+      'partnerAdmin',
+      'readOnlyAdmin',
+      'complianceOfficer',
+    ] as const) {
       for (const action of ACTIONS) {
         expect(can(actor([role]), action, { orgId: 'org-b' })).toBe(false);
       }

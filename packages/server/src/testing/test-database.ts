@@ -11,8 +11,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/databa
 export const testDialect: 'sqlite' | 'postgres' =
   process.env.CALLVAULT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 
-const adminUrl =
-  process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl = process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase extends DatabaseHandle {
   readonly config: DatabaseConfig;

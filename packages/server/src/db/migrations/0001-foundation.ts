@@ -57,7 +57,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('people')
     .columns(['org_id', 'display_name', 'id'])
     .execute();
-  await db.schema.createIndex('people_org_location').on('people').columns(['org_id', 'location_id']).execute();
+  await db.schema
+    .createIndex('people_org_location')
+    .on('people')
+    .columns(['org_id', 'location_id'])
+    .execute();
 
   await db.schema
     .createTable('workspaces')
@@ -145,7 +149,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('revoked_at', 'text')
     .addColumn('last_used_at', 'text')
     .execute();
-  await db.schema.createIndex('api_tokens_person').on('api_tokens').columns(['person_id']).execute();
+  await db.schema
+    .createIndex('api_tokens_person')
+    .on('api_tokens')
+    .columns(['person_id'])
+    .execute();
 
   await db.schema
     .createTable('sessions')

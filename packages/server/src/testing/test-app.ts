@@ -1,0 +1,46 @@
+// An in-process app over a fresh test database with the demo seed, for API tests with inject().
+import { fixedClock } from '../clock.js';
+import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { buildApp } from '../http/app.js';
+import type { AppInstance } from '../http/types.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  readonly app: AppInstance;
+  readonly db: TestDatabase;
+  readonly seed: DemoSeed;
+  readonly clock: ReturnType<typeof fixedClock>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
+  const seed = await runDemoSeed({ db: db.db, clock });
+  const app = await buildApp({
+    db: db.db,
+    dialect: db.dialect,
+    clock,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    dataDir: db.dataDir,
+    webRoot: null,
+  });
+  await app.ready();
+  return {
+    app,
+    db,
+    seed,
+    clock,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export const bearer = (token: string): { authorization: string } => ({
+  authorization: `Bearer ${token}`,
+});

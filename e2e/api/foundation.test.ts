@@ -9,10 +9,18 @@ import { startServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 
-async function api(method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
+async function api(
+  method: string,
+  url: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${server.url}${url}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -37,7 +45,9 @@ describe('demo seed and the running server', () => {
       ['dave@example.com', '2002'],
       ['erin@example.com', '1003'],
     ]);
-    expect(seed.workspaces).toEqual([{ id: expect.any(String), name: 'Reception', extension: '1900' }]);
+    expect(seed.workspaces).toEqual([
+      { id: expect.any(String), name: 'Reception', extension: '1900' },
+    ]);
     expect(seed.virtualLines).toEqual([{ id: expect.any(String), extension: '1950' }]);
   });
 
@@ -57,19 +67,39 @@ describe('demo seed and the running server', () => {
     const alice = server.seed.people[0]!;
     const me = await api('GET', '/v1/people/me', alice.token);
     expect(me.status).toBe(200);
-    expect(me.json).toMatchObject({ id: alice.id, emails: ['alice@example.com'], extension: '1001', callingLicense: 'professional', announcementLanguage: 'en_us', sipAddresses: ['alice@example.com'] });
+    expect(me.json).toMatchObject({
+      id: alice.id,
+      emails: ['alice@example.com'],
+      extension: '1001',
+      callingLicense: 'professional',
+      announcementLanguage: 'en_us',
+      sipAddresses: ['alice@example.com'],
+    });
     const none = await api('GET', '/v1/people/me', null);
     expect(none.status).toBe(401);
-    expect(none.json).toEqual({ message: expect.any(String), errors: [{ description: expect.any(String), errorCode: 'UNAUTHENTICATED' }], trackingId: expect.stringMatching(/^CALLVAULT_/) });
-    expect((await api('GET', '/v1/people/me', 'cvt_not-a-real-token')).json.errors[0].errorCode).toBe('TOKEN_INVALID');
+    expect(none.json).toEqual({
+      message: expect.any(String),
+      errors: [{ description: expect.any(String), errorCode: 'UNAUTHENTICATED' }],
+      trackingId: expect.stringMatching(/^CALLVAULT_/),
+    });
+    expect(
+      (await api('GET', '/v1/people/me', 'cvt_not-a-real-token')).json.errors[0].errorCode,
+    ).toBe('TOKEN_INVALID');
   });
 
   it('Webex-shaped errors: bad input is 400, an unknown id 404', async () => {
-    const bad = await api('POST', '/v1/people', server.seed.admin.token, { emails: ['not-an-email'], extension: 'abc' });
+    const bad = await api('POST', '/v1/people', server.seed.admin.token, {
+      emails: ['not-an-email'],
+      extension: 'abc',
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.errors.length).toBeGreaterThanOrEqual(2);
     expect(bad.json.errors[0].errorCode).toBe('VALIDATION_FAILED');
-    const missing = await api('GET', '/v1/people/Y2lzY29zcGFyazovL3VzL1BFT1BMRS8wMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA', server.seed.admin.token);
+    const missing = await api(
+      'GET',
+      '/v1/people/Y2lzY29zcGFyazovL3VzL1BFT1BMRS8wMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA',
+      server.seed.admin.token,
+    );
     expect(missing.status).toBe(404);
     expect(missing.json.errors[0].errorCode).toBe('NOT_FOUND');
   });
@@ -78,21 +108,37 @@ describe('demo seed and the running server', () => {
     const { admin, people } = server.seed;
     const list = await api('GET', '/v1/people?displayName=Alice', admin.token);
     expect(list.status).toBe(200);
-    expect(list.json.items.map((p: { emails: string[] }) => p.emails[0])).toEqual(['alice@example.com']);
+    expect(list.json.items.map((p: { emails: string[] }) => p.emails[0])).toEqual([
+      'alice@example.com',
+    ]);
     const alice = people[0]!;
     expect((await api('GET', '/v1/people', alice.token)).status).toBe(403);
-    expect((await api('PUT', `/v1/people/${people[1]!.id}`, alice.token, { displayName: 'Mallory' })).status).toBe(403);
+    expect(
+      (await api('PUT', `/v1/people/${people[1]!.id}`, alice.token, { displayName: 'Mallory' }))
+        .status,
+    ).toBe(403);
     expect((await api('GET', `/v1/people/${people[1]!.id}`, alice.token)).status).toBe(403);
 
     // A second organisation's admin sees none of the demo org: its ids are 404, not 403.
-    const org = await server.cli(['org', 'create', '--name', 'Other Org', '--admin-email', 'root@other.example']);
+    const org = await server.cli([
+      'org',
+      'create',
+      '--name',
+      'Other Org',
+      '--admin-email',
+      'root@other.example',
+    ]);
     expect(org.code).toBe(0);
     const token = await server.cli(['token', 'create', '--email', 'root@other.example']);
     expect(token.code).toBe(0);
     const otherToken = token.stdout.trim();
     expect((await api('GET', `/v1/people/${alice.id}`, otherToken)).status).toBe(404);
-    expect((await api('PUT', `/v1/people/${alice.id}`, otherToken, { displayName: 'x' })).status).toBe(404);
-    expect((await api('GET', `/v1/locations/${server.seed.locations[0]!.id}`, otherToken)).status).toBe(404);
+    expect(
+      (await api('PUT', `/v1/people/${alice.id}`, otherToken, { displayName: 'x' })).status,
+    ).toBe(404);
+    expect(
+      (await api('GET', `/v1/locations/${server.seed.locations[0]!.id}`, otherToken)).status,
+    ).toBe(404);
     expect((await api('GET', '/v1/people', otherToken)).json.items).toHaveLength(1);
   });
 
@@ -104,7 +150,10 @@ describe('demo seed and the running server', () => {
       expect(page.status).toBe(200);
       seen.push(...page.json.items.map((p: { id: string }) => p.id));
       const link = page.headers.get('link');
-      url = link ? new URL(/<([^>]+)>/.exec(link)![1]!).pathname + new URL(/<([^>]+)>/.exec(link)![1]!).search : null;
+      url = link
+        ? new URL(/<([^>]+)>/.exec(link)![1]!).pathname +
+          new URL(/<([^>]+)>/.exec(link)![1]!).search
+        : null;
     }
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
@@ -113,10 +162,22 @@ describe('demo seed and the running server', () => {
   it('an admin change is audited and readable at /api/audit; users may not read the audit log', async () => {
     const { admin, people } = server.seed;
     const dave = people[3]!;
-    expect((await api('PUT', `/v1/people/${dave.id}`, admin.token, { displayName: 'David Dahl' })).status).toBe(200);
-    const events = await api('GET', `/api/audit?action=person.updated&targetId=${dave.id}`, admin.token);
+    expect(
+      (await api('PUT', `/v1/people/${dave.id}`, admin.token, { displayName: 'David Dahl' }))
+        .status,
+    ).toBe(200);
+    const events = await api(
+      'GET',
+      `/api/audit?action=person.updated&targetId=${dave.id}`,
+      admin.token,
+    );
     expect(events.status).toBe(200);
-    expect(events.json.items[0]).toMatchObject({ action: 'person.updated', actorId: admin.id, targetId: dave.id, details: { before: { displayName: 'Dave Dahl' }, after: { displayName: 'David Dahl' } } });
+    expect(events.json.items[0]).toMatchObject({
+      action: 'person.updated',
+      actorId: admin.id,
+      targetId: dave.id,
+      details: { before: { displayName: 'Dave Dahl' }, after: { displayName: 'David Dahl' } },
+    });
     expect((await api('GET', '/api/audit', dave.token)).status).toBe(403);
     expect((await api('GET', '/api/audit', server.seed.complianceOfficer.token)).status).toBe(200);
   });

@@ -58,9 +58,14 @@ async function freePort(): Promise<number> {
 }
 
 export const testDialect = process.env.CALLVAULT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
-const pgAdminUrl = process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const pgAdminUrl =
+  process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-function runCli(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+function runCli(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  input?: string,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -72,7 +77,9 @@ function runCli(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise
   });
 }
 
-export async function startServer(options: { extraEnv?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { extraEnv?: Record<string, string> } = {},
+): Promise<TestServer> {
   if (!fs.existsSync(path.join(repoRoot, 'packages/server/dist/cli/main.js'))) {
     throw new Error('the server is not built; run `make build` first');
   }
@@ -106,12 +113,18 @@ export async function startServer(options: { extraEnv?: Record<string, string> }
   const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });
   const seed = JSON.parse(seeded.stdout) as DemoSeed;
 
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', 'api,worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', 'api,worker'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let logs = '';
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${logs.slice(-2000)}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${out}\n${logs.slice(-2000)}`)),
+      30_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const match = /Callvault console: (\S+)/.exec(out);

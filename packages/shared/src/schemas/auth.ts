@@ -3,17 +3,15 @@ import { ROLES } from '../roles.js';
 
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
-export const Me = Type.Object(
-  {
-    id: Type.String(),
-    email: Type.String(),
-    displayName: Type.String(),
-    orgId: Type.String(),
-    orgName: Type.String(),
-    roles: Type.Array(RoleSchema),
-    mustChangePassword: Type.Boolean(),
-  },
-);
+export const Me = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  orgId: Type.String(),
+  orgName: Type.String(),
+  roles: Type.Array(RoleSchema),
+  mustChangePassword: Type.Boolean(),
+});
 export type Me = Static<typeof Me>;
 
 export const LoginBody = Type.Object({

@@ -4,9 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ErrorBody = Type.Object(
   {
     message: Type.String(),
-    errors: Type.Array(
-      Type.Object({ description: Type.String(), errorCode: Type.String() }),
-    ),
+    errors: Type.Array(Type.Object({ description: Type.String(), errorCode: Type.String() })),
     trackingId: Type.String(),
   },
   { description: 'Webex-style error' },

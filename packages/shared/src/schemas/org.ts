@@ -6,9 +6,11 @@ import { Extension, LanguageCode, PhoneNumber } from './common.js';
 
 export const CallingLicenseSchema = Type.Union(CALLING_LICENSES.map((l) => Type.Literal(l)));
 
-export const Organization = Type.Object(
-  { id: Type.String(), displayName: Type.String(), created: Type.String() },
-);
+export const Organization = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+  created: Type.String(),
+});
 export type Organization = Static<typeof Organization>;
 
 export const Address = Type.Object({
@@ -18,16 +20,14 @@ export const Address = Type.Object({
   country: Type.Optional(Type.String({ maxLength: 2 })),
 });
 
-export const Location = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    orgId: Type.String(),
-    timeZone: Type.String(),
-    announcementLanguage: Type.String(),
-    address: Address,
-  },
-);
+export const Location = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  orgId: Type.String(),
+  timeZone: Type.String(),
+  announcementLanguage: Type.String(),
+  address: Address,
+});
 export type Location = Static<typeof Location>;
 
 export const LocationCreate = Type.Object({
@@ -43,25 +43,23 @@ export const WorkPhoneNumber = Type.Object({
   value: PhoneNumber,
 });
 
-export const Person = Type.Object(
-  {
-    id: Type.String(),
-    emails: Type.Array(Type.String()),
-    displayName: Type.String(),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    extension: Type.Union([Type.String(), Type.Null()]),
-    phoneNumbers: Type.Array(WorkPhoneNumber),
-    sipAddresses: Type.Array(Type.String()),
-    locationId: Type.Union([Type.String(), Type.Null()]),
-    orgId: Type.String(),
-    callingLicense: CallingLicenseSchema,
-    announcementLanguage: Type.String(),
-    roles: Type.Array(RoleSchema),
-    created: Type.String(),
-    lastModified: Type.String(),
-  },
-);
+export const Person = Type.Object({
+  id: Type.String(),
+  emails: Type.Array(Type.String()),
+  displayName: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  extension: Type.Union([Type.String(), Type.Null()]),
+  phoneNumbers: Type.Array(WorkPhoneNumber),
+  sipAddresses: Type.Array(Type.String()),
+  locationId: Type.Union([Type.String(), Type.Null()]),
+  orgId: Type.String(),
+  callingLicense: CallingLicenseSchema,
+  announcementLanguage: Type.String(),
+  roles: Type.Array(RoleSchema),
+  created: Type.String(),
+  lastModified: Type.String(),
+});
 export type Person = Static<typeof Person>;
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
@@ -89,20 +87,18 @@ export const PeopleQuery = Type.Object({
   locationId: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
-export const Workspace = Type.Object(
-  {
-    id: Type.String(),
-    displayName: Type.String(),
-    orgId: Type.String(),
-    locationId: Type.String(),
-    extension: Type.Union([Type.String(), Type.Null()]),
-    phoneNumbers: Type.Array(WorkPhoneNumber),
-    sipAddress: Type.Union([Type.String(), Type.Null()]),
-    callingLicense: CallingLicenseSchema,
-    announcementLanguage: Type.String(),
-    created: Type.String(),
-  },
-);
+export const Workspace = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+  orgId: Type.String(),
+  locationId: Type.String(),
+  extension: Type.Union([Type.String(), Type.Null()]),
+  phoneNumbers: Type.Array(WorkPhoneNumber),
+  sipAddress: Type.Union([Type.String(), Type.Null()]),
+  callingLicense: CallingLicenseSchema,
+  announcementLanguage: Type.String(),
+  created: Type.String(),
+});
 export type Workspace = Static<typeof Workspace>;
 
 export const WorkspaceCreate = Type.Object({
@@ -118,20 +114,18 @@ export type WorkspaceCreate = Static<typeof WorkspaceCreate>;
 export const WorkspaceUpdate = Type.Partial(WorkspaceCreate);
 export type WorkspaceUpdate = Static<typeof WorkspaceUpdate>;
 
-export const VirtualLine = Type.Object(
-  {
-    id: Type.String(),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    displayName: Type.String(),
-    number: Type.Object({
-      external: Type.Union([Type.String(), Type.Null()]),
-      extension: Type.Union([Type.String(), Type.Null()]),
-    }),
-    location: Type.Object({ id: Type.String(), name: Type.String() }),
-    announcementLanguage: Type.String(),
-  },
-);
+export const VirtualLine = Type.Object({
+  id: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  displayName: Type.String(),
+  number: Type.Object({
+    external: Type.Union([Type.String(), Type.Null()]),
+    extension: Type.Union([Type.String(), Type.Null()]),
+  }),
+  location: Type.Object({ id: Type.String(), name: Type.String() }),
+  announcementLanguage: Type.String(),
+});
 export type VirtualLine = Static<typeof VirtualLine>;
 
 export const VirtualLineCreate = Type.Object({
@@ -150,16 +144,14 @@ export type VirtualLineUpdate = Static<typeof VirtualLineUpdate>;
 export const CALL_FEATURE_KINDS = ['autoAttendants', 'queues', 'huntGroups'] as const;
 export type CallFeatureKind = (typeof CALL_FEATURE_KINDS)[number];
 
-export const CallFeature = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    locationId: Type.String(),
-    extension: Type.Union([Type.String(), Type.Null()]),
-    phoneNumber: Type.Union([Type.String(), Type.Null()]),
-    announcementLanguage: Type.String(),
-  },
-);
+export const CallFeature = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  locationId: Type.String(),
+  extension: Type.Union([Type.String(), Type.Null()]),
+  phoneNumber: Type.Union([Type.String(), Type.Null()]),
+  announcementLanguage: Type.String(),
+});
 export type CallFeature = Static<typeof CallFeature>;
 
 export const CallFeatureCreate = Type.Object({

@@ -1,0 +1,101 @@
+# Callvault: `make run` and `make test` do all set-up on a fresh Debian 12 machine with Node 20.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+# Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
+# to check the server, and the audio tools that generate and check test audio.
+DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox
+DEBIAN_RUN_PACKAGES :=
+VITEST := npx vitest run
+
+.PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
+        integration-postgres e2e e2e-api e2e-browser openapi openapi-check fuzz bench clean
+
+help:
+	@echo "make run     install what is missing, build, start Callvault on embedded defaults"
+	@echo "make test    install what is missing, run every suite (lint, types, unit, integration, e2e, browser)"
+	@echo "make check   format, lint, type-check and unit tests"
+	@echo "make fuzz    long property-based fuzzing of the protocol parsers"
+
+node_modules/.package-lock.json: package.json package-lock.json packages/*/package.json e2e/package.json bench/package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)
+
+deps-test: deps
+	scripts/ensure-debian-packages.sh $(DEBIAN_TEST_PACKAGES)
+
+build: deps
+	tsc -b
+	npm run build -w @callvault/web
+
+run: build
+	node bin/callvault serve
+
+format:
+	prettier --write .
+
+lint: deps
+	eslint --max-warnings 0 .
+
+typecheck: deps
+	tsc -b
+	tsc -p packages/web --noEmit
+	tsc -p e2e --noEmit
+
+unit: deps
+	$(VITEST) --config vitest.unit.config.ts
+
+check: deps
+	prettier --check .
+	$(MAKE) lint typecheck unit
+
+integration: integration-sqlite integration-postgres
+
+integration-sqlite: deps
+	CALLVAULT_TEST_DB=sqlite $(VITEST) --config vitest.int.config.ts
+
+integration-postgres: deps
+	@if scripts/ensure-postgres.sh; then \
+	  CALLVAULT_TEST_DB=postgres $(VITEST) --config vitest.int.config.ts; \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
+	else echo "PostgreSQL not available: PostgreSQL suites NOT run (they are required in CI)"; fi
+
+e2e: e2e-api e2e-browser
+
+e2e-api: build
+	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts api
+	@if scripts/ensure-postgres.sh; then \
+	  CALLVAULT_TEST_DB=postgres $(VITEST) --config e2e/vitest.config.ts api; \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
+	else echo "PostgreSQL not available: PostgreSQL e2e NOT run (required in CI)"; fi
+
+e2e-browser: build
+	@test -x /usr/bin/chromium || { echo "Chromium (/usr/bin/chromium) is required for the browser suite" >&2; exit 1; }
+	$(VITEST) --config e2e/vitest.config.ts browser
+
+openapi: build
+	node bin/callvault openapi --out docs/openapi.json
+
+# The committed OpenAPI file must match what the code produces.
+openapi-check: build
+	node bin/callvault openapi --out .tmp-openapi.json
+	@diff -q docs/openapi.json .tmp-openapi.json >/dev/null || { rm -f .tmp-openapi.json; echo "docs/openapi.json is stale: run make openapi and commit it" >&2; exit 1; }
+	@rm -f .tmp-openapi.json
+
+test: deps-test
+	prettier --check .
+	$(MAKE) lint typecheck build openapi-check unit integration e2e
+
+fuzz: deps
+	FUZZ_RUNS=200000 $(VITEST) --config vitest.unit.config.ts fuzz
+
+bench: build
+	@ls bench/*.bench.ts >/dev/null 2>&1 || { echo "no benchmarks yet"; exit 0; }
+	for b in bench/*.bench.ts; do tsx $$b || exit 1; done
+
+clean:
+	rm -rf packages/*/dist packages/*/*.tsbuildinfo node_modules/.cache

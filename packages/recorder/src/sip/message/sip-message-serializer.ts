@@ -18,7 +18,7 @@ export function serializeHead(msg: SipMessage): string {
   let out: string;
   if (msg.kind === 'request') {
     if (!isToken(msg.method)) throw new RangeError(`method "${msg.method}" is not a token`);
-    if (/[\s]/.test(msg.uri) || msg.uri.length === 0)
+    if (/[ \t\r\n]/.test(msg.uri) || msg.uri.length === 0)
       throw new RangeError('Request-URI is empty or has whitespace');
     out = `${msg.method} ${msg.uri} ${msg.version}\r\n`;
   } else {

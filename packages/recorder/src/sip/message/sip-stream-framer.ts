@@ -113,6 +113,11 @@ function findEmptyLine(buf: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
+/** Trims SP and HTAB only, exactly like the parser (String.trim would also eat NBSP). */
+function trimLws(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
 /** Content-Length (or "l") from a raw header section; mandatory and unambiguous on streams. */
 function readContentLength(header: Uint8Array): number {
   const text = Buffer.from(header.buffer, header.byteOffset, header.byteLength).toString('latin1');
@@ -120,7 +125,7 @@ function readContentLength(header: Uint8Array): number {
   for (const line of text.split(/\r?\n/)) {
     if (line.length === 0) continue;
     if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length > 0) {
-      fields[fields.length - 1] += ` ${line.trim()}`;
+      fields[fields.length - 1] += ` ${trimLws(line)}`;
     } else {
       fields.push(line);
     }
@@ -129,9 +134,9 @@ function readContentLength(header: Uint8Array): number {
   for (const field of fields.slice(1)) {
     const colon = field.indexOf(':');
     if (colon <= 0) continue;
-    const name = field.slice(0, colon).trim().toLowerCase();
+    const name = trimLws(field.slice(0, colon)).toLowerCase();
     if (name !== 'content-length' && name !== 'l') continue;
-    const value = field.slice(colon + 1).trim();
+    const value = trimLws(field.slice(colon + 1));
     if (!/^\d+$/.test(value)) {
       throw new SipParseError(
         'CONTENT_LENGTH',

@@ -219,7 +219,7 @@ export interface RtpPacketFields {
   ssrc: number;
   csrcs?: readonly number[];
   /** Raw extension: profile and data (padded with zeros to a multiple of 4 bytes). */
-  headerExtension?: { profile: number; data: Uint8Array };
+  headerExtension?: { profile: number; data: Uint8Array } | null;
   payload: Uint8Array;
   /** Number of padding octets to append (1-255); the last one carries the count. */
   paddingLength?: number;

@@ -32,11 +32,13 @@ import {
   type SipParseLimits,
 } from './index.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 50_000);
+/** Generous per-property time limit that grows with the run count (`make fuzz`). */
+const TIMEOUT_MS = Math.max(300_000, RUNS * 5);
 /** Small limits so the size checks are reached by mutations, not only by giant inputs. */
 const LIMITS: SipParseLimits = { maxMessageBytes: 6000, maxHeaders: 48, maxHeaderLineBytes: 1200 };
 /** A single case may take this long before we call it a hang (generous: CI machines are slow). */
-const MAX_CASE_MS = 1000;
+const MAX_CASE_MS = 2000;
 
 const fixtures = new URL('../../../test-fixtures/', import.meta.url);
 const readFixture = (path: string): Uint8Array =>
@@ -239,84 +241,92 @@ function timed(fn: () => void): void {
 }
 
 describe(`SIP parser fuzzing (${RUNS} runs per property)`, () => {
-  it('RFC 3261 §18.3 datagrams: mutated messages are parsed or refused with SipParseError only', () => {
-    let accepted = 0;
-    const codes = new Set<string>();
-    fc.assert(
-      fc.property(mutatedArb, (bytes) => {
-        timed(() => {
-          const result = onlySipErrors(() => parseDatagram(bytes, { limits: LIMITS }));
-          if (result instanceof SipParseError) {
-            codes.add(result.code);
-            // An answerable error carries what is needed to build the answer.
-            if (result.status !== undefined && result.partial?.kind === 'request') {
-              serializeMessage(createResponse(result.partial, result.status));
+  it(
+    'RFC 3261 §18.3 datagrams: mutated messages are parsed or refused with SipParseError only',
+    () => {
+      let accepted = 0;
+      const codes = new Set<string>();
+      fc.assert(
+        fc.property(mutatedArb, (bytes) => {
+          timed(() => {
+            const result = onlySipErrors(() => parseDatagram(bytes, { limits: LIMITS }));
+            if (result instanceof SipParseError) {
+              codes.add(result.code);
+              // An answerable error carries what is needed to build the answer.
+              if (result.status !== undefined && result.partial?.kind === 'request') {
+                serializeMessage(createResponse(result.partial, result.status));
+              }
+            } else {
+              accepted++;
+              exercise(result, bytes);
             }
-          } else {
-            accepted++;
-            exercise(result, bytes);
-          }
-        });
-      }),
-      { numRuns: RUNS },
-    );
-    // The mutations must reach both the accepting paths and the main refusal paths.
-    if (RUNS >= 2000) {
-      expect(accepted).toBeGreaterThan(RUNS / 20);
-      for (const code of [
-        'START_LINE',
-        'HEADER_SYNTAX',
-        'HEADER_VALUE',
-        'CONTENT_LENGTH',
-        'TOO_LARGE',
-        'INCOMPLETE',
-      ]) {
-        expect(codes).toContain(code);
+          });
+        }),
+        { numRuns: RUNS },
+      );
+      // The mutations must reach both the accepting paths and the main refusal paths.
+      if (RUNS >= 2000) {
+        expect(accepted).toBeGreaterThan(RUNS / 20);
+        for (const code of [
+          'START_LINE',
+          'HEADER_SYNTAX',
+          'HEADER_VALUE',
+          'CONTENT_LENGTH',
+          'TOO_LARGE',
+          'INCOMPLETE',
+        ]) {
+          expect(codes).toContain(code);
+        }
       }
-    }
-  }, 300_000);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('RFC 3261 §18.3 streams: mutated messages in random segments frame with bounded buffering', () => {
-    const streamArb = fc.tuple(
-      fc.array(
-        fc.oneof(mutatedArb, fc.constantFrom(...SEEDS), fc.constant(Buffer.from('\r\n\r\n'))),
-        {
-          minLength: 1,
-          maxLength: 4,
-        },
-      ),
-      fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 20 }),
-    );
-    fc.assert(
-      fc.property(streamArb, ([messages, cuts]) => {
-        timed(() => {
-          const stream = Buffer.concat(messages);
-          const framer = createStreamFramer({ limits: LIMITS });
-          let offset = 0;
-          let k = 0;
-          while (offset < stream.length) {
-            const size = cuts[k++ % cuts.length] ?? 1;
-            const chunk = stream.subarray(offset, offset + size);
-            offset += size;
-            const events = onlySipErrors(() => framer.push(chunk));
-            if (events instanceof SipParseError) {
-              // A failed framer stays failed: the connection is closed.
-              expect(() => framer.push(new Uint8Array([0x41]))).toThrow(SipParseError);
-              return;
+  it(
+    'RFC 3261 §18.3 streams: mutated messages in random segments frame with bounded buffering',
+    () => {
+      const streamArb = fc.tuple(
+        fc.array(
+          fc.oneof(mutatedArb, fc.constantFrom(...SEEDS), fc.constant(Buffer.from('\r\n\r\n'))),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 20 }),
+      );
+      fc.assert(
+        fc.property(streamArb, ([messages, cuts]) => {
+          timed(() => {
+            const stream = Buffer.concat(messages);
+            const framer = createStreamFramer({ limits: LIMITS });
+            let offset = 0;
+            let k = 0;
+            while (offset < stream.length) {
+              const size = cuts[k++ % cuts.length] ?? 1;
+              const chunk = stream.subarray(offset, offset + size);
+              offset += size;
+              const events = onlySipErrors(() => framer.push(chunk));
+              if (events instanceof SipParseError) {
+                // A failed framer stays failed: the connection is closed.
+                expect(() => framer.push(new Uint8Array([0x41]))).toThrow(SipParseError);
+                return;
+              }
+              expect(framer.bufferedBytes).toBeLessThanOrEqual(LIMITS.maxMessageBytes + size);
+              for (const event of events) {
+                if (event.kind !== 'message') continue;
+                expect(event.bytes.length).toBeLessThanOrEqual(LIMITS.maxMessageBytes);
+                const parsed = onlySipErrors(() =>
+                  parseFramedMessage(event.bytes, { limits: LIMITS }),
+                );
+                if (!(parsed instanceof SipParseError)) exercise(parsed, event.bytes);
+              }
             }
-            expect(framer.bufferedBytes).toBeLessThanOrEqual(LIMITS.maxMessageBytes + size);
-            for (const event of events) {
-              if (event.kind !== 'message') continue;
-              expect(event.bytes.length).toBeLessThanOrEqual(LIMITS.maxMessageBytes);
-              const parsed = onlySipErrors(() =>
-                parseFramedMessage(event.bytes, { limits: LIMITS }),
-              );
-              if (!(parsed instanceof SipParseError)) exercise(parsed, event.bytes);
-            }
-          }
-        });
-      }),
-      { numRuns: Math.max(1, Math.floor(RUNS / 3)) },
-    );
-  }, 300_000);
+          });
+        }),
+        { numRuns: Math.max(1, Math.floor(RUNS / 3)) },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -3,7 +3,7 @@
 // empty line, the body, and exactly one Content-Length equal to the body size (RFC 3261 §20.14;
 // it replaces any received Content-Length, in the place of the first one).
 import { isToken } from './sip-grammar.js';
-import type { SipMessage } from './sip-message.js';
+import { canonicalizeHeaderName, type SipMessage } from './sip-message.js';
 
 const encoder = new TextEncoder();
 
@@ -29,8 +29,11 @@ export function serializeHead(msg: SipMessage): string {
     out = `${msg.version} ${msg.status} ${msg.reason}\r\n`;
   }
   let lengthWritten = false;
-  for (const { name, value } of msg.headers) {
-    if (name.toLowerCase() === 'content-length' || name === 'l' || name === 'L') {
+  for (const header of msg.headers) {
+    // Compact or odd-cased names from hand-built messages are written in their long form.
+    const name = canonicalizeHeaderName(header.name);
+    const value = header.value;
+    if (name === 'Content-Length') {
       if (!lengthWritten) out += `Content-Length: ${msg.body.length}\r\n`;
       lengthWritten = true;
       continue;

@@ -115,6 +115,19 @@ describe('serializeMessage and header helpers', () => {
     expect(head).toContain('Contact: <sip:alice@pc33.atlanta.com>\r\nContent-Length: 3\r\n');
   });
 
+  it('RFC 3261 §7.3.3: compact names in hand-built messages are written in long form', () => {
+    const msg = {
+      ...request(),
+      headers: [
+        { name: 'v', value: 'SIP/2.0/UDP h;branch=z9hG4bK1' },
+        { name: 'L', value: '99' },
+      ],
+    };
+    expect(serializeHead(msg)).toBe(
+      'INVITE sip:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n',
+    );
+  });
+
   it('header injection is refused: values with CR or LF, names that are not tokens', () => {
     const msg = request();
     expect(() => serializeMessage(appendHeader(msg, 'Subject', 'a\r\nVia: evil'))).toThrow(

@@ -93,4 +93,13 @@ describe('recording metadata reader (RFC 7865 §6, §9)', () => {
       },
     });
   });
+  it('RFC 7865 §6.5: a stream without label is representable (SRCs that do not send a=label)', () => {
+    const metadata = parseRecordingMetadata(
+      '<recording xmlns="urn:ietf:params:xml:ns:recording:1"><stream stream_id="s1" session_id="x"/>' +
+        '<participantstreamassoc participant_id="p"><send>s1</send></participantstreamassoc></recording>',
+    );
+    expect(metadata.streams).toEqual([{ id: 's1', sessionId: 'x' }]);
+    expect(metadata.participants[0]).toMatchObject({ id: 'p', send: ['s1'], recv: [] });
+    expect(metadata.participants[0]?.aor).toBeUndefined();
+  });
 });

@@ -229,6 +229,20 @@ function buildElement(
   };
 }
 
+function countStartTags(source: string): number {
+  let count = 0;
+  for (let i = source.indexOf('<'); i >= 0; i = source.indexOf('<', i + 1)) {
+    const next = source.charCodeAt(i + 1);
+    const isNameStart =
+      (next >= 0x41 && next <= 0x5a) ||
+      (next >= 0x61 && next <= 0x7a) ||
+      next === 0x5f ||
+      next > 0x7f;
+    if (isNameStart) count += 1;
+  }
+  return count;
+}
+
 /**
  * Read one XML document under the given limits. Throws only `SiprecMetadataError`.
  * RFC 7866 §9: the metadata body is a single XML document with one root element.
@@ -248,6 +262,15 @@ export function readSafeXmlDocument(
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
   if (DECLARATION_PATTERN.test(source)) {
     throw new SiprecMetadataError('XML_DOCTYPE', 'DOCTYPE and ENTITY declarations are refused');
+  }
+
+  // Cheap upper bound first: every element starts with `<` and a name character. Refusing here
+  // saves the parse of a body stuffed with tiny elements (it costs ~0.5 s at 256 KiB).
+  if (countStartTags(source) > limits.maxElements) {
+    throw new SiprecMetadataError(
+      'XML_TOO_MANY_ELEMENTS',
+      `metadata has more than ${limits.maxElements} elements`,
+    );
   }
 
   let parsed: unknown;

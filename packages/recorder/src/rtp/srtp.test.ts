@@ -176,6 +176,14 @@ describe('SrtpContext (RFC 3711 §3, AES_CM_128_HMAC_SHA1_80 / _32)', () => {
     expect(estimateSrtpRoc(40000, 39000, 3)).toBe(3);
   });
 
+  it('RFC 3711 §3.4: SRTCP arriving first does not disturb the RTP rollover state of its SSRC', () => {
+    const sender = createContext();
+    const receiver = createContext();
+    expect(receiver.unprotectRtcp(sender.protectRtcp(hex(SRTCP_PLAIN))).ok).toBe(true);
+    const result = receiver.unprotectRtp(sender.protectRtp(rtp(50000)));
+    expect(result.ok && result.index).toBe(50000);
+  });
+
   it('SRTP protects each SSRC with its own index space', () => {
     const sender = createContext();
     const receiver = createContext();

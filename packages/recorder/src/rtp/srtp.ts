@@ -164,11 +164,15 @@ interface SrtpStreamState {
   roc: number;
   highestSeq: number;
   replay: SrtpReplayWindow;
-  /** Next SRTCP index to send (protect side). */
-  srtcpIndex: number;
-  srtcpReplay: SrtpReplayWindow;
   /** Sender side: last sequence number sent, to bump the ROC on wrap. */
   lastSentSeq: number;
+}
+
+/** SRTCP carries its index explicitly (RFC 3711 §3.4), so its state is kept apart from RTP's. */
+interface SrtcpStreamState {
+  /** Next SRTCP index to send (protect side). */
+  nextIndex: number;
+  replay: SrtpReplayWindow;
 }
 
 export type SrtpFailureReason =
@@ -188,6 +192,7 @@ export class SrtpContext {
   private readonly tagLength: number;
   private readonly mkiLength: number;
   private readonly streams = new Map<number, SrtpStreamState>();
+  private readonly rtcpStreams = new Map<number, SrtcpStreamState>();
 
   constructor(key: SrtpMasterKey) {
     if (
@@ -210,11 +215,18 @@ export class SrtpContext {
         roc: 0,
         highestSeq: firstSeq,
         replay: new SrtpReplayWindow(),
-        srtcpIndex: 1,
-        srtcpReplay: new SrtpReplayWindow(),
         lastSentSeq: -1,
       };
       this.streams.set(ssrc, state);
+    }
+    return state;
+  }
+
+  private rtcpStream(ssrc: number): SrtcpStreamState {
+    let state = this.rtcpStreams.get(ssrc);
+    if (!state) {
+      state = { nextIndex: 1, replay: new SrtpReplayWindow() };
+      this.rtcpStreams.set(ssrc, state);
     }
     return state;
   }
@@ -318,8 +330,8 @@ export class SrtpContext {
     const encrypted = (eIndex & 0x80000000) !== 0;
     const index = eIndex & 0x7fffffff;
     const ssrc = readUint32(packet, 4);
-    const state = this.streams.get(ssrc);
-    const replay = state ? state.srtcpReplay.check(index) : 'ok';
+    const state = this.rtcpStreams.get(ssrc);
+    const replay = state ? state.replay.check(index) : 'ok';
     if (replay !== 'ok') return { ok: false, reason: replay };
 
     const tag = packet.subarray(packet.length - SRTCP_TAG_LENGTH);
@@ -329,7 +341,7 @@ export class SrtpContext {
       SRTCP_TAG_LENGTH,
     );
     if (!timingSafeEqual(tag, expected)) return { ok: false, reason: 'auth-failed' };
-    this.stream(ssrc, 0).srtcpReplay.record(index);
+    this.rtcpStream(ssrc).replay.record(index);
 
     const out = new Uint8Array(indexOffset);
     out.set(packet.subarray(0, indexOffset));
@@ -347,9 +359,9 @@ export class SrtpContext {
   protectRtcp(packet: Uint8Array, mki?: Uint8Array): Uint8Array {
     if (packet.length < 8) throw new RangeError('RTCP packet shorter than 8 bytes');
     const ssrc = readUint32(packet, 4);
-    const state = this.stream(ssrc, 0);
-    const index = state.srtcpIndex;
-    state.srtcpIndex = (state.srtcpIndex + 1) & 0x7fffffff;
+    const state = this.rtcpStream(ssrc);
+    const index = state.nextIndex;
+    state.nextIndex = (state.nextIndex + 1) & 0x7fffffff;
     const iv = buildSrtpIv(this.rtcpKeys.salt, ssrc, index);
     const body = xorWithKeystream(this.rtcpKeys.encryptionKey, iv, packet.subarray(8));
     const authenticated = concatBytes(

@@ -108,7 +108,9 @@ describe('SrtpContext (RFC 3711 §3, AES_CM_128_HMAC_SHA1_80 / _32)', () => {
     for (const position of [1, 12, 20, 30, 37]) {
       const forged = hex(SRTP_CIPHER);
       forged[position]! ^= 0x01;
-      expect(createContext().unprotectRtp(forged)).toEqual({ ok: false, reason: 'auth-failed' });
+      const receiver = createContext();
+      expect(receiver.unprotectRtp(forged)).toEqual({ ok: false, reason: 'auth-failed' });
+      expect(receiver.stats['auth-failed']).toBe(1);
     }
   });
 
@@ -126,6 +128,7 @@ describe('SrtpContext (RFC 3711 §3, AES_CM_128_HMAC_SHA1_80 / _32)', () => {
     expect(receiver.unprotectRtp(hex(SRTP_CIPHER))).toEqual({ ok: false, reason: 'replayed' });
     expect(receiver.unprotectRtcp(hex(SRTCP_CIPHER)).ok).toBe(true);
     expect(receiver.unprotectRtcp(hex(SRTCP_CIPHER))).toEqual({ ok: false, reason: 'replayed' });
+    expect(receiver.stats.replayed).toBe(2);
   });
 
   it('RFC 3711 §3.3.2: packets older than the replay window are rejected, reordered ones inside pass', () => {

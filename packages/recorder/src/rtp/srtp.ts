@@ -175,8 +175,7 @@ interface SrtcpStreamState {
   replay: SrtpReplayWindow;
 }
 
-export type SrtpFailureReason =
-  'too-short' | 'bad-header' | 'auth-failed' | 'replayed' | 'too-old' | 'unencrypted-srtcp';
+export type SrtpFailureReason = 'too-short' | 'bad-header' | 'auth-failed' | 'replayed' | 'too-old';
 
 export type SrtpUnprotectResult =
   { ok: true; packet: Uint8Array; index: number } | { ok: false; reason: SrtpFailureReason };
@@ -193,6 +192,14 @@ export class SrtpContext {
   private readonly mkiLength: number;
   private readonly streams = new Map<number, SrtpStreamState>();
   private readonly rtcpStreams = new Map<number, SrtcpStreamState>();
+  /** Dropped packets by reason, RTP and RTCP together, for the session's counters. */
+  readonly stats: Record<SrtpFailureReason, number> = {
+    'too-short': 0,
+    'bad-header': 0,
+    'auth-failed': 0,
+    replayed: 0,
+    'too-old': 0,
+  };
 
   constructor(key: SrtpMasterKey) {
     if (
@@ -234,9 +241,9 @@ export class SrtpContext {
   /** Decrypt and authenticate one SRTP packet (RFC 3711 §3.3). */
   unprotectRtp(packet: Uint8Array): SrtpUnprotectResult {
     const headerLength = measureRtpHeader(packet);
-    if (headerLength < 0) return { ok: false, reason: 'bad-header' };
+    if (headerLength < 0) return this.fail('bad-header');
     const trailer = this.tagLength + this.mkiLength;
-    if (packet.length < headerLength + trailer) return { ok: false, reason: 'too-short' };
+    if (packet.length < headerLength + trailer) return this.fail('too-short');
     const seq = (packet[2]! << 8) | packet[3]!;
     const ssrc = readUint32(packet, 8);
     const known = this.streams.has(ssrc);
@@ -247,7 +254,7 @@ export class SrtpContext {
     const replay = state.replay.check(index);
     if (replay !== 'ok') {
       if (!known) this.streams.delete(ssrc);
-      return { ok: false, reason: replay };
+      return this.fail(replay);
     }
 
     const authEnd = packet.length - trailer;
@@ -260,7 +267,7 @@ export class SrtpContext {
     if (!timingSafeEqual(tag, expected)) {
       // Keep no state from a forged packet: it must not move the ROC or create a stream.
       if (!known) this.streams.delete(ssrc);
-      return { ok: false, reason: 'auth-failed' };
+      return this.fail('auth-failed');
     }
 
     state.replay.record(index);
@@ -323,8 +330,8 @@ export class SrtpContext {
   /** Authenticate and decrypt one SRTCP packet (RFC 3711 §3.4). */
   unprotectRtcp(packet: Uint8Array): SrtpUnprotectResult {
     const trailer = 4 + this.mkiLength + SRTCP_TAG_LENGTH;
-    if (packet.length < 8 + trailer) return { ok: false, reason: 'too-short' };
-    if (packet[0]! >> 6 !== 2) return { ok: false, reason: 'bad-header' };
+    if (packet.length < 8 + trailer) return this.fail('too-short');
+    if (packet[0]! >> 6 !== 2) return this.fail('bad-header');
     const indexOffset = packet.length - trailer;
     const eIndex = readUint32(packet, indexOffset);
     const encrypted = (eIndex & 0x80000000) !== 0;
@@ -332,7 +339,7 @@ export class SrtpContext {
     const ssrc = readUint32(packet, 4);
     const state = this.rtcpStreams.get(ssrc);
     const replay = state ? state.replay.check(index) : 'ok';
-    if (replay !== 'ok') return { ok: false, reason: replay };
+    if (replay !== 'ok') return this.fail(replay);
 
     const tag = packet.subarray(packet.length - SRTCP_TAG_LENGTH);
     const expected = computeTag(
@@ -340,7 +347,7 @@ export class SrtpContext {
       [packet.subarray(0, indexOffset + 4)],
       SRTCP_TAG_LENGTH,
     );
-    if (!timingSafeEqual(tag, expected)) return { ok: false, reason: 'auth-failed' };
+    if (!timingSafeEqual(tag, expected)) return this.fail('auth-failed');
     this.rtcpStream(ssrc).replay.record(index);
 
     const out = new Uint8Array(indexOffset);
@@ -371,6 +378,11 @@ export class SrtpContext {
     );
     const tag = computeTag(this.rtcpKeys.authenticationKey, [authenticated], SRTCP_TAG_LENGTH);
     return concatBytes(authenticated, this.mkiBytes(mki), tag);
+  }
+
+  private fail(reason: SrtpFailureReason): SrtpUnprotectResult {
+    this.stats[reason]++;
+    return { ok: false, reason };
   }
 
   private mkiBytes(mki: Uint8Array | undefined): Uint8Array {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createAudioDecoder } from '../media/codecs/audio-decoder.js';
 import { readPcapUdpDatagrams } from './pcap-reader.js';
+import { isRtcpPacket } from './rtcp-packet.js';
 import { parseRtpPacket, serializeRtpPacket, type RtpPacket } from './rtp-packet.js';
 
 const PCAP = new URL('../../test-fixtures/pcap/', import.meta.url);
@@ -24,6 +25,8 @@ function readFlows(name: string): Map<number, { packets: RtpPacket[]; raw: Uint8
   expect(skipped).toBe(0);
   const flows = new Map<number, { packets: RtpPacket[]; raw: Uint8Array[] }>();
   for (const datagram of datagrams) {
+    // RFC 5761 §4: PT 0 and 9 are outside 64-95, so none of these may be taken for RTCP.
+    expect(isRtcpPacket(datagram.payload)).toBe(false);
     const result = parseRtpPacket(datagram.payload);
     if (!result.ok) throw new Error(`unparseable RTP: ${result.reason}`);
     const flow = flows.get(datagram.destinationPort) ?? { packets: [], raw: [] };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serializeRtpPacket } from './rtp-packet.js';
 import {
+  createSrtpContextFromSdes,
   decodeSrtpInlineKey,
   deriveSrtpKey,
   deriveSrtpSessionKeys,
@@ -251,5 +252,26 @@ describe('decodeSrtpInlineKey (RFC 4568 §6.1)', () => {
   it('rejects other key methods and wrong key lengths', () => {
     expect(decodeSrtpInlineKey('uri:https://example.com/key').ok).toBe(false);
     expect(decodeSrtpInlineKey('inline:AAAA').ok).toBe(false);
+  });
+});
+
+describe('createSrtpContextFromSdes (RFC 4568 §9.1)', () => {
+  const inline = `inline:${Buffer.concat([Buffer.from(MASTER_KEY), Buffer.from(MASTER_SALT)]).toString('base64')}`;
+
+  it('builds a context that decrypts the libsrtp reference packet', () => {
+    const result = createSrtpContextFromSdes('AES_CM_128_HMAC_SHA1_80', inline);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const cipher = hex(
+      '800f1234decafbadcafebabe4e55dc4ce79978d88ca4d215949d2402b78d6acc99ea179b8dbb',
+    );
+    expect(result.context.unprotectRtp(cipher).ok).toBe(true);
+    expect(result.context.suite).toBe('AES_CM_128_HMAC_SHA1_80');
+  });
+
+  it('declines suites it does not implement and malformed keys', () => {
+    expect(createSrtpContextFromSdes('AEAD_AES_128_GCM', inline).ok).toBe(false);
+    expect(createSrtpContextFromSdes('F8_128_HMAC_SHA1_80', inline).ok).toBe(false);
+    expect(createSrtpContextFromSdes('AES_CM_128_HMAC_SHA1_32', 'inline:AAAA').ok).toBe(false);
   });
 });

@@ -434,6 +434,34 @@ function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Whether an SDES crypto-suite name (RFC 4568 §6.2) is one this module implements. */
+export function isSrtpCryptoSuite(name: string): name is SrtpCryptoSuite {
+  return (SRTP_CRYPTO_SUITES as readonly string[]).includes(name);
+}
+
+export type SrtpSdesContextResult =
+  { ok: true; context: SrtpContext } | { ok: false; reason: string };
+
+/**
+ * Build a context from the crypto-suite and key-params of an SDES a=crypto line
+ * (RFC 4568 §9.1: `a=crypto:<tag> <crypto-suite> <key-params>`). Unsupported suites, other key
+ * methods and malformed keys give `ok: false` so the offer's line can be declined.
+ */
+export function createSrtpContextFromSdes(suite: string, keyParams: string): SrtpSdesContextResult {
+  if (!isSrtpCryptoSuite(suite)) return { ok: false, reason: `unsupported crypto suite ${suite}` };
+  const key = decodeSrtpInlineKey(keyParams);
+  if (!key.ok) return key;
+  return {
+    ok: true,
+    context: new SrtpContext({
+      suite,
+      masterKey: key.masterKey,
+      masterSalt: key.masterSalt,
+      mkiLength: key.mkiLength,
+    }),
+  };
+}
+
 export type SrtpInlineKeyResult =
   | { ok: true; masterKey: Uint8Array; masterSalt: Uint8Array; mkiLength: number }
   | { ok: false; reason: string };

@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Location } from '../api/types.js';
+import { formatCount, type Noun } from '../lib/format.js';
 import type { DirectoryList } from '../lib/use-directory-list.js';
 import { EmptyState } from './EmptyState.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -25,8 +26,8 @@ export interface Column<Row> {
 }
 
 interface DirectoryListViewProps<Row> {
-  /** Plural noun for counts and messages, e.g. "people". */
-  readonly noun: string;
+  /** What the rows are, for counts and messages: `{ one: 'person', other: 'people' }`. */
+  readonly noun: Noun;
   readonly searchLabel: string;
   readonly searchPlaceholder: string;
   readonly term: string;
@@ -76,7 +77,11 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
       </Group>
 
       {list.error ? (
-        <ErrorAlert title={`Could not load ${noun}`} error={list.error} onRetry={list.refetch} />
+        <ErrorAlert
+          title={`Could not load ${noun.other}`}
+          error={list.error}
+          onRetry={list.refetch}
+        />
       ) : list.isPending ? (
         <Skeletons columns={columns.length} />
       ) : list.loadedCount === 0 && !filtering ? (
@@ -109,14 +114,14 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
           </Table.ScrollContainer>
           {list.rows.length === 0 && (
             <Text c="dimmed" ta="center" py="xl">
-              No {noun} match your search.
+              No {noun.other} match your search.
             </Text>
           )}
           <Group justify="space-between" p="md">
             <Text size="sm" c="dimmed" aria-live="polite">
               {list.rows.length === list.loadedCount
-                ? `${list.rows.length} ${noun}`
-                : `${list.rows.length} of ${list.loadedCount} ${noun} shown`}
+                ? formatCount(list.rows.length, noun)
+                : `${list.rows.length} of ${formatCount(list.loadedCount, noun)} shown`}
               {list.hasNextPage && ' loaded so far'}
             </Text>
             {list.hasNextPage && (

@@ -18,3 +18,15 @@ export function formatLanguage(code: string): string {
     return code;
   }
 }
+
+export interface Noun {
+  readonly one: string;
+  readonly other: string;
+}
+
+const plurals = new Intl.PluralRules('en');
+
+/** `1 person`, `7 people`. */
+export function formatCount(count: number, noun: Noun): string {
+  return `${count} ${plurals.select(count) === 'one' ? noun.one : noun.other}`;
+}

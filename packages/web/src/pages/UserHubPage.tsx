@@ -1,4 +1,4 @@
-import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Me, Role } from '../api/types.js';
 import { EmptyState } from '../components/EmptyState.js';
@@ -21,39 +21,43 @@ export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
         title="User Hub"
         description="Your own call recordings, and what you may do with them."
       />
-      <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
-        <Card withBorder radius="md" style={{ gridColumn: 'span 2' }}>
-          <Title order={2} fz="lg">
-            My recordings
-          </Title>
-          <EmptyState icon={<IconRecordings size={28} />} title="No recordings yet">
-            When your calls are recorded they are listed here. Whether you can play, download or
-            delete them is set by your administrator.
-          </EmptyState>
-        </Card>
-        <Card withBorder radius="md">
-          <Title order={2} fz="lg" mb="md">
-            My profile
-          </Title>
-          <Stack gap="sm">
-            <Field label="Name" value={me.displayName} />
-            <Field label="Email" value={me.email} />
-            <Field label="Organisation" value={me.orgName} />
-            <div>
-              <Text size="xs" c="dimmed" mb={4}>
-                Roles
-              </Text>
-              <Group gap={6}>
-                {me.roles.map((role) => (
-                  <Badge key={role} variant="light" radius="sm">
-                    {ROLE_LABELS[role]}
-                  </Badge>
-                ))}
-              </Group>
-            </div>
-          </Stack>
-        </Card>
-      </SimpleGrid>
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Card withBorder radius="md" h="100%">
+            <Title order={2} fz="lg">
+              My recordings
+            </Title>
+            <EmptyState icon={<IconRecordings size={28} />} title="No recordings yet">
+              When your calls are recorded they are listed here. Whether you can play, download or
+              delete them is set by your administrator.
+            </EmptyState>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Card withBorder radius="md" h="100%">
+            <Title order={2} fz="lg" mb="md">
+              My profile
+            </Title>
+            <Stack gap="sm">
+              <Field label="Name" value={me.displayName} />
+              <Field label="Email" value={me.email} />
+              <Field label="Organisation" value={me.orgName} />
+              <div>
+                <Text size="xs" c="dimmed" mb={4}>
+                  Roles
+                </Text>
+                <Group gap={6}>
+                  {me.roles.map((role) => (
+                    <Badge key={role} variant="light" radius="sm" tt="none" size="md">
+                      {ROLE_LABELS[role]}
+                    </Badge>
+                  ))}
+                </Group>
+              </div>
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
     </>
   );
 }

@@ -37,7 +37,7 @@ export function LocationsPage(): ReactNode {
         description="Sites of your organisation. Each can use the organisation's recording provider and compliance announcement or its own."
       />
       <DirectoryListView
-        noun="locations"
+        noun={{ one: 'location', other: 'locations' }}
         searchLabel="Search locations"
         searchPlaceholder="Name or time zone"
         term={term}

@@ -18,7 +18,7 @@ const LICENSE_COLORS: Readonly<Record<CallingLicense, string>> = {
 
 export function LicenseBadge({ license }: { readonly license: CallingLicense }): ReactNode {
   return (
-    <Badge variant="light" color={LICENSE_COLORS[license]} radius="sm">
+    <Badge variant="light" color={LICENSE_COLORS[license]} radius="sm" tt="none" size="md">
       {LICENSE_LABELS[license]}
     </Badge>
   );
@@ -66,7 +66,7 @@ export function PeoplePage(): ReactNode {
     { header: 'Email', cell: (p) => p.emails[0] ?? '—' },
     { header: 'Extension', cell: (p) => p.extension ?? '—', width: 110 },
     { header: 'Location', cell: (p) => locations.nameOf(p.locationId) },
-    { header: 'Licence', cell: (p) => <LicenseBadge license={p.callingLicense} />, width: 130 },
+    { header: 'Licence', cell: (p) => <LicenseBadge license={p.callingLicense} /> },
   ];
 
   return (
@@ -77,7 +77,7 @@ export function PeoplePage(): ReactNode {
         description="Everyone in your organisation who can make or receive calls, and what their licence allows to be recorded."
       />
       <DirectoryListView
-        noun="people"
+        noun={{ one: 'person', other: 'people' }}
         searchLabel="Search people"
         searchPlaceholder="Name, email, extension or number"
         term={term}

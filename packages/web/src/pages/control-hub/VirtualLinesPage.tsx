@@ -54,7 +54,7 @@ export function VirtualLinesPage(): ReactNode {
         description="Extra numbers and extensions that ring on people's devices without a user of their own; they can be recorded like a person."
       />
       <DirectoryListView
-        noun="virtual lines"
+        noun={{ one: 'virtual line', other: 'virtual lines' }}
         searchLabel="Search virtual lines"
         searchPlaceholder="Name, extension or number"
         term={term}

@@ -46,7 +46,7 @@ export function WorkspacesPage(): ReactNode {
     { header: 'Extension', cell: (w) => w.extension ?? '—', width: 110 },
     { header: 'Phone number', cell: (w) => w.phoneNumbers[0]?.value ?? '—' },
     { header: 'Announcement language', cell: (w) => formatLanguage(w.announcementLanguage) },
-    { header: 'Licence', cell: (w) => <LicenseBadge license={w.callingLicense} />, width: 130 },
+    { header: 'Licence', cell: (w) => <LicenseBadge license={w.callingLicense} /> },
   ];
 
   return (
@@ -57,7 +57,7 @@ export function WorkspacesPage(): ReactNode {
         description="Shared rooms and devices such as lobby phones and meeting rooms. A workspace needs a Professional licence to be recorded."
       />
       <DirectoryListView
-        noun="workspaces"
+        noun={{ one: 'workspace', other: 'workspaces' }}
         searchLabel="Search workspaces"
         searchPlaceholder="Name, extension or number"
         term={term}

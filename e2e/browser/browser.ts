@@ -1,0 +1,77 @@
+// Shared helpers for the browser journeys: Debian's Chromium driven by playwright-core, one fresh
+// browser profile per launch and one isolated context (cookies, storage) per journey.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+
+const CHROMIUM = process.env.CALLVAULT_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Playwright gives every launch its own temporary user-data-dir, removed on close. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface ConsoleTab {
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/** A new signed-out visitor: its own cookie jar, a laptop-sized window. */
+export async function openConsole(browser: Browser, baseUrl: string): Promise<ConsoleTab> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1366, height: 860 },
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Resolves once the page's path (without query) is `pathname`. */
+export async function waitForPath(page: Page, pathname: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === pathname);
+}
+
+export function navbar(page: Page): Locator {
+  return page.getByRole('navigation', { name: 'Main navigation' });
+}
+
+/** Data rows of the page's table (the header row excluded). */
+export function tableRows(page: Page): Locator {
+  return page.locator('table tbody tr');
+}
+
+/**
+ * Saves a screenshot when CALLVAULT_E2E_SCREENSHOTS names a directory, for a person to look at;
+ * screenshots are never committed.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.CALLVAULT_E2E_SCREENSHOTS;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

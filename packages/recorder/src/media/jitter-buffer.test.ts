@@ -234,6 +234,30 @@ describe('JitterBuffer', () => {
     });
   });
 
+  it('RFC 4733 §2.6: event packets repeating an older start timestamp do not look like a pause', () => {
+    const { feed, finish, buffer } = setup();
+    const event = { payloadType: 101, payload: Uint8Array.of(5, 10, 0, 160) };
+    feed(packet(0, 0), 0);
+    feed(packet(1, 160), 20);
+    feed(packet(2, 160, event), 25);
+    feed(packet(3, 320), 40);
+    feed(packet(4, 160, event), 45);
+    feed(packet(5, 480), 60);
+    const out = finish();
+    expect(out.filter((o) => o.kind === 'silence' || o.kind === 'gap')).toEqual([]);
+    expect(
+      out.flatMap((o) => (o.kind === 'frame' ? [[o.payloadType, o.segmentTimestamp]] : [])),
+    ).toEqual([
+      [0, 0],
+      [0, 160],
+      [101, 160],
+      [0, 320],
+      [101, 160],
+      [0, 480],
+    ]);
+    expect(buffer.stats.lost).toBe(0);
+  });
+
   it('RFC 3550 A.1: a single packet with a very large sequence jump is dropped', () => {
     const { feed, finish, buffer } = setup();
     feed(packet(100, 0), 0);

@@ -344,8 +344,12 @@ export class JitterBuffer {
       this.followTimestamp(stream, ts, sinceLast, packet.marker);
     }
     stream.nextExt = ext + 1;
-    stream.lastTs = ts;
-    stream.lastRawTs = packet.timestamp;
+    if (ts >= stream.lastTs) {
+      // The media clock never runs backwards: an RFC 4733 event packet repeats its start
+      // timestamp while audio may continue (§2.6), so an older timestamp does not move it.
+      stream.lastTs = ts;
+      stream.lastRawTs = packet.timestamp;
+    }
     this.emitPacket(stream, packet, ext, ts, arrivalMs, isCn);
   }
 

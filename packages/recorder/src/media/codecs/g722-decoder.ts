@@ -1,4 +1,4 @@
-// ITU-T G.722 (09/2012) sub-band ADPCM decoder, 64 kbit/s mode (mode 1): 8-bit codewords at
+// ITU-T G.722 sub-band ADPCM decoder, 64 kbit/s mode (mode 1): 8-bit codewords at
 // 8 kHz, 6 bits for the lower sub-band and 2 for the higher, recombined by the receive QMF into
 // 16 kHz linear PCM. Written from the block descriptions of G.722 §4 (INVQAL, INVQBL, LOGSCL,
 // SCALEL, UPPOL1, UPPOL2, UPZERO, FILTEP, FILTEZ, PREDIC, RECONS, LIMIT) and §4.4 (receive QMF).
@@ -17,7 +17,7 @@ export const G722_SAMPLE_RATE = 16000;
 /** RTP clock rate of G.722 (RFC 3551 §4.5.2: deliberately 8000, an error kept for compatibility). */
 export const G722_RTP_CLOCK_RATE = 8000;
 
-// G.722 Table 6/7: inverse quantizer outputs (QM6 for 6-bit lower band, QM4 for the 4-bit
+// G.722 inverse quantizer outputs (QM6 for 6-bit lower band, QM4 for the 4-bit
 // truncated code that drives adaptation, QM2 for the higher band), indexed by the codeword.
 const QM6 = Int16Array.from([
   -136, -136, -136, -136, -24808, -21904, -19008, -16704, -14984, -13512, -12280, -11192, -10232,
@@ -31,13 +31,13 @@ const QM4 = Int16Array.from([
   0,
 ]);
 const QM2 = Int16Array.from([-7408, -1616, 7408, 1616]);
-// LOGSCL: log-domain scale factor multipliers WL indexed through RIL4 (Table 8), and WH for the
+// LOGSCL: log-domain scale factor multipliers WL indexed through RIL4, and WH for the
 // higher band indexed through RIH2.
 const WL = Int16Array.from([-60, -30, 58, 172, 334, 538, 1198, 3042]);
 const RL42 = Uint8Array.from([0, 7, 6, 5, 4, 3, 2, 1, 7, 6, 5, 4, 3, 2, 1, 0]);
 const WH = Int16Array.from([0, -214, 798]);
 const RH2 = Uint8Array.from([2, 1, 2, 1]);
-// SCALEL/SCALEH: antilog table ILB (Table 9).
+// SCALEL/SCALEH: antilog table ILB.
 const ILB = Int16Array.from([
   2048, 2093, 2139, 2186, 2233, 2282, 2332, 2383, 2435, 2489, 2543, 2599, 2656, 2714, 2774, 2834,
   2896, 2960, 3025, 3091, 3158, 3228, 3298, 3371, 3444, 3520, 3597, 3676, 3756, 3838, 3922, 4008,

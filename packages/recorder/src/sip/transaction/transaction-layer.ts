@@ -1,0 +1,280 @@
+// The server side of the SIP transaction layer (RFC 3261 §17.2) plus the non-INVITE client
+// transactions the recorder needs for BYE (§17.1.2). Incoming requests are matched to existing
+// transactions (§17.2.3) — retransmissions are absorbed there — or start a new transaction and
+// go to the transaction user (TU). ACKs for 2xx responses match no transaction and go to the TU
+// (§17.2.1: they are the dialog's business). CANCEL is answered here (§9.2): 481 when it matches
+// no transaction, otherwise 200, and 487 to the INVITE when that is still Proceeding.
+import { createResponse, getTo, type SipRequest, type SipResponse } from '../message/index.js';
+import type { SipDestination, SipSource } from '../transport/sip-transport.js';
+import { isReliableTransport } from '../transport/sip-transport.js';
+import { createInviteServerTransaction } from './invite-server-transaction.js';
+import {
+  createNonInviteClientTransaction,
+  type NonInviteClientTransaction,
+} from './non-invite-client-transaction.js';
+import { createNonInviteServerTransaction } from './non-invite-server-transaction.js';
+import type {
+  InviteServerTransaction,
+  ServerTransaction,
+  ServerTransactionEnvironment,
+} from './server-transaction.js';
+import { DEFAULT_SIP_TIMER_VALUES, type SipTimerValues, type TimerService } from './sip-timers.js';
+import { generateTag as generateRandomTag } from './sip-random.js';
+import {
+  getClientTransactionKey,
+  getClientTransactionKeyOfResponse,
+  getServerTransactionKey,
+} from './transaction-key.js';
+
+export interface TransactionUser {
+  /** A new request (not ACK, not CANCEL) with the server transaction to answer it on. */
+  onRequest(request: SipRequest, transaction: ServerTransaction): void;
+  /** An ACK that matched no INVITE transaction (the ACK for a 2xx), or one in Accepted. */
+  onAck(ack: SipRequest, source: SipSource): void;
+  /**
+   * A CANCEL for an INVITE still Proceeding. The layer has answered the CANCEL with 200 and,
+   * when this returns with the INVITE still Proceeding, answers the INVITE with 487.
+   */
+  onCancel(cancel: SipRequest, invite: InviteServerTransaction): void;
+  /** Timer H: a non-2xx final response to an INVITE was never acknowledged. */
+  onTransactionTimeout(transaction: ServerTransaction): void;
+}
+
+export interface ClientRequestHandlers {
+  onResponse(response: SipResponse): void;
+  /** No final response within Timer F (treat as 408, §8.1.3.1). */
+  onTimeout(): void;
+}
+
+export interface TransactionLayerOptions {
+  readonly timers: TimerService;
+  readonly timerValues?: SipTimerValues;
+  readonly user: TransactionUser;
+  /** Sends a response back towards the source of its request (the caller applies §18.2.2). */
+  sendResponse(response: SipResponse, source: SipSource): void;
+  sendRequest(request: SipRequest, destination: SipDestination): void;
+  /** To tags for 481/487/200-to-CANCEL (default: 64 random bits). */
+  readonly generateTag?: () => string;
+}
+
+export interface TransactionLayerStats {
+  readonly serverTransactions: number;
+  readonly clientTransactions: number;
+  readonly requestsReceived: number;
+  /** Retransmitted requests (and ACK retransmissions) that never reached the TU. */
+  readonly retransmissionsAbsorbed: number;
+  /** Responses the layer sent again (retransmitted requests, Timer G). */
+  readonly responsesRetransmitted: number;
+  readonly cancelsMatched: number;
+  readonly cancelsUnmatched: number;
+  readonly transactionTimeouts: number;
+  /** Responses matching no client transaction (dropped, §18.1.2). */
+  readonly strayResponses: number;
+}
+
+export interface TransactionLayer {
+  receiveRequest(request: SipRequest, source: SipSource): void;
+  receiveResponse(response: SipResponse, source: SipSource): void;
+  /** Starts a non-INVITE client transaction (BYE, OPTIONS ...). */
+  sendRequest(
+    request: SipRequest,
+    destination: SipDestination,
+    handlers: ClientRequestHandlers,
+  ): NonInviteClientTransaction;
+  /** The server transaction a request matches (as `asMethod`), if any. */
+  findServerTransaction(request: SipRequest, asMethod?: string): ServerTransaction | undefined;
+  stats(): TransactionLayerStats;
+  /** Terminates every transaction and stops its timers. */
+  close(): void;
+}
+
+interface Rfc2543Entry {
+  readonly tx: ServerTransaction;
+  readonly requestToTag: string | undefined;
+}
+
+function toTagOf(message: SipRequest | SipResponse | undefined): string | undefined {
+  if (!message) return undefined;
+  const tag = getTo(message)?.params.tag;
+  return typeof tag === 'string' ? tag : undefined;
+}
+
+export function createTransactionLayer(options: TransactionLayerOptions): TransactionLayer {
+  const timerValues = options.timerValues ?? DEFAULT_SIP_TIMER_VALUES;
+  const generateTag = options.generateTag ?? generateRandomTag;
+  const user = options.user;
+  const rfc3261 = new Map<string, ServerTransaction>();
+  const rfc2543 = new Map<string, Rfc2543Entry[]>();
+  const clients = new Map<string, NonInviteClientTransaction>();
+  const counters = {
+    requestsReceived: 0,
+    retransmissionsAbsorbed: 0,
+    responsesRetransmitted: 0,
+    cancelsMatched: 0,
+    cancelsUnmatched: 0,
+    transactionTimeouts: 0,
+    strayResponses: 0,
+  };
+  let rfc2543Count = 0;
+
+  function find(request: SipRequest, asMethod: string): ServerTransaction | undefined {
+    const key = getServerTransactionKey(request, asMethod);
+    if (key.kind === 'rfc3261') return rfc3261.get(key.key);
+    const entries = rfc2543.get(key.key) ?? [];
+    if (request.method === 'ACK') {
+      // §17.2.3: the ACK's To tag equals the tag of the response the transaction sent.
+      return entries.find((e) => toTagOf(e.tx.lastResponse) === key.toTag)?.tx;
+    }
+    return entries.find((e) => e.requestToTag === key.toTag)?.tx;
+  }
+
+  function createServerTransaction(request: SipRequest, source: SipSource): ServerTransaction {
+    const key = getServerTransactionKey(request);
+    // The environment's callbacks need the transaction they belong to, created just below.
+    const self: { tx?: ServerTransaction } = {};
+    const env: ServerTransactionEnvironment = {
+      timers: options.timers,
+      timerValues,
+      reliable: isReliableTransport(source.transport),
+      send(response, retransmission) {
+        if (retransmission) counters.responsesRetransmitted++;
+        options.sendResponse(response, source);
+      },
+      onTerminated() {
+        const tx = self.tx;
+        if (!tx) return;
+        if (key.kind === 'rfc3261') {
+          if (rfc3261.get(key.key) === tx) rfc3261.delete(key.key);
+          return;
+        }
+        const entries = rfc2543.get(key.key) ?? [];
+        const rest = entries.filter((e) => e.tx !== tx);
+        rfc2543Count -= entries.length - rest.length;
+        if (rest.length > 0) rfc2543.set(key.key, rest);
+        else rfc2543.delete(key.key);
+      },
+      onTimeout() {
+        counters.transactionTimeouts++;
+        if (self.tx) user.onTransactionTimeout(self.tx);
+      },
+    };
+    const id = `${key.kind}|${key.key}|${key.kind === 'rfc2543' ? (key.toTag ?? '') : ''}`;
+    const created =
+      request.method === 'INVITE'
+        ? createInviteServerTransaction(id, request, source, env)
+        : createNonInviteServerTransaction(id, request, source, env);
+    self.tx = created;
+    if (created.state !== 'terminated') {
+      if (key.kind === 'rfc3261') rfc3261.set(key.key, created);
+      else {
+        const entries = rfc2543.get(key.key) ?? [];
+        entries.push({ tx: created, requestToTag: key.toTag });
+        rfc2543.set(key.key, entries);
+        rfc2543Count++;
+      }
+    }
+    return created;
+  }
+
+  function handleCancel(cancel: SipRequest, source: SipSource): void {
+    const cancelTx = createServerTransaction(cancel, source);
+    const invite = find(cancel, 'INVITE');
+    if (invite?.kind !== 'invite') {
+      counters.cancelsUnmatched++;
+      cancelTx.respond(createResponse(cancel, 481, { toTag: generateTag() }));
+      return;
+    }
+    counters.cancelsMatched++;
+    // §9.2: the To tag of the 200 to CANCEL should equal the one of the response to the INVITE.
+    const toTag = toTagOf(invite.lastResponse) ?? generateTag();
+    cancelTx.respond(createResponse(cancel, 200, { toTag }));
+    if (invite.state !== 'proceeding') return; // the final response went out: no effect
+    user.onCancel(cancel, invite);
+    if (invite.state === 'proceeding') {
+      invite.respond(createResponse(invite.request, 487, { toTag }));
+    }
+  }
+
+  return {
+    receiveRequest(request, source) {
+      counters.requestsReceived++;
+      if (request.method === 'ACK') {
+        const tx = find(request, 'ACK');
+        if (!tx) {
+          user.onAck(request, source);
+          return;
+        }
+        const wasConfirmed = tx.state === 'confirmed';
+        if (tx.receive(request) === 'pass-to-tu') user.onAck(request, source);
+        else if (wasConfirmed) counters.retransmissionsAbsorbed++;
+        return;
+      }
+      const existing = find(request, request.method);
+      if (existing) {
+        existing.receive(request);
+        counters.retransmissionsAbsorbed++;
+        return;
+      }
+      if (request.method === 'CANCEL') {
+        handleCancel(request, source);
+        return;
+      }
+      user.onRequest(request, createServerTransaction(request, source));
+    },
+
+    receiveResponse(response) {
+      const key = getClientTransactionKeyOfResponse(response);
+      const tx = key === undefined ? undefined : clients.get(key);
+      if (!tx) {
+        counters.strayResponses++;
+        return;
+      }
+      tx.receive(response);
+    },
+
+    sendRequest(request, destination, handlers) {
+      if (request.method === 'INVITE' || request.method === 'ACK') {
+        throw new RangeError(`${request.method} needs an INVITE client transaction`);
+      }
+      const key = getServerTransactionKey(request);
+      if (key.kind !== 'rfc3261') throw new RangeError('a client request needs an RFC 3261 branch');
+      const branch = key.key.slice(0, key.key.indexOf('|'));
+      const id = getClientTransactionKey(branch, request.method);
+      if (clients.has(id)) throw new RangeError(`branch ${branch} is already in use`);
+      const tx = createNonInviteClientTransaction(id, request, destination, {
+        timers: options.timers,
+        timerValues,
+        reliable: isReliableTransport(destination.transport),
+        send: (req) => options.sendRequest(req, destination),
+        onResponse: (res) => handlers.onResponse(res),
+        onTimeout: () => {
+          counters.transactionTimeouts++;
+          handlers.onTimeout();
+        },
+        onTerminated: () => {
+          if (clients.get(id) === tx) clients.delete(id);
+        },
+      });
+      if (tx.state !== 'terminated') clients.set(id, tx);
+      return tx;
+    },
+
+    findServerTransaction(request, asMethod = request.method) {
+      return find(request, asMethod);
+    },
+
+    stats() {
+      return {
+        ...counters,
+        serverTransactions: rfc3261.size + rfc2543Count,
+        clientTransactions: clients.size,
+      };
+    },
+
+    close() {
+      for (const tx of [...rfc3261.values()]) tx.terminate();
+      for (const entries of [...rfc2543.values()]) for (const e of entries) e.tx.terminate();
+      for (const tx of [...clients.values()]) tx.terminate();
+    },
+  };
+}

@@ -145,6 +145,26 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** The embedded job queue (jobs/embedded-job-queue.ts); pg-boss keeps its own schema. */
+export interface JobsTable {
+  id: string;
+  name: string;
+  /** JSON text. */
+  payload: string;
+  /** queued | active | retry | completed | failed */
+  state: string;
+  singleton_key: string | null;
+  priority: number;
+  run_at: string;
+  attempts: number;
+  retry_limit: number;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
 export interface Database {
   partners: PartnersTable;
   organizations: OrganizationsTable;
@@ -158,4 +178,5 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
+  jobs: JobsTable;
 }

@@ -6,16 +6,16 @@ export type Area = 'controlHub' | 'recordings' | 'userHub';
 
 const ADMIN_ROLES: readonly Role[] = ['fullAdmin', 'readOnlyAdmin', 'partnerAdmin'];
 
-const AREA_ROLES: Readonly<Record<Area, (role: Role) => boolean>> = {
-  controlHub: (role) => ADMIN_ROLES.includes(role),
-  recordings: (role) => role === 'complianceOfficer' || ADMIN_ROLES.includes(role),
-  // Every signed-in person has a User Hub, whatever else they may do.
-  userHub: () => true,
+/** Who may see each area: the roles that open it, or every signed-in person. */
+const AREA_ROLES: Readonly<Record<Area, readonly Role[] | 'everyone'>> = {
+  controlHub: ADMIN_ROLES,
+  recordings: ['complianceOfficer', ...ADMIN_ROLES],
+  userHub: 'everyone',
 };
 
 export function canSeeArea(roles: readonly Role[], area: Area): boolean {
-  if (area === 'userHub') return true;
-  return roles.some(AREA_ROLES[area]);
+  const allowed = AREA_ROLES[area];
+  return allowed === 'everyone' || roles.some((role) => allowed.includes(role));
 }
 
 export const AREA_HOME = {

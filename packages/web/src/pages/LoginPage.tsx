@@ -14,20 +14,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { login } from '../api/auth.api.js';
-import { ApiError } from '../api/client.js';
 import { resolveRedirect } from '../auth/access.js';
 import { sessionQueryOptions } from '../auth/session.js';
-import { describeError } from '../components/ErrorAlert.js';
+import { describeLoginError } from '../lib/error-messages.js';
 import { IconAlert, IconLogo } from '../components/icons.js';
-
-/** The sentence shown when signing in fails. */
-export function describeLoginError(error: Error): string {
-  if (error instanceof ApiError) {
-    if (error.status === 429) return 'Too many attempts, try again later';
-    if (error.status === 401) return error.body?.message ?? 'Invalid email or password';
-  }
-  return describeError(error);
-}
 
 export function LoginPage({ redirect }: { readonly redirect: string | undefined }): ReactNode {
   const [email, setEmail] = useState('');

@@ -2,9 +2,11 @@
 // TypeScript sources in tests and from the build output in production.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as jobs from './0003-jobs.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0003-jobs': jobs,
 };
 
 export const migrationProvider: MigrationProvider = {

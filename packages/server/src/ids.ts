@@ -13,7 +13,10 @@ export type IdType =
   | 'HUNT_GROUP'
   | 'API_TOKEN'
   | 'SESSION'
-  | 'AUDIT_EVENT';
+  | 'AUDIT_EVENT'
+  | 'RECORDING_VENDOR'
+  | 'RECORDING_TRUNK'
+  | 'ANNOUNCEMENT_FILE';
 
 export function newId(type: IdType): string {
   return Buffer.from(`ciscospark://us/${type}/${crypto.randomUUID()}`).toString('base64url');

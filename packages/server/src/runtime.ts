@@ -31,6 +31,12 @@ export function parseRoles(text: string): ProcessRole[] {
 /** The console build that `make build` produces, next to this package. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+/** Where call systems send SIPREC for the built-in recorder. */
+export function builtinSiprecUri(config: Config): string {
+  const host = config.sip.host.includes(':') ? `[${config.sip.host}]` : config.sip.host;
+  return `sip:callvault@${host}:${config.sip.port}`;
+}
+
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const handle = openDatabase(config.database);
@@ -69,6 +75,7 @@ export async function startServer(options: {
       logger,
       metrics: createMetrics(),
       dataDir: config.dataDir,
+      builtinSiprecUri: builtinSiprecUri(config),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });

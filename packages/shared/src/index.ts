@@ -4,3 +4,4 @@ export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/org.js';
 export * from './schemas/audit.js';
+export * from './schemas/recording-settings.js';

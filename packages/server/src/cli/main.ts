@@ -249,6 +249,7 @@ export function buildProgram(): Command {
         metrics: createMetrics({ defaultMetrics: false }),
         dataDir: '.',
         webRoot: null,
+        builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
       });
       await app.ready();
       const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;

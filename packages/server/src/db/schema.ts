@@ -145,6 +145,68 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+export interface SettingsRowTable {
+  settings: string;
+  updated_at: string;
+}
+
+export interface OrgRecordingSettingsTable extends SettingsRowTable {
+  org_id: string;
+}
+
+export interface LocationRecordingSettingsTable extends SettingsRowTable {
+  location_id: string;
+  org_id: string;
+}
+
+export interface EntityRecordingSettingsTable extends SettingsRowTable {
+  entity_id: string;
+  org_id: string;
+  entity_type: string;
+}
+
+export interface RecordingVendorsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  sip_uri: string;
+  description: string;
+  created_at: string;
+}
+
+export interface RecordingTrunksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  allowed_sources: string;
+  digest_username: string | null;
+  digest_realm: string | null;
+  digest_ha1: string | null;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AnnouncementFilesTable {
+  id: string;
+  org_id: string;
+  /** The org id for the org's file, or a location id. */
+  scope_id: string;
+  file_name: string;
+  content_type: string;
+  duration_ms: number;
+  size_bytes: number;
+  data: Uint8Array;
+  created_at: string;
+}
+
+export interface AnnouncementPlaysTable {
+  org_id: string;
+  call_session_id: string;
+  call_id: string;
+  played_at: string;
+}
+
 /** The embedded job queue (jobs/embedded-job-queue.ts); pg-boss keeps its own schema. */
 export interface JobsTable {
   id: string;
@@ -178,5 +240,12 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
+  org_recording_settings: OrgRecordingSettingsTable;
+  location_recording_settings: LocationRecordingSettingsTable;
+  entity_recording_settings: EntityRecordingSettingsTable;
+  recording_vendors: RecordingVendorsTable;
+  recording_trunks: RecordingTrunksTable;
+  announcement_files: AnnouncementFilesTable;
+  announcement_plays: AnnouncementPlaysTable;
   jobs: JobsTable;
 }

@@ -1,7 +1,15 @@
 // `callvault demo-seed`: a demo organisation to try Callvault with (issue #2 §10). Idempotent:
 // entities are found by their natural keys and created only when missing; every run issues fresh
 // API tokens (earlier demo tokens are revoked).
-import type { CallingLicense, PersonCreate } from '@callvault/shared';
+import type { CallingLicense, EntityCallRecordingUpdate, PersonCreate } from '@callvault/shared';
+import { findTrunkByName } from '../recording-trunks/recording-trunks.repository.js';
+import { insertNewTrunk } from '../recording-trunks/recording-trunks.service.js';
+import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
+import {
+  findEntitySettings,
+  saveEntitySettings,
+} from '../recording-settings/recording-settings.repository.js';
+import { applyEntityUpdate } from '../recording-settings/recording-settings.service.js';
 import { audit } from '../audit/audit.service.js';
 import { createToken } from '../auth/auth.service.js';
 import { listTokensOfPerson, revokeToken } from '../auth/credentials.repository.js';
@@ -29,6 +37,7 @@ export const DEMO_PASSWORDS = {
   user: 'callvault-demo-user',
 } as const;
 const DEMO_TOKEN_NAME = 'demo-seed';
+const DEMO_TRUNK_NAME = 'local test trunk';
 const TOKEN_LIFETIME_MS = 30 * 86_400_000;
 
 interface DemoPersonSpec {
@@ -110,6 +119,7 @@ export interface DemoSeed {
   }>;
   workspaces: Array<{ id: string; name: string; extension: string | null }>;
   virtualLines: Array<{ id: string; extension: string | null }>;
+  trunk: { id: string; name: string; allowedSources: string[] };
 }
 
 async function ensurePerson(
@@ -128,7 +138,7 @@ async function ensurePerson(
 }
 
 export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
-  const { orgId, locations, admin, co, people, workspaces, virtualLines } = await deps.db
+  const { orgId, trunk, locations, admin, co, people, workspaces, virtualLines } = await deps.db
     .transaction()
     .execute(async (trx) => {
       const now = deps.clock.now();
@@ -256,8 +266,55 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
             extension: '1950',
             announcementLanguage: 'en_us',
           });
+      // Recording: a trunk for SIPREC from this machine, and the demo people's modes (issue #3 §6).
+      const trunk =
+        (await findTrunkByName(trx, orgId, DEMO_TRUNK_NAME)) ??
+        (await insertNewTrunk(trx, deps, null, orgId, {
+          name: DEMO_TRUNK_NAME,
+          allowedSources: ['127.0.0.1/32'],
+        }));
+      const idOf = (email: string): string => people.find((p) => p.emails[0] === email)?.id ?? '';
+      const demoModes: Array<[RecordableKind, string, EntityCallRecordingUpdate]> = [
+        [
+          'person',
+          idOf('alice@example.com'),
+          { enabled: true, record: 'Always', transcriptEnabled: true },
+        ],
+        [
+          'person',
+          idOf('bob@example.com'),
+          { enabled: true, record: 'On Demand with User Initiated Start' },
+        ],
+        [
+          'person',
+          idOf('carol@example.com'),
+          {
+            enabled: true,
+            record: 'Always with Pause/Resume',
+            notification: { enabled: true, type: 'Beep' },
+            repeat: { enabled: true, interval: 30 },
+          },
+        ],
+        ['workspace', reception.id, { enabled: true, record: 'Always' }],
+      ];
+      for (const [kind, id, update] of demoModes) {
+        const before = await findEntitySettings(trx, id);
+        // Only the first run sets them: an admin's later changes are not undone by another seed.
+        if (before.enabled) continue;
+        await saveEntitySettings(trx, orgId, kind, id, applyEntityUpdate(before, update), now);
+        await audit(
+          trx,
+          deps.clock,
+          null,
+          'callRecording.entityUpdated',
+          { type: kind, id },
+          { after: update, reason: 'demo-seed' },
+          orgId,
+        );
+      }
       return {
         orgId,
+        trunk: { id: trunk.id, name: trunk.name, allowedSources: trunk.allowedSources },
         locations,
         admin,
         co,
@@ -311,5 +368,6 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
     ),
     workspaces,
     virtualLines,
+    trunk,
   };
 }

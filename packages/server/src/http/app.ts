@@ -20,6 +20,10 @@ import type { Db, Dialect } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { registerOrgRoutes } from '../org/org.routes.js';
+import { registerAnnouncementRoutes } from '../announcements/announcements.routes.js';
+import { registerRecordingDecisionRoutes } from '../recording-decisions/recording-decisions.routes.js';
+import { registerRecordingSettingsRoutes } from '../recording-settings/recording-settings.routes.js';
+import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
 import type { AppInstance } from './types.js';
@@ -33,6 +37,8 @@ export interface AppDeps {
   readonly dataDir: string;
   /** The built console (packages/web/dist), or null to serve the API only. */
   readonly webRoot: string | null;
+  /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
+  readonly builtinSiprecUri: string;
   /** Set the Secure flag on cookies (behind TLS). */
   readonly secureCookies?: boolean;
 }
@@ -103,6 +109,14 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   );
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingTrunkRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingDecisionRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    builtinSiprecUri: deps.builtinSiprecUri,
+  });
+  registerAnnouncementRoutes(app, { db: deps.db, clock: deps.clock });
   registerSystemRoutes(app, deps);
 
   if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {

@@ -19,11 +19,18 @@ export const ACTIONS = [
   'callFeature.read',
   'callFeature.write',
   'audit.read',
+  'recordingSettings.read',
+  'recordingSettings.write',
+  'trunk.read',
+  'trunk.write',
+  'decision.request',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const READ_DIRECTORY: readonly Action[] = [
   'org.read',
+  'recordingSettings.read',
+  'trunk.read',
   'location.read',
   'person.read',
   'workspace.read',
@@ -32,6 +39,10 @@ const READ_DIRECTORY: readonly Action[] = [
 ];
 const WRITE_DIRECTORY: readonly Action[] = [
   'org.update',
+  'recordingSettings.write',
+  'trunk.write',
+  // Call systems ask for recording decisions with an administrator's integration token.
+  'decision.request',
   'location.write',
   'person.write',
   'workspace.write',

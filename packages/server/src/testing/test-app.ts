@@ -27,6 +27,7 @@ export async function createTestApp(): Promise<TestApp> {
     metrics: createMetrics({ defaultMetrics: false }),
     dataDir: db.dataDir,
     webRoot: null,
+    builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
   });
   await app.ready();
   return {

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../roles.js';
+import { literalUnion } from './literal-union.js';
 
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = literalUnion(ROLES);
 
 export const Me = Type.Object({
   id: Type.String(),

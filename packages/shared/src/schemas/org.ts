@@ -3,8 +3,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CALLING_LICENSES } from '../roles.js';
 import { RoleSchema } from './auth.js';
 import { Extension, LanguageCode, PhoneNumber } from './common.js';
+import { literalUnion } from './literal-union.js';
 
-export const CallingLicenseSchema = Type.Union(CALLING_LICENSES.map((l) => Type.Literal(l)));
+export const CallingLicenseSchema = literalUnion(CALLING_LICENSES);
 
 export const Organization = Type.Object({
   id: Type.String(),

@@ -2,10 +2,12 @@
 // TypeScript sources in tests and from the build output in production.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as recordingSettings from './0002-recording-settings.js';
 import * as jobs from './0003-jobs.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-recording-settings': recordingSettings,
   '0003-jobs': jobs,
 };
 

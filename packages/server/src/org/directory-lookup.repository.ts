@@ -1,0 +1,89 @@
+// Finds the entity a call party refers to: by id, email / SIP address, extension or phone number.
+import type { PartyRef } from '@callvault/shared';
+import type { DbOrTrx } from '../db/database.js';
+import { normalizeNumber, type EntityType } from './directory-entries.repository.js';
+
+export interface DirectoryHit {
+  readonly type: EntityType;
+  readonly id: string;
+}
+
+export async function findEntityByParty(
+  db: DbOrTrx,
+  orgId: string,
+  ref: PartyRef,
+): Promise<DirectoryHit | null> {
+  if (ref.id) {
+    const id = ref.id;
+    for (const [type, table] of [
+      ['person', 'people'],
+      ['workspace', 'workspaces'],
+      ['virtualLine', 'virtual_lines'],
+      ['callFeature', 'call_features'],
+    ] as const) {
+      const row = await db
+        .selectFrom(table)
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row) return { type, id: row.id };
+    }
+    return null;
+  }
+  if (ref.email) {
+    const email = ref.email
+      .trim()
+      .toLowerCase()
+      .replace(/^sips?:/, '');
+    const person = await db
+      .selectFrom('people')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where((eb) => eb.or([eb('email', '=', email), eb('sip_address', '=', email)]))
+      .executeTakeFirst();
+    if (person) return { type: 'person', id: person.id };
+    const ws = await db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('sip_address', '=', email)
+      .executeTakeFirst();
+    return ws ? { type: 'workspace', id: ws.id } : null;
+  }
+  const lookup = async (
+    kind: 'extension' | 'number',
+    value: string,
+  ): Promise<DirectoryHit | null> => {
+    const row = await db
+      .selectFrom('directory_entries')
+      .select(['entity_type', 'entity_id'])
+      .where('org_id', '=', orgId)
+      .where('kind', '=', kind)
+      .where('value', '=', value)
+      .executeTakeFirst();
+    return row ? { type: row.entity_type as EntityType, id: row.entity_id } : null;
+  };
+  if (ref.extension) return lookup('extension', ref.extension.trim());
+  if (ref.number) return lookup('number', normalizeNumber(ref.number));
+  return null;
+}
+
+/** The announcement language of any entity that can answer a call. */
+export async function findAnnouncementLanguage(
+  db: DbOrTrx,
+  hit: DirectoryHit,
+): Promise<string | null> {
+  const table = {
+    person: 'people',
+    workspace: 'workspaces',
+    virtualLine: 'virtual_lines',
+    callFeature: 'call_features',
+  } as const;
+  const row = await db
+    .selectFrom(table[hit.type])
+    .select('announcement_language')
+    .where('id', '=', hit.id)
+    .executeTakeFirst();
+  return row?.announcement_language ?? null;
+}

@@ -1,0 +1,119 @@
+// POST /api/recording-decisions: a call system asks whether and how to record one call leg.
+import type { RecordingDecision, RecordingDecisionRequest } from '@callvault/shared';
+import type { DbOrTrx } from '../db/database.js';
+import { isUniqueViolation } from '../db/json.js';
+import { findAnnouncementLanguage, findEntityByParty } from '../org/directory-lookup.repository.js';
+import type { OrgDeps } from '../org/org-deps.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan } from '../policy/policy.js';
+import {
+  effectiveSettingsOf,
+  findRecordableEntity,
+} from '../recording-settings/recording-settings.service.js';
+import { findAnnouncementFileId } from '../announcements/announcements.repository.js';
+import { decideRecording } from './decide-recording.js';
+
+export interface DecisionDeps extends OrgDeps {
+  readonly builtinSiprecUri: string;
+}
+
+function describeRef(ref: RecordingDecisionRequest['recordedParty']): string {
+  if (ref.id) return `id ${ref.id}`;
+  if (ref.email) return `address ${ref.email}`;
+  if (ref.extension) return `extension ${ref.extension}`;
+  if (ref.number) return `number ${ref.number}`;
+  return 'no identifier';
+}
+
+async function markCompliancePlayed(
+  db: DbOrTrx,
+  orgId: string,
+  req: RecordingDecisionRequest,
+  at: Date,
+): Promise<boolean> {
+  try {
+    await db
+      .insertInto('announcement_plays')
+      .values({
+        org_id: orgId,
+        call_session_id: req.callSessionId,
+        call_id: req.callId,
+        played_at: at.toISOString(),
+      })
+      .execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export async function requestRecordingDecision(
+  deps: DecisionDeps,
+  actor: Actor,
+  req: RecordingDecisionRequest,
+  baseUrl: string,
+): Promise<RecordingDecision> {
+  assertCan(actor, 'decision.request', { orgId: actor.orgId });
+  const orgId = actor.orgId;
+  const hit = await findEntityByParty(deps.db, orgId, req.recordedParty);
+  const entity =
+    hit && hit.type !== 'callFeature'
+      ? await findRecordableEntity(deps.db, orgId, hit.type, hit.id)
+      : null;
+  const effective = entity ? await effectiveSettingsOf(deps.db, entity) : null;
+  const answering = req.answeringEntity
+    ? await findEntityByParty(deps.db, orgId, req.answeringEntity)
+    : null;
+  const language =
+    (answering ? await findAnnouncementLanguage(deps.db, answering) : null) ??
+    entity?.language ??
+    'en_us';
+  const played = await deps.db
+    .selectFrom('announcement_plays')
+    .select('call_session_id')
+    .where('org_id', '=', orgId)
+    .where('call_session_id', '=', req.callSessionId)
+    .executeTakeFirst();
+
+  const customId =
+    effective?.complianceAnnouncement.announcementType === 'CUSTOM' && entity
+      ? await findAnnouncementFileId(
+          deps.db,
+          orgId,
+          effective.complianceAnnouncementSource === 'location' && entity.locationId
+            ? entity.locationId
+            : orgId,
+        )
+      : null;
+
+  const decision = decideRecording({
+    request: req,
+    effective,
+    unmatchedReason:
+      hit?.type === 'callFeature'
+        ? 'call features are not recorded themselves; name the person, workspace or virtual line'
+        : `no person, workspace or virtual line of this organization matches ${describeRef(req.recordedParty)}`,
+    announcementLanguage: language,
+    compliancePlayedBefore: played !== undefined,
+    baseUrl,
+    builtinSiprecUri: deps.builtinSiprecUri,
+    customAnnouncementUrl: customId ? `${baseUrl}/api/announcements/custom/${customId}.wav` : null,
+  });
+  // Two legs of one call asking at once: only the first plays the announcement.
+  if (
+    decision.complianceAnnouncement.play &&
+    !(await markCompliancePlayed(deps.db, orgId, req, deps.clock.now()))
+  ) {
+    return decideRecording({
+      request: req,
+      effective,
+      announcementLanguage: language,
+      compliancePlayedBefore: true,
+      baseUrl,
+      builtinSiprecUri: deps.builtinSiprecUri,
+      customAnnouncementUrl: null,
+    });
+  }
+  return decision;
+}

@@ -1,0 +1,717 @@
+// Issue #3 API: every endpoint, default and validation rule, on the database under test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWav } from '../announcements/wav-format.js';
+import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
+import { testDialect } from '../testing/test-database.js';
+
+let t: TestApp;
+const admin = (): { authorization: string } => bearer(t.seed.admin.token);
+const person = (email: string) => t.seed.people.find((p) => p.email === email)!;
+
+async function call(
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  url: string,
+  payload?: unknown,
+  headers = admin(),
+) {
+  const res = await t.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  return { status: res.statusCode, body: res.body ? res.json<any>() : null };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe(`organisation call recording on ${testDialect}`, () => {
+  it('defaults: on, built-in Callvault vendor, 365 days, 100 GB, PROCEED_WITH_CALL_NO_ANNOUNCEMENT', async () => {
+    const org = await call('GET', '/v1/telephony/config/callRecording');
+    expect(org.body).toMatchObject({
+      organization: { id: t.seed.orgId, name: 'Example Org' },
+      enabled: true,
+      vendorName: 'Callvault',
+      retentionDays: 365,
+      quotaBytes: 107374182400,
+    });
+    const vendors = await call('GET', '/v1/telephony/config/callRecording/vendors');
+    expect(vendors.body).toMatchObject({
+      vendorName: 'Callvault',
+      failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+    });
+    expect(vendors.body.vendors.map((v: { name: string }) => v.name)).toEqual(['Callvault']);
+  });
+
+  it('turning recording off needs acknowledgeDisable: true; recordings already made stay (nothing is deleted)', async () => {
+    const refused = await call('PUT', '/v1/telephony/config/callRecording', { enabled: false });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/acknowledgeDisable/);
+    expect((await call('GET', '/v1/telephony/config/callRecording')).body.enabled).toBe(true);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording', {
+          enabled: false,
+          acknowledgeDisable: true,
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call('GET', '/v1/telephony/config/callRecording')).body).toMatchObject({
+      enabled: false,
+      vendorName: 'None',
+    });
+    expect(
+      (await call('PUT', '/v1/telephony/config/callRecording', { enabled: true })).status,
+    ).toBe(204);
+    const audit = await call('GET', '/api/audit?action=callRecording.updated');
+    expect(audit.body.items[1].details).toEqual({
+      before: { enabled: true },
+      after: { enabled: false },
+    });
+  });
+
+  it('external SIPREC vendors: register, choose with a failure behaviour, refuse unknown ids, refuse deleting one in use', async () => {
+    const created = await call('POST', '/api/recording-vendors', {
+      name: 'Acme SRS',
+      sipUri: 'sip:srs@acme.example:5060',
+      description: 'external recorder',
+    });
+    expect(created.status).toBe(200);
+    expect(
+      (await call('POST', '/api/recording-vendors', { name: 'acme srs', sipUri: 'sip:x@y' }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await call('POST', '/api/recording-vendors', { name: 'Bad', sipUri: 'http://x' })).status,
+    ).toBe(400);
+    expect(
+      (await call('PUT', '/v1/telephony/config/callRecording/vendor', { vendorId: 'nope' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/vendor', {
+          failureBehavior: 'SOMETIMES',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/vendor', {
+          vendorId: created.body.id,
+          failureBehavior: 'END_CALL_WITH_ANNOUNCEMENT',
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call('GET', '/v1/telephony/config/callRecording/vendors')).body).toMatchObject({
+      vendorId: created.body.id,
+      vendorName: 'Acme SRS',
+      failureBehavior: 'END_CALL_WITH_ANNOUNCEMENT',
+    });
+    expect((await call('DELETE', `/api/recording-vendors/${created.body.id}`)).status).toBe(409);
+    const builtin = (await call('GET', '/api/recording-vendors')).body.items.find(
+      (v: { builtIn: boolean }) => v.builtIn,
+    );
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/vendor', {
+          vendorId: builtin.id,
+          failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call('DELETE', `/api/recording-vendors/${created.body.id}`)).status).toBe(204);
+  });
+
+  it('location vendor: org default, then its own vendor and failure behaviour, then back', async () => {
+    const loc = t.seed.locations[1]!.id;
+    const url = `/v1/telephony/config/locations/${loc}/callRecording`;
+    expect((await call('GET', `${url}/vendors`)).body).toMatchObject({
+      orgDefaultEnabled: true,
+      defaultVendorName: 'Callvault',
+      orgFailureBehaviorEnabled: true,
+    });
+    const ext = await call('POST', '/api/recording-vendors', {
+      name: 'Branch SRS',
+      sipUri: 'sip:srs@branch.example',
+    });
+    expect(
+      (
+        await call('PUT', `${url}/vendor`, {
+          useOrgVendorId: false,
+          vendorId: ext.body.id,
+          useOrgFailureBehavior: false,
+          failureBehavior: 'PROCEED_CALL_WITH_ANNOUNCEMENT',
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call('GET', `${url}/vendors`)).body).toMatchObject({
+      orgDefaultEnabled: false,
+      defaultVendorId: ext.body.id,
+      orgFailureBehaviorEnabled: false,
+      failureBehavior: 'PROCEED_CALL_WITH_ANNOUNCEMENT',
+    });
+    expect(
+      (await call('PUT', `${url}/vendor`, { useOrgVendorId: true, useOrgFailureBehavior: true }))
+        .status,
+    ).toBe(204);
+    expect((await call('GET', `${url}/vendors`)).body).toMatchObject({
+      orgDefaultEnabled: true,
+      defaultVendorName: 'Callvault',
+    });
+    expect(
+      (await call('GET', '/v1/telephony/config/locations/unknown/callRecording/vendors')).status,
+    ).toBe(404);
+  });
+});
+
+describe(`compliance announcement on ${testDialect}`, () => {
+  it('org: all off by default; set, validate delay', async () => {
+    expect(
+      (await call('GET', '/v1/telephony/config/callRecording/complianceAnnouncement')).body,
+    ).toEqual({
+      inboundPSTNCallsEnabled: false,
+      outboundPSTNCallsEnabled: false,
+      outboundPSTNCallsDelayEnabled: false,
+      delayInSeconds: 10,
+      announcementType: 'DEFAULT',
+      customAnnouncementFileName: null,
+    });
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+          inboundPSTNCallsEnabled: true,
+          delayInSeconds: 5,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+          delayInSeconds: 99,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+          announcementType: 'CUSTOM',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('GET', '/v1/telephony/config/callRecording/complianceAnnouncement')).body,
+    ).toMatchObject({ inboundPSTNCallsEnabled: true, delayInSeconds: 5 });
+  });
+
+  it('location: a new location uses the org settings; it can have its own and go back', async () => {
+    const loc = t.seed.locations[0]!.id;
+    const url = `/v1/telephony/config/locations/${loc}/callRecording/complianceAnnouncement`;
+    expect((await call('GET', url)).body).toMatchObject({
+      useOrgSettingsEnabled: true,
+      inboundPSTNCallsEnabled: true,
+    });
+    expect((await call('PUT', url, { outboundPSTNCallsEnabled: true })).status).toBe(400);
+    expect(
+      (await call('PUT', url, { useOrgSettingsEnabled: false, outboundPSTNCallsEnabled: true }))
+        .status,
+    ).toBe(204);
+    expect((await call('GET', url)).body).toMatchObject({
+      useOrgSettingsEnabled: false,
+      inboundPSTNCallsEnabled: true,
+      outboundPSTNCallsEnabled: true,
+    });
+    expect((await call('PUT', url, { useOrgSettingsEnabled: true })).status).toBe(204);
+    expect((await call('GET', url)).body).toMatchObject({
+      useOrgSettingsEnabled: true,
+      outboundPSTNCallsEnabled: false,
+    });
+  });
+
+  it('custom file: WAV checked (400 naming the problem), stored, served, then CUSTOM can be chosen', async () => {
+    const upload = (bytes: Uint8Array, q = '') =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/announcements/custom?fileName=hello.wav${q}`,
+        headers: { ...admin(), 'content-type': 'audio/wav' },
+        payload: Buffer.from(bytes),
+      });
+    const stereo = await upload(
+      buildWav(new Uint8Array(16000), { sampleRate: 8000, encoding: 'pcm16', channels: 2 }),
+    );
+    expect(stereo.statusCode).toBe(400);
+    expect(stereo.json().message).toMatch(/mono/);
+    const good = await upload(
+      buildWav(new Uint8Array(8000), { sampleRate: 8000, encoding: 'mulaw' }),
+    );
+    expect(good.statusCode).toBe(200);
+    expect(good.json()).toMatchObject({ fileName: 'hello.wav', durationMs: 1000 });
+    const served = await t.app.inject({
+      method: 'GET',
+      url: `/api/announcements/custom/${good.json().id}.wav`,
+    });
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload.length).toBe(8044);
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+          announcementType: 'CUSTOM',
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await call('GET', '/v1/telephony/config/callRecording/complianceAnnouncement')).body,
+    ).toMatchObject({ announcementType: 'CUSTOM', customAnnouncementFileName: 'hello.wav' });
+    const locUpload = await upload(
+      buildWav(new Uint8Array(8000), { sampleRate: 8000, encoding: 'mulaw' }),
+      `&locationId=${t.seed.locations[0]!.id}`,
+    );
+    expect(locUpload.statusCode).toBe(400);
+    expect(locUpload.json().message).toMatch(/useOrgSettingsEnabled/);
+    await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+      announcementType: 'DEFAULT',
+    });
+  });
+
+  it('default prompts are served in en_us and sv_se without credentials', async () => {
+    for (const path of [
+      '/api/announcements/en_us/compliance.wav',
+      '/api/announcements/sv_se/tone.wav',
+      '/api/announcements/sv_se/recording-paused.wav',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url: path });
+      expect(res.statusCode, path).toBe(200);
+      expect(res.headers['content-type']).toBe('audio/wav');
+      expect(res.rawPayload.subarray(0, 4).toString()).toBe('RIFF');
+    }
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/announcements/xx_yy/compliance.wav' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/announcements/en_us/..%2f..%2fpackage.json',
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+});
+
+describe(`entity recording settings on ${testDialect}`, () => {
+  it('dave is at the defaults (SPEC §3.3)', async () => {
+    const s = await call(
+      'GET',
+      `/v1/people/${person('dave@example.com').id}/features/callRecording`,
+    );
+    expect(s.body).toEqual({
+      enabled: false,
+      record: 'Never',
+      recordVoicemailEnabled: false,
+      startStopAnnouncementEnabled: false,
+      startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: false },
+      notification: { type: 'None', enabled: false },
+      repeat: { interval: 15, enabled: false },
+      transcriptEnabled: false,
+      callRecordingAccessSettings: {
+        viewAndPlayRecordingsEnabled: true,
+        downloadRecordingsEnabled: true,
+        deleteRecordingsEnabled: true,
+        shareRecordingsEnabled: true,
+      },
+      serviceProvider: 'Callvault',
+      externalGroup: t.seed.orgId,
+      externalIdentifier: 'dave@example.com',
+    });
+  });
+
+  it('the demo seed set alice, bob, carol and Reception', async () => {
+    expect(
+      (await call('GET', `/v1/people/${person('alice@example.com').id}/features/callRecording`))
+        .body,
+    ).toMatchObject({ enabled: true, record: 'Always', transcriptEnabled: true });
+    expect(
+      (await call('GET', `/v1/people/${person('bob@example.com').id}/features/callRecording`)).body,
+    ).toMatchObject({ enabled: true, record: 'On Demand with User Initiated Start' });
+    expect(
+      (await call('GET', `/v1/people/${person('carol@example.com').id}/features/callRecording`))
+        .body,
+    ).toMatchObject({
+      record: 'Always with Pause/Resume',
+      notification: { enabled: true, type: 'Beep' },
+      repeat: { enabled: true, interval: 30 },
+    });
+    const ws = t.seed.workspaces[0]!.id;
+    expect(
+      (await call('GET', `/v1/telephony/config/workspaces/${ws}/features/callRecordings`)).body,
+    ).toMatchObject({ enabled: true, record: 'Always' });
+    expect(
+      (await call('GET', `/v1/telephony/config/workspaces/${ws}/features/callRecording`)).body,
+    ).toMatchObject({ enabled: true, record: 'Always' });
+    expect(
+      (
+        await call(
+          'GET',
+          `/v1/telephony/config/virtualLines/${t.seed.virtualLines[0]!.id}/callRecording`,
+        )
+      ).body,
+    ).toMatchObject({ enabled: false, record: 'Never' });
+  });
+
+  it.each([
+    ['repeat interval below 10', { repeat: { enabled: true, interval: 5 } }, /between 10 and 1800/],
+    ['repeat interval above 1800', { repeat: { interval: 1801 } }, /between 10 and 1800/],
+    ['unknown record value', { record: 'Sometimes' }, /record/],
+    ['notification type None on PUT', { notification: { enabled: true, type: 'None' } }, /None/],
+  ])('refuses %s', async (_n, payload, message) => {
+    const res = await call(
+      'PUT',
+      `/v1/people/${person('dave@example.com').id}/features/callRecording`,
+      payload,
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(message);
+  });
+
+  it('enabling sets Beep when no type is given, turns access settings on, and is audited with before/after', async () => {
+    const dave = person('dave@example.com').id;
+    expect(
+      (
+        await call('PUT', `/v1/people/${dave}/features/callRecording`, {
+          enabled: true,
+          record: 'Always with Pause/Resume',
+          notification: { enabled: true },
+          repeat: { enabled: true, interval: 45 },
+        })
+      ).status,
+    ).toBe(204);
+    const s = await call('GET', `/v1/people/${dave}/features/callRecording`);
+    expect(s.body).toMatchObject({
+      enabled: true,
+      notification: { enabled: true, type: 'Beep' },
+      repeat: { enabled: true, interval: 45 },
+    });
+    expect(
+      (
+        await call('PUT', `/v1/people/${dave}/features/callRecording`, {
+          callRecordingAccessSettings: { downloadRecordingsEnabled: false },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await call('GET', `/v1/people/${dave}/features/callRecording`)).body
+        .callRecordingAccessSettings,
+    ).toEqual({
+      viewAndPlayRecordingsEnabled: true,
+      downloadRecordingsEnabled: false,
+      deleteRecordingsEnabled: true,
+      shareRecordingsEnabled: true,
+    });
+    const audit = await call(
+      'GET',
+      `/api/audit?action=callRecording.entityUpdated&targetId=${encodeURIComponent(dave)}`,
+    );
+    expect(audit.body.items[1].details.after).toMatchObject({
+      enabled: true,
+      record: 'Always with Pause/Resume',
+      repeat: { enabled: true, interval: 45 },
+    });
+    expect(audit.body.items[1].details.before).toMatchObject({ enabled: false, record: 'Never' });
+  });
+
+  it('licence rules: no licence refused; Basic only with the built-in recorder; a workspace needs Professional', async () => {
+    const erin = await call(
+      'PUT',
+      `/v1/people/${person('erin@example.com').id}/features/callRecording`,
+      { enabled: true, record: 'Always' },
+    );
+    expect(erin.status).toBe(400);
+    expect(erin.body.errors[0].errorCode).toBe('LICENSE_REQUIRED');
+    const bob = person('bob@example.com');
+    const ext = await call('POST', '/api/recording-vendors', {
+      name: 'Stockholm SRS',
+      sipUri: 'sip:srs@sthlm.example',
+    });
+    await call('PUT', `/v1/telephony/config/locations/${bob.locationId}/callRecording/vendor`, {
+      useOrgVendorId: false,
+      vendorId: ext.body.id,
+    });
+    const basic = await call('PUT', `/v1/people/${bob.id}/features/callRecording`, {
+      enabled: true,
+      record: 'Always',
+    });
+    expect(basic.status).toBe(400);
+    expect(basic.body.message).toMatch(/Basic/);
+    await call('PUT', `/v1/telephony/config/locations/${bob.locationId}/callRecording/vendor`, {
+      useOrgVendorId: true,
+    });
+    expect(
+      (
+        await call('PUT', `/v1/people/${bob.id}/features/callRecording`, {
+          enabled: true,
+          record: 'Always',
+        })
+      ).status,
+    ).toBe(204);
+    const lobby = await call('POST', '/v1/workspaces', {
+      displayName: 'Kiosk',
+      locationId: bob.locationId,
+      callingLicense: 'basic',
+    });
+    const ws = await call(
+      'PUT',
+      `/v1/telephony/config/workspaces/${lobby.body.id}/features/callRecordings`,
+      { enabled: true, record: 'Always' },
+    );
+    expect(ws.status).toBe(400);
+    expect(ws.body.message).toMatch(/Professional/);
+    expect(
+      (
+        await call(
+          'PUT',
+          `/v1/telephony/config/virtualLines/${t.seed.virtualLines[0]!.id}/callRecording`,
+          { enabled: true, record: 'Always' },
+        )
+      ).status,
+    ).toBe(204);
+  });
+
+  it('users read their own settings but may not change them; read-only admins and compliance officers may not change them', async () => {
+    const carol = person('carol@example.com');
+    const mine = await call(
+      'GET',
+      '/v1/telephony/config/people/me/settings/callRecording',
+      undefined,
+      bearer(carol.token),
+    );
+    expect(mine.body).toMatchObject({
+      record: 'Always with Pause/Resume',
+      externalIdentifier: 'carol@example.com',
+    });
+    expect(
+      (
+        await call(
+          'PUT',
+          `/v1/people/${carol.id}/features/callRecording`,
+          { enabled: false },
+          bearer(carol.token),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(
+          'PUT',
+          '/v1/telephony/config/callRecording',
+          { enabled: true },
+          bearer(t.seed.complianceOfficer.token),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(
+          'GET',
+          `/v1/people/${carol.id}/features/callRecording`,
+          undefined,
+          bearer(t.seed.complianceOfficer.token),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          'GET',
+          `/v1/people/${carol.id}/features/callRecording`,
+          undefined,
+          bearer(person('alice@example.com').token),
+        )
+      ).status,
+    ).toBe(403);
+  });
+});
+
+describe(`recording trunks on ${testDialect}`, () => {
+  it('the demo seed has the local test trunk', async () => {
+    expect(t.seed.trunk).toMatchObject({
+      name: 'local test trunk',
+      allowedSources: ['127.0.0.1/32'],
+    });
+    expect((await call('GET', '/api/recording-trunks')).body.items).toEqual([
+      expect.objectContaining({ name: 'local test trunk', digest: null, enabled: true }),
+    ]);
+  });
+
+  it('CRUD, CIDR validation, digest stored as HA1 only, and audited without secrets', async () => {
+    const bad = await call('POST', '/api/recording-trunks', {
+      name: 'SBC',
+      allowedSources: ['10.0.0.0/33', 'sbc.example'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toHaveLength(2);
+    const created = await call('POST', '/api/recording-trunks', {
+      name: 'SBC',
+      allowedSources: ['10.0.0.0/8', '192.0.2.1'],
+      digest: { username: 'sbc', realm: 'callvault', password: 'secret-password' },
+    });
+    expect(created.body).toMatchObject({
+      name: 'SBC',
+      allowedSources: ['10.0.0.0/8', '192.0.2.1/32'],
+      digest: { username: 'sbc', realm: 'callvault' },
+      enabled: true,
+    });
+    expect(JSON.stringify(created.body)).not.toContain('secret-password');
+    const row = await t.db.db
+      .selectFrom('recording_trunks')
+      .select('digest_ha1')
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
+    expect(row.digest_ha1).toMatch(/^[0-9a-f]{32}$/);
+    const upd = await call('PUT', `/api/recording-trunks/${created.body.id}`, {
+      enabled: false,
+      digest: null,
+    });
+    expect(upd.body).toMatchObject({ enabled: false, digest: null });
+    const audit = await call('GET', `/api/audit?targetId=${encodeURIComponent(created.body.id)}`);
+    expect(JSON.stringify(audit.body)).not.toContain('secret-password');
+    expect(JSON.stringify(audit.body)).not.toContain(row.digest_ha1);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'recordingTrunk.updated',
+      'recordingTrunk.created',
+    ]);
+    expect((await call('DELETE', `/api/recording-trunks/${created.body.id}`)).status).toBe(204);
+    expect(
+      (
+        await call(
+          'POST',
+          '/api/recording-trunks',
+          { name: 'x', allowedSources: ['1.2.3.4'] },
+          bearer(t.seed.complianceOfficer.token),
+        )
+      ).status,
+    ).toBe(403);
+  });
+});
+
+describe(`recording decisions on ${testDialect}`, () => {
+  const decide = (body: object) => call('POST', '/api/recording-decisions', body);
+
+  it('records alice on an inbound PSTN call with the compliance announcement once per call session', async () => {
+    await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+      inboundPSTNCallsEnabled: true,
+    });
+    const first = await decide({
+      callId: 'c1',
+      callSessionId: 's1',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { extension: '1001' },
+      otherParty: { number: '+46701234567' },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      record: true,
+      mode: 'Always',
+      target: { type: 'builtin', sipUri: 'sip:callvault@127.0.0.1:5060' },
+      complianceAnnouncement: { play: true, language: 'en_us' },
+      startStopAnnouncement: { play: false },
+      failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+    });
+    expect(first.body.complianceAnnouncement.url).toMatch(
+      /\/api\/announcements\/en_us\/compliance\.wav$/,
+    );
+    // Transferred to carol in the same call session: no second announcement.
+    const transferred = await decide({
+      callId: 'c2',
+      callSessionId: 's1',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { email: 'carol@example.com' },
+    });
+    expect(transferred.body).toMatchObject({
+      record: true,
+      complianceAnnouncement: { play: false },
+      pauseResumeNotification: { type: 'Beep' },
+      repeatTone: { enabled: true, intervalSeconds: 30 },
+    });
+  });
+
+  it('uses the answering entity’s language and matches by E.164 number', async () => {
+    const queue = await call(
+      'POST',
+      `/v1/telephony/config/locations/${t.seed.locations[0]!.id}/queues`,
+      { name: 'Kundtjänst', extension: '1800', announcementLanguage: 'sv_se' },
+    );
+    expect(queue.status).toBe(200);
+    const d = await decide({
+      callId: 'c3',
+      callSessionId: 's3',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { number: '+4685550101' },
+      answeringEntity: { extension: '1800' },
+    });
+    expect(d.body.complianceAnnouncement).toMatchObject({ play: true, language: 'sv_se' });
+    expect(d.body.complianceAnnouncement.url).toMatch(/sv_se\/compliance\.wav$/);
+  });
+
+  it('does not record dave (defaults) or an unknown party, and says why', async () => {
+    const erin = await decide({
+      callId: 'c4',
+      callSessionId: 's4',
+      direction: 'outbound',
+      callType: 'internal',
+      recordedParty: { email: 'erin@example.com' },
+    });
+    expect(erin.body).toMatchObject({
+      record: false,
+      target: null,
+      reason: expect.stringMatching(/not enabled/),
+    });
+    const unknown = await decide({
+      callId: 'c5',
+      callSessionId: 's5',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { extension: '9999' },
+    });
+    expect(unknown.body).toMatchObject({
+      record: false,
+      reason: expect.stringMatching(/extension 9999/),
+    });
+  });
+
+  it('org off: nothing is recorded, with the reason; users may not ask', async () => {
+    await call('PUT', '/v1/telephony/config/callRecording', {
+      enabled: false,
+      acknowledgeDisable: true,
+    });
+    const d = await decide({
+      callId: 'c6',
+      callSessionId: 's6',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { extension: '1001' },
+    });
+    expect(d.body).toMatchObject({ record: false, reason: expect.stringMatching(/turned off/) });
+    await call('PUT', '/v1/telephony/config/callRecording', { enabled: true });
+    const asUser = await call(
+      'POST',
+      '/api/recording-decisions',
+      {
+        callId: 'c7',
+        callSessionId: 's7',
+        direction: 'inbound',
+        callType: 'pstn',
+        recordedParty: { extension: '1001' },
+      },
+      bearer(person('alice@example.com').token),
+    );
+    expect(asUser.status).toBe(403);
+  });
+});

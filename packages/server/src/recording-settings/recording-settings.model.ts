@@ -1,0 +1,135 @@
+// Stored recording settings per scope (SPEC §3) and their defaults. Location and entity values of
+// null mean "inherit from the scope above".
+import type {
+  AccessSettings,
+  CallingLicense,
+  FailureBehavior,
+  NotificationType,
+  RecordMode,
+} from '@callvault/shared';
+
+export const BUILTIN_VENDOR_ID = 'Y2lzY29zcGFyazovL3VzL1JFQ09SRElOR19WRU5ET1IvY2FsbHZhdWx0';
+export const BUILTIN_VENDOR_NAME = 'Callvault';
+export const DEFAULT_RETENTION_DAYS = 365;
+export const DEFAULT_QUOTA_BYTES = 107_374_182_400;
+export const REPEAT_INTERVAL_MIN = 10;
+export const REPEAT_INTERVAL_MAX = 1800;
+
+export interface AnnouncementConfig {
+  readonly inboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsDelayEnabled: boolean;
+  readonly delayInSeconds: number;
+  readonly announcementType: 'DEFAULT' | 'CUSTOM';
+  readonly customFileName: string | null;
+}
+
+export interface OrgRecordingSettings {
+  /** false is the Webex vendor "None": recording off for the whole org. */
+  readonly enabled: boolean;
+  readonly vendorId: string;
+  readonly storageRegion: string;
+  readonly failureBehavior: FailureBehavior;
+  readonly retentionDays: number;
+  readonly quotaBytes: number;
+  readonly transcriptDefault: boolean;
+  readonly complianceAnnouncement: AnnouncementConfig;
+}
+
+export interface LocationRecordingSettings {
+  readonly vendorId: string | null;
+  readonly storageRegion: string | null;
+  readonly failureBehavior: FailureBehavior | null;
+  /** null: `useOrgSettingsEnabled` (a new location starts on the org's values). */
+  readonly complianceAnnouncement: AnnouncementConfig | null;
+}
+
+export interface EntityRecordingSettings {
+  readonly enabled: boolean;
+  readonly record: RecordMode;
+  readonly recordVoicemailEnabled: boolean;
+  readonly startStopAnnouncement: {
+    readonly internalCallsEnabled: boolean;
+    readonly pstnCallsEnabled: boolean;
+  };
+  readonly notification: { readonly enabled: boolean; readonly type: NotificationType };
+  readonly repeat: { readonly enabled: boolean; readonly interval: number };
+  /** null: follows the org default until set. */
+  readonly transcriptEnabled: boolean | null;
+  /** null until recording is first enabled, then all true (SPEC §3.3). */
+  readonly access: AccessSettings | null;
+}
+
+export type RecordableKind = 'person' | 'workspace' | 'virtualLine';
+
+export const DEFAULT_ANNOUNCEMENT: AnnouncementConfig = {
+  inboundPSTNCallsEnabled: false,
+  outboundPSTNCallsEnabled: false,
+  outboundPSTNCallsDelayEnabled: false,
+  delayInSeconds: 10,
+  announcementType: 'DEFAULT',
+  customFileName: null,
+};
+
+export const DEFAULT_ORG_SETTINGS: OrgRecordingSettings = {
+  enabled: true,
+  vendorId: BUILTIN_VENDOR_ID,
+  storageRegion: 'local',
+  failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+  retentionDays: DEFAULT_RETENTION_DAYS,
+  quotaBytes: DEFAULT_QUOTA_BYTES,
+  transcriptDefault: false,
+  complianceAnnouncement: DEFAULT_ANNOUNCEMENT,
+};
+
+export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {
+  vendorId: null,
+  storageRegion: null,
+  failureBehavior: null,
+  complianceAnnouncement: null,
+};
+
+export const DEFAULT_ENTITY_SETTINGS: EntityRecordingSettings = {
+  enabled: false,
+  record: 'Never',
+  recordVoicemailEnabled: false,
+  startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: false },
+  notification: { enabled: false, type: 'None' },
+  repeat: { enabled: false, interval: 15 },
+  transcriptEnabled: null,
+  access: null,
+};
+
+export const ALL_ACCESS: AccessSettings = {
+  viewAndPlayRecordingsEnabled: true,
+  downloadRecordingsEnabled: true,
+  deleteRecordingsEnabled: true,
+  shareRecordingsEnabled: true,
+};
+
+export interface VendorInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly builtIn: boolean;
+  readonly sipUri: string | null;
+}
+
+/** Why an entity with this licence cannot be recorded by this vendor (SPEC §2), or null. */
+export function licenseProblem(
+  kind: RecordableKind,
+  license: CallingLicense | null,
+  vendorBuiltIn: boolean,
+): string | null {
+  if (kind === 'virtualLine') return null;
+  if (kind === 'workspace') {
+    return license === 'professional'
+      ? null
+      : 'a workspace needs a Professional calling licence to be recorded';
+  }
+  if (license === 'none' || license === null)
+    return 'this person has no calling licence; recording needs Professional or Basic';
+  if (license === 'basic' && !vendorBuiltIn) {
+    return "a person with a Basic licence can be recorded only by Callvault's built-in recorder";
+  }
+  return null;
+}

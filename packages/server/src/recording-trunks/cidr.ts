@@ -1,0 +1,34 @@
+// Allowed source networks of a recording trunk: IPv4/IPv6 CIDRs (a bare address means /32 or /128).
+import net from 'node:net';
+
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+export function parseCidr(text: string): Cidr | null {
+  const [address = '', prefixText, ...rest] = text.trim().split('/');
+  if (rest.length > 0) return null;
+  const version = net.isIP(address);
+  if (version === 0) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefix =
+    prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) return null;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+export function formatCidr(c: Cidr): string {
+  return `${c.address}/${c.prefix}`;
+}
+
+/** Whether `address` (as a socket reports it, IPv4-mapped IPv6 included) is inside any of `cidrs`. */
+export function matchesAnyCidr(address: string, cidrs: readonly Cidr[]): boolean {
+  const list = new net.BlockList();
+  for (const c of cidrs) list.addSubnet(c.address, c.prefix, c.family);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const plain = mapped?.[1] ?? address;
+  const family = net.isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+  return net.isIP(plain) !== 0 && list.check(plain, family);
+}

@@ -1,0 +1,182 @@
+// Recording trunks (issue #3 §6): where SIPREC sessions may come from, per org. Digest credentials
+// are kept as HA1 = MD5(username:realm:password) (RFC 2617 §3.2.2.2); the password is never stored.
+import crypto from 'node:crypto';
+import type { RecordingTrunk } from '@callvault/shared';
+import { audit, diffFields } from '../audit/audit.service.js';
+import { AppError, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { OrgDeps } from '../org/org-deps.js';
+import type { Actor } from '../policy/actor.js';
+import { assertCan } from '../policy/policy.js';
+import type { Trx } from '../db/database.js';
+import { formatCidr, parseCidr } from './cidr.js';
+import {
+  deleteTrunk,
+  findTrunk,
+  findTrunkByName,
+  insertTrunk,
+  listTrunks,
+  updateTrunk,
+  type TrunkRecord,
+} from './recording-trunks.repository.js';
+
+export interface TrunkInput {
+  name?: string | undefined;
+  allowedSources?: string[] | undefined;
+  digest?: { username: string; realm: string; password: string } | null | undefined;
+  enabled?: boolean | undefined;
+}
+
+export function digestHa1(username: string, realm: string, password: string): string {
+  return crypto.createHash('md5').update(`${username}:${realm}:${password}`).digest('hex');
+}
+
+function normalizeSources(sources: string[]): string[] {
+  const bad = sources.filter((s) => parseCidr(s) === null);
+  if (bad.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `allowedSources: not an IP address or CIDR: ${bad.join(', ')}`,
+      bad.map((b) => `allowedSources: "${b}" is not an IP address or CIDR`),
+    );
+  }
+  return [...new Set(sources.map((s) => formatCidr(parseCidr(s)!)))];
+}
+
+export function presentTrunk(t: TrunkRecord): RecordingTrunk {
+  return {
+    id: t.id,
+    name: t.name,
+    allowedSources: t.allowedSources,
+    digest: t.digest,
+    enabled: t.enabled,
+    created: t.created,
+  };
+}
+
+export async function listOrgTrunks(deps: OrgDeps, actor: Actor): Promise<RecordingTrunk[]> {
+  assertCan(actor, 'trunk.read', { orgId: actor.orgId });
+  return (await listTrunks(deps.db, actor.orgId)).map(presentTrunk);
+}
+
+export async function getTrunk(deps: OrgDeps, actor: Actor, id: string): Promise<RecordingTrunk> {
+  assertCan(actor, 'trunk.read', { orgId: actor.orgId });
+  const t = await findTrunk(deps.db, actor.orgId, id);
+  if (!t) throw notFound('Recording trunk');
+  return presentTrunk(t);
+}
+
+export async function insertNewTrunk(
+  trx: Trx,
+  deps: OrgDeps,
+  actor: Actor | null,
+  orgId: string,
+  input: TrunkInput & { name: string; allowedSources: string[] },
+): Promise<TrunkRecord> {
+  if (await findTrunkByName(trx, orgId, input.name.trim())) {
+    throw new AppError('CONFLICT', `A recording trunk named "${input.name.trim()}" already exists`);
+  }
+  const now = deps.clock.now();
+  const trunk: TrunkRecord = {
+    id: newId('RECORDING_TRUNK'),
+    orgId,
+    name: input.name.trim(),
+    allowedSources: normalizeSources(input.allowedSources),
+    digest: input.digest ? { username: input.digest.username, realm: input.digest.realm } : null,
+    digestHa1: input.digest
+      ? digestHa1(input.digest.username, input.digest.realm, input.digest.password)
+      : null,
+    enabled: input.enabled ?? true,
+    created: now.toISOString(),
+  };
+  await insertTrunk(trx, trunk, now);
+  await audit(
+    trx,
+    deps.clock,
+    actor,
+    'recordingTrunk.created',
+    { type: 'recordingTrunk', id: trunk.id },
+    { after: presentTrunk(trunk) },
+    orgId,
+  );
+  return trunk;
+}
+
+export async function createTrunk(
+  deps: OrgDeps,
+  actor: Actor,
+  input: TrunkInput & { name: string; allowedSources: string[] },
+): Promise<RecordingTrunk> {
+  assertCan(actor, 'trunk.write', { orgId: actor.orgId });
+  return presentTrunk(
+    await deps.db
+      .transaction()
+      .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input)),
+  );
+}
+
+export async function changeTrunk(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+  input: TrunkInput,
+): Promise<RecordingTrunk> {
+  assertCan(actor, 'trunk.write', { orgId: actor.orgId });
+  return deps.db.transaction().execute(async (trx) => {
+    const before = await findTrunk(trx, actor.orgId, id);
+    if (!before) throw notFound('Recording trunk');
+    const name = input.name?.trim() ?? before.name;
+    if (name !== before.name && (await findTrunkByName(trx, actor.orgId, name))) {
+      throw new AppError('CONFLICT', `A recording trunk named "${name}" already exists`);
+    }
+    const after: TrunkRecord = {
+      ...before,
+      name,
+      allowedSources: input.allowedSources
+        ? normalizeSources(input.allowedSources)
+        : before.allowedSources,
+      digest:
+        input.digest === undefined
+          ? before.digest
+          : input.digest
+            ? { username: input.digest.username, realm: input.digest.realm }
+            : null,
+      digestHa1:
+        input.digest === undefined
+          ? before.digestHa1
+          : input.digest
+            ? digestHa1(input.digest.username, input.digest.realm, input.digest.password)
+            : null,
+      enabled: input.enabled ?? before.enabled,
+    };
+    await updateTrunk(trx, after, deps.clock.now());
+    // The HA1 is a password equivalent: the audit records that credentials changed, never the hash.
+    const diff = diffFields(presentTrunk(before), presentTrunk(after));
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'recordingTrunk.updated',
+      { type: 'recordingTrunk', id },
+      { ...diff, credentialsChanged: input.digest !== undefined },
+    );
+    return presentTrunk(after);
+  });
+}
+
+export async function removeTrunk(deps: OrgDeps, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'trunk.write', { orgId: actor.orgId });
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await findTrunk(trx, actor.orgId, id);
+    if (!before) throw notFound('Recording trunk');
+    await deleteTrunk(trx, id);
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'recordingTrunk.deleted',
+      { type: 'recordingTrunk', id },
+      { before: presentTrunk(before) },
+    );
+  });
+}

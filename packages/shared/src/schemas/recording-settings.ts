@@ -1,0 +1,266 @@
+// Call-recording settings with Webex's paths, field names, enum strings and defaults (SPEC §3).
+import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union.js';
+
+export const RECORD_MODES = [
+  'Always',
+  'Never',
+  'Always with Pause/Resume',
+  'On Demand with User Initiated Start',
+] as const;
+export type RecordMode = (typeof RECORD_MODES)[number];
+
+export const FAILURE_BEHAVIORS = [
+  'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+  'PROCEED_CALL_WITH_ANNOUNCEMENT',
+  'END_CALL_WITH_ANNOUNCEMENT',
+] as const;
+export type FailureBehavior = (typeof FAILURE_BEHAVIORS)[number];
+
+export const NOTIFICATION_TYPES = ['None', 'Beep', 'Play Announcement'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export const RecordModeSchema = literalUnion(RECORD_MODES);
+export const FailureBehaviorSchema = literalUnion(FAILURE_BEHAVIORS);
+
+/** `GET /v1/telephony/config/callRecording` */
+export const OrgCallRecording = Type.Object({
+  organization: Type.Object({ id: Type.String(), name: Type.String() }),
+  enabled: Type.Boolean(),
+  vendorId: Type.String(),
+  vendorName: Type.String(),
+  termsOfServiceUrl: Type.String(),
+  retentionDays: Type.Integer({ description: 'read-only here; recordings are purged after it' }),
+  quotaBytes: Type.Integer({ description: 'read-only here; storage quota of the org' }),
+  transcriptEnabled: Type.Boolean({ description: 'org default for entities that have not set it' }),
+});
+export type OrgCallRecording = Static<typeof OrgCallRecording>;
+
+export const OrgCallRecordingUpdate = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  acknowledgeDisable: Type.Optional(
+    Type.Boolean({
+      description:
+        'Required with enabled:false: "I understand that turning off call recording removes this feature for all users"',
+    }),
+  ),
+  transcriptEnabled: Type.Optional(Type.Boolean()),
+});
+
+export const RecordingVendor = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  migrateUserCreationEnabled: Type.Boolean(),
+  loginDetails: Type.Array(Type.String()),
+  termsOfServiceUrl: Type.String(),
+  sipUri: Type.Union([Type.String(), Type.Null()]),
+  builtIn: Type.Boolean(),
+});
+export type RecordingVendor = Static<typeof RecordingVendor>;
+
+/** `GET /v1/telephony/config/callRecording/vendors` */
+export const OrgVendors = Type.Object({
+  vendorId: Type.String(),
+  vendorName: Type.String(),
+  vendors: Type.Array(RecordingVendor),
+  storageRegion: Type.String(),
+  failureBehavior: FailureBehaviorSchema,
+});
+
+export const OrgVendorUpdate = Type.Object({
+  vendorId: Type.Optional(Type.String({ minLength: 1 })),
+  storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
+  failureBehavior: Type.Optional(FailureBehaviorSchema),
+});
+
+/** `GET /v1/telephony/config/locations/{id}/callRecording/vendors` */
+export const LocationVendors = Type.Object({
+  orgDefaultEnabled: Type.Boolean(),
+  orgDefaultVendorId: Type.String(),
+  orgDefaultVendorName: Type.String(),
+  defaultVendorId: Type.String(),
+  defaultVendorName: Type.String(),
+  vendors: Type.Array(RecordingVendor),
+  orgStorageRegionEnabled: Type.Boolean(),
+  orgStorageRegion: Type.String(),
+  storageRegion: Type.String(),
+  orgFailureBehaviorEnabled: Type.Boolean(),
+  orgFailureBehavior: FailureBehaviorSchema,
+  failureBehavior: FailureBehaviorSchema,
+});
+
+export const LocationVendorUpdate = Type.Object({
+  useOrgVendorId: Type.Optional(Type.Boolean()),
+  vendorId: Type.Optional(Type.String({ minLength: 1 })),
+  useOrgStorageRegion: Type.Optional(Type.Boolean()),
+  storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
+  useOrgFailureBehavior: Type.Optional(Type.Boolean()),
+  failureBehavior: Type.Optional(FailureBehaviorSchema),
+});
+
+export const ComplianceAnnouncement = Type.Object({
+  inboundPSTNCallsEnabled: Type.Boolean(),
+  outboundPSTNCallsEnabled: Type.Boolean(),
+  outboundPSTNCallsDelayEnabled: Type.Boolean(),
+  delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
+  announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
+  customAnnouncementFileName: Type.Union([Type.String(), Type.Null()]),
+});
+export type ComplianceAnnouncement = Static<typeof ComplianceAnnouncement>;
+
+export const ComplianceAnnouncementUpdate = Type.Partial(
+  Type.Object({
+    inboundPSTNCallsEnabled: Type.Boolean(),
+    outboundPSTNCallsEnabled: Type.Boolean(),
+    outboundPSTNCallsDelayEnabled: Type.Boolean(),
+    delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
+    announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
+  }),
+);
+
+export const LocationComplianceAnnouncement = Type.Composite([
+  Type.Object({ useOrgSettingsEnabled: Type.Boolean() }),
+  ComplianceAnnouncement,
+]);
+export const LocationComplianceAnnouncementUpdate = Type.Composite([
+  Type.Object({ useOrgSettingsEnabled: Type.Optional(Type.Boolean()) }),
+  ComplianceAnnouncementUpdate,
+]);
+
+export const AccessSettings = Type.Object({
+  viewAndPlayRecordingsEnabled: Type.Boolean(),
+  downloadRecordingsEnabled: Type.Boolean(),
+  deleteRecordingsEnabled: Type.Boolean(),
+  shareRecordingsEnabled: Type.Boolean(),
+});
+export type AccessSettings = Static<typeof AccessSettings>;
+
+/** Person / workspace / virtual line `callRecording` (SPEC §3.3). */
+export const EntityCallRecording = Type.Object({
+  enabled: Type.Boolean(),
+  record: RecordModeSchema,
+  recordVoicemailEnabled: Type.Boolean(),
+  startStopAnnouncementEnabled: Type.Boolean({ description: 'legacy: both start/stop flags' }),
+  startStopAnnouncement: Type.Object({
+    internalCallsEnabled: Type.Boolean(),
+    pstnCallsEnabled: Type.Boolean(),
+  }),
+  notification: Type.Object({ type: literalUnion(NOTIFICATION_TYPES), enabled: Type.Boolean() }),
+  repeat: Type.Object({ interval: Type.Integer(), enabled: Type.Boolean() }),
+  transcriptEnabled: Type.Boolean({ description: 'the org default until set' }),
+  callRecordingAccessSettings: AccessSettings,
+  serviceProvider: Type.String(),
+  externalGroup: Type.String(),
+  externalIdentifier: Type.String(),
+});
+export type EntityCallRecording = Static<typeof EntityCallRecording>;
+
+// Validation limits are enforced in the service so the error text can explain them; the schema
+// only fixes the shape (an unknown `record` value is still refused here).
+export const EntityCallRecordingUpdate = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  record: Type.Optional(RecordModeSchema),
+  recordVoicemailEnabled: Type.Optional(Type.Boolean()),
+  startStopAnnouncementEnabled: Type.Optional(Type.Boolean()),
+  startStopAnnouncement: Type.Optional(
+    Type.Object({
+      internalCallsEnabled: Type.Optional(Type.Boolean()),
+      pstnCallsEnabled: Type.Optional(Type.Boolean()),
+    }),
+  ),
+  notification: Type.Optional(
+    Type.Object({
+      type: Type.Optional(literalUnion(NOTIFICATION_TYPES)),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  ),
+  repeat: Type.Optional(
+    Type.Object({
+      interval: Type.Optional(Type.Integer()),
+      enabled: Type.Optional(Type.Boolean()),
+    }),
+  ),
+  transcriptEnabled: Type.Optional(Type.Boolean()),
+  callRecordingAccessSettings: Type.Optional(Type.Partial(AccessSettings)),
+});
+export type EntityCallRecordingUpdate = Static<typeof EntityCallRecordingUpdate>;
+
+export const RecordingVendorCreate = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  sipUri: Type.String({ pattern: '^sips?:[^\\s]+$', maxLength: 300 }),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+export const RecordingTrunk = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  allowedSources: Type.Array(Type.String()),
+  digest: Type.Union([Type.Object({ username: Type.String(), realm: Type.String() }), Type.Null()]),
+  enabled: Type.Boolean(),
+  created: Type.String(),
+});
+export type RecordingTrunk = Static<typeof RecordingTrunk>;
+
+export const RecordingTrunkCreate = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  allowedSources: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50 }),
+  digest: Type.Optional(
+    Type.Union([
+      Type.Object({
+        username: Type.String({ minLength: 1, maxLength: 100 }),
+        realm: Type.String({ minLength: 1, maxLength: 100 }),
+        password: Type.String({ minLength: 8, maxLength: 200, writeOnly: true }),
+      }),
+      Type.Null(),
+    ]),
+  ),
+  enabled: Type.Optional(Type.Boolean()),
+});
+export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
+
+const PartyRef = Type.Object({
+  id: Type.Optional(Type.String({ maxLength: 200 })),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  extension: Type.Optional(Type.String({ maxLength: 20 })),
+  number: Type.Optional(Type.String({ maxLength: 32 })),
+});
+export type PartyRef = Static<typeof PartyRef>;
+
+export const RecordingDecisionRequest = Type.Object({
+  callId: Type.String({ minLength: 1, maxLength: 200 }),
+  callSessionId: Type.String({ minLength: 1, maxLength: 200 }),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  callType: Type.Union([Type.Literal('pstn'), Type.Literal('internal')]),
+  recordedParty: PartyRef,
+  otherParty: Type.Optional(PartyRef),
+  answeringEntity: Type.Optional(PartyRef),
+});
+export type RecordingDecisionRequest = Static<typeof RecordingDecisionRequest>;
+
+export const RecordingDecision = Type.Object({
+  record: Type.Boolean(),
+  mode: RecordModeSchema,
+  target: Type.Union([
+    Type.Object({
+      type: Type.Union([Type.Literal('builtin'), Type.Literal('external')]),
+      sipUri: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  complianceAnnouncement: Type.Object({
+    play: Type.Boolean(),
+    language: Type.String(),
+    url: Type.Union([Type.String(), Type.Null()]),
+    delaySeconds: Type.Integer(),
+  }),
+  startStopAnnouncement: Type.Object({
+    play: Type.Boolean(),
+    url: Type.Union([Type.String(), Type.Null()]),
+  }),
+  pauseResumeNotification: Type.Object({ type: literalUnion(NOTIFICATION_TYPES) }),
+  repeatTone: Type.Object({ enabled: Type.Boolean(), intervalSeconds: Type.Integer() }),
+  failureBehavior: FailureBehaviorSchema,
+  reason: Type.String(),
+});
+export type RecordingDecision = Static<typeof RecordingDecision>;

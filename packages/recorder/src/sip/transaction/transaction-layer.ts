@@ -36,6 +36,8 @@ export interface TransactionUser {
    * when this returns with the INVITE still Proceeding, answers the INVITE with 487.
    */
   onCancel(cancel: SipRequest, invite: InviteServerTransaction): void;
+  /** The To tag the TU gives (or would give) the INVITE's responses, if it chose one already. */
+  localTagOf?(invite: InviteServerTransaction): string | undefined;
   /** Timer H: a non-2xx final response to an INVITE was never acknowledged. */
   onTransactionTimeout(transaction: ServerTransaction): void;
 }
@@ -186,7 +188,7 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     }
     counters.cancelsMatched++;
     // §9.2: the To tag of the 200 to CANCEL should equal the one of the response to the INVITE.
-    const toTag = toTagOf(invite.lastResponse) ?? generateTag();
+    const toTag = toTagOf(invite.lastResponse) ?? user.localTagOf?.(invite) ?? generateTag();
     cancelTx.respond(createResponse(cancel, 200, { toTag }));
     if (invite.state !== 'proceeding') return; // the final response went out: no effect
     user.onCancel(cancel, invite);

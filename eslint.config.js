@@ -151,6 +151,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript (this file, tool configs) is not type-checked.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests and tools read untyped JSON from the API under test; type-unsafe access is their job.
     files: ['**/*.test.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '*.config.ts'],
     rules: {

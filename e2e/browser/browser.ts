@@ -60,9 +60,9 @@ export function navbar(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Main navigation' });
 }
 
-/** Data rows of the page's table (the header row excluded). */
+/** Data rows of the page's table: not the header row, nor the placeholder rows shown while loading. */
 export function tableRows(page: Page): Locator {
-  return page.locator('table tbody tr');
+  return page.locator('table:not([aria-busy="true"]) tbody tr');
 }
 
 /**

@@ -1,0 +1,14 @@
+// SIP transports (RFC 3261 §18; RFC 3581 rport; RFC 5626 §3.5.1 keep-alive) — the only SIP
+// folder that does I/O.
+//
+//   SipTransport { name, reliable, local, on('message' | 'error'), send(bytes, dest), stats(), close() }
+//   listenUdpTransport({ host, port }) / listenTcpTransport({ host, port, idleTimeoutMs,
+//     maxConnections, maxBufferedBytes }) / listenSipTransport(name, options)  (factory by name)
+//   stampTopVia(req, source) §18.2.1 · resolveResponseDestination(res, source) §18.2.2
+//   createSipServer({ transports: listenOnUdpAndTcp(host, port), core }) → { start, stop, stats }
+export * from './sip-transport.js';
+export * from './response-routing.js';
+export * from './udp-transport.js';
+export * from './tcp-transport.js';
+export * from './sip-transport-factory.js';
+export * from './sip-server.js';

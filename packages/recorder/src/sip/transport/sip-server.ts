@@ -1,0 +1,255 @@
+// Wires SIP transports to the UAS core (RFC 3261 §18): the one place where octets become
+// messages and back, and where the parse-error policy lives.
+//
+//   transport ──bytes──► parse (§18.3) ──request──► stamp received/rport (§18.2.1) ──► core
+//                           │            └response─► §8.1.3.3 check ─────────────────► core
+//                           └ SipParseError: a request with `partial` gets the 400/505/513 built
+//                             from it; anything else is dropped and counted
+//   core ──message──► §18.2.2 response routing ──► serialize ──► transport.send
+//
+// Start listens on every configured transport (UDP and TCP on the same host:port by default; a
+// port of 0 picks one free port that all transports on that host then share).
+import {
+  createResponse,
+  parseDatagram,
+  parseFramedMessage,
+  serializeMessage,
+  SipParseError,
+  validateResponse,
+  type SipMessage,
+  type SipParseLimits,
+} from '../message/index.js';
+import type { SipUserAgentCore, SipUserAgentCoreStats } from '../dialog/sip-user-agent-core.js';
+import { resolveResponseDestination, stampTopVia } from './response-routing.js';
+import {
+  listenSipTransport,
+  SIP_TRANSPORT_FACTORIES,
+  type SipTransportFactory,
+  type SipTransportListenOptions,
+} from './sip-transport-factory.js';
+import type {
+  SipDestination,
+  SipLocalAddress,
+  SipSource,
+  SipTransport,
+  SipTransportName,
+  SipTransportStats,
+} from './sip-transport.js';
+
+export interface SipListenAddress {
+  readonly transport: SipTransportName;
+  readonly host: string;
+  /** 0: any free port, shared by the other port-0 transports on the same host. */
+  readonly port: number;
+}
+
+export interface SipServerOptions {
+  readonly transports: readonly SipListenAddress[];
+  readonly core: SipUserAgentCore;
+  readonly parseLimits?: Partial<SipParseLimits>;
+  readonly stream?: SipTransportListenOptions['stream'];
+  /** Unexpected failures (socket errors, failed sends, core exceptions), for the logger. */
+  readonly onError?: (error: Error, context: string) => void;
+  readonly factories?: Readonly<Partial<Record<SipTransportName, SipTransportFactory>>>;
+}
+
+export interface SipServerStats {
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  /** Octets that did not parse as SIP (answered when possible, otherwise dropped). */
+  readonly parseErrors: number;
+  /** 400/505/513 responses built from a request that failed to parse. */
+  readonly parseErrorResponses: number;
+  /** Datagrams holding only CRLFs (keep-alives of some SBCs). */
+  readonly keepAlives: number;
+  /** Responses failing RFC 3261 §8.1.3.3 (dropped). */
+  readonly responsesDiscarded: number;
+  readonly sendErrors: number;
+  readonly retransmissionsAbsorbed: number;
+  readonly connectionsOpen: number;
+  readonly transports: readonly SipTransportStats[];
+  readonly core: SipUserAgentCoreStats;
+}
+
+export interface SipServer {
+  /** Listens on every configured transport; resolves with the bound addresses, in order. */
+  start(): Promise<ReadonlyArray<SipListenAddress>>;
+  /** Stops the core's timers and closes every transport. */
+  stop(): Promise<void>;
+  stats(): SipServerStats;
+}
+
+/** UDP and TCP on one host and port: what CALLVAULT_SIP_ADDR means. */
+export function listenOnUdpAndTcp(host: string, port: number): SipListenAddress[] {
+  return [
+    { transport: 'udp', host, port },
+    { transport: 'tcp', host, port },
+  ];
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+}
+
+export function createSipServer(options: SipServerOptions): SipServer {
+  const core = options.core;
+  const onError = options.onError ?? (() => {});
+  const factories = options.factories ?? SIP_TRANSPORT_FACTORIES;
+  const transports = new Map<SipTransportName, SipTransport>();
+  const counters = {
+    messagesIn: 0,
+    messagesOut: 0,
+    parseErrors: 0,
+    parseErrorResponses: 0,
+    keepAlives: 0,
+    responsesDiscarded: 0,
+    sendErrors: 0,
+  };
+
+  function send(message: SipMessage, destination: SipDestination): void {
+    const target =
+      message.kind === 'response' ? resolveResponseDestination(message, destination) : destination;
+    const transport = transports.get(target.transport);
+    if (!transport) {
+      counters.sendErrors++;
+      onError(new Error(`no ${target.transport} transport to send on`), 'send');
+      return;
+    }
+    const bytes = serializeMessage(message);
+    counters.messagesOut++;
+    transport.send(bytes, target).catch((err: unknown) => {
+      counters.sendErrors++;
+      onError(err instanceof Error ? err : new Error(String(err)), 'send');
+    });
+  }
+
+  function receive(transport: SipTransport, bytes: Uint8Array, source: SipSource): void {
+    counters.messagesIn++;
+    let message: SipMessage;
+    try {
+      message = transport.reliable
+        ? parseFramedMessage(bytes, { limits: options.parseLimits ?? {} })
+        : parseDatagram(bytes, { limits: options.parseLimits ?? {} });
+    } catch (err) {
+      if (!(err instanceof SipParseError)) throw err;
+      if (err.code === 'EMPTY') {
+        counters.keepAlives++;
+        return;
+      }
+      counters.parseErrors++;
+      answerParseError(err, source);
+      return;
+    }
+    try {
+      if (message.kind === 'request') {
+        core.receive(stampTopVia(message, source), source);
+      } else if (validateResponse(message) === null) {
+        core.receive(message, source);
+      } else {
+        counters.responsesDiscarded++;
+      }
+    } catch (err) {
+      onError(err instanceof Error ? err : new Error(String(err)), 'core');
+    }
+  }
+
+  function answerParseError(err: SipParseError, source: SipSource): void {
+    const partial = err.partial;
+    // RFC 3261 §17.2.1: ACK is never answered.
+    if (partial?.kind !== 'request' || err.status === undefined || partial.method === 'ACK') return;
+    let request = partial;
+    try {
+      request = stampTopVia(partial, source);
+    } catch {
+      // A Via that does not parse: answer the source as it is.
+    }
+    let response;
+    try {
+      response = createResponse(request, err.status);
+    } catch {
+      return;
+    }
+    counters.parseErrorResponses++;
+    send(response, source);
+  }
+
+  async function listenAll(): Promise<SipListenAddress[]> {
+    const bound: SipListenAddress[] = [];
+    const sharedPort = new Map<string, number>();
+    try {
+      for (const spec of options.transports) {
+        const port = spec.port === 0 ? (sharedPort.get(spec.host) ?? 0) : spec.port;
+        const transport = await listenSipTransport(
+          spec.transport,
+          {
+            host: spec.host,
+            port,
+            ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
+            ...(options.stream ? { stream: options.stream } : {}),
+          },
+          factories,
+        );
+        if (transports.has(spec.transport)) {
+          await transport.close();
+          throw new Error(`transport ${spec.transport} is configured twice`);
+        }
+        transports.set(spec.transport, transport);
+        if (spec.port === 0 && !sharedPort.has(spec.host))
+          sharedPort.set(spec.host, transport.local.port);
+        bound.push({
+          transport: spec.transport,
+          host: transport.local.address,
+          port: transport.local.port,
+        });
+        transport.on('message', (bytes, source) => receive(transport, bytes, source));
+        transport.on('error', (error) => onError(error, `${spec.transport} transport`));
+      }
+    } catch (err) {
+      await closeAll();
+      throw err;
+    }
+    return bound;
+  }
+
+  async function closeAll(): Promise<void> {
+    const open = [...transports.values()];
+    transports.clear();
+    await Promise.all(open.map((t) => t.close()));
+  }
+
+  return {
+    async start() {
+      if (transports.size > 0) throw new Error('the SIP server is already started');
+      const usesSharedEphemeral = options.transports.filter((t) => t.port === 0).length > 1;
+      // A shared ephemeral port may already be taken on the second transport: try a few ports.
+      // Connected first: a message may arrive as soon as the first transport listens.
+      core.connect({
+        send,
+        getLocalAddress: (name): SipLocalAddress | undefined => transports.get(name)?.local,
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await listenAll();
+        } catch (err) {
+          if (!usesSharedEphemeral || !isAddressInUse(err) || attempt >= 5) throw err;
+        }
+      }
+    },
+    async stop() {
+      core.close();
+      await closeAll();
+    },
+    stats() {
+      const perTransport = [...transports.values()].map((t) => t.stats());
+      const coreStats = core.stats();
+      return {
+        ...counters,
+        sendErrors: counters.sendErrors,
+        retransmissionsAbsorbed: coreStats.retransmissionsAbsorbed,
+        connectionsOpen: perTransport.reduce((sum, t) => sum + t.connectionsOpen, 0),
+        transports: perTransport,
+        core: coreStats,
+      };
+    },
+  };
+}

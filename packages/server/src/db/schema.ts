@@ -227,6 +227,70 @@ export interface JobsTable {
   completed_at: string | null;
 }
 
+/** One stored audio file (issue #4 §4); several recordings may point at it. */
+export interface AudioObjectsTable {
+  id: string;
+  org_id: string;
+  blob_key: string;
+  format: string;
+  content_type: string;
+  size_bytes: number;
+  /** SHA-256 (hex) of the plain audio: chain of custody, checked on every full read. */
+  sha256: string;
+  duration_ms: number;
+  channels: number;
+  sample_rate: number;
+  created_at: string;
+}
+
+/** A converged recording (Webex fields plus Callvault's call data). */
+export interface RecordingsTable {
+  id: string;
+  org_id: string;
+  audio_id: string | null;
+  topic: string;
+  create_time: string;
+  time_recorded: string;
+  /** OGG | WAV | MP3 */
+  format: string;
+  service_type: string;
+  duration_seconds: number;
+  size_bytes: number;
+  /** available | deleted | purged */
+  status: string;
+  owner_id: string;
+  owner_email: string | null;
+  owner_name: string;
+  /** user | place | virtualLine */
+  owner_type: string;
+  storage_region: string;
+  location_id: string | null;
+  call_session_id: string | null;
+  call_id: string | null;
+  /** inbound | outbound | internal */
+  direction: string | null;
+  local_number: string | null;
+  remote_number: string | null;
+  /** JSON text: the call's parties. */
+  parties: string;
+  channels: number;
+  sha256: string;
+  has_transcript: ColumnType<number, number | undefined, number>;
+  /** JSON text: participants, streams, callActivity, recordingActions, announcements. */
+  metadata: string;
+  deleted_at: string | null;
+  purged_at: string | null;
+  updated_at: string;
+}
+
+/** Bytes and recordings stored per org, kept exact in the transaction of every change. */
+export interface OrgUsageTable {
+  org_id: string;
+  bytes_used: number;
+  recordings: number;
+  updated_at: string;
+}
+
 export interface Database {
   partners: PartnersTable;
   organizations: OrganizationsTable;
@@ -248,4 +312,7 @@ export interface Database {
   announcement_files: AnnouncementFilesTable;
   announcement_plays: AnnouncementPlaysTable;
   jobs: JobsTable;
+  audio_objects: AudioObjectsTable;
+  recordings: RecordingsTable;
+  org_usage: OrgUsageTable;
 }

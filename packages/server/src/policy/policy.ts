@@ -24,6 +24,14 @@ export const ACTIONS = [
   'trunk.read',
   'trunk.write',
   'decision.request',
+  // Recordings (issue #4): what a role may do with any recording of its org. What an owner may do
+  // with their own recordings depends on their access settings: policy/recording-access.ts.
+  'recording.search',
+  'recording.searchPurged',
+  'recording.play',
+  'recording.manage',
+  'recording.reassign',
+  'recording.deletePermanently',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,13 +58,28 @@ const WRITE_DIRECTORY: readonly Action[] = [
   'callFeature.write',
 ];
 
+// Administrators manage recordings but never play or download them (STYLE habit 8).
+const MANAGE_RECORDINGS: readonly Action[] = [
+  'recording.search',
+  'recording.manage',
+  'recording.reassign',
+];
+
 /** What each role may do within the org it acts on. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  fullAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read'],
-  partnerAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read'],
-  readOnlyAdmin: [...READ_DIRECTORY, 'audit.read'],
-  // Compliance officers search recordings by owner, so they read the directory; they change nothing.
-  complianceOfficer: [...READ_DIRECTORY, 'audit.read'],
+  fullAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read', ...MANAGE_RECORDINGS],
+  partnerAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read', ...MANAGE_RECORDINGS],
+  readOnlyAdmin: [...READ_DIRECTORY, 'audit.read', 'recording.search'],
+  // Compliance officers search recordings by owner, so they read the directory; they change no
+  // settings. They play and download every recording and delete permanently, never reassign.
+  complianceOfficer: [
+    ...READ_DIRECTORY,
+    'audit.read',
+    'recording.search',
+    'recording.searchPurged',
+    'recording.play',
+    'recording.deletePermanently',
+  ],
   user: [],
 };
 

@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as recordingSettings from './0002-recording-settings.js';
 import * as jobs from './0003-jobs.js';
+import * as recordings from './0004-recordings.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-recording-settings': recordingSettings,
   '0003-jobs': jobs,
+  '0004-recordings': recordings,
 };
 
 export const migrationProvider: MigrationProvider = {

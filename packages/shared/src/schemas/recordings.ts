@@ -1,0 +1,274 @@
+// Converged recordings with Webex's paths, field names and enum values (SPEC §9.1, issue #4 §5),
+// and Callvault's own search and bulk actions (issue #4 §6).
+import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union.js';
+
+export const RECORDING_FORMATS = ['OGG', 'WAV', 'MP3'] as const;
+export type RecordingFormat = (typeof RECORDING_FORMATS)[number];
+export const RECORDING_STATUSES = ['available', 'deleted', 'purged'] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+export const RECORDING_OWNER_TYPES = ['user', 'place', 'virtualLine'] as const;
+export type RecordingOwnerType = (typeof RECORDING_OWNER_TYPES)[number];
+export const CALL_DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+export const RecordingFormatSchema = literalUnion(RECORDING_FORMATS);
+export const RecordingStatusSchema = literalUnion(RECORDING_STATUSES);
+export const RecordingOwnerTypeSchema = literalUnion(RECORDING_OWNER_TYPES);
+export const CallDirectionSchema = literalUnion(CALL_DIRECTIONS);
+
+/** Webex lists and batch calls take at most this many ids. */
+export const MAX_RECORDING_IDS = 100;
+/** Callvault's bulk call (the console's "select all") takes at most this many. */
+export const MAX_BULK_RECORDING_IDS = 200;
+
+export const RecordingParty = Type.Object({
+  role: Type.Optional(literalUnion(['caller', 'callee', 'participant'] as const)),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  number: Type.Optional(Type.String({ maxLength: 64 })),
+  address: Type.Optional(Type.String({ maxLength: 300 })),
+  entityType: Type.Optional(Type.String({ maxLength: 40 })),
+  entityId: Type.Optional(Type.String({ maxLength: 200 })),
+  channel: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+});
+export type RecordingParty = Static<typeof RecordingParty>;
+
+export const RecordingServiceData = Type.Object({
+  locationId: Type.Optional(Type.String()),
+  callSessionId: Type.Optional(Type.String()),
+});
+
+/** One item of `GET /v1/convergedRecordings` and `GET /v1/admin/convergedRecordings`. */
+export const ConvergedRecording = Type.Object({
+  id: Type.String(),
+  topic: Type.String(),
+  createTime: Type.String({ description: 'when the recording file was catalogued' }),
+  timeRecorded: Type.String({ description: 'when the recording started' }),
+  format: RecordingFormatSchema,
+  serviceType: Type.Literal('calling'),
+  durationSeconds: Type.Integer(),
+  sizeBytes: Type.Integer(),
+  status: RecordingStatusSchema,
+  ownerId: Type.String(),
+  ownerEmail: Type.Optional(Type.String()),
+  ownerType: RecordingOwnerTypeSchema,
+  storageRegion: Type.String(),
+  serviceData: RecordingServiceData,
+});
+export type ConvergedRecording = Static<typeof ConvergedRecording>;
+
+export const TemporaryDirectDownloadLinks = Type.Object({
+  audioDownloadLink: Type.String({
+    description:
+      'signed link that works without a token until `expiration`; `?format=wav` converts',
+  }),
+  transcriptDownloadLink: Type.Union([Type.String(), Type.Null()]),
+  expiration: Type.String({ description: 'ISO 8601; 3 hours after the request' }),
+});
+
+/** `GET /v1/convergedRecordings/{id}` */
+export const ConvergedRecordingDetails = Type.Intersect([
+  ConvergedRecording,
+  Type.Object({
+    temporaryDirectDownloadLinks: Type.Optional(TemporaryDirectDownloadLinks),
+  }),
+]);
+export type ConvergedRecordingDetails = Static<typeof ConvergedRecordingDetails>;
+
+const Document = Type.Record(Type.String(), Type.Unknown());
+
+/** `GET /v1/convergedRecordings/{id}/metadata` */
+export const ConvergedRecordingMetadata = Type.Object({
+  id: Type.String(),
+  orgId: Type.String(),
+  ownerId: Type.String(),
+  ownerType: RecordingOwnerTypeSchema,
+  ownerName: Type.String(),
+  ownerEmail: Type.Optional(Type.String()),
+  storageRegion: Type.String(),
+  serviceType: Type.Literal('calling'),
+  version: Type.String(),
+  sha256: Type.String({ description: 'SHA-256 of the stored audio (chain of custody)' }),
+  serviceData: Type.Object({
+    locationId: Type.Optional(Type.String()),
+    callSessionId: Type.Optional(Type.String()),
+    callId: Type.Optional(Type.String()),
+    direction: Type.Optional(CallDirectionSchema),
+    localNumber: Type.Optional(Type.String()),
+    remoteNumber: Type.Optional(Type.String()),
+    parties: Type.Array(RecordingParty),
+    channels: Type.Integer(),
+    participants: Type.Array(Document),
+    streams: Type.Array(Document),
+    callActivity: Type.Array(Document),
+    recordingActions: Type.Array(Document),
+    announcements: Document,
+    session: Type.Object({ startTime: Type.String(), durationSeconds: Type.Integer() }),
+  }),
+});
+export type ConvergedRecordingMetadata = Static<typeof ConvergedRecordingMetadata>;
+
+const IsoDateTime = Type.String({
+  minLength: 4,
+  maxLength: 40,
+  description: 'any ISO 8601 date or date-time',
+});
+
+/** The filters shared by both Webex lists. */
+export const ConvergedRecordingsQuery = Type.Object({
+  from: Type.Optional({ ...IsoDateTime, description: 'inclusive; default `to` − 7 days' }),
+  to: Type.Optional({ ...IsoDateTime, description: 'exclusive; default now' }),
+  status: Type.Optional(RecordingStatusSchema),
+  serviceType: Type.Optional(literalUnion(['calling', 'all'] as const)),
+  format: Type.Optional(RecordingFormatSchema),
+  ownerId: Type.Optional(Type.String({ maxLength: 200 })),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  ownerType: Type.Optional(RecordingOwnerTypeSchema),
+  storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
+  locationId: Type.Optional(Type.String({ maxLength: 200 })),
+  topic: Type.Optional(
+    Type.String({ maxLength: 200, description: 'case-insensitive; matches part of the topic' }),
+  ),
+  max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 10' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500, description: 'from the Link header' })),
+  orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export type ConvergedRecordingsQuery = Static<typeof ConvergedRecordingsQuery>;
+
+export const ConvergedRecordingList = Type.Object({ items: Type.Array(ConvergedRecording) });
+
+export const RecordingDeleteBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 255 }),
+  comment: Type.Optional(Type.String({ maxLength: 255 })),
+});
+
+const RecordingIds = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  maxItems: MAX_RECORDING_IDS,
+});
+
+export const SoftDeleteBody = Type.Object({
+  trashAll: Type.Optional(Type.Boolean()),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  recordingIds: Type.Optional(RecordingIds),
+});
+export const RestoreBody = Type.Object({
+  restoreAll: Type.Optional(Type.Boolean()),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  recordingIds: Type.Optional(RecordingIds),
+});
+export const PurgeBody = Type.Object({
+  purgeAll: Type.Optional(Type.Boolean()),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  recordingIds: Type.Optional(RecordingIds),
+});
+
+export const ReassignBody = Type.Object({
+  reassignOwnerEmail: Type.String({ minLength: 3, maxLength: 320 }),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  ownerID: Type.Optional(Type.String({ maxLength: 200 })),
+  recordingIds: Type.Optional(RecordingIds),
+});
+export type ReassignBody = Static<typeof ReassignBody>;
+
+/** `GET /api/recordings/{id}/audio` — the target of a signed link. */
+export const AudioDownloadQuery = Type.Object({
+  exp: Type.Integer({ description: 'expiry, Unix seconds' }),
+  actor: Type.String({ maxLength: 200 }),
+  sig: Type.String({ maxLength: 100 }),
+  format: Type.Optional(literalUnion(['original', 'wav'] as const)),
+});
+
+// Callvault search -------------------------------------------------------------------------------
+
+/** One row of `GET /api/recordings`. */
+export const RecordingSummary = Type.Object({
+  id: Type.String(),
+  topic: Type.String(),
+  createTime: Type.String(),
+  timeRecorded: Type.String(),
+  format: RecordingFormatSchema,
+  durationSeconds: Type.Integer(),
+  sizeBytes: Type.Integer(),
+  status: RecordingStatusSchema,
+  ownerId: Type.String(),
+  ownerEmail: Type.Union([Type.String(), Type.Null()]),
+  ownerName: Type.String(),
+  ownerType: RecordingOwnerTypeSchema,
+  locationId: Type.Union([Type.String(), Type.Null()]),
+  direction: Type.Union([CallDirectionSchema, Type.Null()]),
+  localNumber: Type.Union([Type.String(), Type.Null()]),
+  remoteNumber: Type.Union([Type.String(), Type.Null()]),
+  parties: Type.Array(RecordingParty),
+  channels: Type.Integer(),
+  hasTranscript: Type.Boolean(),
+  deletedAt: Type.Union([Type.String(), Type.Null()]),
+  purgedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type RecordingSummary = Static<typeof RecordingSummary>;
+
+export const RecordingSearchQuery = Type.Object({
+  q: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'owner name or email prefix' }),
+  ),
+  from: Type.Optional({ ...IsoDateTime, description: 'inclusive; default `to` − 7 days' }),
+  to: Type.Optional({ ...IsoDateTime, description: 'exclusive; default now' }),
+  status: Type.Optional(RecordingStatusSchema),
+  ownerId: Type.Optional(Type.String({ maxLength: 200 })),
+  ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  ownerType: Type.Optional(RecordingOwnerTypeSchema),
+  locationId: Type.Optional(Type.String({ maxLength: 200 })),
+  topic: Type.Optional(Type.String({ maxLength: 200 })),
+  format: Type.Optional(RecordingFormatSchema),
+  partyNumber: Type.Optional(
+    Type.String({ maxLength: 64, description: 'caller or callee number (local or remote)' }),
+  ),
+  direction: Type.Optional(CallDirectionSchema),
+  minDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  hasTranscript: Type.Optional(Type.Boolean()),
+  max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 100' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export type RecordingSearchQuery = Static<typeof RecordingSearchQuery>;
+
+export const RecordingSearchResult = Type.Object({
+  items: Type.Array(RecordingSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const BULK_RECORDING_ACTIONS = [
+  'softDelete',
+  'delete',
+  'restore',
+  'purge',
+  'reassign',
+] as const;
+export type BulkRecordingAction = (typeof BULK_RECORDING_ACTIONS)[number];
+
+export const RecordingBulkBody = Type.Object({
+  action: Type.Union(
+    BULK_RECORDING_ACTIONS.map((a) => Type.Literal(a)),
+    {
+      description:
+        'softDelete: to the recycle bin; restore; purge: from the recycle bin; reassign: to reassignOwnerEmail; delete: permanent (compliance officers, needs reason)',
+    },
+  ),
+  ids: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+    minItems: 1,
+    maxItems: MAX_BULK_RECORDING_IDS,
+  }),
+  reassignOwnerEmail: Type.Optional(Type.String({ maxLength: 320 })),
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  comment: Type.Optional(Type.String({ maxLength: 255 })),
+});
+export type RecordingBulkBody = Static<typeof RecordingBulkBody>;
+
+export const RecordingBulkResult = Type.Object({
+  changed: Type.Array(Type.String()),
+  unchanged: Type.Array(Type.String({ description: 'already in the state asked for' })),
+  failed: Type.Array(
+    Type.Object({ id: Type.String(), errorCode: Type.String(), description: Type.String() }),
+  ),
+});
+export type RecordingBulkResult = Static<typeof RecordingBulkResult>;

@@ -2,7 +2,7 @@
 // shared contract, then what only this driver promises (schedules run here, one job per period).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
-import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { openDatabase } from '../db/database.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { createEmbeddedJobQueue, deriveScheduledJobId } from './embedded-job-queue.js';
 import { describeJobQueueContract, type JobQueueHarness } from './job-queue.contract.js';
@@ -12,12 +12,10 @@ const fast = { pollIntervalMs: 25, leaseMs: 300 };
 
 async function createEmbeddedHarness(): Promise<JobQueueHarness> {
   const t = await createTestDatabase();
-  const handles: DatabaseHandle[] = [];
   return {
     open: () => {
       // Each instance gets its own connection, as a separate process would.
       const handle = openDatabase(t.config);
-      handles.push(handle);
       let closed = false;
       return Promise.resolve({
         queue: createEmbeddedJobQueue({ db: handle.db, ...fast }),
@@ -28,7 +26,12 @@ async function createEmbeddedHarness(): Promise<JobQueueHarness> {
         },
       });
     },
-    dispose: () => t.drop(),
+    reset: async () => {
+      await t.db.deleteFrom('jobs').execute();
+    },
+    dispose: async () => {
+      await t.drop();
+    },
   };
 }
 

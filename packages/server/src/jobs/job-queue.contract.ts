@@ -1,6 +1,6 @@
 // The one contract every JobQueue driver passes (STYLE.md habit 3). Real time, short intervals:
 // drivers are configured by their harness to poll every few tens of milliseconds.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import type { JobContext, JobPayload, JobQueue } from './job-queue.js';
 
@@ -10,10 +10,13 @@ export interface JobQueueInstance {
   closeConnection(): Promise<void>;
 }
 
+/** One store per test file (creating databases is slow); emptied between tests. */
 export interface JobQueueHarness {
   /** A queue as another process would open it: its own connection to the same store. */
   open(): Promise<JobQueueInstance>;
-  /** Removes the store (the instances are already stopped and closed). */
+  /** Forgets every job and schedule (the test's instances are already stopped and closed). */
+  reset(): Promise<void>;
+  /** Removes the store. */
   dispose(): Promise<void>;
 }
 
@@ -50,8 +53,15 @@ export function describeJobQueueContract(
       return instance;
     }
 
-    beforeEach(async () => {
+    beforeAll(async () => {
       harness = await createHarness();
+    });
+
+    afterAll(async () => {
+      await harness?.dispose();
+    });
+
+    beforeEach(async () => {
       instances = [];
       queue = (await open()).queue;
     });
@@ -61,7 +71,7 @@ export function describeJobQueueContract(
         await instance.queue.stop({ timeoutMs: 0 });
         await instance.closeConnection();
       }
-      await harness.dispose();
+      await harness.reset();
     });
 
     it('runs an enqueued job once with its payload, then reports it completed', async () => {

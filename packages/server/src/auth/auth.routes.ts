@@ -41,6 +41,8 @@ export function registerAuthRoutes(
         public: true,
         // Per client address and email: slows guessing without letting one address lock out others.
         rateLimit: {
+          // After body parsing, so the key can include the email.
+          hook: 'preHandler',
           max: 10,
           timeWindow: 60_000,
           keyGenerator: (request) => {

@@ -115,6 +115,14 @@ describe(`console sessions on ${testDialect}`, () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
+    // Another person signing in from the same address is not locked out.
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.9.9.9',
+      payload: { email: 'admin@example.com', password: 'callvault-demo-admin' },
+    });
+    expect(other.statusCode).toBe(200);
   });
 });
 

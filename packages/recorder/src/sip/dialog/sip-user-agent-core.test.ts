@@ -339,6 +339,32 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(h.core.listDialogs()).toHaveLength(0);
   });
 
+  it('an answer that cannot be sent (a header with CR LF) is reported and the INVITE fails with 500', async () => {
+    const errors: Error[] = [];
+    const timers = createFakeTimerService();
+    const handler = createFakeUserAgentHandler(() => ({
+      status: 200,
+      headers: [{ name: 'X-Injected', value: 'a\r\nVia: evil' }],
+    }));
+    const core = createSipUserAgentCore({ timers, handler, onError: (e) => errors.push(e) });
+    const sent: SipMessage[] = [];
+    core.connect({
+      send: (message) => {
+        serializeMessage(message);
+        sent.push(message);
+      },
+      getLocalAddress: () => ({ address: '192.0.2.1', port: 5060 }),
+    });
+    core.receive(makeRequest({ body: SDP_OFFER }), SRC);
+    await flush();
+    expect(sent.map((m) => (m.kind === 'response' ? m.status : 0))).toEqual([100, 500]);
+    expect(errors).toHaveLength(1);
+    expect(core.listDialogs()).toHaveLength(0);
+    // Only the 500 is retransmitted (Timer G); no 2xx ever goes out.
+    timers.advance(60_000);
+    expect(sent.slice(1).every((m) => m.kind === 'response' && m.status === 500)).toBe(true);
+  });
+
   it('a handler that throws makes the INVITE fail with 500', async () => {
     const h = createHarness();
     h.core.receive(makeRequest({ body: SDP_OFFER }), SRC);

@@ -118,6 +118,9 @@ export interface SipUserAgentCoreOptions {
   readonly generateBranch?: () => string;
   /** Uniform [0, 1) for the Retry-After of §14.2 (default Math.random). */
   readonly random?: () => number;
+  /** Failures that have no request to answer (a handler answer that cannot be sent, a BYE
+   * that cannot be built), for the logger. */
+  readonly onError?: (error: Error) => void;
 }
 
 export interface SipUserAgentCoreStats extends TransactionLayerStats {
@@ -191,6 +194,9 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   const generateTag = options.generateTag ?? generateRandomTag;
   const generateBranch = options.generateBranch ?? generateRandomBranch;
   const random = options.random ?? Math.random;
+  const reportError = (err: unknown): void => {
+    options.onError?.(err instanceof Error ? err : new Error(String(err)));
+  };
   const supported = options.supportedOptionTags ?? ['siprec'];
   const capabilities: UasCapabilities = {
     allowedMethods: SIPREC_ALLOWED_METHODS,
@@ -316,9 +322,23 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     return answer;
   }
 
-  function settle(promise: Promise<SipUasAnswer>, then: (answer: SipUasAnswer) => void): void {
+  function settle(
+    promise: Promise<SipUasAnswer>,
+    tx: ServerTransaction,
+    then: (answer: SipUasAnswer) => void,
+  ): void {
     void Promise.allSettled([promise]).then(([settled]) => {
-      if (settled) then(answerOf(settled));
+      if (!settled) return;
+      try {
+        then(answerOf(settled));
+      } catch (err) {
+        // E.g. a handler header with CR/LF that cannot be serialized: never an unhandled
+        // rejection, and never a transaction left Proceeding for ever.
+        reportError(err);
+        if (tx.state === 'proceeding' || tx.state === 'trying') {
+          tx.respond(createResponse(tx.request, 500, { toTag: generateTag() }));
+        }
+      }
     });
   }
 
@@ -341,7 +361,8 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
           runtime.pendingAck = undefined;
           counters.ackTimeouts++;
           const ctx = contextOf(dialog);
-          void sendBye(runtime);
+          // The dialog ends whether or not the BYE can be sent.
+          sendBye(runtime).catch(reportError);
           handler.onAckTimeout(ctx);
           return;
         }
@@ -371,8 +392,15 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   }
 
   function sendBye(runtime: DialogRuntime): Promise<number> {
-    const dialog = runtime.dialog;
     endDialog(runtime);
+    try {
+      return startBye(runtime.dialog);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  function startBye(dialog: MutableSipDialog): Promise<number> {
     const { nextHop } = addressDialogRequest(dialog);
     const destination = resolveNextHop(nextHop, dialog.source);
     const local = localAddress(destination.transport);
@@ -454,7 +482,7 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     };
     pendingInvites.set(tx, ctx);
     initialInvites.set(mergeKey, tx);
-    settle(handler.onInvite(request, ctx), (answer) => {
+    settle(handler.onInvite(request, ctx), tx, (answer) => {
       initialInvites.delete(mergeKey);
       pendingInvites.delete(tx);
       if (tx.state !== 'proceeding') return; // cancelled meanwhile
@@ -502,11 +530,12 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
         source: tx.source,
         state: 'awaiting-ack',
       };
+      // Sent first: a response that cannot be sent must leave no dialog behind.
+      tx.respond(response);
       const runtime: DialogRuntime = { dialog, pending: new Set() };
       dialogs.add(dialog);
       runtimes.set(dialog.id, runtime);
       counters.dialogsCreated++;
-      tx.respond(response);
       awaitAck(runtime, response, cseq, request.body.length === 0);
     });
   }
@@ -584,7 +613,7 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     const answerPromise = isInvite
       ? handler.onReinvite(request, ctx)
       : handler.onUpdate(request, ctx);
-    settle(answerPromise, (answer) => {
+    settle(answerPromise, tx, (answer) => {
       runtime.pending.delete(tx);
       if (runtime.pendingOffer === tx) runtime.pendingOffer = undefined;
       if (tx.state !== 'proceeding' && tx.state !== 'trying') return;

@@ -92,7 +92,7 @@ export interface StopOptions {
 export interface JobQueue {
   /** Which driver this is, for health output and logs. */
   readonly driver: 'embedded' | 'pg-boss';
-  /** Declares how to run jobs of `name` in this process. Register before start(). */
+  /** Declares how to run jobs of `name` in this process (before or after start()). */
   register<P extends JobPayload>(
     name: string,
     handler: JobHandler<P>,

@@ -269,6 +269,8 @@ class PgBossJobQueue implements JobQueue {
     } catch (error) {
       this.logger.error({ err: error }, 'pg-boss did not stop cleanly');
     }
+    // A later start() starts pg-boss's maintenance and cron again.
+    this.bossStarted = null;
   }
 
   async runOnce(name: string, options: { readonly now?: Date } = {}): Promise<void> {

@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox
+DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object
 DEBIAN_RUN_PACKAGES :=
 VITEST := npx vitest run
 

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BlobRangeError,
+  InvalidBlobKeyError,
+  assertBlobKey,
+  assertBlobPrefix,
+  resolveBlobRange,
+} from './blob-store.js';
+import { BAD_BLOB_KEYS } from './blob-store.contract.js';
+
+describe('blob keys', () => {
+  it.each([
+    'org/o1/recordings/r1.ogg',
+    'org/Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8x/recordings/x_y-z.ogg.key',
+    'a',
+    `org/${'a'.repeat(1020)}`,
+  ])('accepts %s', (key) => {
+    expect(() => assertBlobKey(key)).not.toThrow();
+  });
+
+  it.each(BAD_BLOB_KEYS.map((key) => [key]))('refuses %j', (key) => {
+    expect(() => assertBlobKey(key)).toThrow(InvalidBlobKeyError);
+  });
+
+  it('accepts prefixes that end mid-segment or after a slash, and the empty prefix', () => {
+    for (const prefix of ['', 'org/', 'org/o1/rec', 'org/o1/recordings/']) {
+      expect(() => assertBlobPrefix(prefix)).not.toThrow();
+    }
+    for (const prefix of ['/', '/org', '../', 'org//', 'org/../x']) {
+      expect(() => assertBlobPrefix(prefix)).toThrow(InvalidBlobKeyError);
+    }
+  });
+});
+
+describe('resolveBlobRange', () => {
+  it('reads the whole object without a range, even an empty one', () => {
+    expect(resolveBlobRange(undefined, 10)).toEqual({ start: 0, end: 9 });
+    expect(resolveBlobRange({}, 0)).toEqual({ start: 0, end: -1 });
+  });
+
+  it('fills open ends and clamps the end to the last byte', () => {
+    expect(resolveBlobRange({ start: 3 }, 10)).toEqual({ start: 3, end: 9 });
+    expect(resolveBlobRange({ end: 3 }, 10)).toEqual({ start: 0, end: 3 });
+    expect(resolveBlobRange({ start: 3, end: 100 }, 10)).toEqual({ start: 3, end: 9 });
+  });
+
+  it('refuses ranges past the end, reversed or not whole numbers', () => {
+    for (const range of [{ start: 10 }, { start: 5, end: 4 }, { start: -1 }, { end: 2.5 }]) {
+      expect(() => resolveBlobRange(range, 10)).toThrow(BlobRangeError);
+    }
+    expect(() => resolveBlobRange({ start: 0 }, 0)).toThrow(BlobRangeError);
+  });
+});

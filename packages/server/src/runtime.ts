@@ -10,6 +10,9 @@ import type { AppInstance } from './http/types.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
+import type { BlobStore } from './storage/blob-store.js';
+import { FsBlobStore } from './storage/fs-blob-store.js';
+import { S3BlobStore } from './storage/s3-blob-store.js';
 
 export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -35,6 +38,18 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.
 export function builtinSiprecUri(config: Config): string {
   const host = config.sip.host.includes(':') ? `[${config.sip.host}]` : config.sip.host;
   return `sip:callvault@${host}:${config.sip.port}`;
+}
+
+/** The blob store CALLVAULT_STORAGE_URL names: the data dir's `blobs/` or an S3 bucket. */
+export function createConfiguredBlobStore(config: Config): BlobStore {
+  const storage = config.storage;
+  return storage.kind === 'file'
+    ? new FsBlobStore(storage.dir)
+    : new S3BlobStore({
+        bucket: storage.bucket,
+        endpoint: storage.endpoint,
+        region: storage.region,
+      });
 }
 
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -75,6 +90,7 @@ export async function startServer(options: {
       logger,
       metrics: createMetrics(),
       dataDir: config.dataDir,
+      blobStore: createConfiguredBlobStore(config),
       builtinSiprecUri: builtinSiprecUri(config),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });

@@ -24,6 +24,9 @@ import { registerAnnouncementRoutes } from '../announcements/announcements.route
 import { registerRecordingDecisionRoutes } from '../recording-decisions/recording-decisions.routes.js';
 import { registerRecordingSettingsRoutes } from '../recording-settings/recording-settings.routes.js';
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
+import { createDataDirLinkSigner } from '../recordings/link-signer.js';
+import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
 import type { AppInstance } from './types.js';
@@ -35,6 +38,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly dataDir: string;
+  /** Where recordings' audio lives (encrypted at rest by the store's decorator). */
+  readonly blobStore: BlobStore;
   /** The built console (packages/web/dist), or null to serve the API only. */
   readonly webRoot: string | null;
   /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
@@ -117,6 +122,12 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     builtinSiprecUri: deps.builtinSiprecUri,
   });
   registerAnnouncementRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    blobStore: deps.blobStore,
+    links: createDataDirLinkSigner(deps.dataDir),
+  });
   registerSystemRoutes(app, deps);
 
   if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {

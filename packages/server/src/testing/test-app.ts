@@ -1,10 +1,12 @@
 // An in-process app over a fresh test database with the demo seed, for API tests with inject().
+import path from 'node:path';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { buildApp } from '../http/app.js';
 import type { AppInstance } from '../http/types.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -12,6 +14,8 @@ export interface TestApp {
   readonly db: TestDatabase;
   readonly seed: DemoSeed;
   readonly clock: ReturnType<typeof fixedClock>;
+  /** The app's blob store: a directory in the test's temporary data dir. */
+  readonly blobStore: FsBlobStore;
   close(): Promise<void>;
 }
 
@@ -19,6 +23,7 @@ export async function createTestApp(): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
   const seed = await runDemoSeed({ db: db.db, clock });
+  const blobStore = new FsBlobStore(path.join(db.dataDir, 'blobs'));
   const app = await buildApp({
     db: db.db,
     dialect: db.dialect,
@@ -26,6 +31,7 @@ export async function createTestApp(): Promise<TestApp> {
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics({ defaultMetrics: false }),
     dataDir: db.dataDir,
+    blobStore,
     webRoot: null,
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
   });
@@ -35,6 +41,7 @@ export async function createTestApp(): Promise<TestApp> {
     db,
     seed,
     clock,
+    blobStore,
     close: async () => {
       await app.close();
       await db.drop();

@@ -108,16 +108,13 @@ export const ConvergedRecordingMetadata = Type.Object({
 });
 export type ConvergedRecordingMetadata = Static<typeof ConvergedRecordingMetadata>;
 
-const IsoDateTime = Type.String({
-  minLength: 4,
-  maxLength: 40,
-  description: 'any ISO 8601 date or date-time',
-});
+const isoDateTime = (description: string) =>
+  Type.String({ minLength: 4, maxLength: 40, description: `ISO 8601; ${description}` });
 
 /** The filters shared by both Webex lists. */
 export const ConvergedRecordingsQuery = Type.Object({
-  from: Type.Optional({ ...IsoDateTime, description: 'inclusive; default `to` − 7 days' }),
-  to: Type.Optional({ ...IsoDateTime, description: 'exclusive; default now' }),
+  from: Type.Optional(isoDateTime('inclusive; default `to` − 7 days')),
+  to: Type.Optional(isoDateTime('exclusive; default now')),
   status: Type.Optional(RecordingStatusSchema),
   serviceType: Type.Optional(literalUnion(['calling', 'all'] as const)),
   format: Type.Optional(RecordingFormatSchema),
@@ -210,8 +207,8 @@ export const RecordingSearchQuery = Type.Object({
   q: Type.Optional(
     Type.String({ minLength: 1, maxLength: 200, description: 'owner name or email prefix' }),
   ),
-  from: Type.Optional({ ...IsoDateTime, description: 'inclusive; default `to` − 7 days' }),
-  to: Type.Optional({ ...IsoDateTime, description: 'exclusive; default now' }),
+  from: Type.Optional(isoDateTime('inclusive; default `to` − 7 days')),
+  to: Type.Optional(isoDateTime('exclusive; default now')),
   status: Type.Optional(RecordingStatusSchema),
   ownerId: Type.Optional(Type.String({ maxLength: 200 })),
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),

@@ -1,0 +1,287 @@
+// Converged recordings with Webex's paths (SPEC §9.1) and Callvault's own search, bulk actions and
+// signed audio downloads (/api/recordings). Thin: parse, call the service, present.
+import {
+  AudioDownloadQuery,
+  ConvergedRecordingDetails,
+  ConvergedRecordingList,
+  ConvergedRecordingMetadata,
+  ConvergedRecordingsQuery,
+  ErrorBody,
+  IdParam,
+  OrgQuery,
+  PurgeBody,
+  ReassignBody,
+  RecordingBulkBody,
+  RecordingBulkResult,
+  RecordingDeleteBody,
+  RecordingSearchQuery,
+  RecordingSearchResult,
+  RestoreBody,
+  SoftDeleteBody,
+} from '@callvault/shared';
+import { Type } from '@sinclair/typebox';
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import { actorOf, setNextLink } from '../http/auth-hook.js';
+import { errorBody } from '../http/error-handler.js';
+import type { AppInstance } from '../http/types.js';
+import { openRecordingAudio } from './recording-audio.service.js';
+import {
+  bulkChangeRecordings,
+  changeRecordingsInBatch,
+  deleteRecordingPermanently,
+  getRecordingDetails,
+  getRecordingMetadata,
+  listAdminRecordings,
+  listOwnRecordings,
+  reassignRecordings,
+  searchOrgRecordings,
+  type RecordingsDeps,
+} from './recordings.service.js';
+
+const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
+const tags = ['converged recordings'];
+const callvaultTags = ['recordings'];
+const Query = Type.Object(OrgQuery);
+const NoContent = { 204: Type.Null({ description: 'done' }) };
+
+// Audio is streamed, never serialised; the schema only documents it.
+const AudioBody = (description: string) =>
+  Type.Unsafe<Readable>({ type: 'string', format: 'binary', description });
+
+const originOf = (request: FastifyRequest): { origin: string } => ({
+  origin: `${request.protocol}://${request.host}`,
+});
+
+export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps): void {
+  app.get(
+    '/v1/convergedRecordings',
+    {
+      schema: {
+        tags,
+        summary: 'List your own recordings (needs viewAndPlayRecordingsEnabled); newest first',
+        querystring: ConvergedRecordingsQuery,
+        response: { 200: ConvergedRecordingList, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const page = await listOwnRecordings(deps, actorOf(request), request.query);
+      setNextLink(request, reply, page.nextCursor);
+      return { items: page.items };
+    },
+  );
+
+  app.get(
+    '/v1/admin/convergedRecordings',
+    {
+      schema: {
+        tags,
+        summary:
+          'List the organization’s recordings (administrators, compliance officers; purged only for compliance officers); window ≤ 30 days',
+        querystring: ConvergedRecordingsQuery,
+        response: { 200: ConvergedRecordingList, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const page = await listAdminRecordings(deps, actorOf(request), request.query);
+      setNextLink(request, reply, page.nextCursor);
+      return { items: page.items };
+    },
+  );
+
+  app.get(
+    '/v1/convergedRecordings/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Recording details; temporaryDirectDownloadLinks (3 hours) for compliance officers and owners allowed to download, never for administrators',
+        params: IdParam,
+        querystring: Query,
+        response: { 200: ConvergedRecordingDetails, ...errors },
+      },
+    },
+    (request) => getRecordingDetails(deps, actorOf(request), request.params.id, originOf(request)),
+  );
+
+  app.get(
+    '/v1/convergedRecordings/:id/metadata',
+    {
+      schema: {
+        tags,
+        summary: 'The recording’s call metadata',
+        params: IdParam,
+        querystring: Query,
+        response: { 200: ConvergedRecordingMetadata, ...errors },
+      },
+    },
+    (request) => getRecordingMetadata(deps, actorOf(request), request.params.id),
+  );
+
+  app.delete(
+    '/v1/convergedRecordings/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a recording permanently (compliance officers; reason, comment ≤ 255)',
+        params: IdParam,
+        querystring: Query,
+        body: RecordingDeleteBody,
+        response: { ...NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteRecordingPermanently(deps, actorOf(request), request.params.id, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/convergedRecordings/softDelete',
+    {
+      schema: {
+        tags,
+        summary:
+          'Move recordings into the recycle bin (trashAll with ownerEmail for administrators)',
+        querystring: Query,
+        body: SoftDeleteBody,
+        response: { ...NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { trashAll, ...rest } = request.body;
+      await changeRecordingsInBatch(deps, actorOf(request), 'softDelete', {
+        all: trashAll,
+        ...rest,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/convergedRecordings/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore recordings from the recycle bin',
+        querystring: Query,
+        body: RestoreBody,
+        response: { ...NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { restoreAll, ...rest } = request.body;
+      await changeRecordingsInBatch(deps, actorOf(request), 'restore', {
+        all: restoreAll,
+        ...rest,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/convergedRecordings/purge',
+    {
+      schema: {
+        tags,
+        summary: 'Purge recordings from the recycle bin; their audio is removed when unused',
+        querystring: Query,
+        body: PurgeBody,
+        response: { ...NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { purgeAll, ...rest } = request.body;
+      await changeRecordingsInBatch(deps, actorOf(request), 'purge', { all: purgeAll, ...rest });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/convergedRecordings/reassign',
+    {
+      schema: {
+        tags,
+        summary: 'Reassign recordings to a person of the organization (administrators)',
+        querystring: Query,
+        body: ReassignBody,
+        response: { ...NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await reassignRecordings(deps, actorOf(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/recordings',
+    {
+      schema: {
+        tags: callvaultTags,
+        summary:
+          'Search the organization’s recordings (administrators, compliance officers): 100 a page, window up to the retention period',
+        querystring: RecordingSearchQuery,
+        response: { 200: RecordingSearchResult, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const page = await searchOrgRecordings(deps, actorOf(request), request.query);
+      setNextLink(request, reply, page.nextCursor);
+      return page;
+    },
+  );
+
+  app.post(
+    '/api/recordings/bulk',
+    {
+      schema: {
+        tags: callvaultTags,
+        summary: 'One action on up to 200 recordings; each refusal is reported, the rest applied',
+        querystring: Query,
+        body: RecordingBulkBody,
+        response: { 200: RecordingBulkResult, ...errors },
+      },
+    },
+    (request) => bulkChangeRecordings(deps, actorOf(request), request.body),
+  );
+
+  app.get(
+    '/api/recordings/:id/audio',
+    {
+      config: { public: true },
+      schema: {
+        tags: callvaultTags,
+        summary:
+          'The audio behind a temporary download link (no token): Range requests give 206; format=wav converts',
+        security: [],
+        params: IdParam,
+        querystring: AudioDownloadQuery,
+        response: {
+          200: AudioBody('the audio'),
+          206: AudioBody('the requested range'),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await openRecordingAudio(deps, {
+        recordingId: request.params.id,
+        expires: request.query.exp,
+        actorId: request.query.actor,
+        signature: request.query.sig,
+        format: request.query.format ?? 'original',
+        range: request.headers.range,
+        clientIp: request.ip,
+      });
+      if (result.status === 416) {
+        const message = `Range not satisfiable: the audio has ${result.size} bytes`;
+        return reply
+          .status(416)
+          .header('content-range', `bytes */${result.size}`)
+          .send(errorBody(request, 'RANGE_NOT_SATISFIABLE', message, [message]));
+      }
+      return reply.status(result.status).headers(result.headers).send(result.body);
+    },
+  );
+}

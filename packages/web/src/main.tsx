@@ -7,6 +7,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.js';
+import { Toaster } from './components/Toaster.js';
 import { sessionQueryOptions } from './auth/session.js';
 import { createConsoleRouter } from './router.js';
 import { theme } from './theme.js';
@@ -42,7 +43,9 @@ createRoot(container).render(
   <StrictMode>
     <MantineProvider theme={theme}>
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <Toaster>
+          <RouterProvider router={router} />
+        </Toaster>
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,

@@ -21,6 +21,10 @@ import { LocationsPage } from './pages/control-hub/LocationsPage.js';
 import { PeoplePage } from './pages/control-hub/PeoplePage.js';
 import { VirtualLinesPage } from './pages/control-hub/VirtualLinesPage.js';
 import { WorkspacesPage } from './pages/control-hub/WorkspacesPage.js';
+import { RecordingTrunksPage } from './pages/control-hub/RecordingTrunksPage.js';
+import { EntityRecordingPage } from './pages/control-hub/call-recording/EntityRecordingPage.js';
+import { LocationRecordingPage } from './pages/control-hub/call-recording/LocationRecordingPage.js';
+import { OrgCallRecordingPage } from './pages/control-hub/call-recording/OrgCallRecordingPage.js';
 
 export interface RouterContext {
   readonly queryClient: QueryClient;
@@ -127,6 +131,54 @@ const locationsRoute = createRoute({
   component: LocationsPage,
 });
 
+const personRecordingRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'people/$personId/call-recording',
+  component: function PersonRecordingRoute() {
+    const { personId } = personRecordingRoute.useParams();
+    return <EntityRecordingPage key={personId} kind="person" id={personId} />;
+  },
+});
+
+const workspaceRecordingRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'workspaces/$workspaceId/call-recording',
+  component: function WorkspaceRecordingRoute() {
+    const { workspaceId } = workspaceRecordingRoute.useParams();
+    return <EntityRecordingPage key={workspaceId} kind="workspace" id={workspaceId} />;
+  },
+});
+
+const virtualLineRecordingRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'virtual-lines/$virtualLineId/call-recording',
+  component: function VirtualLineRecordingRoute() {
+    const { virtualLineId } = virtualLineRecordingRoute.useParams();
+    return <EntityRecordingPage key={virtualLineId} kind="virtualLine" id={virtualLineId} />;
+  },
+});
+
+const locationRecordingRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'locations/$locationId/call-recording',
+  component: function LocationRecordingRoute() {
+    const { locationId } = locationRecordingRoute.useParams();
+    return <LocationRecordingPage key={locationId} locationId={locationId} />;
+  },
+});
+
+const callRecordingRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'call-recording',
+  component: OrgCallRecordingPage,
+});
+
+const recordingTrunksRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'recording-trunks',
+  component: RecordingTrunksPage,
+});
+
 const recordingsRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'recordings',
@@ -153,6 +205,12 @@ const routeTree = rootRoute.addChildren([
       workspacesRoute,
       virtualLinesRoute,
       locationsRoute,
+      personRecordingRoute,
+      workspaceRecordingRoute,
+      virtualLineRecordingRoute,
+      locationRecordingRoute,
+      callRecordingRoute,
+      recordingTrunksRoute,
     ]),
     recordingsRoute,
     userHubRoute,

@@ -52,6 +52,25 @@ describe('api client', () => {
     expect(call?.init.body).toBe('{"a":1}');
   });
 
+  it('sends a Blob body as it is, with the content type asked for', async () => {
+    const fake = createFakeFetch(() => json(200, { id: 'a1' }));
+    const client = createApiClient(fake.fetchFn);
+    client.setCsrfToken('t0k3n');
+    const file = new Blob([new Uint8Array([0x52, 0x49, 0x46, 0x46])]);
+    await client.post('/api/announcements/custom', {
+      query: { fileName: 'greeting.wav' },
+      body: file,
+      contentType: 'audio/wav',
+    });
+    const [call] = fake.calls;
+    expect(call?.input).toBe('/api/announcements/custom?fileName=greeting.wav');
+    expect(call?.init.headers).toMatchObject({
+      'x-csrf-token': 't0k3n',
+      'content-type': 'audio/wav',
+    });
+    expect(call?.init.body).toBe(file);
+  });
+
   it('throws an ApiError carrying the status and the Webex error body', async () => {
     const body = {
       message: 'Invalid email or password',

@@ -23,7 +23,10 @@ export type QueryValue = string | number | undefined | null;
 
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, QueryValue>>;
+  /** JSON-encoded, unless it is a Blob (an uploaded file), which goes as it is. */
   readonly body?: unknown;
+  /** The content type of a Blob body; the Blob's own type when omitted. */
+  readonly contentType?: string;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -86,8 +89,12 @@ export function createApiClient(fetchFn: FetchFn = (input, init) => fetch(input,
   async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (options.body instanceof Blob) {
+      headers['content-type'] =
+        options.contentType ?? (options.body.type || 'application/octet-stream');
+      body = options.body;
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }

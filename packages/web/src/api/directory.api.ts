@@ -1,7 +1,14 @@
 // The org directory of the Webex-compatible API (`/v1`): people, workspaces, virtual lines and
 // locations, as Control Hub lists them.
 import { api, type Page } from './client.js';
-import type { ItemsResponse, Location, Person, VirtualLinesResponse, Workspace } from './types.js';
+import type {
+  ItemsResponse,
+  Location,
+  Person,
+  VirtualLine,
+  VirtualLinesResponse,
+  Workspace,
+} from './types.js';
 
 /** How many rows one request asks for; further pages follow the `Link` header. */
 export const PAGE_SIZE = 100;
@@ -60,4 +67,20 @@ export async function listLocations(signal?: AbortSignal): Promise<Location[]> {
     locations.push(...page.body.items);
   }
   return locations;
+}
+
+export function fetchPerson(id: string, signal?: AbortSignal): Promise<Person> {
+  return api.get(`/v1/people/${encodeURIComponent(id)}`, { signal });
+}
+
+export function fetchWorkspace(id: string, signal?: AbortSignal): Promise<Workspace> {
+  return api.get(`/v1/workspaces/${encodeURIComponent(id)}`, { signal });
+}
+
+export function fetchVirtualLine(id: string, signal?: AbortSignal): Promise<VirtualLine> {
+  return api.get(`/v1/telephony/config/virtualLines/${encodeURIComponent(id)}`, { signal });
+}
+
+export function fetchLocation(id: string, signal?: AbortSignal): Promise<Location> {
+  return api.get(`/v1/locations/${encodeURIComponent(id)}`, { signal });
 }

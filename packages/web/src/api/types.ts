@@ -99,3 +99,190 @@ export interface VirtualLinesResponse {
   readonly virtualLines: VirtualLine[];
   readonly total: number;
 }
+
+// Call recording settings (SPEC §3, §9.1) ------------------------------------------------------
+
+export const RECORD_MODES = [
+  'Always',
+  'Never',
+  'Always with Pause/Resume',
+  'On Demand with User Initiated Start',
+] as const;
+export type RecordMode = (typeof RECORD_MODES)[number];
+
+export const FAILURE_BEHAVIORS = [
+  'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+  'PROCEED_CALL_WITH_ANNOUNCEMENT',
+  'END_CALL_WITH_ANNOUNCEMENT',
+] as const;
+export type FailureBehavior = (typeof FAILURE_BEHAVIORS)[number];
+
+/** `None` only ever comes back from a GET (notification off); a PUT may not send it. */
+export type NotificationType = 'None' | 'Beep' | 'Play Announcement';
+
+/** `GET /v1/telephony/config/callRecording` */
+export interface OrgCallRecording {
+  readonly organization: { readonly id: string; readonly name: string };
+  readonly enabled: boolean;
+  readonly vendorId: string;
+  readonly vendorName: string;
+  readonly termsOfServiceUrl: string;
+  readonly retentionDays: number;
+  readonly quotaBytes: number;
+  readonly transcriptEnabled: boolean;
+}
+
+export interface OrgCallRecordingUpdate {
+  readonly enabled?: boolean;
+  readonly acknowledgeDisable?: boolean;
+  readonly transcriptEnabled?: boolean;
+}
+
+export interface RecordingVendor {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly sipUri: string | null;
+  readonly builtIn: boolean;
+}
+
+export interface RecordingVendorCreate {
+  readonly name: string;
+  readonly sipUri: string;
+  readonly description?: string;
+}
+
+/** `GET /v1/telephony/config/callRecording/vendors` */
+export interface OrgVendors {
+  readonly vendorId: string;
+  readonly vendorName: string;
+  readonly vendors: readonly RecordingVendor[];
+  readonly storageRegion: string;
+  readonly failureBehavior: FailureBehavior;
+}
+
+export interface OrgVendorUpdate {
+  readonly vendorId?: string;
+  readonly failureBehavior?: FailureBehavior;
+}
+
+/** `GET /v1/telephony/config/locations/{id}/callRecording/vendors` */
+export interface LocationVendors {
+  readonly orgDefaultEnabled: boolean;
+  readonly orgDefaultVendorId: string;
+  readonly orgDefaultVendorName: string;
+  readonly defaultVendorId: string;
+  readonly defaultVendorName: string;
+  readonly vendors: readonly RecordingVendor[];
+  readonly orgFailureBehaviorEnabled: boolean;
+  readonly orgFailureBehavior: FailureBehavior;
+  readonly failureBehavior: FailureBehavior;
+}
+
+export interface LocationVendorUpdate {
+  readonly useOrgVendorId: boolean;
+  readonly vendorId?: string;
+  readonly useOrgFailureBehavior: boolean;
+  readonly failureBehavior?: FailureBehavior;
+}
+
+export type AnnouncementType = 'DEFAULT' | 'CUSTOM';
+
+export interface ComplianceAnnouncement {
+  readonly inboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsDelayEnabled: boolean;
+  /** 1–20 seconds. */
+  readonly delayInSeconds: number;
+  readonly announcementType: AnnouncementType;
+  readonly customAnnouncementFileName: string | null;
+}
+
+export type ComplianceAnnouncementUpdate = Omit<
+  ComplianceAnnouncement,
+  'customAnnouncementFileName'
+>;
+
+export interface LocationComplianceAnnouncement extends ComplianceAnnouncement {
+  readonly useOrgSettingsEnabled: boolean;
+}
+
+export type LocationComplianceAnnouncementUpdate =
+  | { readonly useOrgSettingsEnabled: true }
+  | (ComplianceAnnouncementUpdate & { readonly useOrgSettingsEnabled: false });
+
+/** `POST /api/announcements/custom` */
+export interface UploadedAnnouncement {
+  readonly id: string;
+  readonly fileName: string;
+  readonly durationMs: number;
+}
+
+export interface CallRecordingAccessSettings {
+  readonly viewAndPlayRecordingsEnabled: boolean;
+  readonly downloadRecordingsEnabled: boolean;
+  readonly deleteRecordingsEnabled: boolean;
+  readonly shareRecordingsEnabled: boolean;
+}
+
+/** A person's, workspace's or virtual line's `callRecording` (SPEC §3.3). */
+export interface EntityCallRecording {
+  readonly enabled: boolean;
+  readonly record: RecordMode;
+  readonly recordVoicemailEnabled: boolean;
+  readonly startStopAnnouncementEnabled: boolean;
+  readonly startStopAnnouncement: {
+    readonly internalCallsEnabled: boolean;
+    readonly pstnCallsEnabled: boolean;
+  };
+  readonly notification: { readonly enabled: boolean; readonly type: NotificationType };
+  readonly repeat: { readonly enabled: boolean; readonly interval: number };
+  readonly transcriptEnabled: boolean;
+  readonly callRecordingAccessSettings: CallRecordingAccessSettings;
+  readonly serviceProvider: string;
+  readonly externalGroup: string;
+  readonly externalIdentifier: string;
+}
+
+/** What the console sends back: every editable field, never the read-only platform info. */
+export interface EntityCallRecordingUpdate {
+  readonly enabled: boolean;
+  readonly record: RecordMode;
+  readonly recordVoicemailEnabled: boolean;
+  readonly startStopAnnouncement: {
+    readonly internalCallsEnabled: boolean;
+    readonly pstnCallsEnabled: boolean;
+  };
+  readonly notification: {
+    readonly enabled: boolean;
+    readonly type?: Exclude<NotificationType, 'None'>;
+  };
+  readonly repeat: { readonly enabled: boolean; readonly interval: number };
+  readonly transcriptEnabled: boolean;
+  readonly callRecordingAccessSettings: CallRecordingAccessSettings;
+}
+
+/** Whose recording settings a form edits; each has its own Webex path. */
+export type RecordableKind = 'person' | 'workspace' | 'virtualLine';
+
+/** `/api/recording-trunks` */
+export interface RecordingTrunk {
+  readonly id: string;
+  readonly name: string;
+  readonly allowedSources: readonly string[];
+  readonly digest: { readonly username: string; readonly realm: string } | null;
+  readonly enabled: boolean;
+  readonly created: string;
+}
+
+export interface RecordingTrunkInput {
+  readonly name: string;
+  readonly allowedSources: readonly string[];
+  /** Omit to keep the stored credentials on edit; null removes them. */
+  readonly digest?: {
+    readonly username: string;
+    readonly realm: string;
+    readonly password: string;
+  } | null;
+  readonly enabled: boolean;
+}

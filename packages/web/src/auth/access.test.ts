@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../api/types.js';
-import { canSeeArea, findAreaOfPath, findHomePath, resolveRedirect, type Area } from './access.js';
+import {
+  canEditSettings,
+  canSeeArea,
+  findAreaOfPath,
+  findHomePath,
+  resolveRedirect,
+  type Area,
+} from './access.js';
 
 describe('console areas by role (SPEC §1)', () => {
   const table: [Role[], Record<Area, boolean>][] = [
@@ -49,4 +56,21 @@ describe('console areas by role (SPEC §1)', () => {
     );
     expect(resolveRedirect(['fullAdmin'], 'https://evil.example/')).toBe('/control-hub/people');
   });
+});
+
+describe('who may change Control Hub settings (SPEC §1)', () => {
+  const table: [Role[], boolean][] = [
+    [['fullAdmin'], true],
+    [['partnerAdmin'], true],
+    [['readOnlyAdmin'], false],
+    [['complianceOfficer'], false],
+    [['user'], false],
+    [['readOnlyAdmin', 'partnerAdmin'], true],
+    [[], false],
+  ];
+  for (const [roles, expected] of table) {
+    it(`roles [${roles.join(', ')}] ${expected ? 'may' : 'may not'} edit`, () => {
+      expect(canEditSettings(roles)).toBe(expected);
+    });
+  }
 });

@@ -54,3 +54,10 @@ export function resolveRedirect(roles: readonly Role[], requested: string | unde
   }
   return findHomePath(roles);
 }
+
+/** Roles that may change settings in Control Hub; readOnlyAdmin sees the same forms disabled. */
+const SETTINGS_EDITOR_ROLES: readonly Role[] = ['fullAdmin', 'partnerAdmin'];
+
+export function canEditSettings(roles: readonly Role[]): boolean {
+  return roles.some((role) => SETTINGS_EDITOR_ROLES.includes(role));
+}

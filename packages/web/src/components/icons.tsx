@@ -105,3 +105,36 @@ export const IconLogo = createIcon(
     <path d="M8 12a4 4 0 0 0 8 0M12 16v2" />
   </>,
 );
+
+export const IconCallRecording = createIcon(
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <circle cx="12" cy="12" r="3.5" fill="currentColor" />
+  </>,
+);
+
+export const IconTrunk = createIcon(
+  <>
+    <rect x="3" y="4" width="18" height="6" rx="1.5" />
+    <rect x="3" y="14" width="18" height="6" rx="1.5" />
+    <path d="M7 7h0M7 17h0M11 7h6M11 17h6" />
+  </>,
+);
+
+export const IconCheck = createIcon(<path d="M5 12.5l4.5 4.5L19 7.5" />);
+
+export const IconUpload = createIcon(
+  <>
+    <path d="M12 16V4M7 9l5-5 5 5" />
+    <path d="M4 16v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+  </>,
+);
+
+export const IconTrash = createIcon(
+  <>
+    <path d="M4 7h16M10 11v6M14 11v6" />
+    <path d="M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3" />
+  </>,
+);
+
+export const IconPlus = createIcon(<path d="M12 5v14M5 12h14" />);

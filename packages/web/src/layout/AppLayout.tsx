@@ -27,12 +27,14 @@ import type { Me } from '../api/types.js';
 import { canSeeArea } from '../auth/access.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
+  IconCallRecording,
   IconControlHub,
   IconLocation,
   IconLogo,
   IconPeople,
   IconRecordings,
   IconSignOut,
+  IconTrunk,
   IconUser,
   IconVirtualLine,
   IconWorkspace,
@@ -58,6 +60,8 @@ const CONTROL_HUB_LINKS = [
   { to: '/control-hub/workspaces', label: 'Workspaces', icon: <IconWorkspace /> },
   { to: '/control-hub/virtual-lines', label: 'Virtual lines', icon: <IconVirtualLine /> },
   { to: '/control-hub/locations', label: 'Locations', icon: <IconLocation /> },
+  { to: '/control-hub/call-recording', label: 'Call recording', icon: <IconCallRecording /> },
+  { to: '/control-hub/recording-trunks', label: 'Recording trunks', icon: <IconTrunk /> },
 ] as const;
 
 function initialsOf(name: string): string {
@@ -154,7 +158,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
                   to={link.to}
                   label={link.label}
                   leftSection={link.icon}
-                  active={pathname === link.to}
+                  active={pathname === link.to || pathname.startsWith(`${link.to}/`)}
                   onClick={navbar.close}
                 />
               ))}

@@ -3,7 +3,8 @@ import { useState, type ReactNode } from 'react';
 import type { Location } from '../../api/types.js';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { IconLocation } from '../../components/icons.js';
+import { RouterButton } from '../../components/RouterLinks.js';
+import { IconCallRecording, IconLocation } from '../../components/icons.js';
 import { formatLanguage } from '../../lib/format.js';
 import { matchesSearch } from '../../lib/search.js';
 import { useLocations } from '../../lib/use-locations.js';
@@ -27,6 +28,22 @@ export function LocationsPage(): ReactNode {
     },
     { header: 'Time zone', cell: (l) => l.timeZone },
     { header: 'Announcement language', cell: (l) => formatLanguage(l.announcementLanguage) },
+    {
+      header: '',
+      width: 150,
+      cell: (l) => (
+        <RouterButton
+          to="/control-hub/locations/$locationId/call-recording"
+          params={{ locationId: l.id }}
+          variant="default"
+          size="compact-sm"
+          leftSection={<IconCallRecording size={14} />}
+          aria-label={`Call recording settings of ${l.name}`}
+        >
+          Call recording
+        </RouterButton>
+      ),
+    },
   ];
 
   return (

@@ -5,7 +5,8 @@ import { listPeople } from '../../api/directory.api.js';
 import type { CallingLicense, Person } from '../../api/types.js';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { IconPeople } from '../../components/icons.js';
+import { RouterButton } from '../../components/RouterLinks.js';
+import { IconCallRecording, IconPeople } from '../../components/icons.js';
 import { LICENSE_LABELS } from '../../lib/format.js';
 import { useDirectoryList } from '../../lib/use-directory-list.js';
 import { useLocations } from '../../lib/use-locations.js';
@@ -67,6 +68,22 @@ export function PeoplePage(): ReactNode {
     { header: 'Extension', cell: (p) => p.extension ?? '—', width: 110 },
     { header: 'Location', cell: (p) => locations.nameOf(p.locationId) },
     { header: 'Licence', cell: (p) => <LicenseBadge license={p.callingLicense} /> },
+    {
+      header: '',
+      width: 150,
+      cell: (p) => (
+        <RouterButton
+          to="/control-hub/people/$personId/call-recording"
+          params={{ personId: p.id }}
+          variant="default"
+          size="compact-sm"
+          leftSection={<IconCallRecording size={14} />}
+          aria-label={`Call recording settings of ${p.displayName}`}
+        >
+          Call recording
+        </RouterButton>
+      ),
+    },
   ];
 
   return (

@@ -5,7 +5,8 @@ import { listVirtualLines } from '../../api/directory.api.js';
 import type { VirtualLine } from '../../api/types.js';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { IconVirtualLine } from '../../components/icons.js';
+import { RouterButton } from '../../components/RouterLinks.js';
+import { IconCallRecording, IconVirtualLine } from '../../components/icons.js';
 import { useDirectoryList } from '../../lib/use-directory-list.js';
 import { useLocations } from '../../lib/use-locations.js';
 
@@ -44,6 +45,22 @@ export function VirtualLinesPage(): ReactNode {
     { header: 'Extension', cell: (v) => v.number.extension ?? '—', width: 110 },
     { header: 'Phone number', cell: (v) => v.number.external ?? '—' },
     { header: 'Location', cell: (v) => v.location.name },
+    {
+      header: '',
+      width: 150,
+      cell: (v) => (
+        <RouterButton
+          to="/control-hub/virtual-lines/$virtualLineId/call-recording"
+          params={{ virtualLineId: v.id }}
+          variant="default"
+          size="compact-sm"
+          leftSection={<IconCallRecording size={14} />}
+          aria-label={`Call recording settings of ${v.displayName}`}
+        >
+          Call recording
+        </RouterButton>
+      ),
+    },
   ];
 
   return (

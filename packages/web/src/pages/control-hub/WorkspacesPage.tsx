@@ -5,7 +5,8 @@ import { listWorkspaces } from '../../api/directory.api.js';
 import type { Workspace } from '../../api/types.js';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { IconWorkspace } from '../../components/icons.js';
+import { RouterButton } from '../../components/RouterLinks.js';
+import { IconCallRecording, IconWorkspace } from '../../components/icons.js';
 import { formatLanguage } from '../../lib/format.js';
 import { useDirectoryList } from '../../lib/use-directory-list.js';
 import { useLocations } from '../../lib/use-locations.js';
@@ -47,6 +48,22 @@ export function WorkspacesPage(): ReactNode {
     { header: 'Phone number', cell: (w) => w.phoneNumbers[0]?.value ?? '—' },
     { header: 'Announcement language', cell: (w) => formatLanguage(w.announcementLanguage) },
     { header: 'Licence', cell: (w) => <LicenseBadge license={w.callingLicense} /> },
+    {
+      header: '',
+      width: 150,
+      cell: (w) => (
+        <RouterButton
+          to="/control-hub/workspaces/$workspaceId/call-recording"
+          params={{ workspaceId: w.id }}
+          variant="default"
+          size="compact-sm"
+          leftSection={<IconCallRecording size={14} />}
+          aria-label={`Call recording settings of ${w.displayName}`}
+        >
+          Call recording
+        </RouterButton>
+      ),
+    },
   ];
 
   return (

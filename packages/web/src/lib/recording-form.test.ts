@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client.js';
+import type { EntityCallRecording } from '../api/types.js';
+import {
+  findErrorField,
+  formatBytes,
+  toEntityForm,
+  toEntityUpdate,
+  validateEntityForm,
+  validateRepeatInterval,
+} from './recording-form.js';
+
+const carol: EntityCallRecording = {
+  enabled: true,
+  record: 'Always with Pause/Resume',
+  recordVoicemailEnabled: false,
+  startStopAnnouncementEnabled: false,
+  startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: true },
+  notification: { enabled: true, type: 'Beep' },
+  repeat: { enabled: true, interval: 30 },
+  transcriptEnabled: false,
+  callRecordingAccessSettings: {
+    viewAndPlayRecordingsEnabled: true,
+    downloadRecordingsEnabled: true,
+    deleteRecordingsEnabled: false,
+    shareRecordingsEnabled: true,
+  },
+  serviceProvider: 'Callvault',
+  externalGroup: 'org-1',
+  externalIdentifier: 'person-3',
+};
+
+const webexError = (status: number, message: string): ApiError =>
+  new ApiError(status, {
+    message,
+    errors: [{ description: message, errorCode: 'VALIDATION_FAILED' }],
+    trackingId: 'CALLVAULT_1',
+  });
+
+describe('repeat.interval check (SPEC §3.3: 10–1800 seconds)', () => {
+  const table: [number | string, string | null][] = [
+    [10, null],
+    [45, null],
+    [1800, null],
+    ['45', null],
+    [9, 'repeat.interval must be between 10 and 1800 seconds (got 9)'],
+    [5, 'repeat.interval must be between 10 and 1800 seconds (got 5)'],
+    [1801, 'repeat.interval must be between 10 and 1800 seconds (got 1801)'],
+    [0, 'repeat.interval must be between 10 and 1800 seconds (got 0)'],
+    [-30, 'repeat.interval must be between 10 and 1800 seconds (got -30)'],
+    [12.5, 'repeat.interval must be a whole number of seconds (got 12.5)'],
+    ['', 'repeat.interval must be a whole number of seconds between 10 and 1800'],
+    ['abc', 'repeat.interval must be a whole number of seconds between 10 and 1800'],
+  ];
+  for (const [value, expected] of table) {
+    it(`${JSON.stringify(value)} → ${expected ?? 'accepted'}`, () => {
+      expect(validateRepeatInterval(value)).toBe(expected);
+    });
+  }
+
+  it('a form whose interval is out of range has an error on that field only', () => {
+    const form = { ...toEntityForm(carol), repeatInterval: 5 };
+    expect(validateEntityForm(form)).toEqual({
+      repeatInterval: 'repeat.interval must be between 10 and 1800 seconds (got 5)',
+    });
+    expect(validateEntityForm(toEntityForm(carol))).toEqual({});
+  });
+});
+
+describe('entity form ↔ API', () => {
+  it('round-trips every editable field', () => {
+    const update = toEntityUpdate(toEntityForm(carol));
+    expect(update).toEqual({
+      enabled: true,
+      record: 'Always with Pause/Resume',
+      recordVoicemailEnabled: false,
+      startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: true },
+      notification: { enabled: true, type: 'Beep' },
+      repeat: { enabled: true, interval: 30 },
+      transcriptEnabled: false,
+      callRecordingAccessSettings: carol.callRecordingAccessSettings,
+    });
+  });
+
+  it('never sends the read-only platform information', () => {
+    const update = toEntityUpdate(toEntityForm(carol));
+    expect(update).not.toHaveProperty('serviceProvider');
+    expect(update).not.toHaveProperty('externalGroup');
+    expect(update).not.toHaveProperty('externalIdentifier');
+  });
+
+  it('a notification shown as None (off) offers Beep when turned on, and is never sent as None', () => {
+    const off: EntityCallRecording = { ...carol, notification: { enabled: false, type: 'None' } };
+    const form = toEntityForm(off);
+    expect(form.notificationType).toBe('Beep');
+    expect(toEntityUpdate(form).notification).toEqual({ enabled: false });
+    expect(toEntityUpdate({ ...form, notificationEnabled: true }).notification).toEqual({
+      enabled: true,
+      type: 'Beep',
+    });
+  });
+
+  it('sends the interval typed as text as a number', () => {
+    const form = { ...toEntityForm(carol), repeatInterval: '45' };
+    expect(toEntityUpdate(form).repeat).toEqual({ enabled: true, interval: 45 });
+  });
+});
+
+describe('findErrorField', () => {
+  const fields = ['repeat.interval', 'allowedSources', 'sipUri', 'name'] as const;
+  it("names the field of the service's own validation messages", () => {
+    const error = webexError(400, 'repeat.interval must be between 10 and 1800 seconds (got 5)');
+    expect(findErrorField(error, fields)).toBe('repeat.interval');
+    const cidr = webexError(400, 'allowedSources: not an IP address or CIDR: 10.0.0.0/33');
+    expect(findErrorField(cidr, fields)).toBe('allowedSources');
+  });
+  it("names the field of the schema's messages, which start with body.", () => {
+    const error = webexError(400, 'body.sipUri must match pattern "^sips?:[^\\s]+$"');
+    expect(findErrorField(error, fields)).toBe('sipUri');
+  });
+  it('names no field for other messages, other statuses or fields not on the form', () => {
+    expect(findErrorField(webexError(400, 'This person has no calling licence'), fields)).toBe(
+      null,
+    );
+    expect(findErrorField(webexError(400, "body must have required property 'name'"), fields)).toBe(
+      null,
+    );
+    expect(findErrorField(webexError(409, 'name: already exists'), fields)).toBe(null);
+    expect(findErrorField(webexError(400, 'vendorId: no such vendor'), fields)).toBe(null);
+    expect(findErrorField(new TypeError('Failed to fetch'), fields)).toBe(null);
+  });
+});
+
+describe('formatBytes', () => {
+  const table: [number, string][] = [
+    [0, '0 bytes'],
+    [999, '999 bytes'],
+    [1500, '1.5 KB'],
+    [5_000_000, '5 MB'],
+    [107_374_182_400, '107 GB'],
+    [2_500_000_000_000, '2.5 TB'],
+  ];
+  for (const [bytes, text] of table) {
+    it(`${bytes} → ${text}`, () => expect(formatBytes(bytes)).toBe(text));
+  }
+});

@@ -1,0 +1,383 @@
+// Control Hub → Recording trunks: the SBCs and call systems allowed to open SIPREC sessions with
+// Callvault, by source address and optionally digest credentials (`/api/recording-trunks`).
+import {
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Modal,
+  PasswordInput,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import {
+  createRecordingTrunk,
+  deleteRecordingTrunk,
+  listRecordingTrunks,
+  updateRecordingTrunk,
+} from '../../api/recording-trunks.api.js';
+import type { RecordingTrunk, RecordingTrunkInput } from '../../api/types.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { IconPlus, IconTrunk } from '../../components/icons.js';
+import { PageHeader } from '../../components/PageHeader.js';
+import { useToast } from '../../components/Toaster.js';
+import { describeError } from '../../lib/error-messages.js';
+import { formatCount } from '../../lib/format.js';
+import { findErrorField } from '../../lib/recording-form.js';
+import { useCanEditSettings } from '../../lib/use-can-edit-settings.js';
+
+const trunksQueryKey = ['recordingTrunks'] as const;
+
+/** Addresses as typed in the box: one per line, or separated by commas or spaces. */
+export function splitSources(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+type Editing =
+  { readonly mode: 'create' } | { readonly mode: 'edit'; readonly trunk: RecordingTrunk };
+
+export function RecordingTrunksPage(): ReactNode {
+  const canEdit = useCanEditSettings();
+  const trunks = useQuery({
+    queryKey: trunksQueryKey,
+    queryFn: ({ signal }) => listRecordingTrunks(signal),
+  });
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [deleting, setDeleting] = useState<RecordingTrunk | null>(null);
+
+  const addButton = (
+    <Button
+      leftSection={<IconPlus size={16} />}
+      onClick={() => setEditing({ mode: 'create' })}
+      disabled={!canEdit}
+    >
+      Add trunk
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        eyebrow="Control Hub"
+        title="Recording trunks"
+        description="Session border controllers and call systems allowed to send calls to Callvault for recording (SIPREC). Sessions from any other address are refused."
+        actions={addButton}
+      />
+      <Card withBorder radius="md" padding={0}>
+        {trunks.error ? (
+          <ErrorAlert
+            title="Could not load recording trunks"
+            error={trunks.error}
+            onRetry={() => void trunks.refetch()}
+          />
+        ) : trunks.isPending ? (
+          <Text c="dimmed" p="lg" aria-busy="true">
+            Loading recording trunks…
+          </Text>
+        ) : trunks.data.length === 0 ? (
+          <EmptyState icon={<IconTrunk size={28} />} title="No recording trunks yet">
+            Add the session border controller that forks your calls, with the addresses it sends
+            from. Until then no SIPREC session is accepted.
+          </EmptyState>
+        ) : (
+          <>
+            <Table.ScrollContainer minWidth={720}>
+              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+                <Table.Thead bg="gray.0">
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Allowed sources</Table.Th>
+                    <Table.Th>Authentication</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th w={170} />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {trunks.data.map((t) => (
+                    <Table.Tr key={t.id}>
+                      <Table.Td fw={500}>{t.name}</Table.Td>
+                      <Table.Td>
+                        <Group gap={6}>
+                          {t.allowedSources.map((s) => (
+                            <Code key={s}>{s}</Code>
+                          ))}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        {t.digest ? (
+                          <Text size="sm">
+                            Digest · {t.digest.username}@{t.digest.realm}
+                          </Text>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            Source address only
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge
+                          variant="light"
+                          color={t.enabled ? 'teal' : 'gray'}
+                          radius="sm"
+                          tt="none"
+                        >
+                          {t.enabled ? 'Enabled' : 'Disabled'}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={4} justify="flex-end" wrap="nowrap">
+                          <Button
+                            variant="subtle"
+                            size="compact-sm"
+                            onClick={() => setEditing({ mode: 'edit', trunk: t })}
+                            disabled={!canEdit}
+                            aria-label={`Edit ${t.name}`}
+                          >
+                            Edit
+                          </Button>
+                          <Button
+                            variant="subtle"
+                            color="red"
+                            size="compact-sm"
+                            onClick={() => setDeleting(t)}
+                            disabled={!canEdit}
+                            aria-label={`Delete ${t.name}`}
+                          >
+                            Delete
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <Text size="sm" c="dimmed" p="md">
+              {formatCount(trunks.data.length, { one: 'trunk', other: 'trunks' })}
+            </Text>
+          </>
+        )}
+      </Card>
+
+      {editing && (
+        <TrunkModal
+          key={editing.mode === 'edit' ? editing.trunk.id : 'new'}
+          editing={editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      <DeleteTrunkModal trunk={deleting} onClose={() => setDeleting(null)} />
+    </>
+  );
+}
+
+const TRUNK_FIELDS = ['name', 'allowedSources', 'digest'] as const;
+
+function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => void }): ReactNode {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const existing = props.editing.mode === 'edit' ? props.editing.trunk : null;
+  const [name, setName] = useState(existing?.name ?? '');
+  const [sources, setSources] = useState(existing?.allowedSources.join('\n') ?? '');
+  const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const [useDigest, setUseDigest] = useState(existing?.digest != null);
+  const [username, setUsername] = useState(existing?.digest?.username ?? '');
+  const [realm, setRealm] = useState(existing?.digest?.realm ?? '');
+  const [password, setPassword] = useState('');
+  const [checked, setChecked] = useState(false);
+
+  const save = useMutation({
+    mutationFn: (input: RecordingTrunkInput) =>
+      existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input),
+    onSuccess: async (trunk) => {
+      await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
+      toast({ title: existing ? 'Trunk saved' : 'Trunk added', message: trunk.name });
+      props.onClose();
+    },
+  });
+
+  // Keeping the stored credentials needs no password; new or changed credentials do.
+  const keepsCredentials =
+    existing?.digest != null &&
+    useDigest &&
+    password === '' &&
+    username === existing.digest.username &&
+    realm === existing.digest.realm;
+  const localErrors = {
+    name: name.trim() === '' ? 'Give the trunk a name' : null,
+    sources: splitSources(sources).length === 0 ? 'Add at least one address or CIDR' : null,
+    username: useDigest && username.trim() === '' ? 'Enter the digest username' : null,
+    realm: useDigest && realm.trim() === '' ? 'Enter the digest realm' : null,
+    password:
+      useDigest && !keepsCredentials && password.length < 8
+        ? 'The password needs at least 8 characters'
+        : null,
+  };
+  const shown = (error: string | null): string | null => (checked ? error : null);
+  const serverField = save.error ? findErrorField(save.error, TRUNK_FIELDS) : null;
+  const serverError = (field: (typeof TRUNK_FIELDS)[number]): string | null =>
+    save.error && serverField === field ? describeError(save.error) : null;
+
+  function submit(event: FormEvent): void {
+    event.preventDefault();
+    setChecked(true);
+    if (Object.values(localErrors).some((e) => e !== null)) return;
+    const digest = !useDigest
+      ? null
+      : keepsCredentials
+        ? undefined
+        : { username: username.trim(), realm: realm.trim(), password };
+    save.mutate({
+      name: name.trim(),
+      allowedSources: splitSources(sources),
+      enabled,
+      ...(digest === undefined ? {} : { digest }),
+    });
+  }
+
+  return (
+    <Modal
+      opened
+      onClose={props.onClose}
+      title={<Text fw={650}>{existing ? `Edit ${existing.name}` : 'Add a recording trunk'}</Text>}
+      size="lg"
+      centered
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <TextInput
+            label="Name"
+            placeholder="Stockholm SBC"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={shown(localErrors.name) ?? serverError('name')}
+          />
+          <Textarea
+            label="Allowed sources"
+            description="IP addresses or CIDR ranges the trunk sends from, one per line."
+            placeholder={'192.0.2.10\n198.51.100.0/24'}
+            required
+            autosize
+            minRows={3}
+            value={sources}
+            onChange={(e) => {
+              setSources(e.currentTarget.value);
+              if (serverField === 'allowedSources') save.reset();
+            }}
+            error={shown(localErrors.sources) ?? serverError('allowedSources')}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
+          <Switch
+            label="Require digest authentication"
+            description="The trunk must also answer a SIP digest challenge (RFC 3261 §22) with these credentials."
+            checked={useDigest}
+            onChange={(e) => setUseDigest(e.currentTarget.checked)}
+          />
+          {useDigest && (
+            <Group grow align="flex-start">
+              <TextInput
+                label="Username"
+                value={username}
+                onChange={(e) => setUsername(e.currentTarget.value)}
+                error={shown(localErrors.username)}
+                autoComplete="off"
+              />
+              <TextInput
+                label="Realm"
+                value={realm}
+                onChange={(e) => setRealm(e.currentTarget.value)}
+                error={shown(localErrors.realm)}
+                autoComplete="off"
+              />
+              <PasswordInput
+                label="Password"
+                placeholder={existing?.digest ? 'Unchanged' : undefined}
+                description={existing?.digest ? 'Leave empty to keep it' : 'At least 8 characters'}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                error={shown(localErrors.password) ?? serverError('digest')}
+                autoComplete="new-password"
+              />
+            </Group>
+          )}
+          <Switch
+            label="Enabled"
+            description="A disabled trunk keeps its settings but its sessions are refused."
+            checked={enabled}
+            onChange={(e) => setEnabled(e.currentTarget.checked)}
+          />
+          {save.error && serverField === null && (
+            <ErrorAlert title="Not saved" error={save.error} />
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={props.onClose} disabled={save.isPending}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {existing ? 'Save' : 'Add trunk'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function DeleteTrunkModal(props: {
+  readonly trunk: RecordingTrunk | null;
+  readonly onClose: () => void;
+}): ReactNode {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const remove = useMutation({
+    mutationFn: (trunk: RecordingTrunk) => deleteRecordingTrunk(trunk.id),
+    onSuccess: async (_r, trunk) => {
+      await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
+      toast({ title: 'Trunk deleted', message: trunk.name });
+      close();
+    },
+  });
+  function close(): void {
+    remove.reset();
+    props.onClose();
+  }
+  return (
+    <Modal
+      opened={props.trunk !== null}
+      onClose={close}
+      title={<Text fw={650}>Delete {props.trunk?.name}?</Text>}
+      centered
+    >
+      <Stack gap="md">
+        <Text size="sm">
+          New recording sessions from its addresses will be refused. Recordings already made stay.
+        </Text>
+        {remove.error && <ErrorAlert title="Not deleted" error={remove.error} />}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={close} disabled={remove.isPending}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            loading={remove.isPending}
+            onClick={() => props.trunk && remove.mutate(props.trunk)}
+          >
+            Delete trunk
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

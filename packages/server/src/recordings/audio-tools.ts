@@ -1,7 +1,7 @@
 // ffprobe and ffmpeg as child processes (Debian's ffmpeg package): reading an imported file's
 // duration and channels, and converting stored audio to WAV for `?format=wav` downloads.
 import { execFile, spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { RecordingFormat } from '@callvault/shared';
 import { AppError } from '../errors.js';
 

@@ -129,7 +129,7 @@ describe(`storing recordings on ${testDialect}`, () => {
 
   it('a streamed audio source is hashed and counted as it is stored', async () => {
     async function* parts() {
-      yield bytes(10, 1);
+      yield await Promise.resolve(bytes(10, 1));
       yield bytes(20, 2);
     }
     const stored = await store({ audio: parts() });

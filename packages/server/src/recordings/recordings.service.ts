@@ -651,26 +651,31 @@ interface Failure {
   readonly error: AppError;
 }
 
+type Transition = 'change' | 'same' | { readonly conflict: string };
+
 /** What `mutation` would do to a recording in its status: change it, nothing, or refuse. */
 function transitionOf(
   mutation: Mutation,
   r: RecordingRecord,
   options: MutationOptions,
-): 'change' | 'same' | string {
+): Transition {
   switch (mutation) {
     case 'softDelete':
-      if (r.status === 'purged') return 'a purged recording cannot be moved to the recycle bin';
+      if (r.status === 'purged')
+        return { conflict: 'a purged recording cannot be moved to the recycle bin' };
       return r.status === 'deleted' ? 'same' : 'change';
     case 'restore':
-      if (r.status === 'purged') return 'a purged recording cannot be restored';
+      if (r.status === 'purged') return { conflict: 'a purged recording cannot be restored' };
       return r.status === 'available' ? 'same' : 'change';
     case 'purge':
       if (r.status === 'available') {
-        return 'only recordings in the recycle bin can be purged; move it there first';
+        return {
+          conflict: 'only recordings in the recycle bin can be purged; move it there first',
+        };
       }
       return r.status === 'purged' ? 'same' : 'change';
     case 'reassign':
-      if (r.status === 'purged') return 'a purged recording cannot be reassigned';
+      if (r.status === 'purged') return { conflict: 'a purged recording cannot be reassigned' };
       return r.ownerId === options.newOwner?.id ? 'same' : 'change';
     case 'delete':
       return 'change';
@@ -812,7 +817,7 @@ async function mutateRecordings(
       const t = transitionOf(mutation, r, options);
       if (t === 'same') unchanged.push(r.id);
       else if (t === 'change') todo.push({ r, as: d.as });
-      else failed.push({ id: r.id, error: new AppError('CONFLICT', `${r.id}: ${t}`) });
+      else failed.push({ id: r.id, error: new AppError('CONFLICT', `${r.id}: ${t.conflict}`) });
     }
     if (atomic && failed.length > 0) {
       const first = failed[0]?.error ?? notFound('Recording');

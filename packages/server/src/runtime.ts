@@ -10,9 +10,8 @@ import type { AppInstance } from './http/types.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
-import type { BlobStore } from './storage/blob-store.js';
-import { FsBlobStore } from './storage/fs-blob-store.js';
-import { S3BlobStore } from './storage/s3-blob-store.js';
+import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
+import { createBlobStore, type BlobStore } from './storage/index.js';
 
 export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -40,16 +39,13 @@ export function builtinSiprecUri(config: Config): string {
   return `sip:callvault@${host}:${config.sip.port}`;
 }
 
-/** The blob store CALLVAULT_STORAGE_URL names: the data dir's `blobs/` or an S3 bucket. */
-export function createConfiguredBlobStore(config: Config): BlobStore {
-  const storage = config.storage;
-  return storage.kind === 'file'
-    ? new FsBlobStore(storage.dir)
-    : new S3BlobStore({
-        bucket: storage.bucket,
-        endpoint: storage.endpoint,
-        region: storage.region,
-      });
+/**
+ * The blob store CALLVAULT_STORAGE_URL names (the data dir's `blobs/` or an S3 bucket), encrypted
+ * at rest under the master key (CALLVAULT_MASTER_KEY or the key file in the data dir).
+ */
+export async function createConfiguredBlobStore(config: Config): Promise<BlobStore> {
+  const keyring = await loadMasterKeyring({ masterKey: config.masterKey, dataDir: config.dataDir });
+  return new EncryptedBlobStore(createBlobStore(config.storage), { keyring });
 }
 
 export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
@@ -90,7 +86,7 @@ export async function startServer(options: {
       logger,
       metrics: createMetrics(),
       dataDir: config.dataDir,
-      blobStore: createConfiguredBlobStore(config),
+      blobStore: await createConfiguredBlobStore(config),
       builtinSiprecUri: builtinSiprecUri(config),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });

@@ -260,7 +260,7 @@ export function buildProgram(): Command {
           cliProgress.Presets.shades_classic,
         );
         const report = await importRecordingsFromDirectory(
-          { db, clock: systemClock, blobStore: createConfiguredBlobStore(config) },
+          { db, clock: systemClock, blobStore: await createConfiguredBlobStore(config) },
           dir,
           (p) => {
             if (p.done === 0) bar.start(p.total, 0, { file: '' });

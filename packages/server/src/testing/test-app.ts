@@ -6,6 +6,7 @@ import { buildApp } from '../http/app.js';
 import type { AppInstance } from '../http/types.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { EncryptedBlobStore, MasterKeyring, generateMasterKey } from '../crypto/index.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -14,8 +15,8 @@ export interface TestApp {
   readonly db: TestDatabase;
   readonly seed: DemoSeed;
   readonly clock: ReturnType<typeof fixedClock>;
-  /** The app's blob store: a directory in the test's temporary data dir. */
-  readonly blobStore: FsBlobStore;
+  /** The app's blob store: encrypted, over a directory in the test's temporary data dir. */
+  readonly blobStore: EncryptedBlobStore;
   close(): Promise<void>;
 }
 
@@ -23,7 +24,9 @@ export async function createTestApp(): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
   const seed = await runDemoSeed({ db: db.db, clock });
-  const blobStore = new FsBlobStore(path.join(db.dataDir, 'blobs'));
+  const blobStore = new EncryptedBlobStore(new FsBlobStore(path.join(db.dataDir, 'blobs')), {
+    keyring: new MasterKeyring(generateMasterKey()),
+  });
   const app = await buildApp({
     db: db.db,
     dialect: db.dialect,

@@ -333,6 +333,23 @@ describe(`details, links and audio on ${testDialect}`, () => {
     expect(await auditCount('recording.integrityFailed', ids.tampered ?? '')).toBe(1);
     expect(await auditCount('recording.downloaded', ids.tampered ?? '')).toBe(0);
   });
+
+  it('a catalogue SHA-256 that the stored audio does not match fails the same way', async () => {
+    const stored = await store('relabelled', 'alice@example.com', '2026-03-01T10:30:00.000Z');
+    await t.db.db
+      .updateTable('audio_objects')
+      .set({ sha256: '0'.repeat(64) })
+      .where('id', '=', stored.audio.id)
+      .execute();
+    const link = await linkFor(tokens.co, ids.relabelled);
+    const res = await get(link);
+    expect(res.statusCode).toBe(500);
+    expect(res.json().errors[0].errorCode).toBe('INTEGRITY_FAILED');
+    expect((await get(`${link}&format=wav`)).statusCode).toBe(500);
+    expect(await auditCount('recording.integrityFailed', ids.relabelled ?? '')).toBe(2);
+    // A range read serves bytes a player asked for; the hash is checked on full reads.
+    expect((await get(link, undefined, { range: 'bytes=0-9' })).statusCode).toBe(206);
+  });
 });
 
 describe(`recycle bin, delete and reassign on ${testDialect}`, () => {

@@ -1,0 +1,348 @@
+// Journeys through Control Hub's call-recording pages (issue #3 §9) in Chromium against the real
+// server: a person's form with its validation, the organisation switch with its acknowledgement,
+// a location override, a recording trunk, and what a read-only administrator sees.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../support/server.js';
+import {
+  launchBrowser,
+  navbar,
+  openConsole,
+  saveScreenshot,
+  signIn,
+  tableRows,
+  waitForPath,
+} from './browser.js';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Calls the API as the demo admin (its integration token), as a script would. */
+async function callApi(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${server.seed.admin.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await callApi('GET', path);
+  expect(response.status, `GET ${path}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+interface EntitySettings {
+  enabled: boolean;
+  record: string;
+  notification: { enabled: boolean; type: string };
+  repeat: { enabled: boolean; interval: number };
+}
+
+function findCarol(): Server['seed']['people'][number] {
+  const carol = server.seed.people.find((p) => p.email.toLowerCase().startsWith('carol'));
+  if (!carol) throw new Error('the demo seed has no carol');
+  return carol;
+}
+
+const carolSettingsPath = (): string => `/v1/people/${findCarol().id}/features/callRecording`;
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await signIn(page, server.seed.admin.email, server.seed.admin.password);
+  await waitForPath(page, '/control-hub/people');
+}
+
+/** From the People list, the way an administrator gets there: carol's row, Call recording. */
+async function openCarolsRecording(page: Page): Promise<void> {
+  const carol = findCarol();
+  await navbar(page).getByRole('link', { name: 'People' }).click();
+  const row = tableRows(page).filter({ hasText: carol.email });
+  await row.getByRole('link', { name: /call recording/i }).click();
+  await waitForPath(page, `/control-hub/people/${carol.id}/call-recording`);
+  await page.getByLabel('Repeat tone interval (seconds)').waitFor();
+}
+
+describe('Control Hub call recording in a browser', () => {
+  it("the admin sets carol's repeat tone to 45 s, saves, and still sees 45 after a reload", async () => {
+    const before = await getJson<EntitySettings>(carolSettingsPath());
+    // The demo seed gives carol a repeat tone every 30 s (issue #3 §6).
+    expect(before.repeat).toEqual({ enabled: true, interval: 30 });
+
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+      await openCarolsRecording(page);
+      const interval = page.getByLabel('Repeat tone interval (seconds)');
+      expect(await interval.inputValue()).toBe('30');
+      // Every field of SPEC §3.3 is on the form with its Webex label, and the platform info.
+      expect(await page.getByRole('radio', { name: 'Always with Pause/Resume' }).isChecked()).toBe(
+        true,
+      );
+      await page.getByRole('switch', { name: 'Record voicemail' }).waitFor();
+      await page.getByRole('checkbox', { name: 'Download recordings' }).waitFor();
+      const platform = page.getByRole('region', { name: 'Platform information' });
+      expect(await platform.getByLabel('Service provider').inputValue()).toBe('Callvault');
+      // People are known to the platform by their email address.
+      expect(await platform.getByLabel('External identifier').inputValue()).toBe(findCarol().email);
+      expect(await platform.getByLabel('External identifier').getAttribute('readonly')).not.toBe(
+        null,
+      );
+      await saveScreenshot(page, 'person-call-recording');
+
+      const save = page.getByRole('button', { name: 'Save', exact: true });
+      expect(await save.isDisabled()).toBe(true);
+      await interval.fill('45');
+      const put = page.waitForRequest(
+        (r) => r.method() === 'PUT' && r.url().endsWith(carolSettingsPath()),
+      );
+      await save.click();
+      const body = (await put).postDataJSON() as EntitySettings;
+      expect(body.repeat).toEqual({ enabled: true, interval: 45 });
+      await page.getByText('Call recording settings saved').waitFor();
+
+      await page.reload();
+      await page.getByLabel('Repeat tone interval (seconds)').waitFor();
+      await expect
+        .poll(() => page.getByLabel('Repeat tone interval (seconds)').inputValue())
+        .toBe('45');
+      const after = await getJson<EntitySettings>(carolSettingsPath());
+      expect(after.repeat).toEqual({ enabled: true, interval: 45 });
+      // Nothing else moved.
+      expect(after.record).toBe(before.record);
+      expect(after.notification).toEqual(before.notification);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an interval of 5 shows the validation error and saves nothing', async () => {
+    const before = await getJson<EntitySettings>(carolSettingsPath());
+    const { context, page } = await openConsole(browser, server.url);
+    const puts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT') puts.push(r.url());
+    });
+    try {
+      await signInAsAdmin(page);
+      await openCarolsRecording(page);
+      const interval = page.getByLabel('Repeat tone interval (seconds)');
+      await interval.fill('5');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      // The same sentence the server gives for it.
+      await page.getByText('repeat.interval must be between 10 and 1800 seconds (got 5)').waitFor();
+      expect(await interval.getAttribute('aria-invalid')).toBe('true');
+      await saveScreenshot(page, 'person-call-recording-invalid');
+      // Give a stray request time to show up before concluding none was sent.
+      await page.waitForTimeout(500);
+      expect(puts).toEqual([]);
+
+      const after = await getJson<EntitySettings>(carolSettingsPath());
+      expect(after.repeat).toEqual(before.repeat);
+
+      // The server says the same for the same value.
+      const refused = await callApi('PUT', carolSettingsPath(), { repeat: { interval: 5 } });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { message: string }).message).toBe(
+        'repeat.interval must be between 10 and 1800 seconds (got 5)',
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('turning the organisation off needs the acknowledgement; with it, recording goes off', async () => {
+    const orgPath = '/v1/telephony/config/callRecording';
+    expect((await getJson<{ enabled: boolean }>(orgPath)).enabled).toBe(true);
+    const { context, page } = await openConsole(browser, server.url);
+    const orgPuts: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && new URL(r.url()).pathname === orgPath) {
+        orgPuts.push(r.postDataJSON());
+      }
+    });
+    try {
+      await signInAsAdmin(page);
+      await navbar(page).getByRole('link', { name: 'Call recording' }).click();
+      await waitForPath(page, '/control-hub/call-recording');
+      await page.getByRole('heading', { name: 'Call recording', level: 1 }).waitFor();
+      // Retention and quota are shown, read-only.
+      await page.getByTestId('read-only-retention').waitFor();
+      await page.getByTestId('read-only-storage-quota').waitFor();
+      await page.getByRole('radio', { name: 'Callvault (built-in)' }).waitFor();
+      await saveScreenshot(page, 'org-call-recording');
+
+      const recordingSwitch = page.getByRole('switch', { name: 'Call recording' });
+      expect(await recordingSwitch.isChecked()).toBe(true);
+      await recordingSwitch.click({ force: true });
+      const dialog = page.getByRole('dialog', { name: 'Turn off call recording?' });
+      await dialog.waitFor();
+      const turnOff = dialog.getByRole('button', { name: 'Turn off recording' });
+      const acknowledgement = dialog.getByRole('checkbox', {
+        name: 'I understand that turning off call recording removes this feature for all users',
+      });
+      expect(await acknowledgement.isChecked()).toBe(false);
+      expect(await turnOff.isDisabled()).toBe(true);
+      await saveScreenshot(page, 'org-call-recording-disable');
+      // A click on the disabled button does nothing (Playwright would wait for it to enable).
+      await turnOff.click({ force: true });
+      await page.waitForTimeout(300);
+      expect(orgPuts).toEqual([]);
+      expect((await getJson<{ enabled: boolean }>(orgPath)).enabled).toBe(true);
+
+      // Cancelling leaves recording on.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await recordingSwitch.isChecked()).toBe(true);
+      expect(orgPuts).toEqual([]);
+
+      await recordingSwitch.click({ force: true });
+      await dialog.waitFor();
+      expect(await acknowledgement.isChecked()).toBe(false);
+      await acknowledgement.check({ force: true });
+      expect(await turnOff.isEnabled()).toBe(true);
+      await turnOff.click();
+      await page.getByText('Call recording turned off').waitFor();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(orgPuts).toEqual([{ enabled: false, acknowledgeDisable: true }]);
+      expect((await getJson<{ enabled: boolean }>(orgPath)).enabled).toBe(false);
+      await page.getByText('Recording off', { exact: true }).waitFor();
+
+      // Turning it back on needs no confirmation.
+      await recordingSwitch.click({ force: true });
+      await page.getByText('Call recording turned on').waitFor();
+      expect((await getJson<{ enabled: boolean }>(orgPath)).enabled).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a location gets its own failure behaviour and goes back to the organisation default', async () => {
+    const location = server.seed.locations[0];
+    if (!location) throw new Error('the demo seed has no location');
+    const vendorsPath = `/v1/telephony/config/locations/${location.id}/callRecording/vendors`;
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+      await navbar(page).getByRole('link', { name: 'Locations' }).click();
+      await page.getByRole('link', { name: `Call recording settings of ${location.name}` }).click();
+      await waitForPath(page, `/control-hub/locations/${location.id}/call-recording`);
+      const form = page.getByRole('form', { name: 'Location recording provider' });
+      const failure = form.getByRole('radiogroup', { name: 'When recording fails' });
+      await failure.getByRole('radio', { name: 'Use a setting for this location' }).check();
+      await form.getByRole('textbox', { name: "Location's failure behaviour" }).click();
+      await page.getByRole('option', { name: 'End the call with an announcement' }).click();
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Location recording provider saved').waitFor();
+      await saveScreenshot(page, 'location-call-recording');
+
+      const own = await getJson<{ orgFailureBehaviorEnabled: boolean; failureBehavior: string }>(
+        vendorsPath,
+      );
+      expect(own).toMatchObject({
+        orgFailureBehaviorEnabled: false,
+        failureBehavior: 'END_CALL_WITH_ANNOUNCEMENT',
+      });
+
+      await failure.getByRole('radio', { name: "Use the organisation's setting" }).check();
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(async () => await getJson<{ orgFailureBehaviorEnabled: boolean }>(vendorsPath))
+        .toMatchObject({ orgFailureBehaviorEnabled: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the admin adds a recording trunk; a bad CIDR shows the server’s message first', async () => {
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+      await navbar(page).getByRole('link', { name: 'Recording trunks' }).click();
+      await waitForPath(page, '/control-hub/recording-trunks');
+      // The demo seed's trunk is listed.
+      await tableRows(page).filter({ hasText: 'local test trunk' }).waitFor();
+
+      await page.getByRole('button', { name: 'Add trunk' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a recording trunk' });
+      await dialog.getByLabel('Name').fill('Stockholm SBC');
+      await dialog.getByLabel('Allowed sources').fill('192.0.2.10\n10.0.0.0/33');
+      await dialog.getByRole('button', { name: 'Add trunk' }).click();
+      await dialog
+        .getByText('allowedSources: not an IP address or CIDR: 10.0.0.0/33', { exact: true })
+        .waitFor();
+      await saveScreenshot(page, 'recording-trunk-invalid');
+
+      await dialog.getByLabel('Allowed sources').fill('192.0.2.10\n198.51.100.0/24');
+      await dialog.getByRole('switch', { name: 'Require digest authentication' }).check({
+        force: true,
+      });
+      await dialog.getByLabel('Username').fill('sbc-sthlm');
+      await dialog.getByLabel('Realm').fill('callvault');
+      await dialog.getByLabel('Password').fill('correct horse battery');
+      await dialog.getByRole('button', { name: 'Add trunk' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const row = tableRows(page).filter({ hasText: 'Stockholm SBC' });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('192.0.2.10/32');
+      expect(await row.textContent()).toContain('sbc-sthlm@callvault');
+      await saveScreenshot(page, 'recording-trunks');
+
+      const { items } = await getJson<{
+        items: { name: string; allowedSources: string[]; digest: unknown; enabled: boolean }[];
+      }>('/api/recording-trunks');
+      const created = items.find((t) => t.name === 'Stockholm SBC');
+      expect(created).toEqual(
+        expect.objectContaining({
+          allowedSources: ['192.0.2.10/32', '198.51.100.0/24'],
+          digest: { username: 'sbc-sthlm', realm: 'callvault' },
+          enabled: true,
+        }),
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a read-only administrator sees the recording forms disabled', async () => {
+    const email = 'auditor@example.com';
+    const password = 'read-only-pass-1';
+    const created = await callApi('POST', '/v1/people', {
+      emails: [email],
+      displayName: 'Avery Auditor',
+      roles: ['readOnlyAdmin'],
+    });
+    expect(created.status).toBe(200);
+    await server.setPassword(email, password);
+
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signIn(page, email, password);
+      await waitForPath(page, '/control-hub/people');
+      await openCarolsRecording(page);
+      await page.getByText('You have read-only access').waitFor();
+      expect(await page.getByLabel('Repeat tone interval (seconds)').isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+
+      await navbar(page).getByRole('link', { name: 'Call recording' }).click();
+      await page.getByRole('heading', { name: 'Call recording', level: 1 }).waitFor();
+      expect(await page.getByRole('switch', { name: 'Call recording' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Register recorder' }).isDisabled()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});

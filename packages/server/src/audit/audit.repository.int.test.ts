@@ -8,20 +8,18 @@ let t: TestDatabase;
 
 async function append(n: number, orgId = 'org-1'): Promise<void> {
   for (let i = 0; i < n; i += 1) {
-    await t.db
-      .transaction()
-      .execute((trx) =>
-        insertAuditEvent(trx, {
-          orgId,
-          actorType: 'person',
-          actorId: 'p1',
-          action: `thing.changed`,
-          targetType: 'thing',
-          targetId: `t${i}`,
-          details: { i },
-          at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
-        }),
-      );
+    await t.db.transaction().execute((trx) =>
+      insertAuditEvent(trx, {
+        orgId,
+        actorType: 'person',
+        actorId: 'p1',
+        action: `thing.changed`,
+        targetType: 'thing',
+        targetId: `t${i}`,
+        details: { i },
+        at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      }),
+    );
   }
 }
 

@@ -18,6 +18,7 @@ import {
   resolveBlobRange,
   type BlobData,
   type BlobHead,
+  type BlobPutOptions,
   type BlobPutResult,
   type BlobRange,
   type BlobReadStream,
@@ -46,7 +47,8 @@ export class FsBlobStore implements BlobStore {
     return path.join(this.root, ...key.split('/'));
   }
 
-  async put(key: string, data: BlobData): Promise<BlobPutResult> {
+  /** The content type is not kept: files carry no metadata, and nothing reads it back. */
+  async put(key: string, data: BlobData, _options?: BlobPutOptions): Promise<BlobPutResult> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     // A concurrent delete may prune the directory between mkdir and open; try again then.

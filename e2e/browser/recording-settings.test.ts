@@ -59,6 +59,28 @@ function findCarol(): Server['seed']['people'][number] {
   return carol;
 }
 
+/** A 16-bit PCM WAV of silence (RIFF header, fmt and data chunks). */
+function buildWav(options: { channels: number; sampleRate: number; seconds: number }): Buffer {
+  const { channels, sampleRate, seconds } = options;
+  const blockAlign = channels * 2;
+  const dataBytes = sampleRate * seconds * blockAlign;
+  const wav = Buffer.alloc(44 + dataBytes);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + dataBytes, 4);
+  wav.write('WAVE', 8, 'ascii');
+  wav.write('fmt ', 12, 'ascii');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(channels, 22);
+  wav.writeUInt32LE(sampleRate, 24);
+  wav.writeUInt32LE(sampleRate * blockAlign, 28);
+  wav.writeUInt16LE(blockAlign, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(dataBytes, 40);
+  return wav;
+}
+
 const carolSettingsPath = (): string => `/v1/people/${findCarol().id}/features/callRecording`;
 
 async function signInAsAdmin(page: Page): Promise<void> {
@@ -225,6 +247,55 @@ describe('Control Hub call recording in a browser', () => {
       await recordingSwitch.click({ force: true });
       await page.getByText('Call recording turned on').waitFor();
       expect((await getJson<{ enabled: boolean }>(orgPath)).enabled).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a custom compliance announcement: the server refuses a stereo file, takes a mono one', async () => {
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+      await navbar(page).getByRole('link', { name: 'Call recording' }).click();
+      const form = page.getByRole('form', { name: 'Compliance announcement' });
+      await form.getByRole('radio', { name: 'Default announcement' }).waitFor();
+      expect(await form.getByRole('radio', { name: 'Custom file' }).isDisabled()).toBe(true);
+
+      const fileInput = form.locator('input[type="file"]');
+      await fileInput.setInputFiles({
+        name: 'stereo.wav',
+        mimeType: 'audio/wav',
+        buffer: buildWav({ channels: 2, sampleRate: 8000, seconds: 1 }),
+      });
+      await form
+        .getByText(
+          'The announcement file was refused: the file has 2 channels; announcements must be mono',
+        )
+        .waitFor();
+      await saveScreenshot(page, 'org-announcement-refused');
+
+      await fileInput.setInputFiles({
+        name: 'greeting.wav',
+        mimeType: 'audio/wav',
+        buffer: buildWav({ channels: 1, sampleRate: 8000, seconds: 2 }),
+      });
+      await page.getByText('Announcement uploaded').waitFor();
+      await form.getByText('Current file: greeting.wav').waitFor();
+      await form.getByRole('radio', { name: 'Custom file' }).check();
+      await form.getByRole('switch', { name: /inbound PSTN calls/ }).check({ force: true });
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Compliance announcement saved').waitFor();
+
+      const saved = await getJson<{
+        announcementType: string;
+        customAnnouncementFileName: string | null;
+        inboundPSTNCallsEnabled: boolean;
+      }>('/v1/telephony/config/callRecording/complianceAnnouncement');
+      expect(saved).toMatchObject({
+        announcementType: 'CUSTOM',
+        customAnnouncementFileName: 'greeting.wav',
+        inboundPSTNCallsEnabled: true,
+      });
     } finally {
       await context.close();
     }

@@ -1,4 +1,4 @@
-import { Group, Stack, Text, Title } from '@mantine/core';
+import { Box, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 interface PageHeaderProps {
@@ -22,7 +22,7 @@ export function PageHeader({ title, description, eyebrow, actions }: PageHeaderP
         </Title>
         <Text c="dimmed">{description}</Text>
       </Stack>
-      {actions}
+      {actions !== undefined && <Box style={{ flexShrink: 0 }}>{actions}</Box>}
     </Group>
   );
 }

@@ -134,11 +134,11 @@ describe('findErrorField', () => {
 describe('formatBytes', () => {
   const table: [number, string][] = [
     [0, '0 bytes'],
-    [999, '999 bytes'],
-    [1500, '1.5 KB'],
-    [5_000_000, '5 MB'],
-    [107_374_182_400, '107 GB'],
-    [2_500_000_000_000, '2.5 TB'],
+    [1023, '1023 bytes'],
+    [1536, '1.5 KiB'],
+    [5 * 1024 * 1024, '5 MiB'],
+    [107_374_182_400, '100 GiB'],
+    [2.5 * 1024 ** 4, '2.5 TiB'],
   ];
   for (const [bytes, text] of table) {
     it(`${bytes} → ${text}`, () => expect(formatBytes(bytes)).toBe(text));

@@ -139,13 +139,13 @@ export function findErrorField<Field extends string>(
   return fields.find((field) => field === named) ?? null;
 }
 
-/** `107374182400` → `100 GB` (decimal units, as storage is sold). */
+/** `107374182400` → `100 GiB`: binary units, as operators size quotas. */
 export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
     unit += 1;
   }
   const shown = unit === 0 || value >= 100 ? Math.round(value) : Number(value.toFixed(1));

@@ -17,7 +17,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../../api/client.js';
 import { fetchPerson, fetchVirtualLine, fetchWorkspace } from '../../../api/directory.api.js';
 import { updateEntityRecording } from '../../../api/recording-settings.api.js';
@@ -147,6 +147,7 @@ function EntityRecordingForm(props: {
   const [saved, setSaved] = useState(() => toEntityForm(settings));
   const [form, setForm] = useState(saved);
   const [showErrors, setShowErrors] = useState(false);
+  const intervalInput = useRef<HTMLInputElement>(null);
   const errors = validateEntityForm(form);
   const save = useMutation({
     mutationFn: (values: EntityRecordingForm) =>
@@ -174,7 +175,12 @@ function EntityRecordingForm(props: {
   function submit(event: FormEvent): void {
     event.preventDefault();
     setShowErrors(true);
-    if (Object.keys(validateEntityForm(form)).length > 0) return;
+    if (validateEntityForm(form).repeatInterval !== undefined) {
+      // Centred, so the save bar stuck to the bottom of the window does not hide the message.
+      intervalInput.current?.focus({ preventScroll: true });
+      intervalInput.current?.scrollIntoView({ block: 'center' });
+      return;
+    }
     save.mutate(form);
   }
 
@@ -301,6 +307,7 @@ function EntityRecordingForm(props: {
                 style={{ flex: '1 1 280px' }}
               />
               <NumberInput
+                ref={intervalInput}
                 label="Repeat tone interval (seconds)"
                 description={`${REPEAT_INTERVAL_MIN}–${REPEAT_INTERVAL_MAX} seconds`}
                 value={form.repeatInterval}

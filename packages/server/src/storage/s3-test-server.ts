@@ -58,6 +58,16 @@ export async function startS3TestServer(): Promise<S3TestServer> {
       stop: () => Promise.resolve(),
     };
   }
+  // A free port found by the script can be taken by another process before Swift binds it; a
+  // second attempt gets new ports.
+  try {
+    return await startSwift();
+  } catch {
+    return await startSwift();
+  }
+}
+
+async function startSwift(): Promise<S3TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-swift-'));
   try {
     const { stdout } = await run('bash', [script, 'start', dir], { timeout: 90_000 });

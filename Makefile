@@ -6,7 +6,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
 DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object
-DEBIAN_RUN_PACKAGES :=
+# ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe).
+DEBIAN_RUN_PACKAGES := ffmpeg
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \

@@ -7,3 +7,5 @@ export * from './siprec/index.js';
 export * from './sdp/index.js';
 export * from './rtp/index.js';
 export * from './media/index.js';
+export * from './sip/auth/index.js';
+export * from './session/index.js';

@@ -1,0 +1,13 @@
+// Recording sessions of the SIPREC recorder (RFC 7866): the SIPREC user agent that the UAS core
+// hands INVITE/re-INVITE/UPDATE/ACK/BYE/CANCEL to, and the ports its host implements.
+//
+//   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
+//     maxSessions?, mediaHealthy?, retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler)
+//   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
+//   Ports: RecordingPolicy (admit, decideOwners), RecordingSink (opened/updated/closed/answered),
+//   Clock, Logger.
+//   transitionRecordingSession(state, event): the session state machine.
+export * from './ports.js';
+export * from './port-pair-allocator.js';
+export * from './recording-session-state.js';
+export * from './siprec-session-handler.js';

@@ -1,0 +1,172 @@
+// The ports through which the recording-session layer talks to its host (STYLE.md "Packages and
+// boundaries"): the recorder declares them, the server implements them. Types only; the recorder
+// imports nothing from the server.
+import type { RecordingMetadataRevision } from '../siprec/index.js';
+import type { SdpAnsweredStream } from '../sdp/index.js';
+import type { SipSource } from '../sip/transport/sip-transport.js';
+
+export type { Clock } from '../sip/transaction/sip-timers.js';
+
+// ---------------------------------------------------------------------------------------------
+// RecordingPolicy: who may send sessions, and whose calls they are
+
+export interface RecordingAdmissionRequest {
+  readonly source: SipSource;
+  readonly method: string;
+  readonly requestUri: string;
+  /** The Authorization header value, when the SRC sent one (RFC 3261 §22.4). */
+  readonly authorization?: string;
+  readonly callId: string;
+}
+
+export type RecordingAdmission =
+  | {
+      readonly ok: true;
+      readonly orgId: string;
+      readonly trunkId: string;
+      readonly trunkName: string;
+    }
+  | {
+      readonly ok: false;
+      /** 401 with a digest challenge for a trunk with credentials. */
+      readonly status: 401;
+      readonly reason: string;
+      /** The WWW-Authenticate value (RFC 3261 §22.4). */
+      readonly challenge: string;
+    }
+  | {
+      readonly ok: false;
+      /** No enabled trunk allows the source, or the trunk refused the credentials for good. */
+      readonly status: 403;
+      readonly reason: string;
+    };
+
+/** A metadata participant as the policy sees it. */
+export interface RecordingPartyCandidate {
+  /** The participant id of the metadata (RFC 7865 §6.4). */
+  readonly id: string;
+  readonly aor?: string;
+  readonly name?: string;
+  /** BroadWorks `userID` of the recorded user (broadWorksRecordingMetadata extension). */
+  readonly broadworksUserId?: string;
+  /** True when the participant identifies nobody yet (an Avaya SBCE style placeholder). */
+  readonly placeholder: boolean;
+}
+
+export type RecordingOwnerKind = 'person' | 'workspace' | 'virtualLine';
+
+/** An entity whose settings record this call. */
+export interface RecordingOwner {
+  readonly kind: RecordingOwnerKind;
+  readonly id: string;
+  readonly displayName: string;
+  /** Which participant matched it, and by what. */
+  readonly participantId: string;
+  readonly matchedBy: 'sip-address' | 'extension' | 'number' | 'broadworks-user-id';
+  /** The entity's recording mode (`Always`, `On Demand with User Initiated Start`, ...). */
+  readonly mode: string;
+}
+
+export interface RecordingOwnerDecision {
+  readonly owners: readonly RecordingOwner[];
+  /** No owner yet because the participants are placeholders (or there are none): ask again on
+   * the next metadata update. */
+  readonly waitingForParticipants: boolean;
+  /** The org does not want this recorded by Callvault: answer this status with a Reason header. */
+  readonly refusal?: { readonly status: 403; readonly reason: string };
+  /** Why each participant is or is not an owner, for the session log. */
+  readonly notes: readonly string[];
+}
+
+export interface RecordingPolicy {
+  admit(request: RecordingAdmissionRequest): Promise<RecordingAdmission>;
+  decideOwners(
+    orgId: string,
+    participants: readonly RecordingPartyCandidate[],
+  ): Promise<RecordingOwnerDecision>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RecordingSink: what became of each session
+
+/**
+ * Session states (the explicit machine of siprec-session-handler.ts):
+ *   answering → awaiting-ack → active → closed
+ *   answering → closed (refused, cancelled)   awaiting-ack → closed (BYE, ACK timeout)
+ */
+export type RecordingSessionState = 'answering' | 'awaiting-ack' | 'active' | 'closed';
+
+/** Where the owner decision stands. */
+export type RecordingOwnership = 'owned' | 'awaiting-participants' | 'no-owner' | 'refused';
+
+export interface RecordingSessionParty {
+  readonly id: string;
+  readonly aor?: string;
+  readonly name?: string;
+  readonly placeholder: boolean;
+}
+
+export interface RecordingSessionSnapshot {
+  /** Our id for the session: the SIP dialog id. */
+  readonly id: string;
+  readonly callId: string;
+  readonly orgId: string;
+  readonly trunkId: string;
+  readonly trunkName: string;
+  readonly source: SipSource;
+  readonly state: RecordingSessionState;
+  readonly ownership: RecordingOwnership;
+  /** Milliseconds since the epoch (from the Clock port). */
+  readonly startedAt: number;
+  readonly parties: readonly RecordingSessionParty[];
+  readonly owners: readonly RecordingOwner[];
+  /** The streams of the current SDP answer. */
+  readonly streams: readonly SdpAnsweredStream[];
+  /** Every metadata revision received, oldest first. */
+  readonly metadataRevisions: readonly RecordingMetadataRevision[];
+  /** What marked the request as SIPREC (none of them is required). */
+  readonly siprecIndicators: {
+    readonly srcFeatureTag: boolean;
+    readonly requireSiprec: boolean;
+    readonly metadataPart: boolean;
+  };
+}
+
+export interface RecordingSessionClosed extends RecordingSessionSnapshot {
+  readonly endedAt: number;
+  readonly endReason: 'bye' | 'cancel' | 'ack-timeout' | 'shutdown';
+  /** False when the session had no owner at the end: nothing is kept. */
+  readonly kept: boolean;
+  /** Why nothing is kept, or why it is. */
+  readonly outcome: string;
+}
+
+/** The final answer of one INVITE, re-INVITE or UPDATE, for metrics. */
+export interface RecordingRequestOutcome {
+  readonly method: string;
+  readonly status: number;
+  readonly callId: string;
+  readonly initial: boolean;
+  /** Body that could not be read: which part and the error code. */
+  readonly bodyError?: {
+    readonly part: 'multipart' | 'sdp' | 'metadata';
+    readonly code: string;
+  };
+}
+
+export interface RecordingSink {
+  sessionOpened(session: RecordingSessionSnapshot): void;
+  sessionUpdated(session: RecordingSessionSnapshot): void;
+  sessionClosed(session: RecordingSessionClosed): void;
+  requestAnswered(outcome: RecordingRequestOutcome): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logger: the session log (a pino child logger fits)
+
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}

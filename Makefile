@@ -5,9 +5,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object
-# ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe).
-DEBIAN_RUN_PACKAGES := ffmpeg
+DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk
+# ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe); pocketsphinx
+# with its en-us model: the default transcription engine.
+DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \

@@ -20,8 +20,10 @@ help:
 	@echo "make check   format, lint, type-check and unit tests"
 	@echo "make fuzz    long property-based fuzzing of the protocol parsers"
 
+# `npm install` (not `npm ci`): npm 11's ci refuses lockfiles without the other platforms' optional
+# packages, which this registry's lockfiles lack; install honours the lockfile just the same.
 node_modules/.package-lock.json: package.json package-lock.json packages/*/package.json e2e/package.json bench/package.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 deps: node_modules/.package-lock.json

@@ -388,6 +388,63 @@ describe('Control Hub call recording in a browser', () => {
     }
   });
 
+  it('workspaces and virtual lines open their form from their row; a licence problem shows inline', async () => {
+    const reception = server.seed.workspaces.find((w) => w.name === 'Reception');
+    const line = server.seed.virtualLines[0];
+    const erin = server.seed.people.find((p) => p.email.startsWith('erin'));
+    if (!reception || !line || !erin) throw new Error('the demo seed changed');
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+
+      // Reception records Always (issue #3 §6), read through the workspace path.
+      await navbar(page).getByRole('link', { name: 'Workspaces' }).click();
+      await page.getByRole('link', { name: 'Call recording settings of Reception' }).click();
+      await waitForPath(page, `/control-hub/workspaces/${reception.id}/call-recording`);
+      await page.getByRole('heading', { name: 'Reception', level: 1 }).waitFor();
+      await expect
+        .poll(() => page.getByRole('radio', { name: 'Always', exact: true }).isChecked())
+        .toBe(true);
+
+      // The virtual line starts at the defaults: off. Turned on with Always, it saves.
+      await navbar(page).getByRole('link', { name: 'Virtual lines' }).click();
+      await tableRows(page).first().waitFor();
+      await tableRows(page)
+        .first()
+        .getByRole('link', { name: /call recording settings/i })
+        .click();
+      await waitForPath(page, `/control-hub/virtual-lines/${line.id}/call-recording`);
+      const linePath = `/v1/telephony/config/virtualLines/${line.id}/callRecording`;
+      expect((await getJson<EntitySettings>(linePath)).enabled).toBe(false);
+      const onSwitch = page.getByRole('switch', { name: 'Call recording' });
+      await onSwitch.waitFor();
+      expect(await page.getByRole('radio', { name: 'Always', exact: true }).isDisabled()).toBe(
+        true,
+      );
+      await onSwitch.check({ force: true });
+      await page.getByRole('radio', { name: 'Always', exact: true }).check();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Call recording settings saved').waitFor();
+      expect(await getJson<EntitySettings>(linePath)).toMatchObject({
+        enabled: true,
+        record: 'Always',
+      });
+
+      // Erin has no calling licence: the server refuses, and the form says why.
+      await page.goto(`/control-hub/people/${erin.id}/call-recording`);
+      await page.getByRole('switch', { name: 'Call recording' }).check({ force: true });
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Licence required').waitFor();
+      await page.getByText(/This person has no calling licence/).waitFor();
+      await saveScreenshot(page, 'person-licence-required');
+      expect(
+        (await getJson<EntitySettings>(`/v1/people/${erin.id}/features/callRecording`)).enabled,
+      ).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a read-only administrator sees the recording forms disabled', async () => {
     const email = 'auditor@example.com';
     const password = 'read-only-pass-1';

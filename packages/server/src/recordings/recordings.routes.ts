@@ -249,6 +249,8 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
   app.get(
     '/api/recordings/:id/audio',
     {
+      // A HEAD would run the whole download (integrity read, audit); players do not need it.
+      exposeHeadRoute: false,
       config: { public: true },
       schema: {
         tags: callvaultTags,

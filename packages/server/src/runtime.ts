@@ -10,6 +10,8 @@ import type { AppInstance } from './http/types.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
+import { createSessionRegistry } from './siprec/session-registry.js';
+import { startSiprecRecorder } from './siprec/siprec-recorder.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
 
@@ -77,6 +79,12 @@ export async function startServer(options: {
   let url: string | null = null;
   let initialAdmin: InitialAdmin | null = null;
 
+  // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
+  const metrics = createMetrics();
+  const sessions = roles.includes('recorder')
+    ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
+    : null;
+
   if (roles.includes('api')) {
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
     app = await buildApp({
@@ -84,7 +92,8 @@ export async function startServer(options: {
       dialect: handle.dialect,
       clock,
       logger,
-      metrics: createMetrics(),
+      metrics,
+      sessions,
       dataDir: config.dataDir,
       blobStore: await createConfiguredBlobStore(config),
       builtinSiprecUri: builtinSiprecUri(config),
@@ -112,8 +121,16 @@ export async function startServer(options: {
       return Promise.resolve();
     });
   }
-  if (roles.includes('recorder')) {
-    logger.warn('the recorder role has no SIPREC listener in this build yet; SIP is not served');
+  if (sessions) {
+    const recorder = await startSiprecRecorder({
+      config,
+      db: handle.db,
+      clock,
+      logger,
+      sessions,
+    });
+    // First to stop: sessions end before the database closes.
+    stops.unshift(() => recorder.stop());
   }
   stops.push(() => handle.close());
   return {

@@ -26,6 +26,8 @@ import { registerRecordingSettingsRoutes } from '../recording-settings/recording
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
+import type { SessionRegistry } from '../siprec/session-registry.js';
+import { registerSessionRoutes } from '../siprec/sessions.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   readonly webRoot: string | null;
   /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
   readonly builtinSiprecUri: string;
+  /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
+  readonly sessions?: SessionRegistry | null;
   /** Set the Secure flag on cookies (behind TLS). */
   readonly secureCookies?: boolean;
 }
@@ -128,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     blobStore: deps.blobStore,
     links: createDataDirLinkSigner(deps.dataDir),
   });
+  registerSessionRoutes(app, { sessions: deps.sessions ?? null });
   registerSystemRoutes(app, deps);
 
   if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {

@@ -1,10 +1,16 @@
 // Prometheus metrics for /metrics. One registry per app instance so tests do not share counters.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   readonly auditEvents: Counter<'action'>;
+  /** SIPREC sessions open in this process's recorder. */
+  readonly siprecSessionsActive: Gauge;
+  /** Final answers to INVITE, re-INVITE and UPDATE by method, status code and kind. */
+  readonly siprecInviteOutcomes: Counter<'method' | 'status' | 'kind'>;
+  /** SIP messages and SIPREC bodies that could not be read, by what failed. */
+  readonly siprecParseErrors: Counter<'part'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -24,6 +30,23 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'callvault_audit_events_total',
       help: 'Audit events written by this process',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    siprecSessionsActive: new Gauge({
+      name: 'callvault_siprec_sessions_active',
+      help: 'SIPREC recording sessions open in this recorder',
+      registers: [registry],
+    }),
+    siprecInviteOutcomes: new Counter({
+      name: 'callvault_siprec_invite_outcomes_total',
+      help: 'Final responses to SIPREC INVITE, re-INVITE and UPDATE by status code',
+      labelNames: ['method', 'status', 'kind'],
+      registers: [registry],
+    }),
+    siprecParseErrors: new Counter({
+      name: 'callvault_siprec_parse_errors_total',
+      help: 'Unreadable SIP messages (sip) and SIPREC bodies (multipart, sdp, metadata)',
+      labelNames: ['part'],
       registers: [registry],
     }),
   };

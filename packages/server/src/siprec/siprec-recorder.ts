@@ -1,0 +1,135 @@
+// The recorder role (SPEC §5, §9.4): the SIP server on CALLVAULT_SIP_ADDR (UDP and TCP), the UAS
+// core with system timers, and the SIPREC session handler wired to the database-backed
+// RecordingPolicy and the in-memory session registry.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  createPortPairAllocator,
+  createSipServer,
+  createSipUserAgentCore,
+  createSiprecSessionHandler,
+  createSystemTimerService,
+  listenOnUdpAndTcp,
+  type SipListenAddress,
+  type SipServerStats,
+  type SiprecSessionHandler,
+} from '@callvault/recorder';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../observability/logger.js';
+import { createRecordingPolicy } from './recording-policy.js';
+import type { SessionRegistry } from './session-registry.js';
+
+export interface SiprecRecorderOptions {
+  readonly config: Pick<Config, 'sip' | 'rtpPorts'>;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly sessions: SessionRegistry;
+  /** Most sessions at once (default: half the RTP port pairs, two streams per session). */
+  readonly maxSessions?: number;
+  /** Event-loop delay (p99, ms) beyond which new sessions get 503 (default 200). */
+  readonly maxEventLoopDelayMs?: number;
+  readonly retryAfterSeconds?: number;
+  readonly nonceSecret?: Uint8Array;
+}
+
+export interface SiprecRecorder {
+  readonly addresses: readonly SipListenAddress[];
+  readonly handler: SiprecSessionHandler;
+  stats(): SipServerStats;
+  stop(): Promise<void>;
+}
+
+/** The address written into SDP answers: the SIP host, or this machine's first IPv4 for 0.0.0.0. */
+export function chooseMediaAddress(sipHost: string): string {
+  if (sipHost !== '0.0.0.0' && sipHost !== '::') return sipHost;
+  for (const list of Object.values(os.networkInterfaces())) {
+    const found = list?.find((i) => i.family === 'IPv4' && !i.internal);
+    if (found) return found.address;
+  }
+  return '127.0.0.1';
+}
+
+export async function startSiprecRecorder(options: SiprecRecorderOptions): Promise<SiprecRecorder> {
+  const { config, sessions } = options;
+  const logger = options.logger.child({ module: 'siprec' });
+  const ports = createPortPairAllocator(config.rtpPorts);
+  // A media path that cannot keep up shows first as event-loop delay: refuse new sessions then,
+  // so the SBC fails over instead of us dropping audio (SPEC §5 overload).
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const maxDelayNs = (options.maxEventLoopDelayMs ?? 200) * 1e6;
+  const resetDelay = setInterval(() => loopDelay.reset(), 10_000);
+  resetDelay.unref();
+
+  const handler = createSiprecSessionHandler({
+    policy: createRecordingPolicy({
+      db: options.db,
+      clock: options.clock,
+      ...(options.nonceSecret ? { nonceSecret: options.nonceSecret } : {}),
+    }),
+    sink: sessions,
+    clock: { now: () => options.clock.now().getTime() },
+    logger,
+    ports,
+    mediaAddress: chooseMediaAddress(config.sip.host),
+    randomBytes: (length) => crypto.randomBytes(length),
+    maxSessions: options.maxSessions ?? Math.max(1, Math.floor(ports.capacity / 2)),
+    mediaHealthy: () => loopDelay.percentile(99) < maxDelayNs,
+    ...(options.retryAfterSeconds === undefined
+      ? {}
+      : { retryAfterSeconds: options.retryAfterSeconds }),
+  });
+  const core = createSipUserAgentCore({
+    timers: createSystemTimerService(),
+    handler,
+    userAgent: 'Callvault',
+    onError: (err) => logger.error({ err }, 'SIP core error'),
+  });
+  const server = createSipServer({
+    transports: listenOnUdpAndTcp(config.sip.host, config.sip.port),
+    core,
+    onError: (err, context) => logger.error({ err, context }, 'SIP server error'),
+  });
+  let addresses: readonly SipListenAddress[];
+  try {
+    addresses = await server.start();
+  } catch (err) {
+    clearInterval(resetDelay);
+    loopDelay.disable();
+    throw err;
+  }
+  logger.info(
+    {
+      addresses: addresses.map((a) => `${a.transport}:${a.host}:${a.port}`),
+      rtpPorts: `${config.rtpPorts.min}-${config.rtpPorts.max}`,
+    },
+    'SIPREC recorder listening',
+  );
+  // SIP parse errors are counted by the server; the registry turns them into the metric.
+  let reportedParseErrors = 0;
+  const parseErrorTimer = setInterval(() => {
+    const total = server.stats().parseErrors;
+    sessions.countSipParseErrors(total - reportedParseErrors);
+    reportedParseErrors = total;
+  }, 5_000);
+  parseErrorTimer.unref();
+
+  return {
+    addresses,
+    handler,
+    stats: () => server.stats(),
+    async stop() {
+      clearInterval(parseErrorTimer);
+      clearInterval(resetDelay);
+      loopDelay.disable();
+      sessions.countSipParseErrors(server.stats().parseErrors - reportedParseErrors);
+      handler.closeAll();
+      await server.stop();
+      logger.info({}, 'SIPREC recorder stopped');
+    },
+  };
+}

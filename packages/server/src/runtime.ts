@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
-import { deleteExpiredSessions } from './auth/credentials.repository.js';
+import { createJobQueue } from './jobs/index.js';
+import { registerApplicationJobs } from './jobs/register-jobs.js';
 import { buildApp } from './http/app.js';
 import type { AppInstance } from './http/types.js';
 import type { Logger } from './observability/logger.js';
@@ -78,6 +79,13 @@ export async function startServer(options: {
   let app: AppInstance | null = null;
   let url: string | null = null;
   let initialAdmin: InitialAdmin | null = null;
+  const queue = createJobQueue({
+    config,
+    database: handle,
+    logger: logger.child({ module: 'jobs' }),
+    clock,
+  });
+  await registerApplicationJobs(queue, { db: handle.db });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
@@ -95,6 +103,7 @@ export async function startServer(options: {
       metrics,
       sessions,
       dataDir: config.dataDir,
+      queue,
       blobStore: await createConfiguredBlobStore(config),
       builtinSiprecUri: builtinSiprecUri(config),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
@@ -108,18 +117,9 @@ export async function startServer(options: {
     stops.push(() => started.close());
   }
   if (roles.includes('worker')) {
-    // Housekeeping: expired console sessions are removed every 10 minutes.
-    const sweep = (): void => {
-      deleteExpiredSessions(handle.db, clock.now().toISOString()).catch((err: unknown) =>
-        logger.error({ err }, 'session sweep failed'),
-      );
-    };
-    const timer = setInterval(sweep, 600_000);
-    timer.unref();
-    stops.push(() => {
-      clearInterval(timer);
-      return Promise.resolve();
-    });
+    // Only worker processes run jobs; other roles just enqueue them.
+    await queue.start();
+    stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
   }
   if (sessions) {
     const recorder = await startSiprecRecorder({

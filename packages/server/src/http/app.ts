@@ -17,6 +17,7 @@ import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import type { Clock } from '../clock.js';
 import type { Db, Dialect } from '../db/database.js';
+import type { JobQueue } from '../jobs/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { registerOrgRoutes } from '../org/org.routes.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   readonly dataDir: string;
   /** Where recordings' audio lives (encrypted at rest by the store's decorator). */
   readonly blobStore: BlobStore;
+  /** The job queue, for health and for features that enqueue work. */
+  readonly queue: JobQueue | null;
   /** The built console (packages/web/dist), or null to serve the API only. */
   readonly webRoot: string | null;
   /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
@@ -199,7 +202,18 @@ function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
         () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
         () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
       );
-      const queue = { status: 'ok' as const, detail: 'embedded' };
+      const queue = deps.queue
+        ? await deps.queue.counts().then(
+            (c) => ({
+              status: 'ok' as const,
+              detail: `${deps.queue?.driver ?? ''}: ${c.total.queued} queued, ${c.total.failed} failed`,
+            }),
+            (e: unknown) => ({
+              status: 'error' as const,
+              detail: e instanceof Error ? e.message : String(e),
+            }),
+          )
+        : { status: 'ok' as const, detail: 'no queue in this process' };
       const healthy = [database, storage, queue].every((c) => c.status === 'ok');
       return reply
         .status(healthy ? 200 : 503)

@@ -36,6 +36,7 @@ export async function createTestApp(): Promise<TestApp> {
     dataDir: db.dataDir,
     blobStore,
     webRoot: null,
+    queue: null,
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
   });
   await app.ready();

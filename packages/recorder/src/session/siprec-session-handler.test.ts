@@ -310,6 +310,7 @@ describe('SIPREC session handler: the SIPp INVITE', () => {
       }),
     );
     expect(h.handler.listSessions()[0]?.state).toBe('active');
+    expect(h.updated.map((u) => u.state)).toEqual(['active']);
     const bye = await h.send(
       request({
         method: 'BYE',

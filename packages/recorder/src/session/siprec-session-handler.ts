@@ -249,6 +249,19 @@ export function createSiprecSessionHandler(
     }
   }
 
+  function notifyUpdated(session: SessionRecord): void {
+    try {
+      sink.sessionUpdated(snapshot(session));
+    } catch (err) {
+      log(
+        'error',
+        { callId: session.callId, dialogId: session.id },
+        'recording sink failed on sessionUpdated',
+        { err },
+      );
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
   // Body
 
@@ -661,11 +674,7 @@ export function createSiprecSessionHandler(
           session.ownership = 'refused';
           session.refusalReason = decision.refusal.reason;
           log('warn', ctx, `refused on update: ${decision.refusal.reason}`);
-          try {
-            sink.sessionUpdated(snapshot(session));
-          } catch (err) {
-            log('error', ctx, 'recording sink failed on sessionUpdated', { err });
-          }
+          notifyUpdated(session);
           return answerWith(request, ctx, false, {
             status: decision.refusal.status,
             headers: [reasonHeader(decision.refusal.status, decision.refusal.reason)],
@@ -706,11 +715,7 @@ export function createSiprecSessionHandler(
       answerBody = session.answer.sdp;
     }
     move(session, 'reoffer');
-    try {
-      sink.sessionUpdated(snapshot(session));
-    } catch (err) {
-      log('error', ctx, 'recording sink failed on sessionUpdated', { err });
-    }
+    notifyUpdated(session);
     return answerWith(request, ctx, false, {
       status: 200,
       ...(answerBody === undefined
@@ -728,7 +733,12 @@ export function createSiprecSessionHandler(
     onAck(_ack, ctx) {
       const session = sessions.get(ctx.dialogId);
       if (!session) return;
+      const before = session.state;
       move(session, 'ack');
+      if (before !== session.state) {
+        log('info', ctx, 'ACK received: the session is active');
+        notifyUpdated(session);
+      }
     },
     onBye(_bye, ctx) {
       const session = sessions.get(ctx.dialogId);

@@ -5,14 +5,14 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk
+DEBIAN_TEST_PACKAGES := chromium postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester
 # ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe); pocketsphinx
 # with its en-us model: the default transcription engine.
 DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
-        integration-postgres e2e e2e-api e2e-browser openapi openapi-check fuzz bench clean
+        integration-postgres e2e e2e-api e2e-sip e2e-browser openapi openapi-check fuzz bench clean
 
 help:
 	@echo "make run     install what is missing, build, start Callvault on embedded defaults"
@@ -68,7 +68,7 @@ integration-postgres: deps
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL suites NOT run (they are required in CI)"; fi
 
-e2e: e2e-api e2e-browser
+e2e: e2e-api e2e-sip e2e-browser
 
 e2e-api: build
 	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts api
@@ -76,6 +76,12 @@ e2e-api: build
 	  CALLVAULT_TEST_DB=postgres $(VITEST) --config e2e/vitest.config.ts api; \
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL e2e NOT run (required in CI)"; fi
+
+# SIPREC with SIPp (Debian sip-tester) against the built server, UDP and TCP. SIPp runs as root
+# (pcap playback uses a raw socket); in CI a missing sipp fails the suite.
+e2e-sip: build
+	@command -v sipp >/dev/null || [ "$$CI" != "true" ] || { echo "CI: sipp (Debian sip-tester) is required" >&2; exit 1; }
+	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts sip
 
 e2e-browser: build
 	@test -x /usr/bin/chromium || { echo "Chromium (/usr/bin/chromium) is required for the browser suite" >&2; exit 1; }

@@ -2,6 +2,7 @@
 // PostgreSQL database when CALLVAULT_TEST_DB=postgres), after running `demo-seed`.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -35,6 +36,8 @@ export interface DemoSeed {
 
 export interface TestServer {
   url: string;
+  /** Where the SIPREC recorder listens (UDP and TCP), when started with `sip`. */
+  sip: { host: string; port: number; rtpPorts: { min: number; max: number } } | null;
   seed: DemoSeed;
   env: NodeJS.ProcessEnv;
   dataDir: string;
@@ -43,6 +46,20 @@ export interface TestServer {
   cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
   setPassword(email: string, password: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A port free for both TCP and UDP on 127.0.0.1 (SIP listens on both). */
+async function freeSipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort();
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no port free for both UDP and TCP');
 }
 
 async function freePort(): Promise<number> {
@@ -77,9 +94,17 @@ function runCli(
   });
 }
 
-export async function startServer(
-  options: { extraEnv?: Record<string, string> } = {},
-): Promise<TestServer> {
+export interface StartServerOptions {
+  extraEnv?: Record<string, string>;
+  /**
+   * Also run the recorder role: SIP on a free 127.0.0.1 port (UDP and TCP) and RTP ports from
+   * `rtpPorts` (default a 200-port range chosen from the process id). Without it the server runs
+   * `api,worker` as before.
+   */
+  sip?: boolean | { rtpPorts?: { min: number; max: number } };
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(repoRoot, 'packages/server/dist/cli/main.js'))) {
     throw new Error('the server is not built; run `make build` first');
   }
@@ -103,17 +128,33 @@ export async function startServer(
     };
   }
   const port = await freePort();
+  let sip: TestServer['sip'] = null;
+  if (options.sip) {
+    const base = 40000 + (process.pid % 100) * 200;
+    const rtpPorts = (typeof options.sip === 'object' ? options.sip.rtpPorts : undefined) ?? {
+      min: base,
+      max: base + 199,
+    };
+    sip = { host: '127.0.0.1', port: await freeSipPort(), rtpPorts };
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CALLVAULT_DATA_DIR: dataDir,
     CALLVAULT_HTTP_ADDR: `127.0.0.1:${port}`,
+    ...(sip
+      ? {
+          CALLVAULT_SIP_ADDR: `${sip.host}:${sip.port}`,
+          CALLVAULT_RTP_PORTS: `${sip.rtpPorts.min}-${sip.rtpPorts.max}`,
+        }
+      : {}),
     ...(databaseUrl ? { CALLVAULT_DATABASE_URL: databaseUrl } : {}),
     ...options.extraEnv,
   };
   const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });
   const seed = JSON.parse(seeded.stdout) as DemoSeed;
 
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', 'api,worker'], {
+  const roles = sip ? 'api,worker,recorder' : 'api,worker';
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -141,6 +182,7 @@ export async function startServer(
 
   return {
     url,
+    sip,
     seed,
     env,
     dataDir,

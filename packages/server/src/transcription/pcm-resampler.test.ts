@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resamplePcm, resampledLength } from './pcm-resampler.js';
+import { fillMissingHighBand, resamplePcm, resampledLength } from './pcm-resampler.js';
 
 function sine(rate: number, hz: number, seconds: number, amplitude = 10_000): Int16Array {
   const out = new Int16Array(Math.round(rate * seconds));
@@ -63,5 +63,29 @@ describe('resamplePcm', () => {
     expect(Math.min(...out)).toBeGreaterThanOrEqual(-32768);
     // Ringing at the edges overshoots full scale; it must clip, never flip sign.
     expect(out[200]).toBeGreaterThan(20_000);
+  });
+});
+
+describe('fillMissingHighBand', () => {
+  it('adds noise only above the source’s Nyquist frequency', () => {
+    const wide = resamplePcm(sine(8000, 1000, 1), 8000, 16_000);
+    const filled = fillMissingHighBand(wide, 16_000, 8000);
+    // The speech band keeps its content …
+    expect(amplitudeAt(filled, 16_000, 1000)).toBeCloseTo(amplitudeAt(wide, 16_000, 1000), -1);
+    expect(amplitudeAt(filled, 16_000, 2000)).toBeLessThan(15);
+    // … and the empty top band now has energy at every frequency probed.
+    for (const hz of [4500, 5500, 6500, 7500]) {
+      expect(amplitudeAt(wide, 16_000, hz)).toBeLessThan(5);
+      expect(amplitudeAt(filled, 16_000, hz)).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('is deterministic and leaves wideband audio alone', () => {
+    const wide = resamplePcm(sine(8000, 300, 0.2), 8000, 16_000);
+    expect(fillMissingHighBand(wide, 16_000, 8000)).toEqual(
+      fillMissingHighBand(wide, 16_000, 8000),
+    );
+    expect(fillMissingHighBand(wide, 16_000, 16_000)).toEqual(wide);
+    expect(fillMissingHighBand(wide, 16_000, 48_000)).toEqual(wide);
   });
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import { runCommand } from './child-process-runner.js';
-import { resamplePcm } from './pcm-resampler.js';
+import { fillMissingHighBand, resamplePcm } from './pcm-resampler.js';
 import { encodeWavPcm16 } from './pcm-wav.js';
 import { parsePocketsphinxOutput } from './pocketsphinx-output.js';
 import {
@@ -85,6 +85,20 @@ export function clampWordsToDuration(
   return out;
 }
 
+/** The model's upper mel filter edge (feat.params -upperf 6800): narrower sources get a fill. */
+const MODEL_UPPER_HZ = 6800;
+
+/** One channel at any rate → 16 kHz, with narrowband audio's empty top band filled. */
+export function prepareForPocketsphinx(pcm: Int16Array, sampleRate: number): Int16Array {
+  const wide =
+    sampleRate === POCKETSPHINX_SAMPLE_RATE
+      ? pcm
+      : resamplePcm(pcm, sampleRate, POCKETSPHINX_SAMPLE_RATE);
+  return sampleRate / 2 < MODEL_UPPER_HZ
+    ? fillMissingHighBand(wide, POCKETSPHINX_SAMPLE_RATE, sampleRate)
+    : wide;
+}
+
 export class PocketsphinxTranscriber implements Transcriber {
   readonly engine = 'pocketsphinx' as const;
   private readonly command: string;
@@ -142,11 +156,10 @@ export class PocketsphinxTranscriber implements Transcriber {
     assertPcmInput(pcm, sampleRate);
     options.signal?.throwIfAborted();
     if (pcm.length === 0) return { engine: this.engine, words: [], segments: [] };
-    const audio =
-      sampleRate === POCKETSPHINX_SAMPLE_RATE
-        ? pcm
-        : resamplePcm(pcm, sampleRate, POCKETSPHINX_SAMPLE_RATE);
-    const { words, segments } = await this.decode(audio, options.signal);
+    const { words, segments } = await this.decode(
+      prepareForPocketsphinx(pcm, sampleRate),
+      options.signal,
+    );
     const duration = pcm.length / sampleRate;
     return {
       engine: this.engine,

@@ -46,21 +46,25 @@ export interface SippRun {
 }
 
 export interface SippOptions {
-  /** `host:port` of the SIP server under test. */
-  readonly target: string;
+  /** `host:port` of the SIP server under test (omit for a UAS run with `-sn uas`). */
+  readonly target?: string;
   readonly transport: 'udp' | 'tcp';
   /** Extra arguments (call count, rate, pause, scenario ...). */
   readonly args: readonly string[];
   readonly timeoutMs: number;
+  /** Local SIP port (default: a free one). */
+  readonly localPort?: number;
+  /** Working directory (default: the fixtures folder). */
+  readonly cwd?: string;
 }
 
 /** Runs sipp to completion (or kills it at the timeout) and returns its exit code and output. */
 export async function runSipp(options: SippOptions): Promise<SippRun> {
   const sipp = findSipp();
   if (!sipp) throw new Error('sipp is not installed (Debian package sip-tester)');
-  const localPort = await findFreePort();
+  const localPort = options.localPort ?? (await findFreePort());
   const args = [
-    options.target,
+    ...(options.target === undefined ? [] : [options.target]),
     '-i',
     '127.0.0.1',
     '-p',
@@ -70,7 +74,10 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
     ...options.args,
   ];
   return new Promise((resolve) => {
-    const child = spawn(sipp, args, { cwd: sippFixtures, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(sipp, args, {
+      cwd: options.cwd ?? sippFixtures,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

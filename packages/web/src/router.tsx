@@ -183,7 +183,10 @@ const recordingsRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'recordings',
   beforeLoad: guardArea('recordings'),
-  component: RecordingsPage,
+  component: function RecordingsRoute() {
+    const { session } = recordingsRoute.useRouteContext();
+    return <RecordingsPage me={session.user} />;
+  },
 });
 
 const userHubRoute = createRoute({

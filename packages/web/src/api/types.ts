@@ -286,3 +286,131 @@ export interface RecordingTrunkInput {
   } | null;
   readonly enabled: boolean;
 }
+
+// Recordings (SPEC §6, §7, §9.1) ---------------------------------------------------------------
+
+export const RECORDING_STATUSES = ['available', 'deleted', 'purged'] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+export const RECORDING_OWNER_TYPES = ['user', 'place', 'virtualLine'] as const;
+export type RecordingOwnerType = (typeof RECORDING_OWNER_TYPES)[number];
+export const CALL_DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+export type RecordingFormat = 'OGG' | 'WAV' | 'MP3';
+
+/** One side of a recorded call; each party is its own audio channel. */
+export interface RecordingParty {
+  readonly role?: 'caller' | 'callee' | 'participant';
+  readonly name?: string;
+  readonly number?: string;
+  readonly address?: string;
+  readonly entityType?: string;
+  readonly entityId?: string;
+  readonly channel?: number;
+}
+
+/** One row of Callvault's search, `GET /api/recordings`. */
+export interface RecordingSummary {
+  readonly id: string;
+  readonly topic: string;
+  readonly createTime: string;
+  readonly timeRecorded: string;
+  readonly format: RecordingFormat;
+  readonly durationSeconds: number;
+  readonly sizeBytes: number;
+  readonly status: RecordingStatus;
+  readonly ownerId: string;
+  readonly ownerEmail: string | null;
+  readonly ownerName: string;
+  readonly ownerType: RecordingOwnerType;
+  readonly locationId: string | null;
+  readonly direction: CallDirection | null;
+  readonly localNumber: string | null;
+  readonly remoteNumber: string | null;
+  readonly parties: readonly RecordingParty[];
+  readonly channels: number;
+  readonly hasTranscript: boolean;
+  readonly deletedAt: string | null;
+  readonly purgedAt: string | null;
+}
+
+export interface RecordingSearchResult {
+  readonly items: RecordingSummary[];
+  readonly nextCursor: string | null;
+}
+
+/** One item of `GET /v1/convergedRecordings` (Webex fields). */
+export interface ConvergedRecording {
+  readonly id: string;
+  readonly topic: string;
+  readonly createTime: string;
+  readonly timeRecorded: string;
+  readonly format: RecordingFormat;
+  readonly serviceType: 'calling';
+  readonly durationSeconds: number;
+  readonly sizeBytes: number;
+  readonly status: RecordingStatus;
+  readonly ownerId: string;
+  readonly ownerEmail?: string;
+  readonly ownerType: RecordingOwnerType;
+  readonly storageRegion: string;
+  readonly serviceData: { readonly locationId?: string; readonly callSessionId?: string };
+}
+
+/** `GET /v1/convergedRecordings/{id}`: links only for those who may play and download. */
+export interface ConvergedRecordingDetails extends ConvergedRecording {
+  readonly temporaryDirectDownloadLinks?: {
+    readonly audioDownloadLink: string;
+    readonly transcriptDownloadLink: string | null;
+    readonly expiration: string;
+  };
+}
+
+type MetadataDocument = Readonly<Record<string, unknown>>;
+
+/** `GET /v1/convergedRecordings/{id}/metadata` */
+export interface ConvergedRecordingMetadata {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly ownerType: RecordingOwnerType;
+  readonly ownerName: string;
+  readonly ownerEmail?: string;
+  readonly sha256: string;
+  readonly serviceData: {
+    readonly locationId?: string;
+    readonly callSessionId?: string;
+    readonly callId?: string;
+    readonly direction?: CallDirection;
+    readonly localNumber?: string;
+    readonly remoteNumber?: string;
+    readonly parties: readonly RecordingParty[];
+    readonly channels: number;
+    readonly participants: readonly MetadataDocument[];
+    readonly streams: readonly MetadataDocument[];
+    readonly callActivity: readonly MetadataDocument[];
+    readonly recordingActions: readonly MetadataDocument[];
+    readonly announcements: MetadataDocument;
+    readonly session: { readonly startTime: string; readonly durationSeconds: number };
+  };
+}
+
+/** What `POST /api/recordings/bulk` does: the recycle bin, a compliance officer's delete, reassign. */
+export type BulkRecordingAction = 'softDelete' | 'delete' | 'restore' | 'purge' | 'reassign';
+
+export interface RecordingBulkRequest {
+  readonly action: BulkRecordingAction;
+  readonly ids: readonly string[];
+  readonly reassignOwnerEmail?: string;
+  readonly reason?: string;
+  readonly comment?: string;
+}
+
+export interface RecordingBulkResult {
+  readonly changed: readonly string[];
+  /** Already in the state asked for. */
+  readonly unchanged: readonly string[];
+  readonly failed: readonly {
+    readonly id: string;
+    readonly errorCode: string;
+    readonly description: string;
+  }[];
+}

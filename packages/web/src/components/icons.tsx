@@ -138,3 +138,11 @@ export const IconTrash = createIcon(
 );
 
 export const IconPlus = createIcon(<path d="M12 5v14M5 12h14" />);
+
+export const IconPlay = createIcon(<path d="M7 4.5v15l12-7.5z" />);
+
+export const IconPause = createIcon(<path d="M8 5v14M16 5v14" />);
+
+export const IconDownload = createIcon(<path d="M12 4v11M7.5 10.5 12 15l4.5-4.5M5 19.5h14" />);
+
+export const IconFilter = createIcon(<path d="M4 5h16l-6 7.5V19l-4-2v-4.5z" />);

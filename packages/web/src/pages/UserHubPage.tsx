@@ -1,9 +1,8 @@
 import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Me, Role } from '../api/types.js';
-import { EmptyState } from '../components/EmptyState.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { IconRecordings } from '../components/icons.js';
+import { MyRecordings } from '../components/recordings/MyRecordings.js';
 
 const ROLE_LABELS: Readonly<Record<Role, string>> = {
   fullAdmin: 'Full administrator',
@@ -13,7 +12,7 @@ const ROLE_LABELS: Readonly<Record<Role, string>> = {
   user: 'User',
 };
 
-/** A person's own recordings (SPEC §9.5 User Hub); the list arrives with the recording API. */
+/** A person's own recordings and profile (SPEC §9.5 User Hub). */
 export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
   return (
     <>
@@ -27,10 +26,7 @@ export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
             <Title order={2} fz="lg">
               My recordings
             </Title>
-            <EmptyState icon={<IconRecordings size={28} />} title="No recordings yet">
-              When your calls are recorded they are listed here. Whether you can play, download or
-              delete them is set by your administrator.
-            </EmptyState>
+            <MyRecordings />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>

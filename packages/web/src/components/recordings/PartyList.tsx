@@ -1,0 +1,35 @@
+// A call's parties as short labels; hovering (or focusing) one shows its number (SPEC §7).
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { RecordingParty } from '../../api/types.js';
+import { describeParty, describePartyNumber } from '../../lib/recordings.js';
+
+export function PartyList({ parties }: { readonly parties: readonly RecordingParty[] }): ReactNode {
+  if (parties.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  return (
+    <Group gap={4} wrap="wrap">
+      {parties.map((party, index) => (
+        <Tooltip key={index} label={describePartyNumber(party)} withArrow openDelay={150}>
+          <Badge
+            variant="light"
+            color="gray"
+            radius="sm"
+            tt="none"
+            fw={500}
+            tabIndex={0}
+            data-testid="party"
+            style={{ cursor: 'help' }}
+          >
+            {describeParty(party)}
+          </Badge>
+        </Tooltip>
+      ))}
+    </Group>
+  );
+}

@@ -1,0 +1,127 @@
+// One recording opened from a list: what it is, the player when the API handed out audio links,
+// and the call's metadata beside it. Used by the Recordings page and by User Hub.
+import { Alert, Badge, Drawer, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { fetchRecordingDetails, fetchRecordingMetadata } from '../../api/recordings.api.js';
+import type { RecordingStatus } from '../../api/types.js';
+import { formatBytes, formatDuration } from '../../lib/recordings.js';
+import { ErrorAlert } from '../ErrorAlert.js';
+import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';
+import { RecordingPlayer } from './RecordingPlayer.js';
+import { StatusBadge } from './StatusBadge.js';
+
+export interface OpenedRecording {
+  readonly id: string;
+  readonly topic: string;
+  readonly timeRecorded: string;
+  readonly durationSeconds: number;
+  readonly status: RecordingStatus;
+  readonly ownerName?: string | undefined;
+}
+
+interface RecordingDrawerProps {
+  readonly recording: OpenedRecording | null;
+  readonly onClose: () => void;
+  /** Whether to offer downloads when links are given (User Hub follows the access settings). */
+  readonly allowDownload: boolean;
+  /** Why there is no player when the API gave no links, in the reader's terms. */
+  readonly noAudioReason: string;
+}
+
+/** Links stay valid for 3 hours; asking again only writes another audit event. */
+const DETAILS_STALE_MS = 60 * 60 * 1000;
+
+export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
+  const { recording, onClose } = props;
+  return (
+    <Drawer
+      opened={recording !== null}
+      onClose={onClose}
+      position="right"
+      size={640}
+      title={
+        recording && (
+          <Stack gap={2}>
+            <Title order={2} fz="lg">
+              {recording.topic}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {[recording.ownerName, new Date(recording.timeRecorded).toLocaleString()]
+                .filter((part) => part !== undefined)
+                .join(' · ')}
+            </Text>
+          </Stack>
+        )
+      }
+      closeButtonProps={{ 'aria-label': 'Close recording' }}
+    >
+      {recording && <RecordingDrawerBody key={recording.id} {...props} recording={recording} />}
+    </Drawer>
+  );
+}
+
+function RecordingDrawerBody(
+  props: RecordingDrawerProps & { readonly recording: OpenedRecording },
+): ReactNode {
+  const { recording, allowDownload, noAudioReason } = props;
+  const details = useQuery({
+    queryKey: ['recording-details', recording.id],
+    queryFn: ({ signal }) => fetchRecordingDetails(recording.id, signal),
+    staleTime: DETAILS_STALE_MS,
+  });
+  const metadata = useQuery({
+    queryKey: ['recording-metadata', recording.id],
+    queryFn: ({ signal }) => fetchRecordingMetadata(recording.id, signal),
+  });
+
+  const links = details.data?.temporaryDirectDownloadLinks;
+  return (
+    <Stack gap="lg">
+      <Group gap="xs">
+        <StatusBadge status={recording.status} />
+        <Badge variant="outline" color="gray" radius="sm" tt="none">
+          {formatDuration(recording.durationSeconds)}
+        </Badge>
+        {details.data && (
+          <Badge variant="outline" color="gray" radius="sm" tt="none">
+            {details.data.format} · {formatBytes(details.data.sizeBytes)}
+          </Badge>
+        )}
+      </Group>
+
+      {details.error ? (
+        <ErrorAlert
+          title="Could not load the recording"
+          error={details.error}
+          onRetry={() => void details.refetch()}
+        />
+      ) : details.isPending ? (
+        <Skeleton height={140} radius="md" />
+      ) : links ? (
+        <RecordingPlayer
+          recordingId={recording.id}
+          audioLink={links.audioDownloadLink}
+          durationSeconds={details.data.durationSeconds}
+          allowDownload={allowDownload}
+        />
+      ) : (
+        <Alert variant="light" color="gray" data-testid="no-audio-access">
+          {recording.status === 'purged' ? 'A purged recording has no audio.' : noAudioReason}
+        </Alert>
+      )}
+
+      {metadata.error ? (
+        <ErrorAlert
+          title="Could not load the call metadata"
+          error={metadata.error}
+          onRetry={() => void metadata.refetch()}
+        />
+      ) : metadata.isPending ? (
+        <Skeleton height={200} radius="md" />
+      ) : (
+        <RecordingMetadataPanel metadata={metadata.data} />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,182 @@
+// The compliance player (SPEC §7): streams the audio through its temporary signed link (the server
+// answers Range requests, so seeking does not download the rest), draws the waveform, and offers
+// the audio as stored and as WAV. It is shown only when the API handed out links, which it never
+// does for administrators.
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { computePeaks, formatDuration } from '../../lib/recordings.js';
+import { IconDownload, IconPause, IconPlay } from '../icons.js';
+import { Waveform } from './Waveform.js';
+
+interface RecordingPlayerProps {
+  readonly recordingId: string;
+  /** The signed link of `temporaryDirectDownloadLinks`. */
+  readonly audioLink: string;
+  /** From the catalogue; the audio element's own duration replaces it once known. */
+  readonly durationSeconds: number;
+  /** Whether to offer the download buttons (a user's access settings may allow playing only). */
+  readonly allowDownload: boolean;
+}
+
+/** Buckets per lane: enough for a wide drawer, few enough to compute in a blink. */
+const PEAK_BUCKETS = 600;
+/** Decoding happens at this rate: plenty for a waveform, and 6× less memory than 48 kHz. */
+const PEAK_SAMPLE_RATE = 8000;
+/**
+ * The browser decodes the whole call to draw it; past this length that would take hundreds of
+ * megabytes, so longer calls play without a drawn waveform until the server precomputes peaks.
+ */
+export const MAX_WAVEFORM_SECONDS = 30 * 60;
+
+async function loadPeaks(audioLink: string, signal: AbortSignal): Promise<number[][]> {
+  // A Range request: the server records it as playing, not as downloading a copy.
+  const response = await fetch(audioLink, { headers: { range: 'bytes=0-' }, signal });
+  if (!response.ok) throw new Error(`The audio could not be loaded (HTTP ${response.status})`);
+  const bytes = await response.arrayBuffer();
+  const context = new OfflineAudioContext(1, 1, PEAK_SAMPLE_RATE);
+  const audio = await context.decodeAudioData(bytes);
+  const channels = Array.from({ length: audio.numberOfChannels }, (_, c) =>
+    audio.getChannelData(c),
+  );
+  return computePeaks(channels, PEAK_BUCKETS);
+}
+
+function withFormat(link: string, format: 'wav'): string {
+  const url = new URL(link, window.location.href);
+  url.searchParams.set('format', format);
+  return url.toString();
+}
+
+export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
+  const { recordingId, audioLink, allowDownload } = props;
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [currentTime, setCurrentTime] = useState(0);
+  const [duration, setDuration] = useState(props.durationSeconds);
+  const [playError, setPlayError] = useState<string | null>(null);
+
+  const drawable = props.durationSeconds <= MAX_WAVEFORM_SECONDS;
+  const peaks = useQuery({
+    // The link changes with every details request; the recording's audio does not.
+    queryKey: ['recording-peaks', recordingId],
+    queryFn: ({ signal }) => loadPeaks(audioLink, signal),
+    enabled: drawable,
+    staleTime: Infinity,
+    retry: false,
+  });
+
+  // While playing, follow the audio every frame so the waveform moves smoothly.
+  useEffect(() => {
+    if (!playing) return;
+    let frame = 0;
+    const follow = (): void => {
+      const audio = audioRef.current;
+      if (audio) setCurrentTime(audio.currentTime);
+      frame = requestAnimationFrame(follow);
+    };
+    frame = requestAnimationFrame(follow);
+    return () => cancelAnimationFrame(frame);
+  }, [playing]);
+
+  const togglePlay = (): void => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    if (audio.paused) {
+      setPlayError(null);
+      audio.play().catch((error: unknown) => {
+        setPlayError(error instanceof Error ? error.message : 'The audio could not be played');
+      });
+    } else {
+      audio.pause();
+    }
+  };
+
+  const seek = useCallback((time: number) => {
+    const audio = audioRef.current;
+    if (!audio) return;
+    audio.currentTime = time;
+    setCurrentTime(time);
+  }, []);
+
+  const onDuration = (): void => {
+    const d = audioRef.current?.duration;
+    if (d !== undefined && Number.isFinite(d) && d > 0) setDuration(d);
+  };
+
+  return (
+    <Stack gap="sm" data-testid="recording-player">
+      <audio
+        ref={audioRef}
+        src={audioLink}
+        preload="metadata"
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onEnded={() => setPlaying(false)}
+        onTimeUpdate={(event) => setCurrentTime(event.currentTarget.currentTime)}
+        onLoadedMetadata={onDuration}
+        onDurationChange={onDuration}
+        onError={() => setPlayError('The audio could not be loaded; the link may have expired.')}
+      />
+      <Waveform
+        peaks={drawable ? (peaks.data ?? null) : []}
+        currentTime={currentTime}
+        duration={duration}
+        onSeek={seek}
+      />
+      {!drawable && (
+        <Text size="xs" c="dimmed">
+          Calls longer than {MAX_WAVEFORM_SECONDS / 60} minutes play without a drawn waveform.
+        </Text>
+      )}
+      {peaks.error && (
+        <Text size="xs" c="red">
+          The waveform could not be drawn: {peaks.error.message}
+        </Text>
+      )}
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Group gap="sm">
+          <Button
+            onClick={togglePlay}
+            leftSection={playing ? <IconPause size={16} /> : <IconPlay size={16} />}
+            w={110}
+          >
+            {playing ? 'Pause' : 'Play'}
+          </Button>
+          <Text size="sm" ff="monospace" data-testid="player-time" aria-live="off">
+            {formatDuration(currentTime)} / {formatDuration(duration)}
+          </Text>
+        </Group>
+        {allowDownload && (
+          <Group gap="xs">
+            <Button
+              component="a"
+              href={audioLink}
+              download
+              variant="default"
+              size="sm"
+              leftSection={<IconDownload size={16} />}
+            >
+              Download audio
+            </Button>
+            <Button
+              component="a"
+              href={withFormat(audioLink, 'wav')}
+              download
+              variant="default"
+              size="sm"
+              leftSection={<IconDownload size={16} />}
+            >
+              Download WAV
+            </Button>
+          </Group>
+        )}
+      </Group>
+      {playError !== null && (
+        <Alert color="red" variant="light">
+          {playError}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,202 @@
+// Pure helpers of the Recordings page, the player and User Hub: the search window from the date
+// inputs, how durations, parties and bulk outcomes read, which bulk actions a role has, and the
+// waveform peaks drawn from decoded audio.
+import type {
+  BulkRecordingAction,
+  RecordingBulkResult,
+  RecordingParty,
+  RecordingStatus,
+  Role,
+} from '../api/types.js';
+
+/** SPEC §7: the advanced search starts on the last 7 days. */
+export const DEFAULT_WINDOW_DAYS = 7;
+/** SPEC §7: "select all" selects the first 200 results, the most one bulk call takes. */
+export const SELECT_ALL_LIMIT = 200;
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` of `date` in the browser's time zone, as `<input type="date">` holds it. */
+export function toDateInputValue(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The date inputs' starting values: the last 7 days up to and including today. */
+export function defaultDateRange(now: Date): { from: string; to: string } {
+  return {
+    from: toDateInputValue(new Date(now.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS)),
+    to: toDateInputValue(now),
+  };
+}
+
+/** Local midnight at the start of a `YYYY-MM-DD` day, or null when the text is not such a date. */
+function startOfLocalDay(value: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return null;
+  const [, y = '', m = '', d = ''] = match;
+  const date = new Date(Number(y), Number(m) - 1, Number(d));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * The server's window from the two date inputs: `from` at the start of its day (inclusive), `to`
+ * at the start of the day after (the server's `to` is exclusive, and people mean "up to and
+ * including" the last day). A blank input leaves the server's default.
+ */
+export function toSearchWindow(range: { from: string; to: string }): {
+  from: string | undefined;
+  to: string | undefined;
+} {
+  const from = startOfLocalDay(range.from);
+  const toDay = startOfLocalDay(range.to);
+  const to =
+    toDay === null
+      ? null
+      : new Date(toDay.getFullYear(), toDay.getMonth(), toDay.getDate() + 1, 0, 0, 0, 0);
+  return { from: from?.toISOString(), to: to?.toISOString() };
+}
+
+/** `75` → `1:15`, `3725` → `1:02:05`; fractions are dropped. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(Number.isFinite(totalSeconds) ? totalSeconds : 0));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = String(s % 60).padStart(2, '0');
+  return hours > 0
+    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
+    : `${minutes}:${seconds}`;
+}
+
+const SIZE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB'] as const;
+
+/** Binary units, as the quota shows them: `1536` → `1.5 KiB`. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${SIZE_UNITS[unit]}`;
+}
+
+const ROLE_NAMES: Readonly<Record<NonNullable<RecordingParty['role']>, string>> = {
+  caller: 'Caller',
+  callee: 'Callee',
+  participant: 'Participant',
+};
+
+/** How a party is named in a list: its name, else its role, else its number or address. */
+export function describeParty(party: RecordingParty): string {
+  return (
+    party.name ??
+    (party.role ? ROLE_NAMES[party.role] : undefined) ??
+    party.number ??
+    party.address ??
+    'Unknown party'
+  );
+}
+
+/** What hovering a party shows: its number, else its SIP address. */
+export function describePartyNumber(party: RecordingParty): string {
+  return party.number ?? party.address ?? 'No number known';
+}
+
+const MANAGERS: readonly Role[] = ['fullAdmin', 'partnerAdmin'];
+
+/**
+ * The bulk actions a person may start on recordings of `status` (SPEC §1): administrators move
+ * recordings to and from the recycle bin, purge and reassign them; compliance officers delete
+ * permanently; read-only administrators only look. The server decides again for every id.
+ */
+export function findBulkActions(
+  roles: readonly Role[],
+  status: RecordingStatus,
+): BulkRecordingAction[] {
+  const actions: BulkRecordingAction[] = [];
+  if (roles.some((r) => MANAGERS.includes(r))) {
+    if (status === 'available') actions.push('softDelete');
+    if (status === 'deleted') actions.push('restore', 'purge');
+    if (status !== 'purged') actions.push('reassign');
+  }
+  if (roles.includes('complianceOfficer')) actions.push('delete');
+  return actions;
+}
+
+/** Only compliance officers may list purged recordings (they stay listed while held). */
+export function canSeePurged(roles: readonly Role[]): boolean {
+  return roles.includes('complianceOfficer');
+}
+
+const plural = (n: number): string => (n === 1 ? '1 recording' : `${n} recordings`);
+
+const DONE: Readonly<Record<BulkRecordingAction, string>> = {
+  softDelete: 'moved to the recycle bin',
+  restore: 'restored',
+  purge: 'purged',
+  reassign: 'reassigned',
+  delete: 'deleted permanently',
+};
+
+/** The toast after a bulk action: what changed, and what the server refused and why. */
+export function describeBulkResult(
+  action: BulkRecordingAction,
+  result: RecordingBulkResult,
+): { title: string; message: string | undefined; tone: 'success' | 'error' } {
+  const changed = result.changed.length;
+  const title = `${plural(changed)} ${DONE[action]}`;
+  const notes: string[] = [];
+  if (result.unchanged.length > 0) {
+    notes.push(`${plural(result.unchanged.length)} already ${DONE[action]}.`);
+  }
+  if (result.failed.length > 0) {
+    const first = result.failed[0];
+    notes.push(
+      `${plural(result.failed.length)} could not be changed${first ? `: ${first.description}` : ''}.`,
+    );
+  }
+  return {
+    title,
+    message: notes.length > 0 ? notes.join(' ') : undefined,
+    tone: result.failed.length > 0 ? 'error' : 'success',
+  };
+}
+
+/**
+ * Waveform peaks: for each channel, the loudest absolute sample in each of `buckets` equal slices
+ * of the audio, 0–1. The player draws one lane per channel, so each party reads on its own.
+ */
+export function computePeaks(channels: readonly Float32Array[], buckets: number): number[][] {
+  return channels.map((samples) => {
+    const peaks = new Array<number>(buckets).fill(0);
+    if (samples.length === 0 || buckets <= 0) return peaks;
+    const per = samples.length / buckets;
+    for (let b = 0; b < buckets; b++) {
+      const start = Math.floor(b * per);
+      const end = Math.max(start + 1, Math.min(samples.length, Math.floor((b + 1) * per)));
+      let max = 0;
+      for (let i = start; i < end; i++) {
+        const v = Math.abs(samples[i] ?? 0);
+        if (v > max) max = v;
+      }
+      peaks[b] = Math.min(1, max);
+    }
+    return peaks;
+  });
+}
+
+/** The playback position a click at `x` pixels into a `width`-pixel waveform stands for. */
+export function seekTimeAt(x: number, width: number, duration: number): number {
+  if (width <= 0 || !Number.isFinite(duration) || duration <= 0) return 0;
+  return Math.min(duration, Math.max(0, (x / width) * duration));
+}
+
+/** The line above the table: how many are selected, and that select-all stops at 200. */
+export function describeSelection(selected: number, more: boolean): string {
+  if (selected === 0) return 'Nothing selected';
+  if (selected >= SELECT_ALL_LIMIT && more) {
+    return `The first ${selected} recordings are selected (select all stops at ${SELECT_ALL_LIMIT})`;
+  }
+  return `${plural(selected)} selected`;
+}

@@ -49,6 +49,7 @@ typecheck: deps
 	tsc -b
 	tsc -p packages/web --noEmit
 	tsc -p e2e --noEmit
+	tsc -p bench --noEmit
 
 unit: deps
 	$(VITEST) --config vitest.unit.config.ts

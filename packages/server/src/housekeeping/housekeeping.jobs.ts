@@ -7,7 +7,7 @@ export const SESSION_SWEEP_JOB = 'session-sweep';
 
 /** Expired console sessions are removed every hour (they are refused when expired anyway). */
 export async function registerHousekeepingJobs(queue: JobQueue, deps: { db: Db }): Promise<void> {
-  queue.register(SESSION_SWEEP_JOB, async (job) => {
+  await queue.register(SESSION_SWEEP_JOB, async (job) => {
     await deleteExpiredSessions(deps.db, job.now.toISOString());
   });
   await queue.schedule(SESSION_SWEEP_JOB, 'hourly');

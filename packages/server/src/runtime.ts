@@ -85,7 +85,8 @@ export async function startServer(options: {
     logger: logger.child({ module: 'jobs' }),
     clock,
   });
-  await registerApplicationJobs(queue, { db: handle.db });
+  const blobStore = await createConfiguredBlobStore(config);
+  await registerApplicationJobs(queue, { db: handle.db, clock, blobStore });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
@@ -104,7 +105,7 @@ export async function startServer(options: {
       sessions,
       dataDir: config.dataDir,
       queue,
-      blobStore: await createConfiguredBlobStore(config),
+      blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });

@@ -6,3 +6,4 @@ export * from './schemas/org.js';
 export * from './schemas/audit.js';
 export * from './schemas/recording-settings.js';
 export * from './schemas/recordings.js';
+export * from './schemas/lifecycle.js';

@@ -19,7 +19,13 @@ import { buildApp } from '../http/app.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createJobQueue } from '../jobs/index.js';
-import { registerApplicationJobs } from '../jobs/register-jobs.js';
+import { registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs.js';
+import {
+  countEncryptedObjects,
+  parseNewMasterKey,
+  rotateMasterKeys,
+} from '../lifecycle/master-key-rotation.service.js';
+import { createBlobStore } from '../storage/index.js';
 import {
   createConfiguredBlobStore,
   openMigratedDatabase,
@@ -259,11 +265,62 @@ export function buildProgram(): Command {
         fail(`--now: "${opts.now ?? ''}" is not an ISO date-time`, 2);
       await withDatabase(program, async (database, config) => {
         const queue = createJobQueue({ config, database, logger: createLogger({ level: 'warn' }) });
-        await registerApplicationJobs(queue, { db: database.db });
+        await registerApplicationJobs(queue, {
+          db: database.db,
+          clock: systemClock,
+          blobStore: await createConfiguredBlobStore(config),
+        });
         const started = Date.now();
-        await queue.runOnce(name, { now });
+        // The jobs it fans out (retention: one per org) run here too, so it is done on return.
+        const { failed } = await runJobWithFanOut(queue, name, now);
         out(`job ${name} done (as of ${now.toISOString()}) in ${Date.now() - started} ms`);
+        if (failed > 0) {
+          process.stderr.write(`${failed} of the jobs it started failed; see callvault logs\n`);
+          process.exitCode = 1;
+        }
       });
+    });
+
+  program
+    .command('keys')
+    .description('master keys of encryption at rest')
+    .command('rotate')
+    .description(
+      're-wrap every data key under a new master key (audio is not re-encrypted); restart running processes afterwards',
+    )
+    .option('--new-key <hex>', 'the new key (64 hex); required when CALLVAULT_MASTER_KEY is set')
+    .action(async (opts: { newKey?: string }) => {
+      const config = loadConfig(program);
+      const newKey = opts.newKey !== undefined ? parseNewMasterKey(opts.newKey) : null;
+      const inner = createBlobStore(config.storage);
+      const total = await countEncryptedObjects(inner);
+      const bar = new cliProgress.SingleBar(
+        { format: 'rotating [{bar}] {value}/{total} objects', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0);
+      let result;
+      try {
+        result = await rotateMasterKeys(inner, {
+          dataDir: config.dataDir,
+          configuredKey: config.masterKey,
+          newKey,
+          onProgress: (p) => bar.update(Math.min(total, p.scanned)),
+        });
+      } finally {
+        bar.stop();
+      }
+      const p = result.progress;
+      out(
+        `master key ${result.newKeyId}: ${p.rewrapped} data keys re-wrapped, ${p.alreadyCurrent} already current, ${p.skippedOrphans} skipped`,
+      );
+      out(`retired keys: ${result.retiredKeyIds.join(', ') || 'none'}`);
+      if (result.keyFile) out(`${result.keyFile} now holds only the new key`);
+      if (result.setMasterKeyTo) {
+        out('Set this before the next start (the old key no longer opens anything):');
+        out(`  CALLVAULT_MASTER_KEY=${result.setMasterKeyTo}`);
+      }
+      out('Restart running Callvault processes now: they still hold the old key.');
     });
 
   program

@@ -283,6 +283,22 @@ export interface RecordingsTable {
   updated_at: string;
 }
 
+/** Whether a recording's transcript was made, and if not why (issue #7). */
+export interface TranscriptsTable {
+  recording_id: string;
+  org_id: string;
+  /** completed | skipped */
+  status: string;
+  reason: string | null;
+  engine: string;
+  language: string;
+  blob_key: string | null;
+  /** The transcript's words, for search. */
+  text: string;
+  word_count: number;
+  created_at: string;
+}
+
 /** Bytes and recordings stored per org, kept exact in the transaction of every change. */
 export interface OrgUsageTable {
   org_id: string;
@@ -314,5 +330,71 @@ export interface Database {
   jobs: JobsTable;
   audio_objects: AudioObjectsTable;
   recordings: RecordingsTable;
+  transcripts: TranscriptsTable;
   org_usage: OrgUsageTable;
+  legal_holds: LegalHoldsTable;
+  quota_notifications: QuotaNotificationsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** A legal hold (issue #4 §7): while `released_at` is null its recordings are never purged. */
+export interface LegalHoldsTable {
+  id: string;
+  org_id: string;
+  /** recording | owner | org */
+  scope: string;
+  recording_id: string | null;
+  owner_id: string | null;
+  owner_type: string | null;
+  reason: string;
+  created_by: string;
+  created_at: string;
+  released_by: string | null;
+  released_at: string | null;
+  release_reason: string | null;
+}
+
+/** The highest usage threshold (0, 80, 90, 100 %) an org has been notified about. */
+export interface QuotaNotificationsTable {
+  org_id: string;
+  level: number;
+  updated_at: string;
+}
+
+/** A Webex-style webhook (`/v1/webhooks`). */
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  target_url: string;
+  resource: string;
+  event: string;
+  filter: string | null;
+  secret: string | null;
+  /** active | inactive */
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event for one webhook, written with the change it reports; the job posts it. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  org_id: string;
+  webhook_id: string;
+  resource: string;
+  event: string;
+  actor_id: string | null;
+  /** JSON text: the envelope's `data`. */
+  data: string;
+  /** pending | delivered | failed | skipped */
+  status: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
 }

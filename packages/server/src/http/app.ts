@@ -27,6 +27,8 @@ import { registerRecordingSettingsRoutes } from '../recording-settings/recording
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
+import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
+import { registerWebhookRoutes } from '../webhooks/webhooks.routes.js';
 import type { SessionRegistry } from '../siprec/session-registry.js';
 import { registerSessionRoutes } from '../siprec/sessions.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -53,6 +55,8 @@ export interface AppDeps {
   readonly sessions?: SessionRegistry | null;
   /** Set the Secure flag on cookies (behind TLS). */
   readonly secureCookies?: boolean;
+  /** Let webhooks target loopback addresses: tests only, never from configuration. */
+  readonly allowLoopbackWebhookTargets?: boolean;
 }
 
 export const API_VERSION = '0.1.0';
@@ -134,6 +138,13 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     clock: deps.clock,
     blobStore: deps.blobStore,
     links: createDataDirLinkSigner(deps.dataDir),
+    queue: deps.queue,
+  });
+  registerLifecycleRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
+  registerWebhookRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    allowLoopbackTargets: deps.allowLoopbackWebhookTargets === true,
   });
   registerSessionRoutes(app, { sessions: deps.sessions ?? null });
   registerSystemRoutes(app, deps);

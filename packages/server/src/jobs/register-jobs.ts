@@ -1,13 +1,74 @@
 // Every job of the application, registered in one place so `serve` (worker role) and
 // `callvault jobs run NAME` know the same set. Features add their registration here.
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
+import {
+  registerLifecycleJobs,
+  RETENTION_JOB,
+  RETENTION_ORG_JOB,
+} from '../lifecycle/lifecycle.jobs.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { JobQueue } from './job-queue.js';
 
 export interface JobDeps {
   readonly db: Db;
+  readonly clock: Clock;
+  /** The (encrypting) blob store: retention removes audio. */
+  readonly blobStore: BlobStore;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
   await registerHousekeepingJobs(queue, deps);
+  await registerLifecycleJobs(queue, deps);
+  await registerWebhookJobs(queue, deps);
+}
+
+/** The jobs a scheduled job enqueues, which `callvault jobs run` waits for. */
+export const FAN_OUT_JOBS: Readonly<Record<string, readonly string[]>> = {
+  [RETENTION_JOB]: [RETENTION_ORG_JOB],
+};
+
+export interface FanOutResult {
+  readonly failed: number;
+}
+
+/**
+ * Runs a scheduled job once as of `now` and then, in this process, the jobs it fanned out, until
+ * none of them is pending (`callvault jobs run retention --now ISO` purges before it returns).
+ * Other workers may take part of the work; the result counts the fanned-out jobs that failed.
+ */
+export async function runJobWithFanOut(
+  queue: JobQueue,
+  name: string,
+  now: Date,
+  options: { readonly pollMs?: number; readonly timeoutMs?: number } = {},
+): Promise<FanOutResult> {
+  const children = FAN_OUT_JOBS[name] ?? [];
+  const failedBefore = await failedCount(queue, children);
+  await queue.runOnce(name, { now });
+  if (children.length === 0) return { failed: 0 };
+  await queue.start();
+  try {
+    const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+    for (;;) {
+      const counts = await queue.counts();
+      const pending = children.reduce((n, child) => {
+        const c = counts.byName[child];
+        return n + (c ? c.queued + c.active + c.retry : 0);
+      }, 0);
+      if (pending === 0) break;
+      if (Date.now() > deadline) throw new Error(`${name}: ${pending} jobs still pending`);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+    }
+  } finally {
+    await queue.stop();
+  }
+  return { failed: (await failedCount(queue, children)) - failedBefore };
+}
+
+async function failedCount(queue: JobQueue, names: readonly string[]): Promise<number> {
+  const counts = await queue.counts();
+  return names.reduce((n, child) => n + (counts.byName[child]?.failed ?? 0), 0);
 }

@@ -34,6 +34,20 @@ const table: Array<[Role, Action, boolean]> = [
   ['user', 'workspace.read', false],
   ['user', 'audit.read', false],
   ['user', 'org.read', true],
+  ['fullAdmin', 'legalHold.manage', true],
+  ['partnerAdmin', 'legalHold.manage', true],
+  ['complianceOfficer', 'legalHold.manage', true],
+  ['complianceOfficer', 'legalHold.read', true],
+  ['readOnlyAdmin', 'legalHold.read', true],
+  ['readOnlyAdmin', 'legalHold.manage', false],
+  ['user', 'legalHold.read', false],
+  ['user', 'legalHold.manage', false],
+  ['fullAdmin', 'webhook.write', true],
+  ['readOnlyAdmin', 'webhook.read', true],
+  ['readOnlyAdmin', 'webhook.write', false],
+  ['complianceOfficer', 'webhook.read', false],
+  ['complianceOfficer', 'webhook.write', false],
+  ['user', 'webhook.read', false],
 ];
 
 describe('policy: role × action within the actor’s org', () => {

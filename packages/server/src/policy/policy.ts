@@ -32,6 +32,11 @@ export const ACTIONS = [
   'recording.manage',
   'recording.reassign',
   'recording.deletePermanently',
+  // Lifecycle (issue #4 §7–8): legal holds and webhooks.
+  'legalHold.read',
+  'legalHold.manage',
+  'webhook.read',
+  'webhook.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -65,11 +70,37 @@ const MANAGE_RECORDINGS: readonly Action[] = [
   'recording.reassign',
 ];
 
+// Holds stop purging; webhooks send recording events out of Callvault.
+const MANAGE_LIFECYCLE: readonly Action[] = [
+  'legalHold.read',
+  'legalHold.manage',
+  'webhook.read',
+  'webhook.write',
+];
+
 /** What each role may do within the org it acts on. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  fullAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read', ...MANAGE_RECORDINGS],
-  partnerAdmin: [...READ_DIRECTORY, ...WRITE_DIRECTORY, 'audit.read', ...MANAGE_RECORDINGS],
-  readOnlyAdmin: [...READ_DIRECTORY, 'audit.read', 'recording.search'],
+  fullAdmin: [
+    ...READ_DIRECTORY,
+    ...WRITE_DIRECTORY,
+    'audit.read',
+    ...MANAGE_RECORDINGS,
+    ...MANAGE_LIFECYCLE,
+  ],
+  partnerAdmin: [
+    ...READ_DIRECTORY,
+    ...WRITE_DIRECTORY,
+    'audit.read',
+    ...MANAGE_RECORDINGS,
+    ...MANAGE_LIFECYCLE,
+  ],
+  readOnlyAdmin: [
+    ...READ_DIRECTORY,
+    'audit.read',
+    'recording.search',
+    'legalHold.read',
+    'webhook.read',
+  ],
   // Compliance officers search recordings by owner, so they read the directory; they change no
   // settings. They play and download every recording and delete permanently, never reassign.
   complianceOfficer: [
@@ -79,6 +110,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'recording.searchPurged',
     'recording.play',
     'recording.deletePermanently',
+    // Holds are a compliance tool first; compliance officers place and release them too.
+    'legalHold.read',
+    'legalHold.manage',
   ],
   user: [],
 };

@@ -23,6 +23,9 @@ import { MAX_RECORDING_IDS } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
+import type { JobQueue } from '../jobs/index.js';
+import { findHeldRecordingIds, isAudioHeld } from '../lifecycle/legal-holds.repository.js';
+import { computeUsage, noteUsageChange } from '../lifecycle/usage.service.js';
 import type { Page } from '../db/paging.js';
 import { AppError, forbidden, invalid, notFound, type ErrorCode } from '../errors.js';
 import type { Actor } from '../policy/actor.js';
@@ -39,6 +42,11 @@ import {
   findOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
 import type { BlobData, BlobStore } from '../storage/blob-store.js';
+import {
+  createWebhookOutbox,
+  enqueueWebhookDeliveries,
+  type WebhookOutbox,
+} from '../webhooks/webhooks.service.js';
 import type { LinkSigner } from './link-signer.js';
 import {
   CONTENT_TYPES,
@@ -72,6 +80,8 @@ export interface RecordingStoreDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly blobStore: BlobStore;
+  /** Enqueues webhook deliveries right after a change commits; without it the sweep does. */
+  readonly queue?: JobQueue | null;
 }
 
 export interface RecordingsDeps extends RecordingStoreDeps {
@@ -190,9 +200,24 @@ export async function storeRecording(
     sampleRate: input.sampleRate,
     createdAt: now,
   };
+  let deliveries: readonly string[] = [];
   try {
     const recordings = await deps.db.transaction().execute(async (trx) => {
       const settings = await findOrgSettings(trx, input.orgId);
+      // At 100 % the org's failure behaviour applies, but captured audio is never dropped: the
+      // recording is stored with a note saying it did not fit (docs/adr/0005).
+      const usage = await computeUsage(trx, input.orgId);
+      const quotaExceeded =
+        usage.bytesUsed + state.bytes > usage.quotaBytes
+          ? {
+              at: now,
+              bytesUsedBefore: usage.bytesUsed,
+              sizeBytes: state.bytes,
+              quotaBytes: usage.quotaBytes,
+              failureBehavior: settings.failureBehavior,
+            }
+          : null;
+      const outbox = createWebhookOutbox(trx, deps.clock, input.orgId);
       await insertAudioObject(trx, audio);
       const made: RecordingRecord[] = [];
       for (const owner of input.owners) {
@@ -223,7 +248,7 @@ export async function storeRecording(
           channels: input.channels,
           sha256,
           hasTranscript: false,
-          metadata: input.metadata ?? {},
+          metadata: quotaExceeded ? { ...input.metadata, quotaExceeded } : (input.metadata ?? {}),
           deletedAt: null,
           purgedAt: null,
           updatedAt: now,
@@ -242,21 +267,48 @@ export async function storeRecording(
             audioId,
             sha256,
             sizeBytes: state.bytes,
+            ...(quotaExceeded ? { quotaExceeded: true } : {}),
             ...input.auditDetails,
           },
           input.orgId,
         );
+        await addRecordingEvent(outbox, 'created', null, recording);
         made.push(recording);
       }
       // The audio is stored once, so its bytes count once however many owners share it.
       await addOrgUsage(trx, input.orgId, { bytes: state.bytes, recordings: made.length }, now);
+      await noteUsageChange(trx, deps.clock, input.orgId, outbox);
+      deliveries = outbox.deliveryIds;
       return made;
     });
+    await enqueueWebhookDeliveries(deps.queue, deliveries);
     return { audio, recordings };
   } catch (error) {
     await deps.blobStore.delete(key).catch(() => undefined);
     throw error;
   }
+}
+
+/** A `convergedRecordings` webhook event for one recording as it is after the change. */
+export async function addRecordingEvent(
+  outbox: WebhookOutbox,
+  event: 'created' | 'updated' | 'deleted',
+  actorId: string | null,
+  r: RecordingRecord,
+): Promise<void> {
+  await outbox.add({
+    resource: 'convergedRecordings',
+    event,
+    actorId,
+    data: { ...presentConvergedRecording(r), orgId: r.orgId },
+    attributes: {
+      ownerId: r.ownerId,
+      ownerEmail: r.ownerEmail,
+      ownerType: r.ownerType,
+      locationId: r.locationId,
+      status: r.status,
+    },
+  });
 }
 
 /** Exact storage usage of an org (bytes of its audio objects, recordings not purged). */
@@ -691,16 +743,18 @@ const AUDIT_ACTION: Record<Mutation, string> = {
 };
 
 /**
- * Removes an audio object when no recording needs it any more and gives its bytes back to the
- * org's usage. Returns the blob key to delete once the transaction has committed.
+ * Removes an audio object when no recording needs it any more (none is unpurged, none is under a
+ * legal hold) and gives its bytes back to the org's usage. Returns the blob key to delete once
+ * the transaction has committed.
  */
-async function releaseAudioIfUnused(
+export async function releaseAudioIfUnused(
   trx: Trx,
   audioId: string | null,
   at: string,
 ): Promise<string | null> {
   if (audioId === null) return null;
   if ((await countRecordingsNeedingAudio(trx, audioId)) > 0) return null;
+  if (await isAudioHeld(trx, audioId)) return null;
   const audio = await findAudioObjectById(trx, audioId);
   if (!audio) return null;
   await deleteAudioObject(trx, audioId, at);
@@ -716,9 +770,11 @@ async function applyMutation(
   r: RecordingRecord,
   as: 'owner' | 'role',
   options: MutationOptions,
+  outbox: WebhookOutbox,
 ): Promise<string | null> {
   const at = deps.clock.now().toISOString();
   let releasedKey: string | null = null;
+  let after: RecordingRecord = r;
   const details: Record<string, unknown> = { ownerId: r.ownerId, as, statusBefore: r.status };
   switch (mutation) {
     case 'softDelete':
@@ -728,6 +784,7 @@ async function applyMutation(
         purgedAt: null,
         updatedAt: at,
       });
+      after = { ...r, status: 'deleted', deletedAt: at, purgedAt: null, updatedAt: at };
       break;
     case 'restore':
       await updateRecordingState(trx, r.id, {
@@ -736,6 +793,7 @@ async function applyMutation(
         purgedAt: null,
         updatedAt: at,
       });
+      after = { ...r, status: 'available', deletedAt: null, purgedAt: null, updatedAt: at };
       break;
     case 'purge':
       await updateRecordingState(trx, r.id, {
@@ -745,12 +803,26 @@ async function applyMutation(
         updatedAt: at,
       });
       await addOrgUsage(trx, r.orgId, { bytes: 0, recordings: -1 }, at);
+      // Under a legal hold the audio stays (releaseAudioIfUnused checks): the recording is gone
+      // for users and administrators, a compliance officer still finds it.
       releasedKey = await releaseAudioIfUnused(trx, r.audioId, at);
+      if (r.audioId !== null && releasedKey === null && (await isAudioHeld(trx, r.audioId))) {
+        details.audioKeptForLegalHold = true;
+      }
+      after = { ...r, status: 'purged', purgedAt: at, updatedAt: at };
       break;
     case 'reassign': {
       const to = options.newOwner;
       if (!to) throw new AppError('INTERNAL', 'reassign without a new owner');
       await updateRecordingOwner(trx, r.id, to, at);
+      after = {
+        ...r,
+        ownerId: to.id,
+        ownerEmail: to.email,
+        ownerName: to.name,
+        ownerType: to.type,
+        updatedAt: at,
+      };
       details.from = { id: r.ownerId, email: r.ownerEmail, type: r.ownerType };
       details.to = { id: to.id, email: to.email, type: to.type };
       break;
@@ -780,6 +852,10 @@ async function applyMutation(
     { type: 'recording', id: r.id },
     details,
   );
+  // Webhooks: the recycle bin, restore and reassign update a recording; purge and the permanent
+  // delete remove it (its audio is gone for everyone who subscribes).
+  const event = mutation === 'purge' || mutation === 'delete' ? 'deleted' : 'updated';
+  await addRecordingEvent(outbox, event, actor.personId, after);
   return releasedKey;
 }
 
@@ -803,15 +879,34 @@ async function mutateRecordings(
   atomic: boolean,
 ): Promise<MutationOutcome> {
   const released: string[] = [];
+  let deliveries: readonly string[] = [];
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const { records, missing } = await select(trx);
     const failed: Failure[] = missing.map((id) => ({ id, error: notFound('Recording') }));
+    const held =
+      mutation === 'delete'
+        ? await findHeldRecordingIds(
+            trx,
+            actor.orgId,
+            records.map((r) => r.id),
+          )
+        : new Set<string>();
     const todo: Array<{ r: RecordingRecord; as: 'owner' | 'role' }> = [];
     const unchanged: string[] = [];
     for (const r of records) {
       const d = await decide(trx, actor, mutation, r);
       if (!d.ok) {
         failed.push({ id: r.id, error: d.error });
+        continue;
+      }
+      if (held.has(r.id)) {
+        failed.push({
+          id: r.id,
+          error: new AppError(
+            'CONFLICT',
+            `${r.id}: the recording is under a legal hold and cannot be deleted until the hold is released`,
+          ),
+        });
         continue;
       }
       const t = transitionOf(mutation, r, options);
@@ -824,12 +919,18 @@ async function mutateRecordings(
       const descriptions = failed.map((f) => `${f.id}: ${f.error.message}`);
       throw new AppError(first.code, first.message, descriptions);
     }
+    const outbox = createWebhookOutbox(trx, deps.clock, actor.orgId);
     for (const { r, as } of todo) {
-      const key = await applyMutation(trx, deps, actor, mutation, r, as, options);
+      const key = await applyMutation(trx, deps, actor, mutation, r, as, options, outbox);
       if (key !== null) released.push(key);
     }
+    if (todo.length > 0 && (mutation === 'purge' || mutation === 'delete')) {
+      await noteUsageChange(trx, deps.clock, actor.orgId, outbox);
+    }
+    deliveries = outbox.deliveryIds;
     return { changed: todo.map((t) => t.r.id), unchanged, failed };
   });
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
   // After the commit: a failed delete leaves an unreferenced object, never a dangling recording.
   for (const key of released) await deps.blobStore.delete(key).catch(() => undefined);
   return outcome;

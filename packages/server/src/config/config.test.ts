@@ -29,7 +29,9 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_RTP_PORTS: '40000-40100',
       CALLVAULT_MASTER_KEY: 'ab'.repeat(32),
       CALLVAULT_TRANSCRIBER: 'sherpa-onnx:/models/en',
+      CALLVAULT_MAX_SESSIONS: '250',
     });
+    expect(c.maxSessions).toBe(250);
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cv' });
     expect(c.storage).toMatchObject({
       kind: 's3',
@@ -54,6 +56,7 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_MASTER_KEY: 'short',
         CALLVAULT_TRANSCRIBER: 'whisper',
         CALLVAULT_STORAGE_URL: 'ftp://x',
+        CALLVAULT_MAX_SESSIONS: 'lots',
       });
     } catch (e) {
       error = e;
@@ -70,6 +73,7 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_MASTER_KEY',
         'CALLVAULT_TRANSCRIBER',
         'CALLVAULT_STORAGE_URL',
+        'CALLVAULT_MAX_SESSIONS',
       ].sort(),
     );
   });

@@ -30,6 +30,8 @@ export interface Config {
   readonly http: HostPort;
   readonly sip: HostPort;
   readonly rtpPorts: { readonly min: number; readonly max: number };
+  /** Most SIPREC sessions taken at once before answering 503 (null: half the RTP port pairs). */
+  readonly maxSessions: number | null;
   /** 32-byte key given as 64 hex characters or base64; null means "use the key file in dataDir". */
   readonly masterKey: Buffer | null;
   readonly transcriber:
@@ -49,6 +51,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_RTP_PORTS: '20000-29999',
   CALLVAULT_MASTER_KEY: '',
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
+  CALLVAULT_MAX_SESSIONS: '',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -176,6 +179,17 @@ export function parseConfig(source: ConfigSource): Config {
     }
   }
 
+  const maxSessionsRaw = read('CALLVAULT_MAX_SESSIONS');
+  let maxSessions: number | null = null;
+  if (maxSessionsRaw !== '') {
+    if (/^\d{1,6}$/.test(maxSessionsRaw) && Number(maxSessionsRaw) >= 1)
+      maxSessions = Number(maxSessionsRaw);
+    else
+      problems.push(
+        `CALLVAULT_MAX_SESSIONS: "${maxSessionsRaw}" is not a whole number of at least 1`,
+      );
+  }
+
   const masterKey = parseMasterKey(read('CALLVAULT_MASTER_KEY'), problems);
 
   const transcriberRaw = read('CALLVAULT_TRANSCRIBER');
@@ -199,6 +213,7 @@ export function parseConfig(source: ConfigSource): Config {
     http,
     sip,
     rtpPorts,
+    maxSessions,
     masterKey,
     transcriber,
   });

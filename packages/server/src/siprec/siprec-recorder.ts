@@ -23,7 +23,7 @@ import { createRecordingPolicy } from './recording-policy.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
-  readonly config: Pick<Config, 'sip' | 'rtpPorts'>;
+  readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions'>;
   readonly db: Db;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -77,7 +77,10 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     ports,
     mediaAddress: chooseMediaAddress(config.sip.host),
     randomBytes: (length) => crypto.randomBytes(length),
-    maxSessions: options.maxSessions ?? Math.max(1, Math.floor(ports.capacity / 2)),
+    maxSessions:
+      options.maxSessions ??
+      options.config.maxSessions ??
+      Math.max(1, Math.floor(ports.capacity / 2)),
     mediaHealthy: () => loopDelay.percentile(99) < maxDelayNs,
     ...(options.retryAfterSeconds === undefined
       ? {}

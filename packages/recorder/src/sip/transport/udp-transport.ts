@@ -11,9 +11,17 @@ export interface UdpTransportOptions {
   readonly port: number;
 }
 
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export async function listenUdpTransport(options: UdpTransportOptions): Promise<SipTransport> {
   const ipv6 = isIPv6(options.host);
-  const socket: Socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', ipv6Only: false });
+  // A burst of ACKs and BYEs from a busy SBC outruns the default receive buffer; the kernel caps
+  // the request at net.core.rmem_max, so asking for more is harmless.
+  const socket: Socket = createSocket({
+    type: ipv6 ? 'udp6' : 'udp4',
+    ipv6Only: false,
+    recvBufferSize: UDP_RECEIVE_BUFFER_BYTES,
+  });
   const listeners = createTransportListeners();
   const stats = {
     messagesIn: 0,

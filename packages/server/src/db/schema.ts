@@ -283,6 +283,22 @@ export interface RecordingsTable {
   updated_at: string;
 }
 
+/** Whether a recording's transcript was made, and if not why (issue #7). */
+export interface TranscriptsTable {
+  recording_id: string;
+  org_id: string;
+  /** completed | skipped */
+  status: string;
+  reason: string | null;
+  engine: string;
+  language: string;
+  blob_key: string | null;
+  /** The transcript's words, for search. */
+  text: string;
+  word_count: number;
+  created_at: string;
+}
+
 /** Bytes and recordings stored per org, kept exact in the transaction of every change. */
 export interface OrgUsageTable {
   org_id: string;
@@ -314,6 +330,7 @@ export interface Database {
   jobs: JobsTable;
   audio_objects: AudioObjectsTable;
   recordings: RecordingsTable;
+  transcripts: TranscriptsTable;
   org_usage: OrgUsageTable;
   legal_holds: LegalHoldsTable;
   quota_notifications: QuotaNotificationsTable;

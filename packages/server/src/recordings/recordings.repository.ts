@@ -236,6 +236,20 @@ export async function findRecordingsOfOwner(
   return rows.map(toRecording);
 }
 
+/** Marks whether a recording has a stored transcript (issue #7: the transcribe job). */
+export async function setRecordingHasTranscript(
+  db: DbOrTrx,
+  id: string,
+  hasTranscript: boolean,
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('recordings')
+    .set({ has_transcript: hasTranscript ? 1 : 0, updated_at: updatedAt })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function updateRecordingState(
   db: DbOrTrx,
   id: string,

@@ -6,6 +6,7 @@ import * as recordingSettings from './0002-recording-settings.js';
 import * as jobs from './0003-jobs.js';
 import * as recordings from './0004-recordings.js';
 import * as lifecycle from './0005-lifecycle.js';
+import * as transcripts from './0006-transcripts.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-jobs': jobs,
   '0004-recordings': recordings,
   '0005-lifecycle': lifecycle,
+  '0006-transcripts': transcripts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,58 @@
+// The transcription jobs (STYLE.md habit 9): `transcribe` does one recording; `transcribe-sweep`
+// runs every few minutes and fans out one `transcribe` job per recording still awaiting its
+// transcript decision. A recording is never blocked by its transcript: it is catalogued first and
+// the transcript follows, retried with backoff when the engine fails.
+import type { JobQueue } from '../jobs/index.js';
+import {
+  countRecordingsAwaitingTranscript,
+  findRecordingIdsAwaitingTranscript,
+} from './transcripts.repository.js';
+import { transcribeRecording, type TranscriptionDeps } from './transcription.service.js';
+
+export const TRANSCRIBE_JOB = 'transcribe';
+export const TRANSCRIBE_SWEEP_JOB = 'transcribe-sweep';
+const SWEEP_EVERY_MS = 5 * 60_000;
+/** Jobs enqueued per sweep; the next sweep takes the rest. */
+const SWEEP_BATCH = 500;
+
+export interface TranscribeJobPayload extends Record<string, unknown> {
+  readonly recordingId: string;
+}
+
+export async function enqueueTranscription(queue: JobQueue, recordingId: string): Promise<string> {
+  return queue.enqueue(TRANSCRIBE_JOB, { recordingId }, { singletonKey: recordingId });
+}
+
+/** Enqueues a transcribe job for each recording awaiting one (up to `limit`); returns how many. */
+export async function enqueuePendingTranscriptions(
+  queue: JobQueue,
+  deps: Pick<TranscriptionDeps, 'db'>,
+  limit = SWEEP_BATCH,
+): Promise<number> {
+  const ids = await findRecordingIdsAwaitingTranscript(deps.db, limit);
+  for (const id of ids) await enqueueTranscription(queue, id);
+  return ids.length;
+}
+
+export function countPendingTranscriptions(deps: Pick<TranscriptionDeps, 'db'>): Promise<number> {
+  return countRecordingsAwaitingTranscript(deps.db);
+}
+
+export async function registerTranscriptionJobs(
+  queue: JobQueue,
+  deps: TranscriptionDeps,
+): Promise<void> {
+  await queue.register<TranscribeJobPayload>(
+    TRANSCRIBE_JOB,
+    async (job) => {
+      if (typeof job.payload.recordingId !== 'string') return;
+      await transcribeRecording(deps, job.payload.recordingId, { signal: job.signal });
+    },
+    // One channel-decoding engine run at a time per process; pocketsphinx uses one core each.
+    { concurrency: 1, retryLimit: 4, retryBackoffMs: 60_000, timeoutMs: 2 * 3_600_000 },
+  );
+  await queue.register(TRANSCRIBE_SWEEP_JOB, async () => {
+    await enqueuePendingTranscriptions(queue, deps);
+  });
+  await queue.schedule(TRANSCRIBE_SWEEP_JOB, SWEEP_EVERY_MS);
+}

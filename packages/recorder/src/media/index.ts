@@ -1,3 +1,4 @@
 export * from './codecs/index.js';
 export * from './jitter-buffer.js';
 export * from './timeline.js';
+export * from './capture/index.js';

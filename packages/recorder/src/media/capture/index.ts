@@ -1,0 +1,3 @@
+export * from './rtp-journal-format.js';
+export * from './rtp-journal-writer.js';
+export * from './rtp-stream-capture.js';

@@ -1,0 +1,181 @@
+// The socket shell of one answered stream (RFC 3550 §11: RTP on an even port, RTCP on port + 1).
+// Media is accepted from one source only: the first packet from the SRC's offered address (any
+// address when the offer had none) latches the source, and everything else is counted and
+// ignored. SRTP (RFC 3711 §3.3) is removed here when the stream is keyed; authentication failures
+// and replays are dropped and counted. Accepted packets go to the journal as received: no
+// decoding on the capture path.
+import dgram from 'node:dgram';
+import { isRtcpPacket } from '../../rtp/rtcp-packet.js';
+import { parseRtpPacket } from '../../rtp/rtp-packet.js';
+import { createSrtpContextFromSdes, type SrtpContext } from '../../rtp/srtp.js';
+import type { RtpJournalRecord } from './rtp-journal-format.js';
+
+export interface RtpStreamCaptureKey {
+  readonly suite: string;
+  /** Base64 master key and salt (RFC 4568 §9.1 inline key). */
+  readonly keySalt: string;
+  readonly mki?: { readonly value: string; readonly length: number };
+}
+
+export interface RtpStreamCaptureOptions {
+  /** Local address to bind (the SIP host, or 0.0.0.0). */
+  readonly host: string;
+  readonly rtpPort: number;
+  /** Default rtpPort + 1. */
+  readonly rtcpPort?: number;
+  /** The SRC's offered media address: only packets from it are accepted. */
+  readonly expectedAddress?: string;
+  readonly srtp?: RtpStreamCaptureKey;
+  /** Where accepted packets go (the journal writer's append). */
+  readonly onPacket: (record: RtpJournalRecord) => void;
+  /** Wall-clock milliseconds (the arrival time written to the journal). */
+  readonly now: () => number;
+}
+
+export interface RtpStreamCaptureStats {
+  rtpPackets: number;
+  rtcpPackets: number;
+  /** Packets from another source than the latched one. */
+  foreignPackets: number;
+  /** Not RTP (bad version, too short). */
+  malformedPackets: number;
+  srtpAuthFailures: number;
+  srtpReplayed: number;
+  srtpOtherFailures: number;
+  /** The latched source, `address:port`. */
+  source: string | null;
+}
+
+export interface RtpStreamCapture {
+  readonly stats: RtpStreamCaptureStats;
+  close(): Promise<void>;
+}
+
+function isUnspecified(address: string | undefined): boolean {
+  return address === undefined || address === '' || address === '0.0.0.0' || address === '::';
+}
+
+function stripMapped(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** Builds the SRTP context of a keyed stream; throws when the key cannot be used. */
+export function createCaptureSrtpContext(key: RtpStreamCaptureKey): SrtpContext {
+  const mki = key.mki ? `|${key.mki.value}:${key.mki.length}` : '';
+  const made = createSrtpContextFromSdes(key.suite, `inline:${key.keySalt}${mki}`);
+  if (!made.ok) throw new Error(`SRTP key refused: ${made.reason}`);
+  return made.context;
+}
+
+function bindSocket(host: string, port: number): Promise<dgram.Socket> {
+  const type = host.includes(':') ? 'udp6' : 'udp4';
+  const socket = dgram.createSocket({ type, recvBufferSize: 1 << 20 });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+/** Binds the stream's RTP and RTCP ports and starts capturing. */
+export async function startRtpStreamCapture(
+  options: RtpStreamCaptureOptions,
+): Promise<RtpStreamCapture> {
+  const stats: RtpStreamCaptureStats = {
+    rtpPackets: 0,
+    rtcpPackets: 0,
+    foreignPackets: 0,
+    malformedPackets: 0,
+    srtpAuthFailures: 0,
+    srtpReplayed: 0,
+    srtpOtherFailures: 0,
+    source: null,
+  };
+  const srtp = options.srtp ? createCaptureSrtpContext(options.srtp) : null;
+  const expected = isUnspecified(options.expectedAddress)
+    ? null
+    : stripMapped(options.expectedAddress!);
+  let latchedAddress: string | null = null;
+  let latchedPort = -1;
+
+  const accepts = (info: dgram.RemoteInfo): boolean => {
+    const address = stripMapped(info.address);
+    if (latchedAddress === null) {
+      if (expected !== null && address !== expected) return false;
+      latchedAddress = address;
+      latchedPort = info.port;
+      stats.source = `${address}:${info.port}`;
+      return true;
+    }
+    return address === latchedAddress && info.port === latchedPort;
+  };
+
+  const onRtp = (message: Buffer, info: dgram.RemoteInfo): void => {
+    // RTP and RTCP may share the port (RFC 5761): RTCP is counted, never journaled.
+    if (isRtcpPacket(message)) {
+      stats.rtcpPackets++;
+      return;
+    }
+    if (!accepts(info)) {
+      stats.foreignPackets++;
+      return;
+    }
+    let bytes: Uint8Array = message;
+    if (srtp) {
+      const plain = srtp.unprotectRtp(message);
+      if (!plain.ok) {
+        if (plain.reason === 'auth-failed') stats.srtpAuthFailures++;
+        else if (plain.reason === 'replayed' || plain.reason === 'too-old') stats.srtpReplayed++;
+        else stats.srtpOtherFailures++;
+        return;
+      }
+      bytes = plain.packet;
+    }
+    const parsed = parseRtpPacket(bytes);
+    if (!parsed.ok) {
+      stats.malformedPackets++;
+      return;
+    }
+    const p = parsed.packet;
+    stats.rtpPackets++;
+    options.onPacket({
+      arrivalMs: options.now(),
+      sequenceNumber: p.sequenceNumber,
+      timestamp: p.timestamp,
+      ssrc: p.ssrc,
+      payloadType: p.payloadType,
+      marker: p.marker,
+      payload: p.payload,
+    });
+  };
+
+  const rtp = await bindSocket(options.host, options.rtpPort);
+  let rtcp: dgram.Socket;
+  try {
+    rtcp = await bindSocket(options.host, options.rtcpPort ?? options.rtpPort + 1);
+  } catch (err) {
+    rtp.close();
+    throw err;
+  }
+  rtp.on('message', onRtp);
+  rtcp.on('message', () => {
+    stats.rtcpPackets++;
+  });
+  // A socket error (ICMP unreachable on some systems) must not end the process.
+  rtp.on('error', () => undefined);
+  rtcp.on('error', () => undefined);
+
+  let closing: Promise<void> | null = null;
+  return {
+    stats,
+    close() {
+      closing ??= Promise.all([
+        new Promise<void>((resolve) => rtp.close(() => resolve())),
+        new Promise<void>((resolve) => rtcp.close(() => resolve())),
+      ]).then(() => undefined);
+      return closing;
+    },
+  };
+}

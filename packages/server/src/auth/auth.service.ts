@@ -103,6 +103,8 @@ export interface SessionInfo {
   readonly actor: Actor;
   readonly sessionId: string;
   readonly csrfToken: string;
+  /** Signed in with a one-time password: nothing but a password change is allowed yet. */
+  readonly mustChangePassword: boolean;
 }
 
 export async function authenticateSession(
@@ -124,10 +126,12 @@ export async function authenticateSession(
       new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
     );
   }
+  const stored = await findPasswordHash(deps.db, person.id);
   return {
     actor: await buildActor(deps, person, 'session', ctx),
     sessionId: session.id,
     csrfToken: session.csrfToken,
+    mustChangePassword: stored?.mustChange ?? false,
   };
 }
 

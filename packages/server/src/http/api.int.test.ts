@@ -102,6 +102,48 @@ describe(`console sessions on ${testDialect}`, () => {
     ).toBe(401);
   });
 
+  it('a one-time password allows nothing but choosing a new password', async () => {
+    const org = await createOrganizationWithAdmin(
+      { db: t.db.db, clock: t.clock },
+      { name: 'OTP Org', adminEmail: 'otp@otp.example' },
+    );
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'otp@otp.example', password: org.oneTimePassword },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().user.mustChangePassword).toBe(true);
+    const cookie = cookieOf(login);
+    const csrf = login.json().csrfToken as string;
+    const blocked = await t.app.inject({ method: 'GET', url: '/v1/people', headers: { cookie } });
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().errors[0].errorCode).toBe('PASSWORD_CHANGE_REQUIRED');
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { currentPassword: org.oneTimePassword, newPassword: 'short' },
+    });
+    expect(weak.statusCode).toBe(400);
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { currentPassword: org.oneTimePassword, newPassword: 'a much better password' },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/people', headers: { cookie } })).statusCode,
+    ).toBe(200);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'otp@otp.example', password: org.oneTimePassword },
+    });
+    expect(again.statusCode).toBe(401);
+  });
+
   it('login attempts are rate limited per address and email', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i += 1) {

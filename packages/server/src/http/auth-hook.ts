@@ -54,6 +54,13 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
       throw new AppError('CSRF_TOKEN_INVALID', `Missing or wrong ${CSRF_HEADER} header`);
     }
+    // A one-time password only lets its holder choose a real one (and read or end the session).
+    if (session.mustChangePassword && !request.url.startsWith('/api/auth/')) {
+      throw new AppError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'Choose a new password first (POST /api/auth/password)',
+      );
+    }
     request.session = session;
     request.actor = session.actor;
   });

@@ -34,6 +34,8 @@ import {
 } from '../runtime.js';
 import { importRecordingsFromDirectory } from '../recordings/recording-import.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
+import { createTranscriber } from '../transcription/create-transcriber.js';
+import { transcribePendingRecordings } from '../transcription/transcription.service.js';
 
 const FLAGS: Array<[flag: string, variable: string, help: string]> = [
   ['--data-dir <dir>', 'CALLVAULT_DATA_DIR', 'data directory (default ./data)'],
@@ -278,6 +280,46 @@ export function buildProgram(): Command {
           process.stderr.write(`${failed} of the jobs it started failed; see callvault logs\n`);
           process.exitCode = 1;
         }
+      });
+    });
+
+  program
+    .command('transcribe')
+    .description('transcribe recordings in this process (issue #7)')
+    .requiredOption('--pending', 'every recording still awaiting its transcript')
+    .action(async () => {
+      await withDatabase(program, async ({ db }, config) => {
+        const transcriber = createTranscriber(config.transcriber);
+        await transcriber.check();
+        const bar = new cliProgress.SingleBar(
+          {
+            format:
+              'transcribing [{bar}] {value}/{total} · {duration_formatted} · about {eta_formatted} left',
+            hideCursor: true,
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        const report = await transcribePendingRecordings(
+          {
+            db,
+            clock: systemClock,
+            blobStore: await createConfiguredBlobStore(config),
+            transcriber,
+          },
+          (done, total) => {
+            if (done === 0) bar.start(total, 0);
+            else bar.update(done);
+          },
+        );
+        bar.stop();
+        for (const f of report.failed) {
+          process.stderr.write(`failed ${f.recordingId}: ${f.reason}\n`);
+        }
+        out(
+          `${report.completed} transcribed, ${report.skipped} without transcript (reason stored), ${report.failed.length} failed`,
+        );
+        if (report.failed.length > 0) process.exitCode = 1;
       });
     });
 

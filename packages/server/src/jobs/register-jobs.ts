@@ -1,5 +1,6 @@
 // Every job of the application, registered in one place so `serve` (worker role) and
 // `callvault jobs run NAME` know the same set. Features add their registration here.
+import { registerCaptureJobs } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
@@ -9,6 +10,8 @@ import {
   RETENTION_ORG_JOB,
 } from '../lifecycle/lifecycle.jobs.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { registerTranscriptionJobs } from '../transcription/transcription.jobs.js';
+import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -17,12 +20,17 @@ export interface JobDeps {
   readonly clock: Clock;
   /** The (encrypting) blob store: retention removes audio. */
   readonly blobStore: BlobStore;
+  /** The transcription engine (issue #7); without it this process does not transcribe. */
+  readonly transcriber?: Transcriber;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
   await registerHousekeepingJobs(queue, deps);
   await registerLifecycleJobs(queue, deps);
   await registerWebhookJobs(queue, deps);
+  if (deps.transcriber) {
+    await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });
+  }
 }
 
 /** The jobs a scheduled job enqueues, which `callvault jobs run` waits for. */

@@ -46,7 +46,9 @@ export async function registerTranscriptionJobs(
     TRANSCRIBE_JOB,
     async (job) => {
       if (typeof job.payload.recordingId !== 'string') return;
-      await transcribeRecording(deps, job.payload.recordingId, { signal: job.signal });
+      await transcribeRecording({ queue, ...deps }, job.payload.recordingId, {
+        signal: job.signal,
+      });
     },
     // One channel-decoding engine run at a time per process; pocketsphinx uses one core each.
     { concurrency: 1, retryLimit: 4, retryBackoffMs: 60_000, timeoutMs: 2 * 3_600_000 },

@@ -19,7 +19,10 @@ import {
   findRecordingByIdAnyOrg,
   setRecordingHasTranscript,
 } from '../recordings/recordings.repository.js';
+import { addRecordingEvent } from '../recordings/recordings.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { JobQueue } from '../jobs/index.js';
+import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
 import { decodeAudioChannels } from './audio-channel-decoder.js';
 import {
   mergeChannelTranscripts,
@@ -31,6 +34,8 @@ import {
 } from './transcript-formats.js';
 import { isEnglishLanguage, type Transcriber } from './transcriber.js';
 import {
+  countRecordingsAwaitingTranscript,
+  findRecordingIdsAwaitingTranscript,
   findTranscriptByRecordingId,
   insertTranscript,
   type TranscriptRecord,
@@ -42,6 +47,8 @@ export interface TranscriptionDeps {
   /** The encrypting blob store the audio is in. */
   readonly blobStore: BlobStore;
   readonly transcriber: Transcriber;
+  /** Enqueues the webhook deliveries right after the commit; without it the webhook sweep does. */
+  readonly queue?: JobQueue | null;
 }
 
 /** Channels are decoded at the rate the wideband engines work at. */
@@ -128,10 +135,17 @@ async function recordOutcome(
   r: RecordingRecord,
   transcript: TranscriptRecord,
 ): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  const deliveries = await deps.db.transaction().execute(async (trx) => {
     await insertTranscript(trx, transcript);
+    const outbox = createWebhookOutbox(trx, deps.clock, r.orgId);
     if (transcript.status === 'completed') {
       await setRecordingHasTranscript(trx, r.id, true, transcript.createdAt);
+      // convergedRecordings "updated": the recording now has a transcript.
+      await addRecordingEvent(outbox, 'updated', null, {
+        ...r,
+        hasTranscript: true,
+        updatedAt: transcript.createdAt,
+      });
     }
     await audit(
       trx,
@@ -148,7 +162,9 @@ async function recordOutcome(
       },
       r.orgId,
     );
+    return outbox.deliveryIds;
   });
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
 }
 
 /** Transcribes one recording (the `transcribe` job's work). */
@@ -237,4 +253,42 @@ export async function readTranscriptDocument(
   return parseTranscriptDocument(
     Buffer.from(await blobStore.get(transcript.blobKey)).toString('utf8'),
   );
+}
+
+export interface PendingReport {
+  readonly completed: number;
+  readonly skipped: number;
+  readonly failed: ReadonlyArray<{ readonly recordingId: string; readonly reason: string }>;
+}
+
+/**
+ * `callvault transcribe --pending`: every recording still awaiting its transcript decision, one
+ * after another in this process. `onProgress` is told before the first and after each one.
+ */
+export async function transcribePendingRecordings(
+  deps: TranscriptionDeps,
+  onProgress: (done: number, total: number) => void = () => undefined,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<PendingReport> {
+  const total = await countRecordingsAwaitingTranscript(deps.db);
+  const ids = await findRecordingIdsAwaitingTranscript(deps.db, total);
+  let completed = 0;
+  let skipped = 0;
+  const failed: Array<{ recordingId: string; reason: string }> = [];
+  onProgress(0, ids.length);
+  for (const [index, id] of ids.entries()) {
+    options.signal?.throwIfAborted();
+    try {
+      const outcome = await transcribeRecording(deps, id, options);
+      if (outcome.kind === 'completed') completed++;
+      else if (outcome.kind === 'skipped') skipped++;
+    } catch (error) {
+      failed.push({
+        recordingId: id,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+    onProgress(index + 1, ids.length);
+  }
+  return { completed, skipped, failed };
 }

@@ -13,6 +13,12 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
 import { createSessionRegistry } from './siprec/session-registry.js';
+import {
+  createCaptureSink,
+  enqueueCaptureFinalize,
+  recoverUnfinishedJournals,
+  withCapture,
+} from './capture/index.js';
 import { startSiprecRecorder } from './siprec/siprec-recorder.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
@@ -127,15 +133,28 @@ export async function startServer(options: {
     stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
   }
   if (sessions) {
+    // Journals on this recorder's disk whose session never closed (a crash): finalized as
+    // `recovered` before new sessions start writing beside them.
+    await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
+    const capture = createCaptureSink({
+      dataDir: config.dataDir,
+      host: config.sip.host,
+      clock,
+      logger: logger.child({ module: 'capture' }),
+      finalize: (dir) => enqueueCaptureFinalize(queue, dir),
+    });
     const recorder = await startSiprecRecorder({
       config,
       db: handle.db,
       clock,
       logger,
-      sessions,
+      sessions: withCapture(sessions, capture),
     });
-    // First to stop: sessions end before the database closes.
-    stops.unshift(() => recorder.stop());
+    // First to stop: sessions end (and their journals close) before the database closes.
+    stops.unshift(async () => {
+      await recorder.stop();
+      await capture.settle();
+    });
   }
   stops.push(() => handle.close());
   return {

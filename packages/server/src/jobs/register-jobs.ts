@@ -28,6 +28,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
   await registerHousekeepingJobs(queue, deps);
   await registerLifecycleJobs(queue, deps);
   await registerWebhookJobs(queue, deps);
+  await registerCaptureJobs(queue, deps);
   if (deps.transcriber) {
     await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });
   }

@@ -69,9 +69,16 @@ export function tableRows(page: Page): Locator {
  * Saves a screenshot when CALLVAULT_E2E_SCREENSHOTS names a directory, for a person to look at;
  * screenshots are never committed.
  */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<void> {
   const dir = process.env.CALLVAULT_E2E_SCREENSHOTS;
   if (!dir) return;
   await mkdir(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(dir, `${name}.png`),
+    fullPage: options.fullPage ?? true,
+  });
 }

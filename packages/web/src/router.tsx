@@ -13,6 +13,7 @@ import type { Session } from './api/types.js';
 import { canSeeArea, findHomePath, type Area } from './auth/access.js';
 import { sessionQueryOptions } from './auth/session.js';
 import { AppLayout } from './layout/AppLayout.js';
+import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
@@ -54,6 +55,20 @@ const loginRoute = createRoute({
   },
 });
 
+const changePasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/change-password',
+  beforeLoad: async ({ context }): Promise<{ session: Session }> => {
+    const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
+    if (!session) redirect({ to: '/login', replace: true, throw: true });
+    return { session: session as Session };
+  },
+  component: function ChangePasswordRoute() {
+    const { session } = changePasswordRoute.useRouteContext();
+    return <ChangePasswordPage session={session} />;
+  },
+});
+
 const consoleRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'console',
@@ -66,6 +81,10 @@ const consoleRoute = createRoute({
         replace: true,
         throw: true,
       });
+    }
+    // A one-time password must be replaced before anything else (the server insists too).
+    if (session?.user.mustChangePassword) {
+      redirect({ to: '/change-password', replace: true, throw: true });
     }
     // redirect({ throw: true }) above left when there is no session; TypeScript cannot tell.
     return { session: session as Session };
@@ -200,6 +219,7 @@ const userHubRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  changePasswordRoute,
   consoleRoute.addChildren([
     indexRoute,
     controlHubRoute.addChildren([

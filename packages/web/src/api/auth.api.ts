@@ -34,3 +34,11 @@ export async function logout(): Promise<void> {
     api.setCsrfToken(null);
   }
 }
+
+/** Replaces the signed-in person's password (required after a one-time password). */
+export async function changePassword(body: {
+  currentPassword: string;
+  newPassword: string;
+}): Promise<void> {
+  await api.post<undefined>('/api/auth/password', { body });
+}

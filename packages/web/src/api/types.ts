@@ -20,6 +20,8 @@ export interface Me {
   readonly orgId: string;
   readonly orgName: string;
   readonly roles: readonly Role[];
+  /** Signed in with a one-time password: the console asks for a new one before anything else. */
+  readonly mustChangePassword: boolean;
 }
 
 export interface Session {

@@ -200,3 +200,8 @@ export function describeSelection(selected: number, more: boolean): string {
   }
   return `${plural(selected)} selected`;
 }
+
+/** When a call was recorded, in the reader's locale and time zone: `Nov 23, 2025, 7:37 PM`. */
+export function formatRecordedTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -47,7 +47,7 @@ import { IconFilter, IconRecordings, IconSearch } from '../components/icons.js';
 import { BULK_ACTION_LABELS, BulkActionDialog } from '../components/recordings/BulkActionDialog.js';
 import { PartyList } from '../components/recordings/PartyList.js';
 import { RecordingDrawer, type OpenedRecording } from '../components/recordings/RecordingDrawer.js';
-import { STATUS_LABELS, StatusBadge } from '../components/recordings/StatusBadge.js';
+import { STATUS_LABELS } from '../components/recordings/StatusBadge.js';
 import { describeError } from '../lib/error-messages.js';
 import {
   SELECT_ALL_LIMIT,
@@ -57,6 +57,7 @@ import {
   describeSelection,
   findBulkActions,
   formatDuration,
+  formatRecordedTime,
   toSearchWindow,
 } from '../lib/recordings.js';
 import { useInView } from '../lib/use-in-view.js';
@@ -94,9 +95,6 @@ function initialFilters(): AdvancedFilters {
     direction: null,
   };
 }
-
-const formatRecorded = (iso: string): string =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
   const [term, setTerm] = useState('');
@@ -315,6 +313,8 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
             py="xs"
             bg={selected.size > 0 ? 'indigo.0' : 'gray.0'}
             data-testid="bulk-bar"
+            // Stays under the header while a long selection scrolls by, so the actions are at hand.
+            style={{ position: 'sticky', top: 60, zIndex: 3 }}
           >
             <Text size="sm" fw={500} aria-live="polite" data-testid="selection-count">
               {selectingAll
@@ -381,7 +381,6 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
                   <Table.Th>Direction</Table.Th>
                   <Table.Th>Duration</Table.Th>
                   <Table.Th>Location</Table.Th>
-                  <Table.Th>Status</Table.Th>
                   <Table.Th w={80} />
                 </Table.Tr>
               </Table.Thead>
@@ -464,7 +463,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
           />
         )}
       </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatRecorded(r.timeRecorded)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatRecordedTime(r.timeRecorded)}</Table.Td>
       <Table.Td>
         <Text size="sm" fw={500}>
           {r.ownerName}
@@ -480,9 +479,6 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
       <Table.Td>{r.direction ? DIRECTION_LABELS[r.direction] : '—'}</Table.Td>
       <Table.Td ff="monospace">{formatDuration(r.durationSeconds)}</Table.Td>
       <Table.Td>{props.locationName}</Table.Td>
-      <Table.Td>
-        <StatusBadge status={r.status} />
-      </Table.Td>
       <Table.Td>
         <Button
           size="compact-sm"

@@ -12,7 +12,7 @@ import {
 } from '../../api/recordings.api.js';
 import type { CallRecordingAccessSettings, ConvergedRecording } from '../../api/types.js';
 import { describeError } from '../../lib/error-messages.js';
-import { formatDuration } from '../../lib/recordings.js';
+import { formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { useInView } from '../../lib/use-in-view.js';
 import { EmptyState } from '../EmptyState.js';
 import { ErrorAlert } from '../ErrorAlert.js';
@@ -174,10 +174,7 @@ function MyRecordingList({ access }: { readonly access: CallRecordingAccessSetti
               {rows.map((r) => (
                 <Table.Tr key={r.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    {new Date(r.timeRecorded).toLocaleString(undefined, {
-                      dateStyle: 'medium',
-                      timeStyle: 'short',
-                    })}
+                    {formatRecordedTime(r.timeRecorded)}
                   </Table.Td>
                   <Table.Td>{r.topic}</Table.Td>
                   <Table.Td ff="monospace">{formatDuration(r.durationSeconds)}</Table.Td>

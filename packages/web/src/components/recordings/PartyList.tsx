@@ -1,5 +1,5 @@
 // A call's parties as short labels; hovering (or focusing) one shows its number (SPEC §7).
-import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { Stack, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { RecordingParty } from '../../api/types.js';
 import { describeParty, describePartyNumber } from '../../lib/recordings.js';
@@ -13,23 +13,19 @@ export function PartyList({ parties }: { readonly parties: readonly RecordingPar
     );
   }
   return (
-    <Group gap={4} wrap="wrap">
+    <Stack gap={2}>
       {parties.map((party, index) => (
         <Tooltip key={index} label={describePartyNumber(party)} withArrow openDelay={150}>
-          <Badge
-            variant="light"
-            color="gray"
-            radius="sm"
-            tt="none"
-            fw={500}
+          <Text
+            size="sm"
             tabIndex={0}
             data-testid="party"
-            style={{ cursor: 'help' }}
+            style={{ cursor: 'help', textDecoration: 'underline dotted', whiteSpace: 'nowrap' }}
           >
             {describeParty(party)}
-          </Badge>
+          </Text>
         </Tooltip>
       ))}
-    </Group>
+    </Stack>
   );
 }

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { fetchRecordingDetails, fetchRecordingMetadata } from '../../api/recordings.api.js';
 import type { RecordingStatus } from '../../api/types.js';
-import { formatBytes, formatDuration } from '../../lib/recordings.js';
+import { formatBytes, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';
 import { RecordingPlayer } from './RecordingPlayer.js';
@@ -47,7 +47,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
               {recording.topic}
             </Title>
             <Text size="sm" c="dimmed">
-              {[recording.ownerName, new Date(recording.timeRecorded).toLocaleString()]
+              {[recording.ownerName, formatRecordedTime(recording.timeRecorded)]
                 .filter((part) => part !== undefined)
                 .join(' · ')}
             </Text>

@@ -97,7 +97,7 @@ export function RecordingMetadataPanel({
         </Title>
         {data.recordingActions.length === 0 ? (
           <Text size="sm" c="dimmed">
-            None: the call was recorded without pauses or stops.
+            No pauses, resumes or stops were recorded for this call.
           </Text>
         ) : (
           <Stack gap={2} component="ol" pl="md" m={0}>

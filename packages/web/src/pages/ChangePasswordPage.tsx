@@ -1,0 +1,98 @@
+// After a one-time password (first start, `callvault password`, `callvault org create`) the server
+// allows nothing but choosing a new password; this page is where the console sends that person.
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { changePassword } from '../api/auth.api.js';
+import { findHomePath } from '../auth/access.js';
+import { sessionQueryOptions } from '../auth/session.js';
+import { IconAlert } from '../components/icons.js';
+import { describeError } from '../lib/error-messages.js';
+import type { Session } from '../api/types.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Why the new password cannot be used yet, or null. */
+export function checkNewPassword(next: string, repeated: string, current: string): string | null {
+  if (next.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (next === current) return 'Choose a password different from the one-time password.';
+  if (next !== repeated) return 'The two new passwords are not the same.';
+  return null;
+}
+
+export function ChangePasswordPage({ session }: { readonly session: Session }): ReactNode {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeated, setRepeated] = useState('');
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const problem = next === '' ? null : checkNewPassword(next, repeated, current);
+
+  const save = useMutation({
+    mutationFn: changePassword,
+    onSuccess: async () => {
+      const updated: Session = { ...session, user: { ...session.user, mustChangePassword: false } };
+      queryClient.setQueryData(sessionQueryOptions.queryKey, updated);
+      await navigate({ to: findHomePath(session.user.roles), replace: true });
+    },
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    if (checkNewPassword(next, repeated, current) === null) {
+      save.mutate({ currentPassword: current, newPassword: next });
+    }
+  };
+
+  return (
+    <Center mih="100vh" bg="gray.0" p="md">
+      <Paper withBorder shadow="sm" radius="md" p="xl" w={420} maw="100%">
+        <form onSubmit={onSubmit} noValidate>
+          <Stack gap="md">
+            <div>
+              <Title order={1} fz="xl">
+                Choose a new password
+              </Title>
+              <Text size="sm" c="dimmed">
+                {session.user.email} signed in with a one-time password. Choose your own before you
+                continue.
+              </Text>
+            </div>
+            {save.error && (
+              <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+                {describeError(save.error)}
+              </Alert>
+            )}
+            <PasswordInput
+              label="One-time password"
+              autoComplete="current-password"
+              value={current}
+              onChange={(e) => setCurrent(e.currentTarget.value)}
+            />
+            <PasswordInput
+              label="New password"
+              autoComplete="new-password"
+              value={next}
+              onChange={(e) => setNext(e.currentTarget.value)}
+              error={problem}
+            />
+            <PasswordInput
+              label="Repeat the new password"
+              autoComplete="new-password"
+              value={repeated}
+              onChange={(e) => setRepeated(e.currentTarget.value)}
+            />
+            <Button
+              type="submit"
+              loading={save.isPending}
+              disabled={current === '' || next === '' || problem !== null}
+            >
+              Save password
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,240 @@
+// Finalizing journals into stored recordings on the database under test: the recorder's PCMU
+// capture of the two-party conversation (packages/recorder/test-fixtures/pcap) is journalled as
+// the capture path would, finalized, and the stored Ogg Opus is decoded by ffmpeg and compared
+// with ffmpeg's own decoding of what each party sent.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../clock.js';
+import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { findRecordingById } from '../recordings/recordings.repository.js';
+import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
+import { FsBlobStore } from '../storage/fs-blob-store.js';
+import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
+import {
+  FAILED_FILE,
+  journalDirFor,
+  listUnfinishedJournals,
+  writeSessionFile,
+  type CaptureSessionFile,
+} from './capture-journal.js';
+import { finalizeCapturedSession } from './capture-finalize.js';
+
+const PCAP_DIR = new URL('../../../recorder/test-fixtures/pcap/', import.meta.url);
+const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
+let db: TestDatabase;
+let seed: DemoSeed;
+let deps: RecordingStoreDeps;
+let dataDir: string;
+
+function readS16(file: URL | string): Int16Array {
+  const bytes = fs.readFileSync(file);
+  return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
+}
+
+/** Best normalised cross-correlation within ±maxLag samples. */
+function correlate(a: Int16Array, b: Int16Array, maxLag = 400): number {
+  let best = -1;
+  const n = Math.min(a.length, b.length) - maxLag;
+  for (let lag = -maxLag; lag <= maxLag; lag += 1) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = maxLag; i < n; i += 2) {
+      const x = a[i]!;
+      const y = b[i + lag]!;
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    best = Math.max(best, ab / Math.sqrt(aa * bb || 1));
+  }
+  return best;
+}
+
+function session(id: string, streams: CaptureSessionFile['streams'], closed = true) {
+  const owner = seed.people[0]!;
+  const file: CaptureSessionFile = {
+    version: 1,
+    sessionId: id,
+    callId: `${id}@src`,
+    orgId: seed.orgId,
+    trunkId: seed.trunk.id,
+    trunkName: seed.trunk.name,
+    startedAt: Date.parse('2026-03-02T09:59:00.000Z'),
+    owners: [{ id: owner.id, kind: 'person', participantId: 'p-bob', mode: 'Always' }],
+    parties: [
+      { id: 'p-alice', aor: 'sip:alice@example.com', name: 'Alice' },
+      { id: 'p-bob', aor: 'sip:bob@example.com', name: 'Bob' },
+    ],
+    streams,
+    metadataRevisions: [{ seq: 1, raw: '<recording xmlns="urn:ietf:params:xml:ns:recording:1"/>' }],
+    senders: { alice: 'p-alice', bob: 'p-bob' },
+    ...(closed ? { closed: { endedAt: Date.now(), endReason: 'bye', kept: true } } : {}),
+  };
+  const dir = journalDirFor(dataDir, id);
+  fs.mkdirSync(dir, { recursive: true });
+  writeSessionFile(dir, file);
+  return dir;
+}
+
+const PCMU = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
+
+/** Journals the pcap's two flows as the capture path does (alice → 6000, bob → 6002). */
+function journalConversation(dir: string, ports: Record<number, string>): void {
+  const { datagrams } = readPcapUdpDatagrams(
+    new Uint8Array(fs.readFileSync(new URL('conv_2streams_pcmu_10s.pcap', PCAP_DIR))),
+  );
+  const writers = new Map(
+    Object.entries(ports).map(([port, file]) => [
+      Number(port),
+      createRtpJournalWriter({ file: path.join(dir, file) }),
+    ]),
+  );
+  for (const d of datagrams) {
+    const writer = writers.get(d.destinationPort);
+    const parsed = parseRtpPacket(d.payload);
+    if (!writer || !parsed.ok) continue;
+    const p = parsed.packet;
+    writer.append({
+      arrivalMs: d.timeMs,
+      sequenceNumber: p.sequenceNumber,
+      timestamp: p.timestamp,
+      ssrc: p.ssrc,
+      payloadType: p.payloadType,
+      marker: p.marker,
+      payload: p.payload,
+    });
+  }
+  for (const w of writers.values()) w.close();
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  seed = await runDemoSeed({ db: db.db, clock });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-'));
+  deps = { db: db.db, clock, blobStore: new FsBlobStore(path.join(dataDir, 'blobs')) };
+});
+afterAll(async () => {
+  await db.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`finalizing captured sessions on ${testDialect}`, () => {
+  it('both parties end up on their own channel of an Ogg Opus recording, the owner first', async () => {
+    const dir = session('conv-1', [
+      {
+        index: 0,
+        label: 'alice',
+        codecs: PCMU,
+        telephoneEventPayloadTypes: [101],
+        journal: 'a.rtpj',
+        srtp: false,
+      },
+      {
+        index: 1,
+        label: 'bob',
+        codecs: PCMU,
+        telephoneEventPayloadTypes: [101],
+        journal: 'b.rtpj',
+        srtp: false,
+      },
+    ]);
+    journalConversation(dir, { 6000: 'a.rtpj', 6002: 'b.rtpj' });
+    const result = await finalizeCapturedSession(deps, dir, { recovered: true });
+    expect(result.kind).toBe('stored');
+    if (result.kind !== 'stored') return;
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(Math.abs(result.durationMs - 10_000)).toBeLessThan(500);
+    const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
+    expect(recording?.metadata).toMatchObject({ recovered: true });
+    expect(recording?.metadata.streams?.map((s) => s['label'])).toEqual(['bob', 'alice']);
+
+    const audio = await deps.blobStore.get(`org/${seed.orgId}/audio/${recording!.audioId}`);
+    const ogg = path.join(dataDir, 'out.ogg');
+    fs.writeFileSync(ogg, audio);
+    expect(
+      execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'stream=codec_name,channels',
+        '-of',
+        'csv=p=0',
+        ogg,
+      ])
+        .toString()
+        .trim(),
+    ).toBe('opus,2');
+    const decoded: Int16Array[] = [0, 1].map((c) => {
+      const pcm = execFileSync(
+        'ffmpeg',
+        ['-v', 'error', '-i', ogg, '-af', `pan=mono|c0=c${c}`, '-ar', '8000', '-f', 's16le', '-'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      return new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
+    });
+    const bob = readS16(new URL('conv_bob_10s_ulaw_ref.s16le', PCAP_DIR));
+    const alice = readS16(new URL('conv_alice_10s_ulaw_ref.s16le', PCAP_DIR));
+    expect(correlate(decoded[0]!, bob)).toBeGreaterThan(0.9);
+    expect(correlate(decoded[1]!, alice)).toBeGreaterThan(0.9);
+    expect(correlate(decoded[0]!, alice)).toBeLessThan(0.5);
+  });
+
+  it('a stream that never received media is reported in the metadata; the other is kept', async () => {
+    const dir = session('conv-2', [
+      {
+        index: 0,
+        label: 'alice',
+        codecs: PCMU,
+        telephoneEventPayloadTypes: [],
+        journal: 'a.rtpj',
+        srtp: false,
+      },
+      {
+        index: 1,
+        label: 'bob',
+        codecs: PCMU,
+        telephoneEventPayloadTypes: [],
+        journal: 'b.rtpj',
+        srtp: false,
+      },
+    ]);
+    journalConversation(dir, { 6000: 'a.rtpj' });
+    const result = await finalizeCapturedSession(deps, dir);
+    expect(result.kind).toBe('stored');
+    if (result.kind !== 'stored') return;
+    const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
+    expect(recording?.metadata['failures']).toEqual([
+      { stream: 1, label: 'bob', reason: 'no journal' },
+    ]);
+    expect(recording?.metadata['recovered']).toBeUndefined();
+  });
+
+  it('no media at all marks the session failed with the reason and keeps the journal', async () => {
+    const dir = session('conv-3', [
+      {
+        index: 0,
+        label: 'alice',
+        codecs: PCMU,
+        telephoneEventPayloadTypes: [],
+        journal: 'a.rtpj',
+        srtp: false,
+      },
+    ]);
+    createRtpJournalWriter({ file: path.join(dir, 'a.rtpj') }).close();
+    const result = await finalizeCapturedSession(deps, dir);
+    expect(result).toEqual({ kind: 'failed', reason: 'stream 0: no media received' });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, FAILED_FILE), 'utf8'))).toMatchObject({
+      reason: 'stream 0: no media received',
+    });
+  });
+
+  it('a session that never closed is listed for recovery; a closed or failed one is not', () => {
+    const open = session('conv-4', [], false);
+    expect(listUnfinishedJournals(dataDir)).toEqual([open]);
+  });
+});

@@ -7,7 +7,7 @@ import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
 import { listUnfinishedJournals } from './capture-journal.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
 
-export const CAPTURE_FINALIZE_JOB = 'capture.finalize';
+export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
 export interface CaptureJobDeps extends RecordingStoreDeps {
   readonly logger?: Logger;

@@ -59,6 +59,8 @@ const call = (
   });
 
 async function store(email: string, size = 500) {
+  // Each event gets its own instant, so "newest delivery" is well defined.
+  clock.advance(1000);
   const stored = await storeRecording(
     { db: db.db, clock, blobStore, queue },
     {

@@ -84,9 +84,13 @@ function session(id: string, streams: CaptureSessionFile['streams'], closed = tr
 const PCMU = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
 
 /** Journals the pcap's two flows as the capture path does (alice → 6000, bob → 6002). */
-function journalConversation(dir: string, ports: Record<number, string>): void {
+function journalConversation(
+  dir: string,
+  ports: Record<number, string>,
+  pcap = 'conv_2streams_pcmu_10s.pcap',
+): void {
   const { datagrams } = readPcapUdpDatagrams(
-    new Uint8Array(fs.readFileSync(new URL('conv_2streams_pcmu_10s.pcap', PCAP_DIR))),
+    new Uint8Array(fs.readFileSync(new URL(pcap, PCAP_DIR))),
   );
   const writers = new Map(
     Object.entries(ports).map(([port, file]) => [
@@ -182,6 +186,54 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     expect(correlate(decoded[0]!, bob)).toBeGreaterThan(0.9);
     expect(correlate(decoded[1]!, alice)).toBeGreaterThan(0.9);
     expect(correlate(decoded[0]!, alice)).toBeLessThan(0.5);
+  });
+
+  it('Opus (RFC 7587, 48 kHz RTP clock) streams decode onto the timeline too', async () => {
+    const OPUS = [{ payloadType: 111, name: 'opus', clockRate: 48000 }];
+    const dir = session('conv-opus', [
+      {
+        index: 0,
+        label: 'alice',
+        codecs: OPUS,
+        telephoneEventPayloadTypes: [],
+        journal: 'a.rtpj',
+        srtp: false,
+      },
+      {
+        index: 1,
+        label: 'bob',
+        codecs: OPUS,
+        telephoneEventPayloadTypes: [],
+        journal: 'b.rtpj',
+        srtp: false,
+      },
+    ]);
+    journalConversation(
+      dir,
+      { 6000: 'a.rtpj', 6002: 'b.rtpj' },
+      '../opus/conv_2streams_opus_10s.pcap',
+    );
+    const result = await finalizeCapturedSession(deps, dir);
+    expect(result.kind).toBe('stored');
+    if (result.kind !== 'stored') return;
+    expect(Math.abs(result.durationMs - 10_000)).toBeLessThan(500);
+    const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
+    const audio = await deps.blobStore.get(`org/${seed.orgId}/audio/${recording!.audioId}`);
+    const ogg = path.join(dataDir, 'opus.ogg');
+    fs.writeFileSync(ogg, audio);
+    const bobChannel = execFileSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', ogg, '-af', 'pan=mono|c0=c0', '-ar', '8000', '-f', 's16le', '-'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const decoded = new Int16Array(
+      bobChannel.buffer,
+      bobChannel.byteOffset,
+      bobChannel.length >> 1,
+    );
+    expect(
+      correlate(decoded, readS16(new URL('conv_bob_10s_ulaw_ref.s16le', PCAP_DIR))),
+    ).toBeGreaterThan(0.9);
   });
 
   it('a stream that never received media is reported in the metadata; the other is kept', async () => {

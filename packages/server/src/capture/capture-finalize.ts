@@ -4,6 +4,7 @@
 // parties are placed on one timeline (the recorded owner's side first), and the result is
 // encoded to Ogg Opus and stored once for every owner through the recordings store.
 //
+// Decoders: the recorder's PCMU/PCMA/G.722 and its Opus wrapper (opusscript).
 // Encoder: ffmpeg with libopus as a child process. mediabunny needs WebCodecs' AudioEncoder for
 // Opus, which Node 20 does not have.
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   createAudioDecoder,
+  createOpusDecoder,
   DtmfDetector,
   getRtpClockRate,
   JitterBuffer,
@@ -20,6 +22,7 @@ import {
   PcmTimeline,
   type AudioDecoder,
   type JitterOutput,
+  type OpusAudioDecoder,
   type RtpJournalRecord,
 } from '@callvault/recorder';
 import { findOwnerById } from '../recordings/recordings.repository.js';
@@ -141,13 +144,20 @@ function decodeOnto(
   const buffer = new JitterBuffer({ clock, depthMs: 60 });
   const decoders = new Map<number, AudioDecoder | null>();
   const unsupported = new Set<string>();
+  const opusDecoders: OpusAudioDecoder[] = [];
   const decoderFor = (pt: number): AudioDecoder | null => {
     if (decoders.has(pt)) return decoders.get(pt) ?? null;
     const codec = info.codecs.find((c) => c.payloadType === pt);
     let decoder: AudioDecoder | null = null;
     if (codec) {
       try {
-        decoder = createAudioDecoder(codec.name);
+        if (normalizeAudioCodecName(codec.name) === 'opus') {
+          const opus = createOpusDecoder();
+          opusDecoders.push(opus);
+          decoder = opus;
+        } else {
+          decoder = createAudioDecoder(codec.name);
+        }
       } catch {
         unsupported.add(codec.name);
       }
@@ -191,6 +201,7 @@ function decodeOnto(
     consume(buffer.pop());
   }
   consume(buffer.flush());
+  for (const opus of opusDecoders) opus.close();
   const failure =
     decodedFrames > 0
       ? undefined

@@ -1,3 +1,4 @@
 export * from './audio-decoder.js';
 export * from './g711-decoder.js';
 export * from './g722-decoder.js';
+export * from './opus-decoder.js';

@@ -16,6 +16,7 @@ import {
   MasterKeyring,
   createMasterKey,
   generateMasterKey,
+  loadMasterKeyring,
   readMasterKeyFile,
 } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
@@ -122,7 +123,10 @@ describe('callvault keys rotate', () => {
     expect(keys).toHaveLength(1);
     expect(keys[0]?.id).not.toBe(oldKey.id);
 
-    const reopened = await createConfiguredBlobStore(config);
+    // As the server opens it after the rotation: the key file's keys.
+    const reopened = new EncryptedBlobStore(createBlobStore(config.storage), {
+      keyring: await loadMasterKeyring({ masterKey: null, dataDir: db.dataDir }),
+    });
     const read = Buffer.from(
       await reopened.get(stored.audio.blobKey, { expectedSha256: stored.audio.sha256 }),
     );

@@ -24,7 +24,7 @@ import {
   useMutation,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   changeRecordingsInBulk,
   searchRecordings,
@@ -60,7 +60,7 @@ import {
   formatRecordedTime,
   toSearchWindow,
 } from '../lib/recordings.js';
-import { useInView } from '../lib/use-in-view.js';
+import { useLoadMoreOnScroll } from '../lib/use-load-more-on-scroll.js';
 import { useLocations } from '../lib/use-locations.js';
 
 const OWNER_TYPE_LABELS: Readonly<Record<RecordingOwnerType, string>> = {
@@ -196,12 +196,13 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 
   // Infinite scroll: the marker under the last row pulls in the next page as it nears the screen.
   const endRef = useRef<HTMLDivElement>(null);
-  const nearEnd = useInView(endRef);
-  useEffect(() => {
-    if (nearEnd && search.hasNextPage && !search.isFetchingNextPage && !search.isError) {
-      void search.fetchNextPage();
-    }
-  }, [nearEnd, search]);
+  useLoadMoreOnScroll(endRef, {
+    hasNextPage: search.hasNextPage,
+    isFetchingNextPage: search.isFetchingNextPage,
+    isError: search.isError,
+    rowCount: rows.length,
+    fetchNextPage: search.fetchNextPage,
+  });
 
   const [opened, setOpened] = useState<OpenedRecording | null>(null);
   const isComplianceOfficer = me.roles.includes('complianceOfficer');

@@ -3,7 +3,7 @@
 // enforces the same settings; this only keeps the console from offering what would be refused.
 import { Alert, Button, Group, Loader, Modal, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   fetchMyRecordingSettings,
   fetchRecordingDetails,
@@ -13,7 +13,7 @@ import {
 import type { CallRecordingAccessSettings, ConvergedRecording } from '../../api/types.js';
 import { describeError } from '../../lib/error-messages.js';
 import { formatDuration, formatRecordedTime } from '../../lib/recordings.js';
-import { useInView } from '../../lib/use-in-view.js';
+import { useLoadMoreOnScroll } from '../../lib/use-load-more-on-scroll.js';
 import { EmptyState } from '../EmptyState.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { useToast } from '../Toaster.js';
@@ -79,12 +79,13 @@ function MyRecordingList({ access }: { readonly access: CallRecordingAccessSetti
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.body.items) ?? [], [list.data]);
 
   const endRef = useRef<HTMLDivElement>(null);
-  const nearEnd = useInView(endRef);
-  useEffect(() => {
-    if (nearEnd && list.hasNextPage && !list.isFetchingNextPage && !list.isError) {
-      void list.fetchNextPage();
-    }
-  }, [nearEnd, list]);
+  useLoadMoreOnScroll(endRef, {
+    hasNextPage: list.hasNextPage,
+    isFetchingNextPage: list.isFetchingNextPage,
+    isError: list.isError,
+    rowCount: rows.length,
+    fetchNextPage: list.fetchNextPage,
+  });
 
   const queryClient = useQueryClient();
   const toast = useToast();

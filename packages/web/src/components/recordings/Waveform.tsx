@@ -61,14 +61,22 @@ export function Waveform(props: WaveformProps): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const progress = duration > 0 ? Math.min(1, currentTime / duration) : 0;
 
+  // Redraw on every position change (each frame while playing) without re-observing the size.
+  const latest = useRef({ peaks, progress });
+  latest.current = { peaks, progress };
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (canvas) drawWaveform(canvas, peaks, progress);
+  }, [peaks, progress]);
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    drawWaveform(canvas, peaks, progress);
-    const observer = new ResizeObserver(() => drawWaveform(canvas, peaks, progress));
+    const observer = new ResizeObserver(() =>
+      drawWaveform(canvas, latest.current.peaks, latest.current.progress),
+    );
     observer.observe(canvas);
     return () => observer.disconnect();
-  }, [peaks, progress]);
+  }, []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>): void => {
     const step = { ArrowLeft: -KEY_STEP, ArrowRight: KEY_STEP }[event.key];

@@ -65,7 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   const httpLogger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
   const app = Fastify({
     loggerInstance: httpLogger,
-    disableRequestLogging: false,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },

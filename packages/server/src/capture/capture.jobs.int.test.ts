@@ -1,0 +1,137 @@
+// Crash recovery through the job queue on the database under test: a journal whose session never
+// closed (the process was killed) is found at start, finalized by the capture-finalize job and
+// catalogued with `recovered` in its metadata; a journal that cannot give a recording fails the
+// job with the reason and stays on disk.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import { FsBlobStore } from '../storage/fs-blob-store.js';
+import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
+import { FAILED_FILE, journalDirFor, writeSessionFile } from './capture-journal.js';
+import {
+  CAPTURE_FINALIZE_JOB,
+  recoverUnfinishedJournals,
+  registerCaptureJobs,
+} from './capture.jobs.js';
+
+const PCAP = new URL(
+  '../../../recorder/test-fixtures/pcap/conv_2streams_pcmu_10s.pcap',
+  import.meta.url,
+);
+let db: TestDatabase;
+let seed: DemoSeed;
+let queue: JobQueue;
+let dataDir: string;
+
+function crashedSession(id: string, withMedia: boolean): string {
+  const dir = journalDirFor(dataDir, id);
+  fs.mkdirSync(dir, { recursive: true });
+  writeSessionFile(dir, {
+    version: 1,
+    sessionId: id,
+    callId: `${id}@src`,
+    orgId: seed.orgId,
+    trunkId: seed.trunk.id,
+    trunkName: seed.trunk.name,
+    startedAt: Date.now() - 12_000,
+    owners: [{ id: seed.people[0]!.id, kind: 'person', participantId: 'p1', mode: 'Always' }],
+    parties: [{ id: 'p1', aor: 'sip:alice@example.com' }],
+    streams: [
+      {
+        index: 0,
+        label: '1',
+        codecs: [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }],
+        telephoneEventPayloadTypes: [],
+        journal: 'stream-0.rtpj',
+        srtp: false,
+      },
+    ],
+    metadataRevisions: [],
+    senders: { '1': 'p1' },
+  });
+  const writer = createRtpJournalWriter({ file: path.join(dir, 'stream-0.rtpj') });
+  if (withMedia) {
+    const { datagrams } = readPcapUdpDatagrams(new Uint8Array(fs.readFileSync(PCAP)));
+    for (const d of datagrams) {
+      const parsed = parseRtpPacket(d.payload);
+      if (d.destinationPort !== 6000 || !parsed.ok) continue;
+      const p = parsed.packet;
+      writer.append({
+        arrivalMs: d.timeMs,
+        sequenceNumber: p.sequenceNumber,
+        timestamp: p.timestamp,
+        ssrc: p.ssrc,
+        payloadType: p.payloadType,
+        marker: p.marker,
+        payload: p.payload,
+      });
+    }
+  }
+  writer.close();
+  // A crash can cut the last record short.
+  fs.appendFileSync(path.join(dir, 'stream-0.rtpj'), Buffer.from([0, 0, 0, 200, 1, 2, 3]));
+  return dir;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  seed = await runDemoSeed({ db: db.db, clock: systemClock });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-recover-'));
+  queue = createEmbeddedJobQueue({ db: db.db, pollIntervalMs: 25, leaseMs: 5_000 });
+  await registerCaptureJobs(queue, {
+    db: db.db,
+    clock: systemClock,
+    blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+  });
+  await queue.start();
+});
+afterAll(async () => {
+  await queue.stop({ timeoutMs: 5_000 });
+  await db.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe(`crash recovery of captured sessions on ${testDialect}`, () => {
+  it('an unfinished journal becomes a recording marked recovered; one without media fails with its reason', async () => {
+    const good = crashedSession('crashed-1', true);
+    const empty = crashedSession('crashed-2', false);
+    expect(await recoverUnfinishedJournals(queue, dataDir)).toBe(2);
+
+    const row = await waitFor(() =>
+      db.db
+        .selectFrom('recordings')
+        .selectAll()
+        .where('call_id', '=', 'crashed-1@src')
+        .executeTakeFirst(),
+    );
+    const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+    expect(metadata).toMatchObject({ recovered: true });
+    expect(Number(row.duration_seconds)).toBeGreaterThanOrEqual(9);
+    await waitFor(async () => !fs.existsSync(good) || null);
+
+    await waitFor(async () => fs.existsSync(path.join(empty, FAILED_FILE)) || null);
+    const counts = await waitFor(async () => {
+      const c = await queue.counts();
+      return (c.byName[CAPTURE_FINALIZE_JOB]?.failed ?? 0) >= 1 ? c : null;
+    });
+    expect(counts.byName[CAPTURE_FINALIZE_JOB]?.failed).toBe(1);
+    // Failed journals are not picked up again at the next start.
+    expect(await recoverUnfinishedJournals(queue, dataDir)).toBe(0);
+  });
+});

@@ -123,9 +123,9 @@ describe(`crash recovery of captured sessions on ${testDialect}`, () => {
     const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
     expect(metadata).toMatchObject({ recovered: true });
     expect(Number(row.duration_seconds)).toBeGreaterThanOrEqual(9);
-    await waitFor(async () => !fs.existsSync(good) || null);
+    await waitFor(() => Promise.resolve(!fs.existsSync(good) || null));
 
-    await waitFor(async () => fs.existsSync(path.join(empty, FAILED_FILE)) || null);
+    await waitFor(() => Promise.resolve(fs.existsSync(path.join(empty, FAILED_FILE)) || null));
     const counts = await waitFor(async () => {
       const c = await queue.counts();
       return (c.byName[CAPTURE_FINALIZE_JOB]?.failed ?? 0) >= 1 ? c : null;

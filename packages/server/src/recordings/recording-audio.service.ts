@@ -12,6 +12,7 @@ import { decideRecordingAccess, isRecordingOwner } from '../policy/recording-acc
 import { ALL_ACCESS } from '../recording-settings/recording-settings.model.js';
 import { findEntitySettings } from '../recording-settings/recording-settings.repository.js';
 import { convertToWav } from './audio-tools.js';
+import type { LinkKind } from './link-signer.js';
 import { parseRangeHeader } from './http-range.js';
 import {
   FILE_EXTENSIONS,
@@ -40,11 +41,28 @@ export type AudioResponse =
     }
   | { readonly status: 416; readonly size: number };
 
-async function linkActor(deps: RecordingsDeps, req: AudioRequest): Promise<Actor> {
+/** The signed-link fields every link-served download carries. */
+export interface SignedLinkRequest {
+  readonly recordingId: string;
+  readonly expires: number;
+  readonly actorId: string;
+  readonly signature: string;
+  readonly clientIp: string | null;
+}
+
+/**
+ * The person a signed link was issued to, when the signature matches these claims for `kind` (so
+ * an audio signature cannot fetch a transcript) and the link has not expired.
+ */
+export async function linkActor(
+  deps: RecordingsDeps,
+  req: SignedLinkRequest,
+  kind: LinkKind = 'audio',
+): Promise<Actor> {
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   const claims = {
     recordingId: req.recordingId,
-    kind: 'audio' as const,
+    kind,
     actorId: req.actorId,
     expires: req.expires,
   };

@@ -18,6 +18,7 @@ import {
   RecordingSearchResult,
   RestoreBody,
   SoftDeleteBody,
+  TranscriptDownloadQuery,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import type { Readable } from 'node:stream';
@@ -26,6 +27,7 @@ import { actorOf, setNextLink } from '../http/auth-hook.js';
 import { errorBody } from '../http/error-handler.js';
 import type { AppInstance } from '../http/types.js';
 import { openRecordingAudio } from './recording-audio.service.js';
+import { openRecordingTranscript } from './recording-transcript.service.js';
 import {
   bulkChangeRecordings,
   changeRecordingsInBatch,
@@ -284,6 +286,37 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
           .send(errorBody(request, 'RANGE_NOT_SATISFIABLE', message, [message]));
       }
       return reply.status(result.status).headers(result.headers).send(result.body);
+    },
+  );
+
+  app.get(
+    '/api/recordings/:id/transcript',
+    {
+      exposeHeadRoute: false,
+      config: { public: true },
+      schema: {
+        tags: callvaultTags,
+        summary:
+          'The transcript behind a temporary download link (no token): format=json|vtt|txt, default vtt',
+        security: [],
+        params: IdParam,
+        querystring: TranscriptDownloadQuery,
+        response: {
+          200: Type.String({ description: 'the transcript in the requested format' }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await openRecordingTranscript(deps, {
+        recordingId: request.params.id,
+        expires: request.query.exp,
+        actorId: request.query.actor,
+        signature: request.query.sig,
+        format: request.query.format ?? 'vtt',
+        clientIp: request.ip,
+      });
+      return reply.status(200).headers(result.headers).send(result.body);
     },
   );
 }

@@ -42,12 +42,13 @@ import {
   findOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
 import type { BlobData, BlobStore } from '../storage/blob-store.js';
+import { findTranscriptByRecordingId } from '../transcription/transcripts.repository.js';
 import {
   createWebhookOutbox,
   enqueueWebhookDeliveries,
   type WebhookOutbox,
 } from '../webhooks/webhooks.service.js';
-import type { LinkSigner } from './link-signer.js';
+import type { LinkKind, LinkSigner } from './link-signer.js';
 import {
   CONTENT_TYPES,
   type AudioObjectRecord,
@@ -616,10 +617,11 @@ export function audioLinkOf(
   recordingId: string,
   actorId: string,
   expiresAt: Date,
+  kind: LinkKind = 'audio',
 ): string {
   const expires = Math.floor(expiresAt.getTime() / 1000);
-  const sig = deps.links.sign({ recordingId, kind: 'audio', actorId, expires });
-  const url = new URL(`/api/recordings/${encodeURIComponent(recordingId)}/audio`, base.origin);
+  const sig = deps.links.sign({ recordingId, kind, actorId, expires });
+  const url = new URL(`/api/recordings/${encodeURIComponent(recordingId)}/${kind}`, base.origin);
   url.searchParams.set('exp', String(expires));
   url.searchParams.set('actor', actorId);
   url.searchParams.set('sig', sig);
@@ -637,6 +639,10 @@ export async function getRecordingDetails(
     const { recording } = await requireRecording(trx, actor, 'view', id);
     const download = await decide(trx, actor, 'download', recording);
     const details: ConvergedRecordingDetails = presentConvergedRecording(recording);
+    const transcript = await findTranscriptByRecordingId(trx, recording.id);
+    const hasTranscriptFile = transcript?.status === 'completed' && transcript.blobKey !== null;
+    details.transcriptStatus = transcript?.status ?? 'pending';
+    if (transcript?.reason) details.transcriptReason = transcript.reason;
     let expiration: string | null = null;
     if (download.ok) {
       const expiresAt = new Date(deps.clock.now().getTime() + LINK_LIFETIME_MS);
@@ -645,8 +651,9 @@ export async function getRecordingDetails(
       expiration = expiresAt.toISOString();
       details.temporaryDirectDownloadLinks = {
         audioDownloadLink: audioLinkOf(deps, base, recording.id, actor.personId, expiresAt),
-        // Transcripts arrive with the transcription issue; until then there is none to link.
-        transcriptDownloadLink: null,
+        transcriptDownloadLink: hasTranscriptFile
+          ? audioLinkOf(deps, base, recording.id, actor.personId, expiresAt, 'transcript')
+          : null,
         expiration,
       };
     }

@@ -71,6 +71,16 @@ export const ConvergedRecordingDetails = Type.Intersect([
   ConvergedRecording,
   Type.Object({
     temporaryDirectDownloadLinks: Type.Optional(TemporaryDirectDownloadLinks),
+    transcriptStatus: Type.Optional(
+      Type.Union([Type.Literal('completed'), Type.Literal('skipped'), Type.Literal('pending')], {
+        description: 'Callvault: whether the transcript is made, was not made, or not yet decided',
+      }),
+    ),
+    transcriptReason: Type.Optional(
+      Type.String({
+        description: 'Callvault: why there is no transcript (e.g. a non-English call)',
+      }),
+    ),
   }),
 ]);
 export type ConvergedRecordingDetails = Static<typeof ConvergedRecordingDetails>;
@@ -173,6 +183,14 @@ export const AudioDownloadQuery = Type.Object({
   actor: Type.String({ maxLength: 200 }),
   sig: Type.String({ maxLength: 100 }),
   format: Type.Optional(literalUnion(['original', 'wav'] as const)),
+});
+
+/** `GET /api/recordings/{id}/transcript` — the target of a signed transcript link. */
+export const TranscriptDownloadQuery = Type.Object({
+  exp: Type.Integer({ description: 'expiry, Unix seconds' }),
+  actor: Type.String({ maxLength: 200 }),
+  sig: Type.String({ maxLength: 100 }),
+  format: Type.Optional(literalUnion(['json', 'vtt', 'txt'] as const)),
 });
 
 // Callvault search -------------------------------------------------------------------------------

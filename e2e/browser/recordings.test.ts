@@ -164,6 +164,14 @@ async function waitForRowCount(page: Page, count: number): Promise<void> {
   );
 }
 
+/** Waits for the search to have run: a row count alone may still be the previous search's. */
+async function waitForFirstTopic(page: Page, topic: string): Promise<void> {
+  await page.waitForFunction(
+    (t) => document.querySelector('main table tbody tr td:nth-child(4)')?.textContent === t,
+    topic,
+  );
+}
+
 async function topicsShown(page: Page): Promise<string[]> {
   return recordingRows(page).locator('td:nth-child(4)').allInnerTexts();
 }
@@ -263,6 +271,7 @@ describe('Recordings page for a compliance officer', () => {
 
   it('shows 100 rows and loads the next page when scrolled near the bottom', async () => {
     await searchOwner(page, 'bob');
+    await waitForFirstTopic(page, 'Bob call 000');
     await waitForRowCount(page, 100);
     expect(await page.getByTestId('recordings-count').innerText()).toBe(
       '100 recordings loaded, more below',
@@ -344,6 +353,7 @@ describe('Recordings page for an administrator', () => {
 
   it('selects all, moves them to the recycle bin after a warning, and restores them', async () => {
     await searchOwner(page, 'bob');
+    await waitForFirstTopic(page, 'Bob call 000');
     await waitForRowCount(page, 100);
     await page.getByRole('checkbox', { name: 'Select all (the first 200)' }).click();
     // Select all loads the rest (up to 200) and selects every one of Bob's calls.
@@ -378,6 +388,49 @@ describe('Recordings page for an administrator', () => {
     await waitForRowCount(page, 100);
     await page.getByTestId('recordings-count').scrollIntoViewIfNeeded();
     await waitForRowCount(page, BOB_CALLS);
+  });
+});
+
+describe('Reassign and permanent delete', () => {
+  it('an administrator reassigns a call to a person chosen by name', async () => {
+    const page = await openAs(admin().email, admin().password, '/control-hub/people');
+    await page.goto('/recordings');
+    await searchOwner(page, 'bob');
+    await waitForFirstTopic(page, 'Bob call 000');
+    await page.getByRole('checkbox', { name: 'Select Bob call 000 of Bob Berg' }).click();
+    await page.getByText('1 recording selected').waitFor();
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Reassign (1)' });
+    // No new owner yet: nothing to confirm.
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'New owner' }).fill('Carol');
+    await page.getByRole('option', { name: 'Carol Carlsson (carol@example.com)' }).click();
+    await confirm.click();
+    await page.getByText('1 recording reassigned').waitFor();
+
+    await searchOwner(page, 'carol');
+    await waitForRowCount(page, 2);
+    expect(await topicsShown(page)).toEqual(['Bob call 000', 'Göteborg support']);
+  });
+
+  it('a compliance officer deletes permanently only with a reason', async () => {
+    const page = await openAs(co().email, co().password, '/recordings');
+    await searchOwner(page, 'bob');
+    await waitForFirstTopic(page, 'Bob call 001');
+    await page.getByRole('checkbox', { name: 'Select Bob call 001 of Bob Berg' }).click();
+    await page.getByRole('button', { name: 'Delete permanently' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('This cannot be undone');
+    const confirm = dialog.getByRole('button', { name: 'Delete permanently (1)' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Recorded in error');
+    await dialog.getByRole('textbox', { name: 'Comment' }).fill('Test call placed by IT');
+    await confirm.click();
+    await page.getByText('1 recording deleted permanently').waitFor();
+    await page.getByTestId('recordings-count').scrollIntoViewIfNeeded();
+    await waitForRowCount(page, BOB_CALLS - 2);
+    expect(await rowOf(page, 'Bob call 001').count()).toBe(0);
   });
 });
 

@@ -32,7 +32,7 @@ describe('navigation by role', () => {
       await signIn(page, alice.email, password);
       await waitForPath(page, '/user-hub');
       await page.getByRole('heading', { name: 'User Hub', level: 1 }).waitFor();
-      await page.getByText('No recordings yet').waitFor();
+      await page.getByText('No recordings in the last 30 days').waitFor();
       await page.getByText(alice.email).first().waitFor();
 
       await navbar(page).getByRole('link', { name: 'User Hub' }).waitFor();
@@ -60,7 +60,7 @@ describe('navigation by role', () => {
       await signIn(page, officer.email, officer.password);
       await waitForPath(page, '/recordings');
       await page.getByRole('heading', { name: 'Recordings', level: 1 }).waitFor();
-      await page.getByText('No recordings yet').waitFor();
+      await page.getByText('No recordings found').waitFor();
       await navbar(page).getByRole('link', { name: 'Recordings' }).waitFor();
       expect(await navbar(page).getByText('Control Hub').count()).toBe(0);
 

@@ -11,6 +11,11 @@ import type { Actor } from '../policy/actor.js';
 import type { Role } from '@callvault/shared';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
+import { transcriptBlobKey } from '../transcription/transcription.service.js';
+import {
+  findTranscriptByRecordingId,
+  insertTranscript,
+} from '../transcription/transcripts.repository.js';
 import { createLinkSignerFromSecret } from './link-signer.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { findAudioObjectById, findRecordingById } from './recordings.repository.js';
@@ -225,6 +230,50 @@ describe(`the lifecycle on ${testDialect}`, () => {
       audioRemoved: true,
     });
     expect(event.actor_id).toBe(co.personId);
+  });
+
+  it('purging or deleting a recording removes its transcript, even while its audio stays', async () => {
+    const stored = await store({ audio: bytes(300, 5), owners: [ownerOf(0), ownerOf(2)] });
+    const [a, c] = stored.recordings.map((r) => r.id) as [string, string];
+    for (const id of [a, c]) {
+      const key = transcriptBlobKey(seed.orgId, id);
+      await deps.blobStore.put(key, Buffer.from('{"segments":[]}', 'utf8'));
+      await insertTranscript(db.db, {
+        recordingId: id,
+        orgId: seed.orgId,
+        status: 'completed',
+        reason: null,
+        engine: 'pocketsphinx',
+        language: 'en',
+        blobKey: key,
+        text: 'hello',
+        wordCount: 1,
+        createdAt: clock.now().toISOString(),
+      });
+    }
+    await changeRecordingsInBatch(deps, admin, 'softDelete', { recordingIds: [a] });
+    expect(await findTranscriptByRecordingId(db.db, a)).not.toBeNull();
+    await changeRecordingsInBatch(deps, admin, 'purge', { recordingIds: [a] });
+    expect(await findTranscriptByRecordingId(db.db, a)).toBeNull();
+    expect(await deps.blobStore.head(transcriptBlobKey(seed.orgId, a))).toBeNull();
+    // The other owner's recording keeps the shared audio and its own transcript.
+    expect(await deps.blobStore.head(stored.audio.blobKey)).not.toBeNull();
+    expect(await findTranscriptByRecordingId(db.db, c)).not.toBeNull();
+    expect(await deps.blobStore.head(transcriptBlobKey(seed.orgId, c))).not.toBeNull();
+
+    await deleteRecordingPermanently(deps, co, c, { reason: 'GDPR erasure' });
+    expect(await findTranscriptByRecordingId(db.db, c)).toBeNull();
+    expect(await deps.blobStore.head(transcriptBlobKey(seed.orgId, c))).toBeNull();
+    const events = await db.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('target_id', 'in', [a, c])
+      .where('action', 'in', ['recording.purged', 'recording.deleted'])
+      .execute();
+    expect(events.map((e) => JSON.parse(e.details) as { transcriptRemoved?: boolean })).toEqual([
+      expect.objectContaining({ transcriptRemoved: true }),
+      expect.objectContaining({ transcriptRemoved: true }),
+    ]);
   });
 
   it('trashAll: a user empties their own recordings into the bin; an administrator names the owner', async () => {

@@ -42,7 +42,10 @@ import {
   findOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
 import type { BlobData, BlobStore } from '../storage/blob-store.js';
-import { findTranscriptByRecordingId } from '../transcription/transcripts.repository.js';
+import {
+  deleteTranscriptRow,
+  findTranscriptByRecordingId,
+} from '../transcription/transcripts.repository.js';
 import {
   createWebhookOutbox,
   enqueueWebhookDeliveries,
@@ -769,6 +772,19 @@ export async function releaseAudioIfUnused(
   return audio.blobKey;
 }
 
+/**
+ * Removes a purged or deleted recording's transcript row (issue #7 §4) unless the recording is
+ * under a legal hold (then the transcript is evidence, like the held audio). Returns the blob key
+ * to delete once the transaction has committed.
+ */
+async function releaseTranscript(trx: Trx, r: RecordingRecord): Promise<string | null | 'held'> {
+  const transcript = await findTranscriptByRecordingId(trx, r.id);
+  if (!transcript) return null;
+  if ((await findHeldRecordingIds(trx, r.orgId, [r.id])).has(r.id)) return 'held';
+  await deleteTranscriptRow(trx, r.id);
+  return transcript.blobKey;
+}
+
 async function applyMutation(
   trx: Trx,
   deps: RecordingsDeps,
@@ -778,9 +794,10 @@ async function applyMutation(
   as: 'owner' | 'role',
   options: MutationOptions,
   outbox: WebhookOutbox,
-): Promise<string | null> {
+): Promise<string[]> {
   const at = deps.clock.now().toISOString();
   let releasedKey: string | null = null;
+  let transcriptKey: string | null = null;
   let after: RecordingRecord = r;
   const details: Record<string, unknown> = { ownerId: r.ownerId, as, statusBefore: r.status };
   switch (mutation) {
@@ -816,6 +833,12 @@ async function applyMutation(
       if (r.audioId !== null && releasedKey === null && (await isAudioHeld(trx, r.audioId))) {
         details.audioKeptForLegalHold = true;
       }
+      {
+        const t = await releaseTranscript(trx, r);
+        if (t === 'held') details.transcriptKeptForLegalHold = true;
+        else if (t !== null) transcriptKey = t;
+        if (t !== null && t !== 'held') details.transcriptRemoved = true;
+      }
       after = { ...r, status: 'purged', purgedAt: at, updatedAt: at };
       break;
     case 'reassign': {
@@ -834,7 +857,13 @@ async function applyMutation(
       details.to = { id: to.id, email: to.email, type: to.type };
       break;
     }
-    case 'delete':
+    case 'delete': {
+      // Held recordings never reach a permanent delete, so the transcript always goes.
+      const t = await releaseTranscript(trx, r);
+      if (t !== null && t !== 'held') {
+        transcriptKey = t;
+        details.transcriptRemoved = true;
+      }
       await deleteRecordingRow(trx, r.id);
       if (r.status !== 'purged') await addOrgUsage(trx, r.orgId, { bytes: 0, recordings: -1 }, at);
       releasedKey = await releaseAudioIfUnused(trx, r.audioId, at);
@@ -849,6 +878,7 @@ async function applyMutation(
         topic: r.topic,
       });
       break;
+    }
   }
   if (releasedKey !== null) details.audioRemoved = true;
   await audit(
@@ -863,7 +893,7 @@ async function applyMutation(
   // delete remove it (its audio is gone for everyone who subscribes).
   const event = mutation === 'purge' || mutation === 'delete' ? 'deleted' : 'updated';
   await addRecordingEvent(outbox, event, actor.personId, after);
-  return releasedKey;
+  return [releasedKey, transcriptKey].filter((k): k is string => k !== null);
 }
 
 interface MutationOutcome {
@@ -928,8 +958,7 @@ async function mutateRecordings(
     }
     const outbox = createWebhookOutbox(trx, deps.clock, actor.orgId);
     for (const { r, as } of todo) {
-      const key = await applyMutation(trx, deps, actor, mutation, r, as, options, outbox);
-      if (key !== null) released.push(key);
+      released.push(...(await applyMutation(trx, deps, actor, mutation, r, as, options, outbox)));
     }
     if (todo.length > 0 && (mutation === 'purge' || mutation === 'delete')) {
       await noteUsageChange(trx, deps.clock, actor.orgId, outbox);

@@ -25,6 +25,7 @@ import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '../api/types.js';
 import { canSeeArea } from '../auth/access.js';
+import { QuotaBanner } from '../components/QuotaBanner.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
   IconCallRecording,
@@ -187,6 +188,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
 
       <AppShell.Main>
         <div style={{ maxWidth: 1200, margin: '0 auto' }}>
+          {canSeeArea(me.roles, 'recordings') && <QuotaBanner />}
           <Outlet />
         </div>
       </AppShell.Main>

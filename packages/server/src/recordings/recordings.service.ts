@@ -777,12 +777,16 @@ export async function releaseAudioIfUnused(
  * under a legal hold (then the transcript is evidence, like the held audio). Returns the blob key
  * to delete once the transaction has committed.
  */
-async function releaseTranscript(trx: Trx, r: RecordingRecord): Promise<string | null | 'held'> {
+type TranscriptRelease =
+  | { readonly kind: 'none' | 'held' }
+  | { readonly kind: 'removed'; readonly blobKey: string | null };
+
+async function releaseTranscript(trx: Trx, r: RecordingRecord): Promise<TranscriptRelease> {
   const transcript = await findTranscriptByRecordingId(trx, r.id);
-  if (!transcript) return null;
-  if ((await findHeldRecordingIds(trx, r.orgId, [r.id])).has(r.id)) return 'held';
+  if (!transcript) return { kind: 'none' };
+  if ((await findHeldRecordingIds(trx, r.orgId, [r.id])).has(r.id)) return { kind: 'held' };
   await deleteTranscriptRow(trx, r.id);
-  return transcript.blobKey;
+  return { kind: 'removed', blobKey: transcript.blobKey };
 }
 
 async function applyMutation(
@@ -835,9 +839,11 @@ async function applyMutation(
       }
       {
         const t = await releaseTranscript(trx, r);
-        if (t === 'held') details.transcriptKeptForLegalHold = true;
-        else if (t !== null) transcriptKey = t;
-        if (t !== null && t !== 'held') details.transcriptRemoved = true;
+        if (t.kind === 'held') details.transcriptKeptForLegalHold = true;
+        if (t.kind === 'removed') {
+          transcriptKey = t.blobKey;
+          details.transcriptRemoved = true;
+        }
       }
       after = { ...r, status: 'purged', purgedAt: at, updatedAt: at };
       break;
@@ -860,8 +866,8 @@ async function applyMutation(
     case 'delete': {
       // Held recordings never reach a permanent delete, so the transcript always goes.
       const t = await releaseTranscript(trx, r);
-      if (t !== null && t !== 'held') {
-        transcriptKey = t;
+      if (t.kind === 'removed') {
+        transcriptKey = t.blobKey;
         details.transcriptRemoved = true;
       }
       await deleteRecordingRow(trx, r.id);

@@ -1,8 +1,7 @@
 // GET /api/sessions (issue #5 §9): the SIPREC sessions this process is recording now, for the
 // administrators of their org. Read from the in-memory registry; nothing touches the database.
-import { ADMIN_ROLES } from '@callvault/shared';
 import type { RecordingSessionSnapshot } from '@callvault/recorder';
-import { forbidden } from '../errors.js';
+import { assertCan } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -72,8 +71,6 @@ export function presentSession(s: RecordingSessionSnapshot): SessionView {
 
 /** Administrators of the org (full, read-only, partner acting on it) see its live sessions. */
 export function listActiveSessions(registry: SessionRegistry | null, actor: Actor): SessionView[] {
-  if (!actor.roles.some((role) => ADMIN_ROLES.includes(role))) {
-    throw forbidden('Only administrators may list recording sessions');
-  }
+  assertCan(actor, 'session.read', { orgId: actor.orgId });
   return registry ? registry.listByOrg(actor.orgId).map(presentSession) : [];
 }

@@ -11,3 +11,6 @@ export * from './ports.js';
 export * from './port-pair-allocator.js';
 export * from './recording-session-state.js';
 export * from './siprec-session-handler.js';
+export * from './recording-control-state.js';
+export * from './dtmf-feature-codes.js';
+export * from './recording-segments.js';

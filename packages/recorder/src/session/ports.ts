@@ -65,6 +65,8 @@ export interface RecordingOwner {
   readonly matchedBy: 'sip-address' | 'extension' | 'number' | 'broadworks-user-id';
   /** The entity's recording mode (`Always`, `On Demand with User Initiated Start`, ...). */
   readonly mode: string;
+  /** The effective failure behaviour (SPEC §3.1 `failureBehavior`), reported with a failure. */
+  readonly failureBehavior?: string;
 }
 
 export interface RecordingOwnerDecision {

@@ -12,6 +12,11 @@ import { findAudioObjectById, findRecordingById } from '../recordings/recordings
 import { storeRecording } from '../recordings/recordings.service.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
+import { transcriptBlobKey } from '../transcription/transcription.service.js';
+import {
+  findTranscriptByRecordingId,
+  insertTranscript,
+} from '../transcription/transcripts.repository.js';
 import { isOverQuota } from './usage.service.js';
 
 const DAY = 86_400_000;
@@ -251,6 +256,72 @@ describe(`held recordings on ${testDialect}`, () => {
       reason: 'test',
     });
     expect(gone.statusCode).toBe(204);
+  });
+
+  it('retention removes a transcript with its recording; a held one stays until the hold is released', async () => {
+    const addTranscript = async (id: string): Promise<string> => {
+      const key = transcriptBlobKey(t.seed.orgId, id);
+      await t.blobStore.put(key, Buffer.from('{"segments":[]}', 'utf8'));
+      await insertTranscript(t.db.db, {
+        recordingId: id,
+        orgId: t.seed.orgId,
+        status: 'completed',
+        reason: null,
+        engine: 'pocketsphinx',
+        language: 'en',
+        blobKey: key,
+        text: 'hello there',
+        wordCount: 2,
+        createdAt: t.clock.now().toISOString(),
+      });
+      return key;
+    };
+    // Recorded more than the default 365 days before now: due.
+    const old = new Date(t.clock.now().getTime() - 400 * DAY).toISOString();
+    const free = await store('bob@example.com', old);
+    const held = await store('bob@example.com', old);
+    const freeKey = await addTranscript(free.recording.id);
+    const heldKey = await addTranscript(held.recording.id);
+    const hold = await call('POST', '/api/legal-holds', tokens.co, {
+      scope: 'recording',
+      recordingId: held.recording.id,
+      reason: 'inquiry 7',
+    });
+    expect(hold.statusCode).toBe(201);
+    // A purge by hand while held keeps the transcript as evidence.
+    const ids = { recordingIds: [held.recording.id] };
+    expect(
+      (await call('POST', '/v1/convergedRecordings/softDelete', tokens.admin, ids)).statusCode,
+    ).toBe(204);
+    expect(
+      (await call('POST', '/v1/convergedRecordings/purge', tokens.admin, ids)).statusCode,
+    ).toBe(204);
+
+    await runRetention(t.clock.now());
+    expect(await statusOf(free.recording.id)).toBe('purged');
+    expect(await findTranscriptByRecordingId(t.db.db, free.recording.id)).toBeNull();
+    expect(await t.blobStore.head(freeKey)).toBeNull();
+    const purgedEvent = await t.db.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'recording.purged')
+      .where('target_id', '=', free.recording.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(purgedEvent.details)).toMatchObject({
+      by: 'retention',
+      transcriptRemoved: true,
+    });
+    expect(await findTranscriptByRecordingId(t.db.db, held.recording.id)).not.toBeNull();
+    expect(await t.blobStore.head(heldKey)).not.toBeNull();
+
+    const holdId = hold.json<{ id: string }>().id;
+    expect(
+      (await call('POST', `/api/legal-holds/${holdId}/release`, tokens.co, {})).statusCode,
+    ).toBe(200);
+    await runRetention(t.clock.now());
+    expect(await findTranscriptByRecordingId(t.db.db, held.recording.id)).toBeNull();
+    expect(await t.blobStore.head(heldKey)).toBeNull();
+    expect(await auditCount('recording.transcriptReleased', held.recording.id)).toBe(1);
   });
 
   it('a bulk delete deletes what is not held and reports the held one', async () => {

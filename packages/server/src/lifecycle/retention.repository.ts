@@ -61,6 +61,32 @@ export async function findReleasableAudioIds(
   return rows.map((r) => r.audio_id).filter((id): id is string => id !== null);
 }
 
+/**
+ * Purged recordings that still have a transcript no legal hold needs: kept while a hold covered
+ * the recording, removed once it is released (like the audio).
+ */
+export async function findReleasableTranscriptRecordings(
+  db: DbOrTrx,
+  orgId: string,
+  limit: number,
+): Promise<RecordingRecord[]> {
+  const rows = await db
+    .selectFrom('recordings as r')
+    .innerJoin('transcripts as t', 't.recording_id', 'r.id')
+    .select('r.id')
+    .where('r.org_id', '=', orgId)
+    .where('r.status', '=', 'purged')
+    .where(sql<SqlBool>`not ${heldCondition('r')}`)
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
+  return findRecordingsByIds(
+    db,
+    orgId,
+    rows.map((r) => r.id),
+  );
+}
+
 /** Marks a recording purged unless it already is; true when this call purged it. */
 export async function markRecordingPurged(db: DbOrTrx, id: string, at: string): Promise<boolean> {
   const result = await db

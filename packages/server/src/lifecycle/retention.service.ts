@@ -9,12 +9,17 @@ import { audit } from '../audit/audit.service.js';
 import type { JobQueue } from '../jobs/index.js';
 import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
 import { addOrgUsage } from '../recordings/recordings.repository.js';
-import { addRecordingEvent, releaseAudioIfUnused } from '../recordings/recordings.service.js';
+import {
+  addRecordingEvent,
+  releaseAudioIfUnused,
+  releaseTranscript,
+} from '../recordings/recordings.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
 import {
   findExpiredRecordings,
   findReleasableAudioIds,
+  findReleasableTranscriptRecordings,
   markRecordingPurged,
 } from './retention.repository.js';
 import { noteUsageChange } from './usage.service.js';
@@ -37,6 +42,8 @@ export interface RetentionReport {
   readonly purged: number;
   /** Audio objects given back after their legal hold was released. */
   readonly audioReleased: number;
+  /** Transcripts of purged recordings removed after their legal hold was released. */
+  readonly transcriptsReleased: number;
 }
 
 /** The instant before which recordings are due: `now` − retentionDays. */
@@ -59,6 +66,7 @@ export async function applyRetention(
   const cutoff = retentionCutoff(now, retentionDays).toISOString();
   let purged = 0;
   let audioReleased = 0;
+  let transcriptsReleased = 0;
   for (;;) {
     const batch = await deps.db.transaction().execute(async (trx) => {
       const due = await findExpiredRecordings(trx, orgId, cutoff, BATCH);
@@ -72,6 +80,11 @@ export async function applyRetention(
         await addOrgUsage(trx, orgId, { bytes: 0, recordings: -1 }, at);
         const key = await releaseAudioIfUnused(trx, r.audioId, at);
         if (key !== null) keys.push(key);
+        // Expired recordings are never held (findExpiredRecordings), so their transcript goes.
+        const transcript = await releaseTranscript(trx, r);
+        if (transcript.kind === 'removed' && transcript.blobKey !== null) {
+          keys.push(transcript.blobKey);
+        }
         await audit(
           trx,
           deps.clock,
@@ -86,6 +99,7 @@ export async function applyRetention(
             retentionDays,
             cutoff,
             ...(key !== null ? { audioRemoved: true } : {}),
+            ...(transcript.kind === 'removed' ? { transcriptRemoved: true } : {}),
           },
           orgId,
         );
@@ -132,5 +146,35 @@ export async function applyRetention(
     await deleteBlobs(deps.blobStore, batch.keys);
     if (batch.seen < BATCH || batch.keys.length === 0) break;
   }
-  return { orgId, retentionDays, cutoff, purged, audioReleased };
+  for (;;) {
+    const batch = await deps.db.transaction().execute(async (trx) => {
+      const recordings = await findReleasableTranscriptRecordings(trx, orgId, BATCH);
+      const keys: string[] = [];
+      let removed = 0;
+      for (const r of recordings) {
+        const transcript = await releaseTranscript(trx, r);
+        if (transcript.kind !== 'removed') continue;
+        removed++;
+        if (transcript.blobKey !== null) keys.push(transcript.blobKey);
+        await audit(
+          trx,
+          deps.clock,
+          null,
+          'recording.transcriptReleased',
+          { type: 'recording', id: r.id },
+          {
+            by: 'retention',
+            ownerId: r.ownerId,
+            reason: 'the legal hold that kept this purged transcript was released',
+          },
+          orgId,
+        );
+      }
+      return { seen: recordings.length, removed, keys };
+    });
+    transcriptsReleased += batch.removed;
+    await deleteBlobs(deps.blobStore, batch.keys);
+    if (batch.seen < BATCH || batch.removed === 0) break;
+  }
+  return { orgId, retentionDays, cutoff, purged, audioReleased, transcriptsReleased };
 }

@@ -44,8 +44,10 @@ import {
 import type { BlobData, BlobStore } from '../storage/blob-store.js';
 import {
   deleteTranscriptRow,
+  findFirstSegmentMatches,
   findTranscriptByRecordingId,
 } from '../transcription/transcripts.repository.js';
+import { parseTranscriptQuery, snippetOf } from '../transcription/transcript-search.js';
 import {
   createWebhookOutbox,
   enqueueWebhookDeliveries,
@@ -584,6 +586,15 @@ export async function searchOrgRecordings(
   ) {
     throw invalid('minDurationSeconds cannot be more than maxDurationSeconds');
   }
+  // Words of a transcript are what was said: like the audio, administrators never read them, so
+  // only those who may play recordings (compliance officers) search inside transcripts.
+  let transcriptTerms: string[] | undefined;
+  if (q.transcript !== undefined) {
+    if (!can(actor, 'recording.play', { orgId: actor.orgId })) {
+      throw forbidden('Searching inside transcripts needs a compliance officer');
+    }
+    transcriptTerms = parseTranscriptQuery(q.transcript);
+  }
   const filter: RecordingFilter = {
     orgId: actor.orgId,
     ...window,
@@ -600,11 +611,33 @@ export async function searchOrgRecordings(
     minDurationSeconds: q.minDurationSeconds,
     maxDurationSeconds: q.maxDurationSeconds,
     hasTranscript: q.hasTranscript,
+    transcriptTerms,
     cursor: q.cursor,
     limit: q.max ?? 100,
   };
   const page = await listAudited(deps, actor, 'GET /api/recordings', filter, { ...q, ...window });
-  return { items: page.items.map(presentRecordingSummary), nextCursor: page.nextCursor };
+  const items = page.items.map(presentRecordingSummary);
+  if (transcriptTerms !== undefined) {
+    const terms = transcriptTerms;
+    const matches = await findFirstSegmentMatches(
+      deps.db,
+      actor.orgId,
+      items.map((r) => r.id),
+      terms,
+    );
+    for (const item of items) {
+      const m = matches.get(item.id);
+      if (m) {
+        item.transcriptMatch = {
+          snippet: snippetOf(m.text, terms),
+          start: m.start,
+          end: m.end,
+          speaker: m.speaker,
+        };
+      }
+    }
+  }
+  return { items, nextCursor: page.nextCursor };
 }
 
 // Details ----------------------------------------------------------------------------------------
@@ -777,11 +810,11 @@ export async function releaseAudioIfUnused(
  * under a legal hold (then the transcript is evidence, like the held audio). Returns the blob key
  * to delete once the transaction has committed.
  */
-type TranscriptRelease =
+export type TranscriptRelease =
   | { readonly kind: 'none' | 'held' }
   | { readonly kind: 'removed'; readonly blobKey: string | null };
 
-async function releaseTranscript(trx: Trx, r: RecordingRecord): Promise<TranscriptRelease> {
+export async function releaseTranscript(trx: Trx, r: RecordingRecord): Promise<TranscriptRelease> {
   const transcript = await findTranscriptByRecordingId(trx, r.id);
   if (!transcript) return { kind: 'none' };
   if ((await findHeldRecordingIds(trx, r.orgId, [r.id])).has(r.id)) return { kind: 'held' };

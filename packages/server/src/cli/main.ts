@@ -36,6 +36,9 @@ import { importRecordingsFromDirectory } from '../recordings/recording-import.se
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTranscriber } from '../transcription/create-transcriber.js';
 import { transcribePendingRecordings } from '../transcription/transcription.service.js';
+import { TRANSCRIBE_JOB, TRANSCRIBE_SWEEP_JOB } from '../transcription/transcription.jobs.js';
+
+const TRANSCRIPTION_JOBS: readonly string[] = [TRANSCRIBE_SWEEP_JOB, TRANSCRIBE_JOB];
 
 const FLAGS: Array<[flag: string, variable: string, help: string]> = [
   ['--data-dir <dir>', 'CALLVAULT_DATA_DIR', 'data directory (default ./data)'],
@@ -267,10 +270,15 @@ export function buildProgram(): Command {
         fail(`--now: "${opts.now ?? ''}" is not an ISO date-time`, 2);
       await withDatabase(program, async (database, config) => {
         const queue = createJobQueue({ config, database, logger: createLogger({ level: 'warn' }) });
+        // The configured engine, as `serve` has it: the transcription jobs need it. Checked only
+        // when this run transcribes, so other jobs run where the engine is not installed.
+        const transcriber = createTranscriber(config.transcriber);
+        if (TRANSCRIPTION_JOBS.includes(name)) await transcriber.check();
         await registerApplicationJobs(queue, {
           db: database.db,
           clock: systemClock,
           blobStore: await createConfiguredBlobStore(config),
+          transcriber,
         });
         const started = Date.now();
         // The jobs it fans out (retention: one per org) run here too, so it is done on return.

@@ -299,6 +299,22 @@ export interface TranscriptsTable {
   created_at: string;
 }
 
+/**
+ * One segment of a completed transcript, for search (issue #7 §5). PostgreSQL adds a generated
+ * `search` tsvector; SQLite indexes `text` in the FTS5 table `transcript_segments_fts`.
+ */
+export interface TranscriptSegmentsTable {
+  id: Generated<number>;
+  recording_id: string;
+  org_id: string;
+  seq: number;
+  start_seconds: number;
+  end_seconds: number;
+  /** The speaker's name as the transcript shows it. */
+  speaker: string;
+  text: string;
+}
+
 /** Bytes and recordings stored per org, kept exact in the transaction of every change. */
 export interface OrgUsageTable {
   org_id: string;
@@ -331,6 +347,7 @@ export interface Database {
   audio_objects: AudioObjectsTable;
   recordings: RecordingsTable;
   transcripts: TranscriptsTable;
+  transcript_segments: TranscriptSegmentsTable;
   org_usage: OrgUsageTable;
   legal_holds: LegalHoldsTable;
   quota_notifications: QuotaNotificationsTable;

@@ -10,7 +10,11 @@ import {
   RETENTION_ORG_JOB,
 } from '../lifecycle/lifecycle.jobs.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { registerTranscriptionJobs } from '../transcription/transcription.jobs.js';
+import {
+  registerTranscriptionJobs,
+  TRANSCRIBE_JOB,
+  TRANSCRIBE_SWEEP_JOB,
+} from '../transcription/transcription.jobs.js';
 import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { JobQueue } from './job-queue.js';
@@ -37,6 +41,8 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
 /** The jobs a scheduled job enqueues, which `callvault jobs run` waits for. */
 export const FAN_OUT_JOBS: Readonly<Record<string, readonly string[]>> = {
   [RETENTION_JOB]: [RETENTION_ORG_JOB],
+  // `callvault jobs run transcribe-sweep` returns once the recordings it found are transcribed.
+  [TRANSCRIBE_SWEEP_JOB]: [TRANSCRIBE_JOB],
 };
 
 export interface FanOutResult {

@@ -9,6 +9,7 @@ import type {
 } from '@callvault/shared';
 import { sql, type Selectable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
+import { recordingHasTranscriptMatch } from '../transcription/transcripts.repository.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import { decodeCursor, encodeCursor, likePrefix, type Page } from '../db/paging.js';
 import type { AudioObjectsTable, RecordingsTable } from '../db/schema.js';
@@ -318,6 +319,8 @@ export interface RecordingFilter {
   readonly minDurationSeconds?: number | undefined;
   readonly maxDurationSeconds?: number | undefined;
   readonly hasTranscript?: boolean | undefined;
+  /** Terms that one segment of the recording's transcript must all hold (transcript-search.ts). */
+  readonly transcriptTerms?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
 }
@@ -365,6 +368,9 @@ export async function searchRecordings(
     q = q.where('duration_seconds', '<=', f.maxDurationSeconds);
   }
   if (f.hasTranscript !== undefined) q = q.where('has_transcript', '=', f.hasTranscript ? 1 : 0);
+  if (f.transcriptTerms !== undefined) {
+    q = q.where(recordingHasTranscriptMatch(db, f.transcriptTerms));
+  }
   if (f.cursor !== undefined) {
     const { key, id } = decodeCursor(f.cursor);
     q = q.where(sql<boolean>`(time_recorded, id) < (${key}, ${id})`);

@@ -38,7 +38,7 @@ import {
   TRANSCRIBE_JOB,
 } from './transcription.jobs.js';
 import { renderTranscript } from './transcript-formats.js';
-import { findTranscriptByRecordingId } from './transcripts.repository.js';
+import { findIndexedSegments, findTranscriptByRecordingId } from './transcripts.repository.js';
 import {
   countWordErrors,
   normaliseWords,
@@ -211,6 +211,16 @@ describe.skipIf(!installed)('transcription pipeline', () => {
       expect(renderTranscript(doc, 'vtt')).toMatch(
         /^WEBVTT\n\n00:00:0\d\.\d{3} --> .*\n<v Elinor Dashwood>/,
       );
+
+      // The search index holds every segment with its time and the speaker's name.
+      const indexed = await findIndexedSegments(db.db, id);
+      expect(indexed).toHaveLength(doc.segments.length);
+      expect(indexed[0]).toEqual({
+        start: first?.start,
+        end: first?.end,
+        speaker: 'Elinor Dashwood',
+        text: first?.text,
+      });
 
       // A second run (a retried job) changes nothing.
       expect((await transcribeRecording(deps, id)).kind).toBe('already-decided');

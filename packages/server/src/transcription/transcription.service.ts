@@ -38,6 +38,7 @@ import {
   findRecordingIdsAwaitingTranscript,
   findTranscriptByRecordingId,
   insertTranscript,
+  type IndexedSegment,
   type TranscriptRecord,
 } from './transcripts.repository.js';
 
@@ -130,13 +131,25 @@ async function decide(deps: TranscriptionDeps, r: RecordingRecord): Promise<Deci
   return { language, reason: null };
 }
 
+/** A document's segments as the search index keeps them: times, the speaker's name, the words. */
+export function indexedSegmentsOf(document: TranscriptDocument): IndexedSegment[] {
+  const names = new Map(document.speakers.map((s) => [s.participant, s.name]));
+  return document.segments.map((s) => ({
+    start: s.start,
+    end: s.end,
+    speaker: names.get(s.speaker) ?? s.speaker,
+    text: s.text,
+  }));
+}
+
 async function recordOutcome(
   deps: TranscriptionDeps,
   r: RecordingRecord,
   transcript: TranscriptRecord,
+  segments: readonly IndexedSegment[] = [],
 ): Promise<void> {
   const deliveries = await deps.db.transaction().execute(async (trx) => {
-    await insertTranscript(trx, transcript);
+    await insertTranscript(trx, transcript, segments);
     const outbox = createWebhookOutbox(trx, deps.clock, r.orgId);
     if (transcript.status === 'completed') {
       await setRecordingHasTranscript(trx, r.id, true, transcript.createdAt);
@@ -240,7 +253,7 @@ export async function transcribeRecording(
     createdAt: deps.clock.now().toISOString(),
   };
   options.signal?.throwIfAborted();
-  await recordOutcome(deps, r, transcript);
+  await recordOutcome(deps, r, transcript, indexedSegmentsOf(document));
   return { kind: 'completed', transcript };
 }
 

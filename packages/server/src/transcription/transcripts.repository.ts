@@ -1,6 +1,10 @@
-// The transcripts table: what each recording's transcribe job decided.
-import type { DbOrTrx } from '../db/database.js';
+// The transcripts table: what each recording's transcribe job decided; and the search index of
+// completed transcripts (issue #7 §5): one row per segment in `transcript_segments`, full-text
+// indexed by FTS5 on SQLite and a tsvector on PostgreSQL (migration 0007).
+import { sql, type RawBuilder } from 'kysely';
+import { dialectOf, type DbOrTrx } from '../db/database.js';
 import type { TranscriberEngine } from './transcriber.js';
+import { toFts5Query, toTsQuery } from './transcript-search.js';
 
 export type TranscriptStatus = 'completed' | 'skipped';
 
@@ -18,7 +22,27 @@ export interface TranscriptRecord {
   readonly createdAt: string;
 }
 
-export async function insertTranscript(db: DbOrTrx, t: TranscriptRecord): Promise<void> {
+/** One segment of a transcript as the search index holds it. */
+export interface IndexedSegment {
+  readonly start: number;
+  readonly end: number;
+  /** The speaker's name as the transcript shows it. */
+  readonly speaker: string;
+  readonly text: string;
+}
+
+/** Segments written per statement (well under either database's parameter limit). */
+const SEGMENT_BATCH = 200;
+
+/**
+ * Stores a transcript decision and, for a completed transcript, its segments in the search index
+ * (in the caller's transaction, so the index is never ahead of or behind the row).
+ */
+export async function insertTranscript(
+  db: DbOrTrx,
+  t: TranscriptRecord,
+  segments: readonly IndexedSegment[] = [],
+): Promise<void> {
   await db
     .insertInto('transcripts')
     .values({
@@ -34,6 +58,23 @@ export async function insertTranscript(db: DbOrTrx, t: TranscriptRecord): Promis
       created_at: t.createdAt,
     })
     .execute();
+  const rows = segments
+    .filter((seg) => seg.text.trim().length > 0)
+    .map((seg, seq) => ({
+      recording_id: t.recordingId,
+      org_id: t.orgId,
+      seq,
+      start_seconds: seg.start,
+      end_seconds: seg.end,
+      speaker: seg.speaker,
+      text: seg.text,
+    }));
+  for (let i = 0; i < rows.length; i += SEGMENT_BATCH) {
+    await db
+      .insertInto('transcript_segments')
+      .values(rows.slice(i, i + SEGMENT_BATCH))
+      .execute();
+  }
 }
 
 export async function findTranscriptByRecordingId(
@@ -60,8 +101,91 @@ export async function findTranscriptByRecordingId(
   };
 }
 
+/**
+ * Removes a recording's transcript row and its search index entries (purge, permanent delete,
+ * retention). The blob, if any, is the caller's to delete after the commit.
+ */
 export async function deleteTranscriptRow(db: DbOrTrx, recordingId: string): Promise<void> {
+  await db.deleteFrom('transcript_segments').where('recording_id', '=', recordingId).execute();
   await db.deleteFrom('transcripts').where('recording_id', '=', recordingId).execute();
+}
+
+/**
+ * SQL true for a row of `transcript_segments` (under `alias`) whose text holds every term (as a
+ * word prefix). Terms come from parseTranscriptQuery.
+ */
+export function segmentMatches(
+  db: DbOrTrx,
+  alias: string,
+  terms: readonly string[],
+): RawBuilder<boolean> {
+  const ref = sql.ref(alias);
+  if (dialectOf(db) === 'postgres') {
+    return sql<boolean>`${ref}.search @@ to_tsquery('simple', ${toTsQuery(terms)})`;
+  }
+  return sql<boolean>`${ref}.id in (select rowid from transcript_segments_fts where transcript_segments_fts match ${toFts5Query(terms)})`;
+}
+
+/** SQL true for a `recordings` row with a transcript segment holding every term. */
+export function recordingHasTranscriptMatch(
+  db: DbOrTrx,
+  terms: readonly string[],
+): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from transcript_segments ts where ts.recording_id = recordings.id and ${segmentMatches(db, 'ts', terms)})`;
+}
+
+export interface SegmentMatch extends IndexedSegment {
+  readonly recordingId: string;
+}
+
+/** The earliest matching segment of each of these recordings (of one org), by recording id. */
+export async function findFirstSegmentMatches(
+  db: DbOrTrx,
+  orgId: string,
+  recordingIds: readonly string[],
+  terms: readonly string[],
+): Promise<Map<string, SegmentMatch>> {
+  const found = new Map<string, SegmentMatch>();
+  if (recordingIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('transcript_segments as s')
+    .select(['s.recording_id', 's.start_seconds', 's.end_seconds', 's.speaker', 's.text'])
+    .where('s.org_id', '=', orgId)
+    .where('s.recording_id', 'in', [...recordingIds])
+    .where(segmentMatches(db, 's', terms))
+    .orderBy('s.recording_id')
+    .orderBy('s.seq')
+    .execute();
+  for (const row of rows) {
+    if (found.has(row.recording_id)) continue;
+    found.set(row.recording_id, {
+      recordingId: row.recording_id,
+      start: Number(row.start_seconds),
+      end: Number(row.end_seconds),
+      speaker: row.speaker,
+      text: row.text,
+    });
+  }
+  return found;
+}
+
+/** The indexed segments of one recording, in order (tests and diagnostics). */
+export async function findIndexedSegments(
+  db: DbOrTrx,
+  recordingId: string,
+): Promise<IndexedSegment[]> {
+  const rows = await db
+    .selectFrom('transcript_segments')
+    .select(['start_seconds', 'end_seconds', 'speaker', 'text'])
+    .where('recording_id', '=', recordingId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    start: Number(r.start_seconds),
+    end: Number(r.end_seconds),
+    speaker: r.speaker,
+    text: r.text,
+  }));
 }
 
 /** Available recordings with audio and no transcript decision yet, oldest first. */

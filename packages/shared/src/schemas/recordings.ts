@@ -195,6 +195,15 @@ export const TranscriptDownloadQuery = Type.Object({
 
 // Callvault search -------------------------------------------------------------------------------
 
+/** Where a transcript search (`transcript=`) found its words: the recording's first hit. */
+export const TranscriptMatch = Type.Object({
+  snippet: Type.String({ description: 'the matching segment’s words around the first hit' }),
+  start: Type.Number({ description: 'seconds from the start of the recording' }),
+  end: Type.Number({ description: 'seconds from the start of the recording' }),
+  speaker: Type.String({ description: 'who said it, as the transcript names them' }),
+});
+export type TranscriptMatch = Static<typeof TranscriptMatch>;
+
 /** One row of `GET /api/recordings`. */
 export const RecordingSummary = Type.Object({
   id: Type.String(),
@@ -218,6 +227,7 @@ export const RecordingSummary = Type.Object({
   hasTranscript: Type.Boolean(),
   deletedAt: Type.Union([Type.String(), Type.Null()]),
   purgedAt: Type.Union([Type.String(), Type.Null()]),
+  transcriptMatch: Type.Optional(TranscriptMatch),
 });
 export type RecordingSummary = Static<typeof RecordingSummary>;
 
@@ -241,6 +251,14 @@ export const RecordingSearchQuery = Type.Object({
   minDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   hasTranscript: Type.Optional(Type.Boolean()),
+  transcript: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'words said in the call: recordings with a transcript segment holding every word (as a word start), each with its first match; compliance officers only',
+    }),
+  ),
   max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 100' })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
   orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

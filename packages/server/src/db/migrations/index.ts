@@ -7,6 +7,7 @@ import * as jobs from './0003-jobs.js';
 import * as recordings from './0004-recordings.js';
 import * as lifecycle from './0005-lifecycle.js';
 import * as transcripts from './0006-transcripts.js';
+import * as transcriptSearch from './0007-transcript-search.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-recordings': recordings,
   '0005-lifecycle': lifecycle,
   '0006-transcripts': transcripts,
+  '0007-transcript-search': transcriptSearch,
 };
 
 export const migrationProvider: MigrationProvider = {

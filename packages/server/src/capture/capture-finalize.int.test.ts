@@ -22,6 +22,7 @@ import {
   type CaptureSessionFile,
 } from './capture-journal.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
+import { listOpenCaptureFailures } from './capture-failures.repository.js';
 
 const PCAP_DIR = new URL('../../../recorder/test-fixtures/pcap/', import.meta.url);
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
@@ -236,7 +237,7 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     ).toBeGreaterThan(0.9);
   });
 
-  it('a stream that never received media is reported in the metadata; the other is kept', async () => {
+  it('a stream that never received media: the other party is stored, the failure catalogued, the journal kept', async () => {
     const dir = session('conv-2', [
       {
         index: 0,
@@ -257,13 +258,21 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     ]);
     journalConversation(dir, { 6000: 'a.rtpj' });
     const result = await finalizeCapturedSession(deps, dir);
-    expect(result.kind).toBe('stored');
-    if (result.kind !== 'stored') return;
+    expect(result).toMatchObject({ kind: 'failed', code: 'no-media' });
+    expect(result.recordingIds).toHaveLength(1);
     const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
     expect(recording?.metadata['failures']).toEqual([
       { stream: 1, label: 'bob', reason: 'no journal' },
     ]);
     expect(recording?.metadata['recovered']).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'a.rtpj'))).toBe(true);
+    const failures = await listOpenCaptureFailures(db.db, seed.orgId);
+    expect(failures.find((f) => f.sessionId === 'conv-2')).toMatchObject({
+      reason: 'no-media',
+      detail: 'stream bob: no journal',
+      recordingIds: result.recordingIds,
+      journalDir: dir,
+    });
   });
 
   it('no media at all marks the session failed with the reason and keeps the journal', async () => {
@@ -279,7 +288,12 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     ]);
     createRtpJournalWriter({ file: path.join(dir, 'a.rtpj') }).close();
     const result = await finalizeCapturedSession(deps, dir);
-    expect(result).toEqual({ kind: 'failed', reason: 'stream 0: no media received' });
+    expect(result).toEqual({
+      kind: 'failed',
+      code: 'no-media',
+      reason: 'stream 0: no media received',
+      recordingIds: [],
+    });
     expect(JSON.parse(fs.readFileSync(path.join(dir, FAILED_FILE), 'utf8'))).toMatchObject({
       reason: 'stream 0: no media received',
     });

@@ -2,7 +2,9 @@
 // the jitter buffer (RFC 3550 A.1 reordering, duplicates, loss) and its codec's decoder (payload
 // type → codec from every answer of the session, so a codec change mid-call decodes), both
 // parties are placed on one timeline (the recorded owner's side first), and the result is
-// encoded to Ogg Opus and stored once for every owner through the recordings store.
+// cut by the owners' recording actions (SPEC §4: start…stop is one recording, paused stretches are
+// cut out or silenced), encoded to Ogg Opus and stored through the recordings store; transcription
+// is enqueued for each stored recording. Failures are catalogued, never silent.
 //
 // Decoders: the recorder's PCMU/PCMA/G.722 and its Opus wrapper (opusscript).
 // Encoder: ffmpeg with libopus as a child process. mediabunny needs WebCodecs' AudioEncoder for
@@ -16,18 +18,29 @@ import {
   DtmfDetector,
   getRtpClockRate,
   JitterBuffer,
+  keptStretches,
   normalizeAudioCodecName,
   parseRtpJournal,
   parseTelephoneEvent,
   PcmTimeline,
+  planRecordingSegments,
   type AudioDecoder,
   type JitterOutput,
   type OpusAudioDecoder,
+  type RecordingAction,
+  type RecordingSegmentPlan,
   type RtpJournalRecord,
 } from '@callvault/recorder';
+import { audit } from '../audit/audit.service.js';
 import { findOwnerById } from '../recordings/recordings.repository.js';
 import { storeRecording, type RecordingStoreDeps } from '../recordings/recordings.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
+import { enqueueTranscription } from '../transcription/transcription.jobs.js';
+import {
+  insertCaptureFailure,
+  newCaptureFailureId,
+  type CaptureFailureRecord,
+} from './capture-failures.repository.js';
 import {
   FAILED_FILE,
   readSessionFile,
@@ -271,7 +284,14 @@ export type FinalizeResult =
       readonly recordingIds: readonly string[];
       readonly durationMs: number;
     }
-  | { readonly kind: 'failed'; readonly reason: string };
+  | {
+      readonly kind: 'failed';
+      /** Stable code: no-media, disk-full, journal-write, encoder-error, store-error, ... */
+      readonly code: string;
+      readonly reason: string;
+      /** Recordings stored anyway from what was captured (a partial recording). */
+      readonly recordingIds: readonly string[];
+    };
 
 async function resolveOwners(
   deps: RecordingStoreDeps,
@@ -287,30 +307,164 @@ async function resolveOwners(
   return owners;
 }
 
-function markFailed(dir: string, reason: string, at: Date): FinalizeResult {
-  fs.writeFileSync(
-    path.join(dir, FAILED_FILE),
-    JSON.stringify({ reason, failedAt: at.toISOString() }),
-  );
-  return { kind: 'failed', reason };
+export interface FinalizeDeps extends RecordingStoreDeps {
+  /** Encodes PCM to Ogg Opus (tests inject a failing encoder). */
+  readonly encode?: typeof encodeOggOpus;
 }
 
 /**
- * Turns a journal directory into stored recordings. On success the journal is removed; on a
- * failure (no media at all, no owner left, encoder error) `failed.json` says why and the
- * journal is kept for an operator.
+ * A failed recording is never silent: `failed.json` beside the journal (kept for an operator and
+ * skipped by recovery), a row in the capture-failure catalogue with the org's failure behaviour
+ * (audited in the same transaction), and the job fails with the reason.
+ */
+async function markFailed(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile | null,
+  failure: { code: string; reason: string; recordingIds?: readonly string[] },
+): Promise<FinalizeResult> {
+  const at = deps.clock.now();
+  const recordingIds = failure.recordingIds ?? [];
+  fs.writeFileSync(
+    path.join(dir, FAILED_FILE),
+    JSON.stringify({
+      code: failure.code,
+      reason: failure.reason,
+      failedAt: at.toISOString(),
+      recordingIds,
+    }),
+  );
+  if (session) {
+    const record: CaptureFailureRecord = {
+      id: newCaptureFailureId(),
+      orgId: session.orgId,
+      sessionId: session.sessionId,
+      callId: session.callId,
+      reason: failure.code,
+      detail: failure.reason,
+      failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+      ownerIds: session.owners.map((o) => o.id),
+      recordingIds,
+      journalDir: dir,
+      failedAt: at.toISOString(),
+      resolvedAt: null,
+    };
+    await deps.db.transaction().execute(async (trx) => {
+      await insertCaptureFailure(trx, record);
+      await audit(
+        trx,
+        deps.clock,
+        null,
+        'capture.failed',
+        { type: 'captureFailure', id: record.id },
+        {
+          reason: record.reason,
+          detail: record.detail,
+          callId: record.callId,
+          siprecSession: record.sessionId,
+          failureBehavior: record.failureBehavior,
+          recordingIds,
+        },
+        session.orgId,
+      );
+    });
+  }
+  return { kind: 'failed', code: failure.code, reason: failure.reason, recordingIds };
+}
+
+/** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
+export function planOwnerRecordings(
+  session: CaptureSessionFile,
+  ownerId: string,
+  audio: { readonly startMs: number; readonly endMs: number },
+): RecordingSegmentPlan[] {
+  const endMs = audio.endMs;
+  // Journals from before live controls record the whole call, as Always does.
+  if (session.recordingActions === undefined) {
+    return [{ startMs: audio.startMs, endMs, pauses: [] }];
+  }
+  return planRecordingSegments(
+    session.recordingActions.filter((a) => a.ownerId === undefined || a.ownerId === ownerId),
+    endMs,
+  );
+}
+
+/**
+ * The channels of one recording: its stretch of the timeline with every paused stretch cut out
+ * (Webex) or silenced (the org's `pauseBehaviour: silence`). Both parties are cut at the same
+ * samples, so they stay aligned.
+ */
+export function cutRecording(
+  rendered: Pick<RenderedSession, 'channels' | 'sampleRate' | 'originMs'>,
+  plan: RecordingSegmentPlan,
+  behaviour: 'cut' | 'silence',
+): Int16Array[] {
+  const length = Math.max(0, ...rendered.channels.map((c) => c.length));
+  const at = (ms: number): number =>
+    Math.min(
+      length,
+      Math.max(0, Math.round(((ms - rendered.originMs) * rendered.sampleRate) / 1000)),
+    );
+  const stretches =
+    behaviour === 'cut' ? keptStretches(plan) : [{ startMs: plan.startMs, endMs: plan.endMs }];
+  const spans = stretches
+    .map((st) => [at(st.startMs), at(st.endMs)] as const)
+    .filter(([a, b]) => b > a);
+  const total = spans.reduce((n, [a, b]) => n + b - a, 0);
+  return rendered.channels.map((channel) => {
+    const out = new Int16Array(total);
+    let offset = 0;
+    for (const [a, b] of spans) {
+      out.set(channel.subarray(Math.min(a, channel.length), Math.min(b, channel.length)), offset);
+      offset += b - a;
+    }
+    if (behaviour === 'silence') {
+      const base = spans[0]?.[0] ?? 0;
+      for (const pause of plan.pauses) {
+        out.fill(0, Math.max(0, at(pause.startMs) - base), Math.max(0, at(pause.endMs) - base));
+      }
+    }
+    return out;
+  });
+}
+
+function presentActions(
+  actions: readonly RecordingAction[],
+  ownerIds: ReadonlySet<string>,
+  originMs: number,
+) {
+  return actions
+    .filter((a) => a.ownerId === undefined || ownerIds.has(a.ownerId))
+    .map((a) => ({
+      action: a.action,
+      at: new Date(a.atMs).toISOString(),
+      offsetMs: Math.round(a.atMs - originMs),
+      source: a.source,
+      ...(a.ownerId === undefined ? {} : { ownerId: a.ownerId }),
+      ...(a.reason === undefined ? {} : { reason: a.reason }),
+    }));
+}
+
+/**
+ * Turns a journal directory into stored recordings: one per start…stop of each owner (owners
+ * whose actions give the same recordings share them), paused stretches cut or silenced. On
+ * success the journal is removed; on a failure (no media at all, a live capture failure, no
+ * owner left, encoder error) the failure is catalogued and the journal kept for an operator —
+ * with whatever audio could be stored stored anyway.
  */
 export async function finalizeCapturedSession(
-  deps: RecordingStoreDeps,
+  deps: FinalizeDeps,
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
-  const now = deps.clock.now();
   let session: CaptureSessionFile;
   try {
     session = readSessionFile(dir);
   } catch (err) {
-    return markFailed(dir, `session file unreadable: ${(err as Error).message}`, now);
+    return markFailed(deps, dir, null, {
+      code: 'unreadable',
+      reason: `session file unreadable: ${(err as Error).message}`,
+    });
   }
   const rendered = renderCapturedSession(dir, session);
   const failures = rendered.order.flatMap((s) =>
@@ -318,62 +472,169 @@ export async function finalizeCapturedSession(
   );
   if (rendered.order.length === 0 || failures.length === rendered.order.length) {
     const why = failures.map((f) => `stream ${f.stream}: ${f.reason}`).join('; ');
-    return markFailed(dir, why || 'the session had no audio stream', now);
+    return markFailed(deps, dir, session, {
+      code: session.failure?.reason ?? 'no-media',
+      reason: [session.failure?.detail, why || 'the session had no audio stream']
+        .filter(Boolean)
+        .join('; '),
+    });
   }
   const owners = await resolveOwners(deps, session);
-  if (owners.length === 0) return markFailed(dir, 'none of the owners exists any more', now);
-  const file = path.join(dir, 'audio.ogg');
-  try {
-    await encodeOggOpus(rendered.channels, rendered.sampleRate, file);
-  } catch (err) {
-    return markFailed(dir, `encoder error: ${(err as Error).message}`, now);
+  if (owners.length === 0) {
+    return markFailed(deps, dir, session, {
+      code: 'no-owner',
+      reason: 'none of the owners exists any more',
+    });
   }
+
   const samples = Math.max(0, ...rendered.channels.map((c) => c.length));
-  const durationMs = Math.round((samples / rendered.sampleRate) * 1000);
-  const stored = await storeRecording(deps, {
-    orgId: session.orgId,
-    audio: fs.readFileSync(file),
-    format: 'OGG',
-    durationMs,
-    channels: rendered.channels.length,
-    sampleRate: 48000,
-    owners,
-    timeRecorded: new Date(rendered.originMs).toISOString(),
-    callId: session.callId,
-    callSessionId: session.sessionId,
-    parties: session.parties.map((p) => {
-      const channel = rendered.order.findIndex(
-        (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
-      );
-      return {
-        ...(p.name === undefined ? {} : { name: p.name }),
-        ...(p.aor === undefined ? {} : { address: p.aor }),
-        ...(channel >= 0 ? { channel } : {}),
-      };
-    }),
-    metadata: {
-      participants: session.parties.map((p) => ({ ...p })),
-      streams: rendered.order.map((s, channel) => ({
-        channel,
-        index: s.index,
-        label: s.label ?? null,
-        participantId: session.senders[s.label ?? `#${s.index}`] ?? null,
-        codecs: s.codecs,
-        packets: s.packets,
-        lost: s.lost,
-        ...(s.failure ? { failure: s.failure } : {}),
-        counters: session.counters?.[String(s.index)] ?? null,
-      })),
-      dtmf: rendered.order.flatMap((s) => s.dtmf.map((d) => ({ stream: s.index, ...d }))),
-      srcMetadataRevisions: session.metadataRevisions,
-      trunk: { id: session.trunkId, name: session.trunkName },
-      ...(failures.length > 0 ? { failures } : {}),
-      ...(options.recovered ? { recovered: true } : {}),
-      ...(session.closed ? { endReason: session.closed.endReason } : {}),
-    },
-    source: 'recorder',
-    auditDetails: { siprecSession: session.sessionId, recovered: options.recovered === true },
-  });
+  // A recording still running at the BYE ends with the audio (the last packet placed).
+  const audio = {
+    startMs: rendered.originMs,
+    endMs: rendered.originMs + (samples / rendered.sampleRate) * 1000,
+  };
+  // Owners with the same recordings (the same actions' effect) share each stored audio.
+  const groups = new Map<string, { plans: RecordingSegmentPlan[]; owners: RecordingOwner[] }>();
+  for (const owner of owners) {
+    const plans = planOwnerRecordings(session, owner.id, audio);
+    const key = JSON.stringify(plans);
+    const group = groups.get(key) ?? { plans, owners: [] };
+    group.owners.push(owner);
+    groups.set(key, group);
+  }
+  const behaviour = session.pauseBehaviour ?? 'cut';
+  const encode = deps.encode ?? encodeOggOpus;
+  const recordingIds: string[] = [];
+  let durationMs = 0;
+  // A party's stream that gave no audio while the other's did: stored, and still a failure.
+  const silentStreams = failures;
+  for (const group of groups.values()) {
+    const ownerIds = new Set(group.owners.map((o) => o.id));
+    for (const [i, plan] of group.plans.entries()) {
+      const channels = cutRecording(rendered, plan, behaviour);
+      const length = Math.max(0, ...channels.map((c) => c.length));
+      if (length === 0) continue;
+      const file = path.join(dir, `audio-${recordingIds.length}.ogg`);
+      try {
+        await encode(channels, rendered.sampleRate, file);
+      } catch (err) {
+        return markFailed(deps, dir, session, {
+          code: 'encoder-error',
+          reason: `encoder error: ${(err as Error).message}`,
+          recordingIds,
+        });
+      }
+      const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
+      const startMs = Math.max(plan.startMs, rendered.originMs);
+      let stored;
+      try {
+        stored = await storeRecording(deps, {
+          orgId: session.orgId,
+          audio: fs.readFileSync(file),
+          format: 'OGG',
+          durationMs: segmentMs,
+          channels: channels.length,
+          sampleRate: 48000,
+          owners: group.owners,
+          timeRecorded: new Date(startMs).toISOString(),
+          callId: session.callId,
+          callSessionId: session.sessionId,
+          parties: session.parties.map((p) => {
+            const channel = rendered.order.findIndex(
+              (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
+            );
+            return {
+              ...(p.name === undefined ? {} : { name: p.name }),
+              ...(p.aor === undefined ? {} : { address: p.aor }),
+              ...(channel >= 0 ? { channel } : {}),
+            };
+          }),
+          metadata: {
+            participants: session.parties.map((p) => ({ ...p })),
+            streams: rendered.order.map((s, channel) => ({
+              channel,
+              index: s.index,
+              label: s.label ?? null,
+              participantId: session.senders[s.label ?? `#${s.index}`] ?? null,
+              codecs: s.codecs,
+              packets: s.packets,
+              lost: s.lost,
+              ...(s.failure ? { failure: s.failure } : {}),
+              counters: session.counters?.[String(s.index)] ?? null,
+            })),
+            dtmf: rendered.order.flatMap((s) => s.dtmf.map((d) => ({ stream: s.index, ...d }))),
+            recordingActions: presentActions(
+              session.recordingActions ?? [],
+              ownerIds,
+              rendered.originMs,
+            ),
+            segment: {
+              index: i + 1,
+              count: group.plans.length,
+              startOffsetMs: Math.round(startMs - rendered.originMs),
+              endOffsetMs: Math.round(plan.endMs - rendered.originMs),
+              pauses: plan.pauses.map((p) => ({
+                startOffsetMs: Math.round(p.startMs - rendered.originMs),
+                endOffsetMs: Math.round(p.endMs - rendered.originMs),
+              })),
+              pauseBehaviour: behaviour,
+            },
+            srcMetadataRevisions: session.metadataRevisions,
+            trunk: { id: session.trunkId, name: session.trunkName },
+            ...(failures.length > 0 ? { failures } : {}),
+            ...(session.failure
+              ? {
+                  failed: {
+                    reason: session.failure.reason,
+                    detail: session.failure.detail,
+                    at: new Date(session.failure.atMs).toISOString(),
+                    failureBehavior:
+                      session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+                  },
+                }
+              : {}),
+            ...(options.recovered ? { recovered: true } : {}),
+            ...(session.closed ? { endReason: session.closed.endReason } : {}),
+          },
+          source: 'recorder',
+          auditDetails: {
+            siprecSession: session.sessionId,
+            recovered: options.recovered === true,
+            segment: i + 1,
+          },
+        });
+      } catch (err) {
+        return markFailed(deps, dir, session, {
+          code: (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'store-error',
+          reason: `storing the recording failed: ${(err as Error).message}`,
+          recordingIds,
+        });
+      }
+      durationMs += segmentMs;
+      for (const r of stored.recordings) recordingIds.push(r.id);
+    }
+  }
+  // SPEC §8: the transcribe job decides per recording (owner's transcripts on, language).
+  if (deps.queue) {
+    for (const id of recordingIds) await enqueueTranscription(deps.queue, id);
+  }
+  // A live failure, or a party whose stream never carried media: the recording is incomplete.
+  if (session.failure) {
+    return markFailed(deps, dir, session, {
+      code: session.failure.reason,
+      reason: session.failure.detail,
+      recordingIds,
+    });
+  }
+  if (silentStreams.length > 0) {
+    return markFailed(deps, dir, session, {
+      code: silentStreams.some((f) => f.reason === 'journal unreadable')
+        ? 'unreadable'
+        : 'no-media',
+      reason: silentStreams.map((f) => `stream ${f.label ?? f.stream}: ${f.reason}`).join('; '),
+      recordingIds,
+    });
+  }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { kind: 'stored', recordingIds: stored.recordings.map((r) => r.id), durationMs };
+  return { kind: 'stored', recordingIds, durationMs };
 }

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RecordingAction } from '@callvault/recorder';
 
 export interface CaptureStreamCodec {
   readonly payloadType: number;
@@ -29,6 +30,14 @@ export interface CaptureOwnerRef {
   readonly kind: string;
   readonly participantId: string;
   readonly mode: string;
+  readonly failureBehavior?: string;
+}
+
+/** A failure of the live capture (disk full, a stream without media), kept with the journal. */
+export interface CaptureFailureNote {
+  readonly reason: string;
+  readonly detail: string;
+  readonly atMs: number;
 }
 
 export interface CaptureSessionFile {
@@ -57,6 +66,15 @@ export interface CaptureSessionFile {
   };
   /** Capture counters per stream index, written at close. */
   readonly counters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Every start/stop/pause/resume/hold/unhold/fail with its time and source (SPEC §4). Absent in
+   * journals written before live controls: such a session is recorded whole.
+   */
+  readonly recordingActions?: readonly RecordingAction[];
+  /** The org's choice for paused stretches: cut out (default) or kept as silence. */
+  readonly pauseBehaviour?: 'cut' | 'silence';
+  /** Set when the live capture failed; finalize then catalogues the failure. */
+  readonly failure?: CaptureFailureNote;
 }
 
 export const SESSION_FILE = 'session.json';

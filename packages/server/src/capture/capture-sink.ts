@@ -2,26 +2,56 @@
 // SDP answer it binds the port pair and journals the packets; on the session's end it closes the
 // sockets, flushes the journals and enqueues the finalize job. Re-INVITEs that move a stream to
 // another port or codec re-bind it and append to the same journal.
+//
+// Live controls (SPEC §4) meet the capture here: RFC 4733 digits on a recorded party's own stream
+// are matched against the org's feature codes, SRC direction changes (a=inactive, c=0.0.0.0) are
+// hold/unhold, and every change of the call's LiveCallHub state is written to session.json as
+// `recordingActions`, so finalize (and crash recovery) cut the audio the way the call went.
+// Failures (a journal write refused by the disk, a stream with no media) fail the call's live
+// state at once and are kept in session.json for finalize to catalogue: never a silent loss.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  createDtmfFeatureCodeMatcher,
   createRtpJournalWriter,
+  DEFAULT_DTMF_FEATURE_CODES,
+  DtmfDetector,
+  parseTelephoneEvent,
   startRtpStreamCapture,
+  type DtmfFeatureCodeMatcher,
+  type DtmfFeatureCodes,
   type RecordingSessionClosed,
   type RecordingSessionSnapshot,
   type RecordingSink,
+  type RtpJournalRecord,
   type RtpJournalWriter,
+  type RtpJournalWriterOptions,
   type RtpStreamCapture,
   type SdpAnsweredStream,
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
+import { createLiveCallHub, type LiveCallHub } from '../telephony/live-calls.js';
 import {
   journalDirFor,
   writeSessionFile,
   type CaptureSessionFile,
   type CaptureStreamInfo,
 } from './capture-journal.js';
+
+/** The org's live-control settings the capture needs (SPEC §4). */
+export interface CaptureControlSettings {
+  readonly pauseBehaviour: 'cut' | 'silence';
+  readonly dtmfFeatureCodes: DtmfFeatureCodes;
+}
+
+export const DEFAULT_CAPTURE_CONTROLS: CaptureControlSettings = {
+  pauseBehaviour: 'cut',
+  dtmfFeatureCodes: DEFAULT_DTMF_FEATURE_CODES,
+};
+
+/** Default wait for a stream's first packet before the capture is failed as `no-media`. */
+export const NO_MEDIA_TIMEOUT_MS = 10_000;
 
 export interface CaptureSinkOptions {
   readonly dataDir: string;
@@ -32,6 +62,14 @@ export interface CaptureSinkOptions {
   /** Enqueues the finalize job for a closed session's journal directory. */
   readonly finalize: (dir: string) => Promise<void>;
   readonly flushIntervalMs?: number;
+  /** The live state of the calls (shared with the calls API and /api/events). */
+  readonly calls?: LiveCallHub;
+  /** The org's pause behaviour and DTMF feature codes (default: cut, *44 *45 *48 *49). */
+  readonly loadControls?: (orgId: string) => Promise<CaptureControlSettings>;
+  /** A stream with no packet this long after it was bound fails the capture (`no-media`). */
+  readonly noMediaTimeoutMs?: number;
+  /** Opens a stream's journal writer (tests inject one whose disk is full). */
+  readonly createJournalWriter?: (options: RtpJournalWriterOptions) => RtpJournalWriter;
 }
 
 interface StreamCapture {
@@ -39,19 +77,29 @@ interface StreamCapture {
   capture: RtpStreamCapture | null;
   writer: RtpJournalWriter;
   info: CaptureStreamInfo;
+  /** RFC 4733 digits of this stream, and the feature-code matcher of its sender. */
+  dtmf: DtmfDetector;
+  matcher: DtmfFeatureCodeMatcher | null;
+  noMediaTimer: NodeJS.Timeout | null;
+  packets: number;
 }
 
 interface SessionCapture {
+  id: string;
   dir: string;
   streams: Map<number, StreamCapture>;
   /** Serialises socket (re)binding per session. */
   work: Promise<void>;
   last: RecordingSessionSnapshot;
+  controls: CaptureControlSettings;
+  closed: boolean;
 }
 
 export interface CaptureSink extends RecordingSink {
   /** Sessions being captured. */
   readonly size: number;
+  /** The live recording state of the calls being captured. */
+  readonly calls: LiveCallHub;
   /** Waits for pending binds and closes (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -71,13 +119,89 @@ function sendersOf(snapshot: RecordingSessionSnapshot): Record<string, string> {
   return senders;
 }
 
+function isOnHold(snapshot: RecordingSessionSnapshot): boolean {
+  const audio = snapshot.streams.filter((s) => s.accepted && s.media === 'audio');
+  return audio.length > 0 && audio.some((s) => s.onHold);
+}
+
+function failureReasonOf(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'journal-write';
+}
+
 export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
   const sessions = new Map<string, SessionCapture>();
   const closing = new Set<Promise<void>>();
   const logger = options.logger;
+  const calls = options.calls ?? createLiveCallHub();
+  const openWriter = options.createJournalWriter ?? createRtpJournalWriter;
+  const noMediaMs = options.noMediaTimeoutMs ?? NO_MEDIA_TIMEOUT_MS;
+  const nowMs = (): number => options.clock.now().getTime();
+
+  const ownersOf = (snapshot: RecordingSessionSnapshot) =>
+    snapshot.owners.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      displayName: o.displayName,
+      mode: o.mode,
+      failureBehavior: o.failureBehavior ?? null,
+    }));
+
+  /** session.json is rewritten on every change; a full disk is a failure, not a crash. */
+  const persist = (s: SessionCapture, closed?: RecordingSessionClosed): void => {
+    try {
+      writeSessionFile(s.dir, describe(s, closed));
+    } catch (err) {
+      logger.error({ err, callId: s.last.callId }, 'session file write failed');
+      fail(s, failureReasonOf(err as Error), `session file: ${(err as Error).message}`);
+    }
+  };
+
+  const fail = (s: SessionCapture, reason: string, detail: string): void => {
+    const call = calls.get(s.id);
+    if (!call || call.failure) return;
+    logger.error({ callId: s.last.callId, reason, detail }, 'recording failed');
+    calls.fail(s.id, { reason, detail, atMs: nowMs() });
+  };
+
+  // Every state change of a call this sink captures goes to its session.json.
+  calls.subscribe((event) => {
+    if (event.type !== 'recordingState') return;
+    const s = sessions.get(event.sessionId);
+    if (s && !s.closed) persist(s);
+  });
+
+  /** The recorded party's stream: its digits control the owner(s) that party is. */
+  const matcherFor = (
+    s: SessionCapture,
+    info: CaptureStreamInfo,
+  ): DtmfFeatureCodeMatcher | null => {
+    const sender = sendersOf(s.last)[info.label ?? `#${info.index}`];
+    if (sender === undefined || !s.last.owners.some((o) => o.participantId === sender)) return null;
+    return createDtmfFeatureCodeMatcher(s.controls.dtmfFeatureCodes);
+  };
+
+  const onDtmf = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
+    const event = parseTelephoneEvent(record.payload);
+    if (!event) return;
+    for (const digit of stream.dtmf.push({ timestamp: record.timestamp, event })) {
+      stream.matcher ??= matcherFor(s, stream.info);
+      const control = stream.matcher?.push(digit.digit, record.arrivalMs);
+      if (!control) continue;
+      const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
+      for (const owner of s.last.owners.filter((o) => o.participantId === sender)) {
+        const result = calls.control(s.id, owner.id, control, 'dtmf', record.arrivalMs);
+        logger.info(
+          { callId: s.last.callId, owner: owner.id, control, result },
+          result.ok ? 'DTMF feature code applied' : 'DTMF feature code refused',
+        );
+      }
+    }
+  };
 
   const describe = (s: SessionCapture, closed?: RecordingSessionClosed): CaptureSessionFile => {
     const snap = closed ?? s.last;
+    const call = calls.get(s.id);
     return {
       version: 1,
       sessionId: snap.id,
@@ -91,6 +215,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
         kind: o.kind,
         participantId: o.participantId,
         mode: o.mode,
+        ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
       })),
       parties: snap.parties.map((p) => ({
         id: p.id,
@@ -100,6 +225,9 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       streams: [...s.streams.values()].map((c) => c.info),
       metadataRevisions: snap.metadataRevisions.map((r) => ({ seq: r.seq, raw: r.raw })),
       senders: sendersOf(snap),
+      recordingActions: call?.actions ?? [],
+      pauseBehaviour: s.controls.pauseBehaviour,
+      ...(call?.failure ? { failure: call.failure } : {}),
       ...(closed
         ? {
             closed: { endedAt: closed.endedAt, endReason: closed.endReason, kept: closed.kept },
@@ -129,12 +257,18 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
         current = {
           port: -1,
           capture: null,
-          writer: createRtpJournalWriter({
+          writer: openWriter({
             file: path.join(s.dir, journal),
             ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
-            onError: (err) =>
-              logger.error({ err, callId: snapshot.callId }, 'journal write failed'),
+            onError: (err) => {
+              logger.error({ err, callId: snapshot.callId }, 'journal write failed');
+              fail(s, failureReasonOf(err), `stream ${stream.index} journal: ${err.message}`);
+            },
           }),
+          dtmf: new DtmfDetector(),
+          matcher: null,
+          noMediaTimer: null,
+          packets: 0,
           info: {
             index: stream.index,
             ...(stream.label === undefined ? {} : { label: stream.label }),
@@ -164,6 +298,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       if (current.port === stream.localPort) continue;
       await current.capture?.close();
       const writer = current.writer;
+      const sc = current;
       current.capture = await startRtpStreamCapture({
         host: options.host,
         rtpPort: stream.localPort,
@@ -178,12 +313,29 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
               },
             }
           : {}),
-        onPacket: (record) => writer.append(record),
-        now: () => options.clock.now().getTime(),
+        onPacket: (record) => {
+          sc.packets++;
+          writer.append(record);
+          if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
+            onDtmf(s, sc, record);
+          }
+        },
+        now: nowMs,
       });
       current.port = stream.localPort;
+      if (current.packets === 0 && current.noMediaTimer === null && noMediaMs > 0) {
+        const label = stream.label ?? `#${stream.index}`;
+        current.noMediaTimer = setTimeout(() => {
+          sc.noMediaTimer = null;
+          // Held from the start, the SRC sends nothing on purpose.
+          if (sc.packets === 0 && !s.closed && !isOnHold(s.last)) {
+            fail(s, 'no-media', `stream ${label} received no media in ${noMediaMs / 1000} s`);
+          }
+        }, noMediaMs);
+        current.noMediaTimer.unref();
+      }
     }
-    writeSessionFile(s.dir, describe(s));
+    persist(s);
   };
 
   const enqueue = (s: SessionCapture, snapshot: RecordingSessionSnapshot): void => {
@@ -198,44 +350,77 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
     get size() {
       return sessions.size;
     },
+    calls,
     sessionOpened(snapshot) {
       if (sessions.has(snapshot.id)) return;
       const dir = journalDirFor(options.dataDir, snapshot.id);
       fs.mkdirSync(dir, { recursive: true });
       const s: SessionCapture = {
+        id: snapshot.id,
         dir,
         streams: new Map(),
         work: Promise.resolve(),
         last: snapshot,
+        controls: DEFAULT_CAPTURE_CONTROLS,
+        closed: false,
       };
       sessions.set(snapshot.id, s);
+      calls.open({
+        sessionId: snapshot.id,
+        callId: snapshot.callId,
+        orgId: snapshot.orgId,
+        startedAt: snapshot.startedAt,
+        owners: ownersOf(snapshot),
+      });
+      if (options.loadControls) {
+        const load = options.loadControls;
+        s.work = s.work
+          .then(async () => {
+            s.controls = await load(snapshot.orgId);
+          })
+          .catch((err: unknown) =>
+            logger.error({ err, callId: snapshot.callId }, 'live-control settings unreadable'),
+          );
+      }
       enqueue(s, snapshot);
     },
     sessionUpdated(snapshot) {
       const s = sessions.get(snapshot.id);
-      if (s) enqueue(s, snapshot);
+      if (!s) return;
+      const wasOnHold = isOnHold(s.last);
+      s.last = snapshot;
+      calls.addOwners(snapshot.id, ownersOf(snapshot), nowMs());
+      const onHold = isOnHold(snapshot);
+      if (onHold !== wasOnHold) calls.hold(snapshot.id, onHold, nowMs());
+      enqueue(s, snapshot);
     },
     sessionClosed(closed) {
       const s = sessions.get(closed.id);
       if (!s) return;
-      sessions.delete(closed.id);
+      s.closed = true;
       const done = s.work
         .then(async () => {
           for (const c of s.streams.values()) {
+            if (c.noMediaTimer) clearTimeout(c.noMediaTimer);
             await c.capture?.close();
             c.writer.close();
           }
+          sessions.delete(closed.id);
           if (!closed.kept) {
             // No owner: SPEC §5 keeps nothing of such a session.
+            calls.close(closed.id, closed.endedAt);
             fs.rmSync(s.dir, { recursive: true, force: true });
             return;
           }
-          writeSessionFile(s.dir, describe(s, closed));
+          persist(s, closed);
+          calls.close(closed.id, closed.endedAt);
           await options.finalize(s.dir);
         })
-        .catch((err: unknown) =>
-          logger.error({ err, callId: closed.callId }, 'media capture could not close'),
-        );
+        .catch((err: unknown) => {
+          sessions.delete(closed.id);
+          calls.close(closed.id, closed.endedAt);
+          logger.error({ err, callId: closed.callId }, 'media capture could not close');
+        });
       closing.add(done);
       void done.finally(() => closing.delete(done));
     },

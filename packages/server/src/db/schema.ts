@@ -353,6 +353,25 @@ export interface Database {
   quota_notifications: QuotaNotificationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  capture_failures: CaptureFailuresTable;
+}
+
+/** A captured call whose recording failed (issue #6 §6); kept until an operator resolves it. */
+export interface CaptureFailuresTable {
+  id: string;
+  org_id: string;
+  session_id: string;
+  call_id: string;
+  reason: string;
+  detail: string;
+  failure_behavior: string | null;
+  /** JSON array of owner ids. */
+  owner_ids: string;
+  /** JSON array of the recordings stored anyway. */
+  recording_ids: string;
+  journal_dir: string;
+  failed_at: string;
+  resolved_at: string | null;
 }
 
 /** A legal hold (issue #4 §7): while `released_at` is null its recordings are never purged. */

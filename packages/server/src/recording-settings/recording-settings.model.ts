@@ -3,6 +3,8 @@
 import type {
   AccessSettings,
   CallingLicense,
+  DtmfFeatureCodes,
+  PauseBehaviour,
   FailureBehavior,
   NotificationType,
   RecordMode,
@@ -34,6 +36,10 @@ export interface OrgRecordingSettings {
   readonly quotaBytes: number;
   readonly transcriptDefault: boolean;
   readonly complianceAnnouncement: AnnouncementConfig;
+  /** Live controls (SPEC §4): a paused stretch cut out or kept as silence. */
+  readonly pauseBehaviour: PauseBehaviour;
+  /** Live controls (SPEC §4): the codes the recorded party types. */
+  readonly dtmfFeatureCodes: DtmfFeatureCodes;
 }
 
 export interface LocationRecordingSettings {
@@ -80,6 +86,8 @@ export const DEFAULT_ORG_SETTINGS: OrgRecordingSettings = {
   quotaBytes: DEFAULT_QUOTA_BYTES,
   transcriptDefault: false,
   complianceAnnouncement: DEFAULT_ANNOUNCEMENT,
+  pauseBehaviour: 'cut',
+  dtmfFeatureCodes: { start: '*44', stop: '*45', pause: '*48', resume: '*49' },
 };
 
 export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {

@@ -1,12 +1,15 @@
 // Organisation, location and entity call-recording settings (SPEC §3, issue #3 §1–4), with Webex's
 // shapes, defaults and validation quirks. Every change is audited with before/after.
+import { validateDtmfFeatureCodes } from '@callvault/recorder';
 import type {
   CallingLicense,
   ComplianceAnnouncement,
+  DtmfFeatureCodes,
   EntityCallRecording,
   EntityCallRecordingUpdate,
   FailureBehavior,
   OrgCallRecording,
+  PauseBehaviour,
   RecordingVendor,
 } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
@@ -139,6 +142,8 @@ export async function getOrgCallRecording(deps: OrgDeps, actor: Actor): Promise<
     retentionDays: settings.retentionDays,
     quotaBytes: settings.quotaBytes,
     transcriptEnabled: settings.transcriptDefault,
+    pauseBehaviour: settings.pauseBehaviour,
+    dtmfFeatureCodes: settings.dtmfFeatureCodes,
   };
 }
 
@@ -149,6 +154,8 @@ export async function updateOrgCallRecording(
     enabled?: boolean | undefined;
     acknowledgeDisable?: boolean | undefined;
     transcriptEnabled?: boolean | undefined;
+    pauseBehaviour?: PauseBehaviour | undefined;
+    dtmfFeatureCodes?: Partial<DtmfFeatureCodes> | undefined;
   },
 ): Promise<void> {
   await changeOrgSettings(deps, actor, 'callRecording.updated', (before) => {
@@ -158,10 +165,17 @@ export async function updateOrgCallRecording(
         'Turning off call recording needs acknowledgeDisable: true ("I understand that turning off call recording removes this feature for all users"). Recordings already made stay stored.',
       );
     }
+    const dtmfFeatureCodes = { ...before.dtmfFeatureCodes, ...input.dtmfFeatureCodes };
+    const problems = validateDtmfFeatureCodes(dtmfFeatureCodes);
+    if (problems.length > 0) {
+      throw new AppError('VALIDATION_FAILED', `dtmfFeatureCodes: ${problems.join('; ')}`);
+    }
     return {
       ...before,
       enabled: input.enabled ?? before.enabled,
       transcriptDefault: input.transcriptEnabled ?? before.transcriptDefault,
+      pauseBehaviour: input.pauseBehaviour ?? before.pauseBehaviour,
+      dtmfFeatureCodes,
     };
   });
 }

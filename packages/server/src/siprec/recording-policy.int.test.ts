@@ -166,6 +166,7 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
         participantId: 'p1',
         matchedBy: 'sip-address',
         mode: 'Always',
+        failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
       },
     ]);
     expect(decision.waitingForParticipants).toBe(false);

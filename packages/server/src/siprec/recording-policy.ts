@@ -304,6 +304,7 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
         participantId: participant.id,
         matchedBy,
         mode: effective.mode,
+        failureBehavior: effective.failureBehavior,
       });
     }
 

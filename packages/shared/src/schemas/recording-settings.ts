@@ -23,6 +23,24 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const RecordModeSchema = literalUnion(RECORD_MODES);
 export const FailureBehaviorSchema = literalUnion(FAILURE_BEHAVIORS);
 
+/** What happens to a paused stretch (SPEC §4): cut out (Webex) or kept as silence (PCI style). */
+export const PAUSE_BEHAVIOURS = ['cut', 'silence'] as const;
+export type PauseBehaviour = (typeof PAUSE_BEHAVIOURS)[number];
+
+const DtmfCode = Type.String({
+  pattern: '^[0-9*#]{2,8}$',
+  description: '2 to 8 of the keys 0-9, * and #',
+});
+
+/** DTMF feature codes the recorded party types to control a live recording (SPEC §4). */
+export const DtmfFeatureCodes = Type.Object({
+  start: DtmfCode,
+  stop: DtmfCode,
+  pause: DtmfCode,
+  resume: DtmfCode,
+});
+export type DtmfFeatureCodes = Static<typeof DtmfFeatureCodes>;
+
 /** `GET /v1/telephony/config/callRecording` */
 export const OrgCallRecording = Type.Object({
   organization: Type.Object({ id: Type.String(), name: Type.String() }),
@@ -33,6 +51,9 @@ export const OrgCallRecording = Type.Object({
   retentionDays: Type.Integer({ description: 'read-only here; recordings are purged after it' }),
   quotaBytes: Type.Integer({ description: 'read-only here; storage quota of the org' }),
   transcriptEnabled: Type.Boolean({ description: 'org default for entities that have not set it' }),
+  /** Callvault: a paused stretch is cut out (default) or kept as silence. */
+  pauseBehaviour: literalUnion(PAUSE_BEHAVIOURS),
+  dtmfFeatureCodes: DtmfFeatureCodes,
 });
 export type OrgCallRecording = Static<typeof OrgCallRecording>;
 
@@ -45,6 +66,8 @@ export const OrgCallRecordingUpdate = Type.Object({
     }),
   ),
   transcriptEnabled: Type.Optional(Type.Boolean()),
+  pauseBehaviour: Type.Optional(literalUnion(PAUSE_BEHAVIOURS)),
+  dtmfFeatureCodes: Type.Optional(Type.Partial(DtmfFeatureCodes)),
 });
 
 export const RecordingVendor = Type.Object({

@@ -8,6 +8,7 @@ import * as recordings from './0004-recordings.js';
 import * as lifecycle from './0005-lifecycle.js';
 import * as transcripts from './0006-transcripts.js';
 import * as transcriptSearch from './0007-transcript-search.js';
+import * as captureFailures from './0008-capture-failures.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-lifecycle': lifecycle,
   '0006-transcripts': transcripts,
   '0007-transcript-search': transcriptSearch,
+  '0008-capture-failures': captureFailures,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,84 @@
+// The capture-failure catalogue (migration 0008): what failed, for whom, what was kept.
+import crypto from 'node:crypto';
+import type { DbOrTrx } from '../db/database.js';
+import { parseJsonColumn, toJsonColumn } from '../db/json.js';
+
+export interface CaptureFailureRecord {
+  readonly id: string;
+  readonly orgId: string;
+  readonly sessionId: string;
+  readonly callId: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly failureBehavior: string | null;
+  readonly ownerIds: readonly string[];
+  readonly recordingIds: readonly string[];
+  readonly journalDir: string;
+  readonly failedAt: string;
+  readonly resolvedAt: string | null;
+}
+
+export function newCaptureFailureId(): string {
+  return crypto.randomUUID();
+}
+
+export async function insertCaptureFailure(db: DbOrTrx, r: CaptureFailureRecord): Promise<void> {
+  await db
+    .insertInto('capture_failures')
+    .values({
+      id: r.id,
+      org_id: r.orgId,
+      session_id: r.sessionId,
+      call_id: r.callId,
+      reason: r.reason,
+      detail: r.detail,
+      failure_behavior: r.failureBehavior,
+      owner_ids: toJsonColumn(r.ownerIds),
+      recording_ids: toJsonColumn(r.recordingIds),
+      journal_dir: r.journalDir,
+      failed_at: r.failedAt,
+      resolved_at: r.resolvedAt,
+    })
+    .execute();
+}
+
+/** Failures of an org an operator has not resolved yet, newest first. */
+export async function listOpenCaptureFailures(
+  db: DbOrTrx,
+  orgId: string,
+  limit = 100,
+): Promise<CaptureFailureRecord[]> {
+  const rows = await db
+    .selectFrom('capture_failures')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('resolved_at', 'is', null)
+    .orderBy('failed_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    orgId: row.org_id,
+    sessionId: row.session_id,
+    callId: row.call_id,
+    reason: row.reason,
+    detail: row.detail,
+    failureBehavior: row.failure_behavior,
+    ownerIds: parseJsonColumn<string[]>(row.owner_ids),
+    recordingIds: parseJsonColumn<string[]>(row.recording_ids),
+    journalDir: row.journal_dir,
+    failedAt: row.failed_at,
+    resolvedAt: row.resolved_at,
+  }));
+}
+
+/** Failures per reason, over every org (the Prometheus counter). */
+export async function countCaptureFailuresByReason(db: DbOrTrx): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('capture_failures')
+    .select(['reason', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy('reason')
+    .execute();
+  return new Map(rows.map((r) => [r.reason, Number(r.n)]));
+}

@@ -1,0 +1,262 @@
+// The live recording state of the calls this recorder is capturing (SPEC §4 "Live state per call"):
+// one state per owner of each call, changed only through the recorder's pure control table
+// (`applyRecordingControl`), every accepted change kept as a `recordingActions` entry and pushed
+// to subscribers (the capture journal, GET /api/events). In memory: recorders keep no state
+// another process needs after a call (SPEC §10); the journal keeps the actions across a crash.
+import {
+  applyRecordingControl,
+  initialRecordingState,
+  type LiveRecordingState,
+  type RecordingAction,
+  type RecordingActionSource,
+  type RecordingControl,
+  type RecordingControlResult,
+} from '@callvault/recorder';
+
+export interface LiveCallOwnerInput {
+  readonly id: string;
+  readonly kind: string;
+  readonly displayName: string;
+  readonly mode: string;
+  /** The owner's effective failure behaviour (SPEC §3.1), told to the call system. */
+  readonly failureBehavior: string | null;
+}
+
+export interface LiveCallOwner extends LiveCallOwnerInput {
+  readonly state: LiveRecordingState;
+}
+
+export interface LiveCallFailure {
+  /** Stable code: `disk-full`, `journal-write`, `no-media`, `capture-start`. */
+  readonly reason: string;
+  readonly detail: string;
+  readonly atMs: number;
+}
+
+export interface LiveCall {
+  readonly sessionId: string;
+  readonly callId: string;
+  readonly orgId: string;
+  readonly startedAt: number;
+  readonly owners: readonly LiveCallOwner[];
+  readonly actions: readonly RecordingAction[];
+  readonly onHold: boolean;
+  readonly failure: LiveCallFailure | null;
+}
+
+export interface LiveCallEvent {
+  readonly type: 'recordingState' | 'callEnded';
+  readonly sessionId: string;
+  readonly callId: string;
+  readonly orgId: string;
+  readonly ownerId: string;
+  readonly ownerKind: string;
+  readonly recordingState: LiveRecordingState;
+  /** The action that caused the event (absent for the initial state and the end of the call). */
+  readonly action?: RecordingAction['action'];
+  readonly source?: RecordingActionSource;
+  readonly reason?: string;
+  readonly atMs: number;
+}
+
+export type LiveCallControlResult =
+  | RecordingControlResult
+  | { readonly ok: false; readonly reason: 'UNKNOWN_CALL'; readonly message: string };
+
+export interface LiveCallHub {
+  open(call: {
+    sessionId: string;
+    callId: string;
+    orgId: string;
+    startedAt: number;
+    owners: readonly LiveCallOwnerInput[];
+  }): void;
+  /** Owners a later metadata revision added; they start in their mode's initial state. */
+  addOwners(sessionId: string, owners: readonly LiveCallOwnerInput[], atMs: number): void;
+  control(
+    sessionId: string,
+    ownerId: string,
+    control: RecordingControl,
+    source: RecordingActionSource,
+    atMs: number,
+  ): LiveCallControlResult;
+  /** Hold or unhold from the SRC's direction change: an action for every owner, no state change. */
+  hold(sessionId: string, onHold: boolean, atMs: number): void;
+  /** The capture failed (disk full, no media, …): every owner's recording is failed. */
+  fail(sessionId: string, failure: LiveCallFailure): void;
+  close(sessionId: string, atMs: number): LiveCall | undefined;
+  get(sessionId: string): LiveCall | undefined;
+  findByCallId(orgId: string, callId: string): LiveCall | undefined;
+  list(orgId: string): LiveCall[];
+  /** Every event of every call; returns the unsubscribe function. */
+  subscribe(listener: (event: LiveCallEvent) => void): () => void;
+  readonly listenerCount: number;
+}
+
+interface MutableCall {
+  sessionId: string;
+  callId: string;
+  orgId: string;
+  startedAt: number;
+  owners: LiveCallOwner[];
+  actions: RecordingAction[];
+  onHold: boolean;
+  failure: LiveCallFailure | null;
+}
+
+function freeze(call: MutableCall): LiveCall {
+  return {
+    ...call,
+    owners: [...call.owners],
+    actions: [...call.actions],
+  };
+}
+
+export function createLiveCallHub(): LiveCallHub {
+  const calls = new Map<string, MutableCall>();
+  const listeners = new Set<(event: LiveCallEvent) => void>();
+
+  const emit = (event: LiveCallEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure (a closed SSE socket) must not stop the others or the caller.
+      }
+    }
+  };
+
+  const ownerEvent = (
+    call: MutableCall,
+    owner: LiveCallOwner,
+    atMs: number,
+    extra: Partial<LiveCallEvent> = {},
+  ): LiveCallEvent => ({
+    type: 'recordingState',
+    sessionId: call.sessionId,
+    callId: call.callId,
+    orgId: call.orgId,
+    ownerId: owner.id,
+    ownerKind: owner.kind,
+    recordingState: owner.state,
+    atMs,
+    ...extra,
+  });
+
+  const addOwners = (call: MutableCall, owners: readonly LiveCallOwnerInput[], atMs: number) => {
+    for (const input of owners) {
+      if (call.owners.some((o) => o.id === input.id)) continue;
+      const owner: LiveCallOwner = {
+        ...input,
+        state: call.failure ? 'failed' : initialRecordingState(input.mode),
+      };
+      call.owners.push(owner);
+      if (owner.state === 'started') {
+        call.actions.push({ action: 'start', atMs, source: 'mode', ownerId: owner.id });
+        emit(ownerEvent(call, owner, atMs, { action: 'start', source: 'mode' }));
+      } else {
+        emit(ownerEvent(call, owner, atMs));
+      }
+    }
+  };
+
+  return {
+    open(input) {
+      if (calls.has(input.sessionId)) return;
+      const call: MutableCall = {
+        sessionId: input.sessionId,
+        callId: input.callId,
+        orgId: input.orgId,
+        startedAt: input.startedAt,
+        owners: [],
+        actions: [],
+        onHold: false,
+        failure: null,
+      };
+      calls.set(input.sessionId, call);
+      addOwners(call, input.owners, input.startedAt);
+    },
+    addOwners(sessionId, owners, atMs) {
+      const call = calls.get(sessionId);
+      if (call) addOwners(call, owners, atMs);
+    },
+    control(sessionId, ownerId, control, source, atMs) {
+      const call = calls.get(sessionId);
+      const index = call?.owners.findIndex((o) => o.id === ownerId) ?? -1;
+      if (!call || index < 0) {
+        return { ok: false, reason: 'UNKNOWN_CALL', message: 'no such call being recorded' };
+      }
+      const owner = call.owners[index]!;
+      const result = applyRecordingControl(owner.state, owner.mode, control);
+      if (!result.ok) return result;
+      const next = { ...owner, state: result.state };
+      call.owners[index] = next;
+      call.actions.push({ action: control, atMs, source, ownerId });
+      emit(ownerEvent(call, next, atMs, { action: control, source }));
+      return result;
+    },
+    hold(sessionId, onHold, atMs) {
+      const call = calls.get(sessionId);
+      if (!call || call.onHold === onHold) return;
+      call.onHold = onHold;
+      const action = onHold ? 'hold' : 'unhold';
+      call.actions.push({ action, atMs, source: 'siprec' });
+      for (const owner of call.owners) {
+        emit(ownerEvent(call, owner, atMs, { action, source: 'siprec' }));
+      }
+    },
+    fail(sessionId, failure) {
+      const call = calls.get(sessionId);
+      if (!call || call.failure) return;
+      call.failure = failure;
+      call.owners = call.owners.map((o) => ({ ...o, state: 'failed' }));
+      call.actions.push({
+        action: 'fail',
+        atMs: failure.atMs,
+        source: 'system',
+        reason: failure.reason,
+      });
+      for (const owner of call.owners) {
+        emit(
+          ownerEvent(call, owner, failure.atMs, {
+            action: 'fail',
+            source: 'system',
+            reason: failure.reason,
+          }),
+        );
+      }
+    },
+    close(sessionId, atMs) {
+      const call = calls.get(sessionId);
+      if (!call) return undefined;
+      calls.delete(sessionId);
+      for (const owner of call.owners) {
+        emit({ ...ownerEvent(call, owner, atMs), type: 'callEnded' });
+      }
+      return freeze(call);
+    },
+    get(sessionId) {
+      const call = calls.get(sessionId);
+      return call ? freeze(call) : undefined;
+    },
+    findByCallId(orgId, callId) {
+      for (const call of calls.values()) {
+        if (call.orgId === orgId && call.callId === callId) return freeze(call);
+      }
+      return undefined;
+    },
+    list(orgId) {
+      return [...calls.values()]
+        .filter((c) => c.orgId === orgId)
+        .sort((a, b) => a.startedAt - b.startedAt)
+        .map(freeze);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get listenerCount() {
+      return listeners.size;
+    },
+  };
+}

@@ -12,13 +12,14 @@ DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
-        integration-postgres e2e e2e-api e2e-sip e2e-browser openapi openapi-check fuzz bench clean
+        integration-postgres e2e e2e-api e2e-sip e2e-browser openapi openapi-check fuzz bench demo-call clean
 
 help:
 	@echo "make run     install what is missing, build, start Callvault on embedded defaults"
 	@echo "make test    install what is missing, run every suite (lint, types, unit, integration, e2e, browser)"
 	@echo "make check   format, lint, type-check and unit tests"
 	@echo "make fuzz    long property-based fuzzing of the protocol parsers"
+	@echo "make demo-call  place a SIPREC call from SIPp against a running make run (see README)"
 
 # `npm install` (not `npm ci`): npm 11's ci refuses lockfiles without the other platforms' optional
 # packages, which this registry's lockfiles lack; install honours the lockfile just the same.
@@ -38,6 +39,12 @@ build: deps
 
 run: build
 	node bin/callvault serve
+
+# One SIPREC call from SIPp (the e2e conversation, Alice and Bob) against a running `make run`:
+# seeds the demo organisation (idempotent), places the call, prints where the recording is.
+demo-call:
+	@command -v sipp >/dev/null || scripts/ensure-debian-packages.sh sip-tester
+	scripts/demo-call.sh
 
 format:
 	prettier --write .

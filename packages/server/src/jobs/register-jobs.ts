@@ -9,6 +9,7 @@ import {
   RETENTION_JOB,
   RETENTION_ORG_JOB,
 } from '../lifecycle/lifecycle.jobs.js';
+import { registerPeaksJob } from '../recordings/recording-peaks.service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import {
   registerTranscriptionJobs,
@@ -33,6 +34,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
   await registerLifecycleJobs(queue, deps);
   await registerWebhookJobs(queue, deps);
   await registerCaptureJobs(queue, deps);
+  await registerPeaksJob(queue, deps);
   if (deps.transcriber) {
     await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });
   }

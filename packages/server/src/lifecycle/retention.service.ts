@@ -14,6 +14,7 @@ import {
   releaseAudioIfUnused,
   releaseTranscript,
 } from '../recordings/recordings.service.js';
+import { audioObjectBlobKeys } from '../recordings/waveform-peaks.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
 import {
@@ -79,7 +80,7 @@ export async function applyRetention(
         done++;
         await addOrgUsage(trx, orgId, { bytes: 0, recordings: -1 }, at);
         const key = await releaseAudioIfUnused(trx, r.audioId, at);
-        if (key !== null) keys.push(key);
+        if (key !== null) keys.push(...audioObjectBlobKeys(key));
         // Expired recordings are never held (findExpiredRecordings), so their transcript goes.
         const transcript = await releaseTranscript(trx, r);
         if (transcript.kind === 'removed' && transcript.blobKey !== null) {
@@ -126,7 +127,7 @@ export async function applyRetention(
       for (const audioId of audioIds) {
         const key = await releaseAudioIfUnused(trx, audioId, at);
         if (key === null) continue;
-        keys.push(key);
+        keys.push(...audioObjectBlobKeys(key));
         await audit(
           trx,
           deps.clock,

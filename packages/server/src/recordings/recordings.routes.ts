@@ -14,6 +14,7 @@ import {
   RecordingBulkBody,
   RecordingBulkResult,
   RecordingDeleteBody,
+  RecordingPeaks,
   RecordingSearchQuery,
   RecordingSearchResult,
   RestoreBody,
@@ -27,6 +28,7 @@ import { actorOf, setNextLink } from '../http/auth-hook.js';
 import { errorBody } from '../http/error-handler.js';
 import type { AppInstance } from '../http/types.js';
 import { openRecordingAudio } from './recording-audio.service.js';
+import { getRecordingPeaks } from './recording-peaks.service.js';
 import { openRecordingTranscript } from './recording-transcript.service.js';
 import {
   bulkChangeRecordings,
@@ -246,6 +248,24 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
       },
     },
     (request) => bulkChangeRecordings(deps, actorOf(request), request.body),
+  );
+
+  app.get(
+    '/api/recordings/:id/peaks',
+    {
+      schema: {
+        tags: callvaultTags,
+        summary:
+          'The waveform peaks of a recording (precomputed on the server), for those who may play it',
+        params: IdParam,
+        querystring: Query,
+        response: { 200: RecordingPeaks, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const peaks = await getRecordingPeaks(deps, actorOf(request), request.params.id);
+      return reply.header('cache-control', 'private, no-store').send(peaks);
+    },
   );
 
   app.get(

@@ -42,6 +42,7 @@ import {
   findOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
 import type { BlobData, BlobStore } from '../storage/blob-store.js';
+import { audioObjectBlobKeys, enqueuePeaks } from './waveform-peaks.js';
 import {
   deleteTranscriptRow,
   findFirstSegmentMatches,
@@ -288,6 +289,7 @@ export async function storeRecording(
       return made;
     });
     await enqueueWebhookDeliveries(deps.queue, deliveries);
+    await enqueuePeaks(deps.queue, audio.id);
     return { audio, recordings };
   } catch (error) {
     await deps.blobStore.delete(key).catch(() => undefined);
@@ -431,7 +433,7 @@ async function decide(
   return { ok: false, error: d.hidden ? notFound('Recording') : forbidden(d.reason) };
 }
 
-async function requireRecording(
+export async function requireRecording(
   db: Db | Trx,
   actor: Actor,
   operation: RecordingOperation,
@@ -932,7 +934,9 @@ async function applyMutation(
   // delete remove it (its audio is gone for everyone who subscribes).
   const event = mutation === 'purge' || mutation === 'delete' ? 'deleted' : 'updated';
   await addRecordingEvent(outbox, event, actor.personId, after);
-  return [releasedKey, transcriptKey].filter((k): k is string => k !== null);
+  return [...(releasedKey !== null ? audioObjectBlobKeys(releasedKey) : []), transcriptKey].filter(
+    (k): k is string => k !== null,
+  );
 }
 
 interface MutationOutcome {

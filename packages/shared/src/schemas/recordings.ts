@@ -305,3 +305,22 @@ export const RecordingBulkResult = Type.Object({
   ),
 });
 export type RecordingBulkResult = Static<typeof RecordingBulkResult>;
+
+export const RecordingPeaks = Type.Object(
+  {
+    recordingId: Type.String(),
+    durationMs: Type.Integer({ minimum: 0 }),
+    sampleRate: Type.Integer({ description: 'the rate the audio was decoded at for the peaks' }),
+    samplesPerPeak: Type.Integer({
+      minimum: 1,
+      description:
+        'samples of one channel behind each peak: a peak covers samplesPerPeak/sampleRate s',
+    }),
+    channels: Type.Array(Type.Array(Type.Number({ minimum: 0, maximum: 1 })), {
+      description:
+        'one lane per channel (the owner first), the loudest absolute sample of each slice',
+    }),
+  },
+  { description: 'A recording’s waveform, precomputed on the server' },
+);
+export type RecordingPeaks = Static<typeof RecordingPeaks>;

@@ -1,6 +1,7 @@
 // Recordings: Callvault's search and bulk actions (`/api/recordings`) for administrators and
 // compliance officers, and the Webex converged-recordings endpoints (`/v1/convergedRecordings`) for
 // details, metadata and a person's own recordings (SPEC §7, §9.1).
+import { isTranscriptDocument, type TranscriptDocument } from '../lib/transcript.js';
 import { api, type Page } from './client.js';
 import type {
   CallDirection,
@@ -12,8 +13,8 @@ import type {
   RecordingBulkRequest,
   RecordingBulkResult,
   RecordingOwnerType,
-  RecordingSearchResult,
   RecordingStatus,
+  RecordingSummary,
 } from './types.js';
 
 /** Rows per search page: the server's page of 100, continued by the `Link` header. */
@@ -32,6 +33,33 @@ export interface RecordingSearchFilter {
   readonly status?: RecordingStatus | undefined;
   readonly topic?: string | undefined;
   readonly direction?: CallDirection | undefined;
+  /** Words said in the call (compliance officers): each row then carries its first match. */
+  readonly transcript?: string | undefined;
+}
+
+/** Where a transcript search found its words in one recording. */
+export interface TranscriptMatch {
+  readonly snippet: string;
+  /** Seconds from the start of the recording. */
+  readonly start: number;
+  readonly end: number;
+  readonly speaker: string;
+}
+
+/** A row of the search; `transcriptMatch` only when searching inside transcripts. */
+export interface RecordingSearchRow extends RecordingSummary {
+  readonly transcriptMatch?: TranscriptMatch;
+}
+
+export interface RecordingSearchPage {
+  readonly items: RecordingSearchRow[];
+  readonly nextCursor: string | null;
+}
+
+/** Details with the transcript's state: made, not made (with the reason), or not yet decided. */
+export interface RecordingDetails extends ConvergedRecordingDetails {
+  readonly transcriptStatus?: 'completed' | 'skipped' | 'pending';
+  readonly transcriptReason?: string;
 }
 
 /** One page of the org's recordings, newest first; pass the previous page's `nextPath` to go on. */
@@ -39,7 +67,7 @@ export function searchRecordings(
   filter: RecordingSearchFilter,
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<RecordingSearchResult>> {
+): Promise<Page<RecordingSearchPage>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
   return api.getPage('/api/recordings', {
     query: { ...filter, max: RECORDINGS_PAGE_SIZE },
@@ -55,11 +83,27 @@ export function changeRecordingsInBulk(
 }
 
 /** Details, with temporary audio links only for those allowed to play and download. */
-export function fetchRecordingDetails(
-  id: string,
-  signal?: AbortSignal,
-): Promise<ConvergedRecordingDetails> {
+export function fetchRecordingDetails(id: string, signal?: AbortSignal): Promise<RecordingDetails> {
   return api.get(`/v1/convergedRecordings/${encodeURIComponent(id)}`, { signal });
+}
+
+/**
+ * The transcript behind the details' `transcriptDownloadLink`, as JSON. The link is signed and
+ * authorised again by the server (administrators never get one; users per their access settings).
+ */
+export async function fetchTranscriptDocument(
+  link: string,
+  signal?: AbortSignal,
+): Promise<TranscriptDocument> {
+  const url = new URL(link, window.location.href);
+  url.searchParams.set('format', 'json');
+  const response = await fetch(url.toString(), { signal, credentials: 'same-origin' });
+  if (!response.ok) {
+    throw new Error(`The transcript could not be loaded (HTTP ${response.status})`);
+  }
+  const body: unknown = await response.json();
+  if (!isTranscriptDocument(body)) throw new Error('The transcript is not in the expected form');
+  return body;
 }
 
 export function fetchRecordingMetadata(

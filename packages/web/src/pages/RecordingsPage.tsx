@@ -1,7 +1,9 @@
 // Search and review of the org's recordings (SPEC §7) for administrators and compliance officers:
 // a simple search by owner name or email, advanced filters (last 7 days by default), 100 rows at
 // a time continued by scrolling, "select all" of the first 200, bulk actions behind a confirmation,
-// and a drawer with the call's metadata and, for compliance officers, the player.
+// and a drawer with the call's metadata and, for compliance officers, the player with the
+// transcript. Compliance officers also search the words said in calls (issue #7 §5): each result
+// then shows the matching line, who said it and when.
 import {
   Button,
   Card,
@@ -29,6 +31,7 @@ import {
   changeRecordingsInBulk,
   searchRecordings,
   type RecordingSearchFilter,
+  type RecordingSearchRow,
 } from '../api/recordings.api.js';
 import type {
   BulkRecordingAction,
@@ -37,7 +40,6 @@ import type {
   RecordingBulkRequest,
   RecordingOwnerType,
   RecordingStatus,
-  RecordingSummary,
 } from '../api/types.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
@@ -83,6 +85,8 @@ interface AdvancedFilters {
   readonly status: RecordingStatus;
   readonly topic: string;
   readonly direction: CallDirection | null;
+  /** Words said in the call (compliance officers only). */
+  readonly transcript: string;
 }
 
 function initialFilters(): AdvancedFilters {
@@ -93,6 +97,7 @@ function initialFilters(): AdvancedFilters {
     status: 'available',
     topic: '',
     direction: null,
+    transcript: '',
   };
 }
 
@@ -102,6 +107,9 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
   const [advanced, setAdvanced] = useState<AdvancedFilters>(initialFilters);
   const [settledTerm] = useDebouncedValue(term.trim(), 300);
   const [settledTopic] = useDebouncedValue(advanced.topic.trim(), 300);
+  const [settledTranscript] = useDebouncedValue(advanced.transcript.trim(), 300);
+  // Administrators never read transcripts, so only compliance officers search inside them.
+  const isComplianceOfficer = me.roles.includes('complianceOfficer');
   const locations = useLocations();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -115,8 +123,9 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
       status: advanced.status,
       topic: settledTopic,
       direction: advanced.direction ?? undefined,
+      transcript: isComplianceOfficer && settledTranscript !== '' ? settledTranscript : undefined,
     }),
-    [settledTerm, settledTopic, advanced],
+    [settledTerm, settledTopic, settledTranscript, isComplianceOfficer, advanced],
   );
 
   const search = useInfiniteQuery({
@@ -205,7 +214,6 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
   });
 
   const [opened, setOpened] = useState<OpenedRecording | null>(null);
-  const isComplianceOfficer = me.roles.includes('complianceOfficer');
 
   const setFilter = <K extends keyof AdvancedFilters>(key: K, value: AdvancedFilters[K]): void =>
     setAdvanced((current) => ({ ...current, [key]: value }));
@@ -298,6 +306,16 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
                 value={advanced.direction}
                 onChange={(v) => setFilter('direction', v as CallDirection | null)}
               />
+              {isComplianceOfficer && (
+                <TextInput
+                  label="Words in transcript"
+                  placeholder="Words said in the call"
+                  description="Every word, in one line of the transcript"
+                  maxLength={200}
+                  value={advanced.transcript}
+                  onChange={(e) => setFilter('transcript', e.currentTarget.value)}
+                />
+              )}
               <Group align="flex-end">
                 <Button variant="subtle" onClick={() => setAdvanced(initialFilters())}>
                   Reset filters
@@ -443,7 +461,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 }
 
 interface RecordingRowProps {
-  readonly recording: RecordingSummary;
+  readonly recording: RecordingSearchRow;
   readonly selectable: boolean;
   readonly selected: boolean;
   readonly onSelect: (on: boolean) => void;
@@ -473,7 +491,20 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
           {r.ownerEmail ?? OWNER_TYPE_LABELS[r.ownerType]}
         </Text>
       </Table.Td>
-      <Table.Td>{r.topic}</Table.Td>
+      <Table.Td>
+        {r.topic}
+        {r.transcriptMatch && (
+          <Text size="xs" c="dimmed" data-testid="transcript-match" maw={360}>
+            <Text span ff="monospace" size="xs">
+              {formatDuration(r.transcriptMatch.start)}
+            </Text>{' '}
+            <Text span fw={600} size="xs">
+              {r.transcriptMatch.speaker}:
+            </Text>{' '}
+            “{r.transcriptMatch.snippet}”
+          </Text>
+        )}
+      </Table.Td>
       <Table.Td>
         <PartyList parties={r.parties} />
       </Table.Td>

@@ -104,6 +104,11 @@ function RecordingDrawerBody(
           audioLink={links.audioDownloadLink}
           durationSeconds={details.data.durationSeconds}
           allowDownload={allowDownload}
+          transcript={{
+            link: links.transcriptDownloadLink,
+            status: details.data.transcriptStatus,
+            reason: details.data.transcriptReason,
+          }}
         />
       ) : (
         <Alert variant="light" color="gray" data-testid="no-audio-access">

@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { computePeaks, formatDuration } from '../../lib/recordings.js';
 import { IconDownload, IconPause, IconPlay } from '../icons.js';
+import { TranscriptPanel, type TranscriptSource } from './TranscriptPanel.js';
 import { Waveform } from './Waveform.js';
 
 interface RecordingPlayerProps {
@@ -17,6 +18,8 @@ interface RecordingPlayerProps {
   readonly durationSeconds: number;
   /** Whether to offer the download buttons (a user's access settings may allow playing only). */
   readonly allowDownload: boolean;
+  /** The recording's transcript, shown under the controls and following the audio. */
+  readonly transcript?: TranscriptSource | undefined;
 }
 
 /** Buckets per lane: enough for a wide drawer, few enough to compute in a blink. */
@@ -176,6 +179,14 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
         <Alert color="red" variant="light">
           {playError}
         </Alert>
+      )}
+      {props.transcript && (
+        <TranscriptPanel
+          recordingId={recordingId}
+          source={props.transcript}
+          currentTime={currentTime}
+          onSeek={seek}
+        />
       )}
     </Stack>
   );

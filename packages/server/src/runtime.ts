@@ -14,6 +14,7 @@ import { createMetrics } from './observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
 import { createSessionRegistry } from './siprec/session-registry.js';
 import {
+  createCaptureControlsLoader,
   createCaptureSink,
   enqueueCaptureFinalize,
   recoverUnfinishedJournals,
@@ -142,6 +143,8 @@ export async function startServer(options: {
       clock,
       logger: logger.child({ module: 'capture' }),
       finalize: (dir) => enqueueCaptureFinalize(queue, dir),
+      calls: sessions.calls,
+      loadControls: createCaptureControlsLoader(handle.db),
     });
     const recorder = await startSiprecRecorder({
       config,

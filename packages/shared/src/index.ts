@@ -7,3 +7,4 @@ export * from './schemas/audit.js';
 export * from './schemas/recording-settings.js';
 export * from './schemas/recordings.js';
 export * from './schemas/lifecycle.js';
+export * from './schemas/telephony.js';

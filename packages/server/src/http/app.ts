@@ -31,6 +31,8 @@ import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.js';
 import type { SessionRegistry } from '../siprec/session-registry.js';
 import { registerSessionRoutes } from '../siprec/sessions.routes.js';
+import { registerCaptureFailureMetric } from '../capture/capture-failures.metrics.js';
+import { registerCallRoutes } from '../telephony/calls.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -145,7 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     clock: deps.clock,
     allowLoopbackTargets: deps.allowLoopbackWebhookTargets === true,
   });
-  registerSessionRoutes(app, { sessions: deps.sessions ?? null });
+  registerSessionRoutes(app, { sessions: deps.sessions ?? null, db: deps.db });
+  registerCallRoutes(app, { db: deps.db, clock: deps.clock, calls: deps.sessions?.calls ?? null });
+  registerCaptureFailureMetric(deps.metrics.registry, deps.db);
   registerSystemRoutes(app, deps);
 
   if (deps.webRoot && fs.existsSync(path.join(deps.webRoot, 'index.html'))) {

@@ -38,6 +38,11 @@ export const ACTIONS = [
   'legalHold.manage',
   'webhook.read',
   'webhook.write',
+  // Live calls (issue #6 §4): the recording state of calls being recorded now, and their
+  // controls. A user reads and controls their own calls only (see `can`); administrators and
+  // compliance officers read the states of their org's calls, and control none of them.
+  'liveCall.read',
+  'liveCall.control',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -86,6 +91,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     ...WRITE_DIRECTORY,
     'audit.read',
     'session.read',
+    'liveCall.read',
     ...MANAGE_RECORDINGS,
     ...MANAGE_LIFECYCLE,
   ],
@@ -94,6 +100,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     ...WRITE_DIRECTORY,
     'audit.read',
     'session.read',
+    'liveCall.read',
     ...MANAGE_RECORDINGS,
     ...MANAGE_LIFECYCLE,
   ],
@@ -101,6 +108,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     ...READ_DIRECTORY,
     'audit.read',
     'session.read',
+    'liveCall.read',
     'recording.search',
     'legalHold.read',
     'webhook.read',
@@ -114,6 +122,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'recording.searchPurged',
     'recording.play',
     'recording.deletePermanently',
+    'liveCall.read',
     // Holds are a compliance tool first; compliance officers place and release them too.
     'legalHold.read',
     'legalHold.manage',
@@ -130,6 +139,13 @@ export interface Resource {
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
   if (resource.orgId !== actor.orgId) return false;
   if (action === 'person.read' && resource.ownerId === actor.personId) return true;
+  // SPEC §1: a user starts/stops/pauses/resumes (and watches) their own live recording only.
+  if (
+    (action === 'liveCall.read' || action === 'liveCall.control') &&
+    resource.ownerId === actor.personId
+  ) {
+    return true;
+  }
   if (action === 'org.read' && actor.orgId === actor.homeOrgId) return true;
   return actor.roles.some((role) => ROLE_PERMISSIONS[role].includes(action));
 }

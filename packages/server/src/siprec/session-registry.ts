@@ -10,6 +10,7 @@ import type {
 } from '@callvault/recorder';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { createLiveCallHub, type LiveCallHub } from '../telephony/live-calls.js';
 
 export interface SessionRegistry extends RecordingSink {
   /** Open sessions of one org, oldest first. */
@@ -20,6 +21,8 @@ export interface SessionRegistry extends RecordingSink {
   listRecentlyClosed(orgId: string): RecordingSessionClosed[];
   /** Counts an unreadable SIP message seen by the transport layer. */
   countSipParseErrors(count: number): void;
+  /** The live recording state of these sessions' calls (the capture sink drives it). */
+  readonly calls: LiveCallHub;
 }
 
 export function createSessionRegistry(
@@ -29,6 +32,7 @@ export function createSessionRegistry(
   const closed: RecordingSessionClosed[] = [];
   const keepClosed = deps.keepClosed ?? 100;
   const metrics = deps.metrics;
+  const calls = createLiveCallHub();
 
   const byStart = (a: RecordingSessionSnapshot, b: RecordingSessionSnapshot): number =>
     a.startedAt - b.startedAt || a.id.localeCompare(b.id);
@@ -71,5 +75,6 @@ export function createSessionRegistry(
     countSipParseErrors(count) {
       if (count > 0) metrics?.siprecParseErrors.inc({ part: 'sip' }, count);
     },
+    calls,
   };
 }

@@ -3,7 +3,8 @@ import { ErrorBody, OrgQuery } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
-import { listActiveSessions } from './sessions.service.js';
+import type { DbOrTrx } from '../db/database.js';
+import { listActiveSessions, listCaptureFailures } from './sessions.service.js';
 import type { SessionRegistry } from './session-registry.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
@@ -34,6 +35,8 @@ export const SessionSchema = Type.Object({
       displayName: Type.String(),
       mode: Type.String(),
       matchedBy: Type.String(),
+      recordingState: Nullable(Type.String()),
+      failureBehavior: Nullable(Type.String()),
     }),
   ),
   streams: Type.Array(
@@ -46,11 +49,37 @@ export const SessionSchema = Type.Object({
     }),
   ),
   metadataRevisions: Type.Integer(),
+  recordingState: Nullable(Type.String()),
+  onHold: Type.Boolean(),
+  failure: Type.Union([
+    Type.Object({
+      reason: Type.String(),
+      detail: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      failureBehavior: Nullable(Type.String()),
+    }),
+    Type.Null(),
+  ]),
+});
+
+export const CaptureFailureSchema = Type.Object({
+  id: Type.String(),
+  callId: Type.String(),
+  callSessionId: Type.String(),
+  reason: Type.String({
+    description:
+      'no-media | disk-full | journal-write | encoder-error | store-error | no-owner | unreadable',
+  }),
+  detail: Type.String(),
+  failureBehavior: Nullable(Type.String()),
+  ownerIds: Type.Array(Type.String()),
+  recordingIds: Type.Array(Type.String(), { description: 'stored anyway from what was captured' }),
+  failedAt: Type.String({ format: 'date-time' }),
 });
 
 export function registerSessionRoutes(
   app: AppInstance,
-  deps: { readonly sessions: SessionRegistry | null },
+  deps: { readonly sessions: SessionRegistry | null; readonly db: DbOrTrx },
 ): void {
   app.get(
     '/api/sessions',
@@ -60,11 +89,22 @@ export function registerSessionRoutes(
         summary: 'SIPREC sessions being recorded now by this process (administrators)',
         querystring: Type.Object(OrgQuery),
         response: {
-          200: Type.Object({ items: Type.Array(SessionSchema) }),
+          200: Type.Object({
+            items: Type.Array(SessionSchema),
+            failures: Type.Array(CaptureFailureSchema, {
+              description: 'captured calls whose recording failed, not yet resolved (journal kept)',
+            }),
+          }),
           '4xx': ErrorBody,
         },
       },
     },
-    (request) => ({ items: listActiveSessions(deps.sessions, actorOf(request)) }),
+    async (request) => {
+      const actor = actorOf(request);
+      return {
+        items: listActiveSessions(deps.sessions, actor),
+        failures: await listCaptureFailures(deps.db, actor),
+      };
+    },
   );
 }

@@ -1,8 +1,11 @@
 // GET /api/sessions (issue #5 §9): the SIPREC sessions this process is recording now, for the
 // administrators of their org. Read from the in-memory registry; nothing touches the database.
 import type { RecordingSessionSnapshot } from '@callvault/recorder';
+import { listOpenCaptureFailures } from '../capture/capture-failures.repository.js';
+import type { DbOrTrx } from '../db/database.js';
 import { assertCan } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
+import type { LiveCall } from '../telephony/live-calls.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface SessionView {
@@ -25,6 +28,8 @@ export interface SessionView {
     readonly displayName: string;
     readonly mode: string;
     readonly matchedBy: string;
+    readonly recordingState: string | null;
+    readonly failureBehavior: string | null;
   }>;
   readonly streams: Array<{
     readonly label: string | null;
@@ -34,9 +39,33 @@ export interface SessionView {
     readonly direction: string;
   }>;
   readonly metadataRevisions: number;
+  /** `failed` when the live capture failed, else the first owner's live recording state. */
+  readonly recordingState: string | null;
+  readonly onHold: boolean;
+  readonly failure: {
+    readonly reason: string;
+    readonly detail: string;
+    readonly at: string;
+    /** What the call system must do (SPEC §3.1), from the first owner's effective settings. */
+    readonly failureBehavior: string | null;
+  } | null;
 }
 
-export function presentSession(s: RecordingSessionSnapshot): SessionView {
+export interface CaptureFailureView {
+  readonly id: string;
+  readonly callId: string;
+  readonly callSessionId: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly failureBehavior: string | null;
+  readonly ownerIds: string[];
+  readonly recordingIds: string[];
+  readonly failedAt: string;
+}
+
+export function presentSession(s: RecordingSessionSnapshot, call?: LiveCall): SessionView {
+  const stateOf = (ownerId: string) => call?.owners.find((o) => o.id === ownerId)?.state ?? null;
+  const failureBehavior = s.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null;
   return {
     id: s.id,
     callId: s.callId,
@@ -57,6 +86,8 @@ export function presentSession(s: RecordingSessionSnapshot): SessionView {
       displayName: o.displayName,
       mode: o.mode,
       matchedBy: o.matchedBy,
+      recordingState: stateOf(o.id),
+      failureBehavior: o.failureBehavior ?? null,
     })),
     streams: s.streams.map((st) => ({
       label: st.label ?? null,
@@ -66,11 +97,42 @@ export function presentSession(s: RecordingSessionSnapshot): SessionView {
       direction: st.direction,
     })),
     metadataRevisions: s.metadataRevisions.length,
+    recordingState: call?.failure ? 'failed' : (call?.owners[0]?.state ?? null),
+    onHold: call?.onHold ?? false,
+    failure: call?.failure
+      ? {
+          reason: call.failure.reason,
+          detail: call.failure.detail,
+          at: new Date(call.failure.atMs).toISOString(),
+          failureBehavior,
+        }
+      : null,
   };
 }
 
 /** Administrators of the org (full, read-only, partner acting on it) see its live sessions. */
 export function listActiveSessions(registry: SessionRegistry | null, actor: Actor): SessionView[] {
   assertCan(actor, 'session.read', { orgId: actor.orgId });
-  return registry ? registry.listByOrg(actor.orgId).map(presentSession) : [];
+  return registry
+    ? registry.listByOrg(actor.orgId).map((s) => presentSession(s, registry.calls.get(s.id)))
+    : [];
+}
+
+/** Captured calls of the org whose recording failed and no operator has dealt with yet. */
+export async function listCaptureFailures(
+  db: DbOrTrx,
+  actor: Actor,
+): Promise<CaptureFailureView[]> {
+  assertCan(actor, 'session.read', { orgId: actor.orgId });
+  return (await listOpenCaptureFailures(db, actor.orgId)).map((f) => ({
+    id: f.id,
+    callId: f.callId,
+    callSessionId: f.sessionId,
+    reason: f.reason,
+    detail: f.detail,
+    failureBehavior: f.failureBehavior,
+    ownerIds: [...f.ownerIds],
+    recordingIds: [...f.recordingIds],
+    failedAt: f.failedAt,
+  }));
 }

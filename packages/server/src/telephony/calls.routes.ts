@@ -1,0 +1,143 @@
+// Live calls (SPEC §4, §9.1): the Webex call-control recording operations, the caller's calls
+// with their recording state, and the server-sent events of recording indicators. Thin: parse,
+// authorise in the service, present.
+import type { ServerResponse } from 'node:http';
+import {
+  CallRecordingControlBody,
+  ErrorBody,
+  OrgQuery,
+  TelephonyCallList,
+  type RecordingStateEvent,
+} from '@callvault/shared';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../http/auth-hook.js';
+import type { AppInstance } from '../http/types.js';
+import {
+  CALL_CONTROL_OPERATIONS,
+  controlMyCall,
+  listMyCalls,
+  mayReceiveEvent,
+  snapshotEvents,
+  type CallControlOperation,
+  type CallsDeps,
+} from './calls.service.js';
+import type { LiveCallEvent } from './live-calls.js';
+
+export interface CallsRouteDeps extends CallsDeps {
+  /** Seconds between SSE heartbeat comments (default 15). */
+  readonly heartbeatSeconds?: number;
+}
+
+const SUMMARY: Record<CallControlOperation, string> = {
+  startRecording: 'Start recording your call (On Demand with User Initiated Start)',
+  stopRecording: 'Stop recording your call (On Demand); a later start makes a new recording',
+  pauseRecording: 'Pause recording your call (Always with Pause/Resume, On Demand)',
+  resumeRecording: 'Resume recording your paused call',
+};
+
+function presentEvent(event: LiveCallEvent): RecordingStateEvent {
+  return {
+    callId: event.callId,
+    callSessionId: event.sessionId,
+    ownerId: event.ownerId,
+    ownerType: event.ownerKind,
+    recordingState: event.recordingState,
+    action: event.action ?? null,
+    source: event.source ?? null,
+    reason: event.reason ?? null,
+    time: new Date(event.atMs).toISOString(),
+  };
+}
+
+export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void {
+  for (const operation of Object.keys(CALL_CONTROL_OPERATIONS) as CallControlOperation[]) {
+    app.post(
+      `/v1/telephony/calls/${operation}`,
+      {
+        schema: {
+          tags: ['calls'],
+          summary: SUMMARY[operation],
+          description:
+            'Your own live call only. 400 with the reason when the recording mode or state does not allow it (nothing changes); 404 when the call is not yours or not being recorded.',
+          querystring: Type.Object(OrgQuery),
+          body: CallRecordingControlBody,
+          response: { 204: Type.Null(), '4xx': ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        await controlMyCall(deps, actorOf(request), request.body.callId, operation);
+        return reply.status(204).send(null);
+      },
+    );
+  }
+
+  app.get(
+    '/v1/telephony/calls',
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'Your calls being recorded now, with their recording state',
+        querystring: Type.Object(OrgQuery),
+        response: { 200: TelephonyCallList, '4xx': ErrorBody },
+      },
+    },
+    (request) => ({ items: listMyCalls(deps, actorOf(request)) }),
+  );
+
+  // Server-sent events: the raw response stays open; every state change the actor may see is
+  // one `recordingState` (or `callEnded`) event, comments keep proxies from timing out.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const stream of streams) stream.end();
+    streams.clear();
+    done();
+  });
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'Server-sent events of live recording states (recording indicators)',
+        description:
+          'text/event-stream. Events `recordingState` and `callEnded` with RecordingStateEvent data; first the current state of every call you may see. Users see their own calls, administrators and compliance officers their org’s.',
+        querystring: Type.Object(OrgQuery),
+      },
+    },
+    (request, reply) => {
+      const actor = actorOf(request);
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      streams.add(res);
+      const send = (event: LiveCallEvent): void => {
+        if (res.writableEnded) return;
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(presentEvent(event))}\n\n`);
+      };
+      res.write('retry: 3000\n\n');
+      for (const event of snapshotEvents(deps, actor)) send(event);
+      const unsubscribe =
+        deps.calls?.subscribe((event) => {
+          if (mayReceiveEvent(actor, event)) send(event);
+        }) ?? (() => undefined);
+      const heartbeat = setInterval(
+        () => {
+          if (!res.writableEnded) res.write(': heartbeat\n\n');
+        },
+        (deps.heartbeatSeconds ?? 15) * 1000,
+      );
+      heartbeat.unref();
+      const cleanup = (): void => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(res);
+      };
+      request.raw.on('close', cleanup);
+      res.on('close', cleanup);
+    },
+  );
+}

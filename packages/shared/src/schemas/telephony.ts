@@ -1,0 +1,46 @@
+// Live calls and their recording controls (SPEC §4, §9.1): Webex Calling's call-control shapes
+// (`POST /v1/telephony/calls/{startRecording|stopRecording|pauseRecording|resumeRecording}` with
+// `{callId}`) and the live recording state pushed at `/api/events`.
+import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union.js';
+
+export const RECORDING_STATES = ['pending', 'started', 'paused', 'stopped', 'failed'] as const;
+export type RecordingState = (typeof RECORDING_STATES)[number];
+export const RecordingStateSchema = literalUnion(RECORDING_STATES);
+
+export const CallRecordingControlBody = Type.Object({
+  callId: Type.String({ minLength: 1, maxLength: 512, description: 'The call to control' }),
+});
+export type CallRecordingControlBody = Static<typeof CallRecordingControlBody>;
+
+/** One of the caller's calls being recorded now (`GET /v1/telephony/calls`). */
+export const TelephonyCall = Type.Object({
+  id: Type.String({ description: 'The call id (the SIPREC session’s Call-ID)' }),
+  callSessionId: Type.String({ description: 'The recording session (SIP dialog) id' }),
+  state: Type.Literal('connected'),
+  startTime: Type.String({ format: 'date-time' }),
+  onHold: Type.Boolean(),
+  recordingState: RecordingStateSchema,
+  recordMode: Type.String({ description: 'The owner’s recording mode' }),
+  allowedRecordingControls: Type.Array(
+    literalUnion(['startRecording', 'stopRecording', 'pauseRecording', 'resumeRecording']),
+  ),
+  failureReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type TelephonyCall = Static<typeof TelephonyCall>;
+
+export const TelephonyCallList = Type.Object({ items: Type.Array(TelephonyCall) });
+
+/** The data of an `/api/events` server-sent event `recordingState` or `callEnded`. */
+export const RecordingStateEvent = Type.Object({
+  callId: Type.String(),
+  callSessionId: Type.String(),
+  ownerId: Type.String(),
+  ownerType: Type.String(),
+  recordingState: RecordingStateSchema,
+  action: Type.Union([Type.String(), Type.Null()]),
+  source: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  time: Type.String({ format: 'date-time' }),
+});
+export type RecordingStateEvent = Static<typeof RecordingStateEvent>;

@@ -135,3 +135,18 @@ export function softDeleteMyRecordings(recordingIds: readonly string[]): Promise
 export function fetchMyRecordingSettings(signal?: AbortSignal): Promise<EntityCallRecording> {
   return api.get('/v1/telephony/config/people/me/settings/callRecording', { signal });
 }
+
+/** A recording's waveform, precomputed on the server (`GET /api/recordings/{id}/peaks`). */
+export interface RecordingPeaks {
+  readonly recordingId: string;
+  readonly durationMs: number;
+  readonly sampleRate: number;
+  /** A peak covers samplesPerPeak / sampleRate seconds. */
+  readonly samplesPerPeak: number;
+  /** One lane per channel (the owner first), each value 0–1. */
+  readonly channels: readonly (readonly number[])[];
+}
+
+export function fetchRecordingPeaks(id: string, signal?: AbortSignal): Promise<RecordingPeaks> {
+  return api.get(`/api/recordings/${encodeURIComponent(id)}/peaks`, { signal });
+}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  computePeaks,
   describeSelection,
   defaultDateRange,
   describeBulkResult,
@@ -99,24 +98,6 @@ describe('describeBulkResult', () => {
       '1 recording already purged. 1 recording could not be changed: c: only recordings in the bin.',
     );
     expect(r.tone).toBe('error');
-  });
-});
-
-describe('computePeaks', () => {
-  it('takes the loudest absolute sample of each slice, per channel', () => {
-    const left = new Float32Array([0.1, -0.5, 0.2, 0.3, 0, -0.9, 0.4, 0.1]);
-    const right = new Float32Array([0, 0, 0, 0, 0.25, 0, 0, -0.75]);
-    expect(computePeaks([left, right], 4)).toEqual([
-      [0.5, 0.30000001192092896, 0.8999999761581421, 0.4000000059604645],
-      [0, 0, 0.25, 0.75],
-    ]);
-  });
-  it('gives every bucket a sample when there are fewer samples than buckets', () => {
-    expect(computePeaks([new Float32Array([0.5, -1])], 4)).toEqual([[0.5, 0.5, 1, 1]]);
-  });
-  it('clips to 1 and draws silence for empty audio', () => {
-    expect(computePeaks([new Float32Array([2, -3])], 1)).toEqual([[1]]);
-    expect(computePeaks([new Float32Array(0)], 3)).toEqual([[0, 0, 0]]);
   });
 });
 

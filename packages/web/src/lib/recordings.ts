@@ -1,6 +1,6 @@
 // Pure helpers of the Recordings page, the player and User Hub: the search window from the date
-// inputs, how durations, parties and bulk outcomes read, which bulk actions a role has, and the
-// waveform peaks drawn from decoded audio.
+// inputs, how durations, parties and bulk outcomes read, which bulk actions a role has, and where
+// a click on the waveform seeks to.
 import type {
   BulkRecordingAction,
   RecordingBulkResult,
@@ -161,29 +161,6 @@ export function describeBulkResult(
     message: notes.length > 0 ? notes.join(' ') : undefined,
     tone: result.failed.length > 0 ? 'error' : 'success',
   };
-}
-
-/**
- * Waveform peaks: for each channel, the loudest absolute sample in each of `buckets` equal slices
- * of the audio, 0–1. The player draws one lane per channel, so each party reads on its own.
- */
-export function computePeaks(channels: readonly Float32Array[], buckets: number): number[][] {
-  return channels.map((samples) => {
-    const peaks = new Array<number>(buckets).fill(0);
-    if (samples.length === 0 || buckets <= 0) return peaks;
-    const per = samples.length / buckets;
-    for (let b = 0; b < buckets; b++) {
-      const start = Math.floor(b * per);
-      const end = Math.max(start + 1, Math.min(samples.length, Math.floor((b + 1) * per)));
-      let max = 0;
-      for (let i = start; i < end; i++) {
-        const v = Math.abs(samples[i] ?? 0);
-        if (v > max) max = v;
-      }
-      peaks[b] = Math.min(1, max);
-    }
-    return peaks;
-  });
 }
 
 /** The playback position a click at `x` pixels into a `width`-pixel waveform stands for. */

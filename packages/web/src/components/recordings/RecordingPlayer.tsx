@@ -1,11 +1,12 @@
 // The compliance player (SPEC §7): streams the audio through its temporary signed link (the server
-// answers Range requests, so seeking does not download the rest), draws the waveform, and offers
-// the audio as stored and as WAV. It is shown only when the API handed out links, which it never
-// does for administrators.
+// answers Range requests, so seeking does not download the rest), draws the waveform from the
+// peaks the server precomputed, and offers the audio as stored and as WAV. It is shown only when the
+// API handed out links, which it never does for administrators.
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { computePeaks, formatDuration } from '../../lib/recordings.js';
+import { fetchRecordingPeaks } from '../../api/recordings.api.js';
+import { formatDuration } from '../../lib/recordings.js';
 import { IconDownload, IconPause, IconPlay } from '../icons.js';
 import { TranscriptPanel, type TranscriptSource } from './TranscriptPanel.js';
 import { Waveform } from './Waveform.js';
@@ -22,29 +23,6 @@ interface RecordingPlayerProps {
   readonly transcript?: TranscriptSource | undefined;
 }
 
-/** Buckets per lane: enough for a wide drawer, few enough to compute in a blink. */
-const PEAK_BUCKETS = 600;
-/** Decoding happens at this rate: plenty for a waveform, and 6× less memory than 48 kHz. */
-const PEAK_SAMPLE_RATE = 8000;
-/**
- * The browser decodes the whole call to draw it; past this length that would take hundreds of
- * megabytes, so longer calls play without a drawn waveform until the server precomputes peaks.
- */
-export const MAX_WAVEFORM_SECONDS = 30 * 60;
-
-async function loadPeaks(audioLink: string, signal: AbortSignal): Promise<number[][]> {
-  // A Range request: the server records it as playing, not as downloading a copy.
-  const response = await fetch(audioLink, { headers: { range: 'bytes=0-' }, signal });
-  if (!response.ok) throw new Error(`The audio could not be loaded (HTTP ${response.status})`);
-  const bytes = await response.arrayBuffer();
-  const context = new OfflineAudioContext(1, 1, PEAK_SAMPLE_RATE);
-  const audio = await context.decodeAudioData(bytes);
-  const channels = Array.from({ length: audio.numberOfChannels }, (_, c) =>
-    audio.getChannelData(c),
-  );
-  return computePeaks(channels, PEAK_BUCKETS);
-}
-
 function withFormat(link: string, format: 'wav'): string {
   const url = new URL(link, window.location.href);
   url.searchParams.set('format', format);
@@ -59,12 +37,10 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
   const [duration, setDuration] = useState(props.durationSeconds);
   const [playError, setPlayError] = useState<string | null>(null);
 
-  const drawable = props.durationSeconds <= MAX_WAVEFORM_SECONDS;
+  // Peaks are precomputed on the server: a call of any length draws at once.
   const peaks = useQuery({
-    // The link changes with every details request; the recording's audio does not.
     queryKey: ['recording-peaks', recordingId],
-    queryFn: ({ signal }) => loadPeaks(audioLink, signal),
-    enabled: drawable,
+    queryFn: ({ signal }) => fetchRecordingPeaks(recordingId, signal),
     staleTime: Infinity,
     retry: false,
   });
@@ -122,16 +98,11 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
         onError={() => setPlayError('The audio could not be loaded; the link may have expired.')}
       />
       <Waveform
-        peaks={drawable ? (peaks.data ?? null) : []}
+        peaks={peaks.data?.channels ?? null}
         currentTime={currentTime}
         duration={duration}
         onSeek={seek}
       />
-      {!drawable && (
-        <Text size="xs" c="dimmed">
-          Calls longer than {MAX_WAVEFORM_SECONDS / 60} minutes play without a drawn waveform.
-        </Text>
-      )}
       {peaks.error && (
         <Text size="xs" c="red">
           The waveform could not be drawn: {peaks.error.message}

@@ -5,7 +5,7 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { formatDuration, seekTimeAt } from '../../lib/recordings.js';
 
 interface WaveformProps {
-  /** Channel × bucket, each 0–1; null while the audio is being decoded. */
+  /** Channel × bucket, each 0–1 (precomputed on the server); null while they load. */
   readonly peaks: readonly (readonly number[])[] | null;
   readonly currentTime: number;
   readonly duration: number;

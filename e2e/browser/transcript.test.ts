@@ -238,3 +238,34 @@ describe('the transcript in the player, for a compliance officer', () => {
     await saveScreenshot(page, 'transcript-player');
   });
 });
+
+describe('the transcript elsewhere', () => {
+  it('alice reads the transcript of her own call in User Hub', async () => {
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com');
+    if (!alice) throw new Error('the demo seed has no alice');
+    const { page } = await openConsole(browser, server.url);
+    await signIn(page, alice.email, alice.password);
+    await waitForPath(page, '/user-hub');
+    await page.getByRole('button', { name: 'Play Dashwood inheritance' }).click();
+    const lines = page.getByRole('dialog').getByTestId('transcript-line');
+    await lines.nth(transcript.segments.length - 1).waitFor();
+    expect(await lines.count()).toBe(transcript.segments.length);
+    await saveScreenshot(page, 'transcript-user-hub');
+  });
+
+  it('an administrator gets neither the transcript nor a search inside transcripts', async () => {
+    const { page } = await openConsole(browser, server.url);
+    await signIn(page, server.seed.admin.email, server.seed.admin.password);
+    await waitForPath(page, '/control-hub/people');
+    await page.goto('/recordings');
+    await page.getByRole('button', { name: 'Advanced' }).click();
+    await page.getByLabel('Topic', { exact: true }).waitFor();
+    expect(await page.getByLabel('Words in transcript').count()).toBe(0);
+    await page
+      .getByRole('button', { name: 'Open Dashwood inheritance of Alice Andersson' })
+      .click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByTestId('no-audio-access').waitFor();
+    expect(await drawer.getByTestId('transcript').count()).toBe(0);
+  });
+});

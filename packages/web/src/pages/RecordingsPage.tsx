@@ -310,7 +310,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
                 <TextInput
                   label="Words in transcript"
                   placeholder="Words said in the call"
-                  description="Every word, in one line of the transcript"
+                  title="Calls with every word in one line of their transcript"
                   maxLength={200}
                   value={advanced.transcript}
                   onChange={(e) => setFilter('transcript', e.currentTarget.value)}
@@ -494,7 +494,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
       <Table.Td>
         {r.topic}
         {r.transcriptMatch && (
-          <Text size="xs" c="dimmed" data-testid="transcript-match" maw={360}>
+          <Text size="xs" c="dimmed" data-testid="transcript-match" miw={220} maw={360}>
             <Text span ff="monospace" size="xs">
               {formatDuration(r.transcriptMatch.start)}
             </Text>{' '}

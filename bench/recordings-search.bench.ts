@@ -110,6 +110,9 @@ function seed(file: string): number {
     insertBatch(from, Math.min(ROWS, from + BATCH));
     process.stdout.write(`\rseeding ${Math.min(ROWS, from + BATCH).toLocaleString('en')} rows`);
   }
+  // What insertRecording keeps in step row by row (migration 0009), in one statement here.
+  sqlite.exec(`insert or ignore into recording_owners (org_id, owner_id, owner_name, owner_email)
+    select distinct org_id, owner_id, owner_name, coalesce(owner_email, '') from recordings`);
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.exec('analyze');
   sqlite.close();
@@ -246,7 +249,7 @@ async function main(): Promise<void> {
     const seedSeconds = seed(file);
     console.log(`seeded ${ROWS.toLocaleString('en')} recordings in ${seedSeconds.toFixed(1)} s`);
 
-    console.log('with the indexes of migration 0004:');
+    console.log('with the indexes of migrations 0004 and 0009:');
     const indexed = await timeAll(file, RUNS);
 
     const bare = path.join(dir, 'baseline.db');

@@ -354,6 +354,16 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   capture_failures: CaptureFailuresTable;
+  recording_owners: RecordingOwnersTable;
+}
+
+/** Every (owner, name, email) the catalogue has had, for the owner prefix search. */
+export interface RecordingOwnersTable {
+  org_id: string;
+  owner_id: string;
+  owner_name: string;
+  /** '' when the owner has no email. */
+  owner_email: string;
 }
 
 /** A captured call whose recording failed (issue #6 §6); kept until an operator resolves it. */

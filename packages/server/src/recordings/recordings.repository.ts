@@ -143,7 +143,26 @@ function toRecording(row: Selectable<RecordingsTable>): RecordingRecord {
   };
 }
 
+/** Notes an owner as the catalogue knows it, for the owner prefix search (migration 0009). */
+async function noteRecordingOwner(
+  db: DbOrTrx,
+  orgId: string,
+  owner: { readonly id: string; readonly name: string; readonly email: string | null },
+): Promise<void> {
+  await db
+    .insertInto('recording_owners')
+    .values({
+      org_id: orgId,
+      owner_id: owner.id,
+      owner_name: owner.name,
+      owner_email: owner.email?.toLowerCase() ?? '',
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 export async function insertRecording(db: DbOrTrx, r: RecordingRecord): Promise<void> {
+  await noteRecordingOwner(db, r.orgId, { id: r.ownerId, name: r.ownerName, email: r.ownerEmail });
   await db
     .insertInto('recordings')
     .values({
@@ -279,6 +298,18 @@ export async function updateRecordingOwner(
   owner: RecordingOwner,
   updatedAt: string,
 ): Promise<void> {
+  const row = await db
+    .selectFrom('recordings')
+    .select('org_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row) {
+    await noteRecordingOwner(db, row.org_id, {
+      id: owner.id,
+      name: owner.name,
+      email: owner.email ?? null,
+    });
+  }
   await db
     .updateTable('recordings')
     .set({
@@ -353,8 +384,9 @@ export async function searchRecordings(
   if (f.ownerPrefix !== undefined) {
     const prefix = likePrefix(f.ownerPrefix.toLowerCase());
     const laterWord = `% ${prefix}`;
+    // The few owners whose name or email matches, then their recordings by owner id (indexed).
     q = q.where(
-      sql<boolean>`(lower(owner_name) like ${prefix} or lower(owner_name) like ${laterWord} or owner_email like ${prefix})`,
+      sql<boolean>`owner_id in (select o.owner_id from recording_owners o where o.org_id = ${f.orgId} and (lower(o.owner_name) like ${prefix} or lower(o.owner_name) like ${laterWord} or o.owner_email like ${prefix}))`,
     );
   }
   if (f.partyNumber !== undefined) {

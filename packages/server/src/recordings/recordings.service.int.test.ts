@@ -419,6 +419,24 @@ describe(`search on ${testDialect}`, () => {
     expect(JSON.parse(event.details)).toMatchObject({ count: 1, recordingIds: [ids[2]] });
   });
 
+  it('the owner prefix follows a reassign: the new owner’s name finds it, the old one no longer', async () => {
+    const id = ids[2] ?? '';
+    await reassignRecordings(deps, admin, {
+      reassignOwnerEmail: 'carol@example.com',
+      recordingIds: [id],
+    });
+    const byNew = await searchOrgRecordings(deps, admin, { ...window, q: 'caro' });
+    expect(byNew.items.map((r) => r.id)).toEqual([id]);
+    const byOld = await searchOrgRecordings(deps, admin, { ...window, q: 'erin@' });
+    expect(byOld.items).toEqual([]);
+    await reassignRecordings(deps, admin, {
+      reassignOwnerEmail: 'erin@example.com',
+      recordingIds: [id],
+    });
+    const back = await searchOrgRecordings(deps, admin, { ...window, q: 'erin@' });
+    expect(back.items.map((r) => r.id)).toEqual([id]);
+  });
+
   it('users cannot search the org; purged ones are for compliance officers only', async () => {
     await expect(searchOrgRecordings(deps, alice, window)).rejects.toMatchObject({
       code: 'FORBIDDEN',

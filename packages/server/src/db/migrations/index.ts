@@ -9,6 +9,7 @@ import * as lifecycle from './0005-lifecycle.js';
 import * as transcripts from './0006-transcripts.js';
 import * as transcriptSearch from './0007-transcript-search.js';
 import * as captureFailures from './0008-capture-failures.js';
+import * as recordingOwners from './0009-recording-owners.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-transcripts': transcripts,
   '0007-transcript-search': transcriptSearch,
   '0008-capture-failures': captureFailures,
+  '0009-recording-owners': recordingOwners,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,24 +7,48 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  applyRecordingMetadataBody,
+  createRecordingMetadataState,
   parseRtpJournal,
   serializeRtpPacket,
+  serializeTelephoneEvent,
   type RecordingSessionSnapshot,
+  type RtpJournalWriter,
+  type RtpJournalWriterOptions,
   type SdpAnsweredStream,
 } from '@callvault/recorder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { createLogger } from '../observability/logger.js';
 import { journalDirFor, listUnfinishedJournals, readSessionFile } from './capture-journal.js';
-import { createCaptureSink, type CaptureSink } from './capture-sink.js';
+import { createCaptureSink, type CaptureSink, type CaptureSinkOptions } from './capture-sink.js';
+import type { LiveCallEvent } from '../telephony/live-calls.js';
 
+const handedOut = new Set<number>();
+
+/** An even port whose RTCP neighbour is free too, never handed out twice in this file. */
 async function freeEvenPort(): Promise<number> {
+  const bind = (port: number) =>
+    new Promise<dgram.Socket | null>((resolve) => {
+      const s = dgram.createSocket('udp4');
+      s.once('error', () => {
+        s.close();
+        resolve(null);
+      });
+      s.bind(port, '127.0.0.1', () => resolve(s));
+    });
   for (;;) {
-    const s = dgram.createSocket('udp4');
-    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-    const port = s.address().port;
-    await new Promise<void>((r) => s.close(() => r()));
-    if (port % 2 === 0 && port < 65000) return port;
+    const probe = await bind(0);
+    if (!probe) continue;
+    const port = probe.address().port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    if (port % 2 !== 0 || port >= 65000 || handedOut.has(port)) continue;
+    const [rtp, rtcp] = [await bind(port), await bind(port + 1)];
+    for (const s of [rtp, rtcp]) if (s) await new Promise<void>((r) => s.close(() => r()));
+    if (rtp && rtcp) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 
@@ -79,10 +103,11 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-function setUp() {
+function setUp(extra: Partial<CaptureSinkOptions> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-sink-'));
   const finalized: string[] = [];
   const sink: CaptureSink = createCaptureSink({
+    ...extra,
     dataDir,
     host: '127.0.0.1',
     clock: systemClock,
@@ -212,5 +237,207 @@ describe('capture sink', () => {
       outcome: 'done',
     });
     await sink.settle();
+  });
+});
+
+// RFC 7865 metadata: Alice sends the stream labelled 1, Bob the one labelled 2.
+const METADATA = `<?xml version="1.0" encoding="UTF-8"?>
+<recording xmlns="urn:ietf:params:xml:ns:recording:1">
+  <datamode>complete</datamode>
+  <session session_id="c2Vzcw=="><sipSessionID>abc</sipSessionID></session>
+  <participant participant_id="cC1hbGljZQ=="><nameID aor="sip:alice@example.com"/></participant>
+  <participant participant_id="cC1ib2I="><nameID aor="sip:bob@example.com"/></participant>
+  <stream stream_id="czE=" session_id="c2Vzcw=="><label>1</label></stream>
+  <stream stream_id="czI=" session_id="c2Vzcw=="><label>2</label></stream>
+  <participantstreamassoc participant_id="cC1hbGljZQ=="><send>czE=</send></participantstreamassoc>
+  <participantstreamassoc participant_id="cC1ib2I="><send>czI=</send></participantstreamassoc>
+</recording>`;
+
+function onDemandBob(id: string, streams: SdpAnsweredStream[]): RecordingSessionSnapshot {
+  const metadata = applyRecordingMetadataBody(createRecordingMetadataState(), METADATA, { seq: 1 });
+  return {
+    ...snapshot(id, streams),
+    owners: [
+      {
+        kind: 'person',
+        id: 'person-bob',
+        displayName: 'Bob',
+        participantId: 'cC1ib2I=',
+        matchedBy: 'sip-address',
+        mode: 'On Demand with User Initiated Start',
+        failureBehavior: 'PROCEED_CALL_WITH_ANNOUNCEMENT',
+      },
+    ],
+    metadataRevisions: metadata.revisions,
+  };
+}
+
+function withTelephoneEvent(s: SdpAnsweredStream): SdpAnsweredStream {
+  return { ...s, telephoneEvent: { payloadType: 101, clockRate: 8000 } };
+}
+
+/** RFC 4733 §2.5: each digit as a few event packets (same timestamp), the last with E set. */
+async function sendDigits(port: number, digits: string, firstSeq: number): Promise<void> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  let seq = firstSeq;
+  for (const [i, digit] of [...digits].entries()) {
+    const event = digit === '*' ? 10 : digit === '#' ? 11 : Number(digit);
+    for (const [j, end] of [false, false, true].entries()) {
+      const bytes = serializeRtpPacket({
+        payloadType: 101,
+        sequenceNumber: seq++,
+        timestamp: 100_000 + i * 1600,
+        ssrc: 7,
+        marker: j === 0,
+        payload: serializeTelephoneEvent({ event, end, volume: 10, duration: 160 * (j + 1) }),
+      });
+      await new Promise<void>((r) => s.send(bytes, port, '127.0.0.1', () => r()));
+    }
+  }
+  await new Promise<void>((r) => s.close(() => r()));
+}
+
+function closeOf(open: RecordingSessionSnapshot) {
+  return {
+    ...open,
+    state: 'closed' as const,
+    endedAt: Date.now(),
+    endReason: 'bye' as const,
+    kept: true,
+    outcome: 'recorded',
+  };
+}
+
+describe('capture sink: live controls and failures', () => {
+  it('SPEC §4: *44 typed by the On Demand owner on their own stream starts the recording; the other party’s digits do not', async () => {
+    const { dataDir, sink } = setUp();
+    const events: LiveCallEvent[] = [];
+    sink.calls.subscribe((e) => events.push(e));
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const open = onDemandBob('d1', [
+      withTelephoneEvent(stream(0, a, '1')),
+      withTelephoneEvent(stream(1, b, '2')),
+    ]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    expect(sink.calls.get('d1')?.owners[0]?.state).toBe('pending');
+    // Alice (not an owner) types *44 on her stream: nothing happens.
+    await sendDigits(a, '*44', 1);
+    await waitFor(
+      () => records(path.join(journalDirFor(dataDir, 'd1'), 'stream-0.rtpj')).length === 9,
+    );
+    expect(sink.calls.get('d1')?.owners[0]?.state).toBe('pending');
+    // Bob types *44, then *48, on his own stream.
+    await sendDigits(b, '*44*48', 1);
+    await waitFor(() => sink.calls.get('d1')?.owners[0]?.state === 'paused');
+    const dir = journalDirFor(dataDir, 'd1');
+    expect(readSessionFile(dir).recordingActions?.map((x) => [x.action, x.source])).toEqual([
+      ['start', 'dtmf'],
+      ['pause', 'dtmf'],
+    ]);
+    expect(events.map((e) => e.recordingState)).toEqual(['pending', 'started', 'paused']);
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+    expect(events.at(-1)).toMatchObject({ type: 'callEnded', recordingState: 'paused' });
+    expect(readSessionFile(dir).recordingActions).toHaveLength(2);
+  });
+
+  it('SPEC §5: a=inactive / c=0.0.0.0 from the SRC is hold, its return unhold, both recordingActions', async () => {
+    const { dataDir, sink } = setUp();
+    const port = await freeEvenPort();
+    const open = snapshot('h1', [stream(0, port, '1')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    sink.sessionUpdated(snapshot('h1', [{ ...stream(0, port, '1'), onHold: true }]));
+    sink.sessionUpdated(snapshot('h1', [{ ...stream(0, port, '1'), onHold: true }]));
+    sink.sessionUpdated(snapshot('h1', [stream(0, port, '1')]));
+    await sink.settle();
+    expect(
+      readSessionFile(journalDirFor(dataDir, 'h1')).recordingActions?.map((x) => x.action),
+    ).toEqual(['start', 'hold', 'unhold']);
+    expect(sink.calls.get('h1')?.owners[0]?.state).toBe('started');
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+  });
+
+  it('a disk that fills (ENOSPC on a journal write) fails the call at once, with the reason in session.json', async () => {
+    // A journal writer on a full disk: every flush of appended records fails with ENOSPC.
+    const fullDisk = (options: RtpJournalWriterOptions): RtpJournalWriter => {
+      let pending = 0;
+      let error: Error | null = null;
+      const flush = (): void => {
+        if (pending === 0 || error) return;
+        error = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+        });
+        options.onError?.(error);
+      };
+      const timer = setInterval(flush, 20);
+      return {
+        file: options.file,
+        append: () => void pending++,
+        flush,
+        close() {
+          clearInterval(timer);
+          flush();
+        },
+        get error() {
+          return error;
+        },
+        bytesWritten: 0,
+      };
+    };
+    const { dataDir, finalized, sink } = setUp({ createJournalWriter: fullDisk });
+    const events: LiveCallEvent[] = [];
+    sink.calls.subscribe((e) => events.push(e));
+    const port = await freeEvenPort();
+    const open = snapshot('f1', [stream(0, port, '1')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    await send(port, [1, 2]);
+    await waitFor(() => sink.calls.get('f1')?.failure != null);
+    expect(sink.calls.get('f1')).toMatchObject({
+      failure: { reason: 'disk-full', detail: expect.stringContaining('ENOSPC') },
+      owners: [{ state: 'failed', failureBehavior: null }],
+    });
+    expect(events.at(-1)).toMatchObject({
+      recordingState: 'failed',
+      action: 'fail',
+      reason: 'disk-full',
+    });
+    const dir = journalDirFor(dataDir, 'f1');
+    expect(readSessionFile(dir).failure).toMatchObject({ reason: 'disk-full' });
+    // Controls are refused once failed; the journal still goes to finalize, which catalogues it.
+    expect(sink.calls.control('f1', 'person-1', 'pause', 'api', Date.now())).toMatchObject({
+      ok: false,
+      reason: 'RECORDING_FAILED',
+    });
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+    expect(finalized).toEqual([dir]);
+  });
+
+  it('a stream that never receives media fails the call (no-media) after the timeout', async () => {
+    const { dataDir, finalized, sink } = setUp({ noMediaTimeoutMs: 100 });
+    const events: LiveCallEvent[] = [];
+    sink.calls.subscribe((e) => events.push(e));
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const open = snapshot('n1', [stream(0, a, '1'), stream(1, b, '2')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    await send(a, [1, 2, 3]);
+    await waitFor(() => sink.calls.get('n1')?.failure !== null);
+    expect(sink.calls.get('n1')?.failure).toMatchObject({
+      reason: 'no-media',
+      detail: 'stream 2 received no media in 0.1 s',
+    });
+    expect(events.at(-1)).toMatchObject({ recordingState: 'failed', reason: 'no-media' });
+    const dir = journalDirFor(dataDir, 'n1');
+    expect(readSessionFile(dir).failure).toMatchObject({ reason: 'no-media' });
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+    expect(finalized).toEqual([dir]);
+    expect(readSessionFile(dir).failure).toMatchObject({ reason: 'no-media' });
   });
 });

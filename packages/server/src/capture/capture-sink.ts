@@ -341,9 +341,11 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
   const enqueue = (s: SessionCapture, snapshot: RecordingSessionSnapshot): void => {
     s.work = s.work
       .then(() => apply(s, snapshot))
-      .catch((err: unknown) =>
-        logger.error({ err, callId: snapshot.callId }, 'media capture could not start'),
-      );
+      .catch((err: unknown) => {
+        logger.error({ err, callId: snapshot.callId }, 'media capture could not start');
+        // A stream we cannot bind is audio we cannot keep: the call's recording has failed.
+        fail(s, 'capture-start', `media capture could not start: ${(err as Error).message}`);
+      });
   };
 
   return {

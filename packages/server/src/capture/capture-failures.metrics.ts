@@ -9,6 +9,7 @@ export const CAPTURE_FAILURE_REASONS = [
   'no-media',
   'disk-full',
   'journal-write',
+  'capture-start',
   'encoder-error',
   'store-error',
   'no-owner',

@@ -2,8 +2,8 @@
 // call of real speech (pocketsphinx-testdata's LibriVox clips, one party per channel, put together
 // with sox) is brought in by `callvault import` and transcribed by `callvault jobs run
 // transcribe-sweep` with the default pocketsphinx engine. A compliance officer finds it by a word
-// said in it (the row shows the matching line), opens it, jumps to a search hit in the transcript,
-// and clicks the third line: the audio element's position moves to that line's start.
+// said in it (the row shows the matching line), opens it at that line, steps to the next hit in
+// the transcript, and clicks the third line: the audio element's position moves to that line's start.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -181,7 +181,7 @@ describe('the transcript in the player, for a compliance officer', () => {
     await saveScreenshot(page, 'transcript-search');
   });
 
-  it('opens it, jumps to a search hit, and a click on the third line seeks the audio there', async () => {
+  it('opens it at the match, steps to the next hit, and a click on the third line seeks there', async () => {
     await page
       .getByRole('button', { name: 'Open Dashwood inheritance of Alice Andersson' })
       .click();
@@ -199,30 +199,31 @@ describe('the transcript in the player, for a compliance officer', () => {
         (document.querySelector<HTMLAudioElement>('[role="dialog"] audio')?.readyState ?? 0) >= 1,
     );
 
-    // Search: the first line holding the word is where "next" jumps, from the start.
+    // Opened from the search inside transcripts: the player starts at the first line holding the
+    // word, with the word in the transcript's search box; "next" goes on to the following hit.
     const third = transcript.segments[2];
     if (!third) throw new Error('no third line');
     const word = distinctiveWord(third.text).toLowerCase();
-    const firstHit = transcript.segments.find((s) =>
-      s.text
-        .toLowerCase()
-        .split(/\s+/)
-        .some((w) => w.startsWith(word)),
+    const hits = transcript.segments.filter((s) =>
+      (s.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => w.startsWith(word)),
     );
-    await drawer.getByLabel('Search the transcript').fill(word);
+    const waitForAudioAt = (t: number) =>
+      page.waitForFunction(
+        (at) =>
+          Math.abs(
+            (document.querySelector<HTMLAudioElement>('[role="dialog"] audio')?.currentTime ?? -1) -
+              at,
+          ) < 0.05,
+        t,
+      );
+    expect(await drawer.getByLabel('Search the transcript').inputValue()).toBe(word);
+    await waitForAudioAt(hits[0]?.start ?? -1);
     await drawer
       .getByTestId('transcript-hits')
-      .filter({ hasText: /\d+ match/ })
+      .filter({ hasText: `1 of ${hits.length}` })
       .waitFor();
     await drawer.getByRole('button', { name: 'Next match' }).click();
-    await page.waitForFunction(
-      (t) =>
-        Math.abs(
-          (document.querySelector<HTMLAudioElement>('[role="dialog"] audio')?.currentTime ?? -1) -
-            t,
-        ) < 0.05,
-      firstHit?.start ?? -1,
-    );
+    await waitForAudioAt(hits[1 % hits.length]?.start ?? -1);
     await drawer.getByLabel('Search the transcript').fill('');
 
     // The third line: the audio moves to its start, and the line is the one lit.

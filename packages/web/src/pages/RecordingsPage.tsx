@@ -411,7 +411,16 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
                     selectable={actions.length > 0}
                     selected={selected.has(r.id)}
                     onSelect={(on) => toggleRow(r.id, on)}
-                    onOpen={() => setOpened({ ...r, ownerName: r.ownerName })}
+                    onOpen={() =>
+                      setOpened({
+                        ...r,
+                        ownerName: r.ownerName,
+                        transcriptFocus:
+                          r.transcriptMatch && filter.transcript !== undefined
+                            ? { start: r.transcriptMatch.start, query: filter.transcript }
+                            : undefined,
+                      })
+                    }
                     locationName={locations.nameOf(r.locationId)}
                   />
                 ))}

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../ErrorAlert.js';
 import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';
 import { RecordingPlayer } from './RecordingPlayer.js';
 import { StatusBadge } from './StatusBadge.js';
+import type { TranscriptFocus } from './TranscriptPanel.js';
 
 export interface OpenedRecording {
   readonly id: string;
@@ -18,6 +19,8 @@ export interface OpenedRecording {
   readonly durationSeconds: number;
   readonly status: RecordingStatus;
   readonly ownerName?: string | undefined;
+  /** Opened from a search inside transcripts: the player starts at the matching line. */
+  readonly transcriptFocus?: TranscriptFocus | undefined;
 }
 
 interface RecordingDrawerProps {
@@ -108,6 +111,7 @@ function RecordingDrawerBody(
             link: links.transcriptDownloadLink,
             status: details.data.transcriptStatus,
             reason: details.data.transcriptReason,
+            focus: recording.transcriptFocus,
           }}
         />
       ) : (

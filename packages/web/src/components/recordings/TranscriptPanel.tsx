@@ -37,6 +37,14 @@ export interface TranscriptSource {
   readonly status?: 'completed' | 'skipped' | 'pending' | undefined;
   /** Why there is no transcript (a non-English call, transcripts off for the owner, …). */
   readonly reason?: string | undefined;
+  /** Opened from a search inside transcripts: start at the match, with the words searched for. */
+  readonly focus?: TranscriptFocus | undefined;
+}
+
+export interface TranscriptFocus {
+  /** Where the matching line starts, in seconds. */
+  readonly start: number;
+  readonly query: string;
 }
 
 interface TranscriptPanelProps {
@@ -98,7 +106,8 @@ function TranscriptView(
 ): ReactNode {
   const { document, currentTime, onSeek } = props;
   const { segments } = document;
-  const [query, setQuery] = useState('');
+  const focus = props.source.focus;
+  const [query, setQuery] = useState(focus?.query ?? '');
   const [settledQuery] = useDebouncedValue(query, 150);
   const terms = useMemo(() => searchTerms(settledQuery), [settledQuery]);
   const hits = useMemo(() => findHits(segments, terms), [segments, terms]);
@@ -113,6 +122,17 @@ function TranscriptView(
 
   // A new search starts before its first hit.
   useEffect(() => setHit(null), [terms]);
+
+  // Opened from a search inside transcripts: the audio starts at the matching line, marked as the
+  // current hit. Once, when the transcript has loaded.
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!focus || focused.current) return;
+    focused.current = true;
+    const at = hits.findIndex((line) => segments[line]?.start === focus.start);
+    if (at >= 0) setHit(at);
+    onSeek(focus.start);
+  }, [focus, hits, segments, onSeek]);
 
   const scrollToLine = (index: number): void => {
     const list = listRef.current;

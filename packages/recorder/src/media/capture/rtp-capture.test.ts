@@ -89,6 +89,35 @@ describe('journal format', () => {
     expect(parseRtpJournal(Buffer.from('not a journal')).ok).toBe(false);
   });
 
+  it('keeps every record in order across flushes when more than a chunk arrives between them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-journal-'));
+    const file = path.join(dir, 'stream-0.rtpj');
+    const writer = createRtpJournalWriter({ file, flushIntervalMs: 10_000 });
+    // 300 records of 160 bytes (several 8 KiB chunks), one larger than a chunk, a flush midway.
+    const sizes = Array.from({ length: 300 }, (_, i) => (i === 150 ? 10_000 : 160));
+    sizes.forEach((size, i) => {
+      writer.append({
+        arrivalMs: i,
+        sequenceNumber: i,
+        timestamp: i * 160,
+        ssrc: 1,
+        payloadType: 0,
+        marker: false,
+        payload: new Uint8Array(size).fill(i & 0xff),
+      });
+      if (i === 200) writer.flush();
+    });
+    writer.close();
+    const parsed = parseRtpJournal(fs.readFileSync(file));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.records.map((r) => r.sequenceNumber)).toEqual(sizes.map((_, i) => i));
+    expect(parsed.records.map((r) => r.payload.length)).toEqual(sizes);
+    expect(
+      parsed.records.every((r) => r.payload.every((b) => b === (r.sequenceNumber & 0xff))),
+    ).toBe(true);
+  });
+
   it('flushes on its interval without close (what survives kill -9)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-journal-'));
     const file = path.join(dir, 'stream-0.rtpj');

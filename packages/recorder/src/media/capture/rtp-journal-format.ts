@@ -41,15 +41,29 @@ export interface RtpJournalRecord {
 /** Encodes one record (the bytes appended to the journal). */
 export function encodeRtpJournalRecord(record: RtpJournalRecord): Buffer {
   const out = Buffer.allocUnsafe(RTP_JOURNAL_RECORD_HEADER + record.payload.byteLength);
-  out.writeUInt32BE(out.length - 4, 0);
-  out.writeDoubleBE(record.arrivalMs, 4);
-  out.writeUInt16BE(record.sequenceNumber & 0xffff, 12);
-  out.writeUInt8(((record.marker ? 1 : 0) << 7) | (record.payloadType & 0x7f), 14);
-  out.writeUInt8(0, 15);
-  out.writeUInt32BE(record.timestamp >>> 0, 16);
-  out.writeUInt32BE(record.ssrc >>> 0, 20);
-  out.set(record.payload, RTP_JOURNAL_RECORD_HEADER);
+  writeRtpJournalRecord(out, 0, record);
   return out;
+}
+
+/**
+ * Writes one record into `out` at `offset` (which must have room for it) and returns its length:
+ * the journal writer's way, without a buffer per packet.
+ */
+export function writeRtpJournalRecord(
+  out: Buffer,
+  offset: number,
+  record: RtpJournalRecord,
+): number {
+  const length = RTP_JOURNAL_RECORD_HEADER + record.payload.byteLength;
+  out.writeUInt32BE(length - 4, offset);
+  out.writeDoubleBE(record.arrivalMs, offset + 4);
+  out.writeUInt16BE(record.sequenceNumber & 0xffff, offset + 12);
+  out.writeUInt8(((record.marker ? 1 : 0) << 7) | (record.payloadType & 0x7f), offset + 14);
+  out.writeUInt8(0, offset + 15);
+  out.writeUInt32BE(record.timestamp >>> 0, offset + 16);
+  out.writeUInt32BE(record.ssrc >>> 0, offset + 20);
+  out.set(record.payload, offset + RTP_JOURNAL_RECORD_HEADER);
+  return length;
 }
 
 export type RtpJournalParseResult =

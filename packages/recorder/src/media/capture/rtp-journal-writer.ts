@@ -4,10 +4,14 @@
 // recovery loses at most the last interval.
 import fs from 'node:fs';
 import {
-  encodeRtpJournalRecord,
   RTP_JOURNAL_MAGIC,
+  RTP_JOURNAL_RECORD_HEADER,
+  writeRtpJournalRecord,
   type RtpJournalRecord,
 } from './rtp-journal-format.js';
+
+/** Room for one flush interval of a 20 ms stream (25 records of a 160-byte payload) and more. */
+const CHUNK_BYTES = 8192;
 
 export interface RtpJournalWriterOptions {
   readonly file: string;
@@ -29,19 +33,25 @@ export interface RtpJournalWriter {
 export function createRtpJournalWriter(options: RtpJournalWriterOptions): RtpJournalWriter {
   const fd = fs.openSync(options.file, 'a');
   if (fs.fstatSync(fd).size === 0) fs.writeSync(fd, RTP_JOURNAL_MAGIC);
+  // Records are encoded straight into `chunk` (no buffer per packet); a full chunk waits in
+  // `pending` for the next flush. The chunk is reused after a flush: writeSync has copied it.
   let pending: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   let closed = false;
   let error: Error | null = null;
   let bytesWritten = 0;
 
   const flush = (): void => {
-    if (pending.length === 0 || error) return;
-    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    if (error || (pending.length === 0 && used === 0)) return;
+    if (used > 0) pending.push(chunk.subarray(0, used));
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     pending = [];
+    used = 0;
     try {
       let offset = 0;
-      while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset);
-      bytesWritten += chunk.length;
+      while (offset < data.length) offset += fs.writeSync(fd, data, offset);
+      bytesWritten += data.length;
     } catch (err) {
       error = err instanceof Error ? err : new Error(String(err));
       options.onError?.(error);
@@ -53,8 +63,14 @@ export function createRtpJournalWriter(options: RtpJournalWriterOptions): RtpJou
   return {
     file: options.file,
     append(record) {
-      if (closed) return;
-      pending.push(encodeRtpJournalRecord(record));
+      if (closed || error) return;
+      const length = RTP_JOURNAL_RECORD_HEADER + record.payload.byteLength;
+      if (used + length > chunk.length) {
+        if (used > 0) pending.push(chunk.subarray(0, used));
+        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, length));
+        used = 0;
+      }
+      used += writeRtpJournalRecord(chunk, used, record);
     },
     flush,
     close() {

@@ -1,0 +1,551 @@
+// Media capture benchmark (issue #6 "must show"), two parts:
+//
+// 1. Capacity: N concurrent two-stream calls, each stream 20 ms PCMU at 50 packets a second from a
+//    load generator in its own process (bench/capture/rtp-load.ts), received by
+//      - Callvault's capture path: the server's real capture sink (createCaptureSink, the code
+//        `serve` runs) in its own process, with N sessions opened through sessionOpened exactly
+//        as the SIPREC session handler opens them after answering an INVITE; every packet is
+//        source-checked, parsed and appended to its session's journal on disk. The SIP
+//        signalling is not part of the measurement (it is idle while media flows; setting up
+//        1,500 SIPREC calls over SIPp would measure SIPp's pacing, see siprec-setup.bench.ts);
+//      - the baseline, in the same run: a bare Node UDP receiver on the same ports (one socket
+//        per stream, counting packets).
+//    For each N (default 100, 250, 500, 1000, 1500) it reports lost packets (sent − journaled
+//    or counted) and the receiving process's CPU per packet (utime + stime from
+//    /proc/<pid>/stat over the sending window), and the ratio Callvault / baseline. A step where
+//    the generator itself could not keep 50 packets a second (it ran > 5 % late) is marked
+//    `generatorLimited` and does not count as sustained.
+// 2. Finalize speed: a 10-minute two-stream PCMU call (the e2e conversation pcap looped) is
+//    written as a journal and finalized by the real finalize code (finalizeCapturedSession:
+//    jitter buffer, decode, timeline, Ogg Opus through ffmpeg, encryption, catalogue on SQLite).
+//    Speed = audio seconds / CPU seconds (this process + the ffmpeg child), i.e. × real time per
+//    core.
+//
+// Targets (SPEC/issue #6): N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time.
+// Writes bench/results/capture.json. Needs `make build` (the packages' dist) and ffmpeg.
+//
+//   tsx bench/capture.bench.ts [--steps 100,250,500,1000,1500] [--seconds 10] [--base-port 24000]
+//                              [--finalize-minutes 10] [--generator c|node]
+//   (CAPTURE_BENCH_CPU_PROF=<dir> also writes a V8 CPU profile of each receiving process)
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  encodeRtpJournalRecord,
+  parseRtpPacket,
+  readPcapUdpDatagrams,
+  RTP_JOURNAL_MAGIC,
+} from '@callvault/recorder';
+import { systemClock } from '../packages/server/src/clock.js';
+import {
+  journalDirFor,
+  writeSessionFile,
+  type CaptureSessionFile,
+} from '../packages/server/src/capture/capture-journal.js';
+import {
+  encodeOggOpus,
+  finalizeCapturedSession,
+  renderCapturedSession,
+} from '../packages/server/src/capture/capture-finalize.js';
+import { runDemoSeed } from '../packages/server/src/demo/demo-seed.service.js';
+import { FsBlobStore } from '../packages/server/src/storage/fs-blob-store.js';
+import { createTestDatabase } from '../packages/server/src/testing/test-database.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argValue = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const argNumber = (name: string, fallback: number): number => {
+  const value = Number(argValue(name));
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const STEPS = (argValue('--steps') ?? '100,250,500,1000,1500')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
+const SECONDS = argNumber('--seconds', 10);
+const BASE_PORT = Math.floor(argNumber('--base-port', 24000));
+const FINALIZE_MINUTES = argNumber('--finalize-minutes', 10);
+const GENERATOR = argValue('--generator') === 'node' ? 'node' : 'c';
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
+
+// ---------------------------------------------------------------------------------------------
+// Part 1: capacity
+
+interface Child {
+  readonly proc: ChildProcess;
+  next<T>(): Promise<T>;
+}
+
+/** CAPTURE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every receiving process there. */
+const profileDir = process.env.CAPTURE_BENCH_CPU_PROF;
+
+function start(script: string): Child {
+  const profile =
+    profileDir && script === 'recorder.ts' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const proc = fork(path.join(here, 'capture', script), [], {
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const queue: unknown[] = [];
+  const waiting: Array<(m: unknown) => void> = [];
+  proc.on('message', (m) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  return {
+    proc,
+    next<T>() {
+      if (queue.length > 0) return Promise.resolve(queue.shift() as T);
+      return new Promise<T>((resolve, reject) => {
+        const onExit = (code: number | null) =>
+          reject(new Error(`${script} exited (${String(code)}) before answering`));
+        proc.once('exit', onExit);
+        waiting.push((m) => {
+          proc.off('exit', onExit);
+          resolve(m as T);
+        });
+      });
+    },
+  };
+}
+
+async function stop(child: Child, message?: object): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.proc.once('exit', resolve));
+  if (message && child.proc.connected) child.proc.send(message);
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** UDP RcvbufErrors since boot (/proc/net/snmp). */
+function udpReceiveBufferErrors(): number {
+  const lines = fs
+    .readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}
+
+/** Waits until a process used at most 20 ms of CPU in half a second (at most 30 s). */
+async function waitUntilIdle(pid: number): Promise<void> {
+  const until = Date.now() + 30_000;
+  let last = cpuSecondsOf(pid);
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuSecondsOf(pid);
+    if (now - last <= 0.02) return;
+    last = now;
+  }
+}
+
+interface StepResult {
+  readonly receiver: 'callvault' | 'baseline';
+  readonly calls: number;
+  readonly streams: number;
+  readonly sent: number;
+  readonly received: number;
+  readonly lost: number;
+  readonly sendSeconds: number;
+  readonly packetsPerSecond: number;
+  readonly generatorMaxLagMs: number;
+  readonly generatorLimited: boolean;
+  /** UDP RcvbufErrors of the whole machine during the step (/proc/net/snmp): datagrams dropped
+   * because a socket's receive buffer was full. */
+  readonly kernelReceiveBufferErrors: number;
+  readonly cpuSeconds: number;
+  readonly cpuPercent: number;
+  readonly cpuMicrosecondsPerPacket: number;
+}
+
+interface LoadGenerator {
+  readonly name: string;
+  /** Sockets set up. */
+  ready(): Promise<void>;
+  /** Sends for the step's seconds; resolves when done. */
+  run(): Promise<{ sent: number; seconds: number; maxLagMs: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The C generator (rtp-load.c, sendmmsg), compiled once into the temp dir with the system's cc;
+ * null when there is no cc or it fails (then the Node generator, rtp-load.ts, is used).
+ */
+function compileCGenerator(): string | null {
+  const binary = path.join(os.tmpdir(), `callvault-rtp-load-${process.pid}`);
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, path.join(here, 'capture', 'rtp-load.c')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    process.on('exit', () => fs.rmSync(binary, { force: true }));
+    return binary;
+  } catch {
+    return null;
+  }
+}
+
+function cGenerator(binary: string, streams: number): LoadGenerator {
+  const proc = spawn(binary, [String(streams), String(BASE_PORT), String(SECONDS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let buffered = '';
+  const waiting: Array<(line: string) => void> = [];
+  const lines: string[] = [];
+  proc.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    let at: number;
+    while ((at = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, at);
+      buffered = buffered.slice(at + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = (): Promise<string> =>
+    lines.length > 0
+      ? Promise.resolve(lines.shift()!)
+      : new Promise((resolve, reject) => {
+          proc.once('exit', (code) => reject(new Error(`rtp-load exited (${String(code)})`)));
+          waiting.push(resolve);
+        });
+  return {
+    name: 'C (sendmmsg)',
+    async ready() {
+      await nextLine();
+    },
+    async run() {
+      proc.stdin.write('go\n');
+      const [, sent, seconds, lag] = (await nextLine()).split(' ');
+      return { sent: Number(sent), seconds: Number(seconds), maxLagMs: Number(lag) };
+    },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function nodeGenerator(streams: number): LoadGenerator {
+  const load = start('rtp-load.ts');
+  load.proc.send({ streams, basePort: BASE_PORT, seconds: SECONDS });
+  return {
+    name: 'Node (dgram)',
+    async ready() {
+      await load.next<{ ready: true }>();
+    },
+    async run() {
+      load.proc.send({ go: true });
+      return load.next<{ sent: number; seconds: number; maxLagMs: number }>();
+    },
+    stop: () => stop(load),
+  };
+}
+
+let cBinary: string | null = null;
+
+async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promise<StepResult> {
+  const recorder = start('recorder.ts');
+  let load: LoadGenerator | null = null;
+  try {
+    recorder.proc.send({ mode: receiver, calls, basePort: BASE_PORT });
+    await recorder.next<{ ready: true }>();
+    load = cBinary ? cGenerator(cBinary, 2 * calls) : nodeGenerator(2 * calls);
+    await load.ready();
+    const cpuBefore = cpuSecondsOf(recorder.proc.pid!);
+    const errorsBefore = udpReceiveBufferErrors();
+    const done = await load.run();
+    // On a busy machine the receiver may still be working through its socket buffers: wait
+    // until it is idle (all of it read), so late packets are not taken for lost ones.
+    await waitUntilIdle(recorder.proc.pid!);
+    const cpuSeconds = cpuSecondsOf(recorder.proc.pid!) - cpuBefore;
+    const kernelReceiveBufferErrors = udpReceiveBufferErrors() - errorsBefore;
+    recorder.proc.send({ count: true });
+    const { received } = await recorder.next<{ received: number }>();
+    const result: StepResult = {
+      receiver,
+      calls,
+      streams: 2 * calls,
+      sent: done.sent,
+      received,
+      lost: done.sent - received,
+      sendSeconds: Math.round(done.seconds * 1000) / 1000,
+      packetsPerSecond: Math.round(done.sent / done.seconds),
+      generatorMaxLagMs: done.maxLagMs,
+      generatorLimited: done.seconds > SECONDS * 1.05,
+      kernelReceiveBufferErrors,
+      cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+      cpuPercent: Math.round((cpuSeconds / done.seconds) * 1000) / 10,
+      cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
+    };
+    console.log(
+      `  ${receiver.padEnd(9)} N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
+        `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
+        `${result.cpuMicrosecondsPerPacket} µs/pkt` +
+        (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +
+        (result.generatorLimited
+          ? `  (generator late: ${result.sendSeconds} s for ${SECONDS} s)`
+          : ''),
+    );
+    return result;
+  } finally {
+    await load?.stop();
+    await stop(recorder, { stop: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: finalize speed
+
+/** CPU seconds of this process and of its waited-for children (ffmpeg), apart. */
+function cpuSeconds(): { self: number; children: number; total: number } {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields 14-17: utime, stime, cutime, cstime
+  const self = (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
+  const children = (Number(f[13]) + Number(f[14])) / TICKS_PER_SECOND;
+  return { self, children, total: self + children };
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Writes a journal of `minutes` of the two-party conversation (the e2e pcap, looped). */
+function writeLongJournal(dir: string, minutes: number): number {
+  const pcap = path.join(here, '../e2e/sip/fixtures/audio/conv_2streams_pcmu.pcap');
+  const { datagrams } = readPcapUdpDatagrams(new Uint8Array(fs.readFileSync(pcap)));
+  const flows = new Map<number, Array<{ timeMs: number; payload: Uint8Array }>>();
+  for (const d of datagrams) {
+    const parsed = parseRtpPacket(d.payload);
+    if (!parsed.ok) continue;
+    const list = flows.get(d.destinationPort) ?? [];
+    list.push({ timeMs: d.timeMs, payload: parsed.packet.payload });
+    flows.set(d.destinationPort, list);
+  }
+  const ports = [...flows.keys()].sort((a, b) => a - b);
+  const packets = Math.round((minutes * 60 * 1000) / 20);
+  const start = Date.parse('2026-03-02T09:00:00.000Z');
+  ports.forEach((port, index) => {
+    const flow = flows.get(port)!;
+    const chunks: Buffer[] = [RTP_JOURNAL_MAGIC];
+    for (let n = 0; n < packets; n++) {
+      chunks.push(
+        encodeRtpJournalRecord({
+          arrivalMs: start + n * 20,
+          sequenceNumber: (1000 + n) & 0xffff,
+          timestamp: (16000 + n * 160) >>> 0,
+          ssrc: 0x0a11ce01 + index,
+          payloadType: 0,
+          marker: n === 0,
+          payload: flow[n % flow.length]!.payload,
+        }),
+      );
+    }
+    fs.writeFileSync(path.join(dir, `stream-${index}.rtpj`), Buffer.concat(chunks));
+  });
+  return (packets * 20) / 1000;
+}
+
+interface FinalizeMeasurement {
+  audioSeconds: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  timesRealTimePerCore: number;
+  timesRealTimeWall: number;
+  result: string;
+  /** The same journal through its two heavy parts alone (CPU seconds). */
+  parts: { decodeAndAlignCpuSeconds: number; oggOpusEncodeCpuSeconds: number };
+}
+
+async function measureFinalize(): Promise<FinalizeMeasurement> {
+  const db = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-finalize-bench-'));
+  try {
+    const seed = await runDemoSeed({ db: db.db, clock: systemClock });
+    const deps = {
+      db: db.db,
+      clock: systemClock,
+      blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+    };
+    const sessionId = 'bench-finalize-session';
+    const dir = journalDirFor(dataDir, sessionId);
+    fs.mkdirSync(dir, { recursive: true });
+    const audioSeconds = writeLongJournal(dir, FINALIZE_MINUTES);
+    const pcmu = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
+    const session: CaptureSessionFile = {
+      version: 1,
+      sessionId,
+      callId: `${sessionId}@bench`,
+      orgId: seed.orgId,
+      trunkId: seed.trunk.id,
+      trunkName: seed.trunk.name,
+      startedAt: Date.parse('2026-03-02T09:00:00.000Z'),
+      owners: [
+        { id: seed.people[0]!.id, kind: 'person', participantId: 'p-alice', mode: 'Always' },
+      ],
+      parties: [
+        { id: 'p-alice', aor: 'sip:alice@example.com', name: 'Alice' },
+        { id: 'p-bob', aor: 'sip:bob@example.net', name: 'Bob' },
+      ],
+      streams: [0, 1].map((index) => ({
+        index,
+        label: String(index + 1),
+        codecs: pcmu,
+        telephoneEventPayloadTypes: [],
+        journal: `stream-${index}.rtpj`,
+        srtp: false,
+      })),
+      metadataRevisions: [],
+      senders: { '1': 'p-alice', '2': 'p-bob' },
+      closed: { endedAt: Date.now(), endReason: 'bye', kept: true },
+    };
+    writeSessionFile(dir, session);
+
+    // The parts first (the journal stays), then the whole job (which removes it).
+    let before = cpuSeconds();
+    const rendered = renderCapturedSession(dir, session);
+    const decodeAndAlignCpuSeconds = cpuSeconds().self - before.self;
+    before = cpuSeconds();
+    await encodeOggOpus(rendered.channels, rendered.sampleRate, path.join(dataDir, 'parts.ogg'));
+    const oggOpusEncodeCpuSeconds = cpuSeconds().children - before.children;
+
+    before = cpuSeconds();
+    const wallBefore = performance.now();
+    const result = await finalizeCapturedSession(deps, dir);
+    const wallSeconds = (performance.now() - wallBefore) / 1000;
+    const used = cpuSeconds().total - before.total;
+    if (result.kind !== 'stored') throw new Error(`finalize failed: ${result.reason}`);
+    return {
+      audioSeconds,
+      cpuSeconds: round2(used),
+      wallSeconds: round2(wallSeconds),
+      timesRealTimePerCore: Math.round(audioSeconds / Math.max(used, 0.01)),
+      timesRealTimeWall: Math.round(audioSeconds / wallSeconds),
+      result: `stored ${result.recordingIds.length} recording(s), ${result.durationMs} ms`,
+      parts: {
+        decodeAndAlignCpuSeconds: round2(decodeAndAlignCpuSeconds),
+        oggOpusEncodeCpuSeconds: round2(oggOpusEncodeCpuSeconds),
+      },
+    };
+  } finally {
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const highest = BASE_PORT + 4 * Math.max(...STEPS);
+  if (highest > 65535) throw new Error(`--base-port ${BASE_PORT} leaves no room for the steps`);
+  console.log(
+    `Capture: N two-stream calls, 20 ms PCMU at 50 packets/s per stream, ${SECONDS} s per step, ` +
+      `UDP loopback ports ${BASE_PORT}-${highest - 1}; receiver = Callvault's capture sink ` +
+      `(sessions opened directly on the sink, no SIP), baseline = bare Node UDP receiver`,
+  );
+  cBinary = GENERATOR === 'c' ? compileCGenerator() : null;
+  const generator = cBinary ? 'C (sendmmsg)' : 'Node (dgram)';
+  console.log(`load generator: ${generator}, in its own process`);
+  console.log(
+    `load average before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const steps: Array<{
+    calls: number;
+    callvault: StepResult;
+    baseline: StepResult;
+    ratio: number;
+  }> = [];
+  for (const calls of STEPS) {
+    const baseline = await runStep('baseline', calls);
+    const callvault = await runStep('callvault', calls);
+    const ratio =
+      Math.round(
+        (callvault.cpuMicrosecondsPerPacket / Math.max(baseline.cpuMicrosecondsPerPacket, 0.01)) *
+          100,
+      ) / 100;
+    console.log(`  ratio CPU/packet Callvault / baseline at N=${calls}: ${ratio}`);
+    steps.push({ calls, callvault, baseline, ratio });
+  }
+  const sustained = (r: StepResult) => r.lost === 0 && !r.generatorLimited;
+  const largestZeroLoss = Math.max(
+    0,
+    ...steps.filter((s) => sustained(s.callvault)).map((s) => s.calls),
+  );
+  const baselineLargestZeroLoss = Math.max(
+    0,
+    ...steps.filter((s) => sustained(s.baseline)).map((s) => s.calls),
+  );
+  const headline = steps.find((s) => s.calls === largestZeroLoss) ?? steps.at(-1)!;
+  console.log(
+    `largest N with zero lost packets: Callvault ${largestZeroLoss} (target ≥ 1000), ` +
+      `baseline ${baselineLargestZeroLoss}; CPU per packet ratio at N=${headline.calls}: ` +
+      `${headline.ratio} (target ≤ 1.3)`,
+  );
+
+  console.log(
+    `Finalize: a ${FINALIZE_MINUTES}-minute two-stream PCMU call through finalizeCapturedSession`,
+  );
+  const finalize = await measureFinalize();
+  console.log(
+    `  ${finalize.audioSeconds} s of audio in ${finalize.cpuSeconds} s CPU (${finalize.wallSeconds} s wall): ` +
+      `${finalize.timesRealTimePerCore} × real time per core (target ≥ 400), ${finalize.result}`,
+  );
+  console.log(
+    `  of which, run alone: decode + align ${finalize.parts.decodeAndAlignCpuSeconds} s CPU, ` +
+      `Ogg Opus encode (ffmpeg libopus) ${finalize.parts.oggOpusEncodeCpuSeconds} s CPU`,
+  );
+
+  const result = {
+    benchmark: 'capture',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      loadAverageBefore: os.loadavg(),
+    },
+    setup:
+      "sessions opened directly on the server's capture sink (createCaptureSink), not by SIPREC INVITEs",
+    load: {
+      generator,
+      secondsPerStep: SECONDS,
+      packetsPerSecondPerStream: 50,
+      codec: 'PCMU',
+      ptimeMs: 20,
+    },
+    steps,
+    largestZeroLossCalls: largestZeroLoss,
+    baselineLargestZeroLossCalls: baselineLargestZeroLoss,
+    cpuPerPacketRatio: { calls: headline.calls, ratio: headline.ratio },
+    finalize,
+    targets: { calls: 1000, cpuPerPacketRatio: 1.3, finalizeTimesRealTimePerCore: 400 },
+  };
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(here, 'results', 'capture.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createLiveCallHub, type LiveCallEvent } from './live-calls.js';
+
+const owner = (id: string, mode: string) => ({
+  id,
+  kind: 'person',
+  displayName: id,
+  mode,
+  failureBehavior: null,
+});
+
+describe('live call hub (SPEC §4 live state per call)', () => {
+  it('owners start in their mode’s state; accepted controls are actions and events, refused ones neither', () => {
+    const hub = createLiveCallHub();
+    const events: LiveCallEvent[] = [];
+    hub.subscribe((e) => events.push(e));
+    hub.open({
+      sessionId: 's',
+      callId: 'c',
+      orgId: 'o',
+      startedAt: 100,
+      owners: [owner('a', 'Always'), owner('b', 'On Demand with User Initiated Start')],
+    });
+    expect(hub.get('s')?.owners.map((o) => o.state)).toEqual(['started', 'pending']);
+    expect(hub.control('s', 'a', 'pause', 'api', 200)).toMatchObject({
+      ok: false,
+      reason: 'NOT_ALLOWED_IN_MODE',
+    });
+    expect(hub.control('s', 'b', 'start', 'dtmf', 300)).toEqual({ ok: true, state: 'started' });
+    expect(hub.control('s', 'x', 'start', 'api', 300)).toMatchObject({ reason: 'UNKNOWN_CALL' });
+    hub.hold('s', true, 400);
+    hub.hold('s', true, 450);
+    hub.hold('s', false, 500);
+    expect(hub.get('s')?.actions).toEqual([
+      { action: 'start', atMs: 100, source: 'mode', ownerId: 'a' },
+      { action: 'start', atMs: 300, source: 'dtmf', ownerId: 'b' },
+      { action: 'hold', atMs: 400, source: 'siprec' },
+      { action: 'unhold', atMs: 500, source: 'siprec' },
+    ]);
+    expect(events.map((e) => [e.ownerId, e.recordingState, e.action ?? null])).toEqual([
+      ['a', 'started', 'start'],
+      ['b', 'pending', null],
+      ['b', 'started', 'start'],
+      ['a', 'started', 'hold'],
+      ['b', 'started', 'hold'],
+      ['a', 'started', 'unhold'],
+      ['b', 'started', 'unhold'],
+    ]);
+  });
+
+  it('a failure fails every owner once; later owners join failed; close ends the call for listeners', () => {
+    const hub = createLiveCallHub();
+    const events: LiveCallEvent[] = [];
+    const unsubscribe = hub.subscribe((e) => events.push(e));
+    hub.open({
+      sessionId: 's',
+      callId: 'c',
+      orgId: 'o',
+      startedAt: 0,
+      owners: [owner('a', 'Always')],
+    });
+    hub.fail('s', { reason: 'disk-full', detail: 'ENOSPC', atMs: 10 });
+    hub.fail('s', { reason: 'no-media', detail: 'x', atMs: 20 });
+    hub.addOwners('s', [owner('b', 'Always with Pause/Resume')], 30);
+    expect(hub.get('s')?.owners.map((o) => o.state)).toEqual(['failed', 'failed']);
+    expect(hub.get('s')?.failure?.reason).toBe('disk-full');
+    expect(hub.findByCallId('o', 'c')?.sessionId).toBe('s');
+    expect(hub.findByCallId('other', 'c')).toBeUndefined();
+    const closed = hub.close('s', 40);
+    expect(closed?.actions.map((a) => a.action)).toEqual(['start', 'fail']);
+    expect(events.filter((e) => e.type === 'callEnded').map((e) => e.ownerId)).toEqual(['a', 'b']);
+    expect(hub.list('o')).toEqual([]);
+    unsubscribe();
+    expect(hub.listenerCount).toBe(0);
+  });
+});

@@ -143,8 +143,15 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       id: o.id,
       kind: o.kind,
       displayName: o.displayName,
+      participantId: o.participantId,
       mode: o.mode,
       failureBehavior: o.failureBehavior ?? null,
+    }));
+  const partiesOf = (snapshot: RecordingSessionSnapshot) =>
+    snapshot.parties.map((p) => ({
+      id: p.id,
+      ...(p.aor === undefined ? {} : { aor: p.aor }),
+      ...(p.name === undefined ? {} : { name: p.name }),
     }));
 
   /** session.json is rewritten on every change; a full disk is a failure, not a crash. */
@@ -373,6 +380,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
         orgId: snapshot.orgId,
         startedAt: snapshot.startedAt,
         owners: ownersOf(snapshot),
+        parties: partiesOf(snapshot),
       });
       if (options.loadControls) {
         const load = options.loadControls;
@@ -391,6 +399,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       if (!s) return;
       const wasOnHold = isOnHold(s.last);
       s.last = snapshot;
+      calls.setParties(snapshot.id, partiesOf(snapshot));
       calls.addOwners(snapshot.id, ownersOf(snapshot), nowMs());
       const onHold = isOnHold(snapshot);
       if (onHold !== wasOnHold) calls.hold(snapshot.id, onHold, nowMs());

@@ -62,10 +62,15 @@ function openCall(sessionId: string, owners: Array<{ id: string; mode: string }>
     callId,
     orgId: seed.orgId,
     startedAt: clock.now().getTime(),
+    parties: [
+      { id: 'p-owner', aor: 'sip:owner@example.com' },
+      { id: 'p-remote', aor: 'tel:+15550100', name: 'Caller' },
+    ],
     owners: owners.map((o) => ({
       id: o.id,
       kind: 'person',
       displayName: o.id,
+      participantId: 'p-owner',
       mode: o.mode,
       failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
     })),
@@ -91,6 +96,8 @@ describe(`live call controls on ${testDialect}`, () => {
     expect((await list()).items).toEqual([
       expect.objectContaining({
         id: callId,
+        state: 'connected',
+        remoteParty: { name: 'Caller', number: 'tel:+15550100' },
         recordingState: 'pending',
         recordMode: ON_DEMAND,
         allowedRecordingControls: [
@@ -138,6 +145,10 @@ describe(`live call controls on ${testDialect}`, () => {
     expect(stop.statusCode).toBe(400);
     expect(JSON.stringify(stop.json())).toContain('NOT_ALLOWED_IN_MODE');
     expect(sessions.calls.get('s-pause')?.owners[0]?.state).toBe('started');
+    sessions.calls.hold('s-pause', true, clock.now().getTime());
+    const held = await app.inject({ url: '/v1/telephony/calls', headers: bearer(carol.token) });
+    expect(held.json().items).toEqual([expect.objectContaining({ id: callId, state: 'held' })]);
+    sessions.calls.hold('s-pause', false, clock.now().getTime());
     expect((await control(carol.token, 'pauseRecording', callId)).statusCode).toBe(204);
 
     const alice = seed.people[0]!;

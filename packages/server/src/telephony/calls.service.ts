@@ -51,13 +51,19 @@ export function listMyCalls(deps: CallsDeps, actor: Actor): TelephonyCall[] {
   return calls.flatMap((call) => {
     const owner = ownEntry(call, actor);
     if (!owner) return [];
+    const remote = call.parties.find((p) => p.id !== owner.participantId);
+    const started = new Date(call.startedAt).toISOString();
     return [
       {
         id: call.callId,
         callSessionId: call.sessionId,
-        state: 'connected' as const,
-        startTime: new Date(call.startedAt).toISOString(),
-        onHold: call.onHold,
+        state: call.onHold ? ('held' as const) : ('connected' as const),
+        remoteParty: {
+          name: remote?.name ?? null,
+          number: remote?.aor ?? null,
+        },
+        created: started,
+        answered: started,
         recordingState: owner.state,
         recordMode: owner.mode,
         allowedRecordingControls:

@@ -17,6 +17,8 @@ export interface LiveCallOwnerInput {
   readonly id: string;
   readonly kind: string;
   readonly displayName: string;
+  /** The metadata participant the owner is (RFC 7865 §6.4). */
+  readonly participantId?: string;
   readonly mode: string;
   /** The owner's effective failure behaviour (SPEC §3.1), told to the call system. */
   readonly failureBehavior: string | null;
@@ -33,11 +35,19 @@ export interface LiveCallFailure {
   readonly atMs: number;
 }
 
+/** A participant of the call as the SRC's metadata names it. */
+export interface LiveCallParty {
+  readonly id: string;
+  readonly aor?: string;
+  readonly name?: string;
+}
+
 export interface LiveCall {
   readonly sessionId: string;
   readonly callId: string;
   readonly orgId: string;
   readonly startedAt: number;
+  readonly parties: readonly LiveCallParty[];
   readonly owners: readonly LiveCallOwner[];
   readonly actions: readonly RecordingAction[];
   readonly onHold: boolean;
@@ -70,7 +80,10 @@ export interface LiveCallHub {
     orgId: string;
     startedAt: number;
     owners: readonly LiveCallOwnerInput[];
+    parties?: readonly LiveCallParty[];
   }): void;
+  /** The participants of a later metadata revision. */
+  setParties(sessionId: string, parties: readonly LiveCallParty[]): void;
   /** Owners a later metadata revision added; they start in their mode's initial state. */
   addOwners(sessionId: string, owners: readonly LiveCallOwnerInput[], atMs: number): void;
   control(
@@ -98,6 +111,7 @@ interface MutableCall {
   callId: string;
   orgId: string;
   startedAt: number;
+  parties: readonly LiveCallParty[];
   owners: LiveCallOwner[];
   actions: RecordingAction[];
   onHold: boolean;
@@ -168,6 +182,7 @@ export function createLiveCallHub(): LiveCallHub {
         callId: input.callId,
         orgId: input.orgId,
         startedAt: input.startedAt,
+        parties: input.parties ?? [],
         owners: [],
         actions: [],
         onHold: false,
@@ -175,6 +190,10 @@ export function createLiveCallHub(): LiveCallHub {
       };
       calls.set(input.sessionId, call);
       addOwners(call, input.owners, input.startedAt);
+    },
+    setParties(sessionId, parties) {
+      const call = calls.get(sessionId);
+      if (call) call.parties = parties;
     },
     addOwners(sessionId, owners, atMs) {
       const call = calls.get(sessionId);

@@ -13,13 +13,19 @@ export const CallRecordingControlBody = Type.Object({
 });
 export type CallRecordingControlBody = Static<typeof CallRecordingControlBody>;
 
-/** One of the caller's calls being recorded now (`GET /v1/telephony/calls`). */
+/** One of the caller's calls being recorded now (`GET /v1/telephony/calls`, Webex field names). */
 export const TelephonyCall = Type.Object({
   id: Type.String({ description: 'The call id (the SIPREC session’s Call-ID)' }),
   callSessionId: Type.String({ description: 'The recording session (SIP dialog) id' }),
-  state: Type.Literal('connected'),
-  startTime: Type.String({ format: 'date-time' }),
-  onHold: Type.Boolean(),
+  state: literalUnion(['connected', 'held'] as const),
+  remoteParty: Type.Object({
+    name: Type.Union([Type.String(), Type.Null()]),
+    number: Type.Union([Type.String(), Type.Null()], {
+      description: 'the other participant’s address as the SRC named it',
+    }),
+  }),
+  created: Type.String({ format: 'date-time' }),
+  answered: Type.String({ format: 'date-time' }),
   recordingState: RecordingStateSchema,
   recordMode: Type.String({ description: 'The owner’s recording mode' }),
   allowedRecordingControls: Type.Array(

@@ -17,6 +17,10 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
+import type { Actor } from '../policy/actor.js';
+import { resolveCaptureFailure } from '../siprec/sessions.service.js';
+import { registerCaptureJobs } from './capture.jobs.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
@@ -322,5 +326,59 @@ describe(`live controls through finalize on ${testDialect}`, () => {
     const text = await registry.metrics();
     expect(text).toMatch(/callvault_capture_failures_total\{reason="disk-full"\} 1/);
     expect(text).toMatch(/callvault_capture_failures_total\{reason="encoder-error"\} 1/);
+  });
+
+  it('an operator resolves a failure; retry finalizes the kept journal again, never twice what was stored', async () => {
+    const admin: Actor = {
+      personId: seed.admin.id,
+      email: seed.admin.email,
+      displayName: 'Admin',
+      homeOrgId: seed.orgId,
+      orgId: seed.orgId,
+      roles: ['fullAdmin'],
+      partnerId: null,
+      via: 'token',
+      clientIp: null,
+    };
+    const queue = createEmbeddedJobQueue({ db: db.db, pollIntervalMs: 25, leaseMs: 5_000 });
+    await registerCaptureJobs(queue, deps);
+    await queue.start();
+    try {
+      const open = await listOpenCaptureFailures(db.db, seed.orgId);
+      const encoder = open.find((f) => f.sessionId === 'ctl-4')!;
+      const partial = open.find((f) => f.sessionId === 'ctl-5')!;
+      const resolve = (id: string, retry: boolean, actor = admin) =>
+        resolveCaptureFailure({ db: db.db, clock, queue }, actor, id, { retry });
+      await expect(resolve(partial.id, true)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        resolve(encoder.id, true, { ...admin, roles: ['complianceOfficer'] }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await resolve(encoder.id, true);
+      await expect(resolve(encoder.id, false)).rejects.toMatchObject({ code: 'CONFLICT' });
+      // The journal is finalized again (this time the encoder works) and then removed.
+      const deadline = Date.now() + 15_000;
+      while (fs.existsSync(encoder.journalDir) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(fs.existsSync(encoder.journalDir)).toBe(false);
+      const stored = await db.db
+        .selectFrom('recordings')
+        .select('id')
+        .where('call_session_id', '=', 'ctl-4')
+        .execute();
+      expect(stored).toHaveLength(1);
+      await resolve(partial.id, false);
+      expect(
+        (await listOpenCaptureFailures(db.db, seed.orgId)).filter((f) =>
+          f.sessionId.startsWith('ctl-'),
+        ),
+      ).toEqual([]);
+      // Resolved failures still count: the counter never goes down.
+      const registry = new Registry();
+      registerCaptureFailureMetric(registry, db.db);
+      expect(await registry.metrics()).toMatch(/reason="encoder-error"\} 1/);
+    } finally {
+      await queue.stop({ timeoutMs: 5_000 });
+    }
   });
 });

@@ -82,3 +82,46 @@ export async function countCaptureFailuresByReason(db: DbOrTrx): Promise<Map<str
     .execute();
   return new Map(rows.map((r) => [r.reason, Number(r.n)]));
 }
+
+export async function findCaptureFailure(
+  db: DbOrTrx,
+  orgId: string,
+  id: string,
+): Promise<CaptureFailureRecord | null> {
+  const row = await db
+    .selectFrom('capture_failures')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    sessionId: row.session_id,
+    callId: row.call_id,
+    reason: row.reason,
+    detail: row.detail,
+    failureBehavior: row.failure_behavior,
+    ownerIds: parseJsonColumn<string[]>(row.owner_ids),
+    recordingIds: parseJsonColumn<string[]>(row.recording_ids),
+    journalDir: row.journal_dir,
+    failedAt: row.failed_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+/** Marks a failure dealt with; false when it was already resolved (or is not there). */
+export async function markCaptureFailureResolved(
+  db: DbOrTrx,
+  id: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('capture_failures')
+    .set({ resolved_at: at })
+    .where('id', '=', id)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

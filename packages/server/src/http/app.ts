@@ -147,7 +147,12 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     clock: deps.clock,
     allowLoopbackTargets: deps.allowLoopbackWebhookTargets === true,
   });
-  registerSessionRoutes(app, { sessions: deps.sessions ?? null, db: deps.db });
+  registerSessionRoutes(app, {
+    sessions: deps.sessions ?? null,
+    db: deps.db,
+    clock: deps.clock,
+    queue: deps.queue,
+  });
   registerCallRoutes(app, { db: deps.db, clock: deps.clock, calls: deps.sessions?.calls ?? null });
   registerCaptureFailureMetric(deps.metrics.registry, deps.db);
   registerSystemRoutes(app, deps);

@@ -3,8 +3,14 @@ import { ErrorBody, OrgQuery } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
-import type { DbOrTrx } from '../db/database.js';
-import { listActiveSessions, listCaptureFailures } from './sessions.service.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import {
+  listActiveSessions,
+  listCaptureFailures,
+  resolveCaptureFailure,
+} from './sessions.service.js';
 import type { SessionRegistry } from './session-registry.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
@@ -79,7 +85,12 @@ export const CaptureFailureSchema = Type.Object({
 
 export function registerSessionRoutes(
   app: AppInstance,
-  deps: { readonly sessions: SessionRegistry | null; readonly db: DbOrTrx },
+  deps: {
+    readonly sessions: SessionRegistry | null;
+    readonly db: Db;
+    readonly clock: Clock;
+    readonly queue: JobQueue | null;
+  },
 ): void {
   app.get(
     '/api/sessions',
@@ -105,6 +116,26 @@ export function registerSessionRoutes(
         items: listActiveSessions(deps.sessions, actor),
         failures: await listCaptureFailures(deps.db, actor),
       };
+    },
+  );
+
+  app.post(
+    '/api/sessions/failures/:id/resolve',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Mark a failed capture dealt with; retry: finalize its kept journal again',
+        description:
+          'Administrators. `retry` only when nothing of the call was stored and the journal is on this server.',
+        params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+        querystring: Type.Object(OrgQuery),
+        body: Type.Object({ retry: Type.Optional(Type.Boolean()) }),
+        response: { 204: Type.Null(), '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      await resolveCaptureFailure(deps, actorOf(request), request.params.id, request.body);
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,8 +1,20 @@
 // GET /api/sessions (issue #5 §9): the SIPREC sessions this process is recording now, for the
 // administrators of their org. Read from the in-memory registry; nothing touches the database.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { RecordingSessionSnapshot } from '@callvault/recorder';
-import { listOpenCaptureFailures } from '../capture/capture-failures.repository.js';
-import type { DbOrTrx } from '../db/database.js';
+import { audit } from '../audit/audit.service.js';
+import { FAILED_FILE } from '../capture/capture-journal.js';
+import {
+  findCaptureFailure,
+  listOpenCaptureFailures,
+  markCaptureFailureResolved,
+} from '../capture/capture-failures.repository.js';
+import { enqueueCaptureFinalize } from '../capture/capture.jobs.js';
+import type { Clock } from '../clock.js';
+import type { Db, DbOrTrx } from '../db/database.js';
+import { AppError, notFound } from '../errors.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import { assertCan } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
 import type { LiveCall } from '../telephony/live-calls.js';
@@ -135,4 +147,54 @@ export async function listCaptureFailures(
     recordingIds: [...f.recordingIds],
     failedAt: f.failedAt,
   }));
+}
+
+/**
+ * An operator has dealt with a failed capture: it leaves the open list (audited). With `retry`
+ * the kept journal is finalized again (after the disk was freed or the encoder fixed) — only when
+ * nothing of the call was stored yet, so no audio is stored twice; a new failure is catalogued
+ * again if it fails again.
+ */
+export async function resolveCaptureFailure(
+  deps: { readonly db: Db; readonly clock: Clock; readonly queue: JobQueue | null },
+  actor: Actor,
+  id: string,
+  options: { readonly retry?: boolean | undefined },
+): Promise<void> {
+  assertCan(actor, 'recording.manage', { orgId: actor.orgId });
+  const failure = await findCaptureFailure(deps.db, actor.orgId, id);
+  if (!failure) throw notFound('Capture failure');
+  if (failure.resolvedAt !== null) throw new AppError('CONFLICT', 'already resolved');
+  if (options.retry) {
+    if (failure.recordingIds.length > 0) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'part of this call is stored already; finalizing it again would store that audio twice',
+      );
+    }
+    if (!deps.queue) throw new AppError('UNAVAILABLE', 'no job queue in this process');
+    if (!fs.existsSync(failure.journalDir)) {
+      throw new AppError('CONFLICT', `the journal ${failure.journalDir} is not on this server`);
+    }
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await markCaptureFailureResolved(trx, id, deps.clock.now().toISOString()))) {
+      throw new AppError('CONFLICT', 'already resolved');
+    }
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'capture.failureResolved',
+      {
+        type: 'captureFailure',
+        id,
+      },
+      { retry: options.retry === true, journalDir: failure.journalDir, reason: failure.reason },
+    );
+  });
+  if (options.retry && deps.queue) {
+    fs.rmSync(path.join(failure.journalDir, FAILED_FILE), { force: true });
+    await enqueueCaptureFinalize(deps.queue, failure.journalDir);
+  }
 }

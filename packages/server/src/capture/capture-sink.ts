@@ -249,8 +249,9 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
     };
   };
 
+  // `s.last` is set when the event arrives (sessionOpened/sessionUpdated), not here: binds run
+  // later, and an older snapshot must not replace a newer one.
   const apply = async (s: SessionCapture, snapshot: RecordingSessionSnapshot): Promise<void> => {
-    s.last = snapshot;
     for (const stream of snapshot.streams) {
       if (!isCapturable(stream) || !stream.codec) continue;
       const codec = {

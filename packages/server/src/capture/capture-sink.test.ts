@@ -343,6 +343,30 @@ describe('capture sink: live controls and failures', () => {
     expect(readSessionFile(dir).recordingActions).toHaveLength(2);
   });
 
+  it('uses the org’s own feature codes and pause behaviour', async () => {
+    const { dataDir, sink } = setUp({
+      loadControls: () =>
+        Promise.resolve({
+          pauseBehaviour: 'silence',
+          dtmfFeatureCodes: { start: '#1', stop: '#2', pause: '#3', resume: '#4' },
+        }),
+    });
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const open = onDemandBob('d2', [
+      withTelephoneEvent(stream(0, a, '1')),
+      withTelephoneEvent(stream(1, b, '2')),
+    ]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    await sendDigits(b, '*44#1', 1);
+    await waitFor(() => sink.calls.get('d2')?.owners[0]?.state === 'started');
+    const file = readSessionFile(journalDirFor(dataDir, 'd2'));
+    expect(file.pauseBehaviour).toBe('silence');
+    expect(file.recordingActions?.map((x) => x.action)).toEqual(['start']);
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+  });
+
   it('SPEC §5: a=inactive / c=0.0.0.0 from the SRC is hold, its return unhold, both recordingActions', async () => {
     const { dataDir, sink } = setUp();
     const port = await freeEvenPort();

@@ -10,7 +10,7 @@
 //        1,500 SIPREC calls over SIPp would measure SIPp's pacing, see siprec-setup.bench.ts);
 //      - the baseline, in the same run: a bare Node UDP receiver on the same ports (one socket
 //        per stream, counting packets).
-//    For each N (default 100, 250, 500, 1000, 1500) it reports lost packets (sent − journaled
+//    For each N (default 100, 250, 500, 750, 1000, 1500) it reports lost packets (sent − journaled
 //    or counted) and the receiving process's CPU per packet (utime + stime from
 //    /proc/<pid>/stat over the sending window), and the ratio Callvault / baseline. A step where
 //    the generator itself could not keep 50 packets a second (it ran > 5 % late) is marked
@@ -26,7 +26,7 @@
 // Targets (SPEC/issue #6): N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time.
 // Writes bench/results/capture.json. Needs `make build` (the packages' dist) and ffmpeg.
 //
-//   tsx bench/capture.bench.ts [--steps 100,250,500,1000,1500] [--seconds 10] [--base-port 24000]
+//   tsx bench/capture.bench.ts [--steps 100,250,500,750,1000,1500] [--seconds 10] [--base-port 24000]
 //                              [--finalize-minutes 10] [--generator c|node]
 //   (CAPTURE_BENCH_CPU_PROF=<dir> also writes a V8 CPU profile of each receiving process)
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -64,7 +64,7 @@ const argNumber = (name: string, fallback: number): number => {
   const value = Number(argValue(name));
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
-const STEPS = (argValue('--steps') ?? '100,250,500,1000,1500')
+const STEPS = (argValue('--steps') ?? '100,250,500,750,1000,1500')
   .split(',')
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0);
@@ -125,11 +125,19 @@ async function stop(child: Child, message?: object): Promise<void> {
   clearTimeout(timer);
 }
 
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSecondsOf(pid: number): number {
+/** utime and stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
+function cpuTimesOf(pid: number): { user: number; system: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return {
+    user: Number(fields[11]) / TICKS_PER_SECOND,
+    system: Number(fields[12]) / TICKS_PER_SECOND,
+  };
+}
+
+function cpuSecondsOf(pid: number): number {
+  const { user, system } = cpuTimesOf(pid);
+  return user + system;
 }
 
 /** UDP RcvbufErrors since boot (/proc/net/snmp). */
@@ -180,6 +188,9 @@ interface StepResult {
    * because a socket's receive buffer was full. */
   readonly kernelReceiveBufferErrors: number;
   readonly cpuSeconds: number;
+  /** Of cpuSeconds: in the process's own code (JS, libuv) and in the kernel (receive, write). */
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
   readonly cpuPercent: number;
   readonly cpuMicrosecondsPerPacket: number;
 }
@@ -280,13 +291,16 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
     await recorder.next<{ ready: true }>();
     load = cBinary ? cGenerator(cBinary, 2 * calls) : nodeGenerator(2 * calls);
     await load.ready();
-    const cpuBefore = cpuSecondsOf(recorder.proc.pid!);
+    const cpuBefore = cpuTimesOf(recorder.proc.pid!);
     const errorsBefore = udpReceiveBufferErrors();
     const done = await load.run();
     // On a busy machine the receiver may still be working through its socket buffers: wait
     // until it is idle (all of it read), so late packets are not taken for lost ones.
     const backlogSeconds = await waitUntilIdle(recorder.proc.pid!);
-    const cpuSeconds = cpuSecondsOf(recorder.proc.pid!) - cpuBefore;
+    const cpuAfter = cpuTimesOf(recorder.proc.pid!);
+    const userSeconds = cpuAfter.user - cpuBefore.user;
+    const systemSeconds = cpuAfter.system - cpuBefore.system;
+    const cpuSeconds = userSeconds + systemSeconds;
     const kernelReceiveBufferErrors = udpReceiveBufferErrors() - errorsBefore;
     recorder.proc.send({ count: true });
     const { received } = await recorder.next<{ received: number }>();
@@ -305,13 +319,15 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
       keptPace: backlogSeconds <= 1,
       kernelReceiveBufferErrors,
       cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+      userSeconds: Math.round(userSeconds * 100) / 100,
+      systemSeconds: Math.round(systemSeconds * 100) / 100,
       cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
       cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
     };
     console.log(
       `  ${receiver.padEnd(9)} N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
         `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
-        `${result.cpuMicrosecondsPerPacket} µs/pkt` +
+        `${result.cpuMicrosecondsPerPacket} µs/pkt (user ${result.userSeconds} s, sys ${result.systemSeconds} s)` +
         (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +
         (result.keptPace ? '' : `  (fell behind: busy ${backlogSeconds} s after the last packet)`) +
         (result.generatorLimited
@@ -511,11 +527,20 @@ async function main(): Promise<void> {
     ...steps.filter((s) => sustained(s.baseline)).map((s) => s.calls),
   );
   const headline = steps.find((s) => s.calls === largestZeroLoss) ?? steps.at(-1)!;
+  const lossFreeButBehind = steps
+    .filter((s) => s.callvault.lost === 0 && !s.callvault.generatorLimited && !s.callvault.keptPace)
+    .map((s) => s.calls);
   console.log(
-    `largest N with zero lost packets: Callvault ${largestZeroLoss} (target ≥ 1000), ` +
-      `baseline ${baselineLargestZeroLoss}; CPU per packet ratio at N=${headline.calls}: ` +
-      `${headline.ratio} (target ≤ 1.3)`,
+    `largest N with zero lost packets (receiver keeping pace): Callvault ${largestZeroLoss} ` +
+      `(target ≥ 1000), baseline ${baselineLargestZeroLoss}; CPU per packet ratio at ` +
+      `N=${headline.calls}: ${headline.ratio} (target ≤ 1.3)`,
   );
+  if (lossFreeButBehind.length > 0) {
+    console.log(
+      `  no packet lost but Callvault fell behind (socket buffers held the backlog) at ` +
+        `N=${lossFreeButBehind.join(', ')}`,
+    );
+  }
 
   console.log(
     `Finalize: a ${FINALIZE_MINUTES}-minute two-stream PCMU call through finalizeCapturedSession`,
@@ -550,6 +575,7 @@ async function main(): Promise<void> {
     },
     steps,
     largestZeroLossCalls: largestZeroLoss,
+    lossFreeButFellBehindCalls: lossFreeButBehind,
     baselineLargestZeroLossCalls: baselineLargestZeroLoss,
     cpuPerPacketRatio: { calls: headline.calls, ratio: headline.ratio },
     finalize,

@@ -24,6 +24,18 @@ import { journalDirFor, listUnfinishedJournals, readSessionFile } from './captur
 import { createCaptureSink, type CaptureSink, type CaptureSinkOptions } from './capture-sink.js';
 import type { LiveCallEvent } from '../telephony/live-calls.js';
 
+/** G.711 µ-law (ITU-T G.711 §2), as a phone encodes what it sends. */
+function encodeMulaw(pcm: Int16Array): Uint8Array {
+  return Uint8Array.from(pcm, (value) => {
+    const sign = value < 0 ? 0x80 : 0;
+    let sample = Math.min(32635, Math.abs(value)) + 0x84;
+    let exponent = 7;
+    for (let mask = 0x4000; (sample & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+    sample = (sample >> (exponent + 3)) & 0x0f;
+    return ~(sign | (exponent << 4) | sample) & 0xff;
+  });
+}
+
 const handedOut = new Set<number>();
 
 /** An even port whose RTCP neighbour is free too, never handed out twice in this file. */
@@ -341,6 +353,45 @@ describe('capture sink: live controls and failures', () => {
     await sink.settle();
     expect(events.at(-1)).toMatchObject({ type: 'callEnded', recordingState: 'paused' });
     expect(readSessionFile(dir).recordingActions).toHaveLength(2);
+  });
+
+  it('SPEC §4: in-band *44 (G.711 tones, no RFC 4733) from the On Demand owner starts the recording', async () => {
+    const { sink } = setUp();
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const open = onDemandBob('d3', [stream(0, a, '1'), stream(1, b, '2')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    const pairs: Record<string, [number, number]> = { '*': [941, 1209], '4': [770, 1209] };
+    const pcm: number[] = [];
+    for (const digit of '*44') {
+      const [low, high] = pairs[digit]!;
+      for (let i = 0; i < 640; i++) {
+        const t = i / 8000;
+        pcm.push(5000 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t)));
+      }
+      for (let i = 0; i < 640; i++) pcm.push(0);
+    }
+    const payload = encodeMulaw(Int16Array.from(pcm, Math.round));
+    const sender = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sender.bind(0, '127.0.0.1', () => r()));
+    for (let i = 0; i * 160 < payload.length; i++) {
+      const bytes = serializeRtpPacket({
+        payloadType: 0,
+        sequenceNumber: i,
+        timestamp: i * 160,
+        ssrc: 9,
+        marker: false,
+        payload: payload.subarray(i * 160, (i + 1) * 160),
+      });
+      await new Promise<void>((r) => sender.send(bytes, b, '127.0.0.1', () => r()));
+    }
+    sender.close();
+    await waitFor(() => sink.calls.get('d3')?.owners[0]?.state === 'started');
+    expect(sink.calls.get('d3')?.actions).toEqual([
+      expect.objectContaining({ action: 'start', source: 'dtmf', ownerId: 'person-bob' }),
+    ]);
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
   });
 
   it('uses the org’s own feature codes and pause behaviour', async () => {

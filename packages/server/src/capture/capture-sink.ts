@@ -12,10 +12,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  allowedRecordingControls,
   createDtmfFeatureCodeMatcher,
   createRtpJournalWriter,
+  decodePcma,
+  decodePcmu,
   DEFAULT_DTMF_FEATURE_CODES,
   DtmfDetector,
+  InbandDtmfDetector,
   parseTelephoneEvent,
   startRtpStreamCapture,
   type DtmfFeatureCodeMatcher,
@@ -80,6 +84,13 @@ interface StreamCapture {
   /** RFC 4733 digits of this stream, and the feature-code matcher of its sender. */
   dtmf: DtmfDetector;
   matcher: DtmfFeatureCodeMatcher | null;
+  /**
+   * In-band DTMF on a G.711 stream of an owner who has controls, until the stream shows RFC 4733
+   * events (then those are used alone); undefined until decided, null when not wanted.
+   */
+  inband: InbandDtmfDetector | null | undefined;
+  /** RFC 4733 events were seen on the stream: no in-band detection from then on. */
+  rfc4733: boolean;
   noMediaTimer: NodeJS.Timeout | null;
   packets: number;
 }
@@ -118,6 +129,8 @@ function sendersOf(snapshot: RecordingSessionSnapshot): Record<string, string> {
   }
   return senders;
 }
+
+const G711 = new Set(['PCMU', 'PCMA']);
 
 function isOnHold(snapshot: RecordingSessionSnapshot): boolean {
   const audio = snapshot.streams.filter((s) => s.accepted && s.media === 'audio');
@@ -188,22 +201,44 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
     return createDtmfFeatureCodeMatcher(s.controls.dtmfFeatureCodes);
   };
 
+  const onDigit = (s: SessionCapture, stream: StreamCapture, digit: string, atMs: number) => {
+    stream.matcher ??= matcherFor(s, stream.info);
+    const control = stream.matcher?.push(digit, atMs);
+    if (!control) return;
+    const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
+    for (const owner of s.last.owners.filter((o) => o.participantId === sender)) {
+      const result = calls.control(s.id, owner.id, control, 'dtmf', atMs);
+      logger.info(
+        { callId: s.last.callId, owner: owner.id, control, result },
+        result.ok ? 'DTMF feature code applied' : 'DTMF feature code refused',
+      );
+    }
+  };
+
   const onDtmf = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
     const event = parseTelephoneEvent(record.payload);
     if (!event) return;
     for (const digit of stream.dtmf.push({ timestamp: record.timestamp, event })) {
-      stream.matcher ??= matcherFor(s, stream.info);
-      const control = stream.matcher?.push(digit.digit, record.arrivalMs);
-      if (!control) continue;
-      const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
-      for (const owner of s.last.owners.filter((o) => o.participantId === sender)) {
-        const result = calls.control(s.id, owner.id, control, 'dtmf', record.arrivalMs);
-        logger.info(
-          { callId: s.last.callId, owner: owner.id, control, result },
-          result.ok ? 'DTMF feature code applied' : 'DTMF feature code refused',
-        );
-      }
+      onDigit(s, stream, digit.digit, record.arrivalMs);
     }
+  };
+
+  /** Decodes G.711 only for a party who has live controls: nobody else's audio is touched. */
+  const onAudio = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
+    if (stream.inband === undefined) {
+      const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
+      const controlled = s.last.owners.some(
+        (o) => o.participantId === sender && allowedRecordingControls(o.mode).length > 0,
+      );
+      const g711 = stream.info.codecs.some((c) => G711.has(c.name.toUpperCase()));
+      stream.inband = controlled && g711 ? new InbandDtmfDetector() : null;
+    }
+    if (!stream.inband) return;
+    const codec = stream.info.codecs.find((c) => c.payloadType === record.payloadType);
+    const name = codec?.name.toUpperCase();
+    if (name !== 'PCMU' && name !== 'PCMA') return;
+    const pcm = name === 'PCMU' ? decodePcmu(record.payload) : decodePcma(record.payload);
+    for (const digit of stream.inband.push(pcm)) onDigit(s, stream, digit.digit, record.arrivalMs);
   };
 
   const describe = (s: SessionCapture, closed?: RecordingSessionClosed): CaptureSessionFile => {
@@ -275,6 +310,8 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           }),
           dtmf: new DtmfDetector(),
           matcher: null,
+          inband: undefined,
+          rfc4733: false,
           noMediaTimer: null,
           packets: 0,
           info: {
@@ -325,7 +362,11 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           sc.packets++;
           writer.append(record);
           if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
+            sc.rfc4733 = true;
+            sc.inband = null;
             onDtmf(s, sc, record);
+          } else if (sc.inband !== null) {
+            onAudio(s, sc, record);
           }
         },
         now: nowMs,
@@ -402,6 +443,8 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       s.last = snapshot;
       calls.setParties(snapshot.id, partiesOf(snapshot));
       calls.addOwners(snapshot.id, ownersOf(snapshot), nowMs());
+      // Owners or senders may have changed: decide again who gets in-band detection.
+      for (const c of s.streams.values()) if (c.inband === null && !c.rfc4733) c.inband = undefined;
       const onHold = isOnHold(snapshot);
       if (onHold !== wasOnHold) calls.hold(snapshot.id, onHold, nowMs());
       enqueue(s, snapshot);

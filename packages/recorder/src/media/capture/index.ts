@@ -1,3 +1,4 @@
 export * from './rtp-journal-format.js';
 export * from './rtp-journal-writer.js';
 export * from './rtp-stream-capture.js';
+export * from './inband-dtmf-detector.js';

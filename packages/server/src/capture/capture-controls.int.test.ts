@@ -20,6 +20,7 @@ import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
 import type { Actor } from '../policy/actor.js';
 import { resolveCaptureFailure } from '../siprec/sessions.service.js';
+import { createWebhook } from '../webhooks/webhooks.service.js';
 import { registerCaptureJobs } from './capture.jobs.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
@@ -328,7 +329,7 @@ describe(`live controls through finalize on ${testDialect}`, () => {
     expect(text).toMatch(/callvault_capture_failures_total\{reason="encoder-error"\} 1/);
   });
 
-  it('an operator resolves a failure; retry finalizes the kept journal again, never twice what was stored', async () => {
+  it('an operator resolves a failure; retry finalizes the kept journal again (webhook and transcription follow), never twice what was stored', async () => {
     const admin: Actor = {
       personId: seed.admin.id,
       email: seed.admin.email,
@@ -340,6 +341,13 @@ describe(`live controls through finalize on ${testDialect}`, () => {
       via: 'token',
       clientIp: null,
     };
+    // Item 6: a stored capture emits the convergedRecordings webhook and asks for its transcript.
+    await createWebhook({ db: db.db, clock, allowLoopbackTargets: true }, admin, {
+      name: 'captures',
+      targetUrl: 'http://127.0.0.1:9/hook',
+      resource: 'convergedRecordings',
+      event: 'created',
+    });
     const queue = createEmbeddedJobQueue({ db: db.db, pollIntervalMs: 25, leaseMs: 5_000 });
     await registerCaptureJobs(queue, deps);
     await queue.start();
@@ -367,6 +375,22 @@ describe(`live controls through finalize on ${testDialect}`, () => {
         .where('call_session_id', '=', 'ctl-4')
         .execute();
       expect(stored).toHaveLength(1);
+      const jobs = await db.db.selectFrom('jobs').select(['name', 'payload']).execute();
+      expect(
+        jobs.filter((j) => j.name === 'transcribe').map((j) => JSON.parse(j.payload)),
+      ).toContainEqual({ recordingId: stored[0]!.id });
+      const deliveries = await db.db
+        .selectFrom('webhook_deliveries')
+        .select(['resource', 'event', 'data'])
+        .execute();
+      expect(
+        deliveries.some(
+          (d) =>
+            d.resource === 'convergedRecordings' &&
+            d.event === 'created' &&
+            d.data.includes(stored[0]!.id),
+        ),
+      ).toBe(true);
       await resolve(partial.id, false);
       expect(
         (await listOpenCaptureFailures(db.db, seed.orgId)).filter((f) =>

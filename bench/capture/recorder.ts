@@ -90,6 +90,8 @@ async function callvault(request: RecorderRequest): Promise<void> {
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
     finalize: () => Promise.resolve(),
+    // Opening 1000+ sessions and starting the load can take longer than the no-media limit.
+    noMediaTimeoutMs: 0,
   });
   const snapshots = Array.from({ length: request.calls }, (_, c) => snapshot(c, request.basePort));
   for (const s of snapshots) sink.sessionOpened(s);

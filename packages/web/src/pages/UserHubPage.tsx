@@ -1,6 +1,7 @@
 import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Me, Role } from '../api/types.js';
+import { LiveCalls } from '../components/LiveCalls.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { MyRecordings } from '../components/recordings/MyRecordings.js';
 
@@ -30,7 +31,13 @@ export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <Card withBorder radius="md" h="100%">
+          <Card withBorder radius="md" mb="lg">
+            <Title order={2} fz="lg" mb="md">
+              Calls being recorded
+            </Title>
+            <LiveCalls />
+          </Card>
+          <Card withBorder radius="md">
             <Title order={2} fz="lg" mb="md">
               My profile
             </Title>

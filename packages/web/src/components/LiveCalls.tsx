@@ -1,0 +1,130 @@
+// The recording indicator (SPEC §4): the signed-in person's calls being recorded right now, each
+// with its recording state kept current by the server-sent events of /api/events, and the
+// recording controls their mode allows (Start/Stop for On Demand, Pause/Resume). A control the
+// server refuses changes nothing and its reason is shown.
+import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import {
+  LIVE_CALL_EVENTS,
+  controlMyCall,
+  listMyCalls,
+  type LiveCall,
+  type RecordingControl,
+} from '../api/calls.api.js';
+import { describeError } from '../lib/error-messages.js';
+import {
+  CONTROL_LABELS,
+  availableControls,
+  recordingIndicator,
+  remotePartyLabel,
+} from '../lib/live-calls.js';
+
+const CALLS_KEY = ['telephony', 'calls', 'mine'] as const;
+
+/** Refetches the calls whenever /api/events reports a change; reconnects as EventSource does. */
+function useLiveCallEvents(): boolean {
+  const queryClient = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    const source = new EventSource('/api/events');
+    const refresh = (): void => {
+      void queryClient.invalidateQueries({ queryKey: CALLS_KEY });
+    };
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    for (const name of LIVE_CALL_EVENTS) source.addEventListener(name, refresh);
+    return () => source.close();
+  }, [queryClient]);
+  return connected;
+}
+
+function CallRow({ call }: { readonly call: LiveCall }): ReactNode {
+  const queryClient = useQueryClient();
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const control = useMutation({
+    mutationFn: (c: RecordingControl) => controlMyCall(call.id, c),
+    onMutate: () => setRefusal(null),
+    onError: (error) => setRefusal(describeError(error)),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: CALLS_KEY }),
+  });
+  const indicator = recordingIndicator(call.recordingState);
+  return (
+    <Stack gap={6} data-testid="live-call" data-call-id={call.id}>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <div>
+          <Text fw={500}>{remotePartyLabel(call)}</Text>
+          <Text size="xs" c="dimmed">
+            {call.state === 'held' ? 'On hold' : 'Connected'} · {call.recordMode}
+          </Text>
+        </div>
+        <Badge
+          color={indicator.color}
+          variant={indicator.live ? 'filled' : 'light'}
+          data-testid="recording-indicator"
+          aria-live="polite"
+        >
+          {indicator.label}
+        </Badge>
+      </Group>
+      {call.failureReason && (
+        <Text size="xs" c="orange">
+          {call.failureReason}
+        </Text>
+      )}
+      <Group gap="xs">
+        {availableControls(call).map((c) => (
+          <Button
+            key={c}
+            size="xs"
+            variant="light"
+            loading={control.isPending && control.variables === c}
+            disabled={control.isPending}
+            onClick={() => control.mutate(c)}
+          >
+            {CONTROL_LABELS[c]}
+          </Button>
+        ))}
+      </Group>
+      {refusal && (
+        <Alert color="red" variant="light" p="xs">
+          {refusal}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+export function LiveCalls(): ReactNode {
+  const connected = useLiveCallEvents();
+  const calls = useQuery({
+    queryKey: CALLS_KEY,
+    queryFn: ({ signal }) => listMyCalls(signal),
+    // Without the event stream (a proxy that buffers it), poll instead.
+    refetchInterval: connected ? false : 5000,
+  });
+  if (calls.error) {
+    return (
+      <Alert color="red" variant="light">
+        {describeError(calls.error)}
+      </Alert>
+    );
+  }
+  const items = calls.data?.items ?? [];
+  return (
+    <Stack gap="md" data-testid="live-calls">
+      {calls.isPending ? (
+        <Text size="sm" c="dimmed">
+          Loading…
+        </Text>
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          None of your calls is being recorded right now.
+        </Text>
+      ) : (
+        items.map((call) => <CallRow key={call.id} call={call} />)
+      )}
+    </Stack>
+  );
+}

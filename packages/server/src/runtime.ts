@@ -20,7 +20,8 @@ import {
   recoverUnfinishedJournals,
   withCapture,
 } from './capture/index.js';
-import { startSiprecRecorder } from './siprec/siprec-recorder.js';
+import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js';
+import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
 
@@ -148,6 +149,7 @@ export async function startServer(options: {
     });
     const recorder = await startSiprecRecorder({
       config,
+      nonceSecret: sipNonceSecret(loadOrCreateLinkSecret(config.dataDir)),
       db: handle.db,
       clock,
       logger,

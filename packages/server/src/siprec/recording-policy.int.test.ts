@@ -19,6 +19,7 @@ import {
 import { digestHa1, insertNewTrunk } from '../recording-trunks/recording-trunks.service.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { createRecordingPolicy, planPartyLookups } from './recording-policy.js';
+import { sipNonceSecret } from './siprec-recorder.js';
 
 let db: TestDatabase;
 let seed: DemoSeed;
@@ -122,6 +123,39 @@ describe(`SIPREC admission on ${testDialect}`, () => {
       expect(
         await policy.admit(inviteFrom('198.51.100.7', authorization('s3cret', nonce))),
       ).toMatchObject({ ok: true, orgId: seed.orgId, trunkName: 'sbc with digest' });
+    });
+
+    it('a nonce issued by one recorder process is accepted by another sharing the data dir secret', async () => {
+      const dataDirSecret = Buffer.alloc(32, 9);
+      const one = createRecordingPolicy({
+        db: db.db,
+        clock,
+        nonceSecret: sipNonceSecret(dataDirSecret),
+      });
+      const other = createRecordingPolicy({
+        db: db.db,
+        clock,
+        nonceSecret: sipNonceSecret(Buffer.from(dataDirSecret)),
+      });
+      const stranger = createRecordingPolicy({
+        db: db.db,
+        clock,
+        nonceSecret: sipNonceSecret(Buffer.alloc(32, 10)),
+      });
+      const first = await one.admit(inviteFrom('198.51.100.7'));
+      if (first.ok || first.status !== 401) throw new Error('401 expected');
+      const nonce = /nonce="([^"]+)"/.exec(first.challenge)?.[1] ?? '';
+      const credentials = authorization('s3cret', nonce);
+      expect(await other.admit(inviteFrom('198.51.100.7', credentials))).toMatchObject({
+        ok: true,
+        trunkName: 'sbc with digest',
+      });
+      expect(await stranger.admit(inviteFrom('198.51.100.7', credentials))).toMatchObject({
+        ok: false,
+        status: 401,
+      });
+      // Derived, not the data dir secret itself (which signs download links).
+      expect(Buffer.from(sipNonceSecret(dataDirSecret)).equals(dataDirSecret)).toBe(false);
     });
 
     it('RFC 3261 §22.4: a wrong password is refused with 403', async () => {

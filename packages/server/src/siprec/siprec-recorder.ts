@@ -36,6 +36,18 @@ export interface SiprecRecorderOptions {
   readonly nonceSecret?: Uint8Array;
 }
 
+/**
+ * The secret behind the recorder's stateless digest nonces (RFC 7616), derived from the data dir's
+ * secret file: every recorder process sharing the data dir (as recorder and worker processes
+ * do for the journals) accepts the nonces the others issued, so an SBC's authenticated INVITE
+ * that lands on another process behind a balancer is not challenged again.
+ */
+export function sipNonceSecret(dataDirSecret: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    crypto.hkdfSync('sha256', dataDirSecret, new Uint8Array(0), 'callvault sip digest nonce', 32),
+  );
+}
+
 export interface SiprecRecorder {
   readonly addresses: readonly SipListenAddress[];
   readonly handler: SiprecSessionHandler;

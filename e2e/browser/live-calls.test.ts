@@ -3,7 +3,6 @@
 // test sends both streams' RTP; bob sees the call as "Not recording", starts it from the console,
 // sees "Recording"; a pause made elsewhere (the call-control API) turns the indicator to "Paused"
 // without a reload (server-sent events); when the call ends it leaves the list.
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +10,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { findFreePort, findSipp, sippFixtures } from '../sip/sipp.js';
+import { findSipp, startControlsCall } from '../sip/sipp.js';
 import { launchBrowser, openConsole, saveScreenshot, signIn, waitForPath } from './browser.js';
 
 const ci = process.env.CI === 'true';
@@ -83,50 +82,19 @@ async function placeCall(ownerEmail: string) {
 }
 
 async function placeCallOnce(ownerEmail: string, attempt: number) {
-  const ids = fs.readFileSync(path.join(sippFixtures, 'siprec_ids.csv'), 'utf8').split('\n');
-  const inf = path.join(workDir, 'ids.csv');
-  fs.writeFileSync(inf, `SEQUENTIAL\n${ids[1]};sip:${ownerEmail}\n`);
-  const callId = `cv-e2e-browser-live-${process.pid}-${attempt}@127.0.0.1`;
-  const sip = server.sip!;
-  const sipp = spawn(
-    findSipp()!,
-    [
-      `${sip.host}:${sip.port}`,
-      ...['-i', '127.0.0.1', '-p', String(await findFreePort()), '-nostdin'],
-      ...['-sf', 'siprec_uac_controls.xml', '-inf', inf, '-s', 'srs', '-cid_str', callId],
-      ...['-mi', '127.0.0.1', '-mp', String(await findFreePort())],
-      ...['-m', '1', '-d', String(CALL_MS), '-timeout', '60s', '-timeout_error'],
-    ],
-    { cwd: sippFixtures, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  sipp.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  sipp.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => sipp.on('close', resolve));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (Date.now() > deadline || sipp.exitCode !== null) {
-      throw new Error(`the call never became active: ${output}`);
-    }
-    const { json } = await api('GET', '/api/sessions', server.seed.admin.token);
-    const session = (json.items ?? []).find(
-      (s: { callId: string; state: string }) => s.callId === callId && s.state === 'active',
-    );
-    const ports = (session?.streams ?? [])
-      .map((s: { port: number | null }) => s.port)
-      .filter((p: number | null): p is number => typeof p === 'number' && p > 0);
-    if (ports.length >= 2) {
-      const stop = sendMedia(ports);
-      return {
-        callId,
-        ended: exited.then((code) => {
-          stop();
-          return { code, output };
-        }),
-      };
-    }
-    await sleep(50);
-  }
+  const call = await startControlsCall({
+    sip: server.sip!,
+    sessions: async () => (await api('GET', '/api/sessions', server.seed.admin.token)).json,
+    ownerEmail,
+    callId: `cv-e2e-browser-live-${process.pid}-${attempt}@127.0.0.1`,
+    durationMs: CALL_MS,
+    workDir,
+  });
+  const stop = sendMedia([call.ports.owner, call.ports.other]);
+  return {
+    callId: call.callId,
+    ended: call.ended.finally(stop),
+  };
 }
 
 describe.skipIf(missing !== null)('User Hub: calls being recorded', () => {

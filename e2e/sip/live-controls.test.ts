@@ -8,14 +8,14 @@
 //     Always with Pause/Resume owner's call is absent from the audio (duration, and the audio
 //     after the pause is what was sent after the resume).
 // Each recording is listed within 2 s of the BYE.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { findFreePort, findSipp, sippFixtures } from './sipp.js';
+import { findSipp, sippFixtures, startControlsCall } from './sipp.js';
 
 /** G.711 µ-law (ITU-T G.711 §2), as a phone encodes what it sends. */
 function encodeMulaw(pcm: Int16Array): Uint8Array {
@@ -220,44 +220,18 @@ async function placeCall(
   ownerEmail: string,
   script: (callId: string) => MediaScript,
 ): Promise<CallResult> {
-  const ids = fs.readFileSync(path.join(sippFixtures, 'siprec_ids.csv'), 'utf8').split('\n');
-  const inf = path.join(workDir, `ids-${name}.csv`);
-  fs.writeFileSync(inf, `SEQUENTIAL\n${ids[1]};sip:${ownerEmail}\n`);
   const callId = `cv-e2e-live-${name}-${process.pid}@127.0.0.1`;
-  const sip = server.sip!;
-  const sipp = spawn(
-    findSipp()!,
-    [
-      `${sip.host}:${sip.port}`,
-      ...['-i', '127.0.0.1', '-p', String(await findFreePort()), '-nostdin'],
-      ...['-sf', 'siprec_uac_controls.xml', '-inf', inf, '-s', 'srs', '-cid_str', callId],
-      ...['-mi', '127.0.0.1', '-mp', String(await findFreePort())],
-      ...['-m', '1', '-d', '12500', '-timeout', '40s', '-timeout_error'],
-    ],
-    { cwd: sippFixtures, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  sipp.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  sipp.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => sipp.on('close', resolve));
-
-  // The answered ports, from the live session (label 1 is the recorded party's stream).
-  let ports: { owner: number; other: number } | null = null;
-  const deadline = Date.now() + 10_000;
-  while (!ports) {
-    if (Date.now() > deadline) throw new Error(`the call never became active: ${output}`);
-    const { json } = await api('GET', '/api/sessions', server.seed.admin.token);
-    const session = (json.items ?? []).find(
-      (s: { callId: string; state: string }) => s.callId === callId && s.state === 'active',
-    );
-    const port = (label: string) =>
-      session?.streams.find((s: { label: string | null }) => s.label === label)?.port as
-        number | undefined;
-    if (session && port('1') && port('2')) ports = { owner: port('1')!, other: port('2')! };
-    else await sleep(50);
-  }
+  const call = await startControlsCall({
+    sip: server.sip!,
+    sessions: async () => (await api('GET', '/api/sessions', server.seed.admin.token)).json,
+    ownerEmail,
+    callId,
+    durationMs: 12_500,
+    workDir,
+  });
+  const ports = call.ports;
   await sendMedia(ports, script(callId));
-  const code = await exited;
+  const { code, output } = await call.ended;
   const byeAt = Date.now();
   expect(code, output.slice(-3000)).toBe(0);
 

@@ -3,7 +3,9 @@
 // helper by relative path) and as root (play_pcap_audio needs a raw socket).
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const sippFixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -88,4 +90,81 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The answered RTP ports of a live SIPREC call: label 1 is the recorded party's stream. */
+export interface LiveCallPorts {
+  readonly owner: number;
+  readonly other: number;
+}
+
+export interface ControlsCall {
+  readonly callId: string;
+  readonly ports: LiveCallPorts;
+  /** SIPp's exit (after its pause and BYE) with everything it printed. */
+  readonly ended: Promise<{ readonly code: number | null; readonly output: string }>;
+}
+
+export interface ControlsCallOptions {
+  /** Where SIPp sends its INVITE. */
+  readonly sip: { readonly host: string; readonly port: number };
+  /** Answers GET /api/sessions as an administrator (the call's ports are read there). */
+  readonly sessions: () => Promise<{
+    items?: Array<{
+      callId: string;
+      state: string;
+      streams: Array<{ label: string | null; port: number | null }>;
+    }>;
+  }>;
+  /** The recorded party's AOR user (an email of the demo seed: the owner, and so the mode). */
+  readonly ownerEmail: string;
+  readonly callId: string;
+  /** How long SIPp keeps the call up before its BYE. */
+  readonly durationMs: number;
+  /** Where SIPp's `-inf` file is written. */
+  readonly workDir: string;
+}
+
+/**
+ * Places a SIPREC call with `siprec_uac_controls.xml` (signalling only: the test sends the RTP
+ * itself, so SIPp needs no root) and resolves once the call is active with its answered ports.
+ */
+export async function startControlsCall(options: ControlsCallOptions): Promise<ControlsCall> {
+  const sipp = findSipp();
+  if (!sipp) throw new Error('sipp is not installed (Debian package sip-tester)');
+  const ids = fs.readFileSync(path.join(sippFixtures, 'siprec_ids.csv'), 'utf8').split('\n');
+  const inf = path.join(options.workDir, `ids-${options.callId.replace(/[^\w-]/g, '_')}.csv`);
+  fs.writeFileSync(inf, `SEQUENTIAL\n${ids[1]};sip:${options.ownerEmail}\n`);
+  const child = spawn(
+    sipp,
+    [
+      `${options.sip.host}:${options.sip.port}`,
+      ...['-i', '127.0.0.1', '-p', String(await findFreePort()), '-nostdin'],
+      ...['-sf', 'siprec_uac_controls.xml', '-inf', inf, '-s', 'srs', '-cid_str', options.callId],
+      ...['-mi', '127.0.0.1', '-mp', String(await findFreePort())],
+      ...['-m', '1', '-d', String(options.durationMs), '-timeout', '60s', '-timeout_error'],
+    ],
+    { cwd: sippFixtures, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const ended = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, output })),
+  );
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`the call never became active: ${output}`);
+    }
+    const session = ((await options.sessions()).items ?? []).find(
+      (s) => s.callId === options.callId && s.state === 'active',
+    );
+    const port = (label: string) => session?.streams.find((s) => s.label === label)?.port;
+    const owner = port('1');
+    const other = port('2');
+    if (owner && other) return { callId: options.callId, ports: { owner, other }, ended };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -14,7 +14,7 @@ import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createSessionRegistry, type SessionRegistry } from '../siprec/session-registry.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
-import { bearer } from '../testing/test-app.js';
+import { bearer, createTestApp } from '../testing/test-app.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 
 const ALWAYS_PAUSE = 'Always with Pause/Resume';
@@ -265,5 +265,33 @@ describe(`live call controls on ${testDialect}`, () => {
     aliceStream.req.destroy();
     coStream.req.destroy();
     await until(() => sessions.calls.listenerCount === listeners - 3);
+  });
+});
+
+describe(`live calls in a process without the recorder role on ${testDialect}`, () => {
+  it('are answered with 503 and why, not as an empty list or an unknown call', async () => {
+    const t = await createTestApp();
+    try {
+      const bobToken = t.seed.people.find((p) => p.email === 'bob@example.com')?.token ?? '';
+      for (const res of [
+        await t.app.inject({
+          method: 'GET',
+          url: '/v1/telephony/calls',
+          headers: bearer(bobToken),
+        }),
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/telephony/calls/startRecording',
+          headers: bearer(bobToken),
+          payload: { callId: 'any@src.example' },
+        }),
+        await t.app.inject({ method: 'GET', url: '/api/events', headers: bearer(bobToken) }),
+      ]) {
+        expect(res.statusCode).toBe(503);
+        expect(res.json<{ message: string }>().message).toMatch(/recorder role/);
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
   controlMyCall,
   listMyCalls,
   mayReceiveEvent,
+  requireLiveCalls,
   snapshotEvents,
   type CallControlOperation,
   type CallsDeps,
@@ -105,6 +106,7 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
     },
     (request, reply) => {
       const actor = actorOf(request);
+      requireLiveCalls(deps);
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {

@@ -40,6 +40,19 @@ const OPERATION_OF: Record<RecordingControl, CallControlOperation> = {
   resume: 'resumeRecording',
 };
 
+/**
+ * This process's live calls. Without the recorder role (`serve --roles api` beside a separate
+ * recorder process) there are none to show or control here: say so (503) rather than answer
+ * with an empty list or a 404 that would read as "no call".
+ */
+export function requireLiveCalls(deps: CallsDeps): LiveCallHub {
+  if (deps.calls) return deps.calls;
+  throw new AppError(
+    'UNAVAILABLE',
+    'Live calls are served by the process that runs the recorder role; this one runs without it',
+  );
+}
+
 /** The caller's own owner entry of a call (a person owns calls; workspaces have no caller). */
 function ownEntry(call: LiveCall, actor: Actor) {
   return call.owners.find((o) => o.kind === 'person' && o.id === actor.personId);
@@ -47,7 +60,7 @@ function ownEntry(call: LiveCall, actor: Actor) {
 
 export function listMyCalls(deps: CallsDeps, actor: Actor): TelephonyCall[] {
   assertCan(actor, 'liveCall.read', { orgId: actor.orgId, ownerId: actor.personId });
-  const calls = deps.calls?.list(actor.orgId) ?? [];
+  const calls = requireLiveCalls(deps).list(actor.orgId);
   return calls.flatMap((call) => {
     const owner = ownEntry(call, actor);
     if (!owner) return [];
@@ -88,10 +101,10 @@ export async function controlMyCall(
   callId: string,
   operation: CallControlOperation,
 ): Promise<void> {
-  const hub = deps.calls;
-  const call = hub?.findByCallId(actor.orgId, callId);
+  const hub = requireLiveCalls(deps);
+  const call = hub.findByCallId(actor.orgId, callId);
   const owner = call ? ownEntry(call, actor) : undefined;
-  if (!hub || !call || !owner) throw notFound('Call');
+  if (!call || !owner) throw notFound('Call');
   assertCan(actor, 'liveCall.control', { orgId: actor.orgId, ownerId: owner.id });
   const control = CALL_CONTROL_OPERATIONS[operation];
   await deps.db.transaction().execute(async (trx) => {

@@ -436,6 +436,41 @@ describe('capture sink: live controls and failures', () => {
     await sink.settle();
   });
 
+  it('SPEC §4: hold pauses an owner whose mode allows pausing, unhold resumes, so the held stretch is cut', async () => {
+    const { dataDir, sink } = setUp();
+    const port = await freeEvenPort();
+    const withMode = (streams: SdpAnsweredStream[]): RecordingSessionSnapshot => {
+      const base = snapshot('h2', streams);
+      return {
+        ...base,
+        owners: base.owners.map((o) => ({ ...o, mode: 'Always with Pause/Resume' })),
+      };
+    };
+    const open = withMode([stream(0, port, '1')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    sink.sessionUpdated(withMode([{ ...stream(0, port, '1'), onHold: true }]));
+    await sink.settle();
+    expect(sink.calls.get('h2')?.owners[0]?.state).toBe('paused');
+    sink.sessionUpdated(withMode([stream(0, port, '1')]));
+    await sink.settle();
+    expect(sink.calls.get('h2')?.owners[0]?.state).toBe('started');
+    expect(
+      readSessionFile(journalDirFor(dataDir, 'h2')).recordingActions?.map((x) => [
+        x.action,
+        x.source,
+      ]),
+    ).toEqual([
+      ['start', 'mode'],
+      ['hold', 'siprec'],
+      ['pause', 'siprec'],
+      ['unhold', 'siprec'],
+      ['resume', 'siprec'],
+    ]);
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+  });
+
   it('a disk that fills (ENOSPC on a journal write) fails the call at once, with the reason in session.json', async () => {
     // A journal writer on a full disk: every flush of appended records fails with ENOSPC.
     const fullDisk = (options: RtpJournalWriterOptions): RtpJournalWriter => {

@@ -31,20 +31,53 @@ describe('live call hub (SPEC §4 live state per call)', () => {
     hub.hold('s', true, 400);
     hub.hold('s', true, 450);
     hub.hold('s', false, 500);
+    // Hold pauses the owner whose mode allows it (b) and unhold resumes it; Always (a) records on.
     expect(hub.get('s')?.actions).toEqual([
       { action: 'start', atMs: 100, source: 'mode', ownerId: 'a' },
       { action: 'start', atMs: 300, source: 'dtmf', ownerId: 'b' },
       { action: 'hold', atMs: 400, source: 'siprec' },
+      { action: 'pause', atMs: 400, source: 'siprec', ownerId: 'b' },
       { action: 'unhold', atMs: 500, source: 'siprec' },
+      { action: 'resume', atMs: 500, source: 'siprec', ownerId: 'b' },
     ]);
     expect(events.map((e) => [e.ownerId, e.recordingState, e.action ?? null])).toEqual([
       ['a', 'started', 'start'],
       ['b', 'pending', null],
       ['b', 'started', 'start'],
       ['a', 'started', 'hold'],
-      ['b', 'started', 'hold'],
+      ['b', 'paused', 'hold'],
       ['a', 'started', 'unhold'],
       ['b', 'started', 'unhold'],
+    ]);
+  });
+
+  it('unhold resumes only what hold paused: a pause by hand stays, a resume by hand during hold stands', () => {
+    const hub = createLiveCallHub();
+    hub.open({
+      sessionId: 's',
+      callId: 'c',
+      orgId: 'o',
+      startedAt: 0,
+      owners: [owner('p', 'Always with Pause/Resume'), owner('q', 'Always with Pause/Resume')],
+    });
+    expect(hub.control('s', 'p', 'pause', 'api', 10)).toEqual({ ok: true, state: 'paused' });
+    hub.hold('s', true, 20);
+    expect(hub.control('s', 'q', 'resume', 'dtmf', 30)).toEqual({ ok: true, state: 'started' });
+    hub.hold('s', false, 40);
+    expect(hub.get('s')?.owners.map((o) => [o.id, o.state])).toEqual([
+      ['p', 'paused'],
+      ['q', 'started'],
+    ]);
+    expect(
+      hub
+        .get('s')
+        ?.actions.filter((a) => a.atMs >= 20)
+        .map((a) => [a.action, a.ownerId ?? null]),
+    ).toEqual([
+      ['hold', null],
+      ['pause', 'q'],
+      ['resume', 'q'],
+      ['unhold', null],
     ]);
   });
 

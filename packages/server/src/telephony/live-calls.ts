@@ -93,7 +93,11 @@ export interface LiveCallHub {
     source: RecordingActionSource,
     atMs: number,
   ): LiveCallControlResult;
-  /** Hold or unhold from the SRC's direction change: an action for every owner, no state change. */
+  /**
+   * Hold or unhold from the SRC's direction change (SPEC §4: a control like the others). Hold is
+   * an action of the call; it also pauses each owner whose recording runs and whose mode allows
+   * pausing, and unhold resumes exactly those. A mode without pause keeps recording through it.
+   */
   hold(sessionId: string, onHold: boolean, atMs: number): void;
   /** The capture failed (disk full, no media, …): every owner's recording is failed. */
   fail(sessionId: string, failure: LiveCallFailure): void;
@@ -116,11 +120,14 @@ interface MutableCall {
   actions: RecordingAction[];
   onHold: boolean;
   failure: LiveCallFailure | null;
+  /** Owners that hold paused, to resume on unhold (not those paused by hand before it). */
+  pausedByHold: Set<string>;
 }
 
 function freeze(call: MutableCall): LiveCall {
+  const { pausedByHold: _internal, ...shown } = call;
   return {
-    ...call,
+    ...shown,
     owners: [...call.owners],
     actions: [...call.actions],
   };
@@ -187,6 +194,7 @@ export function createLiveCallHub(): LiveCallHub {
         actions: [],
         onHold: false,
         failure: null,
+        pausedByHold: new Set(),
       };
       calls.set(input.sessionId, call);
       addOwners(call, input.owners, input.startedAt);
@@ -210,6 +218,8 @@ export function createLiveCallHub(): LiveCallHub {
       if (!result.ok) return result;
       const next = { ...owner, state: result.state };
       call.owners[index] = next;
+      // A control by hand takes over from hold: unhold will not undo it.
+      call.pausedByHold.delete(ownerId);
       call.actions.push({ action: control, atMs, source, ownerId });
       emit(ownerEvent(call, next, atMs, { action: control, source }));
       return result;
@@ -220,9 +230,28 @@ export function createLiveCallHub(): LiveCallHub {
       call.onHold = onHold;
       const action = onHold ? 'hold' : 'unhold';
       call.actions.push({ action, atMs, source: 'siprec' });
-      for (const owner of call.owners) {
-        emit(ownerEvent(call, owner, atMs, { action, source: 'siprec' }));
-      }
+      call.owners = call.owners.map((owner) => {
+        const follows = onHold
+          ? owner.state === 'started'
+          : owner.state === 'paused' && call.pausedByHold.has(owner.id);
+        const result = follows
+          ? applyRecordingControl(owner.state, owner.mode, onHold ? 'pause' : 'resume')
+          : null;
+        let next = owner;
+        if (result?.ok) {
+          next = { ...owner, state: result.state };
+          if (onHold) call.pausedByHold.add(owner.id);
+          else call.pausedByHold.delete(owner.id);
+          call.actions.push({
+            action: onHold ? 'pause' : 'resume',
+            atMs,
+            source: 'siprec',
+            ownerId: owner.id,
+          });
+        }
+        emit(ownerEvent(call, next, atMs, { action, source: 'siprec' }));
+        return next;
+      });
     },
     fail(sessionId, failure) {
       const call = calls.get(sessionId);

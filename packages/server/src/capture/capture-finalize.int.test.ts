@@ -68,7 +68,7 @@ function session(id: string, streams: CaptureSessionFile['streams'], closed = tr
     startedAt: Date.parse('2026-03-02T09:59:00.000Z'),
     owners: [{ id: owner.id, kind: 'person', participantId: 'p-bob', mode: 'Always' }],
     parties: [
-      { id: 'p-alice', aor: 'sip:alice@example.com', name: 'Alice' },
+      { id: 'p-alice', aor: 'sip:+46701234567@pstn.example', name: 'Alice' },
       { id: 'p-bob', aor: 'sip:bob@example.com', name: 'Bob' },
     ],
     streams,
@@ -157,6 +157,13 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
     expect(recording?.metadata).toMatchObject({ recovered: true });
     expect(recording?.metadata.streams?.map((s) => s['label'])).toEqual(['bob', 'alice']);
+    // The other party's AOR names a number: searchable (partyNumber) and in the parties.
+    expect(recording?.remoteNumber).toBe('+46701234567');
+    expect(recording?.localNumber).toBeNull();
+    expect(recording?.parties.find((p) => p.name === 'Alice')).toMatchObject({
+      number: '+46701234567',
+      address: 'sip:+46701234567@pstn.example',
+    });
 
     const audio = await deps.blobStore.get(`org/${seed.orgId}/audio/${recording!.audioId}`);
     const ogg = path.join(dataDir, 'out.ogg');

@@ -456,6 +456,43 @@ function presentActions(
  * owner left, encoder error) the failure is catalogued and the journal kept for an operator —
  * with whatever audio could be stored stored anyway.
  */
+/**
+ * The phone number in a participant's AOR, when it names one: `tel:+46701234567`,
+ * `sip:+15550100@pstn.example`, `sip:0701234567@host;user=phone`. Visual separators
+ * (RFC 3966 §5.1.1) are dropped; an AOR whose user part is a name is no number.
+ */
+export function phoneNumberOfAor(aor: string | undefined): string | null {
+  if (!aor) return null;
+  const match = /^(?:tel:([^;]+)|sips?:([^@;]+)@)/i.exec(aor.trim());
+  let user = match?.[1] ?? match?.[2] ?? '';
+  try {
+    user = decodeURIComponent(user);
+  } catch {
+    return null; // a malformed escape in untrusted metadata: no number, never a failed finalize
+  }
+  const digits = user.replace(/[-.() ]/g, '');
+  return /^\+?\d{2,20}$/.test(digits) ? digits : null;
+}
+
+/**
+ * The catalogue's local and remote numbers (searched by `partyNumber`, shown in topics): the
+ * first owner's own participant and the first other participant, when their AORs name numbers.
+ */
+function partyNumbersOf(
+  session: CaptureSessionFile,
+  owners: readonly RecordingOwner[],
+): { localNumber?: string; remoteNumber?: string } {
+  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
+  const own = session.parties.find((p) => p.id === ownerRef?.participantId);
+  const other = session.parties.find((p) => p.id !== ownerRef?.participantId);
+  const local = phoneNumberOfAor(own?.aor);
+  const remote = phoneNumberOfAor(other?.aor);
+  return {
+    ...(local === null ? {} : { localNumber: local }),
+    ...(remote === null ? {} : { remoteNumber: remote }),
+  };
+}
+
 export async function finalizeCapturedSession(
   deps: FinalizeDeps,
   dir: string,
@@ -543,13 +580,16 @@ export async function finalizeCapturedSession(
           timeRecorded: new Date(startMs).toISOString(),
           callId: session.callId,
           callSessionId: session.sessionId,
+          ...partyNumbersOf(session, group.owners),
           parties: session.parties.map((p) => {
             const channel = rendered.order.findIndex(
               (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
             );
+            const number = phoneNumberOfAor(p.aor);
             return {
               ...(p.name === undefined ? {} : { name: p.name }),
               ...(p.aor === undefined ? {} : { address: p.aor }),
+              ...(number === null ? {} : { number }),
               ...(channel >= 0 ? { channel } : {}),
             };
           }),

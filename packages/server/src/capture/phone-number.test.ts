@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { phoneNumberOfAor } from './capture-finalize.js';
+
+describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () => {
+  it.each([
+    ['tel:+46701234567', '+46701234567'],
+    ['tel:+1-555-010-0;phone-context=example.com', '+15550100'],
+    ['sip:+15550100@pstn.example', '+15550100'],
+    ['sips:0701234567@host;user=phone', '0701234567'],
+    ['sip:%2B4685550102@sbc.example', '+4685550102'],
+    ['SIP:1234@pbx.example', '1234'],
+  ])('%s → %s', (aor, number) => {
+    expect(phoneNumberOfAor(aor)).toBe(number);
+  });
+
+  it.each([
+    [undefined],
+    [''],
+    ['sip:alice@example.com'],
+    ['sip:pstn.example'],
+    ['mailto:alice@example.com'],
+    ['sip:1@x'],
+    ['sip:+1234567890123456789012@x'],
+    ['sip:%ZZ12@x'],
+  ])('%s names no number', (aor) => {
+    expect(phoneNumberOfAor(aor)).toBeNull();
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { phoneNumberOfAor } from './capture-finalize.js';
 
@@ -24,5 +25,23 @@ describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () =
     ['sip:%ZZ12@x'],
   ])('%s names no number', (aor) => {
     expect(phoneNumberOfAor(aor)).toBeNull();
+  });
+});
+
+describe('phoneNumberOfAor on untrusted metadata', () => {
+  it('never throws, and answers a number or null', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `sip:${s}@x`),
+        ),
+        (aor) => {
+          const n = phoneNumberOfAor(aor);
+          expect(n === null || /^\+?\d{2,20}$/.test(n)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequest } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { findSipp, startControlsCall } from '../sip/sipp.js';
 import { launchBrowser, openConsole, saveScreenshot, signIn, waitForPath } from './browser.js';
@@ -27,18 +28,8 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-live-calls-'));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-async function api(method: string, url: string, token: string, body?: unknown) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : {} };
-}
+const api = (method: string, url: string, token: string, body?: unknown) =>
+  apiRequest(server.url, method, url, token, body);
 
 /** 20 ms RTP packets of a µ-law tone on both answered ports until stopped. */
 function sendMedia(ports: readonly number[]): () => void {

@@ -15,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { apiRequest } from '../support/api.js';
+import { correlate as correlateWithin, decode } from './audio.js';
 import { findSipp, sippFixtures, startControlsCall } from './sipp.js';
 
 /** G.711 µ-law (ITU-T G.711 §2), as a phone encodes what it sends. */
@@ -40,39 +42,8 @@ const MEDIA_SECONDS = 10;
 let server: TestServer;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-live-controls-'));
 
-/** Mono 8 kHz s16 of a file (one channel of it when `channel` is given), decoded by ffmpeg. */
-function decode(file: string, channel?: number): Int16Array {
-  const pcm = execFileSync(
-    'ffmpeg',
-    [
-      ...['-v', 'error', '-i', file],
-      ...(channel === undefined ? [] : ['-af', `pan=mono|c0=c${channel}`]),
-      ...['-ac', '1', '-ar', String(RATE), '-f', 's16le', '-'],
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
-}
-
-/** Best normalised cross-correlation of a and b, b shifted by up to ±maxLag samples. */
-function correlate(a: Int16Array, b: Int16Array, maxLag = 800): number {
-  let best = -1;
-  const n = Math.min(a.length, b.length) - maxLag;
-  for (let lag = -maxLag; lag <= maxLag; lag++) {
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let i = maxLag; i < n; i += 2) {
-      const x = a[i]!;
-      const y = b[i + lag]!;
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
-    best = Math.max(best, ab / Math.sqrt(aa * bb || 1));
-  }
-  return best;
-}
+/** Lags up to ±100 ms: these stretches are short, and speech resembles itself further away. */
+const correlate = (a: Int16Array, b: Int16Array): number => correlateWithin(a, b, 800);
 
 const seconds = (pcm: Int16Array, from: number, to = pcm.length / RATE): Int16Array =>
   pcm.subarray(Math.round(from * RATE), Math.round(to * RATE));
@@ -87,23 +58,8 @@ const ownerAudio = Int16Array.from(
 );
 const otherAudio = bob.slice(0, MEDIA_SECONDS * RATE);
 
-async function api(
-  method: string,
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
-}
+const api = (method: string, url: string, token: string, body?: unknown) =>
+  apiRequest(server.url, method, url, token, body);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -1,0 +1,20 @@
+// One authenticated API call against the server under test, for suites that need the status and
+// the JSON body (or the text when the body is not JSON).
+export async function apiRequest(
+  baseUrl: string,
+  method: string,
+  url: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(url.startsWith('http') ? url : `${baseUrl}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+}

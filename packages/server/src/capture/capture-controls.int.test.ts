@@ -29,12 +29,12 @@ import { listOpenCaptureFailures } from './capture-failures.repository.js';
 import { registerCaptureFailureMetric } from './capture-failures.metrics.js';
 import { finalizeCapturedSession, type FinalizeDeps } from './capture-finalize.js';
 import { journalDirFor, writeSessionFile, type CaptureSessionFile } from './capture-journal.js';
+import { pcmuStream } from './pcmu-stream.test-helper.js';
 
 const PCAP = new URL(
   '../../../recorder/test-fixtures/pcap/conv_2streams_pcmu_10s.pcap',
   import.meta.url,
 );
-const PCMU = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
 let db: TestDatabase;
 let seed: DemoSeed;
@@ -61,24 +61,7 @@ function journal(
       { id: 'p-alice', aor: 'sip:alice@example.com', name: 'Alice' },
       { id: 'p-bob', aor: 'sip:bob@example.com', name: 'Bob' },
     ],
-    streams: [
-      {
-        index: 0,
-        label: 'alice',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [],
-        journal: 'a.rtpj',
-        srtp: false,
-      },
-      {
-        index: 1,
-        label: 'bob',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [],
-        journal: 'b.rtpj',
-        srtp: false,
-      },
-    ],
+    streams: [pcmuStream(0, 'alice', 'a.rtpj'), pcmuStream(1, 'bob', 'b.rtpj')],
     metadataRevisions: [],
     senders: { alice: 'p-alice', bob: 'p-bob' },
     closed: { endedAt: t0 + 10_500, endReason: 'bye', kept: true },

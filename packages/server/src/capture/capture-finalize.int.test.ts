@@ -23,6 +23,7 @@ import {
 } from './capture-journal.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
 import { listOpenCaptureFailures } from './capture-failures.repository.js';
+import { pcmuStream } from './pcmu-stream.test-helper.js';
 
 const PCAP_DIR = new URL('../../../recorder/test-fixtures/pcap/', import.meta.url);
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
@@ -82,8 +83,6 @@ function session(id: string, streams: CaptureSessionFile['streams'], closed = tr
   return dir;
 }
 
-const PCMU = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
-
 /** Journals the pcap's two flows as the capture path does (alice → 6000, bob → 6002). */
 function journalConversation(
   dir: string,
@@ -131,22 +130,8 @@ afterAll(async () => {
 describe(`finalizing captured sessions on ${testDialect}`, () => {
   it('both parties end up on their own channel of an Ogg Opus recording, the owner first', async () => {
     const dir = session('conv-1', [
-      {
-        index: 0,
-        label: 'alice',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [101],
-        journal: 'a.rtpj',
-        srtp: false,
-      },
-      {
-        index: 1,
-        label: 'bob',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [101],
-        journal: 'b.rtpj',
-        srtp: false,
-      },
+      pcmuStream(0, 'alice', 'a.rtpj', [101]),
+      pcmuStream(1, 'bob', 'b.rtpj', [101]),
     ]);
     journalConversation(dir, { 6000: 'a.rtpj', 6002: 'b.rtpj' });
     const result = await finalizeCapturedSession(deps, dir, { recovered: true });
@@ -246,22 +231,8 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
 
   it('a stream that never received media: the other party is stored, the failure catalogued, the journal kept', async () => {
     const dir = session('conv-2', [
-      {
-        index: 0,
-        label: 'alice',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [],
-        journal: 'a.rtpj',
-        srtp: false,
-      },
-      {
-        index: 1,
-        label: 'bob',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [],
-        journal: 'b.rtpj',
-        srtp: false,
-      },
+      pcmuStream(0, 'alice', 'a.rtpj'),
+      pcmuStream(1, 'bob', 'b.rtpj'),
     ]);
     journalConversation(dir, { 6000: 'a.rtpj' });
     const result = await finalizeCapturedSession(deps, dir);
@@ -283,16 +254,7 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
   });
 
   it('no media at all marks the session failed with the reason and keeps the journal', async () => {
-    const dir = session('conv-3', [
-      {
-        index: 0,
-        label: 'alice',
-        codecs: PCMU,
-        telephoneEventPayloadTypes: [],
-        journal: 'a.rtpj',
-        srtp: false,
-      },
-    ]);
+    const dir = session('conv-3', [pcmuStream(0, 'alice', 'a.rtpj')]);
     createRtpJournalWriter({ file: path.join(dir, 'a.rtpj') }).close();
     const result = await finalizeCapturedSession(deps, dir);
     expect(result).toEqual({

@@ -35,6 +35,7 @@ import { audit } from '../audit/audit.service.js';
 import { findOwnerById } from '../recordings/recordings.repository.js';
 import { storeRecording, type RecordingStoreDeps } from '../recordings/recordings.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
+import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import {
   insertCaptureFailure,
@@ -456,24 +457,6 @@ function presentActions(
  * owner left, encoder error) the failure is catalogued and the journal kept for an operator —
  * with whatever audio could be stored stored anyway.
  */
-/**
- * The phone number in a participant's AOR, when it names one: `tel:+46701234567`,
- * `sip:+15550100@pstn.example`, `sip:0701234567@host;user=phone`. Visual separators
- * (RFC 3966 §5.1.1) are dropped; an AOR whose user part is a name is no number.
- */
-export function phoneNumberOfAor(aor: string | undefined): string | null {
-  if (!aor) return null;
-  const match = /^(?:tel:([^;]+)|sips?:([^@;]+)@)/i.exec(aor.trim());
-  let user = match?.[1] ?? match?.[2] ?? '';
-  try {
-    user = decodeURIComponent(user);
-  } catch {
-    return null; // a malformed escape in untrusted metadata: no number, never a failed finalize
-  }
-  const digits = user.replace(/[-.() ]/g, '');
-  return /^\+?\d{2,20}$/.test(digits) ? digits : null;
-}
-
 /**
  * The catalogue's local and remote numbers (searched by `partyNumber`, shown in topics): the
  * first owner's own participant and the first other participant, when their AORs name numbers.

@@ -60,6 +60,25 @@ function phoneDigits(text: string): string | null {
   return DIGITS.test(trimmed) ? normalizeNumber(trimmed) : null;
 }
 
+/**
+ * The phone number a participant's AOR names, by the same reading as owner matching: a `tel:`
+ * number, or the user part of a `sip:`/`sips:` URI when it is digits (`sip:+15550100@pstn`,
+ * `sip:0701234567@host;user=phone`); null for a name, a run of over 20 digits or an AOR that
+ * does not parse.
+ */
+export function phoneNumberOfAor(aor: string | undefined): string | null {
+  if (!aor) return null;
+  try {
+    const uri = parseUri(aor.trim());
+    const value = uri.kind === 'tel' ? uri.number : uri.kind === 'sip' ? uri.user : undefined;
+    const digits = value ? phoneDigits(value) : null;
+    // E.164 numbers have at most 15 digits; a longer run is no phone number.
+    return digits !== null && digits.replace('+', '').length <= 20 ? digits : null;
+  } catch {
+    return null;
+  }
+}
+
 function numberLookups(value: string, matchedBy: PartyLookup['matchedBy']): PartyLookup[] {
   const digits = phoneDigits(value);
   if (digits === null) return [];

@@ -1,7 +1,5 @@
 // POST /api/recording-decisions: a call system asks whether and how to record one call leg.
 import type { RecordingDecision, RecordingDecisionRequest } from '@callvault/shared';
-import type { DbOrTrx } from '../db/database.js';
-import { isUniqueViolation } from '../db/json.js';
 import { findAnnouncementLanguage, findEntityByParty } from '../org/directory-lookup.repository.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
@@ -11,6 +9,7 @@ import {
   findRecordableEntity,
 } from '../recording-settings/recording-settings.service.js';
 import { findAnnouncementFileId } from '../announcements/announcements.repository.js';
+import { markCompliancePlayed, wasCompliancePlayed } from './announcement-plays.repository.js';
 import { decideRecording } from './decide-recording.js';
 
 export interface DecisionDeps extends OrgDeps {
@@ -23,29 +22,6 @@ function describeRef(ref: RecordingDecisionRequest['recordedParty']): string {
   if (ref.extension) return `extension ${ref.extension}`;
   if (ref.number) return `number ${ref.number}`;
   return 'no identifier';
-}
-
-async function markCompliancePlayed(
-  db: DbOrTrx,
-  orgId: string,
-  req: RecordingDecisionRequest,
-  at: Date,
-): Promise<boolean> {
-  try {
-    await db
-      .insertInto('announcement_plays')
-      .values({
-        org_id: orgId,
-        call_session_id: req.callSessionId,
-        call_id: req.callId,
-        played_at: at.toISOString(),
-      })
-      .execute();
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
 }
 
 export async function requestRecordingDecision(
@@ -69,12 +45,7 @@ export async function requestRecordingDecision(
     (answering ? await findAnnouncementLanguage(deps.db, answering) : null) ??
     entity?.language ??
     'en_us';
-  const played = await deps.db
-    .selectFrom('announcement_plays')
-    .select('call_session_id')
-    .where('org_id', '=', orgId)
-    .where('call_session_id', '=', req.callSessionId)
-    .executeTakeFirst();
+  const played = await wasCompliancePlayed(deps.db, orgId, req.callSessionId);
 
   const customId =
     effective?.complianceAnnouncement.announcementType === 'CUSTOM' && entity
@@ -95,7 +66,7 @@ export async function requestRecordingDecision(
         ? 'call features are not recorded themselves; name the person, workspace or virtual line'
         : `no person, workspace or virtual line of this organization matches ${describeRef(req.recordedParty)}`,
     announcementLanguage: language,
-    compliancePlayedBefore: played !== undefined,
+    compliancePlayedBefore: played,
     baseUrl,
     builtinSiprecUri: deps.builtinSiprecUri,
     customAnnouncementUrl: customId ? `${baseUrl}/api/announcements/custom/${customId}.wav` : null,

@@ -175,8 +175,21 @@ async function searchOwner(page: Page, term: string): Promise<void> {
 }
 
 async function chooseOption(page: Page, label: string, option: string): Promise<void> {
-  await page.getByRole('textbox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
+  const field = page.getByRole('textbox', { name: label, exact: true });
+  const choice = page.getByRole('option', { name: option, exact: true });
+  // A click that lands while the Advanced panel is still opening does not open the dropdown:
+  // open it again until the option shows (a real user would click again too).
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    try {
+      await choice.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await choice.click();
 }
 
 async function openAs(email: string, password: string, landing: string): Promise<Page> {

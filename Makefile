@@ -27,7 +27,18 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 	npm install --no-audit --no-fund
 	@touch $@
 
-deps: node_modules/.package-lock.json
+# The capture path's batched UDP receiver (packages/recorder/native/udp-batch.c), a Node-API addon
+# compiled against the running Node's headers. Without it the capture falls back to Node's dgram.
+UDP_ADDON := packages/recorder/native/build/udp-batch.node
+NODE_INCLUDE = $(shell node -p "require('path').join(require('path').dirname(process.execPath), '..', 'include', 'node')")
+
+$(UDP_ADDON): packages/recorder/native/udp-batch.c
+	@command -v cc >/dev/null || scripts/ensure-debian-packages.sh gcc libc6-dev
+	@test -f $(NODE_INCLUDE)/node_api.h || { echo "Node's headers ($(NODE_INCLUDE)/node_api.h) are missing" >&2; exit 1; }
+	mkdir -p $(@D)
+	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $<
+
+deps: node_modules/.package-lock.json $(UDP_ADDON)
 	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)
 
 deps-test: deps
@@ -116,4 +127,4 @@ bench: build
 	for b in bench/*.bench.ts; do tsx $$b || exit 1; done
 
 clean:
-	rm -rf packages/*/dist packages/*/*.tsbuildinfo node_modules/.cache
+	rm -rf packages/*/dist packages/*/*.tsbuildinfo node_modules/.cache packages/recorder/native/build

@@ -3,7 +3,9 @@
 // 1. Capacity: N concurrent two-stream calls, each stream 20 ms PCMU at 50 packets a second from a
 //    load generator in its own process (bench/capture/rtp-load.ts), received by
 //      - Callvault's capture path: the server's real capture sink (createCaptureSink, the code
-//        `serve` runs) in its own process, with N sessions opened through sessionOpened exactly
+//        `serve` runs, with the UDP receiver `serve` picks: the batch receiver of
+//        packages/recorder/native when built, Node's dgram otherwise) in its own process, with
+//        N sessions opened through sessionOpened exactly
 //        as the SIPREC session handler opens them after answering an INVITE; every packet is
 //        source-checked, parsed and appended to its session's journal on disk. The SIP
 //        signalling is not part of the measurement (it is idle while media flows; setting up
@@ -176,6 +178,8 @@ async function waitUntilIdle(pid: number): Promise<number> {
 
 interface StepResult {
   readonly receiver: 'callvault' | 'baseline';
+  /** How the receiving process read its sockets: the batch addon or Node's dgram. */
+  readonly udpReceiver: string;
   readonly calls: number;
   readonly streams: number;
   readonly sent: number;
@@ -293,7 +297,7 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
   let load: LoadGenerator | null = null;
   try {
     recorder.proc.send({ mode: receiver, calls, basePort: BASE_PORT });
-    await recorder.next<{ ready: true }>();
+    const { udpReceiver } = await recorder.next<{ ready: true; udpReceiver: string }>();
     load = cBinary ? cGenerator(cBinary, 2 * calls) : nodeGenerator(2 * calls);
     await load.ready();
     const cpuBefore = cpuTimesOf(recorder.proc.pid!);
@@ -311,6 +315,7 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
     const { received } = await recorder.next<{ received: number }>();
     const result: StepResult = {
       receiver,
+      udpReceiver,
       calls,
       streams: 2 * calls,
       sent: done.sent,
@@ -330,7 +335,7 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
       cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
     };
     console.log(
-      `  ${receiver.padEnd(9)} N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
+      `  ${receiver.padEnd(9)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
         `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
         `${result.cpuMicrosecondsPerPacket} µs/pkt (user ${result.userSeconds} s, sys ${result.systemSeconds} s)` +
         (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +

@@ -4,7 +4,9 @@
 //              `calls` sessions of two answered PCMU streams each, opened the way the SIPREC
 //              session handler opens them (sessionOpened with the session's snapshot): every
 //              stream binds its RTP and RTCP ports, latches its source, parses each packet and
-//              appends it to the session's journal, flushed every 500 ms (the default).
+//              appends it to the session's journal, flushed every 500 ms (the default). The
+//              sockets come from the receiver `serve` uses (defaultUdpReceiver: the batch
+//              receiver when its addon is built; CALLVAULT_UDP_RECEIVER=dgram for Node's dgram).
 //   baseline   a bare Node UDP receiver on the same RTP ports: one dgram socket per stream (the
 //              same receive buffer size), counting packets and nothing else.
 //
@@ -12,7 +14,7 @@
 // load generator sends to base + 2i for stream i, so the recorder binds ports base + 4c and
 // base + 4c + 2 for call c.
 //
-// IPC: { mode, calls, basePort } → { ready } once every socket is bound; { count } → { received }
+// IPC: { mode, calls, basePort } → { ready, udpReceiver } once every socket is bound; { count } → { received }
 // (Callvault: the sessions are closed as by a BYE, which flushes the journals, and their records
 // are counted from the journal files' sizes; baseline: its counter); { stop } → cleans up, exits.
 import dgram from 'node:dgram';
@@ -20,7 +22,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/recorder';
-import { RTP_JOURNAL_MAGIC, RTP_JOURNAL_RECORD_HEADER } from '@callvault/recorder';
+import {
+  defaultUdpReceiver,
+  RTP_JOURNAL_MAGIC,
+  RTP_JOURNAL_RECORD_HEADER,
+} from '@callvault/recorder';
 import { systemClock } from '../../packages/server/src/clock.js';
 import { createLogger } from '../../packages/server/src/observability/logger.js';
 import { createCaptureSink } from '../../packages/server/src/capture/capture-sink.js';
@@ -84,7 +90,9 @@ function snapshot(call: number, basePort: number): RecordingSessionSnapshot {
 
 async function callvault(request: RecorderRequest): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-bench-'));
+  const udpReceiver = defaultUdpReceiver();
   const sink = createCaptureSink({
+    udpReceiver,
     dataDir,
     host: '127.0.0.1',
     clock: systemClock,
@@ -99,7 +107,7 @@ async function callvault(request: RecorderRequest): Promise<void> {
   const journals = snapshots.flatMap((s) =>
     [0, 1].map((i) => path.join(journalDirFor(dataDir, s.id), `stream-${i}.rtpj`)),
   );
-  process.send!({ ready: true });
+  process.send!({ ready: true, udpReceiver: udpReceiver.kind });
   process.on('message', (message: { count?: true; stop?: true }) => {
     if (message.count) {
       // Ending the sessions closes the sockets and flushes every journal (the way a BYE does);
@@ -143,7 +151,7 @@ async function baseline(request: RecorderRequest): Promise<void> {
       sockets.push(socket);
     }
   }
-  process.send!({ ready: true });
+  process.send!({ ready: true, udpReceiver: 'dgram' });
   process.on('message', (message: { count?: true; stop?: true }) => {
     if (message.count) process.send!({ received });
     if (message.stop) {

@@ -1,6 +1,7 @@
 // Process wiring: configuration → database → app and background work, chosen by role.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
+import { defaultUdpReceiver } from '@callvault/recorder';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
@@ -138,7 +139,15 @@ export async function startServer(options: {
     // Journals on this recorder's disk whose session never closed (a crash): finalized as
     // `recovered` before new sessions start writing beside them.
     await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
+    const udpReceiver = defaultUdpReceiver();
+    logger.info(
+      { module: 'capture', udpReceiver: udpReceiver.kind },
+      udpReceiver.kind === 'batch'
+        ? 'media capture receives RTP with the batch receiver'
+        : 'media capture receives RTP with Node dgram (the batch receiver addon is not built: make deps)',
+    );
     const capture = createCaptureSink({
+      udpReceiver,
       dataDir: config.dataDir,
       host: config.sip.host,
       clock,

@@ -32,6 +32,7 @@ import {
   type RtpJournalWriterOptions,
   type RtpStreamCapture,
   type SdpAnsweredStream,
+  type UdpReceiver,
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
@@ -72,6 +73,8 @@ export interface CaptureSinkOptions {
   readonly loadControls?: (orgId: string) => Promise<CaptureControlSettings>;
   /** A stream with no packet this long after it was bound fails the capture (`no-media`). */
   readonly noMediaTimeoutMs?: number;
+  /** Where media sockets come from (default: the batch receiver when built, else dgram). */
+  readonly udpReceiver?: UdpReceiver;
   /** Opens a stream's journal writer (tests inject one whose disk is full). */
   readonly createJournalWriter?: (options: RtpJournalWriterOptions) => RtpJournalWriter;
 }
@@ -358,6 +361,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
               },
             }
           : {}),
+        ...(options.udpReceiver ? { receiver: options.udpReceiver } : {}),
         onPacket: (record) => {
           sc.packets++;
           writer.append(record);

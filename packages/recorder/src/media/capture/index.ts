@@ -2,3 +2,4 @@ export * from './rtp-journal-format.js';
 export * from './rtp-journal-writer.js';
 export * from './rtp-stream-capture.js';
 export * from './inband-dtmf-detector.js';
+export * from './udp-receiver.js';

@@ -3,12 +3,18 @@
 // address when the offer had none) latches the source, and everything else is counted and
 // ignored. SRTP (RFC 3711 §3.3) is removed here when the stream is keyed; authentication failures
 // and replays are dropped and counted. Accepted packets go to the journal as received: no
-// decoding on the capture path.
-import dgram from 'node:dgram';
+// decoding on the capture path. The sockets come from a UdpReceiver (udp-receiver.ts): the
+// batched native one by default, Node's dgram as the fallback.
 import { isRtcpPacket } from '../../rtp/rtcp-packet.js';
 import { parseRtpPacket } from '../../rtp/rtp-packet.js';
 import { createSrtpContextFromSdes, type SrtpContext } from '../../rtp/srtp.js';
 import type { RtpJournalRecord } from './rtp-journal-format.js';
+import {
+  defaultUdpReceiver,
+  type UdpReceiver,
+  type UdpReceiverSocket,
+  type UdpSource,
+} from './udp-receiver.js';
 
 export interface RtpStreamCaptureKey {
   readonly suite: string;
@@ -26,10 +32,15 @@ export interface RtpStreamCaptureOptions {
   /** The SRC's offered media address: only packets from it are accepted. */
   readonly expectedAddress?: string;
   readonly srtp?: RtpStreamCaptureKey;
-  /** Where accepted packets go (the journal writer's append). */
+  /**
+   * Where accepted packets go (the journal writer's append). The record's payload is valid
+   * during the call only: the receiver reuses its buffer.
+   */
   readonly onPacket: (record: RtpJournalRecord) => void;
   /** Wall-clock milliseconds (the arrival time written to the journal). */
   readonly now: () => number;
+  /** Default: defaultUdpReceiver() (the batch receiver when its addon is built). */
+  readonly receiver?: UdpReceiver;
 }
 
 export interface RtpStreamCaptureStats {
@@ -67,17 +78,8 @@ export function createCaptureSrtpContext(key: RtpStreamCaptureKey): SrtpContext 
   return made.context;
 }
 
-function bindSocket(host: string, port: number): Promise<dgram.Socket> {
-  const type = host.includes(':') ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket({ type, recvBufferSize: 1 << 20 });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, host, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
+/** What each stream's sockets ask the kernel for (room for bursts while the loop is busy). */
+const RECEIVE_BUFFER_BYTES = 1 << 20;
 
 /** Binds the stream's RTP and RTCP ports and starts capturing. */
 export async function startRtpStreamCapture(
@@ -99,20 +101,28 @@ export async function startRtpStreamCapture(
     : stripMapped(options.expectedAddress!);
   let latchedAddress: string | null = null;
   let latchedPort = -1;
+  /** The receiver hands the same source object while the sender stays the same. */
+  let latchedSource: UdpSource | null = null;
 
-  const accepts = (info: dgram.RemoteInfo): boolean => {
+  const accepts = (info: UdpSource): boolean => {
+    if (info === latchedSource) return true;
     const address = stripMapped(info.address);
     if (latchedAddress === null) {
       if (expected !== null && address !== expected) return false;
       latchedAddress = address;
       latchedPort = info.port;
+      latchedSource = info;
       stats.source = `${address}:${info.port}`;
       return true;
     }
-    return address === latchedAddress && info.port === latchedPort;
+    if (address === latchedAddress && info.port === latchedPort) {
+      latchedSource = info;
+      return true;
+    }
+    return false;
   };
 
-  const onRtp = (message: Buffer, info: dgram.RemoteInfo): void => {
+  const onRtp = (message: Uint8Array, info: UdpSource): void => {
     // RTP and RTCP may share the port (RFC 5761): RTCP is counted, never journaled.
     if (isRtcpPacket(message)) {
       stats.rtcpPackets++;
@@ -151,30 +161,33 @@ export async function startRtpStreamCapture(
     });
   };
 
-  const rtp = await bindSocket(options.host, options.rtpPort);
-  let rtcp: dgram.Socket;
+  const receiver = options.receiver ?? defaultUdpReceiver();
+  const rtp = await receiver.bind({
+    host: options.host,
+    port: options.rtpPort,
+    receiveBufferSize: RECEIVE_BUFFER_BYTES,
+    onPacket: onRtp,
+  });
+  let rtcp: UdpReceiverSocket;
   try {
-    rtcp = await bindSocket(options.host, options.rtcpPort ?? options.rtpPort + 1);
+    rtcp = await receiver.bind({
+      host: options.host,
+      port: options.rtcpPort ?? options.rtpPort + 1,
+      receiveBufferSize: RECEIVE_BUFFER_BYTES,
+      onPacket: () => {
+        stats.rtcpPackets++;
+      },
+    });
   } catch (err) {
-    rtp.close();
+    await rtp.close();
     throw err;
   }
-  rtp.on('message', onRtp);
-  rtcp.on('message', () => {
-    stats.rtcpPackets++;
-  });
-  // A socket error (ICMP unreachable on some systems) must not end the process.
-  rtp.on('error', () => undefined);
-  rtcp.on('error', () => undefined);
 
   let closing: Promise<void> | null = null;
   return {
     stats,
     close() {
-      closing ??= Promise.all([
-        new Promise<void>((resolve) => rtp.close(() => resolve())),
-        new Promise<void>((resolve) => rtcp.close(() => resolve())),
-      ]).then(() => undefined);
+      closing ??= Promise.all([rtp.close(), rtcp.close()]).then(() => undefined);
       return closing;
     },
   };

@@ -60,6 +60,10 @@ struct state {
   size_t used;
   uint32_t count;
   int32_t next_id;
+  /* The environment is being torn down (a worker thread ending): no more calls into JS. */
+  int tearing_down;
+  int pending_closes;
+  napi_async_cleanup_hook_handle cleanup_hook;
   sock_t **sockets; /* by id; NULL once closed */
   size_t sockets_cap;
   struct mmsghdr msgs[BATCH];
@@ -86,7 +90,7 @@ static void throw_errno(napi_env env, int err, const char *syscall) {
 
 /* Calls onBatch(count) with the datagrams gathered so far. */
 static void flush(state_t *s) {
-  if (s->count == 0) return;
+  if (s->count == 0 || s->tearing_down) return;
   uint32_t count = s->count;
   s->count = 0;
   s->used = 0;
@@ -118,7 +122,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   (void)events;
   sock_t *sock = (sock_t *)handle->data;
   state_t *s = sock->state;
-  if (status < 0) return;
+  if (status < 0 || s->tearing_down) return;
   for (;;) {
     for (int i = 0; i < BATCH; i++) {
       s->iov[i].iov_base = s->scratch[i];
@@ -348,15 +352,42 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void cleanup(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  state_t *s = data;
-  /* The environment is going away (process exit or worker end): sockets are closed, handles
-   * left to the loop's teardown. */
+static void teardown_release(state_t *s) {
+  if (--s->pending_closes > 0) return;
+  napi_remove_async_cleanup_hook(s->cleanup_hook);
+  free(s->sockets);
+  free(s);
+}
+
+static void teardown_sock_closed(uv_handle_t *handle) {
+  sock_t *sock = handle->data;
+  state_t *s = sock->state;
+  free(sock);
+  teardown_release(s);
+}
+
+static void teardown_check_closed(uv_handle_t *handle) { teardown_release(handle->data); }
+
+/* The environment is going away (a worker thread ending, or the process): every handle of ours
+ * is closed on the loop before Node closes it, as napi_add_async_cleanup_hook asks. */
+static void async_cleanup(napi_async_cleanup_hook_handle hook, void *arg) {
+  state_t *s = arg;
+  s->tearing_down = 1;
+  s->cleanup_hook = hook;
+  s->pending_closes = 1; /* held until every close is started */
   for (size_t i = 0; i < s->sockets_cap; i++) {
-    if (s->sockets[i] != NULL) close(s->sockets[i]->fd);
+    sock_t *sock = s->sockets[i];
+    if (sock == NULL) continue;
+    s->sockets[i] = NULL;
+    s->pending_closes++;
+    uv_close((uv_handle_t *)&sock->poll, teardown_sock_closed);
+    close(sock->fd);
   }
+  if (s->check_started) {
+    s->pending_closes++;
+    uv_close((uv_handle_t *)&s->check, teardown_check_closed);
+  }
+  teardown_release(s);
 }
 
 NAPI_MODULE_INIT() {
@@ -364,7 +395,8 @@ NAPI_MODULE_INIT() {
   if (s == NULL) return NULL;
   s->env = env;
   napi_get_uv_event_loop(env, &s->loop);
-  napi_set_instance_data(env, s, cleanup, NULL);
+  napi_set_instance_data(env, s, NULL, NULL);
+  napi_add_async_cleanup_hook(env, async_cleanup, s, NULL);
   napi_property_descriptor props[] = {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bind", NULL, js_bind, NULL, NULL, NULL, napi_enumerable, NULL},

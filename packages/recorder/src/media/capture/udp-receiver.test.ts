@@ -1,6 +1,8 @@
 // The UdpReceiver contract, run against both implementations: the native batch receiver
 // (udp-batch.c, built by `make deps`) and Node's dgram.
 import dgram from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   batchUdpReceiver,
@@ -156,6 +158,32 @@ describe.each(implementations)('UdpReceiver contract: %s', (_name, make) => {
       { address: '::1', port: v6.address().port },
       { address: '::ffff:127.0.0.1', port: v4.address().port },
     ]);
+  });
+});
+
+describe('batch receiver in a worker thread', () => {
+  it('a worker ending with a socket still open is torn down cleanly (its handles closed)', async () => {
+    const addon = fileURLToPath(new URL('../../../native/build/udp-batch.node', import.meta.url));
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const m = require(${JSON.stringify(addon)});
+      m.setup(() => {});
+      const id = m.bind('127.0.0.1', 0, 0);
+      parentPort.postMessage(m.localPort(id));`;
+    for (let i = 0; i < 3; i++) {
+      const worker = new Worker(code, { eval: true });
+      const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+      expect(port).toBeGreaterThan(0);
+      // Before the async cleanup hook this crashed the whole process (a segfault).
+      await worker.terminate();
+      // The port was closed with the worker.
+      const again = await createDgramUdpReceiver().bind({
+        host: '127.0.0.1',
+        port,
+        onPacket: () => undefined,
+      });
+      await again.close();
+    }
   });
 });
 

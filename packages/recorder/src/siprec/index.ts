@@ -49,3 +49,5 @@ export {
 } from './siprec-body-parts.js';
 export type { SiprecRequestHints, SiprecRequestIndicators } from './siprec-request-recogniser.js';
 export { isSiprecRequest, readSiprecRequestIndicators } from './siprec-request-recogniser.js';
+export type { SiprecCallDirection } from './metadata/call-direction.js';
+export { callDirectionOf } from './metadata/call-direction.js';

@@ -161,6 +161,31 @@ describe.each(implementations)('UdpReceiver contract: %s', (_name, make) => {
   });
 });
 
+describe('batch receiver limits', () => {
+  it('drops and counts a datagram longer than 8 KiB, and goes on with the next', async () => {
+    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
+    const got: number[] = [];
+    const socket = await batch.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onPacket: (data) => got.push(data.length),
+    });
+    try {
+      const before = batch.truncatedDatagrams;
+      const a = await sender();
+      await send(a, socket.port, new Uint8Array(8192).fill(1));
+      await send(a, socket.port, new Uint8Array(8193).fill(2));
+      await send(a, socket.port, new Uint8Array(60000).fill(3));
+      await send(a, socket.port, Uint8Array.from([4]));
+      await waitFor(() => got.length === 2 && batch.truncatedDatagrams === before + 2);
+      expect(got).toEqual([8192, 1]);
+    } finally {
+      await socket.close();
+      senders.splice(0).forEach((s) => s.close());
+    }
+  });
+});
+
 describe('batch receiver in a worker thread', () => {
   it('a worker ending with a socket still open is torn down cleanly (its handles closed)', async () => {
     const addon = fileURLToPath(new URL('../../../native/build/udp-batch.node', import.meta.url));

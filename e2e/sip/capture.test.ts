@@ -182,6 +182,13 @@ describe.skipIf(missing !== null)('media capture with SIPp against bin/callvault
     },
     180_000,
   );
+
+  it('received the media with the batch UDP receiver (the addon `make deps` builds)', async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    const text = await res.text();
+    expect(text).toMatch(/^callvault_capture_udp_receiver\{kind="batch"\} 1$/m);
+    expect(text).toMatch(/^callvault_capture_udp_truncated_datagrams_total 0$/m);
+  });
 });
 
 // Issue #6 "must show": `kill -9` 12 s into a call leaves a recovered recording of ≥ 11 s once

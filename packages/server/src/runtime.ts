@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { defaultUdpReceiver } from '@callvault/recorder';
+import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
@@ -23,6 +24,7 @@ import {
 } from './capture/index.js';
 import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js';
 import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
+import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
 import { createBlobStore, type BlobStore } from './storage/index.js';
 
@@ -136,10 +138,20 @@ export async function startServer(options: {
     stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
   }
   if (sessions) {
+    // This recorder's live calls in the database, for processes without it (SPEC §10); stops
+    // after the recorder (whose sessions' ends it writes), before the database closes.
+    const mirror = startLiveCallMirror({
+      db: handle.db,
+      hub: sessions.calls,
+      clock,
+      logger: logger.child({ module: 'live-calls' }),
+    });
+    stops.unshift(() => mirror.stop());
     // Journals on this recorder's disk whose session never closed (a crash): finalized as
     // `recovered` before new sessions start writing beside them.
     await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
     const udpReceiver = defaultUdpReceiver();
+    registerUdpReceiverMetrics(metrics.registry, udpReceiver);
     logger.info(
       { module: 'capture', udpReceiver: udpReceiver.kind },
       udpReceiver.kind === 'batch'

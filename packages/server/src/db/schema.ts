@@ -355,6 +355,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   capture_failures: CaptureFailuresTable;
   recording_owners: RecordingOwnersTable;
+  live_calls: LiveCallsTable;
+  live_call_commands: LiveCallCommandsTable;
 }
 
 /** Every (owner, name, email) the catalogue has had, for the owner prefix search. */
@@ -443,4 +445,32 @@ export interface WebhookDeliveriesTable {
   created_at: string;
   last_attempt_at: string | null;
   delivered_at: string | null;
+}
+
+/** A call a recorder process is capturing now, mirrored from its LiveCallHub (migration 0010). */
+export interface LiveCallsTable {
+  session_id: string;
+  org_id: string;
+  call_id: string;
+  /** The recorder process holding the call. */
+  instance_id: string;
+  started_at: string;
+  /** JSON text: the LiveCall (owners with states, parties, actions, onHold, failure). */
+  snapshot: string;
+  /** Heartbeat: refreshed every few seconds while the recorder runs. */
+  updated_at: string;
+}
+
+/** A recording control queued for the recorder holding the call; `result` is its answer. */
+export interface LiveCallCommandsTable {
+  id: string;
+  session_id: string;
+  owner_id: string;
+  control: string;
+  source: string;
+  requested_by: string;
+  created_at: string;
+  /** JSON text: the LiveCallControlResult; null until applied. */
+  result: string | null;
+  done_at: string | null;
 }

@@ -10,6 +10,7 @@ import * as transcripts from './0006-transcripts.js';
 import * as transcriptSearch from './0007-transcript-search.js';
 import * as captureFailures from './0008-capture-failures.js';
 import * as recordingOwners from './0009-recording-owners.js';
+import * as liveCalls from './0010-live-calls.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-transcript-search': transcriptSearch,
   '0008-capture-failures': captureFailures,
   '0009-recording-owners': recordingOwners,
+  '0010-live-calls': liveCalls,
 };
 
 export const migrationProvider: MigrationProvider = {

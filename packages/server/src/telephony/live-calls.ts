@@ -3,6 +3,9 @@
 // (`applyRecordingControl`), every accepted change kept as a `recordingActions` entry and pushed
 // to subscribers (the capture journal, GET /api/events). In memory: recorders keep no state
 // another process needs after a call (SPEC §10); the journal keeps the actions across a crash.
+// While the call runs, live-calls-mirror.ts copies it to the database so processes without the
+// recorder role (or other recorders) can show and control it.
+import crypto from 'node:crypto';
 import {
   applyRecordingControl,
   initialRecordingState,
@@ -74,6 +77,8 @@ export type LiveCallControlResult =
   | { readonly ok: false; readonly reason: 'UNKNOWN_CALL'; readonly message: string };
 
 export interface LiveCallHub {
+  /** This hub's process among several recorders (the `instance_id` of its mirrored calls). */
+  readonly instanceId: string;
   open(call: {
     sessionId: string;
     callId: string;
@@ -133,7 +138,8 @@ function freeze(call: MutableCall): LiveCall {
   };
 }
 
-export function createLiveCallHub(): LiveCallHub {
+export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCallHub {
+  const instanceId = options.instanceId ?? crypto.randomUUID();
   const calls = new Map<string, MutableCall>();
   const listeners = new Set<(event: LiveCallEvent) => void>();
 
@@ -182,6 +188,7 @@ export function createLiveCallHub(): LiveCallHub {
   };
 
   return {
+    instanceId,
     open(input) {
       if (calls.has(input.sessionId)) return;
       const call: MutableCall = {

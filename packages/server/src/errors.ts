@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   MASTER_KEY_UNAVAILABLE: 500,
   UNAVAILABLE: 503,
   TRANSCRIBER_UNAVAILABLE: 503,
+  RECORDER_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,6 +1,7 @@
 // Live calls (SPEC §4, §9.1): the Webex call-control recording operations, the caller's calls
 // with their recording state, and the server-sent events of recording indicators. Thin: parse,
-// authorise in the service, present.
+// authorise in the service, present. Calls held by another process's recorder come through the
+// database (calls.service.ts, live-calls-remote.ts), so these work in any process with the API role.
 import type { ServerResponse } from 'node:http';
 import {
   CallRecordingControlBody,
@@ -17,12 +18,13 @@ import {
   controlMyCall,
   listMyCalls,
   mayReceiveEvent,
-  requireLiveCalls,
+  remoteSourceOf,
   snapshotEvents,
   type CallControlOperation,
   type CallsDeps,
 } from './calls.service.js';
 import type { LiveCallEvent } from './live-calls.js';
+import { createRemoteLiveCallFeed } from './live-calls-remote.js';
 
 export interface CallsRouteDeps extends CallsDeps {
   /** Seconds between SSE heartbeat comments (default 15). */
@@ -59,10 +61,10 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
           tags: ['calls'],
           summary: SUMMARY[operation],
           description:
-            'Your own live call only. 400 with the reason when the recording mode or state does not allow it (nothing changes); 404 when the call is not yours or not being recorded.',
+            'Your own live call only. 400 with the reason when the recording mode or state does not allow it (nothing changes); 404 when the call is not yours or not being recorded; 503 RECORDER_UNAVAILABLE when the recorder process holding the call (another process, reached through the database) did not answer within about 3 s — the control was not applied.',
           querystring: Type.Object(OrgQuery),
           body: CallRecordingControlBody,
-          response: { 204: Type.Null(), '4xx': ErrorBody },
+          response: { 204: Type.Null(), '4xx': ErrorBody, 503: ErrorBody },
         },
       },
       async (request, reply) => {
@@ -82,13 +84,20 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
         response: { 200: TelephonyCallList, '4xx': ErrorBody },
       },
     },
-    (request) => ({ items: listMyCalls(deps, actorOf(request)) }),
+    async (request) => ({ items: await listMyCalls(deps, actorOf(request)) }),
   );
 
   // Server-sent events: the raw response stays open; every state change the actor may see is
   // one `recordingState` (or `callEnded`) event, comments keep proxies from timing out.
+  // Calls other recorder processes hold are read from the database every ~500 ms while a stream
+  // is open; their changes become the same events.
+  const remoteFeed = createRemoteLiveCallFeed({
+    ...remoteSourceOf(deps),
+    onError: (err) => app.log.warn({ err }, 'could not read live calls from the database'),
+  });
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', (done) => {
+    remoteFeed.close();
     for (const stream of streams) stream.end();
     streams.clear();
     done();
@@ -104,9 +113,8 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
         querystring: Type.Object(OrgQuery),
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const actor = actorOf(request);
-      requireLiveCalls(deps);
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -120,12 +128,13 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
         if (res.writableEnded) return;
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(presentEvent(event))}\n\n`);
       };
+      const listener = (event: LiveCallEvent): void => {
+        if (mayReceiveEvent(actor, event)) send(event);
+      };
       res.write('retry: 3000\n\n');
-      for (const event of snapshotEvents(deps, actor)) send(event);
-      const unsubscribe =
-        deps.calls?.subscribe((event) => {
-          if (mayReceiveEvent(actor, event)) send(event);
-        }) ?? (() => undefined);
+      const remote = await remoteFeed.subscribe(listener);
+      for (const event of snapshotEvents(deps, actor, remote.calls)) send(event);
+      const unsubscribe = deps.calls?.subscribe(listener) ?? (() => undefined);
       const heartbeat = setInterval(
         () => {
           if (!res.writableEnded) res.write(': heartbeat\n\n');
@@ -136,10 +145,13 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
       const cleanup = (): void => {
         clearInterval(heartbeat);
         unsubscribe();
+        remote.unsubscribe();
         streams.delete(res);
       };
       request.raw.on('close', cleanup);
       res.on('close', cleanup);
+      // Closed while the first reading was under way.
+      if (res.destroyed || res.writableEnded) cleanup();
     },
   );
 }

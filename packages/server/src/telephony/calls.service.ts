@@ -3,6 +3,8 @@
 // mode's rules are the recorder's pure table; a refused control changes nothing and answers 400
 // with the reason. Administrators do not control other people's calls (SPEC §1 gives the live
 // controls to the user), and a call that is not the caller's is answered as unknown (404).
+// The same rules hold for a call another recorder process holds (SPEC §10 split roles): its
+// state is read from the database and the control travels there (live-calls-remote.ts).
 import {
   allowedRecordingControls,
   type RecordingControl,
@@ -11,17 +13,26 @@ import {
 import type { TelephonyCall } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, Trx } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
-import type { LiveCall, LiveCallEvent, LiveCallHub } from './live-calls.js';
+import type { LiveCall, LiveCallControlResult, LiveCallEvent, LiveCallHub } from './live-calls.js';
+import {
+  findRemoteLiveCall,
+  listRemoteLiveCalls,
+  requestRemoteControl,
+  type RemoteLiveCallOptions,
+  type RemoteLiveCallSource,
+} from './live-calls-remote.js';
 
 export interface CallsDeps {
   readonly db: Db;
   readonly clock: Clock;
   /** The live calls of this process's recorder; null without the recorder role. */
   readonly calls: LiveCallHub | null;
+  /** Calls held by other recorder processes, through the database (timings for tests). */
+  readonly remote?: RemoteLiveCallOptions;
 }
 
 /** Webex's operation names and the control each one is. */
@@ -40,17 +51,27 @@ const OPERATION_OF: Record<RecordingControl, CallControlOperation> = {
   resume: 'resumeRecording',
 };
 
+/** Other recorder processes' calls, from their mirror in the database. */
+export function remoteSourceOf(deps: CallsDeps): RemoteLiveCallSource {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    excludeInstanceId: deps.calls?.instanceId ?? null,
+    ...(deps.remote ? { options: deps.remote } : {}),
+  };
+}
+
 /**
- * This process's live calls. Without the recorder role (`serve --roles api` beside a separate
- * recorder process) there are none to show or control here: say so (503) rather than answer
- * with an empty list or a 404 that would read as "no call".
+ * The org's live calls: this process's recorder's from memory, and those other recorder
+ * processes hold from the database (a process without the recorder role has only those).
  */
-export function requireLiveCalls(deps: CallsDeps): LiveCallHub {
-  if (deps.calls) return deps.calls;
-  throw new AppError(
-    'UNAVAILABLE',
-    'Live calls are served by the process that runs the recorder role; this one runs without it',
+async function listLiveCalls(deps: CallsDeps, orgId: string): Promise<LiveCall[]> {
+  const local = deps.calls?.list(orgId) ?? [];
+  const seen = new Set(local.map((c) => c.sessionId));
+  const remote = (await listRemoteLiveCalls(remoteSourceOf(deps), orgId)).filter(
+    (c) => !seen.has(c.sessionId),
   );
+  return [...local, ...remote].sort((a, b) => a.startedAt - b.startedAt);
 }
 
 /** The caller's own owner entry of a call (a person owns calls; workspaces have no caller). */
@@ -58,9 +79,9 @@ function ownEntry(call: LiveCall, actor: Actor) {
   return call.owners.find((o) => o.kind === 'person' && o.id === actor.personId);
 }
 
-export function listMyCalls(deps: CallsDeps, actor: Actor): TelephonyCall[] {
+export async function listMyCalls(deps: CallsDeps, actor: Actor): Promise<TelephonyCall[]> {
   assertCan(actor, 'liveCall.read', { orgId: actor.orgId, ownerId: actor.personId });
-  const calls = requireLiveCalls(deps).list(actor.orgId);
+  const calls = await listLiveCalls(deps, actor.orgId);
   return calls.flatMap((call) => {
     const owner = ownEntry(call, actor);
     if (!owner) return [];
@@ -94,41 +115,73 @@ export interface CallControlRefused {
   readonly message: string;
 }
 
-/** Applies one control to the caller's call; audited with the state it led to. */
+/** A refused control: 400 with the reason, or 404 when the call ended meanwhile. */
+function refused(
+  operation: CallControlOperation,
+  result: Extract<LiveCallControlResult, { ok: false }>,
+): AppError {
+  if (result.reason === 'UNKNOWN_CALL') return notFound('Call');
+  return new AppError('VALIDATION_FAILED', `${operation} refused: ${result.message}`, [
+    `${result.reason}: ${result.message}`,
+  ]);
+}
+
+/**
+ * Applies one control to the caller's call; audited with the state it led to. A call this
+ * process's recorder holds is controlled in memory; one another recorder process holds gets the
+ * control through the database and answers within ~3 s, or the request fails with
+ * RECORDER_UNAVAILABLE (503) and the control is withdrawn.
+ */
 export async function controlMyCall(
   deps: CallsDeps,
   actor: Actor,
   callId: string,
   operation: CallControlOperation,
 ): Promise<void> {
-  const hub = requireLiveCalls(deps);
-  const call = hub.findByCallId(actor.orgId, callId);
+  const hub = deps.calls;
+  const local = hub?.findByCallId(actor.orgId, callId);
+  const call = local ?? (await findRemoteLiveCall(remoteSourceOf(deps), actor.orgId, callId));
   const owner = call ? ownEntry(call, actor) : undefined;
   if (!call || !owner) throw notFound('Call');
   assertCan(actor, 'liveCall.control', { orgId: actor.orgId, ownerId: owner.id });
   const control = CALL_CONTROL_OPERATIONS[operation];
-  await deps.db.transaction().execute(async (trx) => {
-    const result = hub.control(
-      call.sessionId,
-      owner.id,
-      control,
-      'api',
-      deps.clock.now().getTime(),
-    );
-    if (!result.ok) {
-      throw new AppError('VALIDATION_FAILED', `${operation} refused: ${result.message}`, [
-        `${result.reason}: ${result.message}`,
-      ]);
-    }
-    await audit(
+  const auditControl = (trx: Trx, state: string) =>
+    audit(
       trx,
       deps.clock,
       actor,
       `liveCall.${operation}`,
       { type: 'call', id: call.callId },
-      { callSessionId: call.sessionId, ownerId: owner.id, recordingState: result.state },
+      { callSessionId: call.sessionId, ownerId: owner.id, recordingState: state },
     );
+  if (hub && local) {
+    await deps.db.transaction().execute(async (trx) => {
+      const result = hub.control(
+        call.sessionId,
+        owner.id,
+        control,
+        'api',
+        deps.clock.now().getTime(),
+      );
+      if (!result.ok) throw refused(operation, result);
+      await auditControl(trx, result.state);
+    });
+    return;
+  }
+  const result = await requestRemoteControl(remoteSourceOf(deps), {
+    sessionId: call.sessionId,
+    ownerId: owner.id,
+    control,
+    requestedBy: actor.personId,
   });
+  if (!result) {
+    throw new AppError(
+      'RECORDER_UNAVAILABLE',
+      'The recorder process holding this call did not answer in time; the control was not applied',
+    );
+  }
+  if (!result.ok) throw refused(operation, result);
+  await deps.db.transaction().execute((trx) => auditControl(trx, result.state));
 }
 
 /** Whether the actor may see this event: their own calls, or their org's as admin/CO. */
@@ -136,10 +189,23 @@ export function mayReceiveEvent(actor: Actor, event: LiveCallEvent): boolean {
   return can(actor, 'liveCall.read', { orgId: event.orgId, ownerId: event.ownerId });
 }
 
-/** The current state of every call the actor may see, as events (sent first on connect). */
-export function snapshotEvents(deps: CallsDeps, actor: Actor): LiveCallEvent[] {
+/**
+ * The current state of every call the actor may see, as events (sent first on connect): this
+ * process's recorder's calls and `remote`, other recorders' calls as the event feed read them.
+ */
+export function snapshotEvents(
+  deps: CallsDeps,
+  actor: Actor,
+  remote: readonly LiveCall[] = [],
+): LiveCallEvent[] {
   const now = deps.clock.now().getTime();
-  return (deps.calls?.list(actor.orgId) ?? []).flatMap((call) =>
+  const local = deps.calls?.list(actor.orgId) ?? [];
+  const seen = new Set(local.map((c) => c.sessionId));
+  const calls = [
+    ...local,
+    ...remote.filter((c) => c.orgId === actor.orgId && !seen.has(c.sessionId)),
+  ];
+  return calls.flatMap((call) =>
     call.owners
       .map((owner): LiveCallEvent => ({
         type: 'recordingState',

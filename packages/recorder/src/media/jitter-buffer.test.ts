@@ -75,6 +75,19 @@ describe('JitterBuffer', () => {
     });
   });
 
+  it('each pop hands over its own outputs: a later pop leaves an earlier result as it was', () => {
+    const clock = new FakeClock();
+    const buffer = new JitterBuffer({ clock, depthMs: 0 });
+    buffer.push(packet(1, 160));
+    const first = buffer.pop();
+    buffer.push(packet(2, 320));
+    const second = buffer.pop();
+    expect(first.map((o) => o.kind)).toEqual(['segment', 'frame']);
+    expect(second.map((o) => o.kind === 'frame' && o.sequenceNumber)).toEqual([2]);
+    expect(buffer.pop()).toEqual([]);
+    expect(buffer.flush()).toEqual([]);
+  });
+
   it('RFC 3550 §5.1: reorders packets by sequence number within the depth', () => {
     const { feed, finish } = setup();
     feed(packet(2, 320), 0);

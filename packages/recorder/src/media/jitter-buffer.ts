@@ -158,7 +158,7 @@ export class JitterBuffer {
   private stream: StreamState | null = null;
   private segmentCount = 0;
   private readonly retired = new Map<number, number>();
-  private readonly out: JitterOutput[] = [];
+  private out: JitterOutput[] = [];
   readonly stats: JitterStats = {
     received: 0,
     released: 0,
@@ -234,7 +234,10 @@ export class JitterBuffer {
       this.stats.duplicates++;
       return 'duplicate';
     }
-    stream.buffer.splice(at, 0, { ext, packet, arrivalMs: now });
+    const entry = { ext, packet, arrivalMs: now };
+    // In order (the usual case) the packet goes at the end: a push, not a splice.
+    if (at === stream.buffer.length) stream.buffer.push(entry);
+    else stream.buffer.splice(at, 0, entry);
     if (ext > stream.maxExt) stream.maxExt = ext;
     return 'buffered';
   }
@@ -262,13 +265,21 @@ export class JitterBuffer {
         break;
       }
     }
-    return this.out.splice(0);
+    return this.takeOutput();
   }
 
   /** Release everything buffered (end of the stream). */
   flush(): JitterOutput[] {
     if (this.stream !== null) this.releaseAll(this.stream);
-    return this.out.splice(0);
+    return this.takeOutput();
+  }
+
+  /** The outputs so far, handed over whole (a pop per packet copies nothing). */
+  private takeOutput(): JitterOutput[] {
+    const out = this.out;
+    if (out.length === 0) return [];
+    this.out = [];
+    return out;
   }
 
   private openStream(packet: JitterPacket, reason: JitterSegmentReason): StreamState {

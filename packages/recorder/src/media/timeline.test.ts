@@ -109,6 +109,48 @@ describe('PcmTimeline', () => {
     expect(pieces.stats.lateSamples).toBe(160);
   });
 
+  it('a duration hint sizes the channels at once and changes nothing in the PCM, even past it', () => {
+    const build = (expectedDurationMs?: number) => {
+      const timeline = new PcmTimeline({
+        sampleRate: 8000,
+        channelCount: 2,
+        originMs: 0,
+        ...(expectedDurationMs === undefined ? {} : { expectedDurationMs }),
+      });
+      // The caller's array is copied: it may be reused for the next frame.
+      const samples = new Int16Array(160);
+      for (let i = 0; i < 1000; i++) {
+        samples.fill(i % 100);
+        timeline.place(frame({ channel: i % 2, segmentTimestamp: (i >> 1) * 160, samples }));
+      }
+      return timeline.readAll();
+    };
+    const unhinted = build();
+    for (const hint of [10_000, 10_000.5, 1_000, 60_000]) {
+      const hinted = build(hint);
+      expect(hinted.map((c) => c.length)).toEqual([80000, 80000]);
+      for (const channel of [0, 1]) {
+        expect(hinted[channel]!.every((s, i) => s === unhinted[channel]![i])).toBe(true);
+      }
+    }
+    expect(unhinted[1]![160 * 499]).toBe(99);
+  });
+
+  it('a read leaves later audio in place and silence after it', () => {
+    const timeline = new PcmTimeline({ sampleRate: 8000, channelCount: 1, originMs: 0 });
+    timeline.place(frame({ samples: new Int16Array(160).fill(3) }));
+    timeline.place(frame({ segmentTimestamp: 800, samples: new Int16Array(160).fill(4) }));
+    expect(Array.from(timeline.read(100)[0]!)).toEqual(new Array(100).fill(3));
+    // A new segment after the read starts at the channel's written end (sample 960).
+    timeline.place(frame({ segment: 1, arrivalMs: 0, samples: new Int16Array(10).fill(5) }));
+    const [rest] = timeline.read(1200);
+    expect(rest).toHaveLength(1100);
+    expect(Array.from(rest!.subarray(0, 60))).toEqual(new Array(60).fill(3));
+    expect(Array.from(rest!.subarray(860, 870))).toEqual(new Array(10).fill(5));
+    expect(Array.from(rest!.subarray(700, 860))).toEqual(new Array(160).fill(4));
+    expect(rest!.subarray(1060).every((s) => s === 0)).toBe(true);
+  });
+
   it('drops samples that would overwrite already placed audio and counts them', () => {
     const timeline = new PcmTimeline({ sampleRate: 8000, channelCount: 1, originMs: 0 });
     timeline.place(frame({}));

@@ -18,6 +18,13 @@ export interface PcmTimelineOptions {
   channelCount: number;
   /** Clock time (ms) of timeline sample 0, e.g. when the recording session started. */
   originMs: number;
+  /**
+   * How long the timeline is expected to run (ms from the origin), when the caller knows, e.g.
+   * from a journal's last arrival time. Channels are then allocated once at that length instead of
+   * growing (each growth is a copy, and fresh memory is costly to touch). Only a hint: a channel
+   * still grows past it.
+   */
+  expectedDurationMs?: number;
 }
 
 export interface PcmTimelineFrame {
@@ -29,6 +36,7 @@ export interface PcmTimelineFrame {
   rtpClockRate: number;
   /** Arrival time (ms, same clock as `originMs`) of this frame. */
   arrivalMs: number;
+  /** Copied by `place`: the caller may reuse the array afterwards. */
   samples: Int16Array;
   /** Rate of `samples` (Hz); for G.722 16000 while the RTP clock is 8000. */
   sampleRate: number;
@@ -50,21 +58,24 @@ export class PcmTimelineRateError extends Error {
   }
 }
 
-interface Chunk {
-  position: number;
-  data: Int16Array;
-}
-
 interface ChannelState {
   segment: number | null;
   /** Timeline position of segment timestamp 0. */
   anchor: number;
-  chunks: Chunk[];
+  /**
+   * The channel's unread PCM: index 0 is the timeline's read position. Placed frames are copied
+   * in (a channel only ever grows at its end, see `place`), silence is the zero fill, so reading
+   * is one copy rather than one per frame. Grows by half again when full.
+   */
+  pcm: Int16Array;
   writtenEnd: number;
   /** Last source sample written and where its frame ended, for interpolation continuity. */
   lastSample: number;
   lastEnd: number;
 }
+
+/** First allocation of a channel's buffer without a hint: 10 s at the timeline's rate. */
+const INITIAL_SECONDS = 10;
 
 export class PcmTimeline {
   readonly sampleRate: number;
@@ -73,6 +84,7 @@ export class PcmTimeline {
   readonly stats: PcmTimelineStats = { overlapSamples: 0, lateSamples: 0 };
   private readonly channels: ChannelState[];
   private readPosition = 0;
+  private readonly initialCapacity: number;
 
   constructor(options: PcmTimelineOptions) {
     if (!Number.isInteger(options.channelCount) || options.channelCount < 1) {
@@ -81,10 +93,15 @@ export class PcmTimeline {
     this.sampleRate = options.sampleRate;
     this.channelCount = options.channelCount;
     this.originMs = options.originMs;
+    const expected = options.expectedDurationMs ?? 0;
+    this.initialCapacity = Math.max(
+      Number.isFinite(expected) ? Math.ceil((expected * this.sampleRate) / 1000) : 0,
+      this.sampleRate * INITIAL_SECONDS,
+    );
     this.channels = Array.from({ length: options.channelCount }, () => ({
       segment: null,
       anchor: 0,
-      chunks: [],
+      pcm: new Int16Array(0),
       writtenEnd: 0,
       lastSample: 0,
       lastEnd: -1,
@@ -126,7 +143,11 @@ export class PcmTimeline {
       position += cut;
     }
     if (data.length > 0) {
-      channel.chunks.push({ position, data });
+      // After the trim above a frame starts at or after both the channel's written end and the
+      // read position: it lands in the unread buffer, after everything already there.
+      const end = position + data.length - this.readPosition;
+      if (end > channel.pcm.length) channel.pcm = grow(channel.pcm, end, this.initialCapacity);
+      channel.pcm.set(data, position - this.readPosition);
       channel.writtenEnd = position + data.length;
     }
     return position;
@@ -150,18 +171,24 @@ export class PcmTimeline {
     const start = this.readPosition;
     const length = Math.max(0, end - start);
     const result = this.channels.map((channel) => {
-      const out = new Int16Array(length);
-      let keep = 0;
-      for (const chunk of channel.chunks) {
-        const chunkEnd = chunk.position + chunk.data.length;
-        const from = Math.max(chunk.position, start);
-        const to = Math.min(chunkEnd, start + length);
-        if (to > from) {
-          out.set(chunk.data.subarray(from - chunk.position, to - chunk.position), from - start);
+      const unread = Math.max(0, channel.writtenEnd - start);
+      const { pcm } = channel;
+      if (unread <= length) {
+        // Everything placed is read: hand the buffer over (trimmed or padded to the length).
+        channel.pcm = new Int16Array(0);
+        if (pcm.length === length) return pcm;
+        // A buffer sized by the hint is a little longer than what was placed: a view of it
+        // spares a copy of the whole channel; one grown well past the end is copied to free it.
+        if (pcm.length > length) {
+          return pcm.length - length <= length / 8 ? pcm.subarray(0, length) : pcm.slice(0, length);
         }
-        if (chunkEnd > start + length) channel.chunks[keep++] = chunk;
+        const out = new Int16Array(length);
+        out.set(pcm.subarray(0, unread));
+        return out;
       }
-      channel.chunks.length = keep;
+      const out = pcm.slice(0, length);
+      pcm.copyWithin(0, length, unread);
+      pcm.fill(0, unread - length, unread);
       return out;
     });
     this.readPosition = start + length;
@@ -172,6 +199,14 @@ export class PcmTimeline {
   readAll(): Int16Array[] {
     return this.read(Math.max(this.readPosition, ...this.channels.map((c) => c.writtenEnd)));
   }
+}
+
+/** A channel buffer with room for `needed` samples, its content kept and the rest silence. */
+function grow(pcm: Int16Array, needed: number, initial: number): Int16Array {
+  const capacity = Math.max(needed, Math.ceil(pcm.length * 1.5), initial);
+  const bigger = new Int16Array(capacity);
+  bigger.set(pcm);
+  return bigger;
 }
 
 /** Convert between integer-ratio sample rates (see the file header for the method). */

@@ -1,7 +1,13 @@
 // The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, Opus).
 // PCMU/PCMA/G.722 are built here; the Opus wrapper lives with its native binding and implements
 // the same interface.
-import { decodePcma, decodePcmu, G711_SAMPLE_RATE } from './g711-decoder.js';
+import {
+  decodePcma,
+  decodePcmaInto,
+  decodePcmu,
+  decodePcmuInto,
+  G711_SAMPLE_RATE,
+} from './g711-decoder.js';
 import { G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE, G722Decoder } from './g722-decoder.js';
 
 export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
@@ -12,6 +18,13 @@ export interface AudioDecoder {
   sampleRate: number;
   /** Decode one RTP payload to mono 16-bit PCM at `sampleRate`. */
   decode(payload: Uint8Array): Int16Array;
+  /**
+   * `decode` into the caller's array, for codecs that can (G.711): returns the samples written.
+   * `out` must hold `maxSamplesOf(payload)` samples.
+   */
+  decodeInto?(payload: Uint8Array, out: Int16Array): number;
+  /** Most samples `decodeInto` writes for this payload. */
+  maxSamplesOf?(payload: Uint8Array): number;
   /** Produce `samples` samples (at `sampleRate`) to conceal lost packets. */
   decodeLoss?(samples: number): Int16Array;
 }
@@ -57,6 +70,9 @@ export function normalizeAudioCodecName(encodingName: string): AudioCodecName | 
   }
 }
 
+/** G.711: one sample per payload byte. */
+const bytesOf = (payload: Uint8Array): number => payload.length;
+
 /** Silence as loss concealment: the recorder keeps the timeline true and never invents sound. */
 function produceSilence(samples: number): Int16Array {
   return new Int16Array(Math.max(0, Math.floor(samples)));
@@ -74,6 +90,8 @@ export function createAudioDecoder(codecName: string): AudioDecoder {
         codec,
         sampleRate: G711_SAMPLE_RATE,
         decode: decodePcmu,
+        decodeInto: decodePcmuInto,
+        maxSamplesOf: bytesOf,
         decodeLoss: produceSilence,
       };
     case 'PCMA':
@@ -81,6 +99,8 @@ export function createAudioDecoder(codecName: string): AudioDecoder {
         codec,
         sampleRate: G711_SAMPLE_RATE,
         decode: decodePcma,
+        decodeInto: decodePcmaInto,
+        maxSamplesOf: bytesOf,
         decodeLoss: produceSilence,
       };
     case 'G722': {

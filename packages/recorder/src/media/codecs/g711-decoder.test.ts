@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodePcma, decodePcmu } from './g711-decoder.js';
+import { createAudioDecoder } from './audio-decoder.js';
+import { decodePcma, decodePcmaInto, decodePcmu, decodePcmuInto } from './g711-decoder.js';
 
 const FIXTURES = new URL('../../../test-fixtures/audio/', import.meta.url);
 
@@ -38,5 +39,24 @@ describe('G.711 expansion', () => {
 
   it('RFC 3551 §4.5.14: one octet per sample, so a 20 ms payload is 160 samples', () => {
     expect(decodePcmu(new Uint8Array(160))).toHaveLength(160);
+  });
+
+  it('decoding into an array writes what decoding to a new one returns, and no further', () => {
+    const out = new Int16Array(300).fill(7);
+    expect(decodePcmuInto(allCodes, out)).toBe(256);
+    expect(Array.from(out.subarray(0, 256))).toEqual(Array.from(decodePcmu(allCodes)));
+    expect(out[256]).toBe(7);
+    expect(decodePcmaInto(allCodes, out)).toBe(256);
+    expect(Array.from(out.subarray(0, 256))).toEqual(Array.from(decodePcma(allCodes)));
+    expect(() => decodePcmuInto(allCodes, new Int16Array(255))).toThrow(RangeError);
+  });
+
+  it('the PCMU and PCMA decoders offer decodeInto with one sample per payload octet', () => {
+    for (const name of ['PCMU', 'PCMA']) {
+      const decoder = createAudioDecoder(name);
+      const out = new Int16Array(decoder.maxSamplesOf!(allCodes));
+      expect(decoder.decodeInto!(allCodes, out)).toBe(256);
+      expect(Array.from(out)).toEqual(Array.from(decoder.decode(allCodes)));
+    }
   });
 });

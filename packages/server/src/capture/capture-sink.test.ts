@@ -2,6 +2,7 @@
 // packets land in the session's journal, a close flushes the journals and asks for finalizing,
 // a session nobody owns leaves nothing behind, and a journal left open (a crash) is listed for
 // recovery with everything flushed so far.
+import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -393,6 +394,61 @@ describe('capture sink: live controls and failures', () => {
     sink.sessionClosed(closeOf(open));
     await sink.settle();
   });
+
+  it.each([
+    { codec: 'G722', payloadType: 9, clockRate: 8000, rate: 16000, encoder: ['-c:a', 'g722'] },
+    {
+      codec: 'opus',
+      payloadType: 97,
+      clockRate: 48000,
+      rate: 48000,
+      encoder: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20'],
+    },
+  ])(
+    'SPEC §4: in-band *44 over $codec (sent as RTP by ffmpeg) from the On Demand owner starts the recording',
+    async ({ codec, payloadType, clockRate, rate, encoder }) => {
+      const { sink } = setUp();
+      const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+      const withCodec = (st: SdpAnsweredStream): SdpAnsweredStream => ({
+        ...st,
+        codec: { name: codec, payloadType, clockRate, channels: codec === 'opus' ? 2 : 1 },
+      });
+      const id = `d-${codec}`;
+      const open = onDemandBob(id, [withCodec(stream(0, a, '1')), withCodec(stream(1, b, '2'))]);
+      sink.sessionOpened(open);
+      await sink.settle();
+      const pairs: Record<string, [number, number]> = { '*': [941, 1209], '4': [770, 1209] };
+      const pcm: number[] = [];
+      for (const digit of '*44') {
+        const [low, high] = pairs[digit]!;
+        for (let i = 0; i < rate * 0.08; i++) {
+          const t = i / rate;
+          pcm.push(5000 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t)));
+        }
+        for (let i = 0; i < rate * 0.08; i++) pcm.push(0);
+      }
+      const input = Buffer.from(Int16Array.from(pcm, Math.round).buffer);
+      await new Promise<void>((resolve, reject) => {
+        const ffmpeg = execFile(
+          'ffmpeg',
+          [
+            ...['-hide_banner', '-loglevel', 'error'],
+            ...['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', 'pipe:0'],
+            ...encoder,
+            ...['-payload_type', String(payloadType), '-f', 'rtp', `rtp://127.0.0.1:${b}`],
+          ],
+          (err: Error | null) => (err ? reject(err) : resolve()),
+        );
+        ffmpeg.stdin!.end(input);
+      });
+      await waitFor(() => sink.calls.get(id)?.owners[0]?.state === 'started');
+      expect(sink.calls.get(id)?.actions).toEqual([
+        expect.objectContaining({ action: 'start', source: 'dtmf', ownerId: 'person-bob' }),
+      ]);
+      sink.sessionClosed(closeOf(open));
+      await sink.settle();
+    },
+  );
 
   it('uses the org’s own feature codes and pause behaviour', async () => {
     const { dataDir, sink } = setUp({

@@ -14,14 +14,17 @@ import path from 'node:path';
 import {
   allowedRecordingControls,
   createDtmfFeatureCodeMatcher,
+  createAudioDecoder,
+  createOpusDecoder,
   createRtpJournalWriter,
-  decodePcma,
-  decodePcmu,
   DEFAULT_DTMF_FEATURE_CODES,
   DtmfDetector,
   InbandDtmfDetector,
+  normalizeAudioCodecName,
   parseTelephoneEvent,
   startRtpStreamCapture,
+  toInbandDtmfRate,
+  type AudioDecoder,
   type DtmfFeatureCodeMatcher,
   type DtmfFeatureCodes,
   type RecordingSessionClosed,
@@ -88,10 +91,12 @@ interface StreamCapture {
   dtmf: DtmfDetector;
   matcher: DtmfFeatureCodeMatcher | null;
   /**
-   * In-band DTMF on a G.711 stream of an owner who has controls, until the stream shows RFC 4733
+   * In-band DTMF on the stream of an owner who has controls, until the stream shows RFC 4733
    * events (then those are used alone); undefined until decided, null when not wanted.
    */
   inband: InbandDtmfDetector | null | undefined;
+  /** The decoders in-band detection uses, by payload type (G.722 and Opus keep state). */
+  inbandDecoders: Map<number, AudioDecoder & { close?(): void }>;
   /** RFC 4733 events were seen on the stream: no in-band detection from then on. */
   rfc4733: boolean;
   noMediaTimer: NodeJS.Timeout | null;
@@ -133,7 +138,13 @@ function sendersOf(snapshot: RecordingSessionSnapshot): Record<string, string> {
   return senders;
 }
 
-const G711 = new Set(['PCMU', 'PCMA']);
+/** Codecs whose audio the in-band detector listens to (all the recorder decodes). */
+const canListen = (codecName: string): boolean => normalizeAudioCodecName(codecName) !== null;
+
+function closeInbandDecoders(stream: StreamCapture): void {
+  for (const decoder of stream.inbandDecoders.values()) decoder.close?.();
+  stream.inbandDecoders.clear();
+}
 
 function isOnHold(snapshot: RecordingSessionSnapshot): boolean {
   const audio = snapshot.streams.filter((s) => s.accepted && s.media === 'audio');
@@ -226,21 +237,30 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
     }
   };
 
-  /** Decodes G.711 only for a party who has live controls: nobody else's audio is touched. */
+  /**
+   * Decodes (G.711, G.722 or Opus) only for a party who has live controls, and only until their
+   * phone shows RFC 4733 events: nobody else's audio is touched on the capture path.
+   */
   const onAudio = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
     if (stream.inband === undefined) {
       const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
       const controlled = s.last.owners.some(
         (o) => o.participantId === sender && allowedRecordingControls(o.mode).length > 0,
       );
-      const g711 = stream.info.codecs.some((c) => G711.has(c.name.toUpperCase()));
-      stream.inband = controlled && g711 ? new InbandDtmfDetector() : null;
+      const audible = stream.info.codecs.some((c) => canListen(c.name));
+      stream.inband = controlled && audible ? new InbandDtmfDetector() : null;
     }
     if (!stream.inband) return;
-    const codec = stream.info.codecs.find((c) => c.payloadType === record.payloadType);
-    const name = codec?.name.toUpperCase();
-    if (name !== 'PCMU' && name !== 'PCMA') return;
-    const pcm = name === 'PCMU' ? decodePcmu(record.payload) : decodePcma(record.payload);
+    let decoder = stream.inbandDecoders.get(record.payloadType);
+    if (decoder === undefined) {
+      const codec = stream.info.codecs.find((c) => c.payloadType === record.payloadType);
+      const name = codec ? normalizeAudioCodecName(codec.name) : null;
+      if (name === null) return;
+      decoder = name === 'opus' ? createOpusDecoder() : createAudioDecoder(name);
+      stream.inbandDecoders.set(record.payloadType, decoder);
+    }
+    const pcm = toInbandDtmfRate(decoder.decode(record.payload), decoder.sampleRate);
+    if (pcm === null) return;
     for (const digit of stream.inband.push(pcm)) onDigit(s, stream, digit.digit, record.arrivalMs);
   };
 
@@ -314,6 +334,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           dtmf: new DtmfDetector(),
           matcher: null,
           inband: undefined,
+          inbandDecoders: new Map(),
           rfc4733: false,
           noMediaTimer: null,
           packets: 0,
@@ -366,6 +387,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           sc.packets++;
           writer.append(record);
           if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
+            if (!sc.rfc4733) closeInbandDecoders(sc);
             sc.rfc4733 = true;
             sc.inband = null;
             onDtmf(s, sc, record);
@@ -448,7 +470,11 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       calls.setParties(snapshot.id, partiesOf(snapshot));
       calls.addOwners(snapshot.id, ownersOf(snapshot), nowMs());
       // Owners or senders may have changed: decide again who gets in-band detection.
-      for (const c of s.streams.values()) if (c.inband === null && !c.rfc4733) c.inband = undefined;
+      // A payload type may now name another codec: in-band decoders are made afresh.
+      for (const c of s.streams.values()) {
+        if (c.inband === null && !c.rfc4733) c.inband = undefined;
+        closeInbandDecoders(c);
+      }
       const onHold = isOnHold(snapshot);
       if (onHold !== wasOnHold) calls.hold(snapshot.id, onHold, nowMs());
       enqueue(s, snapshot);
@@ -462,6 +488,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           for (const c of s.streams.values()) {
             if (c.noMediaTimer) clearTimeout(c.noMediaTimer);
             await c.capture?.close();
+            closeInbandDecoders(c);
             c.writer.close();
           }
           sessions.delete(closed.id);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import alawmulaw from 'alawmulaw';
 import { describe, expect, it } from 'vitest';
 import { decodePcmu } from '../codecs/g711-decoder.js';
-import { detectDtmfBlock, InbandDtmfDetector } from './inband-dtmf-detector.js';
+import { detectDtmfBlock, InbandDtmfDetector, toInbandDtmfRate } from './inband-dtmf-detector.js';
 
 const FREQS: Record<string, [number, number]> = {
   '1': [697, 1209],
@@ -67,5 +67,42 @@ describe('in-band DTMF (ITU-T Q.23/Q.24)', () => {
     );
     const speech = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
     expect(new InbandDtmfDetector().push(speech)).toEqual([]);
+  });
+});
+
+describe('toInbandDtmfRate', () => {
+  /** The digits' tone pairs at `rate`, 80 ms on and 80 ms off. */
+  const tonesAt = (digits: string, rate: number): Int16Array => {
+    const out: number[] = [];
+    for (const d of digits) {
+      const [low, high] = FREQS[d]!;
+      for (let i = 0; i < (80 * rate) / 1000; i++) {
+        const t = i / rate;
+        out.push(
+          Math.round(6000 * (Math.sin(2 * Math.PI * low * t) + Math.sin(2 * Math.PI * high * t))),
+        );
+      }
+      for (let i = 0; i < (80 * rate) / 1000; i++) out.push(0);
+    }
+    return Int16Array.from(out);
+  };
+
+  it.each([16000, 48000])('brings %i Hz PCM to 8 kHz, where its digits are detected', (rate) => {
+    const pcm = toInbandDtmfRate(tonesAt('*4#90', rate), rate)!;
+    expect(pcm.length).toBe((5 * 160 * 8000) / 1000);
+    expect(new InbandDtmfDetector().push(pcm).map((d) => d.digit)).toEqual([
+      '*',
+      '4',
+      '#',
+      '9',
+      '0',
+    ]);
+  });
+
+  it('returns 8 kHz PCM as it is, and null for a rate that is not a multiple of 8 kHz', () => {
+    const pcm = tonesAt('1', 8000);
+    expect(toInbandDtmfRate(pcm, 8000)).toBe(pcm);
+    expect(toInbandDtmfRate(pcm, 44100)).toBeNull();
+    expect(toInbandDtmfRate(pcm, 4000)).toBeNull();
   });
 });

@@ -100,3 +100,22 @@ export class InbandDtmfDetector {
     return digits;
   }
 }
+
+/**
+ * PCM at a multiple of 8 kHz (G.722's 16 kHz, Opus's 48 kHz) brought to the detector's 8 kHz by
+ * averaging each group of samples: a low-pass that keeps the DTMF band (697–1633 Hz) within a
+ * fraction of a dB, enough for detection. PCM at 8 kHz is returned as it is; null for a rate
+ * that is not a multiple of 8 kHz.
+ */
+export function toInbandDtmfRate(pcm: Int16Array, sampleRate: number): Int16Array | null {
+  if (sampleRate === INBAND_DTMF_SAMPLE_RATE) return pcm;
+  const factor = sampleRate / INBAND_DTMF_SAMPLE_RATE;
+  if (!Number.isInteger(factor) || factor < 1) return null;
+  const out = new Int16Array(Math.floor(pcm.length / factor));
+  for (let i = 0, at = 0; i < out.length; i++) {
+    let sum = 0;
+    for (let k = 0; k < factor; k++) sum += pcm[at++]!;
+    out[i] = Math.round(sum / factor);
+  }
+  return out;
+}

@@ -396,9 +396,15 @@ describe('capture sink: live controls and failures', () => {
   });
 
   it.each([
-    { codec: 'G722', payloadType: 9, clockRate: 8000, rate: 16000, encoder: ['-c:a', 'g722'] },
     {
-      codec: 'opus',
+      codec: 'G722' as const,
+      payloadType: 9,
+      clockRate: 8000,
+      rate: 16000,
+      encoder: ['-c:a', 'g722'],
+    },
+    {
+      codec: 'opus' as const,
       payloadType: 97,
       clockRate: 48000,
       rate: 48000,

@@ -3,6 +3,7 @@
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   batchUdpReceiver,
@@ -240,5 +241,28 @@ describe('formatUdpAddress (RFC 5952 §4)', () => {
   });
   it('IPv4', () => {
     expect(formatUdpAddress(4, Uint8Array.from([192, 0, 2, 33]))).toBe('192.0.2.33');
+  });
+  it('matches the WHATWG URL serializer (RFC 5952 compression) on any address', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })), {
+          minLength: 8,
+          maxLength: 8,
+        }),
+        (groups) => {
+          const bytes = v6(groups);
+          const text = formatUdpAddress(6, bytes);
+          if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+            expect(text).toMatch(/^::ffff:\d+\.\d+\.\d+\.\d+$/);
+          } else {
+            expect(`[${text}]`).toBe(new URL(`http://[${text}]/`).hostname);
+            expect(new URL(`http://[${text}]/`).hostname).toBe(
+              new URL(`http://[${groups.map((g) => g.toString(16)).join(':')}]/`).hostname,
+            );
+          }
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+    );
   });
 });

@@ -20,7 +20,6 @@ import {
   JitterBuffer,
   keptStretches,
   normalizeAudioCodecName,
-  parseRtpJournal,
   parseTelephoneEvent,
   PcmTimeline,
   planRecordingSegments,
@@ -29,7 +28,8 @@ import {
   type OpusAudioDecoder,
   type RecordingAction,
   type RecordingSegmentPlan,
-  type RtpJournalRecord,
+  RtpJournalReader,
+  type RtpJournalSummary,
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
 import { findOwnerById } from '../recordings/recordings.repository.js';
@@ -72,17 +72,27 @@ export interface RenderedSession {
 
 interface LoadedStream {
   info: CaptureStreamInfo;
-  records: RtpJournalRecord[];
-  truncatedBytes: number;
+  /** The journal, read record by record while decoding (a long call's records are never all alive at once). */
+  journal: RtpJournalReader | null;
+  summary: RtpJournalSummary;
   failure?: string;
 }
 
+const NO_RECORDS: RtpJournalSummary = {
+  records: 0,
+  firstArrivalMs: null,
+  lastArrivalMs: null,
+  truncatedBytes: 0,
+};
+
 function loadStream(dir: string, info: CaptureStreamInfo): LoadedStream {
   const file = path.join(dir, info.journal);
-  if (!fs.existsSync(file)) return { info, records: [], truncatedBytes: 0, failure: 'no journal' };
-  const parsed = parseRtpJournal(fs.readFileSync(file));
-  if (!parsed.ok) return { info, records: [], truncatedBytes: 0, failure: 'journal unreadable' };
-  return { info, records: parsed.records, truncatedBytes: parsed.truncatedBytes };
+  if (!fs.existsSync(file)) {
+    return { info, journal: null, summary: NO_RECORDS, failure: 'no journal' };
+  }
+  const journal = RtpJournalReader.open(fs.readFileSync(file));
+  if (!journal) return { info, journal, summary: NO_RECORDS, failure: 'journal unreadable' };
+  return { info, journal, summary: journal.summarize() };
 }
 
 function decoderRate(name: string): number {
@@ -113,11 +123,11 @@ export function renderCapturedSession(dir: string, session: CaptureSessionFile):
     8000,
     ...loaded.flatMap((s) => s.info.codecs.map((c) => decoderRate(c.name))),
   );
-  const arrivals = loaded.flatMap((s) => (s.records[0] ? [s.records[0].arrivalMs] : []));
+  const arrivals = loaded.flatMap((s) => s.summary.firstArrivalMs ?? []);
   const originMs = arrivals.length > 0 ? Math.min(...arrivals) : session.startedAt;
   // The audio ends about where the last packet arrived: the timeline's channels are sized for
   // that once (with room for a sender clock a little fast against ours) instead of growing.
-  const lastArrivalMs = Math.max(originMs, ...loaded.map((s) => s.records.at(-1)?.arrivalMs ?? 0));
+  const lastArrivalMs = Math.max(originMs, ...loaded.map((s) => s.summary.lastArrivalMs ?? 0));
   const timeline = new PcmTimeline({
     sampleRate,
     channelCount: Math.max(1, loaded.length),
@@ -132,7 +142,7 @@ export function renderCapturedSession(dir: string, session: CaptureSessionFile):
     channels: timeline.readAll(),
     order,
     originMs,
-    truncatedBytes: loaded.reduce((n, s) => n + s.truncatedBytes, 0),
+    truncatedBytes: loaded.reduce((n, s) => n + s.summary.truncatedBytes, 0),
   };
 }
 
@@ -142,13 +152,13 @@ function decodeOnto(
   stream: LoadedStream,
   originMs: number,
 ): DecodedStream {
-  const { info, records } = stream;
+  const { info, journal, summary } = stream;
   const base = {
     index: info.index,
     ...(info.label === undefined ? {} : { label: info.label }),
     codecs: info.codecs.map((c) => c.name),
   };
-  if (stream.failure || records.length === 0) {
+  if (stream.failure || !journal || summary.firstArrivalMs === null) {
     return {
       ...base,
       packets: 0,
@@ -158,7 +168,8 @@ function decodeOnto(
       firstArrivalMs: null,
     };
   }
-  const clock = { time: records[0]!.arrivalMs, now: () => clock.time };
+  const firstArrivalMs = summary.firstArrivalMs;
+  const clock = { time: firstArrivalMs, now: () => clock.time };
   const buffer = new JitterBuffer({ clock, depthMs: 60 });
   const decoders = new Map<number, AudioDecoder | null>();
   const unsupported = new Set<string>();
@@ -212,7 +223,7 @@ function decodeOnto(
   };
   const dtmf: Array<{ digit: string; atMs: number }> = [];
   const detector = new DtmfDetector();
-  for (const record of records) {
+  for (let record = journal.next(); record !== null; record = journal.next()) {
     clock.time = record.arrivalMs;
     if (info.telephoneEventPayloadTypes.includes(record.payloadType)) {
       // RFC 4733 §2.5: telephone events are not audio; they go to the metadata.
@@ -237,11 +248,11 @@ function decodeOnto(
         : 'no audio packets of a negotiated codec';
   return {
     ...base,
-    packets: records.length,
+    packets: summary.records,
     lost: buffer.stats.lost,
     dtmf,
     ...(failure ? { failure } : {}),
-    firstArrivalMs: records[0]!.arrivalMs,
+    firstArrivalMs,
   };
 }
 

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeRtpPacket } from '../../rtp/rtp-packet.js';
 import { createCaptureSrtpContext } from './rtp-stream-capture.js';
-import { parseRtpJournal, type RtpJournalRecord } from './rtp-journal-format.js';
+import {
+  parseRtpJournal,
+  RTP_JOURNAL_MAGIC,
+  RtpJournalReader,
+  type RtpJournalRecord,
+} from './rtp-journal-format.js';
 import { createRtpJournalWriter } from './rtp-journal-writer.js';
 import { startRtpStreamCapture, type RtpStreamCapture } from './rtp-stream-capture.js';
 
@@ -87,6 +92,30 @@ describe('journal format', () => {
       records.map((r) => ({ ...r, payload: [...r.payload] })),
     );
     expect(parseRtpJournal(Buffer.from('not a journal')).ok).toBe(false);
+
+    // Read one record at a time: the same records, and the same cut tail.
+    const reader = RtpJournalReader.open(fs.readFileSync(file))!;
+    expect(reader.summarize()).toEqual({
+      records: 3,
+      firstArrivalMs: records[0]!.arrivalMs,
+      lastArrivalMs: records[2]!.arrivalMs,
+      truncatedBytes: 6,
+    });
+    const read: RtpJournalRecord[] = [];
+    for (let r = reader.next(); r !== null; r = reader.next()) read.push(r);
+    expect(read.map((r) => ({ ...r, payload: [...r.payload] }))).toEqual(
+      records.map((r) => ({ ...r, payload: [...r.payload] })),
+    );
+    expect(reader.truncatedBytes).toBe(6);
+    expect(reader.next()).toBeNull();
+    expect(RtpJournalReader.open(Buffer.from('not a journal'))).toBeNull();
+    expect(RtpJournalReader.open(Buffer.from('CVRTP'))).toBeNull();
+    expect(RtpJournalReader.open(RTP_JOURNAL_MAGIC)!.summarize()).toEqual({
+      records: 0,
+      firstArrivalMs: null,
+      lastArrivalMs: null,
+      truncatedBytes: 0,
+    });
   });
 
   it('keeps every record in order across flushes when more than a chunk arrives between them', () => {

@@ -75,29 +75,91 @@ export type RtpJournalParseResult =
     }
   | { readonly ok: false; readonly reason: 'bad-magic' };
 
-/** Reads a whole journal file's bytes. */
-export function parseRtpJournal(bytes: Uint8Array): RtpJournalParseResult {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < RTP_JOURNAL_MAGIC.length || !buf.subarray(0, 8).equals(RTP_JOURNAL_MAGIC)) {
-    return { ok: false, reason: 'bad-magic' };
+/** A journal's extent, read without making a record object per packet. */
+export interface RtpJournalSummary {
+  readonly records: number;
+  readonly firstArrivalMs: number | null;
+  readonly lastArrivalMs: number | null;
+  /** Bytes at the end that did not form a whole record (a write cut by a crash). */
+  readonly truncatedBytes: number;
+}
+
+/**
+ * Reads a journal's records one at a time, so that a long call's tens of thousands of records
+ * need not all be alive at once (the finalize job decodes each as it is read); `parseRtpJournal`
+ * collects them. Payloads are views of the journal's bytes.
+ */
+export class RtpJournalReader {
+  private readonly buf: Buffer;
+  private offset = RTP_JOURNAL_MAGIC.length;
+
+  private constructor(bytes: Uint8Array) {
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  const records: RtpJournalRecord[] = [];
-  let offset = RTP_JOURNAL_MAGIC.length;
-  while (offset + 4 <= buf.length) {
+
+  /** A reader of `bytes`, or null when they do not start with the journal's magic. */
+  static open(bytes: Uint8Array): RtpJournalReader | null {
+    const magic = RTP_JOURNAL_MAGIC.length;
+    if (bytes.byteLength < magic) return null;
+    const reader = new RtpJournalReader(bytes);
+    return reader.buf.subarray(0, magic).equals(RTP_JOURNAL_MAGIC) ? reader : null;
+  }
+
+  /** Length of the whole record at `offset`, or 0 when there is none (the end, or a cut write). */
+  private recordLengthAt(offset: number): number {
+    const buf = this.buf;
+    if (offset + 4 > buf.length) return 0;
     const length = buf.readUInt32BE(offset);
-    const end = offset + 4 + length;
-    if (length < RTP_JOURNAL_RECORD_HEADER - 4 || end > buf.length) break;
+    if (length < RTP_JOURNAL_RECORD_HEADER - 4 || offset + 4 + length > buf.length) return 0;
+    return 4 + length;
+  }
+
+  /** The next record, or null after the last whole one. */
+  next(): RtpJournalRecord | null {
+    const offset = this.offset;
+    const length = this.recordLengthAt(offset);
+    if (length === 0) return null;
+    const buf = this.buf;
     const flags = buf.readUInt8(offset + 14);
-    records.push({
+    this.offset = offset + length;
+    return {
       arrivalMs: buf.readDoubleBE(offset + 4),
       sequenceNumber: buf.readUInt16BE(offset + 12),
       marker: (flags & 0x80) !== 0,
       payloadType: flags & 0x7f,
       timestamp: buf.readUInt32BE(offset + 16),
       ssrc: buf.readUInt32BE(offset + 20),
-      payload: buf.subarray(offset + RTP_JOURNAL_RECORD_HEADER, end),
-    });
-    offset = end;
+      payload: buf.subarray(offset + RTP_JOURNAL_RECORD_HEADER, offset + length),
+    };
   }
-  return { ok: true, records, truncatedBytes: buf.length - offset };
+
+  /** Bytes after the last whole record read so far (all of them when `next` is at the end). */
+  get truncatedBytes(): number {
+    return this.buf.length - this.offset;
+  }
+
+  /** Counts the whole journal's records and reads its first and last arrival times. */
+  summarize(): RtpJournalSummary {
+    let records = 0;
+    let firstArrivalMs: number | null = null;
+    let lastArrivalMs: number | null = null;
+    let offset = RTP_JOURNAL_MAGIC.length;
+    for (let length = this.recordLengthAt(offset); length > 0;) {
+      lastArrivalMs = this.buf.readDoubleBE(offset + 4);
+      firstArrivalMs ??= lastArrivalMs;
+      records++;
+      offset += length;
+      length = this.recordLengthAt(offset);
+    }
+    return { records, firstArrivalMs, lastArrivalMs, truncatedBytes: this.buf.length - offset };
+  }
+}
+
+/** Reads a whole journal file's bytes. */
+export function parseRtpJournal(bytes: Uint8Array): RtpJournalParseResult {
+  const reader = RtpJournalReader.open(bytes);
+  if (!reader) return { ok: false, reason: 'bad-magic' };
+  const records: RtpJournalRecord[] = [];
+  for (let record = reader.next(); record !== null; record = reader.next()) records.push(record);
+  return { ok: true, records, truncatedBytes: reader.truncatedBytes };
 }

@@ -1,7 +1,7 @@
 // From a recording's actions to the stretches of audio kept (SPEC §4): each start…stop is one
 // recording of the call; within it, paused stretches are cut out (or kept as silence, per org).
-// Hold, unhold and failures are noted in the metadata only: the SRC sends no media while held, and
-// the timeline stays true. Pure: times in, plans out.
+// Hold, unhold, failures and recoveries (media that came after all) are noted in the metadata
+// only: the SRC sends no media while held, and the timeline stays true. Pure: times in, plans out.
 
 export const RECORDING_ACTIONS = [
   'start',
@@ -11,6 +11,7 @@ export const RECORDING_ACTIONS = [
   'hold',
   'unhold',
   'fail',
+  'recover',
 ] as const;
 export type RecordingActionKind = (typeof RECORDING_ACTIONS)[number];
 
@@ -24,7 +25,7 @@ export interface RecordingAction {
   readonly source: RecordingActionSource;
   /** The owner whose recording it changed; absent when it concerns the whole call (hold). */
   readonly ownerId?: string;
-  /** Why, for a failure. */
+  /** Why, for a failure or a recovery. */
   readonly reason?: string;
 }
 
@@ -85,6 +86,7 @@ export function planRecordingSegments(
       // A failure ends nothing here: what was journaled before (disk full) or what the other
       // party sent (a silent stream) is kept; the timeline itself ends where the audio ends.
       case 'fail':
+      case 'recover':
       case 'hold':
       case 'unhold':
         break;

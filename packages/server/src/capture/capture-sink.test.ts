@@ -612,4 +612,35 @@ describe('capture sink: live controls and failures', () => {
     expect(finalized).toEqual([dir]);
     expect(readSessionFile(dir).failure).toMatchObject({ reason: 'no-media' });
   });
+
+  it('media that comes after the no-media timeout ends the failure: states back, a recover action, nothing catalogued', async () => {
+    const { dataDir, sink } = setUp({ noMediaTimeoutMs: 100 });
+    const events: LiveCallEvent[] = [];
+    sink.calls.subscribe((e) => events.push(e));
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const open = snapshot('n2', [stream(0, a, '1'), stream(1, b, '2')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    await send(a, [1, 2, 3]);
+    await waitFor(() => sink.calls.get('n2')?.failure !== null);
+    const dir = journalDirFor(dataDir, 'n2');
+    expect(readSessionFile(dir).failure).toMatchObject({ reason: 'no-media' });
+    // The silent stream starts sending.
+    await send(b, [1, 2]);
+    await waitFor(() => sink.calls.get('n2')?.failure === null);
+    const call = sink.calls.get('n2')!;
+    expect(call.owners.map((o) => o.state)).toEqual(['started']);
+    expect(call.actions.map((x) => [x.action, x.reason ?? null])).toEqual([
+      ['start', null],
+      ['fail', 'no-media'],
+      ['recover', 'no-media'],
+    ]);
+    expect(events.at(-1)).toMatchObject({ recordingState: 'started', action: 'recover' });
+    expect(readSessionFile(dir).failure).toBeUndefined();
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+    const closed = readSessionFile(dir);
+    expect(closed.failure).toBeUndefined();
+    expect(closed.recordingActions?.map((x) => x.action)).toEqual(['start', 'fail', 'recover']);
+  });
 });

@@ -264,6 +264,21 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
     for (const digit of stream.inband.push(pcm)) onDigit(s, stream, digit.digit, record.arrivalMs);
   };
 
+  /**
+   * A stream's first packet: if the call was failed for `no-media` and every stream has media now,
+   * the media came late rather than never; the failure is over and nothing was lost.
+   */
+  const onFirstPacket = (s: SessionCapture): void => {
+    if (calls.get(s.id)?.failure?.reason !== 'no-media') return;
+    if ([...s.streams.values()].some((c) => c.packets === 0)) return;
+    if (calls.recover(s.id, 'no-media', nowMs())) {
+      logger.info(
+        { callId: s.last.callId },
+        'media arrived after all: the no-media failure is over',
+      );
+    }
+  };
+
   const describe = (s: SessionCapture, closed?: RecordingSessionClosed): CaptureSessionFile => {
     const snap = closed ?? s.last;
     const call = calls.get(s.id);
@@ -384,7 +399,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           : {}),
         ...(options.udpReceiver ? { receiver: options.udpReceiver } : {}),
         onPacket: (record) => {
-          sc.packets++;
+          if (sc.packets++ === 0) onFirstPacket(s);
           writer.append(record);
           if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
             if (!sc.rfc4733) closeInbandDecoders(sc);

@@ -81,6 +81,34 @@ describe('live call hub (SPEC §4 live state per call)', () => {
     ]);
   });
 
+  it('recover ends only the failure it names: states come back, a later Always owner starts then', () => {
+    const hub = createLiveCallHub();
+    hub.open({
+      sessionId: 's',
+      callId: 'c',
+      orgId: 'o',
+      startedAt: 100,
+      owners: [owner('a', 'Always'), owner('b', 'On Demand with User Initiated Start')],
+    });
+    expect(hub.recover('s', 'no-media', 150)).toBe(false);
+    hub.fail('s', { reason: 'no-media', detail: 'stream 2', atMs: 200 });
+    hub.addOwners('s', [owner('c', 'Always')], 250);
+    expect(hub.get('s')?.owners.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
+    expect(hub.control('s', 'b', 'start', 'api', 260)).toMatchObject({ ok: false });
+    expect(hub.recover('s', 'disk-full', 300)).toBe(false);
+    expect(hub.recover('s', 'no-media', 300)).toBe(true);
+    expect(hub.recover('s', 'no-media', 310)).toBe(false);
+    const call = hub.get('s')!;
+    expect(call.failure).toBeNull();
+    expect(call.owners.map((o) => o.state)).toEqual(['started', 'pending', 'started']);
+    expect(call.actions.slice(1)).toEqual([
+      { action: 'fail', atMs: 200, source: 'system', reason: 'no-media' },
+      { action: 'recover', atMs: 300, source: 'system', reason: 'no-media' },
+      { action: 'start', atMs: 300, source: 'mode', ownerId: 'c' },
+    ]);
+    expect(hub.control('s', 'b', 'start', 'api', 320)).toEqual({ ok: true, state: 'started' });
+  });
+
   it('a failure fails every owner once; later owners join failed; close ends the call for listeners', () => {
     const hub = createLiveCallHub();
     const events: LiveCallEvent[] = [];

@@ -106,6 +106,12 @@ export interface LiveCallHub {
   hold(sessionId: string, onHold: boolean, atMs: number): void;
   /** The capture failed (disk full, no media, …): every owner's recording is failed. */
   fail(sessionId: string, failure: LiveCallFailure): void;
+  /**
+   * The failure `reason` is over (media came after all, for `no-media`): each owner's recording
+   * is back in the state it had before (an owner added meanwhile in its mode's first state), and
+   * a `recover` action notes it. False, changing nothing, when the call has no such failure.
+   */
+  recover(sessionId: string, reason: string, atMs: number): boolean;
   close(sessionId: string, atMs: number): LiveCall | undefined;
   get(sessionId: string): LiveCall | undefined;
   findByCallId(orgId: string, callId: string): LiveCall | undefined;
@@ -127,10 +133,12 @@ interface MutableCall {
   failure: LiveCallFailure | null;
   /** Owners that hold paused, to resume on unhold (not those paused by hand before it). */
   pausedByHold: Set<string>;
+  /** Each owner's state when the call failed, for a recovery. */
+  beforeFailure: Map<string, LiveRecordingState>;
 }
 
 function freeze(call: MutableCall): LiveCall {
-  const { pausedByHold: _internal, ...shown } = call;
+  const { pausedByHold: _internal, beforeFailure: _internalToo, ...shown } = call;
   return {
     ...shown,
     owners: [...call.owners],
@@ -202,6 +210,7 @@ export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCa
         onHold: false,
         failure: null,
         pausedByHold: new Set(),
+        beforeFailure: new Map(),
       };
       calls.set(input.sessionId, call);
       addOwners(call, input.owners, input.startedAt);
@@ -264,6 +273,7 @@ export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCa
       const call = calls.get(sessionId);
       if (!call || call.failure) return;
       call.failure = failure;
+      call.beforeFailure = new Map(call.owners.map((o) => [o.id, o.state]));
       call.owners = call.owners.map((o) => ({ ...o, state: 'failed' }));
       call.actions.push({
         action: 'fail',
@@ -280,6 +290,25 @@ export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCa
           }),
         );
       }
+    },
+    recover(sessionId, reason, atMs) {
+      const call = calls.get(sessionId);
+      if (!call || call.failure?.reason !== reason) return false;
+      call.failure = null;
+      call.actions.push({ action: 'recover', atMs, source: 'system', reason });
+      call.owners = call.owners.map((o) => {
+        const state = call.beforeFailure.get(o.id) ?? initialRecordingState(o.mode);
+        // An Always owner added while the call was failed starts recording now.
+        if (!call.beforeFailure.has(o.id) && state === 'started') {
+          call.actions.push({ action: 'start', atMs, source: 'mode', ownerId: o.id });
+        }
+        return { ...o, state };
+      });
+      call.beforeFailure = new Map();
+      for (const owner of call.owners) {
+        emit(ownerEvent(call, owner, atMs, { action: 'recover', source: 'system', reason }));
+      }
+      return true;
     },
     close(sessionId, atMs) {
       const call = calls.get(sessionId);

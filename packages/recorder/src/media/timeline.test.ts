@@ -134,6 +134,17 @@ describe('PcmTimeline', () => {
       }
     }
     expect(unhinted[1]![160 * 499]).toBe(99);
+    // A hint from a corrupt arrival time (years, or not a number) allocates an hour at most.
+    for (const hint of [1e15, Number.NaN, -5]) {
+      const timeline = new PcmTimeline({
+        sampleRate: 8000,
+        channelCount: 1,
+        originMs: 0,
+        expectedDurationMs: hint,
+      });
+      timeline.place(frame({}));
+      expect(timeline.readAll()[0]).toHaveLength(160);
+    }
   });
 
   it('a read leaves later audio in place and silence after it', () => {

@@ -22,7 +22,7 @@ export interface PcmTimelineOptions {
    * How long the timeline is expected to run (ms from the origin), when the caller knows, e.g.
    * from a journal's last arrival time. Channels are then allocated once at that length instead of
    * growing (each growth is a copy, and fresh memory is costly to touch). Only a hint: a channel
-   * still grows past it.
+   * still grows past it, and a hint beyond `MAX_HINT_SECONDS` (a corrupt arrival time) is capped.
    */
   expectedDurationMs?: number;
 }
@@ -76,6 +76,8 @@ interface ChannelState {
 
 /** First allocation of a channel's buffer without a hint: 10 s at the timeline's rate. */
 const INITIAL_SECONDS = 10;
+/** The most a duration hint allocates at once: an hour (a longer call grows from there). */
+const MAX_HINT_SECONDS = 3600;
 
 export class PcmTimeline {
   readonly sampleRate: number;
@@ -93,11 +95,11 @@ export class PcmTimeline {
     this.sampleRate = options.sampleRate;
     this.channelCount = options.channelCount;
     this.originMs = options.originMs;
-    const expected = options.expectedDurationMs ?? 0;
-    this.initialCapacity = Math.max(
-      Number.isFinite(expected) ? Math.ceil((expected * this.sampleRate) / 1000) : 0,
-      this.sampleRate * INITIAL_SECONDS,
-    );
+    const expectedMs = options.expectedDurationMs ?? 0;
+    const hinted = Number.isFinite(expectedMs)
+      ? Math.min(expectedMs / 1000, MAX_HINT_SECONDS) * this.sampleRate
+      : 0;
+    this.initialCapacity = Math.ceil(Math.max(hinted, this.sampleRate * INITIAL_SECONDS));
     this.channels = Array.from({ length: options.channelCount }, () => ({
       segment: null,
       anchor: 0,

@@ -72,7 +72,10 @@ export interface RenderedSession {
 
 interface LoadedStream {
   info: CaptureStreamInfo;
-  /** The journal, read record by record while decoding (a long call's records are never all alive at once). */
+  /**
+   * The journal, read record by record while decoding: a long call's records are never all
+   * alive at once.
+   */
   journal: RtpJournalReader | null;
   summary: RtpJournalSummary;
   failure?: string;

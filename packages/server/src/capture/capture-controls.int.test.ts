@@ -184,6 +184,12 @@ describe(`live controls through finalize on ${testDialect}`, () => {
     expect(Math.abs(second.length / 8000 - 2)).toBeLessThan(0.15);
     expect(alices).toHaveLength(1);
     expect(Math.abs((await channel0(alices[0]!.id)).length / 8000 - 10)).toBeLessThan(0.15);
+    // The two recordings of one call tell which part they are; a single recording does not.
+    expect(bobs.map((r) => r?.topic.replace(/^.* \(/, '('))).toEqual([
+      '(part 1 of 2)',
+      '(part 2 of 2)',
+    ]);
+    expect(alices[0]!.topic).not.toContain('(part');
     const actions = bobs[0]!.metadata['recordingActions'] as Array<Record<string, unknown>>;
     expect(actions.map((a) => [a['action'], a['offsetMs'], a['source']])).toEqual([
       ['start', 1000, 'api'],

@@ -57,7 +57,12 @@ function correlate(a: Int16Array, b: Int16Array, maxLag = 400): number {
   return best;
 }
 
-function session(id: string, streams: CaptureSessionFile['streams'], closed = true) {
+function session(
+  id: string,
+  streams: CaptureSessionFile['streams'],
+  closed = true,
+  extra: Partial<CaptureSessionFile> = {},
+) {
   const owner = seed.people[0]!;
   const file: CaptureSessionFile = {
     version: 1,
@@ -76,6 +81,7 @@ function session(id: string, streams: CaptureSessionFile['streams'], closed = tr
     metadataRevisions: [{ seq: 1, raw: '<recording xmlns="urn:ietf:params:xml:ns:recording:1"/>' }],
     senders: { alice: 'p-alice', bob: 'p-bob' },
     ...(closed ? { closed: { endedAt: Date.now(), endReason: 'bye', kept: true } } : {}),
+    ...extra,
   };
   const dir = journalDirFor(dataDir, id);
   fs.mkdirSync(dir, { recursive: true });
@@ -179,6 +185,35 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     expect(correlate(decoded[0]!, bob)).toBeGreaterThan(0.9);
     expect(correlate(decoded[1]!, alice)).toBeGreaterThan(0.9);
     expect(correlate(decoded[0]!, alice)).toBeLessThan(0.5);
+  });
+
+  it('the call direction comes from the SRC’s vendor metadata (Acme callingParty): the owner called out', async () => {
+    const acme = (callingParty: string) =>
+      `<recording xmlns='urn:ietf:params:xml:ns:recording'><datamode>complete</datamode>` +
+      `<participant id="p-alice"><nameID aor="sip:+46701234567@pstn.example"/>` +
+      `<extensiondata xmlns:apkt="http://acmepacket.com/siprec/extensiondata"><apkt:callingParty>${String(callingParty === 'p-alice')}</apkt:callingParty></extensiondata></participant>` +
+      `<participant id="p-bob"><nameID aor="sip:bob@example.com"/>` +
+      `<extensiondata xmlns:apkt="http://acmepacket.com/siprec/extensiondata"><apkt:callingParty>${String(callingParty === 'p-bob')}</apkt:callingParty></extensiondata></participant>` +
+      `</recording>`;
+    const directions: Array<string | null | undefined> = [];
+    for (const [id, caller] of [
+      ['dir-out', 'p-bob'],
+      ['dir-in', 'p-alice'],
+    ] as const) {
+      const dir = session(
+        id,
+        [pcmuStream(0, 'alice', 'a.rtpj', [101]), pcmuStream(1, 'bob', 'b.rtpj', [101])],
+        true,
+        { metadataRevisions: [{ seq: 1, raw: acme(caller) }] },
+      );
+      journalConversation(dir, { 6000: 'a.rtpj', 6002: 'b.rtpj' });
+      const result = await finalizeCapturedSession(deps, dir);
+      expect(result.kind).toBe('stored');
+      const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
+      directions.push(recording?.direction);
+    }
+    // The owner is Bob (p-bob): his call out is outbound, Alice calling him inbound.
+    expect(directions).toEqual(['outbound', 'inbound']);
   });
 
   it('Opus (RFC 7587, 48 kHz RTP clock) streams decode onto the timeline too', async () => {

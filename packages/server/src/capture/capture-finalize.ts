@@ -13,7 +13,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  applyRecordingMetadataBody,
+  callDirectionOf,
   createAudioDecoder,
+  createRecordingMetadataState,
   createOpusDecoder,
   DtmfDetector,
   getRtpClockRate,
@@ -33,7 +36,11 @@ import {
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
 import { findOwnerById } from '../recordings/recordings.repository.js';
-import { storeRecording, type RecordingStoreDeps } from '../recordings/recordings.service.js';
+import {
+  defaultRecordingTopic,
+  storeRecording,
+  type RecordingStoreDeps,
+} from '../recordings/recordings.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
@@ -551,6 +558,33 @@ function partyNumbersOf(
   };
 }
 
+/**
+ * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
+ * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
+ * metadata does not say; a revision that no longer parses is passed over (it was answered when it
+ * came).
+ */
+function directionOf(
+  session: CaptureSessionFile,
+  owners: readonly RecordingOwner[],
+): 'inbound' | 'outbound' | 'internal' | null {
+  let state = createRecordingMetadataState();
+  for (const revision of session.metadataRevisions) {
+    try {
+      state = applyRecordingMetadataBody(state, revision.raw, { seq: revision.seq });
+    } catch {
+      continue;
+    }
+  }
+  if (!state.current) return null;
+  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
+  return callDirectionOf(
+    state.current,
+    ownerRef?.participantId,
+    session.owners.map((o) => o.participantId),
+  );
+}
+
 export async function finalizeCapturedSession(
   deps: FinalizeDeps,
   dir: string,
@@ -625,6 +659,20 @@ export async function finalizeCapturedSession(
       }
       const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
       const startMs = Math.max(plan.startMs, rendered.originMs);
+      const numbers = partyNumbersOf(session, group.owners);
+      const parties = session.parties.map((p) => {
+        const channel = rendered.order.findIndex(
+          (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
+        );
+        const number = phoneNumberOfAor(p.aor);
+        return {
+          ...(p.name === undefined ? {} : { name: p.name }),
+          ...(p.aor === undefined ? {} : { address: p.aor }),
+          ...(number === null ? {} : { number }),
+          ...(channel >= 0 ? { channel } : {}),
+        };
+      });
+      const direction = directionOf(session, group.owners);
       let stored;
       try {
         stored = await storeRecording(deps, {
@@ -639,19 +687,15 @@ export async function finalizeCapturedSession(
           timeRecorded: new Date(startMs).toISOString(),
           callId: session.callId,
           callSessionId: session.sessionId,
-          ...partyNumbersOf(session, group.owners),
-          parties: session.parties.map((p) => {
-            const channel = rendered.order.findIndex(
-              (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
-            );
-            const number = phoneNumberOfAor(p.aor);
-            return {
-              ...(p.name === undefined ? {} : { name: p.name }),
-              ...(p.aor === undefined ? {} : { address: p.aor }),
-              ...(number === null ? {} : { number }),
-              ...(channel >= 0 ? { channel } : {}),
-            };
-          }),
+          ...numbers,
+          parties,
+          direction,
+          // Several recordings of one call (stopped and started again) tell which part they are.
+          ...(group.plans.length > 1
+            ? {
+                topic: `${defaultRecordingTopic({ ...numbers, parties }, new Date(startMs))} (part ${i + 1} of ${group.plans.length})`,
+              }
+            : {}),
           metadata: {
             participants: session.parties.map((p) => ({ ...p })),
             streams: rendered.order.map((s, channel) => ({

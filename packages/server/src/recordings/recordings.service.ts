@@ -164,7 +164,11 @@ async function* hashing(
   }
 }
 
-function defaultTopic(input: StoreRecordingInput, at: Date): string {
+/** `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default. */
+export function defaultRecordingTopic(
+  input: Pick<StoreRecordingInput, 'remoteNumber' | 'localNumber' | 'parties'>,
+  at: Date,
+): string {
   const other =
     input.remoteNumber ??
     input.parties?.find((p) => p.number !== undefined && p.number !== input.localNumber)?.number ??
@@ -232,7 +236,7 @@ export async function storeRecording(
           id: newRecordingId(),
           orgId: input.orgId,
           audioId,
-          topic: input.topic ?? defaultTopic(input, timeRecorded),
+          topic: input.topic ?? defaultRecordingTopic(input, timeRecorded),
           createTime: now,
           timeRecorded: timeRecorded.toISOString(),
           format: input.format,

@@ -17,7 +17,13 @@ import type { Db, Trx } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
-import type { LiveCall, LiveCallControlResult, LiveCallEvent, LiveCallHub } from './live-calls.js';
+import {
+  liveCallOwnerEvent,
+  type LiveCall,
+  type LiveCallControlResult,
+  type LiveCallEvent,
+  type LiveCallHub,
+} from './live-calls.js';
 import {
   findRemoteLiveCall,
   listRemoteLiveCalls,
@@ -207,16 +213,7 @@ export function snapshotEvents(
   ];
   return calls.flatMap((call) =>
     call.owners
-      .map((owner): LiveCallEvent => ({
-        type: 'recordingState',
-        sessionId: call.sessionId,
-        callId: call.callId,
-        orgId: call.orgId,
-        ownerId: owner.id,
-        ownerKind: owner.kind,
-        recordingState: owner.state,
-        atMs: now,
-      }))
+      .map((owner) => liveCallOwnerEvent(call, owner, now))
       .filter((event) => mayReceiveEvent(actor, event)),
   );
 }

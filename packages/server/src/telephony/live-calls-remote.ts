@@ -6,11 +6,12 @@
 import type { RecordingAction, RecordingControl } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type {
-  LiveCall,
-  LiveCallControlResult,
-  LiveCallEvent,
-  LiveCallOwner,
+import {
+  liveCallOwnerEvent,
+  type LiveCall,
+  type LiveCallControlResult,
+  type LiveCallEvent,
+  type LiveCallOwner,
 } from './live-calls.js';
 import {
   cancelLiveCallCommand,
@@ -147,14 +148,6 @@ export function liveCallEventsBetween(
   nowMs: number,
 ): LiveCallEvent[] {
   const events: LiveCallEvent[] = [];
-  const eventOf = (call: LiveCall, owner: LiveCallOwner) => ({
-    sessionId: call.sessionId,
-    callId: call.callId,
-    orgId: call.orgId,
-    ownerId: owner.id,
-    ownerKind: owner.kind,
-    recordingState: owner.state,
-  });
   for (const call of after.values()) {
     const previous = before.get(call.sessionId);
     const added = call.actions.slice(previous?.actions.length ?? 0);
@@ -162,24 +155,26 @@ export function liveCallEventsBetween(
       const was = previous?.owners.find((o) => o.id === owner.id);
       const { cause, changed } = causeOf(owner, added);
       if (was && was.state === owner.state && !changed) continue;
-      events.push({
-        type: 'recordingState',
-        ...eventOf(call, owner),
-        ...(cause
-          ? {
-              action: cause.action,
-              source: cause.source,
-              ...(cause.reason === undefined ? {} : { reason: cause.reason }),
-            }
-          : {}),
-        atMs: cause?.atMs ?? nowMs,
-      });
+      events.push(
+        liveCallOwnerEvent(
+          call,
+          owner,
+          cause?.atMs ?? nowMs,
+          cause
+            ? {
+                action: cause.action,
+                source: cause.source,
+                ...(cause.reason === undefined ? {} : { reason: cause.reason }),
+              }
+            : {},
+        ),
+      );
     }
   }
   for (const call of before.values()) {
     if (after.has(call.sessionId)) continue;
     for (const owner of call.owners) {
-      events.push({ type: 'callEnded', ...eventOf(call, owner), atMs: nowMs });
+      events.push(liveCallOwnerEvent(call, owner, nowMs, { type: 'callEnded' }));
     }
   }
   return events;

@@ -72,6 +72,29 @@ export interface LiveCallEvent {
   readonly atMs: number;
 }
 
+/**
+ * The `recordingState` event of one owner of a call (the hub's events, the mirrored calls' events
+ * and an event stream's first snapshot all have this shape).
+ */
+export function liveCallOwnerEvent(
+  call: Pick<LiveCall, 'sessionId' | 'callId' | 'orgId'>,
+  owner: Pick<LiveCallOwner, 'id' | 'kind' | 'state'>,
+  atMs: number,
+  extra: Partial<LiveCallEvent> = {},
+): LiveCallEvent {
+  return {
+    type: 'recordingState',
+    sessionId: call.sessionId,
+    callId: call.callId,
+    orgId: call.orgId,
+    ownerId: owner.id,
+    ownerKind: owner.kind,
+    recordingState: owner.state,
+    atMs,
+    ...extra,
+  };
+}
+
 export type LiveCallControlResult =
   | RecordingControlResult
   | { readonly ok: false; readonly reason: 'UNKNOWN_CALL'; readonly message: string };
@@ -161,22 +184,7 @@ export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCa
     }
   };
 
-  const ownerEvent = (
-    call: MutableCall,
-    owner: LiveCallOwner,
-    atMs: number,
-    extra: Partial<LiveCallEvent> = {},
-  ): LiveCallEvent => ({
-    type: 'recordingState',
-    sessionId: call.sessionId,
-    callId: call.callId,
-    orgId: call.orgId,
-    ownerId: owner.id,
-    ownerKind: owner.kind,
-    recordingState: owner.state,
-    atMs,
-    ...extra,
-  });
+  const ownerEvent = liveCallOwnerEvent;
 
   const addOwners = (call: MutableCall, owners: readonly LiveCallOwnerInput[], atMs: number) => {
     for (const input of owners) {

@@ -5,8 +5,8 @@
 //              session handler opens them (sessionOpened with the session's snapshot): every
 //              stream binds its RTP and RTCP ports, latches its source, parses each packet and
 //              appends it to the session's journal, flushed every 500 ms (the default). The
-//              sockets come from the receiver `serve` uses (defaultUdpReceiver: the batch
-//              receiver when its addon is built; CALLVAULT_UDP_RECEIVER=dgram for Node's dgram).
+//              sockets come from the receiver `serve` uses (the batch receiver when its addon
+//              is built; CALLVAULT_UDP_RECEIVER=dgram for Node's dgram, as with `serve`).
 //   baseline   a bare Node UDP receiver on the same RTP ports: one dgram socket per stream (the
 //              same receive buffer size), counting packets and nothing else.
 //
@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/recorder';
 import {
-  defaultUdpReceiver,
+  selectUdpReceiver,
   RTP_JOURNAL_MAGIC,
   RTP_JOURNAL_RECORD_HEADER,
 } from '@callvault/recorder';
@@ -90,7 +90,10 @@ function snapshot(call: number, basePort: number): RecordingSessionSnapshot {
 
 async function callvault(request: RecorderRequest): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-bench-'));
-  const udpReceiver = defaultUdpReceiver();
+  // As `serve` chooses with CALLVAULT_UDP_RECEIVER (default batch).
+  const udpReceiver = selectUdpReceiver(
+    process.env.CALLVAULT_UDP_RECEIVER === 'dgram' ? 'dgram' : 'batch',
+  );
   const sink = createCaptureSink({
     udpReceiver,
     dataDir,

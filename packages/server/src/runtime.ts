@@ -1,7 +1,7 @@
 // Process wiring: configuration → database → app and background work, chosen by role.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
-import { defaultUdpReceiver } from '@callvault/recorder';
+import { selectUdpReceiver } from '@callvault/recorder';
 import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
@@ -150,14 +150,19 @@ export async function startServer(options: {
     // Journals on this recorder's disk whose session never closed (a crash): finalized as
     // `recovered` before new sessions start writing beside them.
     await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
-    const udpReceiver = defaultUdpReceiver();
+    const udpReceiver = selectUdpReceiver(config.udpReceiver);
     registerUdpReceiverMetrics(metrics.registry, udpReceiver);
-    logger.info(
-      { module: 'capture', udpReceiver: udpReceiver.kind },
-      udpReceiver.kind === 'batch'
-        ? 'media capture receives RTP with the batch receiver'
-        : 'media capture receives RTP with Node dgram (the batch receiver addon is not built: make deps)',
-    );
+    if (udpReceiver.kind === config.udpReceiver) {
+      logger.info(
+        { module: 'capture', udpReceiver: udpReceiver.kind },
+        `media capture receives RTP with the ${udpReceiver.kind} receiver`,
+      );
+    } else {
+      logger.warn(
+        { module: 'capture', udpReceiver: udpReceiver.kind },
+        'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
+      );
+    }
     const capture = createCaptureSink({
       udpReceiver,
       dataDir: config.dataDir,

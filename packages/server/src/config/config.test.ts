@@ -14,6 +14,7 @@ describe('configuration (SPEC §9.4)', () => {
       rtpPorts: { min: 20000, max: 29999 },
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
+      udpReceiver: 'batch',
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -30,8 +31,10 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_MASTER_KEY: 'ab'.repeat(32),
       CALLVAULT_TRANSCRIBER: 'sherpa-onnx:/models/en',
       CALLVAULT_MAX_SESSIONS: '250',
+      CALLVAULT_UDP_RECEIVER: 'dgram',
     });
     expect(c.maxSessions).toBe(250);
+    expect(c.udpReceiver).toBe('dgram');
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cv' });
     expect(c.storage).toMatchObject({
       kind: 's3',
@@ -57,6 +60,7 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_TRANSCRIBER: 'whisper',
         CALLVAULT_STORAGE_URL: 'ftp://x',
         CALLVAULT_MAX_SESSIONS: 'lots',
+        CALLVAULT_UDP_RECEIVER: 'epoll',
       });
     } catch (e) {
       error = e;
@@ -74,6 +78,7 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_TRANSCRIBER',
         'CALLVAULT_STORAGE_URL',
         'CALLVAULT_MAX_SESSIONS',
+        'CALLVAULT_UDP_RECEIVER',
       ].sort(),
     );
   });

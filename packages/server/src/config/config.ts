@@ -38,6 +38,11 @@ export interface Config {
     | { readonly kind: 'pocketsphinx' }
     | { readonly kind: 'none' }
     | { readonly kind: 'sherpa-onnx'; readonly modelDir: string };
+  /**
+   * How the media capture receives RTP: `batch` (the native addon `make deps` builds; Node's
+   * dgram when it is not built) or `dgram`.
+   */
+  readonly udpReceiver: 'batch' | 'dgram';
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -52,6 +57,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_MASTER_KEY: '',
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
+  CALLVAULT_UDP_RECEIVER: 'batch',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -204,6 +210,12 @@ export function parseConfig(source: ConfigSource): Config {
     );
   }
 
+  const udpReceiverRaw = read('CALLVAULT_UDP_RECEIVER');
+  const udpReceiver = udpReceiverRaw === 'dgram' ? 'dgram' : 'batch';
+  if (udpReceiverRaw !== 'batch' && udpReceiverRaw !== 'dgram') {
+    problems.push(`CALLVAULT_UDP_RECEIVER: "${udpReceiverRaw}" is not one of batch, dgram`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     dataDir,
@@ -216,6 +228,7 @@ export function parseConfig(source: ConfigSource): Config {
     maxSessions,
     masterKey,
     transcriber,
+    udpReceiver,
   });
 }
 

@@ -10,6 +10,7 @@ import {
   createDgramUdpReceiver,
   defaultUdpReceiver,
   formatUdpAddress,
+  selectUdpReceiver,
   type UdpReceiver,
   type UdpReceiverSocket,
   type UdpSource,
@@ -213,15 +214,11 @@ describe('batch receiver in a worker thread', () => {
   });
 });
 
-describe('defaultUdpReceiver', () => {
+describe('selectUdpReceiver', () => {
   it('is the batch receiver when the addon is built, dgram when asked for', () => {
     expect(defaultUdpReceiver().kind).toBe(batch ? 'batch' : 'dgram');
-    process.env.CALLVAULT_UDP_RECEIVER = 'dgram';
-    try {
-      expect(defaultUdpReceiver().kind).toBe('dgram');
-    } finally {
-      delete process.env.CALLVAULT_UDP_RECEIVER;
-    }
+    expect(selectUdpReceiver('batch').kind).toBe(batch ? 'batch' : 'dgram');
+    expect(selectUdpReceiver('dgram').kind).toBe('dgram');
   });
 });
 

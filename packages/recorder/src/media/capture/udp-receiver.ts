@@ -5,8 +5,8 @@
 //          iteration as one batch. Node's dgram calls JavaScript once per datagram, which is most
 //          of the cost of receiving RTP; the batch receiver is what lets one process keep up with
 //          1000 two-stream calls (bench/capture.bench.ts).
-//   dgram  Node's dgram sockets: the fallback when the addon is not built (`make deps` builds it)
-//          or when CALLVAULT_UDP_RECEIVER=dgram.
+//   dgram  Node's dgram sockets: the fallback when the addon is not built (`make deps` builds it),
+//          or by choice (the server's CALLVAULT_UDP_RECEIVER=dgram).
 //
 // Both deliver each datagram to the socket's handler with its sender; the bytes are valid during
 // the call only (the batch receiver reuses its buffer), so a handler copies what it keeps.
@@ -246,11 +246,12 @@ export function batchUdpReceiver(): UdpReceiver | null {
   return batchReceiver;
 }
 
-/**
- * The receiver the capture uses: the batch receiver when the addon is built, unless
- * CALLVAULT_UDP_RECEIVER=dgram asks for Node's dgram; dgram otherwise.
- */
+/** The receiver asked for: `batch` when its addon is built (else dgram), or `dgram`. */
+export function selectUdpReceiver(kind: 'batch' | 'dgram' = 'batch'): UdpReceiver {
+  return (kind === 'batch' ? batchUdpReceiver() : null) ?? createDgramUdpReceiver();
+}
+
+/** The batch receiver when its addon is built, Node's dgram otherwise. */
 export function defaultUdpReceiver(): UdpReceiver {
-  if (process.env.CALLVAULT_UDP_RECEIVER === 'dgram') return createDgramUdpReceiver();
-  return batchUdpReceiver() ?? createDgramUdpReceiver();
+  return selectUdpReceiver('batch');
 }

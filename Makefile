@@ -38,7 +38,18 @@ $(UDP_ADDON): packages/recorder/native/udp-batch.c
 	mkdir -p $(@D)
 	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $<
 
-deps: node_modules/.package-lock.json $(UDP_ADDON)
+# Finalize's in-process Opus encoder (packages/recorder/native/opus-encode.c), linked with libopus
+# (Debian libopus-dev). Without it finalize encodes through an ffmpeg child.
+OPUS_ADDON := packages/recorder/native/build/opus-encode.node
+
+$(OPUS_ADDON): packages/recorder/native/opus-encode.c
+	@command -v cc >/dev/null || scripts/ensure-debian-packages.sh gcc libc6-dev
+	@test -f /usr/include/opus/opus.h || scripts/ensure-debian-packages.sh libopus-dev
+	@test -f $(NODE_INCLUDE)/node_api.h || { echo "Node's headers ($(NODE_INCLUDE)/node_api.h) are missing" >&2; exit 1; }
+	mkdir -p $(@D)
+	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $< -lopus
+
+deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON)
 	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)
 
 deps-test: deps

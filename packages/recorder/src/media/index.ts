@@ -1,4 +1,5 @@
 export * from './codecs/index.js';
 export * from './jitter-buffer.js';
+export * from './ogg-opus-writer.js';
 export * from './timeline.js';
 export * from './capture/index.js';

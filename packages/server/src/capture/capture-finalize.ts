@@ -19,10 +19,13 @@ import {
   createRecordingMetadataState,
   createOpusDecoder,
   DtmfDetector,
+  encodeOggOpusInProcess,
   getRtpClockRate,
   JitterBuffer,
   keptStretches,
+  loadOpusEncodeAddon,
   normalizeAudioCodecName,
+  OPUS_ENCODER_SAMPLE_RATES,
   parseTelephoneEvent,
   PcmTimeline,
   planRecordingSegments,
@@ -294,12 +297,31 @@ function interleaveBlock(
   return block.subarray(0, (end - start) * n * 2);
 }
 
-/** Encodes PCM to Ogg Opus with ffmpeg's libopus, one party per channel. */
+/**
+ * Encodes PCM to Ogg Opus with libopus, one party per channel: in-process through the native
+ * addon (packages/recorder/native/opus-encode.c, built by `make deps`) when it is built, else
+ * through an ffmpeg child with the same settings. In-process saves ffmpeg's start-up, its
+ * pipeline and the PCM pipe: the encode of a 10-minute two-party PCMU call went from 1.06–1.38 s
+ * of CPU to 0.66–0.74 s (issue #6: finalize ≥ 400× real time per core; bench/capture.bench.ts).
+ * libopus runs on the thread pool, so the event loop that receives RTP is not held up.
+ */
 export function encodeOggOpus(
   channels: readonly Int16Array[],
   sampleRate: number,
   file: string,
 ): Promise<void> {
+  if (
+    channels.length <= 2 &&
+    OPUS_ENCODER_SAMPLE_RATES.includes(sampleRate) &&
+    loadOpusEncodeAddon() !== null
+  ) {
+    // The settings below: 24 kbit/s per party, 120 ms packets, CELT only, complexity 0, no
+    // phase inversion.
+    return encodeOggOpusInProcess(channels, sampleRate, {
+      bitrate: 24000 * channels.length,
+      frameMs: 120,
+    }).then((ogg) => fs.promises.writeFile(file, ogg!));
+  }
   const length = Math.max(0, ...channels.map((c) => c.length));
   return new Promise((resolve, reject) => {
     const child = spawn(

@@ -2,3 +2,4 @@ export * from './audio-decoder.js';
 export * from './g711-decoder.js';
 export * from './g722-decoder.js';
 export * from './opus-decoder.js';
+export * from './opus-encoder.js';

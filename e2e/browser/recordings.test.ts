@@ -254,7 +254,7 @@ describe('Recordings page for a compliance officer', () => {
     await waitForRowCount(page, 1);
     expect(await topicsShown(page)).toEqual(['Support call']);
     await page.getByLabel('Topic', { exact: true }).fill('');
-    // The search without the topic has run (the CI run at 4c996f7 chose the location while the
+    // The search without the topic has run (the CI run at a1f8442 chose the location while the
     // one-row result of the topic search was still shown, and took that row for the location's).
     await waitForRowCount(page, 2);
 

@@ -27,27 +27,29 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 	npm install --no-audit --no-fund
 	@touch $@
 
-# The capture path's batched UDP receiver (packages/recorder/native/udp-batch.c), a Node-API addon
-# compiled against the running Node's headers. Without it the capture falls back to Node's dgram.
+# The recorder's Node-API addons (packages/recorder/native/), compiled against the running Node's
+# headers; each is optional at run time (see packages/recorder/src/native-addon.ts):
+#   udp-batch    the capture path's batched UDP receiver (without it: Node's dgram)
+#   opus-encode  finalize's in-process Opus encoder, linked with Debian's libopus-dev (without it:
+#                an ffmpeg child)
 UDP_ADDON := packages/recorder/native/build/udp-batch.node
+OPUS_ADDON := packages/recorder/native/build/opus-encode.node
 NODE_INCLUDE = $(shell node -p "require('path').join(require('path').dirname(process.execPath), '..', 'include', 'node')")
 
-$(UDP_ADDON): packages/recorder/native/udp-batch.c
+# $(call compile-addon,LIBS)
+define compile-addon
 	@command -v cc >/dev/null || scripts/ensure-debian-packages.sh gcc libc6-dev
 	@test -f $(NODE_INCLUDE)/node_api.h || { echo "Node's headers ($(NODE_INCLUDE)/node_api.h) are missing" >&2; exit 1; }
 	mkdir -p $(@D)
-	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $<
+	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $< $(1)
+endef
 
-# Finalize's in-process Opus encoder (packages/recorder/native/opus-encode.c), linked with libopus
-# (Debian libopus-dev). Without it finalize encodes through an ffmpeg child.
-OPUS_ADDON := packages/recorder/native/build/opus-encode.node
+$(UDP_ADDON): packages/recorder/native/udp-batch.c
+	$(call compile-addon,)
 
 $(OPUS_ADDON): packages/recorder/native/opus-encode.c
-	@command -v cc >/dev/null || scripts/ensure-debian-packages.sh gcc libc6-dev
 	@test -f /usr/include/opus/opus.h || scripts/ensure-debian-packages.sh libopus-dev
-	@test -f $(NODE_INCLUDE)/node_api.h || { echo "Node's headers ($(NODE_INCLUDE)/node_api.h) are missing" >&2; exit 1; }
-	mkdir -p $(@D)
-	cc -O2 -Wall -Wextra -Werror -shared -fPIC -I$(NODE_INCLUDE) -o $@ $< -lopus
+	$(call compile-addon,-lopus)
 
 deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON)
 	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)

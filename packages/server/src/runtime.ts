@@ -1,7 +1,7 @@
 // Process wiring: configuration → database → app and background work, chosen by role.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
-import { selectUdpReceiver } from '@callvault/recorder';
+import { batchUdpReceiverLoadError, selectUdpReceiver } from '@callvault/recorder';
 import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
@@ -158,9 +158,12 @@ export async function startServer(options: {
         `media capture receives RTP with the ${udpReceiver.kind} receiver`,
       );
     } else {
+      const err = batchUdpReceiverLoadError();
       logger.warn(
-        { module: 'capture', udpReceiver: udpReceiver.kind },
-        'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
+        { module: 'capture', udpReceiver: udpReceiver.kind, ...(err ? { err } : {}) },
+        err
+          ? 'media capture receives RTP with Node dgram: the batch receiver addon could not be loaded'
+          : 'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
       );
     }
     const capture = createCaptureSink({

@@ -12,9 +12,7 @@
 // the call only (the batch receiver reuses its buffer), so a handler copies what it keeps.
 // A shared contract test (udp-receiver.test.ts) runs against both.
 import dgram from 'node:dgram';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon } from '../../native-addon.js';
 
 export interface UdpSource {
   readonly address: string;
@@ -138,17 +136,9 @@ export function formatUdpAddress(family: 4 | 6, bytes: Uint8Array): string {
   return best < 0 ? text(0, 8) : `${text(0, best)}::${text(best + bestLength, 8)}`;
 }
 
-const ADDON_PATH = fileURLToPath(new URL('../../../native/build/udp-batch.node', import.meta.url));
-
-let addonCache: UdpBatchAddon | null | undefined;
-
-function loadAddon(): UdpBatchAddon | null {
-  if (addonCache !== undefined) return addonCache;
-  addonCache = null;
-  if (fs.existsSync(ADDON_PATH)) {
-    addonCache = createRequire(import.meta.url)(ADDON_PATH) as UdpBatchAddon;
-  }
-  return addonCache;
+/** Why the batch receiver's addon is built but could not be loaded, or null. */
+export function batchUdpReceiverLoadError(): Error | null {
+  return loadNativeAddon<UdpBatchAddon>('udp-batch.node').error;
 }
 
 let batchReceiver: UdpReceiver | null = null;
@@ -159,7 +149,7 @@ let batchReceiver: UdpReceiver | null = null;
  */
 export function batchUdpReceiver(): UdpReceiver | null {
   if (batchReceiver) return batchReceiver;
-  const addon = loadAddon();
+  const { addon } = loadNativeAddon<UdpBatchAddon>('udp-batch.node');
   if (!addon) return null;
   const sockets = new Map<number, BatchSocket>();
   let truncated = 0;

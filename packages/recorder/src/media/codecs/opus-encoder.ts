@@ -5,12 +5,21 @@
 // child's start-up and its pipe (issue #6: finalize ≥ 400× real time per core). The addon is
 // built by `make deps` (with Debian's libopus-dev); without it `loadOpusEncodeAddon` is null and
 // the caller keeps its ffmpeg path.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon } from '../../native-addon.js';
 import { createOggOpusWriter, OGG_OPUS_GRANULE_RATE } from '../ogg-opus-writer.js';
 
 /** The addon's handle; opaque to JavaScript. */
 type NativeOpusEncoder = object;
+
+/** encoder, one plane per channel, first sample, frames, packet bytes out, packet lengths out. */
+type EncodeArgs = [
+  encoder: NativeOpusEncoder,
+  planes: readonly Int16Array[],
+  start: number,
+  frames: number,
+  out: Uint8Array,
+  lengths: Int32Array,
+];
 
 export interface OpusEncodeAddon {
   create(
@@ -20,54 +29,27 @@ export interface OpusEncodeAddon {
     frameSize: number,
   ): NativeOpusEncoder;
   lookahead(encoder: NativeOpusEncoder): number;
-  encode(
-    encoder: NativeOpusEncoder,
-    planes: readonly Int16Array[],
-    start: number,
-    frames: number,
-    out: Uint8Array,
-    lengths: Int32Array,
-  ): number;
+  /** Encodes up to `frames` frames from sample `start` into `out`; returns the packets made. */
+  encode(...args: EncodeArgs): number;
   /** `encode` on the libuv thread pool; the arrays must stay untouched until it settles. */
-  encodeAsync(
-    encoder: NativeOpusEncoder,
-    planes: readonly Int16Array[],
-    start: number,
-    frames: number,
-    out: Uint8Array,
-    lengths: Int32Array,
-  ): Promise<number>;
+  encodeAsync(...args: EncodeArgs): Promise<number>;
   close(encoder: NativeOpusEncoder): void;
 }
 
 /** The rates libopus encodes from (RFC 6716 §2: Opus's audio bandwidths). */
 export const OPUS_ENCODER_SAMPLE_RATES: readonly number[] = [8000, 12000, 16000, 24000, 48000];
 
-const ADDON_PATH = fileURLToPath(
-  new URL('../../../native/build/opus-encode.node', import.meta.url),
-);
-
-let addonCache: OpusEncodeAddon | null | undefined;
-let addonLoadError: Error | null = null;
-
 /**
  * The addon, or null when it is not built (`make deps` builds it) or cannot be loaded (libopus
  * missing at run time: `opusEncodeAddonLoadError` says why); callers then keep their ffmpeg path.
  */
 export function loadOpusEncodeAddon(): OpusEncodeAddon | null {
-  if (addonCache !== undefined) return addonCache;
-  addonCache = null;
-  try {
-    addonCache = createRequire(import.meta.url)(ADDON_PATH) as OpusEncodeAddon;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') addonLoadError = err as Error;
-  }
-  return addonCache;
+  return loadNativeAddon<OpusEncodeAddon>('opus-encode.node').addon;
 }
 
 /** Why a built addon could not be loaded, or null. */
 export function opusEncodeAddonLoadError(): Error | null {
-  return addonLoadError;
+  return loadNativeAddon<OpusEncodeAddon>('opus-encode.node').error;
 }
 
 export interface OggOpusEncodeOptions {
@@ -139,15 +121,7 @@ export async function encodeOggOpusInProcess(
       done += count;
     }
     pages.push(writer.end(length * toGranule));
-    let total = 0;
-    for (const p of pages) total += p.length;
-    const file = new Uint8Array(total);
-    let at = 0;
-    for (const p of pages) {
-      file.set(p, at);
-      at += p.length;
-    }
-    return file;
+    return Buffer.concat(pages);
   } finally {
     addon.close(encoder);
   }

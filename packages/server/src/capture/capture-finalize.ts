@@ -33,6 +33,7 @@ import {
   type JitterOutput,
   type OpusAudioDecoder,
   type RecordingAction,
+  type RecordingMetadata,
   type RecordingSegmentPlan,
   RtpJournalReader,
   type RtpJournalSummary,
@@ -581,15 +582,10 @@ function partyNumbersOf(
 }
 
 /**
- * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
- * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
- * metadata does not say; a revision that no longer parses is passed over (it was answered when it
- * came).
+ * The SRC's metadata as its revisions left it; a revision that no longer parses is passed over
+ * (it was answered when it came).
  */
-function directionOf(
-  session: CaptureSessionFile,
-  owners: readonly RecordingOwner[],
-): 'inbound' | 'outbound' | 'internal' | null {
+function mergedMetadataOf(session: CaptureSessionFile): RecordingMetadata | undefined {
   let state = createRecordingMetadataState();
   for (const revision of session.metadataRevisions) {
     try {
@@ -598,10 +594,23 @@ function directionOf(
       continue;
     }
   }
-  if (!state.current) return null;
+  return state.current;
+}
+
+/**
+ * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
+ * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
+ * metadata does not say.
+ */
+function directionOf(
+  metadata: RecordingMetadata | undefined,
+  session: CaptureSessionFile,
+  owners: readonly RecordingOwner[],
+): 'inbound' | 'outbound' | 'internal' | null {
+  if (!metadata) return null;
   const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
   return callDirectionOf(
-    state.current,
+    metadata,
     ownerRef?.participantId,
     session.owners.map((o) => o.participantId),
   );
@@ -663,8 +672,25 @@ export async function finalizeCapturedSession(
   let durationMs = 0;
   // A party's stream that gave no audio while the other's did: stored, and still a failure.
   const silentStreams = failures;
+  // The catalogue's parties (with the channel each speaks on) and the SRC's merged metadata are
+  // the call's; numbers and direction are each group's owner's.
+  const parties = session.parties.map((p) => {
+    const channel = rendered.order.findIndex(
+      (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
+    );
+    const number = phoneNumberOfAor(p.aor);
+    return {
+      ...(p.name === undefined ? {} : { name: p.name }),
+      ...(p.aor === undefined ? {} : { address: p.aor }),
+      ...(number === null ? {} : { number }),
+      ...(channel >= 0 ? { channel } : {}),
+    };
+  });
+  const metadata = mergedMetadataOf(session);
   for (const group of groups.values()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
+    const numbers = partyNumbersOf(session, group.owners);
+    const direction = directionOf(metadata, session, group.owners);
     for (const [i, plan] of group.plans.entries()) {
       const channels = cutRecording(rendered, plan, behaviour);
       const length = Math.max(0, ...channels.map((c) => c.length));
@@ -681,20 +707,6 @@ export async function finalizeCapturedSession(
       }
       const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
       const startMs = Math.max(plan.startMs, rendered.originMs);
-      const numbers = partyNumbersOf(session, group.owners);
-      const parties = session.parties.map((p) => {
-        const channel = rendered.order.findIndex(
-          (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
-        );
-        const number = phoneNumberOfAor(p.aor);
-        return {
-          ...(p.name === undefined ? {} : { name: p.name }),
-          ...(p.aor === undefined ? {} : { address: p.aor }),
-          ...(number === null ? {} : { number }),
-          ...(channel >= 0 ? { channel } : {}),
-        };
-      });
-      const direction = directionOf(session, group.owners);
       let stored;
       try {
         stored = await storeRecording(deps, {

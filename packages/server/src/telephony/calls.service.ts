@@ -72,12 +72,19 @@ export function remoteSourceOf(deps: CallsDeps): RemoteLiveCallSource {
  * processes hold from the database (a process without the recorder role has only those).
  */
 async function listLiveCalls(deps: CallsDeps, orgId: string): Promise<LiveCall[]> {
+  return withRemoteCalls(deps, orgId, await listRemoteLiveCalls(remoteSourceOf(deps), orgId));
+}
+
+/**
+ * The org's calls in this process's hub, then those of `remote` (other recorders' mirrored calls)
+ * it does not hold itself, oldest first.
+ */
+function withRemoteCalls(deps: CallsDeps, orgId: string, remote: readonly LiveCall[]): LiveCall[] {
   const local = deps.calls?.list(orgId) ?? [];
   const seen = new Set(local.map((c) => c.sessionId));
-  const remote = (await listRemoteLiveCalls(remoteSourceOf(deps), orgId)).filter(
-    (c) => !seen.has(c.sessionId),
+  return [...local, ...remote.filter((c) => c.orgId === orgId && !seen.has(c.sessionId))].sort(
+    (a, b) => a.startedAt - b.startedAt,
   );
-  return [...local, ...remote].sort((a, b) => a.startedAt - b.startedAt);
 }
 
 /** The caller's own owner entry of a call (a person owns calls; workspaces have no caller). */
@@ -205,13 +212,7 @@ export function snapshotEvents(
   remote: readonly LiveCall[] = [],
 ): LiveCallEvent[] {
   const now = deps.clock.now().getTime();
-  const local = deps.calls?.list(actor.orgId) ?? [];
-  const seen = new Set(local.map((c) => c.sessionId));
-  const calls = [
-    ...local,
-    ...remote.filter((c) => c.orgId === actor.orgId && !seen.has(c.sessionId)),
-  ];
-  return calls.flatMap((call) =>
+  return withRemoteCalls(deps, actor.orgId, remote).flatMap((call) =>
     call.owners
       .map((owner) => liveCallOwnerEvent(call, owner, now))
       .filter((event) => mayReceiveEvent(actor, event)),

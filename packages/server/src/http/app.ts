@@ -36,6 +36,7 @@ import { registerCallRoutes } from '../telephony/calls.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
+import { HealthReportSchema, runHealthChecks, type HealthCheck } from './health.js';
 import type { AppInstance } from './types.js';
 
 export interface AppDeps {
@@ -57,6 +58,8 @@ export interface AppDeps {
   readonly sessions?: SessionRegistry | null;
   /** Set the Secure flag on cookies (behind TLS). */
   readonly secureCookies?: boolean;
+  /** Checks of this process's features added to `/api/health` (free space, blob store, …). */
+  readonly healthChecks?: readonly HealthCheck[];
   /** Let webhooks target loopback addresses: tests only, never from configuration. */
   readonly allowLoopbackWebhookTargets?: boolean;
 }
@@ -176,67 +179,61 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   return app;
 }
 
-const HealthCheck = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
-  detail: Type.String(),
-});
-
 function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
+  const checks: HealthCheck[] = [
+    {
+      name: 'database',
+      check: () =>
+        sql`select 1 as ok`.execute(deps.db).then(
+          () => ({ status: 'ok' as const, detail: deps.dialect }),
+          (e: unknown) => ({
+            status: 'error' as const,
+            detail: e instanceof Error ? e.message : String(e),
+          }),
+        ),
+    },
+    {
+      name: 'storage',
+      check: () =>
+        fs.promises.access(deps.dataDir, fs.constants.W_OK).then(
+          () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
+          () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
+        ),
+    },
+    {
+      name: 'queue',
+      check: async () => {
+        const queue = deps.queue;
+        if (!queue) return { status: 'ok' as const, detail: 'no queue in this process' };
+        return queue.counts().then(
+          (c) => ({
+            status: 'ok' as const,
+            detail: `${queue.driver}: ${c.total.queued} queued, ${c.total.failed} failed`,
+          }),
+          (e: unknown) => ({
+            status: 'error' as const,
+            detail: e instanceof Error ? e.message : String(e),
+          }),
+        );
+      },
+    },
+    ...(deps.healthChecks ?? []),
+  ];
   app.get(
     '/api/health',
     {
       config: { public: true },
       schema: {
         tags: ['system'],
-        summary: 'Database, storage and queue health',
-        response: {
-          200: Type.Object({
-            status: Type.String(),
-            checks: Type.Object({
-              database: HealthCheck,
-              storage: HealthCheck,
-              queue: HealthCheck,
-            }),
-          }),
-          503: Type.Object({
-            status: Type.String(),
-            checks: Type.Object({
-              database: HealthCheck,
-              storage: HealthCheck,
-              queue: HealthCheck,
-            }),
-          }),
-        },
+        summary: 'Health of the process and what it depends on',
+        description:
+          '`ok`: every check passed. `degraded` (still 200): the process serves but a dependency is impaired; each check says which and why. `error` (503): it cannot serve.',
+        response: { 200: HealthReportSchema, 503: HealthReportSchema },
       },
     },
     async (_request, reply) => {
-      const database = await sql`select 1 as ok`.execute(deps.db).then(
-        () => ({ status: 'ok' as const, detail: deps.dialect }),
-        (e: unknown) => ({
-          status: 'error' as const,
-          detail: e instanceof Error ? e.message : String(e),
-        }),
-      );
-      const storage = await fs.promises.access(deps.dataDir, fs.constants.W_OK).then(
-        () => ({ status: 'ok' as const, detail: `data dir ${deps.dataDir} writable` }),
-        () => ({ status: 'error' as const, detail: `data dir ${deps.dataDir} is not writable` }),
-      );
-      const queue = deps.queue
-        ? await deps.queue.counts().then(
-            (c) => ({
-              status: 'ok' as const,
-              detail: `${deps.queue?.driver ?? ''}: ${c.total.queued} queued, ${c.total.failed} failed`,
-            }),
-            (e: unknown) => ({
-              status: 'error' as const,
-              detail: e instanceof Error ? e.message : String(e),
-            }),
-          )
-        : { status: 'ok' as const, detail: 'no queue in this process' };
-      const healthy = [database, storage, queue].every((c) => c.status === 'ok');
-      return reply
-        .status(healthy ? 200 : 503)
-        .send({ status: healthy ? 'ok' : 'error', checks: { database, storage, queue } });
+      const report = await runHealthChecks(checks);
+      return reply.status(report.status === 'error' ? 503 : 200).send(report);
     },
   );
 

@@ -27,6 +27,8 @@ export interface RecordingAction {
   readonly ownerId?: string;
   /** Why, for a failure or a recovery. */
   readonly reason?: string;
+  /** What happened, in words, for a failure. */
+  readonly detail?: string;
 }
 
 export interface RecordingSegmentPlan {

@@ -190,6 +190,9 @@ describe(`live controls through finalize on ${testDialect}`, () => {
       '(part 2 of 2)',
     ]);
     expect(alices[0]!.topic).not.toContain('(part');
+    // Bob stopped the first part; the second and Alice's ended with the SRC's BYE.
+    expect(bobs.map((r) => r?.provenance.endReason)).toEqual(['stopped', 'bye']);
+    expect(alices[0]!.provenance.endReason).toBe('bye');
     const actions = bobs[0]!.metadata['recordingActions'] as Array<Record<string, unknown>>;
     expect(actions.map((a) => [a['action'], a['offsetMs'], a['source']])).toEqual([
       ['start', 1000, 'api'],
@@ -289,10 +292,16 @@ describe(`live controls through finalize on ${testDialect}`, () => {
     expect(partial).toMatchObject({ kind: 'failed', code: 'disk-full' });
     expect(partial.recordingIds).toHaveLength(1);
     const stored = await findRecordingById(db.db, seed.orgId, partial.recordingIds[0]!);
-    expect(stored?.metadata['failed']).toMatchObject({
-      reason: 'disk-full',
-      failureBehavior: 'END_CALL_WITH_ANNOUNCEMENT',
-    });
+    expect(stored?.provenance.failures).toEqual([
+      {
+        code: 'disk-full',
+        detail: 'stream 0 journal: ENOSPC: no space left on device',
+        at: new Date(t0 + 6000).toISOString(),
+        resolvedAt: null,
+        stream: null,
+      },
+    ]);
+    expect(stored?.metadata['failureBehavior']).toBe('END_CALL_WITH_ANNOUNCEMENT');
     expect(fs.existsSync(full)).toBe(true);
 
     const catalogue = await listOpenCaptureFailures(db.db, seed.orgId);

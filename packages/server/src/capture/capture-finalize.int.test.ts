@@ -146,7 +146,13 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     expect(fs.existsSync(dir)).toBe(false);
     expect(Math.abs(result.durationMs - 10_000)).toBeLessThan(500);
     const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
-    expect(recording?.metadata).toMatchObject({ recovered: true });
+    // Finalized as recovered (the job said so) after the session had closed with a BYE.
+    expect(recording?.provenance).toMatchObject({
+      recovered: true,
+      endReason: 'bye',
+      failures: [],
+    });
+    expect(recording?.provenance.recovery?.audioEndedAt).toMatch(/^20\d\d-/);
     expect(recording?.metadata.streams?.map((s) => s['label'])).toEqual(['bob', 'alice']);
     // The other party's AOR names a number: searchable (partyNumber) and in the parties.
     expect(recording?.remoteNumber).toBe('+46701234567');
@@ -274,10 +280,20 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     expect(result).toMatchObject({ kind: 'failed', code: 'no-media' });
     expect(result.recordingIds).toHaveLength(1);
     const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
-    expect(recording?.metadata['failures']).toEqual([
-      { stream: 1, label: 'bob', reason: 'no journal' },
-    ]);
-    expect(recording?.metadata['recovered']).toBeUndefined();
+    expect(recording?.provenance).toEqual({
+      recovered: false,
+      recovery: null,
+      failures: [
+        {
+          code: 'no-media',
+          detail: 'stream bob: no journal',
+          at: null,
+          resolvedAt: null,
+          stream: 'bob',
+        },
+      ],
+      endReason: 'bye',
+    });
     expect(fs.existsSync(path.join(dir, 'a.rtpj'))).toBe(true);
     const failures = await listOpenCaptureFailures(db.db, seed.orgId);
     expect(failures.find((f) => f.sessionId === 'conv-2')).toMatchObject({

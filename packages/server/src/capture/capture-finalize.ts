@@ -13,10 +13,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  applyRecordingMetadataBody,
   callDirectionOf,
   createAudioDecoder,
-  createRecordingMetadataState,
   createOpusDecoder,
   DtmfDetector,
   encodeOggOpusInProcess,
@@ -46,6 +44,7 @@ import {
   type RecordingStoreDeps,
 } from '../recordings/recordings.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
+import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
 import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import {
@@ -54,8 +53,15 @@ import {
   type CaptureFailureRecord,
 } from './capture-failures.repository.js';
 import {
+  RECORDING_END_REASONS,
+  type RecordingCaptureFailure,
+  type RecordingEndReason,
+  type RecordingRecovery,
+} from '@callvault/shared';
+import {
   FAILED_FILE,
   readSessionFile,
+  SESSION_FILE,
   type CaptureSessionFile,
   type CaptureStreamInfo,
 } from './capture-journal.js';
@@ -582,22 +588,6 @@ function partyNumbersOf(
 }
 
 /**
- * The SRC's metadata as its revisions left it; a revision that no longer parses is passed over
- * (it was answered when it came).
- */
-function mergedMetadataOf(session: CaptureSessionFile): RecordingMetadata | undefined {
-  let state = createRecordingMetadataState();
-  for (const revision of session.metadataRevisions) {
-    try {
-      state = applyRecordingMetadataBody(state, revision.raw, { seq: revision.seq });
-    } catch {
-      continue;
-    }
-  }
-  return state.current;
-}
-
-/**
  * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
  * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
  * metadata does not say.
@@ -614,6 +604,114 @@ function directionOf(
     ownerRef?.participantId,
     session.owners.map((o) => o.participantId),
   );
+}
+
+const FAILURE_WORDS: Readonly<Record<string, string>> = {
+  'no-media': 'a stream received no media',
+  'disk-full': 'the disk was full',
+  'journal-write': 'a journal write failed',
+  'capture-start': 'media capture could not start',
+};
+
+/**
+ * Every failure of the capture, in order: the live ones from the call's actions (a `fail`, over
+ * when a `recover` of the same reason followed: media that came after all), the one still open
+ * at the end, and the streams finalize found silent or unreadable. A stream the live capture
+ * already failed for having no media is not listed twice.
+ */
+export function captureFailuresOf(
+  session: Pick<CaptureSessionFile, 'recordingActions' | 'failure'>,
+  streamFailures: ReadonlyArray<{ stream: number; label: string | null; reason: string }>,
+): RecordingCaptureFailure[] {
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const actions = [...(session.recordingActions ?? [])].sort((a, b) => a.atMs - b.atMs);
+  const out: RecordingCaptureFailure[] = [];
+  let liveListed = false;
+  for (const [i, a] of actions.entries()) {
+    if (a.action !== 'fail') continue;
+    const code = a.reason ?? 'unknown';
+    const recover = actions
+      .slice(i + 1)
+      .find((b) => b.action === 'recover' && (b.reason ?? 'unknown') === code);
+    const live =
+      session.failure?.reason === code && session.failure.atMs === a.atMs
+        ? session.failure
+        : undefined;
+    if (live) liveListed = true;
+    out.push({
+      code,
+      detail: a.detail ?? live?.detail ?? FAILURE_WORDS[code] ?? code,
+      at: iso(a.atMs),
+      resolvedAt: recover ? iso(recover.atMs) : null,
+      stream: null,
+    });
+  }
+  if (session.failure && !liveListed) {
+    out.push({
+      code: session.failure.reason,
+      detail: session.failure.detail,
+      at: iso(session.failure.atMs),
+      resolvedAt: null,
+      stream: null,
+    });
+  }
+  for (const f of streamFailures) {
+    const stream = f.label ?? `#${f.stream}`;
+    const code = f.reason === 'journal unreadable' ? 'unreadable' : 'no-media';
+    const alreadyFailed = out.some(
+      (o) => o.code === code && o.resolvedAt === null && o.detail.startsWith(`stream ${stream} `),
+    );
+    if (alreadyFailed) continue;
+    out.push({ code, detail: `stream ${stream}: ${f.reason}`, at: null, resolvedAt: null, stream });
+  }
+  return out;
+}
+
+/**
+ * What a recovered session kept: the audio up to the last journal flush. The journal files'
+ * last write tells about when the recorder stopped (within a flush interval while media flowed).
+ */
+export function recoveryOf(
+  dir: string,
+  audioEndMs: number,
+  recoveredAt: string,
+): RecordingRecovery {
+  let lastWriteMs: number | null = null;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (name !== SESSION_FILE && !name.endsWith('.rtpj')) continue;
+      const mtime = fs.statSync(path.join(dir, name)).mtimeMs;
+      lastWriteMs = Math.max(lastWriteMs ?? 0, mtime);
+    }
+  } catch {
+    // The times are a help for the reader, not the recording: unknown when unreadable.
+    lastWriteMs = null;
+  }
+  return {
+    recoveredAt,
+    audioEndedAt: new Date(audioEndMs).toISOString(),
+    journalLastWrittenAt: lastWriteMs === null ? null : new Date(lastWriteMs).toISOString(),
+  };
+}
+
+const isEndReason = (v: string): v is RecordingEndReason =>
+  (RECORDING_END_REASONS as readonly string[]).includes(v);
+
+/**
+ * Why one recording of the call ended: stopped by its owner before the call's audio ended,
+ * else how the session ended (BYE, CANCEL, no ACK, shutdown), or `recovered` for a session that
+ * never closed because the recorder stopped.
+ */
+export function endReasonOf(
+  session: Pick<CaptureSessionFile, 'closed'>,
+  options: FinalizeOptions,
+  plan: Pick<RecordingSegmentPlan, 'endMs'>,
+  audio: { readonly endMs: number },
+): RecordingEndReason | null {
+  if (plan.endMs < audio.endMs) return 'stopped';
+  if (session.closed)
+    return isEndReason(session.closed.endReason) ? session.closed.endReason : null;
+  return options.recovered ? 'recovered' : null;
 }
 
 export async function finalizeCapturedSession(
@@ -686,7 +784,11 @@ export async function finalizeCapturedSession(
       ...(channel >= 0 ? { channel } : {}),
     };
   });
-  const metadata = mergedMetadataOf(session);
+  const metadata = mergeSrcMetadata(session.metadataRevisions);
+  const captureFailures = captureFailuresOf(session, failures);
+  const recovery = options.recovered
+    ? recoveryOf(dir, audio.endMs, deps.clock.now().toISOString())
+    : null;
   for (const group of groups.values()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
     const numbers = partyNumbersOf(session, group.owners);
@@ -762,20 +864,18 @@ export async function finalizeCapturedSession(
             },
             srcMetadataRevisions: session.metadataRevisions,
             trunk: { id: session.trunkId, name: session.trunkName },
-            ...(failures.length > 0 ? { failures } : {}),
             ...(session.failure
               ? {
-                  failed: {
-                    reason: session.failure.reason,
-                    detail: session.failure.detail,
-                    at: new Date(session.failure.atMs).toISOString(),
-                    failureBehavior:
-                      session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
-                  },
+                  failureBehavior:
+                    session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
                 }
               : {}),
-            ...(options.recovered ? { recovered: true } : {}),
-            ...(session.closed ? { endReason: session.closed.endReason } : {}),
+          },
+          provenance: {
+            recovered: options.recovered === true,
+            recovery,
+            failures: captureFailures,
+            endReason: endReasonOf(session, options, plan, audio),
           },
           source: 'recorder',
           auditDetails: {

@@ -1,6 +1,6 @@
 // Crash recovery through the job queue on the database under test: a journal whose session never
 // closed (the process was killed) is found at start, finalized by the capture-finalize job and
-// catalogued with `recovered` in its metadata; a journal that cannot give a recording fails the
+// catalogued as `recovered` (ended by the crash, with what the journal held); a journal that cannot give a recording fails the
 // job with the reason and stays on disk.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,8 @@ import { systemClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import { findRecordingById } from '../recordings/recordings.repository.js';
+import { presentRecordingSummary } from '../recordings/recordings.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { FAILED_FILE, journalDirFor, writeSessionFile } from './capture-journal.js';
@@ -120,8 +122,25 @@ describe(`crash recovery of captured sessions on ${testDialect}`, () => {
         .where('call_id', '=', 'crashed-1@src')
         .executeTakeFirst(),
     );
-    const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
-    expect(metadata).toMatchObject({ recovered: true });
+    const recording = await findRecordingById(db.db, seed.orgId, row.id);
+    expect(recording?.provenance).toMatchObject({
+      recovered: true,
+      endReason: 'recovered',
+      failures: [],
+    });
+    // The journal's last write (this test wrote it just now) and where the kept audio ends (the
+    // pcap's own clock) are both told, for the console's "audio up to N s before the crash".
+    const recovery = recording!.provenance.recovery!;
+    expect(Date.parse(recovery.journalLastWrittenAt!)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(recovery.audioEndedAt)).toBeGreaterThan(0);
+    expect(Date.parse(recovery.recoveredAt)).toBeGreaterThanOrEqual(
+      Date.parse(recovery.journalLastWrittenAt!),
+    );
+    expect(presentRecordingSummary(recording!)).toMatchObject({
+      recovered: true,
+      failed: false,
+      endReason: 'recovered',
+    });
     expect(Number(row.duration_seconds)).toBeGreaterThanOrEqual(9);
     await waitFor(() => Promise.resolve(!fs.existsSync(good) || null));
 

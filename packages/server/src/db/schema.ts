@@ -278,6 +278,14 @@ export interface RecordingsTable {
   has_transcript: ColumnType<number, number | undefined, number>;
   /** JSON text: participants, streams, callActivity, recordingActions, announcements. */
   metadata: string;
+  /** 1 when the recording was rebuilt from its journal after a crash (migration 0011). */
+  recovered: ColumnType<number, number | undefined, number>;
+  /** JSON text: what the journal held when the recorder stopped; null unless recovered. */
+  recovery: string | null;
+  /** JSON text: the capture's failures, '[]' when none. */
+  failures: ColumnType<string, string | undefined, string>;
+  /** bye | cancel | ack-timeout | shutdown | stopped | recovered; null for imports. */
+  end_reason: string | null;
   deleted_at: string | null;
   purged_at: string | null;
   updated_at: string;

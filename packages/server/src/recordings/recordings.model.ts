@@ -3,7 +3,10 @@ import type {
   CallDirection,
   RecordingFormat,
   RecordingOwnerType,
+  RecordingCaptureFailure,
+  RecordingEndReason,
   RecordingParty,
+  RecordingRecovery,
   RecordingStatus,
 } from '@callvault/shared';
 
@@ -33,6 +36,24 @@ export interface RecordingMetadataDocument {
   /** Anything else (vendor extension data is kept verbatim). */
   readonly [key: string]: unknown;
 }
+
+/** How a recording was made: rebuilt after a crash, what failed while capturing, why it ended. */
+export interface RecordingProvenance {
+  readonly recovered: boolean;
+  /** What the journal held when the recorder stopped; null unless recovered. */
+  readonly recovery: RecordingRecovery | null;
+  readonly failures: readonly RecordingCaptureFailure[];
+  /** Null for imported audio. */
+  readonly endReason: RecordingEndReason | null;
+}
+
+/** The provenance of audio that did not come through the recorder (an import). */
+export const IMPORTED_PROVENANCE: RecordingProvenance = {
+  recovered: false,
+  recovery: null,
+  failures: [],
+  endReason: null,
+};
 
 export interface RecordingOwner {
   readonly type: RecordingOwnerType;
@@ -70,6 +91,7 @@ export interface RecordingRecord {
   readonly sha256: string;
   readonly hasTranscript: boolean;
   readonly metadata: RecordingMetadataDocument;
+  readonly provenance: RecordingProvenance;
   readonly deletedAt: string | null;
   readonly purgedAt: string | null;
   readonly updatedAt: string;

@@ -2,9 +2,12 @@
 // look-ups that resolve an import's owner to a person, workspace or virtual line.
 import type {
   CallDirection,
+  RecordingCaptureFailure,
+  RecordingEndReason,
   RecordingFormat,
   RecordingOwnerType,
   RecordingParty,
+  RecordingRecovery,
   RecordingStatus,
 } from '@callvault/shared';
 import { sql, type Selectable } from 'kysely';
@@ -137,6 +140,12 @@ function toRecording(row: Selectable<RecordingsTable>): RecordingRecord {
     sha256: row.sha256,
     hasTranscript: row.has_transcript === 1,
     metadata: parseJsonColumn<RecordingMetadataDocument>(row.metadata),
+    provenance: {
+      recovered: row.recovered === 1,
+      recovery: row.recovery === null ? null : parseJsonColumn<RecordingRecovery>(row.recovery),
+      failures: parseJsonColumn<RecordingCaptureFailure[]>(row.failures),
+      endReason: row.end_reason as RecordingEndReason | null,
+    },
     deletedAt: row.deleted_at,
     purgedAt: row.purged_at,
     updatedAt: row.updated_at,
@@ -193,6 +202,10 @@ export async function insertRecording(db: DbOrTrx, r: RecordingRecord): Promise<
       sha256: r.sha256,
       has_transcript: r.hasTranscript ? 1 : 0,
       metadata: toJsonColumn(r.metadata),
+      recovered: r.provenance.recovered ? 1 : 0,
+      recovery: r.provenance.recovery === null ? null : toJsonColumn(r.provenance.recovery),
+      failures: toJsonColumn(r.provenance.failures),
+      end_reason: r.provenance.endReason,
       deleted_at: r.deletedAt,
       purged_at: r.purgedAt,
       updated_at: r.updatedAt,
@@ -350,6 +363,10 @@ export interface RecordingFilter {
   readonly minDurationSeconds?: number | undefined;
   readonly maxDurationSeconds?: number | undefined;
   readonly hasTranscript?: boolean | undefined;
+  /** Only recordings rebuilt after a crash (true), or only the others (false). */
+  readonly recovered?: boolean | undefined;
+  /** Only recordings whose capture partly failed (true), or only the others (false). */
+  readonly failed?: boolean | undefined;
   /** Terms that one segment of the recording's transcript must all hold (transcript-search.ts). */
   readonly transcriptTerms?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
@@ -400,6 +417,8 @@ export async function searchRecordings(
     q = q.where('duration_seconds', '<=', f.maxDurationSeconds);
   }
   if (f.hasTranscript !== undefined) q = q.where('has_transcript', '=', f.hasTranscript ? 1 : 0);
+  if (f.recovered !== undefined) q = q.where('recovered', '=', f.recovered ? 1 : 0);
+  if (f.failed !== undefined) q = q.where('failures', f.failed ? '!=' : '=', '[]');
   if (f.transcriptTerms !== undefined) {
     q = q.where(recordingHasTranscriptMatch(db, f.transcriptTerms));
   }

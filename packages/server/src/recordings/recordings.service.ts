@@ -57,12 +57,20 @@ import {
 import type { LinkKind, LinkSigner } from './link-signer.js';
 import {
   CONTENT_TYPES,
+  IMPORTED_PROVENANCE,
   type AudioObjectRecord,
   type OrgUsage,
   type RecordingMetadataDocument,
   type RecordingOwner,
+  type RecordingProvenance,
   type RecordingRecord,
 } from './recordings.model.js';
+import {
+  presentProvenance,
+  presentSegment,
+  presentSrcMetadata,
+  presentTrunk,
+} from './recording-provenance.js';
 import {
   addOrgUsage,
   countRecordingsNeedingAudio,
@@ -136,6 +144,8 @@ export interface StoreRecordingInput {
   readonly remoteNumber?: string | null | undefined;
   readonly parties?: readonly RecordingParty[] | undefined;
   readonly metadata?: RecordingMetadataDocument | undefined;
+  /** How the recorder made it (crash recovery, capture failures, end); imports have none. */
+  readonly provenance?: RecordingProvenance | undefined;
   /** Who stored it, for the audit log: the recorder and import act as the system. */
   readonly source: 'import' | 'recorder';
   /** Extra audit details (the imported file's name, the SIPREC session). */
@@ -260,6 +270,7 @@ export async function storeRecording(
           sha256,
           hasTranscript: false,
           metadata: quotaExceeded ? { ...input.metadata, quotaExceeded } : (input.metadata ?? {}),
+          provenance: input.provenance ?? IMPORTED_PROVENANCE,
           deletedAt: null,
           purgedAt: null,
           updatedAt: now,
@@ -375,13 +386,14 @@ export function presentRecordingSummary(r: RecordingRecord): RecordingSummary {
     hasTranscript: r.hasTranscript,
     deletedAt: r.deletedAt,
     purgedAt: r.purgedAt,
+    ...presentProvenance(r.provenance),
   };
 }
 
 const documents = (v: unknown): Array<Record<string, unknown>> =>
   Array.isArray(v) ? v.filter((d): d is Record<string, unknown> => typeof d === 'object') : [];
 
-function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata {
+export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata {
   const m = r.metadata;
   return {
     id: r.id,
@@ -410,7 +422,11 @@ function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata {
       announcements:
         typeof m.announcements === 'object' && m.announcements !== null ? m.announcements : {},
       session: { startTime: r.timeRecorded, durationSeconds: r.durationSeconds },
+      trunk: presentTrunk(m),
+      segment: presentSegment(m),
+      srcMetadata: presentSrcMetadata(m),
     },
+    ...presentProvenance(r.provenance),
   };
 }
 
@@ -617,6 +633,8 @@ export async function searchOrgRecordings(
     minDurationSeconds: q.minDurationSeconds,
     maxDurationSeconds: q.maxDurationSeconds,
     hasTranscript: q.hasTranscript,
+    recovered: q.recovered,
+    failed: q.failed,
     transcriptTerms,
     cursor: q.cursor,
     limit: q.max ?? 100,
@@ -680,7 +698,10 @@ export async function getRecordingDetails(
   return deps.db.transaction().execute(async (trx) => {
     const { recording } = await requireRecording(trx, actor, 'view', id);
     const download = await decide(trx, actor, 'download', recording);
-    const details: ConvergedRecordingDetails = presentConvergedRecording(recording);
+    const details: ConvergedRecordingDetails = {
+      ...presentConvergedRecording(recording),
+      ...presentProvenance(recording.provenance),
+    };
     const transcript = await findTranscriptByRecordingId(trx, recording.id);
     const hasTranscriptFile = transcript?.status === 'completed' && transcript.blobKey !== null;
     details.transcriptStatus = transcript?.status ?? 'pending';

@@ -102,7 +102,7 @@ describe('live call hub (SPEC §4 live state per call)', () => {
     expect(call.failure).toBeNull();
     expect(call.owners.map((o) => o.state)).toEqual(['started', 'pending', 'started']);
     expect(call.actions.slice(1)).toEqual([
-      { action: 'fail', atMs: 200, source: 'system', reason: 'no-media' },
+      { action: 'fail', atMs: 200, source: 'system', reason: 'no-media', detail: 'stream 2' },
       { action: 'recover', atMs: 300, source: 'system', reason: 'no-media' },
       { action: 'start', atMs: 300, source: 'mode', ownerId: 'c' },
     ]);

@@ -288,6 +288,7 @@ export function createLiveCallHub(options: { instanceId?: string } = {}): LiveCa
         atMs: failure.atMs,
         source: 'system',
         reason: failure.reason,
+        detail: failure.detail,
       });
       for (const owner of call.owners) {
         emit(

@@ -38,6 +38,74 @@ export const RecordingServiceData = Type.Object({
   callSessionId: Type.Optional(Type.String()),
 });
 
+// How a recording was made (Callvault extras on Webex shapes) -------------------------------------
+
+/**
+ * Why a recording ended: the SRC's BYE (or CANCEL before the answer), no ACK for the answer, the
+ * recorder shutting down, the owner stopping it (a later part of the call may follow), or the
+ * recorder stopping during the call (a crash) and the recording rebuilt from its journal at the
+ * next start.
+ */
+export const RECORDING_END_REASONS = [
+  'bye',
+  'cancel',
+  'ack-timeout',
+  'shutdown',
+  'stopped',
+  'recovered',
+] as const;
+export type RecordingEndReason = (typeof RECORDING_END_REASONS)[number];
+
+/** Something that went wrong while the call was captured; the audio before and around it is kept. */
+export const RecordingCaptureFailure = Type.Object({
+  code: Type.String({
+    maxLength: 40,
+    description:
+      'stable code: no-media (a stream carried no media), disk-full, journal-write, capture-start, unreadable (a journal could not be read back)',
+  }),
+  detail: Type.String({ maxLength: 1000, description: 'what happened, in words' }),
+  at: Type.Union([Type.String(), Type.Null()], {
+    description: 'ISO 8601: when the capture noticed; null when it was found at finalize',
+  }),
+  resolvedAt: Type.Union([Type.String(), Type.Null()], {
+    description: 'ISO 8601: when it was over (media came after all); null when it lasted',
+  }),
+  stream: Type.Union([Type.String(), Type.Null()], {
+    description: 'the stream it concerns (SDP label, or #index), when it concerns one',
+  }),
+});
+export type RecordingCaptureFailure = Static<typeof RecordingCaptureFailure>;
+
+/** What a recovered recording kept: the audio the journal held when the recorder stopped. */
+export const RecordingRecovery = Type.Object({
+  recoveredAt: Type.String({ description: 'ISO 8601: when the restarted recorder rebuilt it' }),
+  audioEndedAt: Type.String({ description: 'ISO 8601: where the kept audio of the call ends' }),
+  journalLastWrittenAt: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'ISO 8601: the last write to the capture journal before the recorder stopped (while media flowed, the journal is written every 0.5 s, so the stop came at most 0.5 s later); null when unknown',
+  }),
+});
+export type RecordingRecovery = Static<typeof RecordingRecovery>;
+
+/** The provenance fields of the details, the metadata and the search rows. */
+export const RecordingProvenanceFields = {
+  recovered: Type.Boolean({
+    description:
+      'Callvault: the recorder stopped during the call (a crash) and the recording was rebuilt from its journal at the next start',
+  }),
+  recovery: Type.Optional(RecordingRecovery),
+  failed: Type.Boolean({
+    description: 'Callvault: part of the capture failed (the rest is kept); `failures` says what',
+  }),
+  failures: Type.Array(RecordingCaptureFailure, {
+    description: 'Callvault: every failure of the capture, in order',
+  }),
+  endReason: Type.Union([literalUnion(RECORDING_END_REASONS), Type.Null()], {
+    description:
+      'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash); null for imported audio',
+  }),
+};
+
 /** One item of `GET /v1/convergedRecordings` and `GET /v1/admin/convergedRecordings`. */
 export const ConvergedRecording = Type.Object({
   id: Type.String(),
@@ -81,11 +149,54 @@ export const ConvergedRecordingDetails = Type.Intersect([
         description: 'Callvault: why there is no transcript (e.g. a non-English call)',
       }),
     ),
+    ...RecordingProvenanceFields,
   }),
 ]);
 export type ConvergedRecordingDetails = Static<typeof ConvergedRecordingDetails>;
 
 const Document = Type.Record(Type.String(), Type.Unknown());
+
+/** Raw SIPREC metadata the response carries at most (the stored copy is always whole). */
+export const MAX_SRC_METADATA_RESPONSE_BYTES = 256 * 1024;
+
+/** The SRC's metadata as received: each revision's XML, and what the reader did not interpret. */
+export const RecordingSrcMetadata = Type.Object({
+  revisions: Type.Array(
+    Type.Object({
+      seq: Type.Integer({ description: 'the order the SRC sent it in' }),
+      bytes: Type.Integer({ description: 'size of the XML as received' }),
+      xml: Type.Union([Type.String(), Type.Null()], {
+        description: `the RFC 7865 document exactly as received; null when it did not fit the response's ${MAX_SRC_METADATA_RESPONSE_BYTES / 1024} KiB for raw metadata`,
+      }),
+    }),
+  ),
+  truncated: Type.Boolean({ description: 'some revision XML was left out for size' }),
+  extensions: Type.Array(
+    Type.Object({
+      parent: Type.String({ description: 'the element holding it (recording, participant, …)' }),
+      parentId: Type.Optional(Type.String()),
+      localName: Type.String(),
+      namespace: Type.Optional(Type.String()),
+      xml: Type.String({ description: 'the element exactly as received' }),
+    }),
+    { description: 'vendor extension elements of the merged metadata, verbatim' },
+  ),
+  vendor: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'vendor data the reader understood (BroadWorks `broadworks`)',
+  }),
+});
+export type RecordingSrcMetadata = Static<typeof RecordingSrcMetadata>;
+
+/** Which part of the call a recording is (a call stopped and started again gives several). */
+export const RecordingSegment = Type.Object({
+  index: Type.Integer({ minimum: 1, description: '1 for the first part' }),
+  count: Type.Integer({ minimum: 1, description: 'how many parts the owner has of the call' }),
+  startOffsetMs: Type.Integer({ description: 'from the start of the call’s audio' }),
+  endOffsetMs: Type.Integer({ description: 'from the start of the call’s audio' }),
+  pauses: Type.Array(Type.Object({ startOffsetMs: Type.Integer(), endOffsetMs: Type.Integer() })),
+  pauseBehaviour: literalUnion(['cut', 'silence'] as const),
+});
+export type RecordingSegment = Static<typeof RecordingSegment>;
 
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
@@ -114,7 +225,17 @@ export const ConvergedRecordingMetadata = Type.Object({
     recordingActions: Type.Array(Document),
     announcements: Document,
     session: Type.Object({ startTime: Type.String(), durationSeconds: Type.Integer() }),
+    trunk: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], {
+      description: 'Callvault: the recording trunk the call came in on; null for imports',
+    }),
+    segment: Type.Union([RecordingSegment, Type.Null()], {
+      description: 'Callvault: which part of the call this recording is; null for imports',
+    }),
+    srcMetadata: Type.Union([RecordingSrcMetadata, Type.Null()], {
+      description: 'Callvault: the SRC’s SIPREC metadata as received; null for imports',
+    }),
   }),
+  ...RecordingProvenanceFields,
 });
 export type ConvergedRecordingMetadata = Static<typeof ConvergedRecordingMetadata>;
 
@@ -228,6 +349,7 @@ export const RecordingSummary = Type.Object({
   deletedAt: Type.Union([Type.String(), Type.Null()]),
   purgedAt: Type.Union([Type.String(), Type.Null()]),
   transcriptMatch: Type.Optional(TranscriptMatch),
+  ...RecordingProvenanceFields,
 });
 export type RecordingSummary = Static<typeof RecordingSummary>;
 
@@ -251,6 +373,12 @@ export const RecordingSearchQuery = Type.Object({
   minDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   maxDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   hasTranscript: Type.Optional(Type.Boolean()),
+  recovered: Type.Optional(
+    Type.Boolean({ description: 'only recordings rebuilt after a crash (true) or not (false)' }),
+  ),
+  failed: Type.Optional(
+    Type.Boolean({ description: 'only recordings whose capture partly failed (true) or not' }),
+  ),
   transcript: Type.Optional(
     Type.String({
       minLength: 1,

@@ -26,6 +26,7 @@ export interface SeedPerson {
 
 export interface DemoSeed {
   orgId: string;
+  trunk: { id: string; name: string };
   locations: Array<{ id: string; name: string }>;
   admin: { id: string; email: string; password: string; token: string };
   complianceOfficer: { id: string; email: string; password: string; token: string };
@@ -102,6 +103,11 @@ export interface StartServerOptions {
    * `api,worker` as before.
    */
   sip?: boolean | { rtpPorts?: { min: number; max: number } };
+  /**
+   * Runs after the demo seed and before `serve` starts on the data directory: a test can leave
+   * there what a crashed recorder would have (a capture journal that `serve` recovers at start).
+   */
+  beforeServe?: (dataDir: string, seed: DemoSeed) => void | Promise<void>;
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
@@ -152,6 +158,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   };
   const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });
   const seed = JSON.parse(seeded.stdout) as DemoSeed;
+  await options.beforeServe?.(dataDir, seed);
 
   const roles = sip ? 'api,worker,recorder' : 'api,worker';
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {

@@ -1,6 +1,7 @@
 // How a recording was made, in all three places the API shows a recording (fastify.inject on the
 // database under test): the details, the metadata (with the trunk, the segment and the SRC's
-// SIPREC metadata as received) and Callvault's search, which can also filter on it. An imported
+// SIPREC metadata as received) and Callvault's search, which can also filter on it. A failure
+// that was over with nothing lost is listed without making the recording failed. An imported
 // recording says it has no capture provenance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
@@ -10,7 +11,7 @@ import { storeRecording } from './recordings.service.js';
 import { makeTestAudio } from './test-audio.js';
 
 let t: TestApp;
-const ids = { recovered: '', failed: '', imported: '' };
+const ids = { recovered: '', failed: '', imported: '', lateMedia: '' };
 
 const SRC_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <recording xmlns="urn:ietf:params:xml:ns:recording:1" xmlns:acme="http://acmepacket.com/siprec/extensiondata">
@@ -50,6 +51,14 @@ const PARTLY_FAILED: RecordingProvenance = {
       stream: null,
     },
   ],
+  endReason: 'bye',
+};
+
+/** Media that came late: listed, but nothing was lost, so not failed. */
+const LATE_MEDIA: RecordingProvenance = {
+  recovered: false,
+  recovery: null,
+  failures: [PARTLY_FAILED.failures[1]!],
   endReason: 'bye',
 };
 
@@ -111,6 +120,7 @@ beforeAll(async () => {
     srcMetadataRevisions: [],
   });
   ids.imported = await store('2026-03-01T15:00:00.000Z', undefined);
+  ids.lateMedia = await store('2026-03-01T10:00:00.000Z', LATE_MEDIA);
 });
 afterAll(async () => {
   await t?.close();
@@ -188,10 +198,14 @@ describe(`recording provenance through the API on ${testDialect}`, () => {
       endReason: 'bye',
     });
     expect(byId.get(ids.imported)).toMatchObject({ recovered: false, failed: false });
+    expect(byId.get(ids.lateMedia)).toMatchObject({
+      failed: false,
+      failures: LATE_MEDIA.failures,
+    });
     const idsOf = async (q: string) =>
       (await get(`/api/recordings?${window}&${q}`)).items.map((r: { id: string }) => r.id);
     expect(await idsOf('recovered=true')).toEqual([ids.recovered]);
     expect(await idsOf('failed=true')).toEqual([ids.failed]);
-    expect(await idsOf('recovered=false&failed=false')).toEqual([ids.imported]);
+    expect(await idsOf('recovered=false&failed=false')).toEqual([ids.imported, ids.lateMedia]);
   });
 });

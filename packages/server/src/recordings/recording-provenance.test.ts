@@ -42,6 +42,19 @@ describe('presentProvenance', () => {
       endReason: 'recovered',
     });
   });
+
+  it('a failure that was over (media came late) is listed without failing the recording', () => {
+    const late = {
+      code: 'no-media',
+      detail: 'stream bob received no media in 10 s',
+      at: '2026-03-01T12:00:10.000Z',
+      resolvedAt: '2026-03-01T12:00:14.000Z',
+      stream: null,
+    };
+    expect(
+      presentProvenance({ ...IMPORTED_PROVENANCE, failures: [late], endReason: 'bye' }),
+    ).toMatchObject({ failed: false, failures: [late] });
+  });
 });
 
 describe('presentSrcMetadata', () => {

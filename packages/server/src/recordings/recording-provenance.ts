@@ -29,7 +29,8 @@ export function presentProvenance(p: RecordingProvenance): PresentedProvenance {
   return {
     recovered: p.recovered,
     ...(p.recovery ? { recovery: { ...p.recovery } } : {}),
-    failed: p.failures.length > 0,
+    // A failure that was over with nothing lost (media that came late) is listed, not failed.
+    failed: p.failures.some((f) => f.resolvedAt === null),
     failures: p.failures.map((f) => ({ ...f })),
     endReason: p.endReason,
   };

@@ -365,7 +365,7 @@ export interface RecordingFilter {
   readonly hasTranscript?: boolean | undefined;
   /** Only recordings rebuilt after a crash (true), or only the others (false). */
   readonly recovered?: boolean | undefined;
-  /** Only recordings whose capture partly failed (true), or only the others (false). */
+  /** Only recordings with a capture failure that lasted (true), or only the others (false). */
   readonly failed?: boolean | undefined;
   /** Terms that one segment of the recording's transcript must all hold (transcript-search.ts). */
   readonly transcriptTerms?: readonly string[] | undefined;
@@ -418,7 +418,10 @@ export async function searchRecordings(
   }
   if (f.hasTranscript !== undefined) q = q.where('has_transcript', '=', f.hasTranscript ? 1 : 0);
   if (f.recovered !== undefined) q = q.where('recovered', '=', f.recovered ? 1 : 0);
-  if (f.failed !== undefined) q = q.where('failures', f.failed ? '!=' : '=', '[]');
+  // Failed: some failure that was never over (the column is JSON.stringify's output).
+  if (f.failed !== undefined) {
+    q = q.where('failures', f.failed ? 'like' : 'not like', '%"resolvedAt":null%');
+  }
   if (f.transcriptTerms !== undefined) {
     q = q.where(recordingHasTranscriptMatch(db, f.transcriptTerms));
   }

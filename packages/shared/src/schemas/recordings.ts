@@ -95,7 +95,8 @@ export const RecordingProvenanceFields = {
   }),
   recovery: Type.Optional(RecordingRecovery),
   failed: Type.Boolean({
-    description: 'Callvault: part of the capture failed (the rest is kept); `failures` says what',
+    description:
+      'Callvault: part of the capture failed and its audio is missing (the rest is kept); `failures` says what. A failure that was over with nothing lost (media that came late) is listed in `failures` without making the recording failed',
   }),
   failures: Type.Array(RecordingCaptureFailure, {
     description: 'Callvault: every failure of the capture, in order',

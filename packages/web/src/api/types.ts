@@ -310,8 +310,46 @@ export interface RecordingParty {
   readonly channel?: number;
 }
 
+/**
+ * Why a recording ended: the SRC's BYE (or CANCEL), no ACK for the answer, the recorder shutting
+ * down, the owner stopping it, or the recorder stopping mid-call and rebuilding it at restart.
+ */
+export type RecordingEndReason =
+  'bye' | 'cancel' | 'ack-timeout' | 'shutdown' | 'stopped' | 'recovered';
+
+/** Something that went wrong while the call was captured; the rest of the audio is kept. */
+export interface RecordingCaptureFailure {
+  /** no-media, disk-full, journal-write, capture-start, unreadable, … */
+  readonly code: string;
+  readonly detail: string;
+  /** ISO 8601; null when found only at finalize. */
+  readonly at: string | null;
+  /** ISO 8601: when it was over (media came after all); null when it lasted. */
+  readonly resolvedAt: string | null;
+  readonly stream: string | null;
+}
+
+/** What a recording rebuilt after a crash kept. */
+export interface RecordingRecovery {
+  readonly recoveredAt: string;
+  /** Where the kept audio of the call ends. */
+  readonly audioEndedAt: string;
+  /** The last write to the capture journal before the recorder stopped; null when unknown. */
+  readonly journalLastWrittenAt: string | null;
+}
+
+/** How a recording was made (Callvault extras on the details, the metadata and search rows). */
+export interface RecordingProvenance {
+  readonly recovered: boolean;
+  readonly recovery?: RecordingRecovery;
+  readonly failed: boolean;
+  readonly failures: readonly RecordingCaptureFailure[];
+  /** Null for imported audio. */
+  readonly endReason: RecordingEndReason | null;
+}
+
 /** One row of Callvault's search, `GET /api/recordings`. */
-export interface RecordingSummary {
+export interface RecordingSummary extends RecordingProvenance {
   readonly id: string;
   readonly topic: string;
   readonly createTime: string;
@@ -359,7 +397,7 @@ export interface ConvergedRecording {
 }
 
 /** `GET /v1/convergedRecordings/{id}`: links only for those who may play and download. */
-export interface ConvergedRecordingDetails extends ConvergedRecording {
+export interface ConvergedRecordingDetails extends ConvergedRecording, RecordingProvenance {
   readonly temporaryDirectDownloadLinks?: {
     readonly audioDownloadLink: string;
     readonly transcriptDownloadLink: string | null;
@@ -369,8 +407,36 @@ export interface ConvergedRecordingDetails extends ConvergedRecording {
 
 type MetadataDocument = Readonly<Record<string, unknown>>;
 
+/** Which part of the call a recording is (a call stopped and started again gives several). */
+export interface RecordingSegment {
+  readonly index: number;
+  readonly count: number;
+  readonly startOffsetMs: number;
+  readonly endOffsetMs: number;
+  readonly pauses: readonly { readonly startOffsetMs: number; readonly endOffsetMs: number }[];
+  readonly pauseBehaviour: 'cut' | 'silence';
+}
+
+/** The SRC's SIPREC metadata as received (each revision's XML; null when over the size budget). */
+export interface RecordingSrcMetadata {
+  readonly revisions: readonly {
+    readonly seq: number;
+    readonly bytes: number;
+    readonly xml: string | null;
+  }[];
+  readonly truncated: boolean;
+  readonly extensions: readonly {
+    readonly parent: string;
+    readonly parentId?: string;
+    readonly localName: string;
+    readonly namespace?: string;
+    readonly xml: string;
+  }[];
+  readonly vendor: MetadataDocument;
+}
+
 /** `GET /v1/convergedRecordings/{id}/metadata` */
-export interface ConvergedRecordingMetadata {
+export interface ConvergedRecordingMetadata extends RecordingProvenance {
   readonly id: string;
   readonly ownerId: string;
   readonly ownerType: RecordingOwnerType;
@@ -392,6 +458,10 @@ export interface ConvergedRecordingMetadata {
     readonly recordingActions: readonly MetadataDocument[];
     readonly announcements: MetadataDocument;
     readonly session: { readonly startTime: string; readonly durationSeconds: number };
+    /** The recording trunk the call came in on; null for imports. */
+    readonly trunk: { readonly id: string; readonly name: string } | null;
+    readonly segment: RecordingSegment | null;
+    readonly srcMetadata: RecordingSrcMetadata | null;
   };
 }
 

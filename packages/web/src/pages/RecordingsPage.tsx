@@ -49,6 +49,7 @@ import { IconFilter, IconRecordings, IconSearch } from '../components/icons.js';
 import { BULK_ACTION_LABELS, BulkActionDialog } from '../components/recordings/BulkActionDialog.js';
 import { PartyList } from '../components/recordings/PartyList.js';
 import { RecordingDrawer, type OpenedRecording } from '../components/recordings/RecordingDrawer.js';
+import { ProvenanceBadges } from '../components/recordings/ProvenanceBadges.js';
 import { STATUS_LABELS } from '../components/recordings/StatusBadge.js';
 import { describeError } from '../lib/error-messages.js';
 import {
@@ -502,6 +503,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
       </Table.Td>
       <Table.Td>
         {r.topic}
+        <ProvenanceBadges provenance={r} mt={4} />
         {r.transcriptMatch && (
           <Text size="xs" c="dimmed" data-testid="transcript-match" miw={220} maw={360}>
             <Text span ff="monospace" size="xs">

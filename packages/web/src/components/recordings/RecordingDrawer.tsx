@@ -1,5 +1,6 @@
-// One recording opened from a list: what it is, the player when the API handed out audio links,
-// and the call's metadata beside it. Used by the Recordings page and by User Hub.
+// One recording opened from a list: what it is (recovered or partly failed, why it ended), the
+// player when the API handed out audio links, and the call's metadata beside it. Used by the
+// Recordings page and by User Hub.
 import { Alert, Badge, Drawer, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -8,6 +9,7 @@ import type { RecordingStatus } from '../../api/types.js';
 import { formatBytes, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';
+import { ProvenanceBadges, ProvenanceNote } from './ProvenanceBadges.js';
 import { RecordingPlayer } from './RecordingPlayer.js';
 import { StatusBadge } from './StatusBadge.js';
 import type { TranscriptFocus } from './TranscriptPanel.js';
@@ -91,7 +93,9 @@ function RecordingDrawerBody(
             {details.data.format} · {formatBytes(details.data.sizeBytes)}
           </Badge>
         )}
+        {details.data && <ProvenanceBadges provenance={details.data} />}
       </Group>
+      {details.data && <ProvenanceNote provenance={details.data} />}
 
       {details.error ? (
         <ErrorAlert

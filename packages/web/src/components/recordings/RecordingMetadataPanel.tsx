@@ -1,10 +1,13 @@
 // The call behind a recording, from `GET /v1/convergedRecordings/{id}/metadata`: who took part on
 // which channel, the direction and numbers, what happened to the recording during the call
-// (pause/resume as `recordingActions`) and the SHA-256 kept for chain of custody.
-import { Code, Stack, Table, Text, Title } from '@mantine/core';
+// (pause/resume as `recordingActions`), the trunk, which part of the call it is, why it ended and
+// what failed while capturing, the SRC's SIPREC metadata as received, and the SHA-256 kept for
+// chain of custody.
+import { Accordion, Code, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ConvergedRecordingMetadata } from '../../api/types.js';
-import { describeParty } from '../../lib/recordings.js';
+import { describeEndReason, describeFailure } from '../../lib/provenance.js';
+import { describeParty, formatBytes } from '../../lib/recordings.js';
 
 const DIRECTION_LABELS = { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal' };
 
@@ -77,6 +80,22 @@ export function RecordingMetadataPanel({
             <Table.Th>Channels</Table.Th>
             <Table.Td>{data.channels}</Table.Td>
           </Table.Tr>
+          <Table.Tr>
+            <Table.Th>Recording trunk</Table.Th>
+            <Table.Td>{data.trunk?.name ?? '—'}</Table.Td>
+          </Table.Tr>
+          {data.segment && data.segment.count > 1 && (
+            <Table.Tr>
+              <Table.Th>Part of the call</Table.Th>
+              <Table.Td>
+                {data.segment.index} of {data.segment.count}
+              </Table.Td>
+            </Table.Tr>
+          )}
+          <Table.Tr>
+            <Table.Th>Ended</Table.Th>
+            <Table.Td>{describeEndReason(metadata.endReason) ?? 'Imported'}</Table.Td>
+          </Table.Tr>
           {data.callId !== undefined && (
             <Table.Tr>
               <Table.Th>Call ID</Table.Th>
@@ -109,6 +128,47 @@ export function RecordingMetadataPanel({
           </Stack>
         )}
       </div>
+      {metadata.failures.length > 0 && (
+        <div>
+          <Title order={3} fz="md" mb={6}>
+            Capture failures
+          </Title>
+          <Stack gap={2} component="ol" pl="md" m={0}>
+            {metadata.failures.map((f, i) => (
+              <Text component="li" size="sm" key={i}>
+                {describeFailure(f)} — {f.detail}
+              </Text>
+            ))}
+          </Stack>
+        </div>
+      )}
+      {data.srcMetadata && data.srcMetadata.revisions.length > 0 && (
+        <div>
+          <Title order={3} fz="md" mb={6}>
+            SIPREC metadata as received
+          </Title>
+          <Accordion variant="contained" chevronPosition="left">
+            {data.srcMetadata.revisions.map((r) => (
+              <Accordion.Item key={r.seq} value={String(r.seq)}>
+                <Accordion.Control fz="sm">
+                  Revision {r.seq} · {formatBytes(r.bytes)}
+                </Accordion.Control>
+                <Accordion.Panel>
+                  {r.xml === null ? (
+                    <Text size="sm" c="dimmed">
+                      Too large to show here; the stored copy is complete.
+                    </Text>
+                  ) : (
+                    <Code block fz="xs" mah={320} style={{ overflow: 'auto' }}>
+                      {r.xml}
+                    </Code>
+                  )}
+                </Accordion.Panel>
+              </Accordion.Item>
+            ))}
+          </Accordion>
+        </div>
+      )}
     </Stack>
   );
 }

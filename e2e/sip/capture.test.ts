@@ -192,7 +192,7 @@ describe.skipIf(missing !== null)('media capture with SIPp against bin/callvault
 });
 
 // Issue #6 "must show": `kill -9` 12 s into a call leaves a recovered recording of ≥ 11 s once
-// `serve` starts again on the same data dir. The server is spawned here (not through
+// `serve` starts again on the same data dir, and the API says it was recovered. The server is spawned here (not through
 // startServer) because the test kills it and starts it again.
 describe.skipIf(missing !== null)('media capture survives kill -9', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-e2e-kill-'));
@@ -273,7 +273,7 @@ describe.skipIf(missing !== null)('media capture survives kill -9', () => {
     await killed;
 
     const second = await serve();
-    let items: Array<{ id: string; durationSeconds?: number }> = [];
+    let items: Array<{ id: string; durationSeconds?: number; recovered?: boolean }> = [];
     const until = Date.now() + 15_000;
     while (items.length === 0 && Date.now() < until) {
       const res = await fetch(`${second.url}/api/recordings`, {
@@ -287,11 +287,14 @@ describe.skipIf(missing !== null)('media capture survives kill -9', () => {
       headers: { authorization: `Bearer ${seed.admin.token}` },
     });
     // The recorded media up to the kill: about 12 s of both parties (50 packets a second each).
-    // (`recovered` itself is stored in the recording's metadata, which this API's projection
-    // does not show; capture.jobs.int.test.ts checks it.)
     const metaJson = (await meta.json()) as {
       serviceData: { streams: Array<{ packets: number; label: string }> };
+      recovered: boolean;
+      endReason: string | null;
     };
+    // Every place that shows the recording says it was rebuilt after the crash.
+    expect(items[0]!.recovered).toBe(true);
+    expect(metaJson).toMatchObject({ recovered: true, endReason: 'recovered' });
     expect(metaJson.serviceData.streams.map((s) => s.label)).toEqual(['1', '2']);
     for (const stream of metaJson.serviceData.streams) {
       expect(stream.packets).toBeGreaterThanOrEqual(550);
@@ -299,8 +302,19 @@ describe.skipIf(missing !== null)('media capture survives kill -9', () => {
     const details = await fetch(`${second.url}/v1/convergedRecordings/${items[0]!.id}`, {
       headers: { authorization: `Bearer ${seed.admin.token}` },
     });
-    const json = (await details.json()) as { durationSeconds: number };
+    const json = (await details.json()) as {
+      durationSeconds: number;
+      recovered: boolean;
+      endReason: string | null;
+      recovery?: { audioEndedAt: string; journalLastWrittenAt: string | null };
+    };
     expect(json.durationSeconds).toBeGreaterThanOrEqual(11);
+    expect(json).toMatchObject({ recovered: true, endReason: 'recovered' });
+    // The journal is flushed every 0.5 s while media flows: the kept audio ends within about a
+    // second of the journal's last write before the kill.
+    const gapMs =
+      Date.parse(json.recovery!.journalLastWrittenAt!) - Date.parse(json.recovery!.audioEndedAt);
+    expect(gapMs).toBeLessThan(1500);
     await call;
   }, 120_000);
 });

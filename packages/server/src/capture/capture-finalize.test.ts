@@ -194,6 +194,16 @@ describe('captureFailuresOf', () => {
   });
 });
 
+describe('captureFailuresOf bounds', () => {
+  it('a long error message is cut to the 1000 characters the API shows', () => {
+    const [failure] = captureFailuresOf(
+      { failure: { reason: 'journal-write', detail: 'x'.repeat(5000), atMs: 1 } },
+      [],
+    );
+    expect(failure?.detail).toHaveLength(1000);
+  });
+});
+
 describe('endReasonOf', () => {
   const audio = { endMs: 10_000 };
   const bye = { closed: { endedAt: 10_500, endReason: 'bye', kept: true } };

@@ -664,7 +664,8 @@ export function captureFailuresOf(
     if (alreadyFailed) continue;
     out.push({ code, detail: `stream ${stream}: ${f.reason}`, at: null, resolvedAt: null, stream });
   }
-  return out;
+  // The API bounds a failure's words; an error message can be long.
+  return out.map((f) => (f.detail.length > 1000 ? { ...f, detail: f.detail.slice(0, 1000) } : f));
 }
 
 /**

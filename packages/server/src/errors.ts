@@ -2,6 +2,7 @@
 // (http/error-handler.ts) maps codes to HTTP statuses and the Webex error body.
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  JSON_TOO_DEEP: 400,
   LICENSE_REQUIRED: 400,
   UNAUTHENTICATED: 401,
   AUTH_INVALID_CREDENTIALS: 401,

@@ -57,6 +57,12 @@ const FLAGS: Array<[flag: string, variable: string, help: string]> = [
   ['--sip-addr <host:port>', 'CALLVAULT_SIP_ADDR', 'SIP listen address (default 127.0.0.1:5060)'],
   ['--rtp-ports <min-max>', 'CALLVAULT_RTP_PORTS', 'RTP port range (default 20000-29999)'],
   ['--transcriber <engine>', 'CALLVAULT_TRANSCRIBER', 'pocketsphinx | none | sherpa-onnx:/model'],
+  [
+    '--public-url <url>',
+    'CALLVAULT_PUBLIC_URL',
+    'where people reach Callvault; https:// makes the session cookie Secure and sends HSTS',
+  ],
+  ['--https <bool>', 'CALLVAULT_HTTPS', 'true: reached over HTTPS (a TLS proxy in front)'],
 ];
 
 function out(text: string): void {

@@ -1,5 +1,7 @@
 // Sets request.actor from a Bearer token or the console session cookie; enforces CSRF for
-// cookie-authenticated changes. Routes marked `config: { public: true }` skip it.
+// cookie-authenticated changes. Routes marked `config: { public: true }` skip it. It runs on
+// `onRequest`, before the body is read, parsed or validated: an anonymous client cannot make the
+// server read or parse a body of a route it may not call.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   authenticateSession,
@@ -36,7 +38,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
 
-  app.addHook('preHandler', async (request) => {
+  // @fastify/cookie parses the Cookie header on its own onRequest hook, registered before this one.
+  app.addHook('onRequest', async (request) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/');
     if (!isApi || request.routeOptions.config.public === true || request.is404) return;
     const ctx = { clientIp: request.ip, orgId: orgIdParam(request) };

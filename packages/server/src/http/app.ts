@@ -139,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
 
   registerAuth(app, { db: deps.db, clock: deps.clock });
   registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { servedOverHttps });
-  registerOrgRoutes(app, { db: deps.db, clock: deps.clock });
+  registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingTrunkRoutes(app, { db: deps.db, clock: deps.clock });

@@ -10,6 +10,7 @@ import {
   type SessionInfo,
 } from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
+import { routeNotFound } from './error-handler.js';
 import type { Actor } from '../policy/actor.js';
 
 export const SESSION_COOKIE = 'cv_session';
@@ -40,8 +41,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 
   // @fastify/cookie parses the Cookie header on its own onRequest hook, registered before this one.
   app.addHook('onRequest', async (request) => {
+    // Fastify would still read and parse the body of a request no route serves: answer first.
+    if (request.is404) throw routeNotFound(request);
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/');
-    if (!isApi || request.routeOptions.config.public === true || request.is404) return;
+    if (!isApi || request.routeOptions.config.public === true) return;
     const ctx = { clientIp: request.ip, orgId: orgIdParam(request) };
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

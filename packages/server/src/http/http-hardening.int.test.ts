@@ -53,6 +53,19 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
     expect(res.json().errors[0].errorCode).toBe('UNAUTHENTICATED');
   });
 
+  it('a POST to a path no route serves is 404 before its body is read', async () => {
+    for (const payload of [nested(100_000), '{"a":']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/nothing-here',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().errors[0].errorCode).toBe('NOT_FOUND');
+    }
+  });
+
   it('a bad Bearer token with such a body is 401 TOKEN_INVALID, and a session without CSRF 403', async () => {
     const bad = await t.app.inject({
       method: 'POST',

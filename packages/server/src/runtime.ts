@@ -122,6 +122,7 @@ export async function startServer(options: {
       queue,
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
+      https: config.https,
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });

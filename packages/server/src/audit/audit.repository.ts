@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { dialectOf, type Db, type DbOrTrx, type Trx } from '../db/database.js';
+import { likePrefix, likes } from '../db/paging.js';
 import type { AuditEventsTable } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { canonicalJson } from './canonical-json.js';
@@ -137,7 +138,7 @@ export async function listAuditEvents(db: DbOrTrx, q: AuditQuery): Promise<Audit
   if (q.action !== undefined) {
     // `recording.*` style prefixes are handy for operators; anything else is an exact match.
     query = q.action.endsWith('*')
-      ? query.where('action', 'like', `${q.action.slice(0, -1).replace(/[%_]/g, '')}%`)
+      ? query.where(likes('action', likePrefix(q.action.slice(0, -1))))
       : query.where('action', '=', q.action);
   }
   if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);

@@ -10,6 +10,7 @@ import {
   TokenInfo,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { actorOf, SESSION_COOKIE } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
@@ -32,7 +33,10 @@ const DAY_MS = 86_400_000;
 export function registerAuthRoutes(
   app: AppInstance,
   deps: AuthDeps,
-  options: { secureCookies: boolean },
+  options: {
+    /** Was this request served over HTTPS (then the session cookie is Secure)? */
+    readonly servedOverHttps: (request: FastifyRequest) => boolean;
+  },
 ): void {
   app.post(
     '/api/auth/login',
@@ -69,7 +73,7 @@ export function registerAuthRoutes(
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
-        secure: options.secureCookies,
+        secure: options.servedOverHttps(request),
         maxAge: SESSION_IDLE_MS / 1000,
       });
       return { user: await describeActor(deps, result.actor), csrfToken: result.csrfToken };
@@ -111,13 +115,19 @@ export function registerAuthRoutes(
     {
       schema: {
         tags: ['auth'],
-        summary: 'Change your own password (required after a one-time password)',
+        summary:
+          'Change your own password (required after a one-time password); your other console sessions end',
         body: ChangePasswordBody,
         response: { 204: Type.Null(), ...errors },
       },
     },
     async (request, reply) => {
-      await changePassword(deps, actorOf(request), request.body);
+      await changePassword(
+        deps,
+        actorOf(request),
+        request.body,
+        request.session?.sessionId ?? null,
+      );
       return reply.status(204).send(null);
     },
   );

@@ -196,10 +196,15 @@ export async function describeActor(deps: AuthDeps, actor: Actor): Promise<Me> {
   };
 }
 
+/**
+ * Changes the actor's own password. Every other console session of theirs ends (whoever knew the
+ * old password is signed out); the session that made the change, if any, stays.
+ */
 export async function changePassword(
   deps: AuthDeps,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
+  currentSessionId: string | null,
 ): Promise<void> {
   const stored = await findPasswordHash(deps.db, actor.personId);
   if (!(await verifyPassword(stored?.hash ?? null, input.currentPassword))) {
@@ -208,10 +213,15 @@ export async function changePassword(
   const hashed = await hashPassword(input.newPassword);
   await deps.db.transaction().execute(async (trx) => {
     await setPasswordHash(trx, actor.personId, hashed, false, deps.clock.now());
-    await audit(trx, deps.clock, actor, 'person.passwordChanged', {
-      type: 'person',
-      id: actor.personId,
-    });
+    const endedSessions = await deleteSessionsOfPerson(trx, actor.personId, currentSessionId);
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'person.passwordChanged',
+      { type: 'person', id: actor.personId },
+      { endedSessions },
+    );
   });
 }
 

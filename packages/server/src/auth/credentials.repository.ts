@@ -171,8 +171,16 @@ export async function deleteSession(db: DbOrTrx, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfPerson(db: DbOrTrx, personId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('person_id', '=', personId).execute();
+/** Ends every console session of a person, or every one but `keepSessionId`; returns how many. */
+export async function deleteSessionsOfPerson(
+  db: DbOrTrx,
+  personId: string,
+  keepSessionId: string | null = null,
+): Promise<number> {
+  let q = db.deleteFrom('sessions').where('person_id', '=', personId);
+  if (keepSessionId !== null) q = q.where('id', '!=', keepSessionId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function deleteExpiredSessions(db: DbOrTrx, now: string): Promise<void> {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { ROLES, type Role } from '@callvault/shared';
 import { Command, Option } from 'commander';
 import { createTokenByEmail, parseDuration, setPasswordByEmail } from '../auth/auth.service.js';
 import { generatePassword } from '../auth/passwords.js';
@@ -14,6 +15,7 @@ import { ConfigError, parseConfig, readEnvironment, type Config } from '../confi
 import { migrateToLatest, openDatabase } from '../db/database.js';
 import { runDemoSeed } from '../demo/demo-seed.service.js';
 import { createOrganizationWithAdmin } from '../org/organizations.service.js';
+import { setRolesByEmail } from '../org/people.service.js';
 import { AppError } from '../errors.js';
 import { buildApp } from '../http/app.js';
 import { createLogger } from '../observability/logger.js';
@@ -57,6 +59,12 @@ const FLAGS: Array<[flag: string, variable: string, help: string]> = [
   ['--sip-addr <host:port>', 'CALLVAULT_SIP_ADDR', 'SIP listen address (default 127.0.0.1:5060)'],
   ['--rtp-ports <min-max>', 'CALLVAULT_RTP_PORTS', 'RTP port range (default 20000-29999)'],
   ['--transcriber <engine>', 'CALLVAULT_TRANSCRIBER', 'pocketsphinx | none | sherpa-onnx:/model'],
+  [
+    '--public-url <url>',
+    'CALLVAULT_PUBLIC_URL',
+    'where people reach Callvault; https:// makes the session cookie Secure and sends HSTS',
+  ],
+  ['--https <bool>', 'CALLVAULT_HTTPS', 'true: reached over HTTPS (a TLS proxy in front)'],
 ];
 
 function out(text: string): void {
@@ -217,6 +225,30 @@ export function buildProgram(): Command {
         await setPasswordByEmail({ db, clock: systemClock }, opts.email, password, !opts.stdin);
         if (!opts.stdin) out(`one-time password for ${opts.email}: ${password}`);
         else out(`password set for ${opts.email}`);
+      });
+    });
+
+  program
+    .command('roles')
+    .description(
+      'set a person’s roles (an administrator cannot change their own roles in the console or API)',
+    )
+    .requiredOption('--email <email>', 'the person')
+    .requiredOption('--set <roles>', `comma-separated, from: ${ROLES.join(', ')}`)
+    .action(async (opts: { email: string; set: string }) => {
+      const names = opts.set
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
+      const unknown = names.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (unknown.length > 0) fail(`unknown role(s): ${unknown.join(', ')}`, 1);
+      await withDatabase(program, async ({ db }) => {
+        const person = await setRolesByEmail(
+          { db, clock: systemClock },
+          opts.email,
+          names as Role[],
+        );
+        out(`${person.emails[0] ?? opts.email}: ${person.roles.join(', ')}`);
       });
     });
 

@@ -15,6 +15,8 @@ describe('configuration (SPEC §9.4)', () => {
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
       udpReceiver: 'batch',
+      publicUrl: null,
+      https: false,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -61,6 +63,8 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_STORAGE_URL: 'ftp://x',
         CALLVAULT_MAX_SESSIONS: 'lots',
         CALLVAULT_UDP_RECEIVER: 'epoll',
+        CALLVAULT_PUBLIC_URL: 'callvault.example.com',
+        CALLVAULT_HTTPS: 'yes',
       });
     } catch (e) {
       error = e;
@@ -79,7 +83,27 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_STORAGE_URL',
         'CALLVAULT_MAX_SESSIONS',
         'CALLVAULT_UDP_RECEIVER',
+        'CALLVAULT_PUBLIC_URL',
+        'CALLVAULT_HTTPS',
       ].sort(),
+    );
+  });
+
+  it('is served over HTTPS when the public URL is https:// or CALLVAULT_HTTPS=true, not otherwise', () => {
+    const cases: Array<[Record<string, string>, boolean]> = [
+      [{ CALLVAULT_PUBLIC_URL: 'https://calls.example.com' }, true],
+      [{ CALLVAULT_PUBLIC_URL: 'http://calls.example.com' }, false],
+      [{ CALLVAULT_HTTPS: 'true' }, true],
+      [{ CALLVAULT_HTTPS: 'false' }, false],
+      [{ CALLVAULT_HTTPS: 'true', CALLVAULT_PUBLIC_URL: 'http://10.0.0.5:8080' }, true],
+      [{}, false],
+    ];
+    for (const [source, https] of cases) expect(parseConfig(source).https).toBe(https);
+    expect(parseConfig({ CALLVAULT_PUBLIC_URL: 'https://calls.example.com' }).publicUrl).toBe(
+      'https://calls.example.com/',
+    );
+    expect(() => parseConfig({ CALLVAULT_PUBLIC_URL: 'ftp://calls.example.com' })).toThrow(
+      /CALLVAULT_PUBLIC_URL/,
     );
   });
 

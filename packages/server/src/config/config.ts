@@ -43,6 +43,13 @@ export interface Config {
    * dgram when it is not built) or `dgram`.
    */
   readonly udpReceiver: 'batch' | 'dgram';
+  /** The address people reach Callvault at (e.g. a TLS-terminating proxy's), or null. */
+  readonly publicUrl: string | null;
+  /**
+   * Callvault is reached over HTTPS: CALLVAULT_HTTPS=true or an https:// CALLVAULT_PUBLIC_URL.
+   * The session cookie is then Secure and responses carry Strict-Transport-Security.
+   */
+  readonly https: boolean;
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -58,6 +65,8 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
   CALLVAULT_UDP_RECEIVER: 'batch',
+  CALLVAULT_PUBLIC_URL: '',
+  CALLVAULT_HTTPS: 'false',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -216,6 +225,13 @@ export function parseConfig(source: ConfigSource): Config {
     problems.push(`CALLVAULT_UDP_RECEIVER: "${udpReceiverRaw}" is not one of batch, dgram`);
   }
 
+  const publicUrl = parsePublicUrl(read('CALLVAULT_PUBLIC_URL'), problems);
+  const httpsRaw = read('CALLVAULT_HTTPS');
+  if (httpsRaw !== 'true' && httpsRaw !== 'false') {
+    problems.push(`CALLVAULT_HTTPS: "${httpsRaw}" is not one of true, false`);
+  }
+  const https = httpsRaw === 'true' || publicUrl?.startsWith('https:') === true;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     dataDir,
@@ -229,7 +245,23 @@ export function parseConfig(source: ConfigSource): Config {
     masterKey,
     transcriber,
     udpReceiver,
+    publicUrl,
+    https,
   });
+}
+
+function parsePublicUrl(raw: string, problems: string[]): string | null {
+  if (raw === '') return null;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') {
+      return url.toString();
+    }
+  } catch {
+    // reported below
+  }
+  problems.push(`CALLVAULT_PUBLIC_URL: "${raw}" is not an http:// or https:// URL`);
+  return null;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -38,9 +38,33 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => [string, 
   return { items, nextCursor: encodeCursor(key, id) };
 }
 
-/** A LIKE pattern matching `value` as a prefix; wildcards in user input are dropped, not obeyed. */
+/**
+ * Escapes LIKE's wildcards (`%`, `_`) and its escape character (the backslash) so that user input
+ * matches literally; use the pattern with `likes` or LIKE_ESCAPE, which name the escape character.
+ */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, '\\$&');
+}
+
+/** A LIKE pattern matching `value` literally as a prefix. */
 export function likePrefix(value: string): string {
-  return `${value.replace(/[%_\\]/g, '')}%`;
+  return `${escapeLike(value)}%`;
+}
+
+/** A LIKE pattern matching `value` literally anywhere. */
+export function likeContaining(value: string): string {
+  return `%${escapeLike(value)}%`;
+}
+
+/**
+ * `ESCAPE '\'` (one backslash in SQL) after a LIKE pattern. SQLite has no default escape character
+ * and PostgreSQL's default is not standard SQL, so every pattern names it.
+ */
+export const LIKE_ESCAPE = sql.raw(`escape '\\'`);
+
+/** `column LIKE pattern ESCAPE '\'`, for patterns built with likePrefix / likeContaining. */
+export function likes(column: string, pattern: string): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} like ${pattern} ${LIKE_ESCAPE}`;
 }
 
 /** `(column, id) > cursor` as a row-value comparison (SQLite ≥ 3.15 and PostgreSQL). */

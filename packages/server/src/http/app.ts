@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
@@ -35,6 +35,7 @@ import { registerCallRoutes } from '../telephony/calls.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandling } from './error-handler.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { HealthReportSchema, runHealthChecks, type HealthCheck } from './health.js';
 import type { AppInstance } from './types.js';
 
@@ -55,8 +56,12 @@ export interface AppDeps {
   readonly builtinSiprecUri: string;
   /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
   readonly sessions?: SessionRegistry | null;
-  /** Set the Secure flag on cookies (behind TLS). */
-  readonly secureCookies?: boolean;
+  /**
+   * Callvault is reached over HTTPS (CALLVAULT_PUBLIC_URL is https://, or CALLVAULT_HTTPS=true),
+   * e.g. behind a TLS-terminating proxy: the session cookie is Secure and responses carry HSTS.
+   * A request that itself arrives over TLS counts as HTTPS either way.
+   */
+  readonly https?: boolean;
   /** Checks of this process's features added to `/api/health` (free space, blob store, …). */
   readonly healthChecks?: readonly HealthCheck[];
   /** Let webhooks target loopback addresses: tests only, never from configuration. */
@@ -64,6 +69,9 @@ export interface AppDeps {
 }
 
 export const API_VERSION = '0.1.0';
+
+/** Helmet's default HSTS: a year, subdomains included. */
+const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 
 export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   const httpLogger: FastifyBaseLogger = deps.logger.child({ module: 'http' });
@@ -75,7 +83,13 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
+  const servedOverHttps = (request: FastifyRequest): boolean =>
+    deps.https === true || request.protocol === 'https';
   await app.register(helmet, {
+    // Strict-Transport-Security means something only over HTTPS (RFC 6797 §7.2): sent below when
+    // the request was served over HTTPS, never over plain HTTP.
+    strictTransportSecurity: false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -87,6 +101,9 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
         frameAncestors: ["'none'"],
       },
     },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (servedOverHttps(request)) reply.header('strict-transport-security', HSTS_VALUE);
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -121,12 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   });
 
   registerAuth(app, { db: deps.db, clock: deps.clock });
-  registerAuthRoutes(
-    app,
-    { db: deps.db, clock: deps.clock },
-    { secureCookies: deps.secureCookies ?? false },
-  );
-  registerOrgRoutes(app, { db: deps.db, clock: deps.clock });
+  registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { servedOverHttps });
+  registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingTrunkRoutes(app, { db: deps.db, clock: deps.clock });

@@ -1,5 +1,7 @@
 // Sets request.actor from a Bearer token or the console session cookie; enforces CSRF for
-// cookie-authenticated changes. Routes marked `config: { public: true }` skip it.
+// cookie-authenticated changes. Routes marked `config: { public: true }` skip it. It runs on
+// `onRequest`, before the body is read, parsed or validated: an anonymous client cannot make the
+// server read or parse a body of a route it may not call.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   authenticateSession,
@@ -8,6 +10,7 @@ import {
   type SessionInfo,
 } from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
+import { routeNotFound } from './error-handler.js';
 import type { Actor } from '../policy/actor.js';
 
 export const SESSION_COOKIE = 'cv_session';
@@ -36,9 +39,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
 
-  app.addHook('preHandler', async (request) => {
+  // @fastify/cookie parses the Cookie header on its own onRequest hook, registered before this one.
+  app.addHook('onRequest', async (request) => {
+    // Fastify would still read and parse the body of a request no route serves: answer first.
+    if (request.is404) throw routeNotFound(request);
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/');
-    if (!isApi || request.routeOptions.config.public === true || request.is404) return;
+    if (!isApi || request.routeOptions.config.public === true) return;
     const ctx = { clientIp: request.ip, orgId: orgIdParam(request) };
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

@@ -80,12 +80,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return sendError(
-      request,
-      reply,
-      'NOT_FOUND',
-      `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
-      ['Not found'],
-    );
+    const error = routeNotFound(request);
+    return sendError(request, reply, error.code, error.message, error.descriptions);
   });
+}
+
+/** The answer for a method and path no route serves. */
+export function routeNotFound(request: FastifyRequest): AppError {
+  return new AppError(
+    'NOT_FOUND',
+    `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    ['Not found'],
+  );
 }

@@ -2,7 +2,7 @@ import type { Location } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import type { LocationsTable } from '../db/schema.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
-import { likePrefix } from '../db/paging.js';
+import { likePrefix, likes } from '../db/paging.js';
 
 function toLocation(row: LocationsTable): Location {
   return {
@@ -77,7 +77,7 @@ export async function listLocations(
   name?: string,
 ): Promise<Location[]> {
   let q = db.selectFrom('locations').selectAll().where('org_id', '=', orgId);
-  if (name !== undefined) q = q.where('name', 'like', likePrefix(name));
+  if (name !== undefined) q = q.where(likes('name', likePrefix(name)));
   const rows = await q.orderBy('name').orderBy('id').execute();
   return rows.map(toLocation);
 }

@@ -1,7 +1,7 @@
 import type { CallingLicense, Person, Role } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
-import { afterCursor, likePrefix, toPage, type Page } from '../db/paging.js';
+import { afterCursor, likePrefix, likes, toPage, type Page } from '../db/paging.js';
 import type { Selectable } from 'kysely';
 import type { PeopleTable } from '../db/schema.js';
 
@@ -110,7 +110,7 @@ export interface PeopleFilter {
 export async function listPeople(db: DbOrTrx, f: PeopleFilter): Promise<Page<PersonRecord>> {
   let q = db.selectFrom('people').selectAll().where('org_id', '=', f.orgId);
   if (f.email !== undefined) q = q.where('email', '=', f.email.trim().toLowerCase());
-  if (f.displayName !== undefined) q = q.where('display_name', 'like', likePrefix(f.displayName));
+  if (f.displayName !== undefined) q = q.where(likes('display_name', likePrefix(f.displayName)));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
   const rows = await q

@@ -5,7 +5,17 @@ import type { Page } from '../db/paging.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
-import { assertCan, validateRoleSet } from '../policy/policy.js';
+import {
+  assertCan,
+  assertMayChangeRoles,
+  recordingAccessChange,
+  validateRoleSet,
+} from '../policy/policy.js';
+import {
+  createWebhookOutbox,
+  enqueueWebhookDeliveries,
+  type WebhookOutbox,
+} from '../webhooks/webhooks.service.js';
 import { deleteDirectoryEntries, replaceDirectoryEntries } from './directory-entries.repository.js';
 import { requireLocation, DEFAULT_LANGUAGE, type OrgDeps } from './org-deps.js';
 import {
@@ -63,6 +73,52 @@ export async function getMe(deps: OrgDeps, actor: Actor): Promise<Person> {
   return presentPerson(person);
 }
 
+/**
+ * Tells of a person gaining or losing a role that opens recordings, in the transaction that made
+ * the change: an audit event about that person (`person.recordingAccessGranted` / `…Revoked`) and a
+ * `recordingAccess` webhook event (`created` / `deleted`), the same way usage thresholds are
+ * notified. Who granted it is in both; an operator's CLI change has no actor.
+ */
+async function noteRecordingAccessChange(
+  trx: Trx,
+  deps: OrgDeps,
+  actor: Actor | null,
+  person: PersonRecord,
+  before: readonly Role[],
+  outbox: WebhookOutbox,
+): Promise<void> {
+  const { granted, revoked } = recordingAccessChange(before, person.roles);
+  const changes = [
+    ...granted.map((role) => ({ role, granted: true })),
+    ...revoked.map((role) => ({ role, granted: false })),
+  ];
+  for (const { role, granted: isGrant } of changes) {
+    const details = {
+      role,
+      personId: person.id,
+      email: person.emails[0] ?? '',
+      displayName: person.displayName,
+      by: actor?.personId ?? null,
+    };
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      isGrant ? 'person.recordingAccessGranted' : 'person.recordingAccessRevoked',
+      { type: 'person', id: person.id },
+      details,
+      person.orgId,
+    );
+    await outbox.add({
+      resource: 'recordingAccess',
+      event: isGrant ? 'created' : 'deleted',
+      actorId: actor?.personId ?? null,
+      data: { id: person.id, ...details },
+      attributes: {},
+    });
+  }
+}
+
 /** Inserts a person; shared by the API (with an actor) and the demo seed / first start (without). */
 export async function insertNewPerson(
   trx: Trx,
@@ -71,6 +127,7 @@ export async function insertNewPerson(
   orgId: string,
   input: PersonCreate,
   partnerId: string | null = null,
+  outbox: WebhookOutbox = createWebhookOutbox(trx, deps.clock, orgId),
 ): Promise<PersonRecord> {
   const emails = input.emails.map((e) => e.trim().toLowerCase());
   const primary = emails[0] ?? '';
@@ -118,6 +175,7 @@ export async function insertNewPerson(
     { after: presentPerson(person) },
     orgId,
   );
+  await noteRecordingAccessChange(trx, deps, actor, person, [], outbox);
   return person;
 }
 
@@ -127,9 +185,12 @@ export async function createPerson(
   input: PersonCreate,
 ): Promise<Person> {
   assertCan(actor, 'person.write', { orgId: actor.orgId });
-  const person = await deps.db
-    .transaction()
-    .execute((trx) => insertNewPerson(trx, deps, actor, actor.orgId, input));
+  const { person, deliveries } = await deps.db.transaction().execute(async (trx) => {
+    const outbox = createWebhookOutbox(trx, deps.clock, actor.orgId);
+    const person = await insertNewPerson(trx, deps, actor, actor.orgId, input, null, outbox);
+    return { person, deliveries: outbox.deliveryIds };
+  });
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
   return presentPerson(person);
 }
 
@@ -140,7 +201,7 @@ export async function changePerson(
   input: PersonUpdate,
 ): Promise<Person> {
   assertCan(actor, 'person.write', { orgId: actor.orgId });
-  return deps.db.transaction().execute(async (trx) => {
+  const { person, deliveries } = await deps.db.transaction().execute(async (trx) => {
     const before = await findPersonById(trx, actor.orgId, id);
     if (!before) throw notFound('Person');
     const emails = input.emails?.map((e) => e.trim().toLowerCase()) ?? before.emails;
@@ -175,16 +236,7 @@ export async function changePerson(
       roles: input.roles ? checkRoles(actor, input.roles) : before.roles,
       lastModified: deps.clock.now().toISOString(),
     };
-    if (
-      id === actor.personId &&
-      input.roles &&
-      !after.roles.some((r) => actor.roles.includes(r) && r !== 'user')
-    ) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'roles: you cannot remove your own administrator role',
-      );
-    }
+    assertMayChangeRoles(actor, id, before.roles, after.roles);
     await updatePerson(trx, after);
     await replaceDirectoryEntries(trx, actor.orgId, 'person', id, {
       extension: after.extension,
@@ -193,8 +245,48 @@ export async function changePerson(
     const { lastModified: _a, ...a } = presentPerson(after);
     const { lastModified: _b, ...b } = presentPerson(before);
     await audit(trx, deps.clock, actor, 'person.updated', { type: 'person', id }, diffFields(b, a));
-    return presentPerson(after);
+    const outbox = createWebhookOutbox(trx, deps.clock, actor.orgId);
+    await noteRecordingAccessChange(trx, deps, actor, after, before.roles, outbox);
+    return { person: presentPerson(after), deliveries: outbox.deliveryIds };
   });
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
+  return person;
+}
+
+/**
+ * Operator action (`callvault roles`): sets a person's roles in whatever org they are. The way to
+ * give an org's only administrator a role they may not give themself; audited and notified like
+ * a change through the API.
+ */
+export async function setRolesByEmail(
+  deps: OrgDeps,
+  email: string,
+  roles: readonly Role[],
+): Promise<Person> {
+  const { person, deliveries } = await deps.db.transaction().execute(async (trx) => {
+    const before = await findPersonByEmail(trx, email.trim().toLowerCase());
+    if (!before) throw notFound(`Person with email ${email}`);
+    const after: PersonRecord = {
+      ...before,
+      roles: checkRoles(null, roles),
+      lastModified: deps.clock.now().toISOString(),
+    };
+    await updatePerson(trx, after);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'person.updated',
+      { type: 'person', id: before.id },
+      diffFields({ roles: before.roles }, { roles: after.roles }),
+      before.orgId,
+    );
+    const outbox = createWebhookOutbox(trx, deps.clock, before.orgId);
+    await noteRecordingAccessChange(trx, deps, null, after, before.roles, outbox);
+    return { person: presentPerson(after), deliveries: outbox.deliveryIds };
+  });
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
+  return person;
 }
 
 export async function removePerson(deps: OrgDeps, actor: Actor, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from '../db/database.js';
-import { afterCursor, likePrefix, toPage, type Page } from '../db/paging.js';
+import { afterCursor, likePrefix, likes, toPage, type Page } from '../db/paging.js';
 import type { VirtualLinesTable } from '../db/schema.js';
 
 export interface VirtualLineRecord {
@@ -92,7 +92,7 @@ export async function listVirtualLines(
   },
 ): Promise<Page<VirtualLineRecord>> {
   let q = db.selectFrom('virtual_lines').selectAll().where('org_id', '=', f.orgId);
-  if (f.name !== undefined) q = q.where('display_name', 'like', likePrefix(f.name));
+  if (f.name !== undefined) q = q.where(likes('display_name', likePrefix(f.name)));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
   const rows = await q

@@ -1,7 +1,7 @@
 import type { CallingLicense, Workspace } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
-import { afterCursor, likePrefix, toPage, type Page } from '../db/paging.js';
+import { afterCursor, likePrefix, likes, toPage, type Page } from '../db/paging.js';
 import type { WorkspacesTable } from '../db/schema.js';
 
 function toWorkspace(row: WorkspacesTable): Workspace {
@@ -73,7 +73,7 @@ export async function listWorkspaces(
   },
 ): Promise<Page<Workspace>> {
   let q = db.selectFrom('workspaces').selectAll().where('org_id', '=', f.orgId);
-  if (f.displayName !== undefined) q = q.where('display_name', 'like', likePrefix(f.displayName));
+  if (f.displayName !== undefined) q = q.where(likes('display_name', likePrefix(f.displayName)));
   if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
   if (f.cursor !== undefined) q = q.where(afterCursor('display_name', f.cursor));
   const rows = await q

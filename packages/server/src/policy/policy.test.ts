@@ -1,7 +1,15 @@
 import type { Role } from '@callvault/shared';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from './actor.js';
-import { ACTIONS, can, validateRoleSet, type Action } from './policy.js';
+import {
+  ACTIONS,
+  assertMayChangeRoles,
+  can,
+  mayChangeRoles,
+  recordingAccessChange,
+  validateRoleSet,
+  type Action,
+} from './policy.js';
 
 const actor = (roles: Role[], orgId = 'org-a', personId = 'p1'): Actor => ({
   personId,
@@ -85,5 +93,90 @@ describe('policy: role × action within the actor’s org', () => {
   it('a partner administrator cannot be a compliance officer', () => {
     expect(validateRoleSet(['partnerAdmin', 'complianceOfficer'])).toMatch(/cannot/);
     expect(validateRoleSet(['fullAdmin', 'complianceOfficer'])).toBeNull();
+  });
+});
+
+// who changes whose roles, from → to → allowed? `self` is the actor's own record (p1).
+const roleChanges: Array<[string, 'self' | 'other' | 'cli', Role[], Role[], boolean]> = [
+  [
+    'an admin makes themself a compliance officer',
+    'self',
+    ['fullAdmin', 'user'],
+    ['fullAdmin', 'complianceOfficer', 'user'],
+    false,
+  ],
+  [
+    'an admin removes their own compliance officer role',
+    'self',
+    ['fullAdmin', 'complianceOfficer', 'user'],
+    ['fullAdmin', 'user'],
+    false,
+  ],
+  ['an admin drops their own admin role', 'self', ['fullAdmin', 'user'], ['user'], false],
+  [
+    'an admin swaps their own admin role',
+    'self',
+    ['fullAdmin', 'user'],
+    ['readOnlyAdmin', 'user'],
+    false,
+  ],
+  [
+    'an admin sends their own roles back unchanged',
+    'self',
+    ['fullAdmin', 'user'],
+    ['fullAdmin', 'user'],
+    true,
+  ],
+  ['… in another order, without user', 'self', ['fullAdmin', 'user'], ['fullAdmin'], true],
+  [
+    'an admin makes someone else a compliance officer',
+    'other',
+    ['user'],
+    ['complianceOfficer', 'user'],
+    true,
+  ],
+  [
+    'an admin removes someone else’s compliance officer role',
+    'other',
+    ['complianceOfficer', 'user'],
+    ['user'],
+    true,
+  ],
+  ['an admin makes someone else an admin', 'other', ['user'], ['fullAdmin', 'user'], true],
+  [
+    'the CLI makes a person a compliance officer',
+    'cli',
+    ['fullAdmin', 'user'],
+    ['fullAdmin', 'complianceOfficer', 'user'],
+    true,
+  ],
+];
+
+describe('policy: nobody changes their own roles', () => {
+  it.each(roleChanges)('%s (%s): %s', (_what, who, before, after, allowed) => {
+    const admin = actor(['fullAdmin']);
+    const by = who === 'cli' ? null : admin;
+    const target = who === 'other' ? 'p2' : 'p1';
+    expect(mayChangeRoles(by, target, before, after)).toBe(allowed);
+    if (allowed) expect(() => assertMayChangeRoles(by, target, before, after)).not.toThrow();
+    else
+      expect(() => assertMayChangeRoles(by, target, before, after)).toThrow(
+        expect.objectContaining({ code: 'OWN_ROLES_UNCHANGEABLE' }),
+      );
+  });
+
+  it('names the recording-access roles granted and revoked', () => {
+    expect(recordingAccessChange(['user'], ['complianceOfficer', 'user'])).toEqual({
+      granted: ['complianceOfficer'],
+      revoked: [],
+    });
+    expect(recordingAccessChange(['complianceOfficer', 'user'], ['fullAdmin', 'user'])).toEqual({
+      granted: [],
+      revoked: ['complianceOfficer'],
+    });
+    expect(recordingAccessChange(['user'], ['fullAdmin', 'readOnlyAdmin', 'user'])).toEqual({
+      granted: [],
+      revoked: [],
+    });
   });
 });

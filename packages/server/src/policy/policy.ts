@@ -163,3 +163,56 @@ export function validateRoleSet(roles: readonly Role[]): string | null {
   }
   return null;
 }
+
+/** Roles that open the org's recordings (play, download, transcripts) to whoever holds them. */
+export const RECORDING_ACCESS_ROLES: readonly Role[] = ['complianceOfficer'];
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  // Everyone is a user (people.service adds it), so `user` alone never makes a difference.
+  const set = (roles: readonly Role[]): Set<Role> => new Set([...roles, 'user']);
+  const x = set(a);
+  const y = set(b);
+  return x.size === y.size && [...x].every((r) => y.has(r));
+}
+
+/**
+ * May `actor` change the roles of person `personId` from `before` to `after`? Nobody changes their
+ * own roles, in either direction: an administrator cannot make themself a compliance officer (and
+ * open every recording to themself), nor drop or add any other role. So a role that grants
+ * recording access always comes from another administrator, or from the operator's CLI (no
+ * actor). Sending one's own unchanged roles back is no change and allowed.
+ */
+export function mayChangeRoles(
+  actor: Actor | null,
+  personId: string,
+  before: readonly Role[],
+  after: readonly Role[],
+): boolean {
+  if (actor === null || sameRoles(before, after)) return true;
+  return actor.personId !== personId;
+}
+
+export function assertMayChangeRoles(
+  actor: Actor | null,
+  personId: string,
+  before: readonly Role[],
+  after: readonly Role[],
+): void {
+  if (!mayChangeRoles(actor, personId, before, after)) {
+    throw new AppError(
+      'OWN_ROLES_UNCHANGEABLE',
+      'You cannot change your own roles; another administrator can (or an operator with `callvault roles`)',
+    );
+  }
+}
+
+/** Did going from `before` to `after` grant or remove a role that opens recordings? */
+export function recordingAccessChange(
+  before: readonly Role[],
+  after: readonly Role[],
+): { readonly granted: Role[]; readonly revoked: Role[] } {
+  return {
+    granted: RECORDING_ACCESS_ROLES.filter((r) => after.includes(r) && !before.includes(r)),
+    revoked: RECORDING_ACCESS_ROLES.filter((r) => before.includes(r) && !after.includes(r)),
+  };
+}

@@ -14,7 +14,14 @@ import { sql, type Selectable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { recordingHasTranscriptMatch } from '../transcription/transcripts.repository.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
-import { decodeCursor, encodeCursor, likePrefix, type Page } from '../db/paging.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  LIKE_ESCAPE,
+  likeContaining,
+  likePrefix,
+  type Page,
+} from '../db/paging.js';
 import type { AudioObjectsTable, RecordingsTable } from '../db/schema.js';
 import type {
   AudioObjectRecord,
@@ -373,8 +380,6 @@ export interface RecordingFilter {
   readonly limit: number;
 }
 
-const stripWildcards = (value: string): string => value.replace(/[%_\\]/g, '');
-
 /** Recordings matching `f`, newest first (time recorded, then id), one keyset page. */
 export async function searchRecordings(
   db: DbOrTrx,
@@ -395,15 +400,15 @@ export async function searchRecordings(
   if (f.storageRegion !== undefined) q = q.where('storage_region', '=', f.storageRegion);
   if (f.direction !== undefined) q = q.where('direction', '=', f.direction);
   if (f.topic !== undefined) {
-    const part = `%${stripWildcards(f.topic.toLowerCase())}%`;
-    q = q.where(sql<boolean>`lower(topic) like ${part}`);
+    const part = likeContaining(f.topic.toLowerCase());
+    q = q.where(sql<boolean>`lower(topic) like ${part} ${LIKE_ESCAPE}`);
   }
   if (f.ownerPrefix !== undefined) {
     const prefix = likePrefix(f.ownerPrefix.toLowerCase());
     const laterWord = `% ${prefix}`;
     // The few owners whose name or email matches, then their recordings by owner id (indexed).
     q = q.where(
-      sql<boolean>`owner_id in (select o.owner_id from recording_owners o where o.org_id = ${f.orgId} and (lower(o.owner_name) like ${prefix} or lower(o.owner_name) like ${laterWord} or o.owner_email like ${prefix}))`,
+      sql<boolean>`owner_id in (select o.owner_id from recording_owners o where o.org_id = ${f.orgId} and (lower(o.owner_name) like ${prefix} ${LIKE_ESCAPE} or lower(o.owner_name) like ${laterWord} ${LIKE_ESCAPE} or o.owner_email like ${prefix} ${LIKE_ESCAPE}))`,
     );
   }
   if (f.partyNumber !== undefined) {

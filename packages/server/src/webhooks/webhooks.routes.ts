@@ -51,7 +51,7 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookDeps): void
       schema: {
         tags,
         summary:
-          'Create a webhook (resource convergedRecordings: created, updated, deleted or all; storageQuota: usage crossing 80/90/100 %)',
+          'Create a webhook (resource convergedRecordings: created, updated, deleted or all; storageQuota: usage crossing 80/90/100 %; recordingAccess: a compliance officer role granted (created) or removed (deleted))',
         querystring: Query,
         body: WebhookCreate,
         response: { 200: Webhook, ...errors },

@@ -54,10 +54,11 @@ export interface WebhookDeps {
 
 // Filters ----------------------------------------------------------------------------------------
 
-/** The attributes a `convergedRecordings` filter may test; `storageQuota` takes no filter. */
+/** The attributes a `convergedRecordings` filter may test; the others take no filter. */
 const FILTER_KEYS: Readonly<Record<WebhookResource, readonly string[]>> = {
   convergedRecordings: ['ownerId', 'ownerEmail', 'ownerType', 'locationId', 'status'],
   storageQuota: [],
+  recordingAccess: [],
 };
 
 /** Webex's filter syntax: `key=value` pairs joined by `&`, values URL-encoded. */

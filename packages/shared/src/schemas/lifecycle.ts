@@ -96,8 +96,15 @@ export type Usage = Static<typeof Usage>;
 
 // Webhooks ---------------------------------------------------------------------------------------
 
-/** `storageQuota` is Callvault's own resource: usage crossing 80/90/100 %. */
-export const WEBHOOK_RESOURCES = ['convergedRecordings', 'storageQuota'] as const;
+/**
+ * Callvault's own resources: `storageQuota`, usage crossing 80/90/100 %; `recordingAccess`, a
+ * person given (`created`) or losing (`deleted`) a role that opens recordings (compliance officer).
+ */
+export const WEBHOOK_RESOURCES = [
+  'convergedRecordings',
+  'storageQuota',
+  'recordingAccess',
+] as const;
 export type WebhookResource = (typeof WEBHOOK_RESOURCES)[number];
 export const WEBHOOK_EVENTS = ['created', 'updated', 'deleted', 'all'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

@@ -35,6 +35,13 @@ describe('describeError', () => {
       'You do not have permission to see this.',
     );
   });
+  it('shows why when the server refuses a change of your own roles', () => {
+    const message =
+      'You cannot change your own roles; another administrator can (or an operator with `callvault roles`)';
+    expect(describeError(new ApiError(403, webexBody(message, 'OWN_ROLES_UNCHANGEABLE')))).toBe(
+      message,
+    );
+  });
   it("uses the Webex body's message when there is one", () => {
     expect(describeError(new ApiError(404, webexBody('Person not found', 'NOT_FOUND')))).toBe(
       'Person not found',

@@ -1,9 +1,24 @@
 // Sentences for the person in front of the console, from whatever a request threw.
 import { ApiError } from '../api/client.js';
 
+/**
+ * Refusals whose reason the person can act on: the server's own sentence says what to do instead
+ * (another administrator changes your roles; you do not manage that organisation).
+ */
+const EXPLAINED_REFUSALS: ReadonlySet<string> = new Set([
+  'OWN_ROLES_UNCHANGEABLE',
+  'ORG_NOT_MANAGED',
+]);
+
 export function describeError(error: Error): string {
   if (error instanceof ApiError) {
-    if (error.status === 403) return 'You do not have permission to see this.';
+    if (error.status === 403) {
+      const code = error.errorCode;
+      if (code !== null && EXPLAINED_REFUSALS.has(code) && error.body !== null) {
+        return error.body.message;
+      }
+      return 'You do not have permission to see this.';
+    }
     if (error.body !== null) return error.body.message;
     return `The server answered HTTP ${error.status}.`;
   }

@@ -56,7 +56,7 @@ export function ChangePasswordPage({ session }: { readonly session: Session }): 
               </Title>
               <Text size="sm" c="dimmed">
                 {session.user.email} signed in with a one-time password. Choose your own before you
-                continue.
+                continue; any other session of yours is signed out.
               </Text>
             </div>
             {save.error && (

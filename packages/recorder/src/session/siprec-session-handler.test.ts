@@ -151,7 +151,7 @@ function createFakePolicy(o: FakePolicyOptions = {}) {
           trunkName: 'test trunk',
         },
       ),
-    async decideOwners(_orgId, participants) {
+    async decideOwners(_scope, participants) {
       decisions.push([...participants]);
       if (o.hold) await new Promise<void>((resolve) => held.push(resolve));
       const owners = participants.flatMap((p) => {

@@ -2,16 +2,20 @@
 import type { PartyRef } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { normalizeNumber, type EntityType } from './directory-entries.repository.js';
+import { canonicalSipAddress } from './sip-address.js';
 
 export interface DirectoryHit {
   readonly type: EntityType;
   readonly id: string;
 }
 
+/** A party reference; `sipAddress` is compared in canonical form only (no e-mail folding). */
+export type DirectoryRef = PartyRef & { readonly sipAddress?: string };
+
 export async function findEntityByParty(
   db: DbOrTrx,
   orgId: string,
-  ref: PartyRef,
+  ref: DirectoryRef,
 ): Promise<DirectoryHit | null> {
   if (ref.id) {
     const id = ref.id;
@@ -31,23 +35,23 @@ export async function findEntityByParty(
     }
     return null;
   }
-  if (ref.email) {
-    const email = ref.email
-      .trim()
-      .toLowerCase()
-      .replace(/^sips?:/, '');
+  if (ref.email || ref.sipAddress) {
+    // A person's e-mail is stored lower-cased; SIP addresses in canonical form (sip-address.ts).
+    const address = (ref.sipAddress ?? ref.email ?? '').trim();
+    const email = (ref.email ?? address).trim().toLowerCase().replace(/^sips?:/, '');
+    const sipAddress = canonicalSipAddress(address);
     const person = await db
       .selectFrom('people')
       .select('id')
       .where('org_id', '=', orgId)
-      .where((eb) => eb.or([eb('email', '=', email), eb('sip_address', '=', email)]))
+      .where((eb) => eb.or([eb('email', '=', email), eb('sip_address', '=', sipAddress)]))
       .executeTakeFirst();
     if (person) return { type: 'person', id: person.id };
     const ws = await db
       .selectFrom('workspaces')
       .select('id')
       .where('org_id', '=', orgId)
-      .where('sip_address', '=', email)
+      .where('sip_address', '=', sipAddress)
       .executeTakeFirst();
     return ws ? { type: 'workspace', id: ws.id } : null;
   }

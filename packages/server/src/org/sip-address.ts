@@ -29,4 +29,3 @@ export function canonicalSipAddress(value: string): string {
   const at = bare.lastIndexOf('@');
   return at < 0 ? bare : `${bare.slice(0, at)}@${canonicalHost(bare.slice(at + 1))}`;
 }
-

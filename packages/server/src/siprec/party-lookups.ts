@@ -11,7 +11,8 @@
 //   identifier without a host (`sip:8638254725`, a bare BroadWorks number) is the SRC's own.
 // - Number: E.164 (`+…`) as given; digits the SRC sent without `+` are read with each dial-plan
 //   country (the trunk's country, else the countries of the org's locations) by libphonenumber-js
-//   (`7602922410` with US → +17602922410, `0760516936` with SE → +46760516936, `0046…` too), and
+//   (`7602922410` with US → +17602922410, `0760516936` with SE → +46760516936, `0046…` too; only
+//   readings valid by the country's numbering pattern), and
 //   a number read with a country only matches an entity in that country (enforced by the caller);
 //   the digits as given and with a `+` put back (a user part that dropped it) are tried last.
 import { parseUri } from '@callvault/recorder';
@@ -53,8 +54,7 @@ export function canonicalOwnDomain(value: string): string | null {
   const text = canonicalHost(value);
   if (text === '*') return text;
   const host = text.startsWith('*.') ? text.slice(2) : text;
-  const ok =
-    /^[a-z0-9_](?:[a-z0-9_\-.]*[a-z0-9_])?$/.test(host) || /^\[[0-9a-f:.]+\]$/.test(host);
+  const ok = /^[a-z0-9_](?:[a-z0-9_\-.]*[a-z0-9_])?$/.test(host) || /^\[[0-9a-f:.]+\]$/.test(host);
   return ok && host.length <= 253 ? text : null;
 }
 
@@ -100,9 +100,10 @@ export function nationalReadings(
     const country = dialPlanCountry(c);
     if (!country) continue;
     const parsed = parsePhoneNumberFromString(digits, country);
-    // A possible number is enough: this is a lookup key, and an entity only matches it when the
-    // directory holds that E.164 number in the same country.
-    if (!parsed?.isPossible()) continue;
+    // Valid by the country's general numbering pattern (libphonenumber-js' default metadata
+    // checks the pattern and lengths, not each assigned range): a US reading of a number
+    // starting with 0 is refused, a new range in a known area code is not.
+    if (!parsed?.isValid()) continue;
     if (!readings.some((r) => r.e164 === parsed.number)) {
       readings.push({ e164: parsed.number, country });
     }
@@ -122,7 +123,10 @@ function numberLookups(
   const by = (kind: 'extension' | 'number'): MatchedBy =>
     matchedBy === 'broadworks-user-id' ? matchedBy : kind;
   const lookups: PartyLookup[] = [];
-  if (extensionAllowed) lookups.push({ matchedBy: by('extension'), ref: { extension: bare } });
+  // A global number (`+…`) is never an extension.
+  if (extensionAllowed && !digits.startsWith('+')) {
+    lookups.push({ matchedBy: by('extension'), ref: { extension: bare } });
+  }
   if (digits.startsWith('+')) {
     lookups.push({ matchedBy: by('number'), ref: { number: digits } });
     return lookups;

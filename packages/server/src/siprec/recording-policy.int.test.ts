@@ -217,7 +217,9 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
   });
 
   it('matches by extension in the user part, and by E.164 number with or without +, also tel: URIs', async () => {
-    const byExtension = await policy.decideOwners(scope(), [party('p', 'sip:2001@pbx.example.com')]);
+    const byExtension = await policy.decideOwners(scope(), [
+      party('p', 'sip:2001@pbx.example.com'),
+    ]);
     expect(byExtension.owners.map((o) => [o.id, o.matchedBy, o.mode])).toEqual([
       [personId('carol@example.com'), 'extension', 'Always with Pause/Resume'],
     ]);
@@ -415,9 +417,9 @@ describe(`owners matched as real SBCs send them, on ${testDialect}`, () => {
   });
 
   const ownersOf = async (aor: string, trunkId = seed.trunk.id) =>
-    (
-      await policy.decideOwners({ orgId: seed.orgId, trunkId }, [party('p', aor)])
-    ).owners.map((o) => [o.id, o.matchedBy]);
+    (await policy.decideOwners({ orgId: seed.orgId, trunkId }, [party('p', aor)])).owners.map(
+      (o) => [o.id, o.matchedBy],
+    );
 
   it('reads national numbers with the country of the org locations (libphonenumber-js)', async () => {
     // Connectel (SE): sip:0760516936@sip-cust1.connectel.io
@@ -429,15 +431,26 @@ describe(`owners matched as real SBCs send them, on ${testDialect}`, () => {
     expect(await ownersOf('sip:8638254725')).toEqual([[usPersonId, 'number']]);
     expect(await ownersOf('sip:0046760516936@sbc.example')).toEqual([[sePersonId, 'number']]);
     // The demo's own Stockholm number in national form.
-    expect(await ownersOf('tel:085550101')).toEqual([
-      [personId('alice@example.com'), 'number'],
+    expect(await ownersOf('tel:085550101')).toEqual([[personId('alice@example.com'), 'number']]);
+  });
+
+  it('BroadWorks callType numbers (calling/called party) in national form find their owner', async () => {
+    const decision = await policy.decideOwners(scope(), [
+      { id: 'broadworks:callingPartyNumber', aor: '7602922410', placeholder: false },
+      { id: 'broadworks:calledPartyNumber', aor: 'sip:0760516936@10.0.0.1', placeholder: false },
+    ]);
+    expect(decision.owners.map((o) => [o.participantId, o.id, o.matchedBy])).toEqual([
+      ['broadworks:callingPartyNumber', usPersonId, 'number'],
+      ['broadworks:calledPartyNumber', sePersonId, 'number'],
     ]);
   });
 
   it('a national reading names only an entity in a location of that country', async () => {
     const decision = await policy.decideOwners(scope(), [party('p', 'sip:5417543010@sbc')]);
     expect(decision.owners).toEqual([]);
-    expect(decision.notes.join('\n')).toMatch(/read as \+15417543010 \(US\), but that person is not in a US location/);
+    expect(decision.notes.join('\n')).toMatch(
+      /read as \+15417543010 \(US\), but that person is not in a US location/,
+    );
   });
 
   it("a trunk's country is its SBC's dial plan: numbers read with it match wherever the entity is", async () => {

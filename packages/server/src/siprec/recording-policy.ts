@@ -19,8 +19,12 @@ import {
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { DbOrTrx } from '../db/database.js';
-import { findEntityByParty, type DirectoryHit } from '../org/directory-lookup.repository.js';
-import { findLocationById, listLocations } from '../org/locations.repository.js';
+import {
+  findEntityByParty,
+  findEntityCountry,
+  listLocationCountries,
+  type DirectoryHit,
+} from '../org/directory-lookup.repository.js';
 import { findPersonById } from '../org/people.repository.js';
 import { findVirtualLineById } from '../org/virtual-lines.repository.js';
 import { findWorkspaceById } from '../org/workspaces.repository.js';
@@ -168,22 +172,8 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     const trunkCountry = dialPlanCountry(trunk?.country);
     const countries = trunkCountry
       ? [trunkCountry]
-      : [
-          ...new Set(
-            (await listLocations(deps.db, scope.orgId)).flatMap((l) => {
-              const c = dialPlanCountry(l.address.country);
-              return c ? [c] : [];
-            }),
-          ),
-        ];
+      : await listLocationCountries(deps.db, scope.orgId);
     return { context: { ownDomains: trunk?.ownDomains ?? [], countries }, trunkCountry };
-  }
-
-  /** The dial-plan country of the entity's location (null without one). */
-  async function countryOfLocation(orgId: string, locationId: string | null): Promise<string | null> {
-    if (locationId === null) return null;
-    const location = await findLocationById(deps.db, orgId, locationId);
-    return dialPlanCountry(location?.address.country);
   }
 
   async function decideOwners(
@@ -228,13 +218,7 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
         if (hit && RECORDABLE.has(hit.type)) {
           // A national number read with one location's country names nobody elsewhere.
           if (lookup.country !== undefined && trunkCountry === null) {
-            const entity = await findRecordableEntity(
-              deps.db,
-              orgId,
-              hit.type as RecordableKind,
-              hit.id,
-            );
-            const country = await countryOfLocation(orgId, entity?.locationId ?? null);
+            const country = await findEntityCountry(deps.db, hit);
             if (country !== lookup.country) {
               notes.push(
                 `${label}: read as ${lookup.ref.number ?? ''} (${lookup.country}), but that ${hit.type} is not in a ${lookup.country} location`,

@@ -1,5 +1,7 @@
 // Recording trunks (issue #3 §6): where SIPREC sessions may come from, per org. Digest credentials
 // are kept as HA1 = MD5(username:realm:password) (RFC 2617 §3.2.2.2); the password is never stored.
+// A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
+// parts are extensions) and, optionally, the dial-plan country of its national numbers.
 import crypto from 'node:crypto';
 import type { RecordingTrunk } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
@@ -9,7 +11,8 @@ import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import type { Trx } from '../db/database.js';
-import { canonicalOwnDomain, dialPlanCountry } from '../siprec/party-lookups.js';
+import { dialPlanCountry } from '../org/dial-plan.js';
+import { canonicalOwnDomain } from '../siprec/party-lookups.js';
 import { formatCidr, parseCidr } from './cidr.js';
 import {
   deleteTrunk,

@@ -12,16 +12,15 @@
 // - Number: E.164 (`+…`) as given; digits the SRC sent without `+` are read with each dial-plan
 //   country (the trunk's country, else the countries of the org's locations) by libphonenumber-js
 //   (`7602922410` with US → +17602922410, `0760516936` with SE → +46760516936, `0046…` too; only
-//   readings valid by the country's numbering pattern), and
-//   a number read with a country only matches an entity in that country (enforced by the caller);
-//   the digits as given and with a `+` put back (a user part that dropped it) are tried last.
+//   readings valid by the country's numbering pattern), and a number read with a country only
+//   matches an entity in a location of that country (enforced by the caller) unless the country
+//   is the trunk's own; the digits as given and with a `+` put back (a user part that dropped
+//   it) are tried last. A global number (`+…`) is never an extension.
 import { parseUri } from '@callvault/recorder';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { dialPlanCountry } from '../org/dial-plan.js';
 import { normalizeNumber } from '../org/directory-entries.repository.js';
 import { canonicalHost } from '../org/sip-address.js';
-
-export { dialPlanCountry };
 
 export type MatchedBy = 'sip-address' | 'extension' | 'number' | 'broadworks-user-id';
 

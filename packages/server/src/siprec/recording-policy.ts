@@ -1,8 +1,9 @@
 // The recorder's RecordingPolicy port (SPEC §5, issue #5 §5-§6), implemented on the database:
 // which recording trunk a SIPREC session comes from (source CIDRs, digest when the trunk has
 // credentials), and which people, workspaces and virtual lines own the call (participants matched
-// by SIP address, extension, E.164 number or BroadWorks userID; owners are the matched entities
-// whose effective settings record the call with the built-in recorder).
+// by SIP address, extension on the trunk's own domains, number — national forms read with the
+// trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners are the
+// matched entities whose effective settings record the call with the built-in recorder).
 import crypto from 'node:crypto';
 import {
   buildDigestChallenge,
@@ -41,7 +42,8 @@ import {
   listEnabledTrunks,
   type TrunkRecord,
 } from '../recording-trunks/recording-trunks.repository.js';
-import { dialPlanCountry, planPartyLookups, type DialContext } from './party-lookups.js';
+import { dialPlanCountry } from '../org/dial-plan.js';
+import { planPartyLookups, type DialContext } from './party-lookups.js';
 
 export interface RecordingPolicyDeps {
   readonly db: DbOrTrx;
@@ -52,7 +54,7 @@ export interface RecordingPolicyDeps {
   readonly nonceMaxAgeMs?: number;
 }
 
-export { phoneNumberOfAor, planPartyLookups, type PartyLookup } from './party-lookups.js';
+export { phoneNumberOfAor } from './party-lookups.js';
 
 const RECORDABLE: ReadonlySet<string> = new Set<RecordableKind>([
   'person',

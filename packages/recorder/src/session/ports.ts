@@ -80,10 +80,16 @@ export interface RecordingOwnerDecision {
   readonly notes: readonly string[];
 }
 
+/** The admitted session's org and the trunk it came on (whose dial plan and domains apply). */
+export interface RecordingCallScope {
+  readonly orgId: string;
+  readonly trunkId: string;
+}
+
 export interface RecordingPolicy {
   admit(request: RecordingAdmissionRequest): Promise<RecordingAdmission>;
   decideOwners(
-    orgId: string,
+    scope: RecordingCallScope,
     participants: readonly RecordingPartyCandidate[],
   ): Promise<RecordingOwnerDecision>;
 }

@@ -151,7 +151,7 @@ function createFakePolicy(o: FakePolicyOptions = {}) {
           trunkName: 'test trunk',
         },
       ),
-    async decideOwners(_orgId, participants) {
+    async decideOwners(_scope, participants) {
       decisions.push([...participants]);
       if (o.hold) await new Promise<void>((resolve) => held.push(resolve));
       const owners = participants.flatMap((p) => {
@@ -349,6 +349,26 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(h.opened[0]?.metadataRevisions).toHaveLength(1);
     expect(text(ok)).toMatch(/^m=audio 20000 RTP\/AVP 0 101$/m);
     expect(text(ok)).toMatch(/^m=audio 20002 RTP\/AVP 8$/m);
+  });
+
+  it('BroadWorks: the userID and the callType calling/called party numbers are owner candidates', async () => {
+    const h = createHarness();
+    const xml = fixture('siprec/reconstructed/broadworks-recording-metadata.xml').toString('utf8');
+    const body = siprecBody(OFFER_2, xml);
+    await h.send(request({ body: body.body, contentType: body.contentType }));
+    expect(h.decisions[0]?.slice(-3)).toEqual([
+      { id: 'broadworks:userID', broadworksUserId: 'caller@democorp.com', placeholder: false },
+      {
+        id: 'broadworks:callingPartyNumber',
+        aor: 'sip:+1MYPHONENUMBER@SBC_IP',
+        placeholder: false,
+      },
+      {
+        id: 'broadworks:calledPartyNumber',
+        aor: 'sip:+XXXXXXXXXX@SBC_IP;user=phone',
+        placeholder: false,
+      },
+    ]);
   });
 
   it('SPEC §5: a plain SDP INVITE without metadata is accepted and waits for participants', async () => {

@@ -58,6 +58,7 @@ import type {
   Logger,
   RecordingOwner,
   RecordingOwnership,
+  RecordingCallScope,
   RecordingPartyCandidate,
   RecordingPolicy,
   RecordingRequestOutcome,
@@ -347,16 +348,26 @@ export function createSiprecSessionHandler(
     if (userId !== undefined && userId.trim() !== '') {
       candidates.push({ id: 'broadworks:userID', broadworksUserId: userId, placeholder: false });
     }
+    // ... and the call's numbers in `callType` (origCall/termCall), often in national form.
+    const callType = model.vendor?.broadworks?.callType;
+    for (const [field, value] of [
+      ['callingPartyNumber', callType?.callingPartyNumber],
+      ['calledPartyNumber', callType?.calledPartyNumber],
+    ] as const) {
+      if (value !== undefined && value.trim() !== '') {
+        candidates.push({ id: `broadworks:${field}`, aor: value.trim(), placeholder: false });
+      }
+    }
     return candidates;
   }
 
   async function decide(
-    orgId: string,
+    scope: RecordingCallScope,
     metadata: RecordingMetadataState,
     ctx: { callId: string; dialogId: string },
   ) {
     const candidates = candidatesOf(metadata);
-    const decision = await policy.decideOwners(orgId, candidates);
+    const decision = await policy.decideOwners(scope, candidates);
     log('info', ctx, 'owner decision', {
       participants: candidates.map((c) => c.aor ?? c.broadworksUserId ?? c.id),
       owners: decision.owners.map((o) => `${o.kind}:${o.displayName} (${o.matchedBy})`),
@@ -523,7 +534,11 @@ export function createSiprecSessionHandler(
       });
     }
 
-    const decision = await decide(admission.orgId, metadata, ctx);
+    const decision = await decide(
+      { orgId: admission.orgId, trunkId: admission.trunkId },
+      metadata,
+      ctx,
+    );
     if (decision.refusal) {
       log('warn', ctx, `refused: ${decision.refusal.reason}`);
       return answerWith(request, ctx, true, {
@@ -667,7 +682,11 @@ export function createSiprecSessionHandler(
         revisions: metadata.revisions.length,
       });
       if (session.ownership !== 'refused') {
-        const decision = await decide(session.orgId, metadata, ctx);
+        const decision = await decide(
+          { orgId: session.orgId, trunkId: session.trunkId },
+          metadata,
+          ctx,
+        );
         // The BYE may have come while the policy was deciding.
         if (isClosed(session)) return answerWith(request, ctx, false, { status: 481 });
         if (decision.refusal) {

@@ -183,6 +183,10 @@ export interface RecordingTrunksTable {
   digest_realm: string | null;
   digest_ha1: string | null;
   enabled: number;
+  /** ISO 3166-1 alpha-2 dial-plan country; null = the countries of the org's locations. */
+  country: string | null;
+  /** JSON array of own SIP domains/hosts (extensions match only there). */
+  own_domains: string;
   created_at: string;
   updated_at: string;
 }

@@ -272,6 +272,9 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
         (await insertNewTrunk(trx, deps, null, orgId, {
           name: DEMO_TRUNK_NAME,
           allowedSources: ['127.0.0.1/32'],
+          // The demo's own SIP domain and this machine: extensions (1001, 2001…) match there and
+          // nowhere else; national numbers are read with the locations' country (SE).
+          ownDomains: ['example.com', '*.example.com', '127.0.0.1', 'localhost'],
         }));
       const idOf = (email: string): string => people.find((p) => p.emails[0] === email)?.id ?? '';
       const demoModes: Array<[RecordableKind, string, EntityCallRecordingUpdate]> = [

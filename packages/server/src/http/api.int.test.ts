@@ -225,6 +225,25 @@ describe(`API tokens on ${testDialect}`, () => {
 describe(`organisation resources on ${testDialect}`, () => {
   const admin = (): { authorization: string } => bearer(t.seed.admin.token);
 
+  it('a location country is its dial plan: upper-cased, and refused when no dial plan knows it', async () => {
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: admin(),
+      payload: { name: 'Oslo', address: { city: 'Oslo', country: 'no' } },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().address).toEqual({ city: 'Oslo', country: 'NO' });
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/locations/${ok.json().id as string}`,
+      headers: admin(),
+      payload: { address: { country: 'XX' } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/address\.country: "XX" is not an ISO 3166-1 alpha-2/);
+  });
+
   it('people: create with defaults, duplicate extension 409, update, delete, all audited', async () => {
     const stockholm = t.seed.locations[0]!.id;
     const res = await t.app.inject({

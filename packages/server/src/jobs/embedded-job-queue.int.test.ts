@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { openDatabase } from '../db/database.js';
+import { createLogger, moduleLogger } from '../observability/logger.js';
+import { captureLines } from '../testing/capture-lines.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { createEmbeddedJobQueue, deriveScheduledJobId } from './embedded-job-queue.js';
 import { describeJobQueueContract, type JobQueueHarness } from './job-queue.contract.js';
@@ -48,6 +50,23 @@ describe(`embedded job queue on ${testDialect}`, () => {
   afterEach(async () => {
     for (const q of queues) await q.stop({ timeoutMs: 0 });
     await t.drop();
+  });
+
+  it('logs a failed attempt as one valid JSON line with a single "module" key', async () => {
+    const { stream, lines } = captureLines();
+    // As runtime.ts wires it: the queue gets a logger already bound to module "jobs".
+    const logger = moduleLogger(createLogger({ destination: stream }), 'jobs');
+    const q = createEmbeddedJobQueue({ db: t.db, logger, pollIntervalMs: 20 });
+    queues.push(q);
+    await q.register('always-fails', () => Promise.reject(new Error('boom')), { retryLimit: 0 });
+    await q.enqueue('always-fails', {});
+    await q.start();
+    await expect
+      .poll(() => lines.some((l) => l.includes('job attempt failed')), { timeout: 5000 })
+      .toBe(true);
+    const line = lines.find((l) => l.includes('job attempt failed')) ?? '';
+    expect(line.split('"module":').length - 1).toBe(1);
+    expect(JSON.parse(line)).toMatchObject({ module: 'jobs', level: 40, job: 'always-fails' });
   });
 
   it('enqueues one job per schedule period, however many processes declare the schedule', async () => {

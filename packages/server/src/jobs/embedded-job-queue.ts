@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import { AppError, notFound } from '../errors.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createLogger, moduleLogger, type Logger } from '../observability/logger.js';
 import {
   assertJobName,
   assertScheduleEvery,
@@ -97,8 +97,7 @@ class EmbeddedJobQueue implements JobQueue {
     this.runner = new JobRunner({
       store,
       clock: this.clock,
-      logger: (options.logger ?? createLogger({ level: 'silent' })).child({
-        module: 'jobs',
+      logger: moduleLogger(options.logger ?? createLogger({ level: 'silent' }), 'jobs', {
         worker: this.workerId,
       }),
       pollIntervalMs: options.pollIntervalMs ?? 1000,

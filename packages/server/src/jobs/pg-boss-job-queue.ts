@@ -16,7 +16,7 @@ import PgBoss from 'pg-boss';
 import { systemClock, type Clock } from '../clock.js';
 import { dialectOf, type Db, type DbOrTrx } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import { createLogger, moduleLogger, type Logger } from '../observability/logger.js';
 import {
   assertJobName,
   assertScheduleEvery,
@@ -158,8 +158,7 @@ class PgBossJobQueue implements JobQueue {
   constructor(options: PgBossJobQueueOptions) {
     this.db = options.db;
     this.clock = options.clock ?? systemClock;
-    this.logger = (options.logger ?? createLogger({ level: 'silent' })).child({
-      module: 'jobs',
+    this.logger = moduleLogger(options.logger ?? createLogger({ level: 'silent' }), 'jobs', {
       driver: 'pg-boss',
     });
     this.schema = options.schema ?? 'pgboss';

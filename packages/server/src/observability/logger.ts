@@ -26,3 +26,18 @@ export function createLogger(
     options.destination ?? pino.destination(2),
   );
 }
+
+/**
+ * A child logger for `module`. pino writes every binding of every ancestor, so binding `module`
+ * on a logger that already has one would print the key twice (invalid JSON for log shippers):
+ * when the parent is already bound to a module, the child keeps the parent's and only adds
+ * the other bindings.
+ */
+export function moduleLogger(
+  parent: Logger,
+  module: string,
+  bindings: Record<string, unknown> = {},
+): Logger {
+  const hasModule = Object.prototype.hasOwnProperty.call(parent.bindings(), 'module');
+  return parent.child(hasModule ? bindings : { module, ...bindings });
+}

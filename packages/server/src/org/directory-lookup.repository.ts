@@ -2,16 +2,22 @@
 import type { PartyRef } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { normalizeNumber, type EntityType } from './directory-entries.repository.js';
+import { parseJsonColumn } from '../db/json.js';
+import { dialPlanCountry } from './dial-plan.js';
+import { canonicalSipAddress } from './sip-address.js';
 
 export interface DirectoryHit {
   readonly type: EntityType;
   readonly id: string;
 }
 
+/** A party reference; `sipAddress` is compared in canonical form only (no e-mail folding). */
+export type DirectoryRef = PartyRef & { readonly sipAddress?: string };
+
 export async function findEntityByParty(
   db: DbOrTrx,
   orgId: string,
-  ref: PartyRef,
+  ref: DirectoryRef,
 ): Promise<DirectoryHit | null> {
   if (ref.id) {
     const id = ref.id;
@@ -31,23 +37,26 @@ export async function findEntityByParty(
     }
     return null;
   }
-  if (ref.email) {
-    const email = ref.email
+  if (ref.email || ref.sipAddress) {
+    // A person's e-mail is stored lower-cased; SIP addresses in canonical form (sip-address.ts).
+    const address = (ref.sipAddress ?? ref.email ?? '').trim();
+    const email = (ref.email ?? address)
       .trim()
       .toLowerCase()
       .replace(/^sips?:/, '');
+    const sipAddress = canonicalSipAddress(address);
     const person = await db
       .selectFrom('people')
       .select('id')
       .where('org_id', '=', orgId)
-      .where((eb) => eb.or([eb('email', '=', email), eb('sip_address', '=', email)]))
+      .where((eb) => eb.or([eb('email', '=', email), eb('sip_address', '=', sipAddress)]))
       .executeTakeFirst();
     if (person) return { type: 'person', id: person.id };
     const ws = await db
       .selectFrom('workspaces')
       .select('id')
       .where('org_id', '=', orgId)
-      .where('sip_address', '=', email)
+      .where('sip_address', '=', sipAddress)
       .executeTakeFirst();
     return ws ? { type: 'workspace', id: ws.id } : null;
   }
@@ -67,6 +76,49 @@ export async function findEntityByParty(
   if (ref.extension) return lookup('extension', ref.extension.trim());
   if (ref.number) return lookup('number', normalizeNumber(ref.number));
   return null;
+}
+
+const TABLES = {
+  person: 'people',
+  workspace: 'workspaces',
+  virtualLine: 'virtual_lines',
+  callFeature: 'call_features',
+} as const;
+
+/** The location an entity belongs to (null for a person without one). */
+export async function findEntityLocationId(db: DbOrTrx, hit: DirectoryHit): Promise<string | null> {
+  const row = await db
+    .selectFrom(TABLES[hit.type])
+    .select('location_id')
+    .where('id', '=', hit.id)
+    .executeTakeFirst();
+  return row?.location_id ?? null;
+}
+
+/** The dial-plan country (address.country) of the entity's location, or null. */
+export async function findEntityCountry(db: DbOrTrx, hit: DirectoryHit): Promise<string | null> {
+  const locationId = await findEntityLocationId(db, hit);
+  if (locationId === null) return null;
+  const row = await db
+    .selectFrom('locations')
+    .select('address')
+    .where('id', '=', locationId)
+    .executeTakeFirst();
+  return row ? dialPlanCountry(parseJsonColumn<{ country?: string }>(row.address).country) : null;
+}
+
+/** The distinct dial-plan countries of the org's locations. */
+export async function listLocationCountries(db: DbOrTrx, orgId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('locations')
+    .select('address')
+    .where('org_id', '=', orgId)
+    .execute();
+  const countries = rows.flatMap((r) => {
+    const c = dialPlanCountry(parseJsonColumn<{ country?: string }>(r.address).country);
+    return c ? [c] : [];
+  });
+  return [...new Set(countries)].sort();
 }
 
 /** The announcement language of any entity that can answer a call. */

@@ -11,6 +11,7 @@ import {
   listLocations,
   updateLocation,
 } from './locations.repository.js';
+import { dialPlanCountry } from './dial-plan.js';
 import { DEFAULT_LANGUAGE, type OrgDeps } from './org-deps.js';
 
 export interface LocationInput {
@@ -18,6 +19,17 @@ export interface LocationInput {
   timeZone?: string | undefined;
   announcementLanguage?: string | undefined;
   address?: Location['address'] | undefined;
+}
+
+/** The address with its country upper-cased and checked (it is the location's dial plan). */
+function checkAddress(address: Location['address']): Location['address'] {
+  if (address.country === undefined) return address;
+  const country = dialPlanCountry(address.country);
+  if (!country) {
+    const problem = `address.country: "${address.country}" is not an ISO 3166-1 alpha-2 country with a known dial plan`;
+    throw new AppError('VALIDATION_FAILED', problem, [problem]);
+  }
+  return { ...address, country };
 }
 
 export async function listOrgLocations(
@@ -48,7 +60,7 @@ export async function createLocation(
     orgId: actor.orgId,
     timeZone: input.timeZone ?? 'UTC',
     announcementLanguage: input.announcementLanguage ?? DEFAULT_LANGUAGE,
-    address: input.address ?? {},
+    address: checkAddress(input.address ?? {}),
   };
   return deps.db.transaction().execute(async (trx) => {
     if (await findLocationByName(trx, actor.orgId, location.name)) {
@@ -82,7 +94,7 @@ export async function changeLocation(
       name: input.name?.trim() ?? before.name,
       timeZone: input.timeZone ?? before.timeZone,
       announcementLanguage: input.announcementLanguage ?? before.announcementLanguage,
-      address: input.address ?? before.address,
+      address: input.address ? checkAddress(input.address) : before.address,
     };
     const clash =
       after.name !== before.name ? await findLocationByName(trx, actor.orgId, after.name) : null;

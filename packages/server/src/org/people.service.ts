@@ -2,6 +2,7 @@
 import type { Person, PersonCreate, PersonUpdate, Role } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import type { Page } from '../db/paging.js';
+import { canonicalSipAddress } from './sip-address.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
@@ -150,7 +151,7 @@ export async function insertNewPerson(
     lastName,
     extension: input.extension ?? null,
     phoneNumbers: input.phoneNumbers ?? [],
-    sipAddresses: input.sipAddress ? [input.sipAddress] : [],
+    sipAddresses: input.sipAddress ? [canonicalSipAddress(input.sipAddress)] : [],
     locationId: location?.id ?? null,
     orgId,
     callingLicense: input.callingLicense ?? 'none',
@@ -228,7 +229,7 @@ export async function changePerson(
         input.sipAddress === undefined
           ? before.sipAddresses
           : input.sipAddress
-            ? [input.sipAddress]
+            ? [canonicalSipAddress(input.sipAddress)]
             : [],
       locationId,
       callingLicense: input.callingLicense ?? before.callingLicense,

@@ -9,6 +9,7 @@ import type {
 } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import type { Trx } from '../db/database.js';
+import { canonicalSipAddress } from './sip-address.js';
 import type { Page } from '../db/paging.js';
 import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -70,7 +71,7 @@ export async function insertNewWorkspace(
     locationId: location.id,
     extension: input.extension ?? null,
     phoneNumbers: input.phoneNumbers ?? [],
-    sipAddress: input.sipAddress ?? null,
+    sipAddress: input.sipAddress ? canonicalSipAddress(input.sipAddress) : null,
     callingLicense: input.callingLicense ?? 'none',
     announcementLanguage: input.announcementLanguage ?? location.announcementLanguage,
     created: now.toISOString(),
@@ -122,7 +123,12 @@ export async function changeWorkspace(
       locationId,
       extension: input.extension === undefined ? before.extension : input.extension,
       phoneNumbers: input.phoneNumbers ?? before.phoneNumbers,
-      sipAddress: input.sipAddress === undefined ? before.sipAddress : input.sipAddress,
+      sipAddress:
+        input.sipAddress === undefined
+          ? before.sipAddress
+          : input.sipAddress
+            ? canonicalSipAddress(input.sipAddress)
+            : null,
       callingLicense: input.callingLicense ?? before.callingLicense,
       announcementLanguage: input.announcementLanguage ?? before.announcementLanguage,
     };

@@ -1,6 +1,14 @@
 // POST /api/recording-decisions: a call system asks whether and how to record one call leg.
 import type { RecordingDecision, RecordingDecisionRequest } from '@callvault/shared';
-import { findAnnouncementLanguage, findEntityByParty } from '../org/directory-lookup.repository.js';
+import {
+  findAnnouncementLanguage,
+  findEntityByParty,
+  findEntityCountry,
+  listLocationCountries,
+  type DirectoryHit,
+} from '../org/directory-lookup.repository.js';
+import { normalizeNumber } from '../org/directory-entries.repository.js';
+import { nationalReadings } from '../siprec/party-lookups.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
@@ -24,6 +32,27 @@ function describeRef(ref: RecordingDecisionRequest['recordedParty']): string {
   return 'no identifier';
 }
 
+/**
+ * The entity a party of the request names. A number in national form (`7602922410`) that names
+ * nobody as given is read with the countries of the org's locations, and names an entity only
+ * in a location of the country it was read with (the same rule as SIPREC owner matching).
+ */
+async function findParty(
+  deps: DecisionDeps,
+  orgId: string,
+  ref: RecordingDecisionRequest['recordedParty'],
+): Promise<DirectoryHit | null> {
+  const hit = await findEntityByParty(deps.db, orgId, ref);
+  if (hit || ref.id || ref.email || ref.extension || !ref.number) return hit;
+  const digits = normalizeNumber(ref.number);
+  if (digits.startsWith('+')) return null;
+  for (const reading of nationalReadings(digits, await listLocationCountries(deps.db, orgId))) {
+    const found = await findEntityByParty(deps.db, orgId, { number: reading.e164 });
+    if (found && (await findEntityCountry(deps.db, found)) === reading.country) return found;
+  }
+  return null;
+}
+
 export async function requestRecordingDecision(
   deps: DecisionDeps,
   actor: Actor,
@@ -32,15 +61,13 @@ export async function requestRecordingDecision(
 ): Promise<RecordingDecision> {
   assertCan(actor, 'decision.request', { orgId: actor.orgId });
   const orgId = actor.orgId;
-  const hit = await findEntityByParty(deps.db, orgId, req.recordedParty);
+  const hit = await findParty(deps, orgId, req.recordedParty);
   const entity =
     hit && hit.type !== 'callFeature'
       ? await findRecordableEntity(deps.db, orgId, hit.type, hit.id)
       : null;
   const effective = entity ? await effectiveSettingsOf(deps.db, entity) : null;
-  const answering = req.answeringEntity
-    ? await findEntityByParty(deps.db, orgId, req.answeringEntity)
-    : null;
+  const answering = req.answeringEntity ? await findParty(deps, orgId, req.answeringEntity) : null;
   const language =
     (answering ? await findAnnouncementLanguage(deps.db, answering) : null) ??
     entity?.language ??

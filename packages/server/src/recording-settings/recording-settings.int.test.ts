@@ -660,6 +660,26 @@ describe(`recording decisions on ${testDialect}`, () => {
     expect(d.body.complianceAnnouncement.url).toMatch(/sv_se\/compliance\.wav$/);
   });
 
+  it('reads a recordedParty number in national form with the location country (SE)', async () => {
+    const d = await decide({
+      callId: 'c3n',
+      callSessionId: 's3n',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { number: '08-555 0101' },
+    });
+    expect(d.body).toMatchObject({ record: true, mode: 'Always' });
+    // Read as a US number it would be nobody of a US location: not matched.
+    const us = await decide({
+      callId: 'c3u',
+      callSessionId: 's3u',
+      direction: 'inbound',
+      callType: 'pstn',
+      recordedParty: { number: '7602922410' },
+    });
+    expect(us.body).toMatchObject({ record: false, reason: expect.stringMatching(/no person/) });
+  });
+
   it('does not record dave (defaults) or an unknown party, and says why', async () => {
     const erin = await decide({
       callId: 'c4',

@@ -20,6 +20,8 @@ function toRecord(r: RecordingTrunksTable): TrunkRecord {
         : null,
     digestHa1: r.digest_ha1,
     enabled: r.enabled === 1,
+    country: r.country,
+    ownDomains: parseJsonColumn<string[]>(r.own_domains),
     created: r.created_at,
   };
 }
@@ -34,6 +36,8 @@ function toRow(t: TrunkRecord, at: Date): RecordingTrunksTable {
     digest_realm: t.digest?.realm ?? null,
     digest_ha1: t.digestHa1,
     enabled: t.enabled ? 1 : 0,
+    country: t.country,
+    own_domains: toJsonColumn(t.ownDomains),
     created_at: t.created,
     updated_at: at.toISOString(),
   };

@@ -1,5 +1,7 @@
 // Recording trunks (issue #3 §6): where SIPREC sessions may come from, per org. Digest credentials
 // are kept as HA1 = MD5(username:realm:password) (RFC 2617 §3.2.2.2); the password is never stored.
+// A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
+// parts are extensions) and, optionally, the dial-plan country of its national numbers.
 import crypto from 'node:crypto';
 import type { RecordingTrunk } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
@@ -9,6 +11,8 @@ import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import type { Trx } from '../db/database.js';
+import { dialPlanCountry } from '../org/dial-plan.js';
+import { canonicalOwnDomain } from '../siprec/party-lookups.js';
 import { formatCidr, parseCidr } from './cidr.js';
 import {
   deleteTrunk,
@@ -25,6 +29,8 @@ export interface TrunkInput {
   allowedSources?: string[] | undefined;
   digest?: { username: string; realm: string; password: string } | null | undefined;
   enabled?: boolean | undefined;
+  country?: string | null | undefined;
+  ownDomains?: string[] | undefined;
 }
 
 export function digestHa1(username: string, realm: string, password: string): string {
@@ -43,6 +49,31 @@ function normalizeSources(sources: string[]): string[] {
   return [...new Set(sources.map((s) => formatCidr(parseCidr(s)!)))];
 }
 
+function normalizeCountry(country: string | null): string | null {
+  if (country === null) return null;
+  const code = dialPlanCountry(country);
+  if (!code) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `country: "${country}" is not an ISO 3166-1 alpha-2 country with a known dial plan`,
+      [`country: "${country}" is not an ISO 3166-1 alpha-2 country with a known dial plan`],
+    );
+  }
+  return code;
+}
+
+function normalizeOwnDomains(domains: string[]): string[] {
+  const bad = domains.filter((d) => canonicalOwnDomain(d) === null);
+  if (bad.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `ownDomains: not a host name, IP address, "*" or "*.domain": ${bad.join(', ')}`,
+      bad.map((b) => `ownDomains: "${b}" is not a host name, IP address, "*" or "*.domain"`),
+    );
+  }
+  return [...new Set(domains.map((d) => canonicalOwnDomain(d)!))];
+}
+
 export function presentTrunk(t: TrunkRecord): RecordingTrunk {
   return {
     id: t.id,
@@ -50,6 +81,8 @@ export function presentTrunk(t: TrunkRecord): RecordingTrunk {
     allowedSources: t.allowedSources,
     digest: t.digest,
     enabled: t.enabled,
+    country: t.country,
+    ownDomains: t.ownDomains,
     created: t.created,
   };
 }
@@ -87,6 +120,8 @@ export async function insertNewTrunk(
       ? digestHa1(input.digest.username, input.digest.realm, input.digest.password)
       : null,
     enabled: input.enabled ?? true,
+    country: normalizeCountry(input.country ?? null),
+    ownDomains: normalizeOwnDomains(input.ownDomains ?? []),
     created: now.toISOString(),
   };
   await insertTrunk(trx, trunk, now);
@@ -148,6 +183,8 @@ export async function changeTrunk(
             ? digestHa1(input.digest.username, input.digest.realm, input.digest.password)
             : null,
       enabled: input.enabled ?? before.enabled,
+      country: input.country === undefined ? before.country : normalizeCountry(input.country),
+      ownDomains: input.ownDomains ? normalizeOwnDomains(input.ownDomains) : before.ownDomains,
     };
     await updateTrunk(trx, after, deps.clock.now());
     // The HA1 is a password equivalent: the audit records that credentials changed, never the hash.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { phoneNumberOfAor } from './recording-policy.js';
+import { phoneNumberOfAor } from './party-lookups.js';
 
 describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () => {
   it.each([
@@ -11,6 +11,8 @@ describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () =
     ['sip:%2B4685550102@sbc.example', '+4685550102'],
     ['SIP:1234@pbx.example', '1234'],
     ['sip:1@pbx.example', '1'],
+    // A host-less SIP URI: the "host" is the number.
+    ['sip:8638254725', '8638254725'],
   ])('%s → %s', (aor, number) => {
     expect(phoneNumberOfAor(aor)).toBe(number);
   });

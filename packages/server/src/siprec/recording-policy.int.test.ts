@@ -11,14 +11,20 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { insertLocation } from '../org/locations.repository.js';
+import { insertNewPerson } from '../org/people.service.js';
 import {
+  findEntitySettings,
   findOrgSettings,
   insertExternalVendor,
+  saveEntitySettings,
   saveOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
+import { applyEntityUpdate } from '../recording-settings/recording-settings.service.js';
+import { findTrunk } from '../recording-trunks/recording-trunks.repository.js';
 import { digestHa1, insertNewTrunk } from '../recording-trunks/recording-trunks.service.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
-import { createRecordingPolicy, planPartyLookups } from './recording-policy.js';
+import { createRecordingPolicy } from './recording-policy.js';
 import { sipNonceSecret } from './siprec-recorder.js';
 
 let db: TestDatabase;
@@ -42,6 +48,8 @@ const party = (id: string, aor: string, placeholder = false): RecordingPartyCand
   aor,
   placeholder,
 });
+
+const scope = () => ({ orgId: seed.orgId, trunkId: seed.trunk.id });
 
 const personId = (email: string): string => seed.people.find((p) => p.email === email)?.id ?? '';
 
@@ -188,7 +196,7 @@ describe(`SIPREC admission on ${testDialect}`, () => {
 
 describe(`SIPREC owner matching on ${testDialect}`, () => {
   it('matches a person by SIP address (email / sip_address) and records by her Always mode', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [
+    const decision = await policy.decideOwners(scope(), [
       party('p1', 'sip:alice@example.com'),
       party('p2', 'sip:someone@elsewhere.example'),
     ]);
@@ -209,42 +217,44 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
   });
 
   it('matches by extension in the user part, and by E.164 number with or without +, also tel: URIs', async () => {
-    const byExtension = await policy.decideOwners(seed.orgId, [party('p', 'sip:2001@pbx.example')]);
+    const byExtension = await policy.decideOwners(scope(), [
+      party('p', 'sip:2001@pbx.example.com'),
+    ]);
     expect(byExtension.owners.map((o) => [o.id, o.matchedBy, o.mode])).toEqual([
       [personId('carol@example.com'), 'extension', 'Always with Pause/Resume'],
     ]);
-    const byNumber = await policy.decideOwners(seed.orgId, [
+    const byNumber = await policy.decideOwners(scope(), [
       party('p', 'sip:+4685550101@sbc.example;user=phone'),
     ]);
     expect(byNumber.owners.map((o) => [o.id, o.matchedBy])).toEqual([
       [personId('alice@example.com'), 'number'],
     ]);
-    const withoutPlus = await policy.decideOwners(seed.orgId, [
+    const withoutPlus = await policy.decideOwners(scope(), [
       party('p', 'sip:4685550101@sbc.example'),
     ]);
     expect(withoutPlus.owners.map((o) => o.id)).toEqual([personId('alice@example.com')]);
-    const tel = await policy.decideOwners(seed.orgId, [party('p', 'tel:+46-8-555-0102')]);
+    const tel = await policy.decideOwners(scope(), [party('p', 'tel:+46-8-555-0102')]);
     expect(tel.owners.map((o) => [o.id, o.mode])).toEqual([
       [personId('bob@example.com'), 'On Demand with User Initiated Start'],
     ]);
   });
 
   it('matches a workspace by its extension', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [party('p', 'sip:1900@pbx.example')]);
+    const decision = await policy.decideOwners(scope(), [party('p', 'sip:1900@pbx.example.com')]);
     expect(decision.owners).toMatchObject([
       { kind: 'workspace', id: seed.workspaces[0]?.id, displayName: 'Reception', mode: 'Always' },
     ]);
   });
 
   it('a virtual line matched by extension but not recorded is no owner, with the reason noted', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [party('p', 'sip:1950@pbx.example')]);
+    const decision = await policy.decideOwners(scope(), [party('p', 'sip:1950@pbx.example.com')]);
     expect(decision.owners).toEqual([]);
     expect(decision.waitingForParticipants).toBe(false);
     expect(decision.notes.join('\n')).toMatch(/virtualLine .* is not recorded/);
   });
 
   it('matches the BroadWorks userID', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [
+    const decision = await policy.decideOwners(scope(), [
       { id: 'broadworks:userID', broadworksUserId: 'carol@example.com', placeholder: false },
     ]);
     expect(decision.owners.map((o) => [o.id, o.matchedBy])).toEqual([
@@ -253,7 +263,7 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
   });
 
   it('an internal call between two recorded people gives each of them ownership', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [
+    const decision = await policy.decideOwners(scope(), [
       party('a', 'sip:alice@example.com'),
       party('c', 'sip:carol@example.com'),
     ]);
@@ -261,16 +271,16 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
   });
 
   it('placeholders only (or no participant): no owner yet, waiting for participants', async () => {
-    const placeholders = await policy.decideOwners(seed.orgId, [
+    const placeholders = await policy.decideOwners(scope(), [
       party('x', 'sip:ASBCE@asbce.com', true),
     ]);
     expect(placeholders).toMatchObject({ owners: [], waitingForParticipants: true });
     expect(placeholders.refusal).toBeUndefined();
-    expect((await policy.decideOwners(seed.orgId, [])).waitingForParticipants).toBe(true);
+    expect((await policy.decideOwners(scope(), [])).waitingForParticipants).toBe(true);
   });
 
   it('an unlicensed person is matched but not an owner', async () => {
-    const decision = await policy.decideOwners(seed.orgId, [party('e', 'sip:erin@example.com')]);
+    const decision = await policy.decideOwners(scope(), [party('e', 'sip:erin@example.com')]);
     expect(decision.owners).toEqual([]);
     expect(decision.notes.join('\n')).toMatch(/erin@example.com: person .* is not recorded/);
   });
@@ -289,13 +299,13 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
     });
     await saveOrgSettings(db.db, seed.orgId, { ...before, vendorId: 'vendor-ext-1' }, clock.now());
     try {
-      const decision = await policy.decideOwners(seed.orgId, [party('a', 'sip:alice@example.com')]);
+      const decision = await policy.decideOwners(scope(), [party('a', 'sip:alice@example.com')]);
       expect(decision.owners).toEqual([]);
       expect(decision.refusal).toEqual({
         status: 403,
         reason: 'recording is handled by the external recorder Acme Recorder',
       });
-      const unmatched = await policy.decideOwners(seed.orgId, [party('x', 'sip:x@y.example')]);
+      const unmatched = await policy.decideOwners(scope(), [party('x', 'sip:x@y.example')]);
       expect(unmatched.refusal?.reason).toMatch(/external recorder Acme Recorder/);
     } finally {
       await saveOrgSettings(db.db, seed.orgId, before, clock.now());
@@ -307,7 +317,7 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
     await saveOrgSettings(db.db, seed.orgId, { ...before, enabled: false }, clock.now());
     try {
       for (const participants of [[party('a', 'sip:alice@example.com')], []]) {
-        const decision = await policy.decideOwners(seed.orgId, participants);
+        const decision = await policy.decideOwners(scope(), participants);
         expect(decision.refusal).toEqual({
           status: 403,
           reason: 'call recording is turned off for the organization',
@@ -317,26 +327,186 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       await saveOrgSettings(db.db, seed.orgId, before, clock.now());
     }
     expect(
-      (await policy.decideOwners(seed.orgId, [party('a', 'sip:alice@example.com')])).owners,
+      (await policy.decideOwners(scope(), [party('a', 'sip:alice@example.com')])).owners,
     ).toHaveLength(1);
   });
 });
 
-describe('participant lookups (pure)', () => {
-  it('plans SIP address, extension and number lookups from an AOR', () => {
-    expect(planPartyLookups('sip:Alice@Example.com')).toEqual([
-      { matchedBy: 'sip-address', ref: { email: 'alice@example.com' } },
+describe(`owners matched as real SBCs send them, on ${testDialect}`, () => {
+  const deps = () => ({ db: db.db, clock });
+  let usPersonId = '';
+  let sePersonId = '';
+  let misplacedId = '';
+  let casedPersonId = '';
+  let usTrunkId = '';
+
+  async function recordAlways(kind: 'person' | 'workspace', id: string): Promise<void> {
+    await db.db.transaction().execute(async (trx) => {
+      const before = await findEntitySettings(trx, id);
+      await saveEntitySettings(
+        trx,
+        seed.orgId,
+        kind,
+        id,
+        applyEntityUpdate(before, { enabled: true, record: 'Always' }),
+        clock.now(),
+      );
+    });
+  }
+
+  beforeAll(async () => {
+    await db.db.transaction().execute(async (trx) => {
+      const us = {
+        id: 'LOC-US-OCEANSIDE',
+        name: 'Oceanside',
+        orgId: seed.orgId,
+        timeZone: 'America/Los_Angeles',
+        announcementLanguage: 'en_us',
+        address: { city: 'Oceanside', country: 'US' },
+      };
+      await insertLocation(trx, us, clock.now());
+      const stockholm = seed.locations.find((l) => l.name === 'Stockholm')?.id ?? '';
+      usPersonId = (
+        await insertNewPerson(trx, deps(), null, seed.orgId, {
+          emails: ['uma@example.com'],
+          locationId: us.id,
+          callingLicense: 'professional',
+          phoneNumbers: [
+            { type: 'work', value: '+1 760-292-2410' },
+            { type: 'mobile', value: '+18638254725' },
+          ],
+        })
+      ).id;
+      sePersonId = (
+        await insertNewPerson(trx, deps(), null, seed.orgId, {
+          emails: ['sven@example.com'],
+          locationId: stockholm,
+          callingLicense: 'professional',
+          phoneNumbers: [{ type: 'mobile', value: '+46760516936' }],
+        })
+      ).id;
+      // A US number held by someone in Stockholm: a US reading of "5417543010" is not theirs.
+      misplacedId = (
+        await insertNewPerson(trx, deps(), null, seed.orgId, {
+          emails: ['mia@example.com'],
+          locationId: stockholm,
+          callingLicense: 'professional',
+          phoneNumbers: [{ type: 'work', value: '+15417543010' }],
+        })
+      ).id;
+      casedPersonId = (
+        await insertNewPerson(trx, deps(), null, seed.orgId, {
+          emails: ['dana@corp.example'],
+          sipAddress: 'sip:Dana.Doe@Example.COM',
+          locationId: stockholm,
+          callingLicense: 'professional',
+        })
+      ).id;
+      usTrunkId = (
+        await insertNewTrunk(trx, deps(), null, seed.orgId, {
+          name: 'US SBC',
+          allowedSources: ['198.51.100.7/32'],
+          country: 'us',
+          ownDomains: ['PBX.Oceanside.example.'],
+        })
+      ).id;
+    });
+    for (const id of [usPersonId, sePersonId, misplacedId, casedPersonId]) {
+      await recordAlways('person', id);
+    }
+  });
+
+  const ownersOf = async (aor: string, trunkId = seed.trunk.id) =>
+    (await policy.decideOwners({ orgId: seed.orgId, trunkId }, [party('p', aor)])).owners.map(
+      (o) => [o.id, o.matchedBy],
+    );
+
+  it('reads national numbers with the country of the org locations (libphonenumber-js)', async () => {
+    // Connectel (SE): sip:0760516936@sip-cust1.connectel.io
+    expect(await ownersOf('sip:0760516936@sip-cust1.connectel.io')).toEqual([
+      [sePersonId, 'number'],
     ]);
-    expect(planPartyLookups('sips:1001@pbx.example;transport=tls')).toEqual([
-      { matchedBy: 'sip-address', ref: { email: '1001@pbx.example' } },
-      { matchedBy: 'extension', ref: { extension: '1001' } },
-      { matchedBy: 'number', ref: { number: '1001' } },
-      { matchedBy: 'number', ref: { number: '+1001' } },
+    // US national forms, with and without a host; also with the international prefix.
+    expect(await ownersOf('sip:7602922410@10.1.2.3')).toEqual([[usPersonId, 'number']]);
+    expect(await ownersOf('sip:8638254725')).toEqual([[usPersonId, 'number']]);
+    expect(await ownersOf('sip:0046760516936@sbc.example')).toEqual([[sePersonId, 'number']]);
+    // The demo's own Stockholm number in national form.
+    expect(await ownersOf('tel:085550101')).toEqual([[personId('alice@example.com'), 'number']]);
+  });
+
+  it('BroadWorks callType numbers (calling/called party) in national form find their owner', async () => {
+    const decision = await policy.decideOwners(scope(), [
+      { id: 'broadworks:callingPartyNumber', aor: '7602922410', placeholder: false },
+      { id: 'broadworks:calledPartyNumber', aor: 'sip:0760516936@10.0.0.1', placeholder: false },
     ]);
-    expect(planPartyLookups('tel:+1-201-555-0123')).toEqual([
-      { matchedBy: 'extension', ref: { extension: '12015550123' } },
-      { matchedBy: 'number', ref: { number: '+12015550123' } },
+    expect(decision.owners.map((o) => [o.participantId, o.id, o.matchedBy])).toEqual([
+      ['broadworks:callingPartyNumber', usPersonId, 'number'],
+      ['broadworks:calledPartyNumber', sePersonId, 'number'],
     ]);
-    expect(planPartyLookups('   ')).toEqual([]);
+  });
+
+  it('a national reading names only an entity in a location of that country', async () => {
+    const decision = await policy.decideOwners(scope(), [party('p', 'sip:5417543010@sbc')]);
+    expect(decision.owners).toEqual([]);
+    expect(decision.notes.join('\n')).toMatch(
+      /read as \+15417543010 \(US\), but that person is not in a US location/,
+    );
+  });
+
+  it("a trunk's country is its SBC's dial plan: numbers read with it match wherever the entity is", async () => {
+    expect(await ownersOf('sip:5417543010@sbc', usTrunkId)).toEqual([[misplacedId, 'number']]);
+    // The Swedish national form means nothing in the US dial plan.
+    expect(await ownersOf('sip:0760516936@sbc', usTrunkId)).toEqual([]);
+  });
+
+  it('RFC 3261 §19.1.4: the host compares case-insensitively and the user part exactly, on both sides', async () => {
+    expect(await ownersOf('sip:Dana.Doe@example.com')).toEqual([[casedPersonId, 'sip-address']]);
+    expect(await ownersOf('sips:Dana.Doe@EXAMPLE.com;transport=tls')).toEqual([
+      [casedPersonId, 'sip-address'],
+    ]);
+    expect(await ownersOf('sip:dana.doe@example.com')).toEqual([]);
+    // The e-mail address is compared case-insensitively.
+    expect(await ownersOf('sip:DANA@Corp.Example')).toEqual([[casedPersonId, 'sip-address']]);
+  });
+
+  it('an extension matches only on a host the trunk declares as its own', async () => {
+    const bob = personId('bob@example.com');
+    expect(await ownersOf('sip:1002@other-pbx.example')).toEqual([]);
+    expect(await ownersOf('sip:1002@Example.COM')).toEqual([[bob, 'extension']]);
+    expect(await ownersOf('sip:1002@pbx.example.com')).toEqual([[bob, 'extension']]);
+    expect(await ownersOf('sip:1002@127.0.0.1:5060')).toEqual([[bob, 'extension']]);
+    // No host: the SRC's own short number.
+    expect(await ownersOf('sip:1002')).toEqual([[bob, 'extension']]);
+    // The US trunk's own domain, normalised when saved.
+    expect(await ownersOf('sip:1002@pbx.oceanside.example', usTrunkId)).toEqual([
+      [bob, 'extension'],
+    ]);
+    expect(await ownersOf('sip:1002@example.com', usTrunkId)).toEqual([]);
+    const notes = (await policy.decideOwners(scope(), [party('p', 'sip:1002@other-pbx.example')]))
+      .notes;
+    expect(notes.join('\n')).toMatch(/matches no person/);
+  });
+
+  it('trunks keep country and own domains, validated and normalised', async () => {
+    const trunk = await findTrunk(db.db, seed.orgId, usTrunkId);
+    expect(trunk).toMatchObject({ country: 'US', ownDomains: ['pbx.oceanside.example'] });
+    await expect(
+      db.db.transaction().execute((trx) =>
+        insertNewTrunk(trx, deps(), null, seed.orgId, {
+          name: 'bad',
+          allowedSources: ['192.0.2.1'],
+          country: 'XX',
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      db.db.transaction().execute((trx) =>
+        insertNewTrunk(trx, deps(), null, seed.orgId, {
+          name: 'bad',
+          allowedSources: ['192.0.2.1'],
+          ownDomains: ['no spaces.example'],
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

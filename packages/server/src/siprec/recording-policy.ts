@@ -1,17 +1,18 @@
 // The recorder's RecordingPolicy port (SPEC §5, issue #5 §5-§6), implemented on the database:
 // which recording trunk a SIPREC session comes from (source CIDRs, digest when the trunk has
 // credentials), and which people, workspaces and virtual lines own the call (participants matched
-// by SIP address, extension, E.164 number or BroadWorks userID; owners are the matched entities
-// whose effective settings record the call with the built-in recorder).
+// by SIP address, extension on the trunk's own domains, number — national forms read with the
+// trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners are the
+// matched entities whose effective settings record the call with the built-in recorder).
 import crypto from 'node:crypto';
 import {
   buildDigestChallenge,
   createDigestNonce,
   parseDigestCredentials,
-  parseUri,
   verifyDigestCredentials,
   type RecordingAdmission,
   type RecordingAdmissionRequest,
+  type RecordingCallScope,
   type RecordingOwner,
   type RecordingOwnerDecision,
   type RecordingPartyCandidate,
@@ -19,8 +20,12 @@ import {
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { DbOrTrx } from '../db/database.js';
-import { findEntityByParty, type DirectoryHit } from '../org/directory-lookup.repository.js';
-import { normalizeNumber } from '../org/directory-entries.repository.js';
+import {
+  findEntityByParty,
+  findEntityCountry,
+  listLocationCountries,
+  type DirectoryHit,
+} from '../org/directory-lookup.repository.js';
 import { findPersonById } from '../org/people.repository.js';
 import { findVirtualLineById } from '../org/virtual-lines.repository.js';
 import { findWorkspaceById } from '../org/workspaces.repository.js';
@@ -33,9 +38,12 @@ import {
 import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
 import { matchesAnyCidr, parseCidr, type Cidr } from '../recording-trunks/cidr.js';
 import {
+  findTrunk,
   listEnabledTrunks,
   type TrunkRecord,
 } from '../recording-trunks/recording-trunks.repository.js';
+import { dialPlanCountry } from '../org/dial-plan.js';
+import { planPartyLookups, type DialContext } from './party-lookups.js';
 
 export interface RecordingPolicyDeps {
   readonly db: DbOrTrx;
@@ -46,100 +54,7 @@ export interface RecordingPolicyDeps {
   readonly nonceMaxAgeMs?: number;
 }
 
-/** How a participant is looked up in the directory, in the order tried. */
-export interface PartyLookup {
-  readonly matchedBy: RecordingOwner['matchedBy'];
-  readonly ref: { email?: string; extension?: string; number?: string };
-}
-
-const DIGITS = /^\+?[0-9][0-9\-.() ]*$/;
-
-/** Visual separators of RFC 3966 §5.1.1 removed; the leading + kept. */
-function phoneDigits(text: string): string | null {
-  const trimmed = text.trim();
-  return DIGITS.test(trimmed) ? normalizeNumber(trimmed) : null;
-}
-
-/**
- * The phone number a participant's AOR names, by the same reading as owner matching: a `tel:`
- * number, or the user part of a `sip:`/`sips:` URI when it is digits (`sip:+15550100@pstn`,
- * `sip:0701234567@host;user=phone`); null for a name, a run of over 20 digits or an AOR that
- * does not parse.
- */
-export function phoneNumberOfAor(aor: string | undefined): string | null {
-  if (!aor) return null;
-  try {
-    const uri = parseUri(aor.trim());
-    const value = uri.kind === 'tel' ? uri.number : uri.kind === 'sip' ? uri.user : undefined;
-    const digits = value ? phoneDigits(value) : null;
-    // E.164 numbers have at most 15 digits; a longer run is no phone number.
-    return digits !== null && digits.replace('+', '').length <= 20 ? digits : null;
-  } catch {
-    return null;
-  }
-}
-
-function numberLookups(value: string, matchedBy: PartyLookup['matchedBy']): PartyLookup[] {
-  const digits = phoneDigits(value);
-  if (digits === null) return [];
-  const bare = digits.replace(/^\+/, '');
-  const lookups: PartyLookup[] = [
-    {
-      matchedBy: matchedBy === 'broadworks-user-id' ? matchedBy : 'extension',
-      ref: { extension: bare },
-    },
-    {
-      matchedBy: matchedBy === 'broadworks-user-id' ? matchedBy : 'number',
-      ref: { number: digits },
-    },
-  ];
-  // E.164 numbers are stored with their +; call systems often drop it in the user part.
-  if (!digits.startsWith('+')) {
-    lookups.push({
-      matchedBy: matchedBy === 'broadworks-user-id' ? matchedBy : 'number',
-      ref: { number: `+${bare}` },
-    });
-  }
-  return lookups;
-}
-
-/**
- * The directory lookups for one identifier: an AOR (`sip:`/`sips:` user@host, `tel:` number, or a
- * bare address) or a BroadWorks userID (`user@domain` or a number). Pure, so it is tested alone.
- */
-export function planPartyLookups(
-  identifier: string,
-  matchedBy: 'sip-address' | 'broadworks-user-id' = 'sip-address',
-): PartyLookup[] {
-  const text = identifier.trim();
-  if (text === '') return [];
-  let user: string | undefined;
-  let host: string | undefined;
-  let tel: string | undefined;
-  try {
-    const uri = parseUri(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `sip:${text}`);
-    if (uri.kind === 'tel') tel = uri.number;
-    else if (uri.kind === 'sip') {
-      user = uri.user;
-      host = uri.host;
-    }
-  } catch {
-    const at = text.lastIndexOf('@');
-    user = at < 0 ? text : text.slice(0, at);
-    host = at < 0 ? undefined : text.slice(at + 1);
-  }
-  if (tel !== undefined)
-    return numberLookups(tel, matchedBy === 'sip-address' ? 'number' : matchedBy);
-  const lookups: PartyLookup[] = [];
-  if (user !== undefined && host !== undefined && user !== '') {
-    lookups.push({ matchedBy, ref: { email: `${user}@${host}`.toLowerCase() } });
-  }
-  // The user part of a SIP URI is often the extension or the number (`sip:1001@pbx`,
-  // `sip:+46701234567@sbc;user=phone`).
-  if (user !== undefined) lookups.push(...numberLookups(user, matchedBy));
-  else if (host !== undefined) lookups.push(...numberLookups(host, matchedBy));
-  return lookups;
-}
+export { phoneNumberOfAor } from './party-lookups.js';
 
 const RECORDABLE: ReadonlySet<string> = new Set<RecordableKind>([
   'person',
@@ -250,10 +165,24 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     );
   }
 
+  /** The trunk's own domains and dial-plan countries (its own, else the org's locations'). */
+  async function dialContextOf(scope: RecordingCallScope): Promise<{
+    context: DialContext;
+    trunkCountry: string | null;
+  }> {
+    const trunk = await findTrunk(deps.db, scope.orgId, scope.trunkId);
+    const trunkCountry = dialPlanCountry(trunk?.country);
+    const countries = trunkCountry
+      ? [trunkCountry]
+      : await listLocationCountries(deps.db, scope.orgId);
+    return { context: { ownDomains: trunk?.ownDomains ?? [], countries }, trunkCountry };
+  }
+
   async function decideOwners(
-    orgId: string,
+    scope: RecordingCallScope,
     participants: readonly RecordingPartyCandidate[],
   ): Promise<RecordingOwnerDecision> {
+    const { orgId } = scope;
     const notes: string[] = [];
     const org = await findOrgSettings(deps.db, orgId);
     if (!org.enabled) {
@@ -266,6 +195,7 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     }
     const vendors = await loadVendors(deps.db, orgId);
     const orgVendor = vendors.get(org.vendorId);
+    const { context, trunkCountry } = await dialContextOf(scope);
     const owners: RecordingOwner[] = [];
     const seen = new Set<string>();
     const externalVendors = new Set<string>();
@@ -278,16 +208,27 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
         continue;
       }
       const lookups = [
-        ...(participant.aor === undefined ? [] : planPartyLookups(participant.aor)),
+        ...(participant.aor === undefined ? [] : planPartyLookups(participant.aor, context)),
         ...(participant.broadworksUserId === undefined
           ? []
-          : planPartyLookups(participant.broadworksUserId, 'broadworks-user-id')),
+          : planPartyLookups(participant.broadworksUserId, context, 'broadworks-user-id')),
       ];
       let hit: DirectoryHit | null = null;
       let matchedBy: RecordingOwner['matchedBy'] = 'sip-address';
       for (const lookup of lookups) {
         hit = await findEntityByParty(deps.db, orgId, lookup.ref);
         if (hit && RECORDABLE.has(hit.type)) {
+          // A national number read with one location's country names nobody elsewhere.
+          if (lookup.country !== undefined && trunkCountry === null) {
+            const country = await findEntityCountry(deps.db, hit);
+            if (country !== lookup.country) {
+              notes.push(
+                `${label}: read as ${lookup.ref.number ?? ''} (${lookup.country}), but that ${hit.type} is not in a ${lookup.country} location`,
+              );
+              hit = null;
+              continue;
+            }
+          }
           matchedBy = lookup.matchedBy;
           break;
         }

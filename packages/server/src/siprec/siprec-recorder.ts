@@ -18,7 +18,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
-import type { Logger } from '../observability/logger.js';
+import { moduleLogger, type Logger } from '../observability/logger.js';
 import { createRecordingPolicy } from './recording-policy.js';
 import type { SessionRegistry } from './session-registry.js';
 
@@ -67,7 +67,7 @@ export function chooseMediaAddress(sipHost: string): string {
 
 export async function startSiprecRecorder(options: SiprecRecorderOptions): Promise<SiprecRecorder> {
   const { config, sessions } = options;
-  const logger = options.logger.child({ module: 'siprec' });
+  const logger = moduleLogger(options.logger, 'siprec');
   const ports = createPortPairAllocator(config.rtpPorts);
   // A media path that cannot keep up shows first as event-loop delay: refuse new sessions then,
   // so the SBC fails over instead of us dropping audio (SPEC §5 overload).

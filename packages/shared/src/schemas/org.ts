@@ -18,7 +18,13 @@ export const Address = Type.Object({
   address1: Type.Optional(Type.String({ maxLength: 200 })),
   city: Type.Optional(Type.String({ maxLength: 100 })),
   postalCode: Type.Optional(Type.String({ maxLength: 20 })),
-  country: Type.Optional(Type.String({ maxLength: 2 })),
+  country: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]{2}$',
+      description:
+        'ISO 3166-1 alpha-2; also the dial plan national numbers of people here are read with',
+    }),
+  ),
 });
 
 export const Location = Type.Object({

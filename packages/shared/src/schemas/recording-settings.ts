@@ -221,6 +221,14 @@ export const RecordingTrunk = Type.Object({
   allowedSources: Type.Array(Type.String()),
   digest: Type.Union([Type.Object({ username: Type.String(), realm: Type.String() }), Type.Null()]),
   enabled: Type.Boolean(),
+  country: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'ISO 3166-1 alpha-2 country whose dial plan the SBC uses for national numbers; null = the countries of the org locations (address.country)',
+  }),
+  ownDomains: Type.Array(Type.String(), {
+    description:
+      'SIP domains/hosts whose user parts are extensions of this org ("*" = any host, "*.example.com" = subdomains); numbers and SIP addresses match on any host',
+  }),
   created: Type.String(),
 });
 export type RecordingTrunk = Static<typeof RecordingTrunk>;
@@ -239,6 +247,14 @@ export const RecordingTrunkCreate = Type.Object({
     ]),
   ),
   enabled: Type.Optional(Type.Boolean()),
+  country: Type.Optional(
+    Type.Union([Type.String({ pattern: '^[A-Za-z]{2}$' }), Type.Null()], {
+      description: 'ISO 3166-1 alpha-2 dial-plan country, or null for the location countries',
+    }),
+  ),
+  ownDomains: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 50 }),
+  ),
 });
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
 

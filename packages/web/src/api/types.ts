@@ -274,6 +274,10 @@ export interface RecordingTrunk {
   readonly allowedSources: readonly string[];
   readonly digest: { readonly username: string; readonly realm: string } | null;
   readonly enabled: boolean;
+  /** ISO 3166-1 alpha-2 dial plan of the SBC's national numbers; null = the locations'. */
+  readonly country: string | null;
+  /** Hosts whose user parts are extensions (`*` any host, `*.example.com` subdomains). */
+  readonly ownDomains: readonly string[];
   readonly created: string;
 }
 
@@ -287,6 +291,8 @@ export interface RecordingTrunkInput {
     readonly password: string;
   } | null;
   readonly enabled: boolean;
+  readonly country: string | null;
+  readonly ownDomains: readonly string[];
 }
 
 // Recordings (SPEC §6, §7, §9.1) ---------------------------------------------------------------

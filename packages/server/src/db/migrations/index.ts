@@ -12,6 +12,7 @@ import * as captureFailures from './0008-capture-failures.js';
 import * as recordingOwners from './0009-recording-owners.js';
 import * as liveCalls from './0010-live-calls.js';
 import * as recordingProvenance from './0011-recording-provenance.js';
+import * as ownerMatching from './0012-owner-matching.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-recording-owners': recordingOwners,
   '0010-live-calls': liveCalls,
   '0011-recording-provenance': recordingProvenance,
+  '0012-owner-matching': ownerMatching,
 };
 
 export const migrationProvider: MigrationProvider = {

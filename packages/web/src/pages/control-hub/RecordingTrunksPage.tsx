@@ -182,7 +182,7 @@ export function RecordingTrunksPage(): ReactNode {
   );
 }
 
-const TRUNK_FIELDS = ['name', 'allowedSources', 'digest'] as const;
+const TRUNK_FIELDS = ['name', 'allowedSources', 'digest', 'country', 'ownDomains'] as const;
 
 function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => void }): ReactNode {
   const queryClient = useQueryClient();
@@ -191,6 +191,8 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [name, setName] = useState(existing?.name ?? '');
   const [sources, setSources] = useState(existing?.allowedSources.join('\n') ?? '');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const [ownDomains, setOwnDomains] = useState(existing?.ownDomains.join('\n') ?? '');
+  const [country, setCountry] = useState(existing?.country ?? '');
   const [useDigest, setUseDigest] = useState(existing?.digest != null);
   const [username, setUsername] = useState(existing?.digest?.username ?? '');
   const [realm, setRealm] = useState(existing?.digest?.realm ?? '');
@@ -217,6 +219,10 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const localErrors = {
     name: name.trim() === '' ? 'Give the trunk a name' : null,
     sources: splitSources(sources).length === 0 ? 'Add at least one address or CIDR' : null,
+    country:
+      country.trim() !== '' && !/^[A-Za-z]{2}$/.test(country.trim())
+        ? 'Two letters (ISO 3166-1 alpha-2), or empty for the locations’ countries'
+        : null,
     username: useDigest && username.trim() === '' ? 'Enter the digest username' : null,
     realm: useDigest && realm.trim() === '' ? 'Enter the digest realm' : null,
     password:
@@ -242,6 +248,8 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       name: name.trim(),
       allowedSources: splitSources(sources),
       enabled,
+      country: country.trim() === '' ? null : country.trim().toUpperCase(),
+      ownDomains: splitSources(ownDomains),
       ...(digest === undefined ? {} : { digest }),
     });
   }
@@ -278,6 +286,29 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
             }}
             error={shown(localErrors.sources) ?? serverError('allowedSources')}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
+          <Textarea
+            label="Own SIP domains"
+            description="Hosts whose user parts are this organization's extensions (sip:1001@pbx.example.com), one per line: a host name, an IP address, *.domain for its subdomains, or * for any host. Numbers and SIP addresses match on any host."
+            placeholder={'pbx.example.com\n*.example.com\n192.0.2.10'}
+            autosize
+            minRows={2}
+            value={ownDomains}
+            onChange={(e) => {
+              setOwnDomains(e.currentTarget.value);
+              if (serverField === 'ownDomains') save.reset();
+            }}
+            error={serverError('ownDomains')}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
+          <TextInput
+            label="Dial-plan country"
+            description="ISO 3166-1 alpha-2 country (SE, US…) of the national numbers this SBC sends (0760516936, 7602922410). Empty: each location's country."
+            placeholder="SE"
+            maxLength={2}
+            value={country}
+            onChange={(e) => setCountry(e.currentTarget.value)}
+            error={shown(localErrors.country) ?? serverError('country')}
           />
           <Switch
             label="Require digest authentication"

@@ -15,6 +15,7 @@ describe('configuration (SPEC §9.4)', () => {
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
       udpReceiver: 'batch',
+      minFreeBytes: 1024 ** 3,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -61,6 +62,7 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_STORAGE_URL: 'ftp://x',
         CALLVAULT_MAX_SESSIONS: 'lots',
         CALLVAULT_UDP_RECEIVER: 'epoll',
+        CALLVAULT_MIN_FREE_BYTES: 'plenty',
       });
     } catch (e) {
       error = e;
@@ -79,8 +81,21 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_STORAGE_URL',
         'CALLVAULT_MAX_SESSIONS',
         'CALLVAULT_UDP_RECEIVER',
+        'CALLVAULT_MIN_FREE_BYTES',
       ].sort(),
     );
+  });
+
+  it('reads the minimum free disk space in bytes or with a unit', () => {
+    const at = (v: string) => parseConfig({ CALLVAULT_MIN_FREE_BYTES: v }).minFreeBytes;
+    expect(at('0')).toBe(0);
+    expect(at('1048576')).toBe(1048576);
+    expect(at('512MiB')).toBe(512 * 1024 ** 2);
+    expect(at('2G')).toBe(2 * 1024 ** 3);
+    expect(at('1.5 GB')).toBe(1.5e9);
+    for (const bad of ['-1', '1 parsec', '']) {
+      expect(() => at(bad)).toThrow(/CALLVAULT_MIN_FREE_BYTES/);
+    }
   });
 
   it('pg-boss needs PostgreSQL', () => {

@@ -228,7 +228,16 @@ export async function startServer(options: {
       host: config.sip.host,
       clock,
       logger: logger.child({ module: 'capture' }),
-      finalize: (dir, session) => enqueueCaptureFinalize(queue, dir, false, session),
+      // A queue that cannot take the job (its database's disk is full, or it is down) does not
+      // lose the call: the sweep enqueues it again.
+      finalize: (dir, session) =>
+        enqueueCaptureFinalize(queue, dir, false, session).catch((err: unknown) => {
+          logger.error(
+            { module: 'capture', err, dir },
+            'finalize could not be enqueued: held back for the sweep',
+          );
+          finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
+        }),
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });

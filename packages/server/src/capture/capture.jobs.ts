@@ -3,6 +3,7 @@
 // closed (the process died) is finalized as `recovered`, and every closed one that was never
 // finalized (the process stopped first, or a full disk held it back) is finalized. A finalize
 // that a full disk held back is enqueued again by the sweep once the disk has room.
+import { isStorageFullError } from '../errors.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
@@ -28,14 +29,22 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
   await queue.register<CaptureFinalizePayload>(
     CAPTURE_FINALIZE_JOB,
     async (job) => {
-      const result = await finalizeCapturedSession(
-        { ...deps, queue: deps.queue ?? queue },
-        job.payload.dir,
-        {
-          recovered: job.payload.recovered === true,
-          ...(job.payload.session ? { session: job.payload.session } : {}),
-        },
-      );
+      let result;
+      try {
+        result = await finalizeCapturedSession(
+          { ...deps, queue: deps.queue ?? queue },
+          job.payload.dir,
+          {
+            recovered: job.payload.recovered === true,
+            ...(job.payload.session ? { session: job.payload.session } : {}),
+          },
+        );
+      } catch (err) {
+        // The catalogue's database refused the write (its disk is full): the journal is whole,
+        // and finalize runs again once there is room.
+        if (isStorageFullError(err)) deps.onDeferred?.(job.payload);
+        throw err;
+      }
       if (result.kind === 'deferred') {
         deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
         deps.onDeferred?.(job.payload);
@@ -130,7 +139,8 @@ export function createFinalizeSweep(options: {
           options.logger?.error({ err, dir }, 'a held-back finalize could not be enqueued');
         }
       }
-      if (queued > 0) options.logger?.info({ queued }, 'disk has room: finalizing held-back journals');
+      if (queued > 0)
+        options.logger?.info({ queued }, 'disk has room: finalizing held-back journals');
       return queued;
     } finally {
       running = false;

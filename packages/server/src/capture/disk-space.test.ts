@@ -54,6 +54,8 @@ describe('disk space guard', () => {
   it('reads real free space with statfs and shows it as callvault_disk_free_bytes{path}', async () => {
     const dir = os.tmpdir();
     expect(await statfsFreeBytes(dir)).toBeGreaterThan(0);
+    // Not made yet: the disk it will be made on.
+    expect(await statfsFreeBytes(path.join(dir, 'not-yet', 'blobs'))).toBeGreaterThan(0);
     const registry = new Registry();
     registerDiskSpaceMetric(registry, createDiskSpaceGuard({ paths: [dir], minFreeBytes: 1 }));
     expect(await registry.metrics()).toMatch(

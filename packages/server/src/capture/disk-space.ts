@@ -8,6 +8,7 @@
 // statfs on a timer and keeps the last result; statfs itself never writes, so it works on a full
 // disk. A path statfs cannot read (removed, unmounted) counts as low: nothing is written there.
 import fs from 'node:fs';
+import path from 'node:path';
 import { Gauge, type Registry } from 'prom-client';
 import type { HealthCheck, HealthCheckResult } from '../http/health.js';
 import type { Logger } from '../observability/logger.js';
@@ -15,9 +16,16 @@ import type { Logger } from '../observability/logger.js';
 /** Free bytes of the file system holding `path` (what an unprivileged writer may still use). */
 export type FreeBytesProbe = (path: string) => Promise<number>;
 
-export const statfsFreeBytes: FreeBytesProbe = async (path) => {
-  const stats = await fs.promises.statfs(path);
-  return stats.bavail * stats.bsize;
+/** A folder not made yet (the blob store's before the first recording) is on its parent's disk. */
+export const statfsFreeBytes: FreeBytesProbe = async (target) => {
+  for (let at = target; ; at = path.dirname(at)) {
+    try {
+      const stats = await fs.promises.statfs(at);
+      return stats.bavail * stats.bsize;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw err;
+    }
+  }
 };
 
 export interface DiskSpaceReading {
@@ -123,9 +131,7 @@ export function diskSpaceHealthCheck(guard: DiskSpaceGuard): HealthCheck {
         r.freeBytes === null
           ? `${r.path}: unreadable (${r.error ?? 'unknown error'})`
           : `${r.path}: ${r.freeBytes} bytes free (${formatBytes(r.freeBytes)})`;
-      const low = readings.filter(
-        (r) => r.freeBytes === null || r.freeBytes < guard.minFreeBytes,
-      );
+      const low = readings.filter((r) => r.freeBytes === null || r.freeBytes < guard.minFreeBytes);
       if (low.length === 0) {
         return { status: 'ok', detail: readings.map(describe).join('; ') };
       }

@@ -143,7 +143,10 @@ export async function waitFor<T>(
 
 const admin = (server: TestServer) => server.seed.admin.token;
 
-/** Resolves (with the time) once the call is active on GET /api/sessions. */
+/**
+ * Resolves (with the time) once the call is active on GET /api/sessions; when it never is, the
+ * error carries the recorder's log lines about it.
+ */
 export async function waitForActive(server: TestServer, callId: string): Promise<number> {
   const at = await waitFor(
     async () => {
@@ -154,7 +157,14 @@ export async function waitForActive(server: TestServer, callId: string): Promise
     15_000,
     50,
   );
-  if (at === null) throw new Error(`the call ${callId} never became active`);
+  if (at === null) {
+    const lines = server
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes(callId) || l.includes('"level":50'))
+      .slice(-10);
+    throw new Error(`the call ${callId} never became active:\n${lines.join('\n')}`);
+  }
   return at;
 }
 

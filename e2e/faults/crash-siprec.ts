@@ -232,9 +232,7 @@ export async function metricValue(server: TestServer, sample: string): Promise<n
   return match ? Number(match[1]) : null;
 }
 
-export async function health(
-  server: TestServer,
-): Promise<{
+export async function health(server: TestServer): Promise<{
   status: number;
   json: { status: string; checks: Record<string, { status: string; detail: string }> };
 }> {

@@ -343,6 +343,16 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
       (f) => f.sessionId === 'full-1',
     );
     expect(after).toMatchObject([{ reason: 'disk-full', recordingIds: stored.recordingIds }]);
+    const audited = await db.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('target_id', '=', after[0]!.id)
+      .orderBy('seq')
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual([
+      'capture.failed',
+      'capture.failureRecordingsStored',
+    ]);
     expect(listPendingJournals(dataDir).map((j) => j.dir)).not.toContain(dir);
 
     // Finalized again (failed.json lost): the catalogue says it was stored; nothing twice.

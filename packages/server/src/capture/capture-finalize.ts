@@ -452,9 +452,19 @@ async function catalogueFailure(
 ): Promise<void> {
   const existing = await findOpenCaptureFailureOfJournal(deps.db, dir, failure.code);
   if (existing) {
-    if (failure.recordingIds.length > 0) {
-      await setCaptureFailureRecordings(deps.db, existing.id, failure.recordingIds);
-    }
+    if (failure.recordingIds.length === 0) return;
+    await deps.db.transaction().execute(async (trx) => {
+      await setCaptureFailureRecordings(trx, existing.id, failure.recordingIds);
+      await audit(
+        trx,
+        deps.clock,
+        null,
+        'capture.failureRecordingsStored',
+        { type: 'captureFailure', id: existing.id },
+        { callId: existing.callId, recordingIds: failure.recordingIds },
+        session.orgId,
+      );
+    });
     return;
   }
   const at = deps.clock.now();

@@ -106,7 +106,10 @@ describe.skipIf(missing !== null)('the journal disk fills during a live call', (
     console.log(
       `stored ${seconds.toFixed(2)} s of audio, ${sent.toFixed(2)} s sent before the fill`,
     );
-    expect(Math.abs(seconds - sent)).toBeLessThan(1);
+    // At most the last flush interval (500 ms) lost; up to about half a second more kept, as
+    // the journal files' last tmpfs pages still take appends after the filler took the rest.
+    expect(seconds).toBeGreaterThan(sent - 1);
+    expect(seconds).toBeLessThan(sent + 1.5);
     expect(await captureFailuresOf(server, callId)).toMatchObject([
       { reason: 'disk-full', recordingIds: [recordingId] },
     ]);

@@ -42,7 +42,7 @@ describe('disk space guard', () => {
   it('a path statfs cannot read counts as low (nothing can be written there)', async () => {
     const guard = createDiskSpaceGuard({
       paths: ['/gone'],
-      minFreeBytes: 0,
+      minFreeBytes: 1,
       probe: () => Promise.reject(new Error('ENOENT: no such file or directory')),
     });
     const result = await diskSpaceHealthCheck(guard).check();
@@ -61,6 +61,16 @@ describe('disk space guard', () => {
     expect(await registry.metrics()).toMatch(
       new RegExp(`^callvault_disk_free_bytes\\{path="${dir}"\\} [1-9]\\d*$`, 'm'),
     );
+  });
+
+  it('a minimum of 0 never refuses', async () => {
+    const guard = createDiskSpaceGuard({
+      paths: ['/full', '/gone'],
+      minFreeBytes: 0,
+      probe: (p) => (p === '/full' ? Promise.resolve(0) : Promise.reject(new Error('ENOENT'))),
+    });
+    expect(await diskSpaceHealthCheck(guard).check()).toMatchObject({ status: 'ok' });
+    expect(guard.hasRoom()).toBe(true);
   });
 
   it('tells when room is lost and when it comes back', async () => {

@@ -64,8 +64,9 @@ export function createDiskSpaceGuard(options: DiskSpaceGuardOptions): DiskSpaceG
   const probe = options.probe ?? statfsFreeBytes;
   let last: DiskSpaceReading[] = [];
   let timer: NodeJS.Timeout | null = null;
+  // A minimum of 0 turns the guard off: nothing is ever low.
   const isLow = (r: DiskSpaceReading): boolean =>
-    r.freeBytes === null || r.freeBytes < options.minFreeBytes;
+    options.minFreeBytes > 0 && (r.freeBytes === null || r.freeBytes < options.minFreeBytes);
   const hasRoom = (): boolean => !last.some(isLow);
 
   const refresh = async (): Promise<readonly DiskSpaceReading[]> => {
@@ -121,7 +122,10 @@ const formatBytes = (n: number): string =>
       ? `${(n / 1024 ** 2).toFixed(1)} MiB`
       : `${n} B`;
 
-/** `disk`: ok while every path has the minimum free, degraded (with bytes free) when one does not. */
+/**
+ * `disk`: ok while every path has the minimum free (or the minimum is 0), degraded (with the
+ * bytes free) when one does not.
+ */
 export function diskSpaceHealthCheck(guard: DiskSpaceGuard): HealthCheck {
   return {
     name: 'disk',
@@ -131,7 +135,9 @@ export function diskSpaceHealthCheck(guard: DiskSpaceGuard): HealthCheck {
         r.freeBytes === null
           ? `${r.path}: unreadable (${r.error ?? 'unknown error'})`
           : `${r.path}: ${r.freeBytes} bytes free (${formatBytes(r.freeBytes)})`;
-      const low = readings.filter((r) => r.freeBytes === null || r.freeBytes < guard.minFreeBytes);
+      const low = readings.filter(
+        (r) => guard.minFreeBytes > 0 && (r.freeBytes === null || r.freeBytes < guard.minFreeBytes),
+      );
       if (low.length === 0) {
         return { status: 'ok', detail: readings.map(describe).join('; ') };
       }

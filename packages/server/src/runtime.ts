@@ -190,6 +190,9 @@ export async function startServer(options: {
     // Only worker processes run jobs; other roles just enqueue them.
     await queue.start();
     stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
+  }
+  // Workers hold back finalizes a full disk refused; recorders, enqueues the queue refused.
+  if (roles.includes('worker') || sessions) {
     finalizeSweep.start();
     stops.unshift(() => Promise.resolve(finalizeSweep.stop()));
   }

@@ -43,6 +43,15 @@ export interface TestServer {
   env: NodeJS.ProcessEnv;
   dataDir: string;
   databaseUrl: string | null;
+  /** The running `serve` process (a new one after restart()). */
+  readonly process: ChildProcess;
+  /** What `serve` wrote to stderr (its JSON log lines), across restarts. */
+  logs(): string;
+  /**
+   * Starts `serve` again on the same data and database once the running one has exited (the
+   * test killed it or sent SIGTERM); resolves when it answers again, at the same URL.
+   */
+  restart(): Promise<void>;
   /** Runs another `callvault` subcommand against the same data. */
   cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
   setPassword(email: string, password: string): Promise<void>;
@@ -108,6 +117,11 @@ export interface StartServerOptions {
    * there what a crashed recorder would have (a capture journal that `serve` recovers at start).
    */
   beforeServe?: (dataDir: string, seed: DemoSeed) => void | Promise<void>;
+  /**
+   * Called with the fresh data dir before anything is written to it (fault tests mount a small
+   * tmpfs there). The suite undoes what it did before stop(), which removes the data dir.
+   */
+  prepareDataDir?: (dataDir: string) => void | Promise<void>;
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
@@ -115,6 +129,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     throw new Error('the server is not built; run `make build` first');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-e2e-'));
+  await options.prepareDataDir?.(dataDir);
   let databaseUrl: string | null = null;
   let dropDatabase = async (): Promise<void> => {};
   if (testDialect === 'postgres') {
@@ -161,31 +176,39 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   await options.beforeServe?.(dataDir, seed);
 
   const roles = sip ? 'api,worker,recorder' : 'api,worker';
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let logs = '';
-  child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${out}\n${logs.slice(-2000)}`)),
-      30_000,
-    );
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /Callvault console: (\S+)/.exec(out);
-      if (match?.[1]) {
+  const serve = async (): Promise<{ child: ChildProcess; url: string }> => {
+    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start:\n${out}\n${logs.slice(-2000)}`)),
+        30_000,
+      );
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /Callvault console: (\S+)/.exec(out);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1].replace(/\/$/, ''));
+        }
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
+        reject(new Error(`server exited with ${String(code)}:\n${out}\n${logs.slice(-2000)}`));
+      });
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)}:\n${out}\n${logs.slice(-2000)}`));
-    });
-  });
+    return { child, url };
+  };
+  let { child, url } = await serve();
+  const exited = (c: ChildProcess): Promise<unknown> =>
+    c.exitCode !== null || c.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => c.once('exit', resolve));
 
   return {
     url,
@@ -194,16 +217,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     env,
     dataDir,
     databaseUrl,
+    get process() {
+      return child;
+    },
+    logs: () => logs,
+    restart: async () => {
+      await exited(child);
+      ({ child, url } = await serve());
+    },
     cli: (args, input) => runCli(env, args, input),
     setPassword: async (email, password) => {
       const result = await runCli(env, ['password', '--email', email, '--stdin'], `${password}\n`);
       if (result.code !== 0) throw new Error(`password set failed: ${result.stderr}`);
     },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const done = exited(child);
         child.kill('SIGTERM');
-        await exited;
+        await done;
       }
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });

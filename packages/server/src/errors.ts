@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   INTEGRITY_FAILED: 500,
   MASTER_KEY_UNAVAILABLE: 500,
+  /** A write refused because a disk (the data dir, the database's) is full. */
+  INSUFFICIENT_STORAGE: 507,
   UNAVAILABLE: 503,
   TRANSCRIBER_UNAVAILABLE: 503,
   RECORDER_UNAVAILABLE: 503,
@@ -49,3 +51,14 @@ export const forbidden = (why = 'You are not allowed to do this'): AppError =>
 
 export const invalid = (message: string, descriptions?: readonly string[]): AppError =>
   new AppError('VALIDATION_FAILED', message, descriptions ?? [message]);
+
+/**
+ * An error that says a disk is full: ENOSPC/EDQUOT from the file system, SQLITE_FULL from SQLite
+ * (whose file lives in the data dir), 53100 disk_full from PostgreSQL. Such writes may work again
+ * once space is freed; callers report them as INSUFFICIENT_STORAGE, not as a fault of their own.
+ */
+export function isStorageFullError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100';
+}

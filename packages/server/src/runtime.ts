@@ -1,6 +1,7 @@
 // Process wiring: configuration → database → app and background work, chosen by role.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
+import path from 'node:path';
 import { batchUdpReceiverLoadError, selectUdpReceiver } from '@callvault/recorder';
 import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from './clock.js';
@@ -18,10 +19,18 @@ import { createSessionRegistry } from './siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
   createCaptureSink,
+  createFinalizeSweep,
   enqueueCaptureFinalize,
+  journalRoot,
   recoverUnfinishedJournals,
   withCapture,
 } from './capture/index.js';
+import {
+  createDiskSpaceGuard,
+  diskSpaceHealthCheck,
+  registerDiskSpaceMetric,
+  type DiskSpaceGuard,
+} from './capture/disk-space.js';
 import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js';
 import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
 import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
@@ -70,6 +79,30 @@ export async function openMigratedDatabase(config: Config): Promise<DatabaseHand
   return handle;
 }
 
+/**
+ * The disks Callvault writes to: the journal (the recorder's), the data dir, the file blob store
+ * and the SQLite file's folder. Their free space gates new SIPREC sessions and shows in health.
+ */
+export async function createConfiguredDiskSpaceGuard(
+  config: Config,
+  logger?: Logger,
+): Promise<DiskSpaceGuard> {
+  const journal = journalRoot(config.dataDir);
+  fs.mkdirSync(journal, { recursive: true });
+  const guard = createDiskSpaceGuard({
+    paths: [
+      journal,
+      config.dataDir,
+      ...(config.storage.kind === 'file' ? [config.storage.dir] : []),
+      ...(config.database.kind === 'sqlite' ? [path.dirname(config.database.file)] : []),
+    ],
+    minFreeBytes: config.minFreeBytes,
+    ...(logger ? { logger } : {}),
+  });
+  await guard.refresh();
+  return guard;
+}
+
 export interface RunningServer {
   readonly app: AppInstance | null;
   readonly url: string | null;
@@ -101,10 +134,30 @@ export async function startServer(options: {
   const transcriber = createTranscriber(config.transcriber);
   // Workers transcribe: a missing engine or model stops start-up instead of failing every job.
   if (roles.includes('worker')) await transcriber.check();
-  await registerApplicationJobs(queue, { db: handle.db, clock, blobStore, transcriber });
+  const disk = await createConfiguredDiskSpaceGuard(config, logger.child({ module: 'disk' }));
+  disk.start();
+  stops.push(() => Promise.resolve(disk.stop()));
+  // Finalize jobs a full disk held back run again once the disk has room, without a restart.
+  const finalizeSweep = createFinalizeSweep({
+    queue,
+    hasRoom: async () => {
+      await disk.refresh();
+      return disk.hasRoom();
+    },
+    logger: logger.child({ module: 'capture' }),
+  });
+  await registerApplicationJobs(queue, {
+    db: handle.db,
+    clock,
+    blobStore,
+    transcriber,
+    logger,
+    onCaptureFinalizeDeferred: (payload) => finalizeSweep.defer(payload),
+  });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
+  registerDiskSpaceMetric(metrics.registry, disk);
   const sessions = roles.includes('recorder')
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
@@ -123,6 +176,7 @@ export async function startServer(options: {
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
       https: config.https,
+      healthChecks: [diskSpaceHealthCheck(disk)],
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -137,6 +191,11 @@ export async function startServer(options: {
     // Only worker processes run jobs; other roles just enqueue them.
     await queue.start();
     stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
+  }
+  // Workers hold back finalizes a full disk refused; recorders, enqueues the queue refused.
+  if (roles.includes('worker') || sessions) {
+    finalizeSweep.start();
+    stops.unshift(() => Promise.resolve(finalizeSweep.stop()));
   }
   if (sessions) {
     // This recorder's live calls in the database, for processes without it (SPEC §10); stops
@@ -173,7 +232,16 @@ export async function startServer(options: {
       host: config.sip.host,
       clock,
       logger: logger.child({ module: 'capture' }),
-      finalize: (dir) => enqueueCaptureFinalize(queue, dir),
+      // A queue that cannot take the job (its database's disk is full, or it is down) does not
+      // lose the call: the sweep enqueues it again.
+      finalize: (dir, session) =>
+        enqueueCaptureFinalize(queue, dir, false, session).catch((err: unknown) => {
+          logger.error(
+            { module: 'capture', err, dir },
+            'finalize could not be enqueued: held back for the sweep',
+          );
+          finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
+        }),
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });
@@ -184,6 +252,7 @@ export async function startServer(options: {
       clock,
       logger,
       sessions: withCapture(sessions, capture),
+      storageHasRoom: () => disk.hasRoom(),
     });
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {

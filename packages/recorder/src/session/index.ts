@@ -2,7 +2,7 @@
 // hands INVITE/re-INVITE/UPDATE/ACK/BYE/CANCEL to, and the ports its host implements.
 //
 //   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
-//     maxSessions?, mediaHealthy?, retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler)
+//     maxSessions?, mediaHealthy?, storageHasRoom?, retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler)
 //   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
 //   Ports: RecordingPolicy (admit, decideOwners), RecordingSink (opened/updated/closed/answered),
 //   Clock, Logger.

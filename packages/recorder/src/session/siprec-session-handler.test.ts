@@ -638,6 +638,19 @@ describe('SIPREC session handler: overload, cancel and timeouts', () => {
     expect(options.status).toBe(200);
   });
 
+  it('SPEC §5: a journal disk below its free-space minimum gives 503 with Retry-After, no session', async () => {
+    let room = false;
+    const h = createHarness({ handler: { storageHasRoom: () => room } });
+    const refused = await h.send(request({ body: OFFER_2 }));
+    expect(refused.status).toBe(503);
+    expect(getHeader(refused, 'Retry-After')).toBe('5');
+    expect(getHeader(refused, 'Reason')).toContain('insufficient storage');
+    expect(h.handler.listSessions()).toHaveLength(0);
+    expect(h.ports.inUse).toBe(0);
+    room = true;
+    expect((await h.send(request({ body: OFFER_2, callId: 'call-2' }))).status).toBe(200);
+  });
+
   it('SPEC §5: no free RTP port pair gives 503, and the pair taken for the first stream is returned', async () => {
     const h = createHarness({ ports: { min: 20000, max: 20001 } });
     const busy = await h.send(request({ body: OFFER_2 }));

@@ -88,6 +88,8 @@ export interface SiprecSessionHandlerOptions {
   readonly maxSessions?: number;
   /** False when the media path cannot take another session without losing audio. */
   readonly mediaHealthy?: () => boolean;
+  /** False when the disk the journals go to is below its free-space minimum. */
+  readonly storageHasRoom?: () => boolean;
   /** Retry-After of 503 answers, in seconds (default 5). */
   readonly retryAfterSeconds?: number;
   readonly metadataLimits?: SiprecMetadataParseOptions;
@@ -491,6 +493,18 @@ export function createSiprecSessionHandler(
       return answerWith(request, ctx, true, {
         status: 503,
         headers: [{ name: 'Retry-After', value: retryAfter }, reasonHeader(503, 'media overload')],
+      });
+    }
+    // A journal that cannot be written is audio lost: refuse while the disk is low, so the SBC
+    // records elsewhere (or its failure behaviour applies) instead of a recording failing mid-call.
+    if (options.storageHasRoom && !options.storageHasRoom()) {
+      log('warn', ctx, 'refused: the journal disk is below its free-space minimum');
+      return answerWith(request, ctx, true, {
+        status: 503,
+        headers: [
+          { name: 'Retry-After', value: retryAfter },
+          reasonHeader(503, 'insufficient storage'),
+        ],
       });
     }
 

@@ -4,7 +4,7 @@ import type { Me, Role } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, isStorageFullError, notFound } from '../errors.js';
 import { hashSecret, newId, newSecret } from '../ids.js';
 import { findOrganizationById } from '../org/organizations.repository.js';
 import {
@@ -33,6 +33,19 @@ import { hashPassword, verifyPassword } from './passwords.js';
 export interface AuthDeps {
   readonly db: Db;
   readonly clock: Clock;
+}
+
+/**
+ * Recording when a token or session was last used is bookkeeping: on a full disk the write is
+ * refused and the request goes on authenticated (reads must keep working while space is low;
+ * the session's idle expiry then stays where it was). Any other failure still fails the request.
+ */
+async function bestEffortTouch(touch: () => Promise<void>): Promise<void> {
+  try {
+    await touch();
+  } catch (err) {
+    if (!isStorageFullError(err)) throw err;
+  }
 }
 
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
@@ -94,7 +107,7 @@ export async function authenticateToken(
     throw new AppError('TOKEN_INVALID', 'The access token is invalid, expired or revoked');
   // Recording last use at minute granularity keeps a busy token from writing on every request.
   if (row.lastUsed === null || now.getTime() - Date.parse(row.lastUsed) > 60_000) {
-    await touchToken(deps.db, row.id, now.toISOString());
+    await bestEffortTouch(() => touchToken(deps.db, row.id, now.toISOString()));
   }
   return buildActor(deps, person, 'token', ctx);
 }
@@ -119,11 +132,13 @@ export async function authenticateSession(
   const person = await findPersonByIdAnyOrg(deps.db, session.personId);
   if (!person) return null;
   if (now.getTime() - Date.parse(session.lastSeen) > 60_000) {
-    await touchSession(
-      deps.db,
-      session.id,
-      now.toISOString(),
-      new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+    await bestEffortTouch(() =>
+      touchSession(
+        deps.db,
+        session.id,
+        now.toISOString(),
+        new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+      ),
     );
   }
   const stored = await findPasswordHash(deps.db, person.id);

@@ -125,3 +125,32 @@ export async function markCaptureFailureResolved(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** The open failure of a journal directory with this reason, if one is catalogued. */
+export async function findOpenCaptureFailureOfJournal(
+  db: DbOrTrx,
+  journalDir: string,
+  reason?: string,
+): Promise<CaptureFailureRecord | null> {
+  let query = db
+    .selectFrom('capture_failures')
+    .select(['id', 'org_id'])
+    .where('journal_dir', '=', journalDir)
+    .where('resolved_at', 'is', null);
+  if (reason !== undefined) query = query.where('reason', '=', reason);
+  const row = await query.orderBy('failed_at', 'desc').executeTakeFirst();
+  return row ? findCaptureFailure(db, row.org_id, row.id) : null;
+}
+
+/** The recordings stored from a failed capture's audio after all (finalize ran late). */
+export async function setCaptureFailureRecordings(
+  db: DbOrTrx,
+  id: string,
+  recordingIds: readonly string[],
+): Promise<void> {
+  await db
+    .updateTable('capture_failures')
+    .set({ recording_ids: toJsonColumn(recordingIds) })
+    .where('id', '=', id)
+    .execute();
+}

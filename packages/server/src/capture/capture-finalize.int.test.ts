@@ -17,6 +17,7 @@ import { createTestDatabase, testDialect, type TestDatabase } from '../testing/t
 import {
   FAILED_FILE,
   journalDirFor,
+  listPendingJournals,
   listUnfinishedJournals,
   writeSessionFile,
   type CaptureSessionFile,
@@ -322,5 +323,88 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
   it('a session that never closed is listed for recovery; a closed or failed one is not', () => {
     const open = session('conv-4', [], false);
     expect(listUnfinishedJournals(dataDir)).toEqual([open]);
+  });
+
+  it('a full disk: the live failure is catalogued first, finalize waits for space, then stores once', async () => {
+    const failure = { reason: 'disk-full', detail: 'stream 0 journal: ENOSPC', atMs: Date.now() };
+    const dir = session(
+      'full-1',
+      [pcmuStream(0, 'alice', 'a.rtpj'), pcmuStream(1, 'bob', 'b.rtpj')],
+      true,
+      { failure },
+    );
+    journalConversation(dir, { 6000: 'a.rtpj', 6002: 'b.rtpj' });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+    });
+    const deferred = await finalizeCapturedSession(
+      { ...deps, encode: () => Promise.reject(full) },
+      dir,
+    );
+    expect(deferred).toMatchObject({ kind: 'deferred', recordingIds: [] });
+    // Listed already, with nothing stored yet; the journal is whole and still to be finalized.
+    const listed = (await listOpenCaptureFailures(db.db, seed.orgId)).filter(
+      (f) => f.sessionId === 'full-1',
+    );
+    expect(listed).toMatchObject([{ reason: 'disk-full', recordingIds: [] }]);
+    expect(fs.existsSync(path.join(dir, FAILED_FILE))).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.ogg'))).toEqual([]);
+    expect(listPendingJournals(dataDir)).toContainEqual({ dir, recovered: false });
+
+    // Space is back: the audio is stored, the one catalogued failure names it.
+    const stored = await finalizeCapturedSession(deps, dir);
+    expect(stored).toMatchObject({ kind: 'failed', code: 'disk-full' });
+    expect(stored.recordingIds).toHaveLength(1);
+    const after = (await listOpenCaptureFailures(db.db, seed.orgId)).filter(
+      (f) => f.sessionId === 'full-1',
+    );
+    expect(after).toMatchObject([{ reason: 'disk-full', recordingIds: stored.recordingIds }]);
+    const audited = await db.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('target_id', '=', after[0]!.id)
+      .orderBy('seq')
+      .execute();
+    expect(audited.map((a) => a.action)).toEqual([
+      'capture.failed',
+      'capture.failureRecordingsStored',
+    ]);
+    expect(listPendingJournals(dataDir).map((j) => j.dir)).not.toContain(dir);
+
+    // Finalized again (failed.json lost): the catalogue says it was stored; nothing twice.
+    fs.rmSync(path.join(dir, FAILED_FILE));
+    const again = await finalizeCapturedSession(deps, dir);
+    expect(again).toMatchObject({ kind: 'failed', recordingIds: stored.recordingIds });
+    expect(
+      (await listOpenCaptureFailures(db.db, seed.orgId)).filter((f) => f.sessionId === 'full-1'),
+    ).toHaveLength(1);
+  });
+
+  it('the failure row does not depend on failed.json: a journal folder that takes no file', async () => {
+    const dir = session('full-2', [pcmuStream(0, 'alice', 'a.rtpj')]);
+    createRtpJournalWriter({ file: path.join(dir, 'a.rtpj') }).close();
+    // failed.json cannot be created where a folder of that name stands (as on a full disk).
+    fs.mkdirSync(path.join(dir, FAILED_FILE));
+    const result = await finalizeCapturedSession(deps, dir);
+    expect(result).toMatchObject({ kind: 'failed', code: 'no-media' });
+    const listed = (await listOpenCaptureFailures(db.db, seed.orgId)).filter(
+      (f) => f.sessionId === 'full-2',
+    );
+    expect(listed).toMatchObject([{ reason: 'no-media', journalDir: dir }]);
+    expect(fs.existsSync(path.join(dir, `${FAILED_FILE}.tmp`))).toBe(false);
+  });
+
+  it('the session as the recorder knew it is used (and written) when session.json is stale', async () => {
+    const dir = session('full-3', [], false);
+    journalConversation(dir, { 6000: 'a.rtpj', 6002: 'b.rtpj' });
+    const known: CaptureSessionFile = {
+      ...JSON.parse(fs.readFileSync(path.join(dir, 'session.json'), 'utf8')),
+      streams: [pcmuStream(0, 'alice', 'a.rtpj'), pcmuStream(1, 'bob', 'b.rtpj')],
+      closed: { endedAt: Date.now(), endReason: 'bye', kept: true },
+    };
+    const result = await finalizeCapturedSession(deps, dir, { session: known });
+    expect(result).toMatchObject({ kind: 'stored' });
+    const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
+    expect(recording?.metadata['endReason']).toBe('bye');
   });
 });

@@ -37,6 +37,7 @@ import {
   type RtpJournalSummary,
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
+import type { Logger } from '../observability/logger.js';
 import { findOwnerById } from '../recordings/recordings.repository.js';
 import {
   defaultRecordingTopic,
@@ -47,9 +48,12 @@ import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
 import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
+import { isStorageFullError } from '../errors.js';
 import {
+  findOpenCaptureFailureOfJournal,
   insertCaptureFailure,
   newCaptureFailureId,
+  setCaptureFailureRecordings,
   type CaptureFailureRecord,
 } from './capture-failures.repository.js';
 import {
@@ -59,9 +63,10 @@ import {
   type RecordingRecovery,
 } from '@callvault/shared';
 import {
-  FAILED_FILE,
   readSessionFile,
   SESSION_FILE,
+  writeFailedFile,
+  writeSessionFile,
   type CaptureSessionFile,
   type CaptureStreamInfo,
 } from './capture-journal.js';
@@ -388,6 +393,11 @@ export function encodeOggOpus(
 export interface FinalizeOptions {
   /** The session never closed (a crash): its audio up to the last flush is kept as `recovered`. */
   readonly recovered?: boolean;
+  /**
+   * The session as the recorder last knew it, when its session.json could not be written (a
+   * full disk): used instead of the file, and written to it when the disk takes it again.
+   */
+  readonly session?: CaptureSessionFile;
 }
 
 export type FinalizeResult =
@@ -402,6 +412,16 @@ export type FinalizeResult =
       readonly code: string;
       readonly reason: string;
       /** Recordings stored anyway from what was captured (a partial recording). */
+      readonly recordingIds: readonly string[];
+    }
+  | {
+      /**
+       * A full disk refused the encoded audio or the stored recording before anything was
+       * stored: the journal is kept whole and finalize is run again once there is space.
+       */
+      readonly kind: 'deferred';
+      readonly reason: string;
+      /** Always empty: nothing was stored. */
       readonly recordingIds: readonly string[];
     };
 
@@ -422,12 +442,78 @@ async function resolveOwners(
 export interface FinalizeDeps extends RecordingStoreDeps {
   /** Encodes PCM to Ogg Opus (tests inject a failing encoder). */
   readonly encode?: typeof encodeOggOpus;
+  readonly logger?: Logger;
 }
 
 /**
- * A failed recording is never silent: `failed.json` beside the journal (kept for an operator and
- * skipped by recovery), a row in the capture-failure catalogue with the org's failure behaviour
- * (audited in the same transaction), and the job fails with the reason.
+ * Catalogues a failure (audited in the same transaction) unless this journal's failure with the
+ * same reason is already catalogued, in which case only its recordings are brought up to date:
+ * finalize may run again for one journal (a full disk deferred it, a restart recovered it).
+ */
+async function catalogueFailure(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  failure: { code: string; reason: string; recordingIds: readonly string[] },
+): Promise<void> {
+  const existing = await findOpenCaptureFailureOfJournal(deps.db, dir, failure.code);
+  if (existing) {
+    if (failure.recordingIds.length === 0) return;
+    await deps.db.transaction().execute(async (trx) => {
+      await setCaptureFailureRecordings(trx, existing.id, failure.recordingIds);
+      await audit(
+        trx,
+        deps.clock,
+        null,
+        'capture.failureRecordingsStored',
+        { type: 'captureFailure', id: existing.id },
+        { callId: existing.callId, recordingIds: failure.recordingIds },
+        session.orgId,
+      );
+    });
+    return;
+  }
+  const at = deps.clock.now();
+  const record: CaptureFailureRecord = {
+    id: newCaptureFailureId(),
+    orgId: session.orgId,
+    sessionId: session.sessionId,
+    callId: session.callId,
+    reason: failure.code,
+    detail: failure.reason,
+    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+    ownerIds: session.owners.map((o) => o.id),
+    recordingIds: failure.recordingIds,
+    journalDir: dir,
+    failedAt: at.toISOString(),
+    resolvedAt: null,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    await insertCaptureFailure(trx, record);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failed',
+      { type: 'captureFailure', id: record.id },
+      {
+        reason: record.reason,
+        detail: record.detail,
+        callId: record.callId,
+        siprecSession: record.sessionId,
+        failureBehavior: record.failureBehavior,
+        recordingIds: record.recordingIds,
+      },
+      session.orgId,
+    );
+  });
+}
+
+/**
+ * A failed recording is never silent: a row in the capture-failure catalogue with the org's
+ * failure behaviour, first, in the database (the journal's disk may be the one that is full),
+ * then `failed.json` beside the journal (kept for an operator and skipped by recovery) as far as
+ * the disk takes it; the job fails with the reason.
  */
 async function markFailed(
   deps: FinalizeDeps,
@@ -435,53 +521,31 @@ async function markFailed(
   session: CaptureSessionFile | null,
   failure: { code: string; reason: string; recordingIds?: readonly string[] },
 ): Promise<FinalizeResult> {
-  const at = deps.clock.now();
   const recordingIds = failure.recordingIds ?? [];
-  fs.writeFileSync(
-    path.join(dir, FAILED_FILE),
-    JSON.stringify({
+  if (session) await catalogueFailure(deps, dir, session, { ...failure, recordingIds });
+  try {
+    writeFailedFile(dir, {
       code: failure.code,
       reason: failure.reason,
-      failedAt: at.toISOString(),
+      failedAt: deps.clock.now().toISOString(),
       recordingIds,
-    }),
-  );
-  if (session) {
-    const record: CaptureFailureRecord = {
-      id: newCaptureFailureId(),
-      orgId: session.orgId,
-      sessionId: session.sessionId,
-      callId: session.callId,
-      reason: failure.code,
-      detail: failure.reason,
-      failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
-      ownerIds: session.owners.map((o) => o.id),
-      recordingIds,
-      journalDir: dir,
-      failedAt: at.toISOString(),
-      resolvedAt: null,
-    };
-    await deps.db.transaction().execute(async (trx) => {
-      await insertCaptureFailure(trx, record);
-      await audit(
-        trx,
-        deps.clock,
-        null,
-        'capture.failed',
-        { type: 'captureFailure', id: record.id },
-        {
-          reason: record.reason,
-          detail: record.detail,
-          callId: record.callId,
-          siprecSession: record.sessionId,
-          failureBehavior: record.failureBehavior,
-          recordingIds,
-        },
-        session.orgId,
-      );
     });
+  } catch (err) {
+    // The catalogue has it; a journal without failed.json is finalized again later, and that
+    // run finds the catalogued failure instead of storing the audio twice.
+    deps.logger?.warn({ err, dir }, 'failed.json could not be written beside the journal');
   }
   return { kind: 'failed', code: failure.code, reason: failure.reason, recordingIds };
+}
+
+/** Nothing was stored: the partial audio file goes (it takes space), the journal stays whole. */
+function deferFinalize(dir: string, file: string, what: string): FinalizeResult {
+  fs.rmSync(file, { force: true });
+  return {
+    kind: 'deferred',
+    reason: `the disk is full (${what}); finalize waits for space`,
+    recordingIds: [],
+  };
 }
 
 /** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
@@ -720,13 +784,41 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
-  let session: CaptureSessionFile;
-  try {
-    session = readSessionFile(dir);
-  } catch (err) {
+  // Stored before, and failed after storing (its failed.json could not be written): the
+  // catalogue says so, and the audio is not stored a second time.
+  const done = await findOpenCaptureFailureOfJournal(deps.db, dir);
+  if (done && done.recordingIds.length > 0) {
     return markFailed(deps, dir, null, {
-      code: 'unreadable',
-      reason: `session file unreadable: ${(err as Error).message}`,
+      code: done.reason,
+      reason: done.detail,
+      recordingIds: done.recordingIds,
+    });
+  }
+  let session: CaptureSessionFile;
+  if (options.session) {
+    session = options.session;
+    try {
+      writeSessionFile(dir, session);
+    } catch (err) {
+      deps.logger?.warn({ err, dir }, 'session.json still cannot be written beside the journal');
+    }
+  } else {
+    try {
+      session = readSessionFile(dir);
+    } catch (err) {
+      return markFailed(deps, dir, null, {
+        code: 'unreadable',
+        reason: `session file unreadable: ${(err as Error).message}`,
+      });
+    }
+  }
+  // A live failure (the journal's disk filled, a stream without media) is catalogued before any
+  // audio is encoded: it is listed even while a full disk holds the rest of finalize back.
+  if (session.failure) {
+    await catalogueFailure(deps, dir, session, {
+      code: session.failure.reason,
+      reason: session.failure.detail,
+      recordingIds: [],
     });
   }
   const rendered = renderCapturedSession(dir, session);
@@ -802,6 +894,9 @@ export async function finalizeCapturedSession(
       try {
         await encode(channels, rendered.sampleRate, file);
       } catch (err) {
+        if (isStorageFullError(err) && recordingIds.length === 0) {
+          return deferFinalize(dir, file, `the encoded audio: ${(err as Error).message}`);
+        }
         return markFailed(deps, dir, session, {
           code: 'encoder-error',
           reason: `encoder error: ${(err as Error).message}`,
@@ -886,8 +981,11 @@ export async function finalizeCapturedSession(
           },
         });
       } catch (err) {
+        if (isStorageFullError(err) && recordingIds.length === 0) {
+          return deferFinalize(dir, file, `storing the recording: ${(err as Error).message}`);
+        }
         return markFailed(deps, dir, session, {
-          code: (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'store-error',
+          code: isStorageFullError(err) ? 'disk-full' : 'store-error',
           reason: `storing the recording failed: ${(err as Error).message}`,
           recordingIds,
         });

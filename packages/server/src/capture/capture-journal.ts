@@ -90,32 +90,88 @@ export function journalDirFor(dataDir: string, sessionId: string): string {
   return path.join(journalRoot(dataDir), key);
 }
 
+/** Written to a temporary name and renamed, so a crash or a full disk never leaves half a file. */
+function writeAtomically(dir: string, name: string, text: string): void {
+  const tmp = path.join(dir, `${name}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, path.join(dir, name));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 export function writeSessionFile(dir: string, session: CaptureSessionFile): void {
-  // Written to a temporary name and renamed, so a crash never leaves half a file.
-  const tmp = path.join(dir, `${SESSION_FILE}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(session));
-  fs.renameSync(tmp, path.join(dir, SESSION_FILE));
+  writeAtomically(dir, SESSION_FILE, JSON.stringify(session));
 }
 
 export function readSessionFile(dir: string): CaptureSessionFile {
   return JSON.parse(fs.readFileSync(path.join(dir, SESSION_FILE), 'utf8')) as CaptureSessionFile;
 }
 
-/** Journal directories whose session never closed (a crash) and that have not failed before. */
-export function listUnfinishedJournals(dataDir: string): string[] {
+export interface CaptureFailedFile {
+  readonly code: string;
+  readonly reason: string;
+  readonly failedAt: string;
+  readonly recordingIds: readonly string[];
+}
+
+export function writeFailedFile(dir: string, failed: CaptureFailedFile): void {
+  writeAtomically(dir, FAILED_FILE, JSON.stringify(failed));
+}
+
+/**
+ * The journal's failed.json when it is whole. One left empty or cut short (by a full disk,
+ * before these files were written atomically) is not a failure record: the journal is
+ * finalized again, and finalize finds the failure in the catalogue if it was recorded.
+ */
+export function readFailedFile(dir: string): CaptureFailedFile | null {
+  try {
+    const failed = JSON.parse(fs.readFileSync(path.join(dir, FAILED_FILE), 'utf8')) as unknown;
+    if (typeof failed === 'object' && failed !== null && 'code' in failed) {
+      return failed as CaptureFailedFile;
+    }
+  } catch {
+    // Absent, empty or truncated.
+  }
+  return null;
+}
+
+export interface PendingJournal {
+  readonly dir: string;
+  /** The session never closed (a crash, or its close could not be written): `recovered`. */
+  readonly recovered: boolean;
+}
+
+/**
+ * Journal directories still to be finalized: none with a whole failed.json (those wait for an
+ * operator), every other one with a session.json; a session.json that is not closed, or that is
+ * empty or cut short, is a crash's and is finalized as `recovered`.
+ */
+export function listPendingJournals(dataDir: string): PendingJournal[] {
   const root = journalRoot(dataDir);
   if (!fs.existsSync(root)) return [];
-  const found: string[] = [];
+  const found: PendingJournal[] = [];
   for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const dir = path.join(root, entry.name);
-    if (fs.existsSync(path.join(dir, FAILED_FILE))) continue;
+    if (readFailedFile(dir) !== null) continue;
     if (!fs.existsSync(path.join(dir, SESSION_FILE))) continue;
+    let recovered = true;
     try {
-      if (readSessionFile(dir).closed === undefined) found.push(dir);
+      recovered = readSessionFile(dir).closed === undefined;
     } catch {
-      found.push(dir);
+      // Unreadable: finalize catalogues it as `unreadable`.
     }
+    found.push({ dir, recovered });
   }
   return found;
+}
+
+/** Journal directories whose session never closed (a crash) and that have not failed before. */
+export function listUnfinishedJournals(dataDir: string): string[] {
+  return listPendingJournals(dataDir)
+    .filter((j) => j.recovered)
+    .map((j) => j.dir);
 }

@@ -21,7 +21,12 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { createLogger } from '../observability/logger.js';
-import { journalDirFor, listUnfinishedJournals, readSessionFile } from './capture-journal.js';
+import {
+  journalDirFor,
+  listUnfinishedJournals,
+  readSessionFile,
+  type CaptureSessionFile,
+} from './capture-journal.js';
 import { createCaptureSink, type CaptureSink, type CaptureSinkOptions } from './capture-sink.js';
 import type { LiveCallEvent } from '../telephony/live-calls.js';
 
@@ -119,20 +124,22 @@ afterEach(async () => {
 function setUp(extra: Partial<CaptureSinkOptions> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-sink-'));
   const finalized: string[] = [];
+  const handedOver = new Map<string, CaptureSessionFile>();
   const sink: CaptureSink = createCaptureSink({
     ...extra,
     dataDir,
     host: '127.0.0.1',
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
-    finalize: (dir) => {
+    finalize: (dir, session) => {
       finalized.push(dir);
+      if (session) handedOver.set(dir, session);
       return Promise.resolve();
     },
     flushIntervalMs: 50,
   });
   cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  return { dataDir, finalized, sink };
+  return { dataDir, finalized, handedOver, sink };
 }
 
 async function send(port: number, seqs: number[]): Promise<void> {
@@ -588,6 +595,26 @@ describe('capture sink: live controls and failures', () => {
     sink.sessionClosed(closeOf(open));
     await sink.settle();
     expect(finalized).toEqual([dir]);
+  });
+
+  it('a session.json the disk refuses at the end: finalize is handed the session, closed and failed', async () => {
+    const { dataDir, finalized, handedOver, sink } = setUp();
+    const port = await freeEvenPort();
+    const open = snapshot('f3', [stream(0, port, '1')]);
+    sink.sessionOpened(open);
+    await sink.settle();
+    const dir = journalDirFor(dataDir, 'f3');
+    // The temporary file session.json is written through cannot be created from now on.
+    fs.mkdirSync(path.join(dir, 'session.json.tmp'));
+    sink.sessionClosed(closeOf(open));
+    await sink.settle();
+    expect(finalized).toEqual([dir]);
+    expect(readSessionFile(dir).closed).toBeUndefined();
+    expect(handedOver.get(dir)).toMatchObject({
+      sessionId: 'f3',
+      closed: { endReason: 'bye', kept: true },
+      failure: { reason: 'journal-write', detail: expect.stringContaining('session file') },
+    });
   });
 
   it('a stream that never receives media fails the call (no-media) after the timeout', async () => {

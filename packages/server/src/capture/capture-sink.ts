@@ -67,8 +67,11 @@ export interface CaptureSinkOptions {
   readonly host: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Enqueues the finalize job for a closed session's journal directory. */
-  readonly finalize: (dir: string) => Promise<void>;
+  /**
+   * Enqueues the finalize job for a closed session's journal directory; `session` is given when
+   * session.json could not be written (a full disk), so finalize need not read it.
+   */
+  readonly finalize: (dir: string, session?: CaptureSessionFile) => Promise<void>;
   readonly flushIntervalMs?: number;
   /** The live state of the calls (shared with the calls API and /api/events). */
   readonly calls?: LiveCallHub;
@@ -181,13 +184,22 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       ...(p.name === undefined ? {} : { name: p.name }),
     }));
 
-  /** session.json is rewritten on every change; a full disk is a failure, not a crash. */
-  const persist = (s: SessionCapture, closed?: RecordingSessionClosed): void => {
+  /**
+   * session.json is rewritten on every change; a full disk is a failure, not a crash. Returns
+   * what was written, or what could not be written (null when it was).
+   */
+  const persist = (
+    s: SessionCapture,
+    closed?: RecordingSessionClosed,
+  ): CaptureSessionFile | null => {
     try {
       writeSessionFile(s.dir, describe(s, closed));
+      return null;
     } catch (err) {
       logger.error({ err, callId: s.last.callId }, 'session file write failed');
       fail(s, failureReasonOf(err as Error), `session file: ${(err as Error).message}`);
+      // Described again: the failure just recorded belongs in it.
+      return describe(s, closed);
     }
   };
 
@@ -513,9 +525,9 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
             fs.rmSync(s.dir, { recursive: true, force: true });
             return;
           }
-          persist(s, closed);
+          const unwritten = persist(s, closed);
           calls.close(closed.id, closed.endedAt);
-          await options.finalize(s.dir);
+          await options.finalize(s.dir, unwritten ?? undefined);
         })
         .catch((err: unknown) => {
           sessions.delete(closed.id);

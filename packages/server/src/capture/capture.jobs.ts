@@ -1,27 +1,55 @@
 // The finalize job and crash recovery of media capture (SPEC §5). A closed session's journal is
 // finalized through the job queue; at `serve` start every journal of a session that never
-// closed (the process died) is finalized as `recovered`.
+// closed (the process died) is finalized as `recovered`, and every closed one that was never
+// finalized (the process stopped first, or a full disk held it back) is finalized. A finalize
+// that a full disk held back is enqueued again by the sweep once the disk has room.
+import { isStorageFullError } from '../errors.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
-import { listUnfinishedJournals } from './capture-journal.js';
+import { listPendingJournals, type CaptureSessionFile } from './capture-journal.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
 
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
+export type CaptureFinalizePayload = {
+  readonly dir: string;
+  readonly recovered?: boolean;
+  /** The session when its session.json could not be written (a full disk). */
+  readonly session?: CaptureSessionFile;
+};
+
 export interface CaptureJobDeps extends RecordingStoreDeps {
   readonly logger?: Logger;
+  /** Told of a finalize a full disk held back (the sweep enqueues it again when there is room). */
+  readonly onDeferred?: (payload: CaptureFinalizePayload) => void;
 }
 
 export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps): Promise<void> {
-  await queue.register<{ dir: string; recovered?: boolean }>(
+  await queue.register<CaptureFinalizePayload>(
     CAPTURE_FINALIZE_JOB,
     async (job) => {
-      const result = await finalizeCapturedSession(
-        { ...deps, queue: deps.queue ?? queue },
-        job.payload.dir,
-        { recovered: job.payload.recovered === true },
-      );
+      let result;
+      try {
+        result = await finalizeCapturedSession(
+          { ...deps, queue: deps.queue ?? queue },
+          job.payload.dir,
+          {
+            recovered: job.payload.recovered === true,
+            ...(job.payload.session ? { session: job.payload.session } : {}),
+          },
+        );
+      } catch (err) {
+        // The catalogue's database refused the write (its disk is full): the journal is whole,
+        // and finalize runs again once there is room.
+        if (isStorageFullError(err)) deps.onDeferred?.(job.payload);
+        throw err;
+      }
+      if (result.kind === 'deferred') {
+        deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
+        deps.onDeferred?.(job.payload);
+        throw new Error(`finalize deferred: ${result.reason}`);
+      }
       if (result.kind === 'failed') {
         deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
         // The job fails with the reason (visible in the queue); the journal stays for an operator.
@@ -32,7 +60,8 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
         'recording stored',
       );
     },
-    // Finalize is not retried: a failure is written next to the journal and kept for an operator.
+    // Finalize is not retried by the queue: a failure is catalogued and kept for an operator,
+    // and a finalize a full disk held back is enqueued again by the sweep once there is room.
     { concurrency: 2, retryLimit: 0, timeoutMs: 30 * 60_000 },
   );
 }
@@ -42,22 +71,97 @@ export async function enqueueCaptureFinalize(
   queue: JobQueue,
   dir: string,
   recovered = false,
+  session?: CaptureSessionFile,
 ): Promise<void> {
   await queue.enqueue(
     CAPTURE_FINALIZE_JOB,
-    { dir, ...(recovered ? { recovered: true } : {}) },
+    { dir, ...(recovered ? { recovered: true } : {}), ...(session ? { session } : {}) },
     { singletonKey: dir },
   );
 }
 
-/** Crash recovery at start: every unfinished journal is finalized as `recovered`. */
+/**
+ * At start: every journal not finalized yet is finalized: one whose session never closed (a
+ * crash) as `recovered`, a closed one (the process stopped before its finalize ran, or a full
+ * disk held it back) as it ended. A closed journal whose job is still queued is not queued twice.
+ */
 export async function recoverUnfinishedJournals(
   queue: JobQueue,
   dataDir: string,
   logger?: Logger,
 ): Promise<number> {
-  const dirs = listUnfinishedJournals(dataDir);
-  for (const dir of dirs) await enqueueCaptureFinalize(queue, dir, true);
-  if (dirs.length > 0) logger?.warn({ count: dirs.length }, 'recovering unfinished recordings');
-  return dirs.length;
+  const pending = listPendingJournals(dataDir);
+  for (const j of pending) await enqueueCaptureFinalize(queue, j.dir, j.recovered);
+  if (pending.length > 0) {
+    logger?.warn(
+      { count: pending.length, recovered: pending.filter((j) => j.recovered).length },
+      'finalizing the recordings left unfinished',
+    );
+  }
+  return pending.length;
+}
+
+export interface FinalizeSweep {
+  /** Remembers a finalize a full disk held back. */
+  defer(payload: CaptureFinalizePayload): void;
+  /** Finalizes held-back journals again when `hasRoom` says so; returns how many were queued. */
+  sweep(): Promise<number>;
+  readonly deferred: number;
+  start(intervalMs?: number): void;
+  stop(): void;
+}
+
+/**
+ * Finalize jobs a full disk held back, enqueued again once the disk has room (no restart
+ * needed). Held in memory: after a restart, start-up recovery finds the same journals on disk.
+ */
+export function createFinalizeSweep(options: {
+  readonly queue: JobQueue;
+  readonly hasRoom: () => Promise<boolean>;
+  readonly logger?: Logger;
+}): FinalizeSweep {
+  const held = new Map<string, CaptureFinalizePayload>();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  const sweep = async (): Promise<number> => {
+    if (running || held.size === 0 || !(await options.hasRoom())) return 0;
+    running = true;
+    try {
+      let queued = 0;
+      for (const [dir, payload] of [...held]) {
+        held.delete(dir);
+        try {
+          await enqueueCaptureFinalize(options.queue, dir, payload.recovered, payload.session);
+          queued++;
+        } catch (err) {
+          // The queue (its database) refused: kept for the next sweep.
+          held.set(dir, payload);
+          options.logger?.error({ err, dir }, 'a held-back finalize could not be enqueued');
+        }
+      }
+      if (queued > 0)
+        options.logger?.info({ queued }, 'disk has room: finalizing held-back journals');
+      return queued;
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    defer(payload) {
+      held.set(payload.dir, payload);
+    },
+    sweep,
+    get deferred() {
+      return held.size;
+    },
+    start(intervalMs = 5_000) {
+      if (timer) return;
+      timer = setInterval(() => void sweep(), intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
 }

@@ -17,6 +17,7 @@ describe('configuration (SPEC §9.4)', () => {
       udpReceiver: 'batch',
       publicUrl: null,
       https: false,
+      minFreeBytes: 1024 ** 3,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -65,6 +66,7 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_UDP_RECEIVER: 'epoll',
         CALLVAULT_PUBLIC_URL: 'callvault.example.com',
         CALLVAULT_HTTPS: 'yes',
+        CALLVAULT_MIN_FREE_BYTES: 'plenty',
       });
     } catch (e) {
       error = e;
@@ -85,6 +87,7 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_UDP_RECEIVER',
         'CALLVAULT_PUBLIC_URL',
         'CALLVAULT_HTTPS',
+        'CALLVAULT_MIN_FREE_BYTES',
       ].sort(),
     );
   });
@@ -105,6 +108,18 @@ describe('configuration (SPEC §9.4)', () => {
     expect(() => parseConfig({ CALLVAULT_PUBLIC_URL: 'ftp://calls.example.com' })).toThrow(
       /CALLVAULT_PUBLIC_URL/,
     );
+  });
+
+  it('reads the minimum free disk space in bytes or with a unit', () => {
+    const at = (v: string) => parseConfig({ CALLVAULT_MIN_FREE_BYTES: v }).minFreeBytes;
+    expect(at('0')).toBe(0);
+    expect(at('1048576')).toBe(1048576);
+    expect(at('512MiB')).toBe(512 * 1024 ** 2);
+    expect(at('2G')).toBe(2 * 1024 ** 3);
+    expect(at('1.5 GB')).toBe(1.5e9);
+    for (const bad of ['-1', '1 parsec', '']) {
+      expect(() => at(bad)).toThrow(/CALLVAULT_MIN_FREE_BYTES/);
+    }
   });
 
   it('pg-boss needs PostgreSQL', () => {

@@ -50,6 +50,11 @@ export interface Config {
    * The session cookie is then Secure and responses carry Strict-Transport-Security.
    */
   readonly https: boolean;
+  /**
+   * Free bytes the journal and data dir must keep: below it new SIPREC sessions are answered 503
+   * and /api/health is degraded (0: never refuse).
+   */
+  readonly minFreeBytes: number;
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -67,6 +72,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_UDP_RECEIVER: 'batch',
   CALLVAULT_PUBLIC_URL: '',
   CALLVAULT_HTTPS: 'false',
+  CALLVAULT_MIN_FREE_BYTES: '1GiB',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -137,6 +143,33 @@ function parseStorage(raw: string, dataDir: string, problems: string[]): Storage
     problems.push('CALLVAULT_STORAGE_URL: must be empty, file:PATH or s3://bucket?endpoint=…');
   }
   return { kind: 'file', dir: path.join(dataDir, 'blobs') };
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  K: 1024,
+  KB: 1000,
+  KIB: 1024,
+  M: 1024 ** 2,
+  MB: 1000 ** 2,
+  MIB: 1024 ** 2,
+  G: 1024 ** 3,
+  GB: 1000 ** 3,
+  GIB: 1024 ** 3,
+  T: 1024 ** 4,
+  TB: 1000 ** 4,
+  TIB: 1024 ** 4,
+};
+
+/** A size: bytes, or a number with a unit (K/M/G/T and KiB… are powers of 1024, KB… of 1000). */
+export function parseByteSize(name: string, raw: string, problems: string[]): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(raw);
+  const unit = BYTE_UNITS[match?.[2]?.toUpperCase() ?? 'x'];
+  if (!match || unit === undefined || !Number.isSafeInteger(Math.floor(Number(match[1]) * unit))) {
+    problems.push(`${name}: "${raw}" is not a size in bytes (e.g. 1073741824, 512MiB or 1GiB)`);
+    return 0;
+  }
+  return Math.floor(Number(match[1]) * unit);
 }
 
 function parseMasterKey(raw: string, problems: string[]): Buffer | null {
@@ -231,6 +264,11 @@ export function parseConfig(source: ConfigSource): Config {
     problems.push(`CALLVAULT_HTTPS: "${httpsRaw}" is not one of true, false`);
   }
   const https = httpsRaw === 'true' || publicUrl?.startsWith('https:') === true;
+  const minFreeBytes = parseByteSize(
+    'CALLVAULT_MIN_FREE_BYTES',
+    read('CALLVAULT_MIN_FREE_BYTES'),
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -247,6 +285,7 @@ export function parseConfig(source: ConfigSource): Config {
     udpReceiver,
     publicUrl,
     https,
+    minFreeBytes,
   });
 }
 

@@ -85,3 +85,29 @@ describe('SQLite transactions', () => {
     expect(rows.rows.map((r) => r.v)).toEqual(['worker', 'main']);
   });
 });
+
+describe('a full SQLite database', () => {
+  it('a transaction the full disk refuses fails with SQLITE_FULL, not with its rollback', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-sqlite-full-'));
+    dirs.push(dir);
+    const handle = openDatabase({ kind: 'sqlite', file: path.join(dir, 'full.db') });
+    handles.push(handle);
+    await sql`create table filler (v text)`.execute(handle.db);
+    // The database may grow no further: what a full disk does to SQLite's writes.
+    const pages = await sql<{ page_count: number }>`pragma page_count`.execute(handle.db);
+    await sql.raw(`pragma max_page_count = ${pages.rows[0]!.page_count}`).execute(handle.db);
+    const error = await handle.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into filler (v) values (${'x'.repeat(100_000)})`.execute(trx);
+      })
+      .then(
+        () => null,
+        (e: unknown) => e as { code?: string },
+      );
+    expect(error?.code).toBe('SQLITE_FULL');
+    // The connection is usable afterwards, and nothing was written.
+    const count = await sql<{ n: number }>`select count(*) as n from filler`.execute(handle.db);
+    expect(count.rows[0]!.n).toBe(0);
+  });
+});

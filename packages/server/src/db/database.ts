@@ -50,19 +50,35 @@ const pgTypes = {
  * there without risking a deadlock. BEGIN IMMEDIATE waits for the lock under busy_timeout.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: SQLite.Database;
+  constructor(config: SqliteDialectConfig, sqlite: SQLite.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  /**
+   * Some errors (SQLITE_FULL on a full disk, SQLITE_IOERR) make SQLite roll the transaction back
+   * itself; a ROLLBACK then fails with "no transaction is active" and that error would replace
+   * the one that says what went wrong.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#sqlite.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #sqlite: SQLite.Database;
+  constructor(config: SqliteDialectConfig & { database: SQLite.Database }) {
     super(config);
     this.#config = config;
+    this.#sqlite = config.database;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
   }
 }
 

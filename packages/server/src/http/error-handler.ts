@@ -2,7 +2,7 @@
 // the Webex body {message, errors:[{description, errorCode}], trackingId}.
 import type { ErrorBody } from '@callvault/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
+import { AppError, ERROR_STATUS, isStorageFullError, type ErrorCode } from '../errors.js';
 
 export function trackingIdOf(request: FastifyRequest): string {
   return `CALLVAULT_${request.id}`;
@@ -72,6 +72,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
           errors: [{ description: fe.message, errorCode: fe.code ?? 'BAD_REQUEST' }],
           trackingId: trackingIdOf(request),
         });
+    }
+    if (isStorageFullError(error)) {
+      // A write the full disk refused: a condition of the host, not a bug; reads still work.
+      request.log.error({ err: error }, 'write refused: the disk is full');
+      const message = 'Not enough storage to complete the request; try again when space is freed';
+      return sendError(request, reply, 'INSUFFICIENT_STORAGE', message, [message]);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(request, reply, 'INTERNAL', 'Internal server error', [

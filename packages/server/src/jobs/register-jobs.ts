@@ -1,6 +1,6 @@
 // Every job of the application, registered in one place so `serve` (worker role) and
 // `callvault jobs run NAME` know the same set. Features add their registration here.
-import { registerCaptureJobs } from '../capture/capture.jobs.js';
+import { registerCaptureJobs, type CaptureFinalizePayload } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
@@ -18,6 +18,7 @@ import {
 } from '../transcription/transcription.jobs.js';
 import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
+import type { Logger } from '../observability/logger.js';
 import type { JobQueue } from './job-queue.js';
 
 export interface JobDeps {
@@ -27,13 +28,20 @@ export interface JobDeps {
   readonly blobStore: BlobStore;
   /** The transcription engine (issue #7); without it this process does not transcribe. */
   readonly transcriber?: Transcriber;
+  readonly logger?: Logger;
+  /** Told of a capture finalize that a full disk held back (the process's finalize sweep). */
+  readonly onCaptureFinalizeDeferred?: (payload: CaptureFinalizePayload) => void;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
   await registerHousekeepingJobs(queue, deps);
   await registerLifecycleJobs(queue, deps);
   await registerWebhookJobs(queue, deps);
-  await registerCaptureJobs(queue, deps);
+  await registerCaptureJobs(queue, {
+    ...deps,
+    ...(deps.logger ? { logger: deps.logger.child({ module: 'capture' }) } : {}),
+    ...(deps.onCaptureFinalizeDeferred ? { onDeferred: deps.onCaptureFinalizeDeferred } : {}),
+  });
   await registerPeaksJob(queue, deps);
   if (deps.transcriber) {
     await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });

@@ -34,6 +34,10 @@ export interface SiprecRecorderOptions {
   readonly maxEventLoopDelayMs?: number;
   readonly retryAfterSeconds?: number;
   readonly nonceSecret?: Uint8Array;
+  /** False while the journal disk is below CALLVAULT_MIN_FREE_BYTES: new sessions get 503. */
+  readonly storageHasRoom?: () => boolean;
+  /** How long stop() waits for the SRCs to answer the BYEs of live calls (default 2 s). */
+  readonly byeTimeoutMs?: number;
 }
 
 /**
@@ -94,6 +98,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       options.config.maxSessions ??
       Math.max(1, Math.floor(ports.capacity / 2)),
     mediaHealthy: () => loopDelay.percentile(99) < maxDelayNs,
+    ...(options.storageHasRoom ? { storageHasRoom: options.storageHasRoom } : {}),
     ...(options.retryAfterSeconds === undefined
       ? {}
       : { retryAfterSeconds: options.retryAfterSeconds }),
@@ -142,6 +147,20 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       clearInterval(resetDelay);
       loopDelay.disable();
       sessions.countSipParseErrors(server.stats().parseErrors - reportedParseErrors);
+      // The SRCs are told their recording sessions end (RFC 7866 §8: the SRS may end a
+      // session with BYE), so they stop sending media and may record elsewhere; the wait for
+      // their answers is bounded, and every session is closed (and finalized) whether or not
+      // an answer came.
+      const live = core.listDialogs().filter((d) => d.state === 'confirmed');
+      if (live.length > 0) {
+        logger.info({ sessions: live.length }, 'ending live SIPREC sessions with BYE');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled(live.map((d) => core.terminateDialog(d.id))),
+          new Promise((resolve) => (timer = setTimeout(resolve, options.byeTimeoutMs ?? 2_000))),
+        ]);
+        clearTimeout(timer);
+      }
       handler.closeAll();
       await server.stop();
       logger.info({}, 'SIPREC recorder stopped');

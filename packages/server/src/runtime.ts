@@ -6,6 +6,7 @@ import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.j
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { registerDatabaseMetrics } from './db/database.metrics.js';
 import { createJobQueue } from './jobs/index.js';
 import { registerApplicationJobs } from './jobs/register-jobs.js';
 import { createTranscriber } from './transcription/create-transcriber.js';
@@ -18,7 +19,7 @@ import { createSessionRegistry } from './siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
   createCaptureSink,
-  enqueueCaptureFinalize,
+  createFinalizeEnqueuer,
   recoverUnfinishedJournals,
   withCapture,
 } from './capture/index.js';
@@ -63,9 +64,12 @@ export async function createConfiguredBlobStore(config: Config): Promise<BlobSto
   return new EncryptedBlobStore(createBlobStore(config.storage), { keyring });
 }
 
-export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
+export async function openMigratedDatabase(
+  config: Config,
+  logger?: Logger,
+): Promise<DatabaseHandle> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const handle = openDatabase(config.database);
+  const handle = openDatabase(config.database, logger ? { logger } : {});
   await migrateToLatest(handle.db);
   return handle;
 }
@@ -86,7 +90,7 @@ export async function startServer(options: {
 }): Promise<RunningServer> {
   const { config, roles, logger } = options;
   const clock = options.clock ?? systemClock;
-  const handle = await openMigratedDatabase(config);
+  const handle = await openMigratedDatabase(config, logger);
   const stops: Array<() => Promise<void>> = [];
   let app: AppInstance | null = null;
   let url: string | null = null;
@@ -105,6 +109,7 @@ export async function startServer(options: {
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
+  registerDatabaseMetrics(metrics.registry, handle);
   const sessions = roles.includes('recorder')
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
@@ -166,13 +171,16 @@ export async function startServer(options: {
           : 'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
       );
     }
+    const finalizeQueue = createFinalizeEnqueuer(queue, {
+      logger: logger.child({ module: 'capture' }),
+    });
     const capture = createCaptureSink({
       udpReceiver,
       dataDir: config.dataDir,
       host: config.sip.host,
       clock,
       logger: logger.child({ module: 'capture' }),
-      finalize: (dir) => enqueueCaptureFinalize(queue, dir),
+      finalize: (dir) => finalizeQueue.enqueue(dir),
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });
@@ -188,6 +196,13 @@ export async function startServer(options: {
     stops.unshift(async () => {
       await recorder.stop();
       await capture.settle();
+      finalizeQueue.stop();
+      if (finalizeQueue.pending > 0) {
+        logger.warn(
+          { module: 'capture', pending: finalizeQueue.pending },
+          'calls whose finalize could not be queued yet are finalized at the next start',
+        );
+      }
     });
   }
   stops.push(() => handle.close());

@@ -39,7 +39,8 @@ import {
   type RtpJournalSummary,
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
-import { findOwnerById } from '../recordings/recordings.repository.js';
+import { isConnectionLoss } from '../db/connection-loss.js';
+import { findCallSessionRecordings, findOwnerById } from '../recordings/recordings.repository.js';
 import {
   defaultRecordingTopic,
   storeRecording,
@@ -386,6 +387,15 @@ export interface FinalizeOptions {
 
 export type FinalizeResult =
   | {
+      /**
+       * The journal directory is gone: an earlier run finalized it (and removed it) but its job's
+       * outcome could not be recorded, so the job ran again. Nothing to do.
+       */
+      readonly kind: 'gone';
+      /** Always empty: the recordings are the earlier run's. */
+      readonly recordingIds: readonly string[];
+    }
+  | {
       readonly kind: 'stored';
       readonly recordingIds: readonly string[];
       readonly durationMs: number;
@@ -421,7 +431,8 @@ export interface FinalizeDeps extends RecordingStoreDeps {
 /**
  * A failed recording is never silent: `failed.json` beside the journal (kept for an operator and
  * skipped by recovery), a row in the capture-failure catalogue with the org's failure behaviour
- * (audited in the same transaction), and the job fails with the reason.
+ * (audited in the same transaction), and the job fails with the reason. A lost database
+ * connection is no failure of the recording: it is thrown, and the finalize runs again.
  */
 async function markFailed(
   deps: FinalizeDeps,
@@ -431,15 +442,6 @@ async function markFailed(
 ): Promise<FinalizeResult> {
   const at = deps.clock.now();
   const recordingIds = failure.recordingIds ?? [];
-  fs.writeFileSync(
-    path.join(dir, FAILED_FILE),
-    JSON.stringify({
-      code: failure.code,
-      reason: failure.reason,
-      failedAt: at.toISOString(),
-      recordingIds,
-    }),
-  );
   if (session) {
     const record: CaptureFailureRecord = {
       id: newCaptureFailureId(),
@@ -475,6 +477,17 @@ async function markFailed(
       );
     });
   }
+  // Written after the catalogue: a catalogue write that lost the database connection throws
+  // before it, and the finalize run again finds the journal as it was.
+  fs.writeFileSync(
+    path.join(dir, FAILED_FILE),
+    JSON.stringify({
+      code: failure.code,
+      reason: failure.reason,
+      failedAt: at.toISOString(),
+      recordingIds,
+    }),
+  );
   return { kind: 'failed', code: failure.code, reason: failure.reason, recordingIds };
 }
 
@@ -621,6 +634,7 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
+  if (!fs.existsSync(dir)) return { kind: 'gone', recordingIds: [] };
   let session: CaptureSessionFile;
   try {
     session = readSessionFile(dir);
@@ -695,6 +709,22 @@ export async function finalizeCapturedSession(
       const channels = cutRecording(rendered, plan, behaviour);
       const length = Math.max(0, ...channels.map((c) => c.length));
       if (length === 0) continue;
+      const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
+      const startMs = Math.max(plan.startMs, rendered.originMs);
+      // Stored by an earlier run of this finalize (its database connection was lost after the
+      // commit, or its job outcome could not be recorded): not stored twice.
+      const already = await findCallSessionRecordings(
+        deps.db,
+        session.orgId,
+        session.sessionId,
+        new Date(startMs).toISOString(),
+        group.owners.map((o) => o.id),
+      );
+      if (already.length > 0) {
+        durationMs += segmentMs;
+        for (const r of already) recordingIds.push(r.id);
+        continue;
+      }
       const file = path.join(dir, `audio-${recordingIds.length}.ogg`);
       try {
         await encode(channels, rendered.sampleRate, file);
@@ -705,8 +735,6 @@ export async function finalizeCapturedSession(
           recordingIds,
         });
       }
-      const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
-      const startMs = Math.max(plan.startMs, rendered.originMs);
       let stored;
       try {
         stored = await storeRecording(deps, {
@@ -785,6 +813,7 @@ export async function finalizeCapturedSession(
           },
         });
       } catch (err) {
+        if (isConnectionLoss(err)) throw err;
         return markFailed(deps, dir, session, {
           code: (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'store-error',
           reason: `storing the recording failed: ${(err as Error).message}`,
@@ -797,7 +826,13 @@ export async function finalizeCapturedSession(
   }
   // SPEC §8: the transcribe job decides per recording (owner's transcripts on, language).
   if (deps.queue) {
-    for (const id of recordingIds) await enqueueTranscription(deps.queue, id);
+    for (const id of recordingIds) {
+      // Without the database the job cannot be queued now; the transcription sweep queues every
+      // recording still awaiting its transcript, so the recording is not held back for it.
+      await enqueueTranscription(deps.queue, id).catch((err: unknown) => {
+        if (!isConnectionLoss(err)) throw err;
+      });
+    }
   }
   // A live failure, or a party whose stream never carried media: the recording is incomplete.
   if (session.failure) {

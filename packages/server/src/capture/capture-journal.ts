@@ -101,8 +101,21 @@ export function readSessionFile(dir: string): CaptureSessionFile {
   return JSON.parse(fs.readFileSync(path.join(dir, SESSION_FILE), 'utf8')) as CaptureSessionFile;
 }
 
+/**
+ * Journal directories of sessions that closed but were never finalized: their finalize could not
+ * be queued (the database was away when the call ended, and the process stopped before it came
+ * back), or their finalize job ended without a result. Not failed ones: those wait for an operator.
+ */
+export function listClosedUnfinalizedJournals(dataDir: string): string[] {
+  return listJournals(dataDir, (closed) => closed);
+}
+
 /** Journal directories whose session never closed (a crash) and that have not failed before. */
 export function listUnfinishedJournals(dataDir: string): string[] {
+  return listJournals(dataDir, (closed) => !closed);
+}
+
+function listJournals(dataDir: string, want: (closed: boolean) => boolean): string[] {
   const root = journalRoot(dataDir);
   if (!fs.existsSync(root)) return [];
   const found: string[] = [];
@@ -111,11 +124,13 @@ export function listUnfinishedJournals(dataDir: string): string[] {
     const dir = path.join(root, entry.name);
     if (fs.existsSync(path.join(dir, FAILED_FILE))) continue;
     if (!fs.existsSync(path.join(dir, SESSION_FILE))) continue;
+    let closed: boolean;
     try {
-      if (readSessionFile(dir).closed === undefined) found.push(dir);
+      closed = readSessionFile(dir).closed !== undefined;
     } catch {
-      found.push(dir);
+      closed = false;
     }
+    if (want(closed)) found.push(dir);
   }
   return found;
 }

@@ -18,6 +18,12 @@ import {
   type RecordingPolicy,
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  isConnectionLoss,
+  withDbRetry,
+  type RetryOptions,
+} from '../db/connection-loss.js';
 import type { DbOrTrx } from '../db/database.js';
 import { findEntityByParty, type DirectoryHit } from '../org/directory-lookup.repository.js';
 import { normalizeNumber } from '../org/directory-entries.repository.js';
@@ -44,6 +50,8 @@ export interface RecordingPolicyDeps {
   readonly nonceSecret?: Uint8Array;
   /** How long a nonce stays fresh (default 5 minutes). */
   readonly nonceMaxAgeMs?: number;
+  /** How the policy's reads are retried on a lost database connection (default: withDbRetry's). */
+  readonly retry?: RetryOptions;
 }
 
 /** How a participant is looked up in the directory, in the order tried. */
@@ -354,5 +362,40 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     return { owners, waitingForParticipants, notes };
   }
 
-  return { admit, decideOwners };
+  // Both decisions only read, so a lost connection is retried (a fast PostgreSQL restart takes
+  // about a second); when the database stays away the SRC is told 503 with Retry-After and fails
+  // over. Sessions already admitted are not touched: their media goes on to the journal.
+  const unavailable = 'the recording policy cannot be read: the database is unavailable';
+  return {
+    async admit(request) {
+      try {
+        return await withDbRetry(() => admit(request), deps.retry);
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        return {
+          ok: false,
+          status: 503,
+          reason: unavailable,
+          retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        };
+      }
+    },
+    async decideOwners(orgId, participants) {
+      try {
+        return await withDbRetry(() => decideOwners(orgId, participants), deps.retry);
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        return {
+          owners: [],
+          waitingForParticipants: false,
+          refusal: {
+            status: 503,
+            reason: unavailable,
+            retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+          },
+          notes: ['database unavailable'],
+        };
+      }
+    },
+  };
 }

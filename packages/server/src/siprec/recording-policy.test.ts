@@ -1,0 +1,71 @@
+// The recording policy over a PostgreSQL server that refuses connections (as while it restarts):
+// the SRC is told 503 with Retry-After instead of a 500 or a hang.
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../clock.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { createRecordingPolicy } from './recording-policy.js';
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const handles: DatabaseHandle[] = [];
+afterEach(async () => {
+  for (const h of handles.splice(0)) await h.close();
+});
+
+async function policyWithoutDatabase() {
+  const handle = openDatabase({
+    kind: 'postgres',
+    url: `postgres://postgres@127.0.0.1:${await closedPort()}/callvault`,
+  });
+  handles.push(handle);
+  const waits: number[] = [];
+  const policy = createRecordingPolicy({
+    db: handle.db,
+    clock: fixedClock(new Date('2026-03-02T10:00:00.000Z')),
+    retry: { attempts: 3, sleep: (ms) => (waits.push(ms), Promise.resolve()) },
+  });
+  return { policy, waits, handle };
+}
+
+describe('the recording policy while the database is unreachable', () => {
+  it('RFC 3261 §21.5.4: admission is retried, then answered 503 with Retry-After', async () => {
+    const { policy, waits, handle } = await policyWithoutDatabase();
+    const admission = await policy.admit({
+      source: { transport: 'udp', address: '127.0.0.1', port: 5060 },
+      method: 'INVITE',
+      requestUri: 'sip:srs@127.0.0.1',
+      callId: 'call-1',
+    });
+    expect(admission).toEqual({
+      ok: false,
+      status: 503,
+      reason: 'the recording policy cannot be read: the database is unavailable',
+      retryAfterSeconds: 5,
+    });
+    // Three attempts: two waits between them, each connection refused and counted.
+    expect(waits).toEqual([250, 500]);
+    expect(handle.connectionErrors?.total).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an owner decision it cannot read is a 503 refusal, not an error', async () => {
+    const { policy } = await policyWithoutDatabase();
+    const decision = await policy.decideOwners('org-1', [
+      { id: 'pa', aor: 'sip:alice@example.com', placeholder: false },
+    ]);
+    expect(decision).toMatchObject({
+      owners: [],
+      refusal: { status: 503, retryAfterSeconds: 5 },
+    });
+  });
+});

@@ -9,7 +9,6 @@
 // have committed); those surface as DATABASE_UNAVAILABLE and the caller (a job, an SRC, an API
 // client) tries again.
 import { AppError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
 
 /** Seconds a client is told to wait (Retry-After) while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -76,6 +75,18 @@ export function databaseUnavailable(cause?: unknown): AppError {
   return error;
 }
 
+/** What went wrong underneath: the lost connection's own message, not DATABASE_UNAVAILABLE's. */
+export function describeConnectionLoss(error: unknown): string {
+  const cause = error instanceof AppError ? (error as { cause?: unknown }).cause : undefined;
+  const inner = cause ?? error;
+  if (inner instanceof AggregateError && inner.message === '') {
+    return inner.errors
+      .map((e: unknown) => (e instanceof Error ? e.message : String(e)))
+      .join('; ');
+  }
+  return inner instanceof Error ? inner.message : String(inner);
+}
+
 export interface RetryOptions {
   /** Attempts in all, the first included (default 4). */
   readonly attempts?: number;
@@ -126,8 +137,14 @@ export interface ConnectionErrorLog {
   readonly total: number;
 }
 
+/** What the log needs of a logger (pino's and Fastify's both fit). */
+export interface OutageLogger {
+  error(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
 export function createConnectionErrorLog(options: {
-  logger?: Logger | null;
+  logger?: OutageLogger | null;
   message: string;
   quietMs?: number;
   now?: () => number;

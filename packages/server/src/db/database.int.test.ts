@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger.js';
-import { withDbRetry } from './connection-loss.js';
+import { isConnectionLoss, withDbRetry } from './connection-loss.js';
 import { openDatabase, type DatabaseHandle } from './database.js';
 
 const adminUrl = process.env.CALLVAULT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -90,6 +90,39 @@ function suite(): void {
     expect(rows).toEqual([{ ok: 1 }]);
     // The new connection says the database is back.
     expect(lines.some((l) => l.msg.endsWith('the database answers again'))).toBe(true);
+  });
+
+  it('a SELECT whose backend is terminated while it runs is run again on a new connection; a write is not', async () => {
+    // Terminates the backend running pg_sleep as soon as it shows in pg_stat_activity.
+    const terminateSleeper = async (): Promise<void> => {
+      for (let i = 0; i < 200; i++) {
+        const { rowCount } = await admin(
+          `select pg_terminate_backend(pid) from pg_stat_activity
+            where datname = $1 and query like '%pg_sleep(0.3)%' and pid <> pg_backend_pid()`,
+          [name],
+        );
+        if ((rowCount ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('the sleeping query never showed');
+    };
+    const read = handle.db
+      .selectNoFrom(sql<number>`(select 7 from pg_sleep(0.3))`.as('v'))
+      .execute();
+    await terminateSleeper();
+    expect(await read).toEqual([{ v: 7 }]);
+
+    const write = sql`insert into t (v) select 'lost' from pg_sleep(0.3)`.execute(handle.db);
+    const failed = write.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await terminateSleeper();
+    expect(isConnectionLoss(await failed)).toBe(true);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from t where v = 'lost'`.execute(handle.db);
+    expect(rows).toEqual([{ n: 0 }]);
   });
 
   it('a transaction whose connection is lost before COMMIT is run again whole by withDbRetry: written once', async () => {

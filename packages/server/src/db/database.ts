@@ -25,6 +25,7 @@ import {
   type ConnectionErrorLog,
 } from './connection-loss.js';
 import { migrationProvider } from './migrations/index.js';
+import { ReadRetryingDriver } from './read-retrying-driver.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -82,6 +83,13 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** PostgreSQL whose reads outside transactions survive a lost connection (read-retrying-driver.ts). */
+class ReadRetryingPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new ReadRetryingDriver(super.createDriver());
+  }
+}
+
 export function openDatabase(
   config: DatabaseConfig,
   options: OpenDatabaseOptions = {},
@@ -132,7 +140,7 @@ export function openDatabase(
   pool.on('error', () => {
     // Already reported by the client's own listener above.
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new ReadRetryingPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', connectionErrors, close: () => db.destroy() };
 }
 

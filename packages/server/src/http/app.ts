@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import type { Clock } from '../clock.js';
-import { isConnectionLoss } from '../db/connection-loss.js';
+import { describeConnectionLoss, isConnectionLoss } from '../db/connection-loss.js';
 import type { Db, Dialect } from '../db/database.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -185,7 +185,7 @@ function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
   // database: error.
   const capturing = deps.sessions !== null && deps.sessions !== undefined;
   const withoutDatabase = (e: unknown): { status: 'degraded' | 'error'; detail: string } => {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = describeConnectionLoss(e);
     return capturing
       ? {
           status: 'degraded',

@@ -2,7 +2,11 @@
 // the Webex body {message, errors:[{description, errorCode}], trackingId}.
 import type { ErrorBody } from '@callvault/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DATABASE_RETRY_AFTER_SECONDS, isConnectionLoss } from '../db/connection-loss.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  describeConnectionLoss,
+  isConnectionLoss,
+} from '../db/connection-loss.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
 
 export function trackingIdOf(request: FastifyRequest): string {
@@ -40,12 +44,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A lost database connection, wherever it surfaced (a repository, a transaction, a retry
     // that gave up): 503 with Retry-After, so clients and balancers try again shortly.
     if (isConnectionLoss(error)) {
-      request.log.warn(
-        {
-          err: error instanceof AppError ? ((error as { cause?: unknown }).cause ?? error) : error,
-        },
-        'database unavailable',
-      );
+      request.log.warn({ reason: describeConnectionLoss(error) }, 'database unavailable');
       reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       return sendError(
         request,

@@ -18,12 +18,7 @@ import {
   type RecordingPolicy,
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
-import {
-  DATABASE_RETRY_AFTER_SECONDS,
-  isConnectionLoss,
-  withDbRetry,
-  type RetryOptions,
-} from '../db/connection-loss.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isConnectionLoss } from '../db/connection-loss.js';
 import type { DbOrTrx } from '../db/database.js';
 import { findEntityByParty, type DirectoryHit } from '../org/directory-lookup.repository.js';
 import { normalizeNumber } from '../org/directory-entries.repository.js';
@@ -50,8 +45,6 @@ export interface RecordingPolicyDeps {
   readonly nonceSecret?: Uint8Array;
   /** How long a nonce stays fresh (default 5 minutes). */
   readonly nonceMaxAgeMs?: number;
-  /** How the policy's reads are retried on a lost database connection (default: withDbRetry's). */
-  readonly retry?: RetryOptions;
 }
 
 /** How a participant is looked up in the directory, in the order tried. */
@@ -362,14 +355,15 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     return { owners, waitingForParticipants, notes };
   }
 
-  // Both decisions only read, so a lost connection is retried (a fast PostgreSQL restart takes
-  // about a second); when the database stays away the SRC is told 503 with Retry-After and fails
-  // over. Sessions already admitted are not touched: their media goes on to the journal.
+  // Both decisions only read, and reads are retried on a lost connection by the database driver
+  // (a fast PostgreSQL restart is over in about a second); when the database stays away the SRC
+  // is told 503 with Retry-After and fails over. Sessions already admitted are not touched: their
+  // media goes on to the journal.
   const unavailable = 'the recording policy cannot be read: the database is unavailable';
   return {
     async admit(request) {
       try {
-        return await withDbRetry(() => admit(request), deps.retry);
+        return await admit(request);
       } catch (error) {
         if (!isConnectionLoss(error)) throw error;
         return {
@@ -382,7 +376,7 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     },
     async decideOwners(orgId, participants) {
       try {
-        return await withDbRetry(() => decideOwners(orgId, participants), deps.retry);
+        return await decideOwners(orgId, participants);
       } catch (error) {
         if (!isConnectionLoss(error)) throw error;
         return {

@@ -494,12 +494,16 @@ async function measureFinalize(): Promise<FinalizeMeasurement> {
       const result = await finalizeCapturedSession(deps, call);
       const wallSeconds = (performance.now() - wallBefore) / 1000;
       const used = cpuSeconds().total - before.total;
-      if (result.kind !== 'stored') throw new Error(`finalize failed: ${result.reason}`);
+      if (result.kind !== 'stored') {
+        throw new Error(`finalize ${result.kind}: ${'reason' in result ? result.reason : ''}`);
+      }
       runs.push({ used, wallSeconds, result });
     }
     const byCpu = [...runs].sort((a, b) => a.used - b.used);
     const { used, wallSeconds, result } = byCpu[Math.floor(byCpu.length / 2)]!;
-    if (result.kind !== 'stored') throw new Error(`finalize failed: ${result.reason}`);
+    if (result.kind !== 'stored') {
+      throw new Error(`finalize ${result.kind}: ${'reason' in result ? result.reason : ''}`);
+    }
     return {
       audioSeconds,
       cpuSeconds: round2(used),

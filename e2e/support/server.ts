@@ -55,6 +55,8 @@ export interface TestServer {
   /** Runs another `callvault` subcommand against the same data. */
   cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
   setPassword(email: string, password: string): Promise<void>;
+  /** True while the `serve` process runs (fault scenarios check it survived). */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,22 @@ export interface StartServerOptions {
    * tmpfs there). The suite undoes what it did before stop(), which removes the data dir.
    */
   prepareDataDir?: (dataDir: string) => void | Promise<void>;
+  /**
+   * A PostgreSQL database of the caller's (e2e/faults' private cluster) instead of a fresh one on
+   * the shared server; the caller creates it and drops it.
+   */
+  databaseUrl?: string;
+}
+
+/**
+ * A short-lived admin client. Its connection may break after its query (a fault test restarts a
+ * server): the query sees that as its rejection, and the 'error' event, which would otherwise end
+ * the test process, is ignored.
+ */
+function adminClient(): pg.Client {
+  const client = new pg.Client({ connectionString: pgAdminUrl });
+  client.on('error', () => undefined);
+  return client;
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
@@ -132,9 +150,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   await options.prepareDataDir?.(dataDir);
   let databaseUrl: string | null = null;
   let dropDatabase = async (): Promise<void> => {};
-  if (testDialect === 'postgres') {
+  if (options.databaseUrl !== undefined) {
+    databaseUrl = options.databaseUrl;
+  } else if (testDialect === 'postgres') {
     const name = `callvault_e2e_${crypto.randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgAdminUrl });
+    const admin = adminClient();
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
@@ -142,7 +162,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
     dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: pgAdminUrl });
+      const c = adminClient();
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
@@ -230,6 +250,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       const result = await runCli(env, ['password', '--email', email, '--stdin'], `${password}\n`);
       if (result.code !== 0) throw new Error(`password set failed: ${result.stderr}`);
     },
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const done = exited(child);

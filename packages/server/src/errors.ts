@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   UNAVAILABLE: 503,
   TRANSCRIBER_UNAVAILABLE: 503,
   RECORDER_UNAVAILABLE: 503,
+  /** The database cannot be reached (restarting, network cut): try again after Retry-After. */
+  DATABASE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

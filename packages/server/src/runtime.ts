@@ -7,6 +7,7 @@ import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.j
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { registerDatabaseMetrics } from './db/database.metrics.js';
 import { createJobQueue } from './jobs/index.js';
 import { registerApplicationJobs } from './jobs/register-jobs.js';
 import { createTranscriber } from './transcription/create-transcriber.js';
@@ -19,8 +20,8 @@ import { createSessionRegistry } from './siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
   createCaptureSink,
+  createFinalizeEnqueuer,
   createFinalizeSweep,
-  enqueueCaptureFinalize,
   journalRoot,
   recoverUnfinishedJournals,
   withCapture,
@@ -72,9 +73,12 @@ export async function createConfiguredBlobStore(config: Config): Promise<BlobSto
   return new EncryptedBlobStore(createBlobStore(config.storage), { keyring });
 }
 
-export async function openMigratedDatabase(config: Config): Promise<DatabaseHandle> {
+export async function openMigratedDatabase(
+  config: Config,
+  logger?: Logger,
+): Promise<DatabaseHandle> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const handle = openDatabase(config.database);
+  const handle = openDatabase(config.database, logger ? { logger } : {});
   await migrateToLatest(handle.db);
   return handle;
 }
@@ -119,7 +123,7 @@ export async function startServer(options: {
 }): Promise<RunningServer> {
   const { config, roles, logger } = options;
   const clock = options.clock ?? systemClock;
-  const handle = await openMigratedDatabase(config);
+  const handle = await openMigratedDatabase(config, logger);
   const stops: Array<() => Promise<void>> = [];
   let app: AppInstance | null = null;
   let url: string | null = null;
@@ -158,6 +162,7 @@ export async function startServer(options: {
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
   registerDiskSpaceMetric(metrics.registry, disk);
+  registerDatabaseMetrics(metrics.registry, handle);
   const sessions = roles.includes('recorder')
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
@@ -226,16 +231,20 @@ export async function startServer(options: {
           : 'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
       );
     }
+    const finalizeQueue = createFinalizeEnqueuer(queue, {
+      logger: logger.child({ module: 'capture' }),
+    });
     const capture = createCaptureSink({
       udpReceiver,
       dataDir: config.dataDir,
       host: config.sip.host,
       clock,
       logger: logger.child({ module: 'capture' }),
-      // A queue that cannot take the job (its database's disk is full, or it is down) does not
-      // lose the call: the sweep enqueues it again.
+      // The call's end never waits for the queue: while its database is away the enqueuer retries
+      // every 2 s; a queue that refuses the job for another reason (its disk is full) hands it to
+      // the sweep, which enqueues it again once there is room.
       finalize: (dir, session) =>
-        enqueueCaptureFinalize(queue, dir, false, session).catch((err: unknown) => {
+        finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
           logger.error(
             { module: 'capture', err, dir },
             'finalize could not be enqueued: held back for the sweep',
@@ -258,6 +267,13 @@ export async function startServer(options: {
     stops.unshift(async () => {
       await recorder.stop();
       await capture.settle();
+      finalizeQueue.stop();
+      if (finalizeQueue.pending > 0) {
+        logger.warn(
+          { module: 'capture', pending: finalizeQueue.pending },
+          'calls whose finalize could not be queued yet are finalized at the next start',
+        );
+      }
     });
   }
   stops.push(() => handle.close());

@@ -39,6 +39,16 @@ export type RecordingAdmission =
       /** No enabled trunk allows the source, or the trunk refused the credentials for good. */
       readonly status: 403;
       readonly reason: string;
+    }
+  | {
+      readonly ok: false;
+      /**
+       * The policy cannot decide now (its database is unreachable): 503 with Retry-After, so
+       * the SRC tries another recorder or this one again later (RFC 3261 §21.5.4).
+       */
+      readonly status: 503;
+      readonly reason: string;
+      readonly retryAfterSeconds: number;
     };
 
 /** A metadata participant as the policy sees it. */
@@ -74,8 +84,14 @@ export interface RecordingOwnerDecision {
   /** No owner yet because the participants are placeholders (or there are none): ask again on
    * the next metadata update. */
   readonly waitingForParticipants: boolean;
-  /** The org does not want this recorded by Callvault: answer this status with a Reason header. */
-  readonly refusal?: { readonly status: 403; readonly reason: string };
+  /**
+   * 403: the org does not want this recorded by Callvault; answered with a Reason header.
+   * 503: the policy cannot decide now (its database is unreachable): a new session is refused
+   * with Retry-After; an open session keeps the owners it has and goes on being recorded.
+   */
+  readonly refusal?:
+    | { readonly status: 403; readonly reason: string }
+    | { readonly status: 503; readonly reason: string; readonly retryAfterSeconds: number };
   /** Why each participant is or is not an owner, for the session log. */
   readonly notes: readonly string[];
 }

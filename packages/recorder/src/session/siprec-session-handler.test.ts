@@ -134,6 +134,8 @@ interface FakePolicyOptions {
   admit?: (source: SipSource, authorization?: string) => RecordingAdmission;
   owners?: Record<string, RecordingOwner>;
   refusal?: string;
+  /** The policy cannot decide (its database is unreachable): 503 with this Retry-After. */
+  unavailable?: number;
   /** Hold every decision until release() is called. */
   hold?: boolean;
 }
@@ -158,6 +160,18 @@ function createFakePolicy(o: FakePolicyOptions = {}) {
         const owner = p.aor === undefined ? undefined : o.owners?.[p.aor];
         return owner ? [{ ...owner, participantId: p.id }] : [];
       });
+      if (o.unavailable !== undefined) {
+        return {
+          owners: [],
+          waitingForParticipants: false,
+          refusal: {
+            status: 503,
+            reason: 'database unavailable',
+            retryAfterSeconds: o.unavailable,
+          },
+          notes: [],
+        };
+      }
       const decision: RecordingOwnerDecision = {
         owners,
         waitingForParticipants: owners.length === 0 && participants.every((p) => p.placeholder),
@@ -564,6 +578,66 @@ describe('SIPREC session handler: admission, policy and refusals', () => {
     expect(getHeader(res, 'Reason')).toContain('external vendor');
     await h.send(request({ method: 'BYE', toTag: tag, cseq: 3 }));
     expect(h.closed[0]).toMatchObject({ kept: false, ownership: 'refused' });
+  });
+});
+
+describe('SIPREC session handler: the policy cannot decide (its database is unavailable)', () => {
+  it('RFC 3261 §21.5.4: an INVITE the policy cannot admit gets 503 with Retry-After, so the SRC fails over', async () => {
+    const h = createHarness({
+      policy: {
+        admit: () => ({
+          ok: false,
+          status: 503,
+          reason: 'the database is unavailable',
+          retryAfterSeconds: 5,
+        }),
+      },
+    });
+    const res = await h.send(request({ body: OFFER_2 }));
+    expect(res.status).toBe(503);
+    expect(getHeader(res, 'Retry-After')).toBe('5');
+    expect(getHeader(res, 'Reason')).toBe('SIP;cause=503;text="the database is unavailable"');
+    expect(h.decisions).toEqual([]);
+    expect(h.opened).toEqual([]);
+    expect(h.ports.inUse).toBe(0);
+  });
+
+  it('RFC 3261 §21.5.4: an INVITE whose owners cannot be decided gets 503 with Retry-After and holds no ports', async () => {
+    const h = createHarness({ policy: { unavailable: 9 } });
+    const body = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    const res = await h.send(request({ body: body.body, contentType: body.contentType }));
+    expect(res.status).toBe(503);
+    expect(getHeader(res, 'Retry-After')).toBe('9');
+    expect(getHeader(res, 'Reason')).toContain('cause=503');
+    expect(h.opened).toEqual([]);
+    expect(h.ports.inUse).toBe(0);
+  });
+
+  it('SPEC §5: an open session whose re-INVITE cannot be decided keeps its owners, is answered 200 and is kept at BYE', async () => {
+    const policy: FakePolicyOptions = { owners: { 'sip:alice@example.com': ALICE } };
+    const h = createHarness({ policy });
+    const first = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    const tag = await h.establish(request({ body: first.body, contentType: first.contentType }));
+    policy.unavailable = 5;
+    const again = siprecBody(
+      OFFER_2,
+      metadataXml([
+        ['pa', 'sip:alice@example.com'],
+        ['pb', 'sip:bob@example.net'],
+      ]),
+    );
+    const res = await h.send(
+      request({ toTag: tag, cseq: 2, body: again.body, contentType: again.contentType }),
+    );
+    expect(res.status).toBe(200);
+    expect(getHeader(res, 'Content-Type')).toBe('application/sdp');
+    const session = h.handler.listSessions()[0];
+    expect(session?.ownership).toBe('owned');
+    expect(session?.owners.map((o) => o.id)).toEqual(['p-alice']);
+    expect(session?.metadataRevisions).toHaveLength(2);
+    expect(h.logs.some((l) => l.message.startsWith('owners kept as they were'))).toBe(true);
+    await h.send(request({ method: 'BYE', toTag: tag, cseq: 3 }));
+    expect(h.closed[0]).toMatchObject({ kept: true, ownership: 'owned' });
   });
 });
 

@@ -474,7 +474,12 @@ export function createSiprecSessionHandler(
         headers:
           admission.status === 401
             ? [{ name: 'WWW-Authenticate', value: admission.challenge }]
-            : [reasonHeader(403, admission.reason)],
+            : admission.status === 503
+              ? [
+                  { name: 'Retry-After', value: String(admission.retryAfterSeconds) },
+                  reasonHeader(503, admission.reason),
+                ]
+              : [reasonHeader(403, admission.reason)],
       });
     }
     log('info', ctx, 'admitted', { orgId: admission.orgId, trunk: admission.trunkName });
@@ -554,10 +559,16 @@ export function createSiprecSessionHandler(
       ctx,
     );
     if (decision.refusal) {
-      log('warn', ctx, `refused: ${decision.refusal.reason}`);
+      const refusal = decision.refusal;
+      log('warn', ctx, `refused: ${refusal.reason}`, { status: refusal.status });
       return answerWith(request, ctx, true, {
-        status: decision.refusal.status,
-        headers: [reasonHeader(decision.refusal.status, decision.refusal.reason)],
+        status: refusal.status,
+        headers: [
+          ...(refusal.status === 503
+            ? [{ name: 'Retry-After', value: String(refusal.retryAfterSeconds) }]
+            : []),
+          reasonHeader(refusal.status, refusal.reason),
+        ],
       });
     }
     if (flight.cancelled) return answerWith(request, ctx, true, { status: 487 });
@@ -703,7 +714,11 @@ export function createSiprecSessionHandler(
         );
         // The BYE may have come while the policy was deciding.
         if (isClosed(session)) return answerWith(request, ctx, false, { status: 481 });
-        if (decision.refusal) {
+        if (decision.refusal?.status === 503) {
+          // The policy cannot decide now: the session keeps its owners and its media is
+          // answered, so nothing of the call is lost; the next revision decides again.
+          log('warn', ctx, `owners kept as they were: ${decision.refusal.reason}`);
+        } else if (decision.refusal) {
           session.ownership = 'refused';
           session.refusalReason = decision.refusal.reason;
           log('warn', ctx, `refused on update: ${decision.refusal.reason}`);

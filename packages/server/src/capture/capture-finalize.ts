@@ -37,8 +37,9 @@ import {
   type RtpJournalSummary,
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
+import { isConnectionLoss } from '../db/connection-loss.js';
 import type { Logger } from '../observability/logger.js';
-import { findOwnerById } from '../recordings/recordings.repository.js';
+import { findCallSessionRecordings, findOwnerById } from '../recordings/recordings.repository.js';
 import {
   defaultRecordingTopic,
   storeRecording,
@@ -402,6 +403,15 @@ export interface FinalizeOptions {
 
 export type FinalizeResult =
   | {
+      /**
+       * The journal directory is gone: an earlier run finalized it (and removed it) but its job's
+       * outcome could not be recorded, so the job ran again. Nothing to do.
+       */
+      readonly kind: 'gone';
+      /** Always empty: the recordings are the earlier run's. */
+      readonly recordingIds: readonly string[];
+    }
+  | {
       readonly kind: 'stored';
       readonly recordingIds: readonly string[];
       readonly durationMs: number;
@@ -513,7 +523,8 @@ async function catalogueFailure(
  * A failed recording is never silent: a row in the capture-failure catalogue with the org's
  * failure behaviour, first, in the database (the journal's disk may be the one that is full),
  * then `failed.json` beside the journal (kept for an operator and skipped by recovery) as far as
- * the disk takes it; the job fails with the reason.
+ * the disk takes it; the job fails with the reason. A lost database connection is no failure of
+ * the recording: it is thrown before failed.json is written, and the finalize runs again.
  */
 async function markFailed(
   deps: FinalizeDeps,
@@ -784,6 +795,7 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
+  if (!fs.existsSync(dir)) return { kind: 'gone', recordingIds: [] };
   // Stored before, and failed after storing (its failed.json could not be written): the
   // catalogue says so, and the audio is not stored a second time.
   const done = await findOpenCaptureFailureOfJournal(deps.db, dir);
@@ -890,6 +902,22 @@ export async function finalizeCapturedSession(
       const channels = cutRecording(rendered, plan, behaviour);
       const length = Math.max(0, ...channels.map((c) => c.length));
       if (length === 0) continue;
+      const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
+      const startMs = Math.max(plan.startMs, rendered.originMs);
+      // Stored by an earlier run of this finalize (its database connection was lost after the
+      // commit, or its job outcome could not be recorded): not stored twice.
+      const already = await findCallSessionRecordings(
+        deps.db,
+        session.orgId,
+        session.sessionId,
+        new Date(startMs).toISOString(),
+        group.owners.map((o) => o.id),
+      );
+      if (already.length > 0) {
+        durationMs += segmentMs;
+        for (const r of already) recordingIds.push(r.id);
+        continue;
+      }
       const file = path.join(dir, `audio-${recordingIds.length}.ogg`);
       try {
         await encode(channels, rendered.sampleRate, file);
@@ -903,8 +931,6 @@ export async function finalizeCapturedSession(
           recordingIds,
         });
       }
-      const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
-      const startMs = Math.max(plan.startMs, rendered.originMs);
       let stored;
       try {
         stored = await storeRecording(deps, {
@@ -981,6 +1007,7 @@ export async function finalizeCapturedSession(
           },
         });
       } catch (err) {
+        if (isConnectionLoss(err)) throw err;
         if (isStorageFullError(err) && recordingIds.length === 0) {
           return deferFinalize(dir, file, `storing the recording: ${(err as Error).message}`);
         }
@@ -996,7 +1023,13 @@ export async function finalizeCapturedSession(
   }
   // SPEC §8: the transcribe job decides per recording (owner's transcripts on, language).
   if (deps.queue) {
-    for (const id of recordingIds) await enqueueTranscription(deps.queue, id);
+    for (const id of recordingIds) {
+      // Without the database the job cannot be queued now; the transcription sweep queues every
+      // recording still awaiting its transcript, so the recording is not held back for it.
+      await enqueueTranscription(deps.queue, id).catch((err: unknown) => {
+        if (!isConnectionLoss(err)) throw err;
+      });
+    }
   }
   // A live failure, or a party whose stream never carried media: the recording is incomplete.
   if (session.failure) {

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
+import { isConnectionLoss } from '../db/connection-loss.js';
+import { openDatabase } from '../db/database.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -15,7 +17,13 @@ import { findRecordingById } from '../recordings/recordings.repository.js';
 import { presentRecordingSummary } from '../recordings/recordings.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
-import { FAILED_FILE, journalDirFor, writeSessionFile } from './capture-journal.js';
+import { finalizeCapturedSession } from './capture-finalize.js';
+import {
+  FAILED_FILE,
+  journalDirFor,
+  readSessionFile,
+  writeSessionFile,
+} from './capture-journal.js';
 import {
   CAPTURE_FINALIZE_JOB,
   recoverUnfinishedJournals,
@@ -152,5 +160,66 @@ describe(`crash recovery of captured sessions on ${testDialect}`, () => {
     expect(counts.byName[CAPTURE_FINALIZE_JOB]?.failed).toBe(1);
     // Failed journals are not picked up again at the next start.
     expect(await recoverUnfinishedJournals(queue, dataDir)).toBe(0);
+  });
+});
+
+describe(`captured sessions while the database is away, on ${testDialect}`, () => {
+  const recordingsOf = async (callId: string) =>
+    db.db.selectFrom('recordings').select('id').where('call_id', '=', callId).execute();
+
+  it('a finalize that cannot reach the database leaves the journal as it was; run again, it stores the call once, however often it runs', async () => {
+    const dir = crashedSession('lost-db-1', true);
+    // A PostgreSQL server nobody listens on: every connection is refused, as during a restart.
+    const away = openDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' });
+    const deps = {
+      db: db.db,
+      clock: systemClock,
+      blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+    };
+    const lost = await finalizeCapturedSession({ ...deps, db: away.db }, dir).catch(
+      (e: unknown) => e,
+    );
+    await away.close();
+    expect(isConnectionLoss(lost)).toBe(true);
+    // Not a failure of the recording: nothing marks it failed, nothing is catalogued.
+    expect(fs.existsSync(path.join(dir, FAILED_FILE))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'session.json'))).toBe(true);
+    expect(await recordingsOf('lost-db-1@src')).toEqual([]);
+
+    // The database is back. A run whose job outcome is then lost runs again over the same journal
+    // (kept here as a copy): the recording it finds is not stored twice.
+    const copy = `${dir}.copy`;
+    fs.cpSync(dir, copy, { recursive: true });
+    const first = await finalizeCapturedSession(deps, dir);
+    expect(first.kind).toBe('stored');
+    expect(fs.existsSync(dir)).toBe(false);
+    fs.renameSync(copy, dir);
+    const again = await finalizeCapturedSession(deps, dir);
+    expect(again).toMatchObject({ kind: 'stored', recordingIds: first.recordingIds });
+    expect((await recordingsOf('lost-db-1@src')).map((r) => r.id)).toEqual(first.recordingIds);
+    // And once the journal is gone, a late run has nothing to do.
+    expect(await finalizeCapturedSession(deps, dir)).toEqual({ kind: 'gone', recordingIds: [] });
+  });
+
+  it('a call that ended while its finalize could not be queued is finalized at the next start, not as recovered', async () => {
+    const dir = crashedSession('closed-unqueued-1', true);
+    const session = readSessionFile(dir);
+    writeSessionFile(dir, {
+      ...session,
+      closed: { endedAt: session.startedAt + 11_000, endReason: 'bye', kept: true },
+    });
+    // Not an unfinished journal (it closed), but queued for its finalize all the same.
+    expect(await recoverUnfinishedJournals(queue, dataDir)).toBe(0);
+    const row = await waitFor(() =>
+      db.db
+        .selectFrom('recordings')
+        .selectAll()
+        .where('call_id', '=', 'closed-unqueued-1@src')
+        .executeTakeFirst(),
+    );
+    const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+    expect(metadata.recovered).toBeUndefined();
+    expect(metadata.endReason).toBe('bye');
+    await waitFor(() => Promise.resolve(!fs.existsSync(dir) || null));
   });
 });

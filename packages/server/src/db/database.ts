@@ -18,7 +18,14 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
+import type { Logger } from '../observability/logger.js';
+import {
+  createConnectionErrorLog,
+  isConnectionLoss,
+  type ConnectionErrorLog,
+} from './connection-loss.js';
 import { migrationProvider } from './migrations/index.js';
+import { ReadRetryingDriver } from './read-retrying-driver.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -29,7 +36,17 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   readonly db: Db;
   readonly dialect: Dialect;
+  /**
+   * Errors of the connections themselves (PostgreSQL restarted, a backend terminated), which no
+   * query saw: counted for /metrics and logged once per outage. Null for SQLite (a file).
+   */
+  readonly connectionErrors: ConnectionErrorLog | null;
   close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Where connection errors are logged (once per outage); without it they are only counted. */
+  readonly logger?: Logger;
 }
 
 // PostgreSQL returns int8 (counts, sums, bigint columns) as strings; every value we keep there
@@ -82,7 +99,17 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+/** PostgreSQL whose reads outside transactions survive a lost connection (read-retrying-driver.ts). */
+class ReadRetryingPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new ReadRetryingDriver(super.createDriver());
+  }
+}
+
+export function openDatabase(
+  config: DatabaseConfig,
+  options: OpenDatabaseOptions = {},
+): DatabaseHandle {
   if (config.kind === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);
@@ -91,11 +118,46 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', connectionErrors: null, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: config.url, max: 10, types: pgTypes });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: 10,
+    types: pgTypes,
+    // An unreachable server (not one that refuses) fails a query in 5 s instead of hanging it.
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+  });
+  const connectionErrors = createConnectionErrorLog({
+    logger: options.logger?.child({ module: 'db' }) ?? null,
+    message: 'a PostgreSQL connection failed',
+  });
+  // node-postgres emits 'error' on a client whose connection breaks (a restart of the server,
+  // pg_terminate_backend) even when no query is running on it, and on the pool for its idle
+  // clients; an 'error' event nobody listens to ends the process. Every client gets a listener
+  // for as long as it lives (the pool's own only covers it while idle); the pool already drops
+  // a broken client and the next query opens a new connection, so counting and logging is all
+  // that is left to do. A query that was running gets the error as its rejection as well.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => connectionErrors.report(err, 'connection'));
+    // A new connection after errors: the server is back.
+    connectionErrors.recovered();
+  });
+  // Connections that cannot be made (the server is down or starting) are counted the same way.
+  // (Kysely asks for connections with the promise form; the callback form passes through.)
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<pg.PoolClient>;
+  pool.connect = ((...args: unknown[]) => {
+    if (args.length > 0) return connect(...args);
+    return connect().catch((err: unknown) => {
+      if (isConnectionLoss(err)) connectionErrors.report(err, 'connect');
+      throw err;
+    });
+  }) as typeof pool.connect;
+  pool.on('error', () => {
+    // Already reported by the client's own listener above.
+  });
+  const db = new Kysely<Database>({ dialect: new ReadRetryingPostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', connectionErrors, close: () => db.destroy() };
 }
 
 export interface MigrationReport {

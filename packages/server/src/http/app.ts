@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import type { Clock } from '../clock.js';
+import { describeConnectionLoss, isConnectionLoss } from '../db/connection-loss.js';
 import type { Db, Dialect } from '../db/database.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -192,16 +193,29 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
 }
 
 function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
+  // Without its database a process with the recorder role still captures live calls to the
+  // journal (catalogued when the database is back): degraded. Anything else it does needs the
+  // database: error.
+  const capturing = deps.sessions !== null && deps.sessions !== undefined;
+  const withoutDatabase = (e: unknown): { status: 'degraded' | 'error'; detail: string } => {
+    const why = describeConnectionLoss(e);
+    return capturing
+      ? {
+          status: 'degraded',
+          detail: `database unreachable (${why}); live calls are still captured and are catalogued when it is back`,
+        }
+      : { status: 'error', detail: `database unreachable (${why})` };
+  };
   const checks: HealthCheck[] = [
     {
       name: 'database',
       check: () =>
         sql`select 1 as ok`.execute(deps.db).then(
           () => ({ status: 'ok' as const, detail: deps.dialect }),
-          (e: unknown) => ({
-            status: 'error' as const,
-            detail: e instanceof Error ? e.message : String(e),
-          }),
+          (e: unknown) =>
+            isConnectionLoss(e)
+              ? withoutDatabase(e)
+              : { status: 'error' as const, detail: e instanceof Error ? e.message : String(e) },
         ),
     },
     {
@@ -222,10 +236,10 @@ function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
             status: 'ok' as const,
             detail: `${queue.driver}: ${c.total.queued} queued, ${c.total.failed} failed`,
           }),
-          (e: unknown) => ({
-            status: 'error' as const,
-            detail: e instanceof Error ? e.message : String(e),
-          }),
+          (e: unknown) =>
+            isConnectionLoss(e)
+              ? withoutDatabase(e)
+              : { status: 'error' as const, detail: e instanceof Error ? e.message : String(e) },
         );
       },
     },
@@ -239,7 +253,7 @@ function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
         tags: ['system'],
         summary: 'Health of the process and what it depends on',
         description:
-          '`ok`: every check passed. `degraded` (still 200): the process serves but a dependency is impaired; each check says which and why. `error` (503): it cannot serve.',
+          '`ok`: every check passed. `degraded` (still 200): the process serves but a dependency is impaired; each check says which and why (a recorder whose database is unreachable still captures live calls). `error` (503): it cannot serve.',
         response: { 200: HealthReportSchema, 503: HealthReportSchema },
       },
     },

@@ -2,6 +2,11 @@
 // the Webex body {message, errors:[{description, errorCode}], trackingId}.
 import type { ErrorBody } from '@callvault/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  describeConnectionLoss,
+  isConnectionLoss,
+} from '../db/connection-loss.js';
 import { AppError, ERROR_STATUS, isStorageFullError, type ErrorCode } from '../errors.js';
 
 export function trackingIdOf(request: FastifyRequest): string {
@@ -36,6 +41,19 @@ function sendError(
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    // A lost database connection, wherever it surfaced (a repository, a transaction, a retry
+    // that gave up): 503 with Retry-After, so clients and balancers try again shortly.
+    if (isConnectionLoss(error)) {
+      request.log.warn({ reason: describeConnectionLoss(error) }, 'database unavailable');
+      reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendError(
+        request,
+        reply,
+        'DATABASE_UNAVAILABLE',
+        'The database is unavailable; try again shortly',
+        ['The database is unavailable; try again shortly'],
+      );
+    }
     if (error instanceof AppError) {
       return sendError(request, reply, error.code, error.message, error.descriptions);
     }

@@ -3,6 +3,11 @@
 // A driver supplies only the storage side (JobStore): how to claim, complete and fail.
 import crypto from 'node:crypto';
 import type { Clock } from '../clock.js';
+import {
+  createConnectionErrorLog,
+  isConnectionLoss,
+  type ConnectionErrorLog,
+} from '../db/connection-loss.js';
 import { notFound } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import {
@@ -71,8 +76,15 @@ export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
   private tickInFlight: Promise<void> | null = null;
   private wakeRequested = false;
+  /** While the database is away every poll fails: logged once per outage, not once a second. */
+  private readonly outage: ConnectionErrorLog;
 
-  constructor(private readonly options: JobRunnerOptions) {}
+  constructor(private readonly options: JobRunnerOptions) {
+    this.outage = createConnectionErrorLog({
+      logger: options.logger,
+      message: 'the job queue cannot reach the database; jobs wait until it is back',
+    });
+  }
 
   register(name: string, handler: JobHandler, options?: HandlerOptions): Registration {
     assertJobName(name);
@@ -165,9 +177,13 @@ export class JobRunner {
     this.timer = null;
     if (!this.running || this.tickInFlight) return;
     this.tickInFlight = this.poll()
-      .catch((error: unknown) => {
-        this.options.logger.error({ err: error }, 'job queue poll failed');
-      })
+      .then(
+        () => this.outage.recovered(),
+        (error: unknown) => {
+          if (isConnectionLoss(error)) this.outage.report(error, 'poll');
+          else this.options.logger.error({ err: error }, 'job queue poll failed');
+        },
+      )
       .finally(() => {
         this.tickInFlight = null;
         if (!this.running) return;
@@ -233,8 +249,10 @@ export class JobRunner {
               controller.abort(new Error('job lease lost to another worker'));
             }
           },
-          (error: unknown) =>
-            logger.warn({ err: error, jobId: job.id }, 'job lease renewal failed'),
+          (error: unknown) => {
+            if (isConnectionLoss(error)) this.outage.report(error, 'lease renewal');
+            else logger.warn({ err: error, jobId: job.id }, 'job lease renewal failed');
+          },
         );
       }, store.leaseRenewEveryMs);
     }
@@ -274,7 +292,8 @@ export class JobRunner {
       await write();
     } catch (error) {
       // The lease (embedded) or expiry (pg-boss) brings the job back; nothing is lost.
-      this.options.logger.error({ err: error }, 'could not record a job outcome');
+      if (isConnectionLoss(error)) this.outage.report(error, 'job outcome');
+      else this.options.logger.error({ err: error }, 'could not record a job outcome');
     }
   }
 }

@@ -13,6 +13,7 @@
 // times with the database clock, not the injected Clock.
 import { CompiledQuery, sql } from 'kysely';
 import PgBoss from 'pg-boss';
+import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import { systemClock, type Clock } from '../clock.js';
 import { dialectOf, type Db, type DbOrTrx } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
@@ -170,7 +171,17 @@ class PgBossJobQueue implements JobQueue {
       schedule: true,
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
     });
-    this.boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
+    // pg-boss's maintenance, supervision and cron run on timers and report failures as 'error'
+    // events (a listener is required: without one an error would end the process). While the
+    // database is away every timer fails: that is logged once per outage, other errors each time.
+    const outage = createConnectionErrorLog({
+      logger: this.logger,
+      message: 'pg-boss cannot reach the database',
+    });
+    this.boss.on('error', (error) => {
+      if (isConnectionLoss(error)) outage.report(error);
+      else this.logger.error({ err: error }, 'pg-boss error');
+    });
     const store: JobStore = {
       beforeClaim: () => Promise.resolve(),
       claim: (registration, limit) => this.claim(registration, limit),

@@ -258,6 +258,30 @@ export async function findRecordingsByIds(
   return rows.map(toRecording);
 }
 
+/**
+ * The recordings one SIPREC session made for these owners starting at `timeRecorded`: finalize
+ * looks before storing, so a finalize run again (after a lost database connection, or a job whose
+ * outcome could not be recorded) does not store the same recording twice.
+ */
+export async function findCallSessionRecordings(
+  db: DbOrTrx,
+  orgId: string,
+  callSessionId: string,
+  timeRecorded: string,
+  ownerIds: readonly string[],
+): Promise<RecordingRecord[]> {
+  if (ownerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('call_session_id', '=', callSessionId)
+    .where('time_recorded', '=', timeRecorded)
+    .where('owner_id', 'in', [...ownerIds])
+    .execute();
+  return rows.map(toRecording);
+}
+
 /** Every recording of one owner (by id or by email) in the given statuses, newest first. */
 export async function findRecordingsOfOwner(
   db: DbOrTrx,

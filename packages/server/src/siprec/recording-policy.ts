@@ -19,6 +19,7 @@ import {
   type RecordingPolicy,
 } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isConnectionLoss } from '../db/connection-loss.js';
 import type { DbOrTrx } from '../db/database.js';
 import {
   findEntityByParty,
@@ -295,5 +296,41 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     return { owners, waitingForParticipants, notes };
   }
 
-  return { admit, decideOwners };
+  // Both decisions only read, and reads are retried on a lost connection by the database driver
+  // (a fast PostgreSQL restart is over in about a second); when the database stays away the SRC
+  // is told 503 with Retry-After and fails over. Sessions already admitted are not touched: their
+  // media goes on to the journal.
+  const unavailable = 'the recording policy cannot be read: the database is unavailable';
+  return {
+    async admit(request) {
+      try {
+        return await admit(request);
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        return {
+          ok: false,
+          status: 503,
+          reason: unavailable,
+          retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        };
+      }
+    },
+    async decideOwners(orgId, participants) {
+      try {
+        return await decideOwners(orgId, participants);
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        return {
+          owners: [],
+          waitingForParticipants: false,
+          refusal: {
+            status: 503,
+            reason: unavailable,
+            retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+          },
+          notes: ['database unavailable'],
+        };
+      }
+    },
+  };
 }

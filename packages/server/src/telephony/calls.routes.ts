@@ -11,6 +11,7 @@ import {
   type RecordingStateEvent,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
+import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import { actorOf } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
 import {
@@ -91,9 +92,17 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
   // one `recordingState` (or `callEnded`) event, comments keep proxies from timing out.
   // Calls other recorder processes hold are read from the database every ~500 ms while a stream
   // is open; their changes become the same events.
+  // While the database is away every read fails: one line per outage, not two a second.
+  const outage = createConnectionErrorLog({
+    logger: app.log,
+    message: 'could not read live calls from the database',
+  });
   const remoteFeed = createRemoteLiveCallFeed({
     ...remoteSourceOf(deps),
-    onError: (err) => app.log.warn({ err }, 'could not read live calls from the database'),
+    onError: (err) => {
+      if (isConnectionLoss(err)) outage.report(err);
+      else app.log.warn({ err }, 'could not read live calls from the database');
+    },
   });
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', (done) => {

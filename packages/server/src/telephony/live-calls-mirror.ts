@@ -5,6 +5,7 @@
 // Nothing here may disturb the capture path: the hub's listener only marks a call dirty; one
 // pump writes in the background, and a failed write is logged and retried at the next heartbeat.
 import type { Clock } from '../clock.js';
+import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { LiveCallControlResult, LiveCallHub } from './live-calls.js';
@@ -46,6 +47,17 @@ export function startLiveCallMirror(options: LiveCallMirrorOptions): LiveCallMir
   const sweepAfterMs = options.sweepAfterMs ?? 10 * 60_000;
   const nowIso = (): string => clock.now().toISOString();
 
+  // While the database is away every write and poll fails (the command poll runs 5× a second):
+  // one line per outage, not one per attempt.
+  const outage = createConnectionErrorLog({
+    logger,
+    message: 'the live calls cannot be mirrored to the database; retried at every heartbeat',
+  });
+  const warn = (err: unknown, fields: Record<string, unknown>, message: string): void => {
+    if (isConnectionLoss(err)) outage.report(err);
+    else logger.warn({ err, ...fields }, message);
+  };
+
   /** Calls seen, with the snapshot last written (null: not written yet, or its write failed). */
   const tracked = new Map<string, string | null>();
   const dirty = new Set<string>();
@@ -67,8 +79,9 @@ export function startLiveCallMirror(options: LiveCallMirrorOptions): LiveCallMir
       }
     } catch (err) {
       if (call) tracked.set(sessionId, null);
-      logger.warn(
-        { err, sessionId, callId: call?.callId },
+      warn(
+        err,
+        { sessionId, callId: call?.callId },
         'could not write the live call to the database; retried at the next heartbeat',
       );
     }
@@ -132,7 +145,7 @@ export function startLiveCallMirror(options: LiveCallMirrorOptions): LiveCallMir
         unanswered.delete(command.id);
       }
     } catch (err) {
-      logger.warn({ err }, 'could not read or answer queued live call controls');
+      warn(err, {}, 'could not read or answer queued live call controls');
     }
   };
 
@@ -149,8 +162,9 @@ export function startLiveCallMirror(options: LiveCallMirrorOptions): LiveCallMir
         db,
         new Date(clock.now().getTime() - sweepAfterMs).toISOString(),
       );
+      outage.recovered();
     } catch (err) {
-      logger.warn({ err }, 'could not refresh the live calls heartbeat');
+      warn(err, {}, 'could not refresh the live calls heartbeat');
     }
   };
 

@@ -19,6 +19,17 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
+/**
+ * A short-lived client on the admin database. Its connection can break (the server restarts
+ * under a fault test) after the query that used it: the error is then the query's rejection,
+ * and the client's 'error' event, which would otherwise end the test process, is ignored.
+ */
+function adminClient(): pg.Client {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined);
+  return client;
+}
+
 /** Creates an empty, migrated database of the dialect under test. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-test-'));
@@ -26,7 +37,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   let dropRemote: () => Promise<void> = () => Promise.resolve();
   if (testDialect === 'postgres') {
     const name = `callvault_test_${crypto.randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
+    const admin = adminClient();
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
@@ -34,7 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`;
     config = { kind: 'postgres', url: url.toString() };
     dropRemote = async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
+      const client = adminClient();
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
@@ -53,6 +64,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     db: handle.db,
     dialect: handle.dialect,
+    connectionErrors: handle.connectionErrors,
     config,
     dataDir,
     close,

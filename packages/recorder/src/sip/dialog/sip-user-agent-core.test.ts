@@ -317,11 +317,21 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(h.requests()).toHaveLength(1);
   });
 
-  it('RFC 3261 §8.1.1.8: an INVITE without a Contact gets 400 and no dialog', async () => {
+  it('RFC 4475 §3.4.1: an INVITE without Contact (RFC 2543 syntax) is accepted; the dialog targets the From URI', async () => {
     const h = createHarness(() => OK);
-    h.core.receive(makeRequest({ contact: null }), SRC);
+    h.core.receive(makeRequest({ contact: null, body: SDP_OFFER }), SRC);
     await flush();
-    expect(h.summary()).toEqual(['100 1 INVITE', '400 1 INVITE']);
+    expect(h.summary()).toEqual(['100 1 INVITE', '200 1 INVITE']);
+    const [dialog] = h.core.listDialogs();
+    expect(dialog?.remoteTarget).toBe('sip:src@example.com');
+  });
+
+  it('RFC 3261 §8.1.1.8: an INVITE whose Contact is not one SIP URI gets 400 and no dialog', async () => {
+    const h = createHarness(() => OK);
+    h.core.receive(makeRequest({ contact: '<sip:a@192.0.2.10>, <sip:b@192.0.2.10>' }), SRC);
+    h.core.receive(makeRequest({ contact: '<tel:+15550100>', callId: 'call-2@192.0.2.10' }), SRC);
+    await flush();
+    expect(h.summary()).toEqual(['100 1 INVITE', '400 1 INVITE', '100 1 INVITE', '400 1 INVITE']);
     expect(h.handler.events).toHaveLength(0);
   });
 

@@ -301,6 +301,10 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     };
   }
 
+  function hasContact(request: SipRequest): boolean {
+    return request.headers.some((h) => h.name === 'Contact');
+  }
+
   /** The single SIP or SIPS Contact URI a target-refresh request must carry (§8.1.1.8). */
   function readContactUri(request: SipRequest): string | undefined {
     try {
@@ -467,7 +471,11 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       reject(tx, 482);
       return;
     }
-    const remoteTarget = readContactUri(request);
+    // RFC 2543 made Contact optional and RFC 4475 §3.4.1 asks that such an INVITE be accepted:
+    // without Contact, requests of the dialog go where RFC 2543 sent them, the From URI.
+    const remoteTarget = hasContact(request)
+      ? readContactUri(request)
+      : (getFrom(request)?.uriText ?? undefined);
     if (remoteTarget === undefined) {
       reject(tx, 400);
       return;
@@ -603,7 +611,8 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       reject(tx, 491, [], dialog.localTag);
       return;
     }
-    const newTarget = readContactUri(request);
+    // A re-INVITE without Contact (RFC 2543 style) keeps the target; a bad one is refused.
+    const newTarget = hasContact(request) ? readContactUri(request) : dialog.remoteTarget;
     if (isInvite && newTarget === undefined) {
       reject(tx, 400, [], dialog.localTag);
       return;

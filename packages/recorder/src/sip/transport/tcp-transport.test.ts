@@ -44,7 +44,8 @@ async function dial(transport: SipTransport): Promise<{
   socket.on('data', (d: Buffer) => data.push(d));
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  // A refused connection may be reset before 'connect' is ever reported.
+  await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), closed]);
   open.push({ close: () => void socket.destroy() });
   return {
     socket,

@@ -11,7 +11,7 @@
 // Nothing is answered when the octets are (or look like) a response, an ACK (§17.2.1), or lack
 // any of Via, From, To, Call-ID and CSeq: without them no client could match the answer, and a
 // datagram of junk then costs one counter, not a reply.
-import { SipParseError, type SipParseErrorCode } from './sip-parse-error.js';
+import type { SipParseError, SipParseErrorCode } from './sip-parse-error.js';
 import { isToken } from './sip-grammar.js';
 import { canonicalizeHeaderName, type SipHeader, type SipRequest } from './sip-message.js';
 import { createResponse } from './sip-response-builder.js';
@@ -133,7 +133,14 @@ function phraseOf(err: SipParseError, status: number): string {
       return 'Bad Content-Length';
     case 'HEADER_SYNTAX':
       return 'Bad Header Line';
-    default:
+    case 'INCOMPLETE':
+      return 'Incomplete Header Section';
+    case 'MULTIPART':
+      return 'Bad Multipart Body';
+    case 'EMPTY':
+    case 'HEADER_VALUE':
+    case 'TOO_LARGE':
+    case 'VERSION':
       return header === undefined ? 'Bad Request' : `Bad ${header} Header`;
   }
 }

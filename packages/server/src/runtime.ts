@@ -183,6 +183,7 @@ export async function startServer(options: {
       clock,
       logger,
       sessions: withCapture(sessions, capture),
+      metricsRegistry: metrics.registry,
     });
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {

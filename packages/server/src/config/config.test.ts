@@ -15,6 +15,13 @@ describe('configuration (SPEC §9.4)', () => {
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
       udpReceiver: 'batch',
+      sipLimits: {
+        maxMessageBytes: 262_144,
+        tcpMessageTimeoutMs: 10_000,
+        tcpIdleTimeoutMs: 300_000,
+        tcpMaxConnections: 1024,
+        tcpMaxConnectionsPerSource: 128,
+      },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -32,6 +39,18 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_TRANSCRIBER: 'sherpa-onnx:/models/en',
       CALLVAULT_MAX_SESSIONS: '250',
       CALLVAULT_UDP_RECEIVER: 'dgram',
+      CALLVAULT_SIP_MAX_MESSAGE_BYTES: '65536',
+      CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '5',
+      CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '60',
+      CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '200',
+      CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '20',
+    });
+    expect(c.sipLimits).toEqual({
+      maxMessageBytes: 65_536,
+      tcpMessageTimeoutMs: 5_000,
+      tcpIdleTimeoutMs: 60_000,
+      tcpMaxConnections: 200,
+      tcpMaxConnectionsPerSource: 20,
     });
     expect(c.maxSessions).toBe(250);
     expect(c.udpReceiver).toBe('dgram');
@@ -61,6 +80,10 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_STORAGE_URL: 'ftp://x',
         CALLVAULT_MAX_SESSIONS: 'lots',
         CALLVAULT_UDP_RECEIVER: 'epoll',
+        CALLVAULT_SIP_MAX_MESSAGE_BYTES: '100',
+        CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '0',
+        CALLVAULT_SIP_TCP_MAX_CONNECTIONS: 'many',
+        CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '-1',
       });
     } catch (e) {
       error = e;
@@ -79,8 +102,21 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_STORAGE_URL',
         'CALLVAULT_MAX_SESSIONS',
         'CALLVAULT_UDP_RECEIVER',
+        'CALLVAULT_SIP_MAX_MESSAGE_BYTES',
+        'CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT',
+        'CALLVAULT_SIP_TCP_MAX_CONNECTIONS',
+        'CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE',
       ].sort(),
     );
+  });
+
+  it('the TCP idle timeout may not be shorter than the message timeout', () => {
+    expect(() =>
+      parseConfig({
+        CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '30',
+        CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '10',
+      }),
+    ).toThrow(/CALLVAULT_SIP_TCP_IDLE_TIMEOUT: must be at least/);
   });
 
   it('pg-boss needs PostgreSQL', () => {

@@ -134,7 +134,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   const server = createSipServer({
     transports: listenOnUdpAndTcp(config.sip.host, config.sip.port),
     core,
-    isAdmissibleSource: admission.isAdmissible,
+    isAdmissibleSource: (address) => admission.isAdmissible(address),
     parseLimits: { maxMessageBytes: limits.maxMessageBytes },
     stream: {
       messageTimeoutMs: limits.tcpMessageTimeoutMs,
@@ -172,7 +172,8 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       );
     },
   });
-  if (options.metricsRegistry) registerSipServerMetrics(options.metricsRegistry, server.stats);
+  if (options.metricsRegistry)
+    registerSipServerMetrics(options.metricsRegistry, () => server.stats());
   let addresses: readonly SipListenAddress[];
   try {
     addresses = await server.start();

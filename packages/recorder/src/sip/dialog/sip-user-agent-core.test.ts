@@ -326,6 +326,17 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(dialog?.remoteTarget).toBe('sip:src@example.com');
   });
 
+  it('RFC 3261 §20.10 (liberal reading): an INVITE whose Contact lacks its ">" makes a dialog targeting that URI', async () => {
+    const h = createHarness(() => OK);
+    h.core.receive(
+      makeRequest({ contact: '<sip:src@192.0.2.10:5070;transport=tcp', body: SDP_OFFER }),
+      SRC,
+    );
+    await flush();
+    expect(h.summary()).toEqual(['100 1 INVITE', '200 1 INVITE']);
+    expect(h.core.listDialogs()[0]?.remoteTarget).toBe('sip:src@192.0.2.10:5070;transport=tcp');
+  });
+
   it('RFC 3261 §8.1.1.8: an INVITE whose Contact is not one SIP URI gets 400 and no dialog', async () => {
     const h = createHarness(() => OK);
     h.core.receive(makeRequest({ contact: '<sip:a@192.0.2.10>, <sip:b@192.0.2.10>' }), SRC);
@@ -505,6 +516,19 @@ describe('requests inside a dialog (RFC 3261 §12.2.2, §14, §15; RFC 3311)', (
     expect(h.sent.length).toBe(count);
     expect(h.handler.events.map((e) => e.kind)).toEqual(['invite', 'ack', 'reinvite', 'ack']);
     expect(h.core.stats().acksDropped).toBe(1);
+  });
+
+  it('RFC 4475 §3.4.1: a re-INVITE without Contact (RFC 2543 style) is answered and keeps the remote target', async () => {
+    const h = createHarness();
+    const { localTag, dialog } = await establish(h);
+    h.core.receive(ackFor(localTag), SRC);
+    h.core.receive(makeRequest({ toTag: localTag, cseq: 2, body: SDP_OFFER, contact: null }), SRC);
+    const pending = h.handler.pending[0]!;
+    expect(pending.kind).toBe('reinvite');
+    pending.resolve(OK);
+    await flush();
+    expect(h.summary().at(-1)).toBe('200 2 INVITE');
+    expect(h.core.getDialog(dialog.id)?.remoteTarget).toBe('sip:src@192.0.2.10:5060');
   });
 
   it('RFC 3311 §5.2: an UPDATE goes to the handler and its 2xx carries Contact', async () => {

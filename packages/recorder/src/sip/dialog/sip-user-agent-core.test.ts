@@ -16,7 +16,7 @@ import { createFakeTimerService } from '../transaction/index.js';
 import type { SipDestination, SipSource } from '../transport/sip-transport.js';
 import { createFakeUserAgentHandler } from './fake-user-agent-handler.js';
 import { createSipUserAgentCore, type SipUasAnswer } from './sip-user-agent-core.js';
-import { addressDialogRequest, type SipDialog } from './sip-dialog.js';
+import { addressDialogRequest, resolveNextHop, type SipDialog } from './sip-dialog.js';
 
 const SRC: SipSource = { transport: 'udp', address: '192.0.2.10', port: 5060 };
 const SDP_OFFER =
@@ -317,13 +317,16 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(h.requests()).toHaveLength(1);
   });
 
-  it('RFC 4475 §3.4.1: an INVITE without Contact (RFC 2543 syntax) is accepted; the dialog targets the From URI', async () => {
+  it('RFC 4475 §3.4.1: an INVITE without Contact (RFC 2543 syntax) is accepted; the dialog targets its source', async () => {
     const h = createHarness(() => OK);
-    h.core.receive(makeRequest({ contact: null, body: SDP_OFFER }), SRC);
+    const tcpSource: SipSource = { ...SRC, transport: 'tcp', port: 40123, connectionId: 'tcp-9' };
+    h.core.receive(makeRequest({ contact: null, body: SDP_OFFER }), tcpSource);
     await flush();
     expect(h.summary()).toEqual(['100 1 INVITE', '200 1 INVITE']);
     const [dialog] = h.core.listDialogs();
-    expect(dialog?.remoteTarget).toBe('sip:src@example.com');
+    expect(dialog?.remoteTarget).toBe('sip:192.0.2.10:40123;transport=tcp');
+    // Its requests (a BYE when the recorder ends the session) go back on the same connection.
+    expect(resolveNextHop(dialog!.remoteTarget, tcpSource)).toBe(tcpSource);
   });
 
   it('RFC 3261 §20.10 (liberal reading): an INVITE whose Contact lacks its ">" makes a dialog targeting that URI', async () => {

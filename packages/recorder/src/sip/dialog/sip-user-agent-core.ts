@@ -301,6 +301,14 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     };
   }
 
+  /** A SIP URI naming a transport source, which resolveNextHop maps back to that source. */
+  function targetOf(source: SipSource): string {
+    const host = source.address.includes(':') ? `[${source.address}]` : source.address;
+    const scheme = source.transport === 'tls' ? 'sips' : 'sip';
+    const transport = source.transport === 'udp' ? '' : `;transport=${source.transport}`;
+    return `${scheme}:${host}:${source.port}${transport}`;
+  }
+
   function hasContact(request: SipRequest): boolean {
     return request.headers.some((h) => h.name === 'Contact');
   }
@@ -471,11 +479,11 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       reject(tx, 482);
       return;
     }
-    // RFC 2543 made Contact optional and RFC 4475 §3.4.1 asks that such an INVITE be accepted:
-    // without Contact, requests of the dialog go where RFC 2543 sent them, the From URI.
-    const remoteTarget = hasContact(request)
-      ? readContactUri(request)
-      : (getFrom(request)?.uriText ?? undefined);
+    // RFC 2543 made Contact optional and RFC 4475 §3.4.1 asks that such an INVITE be accepted.
+    // RFC 2543 then sent requests to the From address, which for a recording client is mostly an
+    // AOR no one listens on; the address the INVITE came from (an SBC, a connection) is the one
+    // that reaches it, so the dialog targets that.
+    const remoteTarget = hasContact(request) ? readContactUri(request) : targetOf(tx.source);
     if (remoteTarget === undefined) {
       reject(tx, 400);
       return;

@@ -340,6 +340,19 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(h.core.listDialogs()[0]?.remoteTarget).toBe('sip:src@192.0.2.10:5070;transport=tcp');
   });
 
+  it('RFC 3261 §21.4.1, RFC 4475 §3.3.1: a request missing Call-ID gets 400 with a Warning 399 saying so', async () => {
+    const h = createHarness(() => OK);
+    const request = makeRequest({ method: 'OPTIONS' });
+    h.core.receive(
+      { ...request, headers: request.headers.filter((x) => x.name !== 'Call-ID') },
+      SRC,
+    );
+    await flush();
+    const res = h.responses().at(-1)!;
+    expect(res.status).toBe(400);
+    expect(getHeader(res, 'Warning')).toBe('399 callvault "missing Call-ID"');
+  });
+
   it('RFC 3261 §8.1.1.8: an INVITE whose Contact is not one SIP URI gets 400 and no dialog', async () => {
     const h = createHarness(() => OK);
     h.core.receive(makeRequest({ contact: '<sip:a@192.0.2.10>, <sip:b@192.0.2.10>' }), SRC);

@@ -110,6 +110,8 @@ export interface SipUserAgentCoreOptions {
   readonly advertisedHost?: string;
   /** Server header value on responses, User-Agent on requests. */
   readonly userAgent?: string;
+  /** warn-agent of the Warning 399 explaining a 400 (RFC 3261 §20.43; default "callvault"). */
+  readonly warnAgent?: string;
   /** Option tags in Supported (default: siprec, RFC 7866 §6.1.1). */
   readonly supportedOptionTags?: readonly string[];
   /** Body types accepted (default: SDP, SIPREC metadata in both spellings, multipart/mixed). */
@@ -194,6 +196,7 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   const generateTag = options.generateTag ?? generateRandomTag;
   const generateBranch = options.generateBranch ?? generateRandomBranch;
   const random = options.random ?? Math.random;
+  const warnAgent = options.warnAgent ?? 'callvault';
   const reportError = (err: unknown): void => {
     options.onError?.(err instanceof Error ? err : new Error(String(err)));
   };
@@ -271,6 +274,14 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     ];
     if (options.userAgent !== undefined) headers.push({ name: 'Server', value: options.userAgent });
     return headers;
+  }
+
+  /** Printable ASCII with quotes and backslashes escaped: quoted-string content (§25.1). */
+  function quoteWarnText(text: string): string {
+    return text
+      .replace(/[^\x20-\x7e]/g, '?')
+      .slice(0, 200)
+      .replace(/(["\\])/g, '\\$1');
   }
 
   function reject(
@@ -446,7 +457,12 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   function handleRequest(request: SipRequest, tx: ServerTransaction): void {
     const rejection = validateRequest(request, capabilities);
     if (rejection) {
-      reject(tx, rejection.status, rejection.headers);
+      // §21.4.1: a 400 should say what is wrong; the detail goes in a Warning 399 (§20.43).
+      const warning: SipHeader[] =
+        rejection.status === 400
+          ? [{ name: 'Warning', value: `399 ${warnAgent} "${quoteWarnText(rejection.detail)}"` }]
+          : [];
+      reject(tx, rejection.status, [...rejection.headers, ...warning]);
       return;
     }
     const toTag = getTo(request)?.params.tag;

@@ -223,13 +223,17 @@ async function dialFrom(transport: SipTransport, localAddress: string) {
   const data: Buffer[] = [];
   socket.on('data', (d: Buffer) => data.push(d));
   socket.on('error', () => {});
+  const state = { closed: false };
   const ended = new Promise<number>((resolve) => {
     const start = Date.now();
-    socket.on('close', () => resolve(Date.now() - start));
+    socket.on('close', () => {
+      state.closed = true;
+      resolve(Date.now() - start);
+    });
   });
   await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), ended]);
   open.push({ close: () => void socket.destroy() });
-  return { socket, data, ended };
+  return { socket, data, ended, state };
 }
 
 /** A trunk source still gets its OPTIONS through while the abusers are at it. */
@@ -313,10 +317,12 @@ describe('TCP transport under abuse', () => {
       Array.from({ length: 12 }, () => dialFrom(transport, '127.0.0.6')),
     );
     await waitFor(() => transport.stats().refused['source-limit'] === 7);
-    expect(flood.filter((c) => !c.socket.destroyed)).toHaveLength(5);
+    await waitFor(() => flood.filter((c) => c.state.closed).length === 7);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flood.filter((c) => !c.state.closed)).toHaveLength(5);
     await expectServed(transport, received, '127.0.0.1');
     // A refused address gets a slot back when one of its connections closes.
-    flood.find((c) => !c.socket.destroyed)!.socket.destroy();
+    flood.find((c) => !c.state.closed)!.socket.destroy();
     await waitFor(() => transport.stats().connectionsOpen === 5);
     await expectServed(transport, received, '127.0.0.6');
   });

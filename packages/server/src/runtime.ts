@@ -109,6 +109,10 @@ export async function startServer(options: {
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
 
+  // A trunk changed through this process's API is admitted by its recorder at once; other
+  // processes see it on their recorder's next reload.
+  let refreshTrunkSources = (): void => {};
+
   if (roles.includes('api')) {
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
     app = await buildApp({
@@ -122,6 +126,7 @@ export async function startServer(options: {
       queue,
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
+      onTrunksChanged: () => refreshTrunkSources(),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -185,6 +190,7 @@ export async function startServer(options: {
       sessions: withCapture(sessions, capture),
       metricsRegistry: metrics.registry,
     });
+    refreshTrunkSources = () => void recorder.refreshTrunkSources();
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {
       await recorder.stop();

@@ -20,6 +20,12 @@ import {
   type TrunkRecord,
 } from './recording-trunks.repository.js';
 
+/** What the trunk services need; onTrunksChanged runs after a change is committed. */
+export interface TrunkDeps extends OrgDeps {
+  /** Tells this process's recorder to reload the admitted SIP sources now (not only on its timer). */
+  readonly onTrunksChanged?: () => void;
+}
+
 export interface TrunkInput {
   name?: string | undefined;
   allowedSources?: string[] | undefined;
@@ -103,26 +109,26 @@ export async function insertNewTrunk(
 }
 
 export async function createTrunk(
-  deps: OrgDeps,
+  deps: TrunkDeps,
   actor: Actor,
   input: TrunkInput & { name: string; allowedSources: string[] },
 ): Promise<RecordingTrunk> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
-  return presentTrunk(
-    await deps.db
-      .transaction()
-      .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input)),
-  );
+  const created = await deps.db
+    .transaction()
+    .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input));
+  deps.onTrunksChanged?.();
+  return presentTrunk(created);
 }
 
 export async function changeTrunk(
-  deps: OrgDeps,
+  deps: TrunkDeps,
   actor: Actor,
   id: string,
   input: TrunkInput,
 ): Promise<RecordingTrunk> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
-  return deps.db.transaction().execute(async (trx) => {
+  const changed = await deps.db.transaction().execute(async (trx) => {
     const before = await findTrunk(trx, actor.orgId, id);
     if (!before) throw notFound('Recording trunk');
     const name = input.name?.trim() ?? before.name;
@@ -162,9 +168,11 @@ export async function changeTrunk(
     );
     return presentTrunk(after);
   });
+  deps.onTrunksChanged?.();
+  return changed;
 }
 
-export async function removeTrunk(deps: OrgDeps, actor: Actor, id: string): Promise<void> {
+export async function removeTrunk(deps: TrunkDeps, actor: Actor, id: string): Promise<void> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
   await deps.db.transaction().execute(async (trx) => {
     const before = await findTrunk(trx, actor.orgId, id);
@@ -179,4 +187,5 @@ export async function removeTrunk(deps: OrgDeps, actor: Actor, id: string): Prom
       { before: presentTrunk(before) },
     );
   });
+  deps.onTrunksChanged?.();
 }

@@ -64,6 +64,8 @@ export function sipNonceSecret(dataDirSecret: Uint8Array): Uint8Array {
 export interface SiprecRecorder {
   readonly addresses: readonly SipListenAddress[];
   readonly handler: SiprecSessionHandler;
+  /** Reloads the admitted SIP sources now (after a trunk changed); a failure is logged. */
+  refreshTrunkSources(): Promise<void>;
   stats(): SipServerStats;
   stop(): Promise<void>;
 }
@@ -202,6 +204,10 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   return {
     addresses,
     handler,
+    refreshTrunkSources: () =>
+      admission.refresh().catch((err: unknown) => {
+        logger.warn({ err }, 'cannot reload the recording trunks; keeping the last list');
+      }),
     stats: () => server.stats(),
     async stop() {
       clearInterval(parseErrorTimer);

@@ -20,7 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(
+  options: { readonly onTrunksChanged?: () => void } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
   const seed = await runDemoSeed({ db: db.db, clock });
@@ -38,6 +40,7 @@ export async function createTestApp(): Promise<TestApp> {
     webRoot: null,
     queue: null,
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
+    ...options,
   });
   await app.ready();
   return {

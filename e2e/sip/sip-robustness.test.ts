@@ -3,7 +3,7 @@
 // outside every trunk is reset before anything is read; an oversized message gets 513 and a
 // malformed Request-Line 400 with the problem named (Reason-Phrase and Warning 399); an RFC
 // 2543-style INVITE without Contact is still a call (200, ACK, RTP, BYE 200); /metrics counts
-// the refusals by reason.
+// the refusals by reason; a trunk added through the API is admitted at once.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -109,6 +109,33 @@ describe('the SIP side of bin/callvault serve against misbehaving peers', () => 
     expect(await metricsText()).toMatch(
       /^callvault_sip_refused_total\{transport="tcp",reason="unknown-source"\} 1$/m,
     );
+  });
+
+  it('a trunk added through the API admits its network at once', async () => {
+    const sip = server.sip!;
+    const created = await fetch(`${server.url}/api/recording-trunks`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.seed.admin.token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'second SBC', allowedSources: ['127.0.0.2/32'] }),
+    });
+    expect(created.status).toBe(200);
+    const socket = net.connect({ host: sip.host, port: sip.port, localAddress: '127.0.0.2' });
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(options('TCP', '127.0.0.2:5060'));
+    await waitFor(() => received.includes('\r\n\r\n'));
+    expect(parseReply(received).status).toBe(200);
+    socket.destroy();
+    const id = ((await created.json()) as { id: string }).id;
+    await fetch(`${server.url}/api/recording-trunks/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.seed.admin.token}` },
+    });
   });
 
   it('a TCP connection that never completes a message is closed after CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT', async () => {

@@ -111,7 +111,7 @@ export async function startServer(options: {
 
   // A trunk changed through this process's API is admitted by its recorder at once; other
   // processes see it on their recorder's next reload.
-  let refreshTrunkSources = (): void => {};
+  let refreshTrunkSources = (): Promise<void> => Promise.resolve();
 
   if (roles.includes('api')) {
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
@@ -190,7 +190,7 @@ export async function startServer(options: {
       sessions: withCapture(sessions, capture),
       metricsRegistry: metrics.registry,
     });
-    refreshTrunkSources = () => void recorder.refreshTrunkSources();
+    refreshTrunkSources = () => recorder.refreshTrunkSources();
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {
       await recorder.stop();

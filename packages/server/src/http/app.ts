@@ -54,7 +54,7 @@ export interface AppDeps {
   /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
   readonly builtinSiprecUri: string;
   /** After a recording trunk changes: the recorder in this process reloads its SIP sources. */
-  readonly onTrunksChanged?: () => void;
+  readonly onTrunksChanged?: () => Promise<void> | void;
   /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
   readonly sessions?: SessionRegistry | null;
   /** Set the Secure flag on cookies (behind TLS). */

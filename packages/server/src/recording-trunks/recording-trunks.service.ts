@@ -22,8 +22,11 @@ import {
 
 /** What the trunk services need; onTrunksChanged runs after a change is committed. */
 export interface TrunkDeps extends OrgDeps {
-  /** Tells this process's recorder to reload the admitted SIP sources now (not only on its timer). */
-  readonly onTrunksChanged?: () => void;
+  /**
+   * Tells this process's recorder to reload the admitted SIP sources now (not only on its timer);
+   * awaited, so a trunk is admitted when its API call returns. Must not reject.
+   */
+  readonly onTrunksChanged?: () => Promise<void> | void;
 }
 
 export interface TrunkInput {
@@ -117,7 +120,7 @@ export async function createTrunk(
   const created = await deps.db
     .transaction()
     .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input));
-  deps.onTrunksChanged?.();
+  await deps.onTrunksChanged?.();
   return presentTrunk(created);
 }
 
@@ -168,7 +171,7 @@ export async function changeTrunk(
     );
     return presentTrunk(after);
   });
-  deps.onTrunksChanged?.();
+  await deps.onTrunksChanged?.();
   return changed;
 }
 
@@ -187,5 +190,5 @@ export async function removeTrunk(deps: TrunkDeps, actor: Actor, id: string): Pr
       { before: presentTrunk(before) },
     );
   });
-  deps.onTrunksChanged?.();
+  await deps.onTrunksChanged?.();
 }

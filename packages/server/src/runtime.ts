@@ -167,6 +167,10 @@ export async function startServer(options: {
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
 
+  // A trunk changed through this process's API is admitted by its recorder at once; other
+  // processes see it on their recorder's next reload.
+  let refreshTrunkSources = (): Promise<void> => Promise.resolve();
+
   if (roles.includes('api')) {
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
     app = await buildApp({
@@ -182,6 +186,7 @@ export async function startServer(options: {
       builtinSiprecUri: builtinSiprecUri(config),
       https: config.https,
       healthChecks: [diskSpaceHealthCheck(disk)],
+      onTrunksChanged: () => refreshTrunkSources(),
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -262,7 +267,9 @@ export async function startServer(options: {
       logger,
       sessions: withCapture(sessions, capture),
       storageHasRoom: () => disk.hasRoom(),
+      metricsRegistry: metrics.registry,
     });
+    refreshTrunkSources = () => recorder.refreshTrunkSources();
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {
       await recorder.stop();

@@ -18,6 +18,13 @@ describe('configuration (SPEC §9.4)', () => {
       publicUrl: null,
       https: false,
       minFreeBytes: 1024 ** 3,
+      sipLimits: {
+        maxMessageBytes: 262_144,
+        tcpMessageTimeoutMs: 10_000,
+        tcpIdleTimeoutMs: 300_000,
+        tcpMaxConnections: 1024,
+        tcpMaxConnectionsPerSource: 128,
+      },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -35,6 +42,18 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_TRANSCRIBER: 'sherpa-onnx:/models/en',
       CALLVAULT_MAX_SESSIONS: '250',
       CALLVAULT_UDP_RECEIVER: 'dgram',
+      CALLVAULT_SIP_MAX_MESSAGE_BYTES: '65536',
+      CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '5',
+      CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '60',
+      CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '200',
+      CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '20',
+    });
+    expect(c.sipLimits).toEqual({
+      maxMessageBytes: 65_536,
+      tcpMessageTimeoutMs: 5_000,
+      tcpIdleTimeoutMs: 60_000,
+      tcpMaxConnections: 200,
+      tcpMaxConnectionsPerSource: 20,
     });
     expect(c.maxSessions).toBe(250);
     expect(c.udpReceiver).toBe('dgram');
@@ -67,6 +86,10 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_PUBLIC_URL: 'callvault.example.com',
         CALLVAULT_HTTPS: 'yes',
         CALLVAULT_MIN_FREE_BYTES: 'plenty',
+        CALLVAULT_SIP_MAX_MESSAGE_BYTES: '100',
+        CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '0',
+        CALLVAULT_SIP_TCP_MAX_CONNECTIONS: 'many',
+        CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '-1',
       });
     } catch (e) {
       error = e;
@@ -88,6 +111,10 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_PUBLIC_URL',
         'CALLVAULT_HTTPS',
         'CALLVAULT_MIN_FREE_BYTES',
+        'CALLVAULT_SIP_MAX_MESSAGE_BYTES',
+        'CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT',
+        'CALLVAULT_SIP_TCP_MAX_CONNECTIONS',
+        'CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE',
       ].sort(),
     );
   });
@@ -120,6 +147,15 @@ describe('configuration (SPEC §9.4)', () => {
     for (const bad of ['-1', '1 parsec', '']) {
       expect(() => at(bad)).toThrow(/CALLVAULT_MIN_FREE_BYTES/);
     }
+  });
+
+  it('the TCP idle timeout may not be shorter than the message timeout', () => {
+    expect(() =>
+      parseConfig({
+        CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '30',
+        CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '10',
+      }),
+    ).toThrow(/CALLVAULT_SIP_TCP_IDLE_TIMEOUT: must be at least/);
   });
 
   it('pg-boss needs PostgreSQL', () => {

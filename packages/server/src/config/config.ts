@@ -55,6 +55,24 @@ export interface Config {
    * and /api/health is degraded (0: never refuse).
    */
   readonly minFreeBytes: number;
+  /** How the SIP transports protect themselves from slow, idle and oversized peers. */
+  readonly sipLimits: SipLimitsConfig;
+}
+
+export interface SipLimitsConfig {
+  /** Largest SIP message accepted; larger ones are answered 513 (CALLVAULT_SIP_MAX_MESSAGE_BYTES). */
+  readonly maxMessageBytes: number;
+  /**
+   * A TCP connection must complete its first message within this long of connecting, and any
+   * message within this long of its first octet (CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT, seconds).
+   */
+  readonly tcpMessageTimeoutMs: number;
+  /** A TCP connection without traffic for this long is closed (CALLVAULT_SIP_TCP_IDLE_TIMEOUT, seconds). */
+  readonly tcpIdleTimeoutMs: number;
+  /** Most TCP connections at once (CALLVAULT_SIP_TCP_MAX_CONNECTIONS). */
+  readonly tcpMaxConnections: number;
+  /** Most TCP connections at once from one address (CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE). */
+  readonly tcpMaxConnectionsPerSource: number;
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -73,6 +91,11 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_PUBLIC_URL: '',
   CALLVAULT_HTTPS: 'false',
   CALLVAULT_MIN_FREE_BYTES: '1GiB',
+  CALLVAULT_SIP_MAX_MESSAGE_BYTES: '262144',
+  CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '10',
+  CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '300',
+  CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '1024',
+  CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '128',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -172,6 +195,47 @@ export function parseByteSize(name: string, raw: string, problems: string[]): nu
   return Math.floor(Number(match[1]) * unit);
 }
 
+/** A whole number from `min` to `max`, or the problem noted and `fallback` returned. */
+function parseWholeNumber(
+  name: string,
+  raw: string,
+  range: { min: number; max: number; fallback: number },
+  problems: string[],
+): number {
+  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    problems.push(`${name}: "${raw}" is not a whole number from ${range.min} to ${range.max}`);
+    return range.fallback;
+  }
+  return value;
+}
+
+function parseSipLimits(
+  read: (name: ConfigVariable) => string,
+  problems: string[],
+): SipLimitsConfig {
+  const num = (name: ConfigVariable, min: number, max: number): number =>
+    parseWholeNumber(
+      name,
+      read(name),
+      { min, max, fallback: Number(CONFIG_VARIABLES[name]) },
+      problems,
+    );
+  const limits = {
+    maxMessageBytes: num('CALLVAULT_SIP_MAX_MESSAGE_BYTES', 4096, 16_777_216),
+    tcpMessageTimeoutMs: num('CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT', 1, 3600) * 1000,
+    tcpIdleTimeoutMs: num('CALLVAULT_SIP_TCP_IDLE_TIMEOUT', 1, 86_400) * 1000,
+    tcpMaxConnections: num('CALLVAULT_SIP_TCP_MAX_CONNECTIONS', 1, 1_000_000),
+    tcpMaxConnectionsPerSource: num('CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE', 1, 1_000_000),
+  };
+  if (limits.tcpIdleTimeoutMs < limits.tcpMessageTimeoutMs) {
+    problems.push(
+      'CALLVAULT_SIP_TCP_IDLE_TIMEOUT: must be at least CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT',
+    );
+  }
+  return limits;
+}
+
 function parseMasterKey(raw: string, problems: string[]): Buffer | null {
   if (raw === '') return null;
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
@@ -269,6 +333,7 @@ export function parseConfig(source: ConfigSource): Config {
     read('CALLVAULT_MIN_FREE_BYTES'),
     problems,
   );
+  const sipLimits = parseSipLimits(read, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -286,6 +351,7 @@ export function parseConfig(source: ConfigSource): Config {
     publicUrl,
     https,
     minFreeBytes,
+    sipLimits,
   });
 }
 

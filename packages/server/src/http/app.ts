@@ -55,6 +55,8 @@ export interface AppDeps {
   readonly webRoot: string | null;
   /** The built-in recorder's SIPREC URI, handed to call systems by the decision API. */
   readonly builtinSiprecUri: string;
+  /** After a recording trunk changes: the recorder in this process reloads its SIP sources. */
+  readonly onTrunksChanged?: () => Promise<void> | void;
   /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
   readonly sessions?: SessionRegistry | null;
   /**
@@ -143,7 +145,11 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
-  registerRecordingTrunkRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingTrunkRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    ...(deps.onTrunksChanged ? { onTrunksChanged: deps.onTrunksChanged } : {}),
+  });
   registerRecordingDecisionRoutes(app, {
     db: deps.db,
     clock: deps.clock,

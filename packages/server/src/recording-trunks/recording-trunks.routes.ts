@@ -9,20 +9,20 @@ import {
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
-import type { OrgDeps } from '../org/org-deps.js';
 import {
   changeTrunk,
   createTrunk,
   getTrunk,
   listOrgTrunks,
   removeTrunk,
+  type TrunkDeps,
 } from './recording-trunks.service.js';
 
 const errors = { '4xx': ErrorBody };
 const tags = ['recording trunks'];
 const Query = Type.Object(OrgQuery);
 
-export function registerRecordingTrunkRoutes(app: AppInstance, deps: OrgDeps): void {
+export function registerRecordingTrunkRoutes(app: AppInstance, deps: TrunkDeps): void {
   app.get(
     '/api/recording-trunks',
     {

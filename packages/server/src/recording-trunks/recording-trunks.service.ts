@@ -24,6 +24,15 @@ import {
   type TrunkRecord,
 } from './recording-trunks.repository.js';
 
+/** What the trunk services need; onTrunksChanged runs after a change is committed. */
+export interface TrunkDeps extends OrgDeps {
+  /**
+   * Tells this process's recorder to reload the admitted SIP sources now (not only on its timer);
+   * awaited, so a trunk is admitted when its API call returns. Must not reject.
+   */
+  readonly onTrunksChanged?: () => Promise<void> | void;
+}
+
 export interface TrunkInput {
   name?: string | undefined;
   allowedSources?: string[] | undefined;
@@ -138,26 +147,26 @@ export async function insertNewTrunk(
 }
 
 export async function createTrunk(
-  deps: OrgDeps,
+  deps: TrunkDeps,
   actor: Actor,
   input: TrunkInput & { name: string; allowedSources: string[] },
 ): Promise<RecordingTrunk> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
-  return presentTrunk(
-    await deps.db
-      .transaction()
-      .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input)),
-  );
+  const created = await deps.db
+    .transaction()
+    .execute((trx) => insertNewTrunk(trx, deps, actor, actor.orgId, input));
+  await deps.onTrunksChanged?.();
+  return presentTrunk(created);
 }
 
 export async function changeTrunk(
-  deps: OrgDeps,
+  deps: TrunkDeps,
   actor: Actor,
   id: string,
   input: TrunkInput,
 ): Promise<RecordingTrunk> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
-  return deps.db.transaction().execute(async (trx) => {
+  const changed = await deps.db.transaction().execute(async (trx) => {
     const before = await findTrunk(trx, actor.orgId, id);
     if (!before) throw notFound('Recording trunk');
     const name = input.name?.trim() ?? before.name;
@@ -199,9 +208,11 @@ export async function changeTrunk(
     );
     return presentTrunk(after);
   });
+  await deps.onTrunksChanged?.();
+  return changed;
 }
 
-export async function removeTrunk(deps: OrgDeps, actor: Actor, id: string): Promise<void> {
+export async function removeTrunk(deps: TrunkDeps, actor: Actor, id: string): Promise<void> {
   assertCan(actor, 'trunk.write', { orgId: actor.orgId });
   await deps.db.transaction().execute(async (trx) => {
     const before = await findTrunk(trx, actor.orgId, id);
@@ -216,4 +227,5 @@ export async function removeTrunk(deps: OrgDeps, actor: Actor, id: string): Prom
       { before: presentTrunk(before) },
     );
   });
+  await deps.onTrunksChanged?.();
 }

@@ -1,6 +1,8 @@
 // The recorder role (SPEC §5, §9.4): the SIP server on CALLVAULT_SIP_ADDR (UDP and TCP), the UAS
 // core with system timers, and the SIPREC session handler wired to the database-backed
-// RecordingPolicy and the in-memory session registry.
+// RecordingPolicy and the in-memory session registry. The transports admit only the recording
+// trunks' source networks, and enforce the CALLVAULT_SIP_* limits; refused messages and peers
+// are logged at most once a minute per source and reason, and counted on /metrics.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -15,15 +17,19 @@ import {
   type SipServerStats,
   type SiprecSessionHandler,
 } from '@callvault/recorder';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import { moduleLogger, type Logger } from '../observability/logger.js';
+import { createLogThrottle } from '../observability/log-throttle.js';
+import { startTrunkSourceAdmission } from '../recording-trunks/trunk-source-admission.js';
 import { createRecordingPolicy } from './recording-policy.js';
+import { registerSipServerMetrics } from './sip-server.metrics.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
-  readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions'>;
+  readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'>;
   readonly db: Db;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -38,7 +44,14 @@ export interface SiprecRecorderOptions {
   readonly storageHasRoom?: () => boolean;
   /** How long stop() waits for the SRCs to answer the BYEs of live calls (default 2 s). */
   readonly byeTimeoutMs?: number;
+  /** Where the SIP refusal counters are registered (the process's /metrics registry). */
+  readonly metricsRegistry?: Registry;
+  /** How often the trunks' source networks are reloaded (default 5 s). */
+  readonly trunkRefreshMs?: number;
 }
+
+/** One log line per source and reason per minute at most. */
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /**
  * The secret behind the recorder's stateless digest nonces (RFC 7616), derived from the data dir's
@@ -55,6 +68,8 @@ export function sipNonceSecret(dataDirSecret: Uint8Array): Uint8Array {
 export interface SiprecRecorder {
   readonly addresses: readonly SipListenAddress[];
   readonly handler: SiprecSessionHandler;
+  /** Reloads the admitted SIP sources now (after a trunk changed); a failure is logged. */
+  refreshTrunkSources(): Promise<void>;
   stats(): SipServerStats;
   stop(): Promise<void>;
 }
@@ -109,15 +124,68 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     userAgent: 'Callvault',
     onError: (err) => logger.error({ err }, 'SIP core error'),
   });
+  let admission;
+  try {
+    admission = await startTrunkSourceAdmission({
+      db: options.db,
+      logger,
+      ...(options.trunkRefreshMs === undefined ? {} : { refreshMs: options.trunkRefreshMs }),
+    });
+  } catch (err) {
+    clearInterval(resetDelay);
+    loopDelay.disable();
+    throw err;
+  }
+  const throttle = createLogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS });
+  const limits = config.sipLimits;
   const server = createSipServer({
     transports: listenOnUdpAndTcp(config.sip.host, config.sip.port),
     core,
+    isAdmissibleSource: (address) => admission.isAdmissible(address),
+    parseLimits: { maxMessageBytes: limits.maxMessageBytes },
+    stream: {
+      messageTimeoutMs: limits.tcpMessageTimeoutMs,
+      idleTimeoutMs: limits.tcpIdleTimeoutMs,
+      maxConnections: limits.tcpMaxConnections,
+      maxConnectionsPerSource: limits.tcpMaxConnectionsPerSource,
+    },
     onError: (err, context) => logger.error({ err, context }, 'SIP server error'),
+    onParseError: (event) => {
+      const verdict = throttle.admit(`parse|${event.source.address}|${event.reason}`);
+      if (!verdict.log) return;
+      logger.warn(
+        {
+          source: `${event.source.transport}:${event.source.address}:${event.source.port}`,
+          reason: event.reason,
+          header: event.header,
+          answered: event.answered,
+          heldBack: verdict.suppressed,
+        },
+        `SIP message refused: ${event.detail}`,
+      );
+    },
+    onRefused: (refusal) => {
+      const verdict = throttle.admit(`refused|${refusal.address}|${refusal.reason}`);
+      if (!verdict.log) return;
+      logger.warn(
+        {
+          source: `${refusal.transport}:${refusal.address}:${refusal.port}`,
+          reason: refusal.reason,
+          heldBack: verdict.suppressed,
+        },
+        refusal.reason === 'unknown-source'
+          ? 'SIP from an address outside every recording trunk refused'
+          : `SIP peer refused: ${refusal.reason}`,
+      );
+    },
   });
+  if (options.metricsRegistry)
+    registerSipServerMetrics(options.metricsRegistry, () => server.stats());
   let addresses: readonly SipListenAddress[];
   try {
     addresses = await server.start();
   } catch (err) {
+    admission.stop();
     clearInterval(resetDelay);
     loopDelay.disable();
     throw err;
@@ -141,9 +209,14 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   return {
     addresses,
     handler,
+    refreshTrunkSources: () =>
+      admission.refresh().catch((err: unknown) => {
+        logger.warn({ err }, 'cannot reload the recording trunks; keeping the last list');
+      }),
     stats: () => server.stats(),
     async stop() {
       clearInterval(parseErrorTimer);
+      admission.stop();
       clearInterval(resetDelay);
       loopDelay.disable();
       sessions.countSipParseErrors(server.stats().parseErrors - reportedParseErrors);

@@ -23,6 +23,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Served over HTTPS as configured (CALLVAULT_PUBLIC_URL=https://…). */
   readonly https?: boolean;
+  /** Called after a recording trunk was created, changed or deleted (the SIP source list). */
+  readonly onTrunksChanged?: () => void;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -44,6 +46,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     queue: null,
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
     https: options.https === true,
+    ...(options.onTrunksChanged ? { onTrunksChanged: options.onTrunksChanged } : {}),
   });
   await app.ready();
   return {

@@ -16,7 +16,7 @@ import { createFakeTimerService } from '../transaction/index.js';
 import type { SipDestination, SipSource } from '../transport/sip-transport.js';
 import { createFakeUserAgentHandler } from './fake-user-agent-handler.js';
 import { createSipUserAgentCore, type SipUasAnswer } from './sip-user-agent-core.js';
-import { addressDialogRequest, type SipDialog } from './sip-dialog.js';
+import { addressDialogRequest, resolveNextHop, type SipDialog } from './sip-dialog.js';
 
 const SRC: SipSource = { transport: 'udp', address: '192.0.2.10', port: 5060 };
 const SDP_OFFER =
@@ -317,11 +317,48 @@ describe('dialog creation (RFC 3261 §12.1.1, §13.3.1)', () => {
     expect(h.requests()).toHaveLength(1);
   });
 
-  it('RFC 3261 §8.1.1.8: an INVITE without a Contact gets 400 and no dialog', async () => {
+  it('RFC 4475 §3.4.1: an INVITE without Contact (RFC 2543 syntax) is accepted; the dialog targets its source', async () => {
     const h = createHarness(() => OK);
-    h.core.receive(makeRequest({ contact: null }), SRC);
+    const tcpSource: SipSource = { ...SRC, transport: 'tcp', port: 40123, connectionId: 'tcp-9' };
+    h.core.receive(makeRequest({ contact: null, body: SDP_OFFER }), tcpSource);
     await flush();
-    expect(h.summary()).toEqual(['100 1 INVITE', '400 1 INVITE']);
+    expect(h.summary()).toEqual(['100 1 INVITE', '200 1 INVITE']);
+    const [dialog] = h.core.listDialogs();
+    expect(dialog?.remoteTarget).toBe('sip:192.0.2.10:40123;transport=tcp');
+    // Its requests (a BYE when the recorder ends the session) go back on the same connection.
+    expect(resolveNextHop(dialog!.remoteTarget, tcpSource)).toBe(tcpSource);
+  });
+
+  it('RFC 3261 §20.10 (liberal reading): an INVITE whose Contact lacks its ">" makes a dialog targeting that URI', async () => {
+    const h = createHarness(() => OK);
+    h.core.receive(
+      makeRequest({ contact: '<sip:src@192.0.2.10:5070;transport=tcp', body: SDP_OFFER }),
+      SRC,
+    );
+    await flush();
+    expect(h.summary()).toEqual(['100 1 INVITE', '200 1 INVITE']);
+    expect(h.core.listDialogs()[0]?.remoteTarget).toBe('sip:src@192.0.2.10:5070;transport=tcp');
+  });
+
+  it('RFC 3261 §21.4.1, RFC 4475 §3.3.1: a request missing Call-ID gets 400 with a Warning 399 saying so', async () => {
+    const h = createHarness(() => OK);
+    const request = makeRequest({ method: 'OPTIONS' });
+    h.core.receive(
+      { ...request, headers: request.headers.filter((x) => x.name !== 'Call-ID') },
+      SRC,
+    );
+    await flush();
+    const res = h.responses().at(-1)!;
+    expect(res.status).toBe(400);
+    expect(getHeader(res, 'Warning')).toBe('399 callvault "missing Call-ID"');
+  });
+
+  it('RFC 3261 §8.1.1.8: an INVITE whose Contact is not one SIP URI gets 400 and no dialog', async () => {
+    const h = createHarness(() => OK);
+    h.core.receive(makeRequest({ contact: '<sip:a@192.0.2.10>, <sip:b@192.0.2.10>' }), SRC);
+    h.core.receive(makeRequest({ contact: '<tel:+15550100>', callId: 'call-2@192.0.2.10' }), SRC);
+    await flush();
+    expect(h.summary()).toEqual(['100 1 INVITE', '400 1 INVITE', '100 1 INVITE', '400 1 INVITE']);
     expect(h.handler.events).toHaveLength(0);
   });
 
@@ -495,6 +532,19 @@ describe('requests inside a dialog (RFC 3261 §12.2.2, §14, §15; RFC 3311)', (
     expect(h.sent.length).toBe(count);
     expect(h.handler.events.map((e) => e.kind)).toEqual(['invite', 'ack', 'reinvite', 'ack']);
     expect(h.core.stats().acksDropped).toBe(1);
+  });
+
+  it('RFC 4475 §3.4.1: a re-INVITE without Contact (RFC 2543 style) is answered and keeps the remote target', async () => {
+    const h = createHarness();
+    const { localTag, dialog } = await establish(h);
+    h.core.receive(ackFor(localTag), SRC);
+    h.core.receive(makeRequest({ toTag: localTag, cseq: 2, body: SDP_OFFER, contact: null }), SRC);
+    const pending = h.handler.pending[0]!;
+    expect(pending.kind).toBe('reinvite');
+    pending.resolve(OK);
+    await flush();
+    expect(h.summary().at(-1)).toBe('200 2 INVITE');
+    expect(h.core.getDialog(dialog.id)?.remoteTarget).toBe('sip:src@192.0.2.10:5060');
   });
 
   it('RFC 3311 §5.2: an UPDATE goes to the handler and its 2xx carries Contact', async () => {

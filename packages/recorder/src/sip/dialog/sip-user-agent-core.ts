@@ -110,6 +110,8 @@ export interface SipUserAgentCoreOptions {
   readonly advertisedHost?: string;
   /** Server header value on responses, User-Agent on requests. */
   readonly userAgent?: string;
+  /** warn-agent of the Warning 399 explaining a 400 (RFC 3261 §20.43; default "callvault"). */
+  readonly warnAgent?: string;
   /** Option tags in Supported (default: siprec, RFC 7866 §6.1.1). */
   readonly supportedOptionTags?: readonly string[];
   /** Body types accepted (default: SDP, SIPREC metadata in both spellings, multipart/mixed). */
@@ -194,6 +196,7 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   const generateTag = options.generateTag ?? generateRandomTag;
   const generateBranch = options.generateBranch ?? generateRandomBranch;
   const random = options.random ?? Math.random;
+  const warnAgent = options.warnAgent ?? 'callvault';
   const reportError = (err: unknown): void => {
     options.onError?.(err instanceof Error ? err : new Error(String(err)));
   };
@@ -273,6 +276,14 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
     return headers;
   }
 
+  /** Printable ASCII with quotes and backslashes escaped: quoted-string content (§25.1). */
+  function quoteWarnText(text: string): string {
+    return text
+      .replace(/[^\x20-\x7e]/g, '?')
+      .slice(0, 200)
+      .replace(/(["\\])/g, '\\$1');
+  }
+
   function reject(
     tx: ServerTransaction,
     status: number,
@@ -299,6 +310,18 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       remoteTag: dialog.remoteTag,
       source: dialog.source,
     };
+  }
+
+  /** A SIP URI naming a transport source, which resolveNextHop maps back to that source. */
+  function targetOf(source: SipSource): string {
+    const host = source.address.includes(':') ? `[${source.address}]` : source.address;
+    const scheme = source.transport === 'tls' ? 'sips' : 'sip';
+    const transport = source.transport === 'udp' ? '' : `;transport=${source.transport}`;
+    return `${scheme}:${host}:${source.port}${transport}`;
+  }
+
+  function hasContact(request: SipRequest): boolean {
+    return request.headers.some((h) => h.name === 'Contact');
   }
 
   /** The single SIP or SIPS Contact URI a target-refresh request must carry (§8.1.1.8). */
@@ -434,7 +457,12 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
   function handleRequest(request: SipRequest, tx: ServerTransaction): void {
     const rejection = validateRequest(request, capabilities);
     if (rejection) {
-      reject(tx, rejection.status, rejection.headers);
+      // §21.4.1: a 400 should say what is wrong; the detail goes in a Warning 399 (§20.43).
+      const warning: SipHeader[] =
+        rejection.status === 400
+          ? [{ name: 'Warning', value: `399 ${warnAgent} "${quoteWarnText(rejection.detail)}"` }]
+          : [];
+      reject(tx, rejection.status, [...rejection.headers, ...warning]);
       return;
     }
     const toTag = getTo(request)?.params.tag;
@@ -467,7 +495,11 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       reject(tx, 482);
       return;
     }
-    const remoteTarget = readContactUri(request);
+    // RFC 2543 made Contact optional and RFC 4475 §3.4.1 asks that such an INVITE be accepted.
+    // RFC 2543 then sent requests to the From address, which for a recording client is mostly an
+    // AOR no one listens on; the address the INVITE came from (an SBC, a connection) is the one
+    // that reaches it, so the dialog targets that.
+    const remoteTarget = hasContact(request) ? readContactUri(request) : targetOf(tx.source);
     if (remoteTarget === undefined) {
       reject(tx, 400);
       return;
@@ -603,7 +635,8 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       reject(tx, 491, [], dialog.localTag);
       return;
     }
-    const newTarget = readContactUri(request);
+    // A re-INVITE without Contact (RFC 2543 style) keeps the target; a bad one is refused.
+    const newTarget = hasContact(request) ? readContactUri(request) : dialog.remoteTarget;
     if (isInvite && newTarget === undefined) {
       reject(tx, 400, [], dialog.localTag);
       return;

@@ -7,9 +7,11 @@
 //   createStreamFramer({ limits }).push(chunk) → [{ kind: 'message', bytes } | { kind: 'ping' }]
 //   extractMessage(buffer) → message | ping | need-more      (pure form of the same framing)
 //   parseFramedMessage(bytes)               one framed stream message → SipMessage
-//   Every failure throws SipParseError { code, status?, header?, partial? }. With `partial` and
-//   `status` (requests only) answer createResponse(err.partial, err.status); otherwise drop the
-//   datagram, or close the stream connection when the framer throws.
+//   Every failure throws SipParseError { code, status?, header?, partial? }.
+//   findAnswerableRequest(bytes, err) → the partial request or the salvaged head (or null: drop)
+//   buildParseErrorResponse(request, err, { warnAgent }) → 400/505/513 naming the problem in its
+//   Reason-Phrase and a Warning 399; describeParseError(err) → { reason, header, status, ... }
+//   When the framer throws, answer if possible from framer.peek(), then close the connection.
 //   validateRequest(req, capabilities) → SipRejection | null   (400/405/501/416/420/415/406)
 //   validateResponse(res) → { discard, detail } | null          (UAC rules of §8.1.3.3)
 //
@@ -50,4 +52,5 @@ export * from './sip-stream-framer.js';
 export * from './sip-message-serializer.js';
 export * from './sip-response-builder.js';
 export * from './sip-request-validator.js';
+export * from './sip-parse-error-response.js';
 export * from './multipart-body.js';

@@ -61,6 +61,16 @@ describe('name-addr and addr-spec (RFC 3261 §20.10, §20.20, §20.39)', () => {
     expect(() => parseNameAddr(value)).toThrow(new RegExp(why));
   });
 
+  it('RFC 3261 §20.10 (liberal reading): a Contact whose "<" is never closed is read to the end of the value', () => {
+    const contacts = parseContacts('"Src" <sip:src@192.0.2.10:5060;transport=tcp');
+    expect(contacts).not.toBe('*');
+    const [only] = contacts as ReturnType<typeof parseNameAddr>[];
+    expect(only?.displayName).toBe('Src');
+    expect(only?.uriText).toBe('sip:src@192.0.2.10:5060;transport=tcp');
+    // From, To and Route stay strict: there the brackets separate URI and header parameters.
+    expect(() => parseNameAddr('<sip:src@192.0.2.10;tag=1')).toThrow('unterminated <URI>');
+  });
+
   it('RFC 3261 §20.10: Contact lists split at commas outside quotes and brackets; "*" is a wildcard', () => {
     const contacts = parseContacts(
       '"Mr. Watson, Jr." <sip:watson@worcester.bell-telephone.com>;q=0.7; expires=3600, "Mr. Watson" <mailto:watson@bell-telephone.com> ;q=0.1',

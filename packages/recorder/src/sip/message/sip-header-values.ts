@@ -41,8 +41,18 @@ export interface NameAddr {
   readonly params: SipParams;
 }
 
+export interface ParseNameAddrOptions {
+  /**
+   * Read a name-addr whose "<" is never closed as if the ">" stood at the end of the value
+   * (`Contact: <sip:a@192.0.2.1;transport=tcp`): a slip some devices make in Contact, harmless
+   * there since the whole rest is the URI. RFC 3261 §7.3.1 and its robustness note in §16.3 let
+   * an element be liberal in what it accepts where the meaning is not in doubt.
+   */
+  readonly tolerateUnclosedAngle?: boolean;
+}
+
 /** Parses one name-addr or addr-spec followed by header parameters (From, To, one Contact ...). */
-export function parseNameAddr(value: string): NameAddr {
+export function parseNameAddr(value: string, options: ParseNameAddrOptions = {}): NameAddr {
   const text = value;
   let i = skipLws(text, 0);
   let displayName: string | undefined;
@@ -69,9 +79,14 @@ export function parseNameAddr(value: string): NameAddr {
   }
   if (text.charCodeAt(i) === 0x3c) {
     const close = text.indexOf('>', i + 1);
-    if (close < 0) fail('unterminated <URI>');
-    uriText = text.slice(i + 1, close);
-    i = close + 1;
+    if (close < 0 && options.tolerateUnclosedAngle === true) {
+      uriText = text.slice(i + 1).replace(/[ \t]+$/, '');
+      i = text.length;
+    } else {
+      if (close < 0) fail('unterminated <URI>');
+      uriText = text.slice(i + 1, close);
+      i = close + 1;
+    }
   } else {
     // addr-spec without brackets: the URI ends at ";" or LWS, and may not contain "?" or ","
     // (RFC 3261 §20: such URIs must be enclosed in <...>; RFC 4475 §3.1.2.13).
@@ -96,17 +111,20 @@ export function parseNameAddr(value: string): NameAddr {
 }
 
 /** Parses a comma-separated list of name-addr (Route, Record-Route, P-Asserted-Identity ...). */
-export function parseNameAddrList(value: string): NameAddr[] {
+export function parseNameAddrList(value: string, options: ParseNameAddrOptions = {}): NameAddr[] {
   return splitHeaderList(value).map((item) => {
     if (item.length === 0) fail('empty element in list');
-    return parseNameAddr(item);
+    return parseNameAddr(item, options);
   });
 }
 
-/** Contact: "*" (RFC 3261 §10.2.2, REGISTER only) or a list of name-addr. */
+/**
+ * Contact: "*" (RFC 3261 §10.2.2, REGISTER only) or a list of name-addr; a last "<" left
+ * unclosed is read to the end of the value (see ParseNameAddrOptions).
+ */
 export function parseContacts(value: string): NameAddr[] | '*' {
   if (value.trim() === '*') return '*';
-  return parseNameAddrList(value);
+  return parseNameAddrList(value, { tolerateUnclosedAngle: true });
 }
 
 /** Formats a name-addr, always with <...> so URI parameters and header parameters stay apart. */
@@ -421,7 +439,7 @@ export function getContacts(msg: SipMessage): NameAddr[] | '*' {
 
 /** Route or Record-Route entries, in order. */
 export function getRoutes(msg: SipMessage, name: 'Route' | 'Record-Route'): NameAddr[] {
-  return getHeaders(msg, name).flatMap(parseNameAddrList);
+  return getHeaders(msg, name).flatMap((value) => parseNameAddrList(value));
 }
 
 export function getContentType(msg: SipMessage): MediaType | undefined {

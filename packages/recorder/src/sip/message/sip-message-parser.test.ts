@@ -185,6 +185,14 @@ describe('parseDatagram: start line and headers (RFC 3261 §7)', () => {
     expect(getHeaderValues(msg, 'Subject')).toEqual(['a, b']);
   });
 
+  it('RFC 3261 §20.10 (liberal reading): an INVITE whose Contact lacks its closing ">" parses', () => {
+    const text = F1.map((l) =>
+      l.startsWith('Contact:') ? 'Contact: <sip:alice@pc33.atlanta.com' : l,
+    );
+    const msg = parseDatagram(crlf(text));
+    expect(getHeader(msg, 'Contact')).toBe('<sip:alice@pc33.atlanta.com');
+  });
+
   it('RFC 3261 §7.5: CRLFs before the start line are ignored', () => {
     const msg = parseDatagram(bytes(`\r\n\r\n${F1.join('\r\n')}`));
     expect(msg.kind === 'request' && msg.method).toBe('INVITE');

@@ -122,6 +122,36 @@ describe('createStreamFramer', () => {
     expect(() => framer.push(bytes(msg('ok')))).toThrow(/conflicting/);
   });
 
+  it('RFC 3261 §21.5.14: a message whose Content-Length is over the limit is reported for a 513 and its body skipped; the stream stays in sync', () => {
+    const framer = createStreamFramer({ limits: { maxMessageBytes: 300 } });
+    const big = msg('b'.repeat(1000));
+    const head = big.slice(0, big.indexOf('\r\n\r\n') + 4);
+    const stream = big + msg('next');
+    const events = [
+      ...framer.push(bytes(stream.slice(0, 400))),
+      ...framer.push(bytes(stream.slice(400, 900))),
+      ...framer.push(bytes(stream.slice(900))),
+    ];
+    expect(events.map((e) => e.kind)).toEqual(['oversize', 'message']);
+    const [oversize, next] = events;
+    expect(oversize?.kind === 'oversize' && str(oversize.head)).toBe(head);
+    expect(oversize?.kind === 'oversize' && oversize.error).toMatchObject({
+      code: 'TOO_LARGE',
+      status: 513,
+    });
+    expect(next?.kind === 'message' && str(next.bytes)).toBe(msg('next'));
+    expect(framer.bufferedBytes).toBe(0);
+    expect(framer.skippingBytes).toBe(0);
+  });
+
+  it('after a framing error peek() gives the head of the failed message (to salvage an answer)', () => {
+    const framer = createStreamFramer();
+    const text = 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\n\r\n';
+    expect(() => framer.push(bytes(text))).toThrow(/mandatory/);
+    expect(str(framer.peek(10))).toBe(text.slice(0, 10));
+    expect(str(framer.peek(10_000))).toBe(text);
+  });
+
   it('buffered data never exceeds maxMessageBytes plus one chunk', () => {
     const framer = createStreamFramer({ limits: { maxMessageBytes: 300 } });
     const head = 'OPTIONS sip:a@b SIP/2.0\r\n';

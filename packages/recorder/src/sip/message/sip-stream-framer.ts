@@ -6,8 +6,10 @@
 //                          \_ ping _/  \____________ one message ______________/     \pong/
 //
 // A ping (double CRLF) is reported so the transport can answer with a pong (single CRLF); a lone
-// CRLF is skipped. Framing errors (no or conflicting Content-Length, oversized message) throw
-// SipParseError: the stream has lost sync and the connection must be closed (RFC 4475 §3.1.2.2).
+// CRLF is skipped. Framing errors (no or conflicting Content-Length, a header section that never
+// ends within the size limit) throw SipParseError: the stream has lost sync and the connection
+// must be closed (RFC 4475 §3.1.2.2). A message whose headers frame but whose Content-Length is
+// over the limit is reported (for a 513) and its body skipped: the stream stays in sync.
 // Parse each framed message with parseFramedMessage.
 import { SipParseError } from './sip-parse-error.js';
 import { resolveLimits, type SipParseLimits, type SipParseOptions } from './sip-message-parser.js';
@@ -25,6 +27,7 @@ export type StreamFrame =
 
 type RawFrame =
   | { kind: 'message'; start: number; end: number }
+  | { kind: 'oversize'; start: number; headerEnd: number; end: number }
   | { kind: 'ping'; end: number }
   | { kind: 'need-more'; scanFrom: number; needEnd: number | null };
 
@@ -33,7 +36,8 @@ type RawFrame =
  * `bytes` and `rest` are views into `buffer`, not copies.
  */
 export function extractMessage(buffer: Uint8Array, options?: SipParseOptions): StreamFrame {
-  const raw = frameAt(buffer, 0, buffer.length, resolveLimits(options), 0);
+  const resolved = resolveLimits(options);
+  const raw = frameAt(buffer, 0, buffer.length, resolved, 0);
   switch (raw.kind) {
     case 'message':
       return {
@@ -41,6 +45,8 @@ export function extractMessage(buffer: Uint8Array, options?: SipParseOptions): S
         bytes: buffer.subarray(raw.start, raw.end),
         rest: buffer.subarray(raw.end),
       };
+    case 'oversize':
+      throw oversizeError(raw.end - raw.start, resolved);
     case 'ping':
       return { kind: 'ping', rest: buffer.subarray(raw.end) };
     case 'need-more':
@@ -91,15 +97,17 @@ function frameAt(
   }
   const contentLength = readContentLength(buf.subarray(start, headerEnd));
   const end = headerEnd + contentLength;
-  if (end - start > limits.maxMessageBytes) {
-    throw new SipParseError(
-      'TOO_LARGE',
-      `message of ${end - start} octets exceeds ${limits.maxMessageBytes}`,
-      { status: 513 },
-    );
-  }
+  if (end - start > limits.maxMessageBytes) return { kind: 'oversize', start, headerEnd, end };
   if (end > to) return { kind: 'need-more', scanFrom: start, needEnd: end };
   return { kind: 'message', start, end };
+}
+
+function oversizeError(size: number, limits: SipParseLimits): SipParseError {
+  return new SipParseError(
+    'TOO_LARGE',
+    `message of ${size} octets exceeds ${limits.maxMessageBytes}`,
+    { status: 513 },
+  );
 }
 
 /** Index just after the empty line ending the header section, or -1. Accepts CRLF or bare LF. */
@@ -158,7 +166,14 @@ function readContentLength(header: Uint8Array): number {
 }
 
 export type StreamEvent =
-  { readonly kind: 'message'; readonly bytes: Uint8Array } | { readonly kind: 'ping' };
+  | { readonly kind: 'message'; readonly bytes: Uint8Array }
+  | { readonly kind: 'ping' }
+  /**
+   * A message whose header section framed but whose Content-Length exceeds the size limit: its
+   * `head` (start line and headers) is reported so it can be answered 513, and its body is
+   * skipped as it arrives, so the stream stays in sync without holding the body.
+   */
+  | { readonly kind: 'oversize'; readonly head: Uint8Array; readonly error: SipParseError };
 
 export interface StreamFramer {
   /**
@@ -169,6 +184,10 @@ export interface StreamFramer {
   push(chunk: Uint8Array): StreamEvent[];
   /** Octets held while waiting for the rest of a message. */
   readonly bufferedBytes: number;
+  /** Octets of an oversized message's body still to be skipped. */
+  readonly skippingBytes: number;
+  /** A copy of the first octets held (after a framing error: the head of the failed message). */
+  peek(maxBytes: number): Uint8Array;
 }
 
 /**
@@ -180,6 +199,7 @@ export function createStreamFramer(options?: SipParseOptions): StreamFramer {
   const limits = resolveLimits(options);
   let buf = new Uint8Array(4096);
   let len = 0;
+  let skip = 0;
   let scanFrom = 0;
   let needEnd: number | null = null;
   let failure: SipParseError | undefined;
@@ -208,9 +228,21 @@ export function createStreamFramer(options?: SipParseOptions): StreamFramer {
     get bufferedBytes() {
       return len;
     },
+    get skippingBytes() {
+      return skip;
+    },
+    peek(maxBytes) {
+      return buf.slice(0, Math.min(len, maxBytes));
+    },
     push(chunk) {
       if (failure) throw failure;
-      append(chunk);
+      let data = chunk;
+      if (skip > 0) {
+        const dropped = Math.min(skip, data.length);
+        skip -= dropped;
+        data = data.subarray(dropped);
+      }
+      append(data);
       const events: StreamEvent[] = [];
       try {
         for (;;) {
@@ -224,6 +256,15 @@ export function createStreamFramer(options?: SipParseOptions): StreamFramer {
           if (raw.kind === 'ping') {
             events.push({ kind: 'ping' });
             consume(raw.end);
+          } else if (raw.kind === 'oversize') {
+            events.push({
+              kind: 'oversize',
+              head: buf.slice(raw.start, raw.headerEnd),
+              error: oversizeError(raw.end - raw.start, limits),
+            });
+            const available = Math.min(raw.end, len);
+            skip = raw.end - available;
+            consume(available);
           } else {
             events.push({ kind: 'message', bytes: buf.slice(raw.start, raw.end) });
             consume(raw.end);

@@ -2,10 +2,13 @@
 // folder that does I/O.
 //
 //   SipTransport { name, reliable, local, on('message' | 'error'), send(bytes, dest), stats(), close() }
-//   listenUdpTransport({ host, port }) / listenTcpTransport({ host, port, idleTimeoutMs,
-//     maxConnections, maxBufferedBytes }) / listenSipTransport(name, options)  (factory by name)
+//   listenUdpTransport({ host, port, isAdmissibleSource }) / listenTcpTransport({ host, port,
+//     isAdmissibleSource, messageTimeoutMs, idleTimeoutMs, maxConnections,
+//     maxConnectionsPerSource, maxBufferedBytes, maxWriteBufferBytes })
+//   listenSipTransport(name, options)  (factory by name); on('refused') reports turned-away peers
 //   stampTopVia(req, source) §18.2.1 · resolveResponseDestination(res, source) §18.2.2
-//   createSipServer({ transports: listenOnUdpAndTcp(host, port), core }) → { start, stop, stats }
+//   createSipServer({ transports: listenOnUdpAndTcp(host, port), core, isAdmissibleSource,
+//     onParseError, onRefused }) → { start, stop, stats }
 export * from './sip-transport.js';
 export * from './response-routing.js';
 export * from './udp-transport.js';

@@ -1,4 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import fs from 'node:fs';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +13,13 @@ import {
 import { createFakeUserAgentHandler } from '../dialog/fake-user-agent-handler.js';
 import { createSipUserAgentCore } from '../dialog/sip-user-agent-core.js';
 import { createSystemTimerService } from '../transaction/sip-timers.js';
-import { createSipServer, listenOnUdpAndTcp, type SipServer } from './sip-server.js';
+import {
+  createSipServer,
+  listenOnUdpAndTcp,
+  type SipParseErrorEvent,
+  type SipServer,
+  type SipServerOptions,
+} from './sip-server.js';
 import { listenSipTransport } from './sip-transport-factory.js';
 
 const SDP_ANSWER =
@@ -43,7 +50,11 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop();
 });
 
-async function startServer() {
+async function startServer(
+  extra: Partial<
+    Pick<SipServerOptions, 'isAdmissibleSource' | 'parseLimits' | 'onParseError' | 'onRefused'>
+  > = {},
+) {
   const handler = createFakeUserAgentHandler(() => ({
     status: 200,
     body: Buffer.from(SDP_ANSWER),
@@ -55,6 +66,7 @@ async function startServer() {
     transports: listenOnUdpAndTcp('127.0.0.1', 0),
     core,
     onError: (e) => errors.push(e),
+    ...extra,
   });
   servers.push(server);
   const bound = await server.start();
@@ -218,5 +230,125 @@ describe('createSipServer over real sockets (RFC 3261 §18)', () => {
     await expect(listenSipTransport('tls', { host: '127.0.0.1', port: 0 })).rejects.toThrow(
       'no SIP transport "tls" is available',
     );
+  });
+});
+
+/** A TCP client that frames and parses what the server sends back. */
+async function tcpClient(port: number, localAddress = '127.0.0.1') {
+  const socket = connect({ host: '127.0.0.1', port, localAddress });
+  const framer = createStreamFramer();
+  const inbox: SipResponse[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    for (const ev of framer.push(chunk)) {
+      if (ev.kind !== 'message') continue;
+      const parsed = parseFramedMessage(ev.bytes);
+      if (parsed.kind === 'response') inbox.push(parsed);
+    }
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), closed]);
+  return { socket, inbox, closed };
+}
+
+describe('createSipServer: refused messages and sources', () => {
+  it('RFC 3261 §21.4.1, §20.43: a malformed Request-Line over TCP gets 400 naming the problem, with a Warning, and the connection stays', async () => {
+    const events: SipParseErrorEvent[] = [];
+    const { port, server } = await startServer({ onParseError: (e) => events.push(e) });
+    const client = await tcpClient(port);
+    client.socket.write(
+      options('TCP', 'client.invalid:5060')
+        .toString()
+        .replace('OPTIONS sip:srs@127.0.0.1 SIP/2.0', 'OPTIONS  sip:srs@127.0.0.1 SIP/2.0'),
+    );
+    await waitFor(() => client.inbox.length === 1);
+    const res = client.inbox[0]!;
+    expect(`${res.status} ${res.reason}`).toBe('400 Bad Request-Line');
+    expect(getHeader(res, 'Warning')).toBe(
+      '399 callvault "Request-Line must be \\"Method SP Request-URI SP SIP-Version\\""',
+    );
+    expect(getHeader(res, 'CSeq')).toBe('1 OPTIONS');
+    client.socket.write(options('TCP', 'client.invalid:5060'));
+    await waitFor(() => client.inbox.length === 2);
+    expect(client.inbox[1]!.status).toBe(200);
+    expect(events).toMatchObject([{ reason: 'start-line', answered: 400 }]);
+    expect(server.stats().parseErrorCounts).toEqual([
+      { reason: 'start-line', header: '', count: 1 },
+    ]);
+    client.socket.destroy();
+  });
+
+  it('RFC 3261 §21.5.14: a message over the size limit over TCP gets 513 and the stream stays in sync', async () => {
+    const { port, server } = await startServer({ parseLimits: { maxMessageBytes: 2048 } });
+    const client = await tcpClient(port);
+    const big = options('TCP', 'client.invalid:5060')
+      .toString()
+      .replace('Content-Length: 0\r\n\r\n', `Content-Length: 5000\r\n\r\n${'x'.repeat(5000)}`);
+    client.socket.write(big);
+    client.socket.write(options('TCP', 'client.invalid:5060'));
+    await waitFor(() => client.inbox.length === 2);
+    expect(client.inbox.map((r) => `${r.status} ${r.reason}`)).toEqual([
+      '513 Message Too Large',
+      '200 OK',
+    ]);
+    expect(server.stats().parseErrorCounts).toEqual([
+      { reason: 'too-large', header: '', count: 1 },
+    ]);
+    client.socket.destroy();
+  });
+
+  it('RFC 3261 §18.3: a TCP message without Content-Length gets 400 naming it, then the connection is closed', async () => {
+    const { port } = await startServer();
+    const client = await tcpClient(port);
+    client.socket.write(
+      options('TCP', 'client.invalid:5060').toString().replace('Content-Length: 0\r\n', ''),
+    );
+    await client.closed;
+    expect(client.inbox.map((r) => `${r.status} ${r.reason}`)).toEqual(['400 Bad Content-Length']);
+  });
+
+  it('RFC 3261 §21.5.14: an oversized UDP datagram gets 513 built from its head', async () => {
+    const { port } = await startServer({ parseLimits: { maxHeaderLineBytes: 512 } });
+    const client = await udpClient();
+    const req = options('UDP', `127.0.0.1:${client.port}`)
+      .toString()
+      .replace('Max-Forwards: 70', `Max-Forwards: 70\r\nX-Pad: ${'p'.repeat(2000)}`);
+    client.send(Buffer.from(req), port);
+    await waitFor(() => client.inbox.length === 1);
+    expect(`${client.inbox[0]!.status} ${client.inbox[0]!.reason}`).toBe('513 Message Too Large');
+  });
+
+  it('a UDP datagram from a source outside every trunk is dropped unanswered; a TCP one is reset', async () => {
+    const refusals: string[] = [];
+    const { port, server } = await startServer({
+      isAdmissibleSource: (address) => address !== '127.0.0.1',
+      onRefused: (r) => refusals.push(`${r.transport} ${r.reason} ${r.address}`),
+    });
+    const client = await udpClient();
+    client.send(options('UDP', `127.0.0.1:${client.port}`), port);
+    const tcp = await tcpClient(port);
+    await tcp.closed;
+    await waitFor(() => server.stats().transports.every((t) => t.refused['unknown-source'] === 1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.inbox).toHaveLength(0);
+    expect(server.stats()).toMatchObject({ messagesIn: 0, messagesOut: 0 });
+    expect(refusals.sort()).toEqual([
+      'tcp unknown-source 127.0.0.1',
+      'udp unknown-source 127.0.0.1',
+    ]);
+  });
+
+  it('RFC 4475 §3.4.1: the RFC 2543-style INVITE (no Contact, branch, From tag, Max-Forwards or Content-Length) is answered 200', async () => {
+    const { port, handler } = await startServer();
+    const client = await udpClient();
+    const fixture = fs.readFileSync(
+      new URL('../../../test-fixtures/rfc4475/inv2543.dat', import.meta.url),
+    );
+    const invite = fixture
+      .toString('latin1')
+      .replace('Via: SIP/2.0/UDP iftgw.example.com', `Via: SIP/2.0/UDP 127.0.0.1:${client.port}`);
+    client.send(Buffer.from(invite, 'latin1'), port);
+    await waitFor(() => client.inbox.some((r) => r.status === 200));
+    expect(handler.events.map((e) => e.kind)).toEqual(['invite']);
   });
 });

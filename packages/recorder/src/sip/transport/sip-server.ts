@@ -2,21 +2,28 @@
 // messages and back, and where the parse-error policy lives.
 //
 //   transport ──bytes──► parse (§18.3) ──request──► stamp received/rport (§18.2.1) ──► core
-//                           │            └response─► §8.1.3.3 check ─────────────────► core
-//                           └ SipParseError: a request with `partial` gets the 400/505/513 built
-//                             from it; anything else is dropped and counted
+//      │                    │            └response─► §8.1.3.3 check ─────────────────► core
+//      │                    └ SipParseError ─┐
+//      └ framer failure (oversize, lost sync)┴► 400/505/513 with the problem in the Reason-Phrase
+//                                               and a Warning 399 (§21.4.1, §20.43), built from
+//                                               the partial request or the salvaged headers;
+//                                               counted by reason and reported to onParseError
+//   transports refuse unknown sources and abusive connections before this point: onRefused
 //   core ──message──► §18.2.2 response routing ──► serialize ──► transport.send
 //
 // Start listens on every configured transport (UDP and TCP on the same host:port by default; a
 // port of 0 picks one free port that all transports on that host then share).
 import {
-  createResponse,
+  buildParseErrorResponse,
+  describeParseError,
+  findAnswerableRequest,
   parseDatagram,
   parseFramedMessage,
   serializeMessage,
   SipParseError,
   validateResponse,
   type SipMessage,
+  type SipParseErrorReason,
   type SipParseLimits,
 } from '../message/index.js';
 import type { SipUserAgentCore, SipUserAgentCoreStats } from '../dialog/sip-user-agent-core.js';
@@ -30,7 +37,9 @@ import {
 import type {
   SipDestination,
   SipLocalAddress,
+  SipRefusal,
   SipSource,
+  SipSourceAdmission,
   SipTransport,
   SipTransportName,
   SipTransportStats,
@@ -48,9 +57,37 @@ export interface SipServerOptions {
   readonly core: SipUserAgentCore;
   readonly parseLimits?: Partial<SipParseLimits>;
   readonly stream?: SipTransportListenOptions['stream'];
+  /**
+   * Sources that may talk SIP at all (the trunks' networks): TCP connections from others are
+   * reset at accept, UDP datagrams from others dropped unanswered. Default: everyone.
+   */
+  readonly isAdmissibleSource?: SipSourceAdmission;
+  /** warn-agent of the Warning header on parse-error answers (default "callvault"). */
+  readonly warnAgent?: string;
   /** Unexpected failures (socket errors, failed sends, core exceptions), for the logger. */
   readonly onError?: (error: Error, context: string) => void;
+  /** Every message refused for its syntax or size, for a (rate-limited) log line. */
+  readonly onParseError?: (event: SipParseErrorEvent) => void;
+  /** Every peer a transport turned away (unknown source, caps, timeouts). */
+  readonly onRefused?: (refusal: SipRefusal) => void;
   readonly factories?: Readonly<Partial<Record<SipTransportName, SipTransportFactory>>>;
+}
+
+export interface SipParseErrorEvent {
+  readonly source: SipSource;
+  readonly reason: SipParseErrorReason;
+  readonly header: string | undefined;
+  /** The parser's explanation. */
+  readonly detail: string;
+  /** The status answered, or null when nothing could be answered (dropped). */
+  readonly answered: number | null;
+}
+
+export interface SipParseErrorCount {
+  readonly reason: SipParseErrorReason;
+  /** The header at fault, or "" when the failure is not about one header. */
+  readonly header: string;
+  readonly count: number;
 }
 
 export interface SipServerStats {
@@ -60,6 +97,8 @@ export interface SipServerStats {
   readonly parseErrors: number;
   /** 400/505/513 responses built from a request that failed to parse. */
   readonly parseErrorResponses: number;
+  /** parseErrors by reason and header. */
+  readonly parseErrorCounts: readonly SipParseErrorCount[];
   /** Datagrams holding only CRLFs (keep-alives of some SBCs). */
   readonly keepAlives: number;
   /** Responses failing RFC 3261 §8.1.3.3 (dropped). */
@@ -95,6 +134,12 @@ export function createSipServer(options: SipServerOptions): SipServer {
   const core = options.core;
   const onError = options.onError ?? (() => {});
   const factories = options.factories ?? SIP_TRANSPORT_FACTORIES;
+  const onParseError = options.onParseError ?? (() => {});
+  const warnAgent = options.warnAgent ?? 'callvault';
+  const parseErrorCounts = new Map<
+    string,
+    { reason: SipParseErrorReason; header: string; count: number }
+  >();
   const transports = new Map<SipTransportName, SipTransport>();
   const counters = {
     messagesIn: 0,
@@ -123,8 +168,18 @@ export function createSipServer(options: SipServerOptions): SipServer {
     });
   }
 
-  function receive(transport: SipTransport, bytes: Uint8Array, source: SipSource): void {
+  function receive(
+    transport: SipTransport,
+    bytes: Uint8Array,
+    source: SipSource,
+    failure: SipParseError | undefined,
+  ): void {
     counters.messagesIn++;
+    if (failure !== undefined) {
+      counters.parseErrors++;
+      answerParseError(bytes, failure, source);
+      return;
+    }
     let message: SipMessage;
     try {
       message = transport.reliable
@@ -137,7 +192,7 @@ export function createSipServer(options: SipServerOptions): SipServer {
         return;
       }
       counters.parseErrors++;
-      answerParseError(err, source);
+      answerParseError(bytes, err, source);
       return;
     }
     try {
@@ -153,24 +208,35 @@ export function createSipServer(options: SipServerOptions): SipServer {
     }
   }
 
-  function answerParseError(err: SipParseError, source: SipSource): void {
-    const partial = err.partial;
-    // RFC 3261 §17.2.1: ACK is never answered.
-    if (partial?.kind !== 'request' || err.status === undefined || partial.method === 'ACK') return;
-    let request = partial;
-    try {
-      request = stampTopVia(partial, source);
-    } catch {
-      // A Via that does not parse: answer the source as it is.
+  function answerParseError(bytes: Uint8Array, err: SipParseError, source: SipSource): void {
+    const described = describeParseError(err);
+    const header = described.header ?? '';
+    const key = `${described.reason}|${header}`;
+    const entry = parseErrorCounts.get(key);
+    if (entry) entry.count++;
+    else parseErrorCounts.set(key, { reason: described.reason, header, count: 1 });
+    let answered: number | null = null;
+    const request = findAnswerableRequest(bytes, err);
+    if (request !== null) {
+      let stamped = request;
+      try {
+        // §18.2.1: the real source in the top Via, so §18.2.2 routes the answer to it.
+        stamped = stampTopVia(request, source);
+      } catch {
+        // A Via that does not parse: the answer goes to the source as it is.
+      }
+      const response = buildParseErrorResponse(stamped, err, { warnAgent });
+      counters.parseErrorResponses++;
+      answered = response.status;
+      send(response, source);
     }
-    let response;
-    try {
-      response = createResponse(request, err.status);
-    } catch {
-      return;
-    }
-    counters.parseErrorResponses++;
-    send(response, source);
+    onParseError({
+      source,
+      reason: described.reason,
+      header: described.header,
+      detail: err.message,
+      answered,
+    });
   }
 
   async function listenAll(): Promise<SipListenAddress[]> {
@@ -186,6 +252,9 @@ export function createSipServer(options: SipServerOptions): SipServer {
             port,
             ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
             ...(options.stream ? { stream: options.stream } : {}),
+            ...(options.isAdmissibleSource
+              ? { isAdmissibleSource: options.isAdmissibleSource }
+              : {}),
           },
           factories,
         );
@@ -201,7 +270,10 @@ export function createSipServer(options: SipServerOptions): SipServer {
           host: transport.local.address,
           port: transport.local.port,
         });
-        transport.on('message', (bytes, source) => receive(transport, bytes, source));
+        transport.on('message', (bytes, source, failure) =>
+          receive(transport, bytes, source, failure),
+        );
+        transport.on('refused', (refusal) => options.onRefused?.(refusal));
         transport.on('error', (error) => onError(error, `${spec.transport} transport`));
       }
     } catch (err) {
@@ -244,7 +316,7 @@ export function createSipServer(options: SipServerOptions): SipServer {
       const coreStats = core.stats();
       return {
         ...counters,
-        sendErrors: counters.sendErrors,
+        parseErrorCounts: [...parseErrorCounts.values()].map((c) => ({ ...c })),
         retransmissionsAbsorbed: coreStats.retransmissionsAbsorbed,
         connectionsOpen: perTransport.reduce((sum, t) => sum + t.connectionsOpen, 0),
         transports: perTransport,

@@ -44,7 +44,8 @@ async function dial(transport: SipTransport): Promise<{
   socket.on('data', (d: Buffer) => data.push(d));
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  // A refused connection may be reset before 'connect' is ever reported.
+  await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), closed]);
   open.push({ close: () => void socket.destroy() });
   return {
     socket,
@@ -117,11 +118,32 @@ describe('TCP transport (RFC 3261 §18.3, RFC 5626 §3.5.1)', () => {
     expect(transport.stats().framingErrors).toBe(1);
   });
 
-  it('a message larger than the buffered-bytes cap closes the connection', async () => {
+  it('RFC 3261 §21.5.14: a message over the buffered-bytes cap is reported for a 513 and its body skipped; the next message arrives', async () => {
     const { transport } = await listen({ maxBufferedBytes: 1024 });
+    const all: Array<{ bytes: string; failure: string | undefined }> = [];
+    transport.on('message', (bytes, _source, failure) =>
+      all.push({ bytes: Buffer.from(bytes).toString(), failure: failure?.code }),
+    );
     const socket = await dial(transport);
-    socket.write(OPTIONS.toString().replace('Content-Length: 4', 'Content-Length: 100000'));
+    const big = OPTIONS.toString().replace('Content-Length: 4', 'Content-Length: 100000');
+    socket.write(big.slice(0, big.indexOf('v=0')));
+    await waitFor(() => all.length === 1);
+    expect(all[0]).toEqual({ bytes: big.slice(0, big.indexOf('v=0')), failure: 'TOO_LARGE' });
+    socket.write(Buffer.alloc(100_000, 0x78));
+    socket.write(OPTIONS);
+    await waitFor(() => all.length === 2);
+    expect(all[1]).toEqual({ bytes: OPTIONS.toString(), failure: undefined });
+    expect(transport.stats()).toMatchObject({ framingErrors: 1, connectionsOpen: 1 });
+  });
+
+  it('a header section that never ends within the cap is reported and the connection closed', async () => {
+    const { transport } = await listen({ maxBufferedBytes: 1024 });
+    const failures: string[] = [];
+    transport.on('message', (_bytes, _source, failure) => failures.push(failure?.code ?? 'ok'));
+    const socket = await dial(transport);
+    socket.write(`OPTIONS sip:srs@127.0.0.1 SIP/2.0\r\n${'X-Pad: 0123456789\r\n'.repeat(100)}`);
     await socket.ended;
+    expect(failures).toEqual(['TOO_LARGE']);
     expect(transport.stats().framingErrors).toBe(1);
   });
 
@@ -192,5 +214,131 @@ describe('TCP transport (RFC 3261 §18.3, RFC 5626 §3.5.1)', () => {
       }),
     ).rejects.toThrow();
     expect(transport.stats().sendErrors).toBe(1);
+  });
+});
+
+/** A client bound to a loopback address of its own (127.0.0.0/8 is all ours on Linux). */
+async function dialFrom(transport: SipTransport, localAddress: string) {
+  const socket = connect({ host: '127.0.0.1', port: transport.local.port, localAddress });
+  const data: Buffer[] = [];
+  socket.on('data', (d: Buffer) => data.push(d));
+  socket.on('error', () => {});
+  const state = { closed: false };
+  const ended = new Promise<number>((resolve) => {
+    const start = Date.now();
+    socket.on('close', () => {
+      state.closed = true;
+      resolve(Date.now() - start);
+    });
+  });
+  await Promise.race([new Promise((resolve) => socket.once('connect', resolve)), ended]);
+  open.push({ close: () => void socket.destroy() });
+  return { socket, data, ended, state };
+}
+
+/** A trunk source still gets its OPTIONS through while the abusers are at it. */
+async function expectServed(
+  transport: SipTransport,
+  received: Array<{ source: SipSource }>,
+  localAddress = '127.0.0.1',
+): Promise<void> {
+  const before = received.length;
+  const client = await dialFrom(transport, localAddress);
+  client.socket.write(OPTIONS);
+  await waitFor(() => received.length === before + 1);
+  expect(received.at(-1)!.source.address).toBe(localAddress);
+}
+
+describe('TCP transport under abuse', () => {
+  it('a source outside every trunk is reset at accept, before any octet is read', async () => {
+    const { transport, received } = await listen({
+      isAdmissibleSource: (address) => address === '127.0.0.1',
+    });
+    const refusals: string[] = [];
+    transport.on('refused', (r) => refusals.push(`${r.reason} ${r.address}`));
+    const stranger = await dialFrom(transport, '127.0.0.3');
+    stranger.socket.write(OPTIONS);
+    await stranger.ended;
+    expect(refusals).toEqual(['unknown-source 127.0.0.3']);
+    expect(transport.stats()).toMatchObject({
+      connectionsAccepted: 0,
+      bytesIn: 0,
+      refused: { 'unknown-source': 1 },
+    });
+    await expectServed(transport, received);
+    expect(received).toHaveLength(1);
+  });
+
+  it('connections that open and never send are closed after the message timeout; a trunk is still served', async () => {
+    const { transport, received } = await listen({ messageTimeoutMs: 400 });
+    const silent = await Promise.all(
+      Array.from({ length: 20 }, () => dialFrom(transport, '127.0.0.4')),
+    );
+    await expectServed(transport, received);
+    const lifetimes = await Promise.all(silent.map((c) => c.ended));
+    for (const ms of lifetimes) expect(ms).toBeLessThan(2000);
+    expect(transport.stats().refused['message-timeout']).toBe(20);
+    await waitFor(() => transport.stats().connectionsOpen === 1);
+  });
+
+  it('a client sending one octet a second is closed when its message is not complete within the timeout', async () => {
+    const { transport, received } = await listen({ messageTimeoutMs: 2500 });
+    const slow = await dialFrom(transport, '127.0.0.5');
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (!slow.socket.destroyed) slow.socket.write(OPTIONS.subarray(sent, ++sent));
+    }, 1000);
+    try {
+      const lifetime = await slow.ended;
+      expect(lifetime).toBeGreaterThanOrEqual(2400);
+      expect(lifetime).toBeLessThan(4000);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(sent).toBeLessThan(5);
+    expect(transport.stats().refused['message-timeout']).toBe(1);
+    await expectServed(transport, received);
+  });
+
+  it('a completed message clears the deadline: a trunk connection may idle between messages', async () => {
+    const { transport, received } = await listen({ messageTimeoutMs: 300 });
+    const trunk = await dialFrom(transport, '127.0.0.1');
+    trunk.socket.write(OPTIONS);
+    await waitFor(() => received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(trunk.socket.destroyed).toBe(false);
+    trunk.socket.write(OPTIONS);
+    await waitFor(() => received.length === 2);
+  });
+
+  it('many connections from one address hit the per-source cap; other sources are still accepted', async () => {
+    const { transport, received } = await listen({ maxConnectionsPerSource: 5 });
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, () => dialFrom(transport, '127.0.0.6')),
+    );
+    await waitFor(() => transport.stats().refused['source-limit'] === 7);
+    await waitFor(() => flood.filter((c) => c.state.closed).length === 7);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flood.filter((c) => !c.state.closed)).toHaveLength(5);
+    await expectServed(transport, received, '127.0.0.1');
+    // A refused address gets a slot back when one of its connections closes.
+    flood.find((c) => !c.state.closed)!.socket.destroy();
+    await waitFor(() => transport.stats().connectionsOpen === 5);
+    await expectServed(transport, received, '127.0.0.6');
+  });
+
+  it('a peer that does not read is cut off once its queued octets pass the write cap', async () => {
+    const { transport, received } = await listen({ maxWriteBufferBytes: 64 * 1024 });
+    const peer = await dialFrom(transport, '127.0.0.7');
+    peer.socket.pause();
+    peer.socket.write(OPTIONS);
+    await waitFor(() => received.length === 1);
+    const chunk = Buffer.alloc(256 * 1024, 0x41);
+    let rejected = false;
+    for (let i = 0; i < 64 && !rejected; i++) {
+      await transport.send(chunk, received[0]!.source).catch(() => (rejected = true));
+    }
+    expect(rejected).toBe(true);
+    expect(transport.stats().refused['write-overflow']).toBe(1);
   });
 });

@@ -1,8 +1,17 @@
 // SIP over TCP (RFC 3261 §18; framing §18.3 by Content-Length; keep-alive RFC 5626 §3.5.1) on
 // node:net. Every connection, accepted or opened for an outgoing request, has its own stream
-// framer. Protection against misbehaving peers: a cap on open connections (further ones are
-// closed at once), an idle timeout, and a cap on octets buffered for an incomplete message.
-// A framing error means the stream lost sync: the connection is closed (RFC 4475 §3.1.2.2).
+// framer. Protection against misbehaving peers, cheapest first:
+//   - admission: an accepted connection from a source the admission check refuses is reset
+//     before a single octet is read; so are connections over the per-source or the total cap;
+//   - a message deadline: an accepted connection must complete its first message (or ping)
+//     within messageTimeoutMs of connecting, and every later message within messageTimeoutMs of
+//     its first octet, so half-open and trickling connections are closed in seconds;
+//   - an idle timeout, a cap on octets buffered for an incomplete message and a cap on octets
+//     queued for a peer that does not read.
+// A message over the size limit whose headers framed is reported (the server answers 513) and its
+// body skipped; a framing error means the stream lost sync: the head of the failed message is
+// reported (the server answers 400 or 513 when it can), then the connection is closed
+// (RFC 4475 §3.1.2.2).
 //
 //   peer ──"INVITE ...CRLFCRLF<body>"──► framer ──message──► listeners
 //   peer ──CRLF CRLF (ping)───────────► framer ──ping────► write CRLF (pong)
@@ -13,7 +22,14 @@ import {
   type SipParseLimits,
   type StreamFramer,
 } from '../message/index.js';
-import type { SipDestination, SipTransport, SipTransportStats } from './sip-transport.js';
+import {
+  createRefusalCounters,
+  type SipDestination,
+  type SipRefusalReason,
+  type SipSourceAdmission,
+  type SipTransport,
+  type SipTransportStats,
+} from './sip-transport.js';
 import { createTransportListeners, normalizeAddress } from './transport-listeners.js';
 
 export interface TcpTransportOptions {
@@ -21,10 +37,21 @@ export interface TcpTransportOptions {
   readonly port: number;
   /** Close a connection after this long without traffic (default 5 minutes). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Close an accepted connection that has not completed a message (or ping) this long after
+   * connecting, or a message this long after its first octet (default 10 s).
+   */
+  readonly messageTimeoutMs?: number;
   /** Most connections open at once, accepted and outgoing together (default 1024). */
   readonly maxConnections?: number;
+  /** Most accepted connections open at once from one address (default 128). */
+  readonly maxConnectionsPerSource?: number;
+  /** Sources allowed to connect; others are reset at accept (default: everyone). */
+  readonly isAdmissibleSource?: SipSourceAdmission;
   /** Most octets held for one incomplete message (default: the parser's 256 KiB). */
   readonly maxBufferedBytes?: number;
+  /** Most octets queued for a peer that does not read them before it is cut off (default 1 MiB). */
+  readonly maxWriteBufferBytes?: number;
   readonly parseLimits?: Partial<SipParseLimits>;
   /** Give up connecting out after this long (default 10 s). */
   readonly connectTimeoutMs?: number;
@@ -36,19 +63,34 @@ interface Connection {
   readonly framer: StreamFramer;
   readonly address: string;
   readonly port: number;
+  readonly inbound: boolean;
+  /** Armed while a message is incomplete (and from accept until the first one). */
+  deadline: NodeJS.Timeout | null;
+  /** Set once the connection is being closed: further octets are ignored. */
+  closing: boolean;
 }
 
 const PONG = new Uint8Array([0x0d, 0x0a]);
+/** Octets of a failed message handed up so the server can salvage an answer from its headers. */
+const FAILED_HEAD_BYTES = 65_536;
+/** How long a connection closed after an answer may take to flush it before it is reset. */
+const CLOSE_GRACE_MS = 2_000;
 
 export async function listenTcpTransport(options: TcpTransportOptions): Promise<SipTransport> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const messageTimeoutMs = options.messageTimeoutMs ?? 10_000;
   const maxConnections = options.maxConnections ?? 1024;
+  const maxPerSource = options.maxConnectionsPerSource ?? 128;
+  const admissible = options.isAdmissibleSource ?? (() => true);
   const maxMessageBytes = options.parseLimits?.maxMessageBytes ?? 262_144;
   const maxBufferedBytes = options.maxBufferedBytes ?? maxMessageBytes;
+  const maxWriteBufferBytes = options.maxWriteBufferBytes ?? 1_048_576;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const listeners = createTransportListeners();
   const connections = new Map<string, Connection>();
   const connecting = new Map<string, Promise<Connection>>();
+  const inboundBySource = new Map<string, number>();
+  const refused = createRefusalCounters();
   const counters = {
     messagesIn: 0,
     messagesOut: 0,
@@ -64,7 +106,29 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
   let nextId = 1;
   let closed = false;
 
-  function adopt(socket: Socket): Connection {
+  function refuse(reason: SipRefusalReason, address: string, port: number): void {
+    refused[reason]++;
+    listeners.emitRefused({ transport: 'tcp', address, port, reason });
+  }
+
+  function armDeadline(connection: Connection): void {
+    if (connection.deadline !== null) return;
+    connection.deadline = setTimeout(() => {
+      connection.deadline = null;
+      if (connection.socket.destroyed) return;
+      refuse('message-timeout', connection.address, connection.port);
+      connection.socket.destroy();
+    }, messageTimeoutMs);
+    connection.deadline.unref();
+  }
+
+  function clearDeadline(connection: Connection): void {
+    if (connection.deadline === null) return;
+    clearTimeout(connection.deadline);
+    connection.deadline = null;
+  }
+
+  function adopt(socket: Socket, inbound: boolean): Connection {
     const connection: Connection = {
       id: `tcp-${nextId++}`,
       socket,
@@ -76,8 +140,15 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
       }),
       address: normalizeAddress(socket.remoteAddress ?? ''),
       port: socket.remotePort ?? 0,
+      inbound,
+      deadline: null,
+      closing: false,
     };
     connections.set(connection.id, connection);
+    if (inbound) {
+      inboundBySource.set(connection.address, (inboundBySource.get(connection.address) ?? 0) + 1);
+      armDeadline(connection);
+    }
     socket.setNoDelay(true);
     socket.setTimeout(idleTimeoutMs);
     socket.on('timeout', () => {
@@ -89,12 +160,36 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
       // 'close' follows; a peer resetting its connection is no error of ours.
     });
     socket.on('close', () => {
-      if (connections.get(connection.id) === connection) connections.delete(connection.id);
+      clearDeadline(connection);
+      if (connections.get(connection.id) !== connection) return;
+      connections.delete(connection.id);
+      if (!inbound) return;
+      const left = (inboundBySource.get(connection.address) ?? 1) - 1;
+      if (left > 0) inboundBySource.set(connection.address, left);
+      else inboundBySource.delete(connection.address);
     });
     return connection;
   }
 
+  function sourceOf(connection: Connection) {
+    return {
+      transport: 'tcp' as const,
+      address: connection.address,
+      port: connection.port,
+      connectionId: connection.id,
+    };
+  }
+
+  /** Ends the connection once what was written (an error answer) is flushed; resets it later. */
+  function closeAfterFlush(connection: Connection): void {
+    connection.closing = true;
+    clearDeadline(connection);
+    connection.socket.end();
+    setTimeout(() => connection.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
   function onData(connection: Connection, chunk: Buffer): void {
+    if (connection.closing) return;
     counters.bytesIn += chunk.length;
     let events;
     try {
@@ -102,7 +197,8 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
     } catch (err) {
       if (!(err instanceof SipParseError)) throw err;
       counters.framingErrors++;
-      connection.socket.destroy();
+      listeners.emitMessage(connection.framer.peek(FAILED_HEAD_BYTES), sourceOf(connection), err);
+      closeAfterFlush(connection);
       return;
     }
     for (const event of events) {
@@ -111,28 +207,48 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
         connection.socket.write(PONG);
         continue;
       }
+      if (event.kind === 'oversize') {
+        counters.framingErrors++;
+        listeners.emitMessage(event.head, sourceOf(connection), event.error);
+        continue;
+      }
       counters.messagesIn++;
-      listeners.emitMessage(event.bytes, {
-        transport: 'tcp',
-        address: connection.address,
-        port: connection.port,
-        connectionId: connection.id,
-      });
+      listeners.emitMessage(event.bytes, sourceOf(connection));
     }
     if (connection.framer.bufferedBytes > maxBufferedBytes) {
       counters.framingErrors++;
       connection.socket.destroy();
+      return;
+    }
+    if (connection.framer.bufferedBytes > 0 || connection.framer.skippingBytes > 0) {
+      armDeadline(connection);
+    } else if (events.length > 0) {
+      clearDeadline(connection);
     }
   }
 
+  // Runs before any 'data' listener exists: a refused peer never has an octet read. A reset
+  // (not a FIN) leaves no TIME_WAIT state behind on our side.
   const server: Server = createServer({ allowHalfOpen: false }, (socket) => {
-    if (closed || connections.size >= maxConnections) {
-      counters.connectionsRefused++;
-      socket.destroy();
+    const address = normalizeAddress(socket.remoteAddress ?? '');
+    const port = socket.remotePort ?? 0;
+    socket.on('error', () => {});
+    if (closed) {
+      socket.resetAndDestroy();
+      return;
+    }
+    let reason: SipRefusalReason | null = null;
+    if (!admissible(address)) reason = 'unknown-source';
+    else if (connections.size >= maxConnections) reason = 'connection-limit';
+    else if ((inboundBySource.get(address) ?? 0) >= maxPerSource) reason = 'source-limit';
+    if (reason !== null) {
+      if (reason === 'connection-limit') counters.connectionsRefused++;
+      refuse(reason, address, port);
+      socket.resetAndDestroy();
       return;
     }
     counters.connectionsAccepted++;
-    adopt(socket);
+    adopt(socket, true);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,12 +264,11 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
   function findConnection(destination: SipDestination): Connection | undefined {
     if (destination.connectionId !== undefined) {
       const byId = connections.get(destination.connectionId);
-      if (byId && !byId.socket.destroyed) return byId;
+      if (byId && !byId.socket.destroyed && !byId.closing) return byId;
     }
     for (const c of connections.values()) {
-      if (c.address === destination.address && c.port === destination.port && !c.socket.destroyed) {
-        return c;
-      }
+      const usable = !c.socket.destroyed && !c.closing;
+      if (usable && c.address === destination.address && c.port === destination.port) return c;
     }
     return undefined;
   }
@@ -174,7 +289,7 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.off('error', reject);
-        resolve(adopt(socket));
+        resolve(adopt(socket, false));
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -186,6 +301,13 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
   }
 
   function write(connection: Connection, bytes: Uint8Array): Promise<void> {
+    if (connection.socket.writableLength + bytes.length > maxWriteBufferBytes) {
+      refuse('write-overflow', connection.address, connection.port);
+      connection.socket.destroy();
+      return Promise.reject(
+        new Error(`peer ${connection.address} does not read: connection closed`),
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       connection.socket.write(bytes, (err) => {
         if (err) reject(err);
@@ -212,12 +334,20 @@ export async function listenTcpTransport(options: TcpTransportOptions): Promise<
       }
     },
     stats(): SipTransportStats {
-      return { transport: 'tcp', ...counters, connectionsOpen: connections.size };
+      return {
+        transport: 'tcp',
+        ...counters,
+        connectionsOpen: connections.size,
+        refused: { ...refused },
+      };
     },
     close() {
       if (closed) return Promise.resolve();
       closed = true;
-      for (const c of connections.values()) c.socket.destroy();
+      for (const c of connections.values()) {
+        clearDeadline(c);
+        c.socket.destroy();
+      }
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

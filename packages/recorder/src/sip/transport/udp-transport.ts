@@ -1,14 +1,23 @@
 // SIP over UDP (RFC 3261 §18.1.1, §18.2.1, §18.3: one message per datagram) on one node:dgram
 // socket. An IPv6 host ("::") gives a dual-stack socket that also serves IPv4 peers; their
-// addresses are reported as plain IPv4 and mapped back when sending.
+// addresses are reported as plain IPv4 and mapped back when sending. A datagram from a source
+// the admission check refuses is dropped before parsing, unanswered: UDP sources can be forged,
+// and answering them would let anyone aim our responses at a third party.
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { SipTransport, SipTransportStats } from './sip-transport.js';
+import {
+  createRefusalCounters,
+  type SipSourceAdmission,
+  type SipTransport,
+  type SipTransportStats,
+} from './sip-transport.js';
 import { createTransportListeners, normalizeAddress } from './transport-listeners.js';
 
 export interface UdpTransportOptions {
   readonly host: string;
   readonly port: number;
+  /** Sources allowed to send; others are dropped unanswered (default: everyone). */
+  readonly isAdmissibleSource?: SipSourceAdmission;
 }
 
 const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -23,6 +32,8 @@ export async function listenUdpTransport(options: UdpTransportOptions): Promise<
     recvBufferSize: UDP_RECEIVE_BUFFER_BYTES,
   });
   const listeners = createTransportListeners();
+  const admissible = options.isAdmissibleSource ?? (() => true);
+  const refused = createRefusalCounters();
   const stats = {
     messagesIn: 0,
     messagesOut: 0,
@@ -44,11 +55,22 @@ export async function listenUdpTransport(options: UdpTransportOptions): Promise<
 
   socket.on('error', (err) => listeners.emitError(err));
   socket.on('message', (msg, rinfo) => {
+    const address = normalizeAddress(rinfo.address);
+    if (!admissible(address)) {
+      refused['unknown-source']++;
+      listeners.emitRefused({
+        transport: 'udp',
+        address,
+        port: rinfo.port,
+        reason: 'unknown-source',
+      });
+      return;
+    }
     stats.messagesIn++;
     stats.bytesIn += msg.length;
     listeners.emitMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), {
       transport: 'udp',
-      address: normalizeAddress(rinfo.address),
+      address,
       port: rinfo.port,
     });
   });
@@ -84,6 +106,7 @@ export async function listenUdpTransport(options: UdpTransportOptions): Promise<
         connectionsAccepted: 0,
         connectionsRefused: 0,
         connectionsIdleClosed: 0,
+        refused: { ...refused },
       };
     },
     close() {

@@ -15,6 +15,7 @@ describe('configuration (SPEC §9.4)', () => {
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
       udpReceiver: 'batch',
+      jobRetry: { baseMs: 10_000, maxDelayMs: 900_000, horizonMs: 24 * 3_600_000 },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -32,7 +33,11 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_TRANSCRIBER: 'sherpa-onnx:/models/en',
       CALLVAULT_MAX_SESSIONS: '250',
       CALLVAULT_UDP_RECEIVER: 'dgram',
+      CALLVAULT_JOB_RETRY_BASE_MS: '500',
+      CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '2000',
+      CALLVAULT_JOB_RETRY_HORIZON_HOURS: '2',
     });
+    expect(c.jobRetry).toEqual({ baseMs: 500, maxDelayMs: 2000, horizonMs: 7_200_000 });
     expect(c.maxSessions).toBe(250);
     expect(c.udpReceiver).toBe('dgram');
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cv' });
@@ -61,6 +66,8 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_STORAGE_URL: 'ftp://x',
         CALLVAULT_MAX_SESSIONS: 'lots',
         CALLVAULT_UDP_RECEIVER: 'epoll',
+        CALLVAULT_JOB_RETRY_BASE_MS: '0',
+        CALLVAULT_JOB_RETRY_HORIZON_HOURS: 'a day',
       });
     } catch (e) {
       error = e;
@@ -79,6 +86,8 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_STORAGE_URL',
         'CALLVAULT_MAX_SESSIONS',
         'CALLVAULT_UDP_RECEIVER',
+        'CALLVAULT_JOB_RETRY_BASE_MS',
+        'CALLVAULT_JOB_RETRY_HORIZON_HOURS',
       ].sort(),
     );
   });

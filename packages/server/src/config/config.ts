@@ -43,6 +43,15 @@ export interface Config {
    * dgram when it is not built) or `dgram`.
    */
   readonly udpReceiver: 'batch' | 'dgram';
+  /**
+   * How long the jobs that must not be lost (finalize, peaks, transcription, webhooks) keep
+   * retrying: delays double from `baseMs`, capped at `maxDelayMs`, for up to `horizonMs`.
+   */
+  readonly jobRetry: {
+    readonly baseMs: number;
+    readonly maxDelayMs: number;
+    readonly horizonMs: number;
+  };
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -58,6 +67,9 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
   CALLVAULT_UDP_RECEIVER: 'batch',
+  CALLVAULT_JOB_RETRY_BASE_MS: '10000',
+  CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '900000',
+  CALLVAULT_JOB_RETRY_HORIZON_HOURS: '24',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -216,6 +228,16 @@ export function parseConfig(source: ConfigSource): Config {
     problems.push(`CALLVAULT_UDP_RECEIVER: "${udpReceiverRaw}" is not one of batch, dgram`);
   }
 
+  const jobRetry = {
+    baseMs: parseWholeNumber('CALLVAULT_JOB_RETRY_BASE_MS', read, 1, problems) ?? 10_000,
+    maxDelayMs: parseWholeNumber('CALLVAULT_JOB_RETRY_MAX_DELAY_MS', read, 1, problems) ?? 900_000,
+    horizonMs:
+      (parseWholeNumber('CALLVAULT_JOB_RETRY_HORIZON_HOURS', read, 1, problems) ?? 24) * 3_600_000,
+  };
+  if (jobRetry.maxDelayMs < jobRetry.baseMs) {
+    problems.push('CALLVAULT_JOB_RETRY_MAX_DELAY_MS: must be at least CALLVAULT_JOB_RETRY_BASE_MS');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     dataDir,
@@ -229,7 +251,21 @@ export function parseConfig(source: ConfigSource): Config {
     masterKey,
     transcriber,
     udpReceiver,
+    jobRetry,
   });
+}
+
+/** A whole number ≥ `min` (at most 10 digits), or null with the problem listed. */
+function parseWholeNumber(
+  name: ConfigVariable,
+  read: (name: ConfigVariable) => string,
+  min: number,
+  problems: string[],
+): number | null {
+  const raw = read(name);
+  if (/^\d{1,10}$/.test(raw) && Number(raw) >= min) return Number(raw);
+  problems.push(`${name}: "${raw}" is not a whole number of at least ${min}`);
+  return null;
 }
 
 function deepFreeze<T>(value: T): T {

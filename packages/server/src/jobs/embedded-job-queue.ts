@@ -249,6 +249,7 @@ class EmbeddedJobQueue implements JobQueue {
         name: row.name,
         payload: parseJsonColumn<JobPayload>(row.payload),
         attempt: row.attempts,
+        lastAttempt: row.attempts > registration.options.retryLimit,
         previousError: row.last_error,
       });
     }
@@ -267,11 +268,10 @@ class EmbeddedJobQueue implements JobQueue {
     error: string,
     now: Date,
   ): Promise<void> {
-    const { retryLimit, retryBackoffMs } = registration.options;
+    const { retryLimit, retryBackoffMs, retryMaxDelayMs } = registration.options;
+    const delayMs = computeRetryDelayMs(retryBackoffMs, job.attempt, retryMaxDelayMs);
     const retryAt =
-      job.attempt <= retryLimit
-        ? new Date(now.getTime() + computeRetryDelayMs(retryBackoffMs, job.attempt)).toISOString()
-        : null;
+      job.attempt <= retryLimit ? new Date(now.getTime() + delayMs).toISOString() : null;
     const recorded = await failJobAttempt(this.db, {
       id: job.id,
       workerId: this.workerId,

@@ -132,6 +132,50 @@ export function describeJobQueueContract(
       expect(attempts).toHaveLength(2);
     });
 
+    it('doubles the retry delay up to retryMaxDelayMs and tells the handler which attempt is the last', async () => {
+      const attempts: Array<{ attempt: number; lastAttempt: boolean; at: number }> = [];
+      await queue.register(
+        'backoff',
+        (job) => {
+          attempts.push({ attempt: job.attempt, lastAttempt: job.lastAttempt, at: Date.now() });
+          return Promise.reject(new Error(`down ${job.attempt}`));
+        },
+        { retryLimit: 3, retryBackoffMs: 400, retryMaxDelayMs: 600 },
+      );
+      await queue.start();
+      const id = await queue.enqueue('backoff', {});
+      const failed = await waitFor(async () => {
+        const job = await queue.getJob(id);
+        return job?.state === 'failed' ? job : null;
+      }, 'the failed state');
+      expect(failed).toMatchObject({ attempts: 4, lastError: 'down 4' });
+      expect(attempts.map((a) => [a.attempt, a.lastAttempt])).toEqual([
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, true],
+      ]);
+      const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+      // 400 ms, then 800 ms capped to 600, then 1600 ms capped to 600.
+      expect(gaps[0]).toBeGreaterThanOrEqual(370);
+      expect(gaps[1]).toBeGreaterThanOrEqual(570);
+      expect(gaps[2]).toBeGreaterThanOrEqual(570);
+      expect(gaps[2]).toBeLessThan(1300);
+
+      const seen: boolean[] = [];
+      await queue.register(
+        'once-seen',
+        (job) => {
+          seen.push(job.lastAttempt);
+          return Promise.resolve();
+        },
+        { retryLimit: 0 },
+      );
+      await queue.enqueue('once-seen', {});
+      await waitFor(() => seen.length === 1, 'the single attempt');
+      expect(seen).toEqual([true]);
+    });
+
     it('keeps the error of a failed attempt after a later attempt succeeds', async () => {
       await queue.register(
         'second-time-lucky',

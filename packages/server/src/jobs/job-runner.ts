@@ -28,6 +28,8 @@ export interface ClaimedJob {
   readonly payload: JobPayload;
   /** 1-based number of this attempt. */
   readonly attempt: number;
+  /** No retry follows if this attempt fails. */
+  readonly lastAttempt: boolean;
   /** The message of the previous failed attempt, if any (drivers may keep it after success). */
   readonly previousError: string | null;
 }
@@ -156,6 +158,8 @@ export class JobRunner {
       name,
       payload,
       attempt: 1,
+      // Run outside the queue, its error goes to the caller: nothing retries it.
+      lastAttempt: true,
       signal: new AbortController().signal,
       now,
     });
@@ -200,6 +204,7 @@ export class JobRunner {
         name: job.name,
         payload: job.payload,
         attempt: job.attempt,
+        lastAttempt: job.lastAttempt,
         signal: controller.signal,
         now: clock.now(),
       }),

@@ -18,15 +18,20 @@ import {
 } from '../transcription/transcription.jobs.js';
 import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
-import type { JobQueue } from './job-queue.js';
+import type { JobQueue, JobRetryPolicy } from './job-queue.js';
 
 export interface JobDeps {
   readonly db: Db;
   readonly clock: Clock;
   /** The (encrypting) blob store: retention removes audio. */
   readonly blobStore: BlobStore;
-  /** The transcription engine (issue #7); without it this process does not transcribe. */
+  /** The transcription engine; without it this process does not transcribe. */
   readonly transcriber?: Transcriber;
+  /**
+   * How long finalize, peaks, transcription and webhook jobs keep retrying (Config.jobRetry;
+   * default DEFAULT_JOB_RETRY_POLICY: 10 s doubling to 15 min, for 24 h).
+   */
+  readonly retry?: JobRetryPolicy;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {

@@ -49,8 +49,11 @@ import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import {
+  findRetryingCaptureFailure,
   insertCaptureFailure,
   newCaptureFailureId,
+  resolveRetryingCaptureFailure,
+  updateRetryingCaptureFailure,
   type CaptureFailureRecord,
 } from './capture-failures.repository.js';
 import {
@@ -382,7 +385,20 @@ export function encodeOggOpus(
 export interface FinalizeOptions {
   /** The session never closed (a crash): its audio up to the last flush is kept as `recovered`. */
   readonly recovered?: boolean;
+  /**
+   * Another attempt follows if this one fails for a passing reason (the blob store, the disk,
+   * the encoder): such a failure is listed as retrying and the journal kept as it is, instead of
+   * being final. Default false: every failure is final.
+   */
+  readonly retrying?: boolean;
 }
+
+/** Failures a later attempt may get past: the store or the disk coming back, a crashed encoder. */
+export const PASSING_FAILURES: ReadonlySet<string> = new Set([
+  'store-error',
+  'disk-full',
+  'encoder-error',
+]);
 
 export type FinalizeResult =
   | {
@@ -396,6 +412,19 @@ export type FinalizeResult =
       readonly code: string;
       readonly reason: string;
       /** Recordings stored anyway from what was captured (a partial recording). */
+      readonly recordingIds: readonly string[];
+    }
+  | {
+      /** A passing failure; the caller retries (the journal and the listed failure stay). */
+      readonly kind: 'retrying';
+      readonly code: string;
+      readonly reason: string;
+      readonly recordingIds: readonly string[];
+    }
+  | {
+      /** The journal is gone: an earlier attempt stored the call and removed it. */
+      readonly kind: 'done-before';
+      /** None stored by this attempt. */
       readonly recordingIds: readonly string[];
     };
 
@@ -421,16 +450,23 @@ export interface FinalizeDeps extends RecordingStoreDeps {
 /**
  * A failed recording is never silent: `failed.json` beside the journal (kept for an operator and
  * skipped by recovery), a row in the capture-failure catalogue with the org's failure behaviour
- * (audited in the same transaction), and the job fails with the reason.
+ * (audited in the same transaction), and the job fails with the reason. A passing failure while
+ * retries remain is listed as retrying instead (see noteRetrying), and nothing is written beside
+ * the journal.
  */
 async function markFailed(
   deps: FinalizeDeps,
   dir: string,
   session: CaptureSessionFile | null,
   failure: { code: string; reason: string; recordingIds?: readonly string[] },
+  options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
   const at = deps.clock.now();
   const recordingIds = failure.recordingIds ?? [];
+  if (session && options.retrying === true && PASSING_FAILURES.has(failure.code)) {
+    await noteRetrying(deps, dir, session, { ...failure, recordingIds });
+    return { kind: 'retrying', code: failure.code, reason: failure.reason, recordingIds };
+  }
   fs.writeFileSync(
     path.join(dir, FAILED_FILE),
     JSON.stringify({
@@ -441,8 +477,9 @@ async function markFailed(
     }),
   );
   if (session) {
+    const retrying = await findRetryingCaptureFailure(deps.db, dir);
     const record: CaptureFailureRecord = {
-      id: newCaptureFailureId(),
+      id: retrying?.id ?? newCaptureFailureId(),
       orgId: session.orgId,
       sessionId: session.sessionId,
       callId: session.callId,
@@ -452,11 +489,14 @@ async function markFailed(
       ownerIds: session.owners.map((o) => o.id),
       recordingIds,
       journalDir: dir,
-      failedAt: at.toISOString(),
+      failedAt: retrying?.failedAt ?? at.toISOString(),
       resolvedAt: null,
+      retrying: false,
     };
     await deps.db.transaction().execute(async (trx) => {
-      await insertCaptureFailure(trx, record);
+      // The failure listed while retries ran becomes final: one row per call, alerted now.
+      if (retrying) await updateRetryingCaptureFailure(trx, record.id, record);
+      else await insertCaptureFailure(trx, record);
       await audit(
         trx,
         deps.clock,
@@ -470,12 +510,90 @@ async function markFailed(
           siprecSession: record.sessionId,
           failureBehavior: record.failureBehavior,
           recordingIds,
+          ...(retrying ? { afterRetries: true } : {}),
         },
         session.orgId,
       );
     });
   }
   return { kind: 'failed', code: failure.code, reason: failure.reason, recordingIds };
+}
+
+/**
+ * A passing failure with retries left: the call is listed as failed-and-retrying (one row per
+ * journal, audited when it appears and when its reason changes), so an operator sees the outage,
+ * but it is not final and not counted as a loss.
+ */
+async function noteRetrying(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  failure: { code: string; reason: string; recordingIds: readonly string[] },
+): Promise<void> {
+  const detail = `${failure.reason} (retrying; the journal is kept)`;
+  const existing = await findRetryingCaptureFailure(deps.db, dir);
+  if (existing && existing.reason === failure.code) return;
+  const record: CaptureFailureRecord = {
+    id: existing?.id ?? newCaptureFailureId(),
+    orgId: session.orgId,
+    sessionId: session.sessionId,
+    callId: session.callId,
+    reason: failure.code,
+    detail,
+    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+    ownerIds: session.owners.map((o) => o.id),
+    recordingIds: failure.recordingIds,
+    journalDir: dir,
+    failedAt: existing?.failedAt ?? deps.clock.now().toISOString(),
+    resolvedAt: null,
+    retrying: true,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if (existing) await updateRetryingCaptureFailure(trx, record.id, record);
+    else await insertCaptureFailure(trx, record);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failed',
+      { type: 'captureFailure', id: record.id },
+      {
+        reason: record.reason,
+        detail,
+        callId: record.callId,
+        siprecSession: record.sessionId,
+        failureBehavior: record.failureBehavior,
+        recordingIds: record.recordingIds,
+        retrying: true,
+      },
+      session.orgId,
+    );
+  });
+}
+
+/** A retry stored what an earlier attempt could not: the listed failure resolves itself. */
+async function resolveRetried(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  recordingIds: readonly string[],
+): Promise<void> {
+  const retrying = await findRetryingCaptureFailure(deps.db, dir);
+  if (!retrying) return;
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await resolveRetryingCaptureFailure(trx, retrying.id, deps.clock.now().toISOString()))) {
+      return;
+    }
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failureResolved',
+      { type: 'captureFailure', id: retrying.id },
+      { retried: true, reason: retrying.reason, journalDir: dir, recordingIds },
+      session.orgId,
+    );
+  });
 }
 
 /** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
@@ -621,6 +739,8 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
+  // Only a finished finalize removes the journal: a retry after that has nothing left to do.
+  if (!fs.existsSync(dir)) return { kind: 'done-before', recordingIds: [] };
   let session: CaptureSessionFile;
   try {
     session = readSessionFile(dir);
@@ -687,7 +807,7 @@ export async function finalizeCapturedSession(
     };
   });
   const metadata = mergedMetadataOf(session);
-  for (const group of groups.values()) {
+  for (const [groupIndex, group] of [...groups.values()].entries()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
     const numbers = partyNumbersOf(session, group.owners);
     const direction = directionOf(metadata, session, group.owners);
@@ -699,11 +819,17 @@ export async function finalizeCapturedSession(
       try {
         await encode(channels, rendered.sampleRate, file);
       } catch (err) {
-        return markFailed(deps, dir, session, {
-          code: 'encoder-error',
-          reason: `encoder error: ${(err as Error).message}`,
-          recordingIds,
-        });
+        return markFailed(
+          deps,
+          dir,
+          session,
+          {
+            code: 'encoder-error',
+            reason: `encoder error: ${(err as Error).message}`,
+            recordingIds,
+          },
+          options,
+        );
       }
       const segmentMs = Math.round((length / rendered.sampleRate) * 1000);
       const startMs = Math.max(plan.startMs, rendered.originMs);
@@ -778,6 +904,9 @@ export async function finalizeCapturedSession(
             ...(session.closed ? { endReason: session.closed.endReason } : {}),
           },
           source: 'recorder',
+          // One key per journal and segment: a retried finalize finds what an earlier attempt
+          // stored instead of storing (and counting) it again.
+          idempotencyKey: `capture:${session.sessionId}:${path.basename(dir)}:${groupIndex}:${i}`,
           auditDetails: {
             siprecSession: session.sessionId,
             recovered: options.recovered === true,
@@ -785,11 +914,17 @@ export async function finalizeCapturedSession(
           },
         });
       } catch (err) {
-        return markFailed(deps, dir, session, {
-          code: (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'store-error',
-          reason: `storing the recording failed: ${(err as Error).message}`,
-          recordingIds,
-        });
+        return markFailed(
+          deps,
+          dir,
+          session,
+          {
+            code: (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk-full' : 'store-error',
+            reason: `storing the recording failed: ${(err as Error).message}`,
+            recordingIds,
+          },
+          options,
+        );
       }
       durationMs += segmentMs;
       for (const r of stored.recordings) recordingIds.push(r.id);
@@ -816,6 +951,9 @@ export async function finalizeCapturedSession(
       recordingIds,
     });
   }
+  // Resolved before the journal goes: should this process die in between, the retry finds every
+  // segment stored and removes the journal then.
+  await resolveRetried(deps, dir, session, recordingIds);
   fs.rmSync(dir, { recursive: true, force: true });
   return { kind: 'stored', recordingIds, durationMs };
 }

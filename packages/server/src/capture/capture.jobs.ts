@@ -1,7 +1,13 @@
 // The finalize job and crash recovery of media capture (SPEC §5). A closed session's journal is
 // finalized through the job queue; at `serve` start every journal of a session that never
 // closed (the process died) is finalized as `recovered`.
-import type { JobQueue } from '../jobs/job-queue.js';
+import {
+  DEFAULT_JOB_RETRY_POLICY,
+  FinalJobError,
+  retryOptionsFor,
+  type JobQueue,
+  type JobRetryPolicy,
+} from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
 import { listUnfinishedJournals } from './capture-journal.js';
@@ -11,8 +17,16 @@ export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
 export interface CaptureJobDeps extends RecordingStoreDeps {
   readonly logger?: Logger;
+  /** How long a finalize that failed at the store keeps retrying (default 24 h). */
+  readonly retry?: JobRetryPolicy;
 }
 
+/**
+ * Finalize retries with backoff for the policy's horizon when the store, the disk or the encoder
+ * failed: the journal stays, the call is listed as failed-and-retrying, and storing is
+ * idempotent, so the retry that succeeds stores each recording once and resolves the listing. The
+ * last attempt makes such a failure final. Other failures (no media, no owner) are final at once.
+ */
 export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps): Promise<void> {
   await queue.register<{ dir: string; recovered?: boolean }>(
     CAPTURE_FINALIZE_JOB,
@@ -20,20 +34,35 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
       const result = await finalizeCapturedSession(
         { ...deps, queue: deps.queue ?? queue },
         job.payload.dir,
-        { recovered: job.payload.recovered === true },
+        { recovered: job.payload.recovered === true, retrying: !job.lastAttempt },
       );
-      if (result.kind === 'failed') {
-        deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
-        // The job fails with the reason (visible in the queue); the journal stays for an operator.
-        throw new Error(`recording failed: ${result.reason}`);
+      switch (result.kind) {
+        case 'failed':
+          deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
+          // The job fails with the reason (visible in the queue), without retries: the failure is
+          // final and catalogued, and the journal stays for an operator.
+          throw new FinalJobError(`recording failed: ${result.reason}`);
+        case 'retrying':
+          deps.logger?.warn(
+            { dir: job.payload.dir, reason: result.reason, attempt: job.attempt },
+            'recording not stored yet; retrying',
+          );
+          throw new Error(`recording not stored yet (${result.code}): ${result.reason}`);
+        case 'done-before':
+          deps.logger?.info({ dir: job.payload.dir }, 'recording was stored by an earlier attempt');
+          return;
+        case 'stored':
+          deps.logger?.info(
+            { recordings: result.recordingIds, durationMs: result.durationMs },
+            'recording stored',
+          );
       }
-      deps.logger?.info(
-        { recordings: result.recordingIds, durationMs: result.durationMs },
-        'recording stored',
-      );
     },
-    // Finalize is not retried: a failure is written next to the journal and kept for an operator.
-    { concurrency: 2, retryLimit: 0, timeoutMs: 30 * 60_000 },
+    {
+      concurrency: 2,
+      timeoutMs: 30 * 60_000,
+      ...retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),
+    },
   );
 }
 

@@ -279,6 +279,7 @@ export function buildProgram(): Command {
           clock: systemClock,
           blobStore: await createConfiguredBlobStore(config),
           transcriber,
+          retry: config.jobRetry,
         });
         const started = Date.now();
         // The jobs it fans out (retention: one per org) run here too, so it is done on return.

@@ -90,7 +90,8 @@ class EmbeddedJobQueue implements JobQueue {
       beforeClaim: (now) => this.beforeClaim(now),
       claim: (registration, limit, now) => this.claim(registration, limit, now),
       complete: (job, now) => this.complete(job, now),
-      fail: (job, registration, error, now) => this.fail(job, registration, error, now),
+      fail: (job, registration, error, now, final) =>
+        this.fail(job, registration, error, now, final),
       renewLease: (job, now) => renewJobLease(this.db, job.id, this.workerId, this.leaseUntil(now)),
       leaseRenewEveryMs: Math.max(1, Math.floor(this.leaseMs / 3)),
     };
@@ -267,11 +268,12 @@ class EmbeddedJobQueue implements JobQueue {
     registration: Registration,
     error: string,
     now: Date,
+    final: boolean,
   ): Promise<void> {
     const { retryLimit, retryBackoffMs, retryMaxDelayMs } = registration.options;
     const delayMs = computeRetryDelayMs(retryBackoffMs, job.attempt, retryMaxDelayMs);
     const retryAt =
-      job.attempt <= retryLimit ? new Date(now.getTime() + delayMs).toISOString() : null;
+      !final && job.attempt <= retryLimit ? new Date(now.getTime() + delayMs).toISOString() : null;
     const recorded = await failJobAttempt(this.db, {
       id: job.id,
       workerId: this.workerId,

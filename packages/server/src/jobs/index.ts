@@ -4,6 +4,7 @@ export {
   computeRetryDelayMs,
   DEFAULT_HANDLER_OPTIONS,
   DEFAULT_JOB_RETRY_POLICY,
+  FinalJobError,
   retryOptionsFor,
   JOB_STATES,
   startOfSchedulePeriod,

@@ -2,7 +2,7 @@
 // drivers are configured by their harness to poll every few tens of milliseconds.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import type { JobContext, JobPayload, JobQueue } from './job-queue.js';
+import { FinalJobError, type JobContext, type JobPayload, type JobQueue } from './job-queue.js';
 
 export interface JobQueueInstance {
   readonly queue: JobQueue;
@@ -174,6 +174,27 @@ export function describeJobQueueContract(
       await queue.enqueue('once-seen', {});
       await waitFor(() => seen.length === 1, 'the single attempt');
       expect(seen).toEqual([true]);
+    });
+
+    it('fails a job at once, retries left or not, when its handler throws FinalJobError', async () => {
+      const attempts: number[] = [];
+      await queue.register(
+        'hopeless',
+        (job) => {
+          attempts.push(job.attempt);
+          return Promise.reject(new FinalJobError('the input can never work'));
+        },
+        { retryLimit: 5, retryBackoffMs: 0 },
+      );
+      await queue.start();
+      const id = await queue.enqueue('hopeless', {});
+      const failed = await waitFor(async () => {
+        const job = await queue.getJob(id);
+        return job?.state === 'failed' ? job : null;
+      }, 'the failed state');
+      expect(failed).toMatchObject({ attempts: 1, lastError: 'the input can never work' });
+      await sleep(300);
+      expect(attempts).toEqual([1]);
     });
 
     it('keeps the error of a failed attempt after a later attempt succeeds', async () => {

@@ -129,6 +129,17 @@ export interface JobQueue {
   counts(): Promise<JobCounts>;
 }
 
+/**
+ * Thrown by a handler whose job cannot succeed however often it is tried (the input is bad, the
+ * failure is recorded elsewhere): the job ends `failed` now, whatever retries it had left.
+ */
+export class FinalJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FinalJobError';
+  }
+}
+
 export const DEFAULT_HANDLER_OPTIONS: Required<HandlerOptions> = Object.freeze({
   concurrency: 1,
   retryLimit: 3,

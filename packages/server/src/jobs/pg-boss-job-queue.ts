@@ -180,7 +180,7 @@ class PgBossJobQueue implements JobQueue {
       beforeClaim: () => Promise.resolve(),
       claim: (registration, limit) => this.claim(registration, limit),
       complete: (job) => this.complete(job),
-      fail: (job, registration, error) => this.fail(job, registration, error),
+      fail: (job, registration, error, _now, final) => this.fail(job, registration, error, final),
       // pg-boss's expiry (expireInSeconds) plays the role of a lease.
       renewLease: null,
       leaseRenewEveryMs: 0,
@@ -398,7 +398,18 @@ class PgBossJobQueue implements JobQueue {
     }
   }
 
-  private async fail(job: ClaimedJob, registration: Registration, error: string): Promise<void> {
+  private async fail(
+    job: ClaimedJob,
+    registration: Registration,
+    error: string,
+    final: boolean,
+  ): Promise<void> {
+    if (final) {
+      // pg-boss fails a job for good once its retries are used up: use them up.
+      await sql`
+        UPDATE ${sql.id(this.schema, 'job')} SET retry_limit = retry_count
+        WHERE name = ${job.name} AND id = ${job.id}::uuid AND state = 'active'`.execute(this.db);
+    }
     const result = (await this.boss.fail(job.name, job.id, { lastError: error })) as unknown as {
       affected: number;
     };

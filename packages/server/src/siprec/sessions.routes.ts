@@ -81,6 +81,10 @@ export const CaptureFailureSchema = Type.Object({
   ownerIds: Type.Array(Type.String()),
   recordingIds: Type.Array(Type.String(), { description: 'stored anyway from what was captured' }),
   failedAt: Type.String({ format: 'date-time' }),
+  retrying: Type.Boolean({
+    description:
+      'the recording is still being retried (a storage outage); it leaves this list by itself when a retry stores it',
+  }),
 });
 
 export function registerSessionRoutes(

@@ -11,6 +11,7 @@ import * as transcriptSearch from './0007-transcript-search.js';
 import * as captureFailures from './0008-capture-failures.js';
 import * as recordingOwners from './0009-recording-owners.js';
 import * as liveCalls from './0010-live-calls.js';
+import * as captureFailureRetrying from './0011-capture-failure-retrying.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-capture-failures': captureFailures,
   '0009-recording-owners': recordingOwners,
   '0010-live-calls': liveCalls,
+  '0011-capture-failure-retrying': captureFailureRetrying,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -26,7 +26,12 @@ import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js
 import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
 import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
-import { createBlobStore, type BlobStore } from './storage/index.js';
+import {
+  createBlobStore,
+  createBlobStoreHealthCheck,
+  S3BlobStore,
+  type BlobStore,
+} from './storage/index.js';
 
 export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -101,7 +106,13 @@ export async function startServer(options: {
   const transcriber = createTranscriber(config.transcriber);
   // Workers transcribe: a missing engine or model stops start-up instead of failing every job.
   if (roles.includes('worker')) await transcriber.check();
-  await registerApplicationJobs(queue, { db: handle.db, clock, blobStore, transcriber });
+  await registerApplicationJobs(queue, {
+    db: handle.db,
+    clock,
+    blobStore,
+    transcriber,
+    retry: config.jobRetry,
+  });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
   const metrics = createMetrics();
@@ -110,6 +121,8 @@ export async function startServer(options: {
     : null;
 
   if (roles.includes('api')) {
+    const probeStore = createBlobStore(config.storage);
+    if (probeStore instanceof S3BlobStore) stops.push(() => Promise.resolve(probeStore.close()));
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
     app = await buildApp({
       db: handle.db,
@@ -122,6 +135,16 @@ export async function startServer(options: {
       queue,
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
+      // The backend itself (not the encryption over it), probed with a write, read and delete.
+      healthChecks: [
+        createBlobStoreHealthCheck(probeStore, {
+          label:
+            config.storage.kind === 's3'
+              ? `s3 bucket ${config.storage.bucket}`
+              : `blob directory ${config.storage.dir}`,
+          capturing: roles.includes('recorder'),
+        }),
+      ],
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });

@@ -12,7 +12,7 @@ DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
-        integration-postgres e2e e2e-api e2e-sip e2e-browser openapi openapi-check fuzz bench demo-call clean
+        integration-postgres e2e e2e-api e2e-sip e2e-faults e2e-browser openapi openapi-check fuzz bench demo-call clean
 
 help:
 	@echo "make run     install what is missing, build, start Callvault on embedded defaults"
@@ -100,7 +100,7 @@ integration-postgres: deps
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL suites NOT run (they are required in CI)"; fi
 
-e2e: e2e-api e2e-sip e2e-browser
+e2e: e2e-api e2e-sip e2e-faults e2e-browser
 
 e2e-api: build
 	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts api
@@ -114,6 +114,15 @@ e2e-api: build
 e2e-sip: build
 	@command -v sipp >/dev/null || [ "$$CI" != "true" ] || { echo "CI: sipp (Debian sip-tester) is required" >&2; exit 1; }
 	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts sip
+
+# Fault scenarios (e2e/faults/*.test.ts: storage outages, killed processes) on SQLite and
+# PostgreSQL; they use SIPp as root and Swift's S3 server, and in CI may not skip.
+e2e-faults: build
+	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts faults
+	@if scripts/ensure-postgres.sh; then \
+	  CALLVAULT_TEST_DB=postgres $(VITEST) --config e2e/vitest.config.ts faults; \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
+	else echo "PostgreSQL not available: PostgreSQL e2e NOT run (required in CI)"; fi
 
 e2e-browser: build
 	@test -x /usr/bin/chromium || { echo "Chromium (/usr/bin/chromium) is required for the browser suite" >&2; exit 1; }

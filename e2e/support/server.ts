@@ -45,7 +45,19 @@ export interface TestServer {
   /** Runs another `callvault` subcommand against the same data. */
   cli(args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number }>;
   setPassword(email: string, password: string): Promise<void>;
+  /** The separate worker process, when started with `splitWorker`. */
+  worker: WorkerProcess | null;
   stop(): Promise<void>;
+}
+
+/** A `serve --roles worker` process beside the main one, on the same data and database. */
+export interface WorkerProcess {
+  /** Its process id while it runs. */
+  readonly pid: number | null;
+  /** Kills it with `signal` and waits for it to be gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts it (again) and waits until it runs jobs. */
+  start(): Promise<void>;
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1 (SIP listens on both). */
@@ -102,6 +114,11 @@ export interface StartServerOptions {
    * `api,worker` as before.
    */
   sip?: boolean | { rtpPorts?: { min: number; max: number } };
+  /**
+   * Runs the worker role in a process of its own (`worker` on TestServer) and the other roles
+   * in the main one, as a split deployment does.
+   */
+  splitWorker?: boolean;
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
@@ -153,7 +170,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });
   const seed = JSON.parse(seeded.stdout) as DemoSeed;
 
-  const roles = sip ? 'api,worker,recorder' : 'api,worker';
+  const roles = [
+    'api',
+    ...(options.splitWorker ? [] : ['worker']),
+    ...(sip ? ['recorder'] : []),
+  ].join(',');
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -180,6 +201,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     });
   });
 
+  const worker = options.splitWorker ? createWorkerProcess(env) : null;
+  await worker?.start();
+
   return {
     url,
     sip,
@@ -187,12 +211,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     env,
     dataDir,
     databaseUrl,
+    worker,
     cli: (args, input) => runCli(env, args, input),
     setPassword: async (email, password) => {
       const result = await runCli(env, ['password', '--email', email, '--stdin'], `${password}\n`);
       if (result.code !== 0) throw new Error(`password set failed: ${result.stderr}`);
     },
     stop: async () => {
+      await worker?.kill('SIGTERM');
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -200,6 +226,51 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       }
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function createWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  let proc: ChildProcess | null = null;
+  const running = (): boolean =>
+    proc !== null && proc.exitCode === null && proc.signalCode === null;
+  return {
+    get pid() {
+      return running() ? (proc?.pid ?? null) : null;
+    },
+    kill: async (signal) => {
+      if (!proc || !running()) return;
+      const exited = new Promise((resolve) => proc!.once('exit', resolve));
+      proc.kill(signal);
+      await exited;
+    },
+    start: async () => {
+      if (running()) return;
+      const child = spawn(process.execPath, [cli, 'serve', '--roles', 'worker'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      proc = child;
+      let logs = '';
+      child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(
+          () => reject(new Error(`worker did not start:\n${out}\n${logs.slice(-2000)}`)),
+          30_000,
+        );
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/Callvault started: worker/.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`worker exited with ${String(code)}:\n${out}\n${logs.slice(-2000)}`));
+        });
+      });
     },
   };
 }

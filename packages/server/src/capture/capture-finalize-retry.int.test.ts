@@ -22,6 +22,7 @@ import type { BlobData, BlobPutOptions, BlobPutResult, BlobStore } from '../stor
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { findRetryingCaptureFailure } from './capture-failures.repository.js';
+import { finalizeCapturedSession } from './capture-finalize.js';
 import { FAILED_FILE, journalDirFor, writeSessionFile } from './capture-journal.js';
 import {
   CAPTURE_FINALIZE_JOB,
@@ -246,6 +247,24 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
     const usage = await findOrgUsage(db.db, seed.orgId);
     expect(usage.recordings - usageBefore.recordings).toBe(2);
     expect(store.puts).toBe(2);
+  });
+
+  it('has nothing to do once the journal is gone, and refuses where the journal folder is not mounted', async () => {
+    await startQueue({ baseMs: 200, maxDelayMs: 400, horizonMs: 3_600_000 });
+    const deps = { db: db.db, clock: systemClock, blobStore: store };
+    const dir = closedSession('gone-1');
+    expect(await finalizeCapturedSession(deps, dir, { retrying: true })).toMatchObject({
+      kind: 'stored',
+    });
+    // A retry of a job whose completion was lost (its worker died right after).
+    expect(await finalizeCapturedSession(deps, dir, { retrying: true })).toEqual({
+      kind: 'done-before',
+      recordingIds: [],
+    });
+    expect(await recordingsOf('gone-1@src')).toHaveLength(1);
+    await expect(
+      finalizeCapturedSession(deps, path.join(dataDir, 'elsewhere', 'journal', 'abc')),
+    ).rejects.toThrow(/not on this server/);
   });
 
   it('makes the failure final when the retry horizon is spent', async () => {

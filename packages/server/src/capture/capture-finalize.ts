@@ -739,8 +739,15 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
-  // Only a finished finalize removes the journal: a retry after that has nothing left to do.
-  if (!fs.existsSync(dir)) return { kind: 'done-before', recordingIds: [] };
+  if (!fs.existsSync(dir)) {
+    // Only a finished finalize removes a journal: a retry after that has nothing left to do. No
+    // journal folder at all means this process cannot see the recorder's disk: it throws, and
+    // the job is retried (by a worker that can, or once the disk is mounted).
+    if (!fs.existsSync(path.dirname(dir))) {
+      throw new Error(`the journal folder ${path.dirname(dir)} is not on this server`);
+    }
+    return { kind: 'done-before', recordingIds: [] };
+  }
   let session: CaptureSessionFile;
   try {
     session = readSessionFile(dir);

@@ -267,6 +267,26 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
     ).rejects.toThrow(/not on this server/);
   });
 
+  it('catalogues an attempt that throws unforeseen as final once its retries are spent', async () => {
+    await startQueue({ baseMs: 100, maxDelayMs: 100, horizonMs: 250 });
+    const dir = closedSession('broken-1');
+    // A journal the reader cannot open (a folder where the file should be) throws, not fails.
+    fs.rmSync(path.join(dir, 'stream-0.rtpj'));
+    fs.mkdirSync(path.join(dir, 'stream-0.rtpj'));
+    await enqueueCaptureFinalize(queue, dir);
+    await waitFor(async () => (await jobOf(dir))?.state === 'failed');
+    expect((await jobOf(dir))?.attempts).toBe(3);
+    const rows = await db.db
+      .selectFrom('capture_failures')
+      .selectAll()
+      .where('journal_dir', '=', dir)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ reason: 'finalize-error', retrying: 0 });
+    expect(rows[0]!.detail).toMatch(/EISDIR/);
+    expect(fs.existsSync(path.join(dir, FAILED_FILE))).toBe(true);
+  });
+
   it('makes the failure final when the retry horizon is spent', async () => {
     // 200 ms fits once in a 300 ms horizon: one retry, then final.
     await startQueue({ baseMs: 200, maxDelayMs: 200, horizonMs: 300 });

@@ -596,6 +596,27 @@ async function resolveRetried(
   });
 }
 
+/**
+ * The last attempt threw where no failure was foreseen (a journal the reader chokes on, a bug): the
+ * call is catalogued as a final `finalize-error` with its journal kept, so it is never silent.
+ */
+export async function markFinalizeError(
+  deps: FinalizeDeps,
+  dir: string,
+  error: unknown,
+): Promise<FinalizeResult> {
+  let session: CaptureSessionFile | null = null;
+  try {
+    session = readSessionFile(dir);
+  } catch {
+    session = null;
+  }
+  return markFailed(deps, dir, session, {
+    code: 'finalize-error',
+    reason: `finalizing failed: ${error instanceof Error ? error.message : String(error)}`,
+  });
+}
+
 /** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
 export function planOwnerRecordings(
   session: CaptureSessionFile,

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
 import { listUnfinishedJournals } from './capture-journal.js';
-import { finalizeCapturedSession } from './capture-finalize.js';
+import { finalizeCapturedSession, markFinalizeError } from './capture-finalize.js';
 
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
@@ -31,11 +31,18 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
   await queue.register<{ dir: string; recovered?: boolean }>(
     CAPTURE_FINALIZE_JOB,
     async (job) => {
-      const result = await finalizeCapturedSession(
-        { ...deps, queue: deps.queue ?? queue },
-        job.payload.dir,
-        { recovered: job.payload.recovered === true, retrying: !job.lastAttempt },
-      );
+      const finalizeDeps = { ...deps, queue: deps.queue ?? queue };
+      let result;
+      try {
+        result = await finalizeCapturedSession(finalizeDeps, job.payload.dir, {
+          recovered: job.payload.recovered === true,
+          retrying: !job.lastAttempt,
+        });
+      } catch (error) {
+        // Retried like a passing failure; after the last attempt it is catalogued as final.
+        if (!job.lastAttempt) throw error;
+        result = await markFinalizeError(finalizeDeps, job.payload.dir, error);
+      }
       switch (result.kind) {
         case 'failed':
           deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');

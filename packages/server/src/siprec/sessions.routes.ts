@@ -74,7 +74,7 @@ export const CaptureFailureSchema = Type.Object({
   callSessionId: Type.String(),
   reason: Type.String({
     description:
-      'no-media | disk-full | journal-write | encoder-error | store-error | no-owner | unreadable',
+      'no-media | disk-full | journal-write | encoder-error | store-error | no-owner | unreadable | finalize-error',
   }),
   detail: Type.String(),
   failureBehavior: Nullable(Type.String()),

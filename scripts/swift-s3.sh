@@ -5,6 +5,8 @@
 #
 #   scripts/swift-s3.sh start DIR   prints the S3 endpoint (http://127.0.0.1:PORT) when it answers
 #   scripts/swift-s3.sh stop DIR    stops the servers started in DIR (DIR itself is left in place)
+#   scripts/swift-s3.sh stop-proxy DIR   stops only the S3 front (an outage: connections refused)
+#   scripts/swift-s3.sh start-proxy DIR  starts it again on the same port; returns when it answers
 #
 # S3 credentials: access key "test:tester", secret "testing", region us-east-1, path-style URLs.
 # start exits non-zero (with the servers' logs on stderr) when Swift is missing or does not come up
@@ -169,8 +171,52 @@ PY
   echo "http://127.0.0.1:$proxy_port"
 }
 
+stop_proxy() {
+  local pidfile="$dir/run/proxy.pid" pid
+  [ -e "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if [ -n "$pid" ] && grep -qs "swift" "/proc/$pid/cmdline"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+start_proxy() {
+  local endpoint
+  endpoint=$(cat "$dir/endpoint")
+  if [ -e "$dir/run/proxy.pid" ] && kill -0 "$(cat "$dir/run/proxy.pid")" 2>/dev/null; then
+    echo "$endpoint"
+    return 0
+  fi
+  setsid swift-proxy-server "$dir/etc/proxy-server.conf" -v >>"$dir/log/proxy.log" 2>&1 </dev/null &
+  echo $! >"$dir/run/proxy.pid"
+  local deadline=$((SECONDS + ${SWIFT_S3_START_TIMEOUT:-45}))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$(cat "$dir/run/proxy.pid")" 2>/dev/null; then
+      echo "swift-proxy-server exited during start" >&2
+      dump_logs
+      exit 1
+    fi
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$endpoint/healthcheck")" = 200 ]; then
+      echo "$endpoint"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "swift-proxy-server did not answer again" >&2
+  dump_logs
+  exit 1
+}
+
 case $command in
   start) start_servers ;;
+  stop-proxy) stop_proxy ;;
+  start-proxy) start_proxy ;;
   stop)
     [ -d "$dir" ] || exit 0
     stop_servers

@@ -57,7 +57,19 @@ export interface TestServer {
   setPassword(email: string, password: string): Promise<void>;
   /** True while the `serve` process runs (fault scenarios check it survived). */
   alive(): boolean;
+  /** The separate worker process, when started with `splitWorker`. */
+  worker: WorkerProcess | null;
   stop(): Promise<void>;
+}
+
+/** A `serve --roles worker` process beside the main one, on the same data and database. */
+export interface WorkerProcess {
+  /** Its process id while it runs. */
+  readonly pid: number | null;
+  /** Kills it with `signal` and waits for it to be gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts it (again) and waits until it runs jobs. */
+  start(): Promise<void>;
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1 (SIP listens on both). */
@@ -129,6 +141,11 @@ export interface StartServerOptions {
    * the shared server; the caller creates it and drops it.
    */
   databaseUrl?: string;
+  /**
+   * Runs the worker role in a process of its own (`worker` on TestServer) and the other roles
+   * in the main one, as a split deployment does.
+   */
+  splitWorker?: boolean;
 }
 
 /**
@@ -195,7 +212,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const seed = JSON.parse(seeded.stdout) as DemoSeed;
   await options.beforeServe?.(dataDir, seed);
 
-  const roles = sip ? 'api,worker,recorder' : 'api,worker';
+  const roles = [
+    'api',
+    ...(options.splitWorker ? [] : ['worker']),
+    ...(sip ? ['recorder'] : []),
+  ].join(',');
   let logs = '';
   const serve = async (): Promise<{ child: ChildProcess; url: string }> => {
     const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
@@ -230,6 +251,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       ? Promise.resolve()
       : new Promise((resolve) => c.once('exit', resolve));
 
+  const worker = options.splitWorker ? createWorkerProcess(env) : null;
+  await worker?.start();
+
   return {
     url,
     sip,
@@ -245,6 +269,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       await exited(child);
       ({ child, url } = await serve());
     },
+    worker,
     cli: (args, input) => runCli(env, args, input),
     setPassword: async (email, password) => {
       const result = await runCli(env, ['password', '--email', email, '--stdin'], `${password}\n`);
@@ -252,6 +277,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     },
     alive: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
+      await worker?.kill('SIGTERM');
       if (child.exitCode === null && child.signalCode === null) {
         const done = exited(child);
         child.kill('SIGTERM');
@@ -259,6 +285,51 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       }
       await dropDatabase();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function createWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  let proc: ChildProcess | null = null;
+  const running = (): boolean =>
+    proc !== null && proc.exitCode === null && proc.signalCode === null;
+  return {
+    get pid() {
+      return running() ? (proc?.pid ?? null) : null;
+    },
+    kill: async (signal) => {
+      if (!proc || !running()) return;
+      const exited = new Promise((resolve) => proc!.once('exit', resolve));
+      proc.kill(signal);
+      await exited;
+    },
+    start: async () => {
+      if (running()) return;
+      const child = spawn(process.execPath, [cli, 'serve', '--roles', 'worker'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      proc = child;
+      let logs = '';
+      child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(
+          () => reject(new Error(`worker did not start:\n${out}\n${logs.slice(-2000)}`)),
+          30_000,
+        );
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/Callvault started: worker/.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`worker exited with ${String(code)}:\n${out}\n${logs.slice(-2000)}`));
+        });
+      });
     },
   };
 }

@@ -36,7 +36,12 @@ import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js
 import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
 import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
-import { createBlobStore, type BlobStore } from './storage/index.js';
+import {
+  createBlobStore,
+  createBlobStoreHealthCheck,
+  S3BlobStore,
+  type BlobStore,
+} from './storage/index.js';
 
 export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -157,6 +162,7 @@ export async function startServer(options: {
     transcriber,
     logger,
     onCaptureFinalizeDeferred: (payload) => finalizeSweep.defer(payload),
+    retry: config.jobRetry,
   });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
@@ -172,6 +178,8 @@ export async function startServer(options: {
   let refreshTrunkSources = (): Promise<void> => Promise.resolve();
 
   if (roles.includes('api')) {
+    const probeStore = createBlobStore(config.storage);
+    if (probeStore instanceof S3BlobStore) stops.push(() => Promise.resolve(probeStore.close()));
     initialAdmin = await ensureInitialAdmin({ db: handle.db, clock });
     app = await buildApp({
       db: handle.db,
@@ -185,8 +193,18 @@ export async function startServer(options: {
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
       https: config.https,
-      healthChecks: [diskSpaceHealthCheck(disk)],
       onTrunksChanged: () => refreshTrunkSources(),
+      healthChecks: [
+        diskSpaceHealthCheck(disk),
+        // The backend itself (not the encryption over it), probed with a write, read and delete.
+        createBlobStoreHealthCheck(probeStore, {
+          label:
+            config.storage.kind === 's3'
+              ? `s3 bucket ${config.storage.bucket}`
+              : `blob directory ${config.storage.dir}`,
+          capturing: roles.includes('recorder'),
+        }),
+      ],
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
     });
     await app.listen({ host: config.http.host, port: config.http.port });

@@ -52,9 +52,12 @@ import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import { isStorageFullError } from '../errors.js';
 import {
   findOpenCaptureFailureOfJournal,
+  findRetryingCaptureFailure,
   insertCaptureFailure,
   newCaptureFailureId,
+  resolveRetryingCaptureFailure,
   setCaptureFailureRecordings,
+  updateRetryingCaptureFailure,
   type CaptureFailureRecord,
 } from './capture-failures.repository.js';
 import {
@@ -399,18 +402,22 @@ export interface FinalizeOptions {
    * full disk): used instead of the file, and written to it when the disk takes it again.
    */
   readonly session?: CaptureSessionFile;
+  /**
+   * Another attempt follows if this one fails for a passing reason (the blob store, the disk,
+   * the encoder): such a failure is listed as retrying and the journal kept as it is, instead of
+   * being final. Default false: every failure is final.
+   */
+  readonly retrying?: boolean;
 }
 
+/** Failures a later attempt may get past: the store or the disk coming back, a crashed encoder. */
+export const PASSING_FAILURES: ReadonlySet<string> = new Set([
+  'store-error',
+  'disk-full',
+  'encoder-error',
+]);
+
 export type FinalizeResult =
-  | {
-      /**
-       * The journal directory is gone: an earlier run finalized it (and removed it) but its job's
-       * outcome could not be recorded, so the job ran again. Nothing to do.
-       */
-      readonly kind: 'gone';
-      /** Always empty: the recordings are the earlier run's. */
-      readonly recordingIds: readonly string[];
-    }
   | {
       readonly kind: 'stored';
       readonly recordingIds: readonly string[];
@@ -432,6 +439,19 @@ export type FinalizeResult =
       readonly kind: 'deferred';
       readonly reason: string;
       /** Always empty: nothing was stored. */
+      readonly recordingIds: readonly string[];
+    }
+  | {
+      /** A passing failure; the caller retries (the journal and the listed failure stay). */
+      readonly kind: 'retrying';
+      readonly code: string;
+      readonly reason: string;
+      readonly recordingIds: readonly string[];
+    }
+  | {
+      /** The journal is gone: an earlier attempt stored the call and removed it. */
+      readonly kind: 'done-before';
+      /** None stored by this attempt. */
       readonly recordingIds: readonly string[];
     };
 
@@ -458,15 +478,20 @@ export interface FinalizeDeps extends RecordingStoreDeps {
 /**
  * Catalogues a failure (audited in the same transaction) unless this journal's failure with the
  * same reason is already catalogued, in which case only its recordings are brought up to date:
- * finalize may run again for one journal (a full disk deferred it, a restart recovered it).
+ * finalize may run again for one journal (a full disk deferred it, a restart recovered it). A
+ * `final` failure turns the journal's row listed while retries ran into the final one.
  */
 async function catalogueFailure(
   deps: FinalizeDeps,
   dir: string,
   session: CaptureSessionFile,
   failure: { code: string; reason: string; recordingIds: readonly string[] },
+  final: boolean,
 ): Promise<void> {
-  const existing = await findOpenCaptureFailureOfJournal(deps.db, dir, failure.code);
+  const retrying = final ? await findRetryingCaptureFailure(deps.db, dir) : null;
+  const existing = retrying
+    ? null
+    : await findOpenCaptureFailureOfJournal(deps.db, dir, failure.code);
   if (existing) {
     if (failure.recordingIds.length === 0) return;
     await deps.db.transaction().execute(async (trx) => {
@@ -485,7 +510,7 @@ async function catalogueFailure(
   }
   const at = deps.clock.now();
   const record: CaptureFailureRecord = {
-    id: newCaptureFailureId(),
+    id: retrying?.id ?? newCaptureFailureId(),
     orgId: session.orgId,
     sessionId: session.sessionId,
     callId: session.callId,
@@ -495,11 +520,14 @@ async function catalogueFailure(
     ownerIds: session.owners.map((o) => o.id),
     recordingIds: failure.recordingIds,
     journalDir: dir,
-    failedAt: at.toISOString(),
+    failedAt: retrying?.failedAt ?? at.toISOString(),
     resolvedAt: null,
+    retrying: false,
   };
   await deps.db.transaction().execute(async (trx) => {
-    await insertCaptureFailure(trx, record);
+    // The failure listed while retries ran becomes final: one row per call, alerted now.
+    if (retrying) await updateRetryingCaptureFailure(trx, record.id, record);
+    else await insertCaptureFailure(trx, record);
     await audit(
       trx,
       deps.clock,
@@ -513,6 +541,7 @@ async function catalogueFailure(
         siprecSession: record.sessionId,
         failureBehavior: record.failureBehavior,
         recordingIds: record.recordingIds,
+        ...(retrying ? { afterRetries: true } : {}),
       },
       session.orgId,
     );
@@ -524,16 +553,23 @@ async function catalogueFailure(
  * failure behaviour, first, in the database (the journal's disk may be the one that is full),
  * then `failed.json` beside the journal (kept for an operator and skipped by recovery) as far as
  * the disk takes it; the job fails with the reason. A lost database connection is no failure of
- * the recording: it is thrown before failed.json is written, and the finalize runs again.
+ * the recording: it is thrown before failed.json is written, and the finalize runs again. A
+ * passing failure while retries remain is listed as retrying instead (see noteRetrying), and
+ * nothing is written beside the journal.
  */
 async function markFailed(
   deps: FinalizeDeps,
   dir: string,
   session: CaptureSessionFile | null,
   failure: { code: string; reason: string; recordingIds?: readonly string[] },
+  options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
   const recordingIds = failure.recordingIds ?? [];
-  if (session) await catalogueFailure(deps, dir, session, { ...failure, recordingIds });
+  if (session && options.retrying === true && PASSING_FAILURES.has(failure.code)) {
+    await noteRetrying(deps, dir, session, { ...failure, recordingIds });
+    return { kind: 'retrying', code: failure.code, reason: failure.reason, recordingIds };
+  }
+  if (session) await catalogueFailure(deps, dir, session, { ...failure, recordingIds }, true);
   try {
     writeFailedFile(dir, {
       code: failure.code,
@@ -557,6 +593,104 @@ function deferFinalize(dir: string, file: string, what: string): FinalizeResult 
     reason: `the disk is full (${what}); finalize waits for space`,
     recordingIds: [],
   };
+}
+
+/**
+ * A passing failure with retries left: the call is listed as failed-and-retrying (one row per
+ * journal, audited when it appears and when its reason changes), so an operator sees the outage,
+ * but it is not final and not counted as a loss.
+ */
+async function noteRetrying(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  failure: { code: string; reason: string; recordingIds: readonly string[] },
+): Promise<void> {
+  const detail = `${failure.reason} (retrying; the journal is kept)`;
+  const existing = await findRetryingCaptureFailure(deps.db, dir);
+  if (existing && existing.reason === failure.code) return;
+  const record: CaptureFailureRecord = {
+    id: existing?.id ?? newCaptureFailureId(),
+    orgId: session.orgId,
+    sessionId: session.sessionId,
+    callId: session.callId,
+    reason: failure.code,
+    detail,
+    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+    ownerIds: session.owners.map((o) => o.id),
+    recordingIds: failure.recordingIds,
+    journalDir: dir,
+    failedAt: existing?.failedAt ?? deps.clock.now().toISOString(),
+    resolvedAt: null,
+    retrying: true,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if (existing) await updateRetryingCaptureFailure(trx, record.id, record);
+    else await insertCaptureFailure(trx, record);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failed',
+      { type: 'captureFailure', id: record.id },
+      {
+        reason: record.reason,
+        detail,
+        callId: record.callId,
+        siprecSession: record.sessionId,
+        failureBehavior: record.failureBehavior,
+        recordingIds: record.recordingIds,
+        retrying: true,
+      },
+      session.orgId,
+    );
+  });
+}
+
+/** A retry stored what an earlier attempt could not: the listed failure resolves itself. */
+async function resolveRetried(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  recordingIds: readonly string[],
+): Promise<void> {
+  const retrying = await findRetryingCaptureFailure(deps.db, dir);
+  if (!retrying) return;
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await resolveRetryingCaptureFailure(trx, retrying.id, deps.clock.now().toISOString()))) {
+      return;
+    }
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failureResolved',
+      { type: 'captureFailure', id: retrying.id },
+      { retried: true, reason: retrying.reason, journalDir: dir, recordingIds },
+      session.orgId,
+    );
+  });
+}
+
+/**
+ * The last attempt threw where no failure was foreseen (a journal the reader chokes on, a bug): the
+ * call is catalogued as a final `finalize-error` with its journal kept, so it is never silent.
+ */
+export async function markFinalizeError(
+  deps: FinalizeDeps,
+  dir: string,
+  error: unknown,
+): Promise<FinalizeResult> {
+  let session: CaptureSessionFile | null = null;
+  try {
+    session = readSessionFile(dir);
+  } catch {
+    session = null;
+  }
+  return markFailed(deps, dir, session, {
+    code: 'finalize-error',
+    reason: `finalizing failed: ${error instanceof Error ? error.message : String(error)}`,
+  });
 }
 
 /** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
@@ -795,11 +929,20 @@ export async function finalizeCapturedSession(
   dir: string,
   options: FinalizeOptions = {},
 ): Promise<FinalizeResult> {
-  if (!fs.existsSync(dir)) return { kind: 'gone', recordingIds: [] };
+  if (!fs.existsSync(dir)) {
+    // Only a finished finalize removes a journal: a retry after that has nothing left to do. No
+    // journal folder at all means this process cannot see the recorder's disk: it throws, and
+    // the job is retried (by a worker that can, or once the disk is mounted).
+    if (!fs.existsSync(path.dirname(dir))) {
+      throw new Error(`the journal folder ${path.dirname(dir)} is not on this server`);
+    }
+    return { kind: 'done-before', recordingIds: [] };
+  }
   // Stored before, and failed after storing (its failed.json could not be written): the
-  // catalogue says so, and the audio is not stored a second time.
+  // catalogue says so, and the audio is not stored a second time. A failure still retrying is
+  // not final: the retry goes on.
   const done = await findOpenCaptureFailureOfJournal(deps.db, dir);
-  if (done && done.recordingIds.length > 0) {
+  if (done && !done.retrying && done.recordingIds.length > 0) {
     return markFailed(deps, dir, null, {
       code: done.reason,
       reason: done.detail,
@@ -827,11 +970,13 @@ export async function finalizeCapturedSession(
   // A live failure (the journal's disk filled, a stream without media) is catalogued before any
   // audio is encoded: it is listed even while a full disk holds the rest of finalize back.
   if (session.failure) {
-    await catalogueFailure(deps, dir, session, {
-      code: session.failure.reason,
-      reason: session.failure.detail,
-      recordingIds: [],
-    });
+    await catalogueFailure(
+      deps,
+      dir,
+      session,
+      { code: session.failure.reason, reason: session.failure.detail, recordingIds: [] },
+      false,
+    );
   }
   const rendered = renderCapturedSession(dir, session);
   const failures = rendered.order.flatMap((s) =>
@@ -894,7 +1039,7 @@ export async function finalizeCapturedSession(
   const recovery = options.recovered
     ? recoveryOf(dir, audio.endMs, deps.clock.now().toISOString())
     : null;
-  for (const group of groups.values()) {
+  for (const [groupIndex, group] of [...groups.values()].entries()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
     const numbers = partyNumbersOf(session, group.owners);
     const direction = directionOf(metadata, session, group.owners);
@@ -925,11 +1070,17 @@ export async function finalizeCapturedSession(
         if (isStorageFullError(err) && recordingIds.length === 0) {
           return deferFinalize(dir, file, `the encoded audio: ${(err as Error).message}`);
         }
-        return markFailed(deps, dir, session, {
-          code: 'encoder-error',
-          reason: `encoder error: ${(err as Error).message}`,
-          recordingIds,
-        });
+        return markFailed(
+          deps,
+          dir,
+          session,
+          {
+            code: 'encoder-error',
+            reason: `encoder error: ${(err as Error).message}`,
+            recordingIds,
+          },
+          options,
+        );
       }
       let stored;
       try {
@@ -1000,6 +1151,9 @@ export async function finalizeCapturedSession(
             endReason: endReasonOf(session, options, plan, audio),
           },
           source: 'recorder',
+          // One key per journal and segment: a retried finalize finds what an earlier attempt
+          // stored instead of storing (and counting) it again.
+          idempotencyKey: `capture:${session.sessionId}:${path.basename(dir)}:${groupIndex}:${i}`,
           auditDetails: {
             siprecSession: session.sessionId,
             recovered: options.recovered === true,
@@ -1011,11 +1165,17 @@ export async function finalizeCapturedSession(
         if (isStorageFullError(err) && recordingIds.length === 0) {
           return deferFinalize(dir, file, `storing the recording: ${(err as Error).message}`);
         }
-        return markFailed(deps, dir, session, {
-          code: isStorageFullError(err) ? 'disk-full' : 'store-error',
-          reason: `storing the recording failed: ${(err as Error).message}`,
-          recordingIds,
-        });
+        return markFailed(
+          deps,
+          dir,
+          session,
+          {
+            code: isStorageFullError(err) ? 'disk-full' : 'store-error',
+            reason: `storing the recording failed: ${(err as Error).message}`,
+            recordingIds,
+          },
+          options,
+        );
       }
       durationMs += segmentMs;
       for (const r of stored.recordings) recordingIds.push(r.id);
@@ -1048,6 +1208,9 @@ export async function finalizeCapturedSession(
       recordingIds,
     });
   }
+  // Resolved before the journal goes: should this process die in between, the retry finds every
+  // segment stored and removes the journal then.
+  await resolveRetried(deps, dir, session, recordingIds);
   fs.rmSync(dir, { recursive: true, force: true });
   return { kind: 'stored', recordingIds, durationMs };
 }

@@ -198,7 +198,10 @@ describe(`captured sessions while the database is away, on ${testDialect}`, () =
     expect(again).toMatchObject({ kind: 'stored', recordingIds: first.recordingIds });
     expect((await recordingsOf('lost-db-1@src')).map((r) => r.id)).toEqual(first.recordingIds);
     // And once the journal is gone, a late run has nothing to do.
-    expect(await finalizeCapturedSession(deps, dir)).toEqual({ kind: 'gone', recordingIds: [] });
+    expect(await finalizeCapturedSession(deps, dir)).toEqual({
+      kind: 'done-before',
+      recordingIds: [],
+    });
   });
 
   it('a call that ended while its finalize could not be queued is finalized at the next start, not as recovered', async () => {

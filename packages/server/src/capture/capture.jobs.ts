@@ -4,12 +4,22 @@
 // finalized (the process stopped first, or a full disk held it back) is finalized. A finalize
 // that a full disk held back is enqueued again by the sweep once the disk has room.
 import { isStorageFullError } from '../errors.js';
-import type { JobQueue } from '../jobs/job-queue.js';
+import {
+  DEFAULT_JOB_RETRY_POLICY,
+  FinalJobError,
+  retryOptionsFor,
+  type JobQueue,
+  type JobRetryPolicy,
+} from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
 import { listPendingJournals, type CaptureSessionFile } from './capture-journal.js';
 import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
-import { finalizeCapturedSession, type FinalizeResult } from './capture-finalize.js';
+import {
+  finalizeCapturedSession,
+  markFinalizeError,
+  type FinalizeResult,
+} from './capture-finalize.js';
 
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
@@ -24,50 +34,71 @@ export interface CaptureJobDeps extends RecordingStoreDeps {
   readonly logger?: Logger;
   /** Told of a finalize a full disk held back (the sweep enqueues it again when there is room). */
   readonly onDeferred?: (payload: CaptureFinalizePayload) => void;
+  /** How long a finalize that failed at the store keeps retrying (default 24 h). */
+  readonly retry?: JobRetryPolicy;
 }
 
+/**
+ * Finalize retries with backoff for the policy's horizon when the store, the disk or the encoder
+ * failed: the journal stays, the call is listed as failed-and-retrying, and storing is
+ * idempotent, so the retry that succeeds stores each recording once and resolves the listing. The
+ * last attempt makes such a failure final. Other failures (no media, no owner) are final at once.
+ */
 export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps): Promise<void> {
   await queue.register<CaptureFinalizePayload>(
     CAPTURE_FINALIZE_JOB,
     async (job) => {
-      let result;
+      const finalizeDeps = { ...deps, queue: deps.queue ?? queue };
+      let result: FinalizeResult;
       try {
         result = await finalizeUntilDatabaseAnswers(
           () =>
-            finalizeCapturedSession({ ...deps, queue: deps.queue ?? queue }, job.payload.dir, {
+            finalizeCapturedSession(finalizeDeps, job.payload.dir, {
               recovered: job.payload.recovered === true,
+              retrying: !job.lastAttempt,
               ...(job.payload.session ? { session: job.payload.session } : {}),
             }),
           { signal: job.signal, logger: deps.logger, dir: job.payload.dir },
         );
-      } catch (err) {
+      } catch (error) {
         // The catalogue's database refused the write (its disk is full): the journal is whole,
         // and finalize runs again once there is room.
-        if (isStorageFullError(err)) deps.onDeferred?.(job.payload);
-        throw err;
+        if (isStorageFullError(error)) deps.onDeferred?.(job.payload);
+        // Retried like a passing failure; after the last attempt it is catalogued as final.
+        if (!job.lastAttempt) throw error;
+        result = await markFinalizeError(finalizeDeps, job.payload.dir, error);
       }
-      if (result.kind === 'deferred') {
-        deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
-        deps.onDeferred?.(job.payload);
-        throw new Error(`finalize deferred: ${result.reason}`);
+      switch (result.kind) {
+        case 'deferred':
+          deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
+          deps.onDeferred?.(job.payload);
+          throw new Error(`finalize deferred: ${result.reason}`);
+        case 'failed':
+          deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
+          // The job fails with the reason (visible in the queue), without retries: the failure is
+          // final and catalogued, and the journal stays for an operator.
+          throw new FinalJobError(`recording failed: ${result.reason}`);
+        case 'retrying':
+          deps.logger?.warn(
+            { dir: job.payload.dir, reason: result.reason, attempt: job.attempt },
+            'recording not stored yet; retrying',
+          );
+          throw new Error(`recording not stored yet (${result.code}): ${result.reason}`);
+        case 'done-before':
+          deps.logger?.info({ dir: job.payload.dir }, 'recording was stored by an earlier attempt');
+          return;
+        case 'stored':
+          deps.logger?.info(
+            { recordings: result.recordingIds, durationMs: result.durationMs },
+            'recording stored',
+          );
       }
-      if (result.kind === 'failed') {
-        deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
-        // The job fails with the reason (visible in the queue); the journal stays for an operator.
-        throw new Error(`recording failed: ${result.reason}`);
-      }
-      if (result.kind === 'gone') {
-        deps.logger?.info({ dir: job.payload.dir }, 'already finalized by an earlier run');
-        return;
-      }
-      deps.logger?.info(
-        { recordings: result.recordingIds, durationMs: result.durationMs },
-        'recording stored',
-      );
     },
-    // Finalize is not retried by the queue: a failure is catalogued and kept for an operator,
-    // and a finalize a full disk held back is enqueued again by the sweep once there is room.
-    { concurrency: 2, retryLimit: 0, timeoutMs: 30 * 60_000 },
+    {
+      concurrency: 2,
+      timeoutMs: 30 * 60_000,
+      ...retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),
+    },
   );
 }
 

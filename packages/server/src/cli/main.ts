@@ -147,6 +147,8 @@ export function buildProgram(): Command {
         out('  (this password is stored only as a hash and will not be shown again)');
       }
       if (server.url) out(`Callvault console: ${server.url}`);
+      // Also for processes without the console (a worker): scripts wait for this line.
+      out(`Callvault started: ${roles.join(',')}`);
       let stopping = false;
       const shutdown = (signal: string): void => {
         if (stopping) return;
@@ -311,6 +313,7 @@ export function buildProgram(): Command {
           clock: systemClock,
           blobStore: await createConfiguredBlobStore(config),
           transcriber,
+          retry: config.jobRetry,
         });
         const started = Date.now();
         // The jobs it fans out (retention: one per org) run here too, so it is done on return.

@@ -25,6 +25,7 @@ describe('configuration (SPEC §9.4)', () => {
         tcpMaxConnections: 1024,
         tcpMaxConnectionsPerSource: 128,
       },
+      jobRetry: { baseMs: 10_000, maxDelayMs: 900_000, horizonMs: 24 * 3_600_000 },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -54,7 +55,11 @@ describe('configuration (SPEC §9.4)', () => {
       tcpIdleTimeoutMs: 60_000,
       tcpMaxConnections: 200,
       tcpMaxConnectionsPerSource: 20,
+      CALLVAULT_JOB_RETRY_BASE_MS: '500',
+      CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '2000',
+      CALLVAULT_JOB_RETRY_HORIZON_HOURS: '2',
     });
+    expect(c.jobRetry).toEqual({ baseMs: 500, maxDelayMs: 2000, horizonMs: 7_200_000 });
     expect(c.maxSessions).toBe(250);
     expect(c.udpReceiver).toBe('dgram');
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cv' });
@@ -90,6 +95,8 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT: '0',
         CALLVAULT_SIP_TCP_MAX_CONNECTIONS: 'many',
         CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '-1',
+        CALLVAULT_JOB_RETRY_BASE_MS: '0',
+        CALLVAULT_JOB_RETRY_HORIZON_HOURS: 'a day',
       });
     } catch (e) {
       error = e;
@@ -115,6 +122,8 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_SIP_TCP_MESSAGE_TIMEOUT',
         'CALLVAULT_SIP_TCP_MAX_CONNECTIONS',
         'CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE',
+        'CALLVAULT_JOB_RETRY_BASE_MS',
+        'CALLVAULT_JOB_RETRY_HORIZON_HOURS',
       ].sort(),
     );
   });

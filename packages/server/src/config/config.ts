@@ -57,6 +57,15 @@ export interface Config {
   readonly minFreeBytes: number;
   /** How the SIP transports protect themselves from slow, idle and oversized peers. */
   readonly sipLimits: SipLimitsConfig;
+  /**
+   * How long the jobs that must not be lost (finalize, peaks, transcription, webhooks) keep
+   * retrying: delays double from `baseMs`, capped at `maxDelayMs`, for up to `horizonMs`.
+   */
+  readonly jobRetry: {
+    readonly baseMs: number;
+    readonly maxDelayMs: number;
+    readonly horizonMs: number;
+  };
 }
 
 export interface SipLimitsConfig {
@@ -96,6 +105,9 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '300',
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '1024',
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '128',
+  CALLVAULT_JOB_RETRY_BASE_MS: '10000',
+  CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '900000',
+  CALLVAULT_JOB_RETRY_HORIZON_HOURS: '24',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -334,6 +346,15 @@ export function parseConfig(source: ConfigSource): Config {
     problems,
   );
   const sipLimits = parseSipLimits(read, problems);
+  const jobRetry = {
+    baseMs: parseAtLeast('CALLVAULT_JOB_RETRY_BASE_MS', read, 1, problems) ?? 10_000,
+    maxDelayMs: parseAtLeast('CALLVAULT_JOB_RETRY_MAX_DELAY_MS', read, 1, problems) ?? 900_000,
+    horizonMs:
+      (parseAtLeast('CALLVAULT_JOB_RETRY_HORIZON_HOURS', read, 1, problems) ?? 24) * 3_600_000,
+  };
+  if (jobRetry.maxDelayMs < jobRetry.baseMs) {
+    problems.push('CALLVAULT_JOB_RETRY_MAX_DELAY_MS: must be at least CALLVAULT_JOB_RETRY_BASE_MS');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
@@ -352,6 +373,7 @@ export function parseConfig(source: ConfigSource): Config {
     https,
     minFreeBytes,
     sipLimits,
+    jobRetry,
   });
 }
 
@@ -366,6 +388,19 @@ function parsePublicUrl(raw: string, problems: string[]): string | null {
     // reported below
   }
   problems.push(`CALLVAULT_PUBLIC_URL: "${raw}" is not an http:// or https:// URL`);
+  return null;
+}
+
+/** A whole number ≥ `min` (at most 10 digits), or null with the problem listed. */
+function parseAtLeast(
+  name: ConfigVariable,
+  read: (name: ConfigVariable) => string,
+  min: number,
+  problems: string[],
+): number | null {
+  const raw = read(name);
+  if (/^\d{1,10}$/.test(raw) && Number(raw) >= min) return Number(raw);
+  problems.push(`${name}: "${raw}" is not a whole number of at least ${min}`);
   return null;
 }
 

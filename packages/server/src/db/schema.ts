@@ -396,6 +396,8 @@ export interface CaptureFailuresTable {
   journal_dir: string;
   failed_at: string;
   resolved_at: string | null;
+  /** 1 while the finalize job still retries (migration 0011); 0 once the failure is final. */
+  retrying: Generated<number>;
 }
 
 /** A legal hold (issue #4 §7): while `released_at` is null its recordings are never purged. */

@@ -90,7 +90,8 @@ class EmbeddedJobQueue implements JobQueue {
       beforeClaim: (now) => this.beforeClaim(now),
       claim: (registration, limit, now) => this.claim(registration, limit, now),
       complete: (job, now) => this.complete(job, now),
-      fail: (job, registration, error, now) => this.fail(job, registration, error, now),
+      fail: (job, registration, error, now, final) =>
+        this.fail(job, registration, error, now, final),
       renewLease: (job, now) => renewJobLease(this.db, job.id, this.workerId, this.leaseUntil(now)),
       leaseRenewEveryMs: Math.max(1, Math.floor(this.leaseMs / 3)),
     };
@@ -248,6 +249,7 @@ class EmbeddedJobQueue implements JobQueue {
         name: row.name,
         payload: parseJsonColumn<JobPayload>(row.payload),
         attempt: row.attempts,
+        lastAttempt: row.attempts > registration.options.retryLimit,
         previousError: row.last_error,
       });
     }
@@ -265,12 +267,12 @@ class EmbeddedJobQueue implements JobQueue {
     registration: Registration,
     error: string,
     now: Date,
+    final: boolean,
   ): Promise<void> {
-    const { retryLimit, retryBackoffMs } = registration.options;
+    const { retryLimit, retryBackoffMs, retryMaxDelayMs } = registration.options;
+    const delayMs = computeRetryDelayMs(retryBackoffMs, job.attempt, retryMaxDelayMs);
     const retryAt =
-      job.attempt <= retryLimit
-        ? new Date(now.getTime() + computeRetryDelayMs(retryBackoffMs, job.attempt)).toISOString()
-        : null;
+      !final && job.attempt <= retryLimit ? new Date(now.getTime() + delayMs).toISOString() : null;
     const recorded = await failJobAttempt(this.db, {
       id: job.id,
       workerId: this.workerId,

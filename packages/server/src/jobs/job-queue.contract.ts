@@ -2,7 +2,7 @@
 // drivers are configured by their harness to poll every few tens of milliseconds.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import type { JobContext, JobPayload, JobQueue } from './job-queue.js';
+import { FinalJobError, type JobContext, type JobPayload, type JobQueue } from './job-queue.js';
 
 export interface JobQueueInstance {
   readonly queue: JobQueue;
@@ -130,6 +130,71 @@ export function describeJobQueueContract(
       expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
       await sleep(300);
       expect(attempts).toHaveLength(2);
+    });
+
+    it('doubles the retry delay up to retryMaxDelayMs and tells the handler which attempt is the last', async () => {
+      const attempts: Array<{ attempt: number; lastAttempt: boolean; at: number }> = [];
+      await queue.register(
+        'backoff',
+        (job) => {
+          attempts.push({ attempt: job.attempt, lastAttempt: job.lastAttempt, at: Date.now() });
+          return Promise.reject(new Error(`down ${job.attempt}`));
+        },
+        { retryLimit: 3, retryBackoffMs: 400, retryMaxDelayMs: 600 },
+      );
+      await queue.start();
+      const id = await queue.enqueue('backoff', {});
+      const failed = await waitFor(async () => {
+        const job = await queue.getJob(id);
+        return job?.state === 'failed' ? job : null;
+      }, 'the failed state');
+      expect(failed).toMatchObject({ attempts: 4, lastError: 'down 4' });
+      expect(attempts.map((a) => [a.attempt, a.lastAttempt])).toEqual([
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, true],
+      ]);
+      const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+      // 400 ms, then 800 ms capped to 600, then 1600 ms capped to 600.
+      expect(gaps[0]).toBeGreaterThanOrEqual(370);
+      expect(gaps[1]).toBeGreaterThanOrEqual(570);
+      expect(gaps[2]).toBeGreaterThanOrEqual(570);
+      expect(gaps[2]).toBeLessThan(1300);
+
+      const seen: boolean[] = [];
+      await queue.register(
+        'once-seen',
+        (job) => {
+          seen.push(job.lastAttempt);
+          return Promise.resolve();
+        },
+        { retryLimit: 0 },
+      );
+      await queue.enqueue('once-seen', {});
+      await waitFor(() => seen.length === 1, 'the single attempt');
+      expect(seen).toEqual([true]);
+    });
+
+    it('fails a job at once, retries left or not, when its handler throws FinalJobError', async () => {
+      const attempts: number[] = [];
+      await queue.register(
+        'hopeless',
+        (job) => {
+          attempts.push(job.attempt);
+          return Promise.reject(new FinalJobError('the input can never work'));
+        },
+        { retryLimit: 5, retryBackoffMs: 0 },
+      );
+      await queue.start();
+      const id = await queue.enqueue('hopeless', {});
+      const failed = await waitFor(async () => {
+        const job = await queue.getJob(id);
+        return job?.state === 'failed' ? job : null;
+      }, 'the failed state');
+      expect(failed).toMatchObject({ attempts: 1, lastError: 'the input can never work' });
+      await sleep(300);
+      expect(attempts).toEqual([1]);
     });
 
     it('keeps the error of a failed attempt after a later attempt succeeds', async () => {

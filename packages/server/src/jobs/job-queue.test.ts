@@ -3,7 +3,9 @@ import {
   assertJobName,
   assertScheduleEvery,
   computeRetryDelayMs,
+  DEFAULT_JOB_RETRY_POLICY,
   describeError,
+  retryOptionsFor,
   resolveHandlerOptions,
   startOfSchedulePeriod,
 } from './job-queue.js';
@@ -16,6 +18,24 @@ describe('job queue rules', () => {
     expect(computeRetryDelayMs(0, 5)).toBe(0);
     // Capped so a long-failing job never waits for ever.
     expect(computeRetryDelayMs(1, 100)).toBe(2 ** 16);
+  });
+
+  it('never waits longer than the ceiling', () => {
+    expect([1, 2, 3, 4, 50].map((attempt) => computeRetryDelayMs(1000, attempt, 3000))).toEqual([
+      1000, 2000, 3000, 3000, 3000,
+    ]);
+  });
+
+  it('retries for as many attempts as the horizon holds: 10 s doubling to 15 min, for 24 h', () => {
+    const options = retryOptionsFor(DEFAULT_JOB_RETRY_POLICY);
+    expect(options).toEqual({ retryLimit: 101, retryBackoffMs: 10_000, retryMaxDelayMs: 900_000 });
+    const total = Array.from({ length: options.retryLimit }, (_, i) =>
+      computeRetryDelayMs(10_000, i + 1, 900_000),
+    ).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(24 * 3_600_000);
+    expect(total + 900_000).toBeGreaterThan(24 * 3_600_000);
+    // A horizon shorter than the first delay still retries once.
+    expect(retryOptionsFor({ baseMs: 5000, maxDelayMs: 5000, horizonMs: 1000 }).retryLimit).toBe(1);
   });
 
   it('finds the start of the UTC hour, UTC day or interval a moment falls in', () => {
@@ -40,10 +60,18 @@ describe('job queue rules', () => {
       concurrency: 4,
       retryLimit: 3,
       retryBackoffMs: 10_000,
+      retryMaxDelayMs: 900_000,
       timeoutMs: 900_000,
     });
+    expect(resolveHandlerOptions({ retryBackoffMs: 3_600_000 }).retryMaxDelayMs).toBe(3_600_000);
     expect(() =>
-      resolveHandlerOptions({ concurrency: 0, retryLimit: 1.5, retryBackoffMs: -1, timeoutMs: 0 }),
+      resolveHandlerOptions({
+        concurrency: 0,
+        retryLimit: 1.5,
+        retryBackoffMs: -1,
+        retryMaxDelayMs: -2,
+        timeoutMs: 0,
+      }),
     ).toThrow(
       expect.objectContaining({
         code: 'VALIDATION_FAILED',
@@ -51,6 +79,7 @@ describe('job queue rules', () => {
           'concurrency must be an integer ≥ 1',
           'retryLimit must be an integer ≥ 0',
           'retryBackoffMs must be ≥ 0',
+          'retryMaxDelayMs must be ≥ retryBackoffMs',
           'timeoutMs must be > 0',
         ],
       }),

@@ -26,6 +26,11 @@ export interface JobContext<P extends JobPayload = JobPayload> {
   readonly payload: P;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
+  /**
+   * True when no retry follows if this attempt fails (the job then ends `failed`): a handler that
+   * keeps a failure provisional while retries continue makes it final here.
+   */
+  readonly lastAttempt: boolean;
   /** Aborted when the attempt times out, the lease is lost or the queue stops without waiting. */
   readonly signal: AbortSignal;
   /** The present for this run: the queue's clock, or the instant given to runOnce. */
@@ -41,6 +46,11 @@ export interface HandlerOptions {
   readonly retryLimit?: number;
   /** Delay before the first retry; each later retry waits twice as long (default 10 s). */
   readonly retryBackoffMs?: number;
+  /**
+   * No retry waits longer than this, however many came before (default 15 min, or retryBackoffMs
+   * when that is longer).
+   */
+  readonly retryMaxDelayMs?: number;
   /** An attempt running longer fails with a timeout and its signal is aborted (default 15 min). */
   readonly timeoutMs?: number;
 }
@@ -119,10 +129,22 @@ export interface JobQueue {
   counts(): Promise<JobCounts>;
 }
 
+/**
+ * Thrown by a handler whose job cannot succeed however often it is tried (the input is bad, the
+ * failure is recorded elsewhere): the job ends `failed` now, whatever retries it had left.
+ */
+export class FinalJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FinalJobError';
+  }
+}
+
 export const DEFAULT_HANDLER_OPTIONS: Required<HandlerOptions> = Object.freeze({
   concurrency: 1,
   retryLimit: 3,
   retryBackoffMs: 10_000,
+  retryMaxDelayMs: 15 * 60_000,
   timeoutMs: 15 * 60_000,
 });
 
@@ -139,7 +161,12 @@ export function assertJobName(name: string): void {
 }
 
 export function resolveHandlerOptions(options: HandlerOptions = {}): Required<HandlerOptions> {
-  const resolved = { ...DEFAULT_HANDLER_OPTIONS, ...stripUndefined(options) };
+  const given = stripUndefined(options);
+  const resolved = { ...DEFAULT_HANDLER_OPTIONS, ...given };
+  // Without a ceiling of its own, a backoff longer than the default ceiling is its own ceiling.
+  if (given.retryMaxDelayMs === undefined) {
+    resolved.retryMaxDelayMs = Math.max(resolved.retryMaxDelayMs, resolved.retryBackoffMs);
+  }
   const problems: string[] = [];
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) {
     problems.push('concurrency must be an integer ≥ 1');
@@ -148,6 +175,9 @@ export function resolveHandlerOptions(options: HandlerOptions = {}): Required<Ha
     problems.push('retryLimit must be an integer ≥ 0');
   }
   if (!(resolved.retryBackoffMs >= 0)) problems.push('retryBackoffMs must be ≥ 0');
+  if (!(resolved.retryMaxDelayMs >= resolved.retryBackoffMs)) {
+    problems.push('retryMaxDelayMs must be ≥ retryBackoffMs');
+  }
   if (!(resolved.timeoutMs > 0)) problems.push('timeoutMs must be > 0');
   if (problems.length > 0) {
     throw new AppError('VALIDATION_FAILED', 'invalid job handler options', problems);
@@ -165,9 +195,55 @@ export function assertScheduleEvery(every: ScheduleEvery): void {
   }
 }
 
-/** Exponential backoff: the first retry waits `backoffMs`, each later one twice the one before. */
-export function computeRetryDelayMs(backoffMs: number, failedAttempt: number): number {
-  return backoffMs * 2 ** Math.min(16, Math.max(0, failedAttempt - 1));
+/**
+ * Exponential backoff: the first retry waits `backoffMs`, each later one twice the one before, but
+ * never more than `maxDelayMs`.
+ */
+export function computeRetryDelayMs(
+  backoffMs: number,
+  failedAttempt: number,
+  maxDelayMs = Number.POSITIVE_INFINITY,
+): number {
+  return Math.min(maxDelayMs, backoffMs * 2 ** Math.min(16, Math.max(0, failedAttempt - 1)));
+}
+
+/** How long jobs whose work must not be lost keep retrying (Config.jobRetry). */
+export interface JobRetryPolicy {
+  /** The first retry's delay; each later one doubles… */
+  readonly baseMs: number;
+  /** …up to this… */
+  readonly maxDelayMs: number;
+  /** …until the delays add up to this horizon. */
+  readonly horizonMs: number;
+}
+
+/** Callvault's default: 10 s doubling to at most 15 min, for 24 hours (101 retries). */
+export const DEFAULT_JOB_RETRY_POLICY: JobRetryPolicy = Object.freeze({
+  baseMs: 10_000,
+  maxDelayMs: 15 * 60_000,
+  horizonMs: 24 * 3_600_000,
+});
+
+/**
+ * Handler options that retry with the policy's backoff for as many retries as fit in its horizon:
+ * the last retry starts no later than `horizonMs` after the first failure (attempt times aside).
+ */
+export function retryOptionsFor(
+  policy: JobRetryPolicy,
+): Required<Pick<HandlerOptions, 'retryLimit' | 'retryBackoffMs' | 'retryMaxDelayMs'>> {
+  let retries = 0;
+  let waited = 0;
+  for (;;) {
+    const next = computeRetryDelayMs(policy.baseMs, retries + 1, policy.maxDelayMs);
+    if (waited + next > policy.horizonMs) break;
+    waited += next;
+    retries += 1;
+  }
+  return {
+    retryLimit: Math.max(1, retries),
+    retryBackoffMs: policy.baseMs,
+    retryMaxDelayMs: policy.maxDelayMs,
+  };
 }
 
 /** The start of the period `at` falls in: UTC hour, UTC day, or a multiple of N ms since epoch. */

@@ -58,6 +58,7 @@ const job = (id: string, name = 'work'): ClaimedJob => ({
   name,
   payload: {},
   attempt: 1,
+  lastAttempt: false,
   previousError: null,
 });
 

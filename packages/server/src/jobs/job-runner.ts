@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import {
   assertJobName,
   describeError,
+  FinalJobError,
   resolveHandlerOptions,
   type HandlerOptions,
   type JobHandler,
@@ -33,6 +34,8 @@ export interface ClaimedJob {
   readonly payload: JobPayload;
   /** 1-based number of this attempt. */
   readonly attempt: number;
+  /** No retry follows if this attempt fails. */
+  readonly lastAttempt: boolean;
   /** The message of the previous failed attempt, if any (drivers may keep it after success). */
   readonly previousError: string | null;
 }
@@ -43,8 +46,17 @@ export interface JobStore {
   /** Atomically takes up to `limit` due jobs of `registration.name` for this worker. */
   claim(registration: Registration, limit: number, now: Date): Promise<ClaimedJob[]>;
   complete(job: ClaimedJob, now: Date): Promise<void>;
-  /** Records a failed attempt; the store decides (or is told by registration) retry or failed. */
-  fail(job: ClaimedJob, registration: Registration, error: string, now: Date): Promise<void>;
+  /**
+   * Records a failed attempt: retried per the registration's options while retries are left,
+   * unless `final` (the handler threw FinalJobError), which ends the job `failed` at once.
+   */
+  fail(
+    job: ClaimedJob,
+    registration: Registration,
+    error: string,
+    now: Date,
+    final: boolean,
+  ): Promise<void>;
   /** Extends this worker's lease; false when the job is no longer ours. Null: no leases. */
   readonly renewLease: ((job: ClaimedJob, now: Date) => Promise<boolean>) | null;
   /** How often renewLease runs while a handler is active. */
@@ -153,6 +165,7 @@ export class JobRunner {
               r.registration,
               'job queue stopped before the job finished',
               this.options.clock.now(),
+              false,
             ),
           );
         }),
@@ -168,6 +181,8 @@ export class JobRunner {
       name,
       payload,
       attempt: 1,
+      // Run outside the queue, its error goes to the caller: nothing retries it.
+      lastAttempt: true,
       signal: new AbortController().signal,
       now,
     });
@@ -216,6 +231,7 @@ export class JobRunner {
         name: job.name,
         payload: job.payload,
         attempt: job.attempt,
+        lastAttempt: job.lastAttempt,
         signal: controller.signal,
         now: clock.now(),
       }),
@@ -226,17 +242,24 @@ export class JobRunner {
     );
 
     let timeout: NodeJS.Timeout | undefined;
-    const outcome = new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
-      timeout = setTimeout(() => {
-        const message = `job timed out after ${timeoutMs} ms`;
-        controller.abort(new Error(message));
-        resolve({ ok: false, error: message });
-      }, timeoutMs);
-      started.then(
-        () => resolve({ ok: true }),
-        (error: unknown) => resolve({ ok: false, error: describeError(error) }),
-      );
-    });
+    const outcome = new Promise<{ ok: true } | { ok: false; error: string; final: boolean }>(
+      (resolve) => {
+        timeout = setTimeout(() => {
+          const message = `job timed out after ${timeoutMs} ms`;
+          controller.abort(new Error(message));
+          resolve({ ok: false, error: message, final: false });
+        }, timeoutMs);
+        started.then(
+          () => resolve({ ok: true }),
+          (error: unknown) =>
+            resolve({
+              ok: false,
+              error: describeError(error),
+              final: error instanceof FinalJobError,
+            }),
+        );
+      },
+    );
 
     let heartbeat: NodeJS.Timeout | undefined;
     if (store.renewLease) {
@@ -276,7 +299,9 @@ export class JobRunner {
             { jobId: job.id, job: job.name, attempt: job.attempt, error: result.error },
             'job attempt failed',
           );
-          await this.recordSafely(() => store.fail(job, registration, result.error, now));
+          await this.recordSafely(() =>
+            store.fail(job, registration, result.error, now, result.final),
+          );
         }
       }),
     };

@@ -21,13 +21,12 @@ describe('pg-boss option mapping', () => {
     }
   });
 
-  it('maps retries to whole-second exponential backoff and the timeout to expiry', () => {
+  it('maps retries to a whole-second constant delay (fail() applies the backoff) and the timeout to expiry', () => {
     expect(
       toPgBossRetryOptions(
         resolveHandlerOptions({ retryLimit: 5, retryBackoffMs: 2500, timeoutMs: 90_500 }),
       ),
-    ).toEqual({ retryLimit: 5, retryDelay: 3, retryBackoff: true, expireInSeconds: 92 });
-    // No backoff means retry at once; pg-boss would otherwise force at least one second.
+    ).toEqual({ retryLimit: 5, retryDelay: 3, retryBackoff: false, expireInSeconds: 92 });
     expect(toPgBossRetryOptions(resolveHandlerOptions({ retryBackoffMs: 0 }))).toMatchObject({
       retryDelay: 0,
       retryBackoff: false,

@@ -5,10 +5,11 @@
 // in-process part (polling, concurrency, timeouts, abort signals, graceful stop) as for the
 // embedded driver.
 //
-// Mapping of our options: retryLimit → retryLimit; retryBackoffMs → retryDelay in whole seconds
-// with retryBackoff (pg-boss doubles it per retry and adds up to 100 % jitter); timeoutMs →
-// expireInSeconds (+1 s), which is also how long a dead worker's job stays active before it is
-// retried;
+// Mapping of our options: retryLimit → retryLimit; the backoff (doubling from retryBackoffMs, capped
+// at retryMaxDelayMs) is ours: after pg-boss records a failed attempt as `retry`, fail() sets the
+// job's start_after to our delay in milliseconds. pg-boss's own delay (retryDelay, whole seconds,
+// no doubling) then only applies to a job it expires itself; timeoutMs → expireInSeconds (+1 s),
+// which is also how long a dead worker's job stays active before it is retried;
 // runAt → startAfter; priority → priority; schedule → pg-boss cron in UTC. pg-boss compares
 // times with the database clock, not the injected Clock.
 import { CompiledQuery, sql } from 'kysely';
@@ -21,6 +22,7 @@ import { createLogger, moduleLogger, type Logger } from '../observability/logger
 import {
   assertJobName,
   assertScheduleEvery,
+  computeRetryDelayMs,
   DEFAULT_HANDLER_OPTIONS,
   emptyStateCounts,
   resolveHandlerOptions,
@@ -81,15 +83,17 @@ function toPgBossDb(db: DbOrTrx): PgBoss.Db {
   };
 }
 
-/** pg-boss retry and expiry settings for a handler's options. */
+/**
+ * pg-boss retry and expiry settings for a handler's options. pg-boss's exponential backoff has no
+ * ceiling, so it stays off: fail() schedules each retry itself (see above).
+ */
 export function toPgBossRetryOptions(
   options: Required<HandlerOptions>,
 ): Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>> {
-  const retryDelay = Math.round(options.retryBackoffMs / 1000);
   return {
     retryLimit: options.retryLimit,
-    retryDelay,
-    retryBackoff: retryDelay > 0,
+    retryDelay: Math.round(options.retryBackoffMs / 1000),
+    retryBackoff: false,
     // One second more than the timeout, so the worker's own timeout reports the failure first.
     expireInSeconds: Math.min(MAX_EXPIRE_SECONDS, Math.ceil(options.timeoutMs / 1000) + 1),
   };
@@ -186,7 +190,7 @@ class PgBossJobQueue implements JobQueue {
       beforeClaim: () => Promise.resolve(),
       claim: (registration, limit) => this.claim(registration, limit),
       complete: (job) => this.complete(job),
-      fail: (job, _registration, error) => this.fail(job, error),
+      fail: (job, registration, error, _now, final) => this.fail(job, registration, error, final),
       // pg-boss's expiry (expireInSeconds) plays the role of a lease.
       renewLease: null,
       leaseRenewEveryMs: 0,
@@ -388,6 +392,7 @@ class PgBossJobQueue implements JobQueue {
       name: job.name,
       payload: job.data ?? {},
       attempt: job.retryCount + 1,
+      lastAttempt: job.retryCount >= wanted.retryLimit,
       previousError: readLastError(job.output),
     }));
   }
@@ -403,12 +408,31 @@ class PgBossJobQueue implements JobQueue {
     }
   }
 
-  private async fail(job: ClaimedJob, error: string): Promise<void> {
+  private async fail(
+    job: ClaimedJob,
+    registration: Registration,
+    error: string,
+    final: boolean,
+  ): Promise<void> {
+    if (final) {
+      // pg-boss fails a job for good once its retries are used up: use them up.
+      await sql`
+        UPDATE ${sql.id(this.schema, 'job')} SET retry_limit = retry_count
+        WHERE name = ${job.name} AND id = ${job.id}::uuid AND state = 'active'`.execute(this.db);
+    }
     const result = (await this.boss.fail(job.name, job.id, { lastError: error })) as unknown as {
       affected: number;
     };
     if (result.affected === 0) {
       throw new Error(`job ${job.id} failed after pg-boss expired it; it is retried`);
     }
+    // Our backoff, in the database's time as pg-boss's own. Should this process die between the
+    // two statements, the retry merely comes after pg-boss's constant delay instead.
+    const { retryBackoffMs, retryMaxDelayMs } = registration.options;
+    const delayMs = computeRetryDelayMs(retryBackoffMs, job.attempt, retryMaxDelayMs);
+    await sql`
+      UPDATE ${sql.id(this.schema, 'job')}
+      SET start_after = now() + ${delayMs} * interval '1 millisecond'
+      WHERE name = ${job.name} AND id = ${job.id}::uuid AND state = 'retry'`.execute(this.db);
   }
 }

@@ -19,18 +19,23 @@ import {
 import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { Logger } from '../observability/logger.js';
-import type { JobQueue } from './job-queue.js';
+import type { JobQueue, JobRetryPolicy } from './job-queue.js';
 
 export interface JobDeps {
   readonly db: Db;
   readonly clock: Clock;
   /** The (encrypting) blob store: retention removes audio. */
   readonly blobStore: BlobStore;
-  /** The transcription engine (issue #7); without it this process does not transcribe. */
+  /** The transcription engine; without it this process does not transcribe. */
   readonly transcriber?: Transcriber;
   readonly logger?: Logger;
   /** Told of a capture finalize that a full disk held back (the process's finalize sweep). */
   readonly onCaptureFinalizeDeferred?: (payload: CaptureFinalizePayload) => void;
+  /**
+   * How long finalize, peaks, transcription and webhook jobs keep retrying (Config.jobRetry;
+   * default DEFAULT_JOB_RETRY_POLICY: 10 s doubling to 15 min, for 24 h).
+   */
+  readonly retry?: JobRetryPolicy;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {

@@ -6,7 +6,12 @@
 import { audit } from '../audit/audit.service.js';
 import type { Db } from '../db/database.js';
 import { notFound } from '../errors.js';
-import type { JobQueue } from '../jobs/job-queue.js';
+import {
+  DEFAULT_JOB_RETRY_POLICY,
+  retryOptionsFor,
+  type JobQueue,
+  type JobRetryPolicy,
+} from '../jobs/job-queue.js';
 import type { Actor } from '../policy/actor.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AudioObjectRecord } from './recordings.model.js';
@@ -86,6 +91,8 @@ export async function getRecordingPeaks(
 export interface PeaksJobDeps {
   readonly db: Db;
   readonly blobStore: BlobStore;
+  /** How long a failing peaks job keeps retrying (default DEFAULT_JOB_RETRY_POLICY). */
+  readonly retry?: JobRetryPolicy;
 }
 
 export async function registerPeaksJob(queue: JobQueue, deps: PeaksJobDeps): Promise<void> {
@@ -100,6 +107,7 @@ export async function registerPeaksJob(queue: JobQueue, deps: PeaksJobDeps): Pro
       if ((await readStoredPeaks(deps.blobStore, audio)) !== null) return;
       await computeAudioPeaks(deps.blobStore, audio);
     },
-    { retryLimit: 3 },
+    // Peaks are written under the audio's own key, so a retry overwrites rather than duplicates.
+    retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),
   );
 }

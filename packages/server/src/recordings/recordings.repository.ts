@@ -282,6 +282,20 @@ export async function findCallSessionRecordings(
   return rows.map(toRecording);
 }
 
+/** The recordings backed by one audio object (the owners it was stored for), oldest id first. */
+export async function findRecordingsByAudioId(
+  db: DbOrTrx,
+  audioId: string,
+): Promise<RecordingRecord[]> {
+  const rows = await db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('audio_id', '=', audioId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecording);
+}
+
 /** Every recording of one owner (by id or by email) in the given statuses, newest first. */
 export async function findRecordingsOfOwner(
   db: DbOrTrx,

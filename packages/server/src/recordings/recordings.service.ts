@@ -80,6 +80,7 @@ import {
   findOrgUsage,
   findPersonOwnerByEmail,
   findRecordingById,
+  findRecordingsByAudioId,
   findRecordingsByIds,
   findRecordingsOfOwner,
   insertAudioObject,
@@ -121,6 +122,11 @@ function newRecordingId(): string {
   return crypto.randomUUID().replace(/-/g, '');
 }
 
+/** An id of the same shape fixed by `seed`, for retry-safe storing. */
+function derivedRecordingId(seed: string): string {
+  return crypto.createHash('sha256').update(seed).digest('hex').slice(0, 32);
+}
+
 // Storing ----------------------------------------------------------------------------------------
 
 export interface StoreRecordingInput {
@@ -150,6 +156,12 @@ export interface StoreRecordingInput {
   readonly source: 'import' | 'recorder';
   /** Extra audit details (the imported file's name, the SIPREC session). */
   readonly auditDetails?: Record<string, unknown> | undefined;
+  /**
+   * Makes storing retry-safe: the audio and recording ids (and so the blob key) are derived from
+   * it, and when its audio object exists already, that is returned and nothing is stored or
+   * counted again. The caller picks one key per recording it means (call + segment).
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface StoredRecording {
@@ -200,7 +212,15 @@ export async function storeRecording(
   if (input.owners.length === 0) throw invalid('a recording needs at least one owner');
   const timeRecorded = new Date(input.timeRecorded);
   if (Number.isNaN(timeRecorded.getTime())) throw invalid('timeRecorded is not a date');
-  const audioId = newRecordingId();
+  const { idempotencyKey } = input;
+  const audioId =
+    idempotencyKey === undefined
+      ? newRecordingId()
+      : derivedRecordingId(`audio:${input.orgId}:${idempotencyKey}`);
+  if (idempotencyKey !== undefined) {
+    const done = await findStoredRecording(deps.db, audioId);
+    if (done) return done;
+  }
   const key = audioBlobKey(input.orgId, audioId);
   const state = { hash: crypto.createHash('sha256'), bytes: 0 };
   await deps.blobStore.put(key, hashing(input.audio, state), {
@@ -222,8 +242,9 @@ export async function storeRecording(
     createdAt: now,
   };
   let deliveries: readonly string[] = [];
+  let recordings: RecordingRecord[];
   try {
-    const recordings = await deps.db.transaction().execute(async (trx) => {
+    recordings = await deps.db.transaction().execute(async (trx) => {
       const settings = await findOrgSettings(trx, input.orgId);
       // At 100 % the org's failure behaviour applies, but captured audio is never dropped: the
       // recording is stored with a note saying it did not fit (docs/adr/0005).
@@ -243,7 +264,10 @@ export async function storeRecording(
       const made: RecordingRecord[] = [];
       for (const owner of input.owners) {
         const recording: RecordingRecord = {
-          id: newRecordingId(),
+          id:
+            idempotencyKey === undefined
+              ? newRecordingId()
+              : derivedRecordingId(`recording:${audioId}:${owner.id}`),
           orgId: input.orgId,
           audioId,
           topic: input.topic ?? defaultRecordingTopic(input, timeRecorded),
@@ -303,13 +327,26 @@ export async function storeRecording(
       deliveries = outbox.deliveryIds;
       return made;
     });
-    await enqueueWebhookDeliveries(deps.queue, deliveries);
-    await enqueuePeaks(deps.queue, audio.id);
-    return { audio, recordings };
   } catch (error) {
+    // Another run with the same idempotency key committed first: its rows name this key, so the
+    // object stays (and is what they describe), and that run's result is the answer.
+    const done = idempotencyKey === undefined ? null : await findStoredRecording(deps.db, audioId);
+    if (done) return done;
     await deps.blobStore.delete(key).catch(() => undefined);
     throw error;
   }
+  // After the commit: a queue that fails here leaves the recording stored; the webhook sweep and
+  // the peaks-on-demand path pick up what was not enqueued.
+  await enqueueWebhookDeliveries(deps.queue, deliveries);
+  await enqueuePeaks(deps.queue, audio.id);
+  return { audio, recordings };
+}
+
+/** The audio object `audioId` and its recordings, when it has been stored already. */
+async function findStoredRecording(db: Db, audioId: string): Promise<StoredRecording | null> {
+  const audio = await findAudioObjectById(db, audioId);
+  if (!audio) return null;
+  return { audio, recordings: await findRecordingsByAudioId(db, audioId) };
 }
 
 /** A `convergedRecordings` webhook event for one recording as it is after the change. */

@@ -74,13 +74,17 @@ export const CaptureFailureSchema = Type.Object({
   callSessionId: Type.String(),
   reason: Type.String({
     description:
-      'no-media | disk-full | journal-write | encoder-error | store-error | no-owner | unreadable',
+      'no-media | disk-full | journal-write | encoder-error | store-error | no-owner | unreadable | finalize-error',
   }),
   detail: Type.String(),
   failureBehavior: Nullable(Type.String()),
   ownerIds: Type.Array(Type.String()),
   recordingIds: Type.Array(Type.String(), { description: 'stored anyway from what was captured' }),
   failedAt: Type.String({ format: 'date-time' }),
+  retrying: Type.Boolean({
+    description:
+      'the recording is still being retried (a storage outage); it leaves this list by itself when a retry stores it',
+  }),
 });
 
 export function registerSessionRoutes(

@@ -73,6 +73,8 @@ export interface CaptureFailureView {
   readonly ownerIds: string[];
   readonly recordingIds: string[];
   readonly failedAt: string;
+  /** The finalize job is still retrying (the journal is kept); false once the failure is final. */
+  readonly retrying: boolean;
 }
 
 export function presentSession(s: RecordingSessionSnapshot, call?: LiveCall): SessionView {
@@ -146,6 +148,7 @@ export async function listCaptureFailures(
     ownerIds: [...f.ownerIds],
     recordingIds: [...f.recordingIds],
     failedAt: f.failedAt,
+    retrying: f.retrying,
   }));
 }
 

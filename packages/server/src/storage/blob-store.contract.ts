@@ -11,6 +11,7 @@ import {
   type BlobReadStream,
   type BlobStore,
 } from './blob-store.js';
+import { HEALTH_PROBE_PREFIX, probeBlobStore } from './blob-store-probe.js';
 
 export interface BlobStoreFixture {
   readonly store: BlobStore;
@@ -329,6 +330,13 @@ export function describeBlobStoreContract(
 
     it('passes its health check', async () => {
       await expect(store().check()).resolves.toBeUndefined();
+    });
+
+    it('takes the health probe: a write, read and delete under the reserved prefix that leaves nothing', async () => {
+      const key = `${HEALTH_PROBE_PREFIX}contract-${crypto.randomUUID()}`;
+      await expect(probeBlobStore(store(), key)).resolves.toBeUndefined();
+      expect(await store().head(key)).toBeNull();
+      expect(await collectKeys(store().list(key))).toEqual([]);
     });
   });
 }

@@ -17,6 +17,12 @@ export {
   type BlobReadStream,
   type BlobStore,
 } from './blob-store.js';
+export {
+  createBlobStoreHealthCheck,
+  HEALTH_PROBE_PREFIX,
+  probeBlobStore,
+  type BlobStoreHealthOptions,
+} from './blob-store-probe.js';
 export { createBlobStore } from './create-blob-store.js';
 export { FsBlobStore } from './fs-blob-store.js';
 export { S3BlobStore, S3_MIN_PART_SIZE, type S3BlobStoreOptions } from './s3-blob-store.js';

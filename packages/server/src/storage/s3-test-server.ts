@@ -25,6 +25,11 @@ export interface S3TestServer {
   readonly endpoint: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly region: string;
+  /**
+   * Takes the S3 front down and brings it back on the same endpoint (fault tests); null for a
+   * server this process did not start (CALLVAULT_TEST_S3_URL).
+   */
+  readonly outage: { begin(): Promise<void>; end(): Promise<void> } | null;
   stop(): Promise<void>;
 }
 
@@ -55,6 +60,7 @@ export async function startS3TestServer(): Promise<S3TestServer> {
       endpoint: external,
       credentials,
       region: 'us-east-1',
+      outage: null,
       stop: () => Promise.resolve(),
     };
   }
@@ -79,6 +85,14 @@ async function startSwift(): Promise<S3TestServer> {
       endpoint,
       credentials: { accessKeyId: 'test:tester', secretAccessKey: 'testing' },
       region: 'us-east-1',
+      outage: {
+        begin: async () => {
+          await run('bash', [script, 'stop-proxy', dir], { timeout: 30_000 });
+        },
+        end: async () => {
+          await run('bash', [script, 'start-proxy', dir], { timeout: 90_000 });
+        },
+      },
       stop: async () => {
         await run('bash', [script, 'stop', dir], { timeout: 30_000 });
         fs.rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,12 @@
 // runs every few minutes and fans out one `transcribe` job per recording still awaiting its
 // transcript decision. A recording is never blocked by its transcript: it is catalogued first and
 // the transcript follows, retried with backoff when the engine fails.
-import type { JobQueue } from '../jobs/index.js';
+import {
+  DEFAULT_JOB_RETRY_POLICY,
+  retryOptionsFor,
+  type JobQueue,
+  type JobRetryPolicy,
+} from '../jobs/index.js';
 import {
   countRecordingsAwaitingTranscript,
   findRecordingIdsAwaitingTranscript,
@@ -40,7 +45,7 @@ export function countPendingTranscriptions(deps: Pick<TranscriptionDeps, 'db'>):
 
 export async function registerTranscriptionJobs(
   queue: JobQueue,
-  deps: TranscriptionDeps,
+  deps: TranscriptionDeps & { readonly retry?: JobRetryPolicy },
 ): Promise<void> {
   await queue.register<TranscribeJobPayload>(
     TRANSCRIBE_JOB,
@@ -51,7 +56,12 @@ export async function registerTranscriptionJobs(
       });
     },
     // One channel-decoding engine run at a time per process; pocketsphinx uses one core each.
-    { concurrency: 1, retryLimit: 4, retryBackoffMs: 60_000, timeoutMs: 2 * 3_600_000 },
+    // A retry finds the transcript already decided, or overwrites its blob under the same key.
+    {
+      concurrency: 1,
+      timeoutMs: 2 * 3_600_000,
+      ...retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),
+    },
   );
   await queue.register(TRANSCRIBE_SWEEP_JOB, async () => {
     await enqueuePendingTranscriptions(queue, deps);

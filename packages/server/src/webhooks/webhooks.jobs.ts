@@ -3,7 +3,12 @@
 // process without a queue, such as `callvault import`, or a crash between commit and enqueue).
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { JobQueue } from '../jobs/index.js';
+import {
+  DEFAULT_JOB_RETRY_POLICY,
+  retryOptionsFor,
+  type JobQueue,
+  type JobRetryPolicy,
+} from '../jobs/index.js';
 import { attemptWebhookDelivery } from './webhook-delivery.service.js';
 import { findPendingDeliveryIds } from './webhooks.repository.js';
 import { enqueueWebhookDeliveries, WEBHOOK_DELIVER_JOB } from './webhooks.service.js';
@@ -13,20 +18,28 @@ export const WEBHOOK_SWEEP_JOB = 'webhook-sweep';
 const SWEEP_GRACE_MS = 60_000;
 
 export interface WebhookJobOptions {
-  /** Retries after the first attempt (default 5: about 15 minutes of backoff in all). */
+  /** Retries after the first attempt (default: as many as DEFAULT_JOB_RETRY_POLICY holds). */
   readonly retryLimit?: number;
-  /** First retry delay, doubled each time (default 30 s). */
+  /** First retry delay, doubled each time (default: the policy's). */
   readonly retryBackoffMs?: number;
+  /** The longest wait between two attempts (default: the policy's). */
+  readonly retryMaxDelayMs?: number;
   readonly allowLoopbackTargets?: boolean;
   readonly timeoutMs?: number;
 }
 
 export async function registerWebhookJobs(
   queue: JobQueue,
-  deps: { readonly db: Db; readonly clock: Clock },
+  deps: { readonly db: Db; readonly clock: Clock; readonly retry?: JobRetryPolicy },
   options: WebhookJobOptions = {},
 ): Promise<void> {
-  const retryLimit = options.retryLimit ?? 5;
+  const retry = retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY);
+  // A delivery row is sent until it is delivered or given up; a retry re-reads it first.
+  const retryOptions = {
+    retryLimit: options.retryLimit ?? retry.retryLimit,
+    retryBackoffMs: options.retryBackoffMs ?? retry.retryBackoffMs,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? retry.retryMaxDelayMs,
+  };
   await queue.register<{ deliveryId?: unknown }>(
     WEBHOOK_DELIVER_JOB,
     async (job) => {
@@ -40,12 +53,12 @@ export async function registerWebhookJobs(
           timeoutMs: options.timeoutMs,
         },
         id,
-        job.attempt > retryLimit,
+        job.lastAttempt,
       );
       // Throwing hands the delivery back to the queue, which retries it after the backoff.
       if (outcome === 'retry') throw new Error(`webhook delivery ${id} failed; will retry`);
     },
-    { concurrency: 4, retryLimit, retryBackoffMs: options.retryBackoffMs ?? 30_000 },
+    { concurrency: 4, ...retryOptions },
   );
   await queue.register(WEBHOOK_SWEEP_JOB, async (job) => {
     const before = new Date(job.now.getTime() - SWEEP_GRACE_MS).toISOString();

@@ -13,6 +13,7 @@ import * as recordingOwners from './0009-recording-owners.js';
 import * as liveCalls from './0010-live-calls.js';
 import * as recordingProvenance from './0011-recording-provenance.js';
 import * as ownerMatching from './0012-owner-matching.js';
+import * as captureFailureRetrying from './0013-capture-failure-retrying.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010-live-calls': liveCalls,
   '0011-recording-provenance': recordingProvenance,
   '0012-owner-matching': ownerMatching,
+  '0013-capture-failure-retrying': captureFailureRetrying,
 };
 
 export const migrationProvider: MigrationProvider = {

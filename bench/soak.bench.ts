@@ -97,7 +97,7 @@ function progress(sipp: SippLoad, serve: ServeSupervisor, disk: JournalDisk): st
   return (
     `calls placed ${n('START')}, answered ${n('ANSWERED')}, rejected ${n('REJECTED')}, ` +
     `no answer ${n('NOANSWER')}, ended ${ended}; serve ${serve.alive ? `up, RSS ${rss ? round(rss.rssKiB / 1024) : '?'} MiB` : 'DOWN'}; ` +
-    `journal ${round(usedBytes / 2 ** 20)} MiB, ${disk.pendingSessions()} sessions open or unfinalized`
+    `journal ${round(usedBytes / 2 ** 20)} MiB, ${disk.sessions().pending} sessions open or unfinalized`
   );
 }
 
@@ -162,6 +162,9 @@ function printReport(o: SoakOptions, a: Analysis, extra: Record<string, unknown>
   console.log(
     `  memory flat: ${verdict(t.memoryFlat.pass)} (ratio ${t.memoryFlat.growth ?? '–'}, limit ${t.memoryFlat.limit})`,
   );
+  for (const [what, error] of Object.entries(extra.collectErrors as Record<string, string>)) {
+    console.log(`NOT READ: ${what}: ${error} (the figures from it above are missing)`);
+  }
   const errors = extra.serveErrors as Array<{ message: string; count: number }>;
   if (errors.length > 0) {
     console.log('serve logged errors (most frequent):');
@@ -288,27 +291,50 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
   // Drain: every session finalized (or kept as failed), serve up to list them.
   const drainStarted = Date.now();
   const drained = await waitFor(
-    () => (serve.alive && disk.pendingSessions() === 0 ? true : undefined),
+    () => (serve.alive && disk.sessions().pending === 0 ? true : undefined),
     o.drainTimeoutS * 1000,
     1_000,
   );
   clearInterval(ticker);
-  const pendingAtEnd = disk.pendingSessions();
+  const journalAtEnd = disk.sessions();
   log(
-    drained
-      ? `drained in ${round((Date.now() - drainStarted) / 1000)} s (${disk.failedSessions()} journals kept as failed)`
-      : `NOT drained after ${o.drainTimeoutS} s: ${pendingAtEnd} sessions not finalized (serve ${serve.alive ? 'up' : 'down'})`,
+    (drained
+      ? `drained in ${round((Date.now() - drainStarted) / 1000)} s`
+      : `NOT drained after ${o.drainTimeoutS} s: ${journalAtEnd.pending} sessions not finalized (serve ${serve.alive ? 'up' : 'down'})`) +
+      `; journal: ${journalAtEnd.failed} sessions kept as failed, ${journalAtEnd.unreadable} without a session file`,
   );
   await serve.settled();
 
   log('collecting: recordings through the API, capture failures');
-  const listed = await listRecordings(
-    api,
-    trafficStartMs - 3_600_000,
-    Math.ceil(totalCalls / 100) + 20,
+  // Each source on its own: one that cannot be read is reported, the others still count.
+  const collectErrors: Record<string, string> = {};
+  const attempt = async <T>(what: string, read: () => Promise<T>, empty: T): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      collectErrors[what] = (err as Error).message;
+      log(`could not read ${what}: ${(err as Error).message}`);
+      return empty;
+    }
+  };
+  const listed = await attempt(
+    'recordings (API)',
+    () => listRecordings(api, trafficStartMs - 3_600_000, Math.ceil(totalCalls / 100) + 20),
+    [],
   );
-  const failuresApi = await failuresThroughApi(api);
-  const catalogue = await catalogueFromDatabase(postgres);
+  const failuresApi = await attempt(
+    'capture failures (API, metrics)',
+    () => failuresThroughApi(api),
+    {
+      openListed: 0,
+      metricByReason: {},
+    },
+  );
+  const catalogue = await attempt(
+    'capture failures and recovered flags (database)',
+    () => catalogueFromDatabase(postgres),
+    { failures: [], recovered: new Set<string>() },
+  );
   const analysis = analyse({
     calls: sipp.readCalls(),
     audioSecondsPerCall: sipp.audioSeconds,
@@ -324,6 +350,7 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
   });
   await serve.shutdown();
   const extra = {
+    collectErrors,
     failuresApi,
     serveErrors: serve.errorSummary(),
     sippErrors: sipp.errorSummary(),
@@ -343,7 +370,7 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
     options: o,
     totalCallsPlanned: totalCalls,
     sippExit: sippResult,
-    drain: { drained: drained === true, pendingAtEnd },
+    drain: { drained: drained === true, journalAtEnd },
     ...figures,
     ...extra,
     sippLastScreen: sipp.lastScreen(),

@@ -89,7 +89,9 @@ export function unplannedOutages(
   endMs: number,
 ): Window[] {
   const outages: Window[] = [];
-  for (const exit of events.filter((e) => e.kind === 'exit' && e.expected === false)) {
+  for (const exit of events.filter(
+    (e) => e.kind === 'exit' && e.expected === false && !e.beforeReady,
+  )) {
     const ready = events.find((e) => e.kind === 'ready' && e.atMs > exit.atMs);
     const outage = { startMs: exit.atMs, endMs: ready?.atMs ?? endMs };
     const inFault = faults.some(
@@ -201,6 +203,7 @@ export function analyse(input: AnalysisInput) {
     answeredCallEnds: count(answered.map((r) => r.end)),
   };
   const knownCalls = new Set(results.map((r) => r.callId));
+  const answeredCalls = new Set(answered.map((r) => r.callId));
   const verdicts = count(answered.map((r) => r.verdict ?? 'none'));
   const expectedS = answered.reduce((s, r) => s + r.expectedS, 0);
   const recordedS = answered.reduce((s, r) => s + r.recordedS, 0);
@@ -278,10 +281,7 @@ export function analyse(input: AnalysisInput) {
       listed: input.recordings.length,
       ofAnsweredCalls: answered.reduce((s, r) => s + r.recordings, 0),
       ofCallsNotSeenAnswered: input.recordings.filter(
-        (r) =>
-          r.callId !== null &&
-          knownCalls.has(r.callId) &&
-          !answered.some((a) => a.callId === r.callId),
+        (r) => r.callId !== null && knownCalls.has(r.callId) && !answeredCalls.has(r.callId),
       ).length,
       ofUnknownCalls: input.recordings.filter((r) => r.callId === null || !knownCalls.has(r.callId))
         .length,
@@ -303,8 +303,9 @@ export function analyse(input: AnalysisInput) {
       lostOutsideFaultWindowsS: unattributedLostS,
     },
     faults,
-    unplannedServeExits: input.serveEvents.filter((e) => e.kind === 'exit' && e.expected === false)
-      .length,
+    unplannedServeExits: input.serveEvents.filter(
+      (e) => e.kind === 'exit' && e.expected === false && !e.beforeReady,
+    ).length,
     memory,
     targets,
     calls: results,

@@ -38,11 +38,19 @@ export class Cleanup {
    * `exit` runs what is left as a last resort.
    */
   installHandlers(): void {
+    let stopping = false;
     const onSignal = (signal: NodeJS.Signals, code: number) => {
       process.on(signal, () => {
-        this.log(`${signal}: stopping and cleaning up`);
-        this.runAll();
-        process.exit(code);
+        if (stopping) return;
+        stopping = true;
+        this.log(`${signal}: stopping and cleaning up (a second Ctrl-C cuts the cleanup short)`);
+        // After a moment: tsx (which runs the benchmark) relays the signal and kills its child
+        // unless the child's acknowledgement reaches it within 30 ms, which a synchronous cleanup
+        // started right away would hold up.
+        setTimeout(() => {
+          this.runAll();
+          process.exit(code);
+        }, 200);
       });
     };
     onSignal('SIGINT', 130);

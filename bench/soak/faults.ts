@@ -151,5 +151,6 @@ export async function injectFault(kind: FaultKind, t: FaultTargets): Promise<Fau
 }
 
 export function unplannedExits(serve: ServeSupervisor): number {
-  return serve.events.filter((e) => e.kind === 'exit' && e.expected === false).length;
+  return serve.events.filter((e) => e.kind === 'exit' && e.expected === false && !e.beforeReady)
+    .length;
 }

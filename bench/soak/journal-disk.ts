@@ -63,24 +63,20 @@ export class JournalDisk {
     fs.rmSync(path.join(this.dir, FILLER), { force: true });
   }
 
-  /** Session directories not yet finalized: no failed.json (a failed one is kept on purpose). */
-  pendingSessions(): number {
-    let pending = 0;
+  /**
+   * The session directories: `pending` (open, or closed and not finalized yet), `failed` (kept
+   * with failed.json because finalizing failed) and `unreadable` (no session.json: nothing can
+   * finalize them, not even crash recovery).
+   */
+  sessions(): { pending: number; failed: number; unreadable: number } {
+    const counts = { pending: 0, failed: 0, unreadable: 0 };
     for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
-      if (!fs.existsSync(path.join(this.dir, entry.name, 'failed.json'))) pending++;
+      const dir = path.join(this.dir, entry.name);
+      if (fs.existsSync(path.join(dir, 'failed.json'))) counts.failed++;
+      else if (fs.existsSync(path.join(dir, 'session.json'))) counts.pending++;
+      else counts.unreadable++;
     }
-    return pending;
-  }
-
-  /** Session directories kept because finalizing failed. */
-  failedSessions(): number {
-    let failed = 0;
-    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && fs.existsSync(path.join(this.dir, entry.name, 'failed.json'))) {
-        failed++;
-      }
-    }
-    return failed;
+    return counts;
   }
 }

@@ -19,6 +19,8 @@ export interface ServeEvent {
   readonly signal?: string | null;
   /** For `exit`: the run ended it (a fault or the end of the run). */
   readonly expected?: boolean;
+  /** For `exit`: it ended before it was ready (a failed start, retried by whoever started it). */
+  readonly beforeReady?: boolean;
   readonly detail?: string;
 }
 
@@ -132,6 +134,7 @@ export class ServeSupervisor {
     signal: NodeJS.Signals | null,
   ): void {
     const expected = this.expectingExit || !this.running;
+    const beforeReady = !this.events.some((e) => e.kind === 'ready' && e.instance === instance);
     this.events.push({
       atMs: Date.now(),
       kind: 'exit',
@@ -140,8 +143,10 @@ export class ServeSupervisor {
       code,
       signal,
       expected,
+      beforeReady,
     });
-    if (expected || this.child !== child) return;
+    // A failed start is retried by its caller; a crash while a restart runs is that restart's.
+    if (expected || beforeReady || this.child !== child || this.restarting) return;
     this.log(`serve exited unexpectedly (${String(code ?? signal)}): starting it again`);
     this.restarting = this.restartUntilUp();
   }

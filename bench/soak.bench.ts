@@ -43,7 +43,7 @@ import {
 import { faultSchedule, injectFault, type FaultWindow } from './soak/faults.js';
 import { JournalDisk } from './soak/journal-disk.js';
 import { OptionsError, parseOptions, USAGE, type SoakOptions } from './soak/options.js';
-import { PrivatePostgres } from './soak/postgres.js';
+import { findPostgresBin, PrivatePostgres } from './soak/postgres.js';
 import { ServeSupervisor } from './soak/serve.js';
 import { SippLoad } from './soak/sipp-load.js';
 import { S3_CREDENTIALS, SwiftS3 } from './soak/swift.js';
@@ -83,6 +83,11 @@ function checkPrerequisites(): void {
   ];
   for (const [bin, pkg] of needs) {
     if (!onPath(bin)) problems.push(`${bin} is missing (Debian package ${pkg})`);
+  }
+  try {
+    findPostgresBin();
+  } catch (err) {
+    problems.push((err as Error).message);
   }
   if (problems.length > 0) throw new Error(`cannot run the soak:\n  ${problems.join('\n  ')}`);
 }

@@ -6,8 +6,9 @@
 //      FULL_TOLERANCE_S) or its failure is reported (a capture failure, or a recording marked
 //      `recovered` after a crash);
 //   2. audio is lost only within fault windows: a call that lost audio overlaps a fault, from the
-//      fault's start to FAULT_GRACE_MS after its end, during its life (the INVITE to
-//      FINALIZE_GRACE_MS after its audio ended: it is stored then);
+//      fault's start to FAULT_GRACE_MS after its end (a call length after it when serve restarted:
+//      the SRC's media of the calls that were up keeps coming that long), during its life (the
+//      INVITE to FINALIZE_GRACE_MS after its audio ended: it is stored then);
 //   3. memory is flat: the median RSS of serve in the last quarter of the calls is at most
 //      `rssGrowthLimit` times that of the first quarter, leaving out the first call length after
 //      each start of serve (the load ramps up then).
@@ -82,18 +83,22 @@ function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Serve's outages the run did not cause, outside every fault: its exit to its next ready. */
+/**
+ * Serve's outages the run did not cause, outside every fault: its exit to a call length after
+ * its next ready (the stale media, as after a fault).
+ */
 export function unplannedOutages(
   events: readonly ServeEvent[],
   faults: readonly FaultWindow[],
   endMs: number,
+  callLengthMs: number,
 ): Window[] {
   const outages: Window[] = [];
   for (const exit of events.filter(
     (e) => e.kind === 'exit' && e.expected === false && !e.beforeReady,
   )) {
     const ready = events.find((e) => e.kind === 'ready' && e.atMs > exit.atMs);
-    const outage = { startMs: exit.atMs, endMs: ready?.atMs ?? endMs };
+    const outage = { startMs: exit.atMs, endMs: (ready?.atMs ?? endMs) + callLengthMs };
     const inFault = faults.some(
       (f) => exit.atMs >= f.startMs && exit.atMs <= f.endMs + FAULT_GRACE_MS,
     );
@@ -120,11 +125,23 @@ export function analyse(input: AnalysisInput) {
   for (const f of input.failures) {
     failuresByCall.set(f.callId, [...(failuresByCall.get(f.callId) ?? []), f.reason]);
   }
+  // After serve restarted, the SRC still sends the media of the calls that were up for at most a
+  // call length, to ports the new process may have given to new calls: the aftermath of the
+  // fault lasts that long.
   const faultSpans = input.faults.map((f) => ({
     startMs: f.startMs,
-    endMs: f.endMs + FAULT_GRACE_MS,
+    endMs:
+      f.endMs +
+      (f.kind === 'kill9' || f.kind === 'sigterm' || f.serveCrashes > 0
+        ? Math.max(FAULT_GRACE_MS, input.callLengthS * 1000)
+        : FAULT_GRACE_MS),
   }));
-  const outages = unplannedOutages(input.serveEvents, input.faults, input.trafficEndMs);
+  const outages = unplannedOutages(
+    input.serveEvents,
+    input.faults,
+    input.trafficEndMs,
+    input.callLengthS * 1000,
+  );
 
   const results: CallResult[] = [];
   for (const [callId, lines] of byCall) {

@@ -222,13 +222,20 @@ export class ServeSupervisor {
   }
 
   /**
-   * The error-level lines serve logged (pino JSON, level ≥ 50), by message: the most frequent
-   * `limit` of them.
+   * The error-level lines serve logged (pino JSON, level ≥ 50) and the uncaught errors it died
+   * of, by message: the most frequent `limit` of them.
    */
   errorSummary(limit = 10): Array<{ message: string; count: number }> {
     if (!fs.existsSync(this.logFile)) return [];
     const counts = new Map<string, number>();
     for (const line of fs.readFileSync(this.logFile, 'utf8').split('\n')) {
+      // What Node printed when serve died of an uncaught error (an `error: ...` line, unindented).
+      const uncaught = /^(\w*Error|error): (.*)$/.exec(line);
+      if (uncaught) {
+        const message = `uncaught ${uncaught[1]}: ${uncaught[2]}`.slice(0, 200);
+        counts.set(message, (counts.get(message) ?? 0) + 1);
+        continue;
+      }
       if (!line.startsWith('{')) continue;
       try {
         const entry = JSON.parse(line) as {

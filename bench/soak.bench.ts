@@ -135,8 +135,10 @@ function printReport(o: SoakOptions, a: Analysis, extra: Record<string, unknown>
   );
   console.log(`answered calls: ${kv(a.answeredCalls)}`);
   console.log(
-    `audio: expected ${a.audio.expectedS} s, recorded ${a.audio.recordedS} s (ratio ${pct(a.audio.ratio)}); ` +
-      `lost ${a.audio.lostS} s: ${a.audio.lostInFaultWindowsS} s in fault windows, ${a.audio.lostOutsideFaultWindowsS} s outside`,
+    `audio: expected ${a.audio.expectedS} s, recorded ${a.audio.recordedS} s, of it within the calls' lengths ` +
+      `${a.audio.withinCallLengthsS} s (ratio ${pct(a.audio.ratio)}); lost ${a.audio.lostS} s: ` +
+      `${a.audio.lostInFaultWindowsS} s in fault windows, ${a.audio.lostOutsideFaultWindowsS} s outside; ` +
+      `${a.audio.callsRecordedLonger} calls recorded longer than they were (${a.audio.excessS} s more)`,
   );
   console.log(`faults (${a.faults.length}), unplanned serve exits ${a.unplannedServeExits}:`);
   for (const [i, f] of a.faults.entries()) {
@@ -385,9 +387,9 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
       s.instance,
     ]),
     serveEvents: serve.events.map((e) => ({ ...e, atS: round((e.atMs - trafficStartMs) / 1000) })),
-    // Every call that was not answered and recorded in full (at most 1000).
+    // Every call that was not answered and recorded in full, or recorded longer (at most 1000).
     callsWithIssues: calls
-      .filter((c) => c.verdict !== 'full')
+      .filter((c) => c.verdict !== 'full' || c.excessS > 0)
       .slice(0, 1000)
       .map((c) => ({
         ...c,

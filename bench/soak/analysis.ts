@@ -65,6 +65,9 @@ export interface CallResult {
   readonly failures: readonly string[];
   readonly verdict: CallVerdict | null;
   readonly lostS: number;
+  /** Recorded beyond the call's audio (and the tolerance): another call's media mixed in, or a
+   * recording twice. */
+  readonly excessS: number;
   /** The fault (index into faults) or `unplanned-exit` or `none` the loss is put down to. */
   readonly lossWindow: number | 'unplanned-exit' | 'none' | null;
 }
@@ -165,6 +168,7 @@ export function analyse(input: AnalysisInput) {
     const recordedS = recordings.reduce((s, r) => s + r.durationSeconds, 0);
     let verdict: CallVerdict | null = null;
     let lostS = 0;
+    let excessS = 0;
     let lossWindow: CallResult['lossWindow'] = null;
     const expectedS = answered ? input.audioSecondsPerCall : 0;
     if (answered) {
@@ -173,6 +177,7 @@ export function analyse(input: AnalysisInput) {
       else if (recordings.some((r) => r.recovered)) verdict = 'reported-recovered';
       else if (recordings.length > 0) verdict = 'unreported-partial';
       else verdict = 'unreported-missing';
+      excessS = Math.max(0, recordedS - expectedS - FULL_TOLERANCE_S);
       if (verdict !== 'full') {
         lostS = Math.max(0, expectedS - recordedS);
         const life = {
@@ -196,6 +201,7 @@ export function analyse(input: AnalysisInput) {
       failures,
       verdict,
       lostS,
+      excessS,
       lossWindow,
     });
   }
@@ -225,6 +231,8 @@ export function analyse(input: AnalysisInput) {
   const expectedS = answered.reduce((s, r) => s + r.expectedS, 0);
   const recordedS = answered.reduce((s, r) => s + r.recordedS, 0);
   const lostS = answered.reduce((s, r) => s + r.lostS, 0);
+  const withinCallS = answered.reduce((s, r) => s + Math.min(r.recordedS, r.expectedS), 0);
+  const longer = answered.filter((r) => r.excessS > 0);
   const lostIn = (w: CallResult['lossWindow']) =>
     round(
       answered.filter((r) => r.lossWindow === w).reduce((s, r) => s + r.lostS, 0),
@@ -314,7 +322,10 @@ export function analyse(input: AnalysisInput) {
       perCallS: round(input.audioSecondsPerCall, 2),
       expectedS: round(expectedS),
       recordedS: round(recordedS),
-      ratio: expectedS > 0 ? round(recordedS / expectedS, 4) : null,
+      withinCallLengthsS: round(withinCallS),
+      ratio: expectedS > 0 ? round(withinCallS / expectedS, 4) : null,
+      callsRecordedLonger: longer.length,
+      excessS: round(longer.reduce((s, r) => s + r.excessS, 0)),
       lostS: round(lostS),
       lostInFaultWindowsS: round(lostS - unattributedLostS),
       lostOutsideFaultWindowsS: unattributedLostS,

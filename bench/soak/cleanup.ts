@@ -24,6 +24,7 @@ export class Cleanup {
   runAll(): void {
     if (this.done) return;
     this.done = true;
+    const started = Date.now();
     for (const step of this.steps.splice(0).reverse()) {
       try {
         step.run();
@@ -31,6 +32,7 @@ export class Cleanup {
         this.log(`cleanup: ${step.name} failed: ${(err as Error).message}`);
       }
     }
+    this.log(`cleaned up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
   /**

@@ -153,10 +153,14 @@ export class SippLoad {
   async wait(timeoutMs: number): Promise<{ code: number | null; stoppedAtDeadline: boolean }> {
     const child = this.child;
     if (!child) throw new Error('SIPp was not started');
+    let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       this.exited.then((c) => ({ c })),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs)),
+      new Promise<undefined>(
+        (resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)),
+      ),
     ]);
+    clearTimeout(timer);
     if (code) return { code: code.c, stoppedAtDeadline: false };
     if (child.pid !== undefined) terminateSync(child.pid, 5_000, true);
     await waitFor(

@@ -48,6 +48,9 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '60',
       CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '200',
       CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '20',
+      CALLVAULT_JOB_RETRY_BASE_MS: '500',
+      CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '2000',
+      CALLVAULT_JOB_RETRY_HORIZON_HOURS: '2',
     });
     expect(c.sipLimits).toEqual({
       maxMessageBytes: 65_536,
@@ -55,9 +58,6 @@ describe('configuration (SPEC §9.4)', () => {
       tcpIdleTimeoutMs: 60_000,
       tcpMaxConnections: 200,
       tcpMaxConnectionsPerSource: 20,
-      CALLVAULT_JOB_RETRY_BASE_MS: '500',
-      CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '2000',
-      CALLVAULT_JOB_RETRY_HORIZON_HOURS: '2',
     });
     expect(c.jobRetry).toEqual({ baseMs: 500, maxDelayMs: 2000, horizonMs: 7_200_000 });
     expect(c.maxSessions).toBe(250);

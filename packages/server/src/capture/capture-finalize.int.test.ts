@@ -405,6 +405,6 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     const result = await finalizeCapturedSession(deps, dir, { session: known });
     expect(result).toMatchObject({ kind: 'stored' });
     const recording = await findRecordingById(db.db, seed.orgId, result.recordingIds[0]!);
-    expect(recording?.metadata['endReason']).toBe('bye');
+    expect(recording?.provenance.endReason).toBe('bye');
   });
 });

@@ -64,3 +64,21 @@ export function isStorageFullError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100';
 }
+
+const FROM_BLOB_STORE = Symbol.for('callvault.fromBlobStore');
+
+/**
+ * Marks an error thrown by the blob store (S3 refusing connections, a full blob disk) so that it is
+ * not taken for the database's: both can carry ECONNREFUSED, but only a lost database connection
+ * means "wait for the database"; a blob store outage is a store failure, retried as such.
+ */
+export function markBlobStoreError(err: unknown): unknown {
+  if (typeof err === 'object' && err !== null) {
+    Object.defineProperty(err, FROM_BLOB_STORE, { value: true, enumerable: false });
+  }
+  return err;
+}
+
+export function isBlobStoreError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && FROM_BLOB_STORE in err;
+}

@@ -8,7 +8,7 @@
 // safe: a single write outside a transaction whose connection dropped after it was sent (it may
 // have committed); those surface as DATABASE_UNAVAILABLE and the caller (a job, an SRC, an API
 // client) tries again.
-import { AppError } from '../errors.js';
+import { AppError, isBlobStoreError } from '../errors.js';
 
 /** Seconds a client is told to wait (Retry-After) while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -51,6 +51,8 @@ const LOST_MESSAGES = [
 export function isConnectionLoss(error: unknown, depth = 0): boolean {
   if (depth > 4 || error === null || typeof error !== 'object') return false;
   if (error instanceof AppError) return error.code === 'DATABASE_UNAVAILABLE';
+  // The blob store's own connection errors (S3 down) look the same but are not the database's.
+  if (isBlobStoreError(error)) return false;
   const e = error as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
   if (typeof e.code === 'string') {
     if (LOST_SQLSTATES.has(e.code) || LOST_ERRNOS.has(e.code)) return true;

@@ -199,7 +199,11 @@ describe(`transcript download links on ${testDialect}`, () => {
     expect(swapped.statusCode).toBe(403);
     const reverse = await get(`${audio.pathname}${transcript.search}`);
     expect(reverse.statusCode).toBe(403);
-    const tampered = transcript.pathname + transcript.search.replace(/sig=./, 'sig=A');
+    // The signature's first character changed to another one (a fixed 'A' would leave a
+    // signature that starts with 'A' as it was).
+    const tampered =
+      transcript.pathname +
+      transcript.search.replace(/sig=(.)/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
     expect((await get(tampered)).statusCode).toBe(403);
   });
 

@@ -27,7 +27,14 @@ import type { JobQueue } from '../jobs/index.js';
 import { findHeldRecordingIds, isAudioHeld } from '../lifecycle/legal-holds.repository.js';
 import { computeUsage, noteUsageChange } from '../lifecycle/usage.service.js';
 import type { Page } from '../db/paging.js';
-import { AppError, forbidden, invalid, notFound, type ErrorCode } from '../errors.js';
+import {
+  AppError,
+  forbidden,
+  invalid,
+  markBlobStoreError,
+  notFound,
+  type ErrorCode,
+} from '../errors.js';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import {
@@ -223,9 +230,11 @@ export async function storeRecording(
   }
   const key = audioBlobKey(input.orgId, audioId);
   const state = { hash: crypto.createHash('sha256'), bytes: 0 };
-  await deps.blobStore.put(key, hashing(input.audio, state), {
-    contentType: CONTENT_TYPES[input.format],
-  });
+  await deps.blobStore
+    .put(key, hashing(input.audio, state), { contentType: CONTENT_TYPES[input.format] })
+    .catch((err: unknown) => {
+      throw markBlobStoreError(err);
+    });
   const sha256 = state.hash.digest('hex');
   const now = deps.clock.now().toISOString();
   const audio: AudioObjectRecord = {

@@ -476,6 +476,62 @@ export interface FinalizeDeps extends RecordingStoreDeps {
 }
 
 /**
+ * Writes a call's failure row and its `capture.failed` audit event in one transaction: a new row,
+ * or `replacing` (the journal's row listed while retries ran) updated in place, so a call keeps one
+ * row from its first failed attempt to its last.
+ */
+async function saveFailure(
+  deps: FinalizeDeps,
+  dir: string,
+  session: CaptureSessionFile,
+  failure: {
+    code: string;
+    detail: string;
+    recordingIds: readonly string[];
+    retrying: boolean;
+  },
+  replacing: CaptureFailureRecord | null,
+  auditExtra: Record<string, unknown>,
+): Promise<void> {
+  const record: CaptureFailureRecord = {
+    id: replacing?.id ?? newCaptureFailureId(),
+    orgId: session.orgId,
+    sessionId: session.sessionId,
+    callId: session.callId,
+    reason: failure.code,
+    detail: failure.detail,
+    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
+    ownerIds: session.owners.map((o) => o.id),
+    recordingIds: failure.recordingIds,
+    journalDir: dir,
+    failedAt: replacing?.failedAt ?? deps.clock.now().toISOString(),
+    resolvedAt: null,
+    retrying: failure.retrying,
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    if (replacing) await updateRetryingCaptureFailure(trx, record.id, record);
+    else await insertCaptureFailure(trx, record);
+    await audit(
+      trx,
+      deps.clock,
+      null,
+      'capture.failed',
+      { type: 'captureFailure', id: record.id },
+      {
+        reason: record.reason,
+        detail: record.detail,
+        callId: record.callId,
+        siprecSession: record.sessionId,
+        failureBehavior: record.failureBehavior,
+        recordingIds: record.recordingIds,
+        ...auditExtra,
+      },
+      session.orgId,
+    );
+  });
+}
+
+/**
  * Catalogues a failure (audited in the same transaction) unless this journal's failure with the
  * same reason is already catalogued, in which case only its recordings are brought up to date:
  * finalize may run again for one journal (a full disk deferred it, a restart recovered it). A
@@ -508,44 +564,14 @@ async function catalogueFailure(
     });
     return;
   }
-  const at = deps.clock.now();
-  const record: CaptureFailureRecord = {
-    id: retrying?.id ?? newCaptureFailureId(),
-    orgId: session.orgId,
-    sessionId: session.sessionId,
-    callId: session.callId,
-    reason: failure.code,
-    detail: failure.reason,
-    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
-    ownerIds: session.owners.map((o) => o.id),
-    recordingIds: failure.recordingIds,
-    journalDir: dir,
-    failedAt: retrying?.failedAt ?? at.toISOString(),
-    resolvedAt: null,
-    retrying: false,
-  };
-  await deps.db.transaction().execute(async (trx) => {
-    // The failure listed while retries ran becomes final: one row per call, alerted now.
-    if (retrying) await updateRetryingCaptureFailure(trx, record.id, record);
-    else await insertCaptureFailure(trx, record);
-    await audit(
-      trx,
-      deps.clock,
-      null,
-      'capture.failed',
-      { type: 'captureFailure', id: record.id },
-      {
-        reason: record.reason,
-        detail: record.detail,
-        callId: record.callId,
-        siprecSession: record.sessionId,
-        failureBehavior: record.failureBehavior,
-        recordingIds: record.recordingIds,
-        ...(retrying ? { afterRetries: true } : {}),
-      },
-      session.orgId,
-    );
-  });
+  await saveFailure(
+    deps,
+    dir,
+    session,
+    { ...failure, detail: failure.reason, retrying: false },
+    retrying,
+    retrying ? { afterRetries: true } : {},
+  );
 }
 
 /**
@@ -609,41 +635,8 @@ async function noteRetrying(
   const detail = `${failure.reason} (retrying; the journal is kept)`;
   const existing = await findRetryingCaptureFailure(deps.db, dir);
   if (existing && existing.reason === failure.code) return;
-  const record: CaptureFailureRecord = {
-    id: existing?.id ?? newCaptureFailureId(),
-    orgId: session.orgId,
-    sessionId: session.sessionId,
-    callId: session.callId,
-    reason: failure.code,
-    detail,
-    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
-    ownerIds: session.owners.map((o) => o.id),
-    recordingIds: failure.recordingIds,
-    journalDir: dir,
-    failedAt: existing?.failedAt ?? deps.clock.now().toISOString(),
-    resolvedAt: null,
+  await saveFailure(deps, dir, session, { ...failure, detail, retrying: true }, existing, {
     retrying: true,
-  };
-  await deps.db.transaction().execute(async (trx) => {
-    if (existing) await updateRetryingCaptureFailure(trx, record.id, record);
-    else await insertCaptureFailure(trx, record);
-    await audit(
-      trx,
-      deps.clock,
-      null,
-      'capture.failed',
-      { type: 'captureFailure', id: record.id },
-      {
-        reason: record.reason,
-        detail,
-        callId: record.callId,
-        siprecSession: record.sessionId,
-        failureBehavior: record.failureBehavior,
-        recordingIds: record.recordingIds,
-        retrying: true,
-      },
-      session.orgId,
-    );
   });
 }
 

@@ -431,7 +431,7 @@ describe(`entity recording settings on ${testDialect}`, () => {
       { enabled: true, record: 'Always' },
     );
     expect(erin.status).toBe(400);
-    expect(erin.body.errors[0].errorCode).toBe('LICENSE_REQUIRED');
+    expect(erin.body.errors[0].code).toBe('LICENSE_REQUIRED');
     const bob = person('bob@example.com');
     const ext = await call('POST', '/api/recording-vendors', {
       name: 'Stockholm SRS',

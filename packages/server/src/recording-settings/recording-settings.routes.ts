@@ -10,6 +10,7 @@ import {
   LocationComplianceAnnouncementUpdate,
   LocationVendorUpdate,
   LocationVendors,
+  MyCallRecording,
   OrgCallRecording,
   OrgCallRecordingUpdate,
   OrgQuery,
@@ -177,6 +178,8 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
     ['/v1/telephony/config/workspaces/:id/features/callRecordings', 'workspace'],
     // The singular form is what older Webex documentation shows; scripts use both.
     ['/v1/telephony/config/workspaces/:id/features/callRecording', 'workspace'],
+    // The workspace path wxc_sdk uses (the people path with `workspaces` in it).
+    ['/v1/workspaces/:id/features/callRecording', 'workspace'],
     ['/v1/telephony/config/virtualLines/:id/callRecording', 'virtualLine'],
   ];
   for (const [path, kind] of entityRoutes) {
@@ -216,7 +219,9 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
       schema: {
         tags,
         summary: 'Your own call-recording settings (read only)',
-        response: { 200: EntityCallRecording, ...errors },
+        description:
+          'Webex’s fields (enabled, vendor, recordingMode, pauseResumeNotifyMethod, announcementEnabled, warningToneEnabled, warningToneDuration) followed by the administrator’s view of the same settings.',
+        response: { 200: MyCallRecording, ...errors },
       },
     },
     (request) => getMySettings(deps, actorOf(request)),

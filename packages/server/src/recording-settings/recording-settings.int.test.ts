@@ -925,3 +925,102 @@ describe(`my call recording settings, Webex's shape, on ${testDialect}`, () => {
     });
   });
 });
+
+describe(`my secondary lines' call recording settings on ${testDialect}`, () => {
+  const mineAt = (lineOwnerId: string, token: string) =>
+    call(
+      'GET',
+      `/v1/telephony/config/people/me/settings/secondaryLines/${lineOwnerId}/callRecording`,
+      undefined,
+      bearer(token),
+    );
+
+  it("a person reads a virtual line's settings once an admin gave it to them as a secondary line", async () => {
+    const alice = person('alice@example.com');
+    const bob = person('bob@example.com');
+    const vl = t.seed.virtualLines[0]!.id;
+    const users = `/api/virtual-lines/${vl}/secondaryLineUsers`;
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+    expect((await call('GET', users)).body).toEqual({ personIds: [] });
+
+    expect((await call('PUT', users, { personIds: [alice.id, alice.id] })).status).toBe(204);
+    expect((await call('GET', users)).body).toEqual({ personIds: [alice.id] });
+    await call('PUT', `/v1/telephony/config/virtualLines/${vl}/callRecording`, {
+      enabled: true,
+      record: 'Always with Pause/Resume',
+      notification: { enabled: true, type: 'Play Announcement' },
+      repeat: { enabled: true, interval: 45 },
+    });
+    const admin = (await call('GET', `/v1/telephony/config/virtualLines/${vl}/callRecording`)).body;
+    const line = await mineAt(vl, alice.token);
+    expect(line.status).toBe(200);
+    expect(line.body).toEqual({
+      ...admin,
+      vendor: expect.objectContaining({ loginUrl: '' }),
+      recordingMode: 'Always with Pause/Resume',
+      pauseResumeNotifyMethod: 'Play Announcement',
+      announcementEnabled:
+        admin.startStopAnnouncement.internalCallsEnabled ||
+        admin.startStopAnnouncement.pstnCallsEnabled,
+      warningToneEnabled: true,
+      warningToneDuration: 45,
+    });
+
+    // Not bob's line; a person's own id and an unknown id are no secondary lines either.
+    expect((await mineAt(vl, bob.token)).status).toBe(404);
+    expect((await mineAt(alice.id, alice.token)).status).toBe(404);
+    expect((await mineAt('nope', alice.token)).body.errors[0]).toMatchObject({
+      errorCode: 404001,
+      code: 'NOT_FOUND',
+    });
+
+    const audit = await call(
+      'GET',
+      `/api/audit?action=virtualLine.secondaryLineUsersUpdated&targetId=${encodeURIComponent(vl)}`,
+    );
+    expect(audit.body.items[0].details).toEqual({
+      before: { personIds: [] },
+      after: { personIds: [alice.id] },
+    });
+
+    expect((await call('PUT', users, { personIds: [] })).status).toBe(204);
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+  });
+
+  it('only admins set them; unknown people and virtual lines are refused', async () => {
+    const alice = person('alice@example.com');
+    const vl = t.seed.virtualLines[0]!.id;
+    const users = `/api/virtual-lines/${vl}/secondaryLineUsers`;
+    expect((await call('PUT', users, { personIds: [alice.id] }, bearer(alice.token))).status).toBe(
+      403,
+    );
+    const unknown = await call('PUT', users, { personIds: [alice.id, 'no-such-person'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/no-such-person/);
+    expect((await call('GET', users)).body).toEqual({ personIds: [] });
+    expect(
+      (await call('PUT', '/api/virtual-lines/nope/secondaryLineUsers', { personIds: [] })).status,
+    ).toBe(404);
+  });
+
+  it('deleting the virtual line takes its secondary-line rows with it', async () => {
+    const alice = person('alice@example.com');
+    const created = await call('POST', '/v1/telephony/config/virtualLines', {
+      firstName: 'Shared',
+      lastName: 'Desk',
+      locationId: t.seed.locations[0]!.id,
+    });
+    expect(created.status).toBe(200);
+    const vl = created.body.id as string;
+    await call('PUT', `/api/virtual-lines/${vl}/secondaryLineUsers`, { personIds: [alice.id] });
+    expect((await mineAt(vl, alice.token)).status).toBe(200);
+    expect((await call('DELETE', `/v1/telephony/config/virtualLines/${vl}`)).status).toBe(204);
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+    const left = await t.db.db
+      .selectFrom('secondary_lines')
+      .selectAll()
+      .where('virtual_line_id', '=', vl)
+      .execute();
+    expect(left).toEqual([]);
+  });
+});

@@ -29,6 +29,7 @@ import {
   getEntitySettings,
   getLocationAnnouncement,
   getLocationVendors,
+  getMySecondaryLineSettings,
   getMySettings,
   getOrgAnnouncement,
   getOrgCallRecording,
@@ -225,6 +226,21 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
       },
     },
     (request) => getMySettings(deps, actorOf(request)),
+  );
+
+  app.get(
+    '/v1/telephony/config/people/me/settings/secondaryLines/:lineOwnerId/callRecording',
+    {
+      schema: {
+        tags,
+        summary: 'The call-recording settings of a virtual line you have as a secondary line',
+        description:
+          'Same shape as your own settings. 404 for a line that is not one of your secondary lines (an administrator sets them at /api/virtual-lines/{id}/secondaryLineUsers).',
+        params: Type.Object({ lineOwnerId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: MyCallRecording, ...errors },
+      },
+    },
+    (request) => getMySecondaryLineSettings(deps, actorOf(request), request.params.lineOwnerId),
   );
 
   app.get(

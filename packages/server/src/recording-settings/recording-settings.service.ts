@@ -21,6 +21,7 @@ import { findLocationById } from '../org/locations.repository.js';
 import { findOrganizationById } from '../org/organizations.repository.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import { findPersonById } from '../org/people.repository.js';
+import { hasSecondaryLine } from '../org/secondary-lines.js';
 import { findVirtualLineById } from '../org/virtual-lines.repository.js';
 import { findWorkspaceById } from '../org/workspaces.repository.js';
 import type { Actor } from '../policy/actor.js';
@@ -575,12 +576,13 @@ export async function getEntitySettings(
 }
 
 /**
- * A user's own settings (read only: users may not change them): Webex's "my call recording
- * settings" fields, then the admin view of the same settings.
+ * Webex's "my call recording settings" of one entity: its fields (enabled, vendor,
+ * recordingMode, …), then the admin view of the same settings.
  */
-export async function getMySettings(deps: OrgDeps, actor: Actor): Promise<MyCallRecording> {
-  const entity = await findRecordableEntity(deps.db, actor.homeOrgId, 'person', actor.personId);
-  if (!entity) throw notFound('Person');
+async function presentMySettings(
+  deps: OrgDeps,
+  entity: RecordableEntity,
+): Promise<MyCallRecording> {
   const settings = await findEntitySettings(deps.db, entity.id);
   const effective = await effectiveSettingsOf(deps.db, entity);
   const admin = presentEntitySettings(
@@ -599,6 +601,30 @@ export async function getMySettings(deps: OrgDeps, actor: Actor): Promise<MyCall
     warningToneEnabled: settings.repeat.enabled,
     warningToneDuration: settings.repeat.interval,
   };
+}
+
+/** A user's own settings (read only: users may not change them). */
+export async function getMySettings(deps: OrgDeps, actor: Actor): Promise<MyCallRecording> {
+  const entity = await findRecordableEntity(deps.db, actor.homeOrgId, 'person', actor.personId);
+  if (!entity) throw notFound('Person');
+  return presentMySettings(deps, entity);
+}
+
+/**
+ * The settings of a virtual line the user has as a secondary line. Any other id, another
+ * person's line or a line of another org included, is 404: the user may only read their own.
+ */
+export async function getMySecondaryLineSettings(
+  deps: OrgDeps,
+  actor: Actor,
+  lineOwnerId: string,
+): Promise<MyCallRecording> {
+  const orgId = actor.homeOrgId;
+  const line = (await hasSecondaryLine(deps.db, orgId, actor.personId, lineOwnerId))
+    ? await findRecordableEntity(deps.db, orgId, 'virtualLine', lineOwnerId)
+    : null;
+  if (!line) throw notFound('Secondary line');
+  return presentMySettings(deps, line);
 }
 
 /** Applies a PUT body to stored settings, with Webex's validation rules. */

@@ -104,6 +104,31 @@ describe('demo seed and the running server', () => {
     expect(missing.json.errors[0].code).toBe('NOT_FOUND');
   });
 
+  it('Webex routing over HTTP: 405 with Allow (the console serves GET /* too), an empty JSON body on DELETE', async () => {
+    const admin = server.seed.admin.token;
+    // GET of a POST-only path reaches the console's catch-all first; it still answers 405.
+    const wrong = await api('GET', '/v1/telephony/calls/pauseRecording', admin);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    expect(wrong.json.errors[0]).toMatchObject({ errorCode: 405001, code: 'METHOD_NOT_ALLOWED' });
+    const put = await api('PUT', '/v1/people', admin, {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect((await api('GET', '/v1/no-such-thing', admin)).status).toBe(404);
+
+    const created = await api('POST', '/v1/workspaces', admin, {
+      displayName: 'E2E empty body',
+      locationId: server.seed.locations[0]!.id,
+    });
+    expect(created.status).toBe(200);
+    const res = await fetch(`${server.url}/v1/workspaces/${created.json.id as string}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '',
+    });
+    expect(res.status, await res.text()).toBe(204);
+  });
+
   it('per-role scoping: the admin lists and changes people, a user may not, another org’s id is 404', async () => {
     const { admin, people } = server.seed;
     const list = await api('GET', '/v1/people?displayName=Alice', admin.token);

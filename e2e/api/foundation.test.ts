@@ -79,12 +79,12 @@ describe('demo seed and the running server', () => {
     expect(none.status).toBe(401);
     expect(none.json).toEqual({
       message: expect.any(String),
-      errors: [{ description: expect.any(String), errorCode: 'UNAUTHENTICATED' }],
+      errors: [{ description: expect.any(String), errorCode: 401001, code: 'UNAUTHENTICATED' }],
       trackingId: expect.stringMatching(/^CALLVAULT_/),
     });
     expect(
-      (await api('GET', '/v1/people/me', 'cvt_not-a-real-token')).json.errors[0].errorCode,
-    ).toBe('TOKEN_INVALID');
+      (await api('GET', '/v1/people/me', 'cvt_not-a-real-token')).json.errors[0],
+    ).toMatchObject({ errorCode: 401003, code: 'TOKEN_INVALID' });
   });
 
   it('Webex-shaped errors: bad input is 400, an unknown id 404', async () => {
@@ -94,14 +94,39 @@ describe('demo seed and the running server', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.json.errors.length).toBeGreaterThanOrEqual(2);
-    expect(bad.json.errors[0].errorCode).toBe('VALIDATION_FAILED');
+    expect(bad.json.errors[0].code).toBe('VALIDATION_FAILED');
     const missing = await api(
       'GET',
       '/v1/people/Y2lzY29zcGFyazovL3VzL1BFT1BMRS8wMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA',
       server.seed.admin.token,
     );
     expect(missing.status).toBe(404);
-    expect(missing.json.errors[0].errorCode).toBe('NOT_FOUND');
+    expect(missing.json.errors[0].code).toBe('NOT_FOUND');
+  });
+
+  it('Webex routing over HTTP: 405 with Allow (the console serves GET /* too), an empty JSON body on DELETE', async () => {
+    const admin = server.seed.admin.token;
+    // GET of a POST-only path reaches the console's catch-all first; it still answers 405.
+    const wrong = await api('GET', '/v1/telephony/calls/pauseRecording', admin);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    expect(wrong.json.errors[0]).toMatchObject({ errorCode: 405001, code: 'METHOD_NOT_ALLOWED' });
+    const put = await api('PUT', '/v1/people', admin, {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect((await api('GET', '/v1/no-such-thing', admin)).status).toBe(404);
+
+    const created = await api('POST', '/v1/workspaces', admin, {
+      displayName: 'E2E empty body',
+      locationId: server.seed.locations[0]!.id,
+    });
+    expect(created.status).toBe(200);
+    const res = await fetch(`${server.url}/v1/workspaces/${created.json.id as string}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '',
+    });
+    expect(res.status, await res.text()).toBe(204);
   });
 
   it('per-role scoping: the admin lists and changes people, a user may not, another org’s id is 404', async () => {

@@ -168,7 +168,7 @@ describe.skipIf(missing !== null)('PostgreSQL restarted mid-call', () => {
     });
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).toBe('5');
-    expect((await api.json()).errors[0].errorCode).toBe('DATABASE_UNAVAILABLE');
+    expect((await api.json()).errors[0].code).toBe('DATABASE_UNAVAILABLE');
 
     // The call ends while the database is still away: its BYE is answered 200 (SIPp exits 0 only
     // when INVITE, ACK and BYE all succeeded).

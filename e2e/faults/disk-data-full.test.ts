@@ -77,7 +77,7 @@ describe.skipIf(missing !== null)(`the data dir fills during a live call (${test
       const list = await get('/api/recordings', token);
       if (testDialect === 'sqlite') {
         expect(list.status, JSON.stringify(list.json)).toBe(507);
-        expect(list.json.errors[0].errorCode).toBe('INSUFFICIENT_STORAGE');
+        expect(list.json.errors[0].code).toBe('INSUFFICIENT_STORAGE');
       } else {
         expect(list.status, JSON.stringify(list.json)).toBe(200);
       }
@@ -99,7 +99,7 @@ describe.skipIf(missing !== null)(`the data dir fills during a live call (${test
         name: 'refused',
       });
       expect(write.status).toBe(507);
-      expect(write.json.errors[0].errorCode).toBe('INSUFFICIENT_STORAGE');
+      expect(write.json.errors[0].code).toBe('INSUFFICIENT_STORAGE');
     }
     data!.free();
     const recordingId = await waitFor(() => recordingOf(server, callId), 40_000, 500);

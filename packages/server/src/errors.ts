@@ -30,9 +30,57 @@ export const ERROR_STATUS = {
   RECORDER_UNAVAILABLE: 503,
   /** The database cannot be reached (restarting, network cut): try again after Retry-After. */
   DATABASE_UNAVAILABLE: 503,
+  /** A request the HTTP layer refused before any route saw it (it could not be read). */
+  BAD_REQUEST: 400,
+  /** The path exists but not with this method; the `Allow` header lists the methods it takes. */
+  METHOD_NOT_ALLOWED: 405,
+  /** The body is larger than the server's body limit. */
+  PAYLOAD_TOO_LARGE: 413,
+  /** The body's Content-Type is not one this route reads. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * The integer Webex clients read from `errors[].errorCode` (wxc_sdk `RestError.code`), one per
+ * Callvault code: the HTTP status times 1000 plus a number fixed per code. The numbers are part
+ * of the API: never renumber one; a new code takes the next free number of its status.
+ * docs/errors.md lists them and a test keeps it in step with this table.
+ */
+export const ERROR_NUMBER: Readonly<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400000,
+  VALIDATION_FAILED: 400001,
+  JSON_TOO_DEEP: 400002,
+  LICENSE_REQUIRED: 400003,
+  UNAUTHENTICATED: 401001,
+  AUTH_INVALID_CREDENTIALS: 401002,
+  TOKEN_INVALID: 401003,
+  FORBIDDEN: 403001,
+  CSRF_TOKEN_INVALID: 403002,
+  PASSWORD_CHANGE_REQUIRED: 403003,
+  ORG_NOT_MANAGED: 403004,
+  OWN_ROLES_UNCHANGEABLE: 403005,
+  NOT_FOUND: 404001,
+  METHOD_NOT_ALLOWED: 405001,
+  CONFLICT: 409001,
+  EXTENSION_IN_USE: 409002,
+  NUMBER_IN_USE: 409003,
+  EMAIL_IN_USE: 409004,
+  PAYLOAD_TOO_LARGE: 413001,
+  UNSUPPORTED_MEDIA_TYPE: 415001,
+  RANGE_NOT_SATISFIABLE: 416001,
+  TRANSCRIPT_LANGUAGE_UNSUPPORTED: 422001,
+  RATE_LIMITED: 429001,
+  INTERNAL: 500001,
+  INTEGRITY_FAILED: 500002,
+  MASTER_KEY_UNAVAILABLE: 500003,
+  UNAVAILABLE: 503001,
+  TRANSCRIBER_UNAVAILABLE: 503002,
+  RECORDER_UNAVAILABLE: 503003,
+  DATABASE_UNAVAILABLE: 503004,
+  INSUFFICIENT_STORAGE: 507001,
+};
 
 export class AppError extends Error {
   constructor(
@@ -40,6 +88,8 @@ export class AppError extends Error {
     message: string,
     /** One line per problem; becomes `errors[].description` in the Webex body. */
     readonly descriptions: readonly string[] = [message],
+    /** Response headers the answer needs, e.g. `Allow` on a 405. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -76,6 +76,14 @@ export interface VirtualLinesTable {
   updated_at: string;
 }
 
+/** A virtual line that a person has on their phone as a secondary line. */
+export interface SecondaryLinesTable {
+  person_id: string;
+  virtual_line_id: string;
+  org_id: string;
+  created_at: string;
+}
+
 export interface CallFeaturesTable {
   id: string;
   org_id: string;
@@ -342,6 +350,7 @@ export interface Database {
   people: PeopleTable;
   workspaces: WorkspacesTable;
   virtual_lines: VirtualLinesTable;
+  secondary_lines: SecondaryLinesTable;
   call_features: CallFeaturesTable;
   directory_entries: DirectoryEntriesTable;
   api_tokens: ApiTokensTable;

@@ -61,7 +61,7 @@ describe(`console sessions on ${testDialect}`, () => {
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(res.json()).toMatchObject({
         message: 'Invalid email or password',
-        errors: [{ errorCode: 'AUTH_INVALID_CREDENTIALS' }],
+        errors: [{ code: 'AUTH_INVALID_CREDENTIALS' }],
       });
     }
   });
@@ -82,7 +82,7 @@ describe(`console sessions on ${testDialect}`, () => {
       payload,
     });
     expect(without.statusCode).toBe(403);
-    expect(without.json().errors[0].errorCode).toBe('CSRF_TOKEN_INVALID');
+    expect(without.json().errors[0].code).toBe('CSRF_TOKEN_INVALID');
     const withToken = await t.app.inject({
       method: 'POST',
       url: '/v1/locations',
@@ -118,7 +118,7 @@ describe(`console sessions on ${testDialect}`, () => {
     const csrf = login.json().csrfToken as string;
     const blocked = await t.app.inject({ method: 'GET', url: '/v1/people', headers: { cookie } });
     expect(blocked.statusCode).toBe(403);
-    expect(blocked.json().errors[0].errorCode).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(blocked.json().errors[0].code).toBe('PASSWORD_CHANGE_REQUIRED');
     const weak = await t.app.inject({
       method: 'POST',
       url: '/api/auth/password',
@@ -218,7 +218,7 @@ describe(`API tokens on ${testDialect}`, () => {
     t.clock.advance(61_000);
     const res = await t.app.inject({ method: 'GET', url: '/v1/people/me', headers: bearer(token) });
     expect(res.statusCode).toBe(401);
-    expect(res.json().errors[0].errorCode).toBe('TOKEN_INVALID');
+    expect(res.json().errors[0].code).toBe('TOKEN_INVALID');
   });
 });
 
@@ -275,14 +275,14 @@ describe(`organisation resources on ${testDialect}`, () => {
       payload: { emails: ['gina@example.com'], extension: '1001' },
     });
     expect(clash.statusCode).toBe(409);
-    expect(clash.json().errors[0].errorCode).toBe('EXTENSION_IN_USE');
+    expect(clash.json().errors[0].code).toBe('EXTENSION_IN_USE');
     const dupEmail = await t.app.inject({
       method: 'POST',
       url: '/v1/people',
       headers: admin(),
       payload: { emails: ['alice@example.com'] },
     });
-    expect(dupEmail.json().errors[0].errorCode).toBe('EMAIL_IN_USE');
+    expect(dupEmail.json().errors[0].code).toBe('EMAIL_IN_USE');
     const badLocation = await t.app.inject({
       method: 'POST',
       url: '/v1/people',
@@ -402,7 +402,7 @@ describe(`organisation resources on ${testDialect}`, () => {
         phoneNumber: '+4685550199',
       },
     });
-    expect(numberClash.json().errors[0].errorCode).toBe('NUMBER_IN_USE');
+    expect(numberClash.json().errors[0].code).toBe('NUMBER_IN_USE');
     for (const kind of ['autoAttendants', 'queues', 'huntGroups']) {
       const base = `/v1/telephony/config/locations/${stockholm}/${kind}`;
       const created = await t.app.inject({
@@ -551,7 +551,7 @@ describe(`organisation resources on ${testDialect}`, () => {
       headers: bearer(token),
     });
     expect(notManaged.statusCode).toBe(403);
-    expect(notManaged.json().errors[0].errorCode).toBe('ORG_NOT_MANAGED');
+    expect(notManaged.json().errors[0].code).toBe('ORG_NOT_MANAGED');
     const audit = await t.app.inject({
       method: 'GET',
       url: `/api/audit?orgId=${customer.orgId}&action=location.created`,

@@ -21,6 +21,7 @@ import type { JobQueue } from '../jobs/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { registerOrgRoutes } from '../org/org.routes.js';
+import { registerSecondaryLineRoutes } from '../org/secondary-lines.routes.js';
 import { registerAnnouncementRoutes } from '../announcements/announcements.routes.js';
 import { registerRecordingDecisionRoutes } from '../recording-decisions/recording-decisions.routes.js';
 import { registerRecordingSettingsRoutes } from '../recording-settings/recording-settings.routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   registerAuth(app, { db: deps.db, clock: deps.clock });
   registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { servedOverHttps });
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
+  registerSecondaryLineRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
   registerRecordingTrunkRoutes(app, {

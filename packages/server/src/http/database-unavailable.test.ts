@@ -81,7 +81,7 @@ describe('the API while the database is unreachable', () => {
     expect(res.headers['retry-after']).toBe('5');
     expect(res.json()).toMatchObject({
       message: 'The database is unavailable; try again shortly',
-      errors: [{ errorCode: 'DATABASE_UNAVAILABLE' }],
+      errors: [{ code: 'DATABASE_UNAVAILABLE' }],
     });
   });
 

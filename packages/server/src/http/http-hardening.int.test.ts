@@ -50,7 +50,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
       payload,
     });
     expect(res.statusCode).toBe(401);
-    expect(res.json().errors[0].errorCode).toBe('UNAUTHENTICATED');
+    expect(res.json().errors[0].code).toBe('UNAUTHENTICATED');
   });
 
   it('a POST to a path no route serves is 404 before its body is read', async () => {
@@ -62,7 +62,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
         payload,
       });
       expect(res.statusCode).toBe(404);
-      expect(res.json().errors[0].errorCode).toBe('NOT_FOUND');
+      expect(res.json().errors[0].code).toBe('NOT_FOUND');
     }
   });
 
@@ -74,7 +74,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
       payload: nested(100_000),
     });
     expect(bad.statusCode).toBe(401);
-    expect(bad.json().errors[0].errorCode).toBe('TOKEN_INVALID');
+    expect(bad.json().errors[0].code).toBe('TOKEN_INVALID');
     const { cookie } = await signIn(t, 'admin@example.com', 'callvault-demo-admin');
     const noCsrf = await t.app.inject({
       method: 'POST',
@@ -83,7 +83,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
       payload: nested(100_000),
     });
     expect(noCsrf.statusCode).toBe(403);
-    expect(noCsrf.json().errors[0].errorCode).toBe('CSRF_TOKEN_INVALID');
+    expect(noCsrf.json().errors[0].code).toBe('CSRF_TOKEN_INVALID');
   });
 
   it(`an authenticated body nested deeper than ${MAX_JSON_DEPTH} is 400 JSON_TOO_DEEP; up to it, the route takes it`, async () => {
@@ -94,7 +94,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
       payload: `{"name":"Too deep","x":${nested(MAX_JSON_DEPTH)}}`,
     });
     expect(tooDeep.statusCode).toBe(400);
-    expect(tooDeep.json().errors[0].errorCode).toBe('JSON_TOO_DEEP');
+    expect(tooDeep.json().errors[0].code).toBe('JSON_TOO_DEEP');
 
     const deepEnough = await t.app.inject({
       method: 'POST',
@@ -147,7 +147,7 @@ describe(`authentication comes before the body on ${testDialect}`, () => {
       headers: { 'content-type': 'application/json' },
       payload: `{"email":"admin@example.com","password":${nested(MAX_JSON_DEPTH + 1)}}`,
     });
-    expect(res.json().errors[0].errorCode).toBe('JSON_TOO_DEEP');
+    expect(res.json().errors[0].code).toBe('JSON_TOO_DEEP');
   });
 });
 

@@ -36,11 +36,20 @@ export function measureJsonDepth(text: string, limit: number): number {
   return deepest;
 }
 
-/** Replaces the application/json parser with one that refuses bodies nested too deep. */
+/**
+ * Replaces the application/json parser with one that refuses bodies nested too deep and reads an
+ * empty body as no body: Webex clients send `Content-Type: application/json` on every request,
+ * a DELETE or a POST without parameters included. A route whose body is required still refuses
+ * the missing body in its schema validation (400 VALIDATION_FAILED).
+ */
 export function registerJsonBodyParser(app: AppInstance, maxDepth = MAX_JSON_DEPTH): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     if (measureJsonDepth(text, maxDepth) > maxDepth) {
       done(
         new AppError(

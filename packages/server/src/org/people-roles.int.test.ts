@@ -87,7 +87,7 @@ describe(`changing roles on ${testDialect}`, () => {
       roles: ['fullAdmin', 'complianceOfficer'],
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json().errors[0].errorCode).toBe('OWN_ROLES_UNCHANGEABLE');
+    expect(res.json().errors[0].code).toBe('OWN_ROLES_UNCHANGEABLE');
     expect(res.json().message).toMatch(/cannot change your own roles/);
     expect(await rolesOf(t.seed.admin.id)).toEqual(['fullAdmin', 'user']);
     expect(await auditOf('person.updated', t.seed.admin.id)).toHaveLength(0);
@@ -108,7 +108,7 @@ describe(`changing roles on ${testDialect}`, () => {
       expect(await rolesOf(t.seed.admin.id)).toEqual(['fullAdmin', 'user']);
     }
     const own = await put(t.seed.admin.id, admin(), { roles: ['readOnlyAdmin'] });
-    expect(own.json().errors[0].errorCode).toBe('OWN_ROLES_UNCHANGEABLE');
+    expect(own.json().errors[0].code).toBe('OWN_ROLES_UNCHANGEABLE');
   });
 
   it('sending their own unchanged roles back with other changes is allowed', async () => {
@@ -134,7 +134,7 @@ describe(`changing roles on ${testDialect}`, () => {
       { roles: ['fullAdmin', 'complianceOfficer'] },
     );
     expect(res.statusCode).toBe(403);
-    expect(res.json().errors[0].errorCode).toBe('OWN_ROLES_UNCHANGEABLE');
+    expect(res.json().errors[0].code).toBe('OWN_ROLES_UNCHANGEABLE');
   });
 
   it('an administrator makes someone else a compliance officer: audited with the change and notified', async () => {

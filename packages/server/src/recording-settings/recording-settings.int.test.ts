@@ -431,7 +431,7 @@ describe(`entity recording settings on ${testDialect}`, () => {
       { enabled: true, record: 'Always' },
     );
     expect(erin.status).toBe(400);
-    expect(erin.body.errors[0].errorCode).toBe('LICENSE_REQUIRED');
+    expect(erin.body.errors[0].code).toBe('LICENSE_REQUIRED');
     const bob = person('bob@example.com');
     const ext = await call('POST', '/api/recording-vendors', {
       name: 'Stockholm SRS',
@@ -733,5 +733,294 @@ describe(`recording decisions on ${testDialect}`, () => {
       bearer(person('alice@example.com').token),
     );
     expect(asUser.status).toBe(403);
+  });
+});
+
+describe(`Webex clients' read → change → write round trips on ${testDialect}`, () => {
+  /**
+   * What wxc_sdk's `CallRecordingSetting.update()` PUTs after a read: every field it read except
+   * serviceProvider, externalGroup and externalIdentifier, with a notification type of "None"
+   * turned into null (the Webex PUT enum has no "None").
+   */
+  const asWxcSdkSends = (read: Record<string, any>): Record<string, any> => {
+    const { serviceProvider: _sp, externalGroup: _eg, externalIdentifier: _ei, ...rest } = read;
+    return {
+      ...rest,
+      notification: {
+        ...read.notification,
+        type: read.notification.type === 'None' ? null : read.notification.type,
+      },
+    };
+  };
+
+  it('a person: the exact JSON wxc_sdk sends, with notification.type null, is taken (204)', async () => {
+    const alice = person('alice@example.com');
+    const path = `/v1/people/${alice.id}/features/callRecording`;
+    expect((await call('PUT', path, { notification: { enabled: false } })).status).toBe(204);
+    const read = (await call('GET', path)).body;
+    expect(read.notification).toEqual({ type: 'None', enabled: false });
+    // The read, with repeat changed by the script, as wxc_sdk serialises it.
+    const sent = {
+      enabled: read.enabled,
+      record: read.record,
+      recordVoicemailEnabled: read.recordVoicemailEnabled,
+      startStopAnnouncementEnabled: read.startStopAnnouncementEnabled,
+      notification: { type: null, enabled: false },
+      repeat: { interval: 60, enabled: true },
+      startStopAnnouncement: read.startStopAnnouncement,
+      callRecordingAccessSettings: read.callRecordingAccessSettings,
+      transcriptEnabled: read.transcriptEnabled,
+    };
+    const put = await call('PUT', path, sent);
+    expect(put.status, JSON.stringify(put.body)).toBe(204);
+    expect((await call('GET', path)).body).toEqual({
+      ...read,
+      repeat: { interval: 60, enabled: true },
+    });
+
+    // Turning the notification on from a read "None": wxc_sdk sends enabled true, type null.
+    const on = await call('PUT', path, {
+      ...asWxcSdkSends((await call('GET', path)).body),
+      notification: { type: null, enabled: true },
+    });
+    expect(on.status, JSON.stringify(on.body)).toBe(204);
+    expect((await call('GET', path)).body.notification).toEqual({ type: 'Beep', enabled: true });
+  });
+
+  it.each([
+    [
+      'workspace (Webex path)',
+      () => `/v1/telephony/config/workspaces/${t.seed.workspaces[0]!.id}/features/callRecordings`,
+    ],
+    [
+      'workspace (wxc_sdk path)',
+      () => `/v1/workspaces/${t.seed.workspaces[0]!.id}/features/callRecording`,
+    ],
+    [
+      'virtual line',
+      () => `/v1/telephony/config/virtualLines/${t.seed.virtualLines[0]!.id}/callRecording`,
+    ],
+  ])(
+    'a %s round trip with notification.type null keeps the notification off',
+    async (_n, pathOf) => {
+      const path = pathOf();
+      expect((await call('PUT', path, { notification: { enabled: false } })).status).toBe(204);
+      const read = (await call('GET', path)).body;
+      expect(read.notification).toEqual({ type: 'None', enabled: false });
+      const changed: Record<string, any> = {
+        ...asWxcSdkSends(read),
+        recordVoicemailEnabled: !read.recordVoicemailEnabled,
+      };
+      expect(changed.notification).toEqual({ type: null, enabled: false });
+      const put = await call('PUT', path, changed);
+      expect(put.status, JSON.stringify(put.body)).toBe(204);
+      expect((await call('GET', path)).body).toEqual({
+        ...read,
+        recordVoicemailEnabled: !read.recordVoicemailEnabled,
+      });
+    },
+  );
+
+  it('the wxc_sdk workspace path is the same settings as the telephony/config paths', async () => {
+    const ws = t.seed.workspaces[0]!.id;
+    const legacy = `/v1/workspaces/${ws}/features/callRecording`;
+    expect((await call('PUT', legacy, { repeat: { enabled: true, interval: 90 } })).status).toBe(
+      204,
+    );
+    const viaConfig = await call(
+      'GET',
+      `/v1/telephony/config/workspaces/${ws}/features/callRecordings`,
+    );
+    expect(viaConfig.body.repeat).toEqual({ enabled: true, interval: 90 });
+    expect((await call('GET', legacy)).body).toEqual(viaConfig.body);
+    expect(
+      (await call('GET', `/v1/workspaces/${t.seed.virtualLines[0]!.id}/features/callRecording`))
+        .status,
+    ).toBe(404);
+  });
+
+  it('a script that PUTs back everything it read, read-only fields and "None" included, is taken', async () => {
+    const vl = `/v1/telephony/config/virtualLines/${t.seed.virtualLines[0]!.id}/callRecording`;
+    const read = (await call('GET', vl)).body;
+    expect(read.notification.type).toBe('None');
+    const put = await call('PUT', vl, { ...read, repeat: { ...read.repeat, interval: 120 } });
+    expect(put.status, JSON.stringify(put.body)).toBe(204);
+    expect((await call('GET', vl)).body).toEqual({
+      ...read,
+      repeat: { ...read.repeat, interval: 120 },
+    });
+    // "None" turns an enabled notification off; with enabled: true it is a contradiction.
+    expect(
+      (await call('PUT', vl, { notification: { enabled: true, type: 'Play Announcement' } }))
+        .status,
+    ).toBe(204);
+    expect((await call('PUT', vl, { notification: { type: 'None' } })).status).toBe(204);
+    expect((await call('GET', vl)).body.notification).toEqual({ type: 'None', enabled: false });
+    const contradiction = await call('PUT', vl, { notification: { type: 'None', enabled: true } });
+    expect(contradiction.status).toBe(400);
+    expect(contradiction.body.errors[0]).toMatchObject({
+      errorCode: 400001,
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});
+
+describe(`my call recording settings, Webex's shape, on ${testDialect}`, () => {
+  it("carol reads Webex's fields (enabled, vendor, recordingMode, …) and the admin view after them", async () => {
+    const carol = person('carol@example.com');
+    const mine = await call(
+      'GET',
+      '/v1/telephony/config/people/me/settings/callRecording',
+      undefined,
+      bearer(carol.token),
+    );
+    expect(mine.status).toBe(200);
+    const admin = (await call('GET', `/v1/people/${carol.id}/features/callRecording`)).body;
+    const vendors = (
+      await call('GET', `/v1/telephony/config/locations/${carol.locationId}/callRecording/vendors`)
+    ).body;
+    expect(mine.body).toEqual({
+      enabled: admin.enabled,
+      vendor: { id: vendors.defaultVendorId, name: vendors.defaultVendorName, loginUrl: '' },
+      recordingMode: 'Always with Pause/Resume',
+      pauseResumeNotifyMethod: 'Beep',
+      announcementEnabled:
+        admin.startStopAnnouncement.internalCallsEnabled ||
+        admin.startStopAnnouncement.pstnCallsEnabled,
+      warningToneEnabled: true,
+      warningToneDuration: 30,
+      ...admin,
+    });
+    // The Webex fields come first, as in Webex's answer.
+    expect(Object.keys(mine.body).slice(0, 8)).toEqual([
+      'vendor',
+      'recordingMode',
+      'pauseResumeNotifyMethod',
+      'announcementEnabled',
+      'warningToneEnabled',
+      'warningToneDuration',
+      'enabled',
+      'record',
+    ]);
+  });
+
+  it('a notification that is off reads as pauseResumeNotifyMethod None; the tone follows repeat', async () => {
+    const dave = person('dave@example.com');
+    await call('PUT', `/v1/people/${dave.id}/features/callRecording`, {
+      notification: { enabled: false },
+      repeat: { enabled: false, interval: 600 },
+      startStopAnnouncement: { internalCallsEnabled: false, pstnCallsEnabled: true },
+    });
+    const mine = await call(
+      'GET',
+      '/v1/telephony/config/people/me/settings/callRecording',
+      undefined,
+      bearer(dave.token),
+    );
+    expect(mine.body).toMatchObject({
+      pauseResumeNotifyMethod: 'None',
+      announcementEnabled: true,
+      warningToneEnabled: false,
+      warningToneDuration: 600,
+    });
+  });
+});
+
+describe(`my secondary lines' call recording settings on ${testDialect}`, () => {
+  const mineAt = (lineOwnerId: string, token: string) =>
+    call(
+      'GET',
+      `/v1/telephony/config/people/me/settings/secondaryLines/${lineOwnerId}/callRecording`,
+      undefined,
+      bearer(token),
+    );
+
+  it("a person reads a virtual line's settings once an admin gave it to them as a secondary line", async () => {
+    const alice = person('alice@example.com');
+    const bob = person('bob@example.com');
+    const vl = t.seed.virtualLines[0]!.id;
+    const users = `/api/virtual-lines/${vl}/secondaryLineUsers`;
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+    expect((await call('GET', users)).body).toEqual({ personIds: [] });
+
+    expect((await call('PUT', users, { personIds: [alice.id, alice.id] })).status).toBe(204);
+    expect((await call('GET', users)).body).toEqual({ personIds: [alice.id] });
+    await call('PUT', `/v1/telephony/config/virtualLines/${vl}/callRecording`, {
+      enabled: true,
+      record: 'Always with Pause/Resume',
+      notification: { enabled: true, type: 'Play Announcement' },
+      repeat: { enabled: true, interval: 45 },
+    });
+    const admin = (await call('GET', `/v1/telephony/config/virtualLines/${vl}/callRecording`)).body;
+    const line = await mineAt(vl, alice.token);
+    expect(line.status).toBe(200);
+    expect(line.body).toEqual({
+      ...admin,
+      vendor: expect.objectContaining({ loginUrl: '' }),
+      recordingMode: 'Always with Pause/Resume',
+      pauseResumeNotifyMethod: 'Play Announcement',
+      announcementEnabled:
+        admin.startStopAnnouncement.internalCallsEnabled ||
+        admin.startStopAnnouncement.pstnCallsEnabled,
+      warningToneEnabled: true,
+      warningToneDuration: 45,
+    });
+
+    // Not bob's line; a person's own id and an unknown id are no secondary lines either.
+    expect((await mineAt(vl, bob.token)).status).toBe(404);
+    expect((await mineAt(alice.id, alice.token)).status).toBe(404);
+    expect((await mineAt('nope', alice.token)).body.errors[0]).toMatchObject({
+      errorCode: 404001,
+      code: 'NOT_FOUND',
+    });
+
+    const audit = await call(
+      'GET',
+      `/api/audit?action=virtualLine.secondaryLineUsersUpdated&targetId=${encodeURIComponent(vl)}`,
+    );
+    expect(audit.body.items[0].details).toEqual({
+      before: { personIds: [] },
+      after: { personIds: [alice.id] },
+    });
+
+    expect((await call('PUT', users, { personIds: [] })).status).toBe(204);
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+  });
+
+  it('only admins set them; unknown people and virtual lines are refused', async () => {
+    const alice = person('alice@example.com');
+    const vl = t.seed.virtualLines[0]!.id;
+    const users = `/api/virtual-lines/${vl}/secondaryLineUsers`;
+    expect((await call('PUT', users, { personIds: [alice.id] }, bearer(alice.token))).status).toBe(
+      403,
+    );
+    const unknown = await call('PUT', users, { personIds: [alice.id, 'no-such-person'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/no-such-person/);
+    expect((await call('GET', users)).body).toEqual({ personIds: [] });
+    expect(
+      (await call('PUT', '/api/virtual-lines/nope/secondaryLineUsers', { personIds: [] })).status,
+    ).toBe(404);
+  });
+
+  it('deleting the virtual line takes its secondary-line rows with it', async () => {
+    const alice = person('alice@example.com');
+    const created = await call('POST', '/v1/telephony/config/virtualLines', {
+      firstName: 'Shared',
+      lastName: 'Desk',
+      locationId: t.seed.locations[0]!.id,
+    });
+    expect(created.status).toBe(200);
+    const vl = created.body.id as string;
+    await call('PUT', `/api/virtual-lines/${vl}/secondaryLineUsers`, { personIds: [alice.id] });
+    expect((await mineAt(vl, alice.token)).status).toBe(200);
+    expect((await call('DELETE', `/v1/telephony/config/virtualLines/${vl}`)).status).toBe(204);
+    expect((await mineAt(vl, alice.token)).status).toBe(404);
+    const left = await t.db.db
+      .selectFrom('secondary_lines')
+      .selectAll()
+      .where('virtual_line_id', '=', vl)
+      .execute();
+    expect(left).toEqual([]);
   });
 });

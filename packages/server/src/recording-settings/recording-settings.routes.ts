@@ -10,6 +10,7 @@ import {
   LocationComplianceAnnouncementUpdate,
   LocationVendorUpdate,
   LocationVendors,
+  MyCallRecording,
   OrgCallRecording,
   OrgCallRecordingUpdate,
   OrgQuery,
@@ -28,6 +29,7 @@ import {
   getEntitySettings,
   getLocationAnnouncement,
   getLocationVendors,
+  getMySecondaryLineSettings,
   getMySettings,
   getOrgAnnouncement,
   getOrgCallRecording,
@@ -177,6 +179,8 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
     ['/v1/telephony/config/workspaces/:id/features/callRecordings', 'workspace'],
     // The singular form is what older Webex documentation shows; scripts use both.
     ['/v1/telephony/config/workspaces/:id/features/callRecording', 'workspace'],
+    // The workspace path wxc_sdk uses (the people path with `workspaces` in it).
+    ['/v1/workspaces/:id/features/callRecording', 'workspace'],
     ['/v1/telephony/config/virtualLines/:id/callRecording', 'virtualLine'],
   ];
   for (const [path, kind] of entityRoutes) {
@@ -216,10 +220,27 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
       schema: {
         tags,
         summary: 'Your own call-recording settings (read only)',
-        response: { 200: EntityCallRecording, ...errors },
+        description:
+          'Webex’s fields (enabled, vendor, recordingMode, pauseResumeNotifyMethod, announcementEnabled, warningToneEnabled, warningToneDuration) followed by the administrator’s view of the same settings.',
+        response: { 200: MyCallRecording, ...errors },
       },
     },
     (request) => getMySettings(deps, actorOf(request)),
+  );
+
+  app.get(
+    '/v1/telephony/config/people/me/settings/secondaryLines/:lineOwnerId/callRecording',
+    {
+      schema: {
+        tags,
+        summary: 'The call-recording settings of a virtual line you have as a secondary line',
+        description:
+          'Same shape as your own settings. 404 for a line that is not one of your secondary lines (an administrator sets them at /api/virtual-lines/{id}/secondaryLineUsers).',
+        params: Type.Object({ lineOwnerId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: MyCallRecording, ...errors },
+      },
+    },
+    (request) => getMySecondaryLineSettings(deps, actorOf(request), request.params.lineOwnerId),
   );
 
   app.get(

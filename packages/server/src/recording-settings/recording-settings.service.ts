@@ -8,6 +8,7 @@ import type {
   EntityCallRecording,
   EntityCallRecordingUpdate,
   FailureBehavior,
+  MyCallRecording,
   OrgCallRecording,
   PauseBehaviour,
   RecordingVendor,
@@ -20,6 +21,7 @@ import { findLocationById } from '../org/locations.repository.js';
 import { findOrganizationById } from '../org/organizations.repository.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import { findPersonById } from '../org/people.repository.js';
+import { hasSecondaryLine } from '../org/secondary-lines.js';
 import { findVirtualLineById } from '../org/virtual-lines.repository.js';
 import { findWorkspaceById } from '../org/workspaces.repository.js';
 import type { Actor } from '../policy/actor.js';
@@ -573,15 +575,56 @@ export async function getEntitySettings(
   );
 }
 
-/** A user's own settings (read only: users may not change them). */
-export async function getMySettings(deps: OrgDeps, actor: Actor): Promise<EntityCallRecording> {
-  const entity = await findRecordableEntity(deps.db, actor.homeOrgId, 'person', actor.personId);
-  if (!entity) throw notFound('Person');
-  return presentEntitySettings(
-    await findEntitySettings(deps.db, entity.id),
+/**
+ * Webex's "my call recording settings" of one entity: its fields (enabled, vendor,
+ * recordingMode, …), then the admin view of the same settings.
+ */
+async function presentMySettings(
+  deps: OrgDeps,
+  entity: RecordableEntity,
+): Promise<MyCallRecording> {
+  const settings = await findEntitySettings(deps.db, entity.id);
+  const effective = await effectiveSettingsOf(deps.db, entity);
+  const admin = presentEntitySettings(
+    settings,
     await findOrgSettings(deps.db, entity.orgId),
     entity,
   );
+  return {
+    ...admin,
+    vendor: { id: effective.vendor.id, name: effective.vendor.name, loginUrl: '' },
+    recordingMode: settings.record,
+    pauseResumeNotifyMethod: admin.notification.type,
+    announcementEnabled:
+      settings.startStopAnnouncement.internalCallsEnabled ||
+      settings.startStopAnnouncement.pstnCallsEnabled,
+    warningToneEnabled: settings.repeat.enabled,
+    warningToneDuration: settings.repeat.interval,
+  };
+}
+
+/** A user's own settings (read only: users may not change them). */
+export async function getMySettings(deps: OrgDeps, actor: Actor): Promise<MyCallRecording> {
+  const entity = await findRecordableEntity(deps.db, actor.homeOrgId, 'person', actor.personId);
+  if (!entity) throw notFound('Person');
+  return presentMySettings(deps, entity);
+}
+
+/**
+ * The settings of a virtual line the user has as a secondary line. Any other id, another
+ * person's line or a line of another org included, is 404: the user may only read their own.
+ */
+export async function getMySecondaryLineSettings(
+  deps: OrgDeps,
+  actor: Actor,
+  lineOwnerId: string,
+): Promise<MyCallRecording> {
+  const orgId = actor.homeOrgId;
+  const line = (await hasSecondaryLine(deps.db, orgId, actor.personId, lineOwnerId))
+    ? await findRecordableEntity(deps.db, orgId, 'virtualLine', lineOwnerId)
+    : null;
+  if (!line) throw notFound('Secondary line');
+  return presentMySettings(deps, line);
 }
 
 /** Applies a PUT body to stored settings, with Webex's validation rules. */
@@ -596,19 +639,25 @@ export function applyEntityUpdate(
       `repeat.interval must be between ${REPEAT_INTERVAL_MIN} and ${REPEAT_INTERVAL_MAX} seconds (got ${interval})`,
     );
   }
-  if (input.notification?.type === 'None') {
+  // Webex clients send `type: null` after reading "None" (the PUT enum has no "None"): it is
+  // the same as no type. "None" itself means off, which contradicts `enabled: true`.
+  const typeNone = input.notification?.type === 'None';
+  if (typeNone && input.notification?.enabled === true) {
     problems.push(
-      'notification.type: "None" cannot be set; set notification.enabled to false instead',
+      'notification.type: "None" cannot be set with notification.enabled true; choose Beep or Play Announcement, or set notification.enabled to false',
     );
   }
   if (problems.length > 0)
     throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid', problems);
 
   const legacy = input.startStopAnnouncementEnabled;
-  const notificationEnabled = input.notification?.enabled ?? before.notification.enabled;
+  const givenType =
+    input.notification?.type === null || typeNone ? undefined : input.notification?.type;
+  const notificationEnabled = typeNone
+    ? false
+    : (input.notification?.enabled ?? before.notification.enabled);
   const notificationType =
-    input.notification?.type ??
-    (before.notification.type === 'None' ? 'Beep' : before.notification.type);
+    givenType ?? (before.notification.type === 'None' ? 'Beep' : before.notification.type);
   const enabled = input.enabled ?? before.enabled;
   return {
     enabled,
@@ -627,10 +676,7 @@ export function applyEntityUpdate(
     // `enabled: true` without a type means Beep (Webex); disabled keeps the chosen type for later.
     notification: {
       enabled: notificationEnabled,
-      type:
-        notificationEnabled || input.notification?.type
-          ? notificationType
-          : before.notification.type,
+      type: notificationEnabled || givenType ? notificationType : before.notification.type,
     },
     repeat: { enabled: input.repeat?.enabled ?? before.repeat.enabled, interval },
     transcriptEnabled: input.transcriptEnabled ?? before.transcriptEnabled,

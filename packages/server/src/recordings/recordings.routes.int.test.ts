@@ -140,7 +140,7 @@ describe(`GET /v1/convergedRecordings (a user's own) on ${testDialect}`, () => {
       tokens.alice,
     );
     expect(tooWide.statusCode).toBe(400);
-    expect(tooWide.json().errors[0].errorCode).toBe('VALIDATION_FAILED');
+    expect(tooWide.json().errors[0].code).toBe('VALIDATION_FAILED');
   });
 
   it('needs viewAndPlayRecordingsEnabled; max outside 1–100 is refused', async () => {
@@ -329,7 +329,7 @@ describe(`details, links and audio on ${testDialect}`, () => {
     fs.writeFileSync(file, raw);
     const res = await get(await linkFor(tokens.co, ids.tampered));
     expect(res.statusCode).toBe(500);
-    expect(res.json().errors[0].errorCode).toBe('INTEGRITY_FAILED');
+    expect(res.json().errors[0].code).toBe('INTEGRITY_FAILED');
     expect(await auditCount('recording.integrityFailed', ids.tampered ?? '')).toBe(1);
     expect(await auditCount('recording.downloaded', ids.tampered ?? '')).toBe(0);
   });
@@ -344,7 +344,7 @@ describe(`details, links and audio on ${testDialect}`, () => {
     const link = await linkFor(tokens.co, ids.relabelled);
     const res = await get(link);
     expect(res.statusCode).toBe(500);
-    expect(res.json().errors[0].errorCode).toBe('INTEGRITY_FAILED');
+    expect(res.json().errors[0].code).toBe('INTEGRITY_FAILED');
     expect((await get(`${link}&format=wav`)).statusCode).toBe(500);
     expect(await auditCount('recording.integrityFailed', ids.relabelled ?? '')).toBe(2);
     // A range read serves bytes a player asked for; the hash is checked on full reads.

@@ -569,7 +569,7 @@ describe(`live calls across processes (recorder and API roles split) on ${testDi
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({
       message: expect.stringMatching(/did not answer in time/),
-      errors: [{ errorCode: 'RECORDER_UNAVAILABLE' }],
+      errors: [{ code: 'RECORDER_UNAVAILABLE' }],
     });
     expect(waited).toBeGreaterThanOrEqual(2900);
     expect(waited).toBeLessThan(6000);

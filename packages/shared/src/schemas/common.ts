@@ -4,7 +4,15 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ErrorBody = Type.Object(
   {
     message: Type.String(),
-    errors: Type.Array(Type.Object({ description: Type.String(), errorCode: Type.String() })),
+    errors: Type.Array(
+      Type.Object({
+        description: Type.String(),
+        errorCode: Type.Integer({
+          description: 'Webex: an integer, one per `code` (docs/errors.md lists them)',
+        }),
+        code: Type.String({ description: 'Callvault: the stable error code, e.g. NOT_FOUND' }),
+      }),
+    ),
     trackingId: Type.String(),
   },
   { description: 'Webex-style error' },

@@ -170,3 +170,9 @@ export const CallFeatureCreate = Type.Object({
 export type CallFeatureCreate = Static<typeof CallFeatureCreate>;
 export const CallFeatureUpdate = Type.Partial(CallFeatureCreate);
 export type CallFeatureUpdate = Static<typeof CallFeatureUpdate>;
+
+/** The people who have a virtual line on their phone as a secondary line (Callvault API). */
+export const SecondaryLineUsers = Type.Object({
+  personIds: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 }),
+});
+export type SecondaryLineUsers = Static<typeof SecondaryLineUsers>;

@@ -179,6 +179,35 @@ export const EntityCallRecording = Type.Object({
 });
 export type EntityCallRecording = Static<typeof EntityCallRecording>;
 
+/**
+ * `GET /v1/telephony/config/people/me/settings/callRecording`: Webex's "my call recording
+ * settings" fields, followed by the admin view of the same settings (Callvault extras).
+ */
+export const MyCallRecording = Type.Composite([
+  Type.Object({
+    vendor: Type.Object(
+      {
+        id: Type.String(),
+        name: Type.String(),
+        loginUrl: Type.String({
+          description: 'empty: Callvault vendors have no login page of their own (as Webex)',
+        }),
+      },
+      { description: 'the recording vendor that applies to you (your location’s or the org’s)' },
+    ),
+    recordingMode: RecordModeSchema,
+    /** None when the pause/resume notification is off. */
+    pauseResumeNotifyMethod: literalUnion(NOTIFICATION_TYPES),
+    announcementEnabled: Type.Boolean({
+      description: 'a start/stop announcement is played on internal or PSTN calls',
+    }),
+    warningToneEnabled: Type.Boolean({ description: 'the repeating recording tone' }),
+    warningToneDuration: Type.Integer({ description: 'its interval in seconds (10–1800)' }),
+  }),
+  EntityCallRecording,
+]);
+export type MyCallRecording = Static<typeof MyCallRecording>;
+
 // Validation limits are enforced in the service so the error text can explain them; the schema
 // only fixes the shape (an unknown `record` value is still refused here).
 export const EntityCallRecordingUpdate = Type.Object({
@@ -194,7 +223,12 @@ export const EntityCallRecordingUpdate = Type.Object({
   ),
   notification: Type.Optional(
     Type.Object({
-      type: Type.Optional(literalUnion(NOTIFICATION_TYPES)),
+      type: Type.Optional(
+        Type.Union([literalUnion(NOTIFICATION_TYPES), Type.Null()], {
+          description:
+            'Beep or Play Announcement. null, what Webex clients send after reading "None", is the same as leaving type out. "None" turns the notification off; with enabled: true it is refused',
+        }),
+      ),
       enabled: Type.Optional(Type.Boolean()),
     }),
   ),

@@ -74,7 +74,13 @@ describe('api client', () => {
   it('throws an ApiError carrying the status and the Webex error body', async () => {
     const body = {
       message: 'Invalid email or password',
-      errors: [{ description: 'Invalid email or password', errorCode: 'AUTH_INVALID_CREDENTIALS' }],
+      errors: [
+        {
+          description: 'Invalid email or password',
+          errorCode: 401002,
+          code: 'AUTH_INVALID_CREDENTIALS',
+        },
+      ],
       trackingId: 'CALLVAULT_1',
     };
     const client = createApiClient(createFakeFetch(() => json(401, body)).fetchFn);

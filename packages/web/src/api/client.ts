@@ -13,9 +13,12 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The first stable error code the server gave, e.g. `AUTH_INVALID_CREDENTIALS`. */
+  /**
+   * The first stable error code the server gave, e.g. `AUTH_INVALID_CREDENTIALS` (the body's
+   * string `code`; its `errorCode` is Webex's integer for the same error).
+   */
   get errorCode(): string | null {
-    return this.body?.errors[0]?.errorCode ?? null;
+    return this.body?.errors[0]?.code ?? null;
   }
 }
 

@@ -38,7 +38,13 @@ export interface LoginRequest {
 /** The Webex error body (SPEC §9.1) every failed request carries. */
 export interface WebexErrorBody {
   readonly message: string;
-  readonly errors: readonly { readonly description: string; readonly errorCode: string }[];
+  readonly errors: readonly {
+    readonly description: string;
+    /** Webex's integer error code. */
+    readonly errorCode: number;
+    /** Callvault's stable string code, e.g. NOT_FOUND. */
+    readonly code: string;
+  }[];
   readonly trackingId: string;
 }
 

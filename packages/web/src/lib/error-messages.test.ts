@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
 import { describeError, describeLoginError } from './error-messages.js';
 
-const webexBody = (message: string, errorCode: string) => ({
+const webexBody = (message: string, code: string) => ({
   message,
-  errors: [{ description: message, errorCode }],
+  // errorCode is Webex's integer; the console reads the string code.
+  errors: [{ description: message, errorCode: 400000, code }],
   trackingId: 'CALLVAULT_test',
 });
 

@@ -33,7 +33,7 @@ const carol: EntityCallRecording = {
 const webexError = (status: number, message: string): ApiError =>
   new ApiError(status, {
     message,
-    errors: [{ description: message, errorCode: 'VALIDATION_FAILED' }],
+    errors: [{ description: message, errorCode: 400001, code: 'VALIDATION_FAILED' }],
     trackingId: 'CALLVAULT_1',
   });
 

@@ -249,6 +249,9 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
     CALLVAULT_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     // Transcription is not what the soak measures, and it would compete for the CPU.
     CALLVAULT_TRANSCRIBER: 'none',
+    // The journal tmpfs is far below the 1 GiB default: new calls are refused (503) only when it is
+    // nearly full, as the disk fault makes it.
+    CALLVAULT_MIN_FREE_BYTES: `${Math.max(1, Math.floor(o.journalMiB / 8))}MiB`,
   };
   const seeded = await runCommand(process.execPath, [cli, 'demo-seed', '--json'], 120_000, { env });
   if (seeded.code !== 0) throw new Error(`demo-seed failed: ${seeded.stderr}`);

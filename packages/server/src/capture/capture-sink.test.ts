@@ -82,6 +82,10 @@ function stream(index: number, port: number, label: string): SdpAnsweredStream {
     direction: 'recvonly',
     offeredDirection: 'sendonly',
     codec: { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
+    codecs: [
+      { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
+      { name: 'PCMA', payloadType: 8, clockRate: 8000, channels: 1 },
+    ],
     payloadTypes: [],
     remote: { address: '127.0.0.1', port: 9000, rtcpPort: 9001 },
     onHold: false,

@@ -14,6 +14,7 @@ import * as liveCalls from './0010-live-calls.js';
 import * as recordingProvenance from './0011-recording-provenance.js';
 import * as ownerMatching from './0012-owner-matching.js';
 import * as captureFailureRetrying from './0013-capture-failure-retrying.js';
+import * as trunkMediaLatching from './0014-trunk-media-latching.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011-recording-provenance': recordingProvenance,
   '0012-owner-matching': ownerMatching,
   '0013-capture-failure-retrying': captureFailureRetrying,
+  '0014-trunk-media-latching': trunkMediaLatching,
 };
 
 export const migrationProvider: MigrationProvider = {

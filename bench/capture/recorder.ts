@@ -53,6 +53,7 @@ function stream(index: number, port: number): SdpAnsweredStream {
     direction: 'recvonly',
     offeredDirection: 'sendonly',
     codec: { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
+    codecs: [{ name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 }],
     payloadTypes: [{ payloadType: 0, encodingName: 'PCMU', clockRate: 8000, channels: 1 }],
     remote: { address: '127.0.0.1', port: 9, rtcpPort: 10 },
     onHold: false,

@@ -364,6 +364,9 @@ describe('Control Hub call recording in a browser', () => {
       await dialog.getByLabel('Username').fill('sbc-sthlm');
       await dialog.getByLabel('Realm').fill('callvault');
       await dialog.getByLabel('Password').fill('correct horse battery');
+      // This SBC signals the address it sends from: no first-sender latching.
+      await dialog.getByText('SDP address only', { exact: true }).click();
+      await saveScreenshot(page, 'recording-trunk-media-source');
       await dialog.getByRole('button', { name: 'Add trunk' }).click();
       await dialog.waitFor({ state: 'hidden' });
       const row = tableRows(page).filter({ hasText: 'Stockholm SBC' });
@@ -373,7 +376,13 @@ describe('Control Hub call recording in a browser', () => {
       await saveScreenshot(page, 'recording-trunks');
 
       const { items } = await getJson<{
-        items: { name: string; allowedSources: string[]; digest: unknown; enabled: boolean }[];
+        items: {
+          name: string;
+          allowedSources: string[];
+          digest: unknown;
+          enabled: boolean;
+          mediaLatching: string;
+        }[];
       }>('/api/recording-trunks');
       const created = items.find((t) => t.name === 'Stockholm SBC');
       expect(created).toEqual(
@@ -381,6 +390,7 @@ describe('Control Hub call recording in a browser', () => {
           allowedSources: ['192.0.2.10/32', '198.51.100.0/24'],
           digest: { username: 'sbc-sthlm', realm: 'callvault' },
           enabled: true,
+          mediaLatching: 'signalled',
         }),
       );
     } finally {

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { splitFixtureMessage } from '../siprec/fixture-multipart.test-helper.js';
+import { pickSiprecBodyParts } from '../siprec/siprec-body-parts.js';
 import type { SdpAnswerOptions, SdpPortRequest } from './sdp-answer.js';
 import { buildSdpAnswer } from './sdp-answer.js';
 import { SdpError } from './sdp-error.js';
@@ -114,7 +118,49 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
       ['opus', 111],
       ['PCMA', 8],
     ]);
-    expect(answer.sdp).toContain('m=audio 40002 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n');
+    expect(answer.streams.map((s) => s.codecs.map((c) => c.payloadType))).toEqual([
+      [9, 0],
+      [111, 8],
+      [8],
+    ]);
+    expect(answer.sdp).toContain(
+      'm=audio 40002 RTP/AVP 111 8\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:8 PCMA/8000\r\n',
+    );
+  });
+
+  it('RFC 3264 §6.1: every offered codec the recorder decodes is answered, telephone-event kept (Connectel offer)', () => {
+    // A captured SRC offer (test-fixtures/siprec/vendor-offers, MIT, see SOURCE): PCMU, PCMA, GSM
+    // and telephone-event on the first stream, PCMA first on the second. An SRC may send any
+    // codec of the answer without re-offering, so both G.711 laws are answered on both streams.
+    const message = splitFixtureMessage(
+      readFileSync(
+        fileURLToPath(
+          new URL('../../test-fixtures/siprec/vendor-offers/connectel-offer.txt', import.meta.url),
+        ),
+        'utf8',
+      ),
+    );
+    const answer = buildSdpAnswer(parseSdp(pickSiprecBodyParts(message.parts).sdp!), harness());
+    expect(answer.sdp.split('\r\n').filter((l) => !/^[vost]=/.test(l))).toEqual([
+      'c=IN IP4 192.0.2.10',
+      'm=audio 40000 RTP/AVP 0 8 101',
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:8 PCMA/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      'a=fmtp:101 0-16',
+      'a=label:1',
+      'a=recvonly',
+      'm=audio 40002 RTP/AVP 8 0 101',
+      'a=rtpmap:8 PCMA/8000',
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      'a=fmtp:101 0-16',
+      'a=label:2',
+      'a=recvonly',
+      '',
+    ]);
+    expect(answer.streams.map((s) => s.codec?.name)).toEqual(['PCMU', 'PCMA']);
+    expect(answer.streams[0]?.codecs.map((c) => c.name)).toEqual(['PCMU', 'PCMA']);
   });
 
   it('RFC 4733 §7.1.1: telephone-event is answered at the offered PT, preferring the codec’s clock rate', () => {

@@ -80,8 +80,14 @@ export interface SdpAnsweredStream {
   /** Direction in the answer. */
   readonly direction: SdpDirection;
   readonly offeredDirection: SdpDirection;
+  /** The preferred codec: the offer's first that the recorder decodes. */
   readonly codec?: SdpChosenCodec;
-  /** Payload-type map of the answer: the codec, then telephone-event if any. */
+  /**
+   * Every offered codec the recorder decodes, in the offer's order (`codec` first): all are in the
+   * answer (RFC 3264 §6.1), so the SRC may switch among them without a re-offer.
+   */
+  readonly codecs: readonly SdpChosenCodec[];
+  /** Payload-type map of the answer: the codecs, then telephone-event if any. */
   readonly payloadTypes: readonly SdpPayloadType[];
   readonly telephoneEvent?: SdpTelephoneEvent;
   readonly srtp?: SdpSrtpParameters;
@@ -184,13 +190,20 @@ function codecOf(payloadType: SdpPayloadType): SdpChosenCodec | undefined {
   return undefined;
 }
 
-/** The first supported codec in the offer's order (RFC 3264 §6.1: the offerer's preference). */
-function chooseCodec(media: SdpMediaDescription): SdpChosenCodec | undefined {
+/**
+ * The supported codecs in the offer's order (RFC 3264 §6.1: the offerer's preference first). The
+ * answer lists them all: an SRC may send any codec of the answer without a new offer, and many
+ * switch (a PCMA leg joining a PCMU call, a transcoder falling back from Opus).
+ */
+function chooseCodecs(media: SdpMediaDescription): SdpChosenCodec[] {
+  const codecs: SdpChosenCodec[] = [];
   for (const payloadType of media.payloadTypes) {
     const codec = codecOf(payloadType);
-    if (codec !== undefined) return codec;
+    if (codec !== undefined && !codecs.some((c) => c.payloadType === codec.payloadType)) {
+      codecs.push(codec);
+    }
   }
-  return undefined;
+  return codecs;
 }
 
 /** RFC 4733 §7.1.1: telephone-event at the offered PT, preferring the codec's clock rate. */
@@ -274,6 +287,7 @@ function rejectStream(
       protocol: media.protocol,
       direction: 'inactive',
       offeredDirection: media.direction,
+      codecs: [],
       payloadTypes: [],
       remote,
       onHold: media.onHold,
@@ -293,7 +307,8 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
   if (media.media.toLowerCase() !== 'audio')
     return rejectStream(media, 'unsupported-media', remote);
   if (media.transport === 'other') return rejectStream(media, 'unsupported-protocol', remote);
-  const codec = chooseCodec(media);
+  const codecs = chooseCodecs(media);
+  const codec = codecs[0];
   if (codec === undefined) return rejectStream(media, 'no-common-codec', remote);
   const crypto = media.transport === 'RTP/SAVP' ? chooseCrypto(media) : undefined;
   if (media.transport === 'RTP/SAVP' && crypto === undefined) {
@@ -332,13 +347,17 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
   }
 
   const telephoneEvent = chooseTelephoneEvent(media, codec);
-  const codecPayloadType: SdpPayloadType = {
-    payloadType: codec.payloadType,
-    encodingName: codec.name,
-    clockRate: codec.clockRate,
-    channels: codec.channels,
-  };
-  const payloadTypes: SdpPayloadType[] = [codecPayloadType];
+  const payloadTypes: SdpPayloadType[] = codecs.map((c) => {
+    const offered = media.payloadTypes.find((pt) => pt.payloadType === c.payloadType);
+    return {
+      payloadType: c.payloadType,
+      encodingName: c.name,
+      clockRate: c.clockRate,
+      channels: c.channels,
+      // Opus parameters (RFC 7587 §7) describe what the SRC sends; echoing them is harmless.
+      ...(offered?.fmtp === undefined || c.name !== 'opus' ? {} : { fmtp: offered.fmtp }),
+    };
+  });
   if (telephoneEvent !== undefined) {
     payloadTypes.push({
       payloadType: telephoneEvent.payloadType,
@@ -373,6 +392,7 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
       direction,
       offeredDirection: media.direction,
       codec,
+      codecs,
       payloadTypes,
       ...(telephoneEvent === undefined ? {} : { telephoneEvent }),
       ...(srtp === undefined ? {} : { srtp }),

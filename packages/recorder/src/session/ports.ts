@@ -3,6 +3,7 @@
 // imports nothing from the server.
 import type { RecordingMetadataRevision } from '../siprec/index.js';
 import type { SdpAnsweredStream } from '../sdp/index.js';
+import type { MediaLatchingMode } from '../media/capture/rtp-source-latch.js';
 import type { SipSource } from '../sip/transport/sip-transport.js';
 
 export type { Clock } from '../sip/transaction/sip-timers.js';
@@ -25,6 +26,8 @@ export type RecordingAdmission =
       readonly orgId: string;
       readonly trunkId: string;
       readonly trunkName: string;
+      /** Which RTP senders the trunk's streams take media from (default `first-source`). */
+      readonly mediaLatching?: MediaLatchingMode;
     }
   | {
       readonly ok: false;
@@ -137,6 +140,8 @@ export interface RecordingSessionSnapshot {
   readonly orgId: string;
   readonly trunkId: string;
   readonly trunkName: string;
+  /** The trunk's media latching (rtp-source-latch.ts); absent: the default. */
+  readonly mediaLatching?: MediaLatchingMode;
   readonly source: SipSource;
   readonly state: RecordingSessionState;
   readonly ownership: RecordingOwnership;

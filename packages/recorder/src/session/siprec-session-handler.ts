@@ -112,6 +112,7 @@ interface SessionRecord {
   readonly orgId: string;
   readonly trunkId: string;
   readonly trunkName: string;
+  readonly mediaLatching?: RecordingSessionSnapshot['mediaLatching'];
   readonly source: SipDialogContext['source'];
   readonly startedAt: number;
   readonly siprecIndicators: RecordingSessionSnapshot['siprecIndicators'];
@@ -228,6 +229,7 @@ export function createSiprecSessionHandler(
       orgId: session.orgId,
       trunkId: session.trunkId,
       trunkName: session.trunkName,
+      ...(session.mediaLatching === undefined ? {} : { mediaLatching: session.mediaLatching }),
       source: session.source,
       state: session.state,
       ownership: session.ownership,
@@ -600,6 +602,7 @@ export function createSiprecSessionHandler(
       orgId: admission.orgId,
       trunkId: admission.trunkId,
       trunkName: admission.trunkName,
+      ...(admission.mediaLatching === undefined ? {} : { mediaLatching: admission.mediaLatching }),
       source: ctx.source,
       startedAt: clock.now(),
       siprecIndicators,

@@ -264,8 +264,8 @@ describe('vendor offers (drachtio-siprec-recording-server test data)', () => {
     expect(hasOnlyPlaceholderParticipants(damaged)).toBe(true);
 
     const result = answer(selection.sdp);
-    // Offer order 8 101 0 9 18: PCMA comes first among the supported codecs.
-    expect(mLines(result.sdp)).toEqual(['m=audio 30000 RTP/AVP 8 101']);
+    // Offer order 8 101 0 9 18: PCMA first, PCMU and G.722 answered too, G.729 (not decoded) left out.
+    expect(mLines(result.sdp)).toEqual(['m=audio 30000 RTP/AVP 8 0 9 101']);
     expect(result.sdp).toContain('a=fmtp:101 0-15\r\n');
     expect(result.streams[0]?.label).toBe('1');
   });

@@ -82,6 +82,10 @@ function stream(index: number, port: number, label: string): SdpAnsweredStream {
     direction: 'recvonly',
     offeredDirection: 'sendonly',
     codec: { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
+    codecs: [
+      { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 },
+      { name: 'PCMA', payloadType: 8, clockRate: 8000, channels: 1 },
+    ],
     payloadTypes: [],
     remote: { address: '127.0.0.1', port: 9000, rtcpPort: 9001 },
     onHold: false,
@@ -142,12 +146,17 @@ function setUp(extra: Partial<CaptureSinkOptions> = {}) {
   return { dataDir, finalized, handedOver, sink };
 }
 
-async function send(port: number, seqs: number[]): Promise<void> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+async function send(
+  port: number,
+  seqs: number[],
+  payloadType = 0,
+  from?: dgram.Socket,
+): Promise<void> {
+  const s = from ?? dgram.createSocket('udp4');
+  if (!from) await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   for (const seq of seqs) {
     const bytes = serializeRtpPacket({
-      payloadType: 0,
+      payloadType,
       sequenceNumber: seq,
       timestamp: seq * 160,
       ssrc: 7,
@@ -156,7 +165,14 @@ async function send(port: number, seqs: number[]): Promise<void> {
     });
     await new Promise<void>((r) => s.send(bytes, port, '127.0.0.1', () => r()));
   }
-  await new Promise<void>((r) => s.close(() => r()));
+  if (!from) await new Promise<void>((r) => s.close(() => r()));
+}
+
+async function boundSocket(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  cleanup.push(() => new Promise<void>((r) => s.close(() => r())));
+  return s;
 }
 
 function records(file: string): number[] {
@@ -173,6 +189,70 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 describe('capture sink', () => {
+  it('another answered codec arriving without a re-offer joins the codecs finalize decodes', async () => {
+    const { dataDir, sink } = setUp();
+    const port = await freeEvenPort();
+    sink.sessionOpened(snapshot('c1', [stream(0, port, '1')]));
+    await sink.settle();
+    const src = await boundSocket();
+    await send(port, [1, 2], 0, src);
+    await send(port, [3, 4], 8, src);
+    // A payload type the answer did not list is journaled but names no codec.
+    await send(port, [5], 18, src);
+    const dir = journalDirFor(dataDir, 'c1');
+    await waitFor(() => records(path.join(dir, 'stream-0.rtpj')).length === 5);
+    expect(readSessionFile(dir).streams[0]?.codecs).toEqual([
+      { payloadType: 0, name: 'PCMU', clockRate: 8000 },
+      { payloadType: 8, name: 'PCMA', clockRate: 8000 },
+    ]);
+  });
+
+  it('a re-offer of the same port lets the SRC move its media to another sender', async () => {
+    const { dataDir, sink } = setUp();
+    const port = await freeEvenPort();
+    const first = snapshot('m1', [stream(0, port, '1')]);
+    sink.sessionOpened(first);
+    await sink.settle();
+    const [before, after] = [await boundSocket(), await boundSocket()];
+    await send(port, [1, 2], 0, before);
+    const file = path.join(journalDirFor(dataDir, 'm1'), 'stream-0.rtpj');
+    await waitFor(() => records(file).length === 2);
+    // Before the re-offer the same stream from another sender is foreign.
+    await send(port, [3], 0, after);
+    await new Promise((r) => setTimeout(r, 100));
+    // The answer of the re-INVITE: the same port, the SRC's offered port changed.
+    const moved = {
+      ...stream(0, port, '1'),
+      remote: { address: '127.0.0.1', port: 9100, rtcpPort: 9101 },
+    };
+    sink.sessionUpdated(snapshot('m1', [moved]));
+    await sink.settle();
+    await send(port, [4, 5], 0, after);
+    await send(port, [6], 0, before);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(records(file)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('a trunk set to `signalled` takes no media from an address the SDP did not name', async () => {
+    const { dataDir, sink } = setUp();
+    const port = await freeEvenPort();
+    const elsewhere = {
+      ...stream(0, port, '1'),
+      remote: { address: '192.0.2.1', port: 9000, rtcpPort: 9001 },
+    };
+    sink.sessionOpened({ ...snapshot('n1', [elsewhere]), mediaLatching: 'signalled' });
+    const nat = { ...stream(0, await freeEvenPort(), '1'), remote: elsewhere.remote };
+    sink.sessionOpened({ ...snapshot('n2', [nat]) });
+    await sink.settle();
+    await send(port, [1, 2]);
+    await send(nat.localPort, [1, 2]);
+    await waitFor(
+      () => records(path.join(journalDirFor(dataDir, 'n2'), 'stream-0.rtpj')).length === 2,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(records(path.join(journalDirFor(dataDir, 'n1'), 'stream-0.rtpj'))).toEqual([]);
+  });
+
   it('journals each answered stream and asks for finalizing when the session ends', async () => {
     const { dataDir, finalized, sink } = setUp();
     const [a, b] = [await freeEvenPort(), await freeEvenPort()];

@@ -18,6 +18,7 @@ import {
   createOpusDecoder,
   createRtpJournalWriter,
   DEFAULT_DTMF_FEATURE_CODES,
+  DEFAULT_MEDIA_LATCHING,
   DtmfDetector,
   InbandDtmfDetector,
   normalizeAudioCodecName,
@@ -27,6 +28,7 @@ import {
   type AudioDecoder,
   type DtmfFeatureCodeMatcher,
   type DtmfFeatureCodes,
+  type MediaLatchingMode,
   type RecordingSessionClosed,
   type RecordingSessionSnapshot,
   type RecordingSink,
@@ -104,6 +106,13 @@ interface StreamCapture {
   rfc4733: boolean;
   noMediaTimer: NodeJS.Timeout | null;
   packets: number;
+  /**
+   * The codecs of the current answer by payload type: the SRC may send any of them without a
+   * re-offer. One joins `info.codecs` (what finalize decodes) when its first packet arrives.
+   */
+  answered: Map<number, { payloadType: number; name: string; clockRate: number }>;
+  /** The answered stream the socket was last set up for (a new object on each re-offer). */
+  lastAnswer: SdpAnsweredStream | null;
 }
 
 interface SessionCapture {
@@ -148,6 +157,10 @@ function closeInbandDecoders(stream: StreamCapture): void {
   for (const decoder of stream.inbandDecoders.values()) decoder.close?.();
   stream.inbandDecoders.clear();
 }
+
+/** The trunk's latching, or the default (first-source within 5 s: SRCs behind NAT work). */
+const latchingOf = (snapshot: RecordingSessionSnapshot): MediaLatchingMode =>
+  snapshot.mediaLatching ?? DEFAULT_MEDIA_LATCHING;
 
 function isOnHold(snapshot: RecordingSessionSnapshot): boolean {
   const audio = snapshot.streams.filter((s) => s.accepted && s.media === 'audio');
@@ -365,6 +378,8 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           rfc4733: false,
           noMediaTimer: null,
           packets: 0,
+          answered: new Map(),
+          lastAnswer: null,
           info: {
             index: stream.index,
             ...(stream.label === undefined ? {} : { label: stream.label }),
@@ -391,7 +406,20 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
             ? current.info.telephoneEventPayloadTypes
             : [...current.info.telephoneEventPayloadTypes, te],
       };
-      if (current.port === stream.localPort) continue;
+      current.answered = new Map(
+        (stream.codecs.length > 0 ? stream.codecs : [stream.codec]).map((c) => [
+          c.payloadType,
+          { payloadType: c.payloadType, name: c.name, clockRate: c.clockRate },
+        ]),
+      );
+      const reoffered = current.lastAnswer !== null && current.lastAnswer !== stream;
+      current.lastAnswer = stream;
+      if (current.port === stream.localPort) {
+        // The same port re-offered (a transfer, a 3-way call): the SRC's media may now come from
+        // another address or port, and the latch follows it.
+        if (reoffered) current.capture?.reoffer(stream.remote.address);
+        continue;
+      }
       await current.capture?.close();
       const writer = current.writer;
       const sc = current;
@@ -410,8 +438,18 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
             }
           : {}),
         ...(options.udpReceiver ? { receiver: options.udpReceiver } : {}),
+        latching: latchingOf(s.last),
         onPacket: (record) => {
           if (sc.packets++ === 0) onFirstPacket(s);
+          if (!sc.info.codecs.some((c) => c.payloadType === record.payloadType)) {
+            const other = sc.answered.get(record.payloadType);
+            if (other !== undefined) {
+              // The SRC switched to another answered codec without a re-offer: finalize decodes
+              // each packet by its payload type, so session.json names this one before it is kept.
+              sc.info = { ...sc.info, codecs: [...sc.info.codecs, other] };
+              persist(s);
+            }
+          }
           writer.append(record);
           if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
             if (!sc.rfc4733) closeInbandDecoders(sc);

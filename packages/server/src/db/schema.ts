@@ -195,6 +195,8 @@ export interface RecordingTrunksTable {
   country: string | null;
   /** JSON array of own SIP domains/hosts (extensions match only there). */
   own_domains: string;
+  /** `signalled` | `first-source`: which RTP senders its streams take media from. */
+  media_latching: string;
   created_at: string;
   updated_at: string;
 }

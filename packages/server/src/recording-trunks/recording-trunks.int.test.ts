@@ -14,14 +14,17 @@ afterAll(async () => {
   await t.close();
 });
 
-async function call(method: 'PUT' | 'POST' | 'DELETE', url: string, payload?: object) {
+async function call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: object) {
   const res = await t.app.inject({
     method,
     url,
     headers: bearer(t.seed.admin.token),
     ...(payload ? { payload } : {}),
   });
-  return { status: res.statusCode, body: res.body ? res.json<{ id: string }>() : null };
+  return {
+    status: res.statusCode,
+    body: res.body ? res.json<{ id: string; mediaLatching?: string }>() : null,
+  };
 }
 
 describe(`recording trunk changes tell the recorder on ${testDialect}`, () => {
@@ -40,5 +43,31 @@ describe(`recording trunk changes tell the recorder on ${testDialect}`, () => {
     expect(changes).toBe(2);
     expect((await call('DELETE', `/api/recording-trunks/${created.body!.id}`)).status).toBe(204);
     expect(changes).toBe(3);
+  });
+
+  it('media latching: first-source by default, signalled on request, audited, nothing else accepted', async () => {
+    const created = await call('POST', '/api/recording-trunks', {
+      name: 'NAT SBC',
+      allowedSources: ['203.0.113.0/24'],
+    });
+    expect(created.body!.mediaLatching).toBe('first-source');
+    const id = created.body!.id;
+    const changed = await call('PUT', `/api/recording-trunks/${id}`, {
+      mediaLatching: 'signalled',
+    });
+    expect(changed.body!.mediaLatching).toBe('signalled');
+    expect((await call('GET', `/api/recording-trunks/${id}`)).body!.mediaLatching).toBe(
+      'signalled',
+    );
+    const refused = await call('PUT', `/api/recording-trunks/${id}`, { mediaLatching: 'any' });
+    expect(refused.status).toBe(400);
+    const audit = await t.db.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'recordingTrunk.updated')
+      .where('target_id', '=', id)
+      .execute();
+    expect(audit.map((a) => a.details).join()).toContain('signalled');
+    await call('DELETE', `/api/recording-trunks/${id}`);
   });
 });

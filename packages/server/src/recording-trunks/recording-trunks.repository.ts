@@ -22,6 +22,8 @@ function toRecord(r: RecordingTrunksTable): TrunkRecord {
     enabled: r.enabled === 1,
     country: r.country,
     ownDomains: parseJsonColumn<string[]>(r.own_domains),
+    // Only the service writes the column, with one of the two values the schema allows.
+    mediaLatching: r.media_latching === 'signalled' ? 'signalled' : 'first-source',
     created: r.created_at,
   };
 }
@@ -38,6 +40,7 @@ function toRow(t: TrunkRecord, at: Date): RecordingTrunksTable {
     enabled: t.enabled ? 1 : 0,
     country: t.country,
     own_domains: toJsonColumn(t.ownDomains),
+    media_latching: t.mediaLatching,
     created_at: t.created,
     updated_at: at.toISOString(),
   };

@@ -3,7 +3,7 @@
 // A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
 // parts are extensions) and, optionally, the dial-plan country of its national numbers.
 import crypto from 'node:crypto';
-import type { RecordingTrunk } from '@callvault/shared';
+import type { MediaLatching, RecordingTrunk } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -40,6 +40,7 @@ export interface TrunkInput {
   enabled?: boolean | undefined;
   country?: string | null | undefined;
   ownDomains?: string[] | undefined;
+  mediaLatching?: MediaLatching | undefined;
 }
 
 export function digestHa1(username: string, realm: string, password: string): string {
@@ -92,6 +93,7 @@ export function presentTrunk(t: TrunkRecord): RecordingTrunk {
     enabled: t.enabled,
     country: t.country,
     ownDomains: t.ownDomains,
+    mediaLatching: t.mediaLatching,
     created: t.created,
   };
 }
@@ -131,6 +133,7 @@ export async function insertNewTrunk(
     enabled: input.enabled ?? true,
     country: normalizeCountry(input.country ?? null),
     ownDomains: normalizeOwnDomains(input.ownDomains ?? []),
+    mediaLatching: input.mediaLatching ?? 'first-source',
     created: now.toISOString(),
   };
   await insertTrunk(trx, trunk, now);
@@ -194,6 +197,7 @@ export async function changeTrunk(
       enabled: input.enabled ?? before.enabled,
       country: input.country === undefined ? before.country : normalizeCountry(input.country),
       ownDomains: input.ownDomains ? normalizeOwnDomains(input.ownDomains) : before.ownDomains,
+      mediaLatching: input.mediaLatching ?? before.mediaLatching,
     };
     await updateTrunk(trx, after, deps.clock.now());
     // The HA1 is a password equivalent: the audit records that credentials changed, never the hash.

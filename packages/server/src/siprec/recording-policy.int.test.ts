@@ -69,6 +69,7 @@ describe(`SIPREC admission on ${testDialect}`, () => {
       orgId: seed.orgId,
       trunkId: seed.trunk.id,
       trunkName: 'local test trunk',
+      mediaLatching: 'first-source',
     });
     // IPv4-mapped IPv6, as a dual-stack socket reports it.
     expect(await policy.admit(inviteFrom('::ffff:127.0.0.1'))).toMatchObject({ ok: true });

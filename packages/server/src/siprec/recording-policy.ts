@@ -104,6 +104,7 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
     orgId: trunk.orgId,
     trunkId: trunk.id,
     trunkName: trunk.name,
+    mediaLatching: trunk.mediaLatching,
   });
 
   async function admit(request: RecordingAdmissionRequest): Promise<RecordingAdmission> {

@@ -249,6 +249,12 @@ export const RecordingVendorCreate = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
 });
 
+export const MediaLatching = Type.Union([Type.Literal('signalled'), Type.Literal('first-source')], {
+  description:
+    'Which RTP senders the trunk\'s streams take media from: "signalled" = the SDP c= address only; "first-source" = also the first sender of any address within 5 s of the offer (an SRC behind NAT). Either way one sender at a time, and a re-offer or an SSRC change may move the latch to a new sender.',
+});
+export type MediaLatching = Static<typeof MediaLatching>;
+
 export const RecordingTrunk = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -263,6 +269,7 @@ export const RecordingTrunk = Type.Object({
     description:
       'SIP domains/hosts whose user parts are extensions of this org ("*" = any host, "*.example.com" = subdomains); numbers and SIP addresses match on any host',
   }),
+  mediaLatching: MediaLatching,
   created: Type.String(),
 });
 export type RecordingTrunk = Static<typeof RecordingTrunk>;
@@ -289,6 +296,8 @@ export const RecordingTrunkCreate = Type.Object({
   ownDomains: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 50 }),
   ),
+  /** Default first-source. */
+  mediaLatching: Type.Optional(MediaLatching),
 });
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
 

@@ -284,6 +284,8 @@ export interface RecordingTrunk {
   readonly country: string | null;
   /** Hosts whose user parts are extensions (`*` any host, `*.example.com` subdomains). */
   readonly ownDomains: readonly string[];
+  /** Which RTP senders its streams take media from (`first-source` also latches one behind NAT). */
+  readonly mediaLatching: 'signalled' | 'first-source';
   readonly created: string;
 }
 
@@ -299,6 +301,7 @@ export interface RecordingTrunkInput {
   readonly enabled: boolean;
   readonly country: string | null;
   readonly ownDomains: readonly string[];
+  readonly mediaLatching: 'signalled' | 'first-source';
 }
 
 // Recordings (SPEC §6, §7, §9.1) ---------------------------------------------------------------

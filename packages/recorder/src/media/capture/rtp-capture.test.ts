@@ -207,6 +207,26 @@ describe('RTP stream capture', () => {
     expect(got).toHaveLength(0);
   });
 
+  it('first-source (NAT): the first sender latches whatever the offer said; a re-offer moves it', async () => {
+    const { port, got, capture } = await start({
+      expectedAddress: '192.0.2.10',
+      latching: 'first-source',
+    });
+    const [a, b] = await senders(2);
+    await sendFrom(a!, port, rtp(1));
+    await waitFor(() => got.length === 1);
+    await sendFrom(b!, port, rtp(2));
+    await waitFor(() => capture.stats.foreignPackets === 1);
+    capture.reoffer('192.0.2.10');
+    await sendFrom(b!, port, rtp(3));
+    await waitFor(() => got.length === 2);
+    await sendFrom(a!, port, rtp(4));
+    await waitFor(() => capture.stats.foreignPackets === 2);
+    expect(got.map((r) => r.sequenceNumber)).toEqual([1, 3]);
+    expect(capture.stats.relatches).toBe(1);
+    expect(capture.stats.source).toBe(`127.0.0.1:${b!.address().port}`);
+  });
+
   it('RFC 3711 §3.3: SRTP is decrypted; packets failing authentication are dropped and counted', async () => {
     const key = { suite: 'AES_CM_128_HMAC_SHA1_80', keySalt: KEY };
     const { port, got, capture } = await start({ srtp: key });

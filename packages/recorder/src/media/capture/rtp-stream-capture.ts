@@ -1,7 +1,7 @@
 // The socket shell of one answered stream (RFC 3550 §11: RTP on an even port, RTCP on port + 1).
-// Media is accepted from one source only: the first packet from the SRC's offered address (any
-// address when the offer had none) latches the source, and everything else is counted and
-// ignored. SRTP (RFC 3711 §3.3) is removed here when the stream is keyed; authentication failures
+// Media is accepted from one source at a time, as the latch (rtp-source-latch.ts) decides: the
+// SRC's offered address, or in `first-source` mode the first sender within the latch window (NAT),
+// and a new sender after a re-offer or an SSRC change; everything else is counted and ignored. SRTP (RFC 3711 §3.3) is removed here when the stream is keyed; authentication failures
 // and replays are dropped and counted. Accepted packets go to the journal as received: no
 // decoding on the capture path. The sockets come from a UdpReceiver (udp-receiver.ts): the
 // batched native one by default, Node's dgram as the fallback.
@@ -9,6 +9,7 @@ import { isRtcpPacket } from '../../rtp/rtcp-packet.js';
 import { parseRtpPacket } from '../../rtp/rtp-packet.js';
 import { createSrtpContextFromSdes, type SrtpContext } from '../../rtp/srtp.js';
 import type { RtpJournalRecord } from './rtp-journal-format.js';
+import { RtpSourceLatch, type MediaLatchingMode } from './rtp-source-latch.js';
 import {
   defaultUdpReceiver,
   type UdpReceiver,
@@ -29,8 +30,12 @@ export interface RtpStreamCaptureOptions {
   readonly rtpPort: number;
   /** Default rtpPort + 1. */
   readonly rtcpPort?: number;
-  /** The SRC's offered media address: only packets from it are accepted. */
+  /** The SRC's offered media address (the SDP `c=` line). */
   readonly expectedAddress?: string;
+  /** Default `signalled`: only the offered address. */
+  readonly latching?: MediaLatchingMode;
+  /** How long after binding or a re-offer a new sender may latch (default 5 s). */
+  readonly latchWindowMs?: number;
   readonly srtp?: RtpStreamCaptureKey;
   /**
    * Where accepted packets go (the journal writer's append). The record's payload is valid
@@ -55,19 +60,15 @@ export interface RtpStreamCaptureStats {
   srtpOtherFailures: number;
   /** The latched source, `address:port`. */
   source: string | null;
+  /** Times the latch moved to another sender (re-offer or SSRC change). */
+  relatches: number;
 }
 
 export interface RtpStreamCapture {
   readonly stats: RtpStreamCaptureStats;
+  /** The SRC re-offered the stream (its `c=` address now `address`): its media may move. */
+  reoffer(address?: string): void;
   close(): Promise<void>;
-}
-
-function isUnspecified(address: string | undefined): boolean {
-  return address === undefined || address === '' || address === '0.0.0.0' || address === '::';
-}
-
-function stripMapped(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 /** Builds the SRTP context of a keyed stream; throws when the key cannot be used. */
@@ -94,32 +95,33 @@ export async function startRtpStreamCapture(
     srtpReplayed: 0,
     srtpOtherFailures: 0,
     source: null,
+    relatches: 0,
   };
   const srtp = options.srtp ? createCaptureSrtpContext(options.srtp) : null;
-  const expected = isUnspecified(options.expectedAddress)
-    ? null
-    : stripMapped(options.expectedAddress!);
-  let latchedAddress: string | null = null;
-  let latchedPort = -1;
+  const latch = new RtpSourceLatch({
+    mode: options.latching ?? 'signalled',
+    ...(options.expectedAddress === undefined ? {} : { signalledAddress: options.expectedAddress }),
+    ...(options.latchWindowMs === undefined ? {} : { windowMs: options.latchWindowMs }),
+    now: options.now,
+  });
   /** The receiver hands the same source object while the sender stays the same. */
   let latchedSource: UdpSource | null = null;
 
-  const accepts = (info: UdpSource): boolean => {
+  const accepts = (message: Uint8Array, info: UdpSource): boolean => {
     if (info === latchedSource) return true;
-    const address = stripMapped(info.address);
-    if (latchedAddress === null) {
-      if (expected !== null && address !== expected) return false;
-      latchedAddress = address;
-      latchedPort = info.port;
-      latchedSource = info;
-      stats.source = `${address}:${info.port}`;
-      return true;
+    // The SSRC is in the clear in SRTP too (RFC 3711 §3.1); a too-short packet is malformed later.
+    const ssrc =
+      message.byteLength >= 12
+        ? ((message[8]! << 24) | (message[9]! << 16) | (message[10]! << 8) | message[11]!) >>> 0
+        : 0;
+    const verdict = latch.check(info.address, info.port, ssrc);
+    if (verdict === 'foreign') return false;
+    if (verdict !== 'accept') {
+      if (verdict === 'relatched') stats.relatches++;
+      stats.source = latch.source;
     }
-    if (address === latchedAddress && info.port === latchedPort) {
-      latchedSource = info;
-      return true;
-    }
-    return false;
+    latchedSource = info;
+    return true;
   };
 
   const onRtp = (message: Uint8Array, info: UdpSource): void => {
@@ -128,7 +130,7 @@ export async function startRtpStreamCapture(
       stats.rtcpPackets++;
       return;
     }
-    if (!accepts(info)) {
+    if (!accepts(message, info)) {
       stats.foreignPackets++;
       return;
     }
@@ -186,6 +188,11 @@ export async function startRtpStreamCapture(
   let closing: Promise<void> | null = null;
   return {
     stats,
+    reoffer(address) {
+      latch.reoffer(address);
+      // The next packet, from whichever sender, goes to the latch.
+      latchedSource = null;
+    },
     close() {
       closing ??= Promise.all([rtp.close(), rtcp.close()]).then(() => undefined);
       return closing;

@@ -15,6 +15,7 @@ import * as recordingProvenance from './0011-recording-provenance.js';
 import * as ownerMatching from './0012-owner-matching.js';
 import * as captureFailureRetrying from './0013-capture-failure-retrying.js';
 import * as secondaryLines from './0014-secondary-lines.js';
+import * as trunkMediaLatching from './0015-trunk-media-latching.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-owner-matching': ownerMatching,
   '0013-capture-failure-retrying': captureFailureRetrying,
   '0014-secondary-lines': secondaryLines,
+  '0015-trunk-media-latching': trunkMediaLatching,
 };
 
 export const migrationProvider: MigrationProvider = {

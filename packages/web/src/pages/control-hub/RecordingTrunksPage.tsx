@@ -8,6 +8,7 @@ import {
   Group,
   Modal,
   PasswordInput,
+  SegmentedControl,
   Stack,
   Switch,
   Table,
@@ -193,6 +194,9 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
   const [ownDomains, setOwnDomains] = useState(existing?.ownDomains.join('\n') ?? '');
   const [country, setCountry] = useState(existing?.country ?? '');
+  const [mediaLatching, setMediaLatching] = useState<RecordingTrunk['mediaLatching']>(
+    existing?.mediaLatching ?? 'first-source',
+  );
   const [useDigest, setUseDigest] = useState(existing?.digest != null);
   const [username, setUsername] = useState(existing?.digest?.username ?? '');
   const [realm, setRealm] = useState(existing?.digest?.realm ?? '');
@@ -250,6 +254,7 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       enabled,
       country: country.trim() === '' ? null : country.trim().toUpperCase(),
       ownDomains: splitSources(ownDomains),
+      mediaLatching,
       ...(digest === undefined ? {} : { digest }),
     });
   }
@@ -310,6 +315,25 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
             onChange={(e) => setCountry(e.currentTarget.value)}
             error={shown(localErrors.country) ?? serverError('country')}
           />
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              Media source
+            </Text>
+            <Text size="xs" c="dimmed">
+              Where this SBC&apos;s RTP is taken from. &ldquo;First sender&rdquo; also accepts an
+              SRC behind NAT: the first sender in the first 5 s of the call, whatever its address.
+              Either way, one sender at a time.
+            </Text>
+            <SegmentedControl
+              aria-label="Media source"
+              value={mediaLatching}
+              onChange={(value) => setMediaLatching(value as RecordingTrunk['mediaLatching'])}
+              data={[
+                { value: 'first-source', label: 'First sender (NAT)' },
+                { value: 'signalled', label: 'SDP address only' },
+              ]}
+            />
+          </Stack>
           <Switch
             label="Require digest authentication"
             description="The trunk must also answer a SIP digest challenge (RFC 3261 §22) with these credentials."

@@ -125,7 +125,7 @@ function printReport(o: SoakOptions, a: Analysis, extra: Record<string, unknown>
   console.log(
     `recordings listed through the API: ${a.recordings.listed} (of answered calls ${a.recordings.ofAnsweredCalls}, ` +
       `of calls not seen answered ${a.recordings.ofCallsNotSeenAnswered}, of unknown calls ${a.recordings.ofUnknownCalls}; ` +
-      `recovered after a crash ${a.recordings.recovered})`,
+      `recovered or ended by a shutdown ${a.recordings.recovered})`,
   );
   const api = extra.failuresApi as { openListed: number; metricByReason: Record<string, number> };
   console.log(

@@ -25,6 +25,7 @@ export interface RecordingSeen {
   readonly id: string;
   readonly callId: string | null;
   readonly durationSeconds: number;
+  /** The recording says why it is short: recovered after a crash, or ended by a shutdown. */
   readonly recovered: boolean;
 }
 

@@ -4,7 +4,8 @@
 // (GET /api/sessions: the open ones, at most 100) and from /metrics
 // (callvault_capture_failures_total by reason). Two things the API does not give are read from
 // the run's own database: every capture failure with its Call-ID (the API's list stops at 100)
-// and whether a recording was `recovered` after a crash (kept in its stored metadata).
+// and how a recording ended: `recovered` after a crash, or cut short by the recorder's own
+// shutdown (its SRC was sent a BYE), from the recording's provenance columns.
 import type { FailureSeen, RecordingSeen } from './analysis.js';
 import type { PrivatePostgres } from './postgres.js';
 import { sleep } from './util.js';
@@ -97,7 +98,10 @@ export async function failuresThroughApi(api: Api): Promise<{
   return { openListed: sessions.failures?.length ?? 0, metricByReason };
 }
 
-/** Every capture failure and every recording's `recovered` flag, from the database. */
+/**
+ * Every capture failure, and every recording that says itself why it is short: recovered after a
+ * crash, or ended by the recorder's shutdown.
+ */
 export async function catalogueFromDatabase(
   postgres: PrivatePostgres,
 ): Promise<{ failures: FailureSeen[]; recovered: Set<string> }> {
@@ -105,7 +109,7 @@ export async function catalogueFromDatabase(
     'select call_id, reason, failed_at from capture_failures order by failed_at',
   );
   const recovered = await postgres.query<{ id: string }>(
-    `select id from recordings where metadata::text like '%"recovered":true%'`,
+    `select id from recordings where recovered = 1 or end_reason in ('recovered', 'shutdown')`,
   );
   return {
     failures: failures.map((f) => ({

@@ -13,13 +13,13 @@ import {
   placeCall,
   recordingOf,
   sippOutput,
-  sippUnavailable,
   sleep,
   waitFor,
   waitForActive,
 } from './crash-siprec.js';
+import { requiredInCi, sippProblem } from './prerequisites.js';
 
-const missing = sippUnavailable();
+const missing = requiredInCi('kill -9 fault scenario', sippProblem());
 
 describe.skipIf(missing !== null)('serve is killed (SIGKILL) during a live call', () => {
   let server: TestServer;

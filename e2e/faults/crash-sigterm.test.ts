@@ -13,13 +13,13 @@ import {
   placeCall,
   recordingOf,
   sippOutput,
-  sippUnavailable,
   sleep,
   waitFor,
   waitForActive,
 } from './crash-siprec.js';
+import { requiredInCi, sippProblem } from './prerequisites.js';
 
-const missing = sippUnavailable();
+const missing = requiredInCi('SIGTERM fault scenario', sippProblem());
 
 describe.skipIf(missing !== null)('serve gets SIGTERM during live calls', () => {
   let server: TestServer;

@@ -9,28 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { apiRequest } from '../support/api.js';
 import type { TestServer } from '../support/server.js';
-import {
-  findFreePort,
-  findSipp,
-  isRoot,
-  runSipp,
-  sippFixtures,
-  type SippRun,
-} from '../sip/sipp.js';
-
-/** Why the scenarios cannot run here (null when they can); in CI that is an error. */
-export function sippUnavailable(): string | null {
-  const missing = !findSipp()
-    ? 'sipp (Debian package sip-tester) is not installed'
-    : !isRoot()
-      ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-      : null;
-  if (missing && process.env.CI === 'true') {
-    throw new Error(`CI: ${missing}; the fault scenarios may not skip`);
-  }
-  if (missing) console.warn(`fault scenarios NOT run: ${missing} (they are required in CI)`);
-  return missing;
-}
+import { findFreePort, runSipp, sippFixtures, type SippRun } from '../sip/sipp.js';
 
 const base = fs.readFileSync(path.join(sippFixtures, 'siprec_uac.xml'), 'utf8');
 const afterInvite = base.indexOf('  <recv response="100" optional="true"/>');

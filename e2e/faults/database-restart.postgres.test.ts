@@ -14,27 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { correlate, decode } from '../sip/audio.js';
-import {
-  findFreePort,
-  findSipp,
-  isRoot,
-  runSipp,
-  sippFixtures,
-  type SippRun,
-} from '../sip/sipp.js';
+import { findFreePort, runSipp, sippFixtures, type SippRun } from '../sip/sipp.js';
 import { sendInvite } from './database-sip-probe.js';
 import { findPostgresBin, startPgCluster, type PgCluster } from './pg-cluster.js';
+import { requiredInCi, sippProblem } from './prerequisites.js';
 
-const ci = process.env.CI === 'true';
-const missing = !findSipp()
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp and the private PostgreSQL cluster need root'
-    : !findPostgresBin()
-      ? 'PostgreSQL (initdb, pg_ctl) is not installed'
-      : null;
-if (missing && ci) throw new Error(`CI: ${missing}; the database fault scenario may not skip`);
-if (missing) console.warn(`database fault scenario NOT run: ${missing} (it is required in CI)`);
+const missing = requiredInCi(
+  'database fault scenario',
+  sippProblem(),
+  findPostgresBin() ? null : 'PostgreSQL (initdb, pg_ctl) is not installed',
+);
 
 /** The conversation SIPp plays lasts 28.2 s; its BYE goes out at 29 s. */
 const CONVERSATION_S = 28.2;

@@ -17,14 +17,14 @@ import {
   placeCall,
   recordingOf,
   sippOutput,
-  sippUnavailable,
   sleep,
   waitFor,
   waitForActive,
 } from './crash-siprec.js';
-import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from './disk-tmpfs.js';
+import { mountTmpfs, type Tmpfs } from './disk-tmpfs.js';
+import { requiredInCi, sippProblem, tmpfsProblem } from './prerequisites.js';
 
-const missing = sippUnavailable() ?? tmpfsUnavailable();
+const missing = requiredInCi('journal disk fault scenario', sippProblem(), tmpfsProblem());
 const MIB = 1024 * 1024;
 
 describe.skipIf(missing !== null)('the journal disk fills during a live call', () => {

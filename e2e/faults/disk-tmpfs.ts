@@ -5,24 +5,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ci = process.env.CI === 'true';
-
-/** Why tmpfs cannot be mounted here (null when it can): tried once on a scratch folder. */
-export function tmpfsUnavailable(): string | null {
-  const probe = fs.mkdtempSync('/tmp/cv-tmpfs-probe-');
-  let why: string | null = null;
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'pipe' });
-    execFileSync('umount', [probe], { stdio: 'pipe' });
-  } catch (err) {
-    why = `mount -t tmpfs failed (root is needed): ${String((err as Error).message).split('\n')[0]}`;
-  }
-  fs.rmSync(probe, { recursive: true, force: true });
-  if (why && ci) throw new Error(`CI: ${why}; the disk fault scenarios may not skip`);
-  if (why) console.warn(`disk fault scenarios NOT run: ${why} (they are required in CI)`);
-  return why;
-}
-
 export interface Tmpfs {
   readonly dir: string;
   /** Writes one file until the file system refuses (ENOSPC); returns its size. */

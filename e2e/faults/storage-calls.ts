@@ -8,21 +8,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { apiRequest } from '../support/api.js';
 import type { TestServer } from '../support/server.js';
-import {
-  findFreePort,
-  findSipp,
-  isRoot,
-  runSipp,
-  sippFixtures,
-  type SippRun,
-} from '../sip/sipp.js';
-
-/** Why the SIPp scenarios cannot run here, or null. */
-export function sippProblem(): string | null {
-  if (!findSipp()) return 'sipp (Debian package sip-tester) is not installed';
-  if (!isRoot()) return 'SIPp must run as root (play_pcap_audio uses a raw socket)';
-  return null;
-}
+import { findFreePort, runSipp, sippFixtures, type SippRun } from '../sip/sipp.js';
 
 /** Seconds of audio SIPp plays (conv_*.pcap): the recording must be this long. */
 export const CONVERSATION_SECONDS = 28.2;

@@ -19,15 +19,12 @@ import {
   journalDirs,
   placeConversationCall,
   recordingsOfCall,
-  sippProblem,
   sleep,
   waitFor,
 } from './storage-calls.js';
+import { requiredInCi, sippProblem } from './prerequisites.js';
 
-const ci = process.env.CI === 'true';
-const missing = sippProblem();
-if (missing && ci) throw new Error(`CI: ${missing}; the worker fault suite may not skip`);
-if (missing) console.warn(`worker fault suite NOT run: ${missing} (it is required in CI)`);
+const missing = requiredInCi('worker fault suite', sippProblem());
 
 describe.skipIf(missing !== null)('fault: the worker is killed mid-finalize', () => {
   let server: TestServer;

@@ -3,9 +3,9 @@
 // through canonicalSipAddress, so the comparison is the same on both sides.
 import { parseUri } from '@callvault/recorder';
 
-/** Host comparison form: lower-case, no trailing dot, IPv6 brackets kept. */
+/** Host comparison form: lower-case, no trailing dots, IPv6 brackets kept. */
 export function canonicalHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.$/, '');
+  return host.trim().toLowerCase().replace(/\.+$/, '');
 }
 
 /**
@@ -14,6 +14,19 @@ export function canonicalHost(host: string): string {
  * `sip:Alice.Smith@example.com;transport=tls` are the same address; `alice.smith@…` is not.
  */
 export function canonicalSipAddress(value: string): string {
+  // One step can leave a form the next step reads differently (a value the URI parser refuses is
+  // split by hand, and what that gives may then parse, without its port): the canonical form is
+  // the value a step leaves as it is, reached in a few steps.
+  let current = canonicalStep(value);
+  for (let i = 0; i < 8; i++) {
+    const next = canonicalStep(current);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function canonicalStep(value: string): string {
   const text = value.trim();
   try {
     const uri = parseUri(/^sips?:/i.test(text) ? text : `sip:${text}`);
@@ -27,5 +40,6 @@ export function canonicalSipAddress(value: string): string {
   }
   const bare = text.replace(/^sips?:/i, '');
   const at = bare.lastIndexOf('@');
-  return at < 0 ? bare : `${bare.slice(0, at)}@${canonicalHost(bare.slice(at + 1))}`;
+  // Without "@" the whole is a host, as the parser would read it.
+  return at < 0 ? canonicalHost(bare) : `${bare.slice(0, at)}@${canonicalHost(bare.slice(at + 1))}`;
 }

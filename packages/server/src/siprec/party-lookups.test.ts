@@ -117,7 +117,7 @@ describe('RFC 3261 §19.1.4: host case-insensitive, user part case-sensitive, th
         const once = canonicalSipAddress(s);
         expect(canonicalSipAddress(once)).toBe(once);
       }),
-      { numRuns: 2000 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
     );
   });
 });

@@ -93,12 +93,15 @@ function suite(): void {
   });
 
   it('a SELECT whose backend is terminated while it runs is run again on a new connection; a write is not', async () => {
-    // Terminates the backend running pg_sleep as soon as it shows in pg_stat_activity.
+    // Terminates the backend running pg_sleep as soon as it shows in pg_stat_activity. Only an
+    // active one: an idle connection still shows its last query, and killing the one that ran the
+    // retried read would hand the next query a dead connection.
     const terminateSleeper = async (): Promise<void> => {
       for (let i = 0; i < 200; i++) {
         const { rowCount } = await admin(
           `select pg_terminate_backend(pid) from pg_stat_activity
-            where datname = $1 and query like '%pg_sleep(0.3)%' and pid <> pg_backend_pid()`,
+            where datname = $1 and state = 'active' and query like '%pg_sleep(0.3)%'
+              and pid <> pg_backend_pid()`,
           [name],
         );
         if ((rowCount ?? 0) > 0) return;

@@ -75,7 +75,12 @@ function join(parts: readonly Int16Array[]): Int16Array {
  * A two-party call from the LibriVox clips (all 16 kHz): clips 1–3 on channel 0, then clips 4–5
  * on channel 1 while channel 0 is silent, as Ogg Opus at 48 kHz, the format calls are stored in.
  */
-function makeCall(): { ogg: Buffer; seconds: number; references: [string, string] } {
+function makeCall(): {
+  ogg: Buffer;
+  seconds: number;
+  references: [string, string];
+  channels: [Int16Array, Int16Array];
+} {
   const [a, b, c, d, e] = clips;
   if (!a || !b || !c || !d || !e) throw new Error('five clips expected');
   const first = join([a.pcm, GAP, b.pcm, GAP, c.pcm, GAP]);
@@ -107,6 +112,7 @@ function makeCall(): { ogg: Buffer; seconds: number; references: [string, string
   return {
     ogg,
     seconds: left.length / 16_000,
+    channels: [left, right],
     references: [
       [a, b, c].map((x) => x.reference).join(' '),
       [d, e].map((x) => x.reference).join(' '),
@@ -206,8 +212,27 @@ describe.skipIf(!installed)('transcription pipeline', () => {
       console.info(
         `pipeline WER (Ogg Opus, both channels): ${(wer * 100).toFixed(1)} % of ${total.referenceWords} words`,
       );
+      // The same engine on the same two channels as they were before the Ogg Opus encode: the
+      // pipeline (store, decode, split, resample) may cost about one word in twelve, no
+      // more. The engine's own figure moves with the decoder build, so the bound is relative.
+      const direct = wordErrorRate(
+        sumWordErrors(
+          await Promise.all(
+            call.channels.map(async (pcm, channel) => {
+              const result = await deps.transcriber.transcribe(pcm, 16_000, { language: 'en_us' });
+              const words = result.words.map((w) => w.word).join(' ');
+              return countWordErrors(
+                normaliseWords(call.references[channel] ?? ''),
+                normaliseWords(words),
+              );
+            }),
+          ),
+        ),
+      );
+      console.info(`the engine on the unencoded channels: ${(direct * 100).toFixed(1)} %`);
       expect(total.referenceWords).toBeGreaterThan(50);
-      expect(wer).toBeLessThanOrEqual(0.4);
+      expect(wer).toBeLessThanOrEqual(direct + 0.08);
+      expect(wer).toBeLessThanOrEqual(0.5);
       expect(renderTranscript(doc, 'vtt')).toMatch(
         /^WEBVTT\n\n00:00:0\d\.\d{3} --> .*\n<v Elinor Dashwood>/,
       );

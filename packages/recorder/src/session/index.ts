@@ -4,7 +4,7 @@
 //   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
 //     maxSessions?, mediaHealthy?, storageHasRoom?, retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler)
 //   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
-//   Ports: RecordingPolicy (admit, decideOwners), RecordingSink (opened/updated/closed/answered),
+//   Ports: RecordingPolicy (findTrunks, decideOwners), RecordingSink (opened/updated/closed/answered),
 //   Clock, Logger.
 //   transitionRecordingSession(state, event): the session state machine.
 export * from './ports.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeDigestHa1 } from '../sip/auth/index.js';
 import { admitInvite } from './admit-invite.js';
-import { answerInvite, refuseWhenOverloaded } from './answer-invite.js';
+import { answerInvite } from './answer-invite.js';
+import { refuseWhenOverloaded } from './overload.js';
 import { createFakeSessionContext, FAKE_DIALOG, fakeRequest } from './fake-session-context.js';
 
 const SDP = [

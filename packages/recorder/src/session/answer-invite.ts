@@ -1,6 +1,6 @@
 // The initial INVITE of a recording session (RFC 7866 §6-§8):
 //
-//   admit (admit-invite.ts: 403 / 401 + challenge / 503) ─► overload (503 + Retry-After)
+//   admit (admit-invite.ts: 403 / 401 + challenge / 503) ─► overload (overload.ts: 503)
 //   ─► body (request-body.ts; unreadable: 400 + Warning; no SDP offer: 488)
 //   ─► owners (RecordingPolicy.decideOwners) ─► refusal: 403 + Reason (RFC 3326), 503
 //   ─► SDP answer on port pairs of CALLVAULT_RTP_PORTS (RFC 3264; recvonly, SAVP kept with our
@@ -15,6 +15,7 @@ import { getHeaders, type SipRequest } from '../sip/message/index.js';
 import { admitInvite } from './admit-invite.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
 import { decideSessionOwners } from './owner-decision.js';
+import { refuseWhenOverloaded } from './overload.js';
 import type { RecordingTrunk } from './ports.js';
 import { BodyError, readSessionBody, type SessionBody } from './request-body.js';
 import {
@@ -22,7 +23,6 @@ import {
   answerWith,
   moveSession,
   releasePorts,
-  sessionLoad,
   type InFlightInvite,
   type SessionContext,
 } from './session-context.js';
@@ -48,39 +48,6 @@ export async function answerInvite(
   } finally {
     context.inFlight.delete(dialog.dialogId);
   }
-}
-
-/**
- * Overload (SPEC §5): refuse early and cheaply so the SBC fails over to another recorder. The
- * 503 answer when the session limit is reached, the media path is unhealthy or the journal disk
- * is low; undefined when a session can be taken.
- */
-export function refuseWhenOverloaded(
-  context: SessionContext,
-  dialog: SipDialogContext,
-): SipUasAnswer | undefined {
-  const { options, retryAfter } = context;
-  const busy = (reason: string): SipUasAnswer => ({
-    status: 503,
-    headers: [retryAfterHeader(retryAfter), reasonHeader(503, reason)],
-  });
-  if (sessionLoad(context) > context.maxSessions) {
-    context.log('warn', dialog, 'overloaded: session limit reached', {
-      limit: context.maxSessions,
-    });
-    return busy('session limit');
-  }
-  if (options.mediaHealthy && !options.mediaHealthy()) {
-    context.log('warn', dialog, 'overloaded: the media path is unhealthy');
-    return busy('media overload');
-  }
-  // A journal that cannot be written is audio lost: refuse while the disk is low, so the SBC
-  // records elsewhere (or its failure behaviour applies) instead of a recording failing mid-call.
-  if (options.storageHasRoom && !options.storageHasRoom()) {
-    context.log('warn', dialog, 'refused: the journal disk is below its free-space minimum');
-    return busy('insufficient storage');
-  }
-  return undefined;
 }
 
 /** The INVITE's body with its SIPREC indicators, or the 400/488 answer when it has no offer. */

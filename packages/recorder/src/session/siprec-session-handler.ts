@@ -5,7 +5,8 @@
 // RecordingSink. Sans-I/O: everything it touches comes in through ports.
 //
 // One module per SIP method, each taking the shared SessionContext (session-context.ts):
-//   INVITE          answer-invite.ts (admission and digest in admit-invite.ts, the body in
+//   INVITE          answer-invite.ts (admission and digest in admit-invite.ts, overload in
+//                   overload.ts, the body in
 //                   request-body.ts, owners in owner-decision.ts)
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts

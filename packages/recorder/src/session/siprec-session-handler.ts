@@ -6,8 +6,7 @@
 //
 // One module per SIP method, each taking the shared SessionContext (session-context.ts):
 //   INVITE          answer-invite.ts (admission and digest in admit-invite.ts, overload in
-//                   overload.ts, the body in
-//                   request-body.ts, owners in owner-decision.ts)
+//                   overload.ts, the body in request-body.ts, owners in owner-decision.ts)
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
 //   ACK, CANCEL     here: the session becomes active; a CANCEL marks the INVITE being answered

@@ -2,9 +2,11 @@
 // hands INVITE/re-INVITE/UPDATE/ACK/BYE/CANCEL to, and the ports its host implements.
 //
 //   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
-//     maxSessions?, mediaHealthy?, storageHasRoom?, retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler)
+//     nonceSecret?, nonceMaxAgeMs?, maxSessions?, mediaHealthy?, storageHasRoom?,
+//     retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler); one module per SIP
+//     method inside (answer-invite, answer-reoffer, close-session; admit-invite checks digest)
 //   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
-//   Ports: RecordingPolicy (admit, decideOwners), RecordingSink (opened/updated/closed/answered),
+//   Ports: RecordingPolicy (findTrunks, decideOwners), RecordingSink (opened/updated/closed/answered),
 //   Clock, Logger.
 //   transitionRecordingSession(state, event): the session state machine.
 export * from './ports.js';

@@ -11,35 +11,40 @@ export type { Clock } from '../sip/transaction/sip-timers.js';
 // ---------------------------------------------------------------------------------------------
 // RecordingPolicy: who may send sessions, and whose calls they are
 
-export interface RecordingAdmissionRequest {
+export interface RecordingTrunkRequest {
   readonly source: SipSource;
-  readonly method: string;
   readonly requestUri: string;
-  /** The Authorization header value, when the SRC sent one (RFC 3261 §22.4). */
-  readonly authorization?: string;
   readonly callId: string;
 }
 
-export type RecordingAdmission =
+/** A trunk's stored digest credentials; the recorder checks the SRC's Authorization with them. */
+export interface RecordingTrunkDigest {
+  readonly username: string;
+  readonly realm: string;
+  /** H(username:realm:password), MD5 in lower-case hex (RFC 7616 §3.4.2). */
+  readonly ha1: string;
+}
+
+/** A recording trunk that allows the source of a new session. */
+export interface RecordingTrunk {
+  readonly orgId: string;
+  readonly trunkId: string;
+  readonly trunkName: string;
+  /** Which RTP senders the trunk's streams take media from (default `first-source`). */
+  readonly mediaLatching?: MediaLatchingMode;
+  /** Absent: the source network is enough; present: the SRC must authenticate (RFC 3261 §22.4). */
+  readonly digest?: RecordingTrunkDigest;
+}
+
+export type RecordingTrunkLookup =
   | {
       readonly ok: true;
-      readonly orgId: string;
-      readonly trunkId: string;
-      readonly trunkName: string;
-      /** Which RTP senders the trunk's streams take media from (default `first-source`). */
-      readonly mediaLatching?: MediaLatchingMode;
+      /** Every enabled trunk allowing the source, oldest first; never empty. */
+      readonly trunks: readonly RecordingTrunk[];
     }
   | {
       readonly ok: false;
-      /** 401 with a digest challenge for a trunk with credentials. */
-      readonly status: 401;
-      readonly reason: string;
-      /** The WWW-Authenticate value (RFC 3261 §22.4). */
-      readonly challenge: string;
-    }
-  | {
-      readonly ok: false;
-      /** No enabled trunk allows the source, or the trunk refused the credentials for good. */
+      /** No enabled trunk allows the source. */
       readonly status: 403;
       readonly reason: string;
     }
@@ -106,7 +111,8 @@ export interface RecordingCallScope {
 }
 
 export interface RecordingPolicy {
-  admit(request: RecordingAdmissionRequest): Promise<RecordingAdmission>;
+  /** The trunks a new session may come on, with their credentials; the recorder authenticates. */
+  findTrunks(request: RecordingTrunkRequest): Promise<RecordingTrunkLookup>;
   decideOwners(
     scope: RecordingCallScope,
     participants: readonly RecordingPartyCandidate[],

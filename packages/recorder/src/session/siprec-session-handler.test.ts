@@ -14,8 +14,9 @@ import { createSipUserAgentCore } from '../sip/dialog/index.js';
 import { createFakeTimerService } from '../sip/transaction/index.js';
 import type { SipSource } from '../sip/transport/sip-transport.js';
 import { createPortPairAllocator } from './port-pair-allocator.js';
+import { computeDigestHa1, parseDigestCredentials } from '../sip/auth/index.js';
+import { computeDigestResponse } from '../sip/auth/digest-auth.js';
 import type {
-  RecordingAdmission,
   RecordingOwner,
   RecordingOwnerDecision,
   RecordingPartyCandidate,
@@ -24,6 +25,7 @@ import type {
   RecordingSessionClosed,
   RecordingSessionSnapshot,
   RecordingSink,
+  RecordingTrunkLookup,
 } from './ports.js';
 import {
   createSiprecSessionHandler,
@@ -131,7 +133,7 @@ function siprecBody(
 }
 
 interface FakePolicyOptions {
-  admit?: (source: SipSource, authorization?: string) => RecordingAdmission;
+  trunks?: (source: SipSource) => RecordingTrunkLookup;
   owners?: Record<string, RecordingOwner>;
   refusal?: string;
   /** The policy cannot decide (its database is unreachable): 503 with this Retry-After. */
@@ -144,13 +146,11 @@ function createFakePolicy(o: FakePolicyOptions = {}) {
   const decisions: RecordingPartyCandidate[][] = [];
   const held: Array<() => void> = [];
   const policy: RecordingPolicy = {
-    admit: (req) =>
+    findTrunks: (req) =>
       Promise.resolve(
-        o.admit?.(req.source, req.authorization) ?? {
+        o.trunks?.(req.source) ?? {
           ok: true,
-          orgId: 'org-1',
-          trunkId: 'trunk-1',
-          trunkName: 'test trunk',
+          trunks: [{ orgId: 'org-1', trunkId: 'trunk-1', trunkName: 'test trunk' }],
         },
       ),
     async decideOwners(_scope, participants) {
@@ -469,28 +469,69 @@ describe('SIPREC session handler: recognition and bodies', () => {
 });
 
 describe('SIPREC session handler: admission, policy and refusals', () => {
-  it('RFC 3261 §22.4: a 401 from the policy carries its WWW-Authenticate challenge', async () => {
+  it('RFC 3261 §22.4: a trunk with credentials is challenged with 401 and WWW-Authenticate, and the recorder checks the answer itself', async () => {
+    const digest = {
+      username: 'sbc',
+      realm: 'rec.example',
+      ha1: computeDigestHa1('sbc', 'rec.example', 's3cret'),
+    };
     const h = createHarness({
       policy: {
-        admit: () => ({
-          ok: false,
-          status: 401,
-          reason: 'credentials required',
-          challenge: 'Digest realm="r", nonce="n", algorithm=MD5, qop="auth"',
+        owners: { 'sip:alice@example.com': ALICE },
+        trunks: () => ({
+          ok: true,
+          trunks: [{ orgId: 'org-1', trunkId: 'trunk-1', trunkName: 'test trunk', digest }],
         }),
       },
     });
-    const res = await h.send(request({ body: OFFER_2 }));
-    expect(res.status).toBe(401);
-    expect(getHeader(res, 'WWW-Authenticate')).toBe(
-      'Digest realm="r", nonce="n", algorithm=MD5, qop="auth"',
+    const first = await h.send(request({ body: OFFER_2 }));
+    expect(first.status).toBe(401);
+    const challenge = getHeader(first, 'WWW-Authenticate') ?? '';
+    expect(challenge).toMatch(
+      /^Digest realm="rec\.example", nonce="[A-Za-z0-9_-]{32}", algorithm=MD5, qop="auth"$/,
     );
     expect(h.decisions).toEqual([]);
+    const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    const credentials = (password: string): string => {
+      const uri = 'sip:srs@127.0.0.1:5080';
+      const response = computeDigestResponse({
+        ha1: computeDigestHa1('sbc', 'rec.example', password),
+        algorithm: 'MD5',
+        method: 'INVITE',
+        uri,
+        nonce,
+        qop: 'auth',
+        nc: '00000001',
+        cnonce: 'c1',
+      });
+      return `Digest username="sbc", realm="rec.example", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`;
+    };
+    expect(parseDigestCredentials(credentials('s3cret'))).toBeDefined();
+    const wrong = await h.send(
+      request({
+        body: OFFER_2,
+        callId: 'call-wrong',
+        extra: [`Authorization: ${credentials('guess')}`],
+      }),
+    );
+    expect(wrong.status).toBe(403);
+    expect(getHeader(wrong, 'Reason')).toBe(
+      'SIP;cause=403;text="digest authentication failed: digest response does not match"',
+    );
+    const ok = await h.send(
+      request({
+        body: OFFER_2,
+        callId: 'call-right',
+        extra: [`Authorization: ${credentials('s3cret')}`],
+      }),
+    );
+    expect(ok.status).toBe(200);
+    expect(h.opened[0]).toMatchObject({ trunkId: 'trunk-1', callId: 'call-right' });
   });
 
   it('SPEC §5: a source outside every trunk gets 403 with a Reason header and nothing else happens', async () => {
     const h = createHarness({
-      policy: { admit: () => ({ ok: false, status: 403, reason: 'source not in any trunk' }) },
+      policy: { trunks: () => ({ ok: false, status: 403, reason: 'source not in any trunk' }) },
     });
     const res = await h.send(request({ body: OFFER_2 }));
     expect(res.status).toBe(403);
@@ -585,7 +626,7 @@ describe('SIPREC session handler: the policy cannot decide (its database is unav
   it('RFC 3261 §21.5.4: an INVITE the policy cannot admit gets 503 with Retry-After, so the SRC fails over', async () => {
     const h = createHarness({
       policy: {
-        admit: () => ({
+        trunks: () => ({
           ok: false,
           status: 503,
           reason: 'the database is unavailable',

@@ -1,10 +1,12 @@
-// Issue #5 §5-§6 on the database under test: SIPREC admission by trunk CIDR and digest, owner
+// SPEC §5 on the database under test: SIPREC admission by trunk CIDR and digest (the policy
+// supplies the trunks and their stored credentials, the recorder's authenticateTrunk decides), owner
 // matching by SIP address, extension, number (also tel:) and BroadWorks userID, placeholders,
 // and refusals (org off, external vendor).
 import {
+  authenticateTrunk,
   computeDigestResponse,
   parseDigestCredentials,
-  type RecordingAdmissionRequest,
+  type RecordingTrunkRequest,
   type RecordingPartyCandidate,
   type RecordingPolicy,
 } from '@callvault/recorder';
@@ -33,14 +35,29 @@ let policy: RecordingPolicy;
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
 const secret = Buffer.alloc(32, 7);
 
-function inviteFrom(address: string, authorization?: string): RecordingAdmissionRequest {
+function inviteFrom(address: string): RecordingTrunkRequest {
   return {
     source: { transport: 'udp', address, port: 5060 },
-    method: 'INVITE',
     requestUri: 'sip:callvault@127.0.0.1:5060',
     callId: 'c1',
-    ...(authorization === undefined ? {} : { authorization }),
   };
+}
+
+/**
+ * Admission as the recorder does it: the policy's trunks for the source, then the recorder's
+ * digest check with its nonce key (`nonceSecret`, as a recorder process holds it).
+ */
+async function admit(address: string, authorization?: string, nonceSecret: Uint8Array = secret) {
+  const lookup = await policy.findTrunks(inviteFrom(address));
+  if (!lookup.ok) return lookup;
+  const verdict = authenticateTrunk(lookup.trunks, {
+    ...(authorization === undefined ? {} : { authorization }),
+    method: 'INVITE',
+    secret: () => nonceSecret,
+    nowMs: clock.now().getTime(),
+    nonceMaxAgeMs: 300_000,
+  });
+  return verdict.ok ? { ok: true as const, ...verdict.trunk } : verdict;
 }
 
 const party = (id: string, aor: string, placeholder = false): RecordingPartyCandidate => ({
@@ -56,7 +73,7 @@ const personId = (email: string): string => seed.people.find((p) => p.email === 
 beforeAll(async () => {
   db = await createTestDatabase();
   seed = await runDemoSeed({ db: db.db, clock });
-  policy = createRecordingPolicy({ db: db.db, clock, nonceSecret: secret });
+  policy = createRecordingPolicy({ db: db.db });
 });
 afterAll(async () => {
   await db.drop();
@@ -64,7 +81,18 @@ afterAll(async () => {
 
 describe(`SIPREC admission on ${testDialect}`, () => {
   it('admits the demo trunk 127.0.0.1/32 and gives its org', async () => {
-    expect(await policy.admit(inviteFrom('127.0.0.1'))).toEqual({
+    expect(await policy.findTrunks(inviteFrom('127.0.0.1'))).toEqual({
+      ok: true,
+      trunks: [
+        {
+          orgId: seed.orgId,
+          trunkId: seed.trunk.id,
+          trunkName: 'local test trunk',
+          mediaLatching: 'first-source',
+        },
+      ],
+    });
+    expect(await admit('127.0.0.1')).toEqual({
       ok: true,
       orgId: seed.orgId,
       trunkId: seed.trunk.id,
@@ -72,11 +100,11 @@ describe(`SIPREC admission on ${testDialect}`, () => {
       mediaLatching: 'first-source',
     });
     // IPv4-mapped IPv6, as a dual-stack socket reports it.
-    expect(await policy.admit(inviteFrom('::ffff:127.0.0.1'))).toMatchObject({ ok: true });
+    expect(await admit('::ffff:127.0.0.1')).toMatchObject({ ok: true });
   });
 
   it('refuses a source outside every enabled trunk with 403', async () => {
-    expect(await policy.admit(inviteFrom('192.0.2.44'))).toEqual({
+    expect(await admit('192.0.2.44')).toEqual({
       ok: false,
       status: 403,
       reason: 'source 192.0.2.44 is not allowed by any enabled recording trunk',
@@ -95,7 +123,7 @@ describe(`SIPREC admission on ${testDialect}`, () => {
     });
 
     async function challengeNonce(): Promise<string> {
-      const first = await policy.admit(inviteFrom('198.51.100.7'));
+      const first = await admit('198.51.100.7');
       if (first.ok || first.status !== 401) throw new Error('401 expected');
       const nonce = /nonce="([^"]+)"/.exec(first.challenge)?.[1];
       if (!nonce) throw new Error('no nonce');
@@ -117,8 +145,26 @@ describe(`SIPREC admission on ${testDialect}`, () => {
       return `Digest username="sbc1", realm="callvault", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
     }
 
+    it('the policy hands the recorder the trunk with its stored username, realm and HA1', async () => {
+      const lookup = await policy.findTrunks(inviteFrom('198.51.100.7'));
+      expect(lookup).toMatchObject({
+        ok: true,
+        trunks: [
+          {
+            orgId: seed.orgId,
+            trunkName: 'sbc with digest',
+            digest: {
+              username: 'sbc1',
+              realm: 'callvault',
+              ha1: digestHa1('sbc1', 'callvault', 's3cret'),
+            },
+          },
+        ],
+      });
+    });
+
     it('RFC 3261 §22.4: without credentials the SRC is challenged with 401 and a digest challenge', async () => {
-      const first = await policy.admit(inviteFrom('198.51.100.7'));
+      const first = await admit('198.51.100.7');
       expect(first).toMatchObject({ ok: false, status: 401 });
       if (first.ok || first.status !== 401) return;
       expect(first.challenge).toMatch(
@@ -129,37 +175,27 @@ describe(`SIPREC admission on ${testDialect}`, () => {
     it('RFC 3261 §22.4: the right password is admitted against the stored HA1', async () => {
       const nonce = await challengeNonce();
       expect(parseDigestCredentials(authorization('s3cret', nonce))).toBeDefined();
-      expect(
-        await policy.admit(inviteFrom('198.51.100.7', authorization('s3cret', nonce))),
-      ).toMatchObject({ ok: true, orgId: seed.orgId, trunkName: 'sbc with digest' });
+      expect(await admit('198.51.100.7', authorization('s3cret', nonce))).toMatchObject({
+        ok: true,
+        orgId: seed.orgId,
+        trunkName: 'sbc with digest',
+      });
     });
 
     it('a nonce issued by one recorder process is accepted by another sharing the data dir secret', async () => {
       const dataDirSecret = Buffer.alloc(32, 9);
-      const one = createRecordingPolicy({
-        db: db.db,
-        clock,
-        nonceSecret: sipNonceSecret(dataDirSecret),
-      });
-      const other = createRecordingPolicy({
-        db: db.db,
-        clock,
-        nonceSecret: sipNonceSecret(Buffer.from(dataDirSecret)),
-      });
-      const stranger = createRecordingPolicy({
-        db: db.db,
-        clock,
-        nonceSecret: sipNonceSecret(Buffer.alloc(32, 10)),
-      });
-      const first = await one.admit(inviteFrom('198.51.100.7'));
+      const one = sipNonceSecret(dataDirSecret);
+      const other = sipNonceSecret(Buffer.from(dataDirSecret));
+      const stranger = sipNonceSecret(Buffer.alloc(32, 10));
+      const first = await admit('198.51.100.7', undefined, one);
       if (first.ok || first.status !== 401) throw new Error('401 expected');
       const nonce = /nonce="([^"]+)"/.exec(first.challenge)?.[1] ?? '';
       const credentials = authorization('s3cret', nonce);
-      expect(await other.admit(inviteFrom('198.51.100.7', credentials))).toMatchObject({
+      expect(await admit('198.51.100.7', credentials, other)).toMatchObject({
         ok: true,
         trunkName: 'sbc with digest',
       });
-      expect(await stranger.admit(inviteFrom('198.51.100.7', credentials))).toMatchObject({
+      expect(await admit('198.51.100.7', credentials, stranger)).toMatchObject({
         ok: false,
         status: 401,
       });
@@ -169,9 +205,7 @@ describe(`SIPREC admission on ${testDialect}`, () => {
 
     it('RFC 3261 §22.4: a wrong password is refused with 403', async () => {
       const nonce = await challengeNonce();
-      expect(
-        await policy.admit(inviteFrom('198.51.100.7', authorization('guess', nonce))),
-      ).toMatchObject({
+      expect(await admit('198.51.100.7', authorization('guess', nonce))).toMatchObject({
         ok: false,
         status: 403,
         reason: expect.stringMatching(/digest authentication failed/),
@@ -181,16 +215,17 @@ describe(`SIPREC admission on ${testDialect}`, () => {
     it('RFC 7616 §3.3: a nonce older than five minutes gets a new challenge with stale=true', async () => {
       const nonce = await challengeNonce();
       clock.advance(301_000);
-      const result = await policy.admit(inviteFrom('198.51.100.7', authorization('s3cret', nonce)));
+      const result = await admit('198.51.100.7', authorization('s3cret', nonce));
       expect(result).toMatchObject({ ok: false, status: 401 });
       if (!result.ok && result.status === 401) expect(result.challenge).toMatch(/stale=true$/);
     });
 
     it('the digest trunk does not admit sources outside its CIDRs, credentials or not', async () => {
       const nonce = await challengeNonce();
-      expect(
-        await policy.admit(inviteFrom('203.0.113.9', authorization('s3cret', nonce))),
-      ).toMatchObject({ ok: false, status: 403 });
+      expect(await admit('203.0.113.9', authorization('s3cret', nonce))).toMatchObject({
+        ok: false,
+        status: 403,
+      });
     });
   });
 });

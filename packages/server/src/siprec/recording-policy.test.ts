@@ -2,7 +2,6 @@
 // the SRC is told 503 with Retry-After instead of a 500 or a hang.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../clock.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createRecordingPolicy } from './recording-policy.js';
 
@@ -29,19 +28,15 @@ async function policyWithoutDatabase() {
     url: `postgres://postgres@127.0.0.1:${await closedPort()}/callvault`,
   });
   handles.push(handle);
-  const policy = createRecordingPolicy({
-    db: handle.db,
-    clock: fixedClock(new Date('2026-03-02T10:00:00.000Z')),
-  });
+  const policy = createRecordingPolicy({ db: handle.db });
   return { policy, handle };
 }
 
 describe('the recording policy while the database is unreachable', () => {
-  it('RFC 3261 §21.5.4: admission is retried by the driver, then answered 503 with Retry-After', async () => {
+  it('RFC 3261 §21.5.4: the trunk lookup is retried by the driver, then answered 503 with Retry-After', async () => {
     const { policy, handle } = await policyWithoutDatabase();
-    const admission = await policy.admit({
+    const admission = await policy.findTrunks({
       source: { transport: 'udp', address: '127.0.0.1', port: 5060 },
-      method: 'INVITE',
       requestUri: 'sip:srs@127.0.0.1',
       callId: 'call-1',
     });

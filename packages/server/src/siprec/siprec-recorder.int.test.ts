@@ -7,7 +7,9 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { parseConfig } from '../config/config.js';
-import { runDemoSeed } from '../demo/demo-seed.service.js';
+import { computeDigestResponse } from '@callvault/recorder';
+import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
+import { digestHa1, insertNewTrunk } from '../recording-trunks/recording-trunks.service.js';
 import { createLogger } from '../observability/logger.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { createSessionRegistry } from './session-registry.js';
@@ -15,13 +17,14 @@ import { startSiprecRecorder, type SiprecRecorder } from './siprec-recorder.js';
 
 let db: TestDatabase;
 let recorder: SiprecRecorder;
+let seed: DemoSeed;
 const lines: Array<Record<string, unknown>> = [];
 const registry = new Registry();
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await runDemoSeed({ db: db.db, clock });
+  seed = await runDemoSeed({ db: db.db, clock });
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString().split('\n')) {
@@ -37,6 +40,7 @@ beforeAll(async () => {
     logger: createLogger({ level: 'info', destination }),
     sessions: createSessionRegistry(),
     metricsRegistry: registry,
+    nonceSecret: Buffer.alloc(32, 5),
   });
 });
 afterAll(async () => {
@@ -120,6 +124,79 @@ describe(`the recorder's SIP admission and refusals on ${testDialect}`, () => {
       );
     } finally {
       stranger.socket.close();
+    }
+  });
+
+  it('RFC 3261 §22.4: a trunk with credentials is challenged by the recorder, which admits the right answer itself', async () => {
+    await db.db.transaction().execute((trx) =>
+      insertNewTrunk(trx, { db: db.db, clock }, null, seed.orgId, {
+        name: 'sbc with digest',
+        allowedSources: ['127.0.0.2/32'],
+        digest: { username: 'sbc1', realm: 'callvault', password: 's3cret' },
+      }),
+    );
+    await recorder.refreshTrunkSources();
+    const sip = recorder.addresses[0]!;
+    const sbc = await peer('127.0.0.2');
+    const uri = `sip:callvault@127.0.0.1:${sip.port}`;
+    const sdp = [
+      'v=0',
+      'o=SBC 1 1 IN IP4 127.0.0.2',
+      's=-',
+      'c=IN IP4 127.0.0.2',
+      't=0 0',
+      'm=audio 16000 RTP/AVP 0',
+      'a=rtpmap:0 PCMU/8000',
+      'a=sendonly',
+      '',
+    ].join('\r\n');
+    const invite = (n: number, extra: string[]): Buffer =>
+      Buffer.from(
+        [
+          `INVITE ${uri} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.2:${sbc.port};branch=z9hG4bKdg${n}`,
+          'Max-Forwards: 70',
+          `To: <${uri}>`,
+          `From: <sip:sbc@127.0.0.2>;tag=dg${n}`,
+          `Call-ID: digest-${n}`,
+          `CSeq: ${n} INVITE`,
+          `Contact: <sip:sbc@127.0.0.2:${sbc.port}>`,
+          ...extra,
+          'Content-Type: application/sdp',
+          `Content-Length: ${Buffer.byteLength(sdp)}`,
+          '',
+          sdp,
+        ].join('\r\n'),
+      );
+    try {
+      sbc.socket.send(invite(1, []), sip.port, sip.host);
+      await waitFor(() => sbc.inbox.some((r) => r.startsWith('SIP/2.0 401 ')));
+      const challenge =
+        /^WWW-Authenticate: (.*)$/m.exec(
+          sbc.inbox.find((r) => r.startsWith('SIP/2.0 401 ')) ?? '',
+        )?.[1] ?? '';
+      expect(challenge).toMatch(
+        /^Digest realm="callvault", nonce="[A-Za-z0-9_-]{32}", algorithm=MD5, qop="auth"\r?$/,
+      );
+      const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+      const response = computeDigestResponse({
+        ha1: digestHa1('sbc1', 'callvault', 's3cret'),
+        algorithm: 'MD5',
+        method: 'INVITE',
+        uri,
+        nonce,
+        qop: 'auth',
+        nc: '00000001',
+        cnonce: 'c0ffee',
+      });
+      const authorization = `Authorization: Digest username="sbc1", realm="callvault", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
+      sbc.socket.send(invite(2, [authorization]), sip.port, sip.host);
+      await waitFor(() => sbc.inbox.some((r) => r.startsWith('SIP/2.0 200 ')));
+      expect(recorder.handler.listSessions().map((s) => s.callId)).toEqual(['digest-2']);
+      expect(recorder.handler.listSessions()[0]).toMatchObject({ trunkName: 'sbc with digest' });
+    } finally {
+      recorder.handler.closeAll();
+      sbc.socket.close();
     }
   });
 });

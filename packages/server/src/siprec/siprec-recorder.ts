@@ -97,11 +97,8 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   resetDelay.unref();
 
   const handler = createSiprecSessionHandler({
-    policy: createRecordingPolicy({
-      db: options.db,
-      clock: options.clock,
-      ...(options.nonceSecret ? { nonceSecret: options.nonceSecret } : {}),
-    }),
+    policy: createRecordingPolicy({ db: options.db }),
+    ...(options.nonceSecret ? { nonceSecret: options.nonceSecret } : {}),
     sink: sessions,
     clock: { now: () => options.clock.now().getTime() },
     logger,

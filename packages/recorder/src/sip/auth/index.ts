@@ -5,4 +5,7 @@
 //   createDigestNonce(secret, realm, nowMs) / checkDigestNonce(...) → 'valid' | 'stale' | 'invalid'
 //   buildDigestChallenge({ realm, nonce, stale? }) → WWW-Authenticate value
 //   verifyDigestCredentials({ credentials, method, username, realm, ha1, secret, nowMs })
+//   authenticateTrunk(trunks with their stored credentials, { authorization, method, secret, ... })
+//     → the trunk, 401 with a challenge, or 403
 export * from './digest-auth.js';
+export * from './trunk-digest.js';

@@ -4,14 +4,15 @@
 // go to the transaction user (TU). ACKs for 2xx responses match no transaction and go to the TU
 // (§17.2.1: they are the dialog's business). CANCEL is answered here (§9.2): 481 when it matches
 // no transaction, otherwise 200, and 487 to the INVITE when that is still Proceeding.
-import { createResponse, getTo, type SipRequest, type SipResponse } from '../message/index.js';
+import { createResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import type { SipDestination, SipSource } from '../transport/sip-transport.js';
 import { isReliableTransport } from '../transport/sip-transport.js';
 import { createInviteServerTransaction } from './invite-server-transaction.js';
 import {
-  createNonInviteClientTransaction,
-  type NonInviteClientTransaction,
-} from './non-invite-client-transaction.js';
+  createClientTransactionTable,
+  type ClientRequestHandlers,
+} from './client-transaction-table.js';
+import type { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { createNonInviteServerTransaction } from './non-invite-server-transaction.js';
 import type {
   InviteServerTransaction,
@@ -20,11 +21,10 @@ import type {
 } from './server-transaction.js';
 import { DEFAULT_SIP_TIMER_VALUES, type SipTimerValues, type TimerService } from './sip-timers.js';
 import { generateTag as generateRandomTag } from './sip-random.js';
-import {
-  getClientTransactionKey,
-  getClientTransactionKeyOfResponse,
-  getServerTransactionKey,
-} from './transaction-key.js';
+import { createServerTransactionTable, toTagOf } from './server-transaction-table.js';
+import { getServerTransactionKey } from './transaction-key.js';
+
+export type { ClientRequestHandlers } from './client-transaction-table.js';
 
 export interface TransactionUser {
   /** A new request (not ACK, not CANCEL) with the server transaction to answer it on. */
@@ -40,12 +40,6 @@ export interface TransactionUser {
   localTagOf?(invite: InviteServerTransaction): string | undefined;
   /** Timer H: a non-2xx final response to an INVITE was never acknowledged. */
   onTransactionTimeout(transaction: ServerTransaction): void;
-}
-
-export interface ClientRequestHandlers {
-  onResponse(response: SipResponse): void;
-  /** No final response within Timer F (treat as 408, §8.1.3.1). */
-  onTimeout(): void;
 }
 
 export interface TransactionLayerOptions {
@@ -90,24 +84,11 @@ export interface TransactionLayer {
   close(): void;
 }
 
-interface Rfc2543Entry {
-  readonly tx: ServerTransaction;
-  readonly requestToTag: string | undefined;
-}
-
-function toTagOf(message: SipRequest | SipResponse | undefined): string | undefined {
-  if (!message) return undefined;
-  const tag = getTo(message)?.params.tag;
-  return typeof tag === 'string' ? tag : undefined;
-}
-
 export function createTransactionLayer(options: TransactionLayerOptions): TransactionLayer {
   const timerValues = options.timerValues ?? DEFAULT_SIP_TIMER_VALUES;
   const generateTag = options.generateTag ?? generateRandomTag;
   const user = options.user;
-  const rfc3261 = new Map<string, ServerTransaction>();
-  const rfc2543 = new Map<string, Rfc2543Entry[]>();
-  const clients = new Map<string, NonInviteClientTransaction>();
+  const table = createServerTransactionTable();
   const counters = {
     requestsReceived: 0,
     retransmissionsAbsorbed: 0,
@@ -117,18 +98,16 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     transactionTimeouts: 0,
     strayResponses: 0,
   };
-  let rfc2543Count = 0;
-
-  function find(request: SipRequest, asMethod: string): ServerTransaction | undefined {
-    const key = getServerTransactionKey(request, asMethod);
-    if (key.kind === 'rfc3261') return rfc3261.get(key.key);
-    const entries = rfc2543.get(key.key) ?? [];
-    if (request.method === 'ACK') {
-      // §17.2.3: the ACK's To tag equals the tag of the response the transaction sent.
-      return entries.find((e) => toTagOf(e.tx.lastResponse) === key.toTag)?.tx;
-    }
-    return entries.find((e) => e.requestToTag === key.toTag)?.tx;
-  }
+  const clients = createClientTransactionTable({
+    timers: options.timers,
+    timerValues,
+    sendRequest: (request, destination) => options.sendRequest(request, destination),
+    onTimeout: () => {
+      counters.transactionTimeouts++;
+    },
+  });
+  const find = (request: SipRequest, asMethod: string): ServerTransaction | undefined =>
+    table.find(request, asMethod);
 
   function createServerTransaction(request: SipRequest, source: SipSource): ServerTransaction {
     const key = getServerTransactionKey(request);
@@ -143,17 +122,7 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
         options.sendResponse(response, source);
       },
       onTerminated() {
-        const tx = self.tx;
-        if (!tx) return;
-        if (key.kind === 'rfc3261') {
-          if (rfc3261.get(key.key) === tx) rfc3261.delete(key.key);
-          return;
-        }
-        const entries = rfc2543.get(key.key) ?? [];
-        const rest = entries.filter((e) => e.tx !== tx);
-        rfc2543Count -= entries.length - rest.length;
-        if (rest.length > 0) rfc2543.set(key.key, rest);
-        else rfc2543.delete(key.key);
+        if (self.tx) table.remove(key, self.tx);
       },
       onTimeout() {
         counters.transactionTimeouts++;
@@ -166,15 +135,7 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
         ? createInviteServerTransaction(id, request, source, env)
         : createNonInviteServerTransaction(id, request, source, env);
     self.tx = created;
-    if (created.state !== 'terminated') {
-      if (key.kind === 'rfc3261') rfc3261.set(key.key, created);
-      else {
-        const entries = rfc2543.get(key.key) ?? [];
-        entries.push({ tx: created, requestToTag: key.toTag });
-        rfc2543.set(key.key, entries);
-        rfc2543Count++;
-      }
-    }
+    if (created.state !== 'terminated') table.add(key, created);
     return created;
   }
 
@@ -225,40 +186,11 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     },
 
     receiveResponse(response) {
-      const key = getClientTransactionKeyOfResponse(response);
-      const tx = key === undefined ? undefined : clients.get(key);
-      if (!tx) {
-        counters.strayResponses++;
-        return;
-      }
-      tx.receive(response);
+      if (!clients.receive(response)) counters.strayResponses++;
     },
 
     sendRequest(request, destination, handlers) {
-      if (request.method === 'INVITE' || request.method === 'ACK') {
-        throw new RangeError(`${request.method} needs an INVITE client transaction`);
-      }
-      const key = getServerTransactionKey(request);
-      if (key.kind !== 'rfc3261') throw new RangeError('a client request needs an RFC 3261 branch');
-      const branch = key.key.slice(0, key.key.indexOf('|'));
-      const id = getClientTransactionKey(branch, request.method);
-      if (clients.has(id)) throw new RangeError(`branch ${branch} is already in use`);
-      const tx = createNonInviteClientTransaction(id, request, destination, {
-        timers: options.timers,
-        timerValues,
-        reliable: isReliableTransport(destination.transport),
-        send: (req) => options.sendRequest(req, destination),
-        onResponse: (res) => handlers.onResponse(res),
-        onTimeout: () => {
-          counters.transactionTimeouts++;
-          handlers.onTimeout();
-        },
-        onTerminated: () => {
-          if (clients.get(id) === tx) clients.delete(id);
-        },
-      });
-      if (tx.state !== 'terminated') clients.set(id, tx);
-      return tx;
+      return clients.send(request, destination, handlers);
     },
 
     findServerTransaction(request, asMethod = request.method) {
@@ -268,15 +200,14 @@ export function createTransactionLayer(options: TransactionLayerOptions): Transa
     stats() {
       return {
         ...counters,
-        serverTransactions: rfc3261.size + rfc2543Count,
+        serverTransactions: table.size,
         clientTransactions: clients.size,
       };
     },
 
     close() {
-      for (const tx of [...rfc3261.values()]) tx.terminate();
-      for (const entries of [...rfc2543.values()]) for (const e of entries) e.tx.terminate();
-      for (const tx of [...clients.values()]) tx.terminate();
+      table.terminateAll();
+      clients.terminateAll();
     },
   };
 }

@@ -1,0 +1,225 @@
+// The initial INVITE of a recording session (RFC 7866 §6-§8):
+//
+//   admit (admit-invite.ts: 403 / 401 + challenge / 503) ─► overload (overload.ts: 503)
+//   ─► body (request-body.ts; unreadable: 400 + Warning; no SDP offer: 488)
+//   ─► owners (RecordingPolicy.decideOwners) ─► refusal: 403 + Reason (RFC 3326), 503
+//   ─► SDP answer on port pairs of CALLVAULT_RTP_PORTS (RFC 3264; recvonly, SAVP kept with our
+//      key) ─► no free port pair: 503; nothing recordable: 488
+//   ─► the session opens, the sink hears of it ─► 200 OK, body SDP only (a multipart answer
+//      breaks common SBCs)
+// A CANCEL seen between the steps answers 487; the ports of an INVITE not answered 2xx go back.
+import { createRecordingMetadataState, readSiprecRequestIndicators } from '../siprec/index.js';
+import { buildSdpAnswer } from '../sdp/index.js';
+import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
+import { getHeaders, type SipRequest } from '../sip/message/index.js';
+import { admitInvite } from './admit-invite.js';
+import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
+import { decideSessionOwners } from './owner-decision.js';
+import { refuseWhenOverloaded } from './overload.js';
+import type { RecordingTrunk } from './ports.js';
+import { BodyError, readSessionBody, type SessionBody } from './request-body.js';
+import {
+  allocatePortsInto,
+  answerWith,
+  moveSession,
+  releasePorts,
+  type InFlightInvite,
+  type SessionContext,
+} from './session-context.js';
+import { applyOwnerDecision, snapshotSession, type SessionRecord } from './session-record.js';
+
+/** Answers a new session's INVITE; the session is open when the answer is 2xx. */
+export async function answerInvite(
+  context: SessionContext,
+  request: SipRequest,
+  dialog: SipDialogContext,
+): Promise<SipUasAnswer> {
+  const flight: InFlightInvite = { cancelled: false };
+  context.inFlight.set(dialog.dialogId, flight);
+  const held = new Set<number>();
+  try {
+    const answer = await answerAdmitted(context, request, dialog, flight, held);
+    if (answer.status >= 300) releasePorts(context, held);
+    return answer;
+  } catch (err) {
+    releasePorts(context, held);
+    context.log('error', dialog, 'INVITE failed', { err });
+    return answerWith(context, request, dialog, true, { status: 500 });
+  } finally {
+    context.inFlight.delete(dialog.dialogId);
+  }
+}
+
+/** The INVITE's body with its SIPREC indicators, or the 400/488 answer when it has no offer. */
+function readInviteBody(
+  context: SessionContext,
+  request: SipRequest,
+  dialog: SipDialogContext,
+):
+  | {
+      ok: true;
+      body: SessionBody & { offer: NonNullable<SessionBody['offer']> };
+      indicators: SessionRecord['siprecIndicators'];
+    }
+  | { ok: false; answer: SipUasAnswer } {
+  const indicators = readSiprecRequestIndicators({
+    contactHeader: getHeaders(request, 'Contact'),
+    requireHeader: getHeaders(request, 'Require'),
+  });
+  let body: SessionBody;
+  try {
+    body = readSessionBody(
+      request,
+      createRecordingMetadataState(),
+      1,
+      context.options.metadataLimits,
+    );
+  } catch (err) {
+    if (!(err instanceof BodyError)) throw err;
+    context.log('warn', dialog, `unreadable body: ${err.message}`, {
+      part: err.part,
+      code: err.code,
+    });
+    const answer = { status: 400, headers: [warningHeader(err.message)] };
+    return { ok: false, answer: answerWith(context, request, dialog, true, answer, err) };
+  }
+  const siprecIndicators = { ...indicators, metadataPart: body.parts.metadata !== undefined };
+  context.log('info', dialog, 'offer read', {
+    siprec: siprecIndicators,
+    metadataType: body.parts.metadataContentType,
+    dialect: body.metadata.current?.dialect,
+    streams: body.offer?.media.length ?? 0,
+  });
+  const { offer } = body;
+  if (offer === undefined) {
+    // RFC 7866 §8.1.1: the SRC offers the media; we never make the offer ourselves.
+    context.log('warn', dialog, 'no SDP offer in the INVITE');
+    const answer = { status: 488, headers: [warningHeader('an SDP offer is required')] };
+    return { ok: false, answer: answerWith(context, request, dialog, true, answer) };
+  }
+  return { ok: true, body: { ...body, offer }, indicators: siprecIndicators };
+}
+
+async function answerAdmitted(
+  context: SessionContext,
+  request: SipRequest,
+  dialog: SipDialogContext,
+  flight: InFlightInvite,
+  held: Set<number>,
+): Promise<SipUasAnswer> {
+  const answer = (a: SipUasAnswer) => answerWith(context, request, dialog, true, a);
+  context.log('info', dialog, 'INVITE received', {
+    source: `${dialog.source.transport}:${dialog.source.address}:${dialog.source.port}`,
+    requestUri: request.uri,
+  });
+  const admission = await admitInvite(context, request, dialog);
+  if (!admission.ok) return answer(admission.answer);
+  const { trunk } = admission;
+  context.log('info', dialog, 'admitted', { orgId: trunk.orgId, trunk: trunk.trunkName });
+  if (flight.cancelled) return answer({ status: 487 });
+
+  const overloaded = refuseWhenOverloaded(context, dialog);
+  if (overloaded) return answer(overloaded);
+
+  const read = readInviteBody(context, request, dialog);
+  if (!read.ok) return read.answer;
+  const { body } = read;
+
+  const decision = await decideSessionOwners(
+    context,
+    { orgId: trunk.orgId, trunkId: trunk.trunkId },
+    body.metadata,
+    dialog,
+  );
+  if (decision.refusal) {
+    const refusal = decision.refusal;
+    context.log('warn', dialog, `refused: ${refusal.reason}`, { status: refusal.status });
+    return answer({
+      status: refusal.status,
+      headers: [
+        ...(refusal.status === 503 ? [retryAfterHeader(refusal.retryAfterSeconds)] : []),
+        reasonHeader(refusal.status, refusal.reason),
+      ],
+    });
+  }
+  if (flight.cancelled) return answer({ status: 487 });
+
+  // The RTP port pairs of the answer are taken here, one pair per accepted stream.
+  const sdpAnswer = buildSdpAnswer(body.offer, {
+    localAddress: context.options.mediaAddress,
+    allocatePortPair: allocatePortsInto(context, held),
+    randomBytes: context.options.randomBytes,
+  });
+  if (sdpAnswer.streams.some((s) => s.rejectReason === 'no-port')) {
+    context.log('warn', dialog, 'overloaded: no free RTP port pair', {
+      inUse: context.ports.inUse,
+    });
+    return answer({
+      status: 503,
+      headers: [retryAfterHeader(context.retryAfter), reasonHeader(503, 'no RTP ports')],
+    });
+  }
+  if (!sdpAnswer.streams.some((s) => s.accepted)) {
+    const reasons = sdpAnswer.streams.map((s) => s.rejectReason ?? 'accepted');
+    context.log('warn', dialog, 'no stream can be recorded', { reasons });
+    return answer({
+      status: 488,
+      headers: [warningHeader(`no recordable stream: ${reasons.join(', ')}`)],
+    });
+  }
+
+  const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
+  applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
+  moveSession(context, session, 'answered');
+  held.clear();
+  context.sessions.set(session.id, session);
+  context.log('info', dialog, 'session answered', {
+    ownership: session.ownership,
+    streams: sdpAnswer.streams.map((s) => ({
+      label: s.label,
+      port: s.localPort,
+      codec: s.codec?.name,
+      protocol: s.protocol,
+      rejected: s.rejectReason,
+    })),
+  });
+  try {
+    context.sink.sessionOpened(snapshotSession(session, context.patterns));
+  } catch (err) {
+    context.log('error', dialog, 'recording sink failed on sessionOpened', { err });
+  }
+  return answer({
+    status: 200,
+    body: new TextEncoder().encode(sdpAnswer.sdp),
+    contentType: 'application/sdp',
+  });
+}
+
+/** The record of a session about to be answered 200, holding the answer's ports. */
+function openSession(
+  context: SessionContext,
+  dialog: SipDialogContext,
+  trunk: RecordingTrunk,
+  siprecIndicators: SessionRecord['siprecIndicators'],
+  body: SessionBody,
+  sdpAnswer: SessionRecord['answer'],
+  held: ReadonlySet<number>,
+): SessionRecord {
+  return {
+    id: dialog.dialogId,
+    callId: dialog.callId,
+    orgId: trunk.orgId,
+    trunkId: trunk.trunkId,
+    trunkName: trunk.trunkName,
+    ...(trunk.mediaLatching === undefined ? {} : { mediaLatching: trunk.mediaLatching }),
+    source: dialog.source,
+    startedAt: context.clock.now(),
+    siprecIndicators,
+    state: 'answering',
+    ownership: 'no-owner',
+    owners: [],
+    metadata: body.metadata,
+    answer: sdpAnswer,
+    ports: new Set(held),
+  };
+}

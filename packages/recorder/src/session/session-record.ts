@@ -1,0 +1,120 @@
+// One open SIPREC recording session as the handler keeps it, and the pure steps on it: the
+// snapshot the sink and the API see, the owners a decision adds, and why a closing session is
+// or is not kept.
+import {
+  isPlaceholderRecordingParticipant,
+  listActiveRecordingParticipants,
+  type RecordingMetadataState,
+} from '../siprec/index.js';
+import type { SdpAnswer } from '../sdp/index.js';
+import type { SipDialogContext } from '../sip/dialog/sip-user-agent-core.js';
+import type {
+  RecordingOwner,
+  RecordingOwnership,
+  RecordingSessionParty,
+  RecordingSessionSnapshot,
+  RecordingSessionState,
+} from './ports.js';
+
+export interface SessionRecord {
+  readonly id: string;
+  readonly callId: string;
+  readonly orgId: string;
+  readonly trunkId: string;
+  readonly trunkName: string;
+  readonly mediaLatching?: RecordingSessionSnapshot['mediaLatching'];
+  readonly source: SipDialogContext['source'];
+  readonly startedAt: number;
+  readonly siprecIndicators: RecordingSessionSnapshot['siprecIndicators'];
+  state: RecordingSessionState;
+  ownership: RecordingOwnership;
+  owners: RecordingOwner[];
+  refusalReason?: string;
+  metadata: RecordingMetadataState;
+  answer: SdpAnswer;
+  /** RTP ports this session holds. */
+  readonly ports: Set<number>;
+}
+
+/** Read through a function: the state may change while a policy promise is pending. */
+export function isSessionClosed(session: { readonly state: RecordingSessionState }): boolean {
+  return session.state === 'closed';
+}
+
+/** The active participants of the current metadata, placeholders marked. */
+export function sessionParties(
+  metadata: RecordingMetadataState,
+  patterns: readonly RegExp[],
+): RecordingSessionParty[] {
+  const model = metadata.current;
+  if (!model) return [];
+  return listActiveRecordingParticipants(model).map((p) => ({
+    id: p.id,
+    ...(p.aor === undefined ? {} : { aor: p.aor }),
+    ...(p.name === undefined ? {} : { name: p.name }),
+    placeholder: isPlaceholderRecordingParticipant(p, patterns),
+  }));
+}
+
+export function snapshotSession(
+  session: SessionRecord,
+  patterns: readonly RegExp[],
+): RecordingSessionSnapshot {
+  return {
+    id: session.id,
+    callId: session.callId,
+    orgId: session.orgId,
+    trunkId: session.trunkId,
+    trunkName: session.trunkName,
+    ...(session.mediaLatching === undefined ? {} : { mediaLatching: session.mediaLatching }),
+    source: session.source,
+    state: session.state,
+    ownership: session.ownership,
+    startedAt: session.startedAt,
+    parties: sessionParties(session.metadata, patterns),
+    owners: [...session.owners],
+    streams: session.answer.streams,
+    metadataRevisions: session.metadata.revisions,
+    siprecIndicators: session.siprecIndicators,
+  };
+}
+
+function ownerKey(owner: RecordingOwner): string {
+  return `${owner.kind}:${owner.id}`;
+}
+
+/**
+ * Adds the owners of a decision to the session. An owner stays an owner of the recording even
+ * when a later revision drops the participant; with no owner the session waits for participants
+ * (placeholders only) or has none.
+ */
+export function applyOwnerDecision(
+  session: Pick<SessionRecord, 'owners' | 'ownership'>,
+  owners: readonly RecordingOwner[],
+  waiting: boolean,
+): void {
+  const known = new Set(session.owners.map(ownerKey));
+  for (const owner of owners) {
+    if (!known.has(ownerKey(owner))) {
+      session.owners.push(owner);
+      known.add(ownerKey(owner));
+    }
+  }
+  if (session.owners.length > 0) session.ownership = 'owned';
+  else session.ownership = waiting ? 'awaiting-participants' : 'no-owner';
+}
+
+/** Whether a closing session is kept (it has an owner) and the sentence that says why. */
+export function closingOutcome(
+  session: Pick<SessionRecord, 'owners' | 'ownership' | 'refusalReason'>,
+): { kept: boolean; outcome: string } {
+  const kept = session.ownership === 'owned' && session.owners.length > 0;
+  const outcome = kept
+    ? `recorded for ${session.owners.map((o) => `${o.kind} ${o.displayName}`).join(', ')}`
+    : session.ownership === 'refused'
+      ? `nothing is kept: refused (${session.refusalReason ?? 'policy'})`
+      : session.ownership === 'awaiting-participants'
+        ? 'nothing is kept: the metadata never named a participant (only placeholders or none)'
+        : 'nothing is kept: no participant matched an entity whose settings record the call';
+  return { kept, outcome };
+}

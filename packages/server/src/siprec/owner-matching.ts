@@ -1,0 +1,182 @@
+// Which people, workspaces and virtual lines own a SIPREC call (SPEC §5): each participant is
+// matched by SIP address, extension on the trunk's own domains, number — national forms read
+// with the trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners
+// are the matched entities whose effective settings record the call with the built-in recorder.
+// The org's recording off, or only external recorders, is a 403 refusal.
+import type {
+  RecordingCallScope,
+  RecordingOwner,
+  RecordingOwnerDecision,
+  RecordingPartyCandidate,
+} from '@callvault/recorder';
+import type { DbOrTrx } from '../db/database.js';
+import {
+  findEntityByParty,
+  findEntityCountry,
+  listLocationCountries,
+  type DirectoryHit,
+} from '../org/directory-lookup.repository.js';
+import { dialPlanCountry } from '../org/dial-plan.js';
+import { findPersonById } from '../org/people.repository.js';
+import { findVirtualLineById } from '../org/virtual-lines.repository.js';
+import { findWorkspaceById } from '../org/workspaces.repository.js';
+import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
+import {
+  effectiveSettingsOf,
+  findRecordableEntity,
+  loadVendors,
+} from '../recording-settings/recording-settings.service.js';
+import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
+import { findTrunk } from '../recording-trunks/recording-trunks.repository.js';
+import { planPartyLookups, type DialContext } from './party-lookups.js';
+
+const RECORDABLE: ReadonlySet<string> = new Set<RecordableKind>([
+  'person',
+  'workspace',
+  'virtualLine',
+]);
+
+async function displayNameOf(db: DbOrTrx, orgId: string, hit: DirectoryHit): Promise<string> {
+  switch (hit.type) {
+    case 'person':
+      return (await findPersonById(db, orgId, hit.id))?.displayName ?? hit.id;
+    case 'workspace':
+      return (await findWorkspaceById(db, orgId, hit.id))?.displayName ?? hit.id;
+    case 'virtualLine':
+      return (await findVirtualLineById(db, orgId, hit.id))?.displayName ?? hit.id;
+    case 'callFeature':
+      return hit.id;
+  }
+}
+
+/** The trunk's own domains and dial-plan countries (its own, else the org's locations'). */
+async function dialContextOf(
+  db: DbOrTrx,
+  scope: RecordingCallScope,
+): Promise<{ context: DialContext; trunkCountry: string | null }> {
+  const trunk = await findTrunk(db, scope.orgId, scope.trunkId);
+  const trunkCountry = dialPlanCountry(trunk?.country);
+  const countries = trunkCountry ? [trunkCountry] : await listLocationCountries(db, scope.orgId);
+  return { context: { ownDomains: trunk?.ownDomains ?? [], countries }, trunkCountry };
+}
+
+interface MatchScope {
+  readonly db: DbOrTrx;
+  readonly orgId: string;
+  readonly context: DialContext;
+  readonly trunkCountry: string | null;
+  /** Why each participant is or is not an owner. */
+  readonly notes: string[];
+}
+
+/** The recordable directory entry a participant names, and by what; null when none. */
+async function findParticipantEntity(
+  scope: MatchScope,
+  participant: RecordingPartyCandidate,
+  label: string,
+): Promise<{ hit: DirectoryHit; matchedBy: RecordingOwner['matchedBy'] } | null> {
+  const { db, orgId, context, trunkCountry, notes } = scope;
+  const lookups = [
+    ...(participant.aor === undefined ? [] : planPartyLookups(participant.aor, context)),
+    ...(participant.broadworksUserId === undefined
+      ? []
+      : planPartyLookups(participant.broadworksUserId, context, 'broadworks-user-id')),
+  ];
+  for (const lookup of lookups) {
+    const hit = await findEntityByParty(db, orgId, lookup.ref);
+    if (hit && RECORDABLE.has(hit.type)) {
+      // A national number read with one location's country names nobody elsewhere.
+      if (lookup.country !== undefined && trunkCountry === null) {
+        const country = await findEntityCountry(db, hit);
+        if (country !== lookup.country) {
+          notes.push(
+            `${label}: read as ${lookup.ref.number ?? ''} (${lookup.country}), but that ${hit.type} is not in a ${lookup.country} location`,
+          );
+          continue;
+        }
+      }
+      return { hit, matchedBy: lookup.matchedBy };
+    }
+    if (hit) notes.push(`${label}: matches a ${hit.type}, which is not recordable`);
+  }
+  return null;
+}
+
+export async function decideOwnersOn(
+  db: DbOrTrx,
+  scope: RecordingCallScope,
+  participants: readonly RecordingPartyCandidate[],
+): Promise<RecordingOwnerDecision> {
+  const { orgId } = scope;
+  const notes: string[] = [];
+  const org = await findOrgSettings(db, orgId);
+  if (!org.enabled) {
+    return {
+      owners: [],
+      waitingForParticipants: false,
+      refusal: { status: 403, reason: 'call recording is turned off for the organization' },
+      notes: ['org recording is off'],
+    };
+  }
+  const vendors = await loadVendors(db, orgId);
+  const orgVendor = vendors.get(org.vendorId);
+  const { context, trunkCountry } = await dialContextOf(db, scope);
+  const match: MatchScope = { db, orgId, context, trunkCountry, notes };
+  const owners: RecordingOwner[] = [];
+  const seen = new Set<string>();
+  const externalVendors = new Set<string>();
+  let matchedAny = false;
+
+  for (const participant of participants) {
+    const label = participant.aor ?? participant.broadworksUserId ?? participant.id;
+    if (participant.placeholder) {
+      notes.push(`${label}: placeholder, not matched`);
+      continue;
+    }
+    const found = await findParticipantEntity(match, participant, label);
+    if (!found) {
+      notes.push(`${label}: matches no person, workspace or virtual line`);
+      continue;
+    }
+    const { hit, matchedBy } = found;
+    matchedAny = true;
+    const key = `${hit.type}:${hit.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entity = await findRecordableEntity(db, orgId, hit.type as RecordableKind, hit.id);
+    if (!entity) continue;
+    const effective = await effectiveSettingsOf(db, entity);
+    const name = await displayNameOf(db, orgId, hit);
+    if (!effective.recorded) {
+      notes.push(`${label}: ${hit.type} ${name} is not recorded (${effective.reason})`);
+      continue;
+    }
+    if (!effective.vendor.builtIn) {
+      externalVendors.add(effective.vendor.name);
+      notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
+      continue;
+    }
+    notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
+    owners.push({
+      kind: hit.type as RecordableKind,
+      id: hit.id,
+      displayName: name,
+      participantId: participant.id,
+      matchedBy,
+      mode: effective.mode,
+      failureBehavior: effective.failureBehavior,
+    });
+  }
+
+  const waitingForParticipants = owners.length === 0 && participants.every((p) => p.placeholder);
+  if (owners.length === 0 && externalVendors.size > 0) {
+    // Forwarding to external recorders comes later; until then the SRC hears why not.
+    const reason = `recording is handled by the external recorder ${[...externalVendors].join(', ')}`;
+    return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
+  }
+  if (owners.length === 0 && !matchedAny && orgVendor && !orgVendor.builtIn) {
+    const reason = `the organization records with the external recorder ${orgVendor.name}`;
+    return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
+  }
+  return { owners, waitingForParticipants, notes };
+}

@@ -8,7 +8,7 @@ import { fixedClock } from '../clock.js';
 import { EncryptedBlobStore, generateMasterKey, MasterKeyring } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
-import { FAN_OUT_JOBS, registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs.js';
+import { FAN_OUT_JOBS, registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.js';
 import { createLogger } from '../observability/logger.js';
 import { storeRecording } from '../recordings/recordings.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';

@@ -328,7 +328,7 @@ export function buildProgram(): Command {
 
   program
     .command('transcribe')
-    .description('transcribe recordings in this process (issue #7)')
+    .description('transcribe recordings in this process')
     .requiredOption('--pending', 'every recording still awaiting its transcript')
     .action(async () => {
       await withDatabase(program, async ({ db }, config) => {

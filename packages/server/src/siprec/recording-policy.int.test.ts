@@ -1,4 +1,4 @@
-// Issue #5 §5-§6 on the database under test: SIPREC admission by trunk CIDR and digest, owner
+// RecordingPolicy on the database under test: SIPREC admission by trunk CIDR and digest, owner
 // matching by SIP address, extension, number (also tel:) and BroadWorks userID, placeholders,
 // and refusals (org off, external vendor).
 import {

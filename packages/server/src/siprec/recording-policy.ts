@@ -1,4 +1,4 @@
-// The recorder's RecordingPolicy port (SPEC §5, issue #5 §5-§6), implemented on the database:
+// The recorder's RecordingPolicy port (SPEC §5), implemented on the database:
 // which recording trunk a SIPREC session comes from (source CIDRs, digest when the trunk has
 // credentials), and which people, workspaces and virtual lines own the call (participants matched
 // by SIP address, extension on the trunk's own domains, number — national forms read with the

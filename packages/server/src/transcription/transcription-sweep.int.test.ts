@@ -1,4 +1,4 @@
-// `callvault jobs run transcribe-sweep` (issue #7 §7) on the database under test: the application's
+// `callvault jobs run transcribe-sweep` on the database under test: the application's
 // jobs registered with the configured engine (as the CLI now does) make the sweep fan out one
 // `transcribe` job per recording awaiting its transcript, and running it with its fan-out returns
 // once real speech (a pocketsphinx-testdata clip) has its transcript stored and indexed.

@@ -6,6 +6,42 @@ import tseslint from 'typescript-eslint';
 
 const nodeIo = ['node:dgram', 'node:net', 'node:fs', 'node:fs/promises', 'dgram', 'net', 'fs'];
 
+const serverPackagePattern = {
+  group: ['@callvault/recorder/*', '@callvault/web', '@callvault/web/*'],
+  message: 'server imports the recorder through its public index only, and never the web app',
+};
+
+// packages/server/src: the folders every feature may use, which know no feature themselves …
+export const serverSharedFolders = [
+  'http',
+  'jobs',
+  'db',
+  'observability',
+  'storage',
+  'config',
+  'crypto',
+  'policy',
+];
+// … and the feature folders, which app/ composes.
+export const serverFeatureFolders = [
+  'announcements',
+  'audit',
+  'auth',
+  'capture',
+  'demo',
+  'housekeeping',
+  'lifecycle',
+  'org',
+  'recording-decisions',
+  'recording-settings',
+  'recording-trunks',
+  'recordings',
+  'siprec',
+  'telephony',
+  'transcription',
+  'webhooks',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -113,14 +149,45 @@ export default tseslint.config(
   {
     files: ['packages/server/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [serverPackagePattern] }],
+    },
+  },
+  {
+    // Only the composition root (app/) knows every feature: the server's shared folders import
+    // no feature, so a feature reaches another only through what app/ hands it.
+    files: serverSharedFolders.map((folder) => `packages/server/src/${folder}/**/*.ts`),
+    // A migration's test reads the migrated rows back through the features that own them.
+    ignores: ['packages/server/src/db/migrations/*.test.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            serverPackagePattern,
             {
-              group: ['@callvault/recorder/*', '@callvault/web', '@callvault/web/*'],
+              regex: `^(\\.\\./)+(${[...serverFeatureFolders, 'app', 'cli'].join('|')})(/|$)`,
               message:
-                'server imports the recorder through its public index only, and never the web app',
+                'shared server folders (http, jobs, db, observability, storage, config, crypto, policy) import no feature: register it in app/ and pass what is needed in',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Features are composed by app/ and started by cli/; they never import either. Tests may build
+    // the whole app.
+    files: serverFeatureFolders.map((folder) => `packages/server/src/${folder}/**/*.ts`),
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverPackagePattern,
+            {
+              regex: '^(\\.\\./)+(app|cli)(/|$)',
+              message: 'a feature does not import the composition root (app/) or the CLI',
             },
           ],
         },

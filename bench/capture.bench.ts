@@ -1,4 +1,4 @@
-// Media capture benchmark (issue #6 "must show"), two parts:
+// Media capture benchmark, two parts:
 //
 // 1. Capacity: N concurrent two-stream calls, each stream 20 ms PCMU at 50 packets a second from a
 //    load generator in its own process (bench/capture/rtp-load.ts), received by
@@ -25,7 +25,7 @@
 //    Speed = audio seconds / CPU seconds (this process + the ffmpeg child), i.e. × real time per
 //    core, of the median of three such calls.
 //
-// Targets (SPEC/issue #6): N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time.
+// Targets: N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time.
 // Writes bench/results/capture.json. Needs `make build` (the packages' dist) and ffmpeg.
 //
 //   tsx bench/capture.bench.ts [--steps 100,250,500,750,1000,1500] [--seconds 10] [--base-port 24000]

@@ -1,4 +1,4 @@
-// Recordings search benchmark (issue #4 "Must show"): seeds 1,000,000 recordings into a SQLite
+// Recordings search benchmark: seeds 1,000,000 recordings into a SQLite
 // file and times the catalogue's main searches through the real repository function
 // (searchRecordings, the query the API runs) with the migration's indexes, then the same queries
 // on a copy of the file with those indexes dropped: the baseline of the same run. Prints p50/p95

@@ -1,4 +1,4 @@
-// SIPREC session setups per second (issue #5 "must show"): SIPp's SIPREC client places the same
+// SIPREC session setups per second: SIPp's SIPREC client places the same
 // calls (INVITE with SDP + RFC 7865 metadata, 200, ACK, BYE, 200; no media) against
 // `bin/callvault serve` with the recorder role and the demo seed's trunk, and, in the same run,
 // against SIPp's own built-in UAS (`-sn uas`) as the baseline: the cost of a SIP stack that does

@@ -1,4 +1,4 @@
-// Soak with faults (issue #12): the built `bin/callvault serve` (roles api, worker, recorder) in
+// Soak with faults: the built `bin/callvault serve` (roles api, worker, recorder) in
 // its own process on PostgreSQL (a private cluster this run starts, so it can restart it), the S3
 // blob store (Swift with s3api, scripts/swift-s3.sh) and a journal on a small tmpfs of its own,
 // under SIPREC load from SIPp (the e2e SIPREC client, its conversation looped to the call length)

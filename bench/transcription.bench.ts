@@ -1,4 +1,4 @@
-// Transcription benchmark (issue #7): speed as × real time per core and word error rate on
+// Transcription benchmark: speed as × real time per core and word error rate on
 // pocketsphinx-testdata's LibriVox clips, for Callvault's pocketsphinx engine (resampling, WAV
 // writing, one child process per channel, output parsing) against the bare Debian programs on the
 // same clips in the same run: `pocketsphinx_batch` over all clips in one process (the baseline)

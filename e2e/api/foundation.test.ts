@@ -1,4 +1,4 @@
-// Issue #2 "must show": against a running `bin/callvault serve` (SQLite, or PostgreSQL with
+// The foundation end to end: against a running `bin/callvault serve` (SQLite, or PostgreSQL with
 // CALLVAULT_TEST_DB=postgres): demo seed, token auth, Webex-shaped errors, per-role scoping,
 // and `audit verify` catching an altered audit row.
 import Database from 'better-sqlite3';

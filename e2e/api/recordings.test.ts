@@ -1,4 +1,4 @@
-// Issue #4 (recordings store): against a running `bin/callvault serve` (SQLite, or PostgreSQL with
+// The recordings store: against a running `bin/callvault serve` (SQLite, or PostgreSQL with
 // CALLVAULT_TEST_DB=postgres): `callvault import` of generated audio, then the converged-recordings
 // API as each role uses it — lists, details with signed links, download with Range, WAV
 // conversion, recycle bin, a compliance officer's delete, reassign — and the audit chain intact.

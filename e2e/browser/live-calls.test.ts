@@ -1,4 +1,4 @@
-// Journey: the recording indicator in User Hub (SPEC §4, issue #6 §4). SIPp signals a SIPREC call
+// Journey: the recording indicator in User Hub (SPEC §4). SIPp signals a SIPREC call
 // whose recorded party is bob (On Demand with User Initiated Start in the demo seed) while this
 // test sends both streams' RTP; bob sees the call as "Not recording", starts it from the console,
 // sees "Recording"; a pause made elsewhere (the call-control API) turns the indicator to "Paused"

@@ -1,4 +1,4 @@
-// Journeys through Control Hub's call-recording pages (issue #3 §9) in Chromium against the real
+// Journeys through Control Hub's call-recording pages (SPEC §3, §9.5) in Chromium against the real
 // server: a person's form with its validation, the organisation switch with its acknowledgement,
 // a location override, a recording trunk, and what a read-only administrator sees.
 import type { Browser, Page } from 'playwright-core';
@@ -101,7 +101,7 @@ async function openCarolsRecording(page: Page): Promise<void> {
 describe('Control Hub call recording in a browser', () => {
   it("the admin sets carol's repeat tone to 45 s, saves, and still sees 45 after a reload", async () => {
     const before = await getJson<EntitySettings>(carolSettingsPath());
-    // The demo seed gives carol a repeat tone every 30 s (issue #3 §6).
+    // The demo seed gives carol a repeat tone every 30 s.
     expect(before.repeat).toEqual({ enabled: true, interval: 30 });
 
     const { context, page } = await openConsole(browser, server.url);
@@ -407,7 +407,7 @@ describe('Control Hub call recording in a browser', () => {
     try {
       await signInAsAdmin(page);
 
-      // Reception records Always (issue #3 §6), read through the workspace path.
+      // Reception records Always in the demo seed, read through the workspace path.
       await navbar(page).getByRole('link', { name: 'Workspaces' }).click();
       await page.getByRole('link', { name: 'Call recording settings of Reception' }).click();
       await waitForPath(page, `/control-hub/workspaces/${reception.id}/call-recording`);

@@ -1,4 +1,4 @@
-// Journeys through the Recordings page, the player and User Hub "My recordings" (issue #4 §10) in
+// Journeys through the Recordings page, the player and User Hub "My recordings" (SPEC §7, §9.5) in
 // Chromium against the real server, with recordings brought in by `callvault import`: a compliance
 // officer searches by owner and narrows with the advanced filters, scrolls past the first 100,
 // plays, seeks and downloads; an administrator selects all, moves them to the recycle bin and

@@ -1,4 +1,4 @@
-// The transcript in the player (issue #7 §5–6) in Chromium against the real server: a two-party
+// The transcript in the player (SPEC §7, §8) in Chromium against the real server: a two-party
 // call of real speech (pocketsphinx-testdata's LibriVox clips, one party per channel, put together
 // with sox) is brought in by `callvault import` and transcribed by `callvault jobs run
 // transcribe-sweep` with the default pocketsphinx engine. A compliance officer finds it by a word

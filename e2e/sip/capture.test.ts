@@ -1,4 +1,4 @@
-// Issue #6 "must show": SIPp's SIPREC client sends the 28 s two-party conversation to
+// Media capture end to end: SIPp's SIPREC client sends the 28 s two-party conversation to
 // `bin/callvault serve` (recorder, worker and api roles) as PCMU, G.722 and Opus, each over UDP and
 // TCP (a table of six calls, run at the same time against one server, started a few seconds
 // apart); after each call's BYE the call is listed on /api/recordings, and each channel of its
@@ -191,7 +191,7 @@ describe.skipIf(missing !== null)('media capture with SIPp against bin/callvault
   });
 });
 
-// Issue #6 "must show": `kill -9` 12 s into a call leaves a recovered recording of ≥ 11 s once
+// Crash recovery end to end: `kill -9` 12 s into a call leaves a recovered recording of ≥ 11 s once
 // `serve` starts again on the same data dir, and the API says it was recovered. The server is spawned here (not through
 // startServer) because the test kills it and starts it again.
 describe.skipIf(missing !== null)('media capture survives kill -9', () => {

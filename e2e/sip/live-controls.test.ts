@@ -1,4 +1,4 @@
-// Issue #6 "must show" (live controls, SPEC §4): SIPp signals a SIPREC call to `bin/callvault
+// Live recording controls end to end (SPEC §4): SIPp signals a SIPREC call to `bin/callvault
 // serve` (fixtures/siprec_uac_controls.xml) while this test sends both parties' RTP itself, in
 // real time, to the ports the recorder answered:
 //   - DTMF `*44` (RFC 4733 events on the recorded party's own stream) on an On Demand owner's call

@@ -1,4 +1,4 @@
-// Issue #5 §10 "must show": SIPp's SIPREC client (fixtures/siprec_uac.xml) against the built
+// The SIPREC recorder end to end: SIPp's SIPREC client (fixtures/siprec_uac.xml) against the built
 // `bin/callvault serve` with the recorder role and the demo seed's trunk (127.0.0.1/32), over UDP
 // and TCP: 200, ACK, RTP, BYE 200; GET /api/sessions shows the session while it runs (owner
 // Alice by her SIP address) and nothing after it; /metrics counts the INVITE outcomes.

@@ -1,4 +1,4 @@
-// In-process Opus encoding for finalize (issue #6: finalize ≥ 400× real time per core).
+// In-process Opus encoding for finalize (finalize's target: ≥ 400× real time per core).
 //
 // Finalize used to pipe each recording's PCM through an ffmpeg child with libopus; the child's
 // start-up and its pipeline were a fifth of finalize's CPU. This addon calls libopus (RFC 6716)

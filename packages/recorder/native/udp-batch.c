@@ -1,4 +1,4 @@
-// Batched UDP receive for the media capture path (issue #6: capture CPU per packet).
+// Batched UDP receive for the media capture path (less capture CPU per packet).
 //
 // Node's dgram calls into JavaScript once per datagram (an object for the sender, an event
 // emit), which is most of what receiving RTP costs. This addon receives on non-blocking sockets

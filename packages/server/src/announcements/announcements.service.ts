@@ -1,4 +1,4 @@
-// Announcement audio (issue #3 §7): the shipped default prompts and an org's (or location's)
+// Announcement audio (SPEC §4, §9.2): the shipped default prompts and an org's (or location's)
 // uploaded compliance announcement.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,5 @@
-// Live controls and failures through finalize on the database under test (SPEC §4, issue #6 §4,
-// §6): the journal's recordingActions decide what each owner's recordings hold — a stop and a
+// Live controls and failures through finalize on the database under test (SPEC §4,
+// §5): the journal's recordingActions decide what each owner's recordings hold — a stop and a
 // restart make two recordings, a paused stretch is cut out or kept as silence — and a failure
 // (encoder error, a full disk during the call) is catalogued with the journal kept, counted in
 // callvault_capture_failures_total, never silent.

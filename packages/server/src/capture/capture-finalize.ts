@@ -318,7 +318,7 @@ function interleaveBlock(
  * addon (packages/recorder/native/opus-encode.c, built by `make deps`) when it is built, else
  * through an ffmpeg child with the same settings. In-process saves ffmpeg's start-up, its
  * pipeline and the PCM pipe: the encode of a 10-minute two-party PCMU call went from 1.06–1.38 s
- * of CPU to 0.66–0.74 s (issue #6: finalize ≥ 400× real time per core; bench/capture.bench.ts).
+ * of CPU to 0.66–0.74 s (finalize's target: ≥ 400× real time per core; bench/capture.bench.ts).
  * libopus runs on the thread pool, so the event loop that receives RTP is not held up.
  */
 export function encodeOggOpus(
@@ -346,7 +346,7 @@ export function encodeOggOpus(
         ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
         ...['-f', 's16le', '-ar', String(sampleRate), '-ac', String(channels.length)],
         ...['-i', 'pipe:0', '-c:a', 'libopus', '-b:a', `${24 * channels.length}k`],
-        // Speed (issue #6: finalize ≥ 400× real time per core). The least complex encoder,
+        // Speed (finalize's target: ≥ 400× real time per core). The least complex encoder,
         // CELT only (`lowdelay`: no SILK/hybrid mode decisions; at 8 kHz input libopus chose
         // CELT anyway) and 120 ms packets (the longest Opus allows, RFC 6716 §3.2.5), half as
         // many packets through libopus and the Ogg muxer as 60 ms: for a 10-minute two-party

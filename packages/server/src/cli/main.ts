@@ -17,11 +17,11 @@ import { runDemoSeed } from '../demo/demo-seed.service.js';
 import { createOrganizationWithAdmin } from '../org/organizations.service.js';
 import { setRolesByEmail } from '../org/people.service.js';
 import { AppError } from '../errors.js';
-import { buildApp } from '../http/app.js';
+import { buildApp } from '../app/build-app.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createJobQueue } from '../jobs/index.js';
-import { registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs.js';
+import { registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.js';
 import {
   countEncryptedObjects,
   parseNewMasterKey,
@@ -33,7 +33,7 @@ import {
   openMigratedDatabase,
   parseRoles,
   startServer,
-} from '../runtime.js';
+} from '../app/runtime.js';
 import { importRecordingsFromDirectory } from '../recordings/recording-import.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTranscriber } from '../transcription/create-transcriber.js';
@@ -328,7 +328,7 @@ export function buildProgram(): Command {
 
   program
     .command('transcribe')
-    .description('transcribe recordings in this process (issue #7)')
+    .description('transcribe recordings in this process')
     .requiredOption('--pending', 'every recording still awaiting its transcript')
     .action(async () => {
       await withDatabase(program, async ({ db }, config) => {

@@ -241,7 +241,7 @@ export interface JobsTable {
   completed_at: string | null;
 }
 
-/** One stored audio file (issue #4 §4); several recordings may point at it. */
+/** One stored audio file; several recordings may point at it. */
 export interface AudioObjectsTable {
   id: string;
   org_id: string;
@@ -305,7 +305,7 @@ export interface RecordingsTable {
   updated_at: string;
 }
 
-/** Whether a recording's transcript was made, and if not why (issue #7). */
+/** Whether a recording's transcript was made, and if not why. */
 export interface TranscriptsTable {
   recording_id: string;
   org_id: string;
@@ -322,7 +322,7 @@ export interface TranscriptsTable {
 }
 
 /**
- * One segment of a completed transcript, for search (issue #7 §5). PostgreSQL adds a generated
+ * One segment of a completed transcript, for search. PostgreSQL adds a generated
  * `search` tsvector; SQLite indexes `text` in the FTS5 table `transcript_segments_fts`.
  */
 export interface TranscriptSegmentsTable {
@@ -391,7 +391,7 @@ export interface RecordingOwnersTable {
   owner_email: string;
 }
 
-/** A captured call whose recording failed (issue #6 §6); kept until an operator resolves it. */
+/** A captured call whose recording failed; kept until an operator resolves it. */
 export interface CaptureFailuresTable {
   id: string;
   org_id: string;
@@ -411,7 +411,7 @@ export interface CaptureFailuresTable {
   retrying: Generated<number>;
 }
 
-/** A legal hold (issue #4 §7): while `released_at` is null its recordings are never purged. */
+/** A legal hold: while `released_at` is null its recordings are never purged. */
 export interface LegalHoldsTable {
   id: string;
   org_id: string;

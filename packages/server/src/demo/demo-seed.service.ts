@@ -1,4 +1,4 @@
-// `callvault demo-seed`: a demo organisation to try Callvault with (issue #2 §10). Idempotent:
+// `callvault demo-seed`: a demo organisation to try Callvault with (SPEC §9.4). Idempotent:
 // entities are found by their natural keys and created only when missing; every run issues fresh
 // API tokens (earlier demo tokens are revoked).
 import type { CallingLicense, EntityCallRecordingUpdate, PersonCreate } from '@callvault/shared';
@@ -266,7 +266,7 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
             extension: '1950',
             announcementLanguage: 'en_us',
           });
-      // Recording: a trunk for SIPREC from this machine, and the demo people's modes (issue #3 §6).
+      // Recording: a trunk for SIPREC from this machine, and the demo people's modes.
       const trunk =
         (await findTrunkByName(trx, orgId, DEMO_TRUNK_NAME)) ??
         (await insertNewTrunk(trx, deps, null, orgId, {

@@ -3,15 +3,36 @@
 // `onRequest`, before the body is read, parsed or validated: an anonymous client cannot make the
 // server read or parse a body of a route it may not call.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  authenticateSession,
-  authenticateToken,
-  type AuthDeps,
-  type SessionInfo,
-} from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
 import { routeNotFound } from './error-handler.js';
 import type { Actor } from '../policy/actor.js';
+
+/** What the hook knows of a request when it resolves its credentials. */
+export interface AuthRequestContext {
+  readonly clientIp: string | null;
+  /** `?orgId=`: a partner administrator acting on a customer org. */
+  readonly orgId?: string | undefined;
+}
+
+/** A console session the cookie names, as the hook needs it. */
+export interface AuthenticatedSession {
+  readonly actor: Actor;
+  readonly sessionId: string;
+  readonly csrfToken: string;
+  /** Signed in with a one-time password: nothing but a password change is allowed yet. */
+  readonly mustChangePassword: boolean;
+}
+
+/**
+ * How credentials become an actor: the auth feature's service, handed in by the composition
+ * root (app/), so this hook does not know where tokens and sessions are kept.
+ */
+export interface RequestAuthenticator {
+  /** A Bearer token to its actor; throws TOKEN_INVALID for an unknown, revoked or expired one. */
+  token(token: string, ctx: AuthRequestContext): Promise<Actor>;
+  /** A session cookie's secret to its live session, or null. */
+  session(secret: string, ctx: AuthRequestContext): Promise<AuthenticatedSession | null>;
+}
 
 export const SESSION_COOKIE = 'cv_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -19,7 +40,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
-    session: SessionInfo | null;
+    session: AuthenticatedSession | null;
   }
   interface FastifyContextConfig {
     /** No authentication needed (login, health, docs). */
@@ -35,7 +56,7 @@ function orgIdParam(request: FastifyRequest): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
+export function registerAuth(app: FastifyInstance, authenticator: RequestAuthenticator): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
 
@@ -51,11 +72,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!match?.[1])
         throw new AppError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>"');
-      request.actor = await authenticateToken(deps, match[1], ctx);
+      request.actor = await authenticator.token(match[1], ctx);
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
-    const session = cookie ? await authenticateSession(deps, cookie, ctx) : null;
+    const session = cookie ? await authenticator.session(cookie, ctx) : null;
     if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in or send a Bearer token');
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
       throw new AppError('CSRF_TOKEN_INVALID', `Missing or wrong ${CSRF_HEADER} header`);

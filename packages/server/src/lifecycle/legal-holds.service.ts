@@ -1,4 +1,4 @@
-// Legal holds (SPEC §6, issue #4 §7): administrators and compliance officers place a hold on one
+// Legal holds (SPEC §6): administrators and compliance officers place a hold on one
 // recording, on an owner (person, workspace or virtual line: every recording they own) or on the
 // whole org, with a reason. While a hold is active its recordings are never purged by retention,
 // their audio is kept when someone purges them by hand (the compliance officer can still list

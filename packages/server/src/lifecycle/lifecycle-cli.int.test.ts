@@ -22,7 +22,7 @@ import {
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
 import { storeRecording } from '../recordings/recordings.service.js';
-import { createConfiguredBlobStore } from '../runtime.js';
+import { createConfiguredBlobStore } from '../app/runtime.js';
 import { createBlobStore } from '../storage/index.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { rotateMasterKeys } from './master-key-rotation.service.js';

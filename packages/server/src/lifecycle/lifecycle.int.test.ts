@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenByEmail } from '../auth/auth.service.js';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
-import { registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs.js';
+import { registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.js';
 import { createLogger } from '../observability/logger.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { findAudioObjectById, findRecordingById } from '../recordings/recordings.repository.js';

@@ -1,4 +1,4 @@
-// `callvault keys rotate` (issue #4 §2): re-wraps every data key under a new master key without
+// `callvault keys rotate` (SPEC §6): re-wraps every data key under a new master key without
 // touching the audio (crypto/encrypted-blob-store.ts rotateMasterKey), in an order that survives
 // a crash at any point:
 //   1. key file: the new key first, every old key kept (new objects use the new key; every

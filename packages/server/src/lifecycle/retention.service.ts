@@ -1,4 +1,4 @@
-// Retention (SPEC §6, issue #4 §7): a recording is purged once it is older than its org's
+// Retention (SPEC §6): a recording is purged once it is older than its org's
 // retention (time recorded + retentionDays < now; never earlier), unless a legal hold covers it.
 // Work is done in small batches, each its own transaction with its audit events and webhook
 // events; the status change is conditional, so a batch that runs twice purges nothing twice. The

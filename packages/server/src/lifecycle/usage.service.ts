@@ -1,4 +1,4 @@
-// Storage usage and quota (SPEC §3.1, §6; issue #4 §7): exact bytes per org (kept by the
+// Storage usage and quota (SPEC §3.1, §6): exact bytes per org (kept by the
 // catalogue in org_usage), the quota (default 100 GiB), notifications when usage crosses 80, 90
 // and 100 % upward (an audit event `quota.threshold`, a `storageQuota` webhook, and the `level`
 // the console shows as a banner), and the org's retention and quota policy.

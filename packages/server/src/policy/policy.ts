@@ -25,7 +25,7 @@ export const ACTIONS = [
   'trunk.read',
   'trunk.write',
   'decision.request',
-  // Recordings (issue #4): what a role may do with any recording of its org. What an owner may do
+  // Recordings (SPEC §7): what a role may do with any recording of its org. What an owner may do
   // with their own recordings depends on their access settings: policy/recording-access.ts.
   'recording.search',
   'recording.searchPurged',
@@ -33,12 +33,12 @@ export const ACTIONS = [
   'recording.manage',
   'recording.reassign',
   'recording.deletePermanently',
-  // Lifecycle (issue #4 §7–8): legal holds and webhooks.
+  // Lifecycle (SPEC §6, §9.1): legal holds and webhooks.
   'legalHold.read',
   'legalHold.manage',
   'webhook.read',
   'webhook.write',
-  // Live calls (issue #6 §4): the recording state of calls being recorded now, and their
+  // Live calls (SPEC §4): the recording state of calls being recorded now, and their
   // controls. A user reads and controls their own calls only (see `can`); administrators and
   // compliance officers read the states of their org's calls, and control none of them.
   'liveCall.read',

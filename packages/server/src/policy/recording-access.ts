@@ -1,4 +1,4 @@
-// Who may do what with one recording (SPEC §1, §7; issue #4 §5): the role rules of policy.ts plus
+// Who may do what with one recording (SPEC §1, §7): the role rules of policy.ts plus
 // the owner's own rights, which their callRecordingAccessSettings switch on and off. Pure; the
 // recordings service asks before every read or change and the table test pins every combination.
 import type { AccessSettings, RecordingStatus } from '@callvault/shared';

@@ -1,5 +1,5 @@
 // What applies to one recordable entity on a call: org → location → entity, resolved by one pure
-// function (issue #3 §5). Entity values override; location values override the org; an entity's
+// function (SPEC §3). Entity values override; location values override the org; an entity's
 // transcript switch follows the org default only until it is set.
 import type {
   AccessSettings,

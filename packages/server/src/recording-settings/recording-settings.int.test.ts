@@ -1,4 +1,4 @@
-// Issue #3 API: every endpoint, default and validation rule, on the database under test.
+// Recording settings API: every endpoint, default and validation rule, on the database under test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWav } from '../announcements/wav-format.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';

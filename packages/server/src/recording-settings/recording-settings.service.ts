@@ -1,4 +1,4 @@
-// Organisation, location and entity call-recording settings (SPEC §3, issue #3 §1–4), with Webex's
+// Organisation, location and entity call-recording settings (SPEC §3), with Webex's
 // shapes, defaults and validation quirks. Every change is audited with before/after.
 import { validateDtmfFeatureCodes } from '@callvault/recorder';
 import type {

@@ -1,4 +1,4 @@
-// Recording trunks (issue #3 §6): where SIPREC sessions may come from, per org. Digest credentials
+// Recording trunks (SPEC §5): where SIPREC sessions may come from, per org. Digest credentials
 // are kept as HA1 = MD5(username:realm:password) (RFC 2617 §3.2.2.2); the password is never stored.
 // A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
 // parts are extensions) and, optionally, the dial-plan country of its national numbers.

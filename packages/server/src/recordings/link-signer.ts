@@ -1,4 +1,4 @@
-// Signed temporary download links (issue #4 §5): `temporaryDirectDownloadLinks` must work without
+// Signed temporary download links (SPEC §7): `temporaryDirectDownloadLinks` must work without
 // a token until they expire, so the link itself carries its authority: an HMAC-SHA256 over the
 // recording, the kind of file, the person it was issued to and the expiry, keyed with a server
 // secret. The secret is a 0600 file in the data dir, created on first use (so commands that never

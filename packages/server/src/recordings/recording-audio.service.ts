@@ -1,4 +1,4 @@
-// Serving a recording's audio through a signed temporary link (issue #4 §5): the link proves who
+// Serving a recording's audio through a signed temporary link (SPEC §7): the link proves who
 // it was issued to and until when; the download is authorised again for that person now (their
 // access may have changed since), audited, and checked against the stored SHA-256 on every full
 // read. Ranges (RFC 9110 §14) let players seek; `?format=wav` converts with ffmpeg.

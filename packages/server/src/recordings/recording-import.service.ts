@@ -1,4 +1,4 @@
-// `callvault import DIR` (issue #4 §9): existing audio files with a JSON sidecar each become
+// `callvault import DIR` (SPEC §9.4): existing audio files with a JSON sidecar each become
 // recordings exactly as captured ones do — through storeRecording (encrypted, catalogued, quota
 // counted). Files whose content is already stored for the owner's org are skipped; every bad file
 // is reported by name with its reason and the rest are imported.

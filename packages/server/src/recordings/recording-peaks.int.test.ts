@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
-import { registerApplicationJobs } from '../jobs/register-jobs.js';
+import { registerApplicationJobs } from '../app/register-jobs.js';
 import { createLogger } from '../observability/logger.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';

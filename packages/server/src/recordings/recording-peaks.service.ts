@@ -1,4 +1,4 @@
-// The waveform of a recording (issue #4 §10): peaks precomputed once per audio object by the
+// The waveform of a recording (SPEC §7): peaks precomputed once per audio object by the
 // `recording-peaks` job right after the audio is stored, kept encrypted beside the audio (they are
 // derived from what was said) and removed with it. Whoever may play a recording may fetch them;
 // a recording whose peaks are not there yet (stored before this job existed, or the job has not

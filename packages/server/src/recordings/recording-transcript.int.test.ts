@@ -1,4 +1,4 @@
-// Transcript download links (issue #7 §4) on the database under test: who gets the link, the three
+// Transcript download links (SPEC §7, §8) on the database under test: who gets the link, the three
 // formats, the distinct signature purpose, the audit event, and the no-transcript reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';

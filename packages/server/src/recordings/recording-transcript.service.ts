@@ -1,4 +1,4 @@
-// Serving a recording's transcript through a signed temporary link (issue #7 §4): the same rules
+// Serving a recording's transcript through a signed temporary link (SPEC §7): the same rules
 // as audio — the link is signed for the transcript (an audio signature does not fit), the download
 // is authorised again for that person now, and audited as `recording.transcriptDownloaded`.
 import { audit } from '../audit/audit.service.js';

@@ -1,4 +1,4 @@
-// The catalogue's records (issue #4 §4) as the service sees them: camelCase, parsed JSON, booleans.
+// The catalogue's records as the service sees them: camelCase, parsed JSON, booleans.
 import type {
   CallDirection,
   RecordingFormat,

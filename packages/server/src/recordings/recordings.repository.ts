@@ -314,7 +314,7 @@ export async function findRecordingsOfOwner(
   return rows.map(toRecording);
 }
 
-/** Marks whether a recording has a stored transcript (issue #7: the transcribe job). */
+/** Marks whether a recording has a stored transcript (set by the transcribe job). */
 export async function setRecordingHasTranscript(
   db: DbOrTrx,
   id: string,

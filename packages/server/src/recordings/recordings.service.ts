@@ -1,4 +1,4 @@
-// The recordings catalogue (SPEC §6, §7; issue #4 §4–6): storing audio as recordings (the one
+// The recordings catalogue (SPEC §6, §7, §9.1): storing audio as recordings (the one
 // entry point for `callvault import` and the SIPREC recorder), the Webex-compatible lists and
 // details, Callvault's search, and the lifecycle (recycle bin, purge, permanent delete, reassign).
 // Every read and change checks policy/recording-access.ts and is audited in its transaction.
@@ -879,7 +879,7 @@ export async function releaseAudioIfUnused(
 }
 
 /**
- * Removes a purged or deleted recording's transcript row (issue #7 §4) unless the recording is
+ * Removes a purged or deleted recording's transcript row unless the recording is
  * under a legal hold (then the transcript is evidence, like the held audio). Returns the blob key
  * to delete once the transaction has committed.
  */

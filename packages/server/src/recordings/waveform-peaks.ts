@@ -1,4 +1,4 @@
-// Waveform peaks (issue #4 §10): the player draws a recording from these instead of decoding the
+// Waveform peaks (SPEC §7): the player draws a recording from these instead of decoding the
 // whole call in the browser. The stored audio is decoded by ffmpeg to 8 kHz 16-bit PCM, one
 // channel per party, and each channel is reduced to the loudest absolute sample of every slice.
 // The slice grows with the call so that a peaks document stays small (at most MAX_PEAKS per

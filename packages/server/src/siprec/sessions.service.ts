@@ -1,4 +1,4 @@
-// GET /api/sessions (issue #5 §9): the SIPREC sessions this process is recording now, for the
+// GET /api/sessions: the SIPREC sessions this process is recording now, for the
 // administrators of their org. Read from the in-memory registry; nothing touches the database.
 import fs from 'node:fs';
 import path from 'node:path';

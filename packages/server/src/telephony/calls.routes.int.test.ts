@@ -10,7 +10,7 @@ import { fixedClock, type Clock } from '../clock.js';
 import { EncryptedBlobStore, MasterKeyring, generateMasterKey } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
-import { buildApp } from '../http/app.js';
+import { buildApp } from '../app/build-app.js';
 import type { AppInstance } from '../http/types.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';

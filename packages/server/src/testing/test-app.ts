@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
-import { buildApp } from '../http/app.js';
+import { buildApp } from '../app/build-app.js';
 import type { AppInstance } from '../http/types.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';

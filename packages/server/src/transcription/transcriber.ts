@@ -1,4 +1,4 @@
-// The transcription port (SPEC §8; issue #7 §1). One engine turns ONE channel of PCM into timed
+// The transcription port (SPEC §8). One engine turns ONE channel of PCM into timed
 // words; the pipeline transcribes every channel separately (each channel is one party) and merges
 // them (transcript-formats.ts). Every engine passes transcriber.contract.ts.
 import { AppError } from '../errors.js';

@@ -1,4 +1,4 @@
-// A call's transcript from its channels (SPEC §8, issue #7 §4): each channel is one party, so each
+// A call's transcript from its channels (SPEC §8): each channel is one party, so each
 // channel's words become that party's segments (split where they pause), and all segments are
 // merged into one timeline. Rendered as Callvault's JSON document, WebVTT (W3C WebVTT: cue timings
 // `hh:mm:ss.ttt --> hh:mm:ss.ttt`, voice spans `<v Name>`) and plain text. Pure.

@@ -1,4 +1,4 @@
-// Search inside transcripts (issue #7 §5) on the database under test — the same contract on SQLite
+// Search inside transcripts (SPEC §7) on the database under test — the same contract on SQLite
 // (FTS5) and PostgreSQL (tsvector): segments are indexed with the transcript row and removed with
 // it, every word must be in one segment, words match as prefixes, FTS syntax is only words, the
 // other filters and the org still apply, and `GET /api/recordings?transcript=` answers compliance

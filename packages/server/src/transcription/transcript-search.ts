@@ -1,4 +1,4 @@
-// Search inside transcripts (issue #7 §5), the pure part: a person's words become terms (letters
+// Search inside transcripts (SPEC §7), the pure part: a person's words become terms (letters
 // and digits only, so nothing they type is ever FTS syntax), the terms become an SQLite FTS5 or a
 // PostgreSQL tsquery expression, and a matching segment's text is cut to a snippet around the
 // first hit. Every term must occur in the same segment; each term matches words it begins

@@ -1,4 +1,4 @@
-// `callvault jobs run transcribe-sweep` (issue #7 §7) on the database under test: the application's
+// `callvault jobs run transcribe-sweep` on the database under test: the application's
 // jobs registered with the configured engine (as the CLI now does) make the sweep fan out one
 // `transcribe` job per recording awaiting its transcript, and running it with its fan-out returns
 // once real speech (a pocketsphinx-testdata clip) has its transcript stored and indexed.
@@ -8,7 +8,7 @@ import { fixedClock } from '../clock.js';
 import { EncryptedBlobStore, generateMasterKey, MasterKeyring } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
-import { FAN_OUT_JOBS, registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs.js';
+import { FAN_OUT_JOBS, registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.js';
 import { createLogger } from '../observability/logger.js';
 import { storeRecording } from '../recordings/recordings.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';

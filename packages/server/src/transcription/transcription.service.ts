@@ -1,4 +1,4 @@
-// The transcription pipeline for one recording (SPEC §8, issue #7 §2–3): decide whether it gets a
+// The transcription pipeline for one recording (SPEC §8): decide whether it gets a
 // transcript (its owner's transcript switch; English calls only — the call's language is the
 // recorded entity's announcement language), decode the stored audio per channel, transcribe each
 // channel (one party each), merge into one timeline with speakers, store the JSON encrypted beside

@@ -1,5 +1,5 @@
 // The transcripts table: what each recording's transcribe job decided; and the search index of
-// completed transcripts (issue #7 §5): one row per segment in `transcript_segments`, full-text
+// completed transcripts (SPEC §7): one row per segment in `transcript_segments`, full-text
 // indexed by FTS5 on SQLite and a tsvector on PostgreSQL (migration 0007).
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type DbOrTrx } from '../db/database.js';

@@ -1,4 +1,4 @@
-// Posting one webhook delivery (issue #4 §8): the Webex envelope, signed as Webex signs it
+// Posting one webhook delivery: the Webex envelope, signed as Webex signs it
 // (`X-Spark-Signature`: HMAC-SHA1 of the body under the webhook secret, hex), sent to the
 // webhook's target with the address guard of target-url.ts, redirects not followed. Each attempt
 // is recorded on the delivery row; the job queue retries a failed attempt with backoff and the

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock } from '../clock.js';
 import { EncryptedBlobStore, MasterKeyring, generateMasterKey } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
-import { buildApp } from '../http/app.js';
+import { buildApp } from '../app/build-app.js';
 import type { AppInstance } from '../http/types.js';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
 import { createLogger } from '../observability/logger.js';

@@ -1,4 +1,4 @@
-// Webhooks with Webex's shape (`/v1/webhooks`; SPEC §9.1, issue #4 §8): administrators create,
+// Webhooks with Webex's shape (`/v1/webhooks`; SPEC §9.1): administrators create,
 // list, change and remove them; catalogue changes add one delivery row per matching webhook in the
 // change's own transaction (createWebhookOutbox), and a `webhook-deliver` job posts each one
 // (webhook-delivery.service.ts). Every change to a webhook is audited.

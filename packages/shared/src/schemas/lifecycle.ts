@@ -1,4 +1,4 @@
-// The recordings lifecycle (SPEC §6, issue #4 §7–8): legal holds, the retention and quota policy,
+// The recordings lifecycle (SPEC §6): legal holds, the retention and quota policy,
 // usage with its notification level, and Webex-style webhooks for converged recordings.
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion } from './literal-union.js';

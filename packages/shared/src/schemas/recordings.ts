@@ -1,5 +1,5 @@
-// Converged recordings with Webex's paths, field names and enum values (SPEC §9.1, issue #4 §5),
-// and Callvault's own search and bulk actions (issue #4 §6).
+// Converged recordings with Webex's paths, field names and enum values (SPEC §9.1, §7),
+// and Callvault's own search and bulk actions (SPEC §7).
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion } from './literal-union.js';
 

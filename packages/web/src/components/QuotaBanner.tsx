@@ -1,4 +1,4 @@
-// The storage-quota banner (issue #4 §7): shown to the people who manage recordings once the org's
+// The storage-quota banner (SPEC §6): shown to the people who manage recordings once the org's
 // usage crosses 80, 90 or 100 % of its quota. The server decides the level; this only shows it.
 import { Alert } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';

@@ -1,4 +1,4 @@
-// Pure helpers of the transcript beside the player (issue #7 §6): which line is being spoken at a
+// Pure helpers of the transcript beside the player (SPEC §7): which line is being spoken at a
 // time, which lines hold the words searched for (every word, as the start of a word — the same rule
 // as the server's transcript search), stepping between those hits, and splitting a line's text so
 // the matching words can be marked.

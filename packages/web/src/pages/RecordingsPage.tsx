@@ -2,7 +2,7 @@
 // a simple search by owner name or email, advanced filters (last 7 days by default), 100 rows at
 // a time continued by scrolling, "select all" of the first 200, bulk actions behind a confirmation,
 // and a drawer with the call's metadata and, for compliance officers, the player with the
-// transcript. Compliance officers also search the words said in calls (issue #7 §5): each result
+// transcript. Compliance officers also search the words said in calls (SPEC §7): each result
 // then shows the matching line, who said it and when.
 import {
   Button,

@@ -2,7 +2,7 @@
 // packages/recorder/native/opus-encode.c, pages by ogg-opus-writer.ts (RFC 7845).
 //
 // Finalize encodes each recording once; doing it here rather than in an ffmpeg child saves the
-// child's start-up and its pipe (issue #6: finalize ≥ 400× real time per core). The addon is
+// child's start-up and its pipe (finalize's target: ≥ 400× real time per core). The addon is
 // built by `make deps` (with Debian's libopus-dev); without it `loadOpusEncodeAddon` is null and
 // the caller keeps its ffmpeg path.
 import { loadNativeAddon } from '../../native-addon.js';

@@ -1,4 +1,4 @@
-// The recordings catalogue (issue #4 §4): audio objects in the blob store, the recordings that
+// The recordings catalogue (SPEC §6): audio objects in the blob store, the recordings that
 // point at them (one per owner; an internal call between two recorded people gives two recordings
 // of one audio object) and each org's exact storage usage. Indexes serve the searches of the
 // Webex-compatible list (org + time, owner, status, location) and of Callvault's own search

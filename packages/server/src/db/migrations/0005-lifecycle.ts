@@ -1,4 +1,4 @@
-// The recordings lifecycle (issue #4 §7, §8): legal holds, the quota notification level each org
+// The recordings lifecycle (SPEC §6): legal holds, the quota notification level each org
 // was last told about, and Webex-style webhooks with one delivery row per (event, webhook). The
 // delivery rows are written in the transaction of the catalogue change they report, so an event
 // is never lost between the change and the job that posts it (a transactional outbox).

@@ -1,4 +1,4 @@
-// Transcripts (issue #7): one row per recording once its transcribe job has decided — either the
+// Transcripts (SPEC §8): one row per recording once its transcribe job has decided — either the
 // transcript is stored (encrypted, beside the audio in the blob store) or the reason it was not
 // made (transcripts off for the owner, a non-English call, transcription off). `text` holds the
 // transcript's words for search.

@@ -1,4 +1,4 @@
-// Search inside transcripts (issue #7 §5). The transcript itself is stored encrypted in the blob
+// Search inside transcripts (SPEC §7). The transcript itself is stored encrypted in the blob
 // store; to find words the index has to hold them, so each transcript segment (one speaker's
 // stretch of speech) is a row here with its times and speaker, and a hit returns that segment.
 // Rows belong to the transcript row and go with it (cascade, and transcripts.repository deletes

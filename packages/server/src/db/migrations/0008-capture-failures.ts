@@ -1,4 +1,4 @@
-// Capture failures (issue #6 §6, SPEC §5 "never a silent loss"): one row per captured call whose
+// Capture failures (SPEC §5 "never a silent loss"): one row per captured call whose
 // recording failed — a stream that never received media, a full disk, an encoder error — with the
 // reason, the org's failure behaviour at the time, what was stored anyway, and the journal kept
 // on the recorder's disk until an operator deals with it (`resolved_at`).

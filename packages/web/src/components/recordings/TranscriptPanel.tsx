@@ -1,4 +1,4 @@
-// The transcript beside the player (SPEC §8, issue #7 §6): every line with its time and speaker,
+// The transcript beside the player (SPEC §7, §8): every line with its time and speaker,
 // the line being spoken lit as the audio plays and kept in view, a click on a line seeks the audio
 // to its start, and a search box that jumps between the lines holding the words. The transcript
 // comes through the details' signed transcript link, so it follows the same rules as the audio:

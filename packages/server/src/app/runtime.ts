@@ -1,22 +1,23 @@
-// Process wiring: configuration → database → app and background work, chosen by role.
+// Process wiring: configuration → database → app and background work, chosen by role (api,
+// recorder, worker); `callvault serve` starts it.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import { batchUdpReceiverLoadError, selectUdpReceiver } from '@callvault/recorder';
-import { registerUdpReceiverMetrics } from './capture/capture-receiver.metrics.js';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config/config.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
-import { registerDatabaseMetrics } from './db/database.metrics.js';
-import { createJobQueue } from './jobs/index.js';
-import { registerApplicationJobs } from './jobs/register-jobs.js';
-import { createTranscriber } from './transcription/create-transcriber.js';
-import { buildApp } from './http/app.js';
-import type { AppInstance } from './http/types.js';
-import type { Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
-import { ensureInitialAdmin, type InitialAdmin } from './org/bootstrap.service.js';
-import { createSessionRegistry } from './siprec/session-registry.js';
+import { registerUdpReceiverMetrics } from '../capture/capture-receiver.metrics.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/database.js';
+import { registerDatabaseMetrics } from '../db/database.metrics.js';
+import { createJobQueue } from '../jobs/index.js';
+import { registerApplicationJobs } from './register-jobs.js';
+import { createTranscriber } from '../transcription/create-transcriber.js';
+import { buildApp } from './build-app.js';
+import type { AppInstance } from '../http/types.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { ensureInitialAdmin, type InitialAdmin } from '../org/bootstrap.service.js';
+import { createSessionRegistry } from '../siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
   createCaptureSink,
@@ -25,23 +26,23 @@ import {
   journalRoot,
   recoverUnfinishedJournals,
   withCapture,
-} from './capture/index.js';
+} from '../capture/index.js';
 import {
   createDiskSpaceGuard,
   diskSpaceHealthCheck,
   registerDiskSpaceMetric,
   type DiskSpaceGuard,
-} from './capture/disk-space.js';
-import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js';
-import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
-import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
-import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
+} from '../capture/disk-space.js';
+import { sipNonceSecret, startSiprecRecorder } from '../siprec/siprec-recorder.js';
+import { loadOrCreateLinkSecret } from '../recordings/link-signer.js';
+import { startLiveCallMirror } from '../telephony/live-calls-mirror.js';
+import { EncryptedBlobStore, loadMasterKeyring } from '../crypto/index.js';
 import {
   createBlobStore,
   createBlobStoreHealthCheck,
   S3BlobStore,
   type BlobStore,
-} from './storage/index.js';
+} from '../storage/index.js';
 
 export const ROLES = ['recorder', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -61,7 +62,7 @@ export function parseRoles(text: string): ProcessRole[] {
 }
 
 /** The console build that `make build` produces, next to this package. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** Where call systems send SIPREC for the built-in recorder. */
 export function builtinSiprecUri(config: Config): string {

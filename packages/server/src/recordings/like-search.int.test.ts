@@ -1,11 +1,11 @@
 // Searches by name, topic, owner and audit action on the database under test: `%`, `_` and `\` in
 // what a person types match those characters, never "anything" or "any one character".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeRecording } from '../recordings/recordings.service.js';
-import { makeTestAudio } from '../recordings/test-audio.js';
+import { storeRecording } from './recordings.service.js';
+import { makeTestAudio } from './test-audio.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
-import { escapeLike } from './paging.js';
+import { escapeLike } from '../db/paging.js';
 
 let t: TestApp;
 let locationId: string;

@@ -14,8 +14,8 @@ import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createSessionRegistry } from '../siprec/session-registry.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
-import { buildApp } from './app.js';
-import type { AppInstance } from './types.js';
+import { buildApp } from './build-app.js';
+import type { AppInstance } from '../http/types.js';
 
 /** A TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -1,5 +1,7 @@
-// The HTTP API and web console: Fastify with TypeBox schemas that also produce the OpenAPI
-// document, one error handler, authentication, security headers, metrics and the built console.
+// The HTTP API and web console, composed: Fastify with TypeBox schemas that also produce the
+// OpenAPI document, http/'s error handler, body parser and authentication hook, security headers,
+// metrics, the built console, and every feature's routes (this file is where a feature's routes
+// are registered).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -14,6 +16,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
+import { authenticateSession, authenticateToken } from '../auth/auth.service.js';
 import type { Clock } from '../clock.js';
 import { describeConnectionLoss, isConnectionLoss } from '../db/connection-loss.js';
 import type { Db, Dialect } from '../db/database.js';
@@ -35,11 +38,11 @@ import { registerSessionRoutes } from '../siprec/sessions.routes.js';
 import { registerCaptureFailureMetric } from '../capture/capture-failures.metrics.js';
 import { registerCallRoutes } from '../telephony/calls.routes.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { registerAuth } from './auth-hook.js';
-import { registerErrorHandling } from './error-handler.js';
-import { registerJsonBodyParser } from './json-body.js';
-import { HealthReportSchema, runHealthChecks, type HealthCheck } from './health.js';
-import type { AppInstance } from './types.js';
+import { registerAuth } from '../http/auth-hook.js';
+import { registerErrorHandling } from '../http/error-handler.js';
+import { registerJsonBodyParser } from '../http/json-body.js';
+import { HealthReportSchema, runHealthChecks, type HealthCheck } from '../http/health.js';
+import type { AppInstance } from '../http/types.js';
 
 export interface AppDeps {
   readonly db: Db;
@@ -141,7 +144,11 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     );
   });
 
-  registerAuth(app, { db: deps.db, clock: deps.clock });
+  const authDeps = { db: deps.db, clock: deps.clock };
+  registerAuth(app, {
+    token: (token, ctx) => authenticateToken(authDeps, token, ctx),
+    session: (secret, ctx) => authenticateSession(authDeps, secret, ctx),
+  });
   registerAuthRoutes(app, { db: deps.db, clock: deps.clock }, { servedOverHttps });
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerSecondaryLineRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });

@@ -19,7 +19,7 @@ import {
 import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { Logger } from '../observability/logger.js';
-import type { JobQueue, JobRetryPolicy } from './job-queue.js';
+import type { JobQueue, JobRetryPolicy } from '../jobs/job-queue.js';
 
 export interface JobDeps {
   readonly db: Db;

@@ -3,6 +3,7 @@
 import { registerCaptureJobs, type CaptureFinalizePayload } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { registerOutboxJobs } from '../events/outbox.jobs.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
 import {
   registerLifecycleJobs,
@@ -20,6 +21,7 @@ import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { Logger } from '../observability/logger.js';
 import type { JobQueue, JobRetryPolicy } from './job-queue.js';
+import { OUTBOX_CONSUMERS } from './recording-stored-consumers.js';
 
 export interface JobDeps {
   readonly db: Db;
@@ -48,6 +50,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
     ...(deps.onCaptureFinalizeDeferred ? { onDeferred: deps.onCaptureFinalizeDeferred } : {}),
   });
   await registerPeaksJob(queue, deps);
+  await registerOutboxJobs(queue, deps, OUTBOX_CONSUMERS);
   if (deps.transcriber) {
     await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });
   }

@@ -9,7 +9,7 @@ import { registerApplicationJobs, runJobWithFanOut } from '../jobs/register-jobs
 import { createLogger } from '../observability/logger.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { findAudioObjectById, findRecordingById } from '../recordings/recordings.repository.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import { transcriptBlobKey } from '../transcription/transcription.service.js';

@@ -11,7 +11,7 @@ import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { findAudioObjectById } from './recordings.repository.js';
-import { storeRecording } from './recordings.service.js';
+import { storeRecording } from './recording-store.service.js';
 import { PEAKS_JOB, peaksBlobKey } from './waveform-peaks.js';
 
 let t: TestApp;

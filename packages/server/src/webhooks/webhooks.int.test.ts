@@ -15,7 +15,7 @@ import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { bearer } from '../testing/test-app.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';

@@ -47,7 +47,7 @@ function flakyPeaksStore(inner: BlobStore, failures: number) {
   const state = { peaksPuts: 0, failures };
   const store: BlobStore = {
     put(key: string, data: BlobData, options?: BlobPutOptions) {
-      if (key.endsWith('.peaks')) {
+      if (key.endsWith('.peaks.json')) {
         state.peaksPuts++;
         if (state.failures > 0) {
           state.failures--;

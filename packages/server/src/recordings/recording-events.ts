@@ -27,7 +27,7 @@ export function recordingStoredPayload(event: OutboxEvent): RecordingStoredPaylo
   ) {
     throw new Error(`outbox event ${event.id}: not a ${RECORDING_STORED} payload`);
   }
-  return { audioId, recordingIds: recordingIds as string[] };
+  return { audioId, recordingIds };
 }
 
 /**

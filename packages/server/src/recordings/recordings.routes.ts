@@ -9,16 +9,9 @@ import {
   ErrorBody,
   IdParam,
   OrgQuery,
-  PurgeBody,
-  ReassignBody,
-  RecordingBulkBody,
-  RecordingBulkResult,
-  RecordingDeleteBody,
   RecordingPeaks,
   RecordingSearchQuery,
   RecordingSearchResult,
-  RestoreBody,
-  SoftDeleteBody,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import type { Readable } from 'node:stream';
@@ -42,7 +35,6 @@ const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 const tags = ['converged recordings'];
 const callvaultTags = ['recordings'];
 const Query = Type.Object(OrgQuery);
-const NoContent = { 204: Type.Null({ description: 'done' }) };
 
 // Audio is streamed, never serialised; the schema only documents it.
 const AudioBody = (description: string) =>

@@ -3,7 +3,12 @@
 import { registerCaptureJobs, type CaptureFinalizePayload } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { registerOutboxJobs } from '../events/outbox.jobs.js';
+import {
+  OUTBOX_CONSUME_JOB,
+  OUTBOX_DISPATCH_JOB,
+  OUTBOX_SWEEP_JOB,
+  registerOutboxJobs,
+} from '../events/outbox.jobs.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
 import {
   registerLifecycleJobs,
@@ -61,6 +66,8 @@ export const FAN_OUT_JOBS: Readonly<Record<string, readonly string[]>> = {
   [RETENTION_JOB]: [RETENTION_ORG_JOB],
   // `callvault jobs run transcribe-sweep` returns once the recordings it found are transcribed.
   [TRANSCRIBE_SWEEP_JOB]: [TRANSCRIBE_JOB],
+  // `callvault jobs run outbox-sweep` returns once the open events' consumers have run.
+  [OUTBOX_SWEEP_JOB]: [OUTBOX_DISPATCH_JOB, OUTBOX_CONSUME_JOB],
 };
 
 export interface FanOutResult {

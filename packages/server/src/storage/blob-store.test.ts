@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   BlobIntegrityError,
@@ -58,9 +59,8 @@ describe('resolveBlobRange', () => {
 
 describe('checking an expected SHA-256', () => {
   const sha256 = (data: Uint8Array) => crypto.createHash('sha256').update(data).digest('hex');
-  async function* parts(...chunks: string[]): AsyncGenerator<Uint8Array> {
-    for (const c of chunks) yield Buffer.from(c);
-  }
+  const parts = (...chunks: string[]): AsyncIterable<Uint8Array> =>
+    Readable.from(chunks.map((c) => Buffer.from(c)));
   async function collect(source: AsyncIterable<Buffer>, into: Buffer[]): Promise<Buffer> {
     for await (const part of source) into.push(part);
     return Buffer.concat(into);

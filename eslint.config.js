@@ -21,6 +21,7 @@ export const serverSharedFolders = [
   'config',
   'crypto',
   'policy',
+  'events',
 ];
 // … and the feature folders, which app/ composes.
 export const serverFeatureFolders = [
@@ -167,7 +168,7 @@ export default tseslint.config(
             {
               regex: `^(\\.\\./)+(${[...serverFeatureFolders, 'app', 'cli'].join('|')})(/|$)`,
               message:
-                'shared server folders (http, jobs, db, observability, storage, config, crypto, policy) import no feature: register it in app/ and pass what is needed in',
+                'shared server folders (http, jobs, db, observability, storage, config, crypto, policy, events) import no feature: register it in app/ and pass what is needed in',
             },
           ],
         },

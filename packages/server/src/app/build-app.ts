@@ -31,7 +31,9 @@ import { registerRecordingSettingsRoutes } from '../recording-settings/recording
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
+import { registerTranscriptDownloadRoute } from '../transcription/transcript-download.routes.js';
 import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
+import { registerRecordingLifecycleRoutes } from '../lifecycle/recording-lifecycle.routes.js';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.js';
 import type { SessionRegistry } from '../siprec/session-registry.js';
 import { registerSessionRoutes } from '../siprec/sessions.routes.js';
@@ -165,13 +167,16 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     builtinSiprecUri: deps.builtinSiprecUri,
   });
   registerAnnouncementRoutes(app, { db: deps.db, clock: deps.clock });
-  registerRecordingRoutes(app, {
+  const recordingDeps = {
     db: deps.db,
     clock: deps.clock,
     blobStore: deps.blobStore,
     links: createDataDirLinkSigner(deps.dataDir),
     queue: deps.queue,
-  });
+  };
+  registerRecordingRoutes(app, recordingDeps);
+  registerRecordingLifecycleRoutes(app, recordingDeps);
+  registerTranscriptDownloadRoute(app, recordingDeps);
   registerLifecycleRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerWebhookRoutes(app, {
     db: deps.db,

@@ -3,6 +3,12 @@
 import { registerCaptureJobs, type CaptureFinalizePayload } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import {
+  OUTBOX_CONSUME_JOB,
+  OUTBOX_DISPATCH_JOB,
+  OUTBOX_SWEEP_JOB,
+  registerOutboxJobs,
+} from '../events/outbox.jobs.js';
 import { registerHousekeepingJobs } from '../housekeeping/housekeeping.jobs.js';
 import {
   registerLifecycleJobs,
@@ -20,6 +26,7 @@ import type { Transcriber } from '../transcription/transcriber.js';
 import { registerWebhookJobs } from '../webhooks/webhooks.jobs.js';
 import type { Logger } from '../observability/logger.js';
 import type { JobQueue, JobRetryPolicy } from '../jobs/job-queue.js';
+import { OUTBOX_CONSUMERS } from './recording-stored-consumers.js';
 
 export interface JobDeps {
   readonly db: Db;
@@ -48,6 +55,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
     ...(deps.onCaptureFinalizeDeferred ? { onDeferred: deps.onCaptureFinalizeDeferred } : {}),
   });
   await registerPeaksJob(queue, deps);
+  await registerOutboxJobs(queue, deps, OUTBOX_CONSUMERS);
   if (deps.transcriber) {
     await registerTranscriptionJobs(queue, { ...deps, transcriber: deps.transcriber });
   }
@@ -58,6 +66,8 @@ export const FAN_OUT_JOBS: Readonly<Record<string, readonly string[]>> = {
   [RETENTION_JOB]: [RETENTION_ORG_JOB],
   // `callvault jobs run transcribe-sweep` returns once the recordings it found are transcribed.
   [TRANSCRIBE_SWEEP_JOB]: [TRANSCRIBE_JOB],
+  // `callvault jobs run outbox-sweep` returns once the open events' consumers have run.
+  [OUTBOX_SWEEP_JOB]: [OUTBOX_DISPATCH_JOB, OUTBOX_CONSUME_JOB],
 };
 
 export interface FanOutResult {

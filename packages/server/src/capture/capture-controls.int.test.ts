@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
+import { registerOutboxJobs } from '../events/outbox.jobs.js';
+import { OUTBOX_CONSUMERS } from '../app/recording-stored-consumers.js';
 import type { Actor } from '../policy/actor.js';
 import { resolveCaptureFailure } from '../siprec/sessions.service.js';
 import { createWebhook } from '../webhooks/webhooks.service.js';
@@ -348,6 +350,7 @@ describe(`live controls through finalize on ${testDialect}`, () => {
     });
     const queue = createEmbeddedJobQueue({ db: db.db, pollIntervalMs: 25, leaseMs: 5_000 });
     await registerCaptureJobs(queue, deps);
+    await registerOutboxJobs(queue, deps, OUTBOX_CONSUMERS);
     await queue.start();
     try {
       const open = await listOpenCaptureFailures(db.db, seed.orgId);
@@ -377,6 +380,23 @@ describe(`live controls through finalize on ${testDialect}`, () => {
       expect(
         jobs.filter((j) => j.name === 'transcribe').map((j) => JSON.parse(j.payload)),
       ).toContainEqual({ recordingId: stored[0]!.id });
+      // The webhook follows the stored recording's event, through its own job.
+      const created = async () =>
+        (
+          await db.db
+            .selectFrom('webhook_deliveries')
+            .select(['resource', 'event', 'data'])
+            .execute()
+        ).some(
+          (d) =>
+            d.resource === 'convergedRecordings' &&
+            d.event === 'created' &&
+            d.data.includes(stored[0]!.id),
+        );
+      const webhookDeadline = Date.now() + 15_000;
+      while (!(await created()) && Date.now() < webhookDeadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const deliveries = await db.db
         .selectFrom('webhook_deliveries')
         .select(['resource', 'event', 'data'])

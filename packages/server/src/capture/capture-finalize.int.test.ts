@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
-import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
+import type { RecordingStoreDeps } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import {

@@ -44,7 +44,7 @@ import {
   defaultRecordingTopic,
   storeRecording,
   type RecordingStoreDeps,
-} from '../recordings/recordings.service.js';
+} from '../recordings/recording-store.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
 import { phoneNumberOfAor } from '../siprec/recording-policy.js';

@@ -14,7 +14,7 @@ import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
-import { presentRecordingSummary } from '../recordings/recordings.service.js';
+import { presentRecordingSummary } from '../recordings/recording-presenter.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { finalizeCapturedSession } from './capture-finalize.js';

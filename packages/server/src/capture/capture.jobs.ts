@@ -12,7 +12,7 @@ import {
   type JobRetryPolicy,
 } from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
-import type { RecordingStoreDeps } from '../recordings/recordings.service.js';
+import type { RecordingStoreDeps } from '../recordings/recording-store.service.js';
 import { listPendingJournals, type CaptureSessionFile } from './capture-journal.js';
 import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import {

@@ -12,19 +12,21 @@
 // reader gets an IntegrityError. Callvault stores each recording once under a fresh key.
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AppError } from '../errors.js';
 import {
   BlobNotFoundError,
   InvalidBlobKeyError,
   MAX_BLOB_KEY_BYTES,
   assertBlobKey,
   assertBlobPrefix,
+  assertHashableRead,
   resolveBlobRange,
+  verifyingSha256,
   type BlobData,
   type BlobHead,
   type BlobPutOptions,
   type BlobPutResult,
   type BlobRange,
+  type BlobReadOptions,
   type BlobReadStream,
   type BlobStore,
 } from '../storage/blob-store.js';
@@ -72,10 +74,8 @@ export interface EncryptedPutResult extends BlobPutResult {
   readonly keyId: string;
 }
 
-export interface EncryptedReadOptions {
-  /** The SHA-256 the catalogue recorded at ingest; a whole-object read that differs fails. */
-  readonly expectedSha256?: string;
-}
+/** The port's read options: a whole read checks `expectedSha256` as well as the key record's. */
+export type EncryptedReadOptions = BlobReadOptions;
 
 export interface EncryptedBlobStoreOptions {
   readonly keyring: MasterKeyring;
@@ -275,12 +275,15 @@ export class EncryptedBlobStore implements BlobStore {
     const { record, dataKey } = await this.openRecord(key);
     const { start, end } = resolveBlobRange(range, record.size);
     const whole = start === 0 && end === record.size - 1;
-    if (!whole && options.expectedSha256 !== undefined) {
-      throw new AppError('VALIDATION_FAILED', 'a SHA-256 can only be checked on a whole read');
-    }
+    assertHashableRead(key, whole, options);
     if (whole) {
       const plain = decryptEnvelope(await this.readStored(key, record), dataKey, record.size);
-      const verified = verifySha256(plain, key, [record.sha256, options.expectedSha256]);
+      const verified = verifyingSha256(
+        plain,
+        key,
+        [record.sha256, options.expectedSha256],
+        (message, k) => new IntegrityError(message, k),
+      );
       return { stream: Readable.from(verified), size: record.size, start, end };
     }
     const plan = planEncryptedRange(record.size, record.chunkSize, start, end);
@@ -385,29 +388,6 @@ async function splitHeader(
     }
   }
   return { header: head.subarray(0, HEADER_BYTES), rest: rest() };
-}
-
-/** Passes plain chunks on, one behind, releasing the last only once the SHA-256 matches. */
-async function* verifySha256(
-  source: AsyncIterable<Buffer>,
-  key: string,
-  expected: readonly (string | undefined)[],
-): AsyncGenerator<Buffer> {
-  const hash = crypto.createHash('sha256');
-  let pending: Buffer | null = null;
-  for await (const part of source) {
-    if (part.length === 0) continue; // an empty final chunk must not release the one before
-    hash.update(part);
-    if (pending) yield pending;
-    pending = part;
-  }
-  const actual = hash.digest('hex');
-  for (const want of expected) {
-    if (want !== undefined && want.toLowerCase() !== actual) {
-      throw new IntegrityError(`SHA-256 is ${actual}, expected ${want}`, key);
-    }
-  }
-  if (pending) yield pending;
 }
 
 export interface RotationProgress {

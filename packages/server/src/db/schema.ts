@@ -376,6 +376,8 @@ export interface Database {
   quota_notifications: QuotaNotificationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  outbox_events: OutboxEventsTable;
+  outbox_consumptions: OutboxConsumptionsTable;
   capture_failures: CaptureFailuresTable;
   recording_owners: RecordingOwnersTable;
   live_calls: LiveCallsTable;
@@ -453,6 +455,21 @@ export interface WebhooksTable {
 }
 
 /** One event for one webhook, written with the change it reports; the job posts it. */
+export interface OutboxEventsTable {
+  id: string;
+  topic: string;
+  org_id: string;
+  payload: string;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface OutboxConsumptionsTable {
+  event_id: string;
+  consumer: string;
+  consumed_at: string;
+}
+
 export interface WebhookDeliveriesTable {
   id: string;
   org_id: string;

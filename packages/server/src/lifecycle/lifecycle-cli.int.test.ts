@@ -21,7 +21,7 @@ import {
 } from '../crypto/index.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { createConfiguredBlobStore } from '../app/runtime.js';
 import { createBlobStore } from '../storage/index.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';

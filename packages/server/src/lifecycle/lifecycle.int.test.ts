@@ -9,7 +9,10 @@ import { registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.
 import { createLogger } from '../observability/logger.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { findAudioObjectById, findRecordingById } from '../recordings/recordings.repository.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
+import { drainTestOutbox } from '../testing/outbox.js';
+import { recordingCreatedWebhooks } from '../recordings/recording-events.js';
+import { recordingStoredUsage } from './usage.service.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import { transcriptBlobKey } from '../transcription/transcription.service.js';
@@ -51,6 +54,12 @@ async function store(email: string, timeRecorded: string, size = 1000) {
       source: 'recorder',
     },
   );
+  // The quota notices and webhooks that follow a stored recording happen now, as a worker would
+  // run them (the bytes stored here are no audio to draw peaks of).
+  await drainTestOutbox({ db: t.db.db, clock: t.clock, blobStore: t.blobStore }, [
+    recordingStoredUsage,
+    recordingCreatedWebhooks,
+  ]);
   const recording = stored.recordings[0];
   if (!recording) throw new Error('nothing stored');
   return { recording, audio: stored.audio };

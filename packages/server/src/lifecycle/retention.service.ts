@@ -9,11 +9,8 @@ import { audit } from '../audit/audit.service.js';
 import type { JobQueue } from '../jobs/index.js';
 import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
 import { addOrgUsage } from '../recordings/recordings.repository.js';
-import {
-  addRecordingEvent,
-  releaseAudioIfUnused,
-  releaseTranscript,
-} from '../recordings/recordings.service.js';
+import { releaseAudioIfUnused, releaseTranscript } from './recording-lifecycle.service.js';
+import { addRecordingEvent } from '../recordings/recording-webhook-events.js';
 import { audioObjectBlobKeys } from '../recordings/waveform-peaks.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';

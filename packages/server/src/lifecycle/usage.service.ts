@@ -17,12 +17,14 @@ import { audit, diffFields } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx, Trx } from '../db/database.js';
 import type { JobQueue } from '../jobs/index.js';
+import type { OutboxConsumer } from '../events/outbox.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import {
   findOrgSettings,
   saveOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
+import { RECORDING_STORED } from '../recordings/recording-events.js';
 import { findOrgUsage } from '../recordings/recordings.repository.js';
 import {
   createWebhookOutbox,
@@ -125,6 +127,25 @@ export async function noteUsageChange(
     });
   }
 }
+
+/**
+ * A stored recording may cross a threshold: the notices follow the `recording.stored` event, in
+ * one transaction with the claim, so a second run notices nothing twice (and noteUsageChange
+ * itself notices each threshold once).
+ */
+export const recordingStoredUsage: OutboxConsumer = {
+  name: 'usage',
+  topic: RECORDING_STORED,
+  async handle(ctx, event, claim) {
+    const deliveries = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await claim(trx))) return [];
+      const outbox = createWebhookOutbox(trx, ctx.clock, event.orgId);
+      await noteUsageChange(trx, ctx.clock, event.orgId, outbox);
+      return outbox.deliveryIds;
+    });
+    await enqueueWebhookDeliveries(ctx.queue, deliveries);
+  },
+};
 
 // Retention and quota policy ---------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // Searches by name, topic, owner and audit action on the database under test: `%`, `_` and `\` in
 // what a person types match those characters, never "anything" or "any one character".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeRecording } from './recordings.service.js';
+import { storeRecording } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';

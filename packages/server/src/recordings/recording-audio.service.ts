@@ -1,17 +1,20 @@
 // Serving a recording's audio through a signed temporary link (SPEC §7): the link proves who
 // it was issued to and until when; the download is authorised again for that person now (their
-// access may have changed since), audited, and checked against the stored SHA-256 on every full
-// read. Ranges (RFC 9110 §14) let players seek; `?format=wav` converts with ffmpeg.
-import crypto from 'node:crypto';
+// access may have changed since), audited, and every full read is checked against the stored
+// SHA-256 as it streams (read and decrypted once). Ranges (RFC 9110 §14) let players seek;
+// `?format=wav` converts with ffmpeg. The answer is a FileResponse; the route writes the headers.
 import type { Readable } from 'node:stream';
 import { audit } from '../audit/audit.service.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import { findPersonByIdAnyOrg } from '../org/people.repository.js';
 import type { Actor } from '../policy/actor.js';
-import { decideRecordingAccess, isRecordingOwner } from '../policy/recording-access.js';
-import { ALL_ACCESS } from '../recording-settings/recording-settings.model.js';
-import { findEntitySettings } from '../recording-settings/recording-settings.repository.js';
+import { BlobIntegrityError, BlobNotFoundError } from '../storage/blob-store.js';
 import { convertToWav } from './audio-tools.js';
+import {
+  primeStream,
+  type FileResponse,
+  type UnsatisfiableRange,
+} from '../storage/file-response.js';
 import type { LinkKind } from './link-signer.js';
 import { parseRangeHeader } from './http-range.js';
 import {
@@ -20,7 +23,8 @@ import {
   type RecordingRecord,
 } from './recordings.model.js';
 import { findAudioObjectById, findRecordingByIdAnyOrg } from './recordings.repository.js';
-import type { RecordingsDeps } from './recordings.service.js';
+import type { RecordingsDeps } from './recording-deps.js';
+import { authorizeRecordingRead } from './recording-read-access.js';
 
 export interface AudioRequest {
   readonly recordingId: string;
@@ -33,13 +37,7 @@ export interface AudioRequest {
   readonly clientIp: string | null;
 }
 
-export type AudioResponse =
-  | {
-      readonly status: 200 | 206;
-      readonly headers: Readonly<Record<string, string>>;
-      readonly body: Readable;
-    }
-  | { readonly status: 416; readonly size: number };
+export type AudioResponse = FileResponse | UnsatisfiableRange;
 
 /** The signed-link fields every link-served download carries. */
 export interface SignedLinkRequest {
@@ -85,44 +83,63 @@ export async function linkActor(
   };
 }
 
-/** Reads the whole object once and compares its SHA-256 with the catalogue's. */
-async function verifyIntegrity(
+const INTEGRITY_MESSAGE =
+  'The stored audio does not match its recorded SHA-256; the incident was logged';
+
+/** Logs a failed integrity check of a recording's audio as its own audit event. */
+async function auditIntegrityFailure(
   deps: RecordingsDeps,
   actor: Actor,
   recording: RecordingRecord,
   audio: AudioObjectRecord,
+  problem: string,
 ): Promise<void> {
-  let problem: string | null = null;
+  await deps.db
+    .transaction()
+    .execute((trx) =>
+      audit(
+        trx,
+        deps.clock,
+        actor,
+        'recording.integrityFailed',
+        { type: 'recording', id: recording.id },
+        { audioId: audio.id, blobKey: audio.blobKey, problem },
+      ),
+    );
+}
+
+const isIntegrityProblem = (error: unknown): error is AppError =>
+  error instanceof BlobIntegrityError || error instanceof BlobNotFoundError;
+
+/**
+ * The whole audio, read once and checked against the catalogue's SHA-256 while it streams. A
+ * mismatch found before the first bytes go out (always, for audio within one read part) is
+ * audited and thrown as INTEGRITY_FAILED; one found later is audited and ends the stream with it,
+ * so the client never receives the last bytes of audio that differs.
+ */
+async function openVerifiedAudio(
+  deps: RecordingsDeps,
+  actor: Actor,
+  recording: RecordingRecord,
+  audio: AudioObjectRecord,
+): Promise<Readable> {
   try {
-    const read = await deps.blobStore.getStream(audio.blobKey);
-    const hash = crypto.createHash('sha256');
-    for await (const chunk of read.stream) hash.update(chunk as Uint8Array);
-    const actual = hash.digest('hex');
-    if (actual !== audio.sha256) problem = `SHA-256 is ${actual}, catalogued ${audio.sha256}`;
+    const read = await deps.blobStore.getStream(audio.blobKey, undefined, {
+      expectedSha256: audio.sha256,
+    });
+    const stream = await primeStream(read.stream);
+    stream.once('error', (error: unknown) => {
+      if (!isIntegrityProblem(error)) return;
+      void auditIntegrityFailure(deps, actor, recording, audio, error.message).catch(
+        () => undefined,
+      );
+    });
+    return stream;
   } catch (error) {
-    if (!(error instanceof AppError) || !['NOT_FOUND', 'INTEGRITY_FAILED'].includes(error.code)) {
-      throw error;
-    }
-    problem = error.message;
+    if (!isIntegrityProblem(error)) throw error;
+    await auditIntegrityFailure(deps, actor, recording, audio, error.message);
+    throw new AppError('INTEGRITY_FAILED', INTEGRITY_MESSAGE);
   }
-  if (problem === null) return;
-  await deps.db.transaction().execute((trx) =>
-    audit(
-      trx,
-      deps.clock,
-      actor,
-      'recording.integrityFailed',
-      {
-        type: 'recording',
-        id: recording.id,
-      },
-      { audioId: audio.id, blobKey: audio.blobKey, problem },
-    ),
-  );
-  throw new AppError(
-    'INTEGRITY_FAILED',
-    'The stored audio does not match its recorded SHA-256; the incident was logged',
-  );
 }
 
 /** Answers `GET /api/recordings/{id}/audio?exp&actor&sig[&format=wav]`. */
@@ -133,24 +150,14 @@ export async function openRecordingAudio(
   const actor = await linkActor(deps, req);
   const recording = await findRecordingByIdAnyOrg(deps.db, req.recordingId);
   if (!recording) throw notFound('Recording');
-  const access = isRecordingOwner(actor, recording)
-    ? ((await findEntitySettings(deps.db, recording.ownerId)).access ?? ALL_ACCESS)
-    : ALL_ACCESS;
-  const decision = decideRecordingAccess(actor, 'download', recording, access);
-  if (!decision.allowed) {
-    throw decision.hidden ? notFound('Recording') : forbidden(decision.reason);
-  }
+  const as = await authorizeRecordingRead(deps.db, actor, recording);
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
   const target = { type: 'recording', id: recording.id };
   const filename = `${recording.id}.${req.format === 'wav' ? 'wav' : FILE_EXTENSIONS[audio.format]}`;
-  const common = {
-    'cache-control': 'private, no-store',
-    'content-disposition': `inline; filename="${filename}"`,
-  };
 
   const range = req.format === 'original' ? parseRangeHeader(req.range, audio.sizeBytes) : null;
-  if (range?.kind === 'unsatisfiable') return { status: 416, size: audio.sizeBytes };
+  if (range?.kind === 'unsatisfiable') return { unsatisfiable: true, size: audio.sizeBytes };
   if (range?.kind === 'range') {
     const read = await deps.blobStore.getStream(audio.blobKey, {
       start: range.start,
@@ -159,30 +166,26 @@ export async function openRecordingAudio(
     await deps.db.transaction().execute((trx) =>
       audit(trx, deps.clock, actor, 'recording.played', target, {
         ownerId: recording.ownerId,
-        as: decision.as,
+        as,
         via: 'signedLink',
         range: `${read.start}-${read.end}/${read.size}`,
       }),
     );
     return {
-      status: 206,
-      headers: {
-        ...common,
-        'content-type': audio.contentType,
-        'accept-ranges': 'bytes',
-        'content-range': `bytes ${read.start}-${read.end}/${read.size}`,
-        'content-length': String(read.end - read.start + 1),
-      },
-      body: read.stream,
+      stream: read.stream,
+      size: read.end - read.start + 1,
+      contentType: audio.contentType,
+      filename,
+      acceptRanges: 'bytes',
+      range: { start: read.start, end: read.end, total: read.size },
     };
   }
 
-  await verifyIntegrity(deps, actor, recording, audio);
-  const read = await deps.blobStore.getStream(audio.blobKey);
+  const stream = await openVerifiedAudio(deps, actor, recording, audio);
   await deps.db.transaction().execute((trx) =>
     audit(trx, deps.clock, actor, 'recording.downloaded', target, {
       ownerId: recording.ownerId,
-      as: decision.as,
+      as,
       via: 'signedLink',
       format: req.format === 'wav' ? 'WAV' : audio.format,
       sha256: audio.sha256,
@@ -190,19 +193,20 @@ export async function openRecordingAudio(
   );
   if (req.format === 'wav' && audio.format !== 'WAV') {
     return {
-      status: 200,
-      headers: { ...common, 'content-type': 'audio/wav', 'accept-ranges': 'none' },
-      body: convertToWav(read.stream),
+      stream: convertToWav(stream),
+      size: null,
+      contentType: 'audio/wav',
+      filename,
+      acceptRanges: 'none',
+      range: null,
     };
   }
   return {
-    status: 200,
-    headers: {
-      ...common,
-      'content-type': audio.contentType,
-      'accept-ranges': req.format === 'original' ? 'bytes' : 'none',
-      'content-length': String(read.size),
-    },
-    body: read.stream,
+    stream,
+    size: audio.sizeBytes,
+    contentType: audio.contentType,
+    filename,
+    acceptRanges: req.format === 'original' ? 'bytes' : 'none',
+    range: null,
   };
 }

@@ -11,7 +11,7 @@ import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { importRecordingsFromDirectory, type ImportReport } from './recording-import.service.js';
 import { findRecordingById } from './recordings.repository.js';
-import { getOrgUsage, type RecordingStoreDeps } from './recordings.service.js';
+import { getOrgUsage, type RecordingStoreDeps } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
 
 let db: TestDatabase;

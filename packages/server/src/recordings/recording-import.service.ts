@@ -21,7 +21,7 @@ import {
   findOwnerById,
   findPersonOwnerByEmail,
 } from './recordings.repository.js';
-import { storeRecording, type RecordingStoreDeps } from './recordings.service.js';
+import { storeRecording, type RecordingStoreDeps } from './recording-store.service.js';
 
 /** The audio file extensions import takes, and the container each must hold. */
 export const IMPORT_EXTENSIONS: Readonly<Record<string, RecordingFormat>> = {

@@ -1,5 +1,5 @@
-// Waveform peaks on the database under test: the `recording-peaks` job precomputes them right
-// after a recording is stored, `GET /api/recordings/{id}/peaks` serves them to those who may play
+// Waveform peaks on the database under test: the `recording.stored` consumer precomputes them
+// right after a recording is stored, `GET /api/recordings/{id}/peaks` serves them to those who may play
 // the recording (audited), computes them on first request when missing, and a purge removes them
 // with the audio.
 import { execFileSync } from 'node:child_process';
@@ -11,8 +11,9 @@ import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { findAudioObjectById } from './recordings.repository.js';
-import { storeRecording } from './recordings.service.js';
-import { PEAKS_JOB, peaksBlobKey } from './waveform-peaks.js';
+import { storeRecording } from './recording-store.service.js';
+import { OUTBOX_CONSUME_JOB, OUTBOX_DISPATCH_JOB } from '../events/outbox.jobs.js';
+import { peaksBlobKey } from './waveform-peaks.js';
 
 let t: TestApp;
 let queue: JobQueue;
@@ -72,8 +73,10 @@ async function drain(): Promise<void> {
   await queue.start();
   try {
     for (;;) {
-      const c = (await queue.counts()).byName[PEAKS_JOB];
-      if (c && c.queued + c.active + c.retry === 0) return;
+      // The stored event's dispatch and its consumers (peaks among them) have all run.
+      const counts = (await queue.counts()).byName;
+      const jobs = [counts[OUTBOX_DISPATCH_JOB], counts[OUTBOX_CONSUME_JOB]];
+      if (jobs.every((c) => c && c.queued + c.active + c.retry === 0)) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } finally {

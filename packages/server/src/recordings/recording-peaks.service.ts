@@ -1,5 +1,5 @@
 // The waveform of a recording (SPEC §7): peaks precomputed once per audio object by the
-// `recording-peaks` job right after the audio is stored, kept encrypted beside the audio (they are
+// `recording.stored` consumer (recording-events.ts) right after the audio is stored, kept encrypted beside the audio (they are
 // derived from what was said) and removed with it. Whoever may play a recording may fetch them;
 // a recording whose peaks are not there yet (stored before this job existed, or the job has not
 // run) gets them computed on that first request.
@@ -15,8 +15,9 @@ import {
 import type { Actor } from '../policy/actor.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { AudioObjectRecord } from './recordings.model.js';
-import { findAudioObjectById } from './recordings.repository.js';
-import { requireRecording, type RecordingsDeps } from './recordings.service.js';
+import type { RecordingsDeps } from './recording-deps.js';
+import { authorizeRecordingRead } from './recording-read-access.js';
+import { findAudioObjectById, findRecordingById } from './recordings.repository.js';
 import { decodePeaks, PEAKS_JOB, peaksBlobKey, type WaveformPeaks } from './waveform-peaks.js';
 
 export interface RecordingPeaksResponse extends WaveformPeaks {
@@ -61,18 +62,26 @@ export async function computeAudioPeaks(
   return peaks;
 }
 
+/** The audio's stored peaks, computed and stored first when they are not there yet. */
+export async function ensureAudioPeaks(
+  blobStore: BlobStore,
+  audio: AudioObjectRecord,
+): Promise<WaveformPeaks> {
+  return (await readStoredPeaks(blobStore, audio)) ?? (await computeAudioPeaks(blobStore, audio));
+}
+
 /** `GET /api/recordings/{id}/peaks`: for those who may play the recording. */
 export async function getRecordingPeaks(
   deps: RecordingsDeps,
   actor: Actor,
   id: string,
 ): Promise<RecordingPeaksResponse> {
-  const { recording, as } = await requireRecording(deps.db, actor, 'download', id);
+  const recording = await findRecordingById(deps.db, actor.orgId, id);
+  if (!recording) throw notFound('Recording');
+  const as = await authorizeRecordingRead(deps.db, actor, recording);
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
-  const peaks =
-    (await readStoredPeaks(deps.blobStore, audio)) ??
-    (await computeAudioPeaks(deps.blobStore, audio));
+  const peaks = await ensureAudioPeaks(deps.blobStore, audio);
   await deps.db
     .transaction()
     .execute((trx) =>
@@ -104,8 +113,7 @@ export async function registerPeaksJob(queue: JobQueue, deps: PeaksJobDeps): Pro
       const audio = await findAudioObjectById(deps.db, audioId);
       // Released before the job ran: nothing to draw.
       if (!audio) return;
-      if ((await readStoredPeaks(deps.blobStore, audio)) !== null) return;
-      await computeAudioPeaks(deps.blobStore, audio);
+      await ensureAudioPeaks(deps.blobStore, audio);
     },
     // Peaks are written under the audio's own key, so a retry overwrites rather than duplicates.
     retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),

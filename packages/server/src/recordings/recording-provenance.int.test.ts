@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner, RecordingProvenance } from './recordings.model.js';
-import { storeRecording } from './recordings.service.js';
+import { storeRecording } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
 
 let t: TestApp;

@@ -12,7 +12,7 @@ import type {
 } from '@callvault/shared';
 import { sql, type Selectable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import { recordingHasTranscriptMatch } from '../transcription/transcripts.repository.js';
+import { recordingHasTranscriptMatch } from './recording-transcripts.repository.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import {
   decodeCursor,

@@ -9,7 +9,7 @@ import { createTokenByEmail } from '../auth/auth.service.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner } from './recordings.model.js';
-import { storeRecording } from './recordings.service.js';
+import { storeRecording } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
 
 let t: TestApp;

@@ -9,45 +9,32 @@ import {
   ErrorBody,
   IdParam,
   OrgQuery,
-  PurgeBody,
-  ReassignBody,
-  RecordingBulkBody,
-  RecordingBulkResult,
-  RecordingDeleteBody,
   RecordingPeaks,
   RecordingSearchQuery,
   RecordingSearchResult,
-  RestoreBody,
-  SoftDeleteBody,
-  TranscriptDownloadQuery,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { actorOf, setNextLink } from '../http/auth-hook.js';
 import { errorBody } from '../http/error-handler.js';
+import { sendFileResponse } from '../http/file-reply.js';
 import type { AppInstance } from '../http/types.js';
 import { openRecordingAudio } from './recording-audio.service.js';
 import { getRecordingPeaks } from './recording-peaks.service.js';
-import { openRecordingTranscript } from './recording-transcript.service.js';
+import { type RecordingsDeps } from './recording-deps.js';
 import {
-  bulkChangeRecordings,
-  changeRecordingsInBatch,
-  deleteRecordingPermanently,
   getRecordingDetails,
   getRecordingMetadata,
   listAdminRecordings,
   listOwnRecordings,
-  reassignRecordings,
   searchOrgRecordings,
-  type RecordingsDeps,
-} from './recordings.service.js';
+} from './recording-query.service.js';
 
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 const tags = ['converged recordings'];
 const callvaultTags = ['recordings'];
 const Query = Type.Object(OrgQuery);
-const NoContent = { 204: Type.Null({ description: 'done' }) };
 
 // Audio is streamed, never serialised; the schema only documents it.
 const AudioBody = (description: string) =>
@@ -122,102 +109,6 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
     (request) => getRecordingMetadata(deps, actorOf(request), request.params.id),
   );
 
-  app.delete(
-    '/v1/convergedRecordings/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Delete a recording permanently (compliance officers; reason, comment ≤ 255)',
-        params: IdParam,
-        querystring: Query,
-        body: RecordingDeleteBody,
-        response: { ...NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      await deleteRecordingPermanently(deps, actorOf(request), request.params.id, request.body);
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/v1/convergedRecordings/softDelete',
-    {
-      schema: {
-        tags,
-        summary:
-          'Move recordings into the recycle bin (trashAll with ownerEmail for administrators)',
-        querystring: Query,
-        body: SoftDeleteBody,
-        response: { ...NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const { trashAll, ...rest } = request.body;
-      await changeRecordingsInBatch(deps, actorOf(request), 'softDelete', {
-        all: trashAll,
-        ...rest,
-      });
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/v1/convergedRecordings/restore',
-    {
-      schema: {
-        tags,
-        summary: 'Restore recordings from the recycle bin',
-        querystring: Query,
-        body: RestoreBody,
-        response: { ...NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const { restoreAll, ...rest } = request.body;
-      await changeRecordingsInBatch(deps, actorOf(request), 'restore', {
-        all: restoreAll,
-        ...rest,
-      });
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/v1/convergedRecordings/purge',
-    {
-      schema: {
-        tags,
-        summary: 'Purge recordings from the recycle bin; their audio is removed when unused',
-        querystring: Query,
-        body: PurgeBody,
-        response: { ...NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const { purgeAll, ...rest } = request.body;
-      await changeRecordingsInBatch(deps, actorOf(request), 'purge', { all: purgeAll, ...rest });
-      return reply.status(204).send(null);
-    },
-  );
-
-  app.post(
-    '/v1/convergedRecordings/reassign',
-    {
-      schema: {
-        tags,
-        summary: 'Reassign recordings to a person of the organization (administrators)',
-        querystring: Query,
-        body: ReassignBody,
-        response: { ...NoContent, ...errors },
-      },
-    },
-    async (request, reply) => {
-      await reassignRecordings(deps, actorOf(request), request.body);
-      return reply.status(204).send(null);
-    },
-  );
-
   app.get(
     '/api/recordings',
     {
@@ -234,20 +125,6 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
       setNextLink(request, reply, page.nextCursor);
       return page;
     },
-  );
-
-  app.post(
-    '/api/recordings/bulk',
-    {
-      schema: {
-        tags: callvaultTags,
-        summary: 'One action on up to 200 recordings; each refusal is reported, the rest applied',
-        querystring: Query,
-        body: RecordingBulkBody,
-        response: { 200: RecordingBulkResult, ...errors },
-      },
-    },
-    (request) => bulkChangeRecordings(deps, actorOf(request), request.body),
   );
 
   app.get(
@@ -298,45 +175,14 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
         range: request.headers.range,
         clientIp: request.ip,
       });
-      if (result.status === 416) {
+      if ('unsatisfiable' in result) {
         const message = `Range not satisfiable: the audio has ${result.size} bytes`;
         return reply
           .status(416)
           .header('content-range', `bytes */${result.size}`)
           .send(errorBody(request, 'RANGE_NOT_SATISFIABLE', message, [message]));
       }
-      return reply.status(result.status).headers(result.headers).send(result.body);
-    },
-  );
-
-  app.get(
-    '/api/recordings/:id/transcript',
-    {
-      exposeHeadRoute: false,
-      config: { public: true },
-      schema: {
-        tags: callvaultTags,
-        summary:
-          'The transcript behind a temporary download link (no token): format=json|vtt|txt, default vtt',
-        security: [],
-        params: IdParam,
-        querystring: TranscriptDownloadQuery,
-        response: {
-          200: Type.String({ description: 'the transcript in the requested format' }),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const result = await openRecordingTranscript(deps, {
-        recordingId: request.params.id,
-        expires: request.query.exp,
-        actorId: request.query.actor,
-        signature: request.query.sig,
-        format: request.query.format ?? 'vtt',
-        clientIp: request.ip,
-      });
-      return reply.status(200).headers(result.headers).send(result.body);
+      return sendFileResponse(reply, result);
     },
   );
 }

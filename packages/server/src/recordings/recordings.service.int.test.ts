@@ -20,17 +20,14 @@ import { createLinkSignerFromSecret } from './link-signer.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { findAudioObjectById, findRecordingById } from './recordings.repository.js';
 import {
-  audioBlobKey,
   bulkChangeRecordings,
   changeRecordingsInBatch,
   deleteRecordingPermanently,
-  getOrgUsage,
   reassignRecordings,
-  resolveWindow,
-  searchOrgRecordings,
-  storeRecording,
-  type RecordingsDeps,
-} from './recordings.service.js';
+} from '../lifecycle/recording-lifecycle.service.js';
+import { type RecordingsDeps } from './recording-deps.js';
+import { resolveWindow, searchOrgRecordings } from './recording-query.service.js';
+import { audioBlobKey, getOrgUsage, storeRecording } from './recording-store.service.js';
 
 let db: TestDatabase;
 let seed: DemoSeed;

@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors.js';
-import type { JobQueue } from '../jobs/job-queue.js';
 
 export const PEAKS_JOB = 'recording-peaks';
 
@@ -168,14 +167,4 @@ export function decodePeaks(audio: Readable, options: DecodePeaksOptions): Promi
       } else resolve(accumulator.finish());
     });
   });
-}
-
-/** Precomputes an audio object's peaks in the background right after it was stored. */
-export async function enqueuePeaks(
-  queue: JobQueue | null | undefined,
-  audioId: string,
-): Promise<void> {
-  if (!queue) return;
-  // Never fails the store: a recording without peaks gets them on its first play.
-  await queue.enqueue(PEAKS_JOB, { audioId }, { singletonKey: audioId }).catch(() => undefined);
 }

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BlobIntegrityError,
   BlobNotFoundError,
   BlobRangeError,
   InvalidBlobKeyError,
@@ -235,6 +236,63 @@ export function describeBlobStoreContract(
       await expect(store().getStream(emptyKey, { start: 0 })).rejects.toBeInstanceOf(
         BlobRangeError,
       );
+    });
+
+    it('checks an expected SHA-256 on whole reads: a match gives the bytes', async () => {
+      const key = `${ns()}recordings/hashed.ogg`;
+      // Over a few read chunks, so the hash is checked across parts, not on one buffer.
+      const data = makeTestBytes(300_000, 11);
+      await store().put(key, data);
+      const digest = sha256(data);
+      expect(Buffer.from(await store().get(key, { expectedSha256: digest })).equals(data)).toBe(
+        true,
+      );
+      const upper = await store().get(key, { expectedSha256: digest.toUpperCase() });
+      expect(Buffer.from(upper).equals(data)).toBe(true);
+      const read = await store().getStream(key, undefined, { expectedSha256: digest });
+      expect(read.size).toBe(data.length);
+      expect((await readAll(read)).equals(data)).toBe(true);
+      const emptyKey = `${ns()}recordings/empty-hashed.ogg`;
+      await store().put(emptyKey, new Uint8Array(0));
+      const empty = sha256(new Uint8Array(0));
+      expect((await store().get(emptyKey, { expectedSha256: empty })).byteLength).toBe(0);
+      const emptyRead = await store().getStream(emptyKey, undefined, { expectedSha256: empty });
+      expect((await readAll(emptyRead)).length).toBe(0);
+    });
+
+    it('fails a whole read whose bytes differ from the expected SHA-256 with BlobIntegrityError, never handing over the whole object', async () => {
+      const key = `${ns()}recordings/mislabelled.ogg`;
+      const data = makeTestBytes(300_000, 12);
+      await store().put(key, data);
+      const wrong = sha256(Buffer.from('something else'));
+      const error = await store()
+        .get(key, { expectedSha256: wrong })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BlobIntegrityError);
+      expect(error).toMatchObject({ code: 'INTEGRITY_FAILED' });
+      const read = await store().getStream(key, undefined, { expectedSha256: wrong });
+      const received: Buffer[] = [];
+      const streamed = (async () => {
+        for await (const part of read.stream as AsyncIterable<Uint8Array>) {
+          received.push(Buffer.from(part));
+        }
+      })();
+      await expect(streamed).rejects.toBeInstanceOf(BlobIntegrityError);
+      expect(Buffer.concat(received).length).toBeLessThan(data.length);
+      const emptyKey = `${ns()}recordings/empty-mislabelled.ogg`;
+      await store().put(emptyKey, new Uint8Array(0));
+      await expect(store().get(emptyKey, { expectedSha256: wrong })).rejects.toBeInstanceOf(
+        BlobIntegrityError,
+      );
+    });
+
+    it('refuses an expected SHA-256 on a range read (a range has no hash to check)', async () => {
+      const key = `${ns()}recordings/ranged-hash.ogg`;
+      const data = makeTestBytes(1000, 13);
+      await store().put(key, data);
+      await expect(
+        store().getStream(key, { start: 0, end: 9 }, { expectedSha256: sha256(data) }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     });
 
     it('reports a missing object as BlobNotFoundError or null', async () => {

@@ -1,10 +1,15 @@
+import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
+  BlobIntegrityError,
   BlobRangeError,
   InvalidBlobKeyError,
   assertBlobKey,
   assertBlobPrefix,
+  checkReadBytes,
   resolveBlobRange,
+  verifyingSha256,
 } from './blob-store.js';
 import { BAD_BLOB_KEYS } from './blob-store.contract.js';
 
@@ -49,5 +54,44 @@ describe('resolveBlobRange', () => {
       expect(() => resolveBlobRange(range, 10)).toThrow(BlobRangeError);
     }
     expect(() => resolveBlobRange({ start: 0 }, 0)).toThrow(BlobRangeError);
+  });
+});
+
+describe('checking an expected SHA-256', () => {
+  const sha256 = (data: Uint8Array) => crypto.createHash('sha256').update(data).digest('hex');
+  const parts = (...chunks: string[]): AsyncIterable<Uint8Array> =>
+    Readable.from(chunks.map((c) => Buffer.from(c)));
+  async function collect(source: AsyncIterable<Buffer>, into: Buffer[]): Promise<Buffer> {
+    for await (const part of source) into.push(part);
+    return Buffer.concat(into);
+  }
+
+  it('passes every part on when the hash matches, the last only after it was checked', async () => {
+    const whole = Buffer.from('abcdef');
+    const got: Buffer[] = [];
+    const out = await collect(
+      verifyingSha256(parts('ab', 'cd', 'ef', ''), 'k', [sha256(whole)]),
+      got,
+    );
+    expect(out.equals(whole)).toBe(true);
+    // The empty final part released nothing early and was not passed on.
+    expect(got.map((b) => b.toString())).toEqual(['ab', 'cd', 'ef']);
+  });
+
+  it('holds the last part back and fails with BlobIntegrityError when the hash differs', async () => {
+    const got: Buffer[] = [];
+    await expect(
+      collect(verifyingSha256(parts('ab', 'cd', 'ef'), 'k', [sha256(Buffer.from('x'))]), got),
+    ).rejects.toBeInstanceOf(BlobIntegrityError);
+    expect(Buffer.concat(got).toString()).toBe('abcd');
+  });
+
+  it('checks a whole object read at once, ignoring the case of the hex', () => {
+    const data = Buffer.from('hello');
+    expect(checkReadBytes('k', data, { expectedSha256: sha256(data).toUpperCase() })).toBe(data);
+    expect(checkReadBytes('k', data, undefined)).toBe(data);
+    expect(() => checkReadBytes('k', data, { expectedSha256: '0'.repeat(64) })).toThrow(
+      expect.objectContaining({ code: 'INTEGRITY_FAILED' }),
+    );
   });
 });

@@ -1,7 +1,8 @@
 // The BlobStore port (SPEC §6): recordings, transcripts and their key records live in a flat
 // namespace of string keys such as `org/<orgId>/recordings/<id>.ogg`. Every implementation (file
 // system, S3, the encrypting decorator) passes the one contract suite in blob-store.contract.ts.
-import type { Readable } from 'node:stream';
+import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import { AppError } from '../errors.js';
 
 export type BlobData = Uint8Array | AsyncIterable<Uint8Array>;
@@ -35,6 +36,16 @@ export interface BlobReadStream {
   readonly end: number;
 }
 
+export interface BlobReadOptions {
+  /**
+   * The SHA-256 (hex) the caller recorded for the object. A whole read hashes the bytes as they
+   * stream and holds the last part back until the hash matches, so a consumer never gets a
+   * complete object that differs; a mismatch fails the read (or the stream) with
+   * BlobIntegrityError. A range read cannot be checked: asking is refused (VALIDATION_FAILED).
+   */
+  readonly expectedSha256?: string;
+}
+
 export interface BlobHead {
   readonly size: number;
 }
@@ -42,10 +53,13 @@ export interface BlobHead {
 export interface BlobStore {
   /** Stores `data` under `key`, replacing any object there; readers never see a partial object. */
   put(key: string, data: BlobData, options?: BlobPutOptions): Promise<BlobPutResult>;
-  /** The whole object. Throws BlobNotFoundError. */
-  get(key: string): Promise<Uint8Array>;
-  /** The object or a range of it as a stream. Throws BlobNotFoundError or BlobRangeError. */
-  getStream(key: string, range?: BlobRange): Promise<BlobReadStream>;
+  /** The whole object. Throws BlobNotFoundError, or BlobIntegrityError for an expected hash. */
+  get(key: string, options?: BlobReadOptions): Promise<Uint8Array>;
+  /**
+   * The object or a range of it as a stream. Throws BlobNotFoundError or BlobRangeError; with an
+   * expected SHA-256 the stream fails with BlobIntegrityError when the bytes do not match.
+   */
+  getStream(key: string, range?: BlobRange, options?: BlobReadOptions): Promise<BlobReadStream>;
   /** The object's size, or null when there is none. */
   head(key: string): Promise<BlobHead | null>;
   /** Removes the object; removing a missing object succeeds. */
@@ -83,6 +97,17 @@ export class BlobRangeError extends AppError {
       `range ${range.start ?? ''}-${range.end ?? ''} is not satisfiable for ${size} bytes`,
     );
     this.name = 'BlobRangeError';
+  }
+}
+
+/** The stored bytes do not match the SHA-256 they were read against (tamper, rot, a wrong label). */
+export class BlobIntegrityError extends AppError {
+  constructor(
+    message: string,
+    readonly key?: string,
+  ) {
+    super('INTEGRITY_FAILED', key === undefined ? message : `${key}: ${message}`);
+    this.name = 'BlobIntegrityError';
   }
 }
 
@@ -155,4 +180,75 @@ export async function collectBytes(data: BlobData): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const part of data) parts.push(part);
   return Buffer.concat(parts);
+}
+
+/** An expected SHA-256 is checked on whole reads only: a range has no hash to compare with. */
+export function assertHashableRead(
+  key: string,
+  whole: boolean,
+  options: BlobReadOptions | undefined,
+): void {
+  if (!whole && options?.expectedSha256 !== undefined) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${key}: a SHA-256 can only be checked on a whole read`,
+    );
+  }
+}
+
+/**
+ * Passes the parts of `source` on one behind, releasing the last only once the SHA-256 of all of
+ * them matches every expected value given; otherwise fails with `fail(message)`.
+ */
+export async function* verifyingSha256(
+  source: AsyncIterable<Uint8Array>,
+  key: string,
+  expected: readonly (string | undefined)[],
+  fail: (message: string, key: string) => Error = (m, k) => new BlobIntegrityError(m, k),
+): AsyncGenerator<Buffer> {
+  const hash = crypto.createHash('sha256');
+  let pending: Buffer | null = null;
+  for await (const raw of source) {
+    const part = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (part.length === 0) continue; // an empty final part must not release the one before
+    hash.update(part);
+    if (pending) yield pending;
+    pending = part;
+  }
+  const actual = hash.digest('hex');
+  for (const want of expected) {
+    if (want !== undefined && want.toLowerCase() !== actual) {
+      throw fail(`SHA-256 is ${actual}, expected ${want}`, key);
+    }
+  }
+  if (pending) yield pending;
+}
+
+/**
+ * A whole read as it is, or checked against `options.expectedSha256` while it streams (for
+ * backends that keep no hash of their own).
+ */
+export function checkReadStream(
+  key: string,
+  read: BlobReadStream,
+  options: BlobReadOptions | undefined,
+): BlobReadStream {
+  if (options?.expectedSha256 === undefined) return read;
+  const source = read.stream as AsyncIterable<Uint8Array>;
+  return { ...read, stream: Readable.from(verifyingSha256(source, key, [options.expectedSha256])) };
+}
+
+/** A whole object read at once, checked against `options.expectedSha256` when given. */
+export function checkReadBytes(
+  key: string,
+  bytes: Uint8Array,
+  options: BlobReadOptions | undefined,
+): Uint8Array {
+  const want = options?.expectedSha256;
+  if (want === undefined) return bytes;
+  const actual = crypto.createHash('sha256').update(bytes).digest('hex');
+  if (actual !== want.toLowerCase()) {
+    throw new BlobIntegrityError(`SHA-256 is ${actual}, expected ${want}`, key);
+  }
+  return bytes;
 }

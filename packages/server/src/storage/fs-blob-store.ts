@@ -15,12 +15,16 @@ import {
   BlobNotFoundError,
   assertBlobKey,
   assertBlobPrefix,
+  assertHashableRead,
+  checkReadBytes,
+  checkReadStream,
   resolveBlobRange,
   type BlobData,
   type BlobHead,
   type BlobPutOptions,
   type BlobPutResult,
   type BlobRange,
+  type BlobReadOptions,
   type BlobReadStream,
   type BlobStore,
 } from './blob-store.js';
@@ -99,17 +103,23 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string): Promise<Uint8Array> {
+  async get(key: string, options?: BlobReadOptions): Promise<Uint8Array> {
     const file = this.pathOf(key);
+    let bytes: Uint8Array;
     try {
-      return await fsp.readFile(file);
+      bytes = await fsp.readFile(file);
     } catch (error) {
       if (isErrno(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) throw new BlobNotFoundError(key);
       throw error;
     }
+    return checkReadBytes(key, bytes, options);
   }
 
-  async getStream(key: string, range?: BlobRange): Promise<BlobReadStream> {
+  async getStream(
+    key: string,
+    range?: BlobRange,
+    options?: BlobReadOptions,
+  ): Promise<BlobReadStream> {
     const file = this.pathOf(key);
     let handle: fsp.FileHandle;
     try {
@@ -123,17 +133,26 @@ export class FsBlobStore implements BlobStore {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new BlobNotFoundError(key);
       const { start, end } = resolveBlobRange(range, stat.size);
+      assertHashableRead(key, start === 0 && end === stat.size - 1, options);
       if (end < start) {
         // An empty object read whole: createReadStream has no way to say "no bytes".
         await handle.close();
-        return { stream: Readable.from([]), size: stat.size, start, end };
+        return checkReadStream(
+          key,
+          { stream: Readable.from([]), size: stat.size, start, end },
+          options,
+        );
       }
-      return {
-        stream: handle.createReadStream({ start, end, autoClose: true }),
-        size: stat.size,
-        start,
-        end,
-      };
+      return checkReadStream(
+        key,
+        {
+          stream: handle.createReadStream({ start, end, autoClose: true }),
+          size: stat.size,
+          start,
+          end,
+        },
+        options,
+      );
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;

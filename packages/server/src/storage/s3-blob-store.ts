@@ -27,12 +27,16 @@ import {
   BlobRangeError,
   assertBlobKey,
   assertBlobPrefix,
+  assertHashableRead,
+  checkReadBytes,
+  checkReadStream,
   resolveBlobRange,
   type BlobData,
   type BlobHead,
   type BlobPutOptions,
   type BlobPutResult,
   type BlobRange,
+  type BlobReadOptions,
   type BlobReadStream,
   type BlobStore,
 } from './blob-store.js';
@@ -163,23 +167,29 @@ export class S3BlobStore implements BlobStore {
     return { size: data instanceof Uint8Array ? data.byteLength : counter.bytes };
   }
 
-  async get(key: string): Promise<Uint8Array> {
+  async get(key: string, options?: BlobReadOptions): Promise<Uint8Array> {
     assertBlobKey(key);
+    let bytes: Uint8Array;
     try {
       const response = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: key }),
       );
-      if (!response.Body) return new Uint8Array(0);
-      return await response.Body.transformToByteArray();
+      bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);
     } catch (error) {
       if (isNotFound(error)) throw new BlobNotFoundError(key);
       throw error;
     }
+    return checkReadBytes(key, bytes, options);
   }
 
-  async getStream(key: string, range?: BlobRange): Promise<BlobReadStream> {
+  async getStream(
+    key: string,
+    range?: BlobRange,
+    options?: BlobReadOptions,
+  ): Promise<BlobReadStream> {
     assertBlobKey(key);
     const whole = range === undefined || (range.start === undefined && range.end === undefined);
+    assertHashableRead(key, whole, options);
     if (!whole) {
       // A malformed range is refused before asking S3, which would ignore it and send everything;
       // the error still carries the object's real size (and a missing object is still not found).
@@ -216,18 +226,19 @@ export class S3BlobStore implements BlobStore {
     // "bytes 2-5/11": the total comes from Content-Range whenever a range was asked for.
     const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.ContentRange ?? '');
     if (contentRange) {
-      return {
+      const read = {
         stream,
         size: Number(contentRange[3]),
         start: Number(contentRange[1]),
         end: Number(contentRange[2]),
       };
+      return checkReadStream(key, read, options);
     }
     // No Content-Range: the whole object came back (no range asked, or a server that ignored the
     // Range header); in the second case keep only the bytes asked for.
     const { start, end } = resolveBlobRange(range, length);
     const sliced = whole ? stream : Readable.from(sliceBytes(stream, start, end));
-    return { stream: sliced, size: length, start, end };
+    return checkReadStream(key, { stream: sliced, size: length, start, end }, options);
   }
 
   async head(key: string): Promise<BlobHead | null> {

@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { searchRecordings, type RecordingFilter } from '../recordings/recordings.repository.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { makeTestAudio } from '../recordings/test-audio.js';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
-import { parseTranscriptQuery } from './transcript-search.js';
+import { findFirstSegmentMatches } from '../recordings/recording-transcripts.repository.js';
+import { parseTranscriptQuery } from '../recordings/transcript-search.js';
 import {
   deleteTranscriptRow,
-  findFirstSegmentMatches,
   findIndexedSegments,
   insertTranscript,
   type IndexedSegment,

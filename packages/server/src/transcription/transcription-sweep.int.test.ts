@@ -10,7 +10,7 @@ import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
 import { FAN_OUT_JOBS, registerApplicationJobs, runJobWithFanOut } from '../app/register-jobs.js';
 import { createLogger } from '../observability/logger.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { isLibrivoxDataInstalled, loadLibrivoxClips } from './librivox-test-data.js';

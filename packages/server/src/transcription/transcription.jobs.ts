@@ -2,12 +2,14 @@
 // runs every few minutes and fans out one `transcribe` job per recording still awaiting its
 // transcript decision. A recording is never blocked by its transcript: it is catalogued first and
 // the transcript follows, retried with backoff when the engine fails.
+import type { OutboxConsumer } from '../events/outbox.js';
 import {
   DEFAULT_JOB_RETRY_POLICY,
   retryOptionsFor,
   type JobQueue,
   type JobRetryPolicy,
 } from '../jobs/index.js';
+import { RECORDING_STORED, recordingStoredPayload } from '../recordings/recording-events.js';
 import {
   countRecordingsAwaitingTranscript,
   findRecordingIdsAwaitingTranscript,
@@ -27,6 +29,25 @@ export interface TranscribeJobPayload extends Record<string, unknown> {
 export async function enqueueTranscription(queue: JobQueue, recordingId: string): Promise<string> {
   return queue.enqueue(TRANSCRIBE_JOB, { recordingId }, { singletonKey: recordingId });
 }
+
+/**
+ * SPEC §8: every stored recording gets its transcript decision. The transcribe job decides once
+ * (a recording whose outcome is recorded is left alone), so enqueueing it twice changes nothing.
+ */
+export const recordingStoredTranscription: OutboxConsumer = {
+  name: 'transcription',
+  topic: RECORDING_STORED,
+  needsQueue: true,
+  async handle(ctx, event, claim) {
+    if (!ctx.queue) return;
+    for (const id of recordingStoredPayload(event).recordingIds) {
+      await enqueueTranscription(ctx.queue, id);
+    }
+    await ctx.db.transaction().execute(async (trx) => {
+      await claim(trx);
+    });
+  },
+};
 
 /** Enqueues a transcribe job for each recording awaiting one (up to `limit`); returns how many. */
 export async function enqueuePendingTranscriptions(

@@ -14,7 +14,7 @@ import {
   saveEntitySettings,
 } from '../recording-settings/recording-settings.repository.js';
 import { findRecordingByIdAnyOrg } from '../recordings/recordings.repository.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import {

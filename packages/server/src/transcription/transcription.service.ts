@@ -19,7 +19,7 @@ import {
   findRecordingByIdAnyOrg,
   setRecordingHasTranscript,
 } from '../recordings/recordings.repository.js';
-import { addRecordingEvent } from '../recordings/recordings.service.js';
+import { addRecordingEvent } from '../recordings/recording-webhook-events.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { JobQueue } from '../jobs/index.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';

@@ -15,12 +15,15 @@ import { createEmbeddedJobQueue, type JobQueue } from '../jobs/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
-import { storeRecording } from '../recordings/recordings.service.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { bearer } from '../testing/test-app.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { attemptWebhookDelivery } from './webhook-delivery.service.js';
 import { registerWebhookJobs } from './webhooks.jobs.js';
+import { registerOutboxJobs } from '../events/outbox.jobs.js';
+import { recordingStoredUsage } from '../lifecycle/usage.service.js';
+import { recordingCreatedWebhooks } from '../recordings/recording-events.js';
 
 interface Received {
   readonly body: string;
@@ -125,6 +128,11 @@ beforeAll(async () => {
     { db: db.db, clock: systemClock },
     { retryLimit: 2, retryBackoffMs: 50, allowLoopbackTargets: true },
   );
+  // A stored recording's webhook and quota events follow its `recording.stored` event.
+  await registerOutboxJobs(queue, { db: db.db, clock: systemClock, blobStore }, [
+    recordingCreatedWebhooks,
+    recordingStoredUsage,
+  ]);
   app = await buildApp({
     db: db.db,
     dialect: db.dialect,

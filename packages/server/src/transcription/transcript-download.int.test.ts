@@ -3,15 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { testDialect } from '../testing/test-database.js';
-import {
-  renderTranscriptJson,
-  type TranscriptDocument,
-} from '../transcription/transcript-formats.js';
-import { transcriptBlobKey } from '../transcription/transcription.service.js';
-import { insertTranscript } from '../transcription/transcripts.repository.js';
-import type { RecordingOwner } from './recordings.model.js';
-import { storeRecording } from './recordings.service.js';
-import { makeTestAudio } from './test-audio.js';
+import { renderTranscriptJson, type TranscriptDocument } from './transcript-formats.js';
+import { transcriptBlobKey } from './transcription.service.js';
+import { insertTranscript } from './transcripts.repository.js';
+import type { RecordingOwner } from '../recordings/recordings.model.js';
+import { storeRecording } from '../recordings/recording-store.service.js';
+import { makeTestAudio } from '../recordings/test-audio.js';
 
 let t: TestApp;
 const tokens = { admin: '', co: '', alice: '', bob: '' };

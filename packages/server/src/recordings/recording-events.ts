@@ -1,0 +1,71 @@
+// `recording.stored`: written by storeRecording in the transaction that catalogues the audio,
+// read by each feature that acts on a new recording (events/outbox.ts). This file holds the
+// event's shape and the catalogue's own consumers: the `convergedRecordings` "created" webhooks
+// and the waveform peaks. Transcription (transcription/) and quota notices (lifecycle/) bring
+// theirs; app/recording-stored-consumers.ts lists them all.
+import type { OutboxConsumer, OutboxEvent } from '../events/outbox.js';
+import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
+import { ensureAudioPeaks } from './recording-peaks.service.js';
+import { addRecordingEvent } from './recording-webhook-events.js';
+import { findAudioObjectById, findRecordingsByIds } from './recordings.repository.js';
+
+export const RECORDING_STORED = 'recording.stored';
+
+export interface RecordingStoredPayload extends Record<string, unknown> {
+  readonly audioId: string;
+  /** One recording per owner, all backed by the one audio object. */
+  readonly recordingIds: readonly string[];
+}
+
+/** The payload of a `recording.stored` event, checked (it was read back as JSON). */
+export function recordingStoredPayload(event: OutboxEvent): RecordingStoredPayload {
+  const { audioId, recordingIds } = event.payload;
+  if (
+    typeof audioId !== 'string' ||
+    !Array.isArray(recordingIds) ||
+    !recordingIds.every((id) => typeof id === 'string')
+  ) {
+    throw new Error(`outbox event ${event.id}: not a ${RECORDING_STORED} payload`);
+  }
+  return { audioId, recordingIds };
+}
+
+/**
+ * One `convergedRecordings` "created" delivery per matching webhook and recording, written with
+ * the claim in one transaction: a second run finds the claim and writes nothing.
+ */
+export const recordingCreatedWebhooks: OutboxConsumer = {
+  name: 'webhooks',
+  topic: RECORDING_STORED,
+  async handle(ctx, event, claim) {
+    const { recordingIds } = recordingStoredPayload(event);
+    const deliveries = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await claim(trx))) return [];
+      const outbox = createWebhookOutbox(trx, ctx.clock, event.orgId);
+      // The recordings as they are now: one deleted since has no "created" event to tell.
+      for (const r of await findRecordingsByIds(trx, event.orgId, recordingIds)) {
+        await addRecordingEvent(outbox, 'created', null, r);
+      }
+      return outbox.deliveryIds;
+    });
+    await enqueueWebhookDeliveries(ctx.queue, deliveries);
+  },
+};
+
+/**
+ * The audio's waveform peaks, kept beside it. Computing them again writes the same object under
+ * the same key, and stored peaks are not computed twice.
+ */
+export const recordingPeaks: OutboxConsumer = {
+  name: 'peaks',
+  topic: RECORDING_STORED,
+  async handle(ctx, event, claim) {
+    const { audioId } = recordingStoredPayload(event);
+    const audio = await findAudioObjectById(ctx.db, audioId);
+    // Released before the consumer ran: nothing to draw.
+    if (audio) await ensureAudioPeaks(ctx.blobStore, audio);
+    await ctx.db.transaction().execute(async (trx) => {
+      await claim(trx);
+    });
+  },
+};

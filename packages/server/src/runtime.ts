@@ -35,6 +35,7 @@ import {
 import { sipNonceSecret, startSiprecRecorder } from './siprec/siprec-recorder.js';
 import { loadOrCreateLinkSecret } from './recordings/link-signer.js';
 import { startLiveCallMirror } from './telephony/live-calls-mirror.js';
+import { storageRegionOf } from './recording-settings/storage-region.js';
 import { EncryptedBlobStore, loadMasterKeyring } from './crypto/index.js';
 import {
   createBlobStore,
@@ -192,6 +193,7 @@ export async function startServer(options: {
       queue,
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
+      storageRegion: storageRegionOf(config.storage),
       https: config.https,
       onTrunksChanged: () => refreshTrunkSources(),
       healthChecks: [

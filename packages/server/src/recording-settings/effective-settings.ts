@@ -59,7 +59,18 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
   const vendorId = location?.vendorId ?? org.vendorId;
   const known = input.vendors.get(vendorId);
   const vendor = known ?? { ...UNKNOWN_VENDOR, id: vendorId };
-  const complianceAnnouncement = location?.complianceAnnouncement ?? org.complianceAnnouncement;
+  // A location with its own flags may still play the organisation's announcement file.
+  const own = location?.complianceAnnouncement ?? null;
+  const orgFile = own?.useOrgLevelAnnouncement === true;
+  const complianceAnnouncement = own
+    ? orgFile
+      ? {
+          ...own,
+          announcementType: org.complianceAnnouncement.announcementType,
+          customFileName: org.complianceAnnouncement.customFileName,
+        }
+      : own
+    : org.complianceAnnouncement;
 
   let reason = '';
   if (!org.enabled) reason = 'call recording is turned off for the organization';
@@ -77,7 +88,7 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
     failureBehavior: location?.failureBehavior ?? org.failureBehavior,
     storageRegion: location?.storageRegion ?? org.storageRegion,
     complianceAnnouncement,
-    complianceAnnouncementSource: location?.complianceAnnouncement ? 'location' : 'org',
+    complianceAnnouncementSource: own && !orgFile ? 'location' : 'org',
     startStopAnnouncement: entity.startStopAnnouncement,
     pauseResumeNotification: entity.notification.enabled ? entity.notification.type : 'None',
     repeatTone: { enabled: entity.repeat.enabled, intervalSeconds: entity.repeat.interval },

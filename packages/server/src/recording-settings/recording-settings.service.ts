@@ -367,13 +367,7 @@ function applyAnnouncement(
       : input.useCustomAnnouncementEnabled
         ? ('CUSTOM' as const)
         : ('DEFAULT' as const);
-  if (
-    customFlag !== undefined &&
-    input.announcementType !== undefined &&
-    customFlag !== input.announcementType
-  ) {
-    throw invalid('useCustomAnnouncementEnabled and announcementType disagree');
-  }
+  // Both given (a client sending back all it read, one of them changed): Webex's name wins.
   const next: AnnouncementConfig = {
     ...base,
     inboundPSTNCallsEnabled: input.inboundPSTNCallsEnabled ?? base.inboundPSTNCallsEnabled,

@@ -317,9 +317,10 @@ const PromptSetting = Type.Object({
   type: AnnouncementType,
   audioAnnouncementFile: Type.Optional(AudioAnnouncementFile),
 });
+// File ids take null first: with type coercion on, a string branch first would read null as "".
 const PromptSettingUpdate = Type.Object({
   type: Type.Optional(AnnouncementType),
-  audioAnnouncementFileId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  audioAnnouncementFileId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
 });
 
 /** `GET /v1/telephony/config/callRecording/announcements` */
@@ -378,7 +379,7 @@ export const ComplianceAnnouncementUpdate = Type.Partial(
   Type.Object({
     ...ComplianceAnnouncementFields,
     useCustomAnnouncementEnabled: Type.Boolean(),
-    audioAnnouncementFileId: Type.Union([Type.String(), Type.Null()], {
+    audioAnnouncementFileId: Type.Union([Type.Null(), Type.String()], {
       description: 'the id of the uploaded compliance announcement (it must be this level’s file)',
     }),
   }),
@@ -406,7 +407,7 @@ export const LocationComplianceAnnouncementUpdate = Type.Partial(
     useOrgLevelAnnouncementEnabled: Type.Boolean(),
     customComplianceAnnouncement: Type.Object({
       type: Type.Optional(AnnouncementType),
-      audioAnnouncementFileId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      audioAnnouncementFileId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
     }),
   }),
 );

@@ -15,6 +15,7 @@ import {
   type EntityRecordingSettings,
   type LocationRecordingSettings,
   type OrgRecordingSettings,
+  type PromptSelections,
   type RecordableKind,
   type VendorInfo,
 } from './recording-settings.model.js';
@@ -41,6 +42,8 @@ export interface EffectiveRecording {
   readonly storageRegion: string;
   readonly complianceAnnouncement: AnnouncementConfig;
   readonly complianceAnnouncementSource: 'org' | 'location';
+  /** The start/stop/pause/resume/failure prompts: the location's own, else the org's. */
+  readonly recordingAnnouncements: PromptSelections;
   readonly startStopAnnouncement: {
     readonly internalCallsEnabled: boolean;
     readonly pstnCallsEnabled: boolean;
@@ -89,6 +92,7 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
     storageRegion: location?.storageRegion ?? org.storageRegion,
     complianceAnnouncement,
     complianceAnnouncementSource: own && !orgFile ? 'location' : 'org',
+    recordingAnnouncements: location?.recordingAnnouncements ?? org.recordingAnnouncements,
     startStopAnnouncement: entity.startStopAnnouncement,
     pauseResumeNotification: entity.notification.enabled ? entity.notification.type : 'None',
     repeatTone: { enabled: entity.repeat.enabled, intervalSeconds: entity.repeat.interval },

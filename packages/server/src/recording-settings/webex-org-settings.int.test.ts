@@ -168,7 +168,7 @@ describe(`vendors and call-recording jobs, as Webex clients use them, on ${testD
       counts: { totalNumberOfLocations: 1 },
     });
 
-    // COMPAT.md §0.1 #1: this body used to answer 204 and change nothing.
+    // Reverting the region and failure behaviour to the org values with Webex names alone.
     const revert = await call('PUT', `${url}/vendor`, {
       orgStorageRegionEnabled: true,
       orgFailureBehaviorEnabled: true,
@@ -404,6 +404,26 @@ describe(`recording announcements (start/stop/pause/resume/failure prompts) on $
     expect(again.body).toBe(null);
     expect(again.status).toBe(204);
     expect((await call('GET', url)).body).toEqual(read);
+    // The decision API hands the call system the uploaded start prompt.
+    const alice = person('alice@example.com');
+    expect(
+      (
+        await call('PUT', `/v1/people/${alice.id}/features/callRecording`, {
+          startStopAnnouncement: { internalCallsEnabled: true },
+        })
+      ).status,
+    ).toBe(204);
+    const decision = await call('POST', '/api/recording-decisions', {
+      callId: 'c-start-1',
+      callSessionId: 's-start-1',
+      direction: 'inbound',
+      callType: 'internal',
+      recordedParty: { email: 'alice@example.com' },
+    });
+    expect(decision.body.startStopAnnouncement).toEqual({
+      play: true,
+      url: expect.stringContaining(`/api/announcements/custom/${start.id}.wav`),
+    });
     // A start file is not a stop file.
     expect(
       (await call('PUT', url, { stop: { type: 'CUSTOM', audioAnnouncementFileId: start.id } }))

@@ -16,7 +16,8 @@ export type IdType =
   | 'AUDIT_EVENT'
   | 'RECORDING_VENDOR'
   | 'RECORDING_TRUNK'
-  | 'ANNOUNCEMENT_FILE';
+  | 'ANNOUNCEMENT_FILE'
+  | 'JOB';
 
 export function newId(type: IdType): string {
   return Buffer.from(`ciscospark://us/${type}/${crypto.randomUUID()}`).toString('base64url');

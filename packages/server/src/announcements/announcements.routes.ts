@@ -1,4 +1,4 @@
-import { ErrorBody, OrgQuery } from '@callvault/shared';
+import { ErrorBody, OrgQuery, RECORDING_PROMPTS } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../errors.js';
 import { actorOf } from '../http/auth-hook.js';
@@ -71,11 +71,20 @@ export function registerAnnouncementRoutes(app: AppInstance, deps: OrgDeps): voi
       schema: {
         tags,
         summary:
-          'Upload the org’s (or a location’s) compliance announcement: WAV, PCM 16-bit or µ-law, 8 or 16 kHz, mono, ≤ 60 s, ≤ 5 MB',
+          'Upload the org’s (or a location’s) compliance announcement or a recording prompt: WAV, PCM 16-bit or µ-law, 8 or 16 kHz, mono, ≤ 60 s, ≤ 5 MB',
         querystring: Type.Object({
           ...OrgQuery,
           fileName: Type.String({ minLength: 1, maxLength: 100 }),
           locationId: Type.Optional(Type.String({ maxLength: 200 })),
+          prompt: Type.Optional(
+            Type.Union(
+              [Type.Literal('compliance'), ...RECORDING_PROMPTS.map((p) => Type.Literal(p))],
+              {
+                description:
+                  'compliance (default): the compliance announcement; otherwise the file for that prompt of …/callRecording/announcements',
+              },
+            ),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -94,6 +103,7 @@ export function registerAnnouncementRoutes(app: AppInstance, deps: OrgDeps): voi
         fileName: request.query.fileName,
         data: body,
         locationId: request.query.locationId,
+        prompt: request.query.prompt,
       });
     },
   );

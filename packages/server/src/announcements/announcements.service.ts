@@ -50,7 +50,13 @@ export async function readCustomAnnouncement(
 export async function uploadCustomAnnouncement(
   deps: OrgDeps,
   actor: Actor,
-  input: { fileName: string; data: Uint8Array; locationId?: string | undefined },
+  input: {
+    fileName: string;
+    data: Uint8Array;
+    locationId?: string | undefined;
+    /** `compliance` (the default) or a recording prompt: start, stop, pause, resume, failure…. */
+    prompt?: string | undefined;
+  },
 ): Promise<{ id: string; fileName: string; durationMs: number }> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
   const check = checkAnnouncementWav(input.data);
@@ -61,7 +67,12 @@ export async function uploadCustomAnnouncement(
     const now = deps.clock.now();
     const id = newId('ANNOUNCEMENT_FILE');
     const scopeId = input.locationId ?? actor.orgId;
-    if (input.locationId) {
+    const prompt = input.prompt ?? 'compliance';
+    if (prompt !== 'compliance') {
+      // A recording prompt's file: chosen later in …/callRecording/announcements.
+      if (input.locationId && !(await findLocationById(trx, actor.orgId, input.locationId)))
+        throw notFound('Location');
+    } else if (input.locationId) {
       if (!(await findLocationById(trx, actor.orgId, input.locationId))) throw notFound('Location');
       const loc = await findLocationSettings(trx, input.locationId);
       if (loc.complianceAnnouncement === null) {
@@ -98,6 +109,7 @@ export async function uploadCustomAnnouncement(
         id,
         orgId: actor.orgId,
         scopeId,
+        prompt,
         fileName,
         contentType: 'audio/wav',
         durationMs: check.info.durationMs,
@@ -110,9 +122,13 @@ export async function uploadCustomAnnouncement(
       trx,
       deps.clock,
       actor,
-      'complianceAnnouncement.fileUploaded',
+      prompt === 'compliance'
+        ? 'complianceAnnouncement.fileUploaded'
+        : 'recordingAnnouncements.fileUploaded',
       { type: input.locationId ? 'location' : 'organization', id: scopeId },
       {
+        id,
+        prompt,
         fileName,
         durationMs: check.info.durationMs,
         sizeBytes: input.data.length,

@@ -28,6 +28,7 @@ import { registerSecondaryLineRoutes } from '../org/secondary-lines.routes.js';
 import { registerAnnouncementRoutes } from '../announcements/announcements.routes.js';
 import { registerRecordingDecisionRoutes } from '../recording-decisions/recording-decisions.routes.js';
 import { registerRecordingSettingsRoutes } from '../recording-settings/recording-settings.routes.js';
+import type { StorageRegion } from '../recording-settings/recording-settings.service.js';
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
@@ -75,6 +76,8 @@ export interface AppDeps {
   readonly healthChecks?: readonly HealthCheck[];
   /** Let webhooks target loopback addresses: tests only, never from configuration. */
   readonly allowLoopbackWebhookTargets?: boolean;
+  /** The recordings store as a Webex storage region (default: this server's file store). */
+  readonly storageRegion?: StorageRegion;
 }
 
 export const API_VERSION = '0.1.0';
@@ -155,7 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   registerOrgRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerSecondaryLineRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerAuditRoutes(app, { db: deps.db, clock: deps.clock });
-  registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock });
+  registerRecordingSettingsRoutes(app, { db: deps.db, clock: deps.clock }, deps.storageRegion);
   registerRecordingTrunkRoutes(app, {
     db: deps.db,
     clock: deps.clock,

@@ -37,6 +37,7 @@ import { sipNonceSecret, startSiprecRecorder } from '../siprec/siprec-recorder.j
 import { loadOrCreateLinkSecret } from '../recordings/link-signer.js';
 import { startLiveCallMirror } from '../telephony/live-calls-mirror.js';
 import { EncryptedBlobStore, loadMasterKeyring } from '../crypto/index.js';
+import { storageRegionOf } from '../recording-settings/storage-region.js';
 import {
   createBlobStore,
   createBlobStoreHealthCheck,
@@ -193,6 +194,7 @@ export async function startServer(options: {
       queue,
       blobStore,
       builtinSiprecUri: builtinSiprecUri(config),
+      storageRegion: storageRegionOf(config.storage),
       https: config.https,
       onTrunksChanged: () => refreshTrunkSources(),
       healthChecks: [

@@ -206,12 +206,33 @@ export interface AnnouncementFilesTable {
   org_id: string;
   /** The org id for the org's file, or a location id. */
   scope_id: string;
+  /** `compliance`, or the recording prompt (start, stop, pause, resume, failure…). */
+  prompt: ColumnType<string, string | undefined, string>;
   file_name: string;
   content_type: string;
   duration_ms: number;
   size_bytes: number;
   data: Uint8Array;
   created_at: string;
+}
+
+export interface CallRecordingJobsTable {
+  id: string;
+  org_id: string;
+  /** 1, 2, … per organisation. */
+  instance_id: number;
+  location_id: string | null;
+  vendor_id: string;
+  source_user_id: string;
+  tracking_id: string;
+  /** STARTING | STARTED | COMPLETED | FAILED */
+  status: string;
+  /** JSON text. */
+  counts: string;
+  /** JSON text. */
+  errors: string;
+  created_at: string;
+  completed_at: string | null;
 }
 
 export interface AnnouncementPlaysTable {
@@ -365,6 +386,7 @@ export interface Database {
   recording_vendors: RecordingVendorsTable;
   recording_trunks: RecordingTrunksTable;
   announcement_files: AnnouncementFilesTable;
+  call_recording_jobs: CallRecordingJobsTable;
   announcement_plays: AnnouncementPlaysTable;
   jobs: JobsTable;
   audio_objects: AudioObjectsTable;

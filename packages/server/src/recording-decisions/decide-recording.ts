@@ -21,6 +21,8 @@ export interface DecisionContext {
   readonly builtinSiprecUri: string;
   /** URL of the applicable custom compliance announcement, when one is chosen. */
   readonly customAnnouncementUrl: string | null;
+  /** The uploaded start prompt when the recording announcements choose a custom one. */
+  readonly customStartUrl?: string | null;
 }
 
 export function promptLanguage(language: string): string {
@@ -97,7 +99,9 @@ export function decideRecording(ctx: DecisionContext): RecordingDecision {
     },
     startStopAnnouncement: {
       play: playStartStop,
-      url: playStartStop ? promptUrl(ctx.baseUrl, language, 'recording-started') : null,
+      url: playStartStop
+        ? (ctx.customStartUrl ?? promptUrl(ctx.baseUrl, language, 'recording-started'))
+        : null,
     },
     pauseResumeNotification: { type: effective.pauseResumeNotification },
     repeatTone: effective.repeatTone,

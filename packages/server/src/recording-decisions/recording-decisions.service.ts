@@ -85,6 +85,17 @@ export async function requestRecordingDecision(
         )
       : null;
 
+  const start = effective?.recordingAnnouncements.start;
+  const customStartId =
+    start?.type === 'CUSTOM' && entity
+      ? await findAnnouncementFileId(
+          deps.db,
+          orgId,
+          start.level === 'LOCATION' && entity.locationId ? entity.locationId : orgId,
+          'start',
+        )
+      : null;
+
   const decision = decideRecording({
     request: req,
     effective,
@@ -97,6 +108,9 @@ export async function requestRecordingDecision(
     baseUrl,
     builtinSiprecUri: deps.builtinSiprecUri,
     customAnnouncementUrl: customId ? `${baseUrl}/api/announcements/custom/${customId}.wav` : null,
+    customStartUrl: customStartId
+      ? `${baseUrl}/api/announcements/custom/${customStartId}.wav`
+      : null,
   });
   // Two legs of one call asking at once: only the first plays the announcement.
   if (
@@ -111,6 +125,9 @@ export async function requestRecordingDecision(
       baseUrl,
       builtinSiprecUri: deps.builtinSiprecUri,
       customAnnouncementUrl: null,
+      customStartUrl: customStartId
+        ? `${baseUrl}/api/announcements/custom/${customStartId}.wav`
+        : null,
     });
   }
   return decision;

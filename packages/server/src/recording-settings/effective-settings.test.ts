@@ -156,6 +156,34 @@ describe('effective settings: inheritance org → location → entity', () => {
     expect(eff.vendor.id).toBe(vendorId);
   });
 
+  it("a location with its own flags that plays the org's announcement (useOrgLevelAnnouncementEnabled): its flags, the org's type and file", () => {
+    const customOrg = {
+      ...org,
+      complianceAnnouncement: {
+        ...orgAnnouncement,
+        announcementType: 'CUSTOM' as const,
+        customFileName: 'org.wav',
+      },
+    };
+    const eff = resolveEffectiveSettings(
+      input({
+        org: customOrg,
+        location: {
+          ...DEFAULT_LOCATION_SETTINGS,
+          complianceAnnouncement: { ...locAnnouncement, useOrgLevelAnnouncement: true },
+        },
+      }),
+    );
+    expect(eff.complianceAnnouncementSource).toBe('org');
+    expect(eff.complianceAnnouncement).toMatchObject({
+      outboundPSTNCallsEnabled: true,
+      inboundPSTNCallsEnabled: false,
+      delayInSeconds: 5,
+      announcementType: 'CUSTOM',
+      customFileName: 'org.wav',
+    });
+  });
+
   it('the transcript switch follows the org default until the entity sets it, then never falls back', () => {
     expect(resolveEffectiveSettings(input({ org })).transcriptEnabled).toBe(true);
     expect(

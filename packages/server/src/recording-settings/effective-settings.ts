@@ -15,6 +15,7 @@ import {
   type EntityRecordingSettings,
   type LocationRecordingSettings,
   type OrgRecordingSettings,
+  type PromptSelections,
   type RecordableKind,
   type VendorInfo,
 } from './recording-settings.model.js';
@@ -41,6 +42,8 @@ export interface EffectiveRecording {
   readonly storageRegion: string;
   readonly complianceAnnouncement: AnnouncementConfig;
   readonly complianceAnnouncementSource: 'org' | 'location';
+  /** The start/stop/pause/resume/failure prompts: the location's own, else the org's. */
+  readonly recordingAnnouncements: PromptSelections;
   readonly startStopAnnouncement: {
     readonly internalCallsEnabled: boolean;
     readonly pstnCallsEnabled: boolean;
@@ -59,7 +62,18 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
   const vendorId = location?.vendorId ?? org.vendorId;
   const known = input.vendors.get(vendorId);
   const vendor = known ?? { ...UNKNOWN_VENDOR, id: vendorId };
-  const complianceAnnouncement = location?.complianceAnnouncement ?? org.complianceAnnouncement;
+  // A location with its own flags may still play the organisation's announcement file.
+  const own = location?.complianceAnnouncement ?? null;
+  const orgFile = own?.useOrgLevelAnnouncement === true;
+  const complianceAnnouncement = own
+    ? orgFile
+      ? {
+          ...own,
+          announcementType: org.complianceAnnouncement.announcementType,
+          customFileName: org.complianceAnnouncement.customFileName,
+        }
+      : own
+    : org.complianceAnnouncement;
 
   let reason = '';
   if (!org.enabled) reason = 'call recording is turned off for the organization';
@@ -77,7 +91,8 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
     failureBehavior: location?.failureBehavior ?? org.failureBehavior,
     storageRegion: location?.storageRegion ?? org.storageRegion,
     complianceAnnouncement,
-    complianceAnnouncementSource: location?.complianceAnnouncement ? 'location' : 'org',
+    complianceAnnouncementSource: own && !orgFile ? 'location' : 'org',
+    recordingAnnouncements: location?.recordingAnnouncements ?? org.recordingAnnouncements,
     startStopAnnouncement: entity.startStopAnnouncement,
     pauseResumeNotification: entity.notification.enabled ? entity.notification.type : 'None',
     repeatTone: { enabled: entity.repeat.enabled, intervalSeconds: entity.repeat.interval },

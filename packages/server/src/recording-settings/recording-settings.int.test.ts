@@ -48,11 +48,16 @@ describe(`organisation call recording on ${testDialect}`, () => {
     expect(vendors.body.vendors.map((v: { name: string }) => v.name)).toEqual(['Callvault']);
   });
 
-  it('turning recording off needs acknowledgeDisable: true; recordings already made stay (nothing is deleted)', async () => {
-    const refused = await call('PUT', '/v1/telephony/config/callRecording', { enabled: false });
-    expect(refused.status).toBe(400);
-    expect(refused.body.message).toMatch(/acknowledgeDisable/);
-    expect((await call('GET', '/v1/telephony/config/callRecording')).body.enabled).toBe(true);
+  it('turning recording off: Webex\'s {"enabled": false} works; the audit event says whether the console\'s "I understand" confirmation was given', async () => {
+    const off = await call('PUT', '/v1/telephony/config/callRecording', { enabled: false });
+    expect(off.status).toBe(204);
+    expect((await call('GET', '/v1/telephony/config/callRecording')).body).toMatchObject({
+      enabled: false,
+      vendorName: 'None',
+    });
+    expect(
+      (await call('PUT', '/v1/telephony/config/callRecording', { enabled: true })).status,
+    ).toBe(204);
     expect(
       (
         await call('PUT', '/v1/telephony/config/callRecording', {
@@ -61,17 +66,24 @@ describe(`organisation call recording on ${testDialect}`, () => {
         })
       ).status,
     ).toBe(204);
-    expect((await call('GET', '/v1/telephony/config/callRecording')).body).toMatchObject({
-      enabled: false,
-      vendorName: 'None',
-    });
     expect(
       (await call('PUT', '/v1/telephony/config/callRecording', { enabled: true })).status,
     ).toBe(204);
     const audit = await call('GET', '/api/audit?action=callRecording.updated');
+    // Newest first: on, off (console), on, off (Webex API).
     expect(audit.body.items[1].details).toEqual({
       before: { enabled: true },
       after: { enabled: false },
+      confirmation: 'acknowledgeDisable',
+    });
+    expect(audit.body.items[3].details).toEqual({
+      before: { enabled: true },
+      after: { enabled: false },
+      confirmation: 'none (Webex API)',
+    });
+    expect(audit.body.items[0].details).toEqual({
+      before: { enabled: false },
+      after: { enabled: true },
     });
   });
 
@@ -106,7 +118,7 @@ describe(`organisation call recording on ${testDialect}`, () => {
           failureBehavior: 'END_CALL_WITH_ANNOUNCEMENT',
         })
       ).status,
-    ).toBe(204);
+    ).toBe(200);
     expect((await call('GET', '/v1/telephony/config/callRecording/vendors')).body).toMatchObject({
       vendorId: created.body.id,
       vendorName: 'Acme SRS',
@@ -123,7 +135,7 @@ describe(`organisation call recording on ${testDialect}`, () => {
           failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
         })
       ).status,
-    ).toBe(204);
+    ).toBe(200);
     expect((await call('DELETE', `/api/recording-vendors/${created.body.id}`)).status).toBe(204);
   });
 
@@ -148,7 +160,7 @@ describe(`organisation call recording on ${testDialect}`, () => {
           failureBehavior: 'PROCEED_CALL_WITH_ANNOUNCEMENT',
         })
       ).status,
-    ).toBe(204);
+    ).toBe(200);
     expect((await call('GET', `${url}/vendors`)).body).toMatchObject({
       orgDefaultEnabled: false,
       defaultVendorId: ext.body.id,
@@ -158,7 +170,7 @@ describe(`organisation call recording on ${testDialect}`, () => {
     expect(
       (await call('PUT', `${url}/vendor`, { useOrgVendorId: true, useOrgFailureBehavior: true }))
         .status,
-    ).toBe(204);
+    ).toBe(200);
     expect((await call('GET', `${url}/vendors`)).body).toMatchObject({
       orgDefaultEnabled: true,
       defaultVendorName: 'Callvault',
@@ -178,6 +190,7 @@ describe(`compliance announcement on ${testDialect}`, () => {
       outboundPSTNCallsEnabled: false,
       outboundPSTNCallsDelayEnabled: false,
       delayInSeconds: 10,
+      useCustomAnnouncementEnabled: false,
       announcementType: 'DEFAULT',
       customAnnouncementFileName: null,
     });

@@ -8,6 +8,7 @@ import type {
   FailureBehavior,
   NotificationType,
   RecordMode,
+  RecordingPrompt,
 } from '@callvault/shared';
 
 export const BUILTIN_VENDOR_ID = 'Y2lzY29zcGFyazovL3VzL1JFQ09SRElOR19WRU5ET1IvY2FsbHZhdWx0';
@@ -24,7 +25,29 @@ export interface AnnouncementConfig {
   readonly delayInSeconds: number;
   readonly announcementType: 'DEFAULT' | 'CUSTOM';
   readonly customFileName: string | null;
+  /**
+   * Locations only: the organisation's announcement (its type and file) is played with this
+   * location's own flags and delay. Absent means false.
+   */
+  readonly useOrgLevelAnnouncement?: boolean;
 }
+
+/** Which file plays for one recording prompt: the default one, or the file uploaded at a level. */
+export interface PromptSelection {
+  readonly type: 'DEFAULT' | 'CUSTOM';
+  /** For CUSTOM: whose upload of this prompt (the organisation's or the location's). */
+  readonly level: 'ORGANIZATION' | 'LOCATION';
+}
+export type PromptSelections = Readonly<Record<RecordingPrompt, PromptSelection>>;
+
+export const DEFAULT_PROMPT_SELECTIONS: PromptSelections = {
+  start: { type: 'DEFAULT', level: 'ORGANIZATION' },
+  stop: { type: 'DEFAULT', level: 'ORGANIZATION' },
+  pause: { type: 'DEFAULT', level: 'ORGANIZATION' },
+  resume: { type: 'DEFAULT', level: 'ORGANIZATION' },
+  failureProceedWithCall: { type: 'DEFAULT', level: 'ORGANIZATION' },
+  failureEndWithCall: { type: 'DEFAULT', level: 'ORGANIZATION' },
+};
 
 export interface OrgRecordingSettings {
   /** false is the Webex vendor "None": recording off for the whole org. */
@@ -40,6 +63,10 @@ export interface OrgRecordingSettings {
   readonly pauseBehaviour: PauseBehaviour;
   /** Live controls (SPEC §4): the codes the recorded party types. */
   readonly dtmfFeatureCodes: DtmfFeatureCodes;
+  /** Vendors whose terms of service the organisation accepted. */
+  readonly termsOfServiceAccepted: readonly string[];
+  /** Start/stop/pause/resume/failure prompts (Webex `callRecording/announcements`). */
+  readonly recordingAnnouncements: PromptSelections;
 }
 
 export interface LocationRecordingSettings {
@@ -48,6 +75,8 @@ export interface LocationRecordingSettings {
   readonly failureBehavior: FailureBehavior | null;
   /** null: `useOrgSettingsEnabled` (a new location starts on the org's values). */
   readonly complianceAnnouncement: AnnouncementConfig | null;
+  /** null: `useOrgLevelAnnouncementEnabled` for the recording prompts. */
+  readonly recordingAnnouncements: PromptSelections | null;
 }
 
 export interface EntityRecordingSettings {
@@ -88,6 +117,8 @@ export const DEFAULT_ORG_SETTINGS: OrgRecordingSettings = {
   complianceAnnouncement: DEFAULT_ANNOUNCEMENT,
   pauseBehaviour: 'cut',
   dtmfFeatureCodes: { start: '*44', stop: '*45', pause: '*48', resume: '*49' },
+  termsOfServiceAccepted: [],
+  recordingAnnouncements: DEFAULT_PROMPT_SELECTIONS,
 };
 
 export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {
@@ -95,6 +126,7 @@ export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {
   storageRegion: null,
   failureBehavior: null,
   complianceAnnouncement: null,
+  recordingAnnouncements: null,
 };
 
 export const DEFAULT_ENTITY_SETTINGS: EntityRecordingSettings = {

@@ -200,3 +200,111 @@ export async function listLocationsUsingVendor(
     )
     .map((r) => r.location_id);
 }
+
+export interface RecordingEntityRow {
+  readonly id: string;
+  readonly kind: RecordableKind;
+  readonly locationId: string | null;
+  readonly license: string | null;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly settings: EntityRecordingSettings;
+}
+
+/** Every person, workspace and virtual line of the org that has recording settings stored. */
+export async function listEntitiesWithSettings(
+  db: DbOrTrx,
+  orgId: string,
+): Promise<RecordingEntityRow[]> {
+  const settingsOf = (text: string): EntityRecordingSettings => ({
+    ...DEFAULT_ENTITY_SETTINGS,
+    ...parseJsonColumn<Partial<EntityRecordingSettings>>(text),
+  });
+  const people = await db
+    .selectFrom('entity_recording_settings as s')
+    .innerJoin('people as p', 'p.id', 's.entity_id')
+    .select([
+      'p.id',
+      'p.location_id',
+      'p.calling_license',
+      'p.first_name',
+      'p.last_name',
+      's.settings',
+    ])
+    .where('s.org_id', '=', orgId)
+    .execute();
+  const workspaces = await db
+    .selectFrom('entity_recording_settings as s')
+    .innerJoin('workspaces as w', 'w.id', 's.entity_id')
+    .select(['w.id', 'w.location_id', 'w.calling_license', 'w.display_name', 's.settings'])
+    .where('s.org_id', '=', orgId)
+    .execute();
+  const lines = await db
+    .selectFrom('entity_recording_settings as s')
+    .innerJoin('virtual_lines as v', 'v.id', 's.entity_id')
+    .select(['v.id', 'v.location_id', 'v.first_name', 'v.last_name', 's.settings'])
+    .where('s.org_id', '=', orgId)
+    .execute();
+  return [
+    ...people.map((r) => ({
+      id: r.id,
+      kind: 'person' as const,
+      locationId: r.location_id,
+      license: r.calling_license,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      settings: settingsOf(r.settings),
+    })),
+    ...workspaces.map((r) => ({
+      id: r.id,
+      kind: 'workspace' as const,
+      locationId: r.location_id,
+      license: r.calling_license,
+      firstName: r.display_name,
+      lastName: '',
+      settings: settingsOf(r.settings),
+    })),
+    ...lines.map((r) => ({
+      id: r.id,
+      kind: 'virtualLine' as const,
+      locationId: r.location_id,
+      license: null,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      settings: settingsOf(r.settings),
+    })),
+  ].sort((a, b) =>
+    (a.lastName + a.firstName + a.id).localeCompare(b.lastName + b.firstName + b.id),
+  );
+}
+
+/** Locations of the org with their stored recording settings. */
+export async function listLocationSettings(
+  db: DbOrTrx,
+  orgId: string,
+): Promise<Array<{ locationId: string; settings: LocationRecordingSettings }>> {
+  const locations = await db
+    .selectFrom('locations')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .execute();
+  const stored = new Map(
+    (
+      await db
+        .selectFrom('location_recording_settings')
+        .select(['location_id', 'settings'])
+        .where('org_id', '=', orgId)
+        .execute()
+    ).map((r) => [
+      r.location_id,
+      {
+        ...DEFAULT_LOCATION_SETTINGS,
+        ...parseJsonColumn<Partial<LocationRecordingSettings>>(r.settings),
+      },
+    ]),
+  );
+  return locations.map((l) => ({
+    locationId: l.id,
+    settings: stored.get(l.id) ?? DEFAULT_LOCATION_SETTINGS,
+  }));
+}

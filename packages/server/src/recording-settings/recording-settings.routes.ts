@@ -1,5 +1,18 @@
 // Webex call-recording settings endpoints (SPEC §9.1) and Callvault's /api/recording-vendors.
 import {
+  CallRecordingJob,
+  CallRecordingJobErrors,
+  CallRecordingJobList,
+  LocationRecordingAnnouncements,
+  LocationRecordingAnnouncementsUpdate,
+  RecordingAnnouncements,
+  RecordingAnnouncementsUpdate,
+  StorageRegions,
+  TermsOfService,
+  TermsOfServiceUpdate,
+  VendorJobId,
+  VendorUsers,
+  VendorUsersQuery,
   ComplianceAnnouncement,
   ComplianceAnnouncementUpdate,
   EntityCallRecording,
@@ -21,12 +34,26 @@ import {
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
+import { trackingIdOf } from '../http/error-handler.js';
 import type { AppInstance } from '../http/types.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { RecordableKind } from './recording-settings.model.js';
+import { LOCAL_STORE_REGION } from './storage-region.js';
 import {
   createVendor,
+  getCallRecordingJob,
+  getCallRecordingJobErrors,
   getEntitySettings,
+  getLocationRecordingAnnouncements,
+  getOrgRecordingAnnouncements,
+  getStorageRegions,
+  getTermsOfService,
+  getVendorUsers,
+  listCallRecordingJobs,
+  setLocationRecordingAnnouncements,
+  setOrgRecordingAnnouncements,
+  setTermsOfService,
+  type StorageRegion,
   getLocationAnnouncement,
   getLocationVendors,
   getMySecondaryLineSettings,
@@ -50,7 +77,11 @@ const Query = Type.Object(OrgQuery);
 const LocationParam = Type.Object({ locationId: Type.String({ minLength: 1, maxLength: 200 }) });
 const tags = ['call recording settings'];
 
-export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps): void {
+export function registerRecordingSettingsRoutes(
+  app: AppInstance,
+  deps: OrgDeps,
+  store: StorageRegion = LOCAL_STORE_REGION,
+): void {
   const base = '/v1/telephony/config/callRecording';
 
   app.get(
@@ -64,7 +95,7 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
     {
       schema: {
         tags,
-        summary: 'Turn recording on or off for the org (off needs acknowledgeDisable: true)',
+        summary: 'Turn recording on or off for the org',
         querystring: Query,
         body: OrgCallRecordingUpdate,
         response: noContent,
@@ -84,11 +115,155 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
 
   app.put(
     `${base}/vendor`,
-    { schema: { tags, querystring: Query, body: OrgVendorUpdate, response: noContent } },
+    {
+      schema: {
+        tags,
+        summary: 'Set the org’s vendor, storage region and failure behaviour',
+        description:
+          'Applied at once; the answer names the job that reports the change (GET /v1/telephony/config/jobs/callRecording/{jobId}).',
+        querystring: Query,
+        body: OrgVendorUpdate,
+        response: { 200: VendorJobId, ...errors },
+      },
+    },
+    (request) => setOrgVendor(deps, actorOf(request), request.body, trackingIdOf(request)),
+  );
+
+  app.get(
+    `${base}/vendors/:vendorId/termsOfService`,
+    {
+      schema: {
+        tags,
+        params: Type.Object({ vendorId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        querystring: Query,
+        response: { 200: TermsOfService, ...errors },
+      },
+    },
+    (request) => getTermsOfService(deps, actorOf(request), request.params.vendorId),
+  );
+
+  app.put(
+    `${base}/vendors/:vendorId/termsOfService`,
+    {
+      schema: {
+        tags,
+        params: Type.Object({ vendorId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        querystring: Query,
+        body: TermsOfServiceUpdate,
+        response: noContent,
+      },
+    },
     async (request, reply) => {
-      await setOrgVendor(deps, actorOf(request), request.body);
+      await setTermsOfService(deps, actorOf(request), request.params.vendorId, request.body);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    `${base}/regions`,
+    {
+      schema: {
+        tags,
+        summary: 'Storage regions: the one store this server keeps recordings in',
+        querystring: Query,
+        response: { 200: StorageRegions, ...errors },
+      },
+    },
+    (request) => getStorageRegions(actorOf(request), store),
+  );
+
+  app.get(
+    `${base}/vendorUsers`,
+    {
+      schema: {
+        tags,
+        summary: 'Who has recording on with the org’s vendor',
+        querystring: Type.Composite([Query, VendorUsersQuery]),
+        response: { 200: VendorUsers, ...errors },
+      },
+    },
+    (request) => getVendorUsers(deps, actorOf(request), null, request.query),
+  );
+
+  app.get(
+    `${base}/announcements`,
+    {
+      schema: {
+        tags,
+        summary: 'The recording start, stop, pause, resume and failure prompts of the org',
+        querystring: Query,
+        response: { 200: RecordingAnnouncements, ...errors },
+      },
+    },
+    (request) => getOrgRecordingAnnouncements(deps, actorOf(request)),
+  );
+
+  app.put(
+    `${base}/announcements`,
+    {
+      schema: {
+        tags,
+        description:
+          'CUSTOM plays the file uploaded for that prompt (POST /api/announcements/custom?prompt=start…); audioAnnouncementFileId, when given, must be that file.',
+        querystring: Query,
+        body: RecordingAnnouncementsUpdate,
+        response: noContent,
+      },
+    },
+    async (request, reply) => {
+      await setOrgRecordingAnnouncements(deps, actorOf(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  const jobs = '/v1/telephony/config/jobs/callRecording';
+  const JobParam = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) });
+  app.get(
+    jobs,
+    {
+      schema: {
+        tags,
+        summary: 'Vendor changes of the org, newest first',
+        querystring: Type.Composite([
+          Query,
+          Type.Object({
+            start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            max: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })),
+          }),
+        ]),
+        response: { 200: CallRecordingJobList, ...errors },
+      },
+    },
+    (request) =>
+      listCallRecordingJobs(deps, actorOf(request), {
+        start: request.query.start ?? 0,
+        max: request.query.max ?? 1000,
+      }),
+  );
+  app.get(
+    `${jobs}/:jobId`,
+    {
+      schema: {
+        tags,
+        params: JobParam,
+        querystring: Query,
+        response: { 200: CallRecordingJob, ...errors },
+      },
+    },
+    (request) => getCallRecordingJob(deps, actorOf(request), request.params.jobId),
+  );
+  app.get(
+    `${jobs}/:jobId/errors`,
+    {
+      schema: {
+        tags,
+        summary: 'The users the new vendor cannot record (licence rules)',
+        params: JobParam,
+        querystring: Query,
+        response: { 200: CallRecordingJobErrors, ...errors },
+      },
+    },
+    (request) => getCallRecordingJobErrors(deps, actorOf(request), request.params.jobId),
   );
 
   app.get(
@@ -127,14 +302,70 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
     {
       schema: {
         tags,
+        description:
+          'Webex’s field names (id, orgDefaultEnabled, orgStorageRegionEnabled, orgFailureBehaviorEnabled, …). Read-only fields of the GET answer are ignored; any other field is refused.',
         params: LocationParam,
         querystring: Query,
         body: LocationVendorUpdate,
+        response: { 200: VendorJobId, ...errors },
+      },
+    },
+    (request) =>
+      setLocationVendor(
+        deps,
+        actorOf(request),
+        request.params.locationId,
+        request.body,
+        trackingIdOf(request),
+      ),
+  );
+
+  app.get(
+    `${locBase}/vendorUsers`,
+    {
+      schema: {
+        tags,
+        summary: 'Who has recording on at this location (with its vendor)',
+        params: LocationParam,
+        querystring: Type.Composite([Query, VendorUsersQuery]),
+        response: { 200: VendorUsers, ...errors },
+      },
+    },
+    (request) => getVendorUsers(deps, actorOf(request), request.params.locationId, request.query),
+  );
+
+  app.get(
+    `${locBase}/announcements`,
+    {
+      schema: {
+        tags,
+        params: LocationParam,
+        querystring: Query,
+        response: { 200: LocationRecordingAnnouncements, ...errors },
+      },
+    },
+    (request) =>
+      getLocationRecordingAnnouncements(deps, actorOf(request), request.params.locationId),
+  );
+
+  app.put(
+    `${locBase}/announcements`,
+    {
+      schema: {
+        tags,
+        params: LocationParam,
+        querystring: Query,
+        body: LocationRecordingAnnouncementsUpdate,
         response: noContent,
       },
     },
     async (request, reply) => {
-      await setLocationVendor(deps, actorOf(request), request.params.locationId, request.body);
+      await setLocationRecordingAnnouncements(
+        deps,
+        actorOf(request),
+        request.params.locationId,
+        request.body,
+      );
       return reply.status(204).send(null);
     },
   );

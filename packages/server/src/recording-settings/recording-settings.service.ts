@@ -1,6 +1,15 @@
 // Organisation, location and entity call-recording settings (SPEC §3), with Webex's
 // shapes, defaults and validation quirks. Every change is audited with before/after.
 import { validateDtmfFeatureCodes } from '@callvault/recorder';
+import {
+  RECORDING_PROMPTS,
+  type AudioAnnouncementFile,
+  type CallRecordingJob,
+  type LocationComplianceAnnouncement,
+  type RecordingAnnouncements,
+  type RecordingAnnouncementsUpdate,
+  type RecordingPrompt,
+} from '@callvault/shared';
 import type {
   CallingLicense,
   ComplianceAnnouncement,
@@ -15,7 +24,8 @@ import type {
 } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import type { DbOrTrx, Trx } from '../db/database.js';
-import { AppError, invalid, notFound } from '../errors.js';
+import { findAnnouncementFileInfo } from '../announcements/announcements.repository.js';
+import { AppError, ERROR_NUMBER, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { findLocationById } from '../org/locations.repository.js';
 import { findOrganizationById } from '../org/organizations.repository.js';
@@ -38,16 +48,28 @@ import {
   type EntityRecordingSettings,
   type LocationRecordingSettings,
   type OrgRecordingSettings,
+  type PromptSelection,
+  type PromptSelections,
   type RecordableKind,
   type VendorInfo,
 } from './recording-settings.model.js';
+import {
+  findJob,
+  insertJob,
+  listJobs,
+  nextJobInstance,
+  type CallRecordingJobRow,
+  type JobError,
+} from './call-recording-jobs.repository.js';
 import {
   deleteExternalVendor,
   findEntitySettings,
   findLocationSettings,
   findOrgSettings,
   insertExternalVendor,
+  listEntitiesWithSettings,
   listExternalVendors,
+  listLocationSettings,
   listLocationsUsingVendor,
   saveEntitySettings,
   saveLocationSettings,
@@ -81,6 +103,7 @@ async function presentVendors(db: DbOrTrx, orgId: string): Promise<RecordingVend
       name: BUILTIN_VENDOR.name,
       description: "Callvault's built-in SIPREC recorder",
       migrateUserCreationEnabled: false,
+      loginUrl: '',
       loginDetails: [],
       termsOfServiceUrl: TERMS_URL,
       sipUri: null,
@@ -91,6 +114,7 @@ async function presentVendors(db: DbOrTrx, orgId: string): Promise<RecordingVend
       name: v.name,
       description: v.description,
       migrateUserCreationEnabled: false,
+      loginUrl: '',
       loginDetails: [],
       termsOfServiceUrl: '',
       sipUri: v.sipUri,
@@ -103,7 +127,7 @@ function vendorName(vendors: Map<string, VendorInfo>, id: string): string {
   return vendors.get(id)?.name ?? 'unknown';
 }
 
-async function changeOrgSettings(
+async function changeOrgSettings<T = void>(
   deps: OrgDeps,
   actor: Actor,
   action: string,
@@ -111,20 +135,31 @@ async function changeOrgSettings(
     before: OrgRecordingSettings,
     trx: Trx,
   ) => Promise<OrgRecordingSettings> | OrgRecordingSettings,
-): Promise<void> {
+  options: {
+    /** More audit details beside before/after. */
+    details?: (before: OrgRecordingSettings, after: OrgRecordingSettings) => object;
+    /** Runs in the same transaction after the change is saved (e.g. records a job). */
+    then?: (trx: Trx, after: OrgRecordingSettings) => Promise<T>;
+  } = {},
+): Promise<T> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const before = await findOrgSettings(trx, actor.orgId);
     const after = await change(before, trx);
     await saveOrgSettings(trx, actor.orgId, after, deps.clock.now());
+    const result = options.then ? await options.then(trx, after) : (undefined as T);
     await audit(
       trx,
       deps.clock,
       actor,
       action,
       { type: 'organization', id: actor.orgId },
-      diffFields(before, after),
+      {
+        ...diffFields(before, after),
+        ...(options.details ? options.details(before, after) : {}),
+      },
     );
+    return result;
   });
 }
 
@@ -160,26 +195,36 @@ export async function updateOrgCallRecording(
     dtmfFeatureCodes?: Partial<DtmfFeatureCodes> | undefined;
   },
 ): Promise<void> {
-  await changeOrgSettings(deps, actor, 'callRecording.updated', (before) => {
-    if (input.enabled === false && before.enabled && input.acknowledgeDisable !== true) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'Turning off call recording needs acknowledgeDisable: true ("I understand that turning off call recording removes this feature for all users"). Recordings already made stay stored.',
-      );
-    }
-    const dtmfFeatureCodes = { ...before.dtmfFeatureCodes, ...input.dtmfFeatureCodes };
-    const problems = validateDtmfFeatureCodes(dtmfFeatureCodes);
-    if (problems.length > 0) {
-      throw new AppError('VALIDATION_FAILED', `dtmfFeatureCodes: ${problems.join('; ')}`);
-    }
-    return {
-      ...before,
-      enabled: input.enabled ?? before.enabled,
-      transcriptDefault: input.transcriptEnabled ?? before.transcriptDefault,
-      pauseBehaviour: input.pauseBehaviour ?? before.pauseBehaviour,
-      dtmfFeatureCodes,
-    };
-  });
+  await changeOrgSettings(
+    deps,
+    actor,
+    'callRecording.updated',
+    (before) => {
+      const dtmfFeatureCodes = { ...before.dtmfFeatureCodes, ...input.dtmfFeatureCodes };
+      const problems = validateDtmfFeatureCodes(dtmfFeatureCodes);
+      if (problems.length > 0) {
+        throw new AppError('VALIDATION_FAILED', `dtmfFeatureCodes: ${problems.join('; ')}`);
+      }
+      return {
+        ...before,
+        enabled: input.enabled ?? before.enabled,
+        transcriptDefault: input.transcriptEnabled ?? before.transcriptDefault,
+        pauseBehaviour: input.pauseBehaviour ?? before.pauseBehaviour,
+        dtmfFeatureCodes,
+      };
+    },
+    {
+      // Webex takes {"enabled": false} as it is; the console asks "I understand …" first and
+      // says so with acknowledgeDisable. The audit event keeps which of the two turned it off.
+      details: (before, after) =>
+        before.enabled && !after.enabled
+          ? {
+              confirmation:
+                input.acknowledgeDisable === true ? 'acknowledgeDisable' : 'none (Webex API)',
+            }
+          : {},
+    },
+  );
 }
 
 export async function getOrgVendors(
@@ -212,31 +257,69 @@ export async function setOrgVendor(
     storageRegion?: string | undefined;
     failureBehavior?: FailureBehavior | undefined;
   },
-): Promise<void> {
-  await changeOrgSettings(deps, actor, 'callRecording.vendorUpdated', async (before, trx) => {
-    if (
-      input.vendorId !== undefined &&
-      !(await loadVendors(trx, actor.orgId)).has(input.vendorId)
-    ) {
-      throw invalid('vendorId: no such recording vendor in this organization');
-    }
-    return {
-      ...before,
-      vendorId: input.vendorId ?? before.vendorId,
-      storageRegion: input.storageRegion ?? before.storageRegion,
-      failureBehavior: input.failureBehavior ?? before.failureBehavior,
-    };
-  });
+  trackingId = '',
+): Promise<{ jobId: string }> {
+  let jobId = '';
+  await changeOrgSettings(
+    deps,
+    actor,
+    'callRecording.vendorUpdated',
+    async (before, trx) => {
+      if (
+        input.vendorId !== undefined &&
+        !(await loadVendors(trx, actor.orgId)).has(input.vendorId)
+      ) {
+        throw invalid('vendorId: no such recording vendor in this organization');
+      }
+      return {
+        ...before,
+        vendorId: input.vendorId ?? before.vendorId,
+        storageRegion: input.storageRegion ?? before.storageRegion,
+        failureBehavior: input.failureBehavior ?? before.failureBehavior,
+      };
+    },
+    {
+      then: async (trx, after) => {
+        jobId = await recordVendorJob(deps, trx, actor, {
+          locationId: null,
+          vendorId: after.vendorId,
+          trackingId,
+        });
+      },
+      details: () => ({ jobId }),
+    },
+  );
+  return { jobId };
 }
 
 // Compliance announcement ----------------------------------------------------------------------
 
-function presentAnnouncement(a: AnnouncementConfig): ComplianceAnnouncement {
+type AnnouncementLevel = 'ORGANIZATION' | 'LOCATION';
+
+async function presentFile(
+  db: DbOrTrx,
+  orgId: string,
+  scopeId: string,
+  prompt: string,
+  level: AnnouncementLevel,
+): Promise<AudioAnnouncementFile | undefined> {
+  const file = await findAnnouncementFileInfo(db, orgId, scopeId, prompt);
+  return file
+    ? { id: file.id, fileName: file.fileName, mediaFileType: 'WAV', level, isTextToSpeech: false }
+    : undefined;
+}
+
+function presentAnnouncement(
+  a: AnnouncementConfig,
+  file: AudioAnnouncementFile | undefined,
+): ComplianceAnnouncement {
   return {
     inboundPSTNCallsEnabled: a.inboundPSTNCallsEnabled,
     outboundPSTNCallsEnabled: a.outboundPSTNCallsEnabled,
     outboundPSTNCallsDelayEnabled: a.outboundPSTNCallsDelayEnabled,
     delayInSeconds: a.delayInSeconds,
+    useCustomAnnouncementEnabled: a.announcementType === 'CUSTOM',
+    ...(file ? { audioAnnouncementFile: file } : {}),
     announcementType: a.announcementType,
     customAnnouncementFileName: a.customFileName,
   };
@@ -248,12 +331,43 @@ export interface AnnouncementUpdate {
   outboundPSTNCallsDelayEnabled?: boolean | undefined;
   delayInSeconds?: number | undefined;
   announcementType?: 'DEFAULT' | 'CUSTOM' | undefined;
+  useCustomAnnouncementEnabled?: boolean | undefined;
+  audioAnnouncementFileId?: string | null | undefined;
+}
+
+/**
+ * Checks that a file id a Webex client names is the file it would get: the current upload of
+ * `prompt` at `scopeId` (a new upload replaces the file and its id).
+ */
+async function checkFileId(
+  db: DbOrTrx,
+  orgId: string,
+  field: string,
+  fileId: string | null | undefined,
+  candidates: Array<{ scopeId: string; level: AnnouncementLevel }>,
+  prompt: string,
+): Promise<AnnouncementLevel | undefined> {
+  if (fileId === undefined || fileId === null) return undefined;
+  for (const c of candidates) {
+    const file = await findAnnouncementFileInfo(db, orgId, c.scopeId, prompt);
+    if (file?.id === fileId) return c.level;
+  }
+  throw invalid(
+    `${field}: no such ${prompt} announcement file here (upload one with POST /api/announcements/custom?prompt=${prompt})`,
+  );
 }
 
 function applyAnnouncement(
   base: AnnouncementConfig,
   input: AnnouncementUpdate,
 ): AnnouncementConfig {
+  const customFlag =
+    input.useCustomAnnouncementEnabled === undefined
+      ? undefined
+      : input.useCustomAnnouncementEnabled
+        ? ('CUSTOM' as const)
+        : ('DEFAULT' as const);
+  // Both given (a client sending back all it read, one of them changed): Webex's name wins.
   const next: AnnouncementConfig = {
     ...base,
     inboundPSTNCallsEnabled: input.inboundPSTNCallsEnabled ?? base.inboundPSTNCallsEnabled,
@@ -261,7 +375,7 @@ function applyAnnouncement(
     outboundPSTNCallsDelayEnabled:
       input.outboundPSTNCallsDelayEnabled ?? base.outboundPSTNCallsDelayEnabled,
     delayInSeconds: input.delayInSeconds ?? base.delayInSeconds,
-    announcementType: input.announcementType ?? base.announcementType,
+    announcementType: customFlag ?? input.announcementType ?? base.announcementType,
   };
   if (next.announcementType === 'CUSTOM' && next.customFileName === null) {
     throw invalid(
@@ -276,7 +390,11 @@ export async function getOrgAnnouncement(
   actor: Actor,
 ): Promise<ComplianceAnnouncement> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
-  return presentAnnouncement((await findOrgSettings(deps.db, actor.orgId)).complianceAnnouncement);
+  const settings = await findOrgSettings(deps.db, actor.orgId);
+  return presentAnnouncement(
+    settings.complianceAnnouncement,
+    await presentFile(deps.db, actor.orgId, actor.orgId, 'compliance', 'ORGANIZATION'),
+  );
 }
 
 export async function setOrgAnnouncement(
@@ -284,15 +402,25 @@ export async function setOrgAnnouncement(
   actor: Actor,
   input: AnnouncementUpdate,
 ): Promise<void> {
-  await changeOrgSettings(deps, actor, 'complianceAnnouncement.updated', (before) => ({
-    ...before,
-    complianceAnnouncement: applyAnnouncement(before.complianceAnnouncement, input),
-  }));
+  await changeOrgSettings(deps, actor, 'complianceAnnouncement.updated', async (before, trx) => {
+    await checkFileId(
+      trx,
+      actor.orgId,
+      'audioAnnouncementFileId',
+      input.audioAnnouncementFileId,
+      [{ scopeId: actor.orgId, level: 'ORGANIZATION' }],
+      'compliance',
+    );
+    return {
+      ...before,
+      complianceAnnouncement: applyAnnouncement(before.complianceAnnouncement, input),
+    };
+  });
 }
 
 // Location -----------------------------------------------------------------------------------
 
-async function changeLocationSettings(
+async function changeLocationSettings<T = void>(
   deps: OrgDeps,
   actor: Actor,
   locationId: string,
@@ -302,21 +430,28 @@ async function changeLocationSettings(
     org: OrgRecordingSettings,
     trx: Trx,
   ) => Promise<LocationRecordingSettings> | LocationRecordingSettings,
-): Promise<void> {
+  then?: (trx: Trx, after: LocationRecordingSettings, org: OrgRecordingSettings) => Promise<T>,
+): Promise<T> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     if (!(await findLocationById(trx, actor.orgId, locationId))) throw notFound('Location');
     const before = await findLocationSettings(trx, locationId);
-    const after = await change(before, await findOrgSettings(trx, actor.orgId), trx);
+    const org = await findOrgSettings(trx, actor.orgId);
+    const after = await change(before, org, trx);
     await saveLocationSettings(trx, actor.orgId, locationId, after, deps.clock.now());
+    const result = then ? await then(trx, after, org) : (undefined as T);
     await audit(
       trx,
       deps.clock,
       actor,
       action,
       { type: 'location', id: locationId },
-      diffFields(before, after),
+      {
+        ...diffFields(before, after),
+        ...(typeof result === 'object' && result !== null ? result : {}),
+      },
     );
+    return result;
   });
 }
 
@@ -353,58 +488,89 @@ export async function getLocationVendors(deps: OrgDeps, actor: Actor, locationId
   };
 }
 
+export interface LocationVendorInput {
+  id?: string | undefined;
+  orgDefaultEnabled?: boolean | undefined;
+  orgStorageRegionEnabled?: boolean | undefined;
+  storageRegion?: string | undefined;
+  orgFailureBehaviorEnabled?: boolean | undefined;
+  failureBehavior?: FailureBehavior | undefined;
+  useOrgVendorId?: boolean | undefined;
+  vendorId?: string | undefined;
+  useOrgStorageRegion?: boolean | undefined;
+  useOrgFailureBehavior?: boolean | undefined;
+}
+
+/** One value under its Webex name or its older Callvault name; both given must agree. */
+function either<T>(webexName: string, webex: T | undefined, ownName: string, own: T | undefined) {
+  if (webex !== undefined && own !== undefined && webex !== own)
+    throw invalid(`${webexName} and ${ownName} are the same setting and disagree`);
+  return webex ?? own;
+}
+
 export async function setLocationVendor(
   deps: OrgDeps,
   actor: Actor,
   locationId: string,
-  input: {
-    useOrgVendorId?: boolean | undefined;
-    vendorId?: string | undefined;
-    useOrgStorageRegion?: boolean | undefined;
-    storageRegion?: string | undefined;
-    useOrgFailureBehavior?: boolean | undefined;
-    failureBehavior?: FailureBehavior | undefined;
-  },
-): Promise<void> {
-  await changeLocationSettings(
+  input: LocationVendorInput,
+  trackingId = '',
+): Promise<{ jobId: string }> {
+  const vendorId = either('id', input.id, 'vendorId', input.vendorId);
+  const useOrgVendor = either(
+    'orgDefaultEnabled',
+    input.orgDefaultEnabled,
+    'useOrgVendorId',
+    input.useOrgVendorId,
+  );
+  const useOrgRegion = either(
+    'orgStorageRegionEnabled',
+    input.orgStorageRegionEnabled,
+    'useOrgStorageRegion',
+    input.useOrgStorageRegion,
+  );
+  const useOrgFailure = either(
+    'orgFailureBehaviorEnabled',
+    input.orgFailureBehaviorEnabled,
+    'useOrgFailureBehavior',
+    input.useOrgFailureBehavior,
+  );
+  return changeLocationSettings(
     deps,
     actor,
     locationId,
     'callRecording.locationVendorUpdated',
-    async (before, _org, trx) => {
-      if (
-        input.vendorId !== undefined &&
-        !(await loadVendors(trx, actor.orgId)).has(input.vendorId)
-      ) {
-        throw invalid('vendorId: no such recording vendor in this organization');
+    async (before, org, trx) => {
+      if (vendorId !== undefined && !(await loadVendors(trx, actor.orgId)).has(vendorId)) {
+        throw invalid('id: no such recording vendor in this organization');
       }
-      if (
-        input.useOrgVendorId === false &&
-        input.vendorId === undefined &&
-        before.vendorId === null
-      ) {
-        throw invalid('vendorId: give the location’s own vendor when useOrgVendorId is false');
-      }
-      if (
-        input.useOrgFailureBehavior === false &&
-        input.failureBehavior === undefined &&
-        before.failureBehavior === null
-      ) {
-        throw invalid(
-          'failureBehavior: give the location’s own failure behaviour when useOrgFailureBehavior is false',
-        );
-      }
+      // A location leaving an org value without giving its own keeps the value it showed.
       return {
         ...before,
-        vendorId: input.useOrgVendorId === true ? null : (input.vendorId ?? before.vendorId),
-        storageRegion:
-          input.useOrgStorageRegion === true ? null : (input.storageRegion ?? before.storageRegion),
-        failureBehavior:
-          input.useOrgFailureBehavior === true
+        vendorId:
+          useOrgVendor === true
             ? null
-            : (input.failureBehavior ?? before.failureBehavior),
+            : (vendorId ?? before.vendorId ?? (useOrgVendor === false ? org.vendorId : null)),
+        storageRegion:
+          useOrgRegion === true
+            ? null
+            : (input.storageRegion ??
+              before.storageRegion ??
+              (useOrgRegion === false ? org.storageRegion : null)),
+        failureBehavior:
+          useOrgFailure === true
+            ? null
+            : (input.failureBehavior ??
+              before.failureBehavior ??
+              (useOrgFailure === false ? org.failureBehavior : null)),
       };
     },
+    async (trx, after, org) => ({
+      jobId: await recordVendorJob(deps, trx, actor, {
+        locationId,
+        vendorId: after.vendorId ?? org.vendorId,
+        trackingId,
+      }),
+    }),
   );
 }
 
@@ -412,11 +578,42 @@ export async function getLocationAnnouncement(
   deps: OrgDeps,
   actor: Actor,
   locationId: string,
-): Promise<ComplianceAnnouncement & { useOrgSettingsEnabled: boolean }> {
+): Promise<LocationComplianceAnnouncement> {
   const { org, location } = await requireLocationSettings(deps, actor, locationId);
+  const own = location.complianceAnnouncement;
+  const orgLevel = own === null || own.useOrgLevelAnnouncement === true;
+  const orgFile = await presentFile(
+    deps.db,
+    actor.orgId,
+    actor.orgId,
+    'compliance',
+    'ORGANIZATION',
+  );
+  const locationFile = await presentFile(
+    deps.db,
+    actor.orgId,
+    locationId,
+    'compliance',
+    'LOCATION',
+  );
+  // What is played: the flags of the location (or the org), the announcement of the level chosen.
+  const flags = own ?? org.complianceAnnouncement;
+  const played: AnnouncementConfig = orgLevel
+    ? {
+        ...flags,
+        announcementType: org.complianceAnnouncement.announcementType,
+        customFileName: org.complianceAnnouncement.customFileName,
+      }
+    : flags;
+  const ownType = own?.announcementType ?? 'DEFAULT';
   return {
-    useOrgSettingsEnabled: location.complianceAnnouncement === null,
-    ...presentAnnouncement(location.complianceAnnouncement ?? org.complianceAnnouncement),
+    useOrgSettingsEnabled: own === null,
+    useOrgLevelAnnouncementEnabled: orgLevel,
+    customComplianceAnnouncement: {
+      type: ownType,
+      ...(locationFile ? { audioAnnouncementFile: locationFile } : {}),
+    },
+    ...presentAnnouncement(played, orgLevel ? orgFile : locationFile),
   };
 }
 
@@ -424,18 +621,57 @@ export async function setLocationAnnouncement(
   deps: OrgDeps,
   actor: Actor,
   locationId: string,
-  input: AnnouncementUpdate & { useOrgSettingsEnabled?: boolean | undefined },
+  input: AnnouncementUpdate & {
+    useOrgSettingsEnabled?: boolean | undefined;
+    useOrgLevelAnnouncementEnabled?: boolean | undefined;
+    customComplianceAnnouncement?:
+      | {
+          type?: 'DEFAULT' | 'CUSTOM' | undefined;
+          audioAnnouncementFileId?: string | null | undefined;
+        }
+      | undefined;
+  },
 ): Promise<void> {
   await changeLocationSettings(
     deps,
     actor,
     locationId,
     'complianceAnnouncement.locationUpdated',
-    (before, org) => {
+    async (before, org, trx) => {
       if (input.useOrgSettingsEnabled === true) return { ...before, complianceAnnouncement: null };
+      const custom = input.customComplianceAnnouncement;
+      await checkFileId(
+        trx,
+        actor.orgId,
+        'customComplianceAnnouncement.audioAnnouncementFileId',
+        custom?.audioAnnouncementFileId,
+        [{ scopeId: locationId, level: 'LOCATION' }],
+        'compliance',
+      );
+      // The top-level useCustomAnnouncementEnabled/audioAnnouncementFile(Id) describe what is
+      // played; a Webex client sends them back as it read them, so they are not a change here.
+      const {
+        useCustomAnnouncementEnabled: _played,
+        audioAnnouncementFileId: _file,
+        ...flags
+      } = input;
+      const update: AnnouncementUpdate = {
+        ...flags,
+        ...(custom?.type !== undefined ? { announcementType: custom.type } : {}),
+      };
       // Leaving the org values starts from them, so a partial update keeps what was shown.
-      const base = before.complianceAnnouncement ?? org.complianceAnnouncement;
-      const touched = Object.keys(input).some((k) => k !== 'useOrgSettingsEnabled');
+      const base: AnnouncementConfig = before.complianceAnnouncement ?? {
+        ...org.complianceAnnouncement,
+        announcementType: 'DEFAULT',
+        customFileName: null,
+        useOrgLevelAnnouncement: true,
+      };
+      const touched = Object.keys(input).some(
+        (k) =>
+          k !== 'useOrgSettingsEnabled' &&
+          input[k as keyof typeof input] !== undefined &&
+          !['useCustomAnnouncementEnabled', 'audioAnnouncementFileId'].includes(k),
+      );
       if (
         before.complianceAnnouncement === null &&
         input.useOrgSettingsEnabled !== false &&
@@ -445,9 +681,30 @@ export async function setLocationAnnouncement(
           'useOrgSettingsEnabled: set it to false to give this location its own announcement settings',
         );
       }
-      return input.useOrgSettingsEnabled === false || before.complianceAnnouncement !== null
-        ? { ...before, complianceAnnouncement: applyAnnouncement(base, input) }
-        : before;
+      if (input.useOrgSettingsEnabled !== false && before.complianceAnnouncement === null)
+        return before;
+      const locationFile = await findAnnouncementFileInfo(
+        trx,
+        actor.orgId,
+        locationId,
+        'compliance',
+      );
+      const next = applyAnnouncement(
+        { ...base, customFileName: locationFile?.fileName ?? base.customFileName },
+        update,
+      );
+      return {
+        ...before,
+        complianceAnnouncement: {
+          ...next,
+          useOrgLevelAnnouncement:
+            input.useOrgLevelAnnouncementEnabled ??
+            (update.announcementType !== undefined ||
+            update.useCustomAnnouncementEnabled !== undefined
+              ? false
+              : (base.useOrgLevelAnnouncement ?? false)),
+        },
+      };
     },
   );
 }
@@ -777,6 +1034,7 @@ export async function createVendor(
     name: row.name,
     description: row.description,
     migrateUserCreationEnabled: false,
+    loginUrl: '',
     loginDetails: [],
     termsOfServiceUrl: '',
     sipUri: row.sipUri,
@@ -798,4 +1056,417 @@ export async function removeVendor(deps: OrgDeps, actor: Actor, id: string): Pro
     if (!(await deleteExternalVendor(trx, actor.orgId, id))) throw notFound('Recording vendor');
     await audit(trx, deps.clock, actor, 'recordingVendor.deleted', { type: 'recordingVendor', id });
   });
+}
+
+// Vendor-change jobs ---------------------------------------------------------------------------
+
+/**
+ * Records a vendor change as a completed job (Webex's `jobs/callRecording`). Callvault applies the
+ * change in the request's transaction; the job reports what it meant: the locations whose vendor
+ * it sets, the users (people, workspaces, virtual lines with recording on) there, and those the
+ * vendor cannot record (licence rules, SPEC §2) as the job's errors.
+ */
+async function recordVendorJob(
+  deps: OrgDeps,
+  trx: Trx,
+  actor: Actor,
+  change: { locationId: string | null; vendorId: string; trackingId: string },
+): Promise<string> {
+  const vendors = await loadVendors(trx, actor.orgId);
+  const vendor = vendors.get(change.vendorId);
+  const locations =
+    change.locationId !== null
+      ? [change.locationId]
+      : (await listLocationSettings(trx, actor.orgId))
+          .filter((l) => l.settings.vendorId === null)
+          .map((l) => l.locationId);
+  const affected = new Set(locations);
+  const users = (await listEntitiesWithSettings(trx, actor.orgId)).filter(
+    (e) =>
+      e.settings.enabled &&
+      (e.locationId === null ? change.locationId === null : affected.has(e.locationId)),
+  );
+  const errors: JobError[] = [];
+  for (const u of users) {
+    const problem = licenseProblem(u.kind, toLicense(u.license), vendor?.builtIn ?? false);
+    if (problem) errors.push({ item: u.id, locationId: u.locationId ?? '', description: problem });
+  }
+  const now = deps.clock.now().toISOString();
+  const id = newId('JOB');
+  await insertJob(trx, {
+    id,
+    orgId: actor.orgId,
+    instanceId: await nextJobInstance(trx, actor.orgId),
+    locationId: change.locationId,
+    vendorId: change.vendorId,
+    sourceUserId: actor.personId,
+    trackingId: change.trackingId,
+    status: 'COMPLETED',
+    counts: {
+      totalNumberOfLocations: locations.length,
+      totalNumberOfUsers: users.length,
+      failedUsers: errors.length,
+      updatedUsers: users.length - errors.length,
+    },
+    errors,
+    created: now,
+    completed: now,
+  });
+  return id;
+}
+
+function toLicense(value: string | null): CallingLicense | null {
+  return value === 'professional' || value === 'basic' || value === 'none' ? value : null;
+}
+
+function presentJob(job: CallRecordingJobRow): CallRecordingJob {
+  const start = job.created;
+  const end = job.completed ?? job.created;
+  const elapsed = `${Math.max(0, Date.parse(end) - Date.parse(start))} ms`;
+  const exitCode =
+    job.status === 'COMPLETED' ? 'COMPLETED' : job.status === 'FAILED' ? 'FAILED' : 'UNKNOWN';
+  return {
+    name: 'callrecording',
+    id: job.id,
+    trackingId: job.trackingId,
+    sourceUserId: job.sourceUserId,
+    sourceCustomerId: job.orgId,
+    targetCustomerId: job.orgId,
+    instanceId: job.instanceId,
+    jobExecutionStatus: [
+      {
+        id: job.instanceId,
+        startTime: start,
+        endTime: end,
+        lastUpdated: end,
+        statusMessage: job.status,
+        exitCode,
+        createdTime: start,
+        timeElapsed: elapsed,
+        stepExecutionStatuses: [
+          {
+            id: 1,
+            startTime: start,
+            endTime: end,
+            lastUpdated: end,
+            statusMessage: job.status,
+            exitCode,
+            name: 'callRecordingVendorUpdate',
+            timeElapsed: elapsed,
+          },
+        ],
+      },
+    ],
+    latestExecutionStatus: job.status,
+    ...(job.locationId !== null ? { locationId: job.locationId } : {}),
+    vendorId: job.vendorId,
+    counts: job.counts,
+  };
+}
+
+export async function listCallRecordingJobs(
+  deps: OrgDeps,
+  actor: Actor,
+  page: { start: number; max: number },
+): Promise<{ items: CallRecordingJob[] }> {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  return { items: (await listJobs(deps.db, actor.orgId, page)).map(presentJob) };
+}
+
+async function requireJob(deps: OrgDeps, actor: Actor, jobId: string) {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  const job = await findJob(deps.db, actor.orgId, jobId);
+  if (!job) throw notFound('Job');
+  return job;
+}
+
+export async function getCallRecordingJob(
+  deps: OrgDeps,
+  actor: Actor,
+  jobId: string,
+): Promise<CallRecordingJob> {
+  return presentJob(await requireJob(deps, actor, jobId));
+}
+
+export async function getCallRecordingJobErrors(deps: OrgDeps, actor: Actor, jobId: string) {
+  const job = await requireJob(deps, actor, jobId);
+  return {
+    items: job.errors.map((e, i) => ({
+      itemNumber: i + 1,
+      item: e.item,
+      error: {
+        key: '400',
+        message: [
+          {
+            description: e.description,
+            code: String(ERROR_NUMBER.LICENSE_REQUIRED),
+            locationId: e.locationId,
+          },
+        ],
+      },
+      trackingId: job.trackingId,
+    })),
+  };
+}
+
+// Terms of service, storage regions, vendor users ----------------------------------------------
+
+async function requireVendor(db: DbOrTrx, orgId: string, vendorId: string): Promise<VendorInfo> {
+  const vendor = (await loadVendors(db, orgId)).get(vendorId);
+  if (!vendor) throw notFound('Recording vendor');
+  return vendor;
+}
+
+export async function getTermsOfService(deps: OrgDeps, actor: Actor, vendorId: string) {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  const vendor = await requireVendor(deps.db, actor.orgId, vendorId);
+  const settings = await findOrgSettings(deps.db, actor.orgId);
+  return {
+    vendorId: vendor.id,
+    vendorName: vendor.name,
+    termsOfServiceEnabled: settings.termsOfServiceAccepted.includes(vendor.id),
+    termsOfServiceUrl: vendor.builtIn ? TERMS_URL : '',
+  };
+}
+
+export async function setTermsOfService(
+  deps: OrgDeps,
+  actor: Actor,
+  vendorId: string,
+  input: { termsOfServiceEnabled: boolean },
+): Promise<void> {
+  await changeOrgSettings(
+    deps,
+    actor,
+    'callRecording.termsOfServiceUpdated',
+    async (before, trx) => {
+      await requireVendor(trx, actor.orgId, vendorId);
+      const others = before.termsOfServiceAccepted.filter((id) => id !== vendorId);
+      return {
+        ...before,
+        termsOfServiceAccepted: input.termsOfServiceEnabled ? [...others, vendorId] : others,
+      };
+    },
+    { details: () => ({ vendorId }) },
+  );
+}
+
+/** The one place Callvault keeps recordings, as a Webex storage region. */
+export interface StorageRegion {
+  readonly code: string;
+  readonly name: string;
+}
+
+export function getStorageRegions(actor: Actor, store: StorageRegion) {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  return { regions: [{ code: store.code, name: store.name, defaultEnabled: true }] };
+}
+
+const LICENSE_TYPE = {
+  person: { professional: 'PROFESSIONAL_USER', basic: 'BASIC_USER' },
+  workspace: { professional: 'PROFESSIONAL_WORKSPACE', basic: 'WORKSPACE' },
+} as const;
+
+/**
+ * Who has recording on with the vendor of the org (locations that use the org's vendor, and
+ * entities without a location) or of one location.
+ */
+export async function getVendorUsers(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string | null,
+  query: {
+    max?: number | undefined;
+    start?: number | undefined;
+    standardUserOnly?: boolean | undefined;
+  },
+) {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  if (locationId !== null && !(await findLocationById(deps.db, actor.orgId, locationId)))
+    throw notFound('Location');
+  const org = await findOrgSettings(deps.db, actor.orgId);
+  const locations = new Map(
+    (await listLocationSettings(deps.db, actor.orgId)).map((l) => [l.locationId, l.settings]),
+  );
+  const vendorId =
+    locationId === null ? org.vendorId : (locations.get(locationId)?.vendorId ?? org.vendorId);
+  const members = (await listEntitiesWithSettings(deps.db, actor.orgId))
+    .filter((e) => e.settings.enabled && e.settings.record !== 'Never')
+    .filter((e) =>
+      locationId !== null
+        ? e.locationId === locationId
+        : e.locationId === null || (locations.get(e.locationId)?.vendorId ?? null) === null,
+    )
+    .map((e) => ({
+      id: e.id,
+      firstName: e.firstName,
+      lastName: e.lastName,
+      type:
+        e.kind === 'person'
+          ? ('PEOPLE' as const)
+          : e.kind === 'workspace'
+            ? ('PLACE' as const)
+            : ('VIRTUAL_LINE' as const),
+      licenseType:
+        e.kind === 'virtualLine'
+          ? ('VIRTUAL_PROFILE' as const)
+          : LICENSE_TYPE[e.kind][e.license === 'professional' ? 'professional' : 'basic'],
+    }))
+    .filter((m) => query.standardUserOnly !== true || m.licenseType === 'BASIC_USER');
+  const start = query.start ?? 0;
+  return { vendorId, members: members.slice(start, start + (query.max ?? 2000)) };
+}
+
+// Recording announcements (start, stop, pause, resume, failure prompts) ------------------------
+
+async function presentPrompts(
+  db: DbOrTrx,
+  orgId: string,
+  selections: PromptSelections,
+  locationId: string | null,
+): Promise<RecordingAnnouncements> {
+  const out: Partial<Record<RecordingPrompt, RecordingAnnouncements[RecordingPrompt]>> = {};
+  for (const prompt of RECORDING_PROMPTS) {
+    const sel = selections[prompt];
+    const file =
+      sel.type === 'CUSTOM'
+        ? await presentFile(
+            db,
+            orgId,
+            sel.level === 'LOCATION' && locationId !== null ? locationId : orgId,
+            prompt,
+            sel.level,
+          )
+        : undefined;
+    out[prompt] = { type: sel.type, ...(file ? { audioAnnouncementFile: file } : {}) };
+  }
+  return out as RecordingAnnouncements;
+}
+
+async function applyPrompts(
+  db: DbOrTrx,
+  orgId: string,
+  before: PromptSelections,
+  input: RecordingAnnouncementsUpdate,
+  locationId: string | null,
+): Promise<PromptSelections> {
+  const next: Record<RecordingPrompt, PromptSelection> = { ...before };
+  for (const prompt of RECORDING_PROMPTS) {
+    const given = input[prompt];
+    if (!given) continue;
+    const candidates: Array<{ scopeId: string; level: AnnouncementLevel }> = [
+      ...(locationId !== null ? [{ scopeId: locationId, level: 'LOCATION' as const }] : []),
+      { scopeId: orgId, level: 'ORGANIZATION' },
+    ];
+    const level = await checkFileId(
+      db,
+      orgId,
+      `${prompt}.audioAnnouncementFileId`,
+      given.audioAnnouncementFileId,
+      candidates,
+      prompt,
+    );
+    const type = given.type ?? before[prompt].type;
+    let chosen = level ?? before[prompt].level;
+    if (type === 'CUSTOM' && level === undefined) {
+      // No file named: the one kept before, else this level's own upload, else the org's.
+      const found = [...candidates.filter((c) => c.level === before[prompt].level), ...candidates];
+      let hit: AnnouncementLevel | undefined;
+      for (const c of found) {
+        if (await findAnnouncementFileInfo(db, orgId, c.scopeId, prompt)) {
+          hit = c.level;
+          break;
+        }
+      }
+      if (!hit)
+        throw invalid(
+          `${prompt}: CUSTOM needs an uploaded ${prompt} announcement (POST /api/announcements/custom?prompt=${prompt})`,
+        );
+      chosen = hit;
+    }
+    next[prompt] = { type, level: chosen };
+  }
+  return next;
+}
+
+export async function getOrgRecordingAnnouncements(
+  deps: OrgDeps,
+  actor: Actor,
+): Promise<RecordingAnnouncements> {
+  assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
+  const org = await findOrgSettings(deps.db, actor.orgId);
+  return presentPrompts(deps.db, actor.orgId, org.recordingAnnouncements, null);
+}
+
+export async function setOrgRecordingAnnouncements(
+  deps: OrgDeps,
+  actor: Actor,
+  input: RecordingAnnouncementsUpdate,
+): Promise<void> {
+  await changeOrgSettings(deps, actor, 'recordingAnnouncements.updated', async (before, trx) => ({
+    ...before,
+    recordingAnnouncements: await applyPrompts(
+      trx,
+      actor.orgId,
+      before.recordingAnnouncements,
+      input,
+      null,
+    ),
+  }));
+}
+
+export async function getLocationRecordingAnnouncements(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+): Promise<RecordingAnnouncements & { useOrgLevelAnnouncementEnabled: boolean }> {
+  const { org, location } = await requireLocationSettings(deps, actor, locationId);
+  return {
+    useOrgLevelAnnouncementEnabled: location.recordingAnnouncements === null,
+    ...(await presentPrompts(
+      deps.db,
+      actor.orgId,
+      location.recordingAnnouncements ?? org.recordingAnnouncements,
+      locationId,
+    )),
+  };
+}
+
+export async function setLocationRecordingAnnouncements(
+  deps: OrgDeps,
+  actor: Actor,
+  locationId: string,
+  input: RecordingAnnouncementsUpdate & { useOrgLevelAnnouncementEnabled?: boolean | undefined },
+): Promise<void> {
+  await changeLocationSettings(
+    deps,
+    actor,
+    locationId,
+    'recordingAnnouncements.locationUpdated',
+    async (before, org, trx) => {
+      if (input.useOrgLevelAnnouncementEnabled === true)
+        return { ...before, recordingAnnouncements: null };
+      const touched = RECORDING_PROMPTS.some((p) => input[p] !== undefined);
+      if (
+        before.recordingAnnouncements === null &&
+        input.useOrgLevelAnnouncementEnabled !== false
+      ) {
+        if (touched)
+          throw invalid(
+            'useOrgLevelAnnouncementEnabled: set it to false to give this location its own announcements',
+          );
+        return before;
+      }
+      return {
+        ...before,
+        recordingAnnouncements: await applyPrompts(
+          trx,
+          actor.orgId,
+          before.recordingAnnouncements ?? org.recordingAnnouncements,
+          input,
+          locationId,
+        ),
+      };
+    },
+  );
 }

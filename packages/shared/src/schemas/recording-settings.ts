@@ -62,7 +62,7 @@ export const OrgCallRecordingUpdate = Type.Object({
   acknowledgeDisable: Type.Optional(
     Type.Boolean({
       description:
-        'Required with enabled:false: "I understand that turning off call recording removes this feature for all users"',
+        'Callvault: the console sends it with enabled:false after its "I understand that turning off call recording removes this feature for all users" confirmation. Not needed (Webex takes {"enabled": false}); the audit event records whether it was given',
     }),
   ),
   transcriptEnabled: Type.Optional(Type.Boolean()),
@@ -75,6 +75,10 @@ export const RecordingVendor = Type.Object({
   name: Type.String(),
   description: Type.String(),
   migrateUserCreationEnabled: Type.Boolean(),
+  loginUrl: Type.String({
+    description:
+      'empty: recordings of every vendor are played in Callvault, which has no vendor login page',
+  }),
   loginDetails: Type.Array(Type.String()),
   termsOfServiceUrl: Type.String(),
   sipUri: Type.Union([Type.String(), Type.Null()]),
@@ -113,43 +117,300 @@ export const LocationVendors = Type.Object({
   failureBehavior: FailureBehaviorSchema,
 });
 
-export const LocationVendorUpdate = Type.Object({
-  useOrgVendorId: Type.Optional(Type.Boolean()),
-  vendorId: Type.Optional(Type.String({ minLength: 1 })),
-  useOrgStorageRegion: Type.Optional(Type.Boolean()),
-  storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
-  useOrgFailureBehavior: Type.Optional(Type.Boolean()),
-  failureBehavior: Type.Optional(FailureBehaviorSchema),
+/**
+ * `PUT /v1/telephony/config/locations/{id}/callRecording/vendor` with Webex's field names. The
+ * Callvault names of earlier versions are still read; the read-only fields of the GET answer may
+ * be sent back and are ignored; any other field is refused (400), so a body Callvault does not
+ * understand never passes as a no-op.
+ */
+export const LocationVendorUpdate = Type.Object(
+  {
+    id: Type.Optional(Type.String({ minLength: 1, description: 'the location’s own vendor' })),
+    orgDefaultEnabled: Type.Optional(
+      Type.Boolean({ description: 'true: the location uses the organisation’s vendor' }),
+    ),
+    orgStorageRegionEnabled: Type.Optional(
+      Type.Boolean({ description: 'true: the location uses the organisation’s storage region' }),
+    ),
+    storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
+    orgFailureBehaviorEnabled: Type.Optional(
+      Type.Boolean({ description: 'true: the location uses the organisation’s failure behaviour' }),
+    ),
+    failureBehavior: Type.Optional(FailureBehaviorSchema),
+    useOrgVendorId: Type.Optional(
+      Type.Boolean({ description: 'Callvault name of orgDefaultEnabled' }),
+    ),
+    vendorId: Type.Optional(Type.String({ minLength: 1, description: 'Callvault name of id' })),
+    useOrgStorageRegion: Type.Optional(
+      Type.Boolean({ description: 'Callvault name of orgStorageRegionEnabled' }),
+    ),
+    useOrgFailureBehavior: Type.Optional(
+      Type.Boolean({ description: 'Callvault name of orgFailureBehaviorEnabled' }),
+    ),
+    orgDefaultVendorId: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    orgDefaultVendorName: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    defaultVendorId: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    defaultVendorName: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    vendors: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    orgStorageRegion: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+    orgFailureBehavior: Type.Optional(Type.Unknown({ description: 'read-only; ignored' })),
+  },
+  { additionalProperties: false },
+);
+export type LocationVendorUpdate = Static<typeof LocationVendorUpdate>;
+
+/** A vendor PUT answers with the job that reports the change (Webex's 200 `{jobId}`). */
+export const VendorJobId = Type.Object({ jobId: Type.String() });
+
+/** `GET /v1/telephony/config/callRecording/regions` */
+export const StorageRegions = Type.Object({
+  regions: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      defaultEnabled: Type.Boolean(),
+    }),
+    {
+      description:
+        'Callvault keeps recordings in one store: one region describing it (the file store or the S3 bucket and its region)',
+    },
+  ),
 });
+
+/** `GET /v1/telephony/config/callRecording/vendors/{vendorId}/termsOfService` */
+export const TermsOfService = Type.Object({
+  vendorId: Type.String(),
+  vendorName: Type.String(),
+  termsOfServiceEnabled: Type.Boolean({
+    description: 'the organisation accepted this vendor’s terms of service',
+  }),
+  termsOfServiceUrl: Type.String(),
+});
+export const TermsOfServiceUpdate = Type.Object({ termsOfServiceEnabled: Type.Boolean() });
+
+export const MEMBER_TYPES = ['PEOPLE', 'PLACE', 'VIRTUAL_LINE'] as const;
+export const USER_LICENSE_TYPES = [
+  'BASIC_USER',
+  'PROFESSIONAL_USER',
+  'WORKSPACE',
+  'PROFESSIONAL_WORKSPACE',
+  'VIRTUAL_PROFILE',
+] as const;
+
+/** `GET …/callRecording/vendorUsers`: who has recording on with this vendor. */
+export const VendorUsers = Type.Object({
+  vendorId: Type.String(),
+  members: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      firstName: Type.String(),
+      lastName: Type.String(),
+      type: literalUnion(MEMBER_TYPES),
+      licenseType: literalUnion(USER_LICENSE_TYPES),
+    }),
+  ),
+});
+export const VendorUsersQuery = Type.Object({
+  max: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 2000 })),
+  start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  standardUserOnly: Type.Optional(
+    Type.Boolean({ description: 'only people with a Basic (standard) calling licence' }),
+  ),
+});
+
+export const JOB_STATUSES = ['STARTING', 'STARTED', 'COMPLETED', 'FAILED'] as const;
+
+const JobStep = Type.Object({
+  id: Type.Integer(),
+  startTime: Type.String(),
+  endTime: Type.String(),
+  lastUpdated: Type.String(),
+  statusMessage: literalUnion(JOB_STATUSES),
+  exitCode: Type.String(),
+  name: Type.String(),
+  timeElapsed: Type.String(),
+});
+
+/** A call-recording job (`GET /v1/telephony/config/jobs/callRecording/{jobId}`). */
+export const CallRecordingJob = Type.Object({
+  name: Type.String(),
+  id: Type.String(),
+  trackingId: Type.String(),
+  sourceUserId: Type.String(),
+  sourceCustomerId: Type.String(),
+  targetCustomerId: Type.String(),
+  instanceId: Type.Integer(),
+  jobExecutionStatus: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      startTime: Type.String(),
+      endTime: Type.String(),
+      lastUpdated: Type.String(),
+      statusMessage: literalUnion(JOB_STATUSES),
+      exitCode: Type.String(),
+      createdTime: Type.String(),
+      timeElapsed: Type.String(),
+      stepExecutionStatuses: Type.Array(JobStep),
+    }),
+  ),
+  latestExecutionStatus: literalUnion(JOB_STATUSES),
+  locationId: Type.Optional(Type.String({ description: 'set for a location’s vendor change' })),
+  vendorId: Type.String(),
+  counts: Type.Object({
+    totalNumberOfLocations: Type.Integer(),
+    totalNumberOfUsers: Type.Integer(),
+    failedUsers: Type.Integer(),
+    updatedUsers: Type.Integer(),
+  }),
+});
+export type CallRecordingJob = Static<typeof CallRecordingJob>;
+
+export const CallRecordingJobList = Type.Object({ items: Type.Array(CallRecordingJob) });
+
+/** `GET …/jobs/callRecording/{jobId}/errors`: one item per user the new vendor cannot record. */
+export const CallRecordingJobErrors = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      itemNumber: Type.Integer(),
+      item: Type.String({ description: 'the user, workspace or virtual line' }),
+      error: Type.Object({
+        key: Type.String({ description: 'the HTTP status the change would have had alone' }),
+        message: Type.Array(
+          Type.Object({
+            description: Type.String(),
+            code: Type.String(),
+            locationId: Type.String(),
+          }),
+        ),
+      }),
+      trackingId: Type.String(),
+    }),
+  ),
+});
+
+export const ANNOUNCEMENT_LEVELS = ['ORGANIZATION', 'LOCATION'] as const;
+
+/** An uploaded announcement file as Webex presents it. */
+export const AudioAnnouncementFile = Type.Object({
+  id: Type.String(),
+  fileName: Type.String(),
+  mediaFileType: Type.Literal('WAV'),
+  level: literalUnion(ANNOUNCEMENT_LEVELS),
+  isTextToSpeech: Type.Boolean(),
+});
+export type AudioAnnouncementFile = Static<typeof AudioAnnouncementFile>;
+
+const AnnouncementType = Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]);
+
+/** The prompts of `…/callRecording/announcements`, in Webex's order. */
+export const RECORDING_PROMPTS = [
+  'start',
+  'stop',
+  'pause',
+  'resume',
+  'failureProceedWithCall',
+  'failureEndWithCall',
+] as const;
+export type RecordingPrompt = (typeof RECORDING_PROMPTS)[number];
+
+const PromptSetting = Type.Object({
+  type: AnnouncementType,
+  audioAnnouncementFile: Type.Optional(AudioAnnouncementFile),
+});
+// File ids take null first: with type coercion on, a string branch first would read null as "".
+const PromptSettingUpdate = Type.Object({
+  type: Type.Optional(AnnouncementType),
+  audioAnnouncementFileId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+});
+
+/** `GET /v1/telephony/config/callRecording/announcements` */
+export const RecordingAnnouncements = Type.Object({
+  start: PromptSetting,
+  stop: PromptSetting,
+  pause: PromptSetting,
+  resume: PromptSetting,
+  failureProceedWithCall: PromptSetting,
+  failureEndWithCall: PromptSetting,
+});
+export type RecordingAnnouncements = Static<typeof RecordingAnnouncements>;
+export const RecordingAnnouncementsUpdate = Type.Object({
+  start: Type.Optional(PromptSettingUpdate),
+  stop: Type.Optional(PromptSettingUpdate),
+  pause: Type.Optional(PromptSettingUpdate),
+  resume: Type.Optional(PromptSettingUpdate),
+  failureProceedWithCall: Type.Optional(PromptSettingUpdate),
+  failureEndWithCall: Type.Optional(PromptSettingUpdate),
+});
+export type RecordingAnnouncementsUpdate = Static<typeof RecordingAnnouncementsUpdate>;
+export const LocationRecordingAnnouncements = Type.Composite([
+  Type.Object({ useOrgLevelAnnouncementEnabled: Type.Boolean() }),
+  RecordingAnnouncements,
+]);
+export const LocationRecordingAnnouncementsUpdate = Type.Composite([
+  Type.Object({ useOrgLevelAnnouncementEnabled: Type.Optional(Type.Boolean()) }),
+  RecordingAnnouncementsUpdate,
+]);
 
 export const ComplianceAnnouncement = Type.Object({
   inboundPSTNCallsEnabled: Type.Boolean(),
   outboundPSTNCallsEnabled: Type.Boolean(),
   outboundPSTNCallsDelayEnabled: Type.Boolean(),
   delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
-  announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
+  useCustomAnnouncementEnabled: Type.Boolean({
+    description: 'the uploaded announcement file is played instead of the default one',
+  }),
+  audioAnnouncementFile: Type.Optional(AudioAnnouncementFile),
+  announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')], {
+    description: 'Callvault name of useCustomAnnouncementEnabled',
+  }),
   customAnnouncementFileName: Type.Union([Type.String(), Type.Null()]),
 });
 export type ComplianceAnnouncement = Static<typeof ComplianceAnnouncement>;
 
+const ComplianceAnnouncementFields = {
+  inboundPSTNCallsEnabled: Type.Boolean(),
+  outboundPSTNCallsEnabled: Type.Boolean(),
+  outboundPSTNCallsDelayEnabled: Type.Boolean(),
+  delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
+  announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
+};
+
 export const ComplianceAnnouncementUpdate = Type.Partial(
   Type.Object({
-    inboundPSTNCallsEnabled: Type.Boolean(),
-    outboundPSTNCallsEnabled: Type.Boolean(),
-    outboundPSTNCallsDelayEnabled: Type.Boolean(),
-    delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
-    announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
+    ...ComplianceAnnouncementFields,
+    useCustomAnnouncementEnabled: Type.Boolean(),
+    audioAnnouncementFileId: Type.Union([Type.Null(), Type.String()], {
+      description: 'the id of the uploaded compliance announcement (it must be this level’s file)',
+    }),
   }),
 );
 
 export const LocationComplianceAnnouncement = Type.Composite([
-  Type.Object({ useOrgSettingsEnabled: Type.Boolean() }),
+  Type.Object({
+    useOrgSettingsEnabled: Type.Boolean(),
+    useOrgLevelAnnouncementEnabled: Type.Boolean({
+      description:
+        'true: the organisation’s announcement (default or custom) is played; false: this location’s customComplianceAnnouncement',
+    }),
+    customComplianceAnnouncement: Type.Object({
+      type: AnnouncementType,
+      audioAnnouncementFile: Type.Optional(AudioAnnouncementFile),
+    }),
+  }),
   ComplianceAnnouncement,
 ]);
-export const LocationComplianceAnnouncementUpdate = Type.Composite([
-  Type.Object({ useOrgSettingsEnabled: Type.Optional(Type.Boolean()) }),
-  ComplianceAnnouncementUpdate,
-]);
+export type LocationComplianceAnnouncement = Static<typeof LocationComplianceAnnouncement>;
+export const LocationComplianceAnnouncementUpdate = Type.Partial(
+  Type.Object({
+    useOrgSettingsEnabled: Type.Boolean(),
+    ...ComplianceAnnouncementFields,
+    useOrgLevelAnnouncementEnabled: Type.Boolean(),
+    customComplianceAnnouncement: Type.Object({
+      type: Type.Optional(AnnouncementType),
+      audioAnnouncementFileId: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+    }),
+  }),
+);
 
 export const AccessSettings = Type.Object({
   viewAndPlayRecordingsEnabled: Type.Boolean(),

@@ -17,6 +17,7 @@ import * as captureFailureRetrying from './0013-capture-failure-retrying.js';
 import * as secondaryLines from './0014-secondary-lines.js';
 import * as trunkMediaLatching from './0015-trunk-media-latching.js';
 import * as eventOutbox from './0016-event-outbox.js';
+import * as callRecordingJobs from './0017-call-recording-jobs.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014-secondary-lines': secondaryLines,
   '0015-trunk-media-latching': trunkMediaLatching,
   '0016-event-outbox': eventOutbox,
+  '0017-call-recording-jobs': callRecordingJobs,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 // The HTTP API and web console: Fastify with TypeBox schemas that also produce the OpenAPI
 // document, one error handler, authentication, security headers, metrics and the built console.
+import type { SiprecUri } from '@callvault/shared';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -58,6 +59,8 @@ export interface AppDeps {
   readonly builtinSiprecUri: string;
   /** After a recording trunk changes: the recorder in this process reloads its SIP sources. */
   readonly onTrunksChanged?: () => Promise<void> | void;
+  /** Where SBCs send SIPREC (sip: and sips:), shown with the recording trunks. */
+  readonly siprecUris?: readonly SiprecUri[];
   /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
   readonly sessions?: SessionRegistry | null;
   /**
@@ -151,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     db: deps.db,
     clock: deps.clock,
     ...(deps.onTrunksChanged ? { onTrunksChanged: deps.onTrunksChanged } : {}),
+    ...(deps.siprecUris ? { siprecUris: deps.siprecUris } : {}),
   });
   registerRecordingDecisionRoutes(app, {
     db: deps.db,

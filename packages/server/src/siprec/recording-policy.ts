@@ -43,6 +43,7 @@ import {
   listEnabledTrunks,
   type TrunkRecord,
 } from '../recording-trunks/recording-trunks.repository.js';
+import { chooseTrunksForSource } from '../recording-trunks/trunk-client-certificate.js';
 import { dialPlanCountry } from '../org/dial-plan.js';
 import { planPartyLookups, type DialContext } from './party-lookups.js';
 
@@ -115,10 +116,12 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
         return cidr ? [cidr] : [];
       }),
     }));
-    const matching = trunks
-      .filter((t) => matchesAnyCidr(request.source.address, t.cidrs))
-      .map((t) => t.trunk)
-      .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    // Over TLS a verified client certificate chooses its trunks; a trunk that requires one is
+    // never chosen without it (trunk-client-certificate.ts).
+    const matching = chooseTrunksForSource(
+      trunks.filter((t) => matchesAnyCidr(request.source.address, t.cidrs)).map((t) => t.trunk),
+      request.source,
+    ).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
     if (matching.length === 0) {
       return {
         ok: false,

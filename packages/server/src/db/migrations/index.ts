@@ -16,6 +16,7 @@ import * as ownerMatching from './0012-owner-matching.js';
 import * as captureFailureRetrying from './0013-capture-failure-retrying.js';
 import * as secondaryLines from './0014-secondary-lines.js';
 import * as trunkMediaLatching from './0015-trunk-media-latching.js';
+import * as trunkClientCertificates from './0016-trunk-client-certificates.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013-capture-failure-retrying': captureFailureRetrying,
   '0014-secondary-lines': secondaryLines,
   '0015-trunk-media-latching': trunkMediaLatching,
+  '0016-trunk-client-certificates': trunkClientCertificates,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -86,11 +86,13 @@ async function dialTls(
   options: { cert?: Pem; localAddress?: string; maxVersion?: 'TLSv1.1' | 'TLSv1.2' } = {},
 ): Promise<Client> {
   const socket = tlsConnect({
-    host: '127.0.0.1',
-    port: transport.local.port,
+    socket: netConnect({
+      host: '127.0.0.1',
+      port: transport.local.port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    }),
     rejectUnauthorized: false,
     ...(options.cert ? { cert: options.cert.cert, key: options.cert.key } : {}),
-    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     ...(options.maxVersion
       ? {
           maxVersion: options.maxVersion,

@@ -132,10 +132,11 @@ export async function openSipCertificate(
   options: SipCertificateOptions,
 ): Promise<SipCertificateStore> {
   const { logger, clock } = options;
-  const configured = options.certFile !== null && options.keyFile !== null;
-  const { certFile, keyFile } = configured
-    ? { certFile: options.certFile!, keyFile: options.keyFile! }
-    : selfSignedPaths(options.dataDir);
+  const configured =
+    options.certFile !== null && options.keyFile !== null
+      ? { certFile: options.certFile, keyFile: options.keyFile }
+      : null;
+  const { certFile, keyFile } = configured ?? selfSignedPaths(options.dataDir);
   if (!configured && !fs.existsSync(certFile)) {
     await createSelfSigned(certFile, keyFile, clock.now());
     const created = load(certFile, keyFile, true);

@@ -245,6 +245,7 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
     AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
     CALLVAULT_HTTP_ADDR: `127.0.0.1:${httpPort}`,
     CALLVAULT_SIP_ADDR: `127.0.0.1:${sipPort}`,
+    CALLVAULT_SIP_TLS_ADDR: 'off',
     CALLVAULT_RTP_PORTS: `${o.rtpBasePort}-${o.rtpBasePort + 16 * o.concurrency - 1}`,
     CALLVAULT_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     // Transcription is not what the soak measures, and it would compete for the CPU.

@@ -240,6 +240,7 @@ describe.skipIf(missing !== null)('media capture survives kill -9', () => {
       CALLVAULT_DATA_DIR: dataDir,
       CALLVAULT_HTTP_ADDR: `127.0.0.1:${await findFreePort()}`,
       CALLVAULT_SIP_ADDR: `127.0.0.1:${sipPort}`,
+      CALLVAULT_SIP_TLS_ADDR: 'off',
       CALLVAULT_RTP_PORTS: `${base}-${base + 199}`,
     };
     delete env.CALLVAULT_DATABASE_URL;

@@ -37,8 +37,16 @@ export interface DemoSeed {
 
 export interface TestServer {
   url: string;
-  /** Where the SIPREC recorder listens (UDP and TCP), when started with `sip`. */
-  sip: { host: string; port: number; rtpPorts: { min: number; max: number } } | null;
+  /**
+   * Where the SIPREC recorder listens (UDP and TCP on `port`, TLS on `tlsPort`, with the
+   * self-signed certificate of the data dir unless the test configures one), when started with `sip`.
+   */
+  sip: {
+    host: string;
+    port: number;
+    tlsPort: number;
+    rtpPorts: { min: number; max: number };
+  } | null;
   seed: DemoSeed;
   env: NodeJS.ProcessEnv;
   dataDir: string;
@@ -193,7 +201,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       min: base,
       max: base + 199,
     };
-    sip = { host: '127.0.0.1', port: await freeSipPort(), rtpPorts };
+    const sipPort = await freeSipPort();
+    let tlsPort = await freePort();
+    while (tlsPort === sipPort) tlsPort = await freePort();
+    sip = { host: '127.0.0.1', port: sipPort, tlsPort, rtpPorts };
   }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -202,6 +213,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     ...(sip
       ? {
           CALLVAULT_SIP_ADDR: `${sip.host}:${sip.port}`,
+          CALLVAULT_SIP_TLS_ADDR: `${sip.host}:${sip.tlsPort}`,
           CALLVAULT_RTP_PORTS: `${sip.rtpPorts.min}-${sip.rtpPorts.max}`,
         }
       : {}),

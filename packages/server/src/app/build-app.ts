@@ -2,6 +2,7 @@
 // OpenAPI document, http/'s error handler, body parser and authentication hook, security headers,
 // metrics, the built console, and every feature's routes (this file is where a feature's routes
 // are registered).
+import type { SiprecUri } from '@callvault/shared';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -64,6 +65,8 @@ export interface AppDeps {
   readonly builtinSiprecUri: string;
   /** After a recording trunk changes: the recorder in this process reloads its SIP sources. */
   readonly onTrunksChanged?: () => Promise<void> | void;
+  /** Where SBCs send SIPREC (sip: and sips:), shown with the recording trunks. */
+  readonly siprecUris?: readonly SiprecUri[];
   /** Live SIPREC sessions of this process's recorder (null or absent without the recorder role). */
   readonly sessions?: SessionRegistry | null;
   /**
@@ -163,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     db: deps.db,
     clock: deps.clock,
     ...(deps.onTrunksChanged ? { onTrunksChanged: deps.onTrunksChanged } : {}),
+    ...(deps.siprecUris ? { siprecUris: deps.siprecUris } : {}),
   });
   registerRecordingDecisionRoutes(app, {
     db: deps.db,

@@ -2,6 +2,7 @@
 // recorder, worker); `callvault serve` starts it.
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
+import type { SiprecUri } from '@callvault/shared';
 import path from 'node:path';
 import { batchUdpReceiverLoadError, selectUdpReceiver } from '@callvault/recorder';
 import { registerUdpReceiverMetrics } from '../capture/capture-receiver.metrics.js';
@@ -33,7 +34,17 @@ import {
   registerDiskSpaceMetric,
   type DiskSpaceGuard,
 } from '../capture/disk-space.js';
-import { sipNonceSecret, startSiprecRecorder } from '../siprec/siprec-recorder.js';
+import {
+  chooseMediaAddress,
+  sipNonceSecret,
+  startSiprecRecorder,
+} from '../siprec/siprec-recorder.js';
+import {
+  openSipCertificate,
+  registerSipCertificateMetric,
+  sipCertificateHealthCheck,
+  type SipCertificateStore,
+} from '../siprec/sip-tls-certificate.js';
 import { loadOrCreateLinkSecret } from '../recordings/link-signer.js';
 import { startLiveCallMirror } from '../telephony/live-calls-mirror.js';
 import { EncryptedBlobStore, loadMasterKeyring } from '../crypto/index.js';
@@ -69,6 +80,35 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', impo
 export function builtinSiprecUri(config: Config): string {
   const host = config.sip.host.includes(':') ? `[${config.sip.host}]` : config.sip.host;
   return `sip:callvault@${host}:${config.sip.port}`;
+}
+
+/**
+ * The SIPREC URIs an SBC is configured with: sip: over UDP and TCP on CALLVAULT_SIP_ADDR, and
+ * over TLS on CALLVAULT_SIP_TLS_ADDR both the sips: form (RFC 3261 §26.2) and sip:;transport=tls
+ * (what many SBCs' trunk settings take). A wildcard listening address is shown as the host of
+ * CALLVAULT_PUBLIC_URL, else this machine's first IPv4 address.
+ */
+export function siprecUris(config: Config): SiprecUri[] {
+  const hostOf = (address: string): string => {
+    const wildcard = address === '0.0.0.0' || address === '::';
+    const host = wildcard
+      ? config.publicUrl
+        ? new URL(config.publicUrl).hostname
+        : chooseMediaAddress(address)
+      : address;
+    return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  };
+  const sip = `callvault@${hostOf(config.sip.host)}:${config.sip.port}`;
+  const uris: SiprecUri[] = [
+    { transport: 'udp', uri: `sip:${sip}` },
+    { transport: 'tcp', uri: `sip:${sip};transport=tcp` },
+  ];
+  if (config.sipTls) {
+    const tls = `callvault@${hostOf(config.sipTls.host)}:${config.sipTls.port}`;
+    uris.push({ transport: 'tls', uri: `sips:${tls}` });
+    uris.push({ transport: 'tls', uri: `sip:${tls};transport=tls` });
+  }
+  return uris;
 }
 
 /**
@@ -118,6 +158,8 @@ export interface RunningServer {
   readonly app: AppInstance | null;
   readonly url: string | null;
   readonly initialAdmin: InitialAdmin | null;
+  /** Reads the SIP TLS certificate files again (SIGHUP); false when nothing changed or no TLS. */
+  reloadTlsCertificate(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -175,6 +217,22 @@ export async function startServer(options: {
     ? createSessionRegistry({ metrics, logger: logger.child({ module: 'siprec' }) })
     : null;
 
+  // The recorder's SIP TLS certificate (created self-signed on the first start when none is
+  // configured), opened before the API so /api/health and /metrics show its expiry.
+  let certificate: SipCertificateStore | null = null;
+  if (roles.includes('recorder') && config.sipTls) {
+    certificate = await openSipCertificate({
+      dataDir: config.dataDir,
+      certFile: config.tls.certFile,
+      keyFile: config.tls.keyFile,
+      logger: logger.child({ module: 'siprec' }),
+      clock,
+    });
+    registerSipCertificateMetric(metrics.registry, certificate);
+    const opened = certificate;
+    stops.push(() => Promise.resolve(opened.stop()));
+  }
+
   // A trunk changed through this process's API is admitted by its recorder at once; other
   // processes see it on their recorder's next reload.
   let refreshTrunkSources = (): Promise<void> => Promise.resolve();
@@ -197,7 +255,9 @@ export async function startServer(options: {
       storageRegion: storageRegionOf(config.storage),
       https: config.https,
       onTrunksChanged: () => refreshTrunkSources(),
+      siprecUris: siprecUris(config),
       healthChecks: [
+        ...(certificate ? [sipCertificateHealthCheck(certificate, clock)] : []),
         diskSpaceHealthCheck(disk),
         // The backend itself (not the encryption over it), probed with a write, read and delete.
         createBlobStoreHealthCheck(probeStore, {
@@ -289,6 +349,7 @@ export async function startServer(options: {
       sessions: withCapture(sessions, capture),
       storageHasRoom: () => disk.hasRoom(),
       metricsRegistry: metrics.registry,
+      ...(certificate ? { certificate } : {}),
     });
     refreshTrunkSources = () => recorder.refreshTrunkSources();
     // First to stop: sessions end (and their journals close) before the database closes.
@@ -309,6 +370,7 @@ export async function startServer(options: {
     app,
     url,
     initialAdmin,
+    reloadTlsCertificate: () => certificate?.reload() ?? Promise.resolve(false),
     stop: async () => {
       for (const stop of stops) await stop();
     },

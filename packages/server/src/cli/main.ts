@@ -57,6 +57,17 @@ const FLAGS: Array<[flag: string, variable: string, help: string]> = [
     'HTTP listen address (default 127.0.0.1:8080)',
   ],
   ['--sip-addr <host:port>', 'CALLVAULT_SIP_ADDR', 'SIP listen address (default 127.0.0.1:5060)'],
+  [
+    '--sip-tls-addr <host:port>',
+    'CALLVAULT_SIP_TLS_ADDR',
+    'SIP over TLS listen address, or off (default 127.0.0.1:5061)',
+  ],
+  [
+    '--tls-cert <file>',
+    'CALLVAULT_TLS_CERT',
+    'SIP TLS certificate chain, PEM (default: self-signed in the data dir)',
+  ],
+  ['--tls-key <file>', 'CALLVAULT_TLS_KEY', 'SIP TLS private key, PEM'],
   ['--rtp-ports <min-max>', 'CALLVAULT_RTP_PORTS', 'RTP port range (default 20000-29999)'],
   ['--transcriber <engine>', 'CALLVAULT_TRANSCRIBER', 'pocketsphinx | none | sherpa-onnx:/model'],
   [
@@ -164,6 +175,11 @@ export function buildProgram(): Command {
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
+      // SIGHUP reloads the SIP TLS certificate files (they are also watched for changes).
+      process.on('SIGHUP', () => {
+        logger.info({ signal: 'SIGHUP' }, 'reloading the SIP TLS certificate');
+        void server.reloadTlsCertificate();
+      });
     });
 
   program

@@ -11,6 +11,8 @@ describe('configuration (SPEC §9.4)', () => {
       queue: 'embedded',
       http: { host: '127.0.0.1', port: 8080 },
       sip: { host: '127.0.0.1', port: 5060 },
+      sipTls: { host: '127.0.0.1', port: 5061 },
+      tls: { certFile: null, keyFile: null },
       rtpPorts: { min: 20000, max: 29999 },
       masterKey: null,
       transcriber: { kind: 'pocketsphinx' },
@@ -24,6 +26,7 @@ describe('configuration (SPEC §9.4)', () => {
         tcpIdleTimeoutMs: 300_000,
         tcpMaxConnections: 1024,
         tcpMaxConnectionsPerSource: 128,
+        tlsHandshakeTimeoutMs: 5_000,
       },
       jobRetry: { baseMs: 10_000, maxDelayMs: 900_000, horizonMs: 24 * 3_600_000 },
     });
@@ -48,6 +51,10 @@ describe('configuration (SPEC §9.4)', () => {
       CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '60',
       CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '200',
       CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '20',
+      CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT: '3',
+      CALLVAULT_SIP_TLS_ADDR: '0.0.0.0:5071',
+      CALLVAULT_TLS_CERT: '/etc/callvault/chain.pem',
+      CALLVAULT_TLS_KEY: '/etc/callvault/key.pem',
       CALLVAULT_JOB_RETRY_BASE_MS: '500',
       CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '2000',
       CALLVAULT_JOB_RETRY_HORIZON_HOURS: '2',
@@ -58,6 +65,12 @@ describe('configuration (SPEC §9.4)', () => {
       tcpIdleTimeoutMs: 60_000,
       tcpMaxConnections: 200,
       tcpMaxConnectionsPerSource: 20,
+      tlsHandshakeTimeoutMs: 3_000,
+    });
+    expect(c.sipTls).toEqual({ host: '0.0.0.0', port: 5071 });
+    expect(c.tls).toEqual({
+      certFile: '/etc/callvault/chain.pem',
+      keyFile: '/etc/callvault/key.pem',
     });
     expect(c.jobRetry).toEqual({ baseMs: 500, maxDelayMs: 2000, horizonMs: 7_200_000 });
     expect(c.maxSessions).toBe(250);
@@ -72,6 +85,13 @@ describe('configuration (SPEC §9.4)', () => {
     expect(c.sip).toEqual({ host: '::1', port: 5070 });
     expect(c.masterKey?.length).toBe(32);
     expect(c.transcriber).toEqual({ kind: 'sherpa-onnx', modelDir: '/models/en' });
+  });
+
+  it('SIP over TLS can be switched off; a certificate needs its key', () => {
+    expect(parseConfig({ CALLVAULT_SIP_TLS_ADDR: 'off' }).sipTls).toBeNull();
+    expect(() => parseConfig({ CALLVAULT_TLS_CERT: '/etc/cert.pem' })).toThrow(
+      'CALLVAULT_TLS_CERT, CALLVAULT_TLS_KEY: give both files, or neither',
+    );
   });
 
   it('names every bad variable and why, all at once', () => {

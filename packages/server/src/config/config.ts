@@ -29,6 +29,13 @@ export interface Config {
   readonly queue: 'embedded' | 'pg-boss';
   readonly http: HostPort;
   readonly sip: HostPort;
+  /** SIP over TLS (RFC 3261 §26), or null when CALLVAULT_SIP_TLS_ADDR is `off`. */
+  readonly sipTls: HostPort | null;
+  /**
+   * The SIP TLS certificate chain and key (PEM files); both null: a self-signed certificate
+   * created in the data dir on the first start.
+   */
+  readonly tls: { readonly certFile: string | null; readonly keyFile: string | null };
   readonly rtpPorts: { readonly min: number; readonly max: number };
   /** Most SIPREC sessions taken at once before answering 503 (null: half the RTP port pairs). */
   readonly maxSessions: number | null;
@@ -82,6 +89,11 @@ export interface SipLimitsConfig {
   readonly tcpMaxConnections: number;
   /** Most TCP connections at once from one address (CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE). */
   readonly tcpMaxConnectionsPerSource: number;
+  /**
+   * A TLS connection must finish its handshake within this long of being accepted
+   * (CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT, seconds). The TCP limits above apply to TLS as well.
+   */
+  readonly tlsHandshakeTimeoutMs: number;
 }
 
 /** Every configuration variable, with its default. The names double as CLI flags. */
@@ -92,6 +104,9 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_QUEUE: 'embedded',
   CALLVAULT_HTTP_ADDR: '127.0.0.1:8080',
   CALLVAULT_SIP_ADDR: '127.0.0.1:5060',
+  CALLVAULT_SIP_TLS_ADDR: '127.0.0.1:5061',
+  CALLVAULT_TLS_CERT: '',
+  CALLVAULT_TLS_KEY: '',
   CALLVAULT_RTP_PORTS: '20000-29999',
   CALLVAULT_MASTER_KEY: '',
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
@@ -105,6 +120,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_SIP_TCP_IDLE_TIMEOUT: '300',
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '1024',
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '128',
+  CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT: '5',
   CALLVAULT_JOB_RETRY_BASE_MS: '10000',
   CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '900000',
   CALLVAULT_JOB_RETRY_HORIZON_HOURS: '24',
@@ -239,6 +255,7 @@ function parseSipLimits(
     tcpIdleTimeoutMs: num('CALLVAULT_SIP_TCP_IDLE_TIMEOUT', 1, 86_400) * 1000,
     tcpMaxConnections: num('CALLVAULT_SIP_TCP_MAX_CONNECTIONS', 1, 1_000_000),
     tcpMaxConnectionsPerSource: num('CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE', 1, 1_000_000),
+    tlsHandshakeTimeoutMs: num('CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT', 1, 300) * 1000,
   };
   if (limits.tcpIdleTimeoutMs < limits.tcpMessageTimeoutMs) {
     problems.push(
@@ -285,6 +302,18 @@ export function parseConfig(source: ConfigSource): Config {
 
   const http = parseHostPort('CALLVAULT_HTTP_ADDR', read('CALLVAULT_HTTP_ADDR'), problems);
   const sip = parseHostPort('CALLVAULT_SIP_ADDR', read('CALLVAULT_SIP_ADDR'), problems);
+  const sipTlsRaw = read('CALLVAULT_SIP_TLS_ADDR');
+  const sipTls =
+    sipTlsRaw === 'off' ? null : parseHostPort('CALLVAULT_SIP_TLS_ADDR', sipTlsRaw, problems);
+  const certRaw = read('CALLVAULT_TLS_CERT');
+  const keyRaw = read('CALLVAULT_TLS_KEY');
+  if ((certRaw === '') !== (keyRaw === '')) {
+    problems.push('CALLVAULT_TLS_CERT, CALLVAULT_TLS_KEY: give both files, or neither');
+  }
+  const tls = {
+    certFile: certRaw === '' || keyRaw === '' ? null : path.resolve(certRaw),
+    keyFile: certRaw === '' || keyRaw === '' ? null : path.resolve(keyRaw),
+  };
 
   const rtpRaw = read('CALLVAULT_RTP_PORTS');
   const rtpMatch = /^(\d{1,5})-(\d{1,5})$/.exec(rtpRaw);
@@ -364,6 +393,8 @@ export function parseConfig(source: ConfigSource): Config {
     queue,
     http,
     sip,
+    sipTls,
+    tls,
     rtpPorts,
     maxSessions,
     masterKey,

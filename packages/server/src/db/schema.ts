@@ -197,6 +197,8 @@ export interface RecordingTrunksTable {
   own_domains: string;
   /** `signalled` | `first-source`: which RTP senders its streams take media from. */
   media_latching: string;
+  /** JSON `{ caBundle, fingerprints, subjects }` the SBC's TLS client certificate must meet, or null. */
+  client_certificate: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -2,10 +2,13 @@ import type { RecordingTrunk } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import type { RecordingTrunksTable } from '../db/schema.js';
+import type { ClientCertificateRequirement } from './trunk-client-certificate.js';
 
-export interface TrunkRecord extends RecordingTrunk {
+export interface TrunkRecord extends Omit<RecordingTrunk, 'clientCertificate'> {
   readonly orgId: string;
   readonly digestHa1: string | null;
+  /** Mutual TLS: what the SBC's client certificate must be; null = none required. */
+  readonly clientCertificate: ClientCertificateRequirement | null;
 }
 
 function toRecord(r: RecordingTrunksTable): TrunkRecord {
@@ -24,6 +27,10 @@ function toRecord(r: RecordingTrunksTable): TrunkRecord {
     ownDomains: parseJsonColumn<string[]>(r.own_domains),
     // Only the service writes the column, with one of the two values the schema allows.
     mediaLatching: r.media_latching === 'signalled' ? 'signalled' : 'first-source',
+    clientCertificate:
+      r.client_certificate === null
+        ? null
+        : parseJsonColumn<ClientCertificateRequirement>(r.client_certificate),
     created: r.created_at,
   };
 }
@@ -41,6 +48,7 @@ function toRow(t: TrunkRecord, at: Date): RecordingTrunksTable {
     country: t.country,
     own_domains: toJsonColumn(t.ownDomains),
     media_latching: t.mediaLatching,
+    client_certificate: t.clientCertificate === null ? null : toJsonColumn(t.clientCertificate),
     created_at: t.created,
     updated_at: at.toISOString(),
   };

@@ -4,6 +4,7 @@ import {
   OrgQuery,
   RecordingTrunk,
   RecordingTrunkCreate,
+  RecordingTrunkList,
   RecordingTrunkUpdate,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
@@ -13,7 +14,7 @@ import {
   changeTrunk,
   createTrunk,
   getTrunk,
-  listOrgTrunks,
+  listOrgTrunksWithUris,
   removeTrunk,
   type TrunkDeps,
 } from './recording-trunks.service.js';
@@ -29,10 +30,11 @@ export function registerRecordingTrunkRoutes(app: AppInstance, deps: TrunkDeps):
       schema: {
         tags,
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(RecordingTrunk) }), ...errors },
+        summary: 'The recording trunks, and the SIPREC URIs their SBCs send sessions to',
+        response: { 200: RecordingTrunkList, ...errors },
       },
     },
-    async (request) => ({ items: await listOrgTrunks(deps, actorOf(request)) }),
+    (request) => listOrgTrunksWithUris(deps, actorOf(request)),
   );
   app.get(
     '/api/recording-trunks/:id',

@@ -3,7 +3,12 @@
 // A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
 // parts are extensions) and, optionally, the dial-plan country of its national numbers.
 import crypto from 'node:crypto';
-import type { MediaLatching, RecordingTrunk } from '@callvault/shared';
+import type {
+  MediaLatching,
+  RecordingTrunk,
+  SiprecUri,
+  TrunkClientCertificateInput,
+} from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -14,6 +19,7 @@ import type { Trx } from '../db/database.js';
 import { dialPlanCountry } from '../org/dial-plan.js';
 import { canonicalOwnDomain } from '../siprec/party-lookups.js';
 import { formatCidr, parseCidr } from './cidr.js';
+import { describeCaBundle, normalizeClientCertificate } from './trunk-client-certificate.js';
 import {
   deleteTrunk,
   findTrunk,
@@ -31,6 +37,8 @@ export interface TrunkDeps extends OrgDeps {
    * awaited, so a trunk is admitted when its API call returns. Must not reject.
    */
   readonly onTrunksChanged?: () => Promise<void> | void;
+  /** Where SBCs send SIPREC (shown with the trunk list). */
+  readonly siprecUris?: readonly SiprecUri[];
 }
 
 export interface TrunkInput {
@@ -41,6 +49,7 @@ export interface TrunkInput {
   country?: string | null | undefined;
   ownDomains?: string[] | undefined;
   mediaLatching?: MediaLatching | undefined;
+  clientCertificate?: TrunkClientCertificateInput | null | undefined;
 }
 
 export function digestHa1(username: string, realm: string, password: string): string {
@@ -94,6 +103,15 @@ export function presentTrunk(t: TrunkRecord): RecordingTrunk {
     country: t.country,
     ownDomains: t.ownDomains,
     mediaLatching: t.mediaLatching,
+    clientCertificate:
+      t.clientCertificate === null
+        ? null
+        : {
+            caBundle: t.clientCertificate.caBundle,
+            caCertificates: describeCaBundle(t.clientCertificate.caBundle),
+            fingerprints: [...t.clientCertificate.fingerprints],
+            subjects: [...t.clientCertificate.subjects],
+          },
     created: t.created,
   };
 }
@@ -101,6 +119,14 @@ export function presentTrunk(t: TrunkRecord): RecordingTrunk {
 export async function listOrgTrunks(deps: OrgDeps, actor: Actor): Promise<RecordingTrunk[]> {
   assertCan(actor, 'trunk.read', { orgId: actor.orgId });
   return (await listTrunks(deps.db, actor.orgId)).map(presentTrunk);
+}
+
+/** The trunk list with the SIPREC URIs an SBC is configured with. */
+export async function listOrgTrunksWithUris(
+  deps: TrunkDeps,
+  actor: Actor,
+): Promise<{ items: RecordingTrunk[]; siprecUris: SiprecUri[] }> {
+  return { items: await listOrgTrunks(deps, actor), siprecUris: [...(deps.siprecUris ?? [])] };
 }
 
 export async function getTrunk(deps: OrgDeps, actor: Actor, id: string): Promise<RecordingTrunk> {
@@ -134,6 +160,7 @@ export async function insertNewTrunk(
     country: normalizeCountry(input.country ?? null),
     ownDomains: normalizeOwnDomains(input.ownDomains ?? []),
     mediaLatching: input.mediaLatching ?? 'first-source',
+    clientCertificate: normalizeClientCertificate(input.clientCertificate ?? null),
     created: now.toISOString(),
   };
   await insertTrunk(trx, trunk, now);
@@ -198,6 +225,10 @@ export async function changeTrunk(
       country: input.country === undefined ? before.country : normalizeCountry(input.country),
       ownDomains: input.ownDomains ? normalizeOwnDomains(input.ownDomains) : before.ownDomains,
       mediaLatching: input.mediaLatching ?? before.mediaLatching,
+      clientCertificate:
+        input.clientCertificate === undefined
+          ? before.clientCertificate
+          : normalizeClientCertificate(input.clientCertificate),
     };
     await updateTrunk(trx, after, deps.clock.now());
     // The HA1 is a password equivalent: the audit records that credentials changed, never the hash.

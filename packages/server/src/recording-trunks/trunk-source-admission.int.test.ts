@@ -2,7 +2,9 @@
 // admitted, others are not; a trunk added, disabled or removed is seen after a refresh; a failed
 // reload keeps the last list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../clock.js';
+import { X509Certificate } from 'node:crypto';
+import { fixedClock, systemClock } from '../clock.js';
+import { makeTestCertificate } from '../testing/test-certificates.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createLogger } from '../observability/logger.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
@@ -68,6 +70,73 @@ describe(`SIP source admission from the recording trunks on ${testDialect}`, () 
     } finally {
       admission.stop();
       await other.drop();
+    }
+  });
+
+  it('TLS: a trunk requiring a client certificate is reachable only over TLS, chosen by the certificate; each refusal has its reason', async () => {
+    const ca = await makeTestCertificate({ commonName: 'SBC CA', ca: true });
+    const otherCa = await makeTestCertificate({ commonName: 'Other CA', ca: true });
+    const DAY = 86_400_000;
+    const [good, stranger, expired, wrongName] = await Promise.all([
+      makeTestCertificate({ commonName: 'sbc', dnsNames: ['sbc.example.com'], issuer: ca }),
+      makeTestCertificate({ commonName: 'sbc', dnsNames: ['sbc.example.com'], issuer: otherCa }),
+      makeTestCertificate({
+        commonName: 'sbc',
+        dnsNames: ['sbc.example.com'],
+        issuer: ca,
+        notBefore: new Date(Date.now() - 30 * DAY),
+        notAfter: new Date(Date.now() - DAY),
+      }),
+      makeTestCertificate({ commonName: 'sbc', dnsNames: ['other.example.com'], issuer: ca }),
+    ]);
+    const trunk = await db.db.transaction().execute((trx) =>
+      insertNewTrunk(trx, { db: db.db, clock }, null, seed.orgId, {
+        name: 'mtls sbc',
+        allowedSources: ['192.0.2.0/24'],
+        clientCertificate: { caBundle: ca.cert, subjects: ['sbc.example.com'] },
+      }),
+    );
+    const admission = await startTrunkSourceAdmission({
+      db: db.db,
+      logger,
+      clock: systemClock,
+      refreshMs: 60_000,
+    });
+    const der = (pem: string) => new Uint8Array(new X509Certificate(pem).raw);
+    const peer = (address: string, certificates: Uint8Array[]) => ({
+      address,
+      port: 40000,
+      protocol: 'TLSv1.3',
+      certificates,
+    });
+    try {
+      expect(admission.isAdmissible('192.0.2.7', 'udp')).toBe(false);
+      expect(admission.isAdmissible('192.0.2.7', 'tcp')).toBe(false);
+      expect(admission.isAdmissible('192.0.2.7', 'tls')).toBe(true);
+      expect(admission.isAdmissible('127.0.0.1', 'udp')).toBe(true);
+
+      expect(admission.verifyTlsPeer(peer('192.0.2.7', [der(good.cert)]))).toEqual({
+        ok: true,
+        identity: {
+          fingerprint: good.fingerprint,
+          subject: 'CN=sbc',
+          authorizedFor: [trunk.id],
+        },
+      });
+      const reason = (certificates: Uint8Array[]) => {
+        const verdict = admission.verifyTlsPeer(peer('192.0.2.7', certificates));
+        return verdict.ok ? 'accepted' : verdict.reason;
+      };
+      expect(reason([])).toBe('no-certificate');
+      expect(reason([der(stranger.cert)])).toBe('unknown-ca');
+      expect(reason([der(expired.cert)])).toBe('expired');
+      expect(reason([der(wrongName.cert)])).toBe('subject-mismatch');
+      // The demo trunk's network needs no certificate over TLS either.
+      expect(admission.verifyTlsPeer(peer('127.0.0.1', []))).toEqual({ ok: true, identity: null });
+    } finally {
+      admission.stop();
+      const stored = await findTrunk(db.db, seed.orgId, trunk.id);
+      await updateTrunk(db.db, { ...stored!, enabled: false }, clock.now());
     }
   });
 });

@@ -1,10 +1,14 @@
-import type { SipServerStats, SipTransportStats } from '@callvault/recorder';
+import {
+  createRefusalCounters,
+  type SipServerStats,
+  type SipTransportStats,
+} from '@callvault/recorder';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { registerSipServerMetrics } from './sip-server.metrics.js';
 
 function transportStats(
-  transport: 'udp' | 'tcp',
+  transport: 'udp' | 'tcp' | 'tls',
   refused: Partial<SipTransportStats['refused']>,
 ): SipTransportStats {
   return {
@@ -20,14 +24,7 @@ function transportStats(
     connectionsRefused: 0,
     connectionsIdleClosed: 0,
     sendErrors: 0,
-    refused: {
-      'unknown-source': 0,
-      'source-limit': 0,
-      'connection-limit': 0,
-      'message-timeout': 0,
-      'write-overflow': 0,
-      ...refused,
-    },
+    refused: { ...createRefusalCounters(), ...refused },
   };
 }
 
@@ -47,6 +44,7 @@ describe('SIP server metrics', () => {
           transports: [
             transportStats('udp', { 'unknown-source': unknown }),
             transportStats('tcp', { 'unknown-source': 1, 'message-timeout': 5 }),
+            transportStats('tls', { 'handshake-timeout': 7, 'peer-certificate': 2 }),
           ],
         }) as unknown as SipServerStats,
     );
@@ -60,6 +58,12 @@ describe('SIP server metrics', () => {
     );
     expect(first).toContain(
       'callvault_sip_refused_total{transport="tcp",reason="message-timeout"} 5',
+    );
+    expect(first).toContain(
+      'callvault_sip_refused_total{transport="tls",reason="handshake-timeout"} 7',
+    );
+    expect(first).toContain(
+      'callvault_sip_refused_total{transport="tls",reason="peer-certificate"} 2',
     );
     expect(first).toContain('callvault_sip_connections_open 3');
     unknown = 9;

@@ -1,8 +1,10 @@
-// The recorder role (SPEC §5, §9.4): the SIP server on CALLVAULT_SIP_ADDR (UDP and TCP), the UAS
+// The recorder role (SPEC §5, §9.4): the SIP server on CALLVAULT_SIP_ADDR (UDP and TCP) and
+// CALLVAULT_SIP_TLS_ADDR (TLS, with the certificate of sip-tls-certificate.ts), the UAS
 // core with system timers, and the SIPREC session handler wired to the database-backed
 // RecordingPolicy and the in-memory session registry. The transports admit only the recording
-// trunks' source networks, and enforce the CALLVAULT_SIP_* limits; refused messages and peers
-// are logged at most once a minute per source and reason, and counted on /metrics.
+// trunks' source networks (over TLS, a trunk requiring a client certificate is chosen by it), and
+// enforce the CALLVAULT_SIP_* limits; refused messages and peers are logged at most once a
+// minute per source and reason, and counted on /metrics.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,12 +14,13 @@ import {
   createSipUserAgentCore,
   createSiprecSessionHandler,
   createSystemTimerService,
+  listenOnTls,
   listenOnUdpAndTcp,
   type SipListenAddress,
   type SipServerStats,
   type SiprecSessionHandler,
 } from '@callvault/recorder';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
@@ -26,10 +29,14 @@ import { createLogThrottle } from '../observability/log-throttle.js';
 import { startTrunkSourceAdmission } from '../recording-trunks/trunk-source-admission.js';
 import { createRecordingPolicy } from './recording-policy.js';
 import { registerSipServerMetrics } from './sip-server.metrics.js';
+import type { SipCertificateStore } from './sip-tls-certificate.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
-  readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'>;
+  readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
+    Partial<Pick<Config, 'sipTls'>>;
+  /** The certificate SIP over TLS presents; without it (or without config.sipTls) no TLS. */
+  readonly certificate?: Pick<SipCertificateStore, 'context'>;
   readonly db: Db;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -72,6 +79,18 @@ export interface SiprecRecorder {
   refreshTrunkSources(): Promise<void>;
   stats(): SipServerStats;
   stop(): Promise<void>;
+}
+
+/** `callvault_sip_tls_client_refused_total{reason}`: TLS clients refused for their certificate. */
+function tlsClientRefusalCounter(registry: Registry): Counter<'reason'> {
+  const existing = registry.getSingleMetric('callvault_sip_tls_client_refused_total');
+  if (existing) return existing as Counter<'reason'>;
+  return new Counter({
+    name: 'callvault_sip_tls_client_refused_total',
+    help: 'SIP TLS clients closed at the handshake for their certificate, by reason (no-certificate, expired, unknown-ca, pin-mismatch, subject-mismatch)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
 }
 
 /** The address written into SDP answers: the SIP host, or this machine's first IPv4 for 0.0.0.0. */
@@ -126,6 +145,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     admission = await startTrunkSourceAdmission({
       db: options.db,
       logger,
+      clock: options.clock,
       ...(options.trunkRefreshMs === undefined ? {} : { refreshMs: options.trunkRefreshMs }),
     });
   } catch (err) {
@@ -135,10 +155,27 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   }
   const throttle = createLogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS });
   const limits = config.sipLimits;
+  const tlsAddress = options.certificate && config.sipTls ? config.sipTls : null;
+  const certificate = options.certificate;
+  const clientRefusals = options.metricsRegistry
+    ? tlsClientRefusalCounter(options.metricsRegistry)
+    : null;
   const server = createSipServer({
-    transports: listenOnUdpAndTcp(config.sip.host, config.sip.port),
+    transports: [
+      ...listenOnUdpAndTcp(config.sip.host, config.sip.port),
+      ...(tlsAddress ? listenOnTls(tlsAddress.host, tlsAddress.port) : []),
+    ],
     core,
-    isAdmissibleSource: (address) => admission.isAdmissible(address),
+    isAdmissibleSource: (address, transport) => admission.isAdmissible(address, transport),
+    ...(certificate && tlsAddress
+      ? {
+          tls: {
+            secureContext: () => certificate.context(),
+            verifyPeer: (peer) => admission.verifyTlsPeer(peer),
+            handshakeTimeoutMs: limits.tlsHandshakeTimeoutMs,
+          },
+        }
+      : {}),
     parseLimits: { maxMessageBytes: limits.maxMessageBytes },
     stream: {
       messageTimeoutMs: limits.tcpMessageTimeoutMs,
@@ -162,17 +199,25 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       );
     },
     onRefused: (refusal) => {
-      const verdict = throttle.admit(`refused|${refusal.address}|${refusal.reason}`);
+      if (refusal.reason === 'peer-certificate') {
+        clientRefusals?.inc({ reason: refusal.detail ?? 'unknown' });
+      }
+      const verdict = throttle.admit(
+        `refused|${refusal.address}|${refusal.reason}|${refusal.detail ?? ''}`,
+      );
       if (!verdict.log) return;
       logger.warn(
         {
           source: `${refusal.transport}:${refusal.address}:${refusal.port}`,
           reason: refusal.reason,
+          ...(refusal.detail === undefined ? {} : { detail: refusal.detail }),
           heldBack: verdict.suppressed,
         },
         refusal.reason === 'unknown-source'
           ? 'SIP from an address outside every recording trunk refused'
-          : `SIP peer refused: ${refusal.reason}`,
+          : refusal.reason === 'peer-certificate'
+            ? `SIP TLS client refused at the handshake: ${refusal.detail ?? 'certificate'}`
+            : `SIP peer refused: ${refusal.reason}`,
       );
     },
   });

@@ -13,6 +13,7 @@ const trunk: TrunkRecord = {
   country: null,
   ownDomains: [],
   mediaLatching: 'signalled',
+  clientCertificate: null,
   created: '2026-03-02T10:00:00.000Z',
 };
 

@@ -12,6 +12,7 @@ import {
   listEnabledTrunks,
   type TrunkRecord,
 } from '../recording-trunks/recording-trunks.repository.js';
+import { chooseTrunksForSource } from '../recording-trunks/trunk-client-certificate.js';
 
 /** The trunk as the recorder sees it; credentials only when both the identity and HA1 are set. */
 export function recordingTrunkOf(trunk: TrunkRecord): RecordingTrunk {
@@ -36,8 +37,10 @@ export async function findTrunksForSource(
   db: DbOrTrx,
   request: RecordingTrunkRequest,
 ): Promise<RecordingTrunkLookup> {
-  const matching = (await listEnabledTrunks(db))
-    .filter((trunk) =>
+  // Over TLS a verified client certificate chooses its trunks; a trunk that requires one is
+  // never chosen without it (trunk-client-certificate.ts).
+  const matching = chooseTrunksForSource(
+    (await listEnabledTrunks(db)).filter((trunk) =>
       matchesAnyCidr(
         request.source.address,
         trunk.allowedSources.flatMap((s) => {
@@ -45,8 +48,9 @@ export async function findTrunksForSource(
           return cidr ? [cidr] : [];
         }),
       ),
-    )
-    .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    ),
+    request.source,
+  ).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
   if (matching.length === 0) {
     return {
       ok: false,

@@ -1,3 +1,4 @@
+import type { SiprecUri } from '@callvault/shared';
 // An in-process app over a fresh test database with the demo seed, for API tests with inject().
 import path from 'node:path';
 import { fixedClock } from '../clock.js';
@@ -25,6 +26,7 @@ export interface TestAppOptions {
   readonly https?: boolean;
   /** Called after a recording trunk was created, changed or deleted (the SIP source list). */
   readonly onTrunksChanged?: () => void;
+  readonly siprecUris?: readonly SiprecUri[];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -47,6 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
     https: options.https === true,
     ...(options.onTrunksChanged ? { onTrunksChanged: options.onTrunksChanged } : {}),
+    ...(options.siprecUris ? { siprecUris: options.siprecUris } : {}),
   });
   await app.ready();
   return {

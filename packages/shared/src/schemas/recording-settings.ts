@@ -516,6 +516,56 @@ export const MediaLatching = Type.Union([Type.Literal('signalled'), Type.Literal
 });
 export type MediaLatching = Static<typeof MediaLatching>;
 
+const Sha256Fingerprint = Type.String({
+  pattern: '^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}$',
+  description: 'SHA-256 of the certificate (DER), 64 hex digits, colons optional',
+});
+
+export const TrunkCaCertificate = Type.Object({
+  subject: Type.String(),
+  fingerprint: Type.String(),
+  notAfter: Type.String(),
+});
+export type TrunkCaCertificate = Static<typeof TrunkCaCertificate>;
+
+export const TrunkClientCertificate = Type.Object(
+  {
+    caBundle: Type.Union([Type.String(), Type.Null()], {
+      description: 'PEM CA certificates the SBC certificate must chain to; null = none',
+    }),
+    caCertificates: Type.Array(TrunkCaCertificate, {
+      description: 'The certificates of caBundle, read from it (read-only)',
+    }),
+    fingerprints: Type.Array(Type.String(), {
+      description: 'Pinned SHA-256 fingerprints (upper-case, colon-separated); empty = any',
+    }),
+    subjects: Type.Array(Type.String(), {
+      description:
+        'Expected subject: a DNS, URI or IP subjectAltName, or the CN when the certificate has no subjectAltName; empty = any',
+    }),
+  },
+  {
+    description:
+      'Mutual TLS: the SBC must present a client certificate that chains to caBundle and/or has a pinned fingerprint (both when both are set), valid now, with one of the subjects when listed. Such a trunk is used only over TLS, chosen by the certificate; null = no client certificate (the trunk is chosen by source address on every transport).',
+  },
+);
+export type TrunkClientCertificate = Static<typeof TrunkClientCertificate>;
+
+export const TrunkClientCertificateInput = Type.Object({
+  caBundle: Type.Optional(Type.Union([Type.String({ maxLength: 200_000 }), Type.Null()])),
+  fingerprints: Type.Optional(Type.Array(Sha256Fingerprint, { maxItems: 20 })),
+  subjects: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 20 }),
+  ),
+});
+export type TrunkClientCertificateInput = Static<typeof TrunkClientCertificateInput>;
+
+export const SiprecUri = Type.Object({
+  transport: Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('tls')]),
+  uri: Type.String(),
+});
+export type SiprecUri = Static<typeof SiprecUri>;
+
 export const RecordingTrunk = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -531,9 +581,19 @@ export const RecordingTrunk = Type.Object({
       'SIP domains/hosts whose user parts are extensions of this org ("*" = any host, "*.example.com" = subdomains); numbers and SIP addresses match on any host',
   }),
   mediaLatching: MediaLatching,
+  clientCertificate: Type.Union([TrunkClientCertificate, Type.Null()]),
   created: Type.String(),
 });
 export type RecordingTrunk = Static<typeof RecordingTrunk>;
+
+export const RecordingTrunkList = Type.Object({
+  items: Type.Array(RecordingTrunk),
+  siprecUris: Type.Array(SiprecUri, {
+    description:
+      'Where an SBC sends SIPREC to this recorder: sip: over UDP and TCP, sips: (and sip:;transport=tls) over TLS',
+  }),
+});
+export type RecordingTrunkList = Static<typeof RecordingTrunkList>;
 
 export const RecordingTrunkCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
@@ -559,6 +619,8 @@ export const RecordingTrunkCreate = Type.Object({
   ),
   /** Default first-source. */
   mediaLatching: Type.Optional(MediaLatching),
+  /** Mutual TLS; null (the default) = no client certificate required. */
+  clientCertificate: Type.Optional(Type.Union([TrunkClientCertificateInput, Type.Null()])),
 });
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
 

@@ -20,7 +20,7 @@ import {
   type SipServer,
   type SipServerOptions,
 } from './sip-server.js';
-import { listenSipTransport } from './sip-transport-factory.js';
+import { listenSipTransport, SIP_TRANSPORT_FACTORIES } from './sip-transport-factory.js';
 
 const SDP_ANSWER =
   'v=0\r\no=srs 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 20000 RTP/AVP 0\r\na=recvonly\r\n';
@@ -226,9 +226,19 @@ describe('createSipServer over real sockets (RFC 3261 §18)', () => {
     expect(error.code).toBe('ECONNREFUSED');
   });
 
-  it('a transport this build does not offer is refused by name', async () => {
+  it('a transport the factories do not offer is refused by name', async () => {
+    await expect(
+      listenSipTransport(
+        'tls',
+        { host: '127.0.0.1', port: 0 },
+        { udp: SIP_TRANSPORT_FACTORIES.udp },
+      ),
+    ).rejects.toThrow('no SIP transport "tls" is available');
+  });
+
+  it('RFC 3261 §26.2: the TLS transport does not start without a certificate', async () => {
     await expect(listenSipTransport('tls', { host: '127.0.0.1', port: 0 })).rejects.toThrow(
-      'no SIP transport "tls" is available',
+      'the TLS transport needs a certificate',
     );
   });
 });

@@ -11,12 +11,15 @@
 //   transports refuse unknown sources and abusive connections before this point: onRefused
 //   core ──message──► §18.2.2 response routing ──► serialize ──► transport.send
 //
-// Start listens on every configured transport (UDP and TCP on the same host:port by default; a
-// port of 0 picks one free port that all transports on that host then share).
+// Start listens on every configured transport (UDP and TCP on the same host:port by default, TLS
+// on its own; a port of 0 picks one free port that the other port-0 transports on that host then
+// share). Requests whose top Via asks for connection reuse (RFC 5923 `alias`) have the
+// connection registered for their sent-by port.
 import {
   buildParseErrorResponse,
   describeParseError,
   findAnswerableRequest,
+  getVias,
   parseDatagram,
   parseFramedMessage,
   serializeMessage,
@@ -57,6 +60,8 @@ export interface SipServerOptions {
   readonly core: SipUserAgentCore;
   readonly parseLimits?: Partial<SipParseLimits>;
   readonly stream?: SipTransportListenOptions['stream'];
+  /** The certificate and peer check of the TLS transport (required when one is listed). */
+  readonly tls?: SipTransportListenOptions['tls'];
   /**
    * Sources that may talk SIP at all (the trunks' networks): TCP connections from others are
    * reset at accept, UDP datagrams from others dropped unanswered. Default: everyone.
@@ -116,6 +121,11 @@ export interface SipServer {
   /** Stops the core's timers and closes every transport. */
   stop(): Promise<void>;
   stats(): SipServerStats;
+}
+
+/** TLS on its own host and port: what CALLVAULT_SIP_TLS_ADDR means (RFC 3261 §26.2: 5061). */
+export function listenOnTls(host: string, port: number): SipListenAddress[] {
+  return [{ transport: 'tls', host, port }];
 }
 
 /** UDP and TCP on one host and port: what CALLVAULT_SIP_ADDR means. */
@@ -197,6 +207,9 @@ export function createSipServer(options: SipServerOptions): SipServer {
     }
     try {
       if (message.kind === 'request') {
+        if (transport.addAlias && source.connectionId !== undefined) {
+          offerAlias(transport, message, source);
+        }
         core.receive(stampTopVia(message, source), source);
       } else if (validateResponse(message) === null) {
         core.receive(message, source);
@@ -206,6 +219,22 @@ export function createSipServer(options: SipServerOptions): SipServer {
     } catch (err) {
       onError(err instanceof Error ? err : new Error(String(err)), 'core');
     }
+  }
+
+  /**
+   * RFC 5923 §5: a request whose top Via carries `alias` asks that requests to its sent-by port
+   * reuse this connection (an SBC's BYE then goes over the connection it opened, not a new
+   * one). The transport takes the alias only for the connection's own remote address.
+   */
+  function offerAlias(transport: SipTransport, request: SipMessage, source: SipSource): void {
+    let top;
+    try {
+      [top] = getVias(request);
+    } catch {
+      return;
+    }
+    if (!top || !('alias' in top.params) || top.port === undefined) return;
+    transport.addAlias?.(source.connectionId!, source.address, top.port);
   }
 
   function answerParseError(bytes: Uint8Array, err: SipParseError, source: SipSource): void {
@@ -244,7 +273,9 @@ export function createSipServer(options: SipServerOptions): SipServer {
     const sharedPort = new Map<string, number>();
     try {
       for (const spec of options.transports) {
-        const port = spec.port === 0 ? (sharedPort.get(spec.host) ?? 0) : spec.port;
+        // TLS is a second TCP listener: it cannot share the TCP transport's port.
+        const shares = spec.port === 0 && spec.transport !== 'tls';
+        const port = shares ? (sharedPort.get(spec.host) ?? 0) : spec.port;
         const transport = await listenSipTransport(
           spec.transport,
           {
@@ -252,6 +283,7 @@ export function createSipServer(options: SipServerOptions): SipServer {
             port,
             ...(options.parseLimits ? { parseLimits: options.parseLimits } : {}),
             ...(options.stream ? { stream: options.stream } : {}),
+            ...(options.tls ? { tls: options.tls } : {}),
             ...(options.isAdmissibleSource
               ? { isAdmissibleSource: options.isAdmissibleSource }
               : {}),
@@ -263,8 +295,7 @@ export function createSipServer(options: SipServerOptions): SipServer {
           throw new Error(`transport ${spec.transport} is configured twice`);
         }
         transports.set(spec.transport, transport);
-        if (spec.port === 0 && !sharedPort.has(spec.host))
-          sharedPort.set(spec.host, transport.local.port);
+        if (shares && !sharedPort.has(spec.host)) sharedPort.set(spec.host, transport.local.port);
         bound.push({
           transport: spec.transport,
           host: transport.local.address,
@@ -292,7 +323,8 @@ export function createSipServer(options: SipServerOptions): SipServer {
   return {
     async start() {
       if (transports.size > 0) throw new Error('the SIP server is already started');
-      const usesSharedEphemeral = options.transports.filter((t) => t.port === 0).length > 1;
+      const usesSharedEphemeral =
+        options.transports.filter((t) => t.port === 0 && t.transport !== 'tls').length > 1;
       // A shared ephemeral port may already be taken on the second transport: try a few ports.
       // Connected first: a message may arrive as soon as the first transport listens.
       core.connect({

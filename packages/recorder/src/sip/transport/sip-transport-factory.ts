@@ -1,8 +1,14 @@
-// Transports by name, so the server starts whatever its configuration lists and TLS can be
-// added later as one more entry (RFC 3261 §26.2: sips and TLS on 5061) without touching callers.
+// Transports by name, so the server starts whatever its configuration lists (UDP and TCP on
+// CALLVAULT_SIP_ADDR, TLS on its own address: RFC 3261 §26.2, sips on 5061) without touching
+// callers.
 import type { SipParseLimits } from '../message/index.js';
 import type { SipSourceAdmission, SipTransport, SipTransportName } from './sip-transport.js';
-import { listenTcpTransport, type TcpTransportOptions } from './tcp-transport.js';
+import {
+  listenTcpTransport,
+  listenTlsTransport,
+  type StreamTransportOptions,
+  type TlsTransportOptions,
+} from './stream-transport.js';
 import { listenUdpTransport } from './udp-transport.js';
 
 export interface SipTransportListenOptions {
@@ -13,12 +19,24 @@ export interface SipTransportListenOptions {
   readonly isAdmissibleSource?: SipSourceAdmission;
   /** Stream transports only. */
   readonly stream?: Omit<
-    TcpTransportOptions,
+    StreamTransportOptions,
     'host' | 'port' | 'parseLimits' | 'isAdmissibleSource'
   >;
+  /** TLS only, and required by it: the certificate in use and the peer check. */
+  readonly tls?: Pick<TlsTransportOptions, 'secureContext' | 'verifyPeer' | 'handshakeTimeoutMs'>;
 }
 
 export type SipTransportFactory = (options: SipTransportListenOptions) => Promise<SipTransport>;
+
+function streamOptions(o: SipTransportListenOptions): StreamTransportOptions {
+  return {
+    ...o.stream,
+    host: o.host,
+    port: o.port,
+    ...(o.parseLimits ? { parseLimits: o.parseLimits } : {}),
+    ...(o.isAdmissibleSource ? { isAdmissibleSource: o.isAdmissibleSource } : {}),
+  };
+}
 
 export const SIP_TRANSPORT_FACTORIES: Readonly<
   Partial<Record<SipTransportName, SipTransportFactory>>
@@ -29,17 +47,14 @@ export const SIP_TRANSPORT_FACTORIES: Readonly<
       port: o.port,
       ...(o.isAdmissibleSource ? { isAdmissibleSource: o.isAdmissibleSource } : {}),
     }),
-  tcp: (o: SipTransportListenOptions) =>
-    listenTcpTransport({
-      ...o.stream,
-      host: o.host,
-      port: o.port,
-      ...(o.parseLimits ? { parseLimits: o.parseLimits } : {}),
-      ...(o.isAdmissibleSource ? { isAdmissibleSource: o.isAdmissibleSource } : {}),
-    }),
+  tcp: (o: SipTransportListenOptions) => listenTcpTransport(streamOptions(o)),
+  tls: (o: SipTransportListenOptions) => {
+    if (!o.tls) return Promise.reject(new Error('the TLS transport needs a certificate'));
+    return listenTlsTransport({ ...streamOptions(o), ...o.tls });
+  },
 });
 
-/** Starts a transport by name; throws for a transport this build does not offer (yet: tls). */
+/** Starts a transport by name; throws for a transport the factories do not offer. */
 export function listenSipTransport(
   name: SipTransportName,
   options: SipTransportListenOptions,

@@ -14,7 +14,43 @@ export interface SipSource {
   readonly port: number;
   /** Set by stream transports: the connection the message arrived on, for replies (§18.2.2). */
   readonly connectionId?: string;
+  /** TLS only: the peer's certificate as the host's verifier accepted it (mutual TLS). */
+  readonly peer?: SipPeerIdentity;
 }
+
+/**
+ * A TLS peer's certificate chain as it arrived (DER, leaf first), handed to the host's verifier
+ * before any SIP octet of the connection is read.
+ */
+export interface SipTlsPeer {
+  readonly address: string;
+  readonly port: number;
+  /** DER certificates, the peer's own first; empty when it sent none. */
+  readonly certificates: readonly Uint8Array[];
+  /** Negotiated protocol, e.g. "TLSv1.3". */
+  readonly protocol: string;
+}
+
+/** What a verified TLS peer is: its certificate, and the host's names for what it may do. */
+export interface SipPeerIdentity {
+  /** SHA-256 fingerprint of the peer's certificate, upper-case hex pairs joined by ":". */
+  readonly fingerprint: string;
+  /** Subject of the peer's certificate, e.g. "CN=sbc.example.com". */
+  readonly subject: string;
+  /**
+   * Opaque to the transport: what the host's verifier decided this certificate stands for
+   * (the recorder host puts the ids of the recording trunks it authenticates here).
+   */
+  readonly authorizedFor: readonly string[];
+}
+
+/** The host's decision on a TLS peer: accept (with an identity, or none: no certificate needed). */
+export type SipTlsPeerVerdict =
+  | { readonly ok: true; readonly identity: SipPeerIdentity | null }
+  | { readonly ok: false; readonly reason: string };
+
+/** Synchronous, like source admission: it runs between the handshake and the first read. */
+export type SipTlsPeerVerifier = (peer: SipTlsPeer) => SipTlsPeerVerdict;
 
 /** Where to send a message: an address, and for streams preferably an existing connection. */
 export type SipDestination = SipSource;
@@ -28,21 +64,34 @@ export interface SipLocalAddress {
 /**
  * Why a transport turned a peer away without handing anything up: a source outside every
  * trunk (TCP: closed at accept; UDP: datagram dropped), too many connections from one address
- * or in all, no complete message in time (half-open or trickling), or a peer that does not
- * read what we write.
+ * or in all, no complete message in time (half-open or trickling), a peer that does not
+ * read what we write; over TLS a handshake not finished in time, a handshake that failed
+ * (protocol version, cipher, garbage), or a certificate the host's verifier refused.
  */
 export type SipRefusalReason =
-  'unknown-source' | 'source-limit' | 'connection-limit' | 'message-timeout' | 'write-overflow';
+  | 'unknown-source'
+  | 'source-limit'
+  | 'connection-limit'
+  | 'message-timeout'
+  | 'write-overflow'
+  | 'handshake-timeout'
+  | 'handshake-failed'
+  | 'peer-certificate';
 
 export interface SipRefusal {
   readonly transport: SipTransportName;
   readonly address: string;
   readonly port: number;
   readonly reason: SipRefusalReason;
+  /** peer-certificate: the verifier's reason (e.g. "unknown-ca"); handshake-failed: the error. */
+  readonly detail?: string;
 }
 
-/** Decides, cheaply and synchronously, whether a peer address may talk SIP to us at all. */
-export type SipSourceAdmission = (address: string) => boolean;
+/**
+ * Decides, cheaply and synchronously, whether a peer address may talk SIP to us at all over
+ * the given transport.
+ */
+export type SipSourceAdmission = (address: string, transport: SipTransportName) => boolean;
 
 export interface SipTransportStats {
   readonly transport: SipTransportName;
@@ -72,6 +121,9 @@ export function createRefusalCounters(): Record<SipRefusalReason, number> {
     'connection-limit': 0,
     'message-timeout': 0,
     'write-overflow': 0,
+    'handshake-timeout': 0,
+    'handshake-failed': 0,
+    'peer-certificate': 0,
   };
 }
 
@@ -99,6 +151,11 @@ export interface SipTransport {
   on(event: 'message', listener: SipTransportMessageListener): void;
   on(event: 'error', listener: SipTransportErrorListener): void;
   on(event: 'refused', listener: SipTransportRefusalListener): void;
+  /**
+   * Stream transports (RFC 5923 §5): requests to `address:port` may reuse this connection.
+   * Only the connection's own remote address is taken, so a peer can alias only itself.
+   */
+  addAlias?(connectionId: string, address: string, port: number): void;
   /** Sends octets; resolves once handed to the socket, rejects when that fails. */
   send(bytes: Uint8Array, destination: SipDestination): Promise<void>;
   stats(): SipTransportStats;

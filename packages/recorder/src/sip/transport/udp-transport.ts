@@ -56,7 +56,7 @@ export async function listenUdpTransport(options: UdpTransportOptions): Promise<
   socket.on('error', (err) => listeners.emitError(err));
   socket.on('message', (msg, rinfo) => {
     const address = normalizeAddress(rinfo.address);
-    if (!admissible(address)) {
+    if (!admissible(address, 'udp')) {
       refused['unknown-source']++;
       listeners.emitRefused({
         transport: 'udp',

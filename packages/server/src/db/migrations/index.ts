@@ -18,6 +18,7 @@ import * as secondaryLines from './0014-secondary-lines.js';
 import * as trunkMediaLatching from './0015-trunk-media-latching.js';
 import * as eventOutbox from './0016-event-outbox.js';
 import * as callRecordingJobs from './0017-call-recording-jobs.js';
+import * as trunkClientCertificates from './0018-trunk-client-certificates.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015-trunk-media-latching': trunkMediaLatching,
   '0016-event-outbox': eventOutbox,
   '0017-call-recording-jobs': callRecordingJobs,
+  '0018-trunk-client-certificates': trunkClientCertificates,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,7 @@
 // Control Hub → Recording trunks: the SBCs and call systems allowed to open SIPREC sessions with
-// Callvault, by source address and optionally digest credentials (`/api/recording-trunks`).
+// Callvault, by source address and optionally digest credentials or, over TLS, a client
+// certificate (mutual TLS: CA bundle, pinned fingerprints, expected subjects); and the SIPREC
+// URIs an SBC is configured with (`/api/recording-trunks`).
 import {
   Badge,
   Button,
@@ -18,13 +20,19 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import type {
+  RecordingTrunk,
+  RecordingTrunkList,
+  SiprecUri,
+  TrunkClientCertificateInput,
+} from '@callvault/shared';
+import { api } from '../../api/client.js';
 import {
   createRecordingTrunk,
   deleteRecordingTrunk,
-  listRecordingTrunks,
   updateRecordingTrunk,
 } from '../../api/recording-trunks.api.js';
-import type { RecordingTrunk, RecordingTrunkInput } from '../../api/types.js';
+import type { RecordingTrunkInput } from '../../api/types.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { IconPlus, IconTrunk } from '../../components/icons.js';
@@ -52,7 +60,7 @@ export function RecordingTrunksPage(): ReactNode {
   const canEdit = useCanEditSettings();
   const trunks = useQuery({
     queryKey: trunksQueryKey,
-    queryFn: ({ signal }) => listRecordingTrunks(signal),
+    queryFn: ({ signal }) => api.get<RecordingTrunkList>('/api/recording-trunks', { signal }),
   });
   const [editing, setEditing] = useState<Editing | null>(null);
   const [deleting, setDeleting] = useState<RecordingTrunk | null>(null);
@@ -75,6 +83,9 @@ export function RecordingTrunksPage(): ReactNode {
         description="Session border controllers and call systems allowed to send calls to Callvault for recording (SIPREC). Sessions from any other address are refused."
         actions={addButton}
       />
+      {trunks.data && trunks.data.siprecUris.length > 0 && (
+        <SiprecUrisCard uris={trunks.data.siprecUris} />
+      )}
       <Card withBorder radius="md" padding={0}>
         {trunks.error ? (
           <ErrorAlert
@@ -86,7 +97,7 @@ export function RecordingTrunksPage(): ReactNode {
           <Text c="dimmed" p="lg" aria-busy="true">
             Loading recording trunks…
           </Text>
-        ) : trunks.data.length === 0 ? (
+        ) : trunks.data.items.length === 0 ? (
           <EmptyState icon={<IconTrunk size={28} />} title="No recording trunks yet">
             Add the session border controller that forks your calls, with the addresses it sends
             from. Until then no SIPREC session is accepted.
@@ -105,7 +116,7 @@ export function RecordingTrunksPage(): ReactNode {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {trunks.data.map((t) => (
+                  {trunks.data.items.map((t) => (
                     <Table.Tr key={t.id}>
                       <Table.Td fw={500}>{t.name}</Table.Td>
                       <Table.Td>
@@ -116,15 +127,23 @@ export function RecordingTrunksPage(): ReactNode {
                         </Group>
                       </Table.Td>
                       <Table.Td>
-                        {t.digest ? (
-                          <Text size="sm">
-                            Digest · {t.digest.username}@{t.digest.realm}
-                          </Text>
-                        ) : (
-                          <Text size="sm" c="dimmed">
-                            Source address only
-                          </Text>
-                        )}
+                        <Stack gap={2}>
+                          {t.clientCertificate && (
+                            <Text size="sm">
+                              TLS client certificate · {describeRequirement(t.clientCertificate)}
+                            </Text>
+                          )}
+                          {t.digest && (
+                            <Text size="sm">
+                              Digest · {t.digest.username}@{t.digest.realm}
+                            </Text>
+                          )}
+                          {!t.digest && !t.clientCertificate && (
+                            <Text size="sm" c="dimmed">
+                              Source address only
+                            </Text>
+                          )}
+                        </Stack>
                       </Table.Td>
                       <Table.Td>
                         <Badge
@@ -165,7 +184,7 @@ export function RecordingTrunksPage(): ReactNode {
               </Table>
             </Table.ScrollContainer>
             <Text size="sm" c="dimmed" p="md">
-              {formatCount(trunks.data.length, { one: 'trunk', other: 'trunks' })}
+              {formatCount(trunks.data.items.length, { one: 'trunk', other: 'trunks' })}
             </Text>
           </>
         )}
@@ -183,7 +202,57 @@ export function RecordingTrunksPage(): ReactNode {
   );
 }
 
-const TRUNK_FIELDS = ['name', 'allowedSources', 'digest', 'country', 'ownDomains'] as const;
+/** Where SBCs send SIPREC: one line per transport, ready to copy into the SBC. */
+function SiprecUrisCard(props: { readonly uris: readonly SiprecUri[] }): ReactNode {
+  const label = { udp: 'UDP', tcp: 'TCP', tls: 'TLS' } as const;
+  return (
+    <Card withBorder radius="md" padding="md" mb="md">
+      <Text fw={600} size="sm">
+        SIPREC URIs for your SBC
+      </Text>
+      <Text size="xs" c="dimmed" mb="xs">
+        Configure the SBC&apos;s recording server (SRS) with one of these. Over TLS the SBC checks
+        Callvault&apos;s certificate; a trunk below may also require the SBC&apos;s own.
+      </Text>
+      <Stack gap={4}>
+        {props.uris.map((u) => (
+          <Group key={u.uri} gap="xs" wrap="nowrap">
+            <Badge
+              variant="light"
+              radius="sm"
+              w={48}
+              color={u.transport === 'tls' ? 'teal' : 'gray'}
+            >
+              {label[u.transport]}
+            </Badge>
+            <Code>{u.uri}</Code>
+          </Group>
+        ))}
+      </Stack>
+    </Card>
+  );
+}
+
+function describeRequirement(c: NonNullable<RecordingTrunk['clientCertificate']>): string {
+  const parts: string[] = [];
+  if (c.caCertificates.length > 0) {
+    parts.push(formatCount(c.caCertificates.length, { one: 'CA', other: 'CAs' }));
+  }
+  if (c.fingerprints.length > 0) {
+    parts.push(formatCount(c.fingerprints.length, { one: 'pin', other: 'pins' }));
+  }
+  if (c.subjects.length > 0) parts.push(c.subjects.join(', '));
+  return parts.join(' · ');
+}
+
+const TRUNK_FIELDS = [
+  'name',
+  'allowedSources',
+  'digest',
+  'country',
+  'ownDomains',
+  'clientCertificate',
+] as const;
 
 function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => void }): ReactNode {
   const queryClient = useQueryClient();
@@ -201,11 +270,19 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [username, setUsername] = useState(existing?.digest?.username ?? '');
   const [realm, setRealm] = useState(existing?.digest?.realm ?? '');
   const [password, setPassword] = useState('');
+  const stored = existing?.clientCertificate ?? null;
+  const [useCertificate, setUseCertificate] = useState(stored !== null);
+  const [caBundle, setCaBundle] = useState(stored?.caBundle ?? '');
+  const [fingerprints, setFingerprints] = useState(stored?.fingerprints.join('\n') ?? '');
+  const [subjects, setSubjects] = useState(stored?.subjects.join('\n') ?? '');
   const [checked, setChecked] = useState(false);
 
   const save = useMutation({
-    mutationFn: (input: RecordingTrunkInput) =>
-      existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input),
+    mutationFn: (
+      input: RecordingTrunkInput & {
+        readonly clientCertificate: TrunkClientCertificateInput | null;
+      },
+    ) => (existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input)),
     onSuccess: async (trunk) => {
       await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
       toast({ title: existing ? 'Trunk saved' : 'Trunk added', message: trunk.name });
@@ -233,6 +310,10 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       useDigest && !keepsCredentials && password.length < 8
         ? 'The password needs at least 8 characters'
         : null,
+    certificate:
+      useCertificate && caBundle.trim() === '' && splitSources(fingerprints).length === 0
+        ? 'Paste the CA certificates, or pin at least one fingerprint'
+        : null,
   };
   const shown = (error: string | null): string | null => (checked ? error : null);
   const serverField = save.error ? findErrorField(save.error, TRUNK_FIELDS) : null;
@@ -256,6 +337,13 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       ownDomains: splitSources(ownDomains),
       mediaLatching,
       ...(digest === undefined ? {} : { digest }),
+      clientCertificate: useCertificate
+        ? {
+            caBundle: caBundle.trim() === '' ? null : caBundle.trim(),
+            fingerprints: splitSources(fingerprints),
+            subjects: splitSources(subjects),
+          }
+        : null,
     });
   }
 
@@ -366,6 +454,59 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
                 autoComplete="new-password"
               />
             </Group>
+          )}
+          <Switch
+            label="Require a TLS client certificate (mutual TLS)"
+            description="The SBC connects over TLS and presents a certificate from these CAs and/or with a pinned fingerprint; this trunk is then chosen by that certificate and never used over UDP or TCP. Clients without one are closed at the TLS handshake."
+            checked={useCertificate}
+            onChange={(e) => setUseCertificate(e.currentTarget.checked)}
+          />
+          {useCertificate && (
+            <Stack gap="sm">
+              <Textarea
+                label="CA certificates (PEM)"
+                description="The certificate authorities the SBC certificate must chain to (intermediates the SBC sends are followed). Empty: pins only."
+                placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+                autosize
+                minRows={3}
+                maxRows={10}
+                value={caBundle}
+                onChange={(e) => {
+                  setCaBundle(e.currentTarget.value);
+                  if (serverField === 'clientCertificate') save.reset();
+                }}
+                error={shown(localErrors.certificate) ?? serverError('clientCertificate')}
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              />
+              {stored && stored.caCertificates.length > 0 && (
+                <Stack gap={2}>
+                  {stored.caCertificates.map((c) => (
+                    <Text key={c.fingerprint} size="xs" c="dimmed">
+                      {c.subject} · expires {c.notAfter.slice(0, 10)}
+                    </Text>
+                  ))}
+                </Stack>
+              )}
+              <Textarea
+                label="Pinned SHA-256 fingerprints"
+                description="The SBC certificate's SHA-256 fingerprint, one per line (openssl x509 -noout -fingerprint -sha256 -in sbc.pem). With CAs as well, both must match."
+                placeholder="AB:CD:…"
+                autosize
+                minRows={1}
+                value={fingerprints}
+                onChange={(e) => setFingerprints(e.currentTarget.value)}
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              />
+              <Textarea
+                label="Expected subject"
+                description="Optional: DNS names, URIs or IP addresses of the certificate's subjectAltName (or its CN when it has none), one per line. Any one must match."
+                placeholder="sbc1.example.com"
+                autosize
+                minRows={1}
+                value={subjects}
+                onChange={(e) => setSubjects(e.currentTarget.value)}
+              />
+            </Stack>
           )}
           <Switch
             label="Enabled"

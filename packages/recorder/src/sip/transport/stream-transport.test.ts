@@ -1,6 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listenTcpTransport } from './tcp-transport.js';
+import { listenTcpTransport } from './stream-transport.js';
 import type { SipSource, SipTransport } from './sip-transport.js';
 
 const OPTIONS = Buffer.from(

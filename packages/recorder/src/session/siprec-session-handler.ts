@@ -52,7 +52,7 @@ import type {
   SipUasAnswer,
   SipUserAgentHandler,
 } from '../sip/dialog/sip-user-agent-core.js';
-import type { PortPairAllocator } from './port-pair-allocator.js';
+import { bindPortPairs, type PortPairAllocator } from './port-pair-allocator.js';
 import type {
   Clock,
   Logger,
@@ -595,6 +595,20 @@ export function createSiprecSessionHandler(
         headers: [warningHeader(`no recordable stream: ${reasons.join(', ')}`)],
       });
     }
+    // The answered ports' sockets are bound before the answer names them.
+    const binding = bindPortPairs(ports, held);
+    const unbound = binding && (await binding);
+    if (unbound) {
+      log('error', ctx, 'RTP ports could not be bound', { err: unbound });
+      return answerWith(request, ctx, true, {
+        status: 503,
+        headers: [
+          { name: 'Retry-After', value: retryAfter },
+          reasonHeader(503, 'RTP ports could not be bound'),
+        ],
+      });
+    }
+    if (flight.cancelled) return answerWith(request, ctx, true, { status: 487 });
 
     const session: SessionRecord = {
       id: ctx.dialogId,
@@ -744,6 +758,23 @@ export function createSiprecSessionHandler(
         randomBytes: options.randomBytes,
         previous: session.answer.state,
       });
+      // New ports' sockets are bound before the answer names them; the session stays as it was
+      // when they cannot be (RFC 3261 §14.2), or when the BYE came meanwhile.
+      const binding = bindPortPairs(ports, added);
+      const unbound = binding && (await binding);
+      if (unbound || isClosed(session)) {
+        for (const port of added) ports.release(port);
+        if (!unbound) return answerWith(request, ctx, false, { status: 481 });
+        log('error', ctx, 'RTP ports could not be bound', { err: unbound });
+        notifyUpdated(session);
+        return answerWith(request, ctx, false, {
+          status: 503,
+          headers: [
+            { name: 'Retry-After', value: retryAfter },
+            reasonHeader(503, 'RTP ports could not be bound'),
+          ],
+        });
+      }
       for (const port of added) session.ports.add(port);
       for (const port of next.releasedPorts) {
         ports.release(port);

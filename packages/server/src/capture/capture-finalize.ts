@@ -1,40 +1,25 @@
-// Finalizing a captured session (SPEC §5): the journals are read back, each stream goes through
-// the jitter buffer (RFC 3550 A.1 reordering, duplicates, loss) and its codec's decoder (payload
-// type → codec from every answer of the session, so a codec change mid-call decodes), both
-// parties are placed on one timeline (the recorded owner's side first), and the result is
-// cut by the owners' recording actions (SPEC §4: start…stop is one recording, paused stretches are
-// cut out or silenced), encoded to Ogg Opus and stored through the recordings store; transcription
-// is enqueued for each stored recording. Failures are catalogued, never silent.
-//
-// Decoders: the recorder's PCMU/PCMA/G.722 and its Opus wrapper (opusscript).
-// Encoder: ffmpeg with libopus as a child process. mediabunny needs WebCodecs' AudioEncoder for
-// Opus, which Node 20 does not have.
-import { spawn } from 'node:child_process';
+// Finalizing a captured session (SPEC §5), the job's side: the recorder renders the journals
+// (read, decode, align: renderCapturedSession) and cuts each owner's recordings by their actions
+// (SPEC §4: start…stop is one recording, paused stretches cut out or silenced); here each
+// recording is encoded (capture-encoder.ts) and stored through the recordings store with its
+// owners, parties and provenance, and transcription is enqueued for each stored recording.
+// Failures are catalogued, never silent.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   callDirectionOf,
-  createAudioDecoder,
-  createOpusDecoder,
-  DtmfDetector,
-  encodeOggOpusInProcess,
-  getRtpClockRate,
-  JitterBuffer,
-  keptStretches,
-  loadOpusEncodeAddon,
-  normalizeAudioCodecName,
-  OPUS_ENCODER_SAMPLE_RATES,
-  parseTelephoneEvent,
-  PcmTimeline,
-  planRecordingSegments,
-  type AudioDecoder,
-  type JitterOutput,
-  type OpusAudioDecoder,
+  cutRecording,
+  planOwnerRecordings,
+  readSessionFile,
+  removeJournal,
+  renderCapturedSession,
+  SESSION_FILE,
+  writeFailedFile,
+  writeSessionFile,
+  type CaptureSessionFile,
   type RecordingAction,
   type RecordingMetadata,
   type RecordingSegmentPlan,
-  RtpJournalReader,
-  type RtpJournalSummary,
 } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
 import { isConnectionLoss } from '../db/connection-loss.js';
@@ -47,7 +32,6 @@ import {
 } from '../recordings/recordings.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
-import { phoneNumberOfAor } from '../siprec/recording-policy.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import { isStorageFullError } from '../errors.js';
 import {
@@ -66,333 +50,7 @@ import {
   type RecordingEndReason,
   type RecordingRecovery,
 } from '@callvault/shared';
-import {
-  readSessionFile,
-  SESSION_FILE,
-  writeFailedFile,
-  writeSessionFile,
-  type CaptureSessionFile,
-  type CaptureStreamInfo,
-} from './capture-journal.js';
-
-export interface DecodedStream {
-  readonly index: number;
-  readonly label?: string;
-  readonly packets: number;
-  readonly lost: number;
-  readonly codecs: readonly string[];
-  readonly dtmf: ReadonlyArray<{ readonly digit: string; readonly atMs: number }>;
-  /** Why the stream gave no audio, when it did not. */
-  readonly failure?: string;
-  readonly firstArrivalMs: number | null;
-}
-
-export interface RenderedSession {
-  readonly sampleRate: number;
-  /** One PCM channel per stream, in `order`. */
-  readonly channels: Int16Array[];
-  readonly order: readonly DecodedStream[];
-  readonly originMs: number;
-  readonly truncatedBytes: number;
-}
-
-interface LoadedStream {
-  info: CaptureStreamInfo;
-  /**
-   * The journal, read record by record while decoding: a long call's records are never all
-   * alive at once.
-   */
-  journal: RtpJournalReader | null;
-  summary: RtpJournalSummary;
-  failure?: string;
-}
-
-const NO_RECORDS: RtpJournalSummary = {
-  records: 0,
-  firstArrivalMs: null,
-  lastArrivalMs: null,
-  truncatedBytes: 0,
-};
-
-function loadStream(dir: string, info: CaptureStreamInfo): LoadedStream {
-  const file = path.join(dir, info.journal);
-  if (!fs.existsSync(file)) {
-    return { info, journal: null, summary: NO_RECORDS, failure: 'no journal' };
-  }
-  const journal = RtpJournalReader.open(fs.readFileSync(file));
-  if (!journal) return { info, journal, summary: NO_RECORDS, failure: 'journal unreadable' };
-  return { info, journal, summary: journal.summarize() };
-}
-
-function decoderRate(name: string): number {
-  const codec = normalizeAudioCodecName(name);
-  if (codec === 'G722') return 16000;
-  if (codec === 'opus') return 48000;
-  return 8000;
-}
-
-/** The recorded owner's stream first (RFC 7865 §6.4.2 send association), then SDP order. */
-function orderStreams(session: CaptureSessionFile, streams: LoadedStream[]): LoadedStream[] {
-  const ownerParticipant = session.owners[0]?.participantId;
-  const isOwners = (s: LoadedStream): boolean =>
-    ownerParticipant !== undefined &&
-    session.senders[s.info.label ?? `#${s.info.index}`] === ownerParticipant;
-  return [...streams].sort(
-    (a, b) => Number(isOwners(b)) - Number(isOwners(a)) || a.info.index - b.info.index,
-  );
-}
-
-/** Decodes every stream of a journal directory onto one timeline. */
-export function renderCapturedSession(dir: string, session: CaptureSessionFile): RenderedSession {
-  const loaded = orderStreams(
-    session,
-    session.streams.map((info) => loadStream(dir, info)),
-  );
-  const sampleRate = Math.max(
-    8000,
-    ...loaded.flatMap((s) => s.info.codecs.map((c) => decoderRate(c.name))),
-  );
-  const arrivals = loaded.flatMap((s) => s.summary.firstArrivalMs ?? []);
-  const originMs = arrivals.length > 0 ? Math.min(...arrivals) : session.startedAt;
-  // The audio ends about where the last packet arrived: the timeline's channels are sized for
-  // that once (with room for a sender clock a little fast against ours) instead of growing.
-  const lastArrivalMs = Math.max(originMs, ...loaded.map((s) => s.summary.lastArrivalMs ?? 0));
-  const timeline = new PcmTimeline({
-    sampleRate,
-    channelCount: Math.max(1, loaded.length),
-    originMs,
-    expectedDurationMs: (lastArrivalMs - originMs) * 1.01 + 1000,
-  });
-  const order: DecodedStream[] = loaded.map((stream, channel) =>
-    decodeOnto(timeline, channel, stream, originMs),
-  );
-  return {
-    sampleRate,
-    channels: timeline.readAll(),
-    order,
-    originMs,
-    truncatedBytes: loaded.reduce((n, s) => n + s.summary.truncatedBytes, 0),
-  };
-}
-
-function decodeOnto(
-  timeline: PcmTimeline,
-  channel: number,
-  stream: LoadedStream,
-  originMs: number,
-): DecodedStream {
-  const { info, journal, summary } = stream;
-  const base = {
-    index: info.index,
-    ...(info.label === undefined ? {} : { label: info.label }),
-    codecs: info.codecs.map((c) => c.name),
-  };
-  if (stream.failure || !journal || summary.firstArrivalMs === null) {
-    return {
-      ...base,
-      packets: 0,
-      lost: 0,
-      dtmf: [],
-      failure: stream.failure ?? 'no media received',
-      firstArrivalMs: null,
-    };
-  }
-  const firstArrivalMs = summary.firstArrivalMs;
-  const clock = { time: firstArrivalMs, now: () => clock.time };
-  const buffer = new JitterBuffer({ clock, depthMs: 60 });
-  const decoders = new Map<number, AudioDecoder | null>();
-  const unsupported = new Set<string>();
-  const opusDecoders: OpusAudioDecoder[] = [];
-  const decoderFor = (pt: number): AudioDecoder | null => {
-    if (decoders.has(pt)) return decoders.get(pt) ?? null;
-    const codec = info.codecs.find((c) => c.payloadType === pt);
-    let decoder: AudioDecoder | null = null;
-    if (codec) {
-      try {
-        if (normalizeAudioCodecName(codec.name) === 'opus') {
-          const opus = createOpusDecoder();
-          opusDecoders.push(opus);
-          decoder = opus;
-        } else {
-          decoder = createAudioDecoder(codec.name);
-        }
-      } catch {
-        unsupported.add(codec.name);
-      }
-    }
-    decoders.set(pt, decoder);
-    return decoder;
-  };
-  let decodedFrames = 0;
-  // The timeline copies what it is given, so a decoder that can write into an array (G.711)
-  // decodes every packet into this one.
-  let scratch = new Int16Array(960);
-  const decodeFrame = (decoder: AudioDecoder, payload: Uint8Array): Int16Array => {
-    if (!decoder.decodeInto || !decoder.maxSamplesOf) return decoder.decode(payload);
-    const most = decoder.maxSamplesOf(payload);
-    if (most > scratch.length) scratch = new Int16Array(most);
-    return scratch.subarray(0, decoder.decodeInto(payload, scratch));
-  };
-  const consume = (outputs: JitterOutput[]): void => {
-    for (const output of outputs) {
-      if (output.kind !== 'frame') continue;
-      const decoder = decoderFor(output.payloadType);
-      if (!decoder) continue;
-      timeline.place({
-        channel,
-        segment: output.segment,
-        segmentTimestamp: output.segmentTimestamp,
-        rtpClockRate: getRtpClockRate(decoder.codec),
-        arrivalMs: output.arrivalMs,
-        samples: decodeFrame(decoder, output.payload),
-        sampleRate: decoder.sampleRate,
-      });
-      decodedFrames++;
-    }
-  };
-  const dtmf: Array<{ digit: string; atMs: number }> = [];
-  const detector = new DtmfDetector();
-  for (let record = journal.next(); record !== null; record = journal.next()) {
-    clock.time = record.arrivalMs;
-    if (info.telephoneEventPayloadTypes.includes(record.payloadType)) {
-      // RFC 4733 §2.5: telephone events are not audio; they go to the metadata.
-      const event = parseTelephoneEvent(record.payload);
-      if (event) {
-        for (const digit of detector.push({ timestamp: record.timestamp, event })) {
-          dtmf.push({ digit: digit.digit, atMs: Math.round(record.arrivalMs - originMs) });
-        }
-      }
-      continue;
-    }
-    buffer.push(record);
-    consume(buffer.pop());
-  }
-  consume(buffer.flush());
-  for (const opus of opusDecoders) opus.close();
-  const failure =
-    decodedFrames > 0
-      ? undefined
-      : unsupported.size > 0
-        ? `no decoder for ${[...unsupported].join(', ')}`
-        : 'no audio packets of a negotiated codec';
-  return {
-    ...base,
-    packets: summary.records,
-    lost: buffer.stats.lost,
-    dtmf,
-    ...(failure ? { failure } : {}),
-    firstArrivalMs,
-  };
-}
-
-/** Samples per channel in each block piped to the encoder (about 4 s at 8 kHz, 0.7 s at 48 kHz). */
-const ENCODER_BLOCK_SAMPLES = 32768;
-
-/**
- * Interleaved s16le of samples [start, end) of the channels (padded with silence where a channel
- * is shorter), written into `block`. The PCM goes to the encoder in a few blocks used over and
- * over rather than one buffer of the whole call: a 10-minute call would be a 19 MB allocation,
- * and touching fresh memory costs as much as the interleaving itself.
- */
-function interleaveBlock(
-  channels: readonly Int16Array[],
-  start: number,
-  end: number,
-  block: Buffer,
-): Buffer {
-  const n = channels.length;
-  // Typed arrays use the platform's byte order; every platform Node supports is little endian.
-  const out = new Int16Array(block.buffer, block.byteOffset, (end - start) * n);
-  for (let c = 0; c < n; c++) {
-    const channel = channels[c]!;
-    const stop = Math.min(end, channel.length);
-    let j = c;
-    for (let i = start; i < stop; i++, j += n) out[j] = channel[i]!;
-    for (let i = Math.max(start, stop); i < end; i++, j += n) out[j] = 0;
-  }
-  return block.subarray(0, (end - start) * n * 2);
-}
-
-/**
- * Encodes PCM to Ogg Opus with libopus, one party per channel: in-process through the native
- * addon (packages/recorder/native/opus-encode.c, built by `make deps`) when it is built, else
- * through an ffmpeg child with the same settings. In-process saves ffmpeg's start-up, its
- * pipeline and the PCM pipe: the encode of a 10-minute two-party PCMU call went from 1.06–1.38 s
- * of CPU to 0.66–0.74 s (issue #6: finalize ≥ 400× real time per core; bench/capture.bench.ts).
- * libopus runs on the thread pool, so the event loop that receives RTP is not held up.
- */
-export function encodeOggOpus(
-  channels: readonly Int16Array[],
-  sampleRate: number,
-  file: string,
-): Promise<void> {
-  if (
-    channels.length <= 2 &&
-    OPUS_ENCODER_SAMPLE_RATES.includes(sampleRate) &&
-    loadOpusEncodeAddon() !== null
-  ) {
-    // The settings below: 24 kbit/s per party, 120 ms packets, CELT only, complexity 0, no
-    // phase inversion.
-    return encodeOggOpusInProcess(channels, sampleRate, {
-      bitrate: 24000 * channels.length,
-      frameMs: 120,
-    }).then((ogg) => fs.promises.writeFile(file, ogg!));
-  }
-  const length = Math.max(0, ...channels.map((c) => c.length));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'],
-        ...['-f', 's16le', '-ar', String(sampleRate), '-ac', String(channels.length)],
-        ...['-i', 'pipe:0', '-c:a', 'libopus', '-b:a', `${24 * channels.length}k`],
-        // Speed (issue #6: finalize ≥ 400× real time per core). The least complex encoder,
-        // CELT only (`lowdelay`: no SILK/hybrid mode decisions; at 8 kHz input libopus chose
-        // CELT anyway) and 120 ms packets (the longest Opus allows, RFC 6716 §3.2.5), half as
-        // many packets through libopus and the Ogg muxer as 60 ms: for a 10-minute two-party
-        // PCMU call ffmpeg's CPU goes from about 1.1 s to 0.9 s (0.13 s of it is ffmpeg's own
-        // start). 24 kbit/s per party: the decoded speech is as close to the original as with
-        // the former 60 ms `audio` setting (waveform SNR 18.5 against 19 dB), and the parties
-        // stay apart; at 16 kbit/s per party the stereo coder starts to code the upper bands as
-        // one (intensity stereo) and one party leaks into the other's channel at about −30 dB.
-        ...['-compression_level', '0', '-application', 'lowdelay', '-frame_duration', '120'],
-        // Keep the channels apart: no phase-inverted stereo tricks across the two parties.
-        ...['-apply_phase_inv', '0', '-f', 'ogg', file],
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`ffmpeg failed (${code}): ${stderr.trim()}`)),
-    );
-    const stdin = child.stdin;
-    let failed = false;
-    stdin.on('error', () => (failed = true));
-    // The PCM goes in blocks as the pipe drains, so the encoder starts at once; a block is used
-    // again once the pipe has taken it.
-    const blockBytes = ENCODER_BLOCK_SAMPLES * channels.length * 2;
-    const spare: Buffer[] = [];
-    let at = 0;
-    const pump = (): void => {
-      while (!failed && at < length) {
-        const end = Math.min(length, at + ENCODER_BLOCK_SAMPLES);
-        const block = spare.pop() ?? Buffer.allocUnsafeSlow(blockBytes);
-        const more = stdin.write(interleaveBlock(channels, at, end, block), () =>
-          spare.push(block),
-        );
-        at = end;
-        if (!more) {
-          stdin.once('drain', pump);
-          return;
-        }
-      }
-      stdin.end();
-    };
-    pump();
-  });
-}
+import { encodeOggOpus } from './capture-encoder.js';
 
 export interface FinalizeOptions {
   /** The session never closed (a crash): its audio up to the last flush is kept as `recovered`. */
@@ -472,6 +130,11 @@ async function resolveOwners(
 export interface FinalizeDeps extends RecordingStoreDeps {
   /** Encodes PCM to Ogg Opus (tests inject a failing encoder). */
   readonly encode?: typeof encodeOggOpus;
+  /**
+   * The phone number a participant's AOR names, or null (for the catalogue's parties, numbers
+   * and topics); the SIPREC side's reading, given at composition.
+   */
+  readonly phoneNumberOfAor: (aor: string | undefined) => string | null;
   readonly logger?: Logger;
 }
 
@@ -686,66 +349,6 @@ export async function markFinalizeError(
   });
 }
 
-/** An owner's recordings of the call, from the actions in the journal (SPEC §4). */
-export function planOwnerRecordings(
-  session: CaptureSessionFile,
-  ownerId: string,
-  audio: { readonly startMs: number; readonly endMs: number },
-): RecordingSegmentPlan[] {
-  const endMs = audio.endMs;
-  // Journals from before live controls record the whole call, as Always does.
-  if (session.recordingActions === undefined) {
-    return [{ startMs: audio.startMs, endMs, pauses: [] }];
-  }
-  return planRecordingSegments(
-    session.recordingActions.filter((a) => a.ownerId === undefined || a.ownerId === ownerId),
-    endMs,
-  );
-}
-
-/**
- * The channels of one recording: its stretch of the timeline with every paused stretch cut out
- * (Webex) or silenced (the org's `pauseBehaviour: silence`). Both parties are cut at the same
- * samples, so they stay aligned. A recording of one unbroken stretch (a whole call, the usual
- * case) is a view of the rendered channels, not a copy: treat the result as read-only.
- */
-export function cutRecording(
-  rendered: Pick<RenderedSession, 'channels' | 'sampleRate' | 'originMs'>,
-  plan: RecordingSegmentPlan,
-  behaviour: 'cut' | 'silence',
-): Int16Array[] {
-  const length = Math.max(0, ...rendered.channels.map((c) => c.length));
-  const at = (ms: number): number =>
-    Math.min(
-      length,
-      Math.max(0, Math.round(((ms - rendered.originMs) * rendered.sampleRate) / 1000)),
-    );
-  const stretches =
-    behaviour === 'cut' ? keptStretches(plan) : [{ startMs: plan.startMs, endMs: plan.endMs }];
-  const spans = stretches
-    .map((st) => [at(st.startMs), at(st.endMs)] as const)
-    .filter(([a, b]) => b > a);
-  const total = spans.reduce((n, [a, b]) => n + b - a, 0);
-  const whole = spans.length === 1 && (behaviour === 'cut' || plan.pauses.length === 0);
-  return rendered.channels.map((channel) => {
-    const [a, b] = spans[0] ?? [0, 0];
-    if (whole && b <= channel.length) return channel.subarray(a, b);
-    const out = new Int16Array(total);
-    let offset = 0;
-    for (const [a, b] of spans) {
-      out.set(channel.subarray(Math.min(a, channel.length), Math.min(b, channel.length)), offset);
-      offset += b - a;
-    }
-    if (behaviour === 'silence') {
-      const base = spans[0]?.[0] ?? 0;
-      for (const pause of plan.pauses) {
-        out.fill(0, Math.max(0, at(pause.startMs) - base), Math.max(0, at(pause.endMs) - base));
-      }
-    }
-    return out;
-  });
-}
-
 function presentActions(
   actions: readonly RecordingAction[],
   ownerIds: ReadonlySet<string>,
@@ -775,6 +378,7 @@ function presentActions(
  * first owner's own participant and the first other participant, when their AORs name numbers.
  */
 function partyNumbersOf(
+  phoneNumberOfAor: FinalizeDeps['phoneNumberOfAor'],
   session: CaptureSessionFile,
   owners: readonly RecordingOwner[],
 ): { localNumber?: string; remoteNumber?: string } {
@@ -1019,7 +623,7 @@ export async function finalizeCapturedSession(
     const channel = rendered.order.findIndex(
       (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
     );
-    const number = phoneNumberOfAor(p.aor);
+    const number = deps.phoneNumberOfAor(p.aor);
     return {
       ...(p.name === undefined ? {} : { name: p.name }),
       ...(p.aor === undefined ? {} : { address: p.aor }),
@@ -1034,7 +638,7 @@ export async function finalizeCapturedSession(
     : null;
   for (const [groupIndex, group] of [...groups.values()].entries()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
-    const numbers = partyNumbersOf(session, group.owners);
+    const numbers = partyNumbersOf(deps.phoneNumberOfAor, session, group.owners);
     const direction = directionOf(metadata, session, group.owners);
     for (const [i, plan] of group.plans.entries()) {
       const channels = cutRecording(rendered, plan, behaviour);
@@ -1204,6 +808,6 @@ export async function finalizeCapturedSession(
   // Resolved before the journal goes: should this process die in between, the retry finds every
   // segment stored and removes the journal then.
   await resolveRetried(deps, dir, session, recordingIds);
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeJournal(dir);
   return { kind: 'stored', recordingIds, durationMs };
 }

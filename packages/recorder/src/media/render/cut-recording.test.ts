@@ -65,3 +65,32 @@ describe('cutRecording', () => {
     }
   });
 });
+
+describe('planOwnerRecordings', () => {
+  const audio = { startMs: 1_000, endMs: 11_000 };
+
+  it('a journal from before live controls records the whole call', () => {
+    expect(planOwnerRecordings({}, 'o1', audio)).toEqual([
+      { startMs: 1_000, endMs: 11_000, pauses: [] },
+    ]);
+  });
+
+  it('SPEC §4: each owner’s recordings from their own actions and the call’s (no owner)', () => {
+    const session = {
+      recordingActions: [
+        { action: 'start' as const, atMs: 1_000, source: 'mode' as const, ownerId: 'o1' },
+        { action: 'start' as const, atMs: 1_000, source: 'mode' as const, ownerId: 'o2' },
+        { action: 'stop' as const, atMs: 4_000, source: 'dtmf' as const, ownerId: 'o2' },
+        { action: 'pause' as const, atMs: 6_000, source: 'api' as const },
+        { action: 'resume' as const, atMs: 7_000, source: 'api' as const },
+      ],
+    };
+    const o1 = planOwnerRecordings(session, 'o1', audio);
+    expect(o1).toHaveLength(1);
+    expect(o1[0]).toMatchObject({ startMs: 1_000, endMs: 11_000 });
+    expect(o1[0]!.pauses).toEqual([{ startMs: 6_000, endMs: 7_000 }]);
+    const o2 = planOwnerRecordings(session, 'o2', audio);
+    expect(o2).toHaveLength(1);
+    expect(o2[0]).toMatchObject({ startMs: 1_000, endMs: 4_000, pauses: [] });
+  });
+});

@@ -7,21 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  callDirectionOf,
   cutRecording,
   planOwnerRecordings,
   readSessionFile,
   removeJournal,
   renderCapturedSession,
-  SESSION_FILE,
-  writeFailedFile,
   writeSessionFile,
   type CaptureSessionFile,
-  type RecordingAction,
-  type RecordingMetadata,
   type RecordingSegmentPlan,
 } from '@callvault/recorder';
-import { audit } from '../audit/audit.service.js';
 import { isConnectionLoss } from '../db/connection-loss.js';
 import type { Logger } from '../observability/logger.js';
 import { findCallSessionRecordings, findOwnerById } from '../recordings/recordings.repository.js';
@@ -34,23 +28,17 @@ import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import { isStorageFullError } from '../errors.js';
-import {
-  findOpenCaptureFailureOfJournal,
-  findRetryingCaptureFailure,
-  insertCaptureFailure,
-  newCaptureFailureId,
-  resolveRetryingCaptureFailure,
-  setCaptureFailureRecordings,
-  updateRetryingCaptureFailure,
-  type CaptureFailureRecord,
-} from './capture-failures.repository.js';
-import {
-  RECORDING_END_REASONS,
-  type RecordingCaptureFailure,
-  type RecordingEndReason,
-  type RecordingRecovery,
-} from '@callvault/shared';
+import { findOpenCaptureFailureOfJournal } from './capture-failures.repository.js';
 import { encodeOggOpus } from './capture-encoder.js';
+import { catalogueFailure, markFailed, resolveRetried } from './capture-failure-catalogue.js';
+import {
+  captureFailuresOf,
+  directionOf,
+  endReasonOf,
+  partyNumbersOf,
+  presentActions,
+  recoveryOf,
+} from './capture-provenance.js';
 
 export interface FinalizeOptions {
   /** The session never closed (a crash): its audio up to the last flush is kept as `recovered`. */
@@ -67,13 +55,6 @@ export interface FinalizeOptions {
    */
   readonly retrying?: boolean;
 }
-
-/** Failures a later attempt may get past: the store or the disk coming back, a crashed encoder. */
-export const PASSING_FAILURES: ReadonlySet<string> = new Set([
-  'store-error',
-  'disk-full',
-  'encoder-error',
-]);
 
 export type FinalizeResult =
   | {
@@ -138,142 +119,6 @@ export interface FinalizeDeps extends RecordingStoreDeps {
   readonly logger?: Logger;
 }
 
-/**
- * Writes a call's failure row and its `capture.failed` audit event in one transaction: a new row,
- * or `replacing` (the journal's row listed while retries ran) updated in place, so a call keeps one
- * row from its first failed attempt to its last.
- */
-async function saveFailure(
-  deps: FinalizeDeps,
-  dir: string,
-  session: CaptureSessionFile,
-  failure: {
-    code: string;
-    detail: string;
-    recordingIds: readonly string[];
-    retrying: boolean;
-  },
-  replacing: CaptureFailureRecord | null,
-  auditExtra: Record<string, unknown>,
-): Promise<void> {
-  const record: CaptureFailureRecord = {
-    id: replacing?.id ?? newCaptureFailureId(),
-    orgId: session.orgId,
-    sessionId: session.sessionId,
-    callId: session.callId,
-    reason: failure.code,
-    detail: failure.detail,
-    failureBehavior: session.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null,
-    ownerIds: session.owners.map((o) => o.id),
-    recordingIds: failure.recordingIds,
-    journalDir: dir,
-    failedAt: replacing?.failedAt ?? deps.clock.now().toISOString(),
-    resolvedAt: null,
-    retrying: failure.retrying,
-  };
-  await deps.db.transaction().execute(async (trx) => {
-    if (replacing) await updateRetryingCaptureFailure(trx, record.id, record);
-    else await insertCaptureFailure(trx, record);
-    await audit(
-      trx,
-      deps.clock,
-      null,
-      'capture.failed',
-      { type: 'captureFailure', id: record.id },
-      {
-        reason: record.reason,
-        detail: record.detail,
-        callId: record.callId,
-        siprecSession: record.sessionId,
-        failureBehavior: record.failureBehavior,
-        recordingIds: record.recordingIds,
-        ...auditExtra,
-      },
-      session.orgId,
-    );
-  });
-}
-
-/**
- * Catalogues a failure (audited in the same transaction) unless this journal's failure with the
- * same reason is already catalogued, in which case only its recordings are brought up to date:
- * finalize may run again for one journal (a full disk deferred it, a restart recovered it). A
- * `final` failure turns the journal's row listed while retries ran into the final one.
- */
-async function catalogueFailure(
-  deps: FinalizeDeps,
-  dir: string,
-  session: CaptureSessionFile,
-  failure: { code: string; reason: string; recordingIds: readonly string[] },
-  final: boolean,
-): Promise<void> {
-  const retrying = final ? await findRetryingCaptureFailure(deps.db, dir) : null;
-  const existing = retrying
-    ? null
-    : await findOpenCaptureFailureOfJournal(deps.db, dir, failure.code);
-  if (existing) {
-    if (failure.recordingIds.length === 0) return;
-    await deps.db.transaction().execute(async (trx) => {
-      await setCaptureFailureRecordings(trx, existing.id, failure.recordingIds);
-      await audit(
-        trx,
-        deps.clock,
-        null,
-        'capture.failureRecordingsStored',
-        { type: 'captureFailure', id: existing.id },
-        { callId: existing.callId, recordingIds: failure.recordingIds },
-        session.orgId,
-      );
-    });
-    return;
-  }
-  await saveFailure(
-    deps,
-    dir,
-    session,
-    { ...failure, detail: failure.reason, retrying: false },
-    retrying,
-    retrying ? { afterRetries: true } : {},
-  );
-}
-
-/**
- * A failed recording is never silent: a row in the capture-failure catalogue with the org's
- * failure behaviour, first, in the database (the journal's disk may be the one that is full),
- * then `failed.json` beside the journal (kept for an operator and skipped by recovery) as far as
- * the disk takes it; the job fails with the reason. A lost database connection is no failure of
- * the recording: it is thrown before failed.json is written, and the finalize runs again. A
- * passing failure while retries remain is listed as retrying instead (see noteRetrying), and
- * nothing is written beside the journal.
- */
-async function markFailed(
-  deps: FinalizeDeps,
-  dir: string,
-  session: CaptureSessionFile | null,
-  failure: { code: string; reason: string; recordingIds?: readonly string[] },
-  options: FinalizeOptions = {},
-): Promise<FinalizeResult> {
-  const recordingIds = failure.recordingIds ?? [];
-  if (session && options.retrying === true && PASSING_FAILURES.has(failure.code)) {
-    await noteRetrying(deps, dir, session, { ...failure, recordingIds });
-    return { kind: 'retrying', code: failure.code, reason: failure.reason, recordingIds };
-  }
-  if (session) await catalogueFailure(deps, dir, session, { ...failure, recordingIds }, true);
-  try {
-    writeFailedFile(dir, {
-      code: failure.code,
-      reason: failure.reason,
-      failedAt: deps.clock.now().toISOString(),
-      recordingIds,
-    });
-  } catch (err) {
-    // The catalogue has it; a journal without failed.json is finalized again later, and that
-    // run finds the catalogued failure instead of storing the audio twice.
-    deps.logger?.warn({ err, dir }, 'failed.json could not be written beside the journal');
-  }
-  return { kind: 'failed', code: failure.code, reason: failure.reason, recordingIds };
-}
-
 /** Nothing was stored: the partial audio file goes (it takes space), the journal stays whole. */
 function deferFinalize(dir: string, file: string, what: string): FinalizeResult {
   fs.rmSync(file, { force: true });
@@ -285,242 +130,12 @@ function deferFinalize(dir: string, file: string, what: string): FinalizeResult 
 }
 
 /**
- * A passing failure with retries left: the call is listed as failed-and-retrying (one row per
- * journal, audited when it appears and when its reason changes), so an operator sees the outage,
- * but it is not final and not counted as a loss.
- */
-async function noteRetrying(
-  deps: FinalizeDeps,
-  dir: string,
-  session: CaptureSessionFile,
-  failure: { code: string; reason: string; recordingIds: readonly string[] },
-): Promise<void> {
-  const detail = `${failure.reason} (retrying; the journal is kept)`;
-  const existing = await findRetryingCaptureFailure(deps.db, dir);
-  if (existing && existing.reason === failure.code) return;
-  await saveFailure(deps, dir, session, { ...failure, detail, retrying: true }, existing, {
-    retrying: true,
-  });
-}
-
-/** A retry stored what an earlier attempt could not: the listed failure resolves itself. */
-async function resolveRetried(
-  deps: FinalizeDeps,
-  dir: string,
-  session: CaptureSessionFile,
-  recordingIds: readonly string[],
-): Promise<void> {
-  const retrying = await findRetryingCaptureFailure(deps.db, dir);
-  if (!retrying) return;
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await resolveRetryingCaptureFailure(trx, retrying.id, deps.clock.now().toISOString()))) {
-      return;
-    }
-    await audit(
-      trx,
-      deps.clock,
-      null,
-      'capture.failureResolved',
-      { type: 'captureFailure', id: retrying.id },
-      { retried: true, reason: retrying.reason, journalDir: dir, recordingIds },
-      session.orgId,
-    );
-  });
-}
-
-/**
- * The last attempt threw where no failure was foreseen (a journal the reader chokes on, a bug): the
- * call is catalogued as a final `finalize-error` with its journal kept, so it is never silent.
- */
-export async function markFinalizeError(
-  deps: FinalizeDeps,
-  dir: string,
-  error: unknown,
-): Promise<FinalizeResult> {
-  let session: CaptureSessionFile | null = null;
-  try {
-    session = readSessionFile(dir);
-  } catch {
-    session = null;
-  }
-  return markFailed(deps, dir, session, {
-    code: 'finalize-error',
-    reason: `finalizing failed: ${error instanceof Error ? error.message : String(error)}`,
-  });
-}
-
-function presentActions(
-  actions: readonly RecordingAction[],
-  ownerIds: ReadonlySet<string>,
-  originMs: number,
-) {
-  return actions
-    .filter((a) => a.ownerId === undefined || ownerIds.has(a.ownerId))
-    .map((a) => ({
-      action: a.action,
-      at: new Date(a.atMs).toISOString(),
-      offsetMs: Math.round(a.atMs - originMs),
-      source: a.source,
-      ...(a.ownerId === undefined ? {} : { ownerId: a.ownerId }),
-      ...(a.reason === undefined ? {} : { reason: a.reason }),
-    }));
-}
-
-/**
  * Turns a journal directory into stored recordings: one per start…stop of each owner (owners
  * whose actions give the same recordings share them), paused stretches cut or silenced. On
  * success the journal is removed; on a failure (no media at all, a live capture failure, no
  * owner left, encoder error) the failure is catalogued and the journal kept for an operator —
  * with whatever audio could be stored stored anyway.
  */
-/**
- * The catalogue's local and remote numbers (searched by `partyNumber`, shown in topics): the
- * first owner's own participant and the first other participant, when their AORs name numbers.
- */
-function partyNumbersOf(
-  phoneNumberOfAor: FinalizeDeps['phoneNumberOfAor'],
-  session: CaptureSessionFile,
-  owners: readonly RecordingOwner[],
-): { localNumber?: string; remoteNumber?: string } {
-  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
-  const own = session.parties.find((p) => p.id === ownerRef?.participantId);
-  const other = session.parties.find((p) => p.id !== ownerRef?.participantId);
-  const local = phoneNumberOfAor(own?.aor);
-  const remote = phoneNumberOfAor(other?.aor);
-  return {
-    ...(local === null ? {} : { localNumber: local }),
-    ...(remote === null ? {} : { remoteNumber: remote }),
-  };
-}
-
-/**
- * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
- * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
- * metadata does not say.
- */
-function directionOf(
-  metadata: RecordingMetadata | undefined,
-  session: CaptureSessionFile,
-  owners: readonly RecordingOwner[],
-): 'inbound' | 'outbound' | 'internal' | null {
-  if (!metadata) return null;
-  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
-  return callDirectionOf(
-    metadata,
-    ownerRef?.participantId,
-    session.owners.map((o) => o.participantId),
-  );
-}
-
-const FAILURE_WORDS: Readonly<Record<string, string>> = {
-  'no-media': 'a stream received no media',
-  'disk-full': 'the disk was full',
-  'journal-write': 'a journal write failed',
-  'capture-start': 'media capture could not start',
-};
-
-/**
- * Every failure of the capture, in order: the live ones from the call's actions (a `fail`, over
- * when a `recover` of the same reason followed: media that came after all), the one still open
- * at the end, and the streams finalize found silent or unreadable. A stream the live capture
- * already failed for having no media is not listed twice.
- */
-export function captureFailuresOf(
-  session: Pick<CaptureSessionFile, 'recordingActions' | 'failure'>,
-  streamFailures: ReadonlyArray<{ stream: number; label: string | null; reason: string }>,
-): RecordingCaptureFailure[] {
-  const iso = (ms: number): string => new Date(ms).toISOString();
-  const actions = [...(session.recordingActions ?? [])].sort((a, b) => a.atMs - b.atMs);
-  const out: RecordingCaptureFailure[] = [];
-  let liveListed = false;
-  for (const [i, a] of actions.entries()) {
-    if (a.action !== 'fail') continue;
-    const code = a.reason ?? 'unknown';
-    const recover = actions
-      .slice(i + 1)
-      .find((b) => b.action === 'recover' && (b.reason ?? 'unknown') === code);
-    const live =
-      session.failure?.reason === code && session.failure.atMs === a.atMs
-        ? session.failure
-        : undefined;
-    if (live) liveListed = true;
-    out.push({
-      code,
-      detail: a.detail ?? live?.detail ?? FAILURE_WORDS[code] ?? code,
-      at: iso(a.atMs),
-      resolvedAt: recover ? iso(recover.atMs) : null,
-      stream: null,
-    });
-  }
-  if (session.failure && !liveListed) {
-    out.push({
-      code: session.failure.reason,
-      detail: session.failure.detail,
-      at: iso(session.failure.atMs),
-      resolvedAt: null,
-      stream: null,
-    });
-  }
-  for (const f of streamFailures) {
-    const stream = f.label ?? `#${f.stream}`;
-    const code = f.reason === 'journal unreadable' ? 'unreadable' : 'no-media';
-    const alreadyFailed = out.some(
-      (o) => o.code === code && o.resolvedAt === null && o.detail.startsWith(`stream ${stream} `),
-    );
-    if (alreadyFailed) continue;
-    out.push({ code, detail: `stream ${stream}: ${f.reason}`, at: null, resolvedAt: null, stream });
-  }
-  // The API bounds a failure's words; an error message can be long.
-  return out.map((f) => (f.detail.length > 1000 ? { ...f, detail: f.detail.slice(0, 1000) } : f));
-}
-
-/**
- * What a recovered session kept: the audio up to the last journal flush. The journal files'
- * last write tells about when the recorder stopped (within a flush interval while media flowed).
- */
-export function recoveryOf(
-  dir: string,
-  audioEndMs: number,
-  recoveredAt: string,
-): RecordingRecovery {
-  let lastWriteMs: number | null = null;
-  try {
-    for (const name of fs.readdirSync(dir)) {
-      if (name !== SESSION_FILE && !name.endsWith('.rtpj')) continue;
-      const mtime = fs.statSync(path.join(dir, name)).mtimeMs;
-      lastWriteMs = Math.max(lastWriteMs ?? 0, mtime);
-    }
-  } catch {
-    // The times are a help for the reader, not the recording: unknown when unreadable.
-    lastWriteMs = null;
-  }
-  return {
-    recoveredAt,
-    audioEndedAt: new Date(audioEndMs).toISOString(),
-    journalLastWrittenAt: lastWriteMs === null ? null : new Date(lastWriteMs).toISOString(),
-  };
-}
-
-const isEndReason = (v: string): v is RecordingEndReason =>
-  (RECORDING_END_REASONS as readonly string[]).includes(v);
-
-/**
- * Why one recording of the call ended: stopped by its owner before the call's audio ended,
- * else how the session ended (BYE, CANCEL, no ACK, shutdown), or `recovered` for a session that
- * never closed because the recorder stopped.
- */
-export function endReasonOf(
-  session: Pick<CaptureSessionFile, 'closed'>,
-  options: FinalizeOptions,
-  plan: Pick<RecordingSegmentPlan, 'endMs'>,
-  audio: { readonly endMs: number },
-): RecordingEndReason | null {
-  if (plan.endMs < audio.endMs) return 'stopped';
-  if (session.closed)
-    return isEndReason(session.closed.endReason) ? session.closed.endReason : null;
-  return options.recovered ? 'recovered' : null;
-}
-
 export async function finalizeCapturedSession(
   deps: FinalizeDeps,
   dir: string,

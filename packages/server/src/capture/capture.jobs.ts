@@ -22,10 +22,10 @@ import {
 import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import {
   finalizeCapturedSession,
-  markFinalizeError,
   type FinalizeDeps,
   type FinalizeResult,
 } from './capture-finalize.js';
+import { markFinalizeError } from './capture-failure-catalogue.js';
 
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 

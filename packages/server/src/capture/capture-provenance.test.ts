@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureFailuresOf, endReasonOf, recoveryOf } from './capture-finalize.js';
+import { captureFailuresOf, endReasonOf, recoveryOf } from './capture-provenance.js';
 
 describe('captureFailuresOf', () => {
   const iso = (ms: number) => new Date(ms).toISOString();

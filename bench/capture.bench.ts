@@ -41,19 +41,16 @@ import {
   loadOpusEncodeAddon,
   parseRtpPacket,
   readPcapUdpDatagrams,
-  RTP_JOURNAL_MAGIC,
-} from '@callvault/recorder';
-import { systemClock } from '../packages/server/src/clock.js';
-import {
   journalDirFor,
+  renderCapturedSession,
+  RTP_JOURNAL_MAGIC,
   writeSessionFile,
   type CaptureSessionFile,
-} from '../packages/server/src/capture/capture-journal.js';
-import {
-  encodeOggOpus,
-  finalizeCapturedSession,
-  renderCapturedSession,
-} from '../packages/server/src/capture/capture-finalize.js';
+} from '@callvault/recorder';
+import { systemClock } from '../packages/server/src/clock.js';
+import { encodeOggOpus } from '../packages/server/src/capture/capture-encoder.js';
+import { finalizeCapturedSession } from '../packages/server/src/capture/capture-finalize.js';
+import { phoneNumberOfAor } from '../packages/server/src/siprec/party-lookups.js';
 import { runDemoSeed } from '../packages/server/src/demo/demo-seed.service.js';
 import {
   EncryptedBlobStore,
@@ -430,6 +427,7 @@ async function measureFinalize(): Promise<FinalizeMeasurement> {
       blobStore: new EncryptedBlobStore(new FsBlobStore(path.join(dataDir, 'blobs')), {
         keyring: new MasterKeyring(generateMasterKey()),
       }),
+      phoneNumberOfAor,
     };
     const prepare = (sessionId: string, minutes: number) => {
       const dir = journalDirFor(dataDir, sessionId);

@@ -23,14 +23,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/recorder';
 import {
+  createCaptureSink,
+  journalDirFor,
   selectUdpReceiver,
   RTP_JOURNAL_MAGIC,
   RTP_JOURNAL_RECORD_HEADER,
 } from '@callvault/recorder';
-import { systemClock } from '../../packages/server/src/clock.js';
 import { createLogger } from '../../packages/server/src/observability/logger.js';
-import { createCaptureSink } from '../../packages/server/src/capture/capture-sink.js';
-import { journalDirFor } from '../../packages/server/src/capture/capture-journal.js';
+import { createLiveCallHub } from '../../packages/server/src/telephony/live-calls.js';
 
 export interface RecorderRequest {
   readonly mode: 'callvault' | 'baseline';
@@ -99,8 +99,9 @@ async function callvault(request: RecorderRequest): Promise<void> {
     udpReceiver,
     dataDir,
     host: '127.0.0.1',
-    clock: systemClock,
+    clock: { now: () => Date.now() },
     logger: createLogger({ level: 'silent' }),
+    calls: createLiveCallHub(),
     finalize: () => Promise.resolve(),
     // Opening 1000+ sessions and starting the load can take longer than the no-media limit.
     noMediaTimeoutMs: 0,

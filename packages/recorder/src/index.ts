@@ -1,11 +1,143 @@
-// Public surface of the recorder package. The server imports only from here (STYLE.md).
-// Each protocol area keeps its own index; add one `export *` line per area.
-export {};
+// Public surface of the recorder package, export by export: the server (and bench/, e2e/) import
+// only from here (STYLE.md "Packages and boundaries"). A name the host needs is added here.
 
-export * from './sip/index.js';
-export * from './siprec/index.js';
-export * from './sdp/index.js';
-export * from './rtp/index.js';
-export * from './media/index.js';
-export * from './sip/auth/index.js';
-export * from './session/index.js';
+// SIP: transports (UDP, TCP, TLS) and server, the UAS core, timers, URIs, digest authentication
+export {
+  buildDigestChallenge,
+  computeDigestResponse,
+  createDigestNonce,
+  parseDigestCredentials,
+  verifyDigestCredentials,
+} from './sip/auth/digest-auth.js';
+export { authenticateTrunk } from './sip/auth/trunk-digest.js';
+export { createSipUserAgentCore } from './sip/dialog/sip-user-agent-core.js';
+export { parseUri } from './sip/message/sip-uri.js';
+export { createSystemTimerService } from './sip/transaction/sip-timers.js';
+export {
+  createSipServer,
+  listenOnTls,
+  listenOnUdpAndTcp,
+  type SipListenAddress,
+  type SipServerStats,
+} from './sip/transport/sip-server.js';
+export {
+  createRefusalCounters,
+  type SipSource,
+  type SipTlsPeer,
+  type SipTlsPeerVerdict,
+  type SipTransportName,
+  type SipTransportStats,
+} from './sip/transport/sip-transport.js';
+
+// SIPREC metadata (RFC 7865)
+export { callDirectionOf } from './siprec/metadata/call-direction.js';
+export { parseRecordingMetadata } from './siprec/metadata/recording-metadata-parser.js';
+export {
+  applyRecordingMetadataBody,
+  createRecordingMetadataState,
+} from './siprec/metadata/recording-metadata-state.js';
+export { type RecordingMetadata } from './siprec/metadata/recording-metadata.js';
+
+// SDP
+export { type SdpAnsweredStream } from './sdp/sdp-answer.js';
+
+// RTP
+export { readPcapUdpDatagrams } from './rtp/pcap-reader.js';
+export { parseRtpPacket, serializeRtpPacket } from './rtp/rtp-packet.js';
+export { serializeTelephoneEvent } from './rtp/telephone-event.js';
+
+// Recording sessions: the SIPREC user agent, its ports, port pairs, live controls
+export { validateDtmfFeatureCodes } from './session/dtmf-feature-codes.js';
+export { createPortPairAllocator, type PortPairAllocator } from './session/port-pair-allocator.js';
+export {
+  type Clock,
+  type Logger,
+  type RecordingCallScope,
+  type RecordingOwner,
+  type RecordingOwnerDecision,
+  type RecordingOwnerKind,
+  type RecordingOwnership,
+  type RecordingPartyCandidate,
+  type RecordingPolicy,
+  type RecordingRequestOutcome,
+  type RecordingSessionClosed,
+  type RecordingSessionParty,
+  type RecordingSessionSnapshot,
+  type RecordingSessionState,
+  type RecordingSink,
+  type RecordingTrunk,
+  type RecordingTrunkLookup,
+  type RecordingTrunkRequest,
+} from './session/ports.js';
+export {
+  allowedRecordingControls,
+  applyRecordingControl,
+  initialRecordingState,
+  type LiveRecordingState,
+  type RecordingControl,
+  type RecordingControlRefusal,
+  type RecordingControlResult,
+} from './session/recording-control-state.js';
+export {
+  type RecordingAction,
+  type RecordingActionSource,
+  type RecordingSegmentPlan,
+} from './session/recording-segments.js';
+export {
+  createSiprecSessionHandler,
+  type SiprecSessionHandler,
+} from './session/siprec-session-handler.js';
+
+// Codecs
+export {
+  encodeOggOpusInProcess,
+  loadOpusEncodeAddon,
+  OPUS_ENCODER_SAMPLE_RATES,
+} from './media/codecs/opus-encoder.js';
+
+// Media capture: sockets, port pairs bound as they are handed out, journals, the capture sink
+export {
+  type CaptureSessionFile,
+  clearFailedFile,
+  FAILED_FILE,
+  journalDirFor,
+  journalExists,
+  journalRoot,
+  listPendingJournals,
+  listUnfinishedJournals,
+  readFailedFile,
+  readSessionFile,
+  removeJournal,
+  SESSION_FILE,
+  writeFailedFile,
+  writeSessionFile,
+} from './media/capture/capture-journal.js';
+export {
+  type CaptureControlSettings,
+  type CaptureSink,
+  type CaptureSinkOptions,
+  createCaptureSink,
+  withCapture,
+} from './media/capture/capture-sink.js';
+export {
+  encodeRtpJournalRecord,
+  parseRtpJournal,
+  RTP_JOURNAL_MAGIC,
+  RTP_JOURNAL_RECORD_HEADER,
+} from './media/capture/rtp-journal-format.js';
+export {
+  createRtpJournalWriter,
+  type RtpJournalWriter,
+  type RtpJournalWriterOptions,
+} from './media/capture/rtp-journal-writer.js';
+export { createBoundPortPairs } from './media/capture/rtp-port-pairs.js';
+export {
+  batchUdpReceiverLoadError,
+  selectUdpReceiver,
+  type UdpReceiver,
+} from './media/capture/udp-receiver.js';
+
+// Rendering a captured session: journals → aligned PCM per channel, cut per recording, interleaved
+export { cutRecording, planOwnerRecordings } from './media/render/cut-recording.js';
+export { INTERLEAVE_BLOCK_SAMPLES, interleaveBlock } from './media/render/interleave.js';
+export { renderCapturedSession } from './media/render/render-session.js';

@@ -3,3 +3,4 @@ export * from './jitter-buffer.js';
 export * from './ogg-opus-writer.js';
 export * from './timeline.js';
 export * from './capture/index.js';
+export * from './render/index.js';

@@ -16,6 +16,7 @@ import { admitInvite } from './admit-invite.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
 import { decideSessionOwners } from './owner-decision.js';
 import { refuseWhenOverloaded } from './overload.js';
+import { bindPortPairs } from './port-pair-allocator.js';
 import type { RecordingTrunk } from './ports.js';
 import { BodyError, readSessionBody, type SessionBody } from './request-body.js';
 import {
@@ -167,6 +168,20 @@ async function answerAdmitted(
       headers: [warningHeader(`no recordable stream: ${reasons.join(', ')}`)],
     });
   }
+  // The answered ports' sockets are bound before the answer names them.
+  const binding = bindPortPairs(context.ports, held);
+  const unbound = binding && (await binding);
+  if (unbound) {
+    context.log('error', dialog, 'RTP ports could not be bound', { err: unbound });
+    return answer({
+      status: 503,
+      headers: [
+        retryAfterHeader(context.retryAfter),
+        reasonHeader(503, 'RTP ports could not be bound'),
+      ],
+    });
+  }
+  if (flight.cancelled) return answer({ status: 487 });
 
   const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
   applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);

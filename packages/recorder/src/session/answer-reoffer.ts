@@ -8,7 +8,8 @@
 import { buildSdpAnswer, type SdpSessionDescription } from '../sdp/index.js';
 import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
 import type { SipRequest } from '../sip/message/index.js';
-import { reasonHeader, warningHeader } from './answer-headers.js';
+import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
+import { bindPortPairs } from './port-pair-allocator.js';
 import { decideSessionOwners } from './owner-decision.js';
 import { BodyError, readSessionBody, type SessionBody } from './request-body.js';
 import {
@@ -64,7 +65,9 @@ async function answerOpenSession(
 
   let answerBody: string | undefined;
   if (body.offer !== undefined) {
-    answerBody = answerOfferAgain(context, dialog, session, body.offer);
+    const again = await answerOfferAgain(context, dialog, session, body.offer);
+    if (typeof again !== 'string') return answer(again);
+    answerBody = again;
   } else if (request.method === 'INVITE') {
     // RFC 3264 §8 / RFC 3261 §14.2: an offerless re-INVITE gets our current description as
     // the offer in the 2xx; the answer comes in the ACK.
@@ -125,13 +128,16 @@ export async function applyMetadataRevision(
   return undefined;
 }
 
-/** Answers a new offer on the session's previous answer, moving its ports; the answer SDP. */
-export function answerOfferAgain(
+/**
+ * Answers a new offer on the session's previous answer, moving its ports: the answer SDP, or the
+ * SIP answer when the new ports cannot be bound (503) or the BYE came meanwhile (481).
+ */
+export async function answerOfferAgain(
   context: SessionContext,
   dialog: SipDialogContext,
   session: SessionRecord,
   offer: SdpSessionDescription,
-): string {
+): Promise<string | SipUasAnswer> {
   const added = new Set<number>();
   const next = buildSdpAnswer(offer, {
     localAddress: context.options.mediaAddress,
@@ -139,6 +145,23 @@ export function answerOfferAgain(
     randomBytes: context.options.randomBytes,
     previous: session.answer.state,
   });
+  // New ports' sockets are bound before the answer names them; the session stays as it was
+  // when they cannot be (RFC 3261 §14.2), or when the BYE came meanwhile.
+  const binding = bindPortPairs(context.ports, added);
+  const unbound = binding && (await binding);
+  if (unbound || isSessionClosed(session)) {
+    for (const port of added) context.ports.release(port);
+    if (!unbound) return { status: 481 };
+    context.log('error', dialog, 'RTP ports could not be bound', { err: unbound });
+    notifySessionUpdated(context, session);
+    return {
+      status: 503,
+      headers: [
+        retryAfterHeader(context.retryAfter),
+        reasonHeader(503, 'RTP ports could not be bound'),
+      ],
+    };
+  }
   for (const port of added) session.ports.add(port);
   for (const port of next.releasedPorts) {
     context.ports.release(port);

@@ -1,5 +1,6 @@
 // RTP/RTCP port pairs from CALLVAULT_RTP_PORTS (RFC 3550 §11: RTP on an even port, RTCP on the
-// next odd one). Pure bookkeeping: the RTP socket shell binds what this hands out.
+// next odd one). Pure bookkeeping; an allocator that also binds (media/capture/rtp-port-pairs.ts)
+// has the sockets of the pairs it hands out bound before the session handler answers with them.
 //
 // Pairs are handed out round-robin from a cursor, so a session's streams usually get P, P+2,
 // P+4 ... (SIPp's pcap replay depends on that, see e2e/sip/fixtures/README.md) and a port just
@@ -12,6 +13,28 @@ export interface PortPairAllocator {
   release(rtpPort: number): void;
   readonly inUse: number;
   readonly capacity: number;
+  /**
+   * Binds the sockets of pairs this handed out, before they are answered; rejects with the
+   * system's error (EADDRINUSE, ...). Absent: nothing to bind (the pairs are bookkeeping only).
+   */
+  bind?(rtpPorts: readonly number[]): Promise<void>;
+}
+
+/**
+ * Binds the pairs `held` when the allocator binds: resolves to the error when they cannot be, else
+ * null; null at once when there is nothing to bind (no await needed). A session is answered only
+ * with ports whose sockets are bound, so a port another process holds is a SIP error to the SRC
+ * instead of a call answered and never recorded.
+ */
+export function bindPortPairs(
+  ports: PortPairAllocator,
+  held: ReadonlySet<number>,
+): Promise<Error | null> | null {
+  if (!ports.bind || held.size === 0) return null;
+  return ports.bind([...held]).then(
+    () => null,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
 }
 
 export interface PortRange {

@@ -13,7 +13,7 @@ import {
 import { createSipUserAgentCore } from '../sip/dialog/index.js';
 import { createFakeTimerService } from '../sip/transaction/index.js';
 import type { SipSource } from '../sip/transport/sip-transport.js';
-import { createPortPairAllocator } from './port-pair-allocator.js';
+import { createPortPairAllocator, type PortPairAllocator } from './port-pair-allocator.js';
 import { computeDigestHa1, parseDigestCredentials } from '../sip/auth/index.js';
 import { computeDigestResponse } from '../sip/auth/digest-auth.js';
 import type {
@@ -822,5 +822,54 @@ describe('SIPREC session handler: overload, cancel and timeouts', () => {
     h.handler.closeAll();
     expect(h.closed[0]?.endReason).toBe('shutdown');
     expect(h.ports.inUse).toBe(0);
+  });
+});
+
+describe('SIPREC session handler: the answered ports are bound before the answer', () => {
+  /** An allocator whose binds are recorded, and refused with `refuse` when set. */
+  function bindingPorts(refuse?: NodeJS.ErrnoException) {
+    const allocator = createPortPairAllocator({ min: 20000, max: 20099 });
+    const binds: number[][] = [];
+    const ports: PortPairAllocator = {
+      allocate: () => allocator.allocate(),
+      release: (port) => allocator.release(port),
+      get inUse() {
+        return allocator.inUse;
+      },
+      capacity: allocator.capacity,
+      bind(rtpPorts) {
+        binds.push([...rtpPorts]);
+        return refuse ? Promise.reject(refuse) : Promise.resolve();
+      },
+    };
+    return { ports, binds };
+  }
+
+  it('the ports named in the 200 OK are the ports bound, before the session opens', async () => {
+    const { ports, binds } = bindingPorts();
+    const h = createHarness({ handler: { ports } });
+    const invite = parseDatagram(fixture('sip/sipp_siprec_uac_INVITE.sip'));
+    if (invite.kind !== 'request') throw new Error('request expected');
+    const ok = await h.send(invite);
+    expect(ok.status).toBe(200);
+    const answered = [...text(ok).matchAll(/^m=audio (\d+) /gm)].map((m) => Number(m[1]));
+    expect(binds).toEqual([answered]);
+    expect(h.opened).toHaveLength(1);
+  });
+
+  it('RFC 3261 §21.5.4: a port the system refuses is a 503 with Retry-After, no session, no port held', async () => {
+    const refused = Object.assign(new Error('bind EADDRINUSE 127.0.0.1:20000'), {
+      code: 'EADDRINUSE',
+    });
+    const { ports } = bindingPorts(refused);
+    const h = createHarness({ handler: { ports } });
+    const res = await h.send(request({ body: OFFER_2 }));
+    expect(res.status).toBe(503);
+    expect(getHeader(res, 'Retry-After')).toBe('5');
+    expect(getHeader(res, 'Reason')).toContain('RTP ports could not be bound');
+    expect(h.opened).toHaveLength(0);
+    expect(h.handler.listSessions()).toHaveLength(0);
+    expect(ports.inUse).toBe(0);
+    expect(h.logs.some((l) => l.message === 'RTP ports could not be bound')).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ import {
   RETENTION_ORG_JOB,
 } from '../lifecycle/lifecycle.jobs.js';
 import { registerPeaksJob } from '../recordings/recording-peaks.service.js';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import {
   registerTranscriptionJobs,
@@ -51,6 +52,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
   await registerWebhookJobs(queue, deps);
   await registerCaptureJobs(queue, {
     ...deps,
+    phoneNumberOfAor,
     ...(deps.logger ? { logger: deps.logger.child({ module: 'capture' }) } : {}),
     ...(deps.onCaptureFinalizeDeferred ? { onDeferred: deps.onCaptureFinalizeDeferred } : {}),
   });

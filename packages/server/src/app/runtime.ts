@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import type { SiprecUri } from '@callvault/shared';
 import path from 'node:path';
-import { batchUdpReceiverLoadError, selectUdpReceiver } from '@callvault/recorder';
+import {
+  batchUdpReceiverLoadError,
+  createBoundPortPairs,
+  createCaptureSink,
+  createPortPairAllocator,
+  journalRoot,
+  selectUdpReceiver,
+  withCapture,
+} from '@callvault/recorder';
 import { registerUdpReceiverMetrics } from '../capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
@@ -21,12 +29,9 @@ import { ensureInitialAdmin, type InitialAdmin } from '../org/bootstrap.service.
 import { createSessionRegistry } from '../siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
-  createCaptureSink,
   createFinalizeEnqueuer,
   createFinalizeSweep,
-  journalRoot,
   recoverUnfinishedJournals,
-  withCapture,
 } from '../capture/index.js';
 import {
   createDiskSpaceGuard,
@@ -320,11 +325,18 @@ export async function startServer(options: {
     const finalizeQueue = createFinalizeEnqueuer(queue, {
       logger: logger.child({ module: 'capture' }),
     });
+    // The recorder binds each answered stream's sockets as it allocates the pair, before the
+    // 200 OK; the capture takes them over.
+    const rtpPorts = createBoundPortPairs({
+      allocator: createPortPairAllocator(config.rtpPorts),
+      receiver: udpReceiver,
+      host: config.sip.host,
+    });
     const capture = createCaptureSink({
-      udpReceiver,
+      udpReceiver: rtpPorts.receiver,
       dataDir: config.dataDir,
       host: config.sip.host,
-      clock,
+      clock: { now: () => clock.now().getTime() },
       logger: logger.child({ module: 'capture' }),
       // The call's end never waits for the queue: while its database is away the enqueuer retries
       // every 2 s; a queue that refuses the job for another reason (its disk is full) hands it to
@@ -347,6 +359,7 @@ export async function startServer(options: {
       clock,
       logger,
       sessions: withCapture(sessions, capture),
+      ports: rtpPorts,
       storageHasRoom: () => disk.hasRoom(),
       metricsRegistry: metrics.registry,
       ...(certificate ? { certificate } : {}),

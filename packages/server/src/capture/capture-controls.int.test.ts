@@ -15,6 +15,7 @@ import {
 } from '@callvault/recorder';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
@@ -30,7 +31,7 @@ import { createTestDatabase, testDialect, type TestDatabase } from '../testing/t
 import { listOpenCaptureFailures } from './capture-failures.repository.js';
 import { registerCaptureFailureMetric } from './capture-failures.metrics.js';
 import { finalizeCapturedSession, type FinalizeDeps } from './capture-finalize.js';
-import { journalDirFor, writeSessionFile, type CaptureSessionFile } from './capture-journal.js';
+import { journalDirFor, writeSessionFile, type CaptureSessionFile } from '@callvault/recorder';
 import { pcmuStream } from './pcmu-stream.test-helper.js';
 
 const PCAP = new URL(
@@ -131,7 +132,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   seed = await runDemoSeed({ db: db.db, clock });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-controls-'));
-  deps = { db: db.db, clock, blobStore: new FsBlobStore(path.join(dataDir, 'blobs')) };
+  deps = {
+    db: db.db,
+    clock,
+    blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+    phoneNumberOfAor,
+  };
   const { datagrams } = readPcapUdpDatagrams(new Uint8Array(fs.readFileSync(PCAP)));
   t0 = Math.min(...datagrams.map((d) => d.timeMs));
 });

@@ -1,7 +1,7 @@
 // The org settings the live capture needs (SPEC §4): pause behaviour and DTMF feature codes.
 import type { DbOrTrx } from '../db/database.js';
 import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
-import type { CaptureControlSettings } from './capture-sink.js';
+import type { CaptureControlSettings } from '@callvault/recorder';
 
 export function createCaptureControlsLoader(
   db: DbOrTrx,

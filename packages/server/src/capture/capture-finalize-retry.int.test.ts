@@ -13,6 +13,7 @@ import {
   type RecordingAction,
 } from '@callvault/recorder';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import { systemClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
@@ -23,7 +24,7 @@ import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { findRetryingCaptureFailure } from './capture-failures.repository.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
-import { FAILED_FILE, journalDirFor, writeSessionFile } from './capture-journal.js';
+import { FAILED_FILE, journalDirFor, writeSessionFile } from '@callvault/recorder';
 import {
   CAPTURE_FINALIZE_JOB,
   enqueueCaptureFinalize,
@@ -66,7 +67,13 @@ let queue: JobQueue;
 
 async function startQueue(retry: JobRetryPolicy): Promise<void> {
   queue = createEmbeddedJobQueue({ db: db.db, pollIntervalMs: 25, leaseMs: 5_000 });
-  await registerCaptureJobs(queue, { db: db.db, clock: systemClock, blobStore: store, retry });
+  await registerCaptureJobs(queue, {
+    db: db.db,
+    clock: systemClock,
+    blobStore: store,
+    phoneNumberOfAor,
+    retry,
+  });
   await queue.start();
 }
 
@@ -251,7 +258,7 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
 
   it('has nothing to do once the journal is gone, and refuses where the journal folder is not mounted', async () => {
     await startQueue({ baseMs: 200, maxDelayMs: 400, horizonMs: 3_600_000 });
-    const deps = { db: db.db, clock: systemClock, blobStore: store };
+    const deps = { db: db.db, clock: systemClock, blobStore: store, phoneNumberOfAor };
     const dir = closedSession('gone-1');
     expect(await finalizeCapturedSession(deps, dir, { retrying: true })).toMatchObject({
       kind: 'stored',

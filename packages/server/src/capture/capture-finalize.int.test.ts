@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
-import type { RecordingStoreDeps } from '../recordings/recording-store.service.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import {
@@ -21,8 +21,8 @@ import {
   listUnfinishedJournals,
   writeSessionFile,
   type CaptureSessionFile,
-} from './capture-journal.js';
-import { finalizeCapturedSession } from './capture-finalize.js';
+} from '@callvault/recorder';
+import { finalizeCapturedSession, type FinalizeDeps } from './capture-finalize.js';
 import { listOpenCaptureFailures } from './capture-failures.repository.js';
 import { pcmuStream } from './pcmu-stream.test-helper.js';
 
@@ -30,7 +30,7 @@ const PCAP_DIR = new URL('../../../recorder/test-fixtures/pcap/', import.meta.ur
 const clock = fixedClock(new Date('2026-03-02T10:00:00.000Z'));
 let db: TestDatabase;
 let seed: DemoSeed;
-let deps: RecordingStoreDeps;
+let deps: FinalizeDeps;
 let dataDir: string;
 
 function readS16(file: URL | string): Int16Array {
@@ -127,7 +127,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   seed = await runDemoSeed({ db: db.db, clock });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-'));
-  deps = { db: db.db, clock, blobStore: new FsBlobStore(path.join(dataDir, 'blobs')) };
+  deps = {
+    db: db.db,
+    clock,
+    blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+    phoneNumberOfAor,
+  };
 });
 afterAll(async () => {
   await db.drop();

@@ -26,9 +26,13 @@ import {
   listUnfinishedJournals,
   readSessionFile,
   type CaptureSessionFile,
-} from './capture-journal.js';
-import { createCaptureSink, type CaptureSink, type CaptureSinkOptions } from './capture-sink.js';
-import type { LiveCallEvent } from '../telephony/live-calls.js';
+} from '@callvault/recorder';
+import { createCaptureSink, type CaptureSink, type CaptureSinkOptions } from '@callvault/recorder';
+import {
+  createLiveCallHub,
+  type LiveCallEvent,
+  type LiveCallHub,
+} from '../telephony/live-calls.js';
 
 /** G.711 µ-law (ITU-T G.711 §2), as a phone encodes what it sends. */
 function encodeMulaw(pcm: Int16Array): Uint8Array {
@@ -125,15 +129,16 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-function setUp(extra: Partial<CaptureSinkOptions> = {}) {
+function setUp(extra: Partial<CaptureSinkOptions<LiveCallHub>> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-sink-'));
   const finalized: string[] = [];
   const handedOver = new Map<string, CaptureSessionFile>();
-  const sink: CaptureSink = createCaptureSink({
+  const sink: CaptureSink<LiveCallHub> = createCaptureSink({
+    calls: createLiveCallHub(),
     ...extra,
     dataDir,
     host: '127.0.0.1',
-    clock: systemClock,
+    clock: { now: () => systemClock.now().getTime() },
     logger: createLogger({ level: 'silent' }),
     finalize: (dir, session) => {
       finalized.push(dir);

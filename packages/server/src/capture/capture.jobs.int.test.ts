@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import { systemClock } from '../clock.js';
 import { isConnectionLoss } from '../db/connection-loss.js';
 import { openDatabase } from '../db/database.js';
@@ -18,12 +19,7 @@ import { presentRecordingSummary } from '../recordings/recording-presenter.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import { finalizeCapturedSession } from './capture-finalize.js';
-import {
-  FAILED_FILE,
-  journalDirFor,
-  readSessionFile,
-  writeSessionFile,
-} from './capture-journal.js';
+import { FAILED_FILE, journalDirFor, readSessionFile, writeSessionFile } from '@callvault/recorder';
 import {
   CAPTURE_FINALIZE_JOB,
   recoverUnfinishedJournals,
@@ -98,6 +94,7 @@ beforeAll(async () => {
     db: db.db,
     clock: systemClock,
     blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+    phoneNumberOfAor,
   });
   await queue.start();
 });
@@ -175,6 +172,7 @@ describe(`captured sessions while the database is away, on ${testDialect}`, () =
       db: db.db,
       clock: systemClock,
       blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
+      phoneNumberOfAor,
     };
     const lost = await finalizeCapturedSession({ ...deps, db: away.db }, dir).catch(
       (e: unknown) => e,

@@ -13,13 +13,19 @@ import {
 } from '../jobs/job-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordingStoreDeps } from '../recordings/recording-store.service.js';
-import { listPendingJournals, type CaptureSessionFile } from './capture-journal.js';
+import {
+  clearFailedFile,
+  journalExists,
+  listPendingJournals,
+  type CaptureSessionFile,
+} from '@callvault/recorder';
 import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import {
   finalizeCapturedSession,
-  markFinalizeError,
+  type FinalizeDeps,
   type FinalizeResult,
 } from './capture-finalize.js';
+import { markFinalizeError } from './capture-failure-catalogue.js';
 
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
@@ -30,7 +36,8 @@ export type CaptureFinalizePayload = {
   readonly session?: CaptureSessionFile;
 };
 
-export interface CaptureJobDeps extends RecordingStoreDeps {
+export interface CaptureJobDeps
+  extends RecordingStoreDeps, Pick<FinalizeDeps, 'phoneNumberOfAor' | 'encode'> {
   readonly logger?: Logger;
   /** Told of a finalize a full disk held back (the sweep enqueues it again when there is room). */
   readonly onDeferred?: (payload: CaptureFinalizePayload) => void;
@@ -319,4 +326,18 @@ export function createFinalizeEnqueuer(
       timer = null;
     },
   };
+}
+
+/** The failed journal is on this process's disk, where its finalize can run again. */
+export function isJournalOnThisServer(dir: string): boolean {
+  return journalExists(dir);
+}
+
+/**
+ * Finalizes a failed journal again (an operator's retry, after the disk was freed or the encoder
+ * fixed): its failed.json goes, so recovery no longer skips it, and the job is queued.
+ */
+export async function retryCaptureFinalize(queue: JobQueue, dir: string): Promise<void> {
+  clearFailedFile(dir);
+  await enqueueCaptureFinalize(queue, dir);
 }

@@ -11,7 +11,7 @@ import {
   listPendingJournals,
   listUnfinishedJournals,
   readFailedFile,
-} from './capture-journal.js';
+} from '@callvault/recorder';
 import {
   createDiskSpaceGuard,
   diskSpaceHealthCheck,

@@ -1,5 +1,5 @@
 // A PCMU stream of a capture session file, for the capture tests' journals.
-import type { CaptureSessionFile } from './capture-journal.js';
+import type { CaptureSessionFile } from '@callvault/recorder';
 
 export const PCMU = [{ payloadType: 0, name: 'PCMU', clockRate: 8000 }];
 

@@ -1,16 +1,13 @@
 // GET /api/sessions: the SIPREC sessions this process is recording now, for the
 // administrators of their org. Read from the in-memory registry; nothing touches the database.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { RecordingSessionSnapshot } from '@callvault/recorder';
 import { audit } from '../audit/audit.service.js';
-import { FAILED_FILE } from '../capture/capture-journal.js';
 import {
   findCaptureFailure,
   listOpenCaptureFailures,
   markCaptureFailureResolved,
 } from '../capture/capture-failures.repository.js';
-import { enqueueCaptureFinalize } from '../capture/capture.jobs.js';
+import { isJournalOnThisServer, retryCaptureFinalize } from '../capture/capture.jobs.js';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
@@ -176,7 +173,7 @@ export async function resolveCaptureFailure(
       );
     }
     if (!deps.queue) throw new AppError('UNAVAILABLE', 'no job queue in this process');
-    if (!fs.existsSync(failure.journalDir)) {
+    if (!isJournalOnThisServer(failure.journalDir)) {
       throw new AppError('CONFLICT', `the journal ${failure.journalDir} is not on this server`);
     }
   }
@@ -197,7 +194,6 @@ export async function resolveCaptureFailure(
     );
   });
   if (options.retry && deps.queue) {
-    fs.rmSync(path.join(failure.journalDir, FAILED_FILE), { force: true });
-    await enqueueCaptureFinalize(deps.queue, failure.journalDir);
+    await retryCaptureFinalize(deps.queue, failure.journalDir);
   }
 }

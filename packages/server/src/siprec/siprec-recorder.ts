@@ -17,6 +17,7 @@ import {
   listenOnTls,
   listenOnUdpAndTcp,
   type SipListenAddress,
+  type PortPairAllocator,
   type SipServerStats,
   type SiprecSessionHandler,
 } from '@callvault/recorder';
@@ -41,6 +42,11 @@ export interface SiprecRecorderOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly sessions: SessionRegistry;
+  /**
+   * The RTP port pairs (default: CALLVAULT_RTP_PORTS, bookkeeping only); the runtime gives pairs
+   * whose sockets are bound as they are handed out, which the capture then takes over.
+   */
+  readonly ports?: PortPairAllocator;
   /** Most sessions at once (default: half the RTP port pairs, two streams per session). */
   readonly maxSessions?: number;
   /** Event-loop delay (p99, ms) beyond which new sessions get 503 (default 200). */
@@ -106,7 +112,7 @@ export function chooseMediaAddress(sipHost: string): string {
 export async function startSiprecRecorder(options: SiprecRecorderOptions): Promise<SiprecRecorder> {
   const { config, sessions } = options;
   const logger = moduleLogger(options.logger, 'siprec');
-  const ports = createPortPairAllocator(config.rtpPorts);
+  const ports = options.ports ?? createPortPairAllocator(config.rtpPorts);
   // A media path that cannot keep up shows first as event-loop delay: refuse new sessions then,
   // so the SBC fails over instead of us dropping audio (SPEC §5 overload).
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });

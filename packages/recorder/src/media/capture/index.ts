@@ -4,3 +4,6 @@ export * from './rtp-stream-capture.js';
 export * from './inband-dtmf-detector.js';
 export * from './udp-receiver.js';
 export * from './rtp-source-latch.js';
+export * from './capture-journal.js';
+export * from './capture-sink.js';
+export * from './rtp-port-pairs.js';

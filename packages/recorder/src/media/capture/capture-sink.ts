@@ -5,49 +5,114 @@
 //
 // Live controls (SPEC §4) meet the capture here: RFC 4733 digits on a recorded party's own stream
 // are matched against the org's feature codes, SRC direction changes (a=inactive, c=0.0.0.0) are
-// hold/unhold, and every change of the call's LiveCallHub state is written to session.json as
+// hold/unhold, and every change of the call's live state (the host's `CaptureLiveCalls`) is written to session.json as
 // `recordingActions`, so finalize (and crash recovery) cut the audio the way the call went.
 // Failures (a journal write refused by the disk, a stream with no media) fail the call's live
 // state at once and are kept in session.json for finalize to catalogue: never a silent loss.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  allowedRecordingControls,
-  createDtmfFeatureCodeMatcher,
   createAudioDecoder,
-  createOpusDecoder,
-  createRtpJournalWriter,
-  DEFAULT_DTMF_FEATURE_CODES,
-  DEFAULT_MEDIA_LATCHING,
-  DtmfDetector,
-  InbandDtmfDetector,
   normalizeAudioCodecName,
-  parseTelephoneEvent,
-  startRtpStreamCapture,
-  toInbandDtmfRate,
   type AudioDecoder,
+} from '../codecs/audio-decoder.js';
+import { createOpusDecoder } from '../codecs/opus-decoder.js';
+import { DtmfDetector, parseTelephoneEvent } from '../../rtp/telephone-event.js';
+import type { SdpAnsweredStream } from '../../sdp/index.js';
+import {
+  DEFAULT_DTMF_FEATURE_CODES,
+  createDtmfFeatureCodeMatcher,
   type DtmfFeatureCodeMatcher,
   type DtmfFeatureCodes,
-  type MediaLatchingMode,
-  type RecordingSessionClosed,
-  type RecordingSessionSnapshot,
-  type RecordingSink,
-  type RtpJournalRecord,
+} from '../../session/dtmf-feature-codes.js';
+import {
+  allowedRecordingControls,
+  type RecordingControl,
+} from '../../session/recording-control-state.js';
+import type { RecordingAction } from '../../session/recording-segments.js';
+import type {
+  Clock,
+  Logger,
+  RecordingSessionClosed,
+  RecordingSessionSnapshot,
+  RecordingSink,
+} from '../../session/ports.js';
+import { InbandDtmfDetector, toInbandDtmfRate } from './inband-dtmf-detector.js';
+import type { RtpJournalRecord } from './rtp-journal-format.js';
+import {
+  createRtpJournalWriter,
   type RtpJournalWriter,
   type RtpJournalWriterOptions,
-  type RtpStreamCapture,
-  type SdpAnsweredStream,
-  type UdpReceiver,
-} from '@callvault/recorder';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../observability/logger.js';
-import { createLiveCallHub, type LiveCallHub } from '../telephony/live-calls.js';
+} from './rtp-journal-writer.js';
+import { DEFAULT_MEDIA_LATCHING, type MediaLatchingMode } from './rtp-source-latch.js';
+import { startRtpStreamCapture, type RtpStreamCapture } from './rtp-stream-capture.js';
+import type { UdpReceiver } from './udp-receiver.js';
 import {
   journalDirFor,
+  removeJournal,
   writeSessionFile,
+  type CaptureFailureNote,
   type CaptureSessionFile,
   type CaptureStreamInfo,
 } from './capture-journal.js';
+
+/** An owner of a live call as the capture opens it. */
+export interface CaptureLiveCallOwner {
+  readonly id: string;
+  readonly kind: string;
+  readonly displayName: string;
+  readonly participantId?: string;
+  readonly mode: string;
+  readonly failureBehavior: string | null;
+}
+
+/** A participant of a live call. */
+export interface CaptureLiveCallParty {
+  readonly id: string;
+  readonly aor?: string;
+  readonly name?: string;
+}
+
+/**
+ * The live recording state of the calls (SPEC §4), as the capture drives it: the host keeps it
+ * (it is shown and controlled through the host's API too), the capture opens and closes each
+ * call, applies DTMF feature codes, hold and failures to it, and writes every state change it is
+ * told of to the session's journal.
+ */
+export interface CaptureLiveCalls {
+  open(call: {
+    sessionId: string;
+    callId: string;
+    orgId: string;
+    startedAt: number;
+    owners: readonly CaptureLiveCallOwner[];
+    parties?: readonly CaptureLiveCallParty[];
+  }): void;
+  setParties(sessionId: string, parties: readonly CaptureLiveCallParty[]): void;
+  addOwners(sessionId: string, owners: readonly CaptureLiveCallOwner[], atMs: number): void;
+  control(
+    sessionId: string,
+    ownerId: string,
+    control: RecordingControl,
+    source: 'dtmf',
+    atMs: number,
+  ): { readonly ok: boolean };
+  hold(sessionId: string, onHold: boolean, atMs: number): void;
+  fail(sessionId: string, failure: CaptureFailureNote): void;
+  /** Ends a failure of `reason`; true when there was one. */
+  recover(sessionId: string, reason: string, atMs: number): boolean;
+  close(sessionId: string, atMs: number): unknown;
+  get(sessionId: string):
+    | {
+        readonly actions: readonly RecordingAction[];
+        readonly failure: CaptureFailureNote | null;
+      }
+    | undefined;
+  /** Every change of a call's state; `recordingState` ones are written to its journal. */
+  subscribe(
+    listener: (event: { readonly type: string; readonly sessionId: string }) => void,
+  ): () => void;
+}
 
 /** The org's live-control settings the capture needs (SPEC §4). */
 export interface CaptureControlSettings {
@@ -63,7 +128,7 @@ export const DEFAULT_CAPTURE_CONTROLS: CaptureControlSettings = {
 /** Default wait for a stream's first packet before the capture is failed as `no-media`. */
 export const NO_MEDIA_TIMEOUT_MS = 10_000;
 
-export interface CaptureSinkOptions {
+export interface CaptureSinkOptions<C extends CaptureLiveCalls = CaptureLiveCalls> {
   readonly dataDir: string;
   /** The address to bind media sockets on (the SIP host). */
   readonly host: string;
@@ -75,8 +140,8 @@ export interface CaptureSinkOptions {
    */
   readonly finalize: (dir: string, session?: CaptureSessionFile) => Promise<void>;
   readonly flushIntervalMs?: number;
-  /** The live state of the calls (shared with the calls API and /api/events). */
-  readonly calls?: LiveCallHub;
+  /** The live state of the calls (the host shares it with its calls API and events). */
+  readonly calls: C;
   /** The org's pause behaviour and DTMF feature codes (default: cut, *44 *45 *48 *49). */
   readonly loadControls?: (orgId: string) => Promise<CaptureControlSettings>;
   /** A stream with no packet this long after it was bound fails the capture (`no-media`). */
@@ -126,11 +191,11 @@ interface SessionCapture {
   closed: boolean;
 }
 
-export interface CaptureSink extends RecordingSink {
+export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> extends RecordingSink {
   /** Sessions being captured. */
   readonly size: number;
   /** The live recording state of the calls being captured. */
-  readonly calls: LiveCallHub;
+  readonly calls: C;
   /** Waits for pending binds and closes (tests, shutdown). */
   settle(): Promise<void>;
 }
@@ -172,14 +237,16 @@ function failureReasonOf(err: Error): string {
   return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'journal-write';
 }
 
-export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
+export function createCaptureSink<C extends CaptureLiveCalls>(
+  options: CaptureSinkOptions<C>,
+): CaptureSink<C> {
   const sessions = new Map<string, SessionCapture>();
   const closing = new Set<Promise<void>>();
   const logger = options.logger;
-  const calls = options.calls ?? createLiveCallHub();
+  const calls = options.calls;
   const openWriter = options.createJournalWriter ?? createRtpJournalWriter;
   const noMediaMs = options.noMediaTimeoutMs ?? NO_MEDIA_TIMEOUT_MS;
-  const nowMs = (): number => options.clock.now().getTime();
+  const nowMs = (): number => options.clock.now();
 
   const ownersOf = (snapshot: RecordingSessionSnapshot) =>
     snapshot.owners.map((o) => ({
@@ -560,7 +627,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
           if (!closed.kept) {
             // No owner: SPEC §5 keeps nothing of such a session.
             calls.close(closed.id, closed.endedAt);
-            fs.rmSync(s.dir, { recursive: true, force: true });
+            removeJournal(s.dir);
             return;
           }
           const unwritten = persist(s, closed);

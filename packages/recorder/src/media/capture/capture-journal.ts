@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RecordingAction } from '@callvault/recorder';
+import type { RecordingAction } from '../../session/recording-segments.js';
 
 export interface CaptureStreamCodec {
   readonly payloadType: number;
@@ -136,6 +136,24 @@ export function readFailedFile(dir: string): CaptureFailedFile | null {
     // Absent, empty or truncated.
   }
   return null;
+}
+
+/** The journal directory is on this machine's disk (a worker elsewhere may not see it). */
+export function journalExists(dir: string): boolean {
+  return fs.existsSync(dir);
+}
+
+/** Removes a journal directory with everything in it (finalized, or nothing of it is kept). */
+export function removeJournal(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Takes a journal's failed.json away, so the journal is finalized again (an operator retries it
+ * after freeing the disk or fixing the encoder).
+ */
+export function clearFailedFile(dir: string): void {
+  fs.rmSync(path.join(dir, FAILED_FILE), { force: true });
 }
 
 export interface PendingJournal {

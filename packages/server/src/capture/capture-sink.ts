@@ -314,6 +314,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       orgId: snap.orgId,
       trunkId: snap.trunkId,
       trunkName: snap.trunkName,
+      signalling: snap.source.transport,
       startedAt: snap.startedAt,
       owners: snap.owners.map((o) => ({
         id: o.id,
@@ -397,6 +398,7 @@ export function createCaptureSink(options: CaptureSinkOptions): CaptureSink {
       const te = stream.telephoneEvent?.payloadType;
       current.info = {
         ...current.info,
+        ...(stream.srtp ? { srtp: true, srtpSuite: stream.srtp.suite } : {}),
         // A payload type re-used for another codec: the newest mapping wins from now on.
         codecs: known
           ? current.info.codecs

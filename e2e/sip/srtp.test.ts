@@ -142,6 +142,7 @@ describe.skipIf(missing !== null)(
   'SRTP media (SDES) with SIPp and libsrtp against bin/callvault serve',
   () => {
     beforeAll(async () => {
+      libsrtpTool = buildLibsrtpTool(workDir);
       server = await startServer({ sip: true, extraEnv: { CALLVAULT_TRANSCRIBER: 'none' } });
       suites.forEach(({ suite, keyBytes }, i) => {
         const outcome = placeCall(suite, keyBytes, i * 4_000);

@@ -77,6 +77,7 @@ import {
   presentSegment,
   presentSrcMetadata,
   presentTrunk,
+  presentMediaSecurity,
 } from './recording-provenance.js';
 import {
   addOrgUsage,
@@ -471,6 +472,7 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
       trunk: presentTrunk(m),
       segment: presentSegment(m),
       srcMetadata: presentSrcMetadata(m),
+      mediaSecurity: presentMediaSecurity(m),
     },
     ...presentProvenance(r.provenance),
   };

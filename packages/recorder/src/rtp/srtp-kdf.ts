@@ -2,7 +2,7 @@
 // the AES_CM PRF), RFC 6188 §5.1 (AES_256_CM_PRF: the same construction with a 256-bit key) and
 // RFC 7714 §11 with erratum 4938 (the 96-bit GCM master salt is multiplied by 2^16, i.e. padded with
 // two zero bytes, before it enters the same PRF). node:crypto is computation, not I/O.
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
 
 /** RFC 3711 §4.3.2 key derivation labels. */
 export const SRTP_KEY_LABEL = {
@@ -43,6 +43,42 @@ export function generateSrtpKeystream(key: Uint8Array, iv: Uint8Array, length: n
 /** XOR data with the AES-CM keystream of key and IV (encryption and decryption alike). */
 export function aesCmTransform(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Buffer {
   return createCipheriv(ctrAlgorithm(key), key, iv).update(data);
+}
+
+/**
+ * AES-CM for one session key, cheaper per packet than a CTR cipher per packet: one AES-ECB
+ * cipher is kept for the key, and each packet's keystream is the encryption of its counter
+ * blocks IV, IV + 1, ... (RFC 3711 §4.1.1: the counter is the low 16 bits of the block), XORed
+ * with the data. ECB without padding keeps no state between whole-block calls.
+ */
+export class AesCmCipher {
+  private readonly ecb: Cipher;
+  private blocks = Buffer.alloc(16 * 16);
+
+  constructor(key: Uint8Array) {
+    const algorithm = key.length === 32 ? 'aes-256-ecb' : key.length === 16 ? 'aes-128-ecb' : '';
+    if (algorithm === '') throw new RangeError(`AES key must be 16 or 32 bytes, got ${key.length}`);
+    this.ecb = createCipheriv(algorithm, key, null);
+    this.ecb.setAutoPadding(false);
+  }
+
+  /** data XOR keystream(iv): encryption and decryption alike. */
+  transform(iv: Uint8Array, data: Uint8Array): Buffer {
+    const count = Math.ceil(data.length / 16);
+    if (count > 0xffff) throw new RangeError('AES-CM: at most 2^16 blocks per packet');
+    if (this.blocks.length < count * 16) this.blocks = Buffer.alloc(count * 16);
+    const blocks = this.blocks;
+    for (let b = 0; b < count; b++) {
+      const at = b * 16;
+      blocks.set(iv, at);
+      blocks[at + 14] = iv[14]! ^ (b >>> 8);
+      blocks[at + 15] = iv[15]! ^ (b & 0xff);
+    }
+    const keystream = this.ecb.update(blocks.subarray(0, count * 16));
+    const out = Buffer.allocUnsafe(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ keystream[i]!;
+    return out;
+  }
 }
 
 /**

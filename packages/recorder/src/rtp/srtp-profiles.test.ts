@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { serializeRtpPacket } from './rtp-packet.js';
 import { createSrtpContextFromSdes, decodeSrtpInlineKey, SrtpContext } from './srtp.js';
-import { deriveSrtpKey, deriveSrtpSessionKeys, generateSrtpKeystream } from './srtp-kdf.js';
+import {
+  AesCmCipher,
+  deriveSrtpKey,
+  deriveSrtpSessionKeys,
+  generateSrtpKeystream,
+} from './srtp-kdf.js';
 import { SRTP_CRYPTO_SUITES, srtpInlineKeyLength, type SrtpCryptoSuite } from './srtp-suites.js';
 
 function hex(text: string): Uint8Array {
@@ -29,6 +34,28 @@ describe('AES_256_CM_HMAC_SHA1_80 (RFC 6188)', () => {
       '92bdd28a93c3f52511c677d08b5515a4' +
         '9da71b2378a854f67050756ded165bac' +
         '63c4868b7096d88421b563b8c94c9a31',
+    );
+  });
+
+  it('the per-packet AES-CM cipher (ECB of the counter blocks) gives the RFC 3711 B.2 and RFC 6188 §7.1 keystreams', () => {
+    const iv = hex('F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000');
+    expect(
+      toHex(
+        new AesCmCipher(hex('2B7E151628AED2A6ABF7158809CF4F3C')).transform(iv, new Uint8Array(48)),
+      ),
+    ).toBe(
+      'e03ead0935c95e80e166b16dd92b4eb4d23513162b02d0f72a43a2fe4a5f97ab41e95b3bb0a2e8dd477901e4fca894c0',
+    );
+    const key256 = hex('57f82fe3613fd170a85ec93c40b1f0922ec4cb0dc025b58272147cc438944a98');
+    const cipher = new AesCmCipher(key256);
+    // Long and odd lengths (300 blocks and a partial block) match the CTR keystream too.
+    const data = Uint8Array.from({ length: 4801 }, (_, i) => i & 0xff);
+    const expected = Buffer.from(generateSrtpKeystream(key256, iv, data.length)).map(
+      (k, i) => k ^ data[i]!,
+    );
+    expect(toHex(cipher.transform(iv, data))).toBe(toHex(expected));
+    expect(toHex(cipher.transform(iv, new Uint8Array(16)))).toBe(
+      '92bdd28a93c3f52511c677d08b5515a4',
     );
   });
 

@@ -6,8 +6,15 @@
 // tag follows the ciphertext.
 // node:crypto is computation, not I/O: the module stays sans-I/O. Failures are returned as typed
 // results so the media path can drop and count them without exceptions.
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
-import { aesCmTransform, deriveSrtpSessionKeys, type SrtpSessionKeys } from './srtp-kdf.js';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
+import { AesCmCipher, deriveSrtpSessionKeys, type SrtpSessionKeys } from './srtp-kdf.js';
 import { estimateSrtpRoc, SrtpReplayWindow } from './srtp-replay.js';
 import {
   isSrtpCryptoSuite,
@@ -76,6 +83,9 @@ export class SrtpContext {
   private readonly params: SrtpSuiteParameters;
   private readonly rtpKeys: SrtpSessionKeys;
   private readonly rtcpKeys: SrtpSessionKeys;
+  /** AES-CM suites: the session keys' ciphers and HMAC keys, made once. */
+  private readonly rtpCm: { cipher: AesCmCipher; auth: KeyObject } | null;
+  private readonly rtcpCm: { cipher: AesCmCipher; auth: KeyObject } | null;
   private readonly mkiLength: number;
   private readonly mki: Uint8Array | undefined;
   private readonly streams = new Map<number, SrtpStreamState>();
@@ -110,6 +120,12 @@ export class SrtpContext {
       this.rtpKeys = key.rtp;
       this.rtcpKeys = key.rtcp;
     }
+    const cm = (keys: SrtpSessionKeys) => ({
+      cipher: new AesCmCipher(keys.encryptionKey),
+      auth: createSecretKey(keys.authenticationKey),
+    });
+    this.rtpCm = gcm ? null : cm(this.rtpKeys);
+    this.rtcpCm = gcm ? null : cm(this.rtcpKeys);
     this.mkiLength = key.mkiLength ?? 0;
     if (key.mki !== undefined && key.mki.length !== this.mkiLength) {
       throw new RangeError(`MKI value must be ${this.mkiLength} bytes`);
@@ -215,14 +231,13 @@ export class SrtpContext {
     const tagLength = this.params.rtpTagLength;
     const tag = packet.subarray(packet.length - tagLength);
     // RFC 3711 §4.2: the tag covers header and encrypted payload (not the MKI), then the ROC.
-    const expected = createHmac('sha1', this.rtpKeys.authenticationKey)
+    const expected = createHmac('sha1', this.rtpCm!.auth)
       .update(packet.subarray(0, payloadEnd))
       .update(uint32Bytes(roc))
       .digest()
       .subarray(0, tagLength);
     if (!timingSafeEqual(tag, expected)) return null;
-    return aesCmTransform(
-      this.rtpKeys.encryptionKey,
+    return this.rtpCm!.cipher.transform(
       cmIv(this.rtpKeys.salt, ssrc, index),
       packet.subarray(headerLength, payloadEnd),
     );
@@ -254,13 +269,12 @@ export class SrtpContext {
       return concatBytes(header, sealed, mkiField);
     }
     const index = state.roc * 65536 + seq;
-    const body = aesCmTransform(
-      this.rtpKeys.encryptionKey,
+    const body = this.rtpCm!.cipher.transform(
       cmIv(this.rtpKeys.salt, ssrc, index),
       packet.subarray(headerLength),
     );
     const authenticated = concatBytes(header, body);
-    const tag = createHmac('sha1', this.rtpKeys.authenticationKey)
+    const tag = createHmac('sha1', this.rtpCm!.auth)
       .update(authenticated)
       .update(uint32Bytes(state.roc))
       .digest()
@@ -327,7 +341,7 @@ export class SrtpContext {
         : new Uint8Array(packet.subarray(0, tagOffset));
     } else {
       const tag = packet.subarray(packet.length - tagLength);
-      const expected = createHmac('sha1', this.rtcpKeys.authenticationKey)
+      const expected = createHmac('sha1', this.rtcpCm!.auth)
         .update(packet.subarray(0, indexOffset + 4))
         .digest()
         .subarray(0, tagLength);
@@ -336,8 +350,7 @@ export class SrtpContext {
       out.set(packet.subarray(0, indexOffset));
       if (encrypted) {
         out.set(
-          aesCmTransform(
-            this.rtcpKeys.encryptionKey,
+          this.rtcpCm!.cipher.transform(
             cmIv(this.rtcpKeys.salt, ssrc, index),
             packet.subarray(8, indexOffset),
           ),
@@ -368,13 +381,12 @@ export class SrtpContext {
       );
       return concatBytes(header, sealed, eIndex, mkiField);
     }
-    const body = aesCmTransform(
-      this.rtcpKeys.encryptionKey,
+    const body = this.rtcpCm!.cipher.transform(
       cmIv(this.rtcpKeys.salt, ssrc, index),
       packet.subarray(8),
     );
     const authenticated = concatBytes(header, body, eIndex);
-    const tag = createHmac('sha1', this.rtcpKeys.authenticationKey)
+    const tag = createHmac('sha1', this.rtcpCm!.auth)
       .update(authenticated)
       .digest()
       .subarray(0, this.params.rtcpTagLength);

@@ -27,7 +27,7 @@
 //
 // 3. SRTP: the same steps with the streams answered RTP/SAVP (SDES) in each suite of --srtp (default
 //    AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM): the C generator protects every packet with
-//    Debian's libsrtp2 (rtp-load.c built with -DRTP_LOAD_SRTP), each stream under its own key, and
+//    OpenSSL's libcrypto (rtp-load.c built with -DRTP_LOAD_SRTP), each stream under its own key, and
 //    the capture sink authenticates and decrypts each one before journaling it. Reported like the
 //    plain steps, with the ratio of CPU per packet SRTP / plain RTP (the Callvault plain-RTP step
 //    of the same N in the same run).
@@ -235,13 +235,15 @@ interface LoadGenerator {
  */
 function compileCGenerator(): string | null {
   const binary = path.join(os.tmpdir(), `callvault-rtp-load-${process.pid}`);
-  // With libsrtp2 (libsrtp2-dev) the generator can protect its packets for the SRTP steps.
-  const srtp = fs.existsSync('/usr/include/srtp2/srtp.h') ? ['-DRTP_LOAD_SRTP'] : [];
+  // With OpenSSL's headers (libssl-dev) the generator can protect its packets for the SRTP steps.
+  const srtp = fs.existsSync('/usr/include/openssl/evp.h')
+    ? ['-DRTP_LOAD_SRTP', '-Wno-deprecated-declarations']
+    : [];
   try {
     execFileSync(
       'cc',
       ['-O2', ...srtp, '-o', binary, path.join(here, 'capture', 'rtp-load.c')].concat(
-        srtp.length > 0 ? ['-lsrtp2'] : [],
+        srtp.length > 0 ? ['-lcrypto'] : [],
       ),
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
@@ -315,7 +317,7 @@ function nodeGenerator(streams: number): LoadGenerator {
 }
 
 let cBinary: string | null = null;
-/** Whether the C generator was built with libsrtp2 (it can send SRTP). */
+/** Whether the C generator was built with libcrypto (it can send SRTP). */
 let cSrtp = false;
 
 async function runStep(
@@ -334,7 +336,7 @@ async function runStep(
     });
     const { udpReceiver } = await recorder.next<{ ready: true; udpReceiver: string }>();
     if (srtp !== null && !(cBinary && cSrtp)) {
-      throw new Error('SRTP steps need the C generator built with libsrtp2 (libsrtp2-dev)');
+      throw new Error('SRTP steps need the C generator built with OpenSSL (libssl-dev)');
     }
     load = cBinary ? cGenerator(cBinary, 2 * calls, srtp) : nodeGenerator(2 * calls);
     await load.ready();
@@ -705,7 +707,8 @@ async function main(): Promise<void> {
     baselineLargestZeroLossCalls: baselineLargestZeroLoss,
     cpuPerPacketRatio: { calls: headline.calls, ratio: headline.ratio },
     srtp: {
-      generator: 'rtp-load.c with libsrtp2 (srtp_protect per packet, one master key per stream)',
+      generator:
+        'rtp-load.c protecting with OpenSSL libcrypto, contexts keyed once per stream, one master key per stream',
       suites: srtpSummary,
     },
     finalize,

@@ -40,11 +40,6 @@ export function generateSrtpKeystream(key: Uint8Array, iv: Uint8Array, length: n
   return createCipheriv(ctrAlgorithm(key), key, iv).update(Buffer.alloc(length));
 }
 
-/** XOR data with the AES-CM keystream of key and IV (encryption and decryption alike). */
-export function aesCmTransform(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Buffer {
-  return createCipheriv(ctrAlgorithm(key), key, iv).update(data);
-}
-
 /**
  * AES-CM for one session key, cheaper per packet than a CTR cipher per packet: one AES-ECB
  * cipher is kept for the key, and each packet's keystream is the encryption of its counter

@@ -5,7 +5,9 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester
+DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester libsrtp2-dev
+# libsrtp2-dev: the independent SRTP implementation the recorder's SRTP is checked against (a small
+# C tool built by the tests protects packets with it).
 # postgresql: initdb and pg_ctl for e2e/faults' private cluster, which the scenario stops and restarts.
 # ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe); pocketsphinx
 # with its en-us model: the default transcription engine.

@@ -25,11 +25,20 @@
 //    Speed = audio seconds / CPU seconds (this process + the ffmpeg child), i.e. × real time per
 //    core, of the median of three such calls.
 //
-// Targets: N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time.
+// 3. SRTP: the same steps with the streams answered RTP/SAVP (SDES) in each suite of --srtp (default
+//    AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM): the C generator protects every packet with
+//    OpenSSL's libcrypto (rtp-load.c built with -DRTP_LOAD_SRTP), each stream under its own key, and
+//    the capture sink authenticates and decrypts each one before journaling it. Reported like the
+//    plain steps, with the ratio of CPU per packet SRTP / plain RTP (the Callvault plain-RTP step
+//    of the same N in the same run).
+//
+// Targets: N ≥ 1000 with zero loss, CPU ratio ≤ 1.3, finalize ≥ 400 × real time;
+// SRTP: N ≥ 1000 with zero loss at ≤ 1.5 × the CPU per packet of plain RTP.
 // Writes bench/results/capture.json. Needs `make build` (the packages' dist) and ffmpeg.
 //
 //   tsx bench/capture.bench.ts [--steps 100,250,500,750,1000,1500] [--seconds 10] [--base-port 24000]
-//                              [--finalize-minutes 10] [--generator c|node]
+//                              [--finalize-minutes 10] [--no-finalize] [--generator c|node]
+//                              [--srtp AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM | none]
 //   (CAPTURE_BENCH_CPU_PROF=<dir> also writes a V8 CPU profile of each receiving process)
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -77,6 +86,10 @@ const SECONDS = argNumber('--seconds', 10);
 const BASE_PORT = Math.floor(argNumber('--base-port', 24000));
 const FINALIZE_MINUTES = argNumber('--finalize-minutes', 10);
 const GENERATOR = argValue('--generator') === 'node' ? 'node' : 'c';
+const SKIP_FINALIZE = process.argv.includes('--no-finalize');
+const SRTP_SUITES = (argValue('--srtp') ?? 'AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM')
+  .split(',')
+  .filter((suite) => suite !== '' && suite !== 'none');
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +189,8 @@ async function waitUntilIdle(pid: number): Promise<number> {
 
 interface StepResult {
   readonly receiver: 'callvault' | 'baseline';
+  /** The SDES suite the streams were protected with; null for plain RTP. */
+  readonly srtp: string | null;
   /** How the receiving process read its sockets: the batch addon or Node's dgram. */
   readonly udpReceiver: string;
   readonly calls: number;
@@ -217,10 +232,19 @@ interface LoadGenerator {
  */
 function compileCGenerator(): string | null {
   const binary = path.join(os.tmpdir(), `callvault-rtp-load-${process.pid}`);
+  // With OpenSSL's headers (libssl-dev) the generator can protect its packets for the SRTP steps.
+  const srtp = fs.existsSync('/usr/include/openssl/evp.h')
+    ? ['-DRTP_LOAD_SRTP', '-Wno-deprecated-declarations']
+    : [];
   try {
-    execFileSync('cc', ['-O2', '-o', binary, path.join(here, 'capture', 'rtp-load.c')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'cc',
+      ['-O2', ...srtp, '-o', binary, path.join(here, 'capture', 'rtp-load.c')].concat(
+        srtp.length > 0 ? ['-lcrypto'] : [],
+      ),
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    cSrtp = srtp.length > 0;
     process.on('exit', () => fs.rmSync(binary, { force: true }));
     return binary;
   } catch {
@@ -228,8 +252,9 @@ function compileCGenerator(): string | null {
   }
 }
 
-function cGenerator(binary: string, streams: number): LoadGenerator {
-  const proc = spawn(binary, [String(streams), String(BASE_PORT), String(SECONDS)], {
+function cGenerator(binary: string, streams: number, suite: string | null): LoadGenerator {
+  const args = [String(streams), String(BASE_PORT), String(SECONDS)];
+  const proc = spawn(binary, suite === null ? args : [...args, suite], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let buffered = '';
@@ -289,14 +314,28 @@ function nodeGenerator(streams: number): LoadGenerator {
 }
 
 let cBinary: string | null = null;
+/** Whether the C generator was built with libcrypto (it can send SRTP). */
+let cSrtp = false;
 
-async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promise<StepResult> {
+async function runStep(
+  receiver: 'callvault' | 'baseline',
+  calls: number,
+  srtp: string | null = null,
+): Promise<StepResult> {
   const recorder = start('recorder.ts');
   let load: LoadGenerator | null = null;
   try {
-    recorder.proc.send({ mode: receiver, calls, basePort: BASE_PORT });
+    recorder.proc.send({
+      mode: receiver,
+      calls,
+      basePort: BASE_PORT,
+      ...(srtp === null ? {} : { srtp }),
+    });
     const { udpReceiver } = await recorder.next<{ ready: true; udpReceiver: string }>();
-    load = cBinary ? cGenerator(cBinary, 2 * calls) : nodeGenerator(2 * calls);
+    if (srtp !== null && !(cBinary && cSrtp)) {
+      throw new Error('SRTP steps need the C generator built with OpenSSL (libssl-dev)');
+    }
+    load = cBinary ? cGenerator(cBinary, 2 * calls, srtp) : nodeGenerator(2 * calls);
     await load.ready();
     const cpuBefore = cpuTimesOf(recorder.proc.pid!);
     const errorsBefore = udpReceiveBufferErrors();
@@ -313,6 +352,7 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
     const { received } = await recorder.next<{ received: number }>();
     const result: StepResult = {
       receiver,
+      srtp,
       udpReceiver,
       calls,
       streams: 2 * calls,
@@ -332,8 +372,9 @@ async function runStep(receiver: 'callvault' | 'baseline', calls: number): Promi
       cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
       cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
     };
+    const label = srtp === null ? receiver : `${receiver} ${srtp}`;
     console.log(
-      `  ${receiver.padEnd(9)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
+      `  ${label.padEnd(9)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
         `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
         `${result.cpuMicrosecondsPerPacket} µs/pkt (user ${result.userSeconds} s, sys ${result.systemSeconds} s)` +
         (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +
@@ -545,17 +586,25 @@ async function main(): Promise<void> {
     callvault: StepResult;
     baseline: StepResult;
     ratio: number;
+    /** Per SRTP suite: the Callvault step with SRTP and its CPU per packet over plain RTP's. */
+    srtp: Array<{ suite: string; result: StepResult; ratioToPlain: number }>;
   }> = [];
+  const perPacketRatio = (a: StepResult, b: StepResult): number =>
+    Math.round((a.cpuMicrosecondsPerPacket / Math.max(b.cpuMicrosecondsPerPacket, 0.01)) * 100) /
+    100;
   for (const calls of STEPS) {
     const baseline = await runStep('baseline', calls);
     const callvault = await runStep('callvault', calls);
-    const ratio =
-      Math.round(
-        (callvault.cpuMicrosecondsPerPacket / Math.max(baseline.cpuMicrosecondsPerPacket, 0.01)) *
-          100,
-      ) / 100;
+    const ratio = perPacketRatio(callvault, baseline);
     console.log(`  ratio CPU/packet Callvault / baseline at N=${calls}: ${ratio}`);
-    steps.push({ calls, callvault, baseline, ratio });
+    const srtp: (typeof steps)[number]['srtp'] = [];
+    for (const suite of SRTP_SUITES) {
+      const result = await runStep('callvault', calls, suite);
+      const ratioToPlain = perPacketRatio(result, callvault);
+      console.log(`  ratio CPU/packet ${suite} / plain RTP at N=${calls}: ${ratioToPlain}`);
+      srtp.push({ suite, result, ratioToPlain });
+    }
+    steps.push({ calls, callvault, baseline, ratio, srtp });
   }
   // Zero loss only counts when the generator kept 50 packets/s and the receiver kept up with it
   // (otherwise the socket buffers only postpone the loss of a longer call). The headline N is
@@ -590,19 +639,47 @@ async function main(): Promise<void> {
     );
   }
 
-  console.log(
-    `Finalize: ${FINALIZE_MINUTES}-minute two-stream PCMU calls through finalizeCapturedSession (encrypted store; after a 1-minute warm-up call, as in a running worker; the median of 3 calls)`,
-  );
-  const finalize = await measureFinalize();
-  console.log(
-    `  ${finalize.audioSeconds} s of audio in ${finalize.cpuSeconds} s CPU (${finalize.wallSeconds} s wall): ` +
-      `${finalize.timesRealTimePerCore} × real time per core (target ≥ 400), ${finalize.result}; ` +
-      `the 3 calls took ${finalize.runsCpuSeconds.join(', ')} s CPU`,
-  );
-  console.log(
-    `  of which, run alone: decode + align ${finalize.parts.decodeAndAlignCpuSeconds} s CPU, ` +
-      `Ogg Opus encode (libopus ${loadOpusEncodeAddon() ? 'in-process' : 'in ffmpeg'}) ${finalize.parts.oggOpusEncodeCpuSeconds} s CPU`,
-  );
+  // SRTP: the same rule per suite; the ratio is read at 1000 calls (the target's N) when measured,
+  // else at the largest sustained N.
+  const srtpSummary = SRTP_SUITES.map((suite) => {
+    const of = (s: (typeof steps)[number]) => s.srtp.find((x) => x.suite === suite)!;
+    const largest = largestSustained((s) => of(s).result);
+    const at =
+      steps.find((s) => s.calls === 1000) ??
+      steps.find((s) => s.calls === largest) ??
+      steps.at(-1)!;
+    const summary = {
+      suite,
+      largestZeroLossCalls: largest,
+      cpuPerPacketRatioToPlain: { calls: at.calls, ratio: of(at).ratioToPlain },
+      lossAt: { calls: at.calls, lost: of(at).result.lost, sent: of(at).result.sent },
+      targetMet: largest >= 1000 && of(at).ratioToPlain <= 1.5,
+    };
+    console.log(
+      `SRTP ${suite}: largest N with zero loss ${largest} (target ≥ 1000); CPU per packet ` +
+        `${of(at).result.cpuMicrosecondsPerPacket} µs vs plain ${at.callvault.cpuMicrosecondsPerPacket} µs ` +
+        `at N=${at.calls}: ratio ${of(at).ratioToPlain} (target ≤ 1.5)`,
+    );
+    return summary;
+  });
+
+  if (SKIP_FINALIZE) console.log('Finalize: not measured (--no-finalize)');
+  else
+    console.log(
+      `Finalize: ${FINALIZE_MINUTES}-minute two-stream PCMU calls through finalizeCapturedSession (encrypted store; after a 1-minute warm-up call, as in a running worker; the median of 3 calls)`,
+    );
+  const finalize = SKIP_FINALIZE ? null : await measureFinalize();
+  if (finalize) {
+    console.log(
+      `  ${finalize.audioSeconds} s of audio in ${finalize.cpuSeconds} s CPU (${finalize.wallSeconds} s wall): ` +
+        `${finalize.timesRealTimePerCore} × real time per core (target ≥ 400), ${finalize.result}; ` +
+        `the 3 calls took ${finalize.runsCpuSeconds.join(', ')} s CPU`,
+    );
+    console.log(
+      `  of which, run alone: decode + align ${finalize.parts.decodeAndAlignCpuSeconds} s CPU, ` +
+        `Ogg Opus encode (libopus ${loadOpusEncodeAddon() ? 'in-process' : 'in ffmpeg'}) ${finalize.parts.oggOpusEncodeCpuSeconds} s CPU`,
+    );
+  }
 
   const result = {
     benchmark: 'capture',
@@ -627,8 +704,19 @@ async function main(): Promise<void> {
     lossFreeButFellBehindCalls: lossFreeButBehind,
     baselineLargestZeroLossCalls: baselineLargestZeroLoss,
     cpuPerPacketRatio: { calls: headline.calls, ratio: headline.ratio },
+    srtp: {
+      generator:
+        'rtp-load.c protecting with OpenSSL libcrypto, contexts keyed once per stream, one master key per stream',
+      suites: srtpSummary,
+    },
     finalize,
-    targets: { calls: 1000, cpuPerPacketRatio: 1.3, finalizeTimesRealTimePerCore: 400 },
+    targets: {
+      calls: 1000,
+      cpuPerPacketRatio: 1.3,
+      finalizeTimesRealTimePerCore: 400,
+      srtpCalls: 1000,
+      srtpCpuPerPacketRatioToPlain: 1.5,
+    },
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
   fs.writeFileSync(

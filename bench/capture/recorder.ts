@@ -7,6 +7,10 @@
 //              appends it to the session's journal, flushed every 500 ms (the default). The
 //              sockets come from the receiver `serve` uses (the batch receiver when its addon
 //              is built; CALLVAULT_UDP_RECEIVER=dgram for Node's dgram, as with `serve`).
+//              With `srtp` (an SDES suite) the streams are answered RTP/SAVP with that suite and
+//              the key the load generator protects stream s with (rtp-load.c: byte j of key ||
+//              salt is (s * 31 + j * 7 + 1) mod 256), so every packet is authenticated and
+//              decrypted before it is journaled.
 //   baseline   a bare Node UDP receiver on the same RTP ports: one dgram socket per stream (the
 //              same receive buffer size), counting packets and nothing else.
 //
@@ -25,6 +29,8 @@ import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/rec
 import {
   createCaptureSink,
   journalDirFor,
+  isSrtpCryptoSuite,
+  srtpInlineKeyLength,
   selectUdpReceiver,
   RTP_JOURNAL_MAGIC,
   RTP_JOURNAL_RECORD_HEADER,
@@ -36,12 +42,38 @@ export interface RecorderRequest {
   readonly mode: 'callvault' | 'baseline';
   readonly calls: number;
   readonly basePort: number;
+  /** An SDES crypto suite: the streams are SRTP (callvault mode only). */
+  readonly srtp?: string;
 }
 
 const PAYLOAD = 160;
 const RECEIVE_BUFFER = 1 << 20; // what rtp-stream-capture.ts asks for
 
-function stream(index: number, port: number): SdpAnsweredStream {
+/** The SDES key || salt (base64) of global stream `s`, as rtp-load.c keys it. */
+function streamKey(suite: string, s: number): string {
+  if (!isSrtpCryptoSuite(suite)) throw new Error(`unknown SRTP suite ${suite}`);
+  const bytes = Buffer.alloc(srtpInlineKeyLength(suite));
+  for (let j = 0; j < bytes.length; j++) bytes[j] = (s * 31 + j * 7 + 1) & 0xff;
+  return bytes.toString('base64');
+}
+
+function stream(
+  index: number,
+  port: number,
+  srtp?: { suite: string; keySalt: string },
+): SdpAnsweredStream {
+  const keyed =
+    srtp && isSrtpCryptoSuite(srtp.suite)
+      ? {
+          protocol: 'RTP/SAVP',
+          srtp: {
+            suite: srtp.suite,
+            tag: 1,
+            remote: { method: 'inline', keySalt: srtp.keySalt },
+            local: { keySalt: srtp.keySalt },
+          },
+        }
+      : {};
   return {
     index,
     media: 'audio',
@@ -57,10 +89,13 @@ function stream(index: number, port: number): SdpAnsweredStream {
     payloadTypes: [{ payloadType: 0, encodingName: 'PCMU', clockRate: 8000, channels: 1 }],
     remote: { address: '127.0.0.1', port: 9, rtcpPort: 10 },
     onHold: false,
+    ...keyed,
   };
 }
 
-function snapshot(call: number, basePort: number): RecordingSessionSnapshot {
+function snapshot(call: number, basePort: number, suite?: string): RecordingSessionSnapshot {
+  const keyOf = (i: number) =>
+    suite === undefined ? undefined : { suite, keySalt: streamKey(suite, 2 * call + i) };
   const id = `bench-call-${call}`;
   return {
     id,
@@ -83,7 +118,10 @@ function snapshot(call: number, basePort: number): RecordingSessionSnapshot {
         mode: 'Always',
       },
     ],
-    streams: [stream(0, basePort + 4 * call), stream(1, basePort + 4 * call + 2)],
+    streams: [
+      stream(0, basePort + 4 * call, keyOf(0)),
+      stream(1, basePort + 4 * call + 2, keyOf(1)),
+    ],
     metadataRevisions: [],
     siprecIndicators: { srcFeatureTag: true, requireSiprec: true, metadataPart: true },
   };
@@ -106,7 +144,9 @@ async function callvault(request: RecorderRequest): Promise<void> {
     // Opening 1000+ sessions and starting the load can take longer than the no-media limit.
     noMediaTimeoutMs: 0,
   });
-  const snapshots = Array.from({ length: request.calls }, (_, c) => snapshot(c, request.basePort));
+  const snapshots = Array.from({ length: request.calls }, (_, c) =>
+    snapshot(c, request.basePort, request.srtp),
+  );
   for (const s of snapshots) sink.sessionOpened(s);
   await sink.settle();
   const journals = snapshots.flatMap((s) =>

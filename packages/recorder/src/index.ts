@@ -40,11 +40,13 @@ export { type RecordingMetadata } from './siprec/metadata/recording-metadata.js'
 
 // SDP
 export { type SdpAnsweredStream } from './sdp/sdp-answer.js';
+export { sdesKeyExposure, type SdesKeyExposure } from './sdp/sdes-exposure.js';
 
 // RTP
-export { readPcapUdpDatagrams } from './rtp/pcap-reader.js';
+export { readPcapUdpDatagrams, type PcapUdpDatagram } from './rtp/pcap-reader.js';
 export { parseRtpPacket, serializeRtpPacket } from './rtp/rtp-packet.js';
 export { serializeTelephoneEvent } from './rtp/telephone-event.js';
+export { isSrtpCryptoSuite, srtpInlineKeyLength, type SrtpCryptoSuite } from './rtp/srtp-suites.js';
 
 // Recording sessions: the SIPREC user agent, its ports, port pairs, live controls
 export { validateDtmfFeatureCodes } from './session/dtmf-feature-codes.js';

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { serializeRtpPacket } from './rtp-packet.js';
-import {
-  createSrtpContextFromSdes,
-  decodeSrtpInlineKey,
-  deriveSrtpKey,
-  deriveSrtpSessionKeys,
-  estimateSrtpRoc,
-  generateSrtpKeystream,
-  SrtpContext,
-  SrtpReplayWindow,
-  type SrtpCryptoSuite,
-} from './srtp.js';
+import { createSrtpContextFromSdes, decodeSrtpInlineKey, SrtpContext } from './srtp.js';
+import { deriveSrtpKey, deriveSrtpSessionKeys, generateSrtpKeystream } from './srtp-kdf.js';
+import { estimateSrtpRoc, SrtpReplayWindow } from './srtp-replay.js';
+import type { SrtpCryptoSuite } from './srtp-suites.js';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
@@ -269,8 +262,12 @@ describe('createSrtpContextFromSdes (RFC 4568 §9.1)', () => {
     expect(result.context.suite).toBe('AES_CM_128_HMAC_SHA1_80');
   });
 
-  it('declines suites it does not implement and malformed keys', () => {
-    expect(createSrtpContextFromSdes('AEAD_AES_128_GCM', inline).ok).toBe(false);
+  it('declines suites it does not implement and keys of the wrong length for the suite', () => {
+    // 30 bytes is an AES_CM_128 key; AEAD_AES_128_GCM needs 16 + 12 = 28.
+    expect(createSrtpContextFromSdes('AEAD_AES_128_GCM', inline)).toEqual({
+      ok: false,
+      reason: 'key||salt is 30 bytes, expected 28',
+    });
     expect(createSrtpContextFromSdes('F8_128_HMAC_SHA1_80', inline).ok).toBe(false);
     expect(createSrtpContextFromSdes('AES_CM_128_HMAC_SHA1_32', 'inline:AAAA').ok).toBe(false);
   });

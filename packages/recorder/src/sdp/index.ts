@@ -32,3 +32,4 @@ export type {
   SdpTelephoneEvent,
 } from './sdp-answer.js';
 export { SDP_SRTP_KEY_SALT_BYTES, buildSdpAnswer } from './sdp-answer.js';
+export { sdesKeyExposure, type SdesKeyExposure } from './sdes-exposure.js';

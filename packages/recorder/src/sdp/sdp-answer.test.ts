@@ -311,7 +311,7 @@ describe('SDES-SRTP answer (RFC 4568 §7.1)', () => {
     const answer = buildSdpAnswer(
       offerOf(
         'm=audio 1000 RTP/SAVP 0',
-        'a=crypto:1 AEAD_AES_128_GCM inline:' + 'A'.repeat(38),
+        `a=crypto:1 F8_128_HMAC_SHA1_80 inline:${KEY_A}`,
         'm=audio 1002 RTP/SAVP 0',
         `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${KEY_A} UNENCRYPTED_SRTP`,
         'm=audio 1004 RTP/SAVP 0',
@@ -328,6 +328,73 @@ describe('SDES-SRTP answer (RFC 4568 §7.1)', () => {
     ]);
     expect(answer.streams.every((s) => s.rejectReason === 'no-supported-crypto')).toBe(true);
     expect(answer.sdp).not.toContain('RTP/AVP');
+  });
+
+  const key = (bytes: number, fill: number): string => Buffer.alloc(bytes, fill).toString('base64');
+
+  it('the answer takes the strongest suite offered (AES-256-GCM > AES-256-CM > AES-128-GCM > _80 > _32), with a key of its length', () => {
+    const h = harness();
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/SAVP 0',
+        `a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:${KEY_B}`,
+        `a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:${KEY_A}`,
+        `a=crypto:3 AEAD_AES_128_GCM inline:${key(28, 3)}`,
+        `a=crypto:4 AEAD_AES_256_GCM inline:${key(44, 4)}`,
+        `a=crypto:5 AES_256_CM_HMAC_SHA1_80 inline:${key(46, 5)}`,
+      ),
+      h,
+    );
+    expect(answer.streams[0]?.srtp).toMatchObject({ suite: 'AEAD_AES_256_GCM', tag: 4 });
+    expect(h.randomCalls[0]).toBe(44);
+    const local = answer.streams[0]?.srtp?.local.keySalt ?? '';
+    expect(Buffer.from(local, 'base64')).toHaveLength(44);
+    expect(answer.sdp).toContain(`a=crypto:4 AEAD_AES_256_GCM inline:${local}\r\n`);
+  });
+
+  it.each([
+    ['AES_256_CM_HMAC_SHA1_80', 46],
+    ['AEAD_AES_128_GCM', 28],
+  ] as const)('RFC 6188 / RFC 7714: %s with its %d-byte inline key is accepted', (suite, bytes) => {
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/SAVP 0',
+        `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${KEY_A}`,
+        `a=crypto:9 ${suite} inline:${key(bytes, 7)}|1:4`,
+      ),
+      harness(),
+    );
+    expect(answer.streams[0]?.srtp).toMatchObject({
+      suite,
+      tag: 9,
+      remote: { keySalt: key(bytes, 7), mki: { value: '1', length: 4 } },
+    });
+    expect(Buffer.from(answer.streams[0]?.srtp?.local.keySalt ?? '', 'base64')).toHaveLength(bytes);
+  });
+
+  it("a key of another suite's length is not acceptable: the next-strongest usable line is taken", () => {
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/SAVP 0',
+        `a=crypto:1 AEAD_AES_256_GCM inline:${key(46, 1)}`,
+        `a=crypto:2 AES_256_CM_HMAC_SHA1_80 inline:${key(44, 1)}`,
+        `a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:${KEY_A}`,
+      ),
+      harness(),
+    );
+    expect(answer.streams[0]?.srtp).toMatchObject({ suite: 'AES_CM_128_HMAC_SHA1_80', tag: 3 });
+  });
+
+  it("equally strong lines: the offer's order decides", () => {
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/SAVP 0',
+        `a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:${KEY_B}`,
+        `a=crypto:6 AES_CM_128_HMAC_SHA1_80 inline:${KEY_A}`,
+      ),
+      harness(),
+    );
+    expect(answer.streams[0]?.srtp).toMatchObject({ tag: 5, remote: { keySalt: KEY_B } });
   });
 
   it('an RTP/AVP offer with crypto lines is answered plain RTP/AVP without crypto', () => {

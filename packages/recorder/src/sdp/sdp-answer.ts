@@ -1,11 +1,18 @@
 // SDP answer of the Session Recording Server: RFC 3264 §6 (generating the answer), §8 (modifying
 // the session: re-offers keep the origin and increment its version), RFC 7866 §8.1.1 (the SRS
 // answers each SRC stream recvonly), RFC 4568 §7.1.2/§7.1.3 (SDES: pick one offered crypto
-// attribute, answer with its tag and our own key).
+// attribute, answer with its tag and our own key). Of the acceptable crypto attributes the answer
+// takes the strongest suite (srtp-suites.ts orders them), the offer's order breaking ties.
 //
 // Pure: ports come from an injected allocator and key material from an injected random source,
 // so the same inputs always give the same answer.
 
+import {
+  isSrtpCryptoSuite,
+  srtpInlineKeyLength,
+  srtpSuiteParameters,
+  type SrtpCryptoSuite,
+} from '../rtp/srtp-suites.js';
 import { SdpError } from './sdp-error.js';
 import type {
   SdpCryptoKeyParam,
@@ -18,13 +25,11 @@ import type {
 /** The codecs the recorder decodes (SPEC §5), matched on the RTP encoding name and clock rate. */
 export type SdpAudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
 
-/** SDES suites the media layer implements (RFC 4568 §6.2.1 / §6.2.2). */
-export type SdpSrtpSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
-
-const SUPPORTED_SUITES: ReadonlySet<string> = new Set<SdpSrtpSuite>([
-  'AES_CM_128_HMAC_SHA1_80',
-  'AES_CM_128_HMAC_SHA1_32',
-]);
+/**
+ * SDES suites the media layer implements: RFC 4568 §6.2 (AES_CM_128_HMAC_SHA1_80/_32), RFC 6188
+ * (AES_256_CM_HMAC_SHA1_80), RFC 7714 (AEAD_AES_128_GCM, AEAD_AES_256_GCM).
+ */
+export type SdpSrtpSuite = SrtpCryptoSuite;
 
 /** AES_CM_128: 128-bit master key + 112-bit master salt (RFC 4568 §6.2.1) = 30 bytes. */
 export const SDP_SRTP_KEY_SALT_BYTES = 30;
@@ -38,7 +43,7 @@ export type SdpRejectReason =
   | 'unsupported-protocol'
   /** None of PCMU, PCMA, G722, opus/48000/2 offered. */
   | 'no-common-codec'
-  /** RTP/SAVP without a usable AES_CM_128_HMAC_SHA1_80/_32 inline key. */
+  /** RTP/SAVP without a usable inline key of an implemented suite. */
   | 'no-supported-crypto'
   /** The port allocator had no free pair. */
   | 'no-port';
@@ -62,7 +67,10 @@ export interface SdpSrtpParameters {
   readonly tag: number;
   /** The SRC's key: decrypts what it sends. */
   readonly remote: SdpCryptoKeyParam;
-  /** Our key (base64 of 30 bytes): the SRC uses it for what we send (RTCP receiver reports). */
+  /**
+   * Our key (base64 of the suite's key || salt: 30, 46, 28 or 44 bytes): the SRC uses it for
+   * what we send (RTCP receiver reports).
+   */
   readonly local: { readonly keySalt: string };
 }
 
@@ -223,22 +231,42 @@ function chooseTelephoneEvent(
   };
 }
 
-const BASE64_30_BYTES = /^[A-Za-z0-9+/]{40}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** RFC 4568 §7.1.2: the first acceptable crypto attribute in the offer's order. */
+/** Whether `keySalt` is base64 of exactly the suite's key || salt (padding optional). */
+function isInlineKeyFor(suite: SrtpCryptoSuite, keySalt: string): boolean {
+  if (!BASE64.test(keySalt)) return false;
+  const bytes = srtpInlineKeyLength(suite);
+  const unpadded = keySalt.replace(/=+$/, '');
+  // Canonical length only: a longer or shorter string is another key, not this one mis-padded.
+  return (
+    unpadded.length === Math.ceil((bytes * 4) / 3) && keySalt.length <= 4 * Math.ceil(bytes / 3)
+  );
+}
+
+/**
+ * RFC 4568 §7.1.2: one acceptable crypto attribute, answered with its tag. Of the acceptable ones
+ * the strongest suite wins; among equals the offer's order (its preference).
+ */
 function chooseCrypto(
   media: SdpMediaDescription,
 ): { tag: number; suite: SdpSrtpSuite; remote: SdpCryptoKeyParam } | undefined {
+  let best: { tag: number; suite: SdpSrtpSuite; remote: SdpCryptoKeyParam } | undefined;
   for (const crypto of media.crypto) {
-    if (!SUPPORTED_SUITES.has(crypto.suite)) continue;
+    if (!isSrtpCryptoSuite(crypto.suite)) continue;
     // Session parameters (KDR, UNENCRYPTED_SRTP, ...) change the SRTP transform; the media layer
     // runs the default transform only, so such an attribute is not acceptable (RFC 4568 §6.3).
     if (crypto.sessionParams.length > 0) continue;
     const key = crypto.keyParams[0];
-    if (key?.method !== 'inline' || !BASE64_30_BYTES.test(key.keySalt)) continue;
-    return { tag: crypto.tag, suite: crypto.suite as SdpSrtpSuite, remote: key };
+    if (key?.method !== 'inline' || !isInlineKeyFor(crypto.suite, key.keySalt)) continue;
+    if (
+      best === undefined ||
+      srtpSuiteParameters(crypto.suite).strength > srtpSuiteParameters(best.suite).strength
+    ) {
+      best = { tag: crypto.tag, suite: crypto.suite, remote: key };
+    }
   }
-  return undefined;
+  return best;
 }
 
 function randomBytesChecked(options: SdpAnswerOptions, length: number): Uint8Array {
@@ -342,7 +370,10 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
         ? previous.srtp.keySalt
         : undefined;
     const keySalt =
-      kept ?? Buffer.from(randomBytesChecked(options, SDP_SRTP_KEY_SALT_BYTES)).toString('base64');
+      kept ??
+      Buffer.from(randomBytesChecked(options, srtpInlineKeyLength(crypto.suite))).toString(
+        'base64',
+      );
     srtp = { suite: crypto.suite, tag: crypto.tag, remote: crypto.remote, local: { keySalt } };
   }
 

@@ -15,6 +15,7 @@ import {
   writeSessionFile,
   type CaptureSessionFile,
   type RecordingSegmentPlan,
+  sdesKeyExposure,
 } from '@callvault/recorder';
 import { isConnectionLoss } from '../db/connection-loss.js';
 import type { Logger } from '../observability/logger.js';
@@ -349,6 +350,7 @@ export async function finalizeCapturedSession(
             },
             srcMetadataRevisions: session.metadataRevisions,
             trunk: { id: session.trunkId, name: session.trunkName },
+            ...mediaSecurityOf(session),
             ...(session.failure
               ? {
                   failureBehavior:
@@ -425,4 +427,26 @@ export async function finalizeCapturedSession(
   await resolveRetried(deps, dir, session, recordingIds);
   removeJournal(dir);
   return { kind: 'stored', recordingIds, durationMs };
+}
+
+/**
+ * How the media was protected: the SDES suites and whether their keys came over SIP without TLS
+ * (RFC 4568 §8.3: then anyone on the signalling path could decrypt the audio). Journals written
+ * before the signalling transport was kept have no such entry.
+ */
+function mediaSecurityOf(session: CaptureSessionFile): {
+  mediaSecurity?: { signalling: string; srtpSuites: readonly string[]; keysSentInClear: boolean };
+} {
+  if (session.signalling === undefined) return {};
+  const exposure = sdesKeyExposure(
+    session.signalling,
+    session.streams.map((s) => (s.srtpSuite ? { srtp: { suite: s.srtpSuite } } : {})),
+  );
+  return {
+    mediaSecurity: {
+      signalling: session.signalling,
+      srtpSuites: exposure.suites,
+      keysSentInClear: exposure.keysSentInClear,
+    },
+  };
 }

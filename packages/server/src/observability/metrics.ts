@@ -11,6 +11,8 @@ export interface Metrics {
   readonly siprecInviteOutcomes: Counter<'method' | 'status' | 'kind'>;
   /** SIP messages and SIPREC bodies that could not be read, by what failed. */
   readonly siprecParseErrors: Counter<'part'>;
+  /** SIPREC sessions whose SDES SRTP keys came over SIP without TLS (RFC 4568 §8.3), by transport. */
+  readonly srtpKeysInClear: Counter<'transport'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -47,6 +49,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'callvault_siprec_parse_errors_total',
       help: 'Unreadable SIP messages (sip) and SIPREC bodies (multipart, sdp, metadata)',
       labelNames: ['part'],
+      registers: [registry],
+    }),
+    srtpKeysInClear: new Counter({
+      name: 'callvault_srtp_keys_in_clear_total',
+      help: 'SIPREC sessions answered with SDES SRTP whose keys were signalled without TLS',
+      labelNames: ['transport'],
       registers: [registry],
     }),
   };

@@ -9,6 +9,7 @@ import {
   presentProvenance,
   presentSegment,
   presentSrcMetadata,
+  presentMediaSecurity,
   presentTrunk,
 } from './recording-provenance.js';
 import type { RecordingRecord } from './recordings.model.js';
@@ -99,6 +100,7 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
       trunk: presentTrunk(m),
       segment: presentSegment(m),
       srcMetadata: presentSrcMetadata(m),
+      mediaSecurity: presentMediaSecurity(m),
     },
     ...presentProvenance(r.provenance),
   };

@@ -7,6 +7,7 @@ import {
   presentSegment,
   presentSrcMetadata,
   presentTrunk,
+  presentMediaSecurity,
 } from './recording-provenance.js';
 import { IMPORTED_PROVENANCE } from './recordings.model.js';
 
@@ -124,5 +125,25 @@ describe('presentTrunk and presentSegment', () => {
     });
     expect(presentSegment({ segment: { index: 1 } })).toBeNull();
     expect(presentSegment({})).toBeNull();
+  });
+});
+
+describe('presentMediaSecurity', () => {
+  it('reads the SRTP suites and whether their keys were signalled in clear; null before finalize noted it', () => {
+    expect(
+      presentMediaSecurity({
+        mediaSecurity: {
+          signalling: 'udp',
+          srtpSuites: ['AEAD_AES_128_GCM', 7],
+          keysSentInClear: true,
+        },
+      }),
+    ).toEqual({ signalling: 'udp', srtpSuites: ['AEAD_AES_128_GCM'], keysSentInClear: true });
+    expect(presentMediaSecurity({ mediaSecurity: { signalling: 'tls' } })).toEqual({
+      signalling: 'tls',
+      srtpSuites: [],
+      keysSentInClear: false,
+    });
+    expect(presentMediaSecurity({})).toBeNull();
   });
 });

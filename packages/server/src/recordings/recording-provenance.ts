@@ -1,7 +1,8 @@
 // How a recording was made, as the API shows it (SPEC §9 Callvault extras on Webex shapes):
 // rebuilt after a crash, what failed while capturing, why it ended, and from the metadata
 // document the recording trunk, which part of the call it is, and the SRC's SIPREC metadata as
-// received (bounded in size; the stored copy is whole). Pure: records in, response parts out.
+// received (bounded in size; the stored copy is whole), and how the media was protected in transit.
+// Pure: records in, response parts out.
 import {
   applyRecordingMetadataBody,
   createRecordingMetadataState,
@@ -11,6 +12,7 @@ import {
   MAX_SRC_METADATA_RESPONSE_BYTES,
   type RecordingCaptureFailure,
   type RecordingEndReason,
+  type RecordingMediaSecurity,
   type RecordingRecovery,
   type RecordingSegment,
   type RecordingSrcMetadata,
@@ -130,6 +132,21 @@ export function presentTrunk(
   const trunk = document.trunk;
   if (!isRecord(trunk) || typeof trunk.id !== 'string') return null;
   return { id: trunk.id, name: typeof trunk.name === 'string' ? trunk.name : '' };
+}
+
+/** How the media was protected in transit, as finalize noted it (absent before it did). */
+export function presentMediaSecurity(
+  document: RecordingMetadataDocument,
+): RecordingMediaSecurity | null {
+  const m = document.mediaSecurity;
+  if (!isRecord(m) || typeof m.signalling !== 'string') return null;
+  return {
+    signalling: m.signalling,
+    srtpSuites: Array.isArray(m.srtpSuites)
+      ? m.srtpSuites.filter((x): x is string => typeof x === 'string')
+      : [],
+    keysSentInClear: m.keysSentInClear === true,
+  };
 }
 
 const integer = (v: unknown): number | null =>

@@ -2,11 +2,12 @@
 // this process has open (for GET /api/sessions) that also feeds the Prometheus metrics and writes
 // each session's outcome to the log. Recorders keep no state another process needs after a call
 // (SPEC §10), so nothing here is persisted; the media issue adds the recording itself.
-import type {
-  RecordingRequestOutcome,
-  RecordingSessionClosed,
-  RecordingSessionSnapshot,
-  RecordingSink,
+import {
+  sdesKeyExposure,
+  type RecordingRequestOutcome,
+  type RecordingSessionClosed,
+  type RecordingSessionSnapshot,
+  type RecordingSink,
 } from '@callvault/recorder';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -34,19 +35,37 @@ export function createSessionRegistry(
   const metrics = deps.metrics;
   const calls = createLiveCallHub();
 
+  /** Sessions already counted as having sent SDES keys in clear (once per session). */
+  const keysInClear = new Set<string>();
+  const checkKeyExposure = (session: RecordingSessionSnapshot): void => {
+    if (keysInClear.has(session.id)) return;
+    const exposure = sdesKeyExposure(session.source.transport, session.streams);
+    if (!exposure.keysSentInClear) return;
+    keysInClear.add(session.id);
+    metrics?.srtpKeysInClear.inc({ transport: session.source.transport });
+    deps.logger?.warn(
+      { callId: session.callId, orgId: session.orgId, suites: exposure.suites },
+      `SRTP keys of this session were signalled over ${session.source.transport}, not TLS: ` +
+        'anyone on the signalling path can decrypt its media',
+    );
+  };
+
   const byStart = (a: RecordingSessionSnapshot, b: RecordingSessionSnapshot): number =>
     a.startedAt - b.startedAt || a.id.localeCompare(b.id);
 
   return {
     sessionOpened(session) {
       open.set(session.id, session);
+      checkKeyExposure(session);
       metrics?.siprecSessionsActive.set(open.size);
     },
     sessionUpdated(session) {
       if (open.has(session.id)) open.set(session.id, session);
+      checkKeyExposure(session);
     },
     sessionClosed(session) {
       open.delete(session.id);
+      keysInClear.delete(session.id);
       closed.push(session);
       if (closed.length > keepClosed) closed.splice(0, closed.length - keepClosed);
       metrics?.siprecSessionsActive.set(open.size);

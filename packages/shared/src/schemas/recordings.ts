@@ -199,6 +199,21 @@ export const RecordingSegment = Type.Object({
 });
 export type RecordingSegment = Static<typeof RecordingSegment>;
 
+/** How the call's media was protected in transit (SDES-SRTP, RFC 4568). */
+export const RecordingMediaSecurity = Type.Object({
+  signalling: Type.String({
+    description: 'the SIP transport the session came over: udp, tcp or tls',
+  }),
+  srtpSuites: Type.Array(Type.String(), {
+    description: 'the SDES crypto suites of its SRTP streams; empty for plain RTP',
+  }),
+  keysSentInClear: Type.Boolean({
+    description:
+      'true when SRTP keys were signalled over SIP without TLS (RFC 4568 §8.3): anyone on the signalling path could decrypt the media',
+  }),
+});
+export type RecordingMediaSecurity = Static<typeof RecordingMediaSecurity>;
+
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
   id: Type.String(),
@@ -234,6 +249,10 @@ export const ConvergedRecordingMetadata = Type.Object({
     }),
     srcMetadata: Type.Union([RecordingSrcMetadata, Type.Null()], {
       description: 'Callvault: the SRC’s SIPREC metadata as received; null for imports',
+    }),
+    mediaSecurity: Type.Union([RecordingMediaSecurity, Type.Null()], {
+      description:
+        'Callvault: how the media was protected in transit; null for imports and older recordings',
     }),
   }),
   ...RecordingProvenanceFields,

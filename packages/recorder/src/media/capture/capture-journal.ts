@@ -23,6 +23,8 @@ export interface CaptureStreamInfo {
   readonly telephoneEventPayloadTypes: readonly number[];
   readonly journal: string;
   readonly srtp: boolean;
+  /** The SDES suite the stream was last answered with (absent for plain RTP). */
+  readonly srtpSuite?: string;
 }
 
 export interface CaptureOwnerRef {
@@ -47,6 +49,8 @@ export interface CaptureSessionFile {
   readonly orgId: string;
   readonly trunkId: string;
   readonly trunkName: string;
+  /** The SIP transport the session came over (udp, tcp, tls): whether SDES keys were in clear. */
+  readonly signalling?: string;
   readonly startedAt: number;
   readonly owners: readonly CaptureOwnerRef[];
   readonly parties: ReadonlyArray<{

@@ -381,6 +381,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
       orgId: snap.orgId,
       trunkId: snap.trunkId,
       trunkName: snap.trunkName,
+      signalling: snap.source.transport,
       startedAt: snap.startedAt,
       owners: snap.owners.map((o) => ({
         id: o.id,
@@ -464,6 +465,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
       const te = stream.telephoneEvent?.payloadType;
       current.info = {
         ...current.info,
+        ...(stream.srtp ? { srtp: true, srtpSuite: stream.srtp.suite } : {}),
         // A payload type re-used for another codec: the newest mapping wins from now on.
         codecs: known
           ? current.info.codecs

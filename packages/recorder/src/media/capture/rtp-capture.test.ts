@@ -240,4 +240,20 @@ describe('RTP stream capture', () => {
     await waitFor(() => got.length === 1 && capture.stats.srtpAuthFailures === 1);
     expect([...got[0]!.payload]).toEqual([9, 8, 7]);
   });
+
+  it('RFC 7714: an AEAD_AES_128_GCM stream is decrypted; SRTCP on port + 1 counts only when authenticated', async () => {
+    const key = { suite: 'AEAD_AES_128_GCM', keySalt: Buffer.alloc(28, 5).toString('base64') };
+    const { port, got, capture } = await start({ srtp: key });
+    const sender = createCaptureSrtpContext(key);
+    const [a] = await senders(1);
+    await sendFrom(a!, port, sender.protectRtp(rtp(20, 0x1234, [4, 5, 6])));
+    const report = Uint8Array.from(Buffer.from('80c90001' + '00001234', 'hex'));
+    await sendFrom(a!, port + 1, sender.protectRtcp(report));
+    const forged = Uint8Array.from(sender.protectRtcp(report));
+    forged[9]! ^= 1;
+    await sendFrom(a!, port + 1, forged);
+    await waitFor(() => got.length === 1 && capture.stats.srtpAuthFailures === 1);
+    expect([...got[0]!.payload]).toEqual([4, 5, 6]);
+    expect(capture.stats.rtcpPackets).toBe(1);
+  });
 });

@@ -1,13 +1,17 @@
 // The socket shell of one answered stream (RFC 3550 §11: RTP on an even port, RTCP on port + 1).
 // Media is accepted from one source at a time, as the latch (rtp-source-latch.ts) decides: the
 // SRC's offered address, or in `first-source` mode the first sender within the latch window (NAT),
-// and a new sender after a re-offer or an SSRC change; everything else is counted and ignored. SRTP (RFC 3711 §3.3) is removed here when the stream is keyed; authentication failures
-// and replays are dropped and counted. Accepted packets go to the journal as received: no
+// and a new sender after a re-offer or an SSRC change; everything else is counted and ignored. SRTP (RFC 3711 §3.3, any suite of rtp/srtp-suites.ts) is removed here when the stream is keyed
+// and SRTCP authenticated; authentication failures and replays are dropped and counted. Accepted packets go to the journal as received: no
 // decoding on the capture path. The sockets come from a UdpReceiver (udp-receiver.ts): the
 // batched native one by default, Node's dgram as the fallback.
 import { isRtcpPacket } from '../../rtp/rtcp-packet.js';
 import { parseRtpPacket } from '../../rtp/rtp-packet.js';
-import { createSrtpContextFromSdes, type SrtpContext } from '../../rtp/srtp.js';
+import {
+  createSrtpContextFromSdes,
+  type SrtpContext,
+  type SrtpFailureReason,
+} from '../../rtp/srtp.js';
 import type { RtpJournalRecord } from './rtp-journal-format.js';
 import { RtpSourceLatch, type MediaLatchingMode } from './rtp-source-latch.js';
 import {
@@ -124,10 +128,28 @@ export async function startRtpStreamCapture(
     return true;
   };
 
+  const countSrtpFailure = (reason: SrtpFailureReason): void => {
+    if (reason === 'auth-failed') stats.srtpAuthFailures++;
+    else if (reason === 'replayed' || reason === 'too-old') stats.srtpReplayed++;
+    else stats.srtpOtherFailures++;
+  };
+
+  /** RTCP is counted, never journaled; on a keyed stream only authenticated SRTCP counts. */
+  const onRtcp = (message: Uint8Array): void => {
+    if (srtp) {
+      const plain = srtp.unprotectRtcp(message);
+      if (!plain.ok) {
+        countSrtpFailure(plain.reason);
+        return;
+      }
+    }
+    stats.rtcpPackets++;
+  };
+
   const onRtp = (message: Uint8Array, info: UdpSource): void => {
-    // RTP and RTCP may share the port (RFC 5761): RTCP is counted, never journaled.
+    // RTP and RTCP may share the port (RFC 5761).
     if (isRtcpPacket(message)) {
-      stats.rtcpPackets++;
+      onRtcp(message);
       return;
     }
     if (!accepts(message, info)) {
@@ -138,9 +160,7 @@ export async function startRtpStreamCapture(
     if (srtp) {
       const plain = srtp.unprotectRtp(message);
       if (!plain.ok) {
-        if (plain.reason === 'auth-failed') stats.srtpAuthFailures++;
-        else if (plain.reason === 'replayed' || plain.reason === 'too-old') stats.srtpReplayed++;
-        else stats.srtpOtherFailures++;
+        countSrtpFailure(plain.reason);
         return;
       }
       bytes = plain.packet;
@@ -176,9 +196,7 @@ export async function startRtpStreamCapture(
       host: options.host,
       port: options.rtcpPort ?? options.rtpPort + 1,
       receiveBufferSize: RECEIVE_BUFFER_BYTES,
-      onPacket: () => {
-        stats.rtcpPackets++;
-      },
+      onPacket: onRtcp,
     });
   } catch (err) {
     await rtp.close();

@@ -1,4 +1,4 @@
-import { ErrorBody, OrgQuery } from '@callvault/shared';
+import { ErrorBody, OrgQuery, UploadedAnnouncement } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../errors.js';
 import { actorOf } from '../http/auth-hook.js';
@@ -78,11 +78,7 @@ export function registerAnnouncementRoutes(app: AppInstance, deps: OrgDeps): voi
           locationId: Type.Optional(Type.String({ maxLength: 200 })),
         }),
         response: {
-          200: Type.Object({
-            id: Type.String(),
-            fileName: Type.String(),
-            durationMs: Type.Integer(),
-          }),
+          200: UploadedAnnouncement,
           '4xx': ErrorBody,
         },
       },

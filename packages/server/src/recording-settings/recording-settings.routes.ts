@@ -18,6 +18,7 @@ import {
   OrgVendors,
   RecordingVendor,
   RecordingVendorCreate,
+  RecordingVendorList,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
@@ -249,7 +250,7 @@ export function registerRecordingSettingsRoutes(app: AppInstance, deps: OrgDeps)
       schema: {
         tags: ['recording vendors'],
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(RecordingVendor) }), ...errors },
+        response: { 200: RecordingVendorList, ...errors },
       },
     },
     async (request) => ({ items: await listVendors(deps, actorOf(request)) }),

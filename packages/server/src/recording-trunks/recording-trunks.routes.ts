@@ -4,6 +4,7 @@ import {
   OrgQuery,
   RecordingTrunk,
   RecordingTrunkCreate,
+  RecordingTrunkList,
   RecordingTrunkUpdate,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
@@ -29,7 +30,7 @@ export function registerRecordingTrunkRoutes(app: AppInstance, deps: TrunkDeps):
       schema: {
         tags,
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(RecordingTrunk) }), ...errors },
+        response: { 200: RecordingTrunkList, ...errors },
       },
     },
     async (request) => ({ items: await listOrgTrunks(deps, actorOf(request)) }),

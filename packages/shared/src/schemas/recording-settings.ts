@@ -69,6 +69,7 @@ export const OrgCallRecordingUpdate = Type.Object({
   pauseBehaviour: Type.Optional(literalUnion(PAUSE_BEHAVIOURS)),
   dtmfFeatureCodes: Type.Optional(Type.Partial(DtmfFeatureCodes)),
 });
+export type OrgCallRecordingUpdate = Static<typeof OrgCallRecordingUpdate>;
 
 export const RecordingVendor = Type.Object({
   id: Type.String(),
@@ -82,6 +83,9 @@ export const RecordingVendor = Type.Object({
 });
 export type RecordingVendor = Static<typeof RecordingVendor>;
 
+export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendor) });
+export type RecordingVendorList = Static<typeof RecordingVendorList>;
+
 /** `GET /v1/telephony/config/callRecording/vendors` */
 export const OrgVendors = Type.Object({
   vendorId: Type.String(),
@@ -90,12 +94,14 @@ export const OrgVendors = Type.Object({
   storageRegion: Type.String(),
   failureBehavior: FailureBehaviorSchema,
 });
+export type OrgVendors = Static<typeof OrgVendors>;
 
 export const OrgVendorUpdate = Type.Object({
   vendorId: Type.Optional(Type.String({ minLength: 1 })),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
 });
+export type OrgVendorUpdate = Static<typeof OrgVendorUpdate>;
 
 /** `GET /v1/telephony/config/locations/{id}/callRecording/vendors` */
 export const LocationVendors = Type.Object({
@@ -112,6 +118,7 @@ export const LocationVendors = Type.Object({
   orgFailureBehavior: FailureBehaviorSchema,
   failureBehavior: FailureBehaviorSchema,
 });
+export type LocationVendors = Static<typeof LocationVendors>;
 
 export const LocationVendorUpdate = Type.Object({
   useOrgVendorId: Type.Optional(Type.Boolean()),
@@ -121,6 +128,7 @@ export const LocationVendorUpdate = Type.Object({
   useOrgFailureBehavior: Type.Optional(Type.Boolean()),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
 });
+export type LocationVendorUpdate = Static<typeof LocationVendorUpdate>;
 
 export const ComplianceAnnouncement = Type.Object({
   inboundPSTNCallsEnabled: Type.Boolean(),
@@ -141,15 +149,28 @@ export const ComplianceAnnouncementUpdate = Type.Partial(
     announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
   }),
 );
+export type ComplianceAnnouncementUpdate = Static<typeof ComplianceAnnouncementUpdate>;
 
 export const LocationComplianceAnnouncement = Type.Composite([
   Type.Object({ useOrgSettingsEnabled: Type.Boolean() }),
   ComplianceAnnouncement,
 ]);
+export type LocationComplianceAnnouncement = Static<typeof LocationComplianceAnnouncement>;
 export const LocationComplianceAnnouncementUpdate = Type.Composite([
   Type.Object({ useOrgSettingsEnabled: Type.Optional(Type.Boolean()) }),
   ComplianceAnnouncementUpdate,
 ]);
+export type LocationComplianceAnnouncementUpdate = Static<
+  typeof LocationComplianceAnnouncementUpdate
+>;
+
+/** `POST /api/announcements/custom`: the uploaded compliance announcement. */
+export const UploadedAnnouncement = Type.Object({
+  id: Type.String(),
+  fileName: Type.String(),
+  durationMs: Type.Integer(),
+});
+export type UploadedAnnouncement = Static<typeof UploadedAnnouncement>;
 
 export const AccessSettings = Type.Object({
   viewAndPlayRecordingsEnabled: Type.Boolean(),
@@ -248,6 +269,7 @@ export const RecordingVendorCreate = Type.Object({
   sipUri: Type.String({ pattern: '^sips?:[^\\s]+$', maxLength: 300 }),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 });
+export type RecordingVendorCreate = Static<typeof RecordingVendorCreate>;
 
 export const MediaLatching = Type.Union([Type.Literal('signalled'), Type.Literal('first-source')], {
   description:
@@ -274,6 +296,9 @@ export const RecordingTrunk = Type.Object({
 });
 export type RecordingTrunk = Static<typeof RecordingTrunk>;
 
+export const RecordingTrunkList = Type.Object({ items: Type.Array(RecordingTrunk) });
+export type RecordingTrunkList = Static<typeof RecordingTrunkList>;
+
 export const RecordingTrunkCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   allowedSources: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50 }),
@@ -299,7 +324,9 @@ export const RecordingTrunkCreate = Type.Object({
   /** Default first-source. */
   mediaLatching: Type.Optional(MediaLatching),
 });
+export type RecordingTrunkCreate = Static<typeof RecordingTrunkCreate>;
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
+export type RecordingTrunkUpdate = Static<typeof RecordingTrunkUpdate>;
 
 const PartyRef = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 200 })),

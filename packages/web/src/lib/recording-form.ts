@@ -3,13 +3,13 @@
 // the server's own words, so a person sees the same sentence whichever side caught the mistake.
 import { ApiError } from '../api/client.js';
 import type {
-  CallRecordingAccessSettings,
+  AccessSettings,
   EntityCallRecording,
   EntityCallRecordingUpdate,
   FailureBehavior,
   NotificationType,
   RecordMode,
-} from '../api/types.js';
+} from '@callvault/shared';
 
 export const REPEAT_INTERVAL_MIN = 10;
 export const REPEAT_INTERVAL_MAX = 1800;
@@ -58,7 +58,7 @@ export interface EntityRecordingForm {
   /** What the number box holds: a number, or a string while it is empty or half typed. */
   readonly repeatInterval: number | string;
   readonly transcriptEnabled: boolean;
-  readonly access: CallRecordingAccessSettings;
+  readonly access: AccessSettings;
 }
 
 export function toEntityForm(settings: EntityCallRecording): EntityRecordingForm {

@@ -31,16 +31,16 @@ import {
   changeRecordingsInBulk,
   searchRecordings,
   type RecordingSearchFilter,
-  type RecordingSearchRow,
 } from '../api/recordings.api.js';
 import type {
   BulkRecordingAction,
   CallDirection,
   Me,
-  RecordingBulkRequest,
+  RecordingBulkBody,
   RecordingOwnerType,
   RecordingStatus,
-} from '../api/types.js';
+  RecordingSummary,
+} from '@callvault/shared';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -453,7 +453,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
         action={pendingAction}
         ids={[...selected]}
         pending={bulk.isPending}
-        onConfirm={(request: RecordingBulkRequest) => bulk.mutate(request)}
+        onConfirm={(request: RecordingBulkBody) => bulk.mutate(request)}
         onClose={() => setPendingAction(null)}
       />
       <RecordingDrawer
@@ -471,7 +471,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 }
 
 interface RecordingRowProps {
-  readonly recording: RecordingSearchRow;
+  readonly recording: RecordingSummary;
   readonly selectable: boolean;
   readonly selected: boolean;
   readonly onSelect: (on: boolean) => void;

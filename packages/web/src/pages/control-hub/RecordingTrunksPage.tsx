@@ -24,7 +24,7 @@ import {
   listRecordingTrunks,
   updateRecordingTrunk,
 } from '../../api/recording-trunks.api.js';
-import type { RecordingTrunk, RecordingTrunkInput } from '../../api/types.js';
+import type { RecordingTrunk, RecordingTrunkCreate } from '@callvault/shared';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { IconPlus, IconTrunk } from '../../components/icons.js';
@@ -204,7 +204,7 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [checked, setChecked] = useState(false);
 
   const save = useMutation({
-    mutationFn: (input: RecordingTrunkInput) =>
+    mutationFn: (input: RecordingTrunkCreate) =>
       existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input),
     onSuccess: async (trunk) => {
       await queryClient.invalidateQueries({ queryKey: trunksQueryKey });

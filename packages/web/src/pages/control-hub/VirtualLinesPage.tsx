@@ -2,7 +2,7 @@ import { Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { listVirtualLines } from '../../api/directory.api.js';
-import type { VirtualLine } from '../../api/types.js';
+import type { VirtualLine } from '@callvault/shared';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { RouterButton } from '../../components/RouterLinks.js';

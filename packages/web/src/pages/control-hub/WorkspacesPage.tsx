@@ -2,7 +2,7 @@ import { Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { listWorkspaces } from '../../api/directory.api.js';
-import type { Workspace } from '../../api/types.js';
+import type { Workspace } from '@callvault/shared';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { RouterButton } from '../../components/RouterLinks.js';

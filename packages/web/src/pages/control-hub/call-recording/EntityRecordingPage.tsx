@@ -21,12 +21,8 @@ import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../../api/client.js';
 import { fetchPerson, fetchVirtualLine, fetchWorkspace } from '../../../api/directory.api.js';
 import { updateEntityRecording } from '../../../api/recording-settings.api.js';
-import {
-  RECORD_MODES,
-  type CallRecordingAccessSettings,
-  type EntityCallRecording,
-  type RecordableKind,
-} from '../../../api/types.js';
+import { type AccessSettings, type EntityCallRecording, RECORD_MODES } from '@callvault/shared';
+import type { RecordableKind } from '../../../api/recording-settings.api.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { RouterAnchor } from '../../../components/RouterLinks.js';
@@ -71,7 +67,7 @@ const KIND_INFO = {
   },
 } as const satisfies Record<RecordableKind, unknown>;
 
-const ACCESS_LABELS: Readonly<Record<keyof CallRecordingAccessSettings, string>> = {
+const ACCESS_LABELS: Readonly<Record<keyof AccessSettings, string>> = {
   viewAndPlayRecordingsEnabled: 'View and play recordings',
   downloadRecordingsEnabled: 'Download recordings',
   deleteRecordingsEnabled: 'Delete recordings',
@@ -342,7 +338,7 @@ function EntityRecordingForm(props: {
             />
             <Checkbox.Group
               label="Recording access"
-              value={(Object.keys(ACCESS_LABELS) as (keyof CallRecordingAccessSettings)[]).filter(
+              value={(Object.keys(ACCESS_LABELS) as (keyof AccessSettings)[]).filter(
                 (key) => form.access[key],
               )}
               onChange={(checked) =>
@@ -357,11 +353,11 @@ function EntityRecordingForm(props: {
               }
             >
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" mt="xs">
-                {(
-                  Object.entries(ACCESS_LABELS) as [keyof CallRecordingAccessSettings, string][]
-                ).map(([key, label]) => (
-                  <Checkbox key={key} value={key} label={label} disabled={locked || off} />
-                ))}
+                {(Object.entries(ACCESS_LABELS) as [keyof AccessSettings, string][]).map(
+                  ([key, label]) => (
+                    <Checkbox key={key} value={key} label={label} disabled={locked || off} />
+                  ),
+                )}
               </SimpleGrid>
             </Checkbox.Group>
           </Stack>

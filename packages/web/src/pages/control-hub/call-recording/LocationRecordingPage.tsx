@@ -13,7 +13,7 @@ import {
   type FailureBehavior,
   type LocationComplianceAnnouncement,
   type LocationVendors,
-} from '../../../api/types.js';
+} from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { RouterAnchor } from '../../../components/RouterLinks.js';

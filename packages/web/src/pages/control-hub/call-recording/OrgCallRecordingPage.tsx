@@ -23,12 +23,12 @@ import {
   updateOrgVendor,
 } from '../../../api/recording-settings.api.js';
 import {
-  FAILURE_BEHAVIORS,
   type ComplianceAnnouncement,
+  FAILURE_BEHAVIORS,
   type FailureBehavior,
   type OrgCallRecording,
   type OrgVendors,
-} from '../../../api/types.js';
+} from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';

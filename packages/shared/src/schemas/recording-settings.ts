@@ -1,31 +1,15 @@
 // Call-recording settings with Webex's paths, field names, enum strings and defaults (SPEC §3).
 import { Type, type Static } from '@sinclair/typebox';
+import {
+  FAILURE_BEHAVIORS,
+  NOTIFICATION_TYPES,
+  PAUSE_BEHAVIOURS,
+  RECORD_MODES,
+} from '../recording-modes.js';
 import { literalUnion } from './literal-union.js';
-
-export const RECORD_MODES = [
-  'Always',
-  'Never',
-  'Always with Pause/Resume',
-  'On Demand with User Initiated Start',
-] as const;
-export type RecordMode = (typeof RECORD_MODES)[number];
-
-export const FAILURE_BEHAVIORS = [
-  'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
-  'PROCEED_CALL_WITH_ANNOUNCEMENT',
-  'END_CALL_WITH_ANNOUNCEMENT',
-] as const;
-export type FailureBehavior = (typeof FAILURE_BEHAVIORS)[number];
-
-export const NOTIFICATION_TYPES = ['None', 'Beep', 'Play Announcement'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const RecordModeSchema = literalUnion(RECORD_MODES);
 export const FailureBehaviorSchema = literalUnion(FAILURE_BEHAVIORS);
-
-/** What happens to a paused stretch (SPEC §4): cut out (Webex) or kept as silence (PCI style). */
-export const PAUSE_BEHAVIOURS = ['cut', 'silence'] as const;
-export type PauseBehaviour = (typeof PAUSE_BEHAVIOURS)[number];
 
 const DtmfCode = Type.String({
   pattern: '^[0-9*#]{2,8}$',

@@ -19,9 +19,11 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
 import { UserHubPage } from './pages/UserHubPage.js';
 import { LocationsPage } from './pages/control-hub/LocationsPage.js';
-import { PeoplePage } from './pages/control-hub/PeoplePage.js';
-import { VirtualLinesPage } from './pages/control-hub/VirtualLinesPage.js';
-import { WorkspacesPage } from './pages/control-hub/WorkspacesPage.js';
+import {
+  PeoplePage,
+  VirtualLinesPage,
+  WorkspacesPage,
+} from './pages/control-hub/recordable-lists.js';
 import { RecordingTrunksPage } from './pages/control-hub/RecordingTrunksPage.js';
 import { EntityRecordingPage } from './pages/control-hub/call-recording/EntityRecordingPage.js';
 import { LocationRecordingPage } from './pages/control-hub/call-recording/LocationRecordingPage.js';

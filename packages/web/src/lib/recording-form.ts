@@ -2,13 +2,14 @@
 // the console makes before it sends anything. The checks repeat the server's rules (SPEC §3.3) with
 // the server's own words, so a person sees the same sentence whichever side caught the mistake.
 import { ApiError } from '../api/client.js';
-import type {
-  AccessSettings,
-  EntityCallRecording,
-  EntityCallRecordingUpdate,
-  FailureBehavior,
-  NotificationType,
-  RecordMode,
+import {
+  FAILURE_BEHAVIORS,
+  type AccessSettings,
+  type EntityCallRecording,
+  type EntityCallRecordingUpdate,
+  type FailureBehavior,
+  type NotificationType,
+  type RecordMode,
 } from '@callvault/shared';
 
 export const REPEAT_INTERVAL_MIN = 10;
@@ -38,6 +39,10 @@ export const FAILURE_BEHAVIOR_LABELS: Readonly<Record<FailureBehavior, string>> 
   PROCEED_CALL_WITH_ANNOUNCEMENT: 'Proceed with the call and announce that recording failed',
   END_CALL_WITH_ANNOUNCEMENT: 'End the call with an announcement',
 };
+
+export function isFailureBehavior(value: string | null): value is FailureBehavior {
+  return (FAILURE_BEHAVIORS as readonly (string | null)[]).includes(value);
+}
 
 export const NOTIFICATION_TYPE_LABELS: Readonly<Record<Exclude<NotificationType, 'None'>, string>> =
   {

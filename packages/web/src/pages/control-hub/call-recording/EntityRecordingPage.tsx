@@ -42,7 +42,7 @@ import {
   type EntityRecordingForm,
 } from '../../../lib/recording-form.js';
 import { useCanEditSettings } from '../../../lib/use-can-edit-settings.js';
-import { CardSkeleton } from './OrgCallRecordingPage.js';
+import { CardSkeleton } from './CallRecordingSettingsPage.js';
 import { entityRecordingQuery } from './recording-queries.js';
 
 const KIND_INFO = {

@@ -32,10 +32,13 @@ export function CallRecordingSettingsPage({
 export function QueryCard<T>({
   query,
   errorTitle,
+  skeletonCount = 1,
   children,
 }: {
   readonly query: UseQueryResult<T>;
   readonly errorTitle: string;
+  /** How many card skeletons stand in for it while it loads. */
+  readonly skeletonCount?: number;
   readonly children: (data: T) => ReactNode;
 }): ReactNode {
   if (query.error) {
@@ -43,7 +46,8 @@ export function QueryCard<T>({
       <ErrorAlert title={errorTitle} error={query.error} onRetry={() => void query.refetch()} />
     );
   }
-  return query.data !== undefined ? children(query.data) : <CardSkeleton />;
+  if (query.data !== undefined) return children(query.data);
+  return Array.from({ length: skeletonCount }, (_, i) => <CardSkeleton key={i} />);
 }
 
 export function CardSkeleton(): ReactNode {

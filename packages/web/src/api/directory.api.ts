@@ -50,8 +50,9 @@ export function listVirtualLines(
   signal?: AbortSignal,
 ): Promise<Page<VirtualLineList>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
+  // The virtual-lines list names its display-name prefix filter `name`.
   return api.getPage('/v1/telephony/config/virtualLines', {
-    query: { locationId: filter.locationId, max: PAGE_SIZE },
+    query: { name: filter.displayName, locationId: filter.locationId, max: PAGE_SIZE },
     signal,
   });
 }

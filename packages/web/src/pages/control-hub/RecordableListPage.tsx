@@ -38,7 +38,7 @@ export interface RecordableList<Body, Row extends RecordableRow> {
     row: Row,
     locations: Locations,
   ) => readonly (string | null | undefined)[];
-  /** Whether the API filters this list by `displayName`/`email`. */
+  /** Whether the API filters this list by display name (and people by `email`). */
   readonly serverSearch: boolean;
   /** The columns before the call-recording link. */
   readonly columns: (locations: Locations) => Column<Row>[];

@@ -110,8 +110,7 @@ export const VIRTUAL_LINES_LIST: RecordableList<VirtualLineList, VirtualLine> = 
   fetchPage: listVirtualLines,
   rowsOf: (body) => body.virtualLines,
   searchFieldsOf: (v) => [v.displayName, v.number.extension, v.number.external, v.location.name],
-  // The console does not send the search term for virtual lines: the box works on loaded rows.
-  serverSearch: false,
+  serverSearch: true,
   columns: () => [
     { header: 'Name', cell: (v) => <Name>{v.displayName}</Name> },
     { header: 'Extension', cell: (v) => v.number.extension ?? '—', width: 110 },

@@ -1,5 +1,6 @@
 // Schemas (TypeBox) and types shared by the server and the web console. No Node or DOM APIs.
 export * from './roles.js';
+export * from './recording-modes.js';
 export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/org.js';

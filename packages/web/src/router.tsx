@@ -9,7 +9,7 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router';
-import type { Session } from './api/types.js';
+import type { SessionResponse } from '@callvault/shared';
 import { canSeeArea, findHomePath, type Area } from './auth/access.js';
 import { sessionQueryOptions } from './auth/session.js';
 import { AppLayout } from './layout/AppLayout.js';
@@ -19,9 +19,11 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
 import { UserHubPage } from './pages/UserHubPage.js';
 import { LocationsPage } from './pages/control-hub/LocationsPage.js';
-import { PeoplePage } from './pages/control-hub/PeoplePage.js';
-import { VirtualLinesPage } from './pages/control-hub/VirtualLinesPage.js';
-import { WorkspacesPage } from './pages/control-hub/WorkspacesPage.js';
+import {
+  PeoplePage,
+  VirtualLinesPage,
+  WorkspacesPage,
+} from './pages/control-hub/recordable-lists.js';
 import { RecordingTrunksPage } from './pages/control-hub/RecordingTrunksPage.js';
 import { EntityRecordingPage } from './pages/control-hub/call-recording/EntityRecordingPage.js';
 import { LocationRecordingPage } from './pages/control-hub/call-recording/LocationRecordingPage.js';
@@ -58,10 +60,10 @@ const loginRoute = createRoute({
 const changePasswordRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/change-password',
-  beforeLoad: async ({ context }): Promise<{ session: Session }> => {
+  beforeLoad: async ({ context }): Promise<{ session: SessionResponse }> => {
     const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
     if (!session) redirect({ to: '/login', replace: true, throw: true });
-    return { session: session as Session };
+    return { session: session as SessionResponse };
   },
   component: function ChangePasswordRoute() {
     const { session } = changePasswordRoute.useRouteContext();
@@ -72,7 +74,7 @@ const changePasswordRoute = createRoute({
 const consoleRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'console',
-  beforeLoad: async ({ context, location }): Promise<{ session: Session }> => {
+  beforeLoad: async ({ context, location }): Promise<{ session: SessionResponse }> => {
     const session = await context.queryClient.ensureQueryData(sessionQueryOptions);
     if (!session) {
       redirect({
@@ -87,7 +89,7 @@ const consoleRoute = createRoute({
       redirect({ to: '/change-password', replace: true, throw: true });
     }
     // redirect({ throw: true }) above left when there is no session; TypeScript cannot tell.
-    return { session: session as Session };
+    return { session: session as SessionResponse };
   },
   component: function ConsoleRoute() {
     const { session } = consoleRoute.useRouteContext();
@@ -105,7 +107,7 @@ const indexRoute = createRoute({
 
 /** Sends a person whose roles do not include `area` to User Hub, which everyone has. */
 function guardArea(area: Area) {
-  return ({ context }: { context: { session: Session } }): void => {
+  return ({ context }: { context: { session: SessionResponse } }): void => {
     if (!canSeeArea(context.session.user.roles, area)) {
       redirect({ to: '/user-hub', replace: true, throw: true });
     }

@@ -1,4 +1,4 @@
-import { ErrorBody, OrgQuery, RECORDING_PROMPTS } from '@callvault/shared';
+import { ErrorBody, OrgQuery, RECORDING_PROMPTS, UploadedAnnouncement } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { notFound } from '../errors.js';
 import { actorOf } from '../http/auth-hook.js';
@@ -87,11 +87,7 @@ export function registerAnnouncementRoutes(app: AppInstance, deps: OrgDeps): voi
           ),
         }),
         response: {
-          200: Type.Object({
-            id: Type.String(),
-            fileName: Type.String(),
-            durationMs: Type.Integer(),
-          }),
+          200: UploadedAnnouncement,
           '4xx': ErrorBody,
         },
       },

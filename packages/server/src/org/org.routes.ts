@@ -9,6 +9,7 @@ import {
   IdParam,
   Location,
   LocationCreate,
+  LocationList,
   LocationUpdate,
   OrgQuery,
   Organization,
@@ -16,12 +17,15 @@ import {
   PeopleQuery,
   Person,
   PersonCreate,
+  PersonList,
   PersonUpdate,
   VirtualLine,
   VirtualLineCreate,
+  VirtualLineList,
   VirtualLineUpdate,
   Workspace,
   WorkspaceCreate,
+  WorkspaceList,
   WorkspaceUpdate,
   type CallFeatureKind,
 } from '@callvault/shared';
@@ -129,7 +133,7 @@ export function registerOrgRoutes(app: AppInstance, deps: OrgDeps): void {
           ...OrgQuery,
           name: Type.Optional(Type.String({ maxLength: 80 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(Location) }), ...errors },
+        response: { 200: LocationList, ...errors },
       },
     },
     async (request) => ({
@@ -186,7 +190,7 @@ export function registerOrgRoutes(app: AppInstance, deps: OrgDeps): void {
         summary:
           'List people; filter by email, displayName (prefix) or locationId; page with max and the Link header',
         querystring: Type.Object({ ...OrgQuery, ...PagingQuery, ...PeopleQuery.properties }),
-        response: { 200: Type.Object({ items: Type.Array(Person) }), ...errors },
+        response: { 200: PersonList, ...errors },
       },
     },
     async (request, reply) => {
@@ -279,7 +283,7 @@ export function registerOrgRoutes(app: AppInstance, deps: OrgDeps): void {
           displayName: Type.Optional(Type.String({ maxLength: 200 })),
           locationId: Type.Optional(Type.String({ maxLength: 200 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(Workspace) }), ...errors },
+        response: { 200: WorkspaceList, ...errors },
       },
     },
     async (request, reply) => {
@@ -364,7 +368,7 @@ export function registerOrgRoutes(app: AppInstance, deps: OrgDeps): void {
           locationId: Type.Optional(Type.String({ maxLength: 200 })),
         }),
         response: {
-          200: Type.Object({ virtualLines: Type.Array(VirtualLine), total: Type.Integer() }),
+          200: VirtualLineList,
           ...errors,
         },
       },

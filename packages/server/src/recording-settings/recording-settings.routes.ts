@@ -31,6 +31,7 @@ import {
   OrgVendors,
   RecordingVendor,
   RecordingVendorCreate,
+  RecordingVendorList,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
@@ -480,7 +481,7 @@ export function registerRecordingSettingsRoutes(
       schema: {
         tags: ['recording vendors'],
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(RecordingVendor) }), ...errors },
+        response: { 200: RecordingVendorList, ...errors },
       },
     },
     async (request) => ({ items: await listVendors(deps, actorOf(request)) }),

@@ -28,6 +28,7 @@ export const ChangePasswordBody = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
   newPassword: Type.String({ minLength: 12, maxLength: 1024 }),
 });
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 export const TokenCreateBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),

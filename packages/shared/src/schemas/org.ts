@@ -37,6 +37,9 @@ export const Location = Type.Object({
 });
 export type Location = Static<typeof Location>;
 
+export const LocationList = Type.Object({ items: Type.Array(Location) });
+export type LocationList = Static<typeof LocationList>;
+
 export const LocationCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -69,6 +72,9 @@ export const Person = Type.Object({
 });
 export type Person = Static<typeof Person>;
 
+export const PersonList = Type.Object({ items: Type.Array(Person) });
+export type PersonList = Static<typeof PersonList>;
+
 const Email = Type.String({ format: 'email', maxLength: 320 });
 
 export const PersonCreate = Type.Object({
@@ -93,6 +99,7 @@ export const PeopleQuery = Type.Object({
   displayName: Type.Optional(Type.String({ maxLength: 200 })),
   locationId: Type.Optional(Type.String({ maxLength: 200 })),
 });
+export type PeopleQuery = Static<typeof PeopleQuery>;
 
 export const Workspace = Type.Object({
   id: Type.String(),
@@ -107,6 +114,9 @@ export const Workspace = Type.Object({
   created: Type.String(),
 });
 export type Workspace = Static<typeof Workspace>;
+
+export const WorkspaceList = Type.Object({ items: Type.Array(Workspace) });
+export type WorkspaceList = Static<typeof WorkspaceList>;
 
 export const WorkspaceCreate = Type.Object({
   displayName: Type.String({ minLength: 1, maxLength: 200 }),
@@ -134,6 +144,13 @@ export const VirtualLine = Type.Object({
   announcementLanguage: Type.String(),
 });
 export type VirtualLine = Static<typeof VirtualLine>;
+
+/** `GET /v1/telephony/config/virtualLines`: a page of lines and how many the filter matches. */
+export const VirtualLineList = Type.Object({
+  virtualLines: Type.Array(VirtualLine),
+  total: Type.Integer(),
+});
+export type VirtualLineList = Static<typeof VirtualLineList>;
 
 export const VirtualLineCreate = Type.Object({
   firstName: Type.String({ minLength: 1, maxLength: 100 }),

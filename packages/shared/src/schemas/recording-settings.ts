@@ -1,31 +1,15 @@
 // Call-recording settings with Webex's paths, field names, enum strings and defaults (SPEC §3).
 import { Type, type Static } from '@sinclair/typebox';
+import {
+  FAILURE_BEHAVIORS,
+  NOTIFICATION_TYPES,
+  PAUSE_BEHAVIOURS,
+  RECORD_MODES,
+} from '../recording-modes.js';
 import { literalUnion } from './literal-union.js';
-
-export const RECORD_MODES = [
-  'Always',
-  'Never',
-  'Always with Pause/Resume',
-  'On Demand with User Initiated Start',
-] as const;
-export type RecordMode = (typeof RECORD_MODES)[number];
-
-export const FAILURE_BEHAVIORS = [
-  'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
-  'PROCEED_CALL_WITH_ANNOUNCEMENT',
-  'END_CALL_WITH_ANNOUNCEMENT',
-] as const;
-export type FailureBehavior = (typeof FAILURE_BEHAVIORS)[number];
-
-export const NOTIFICATION_TYPES = ['None', 'Beep', 'Play Announcement'] as const;
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const RecordModeSchema = literalUnion(RECORD_MODES);
 export const FailureBehaviorSchema = literalUnion(FAILURE_BEHAVIORS);
-
-/** What happens to a paused stretch (SPEC §4): cut out (Webex) or kept as silence (PCI style). */
-export const PAUSE_BEHAVIOURS = ['cut', 'silence'] as const;
-export type PauseBehaviour = (typeof PAUSE_BEHAVIOURS)[number];
 
 const DtmfCode = Type.String({
   pattern: '^[0-9*#]{2,8}$',
@@ -69,6 +53,7 @@ export const OrgCallRecordingUpdate = Type.Object({
   pauseBehaviour: Type.Optional(literalUnion(PAUSE_BEHAVIOURS)),
   dtmfFeatureCodes: Type.Optional(Type.Partial(DtmfFeatureCodes)),
 });
+export type OrgCallRecordingUpdate = Static<typeof OrgCallRecordingUpdate>;
 
 export const RecordingVendor = Type.Object({
   id: Type.String(),
@@ -86,6 +71,9 @@ export const RecordingVendor = Type.Object({
 });
 export type RecordingVendor = Static<typeof RecordingVendor>;
 
+export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendor) });
+export type RecordingVendorList = Static<typeof RecordingVendorList>;
+
 /** `GET /v1/telephony/config/callRecording/vendors` */
 export const OrgVendors = Type.Object({
   vendorId: Type.String(),
@@ -94,12 +82,14 @@ export const OrgVendors = Type.Object({
   storageRegion: Type.String(),
   failureBehavior: FailureBehaviorSchema,
 });
+export type OrgVendors = Static<typeof OrgVendors>;
 
 export const OrgVendorUpdate = Type.Object({
   vendorId: Type.Optional(Type.String({ minLength: 1 })),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
 });
+export type OrgVendorUpdate = Static<typeof OrgVendorUpdate>;
 
 /** `GET /v1/telephony/config/locations/{id}/callRecording/vendors` */
 export const LocationVendors = Type.Object({
@@ -116,6 +106,7 @@ export const LocationVendors = Type.Object({
   orgFailureBehavior: FailureBehaviorSchema,
   failureBehavior: FailureBehaviorSchema,
 });
+export type LocationVendors = Static<typeof LocationVendors>;
 
 /**
  * `PUT /v1/telephony/config/locations/{id}/callRecording/vendor` with Webex's field names. The
@@ -384,6 +375,7 @@ export const ComplianceAnnouncementUpdate = Type.Partial(
     }),
   }),
 );
+export type ComplianceAnnouncementUpdate = Static<typeof ComplianceAnnouncementUpdate>;
 
 export const LocationComplianceAnnouncement = Type.Composite([
   Type.Object({
@@ -411,6 +403,17 @@ export const LocationComplianceAnnouncementUpdate = Type.Partial(
     }),
   }),
 );
+export type LocationComplianceAnnouncementUpdate = Static<
+  typeof LocationComplianceAnnouncementUpdate
+>;
+
+/** `POST /api/announcements/custom`: the uploaded compliance announcement. */
+export const UploadedAnnouncement = Type.Object({
+  id: Type.String(),
+  fileName: Type.String(),
+  durationMs: Type.Integer(),
+});
+export type UploadedAnnouncement = Static<typeof UploadedAnnouncement>;
 
 export const AccessSettings = Type.Object({
   viewAndPlayRecordingsEnabled: Type.Boolean(),
@@ -509,6 +512,7 @@ export const RecordingVendorCreate = Type.Object({
   sipUri: Type.String({ pattern: '^sips?:[^\\s]+$', maxLength: 300 }),
   description: Type.Optional(Type.String({ maxLength: 500 })),
 });
+export type RecordingVendorCreate = Static<typeof RecordingVendorCreate>;
 
 export const MediaLatching = Type.Union([Type.Literal('signalled'), Type.Literal('first-source')], {
   description:
@@ -622,7 +626,9 @@ export const RecordingTrunkCreate = Type.Object({
   /** Mutual TLS; null (the default) = no client certificate required. */
   clientCertificate: Type.Optional(Type.Union([TrunkClientCertificateInput, Type.Null()])),
 });
+export type RecordingTrunkCreate = Static<typeof RecordingTrunkCreate>;
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
+export type RecordingTrunkUpdate = Static<typeof RecordingTrunkUpdate>;
 
 const PartyRef = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 200 })),

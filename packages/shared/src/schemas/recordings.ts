@@ -106,6 +106,8 @@ export const RecordingProvenanceFields = {
       'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash); null for imported audio',
   }),
 };
+export const RecordingProvenance = Type.Object(RecordingProvenanceFields);
+export type RecordingProvenance = Static<typeof RecordingProvenance>;
 
 /** One item of `GET /v1/convergedRecordings` and `GET /v1/admin/convergedRecordings`. */
 export const ConvergedRecording = Type.Object({
@@ -284,6 +286,7 @@ export const ConvergedRecordingsQuery = Type.Object({
 export type ConvergedRecordingsQuery = Static<typeof ConvergedRecordingsQuery>;
 
 export const ConvergedRecordingList = Type.Object({ items: Type.Array(ConvergedRecording) });
+export type ConvergedRecordingList = Static<typeof ConvergedRecordingList>;
 
 export const RecordingDeleteBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 255 }),
@@ -299,6 +302,7 @@ export const SoftDeleteBody = Type.Object({
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
   recordingIds: Type.Optional(RecordingIds),
 });
+export type SoftDeleteBody = Static<typeof SoftDeleteBody>;
 export const RestoreBody = Type.Object({
   restoreAll: Type.Optional(Type.Boolean()),
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
@@ -417,6 +421,7 @@ export const RecordingSearchResult = Type.Object({
   items: Type.Array(RecordingSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type RecordingSearchResult = Static<typeof RecordingSearchResult>;
 
 export const BULK_RECORDING_ACTIONS = [
   'softDelete',

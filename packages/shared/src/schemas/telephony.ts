@@ -8,6 +8,15 @@ export const RECORDING_STATES = ['pending', 'started', 'paused', 'stopped', 'fai
 export type RecordingState = (typeof RECORDING_STATES)[number];
 export const RecordingStateSchema = literalUnion(RECORDING_STATES);
 
+/** Webex's call-control recording operations, each `POST /v1/telephony/calls/{operation}`. */
+export const RECORDING_CONTROL_OPERATIONS = [
+  'startRecording',
+  'stopRecording',
+  'pauseRecording',
+  'resumeRecording',
+] as const;
+export type RecordingControlOperation = (typeof RECORDING_CONTROL_OPERATIONS)[number];
+
 export const CallRecordingControlBody = Type.Object({
   callId: Type.String({ minLength: 1, maxLength: 512, description: 'The call to control' }),
 });
@@ -28,14 +37,13 @@ export const TelephonyCall = Type.Object({
   answered: Type.String({ format: 'date-time' }),
   recordingState: RecordingStateSchema,
   recordMode: Type.String({ description: 'The owner’s recording mode' }),
-  allowedRecordingControls: Type.Array(
-    literalUnion(['startRecording', 'stopRecording', 'pauseRecording', 'resumeRecording']),
-  ),
+  allowedRecordingControls: Type.Array(literalUnion(RECORDING_CONTROL_OPERATIONS)),
   failureReason: Type.Union([Type.String(), Type.Null()]),
 });
 export type TelephonyCall = Static<typeof TelephonyCall>;
 
 export const TelephonyCallList = Type.Object({ items: Type.Array(TelephonyCall) });
+export type TelephonyCallList = Static<typeof TelephonyCallList>;
 
 /** The data of an `/api/events` server-sent event `recordingState` or `callEnded`. */
 export const RecordingStateEvent = Type.Object({

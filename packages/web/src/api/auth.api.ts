@@ -1,18 +1,18 @@
 // Cookie sessions of the console (`/api/auth/*`). The session's CSRF token is handed to the client
 // here, the only place sessions begin and end.
 import { api, ApiError } from './client.js';
-import type { LoginRequest, Session } from './types.js';
+import type { LoginBody, SessionResponse } from '@callvault/shared';
 
-export async function login(credentials: LoginRequest): Promise<Session> {
-  const session = await api.post<Session>('/api/auth/login', { body: credentials });
+export async function login(credentials: LoginBody): Promise<SessionResponse> {
+  const session = await api.post<SessionResponse>('/api/auth/login', { body: credentials });
   api.setCsrfToken(session.csrfToken);
   return session;
 }
 
 /** The current session, or null when there is none (401). */
-export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
+export async function fetchSession(signal?: AbortSignal): Promise<SessionResponse | null> {
   try {
-    const session = await api.get<Session>('/api/auth/session', { signal });
+    const session = await api.get<SessionResponse>('/api/auth/session', { signal });
     api.setCsrfToken(session.csrfToken);
     return session;
   } catch (error) {

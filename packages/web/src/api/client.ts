@@ -1,13 +1,13 @@
 // The one place the console talks HTTP. Requests go to the same origin with the session cookie;
 // every request that changes something carries the CSRF token the session handed out, and every
 // failure becomes an ApiError holding the status and the server's Webex error body.
-import type { WebexErrorBody } from './types.js';
+import type { ErrorBody } from '@callvault/shared';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     /** The Webex error body, or null when the response had none (a proxy error, for example). */
-    readonly body: WebexErrorBody | null,
+    readonly body: ErrorBody | null,
   ) {
     super(body?.message ?? `Request failed with HTTP ${status}`);
     this.name = 'ApiError';
@@ -50,7 +50,7 @@ export interface ApiClient {
   setCsrfToken(token: string | null): void;
 }
 
-function isWebexErrorBody(value: unknown): value is WebexErrorBody {
+function isWebexErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.message === 'string' && Array.isArray(v.errors);

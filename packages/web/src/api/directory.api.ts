@@ -2,13 +2,15 @@
 // locations, as Control Hub lists them.
 import { api, type Page } from './client.js';
 import type {
-  ItemsResponse,
   Location,
+  LocationList,
   Person,
+  PersonList,
   VirtualLine,
-  VirtualLinesResponse,
+  VirtualLineList,
   Workspace,
-} from './types.js';
+  WorkspaceList,
+} from '@callvault/shared';
 
 /** How many rows one request asks for; further pages follow the `Link` header. */
 export const PAGE_SIZE = 100;
@@ -24,7 +26,7 @@ export function listPeople(
   filter: DirectoryFilter,
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<ItemsResponse<Person>>> {
+): Promise<Page<PersonList>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
   return api.getPage('/v1/people', { query: { ...filter, max: PAGE_SIZE }, signal });
 }
@@ -33,7 +35,7 @@ export function listWorkspaces(
   filter: DirectoryFilter,
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<ItemsResponse<Workspace>>> {
+): Promise<Page<WorkspaceList>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
   const { displayName, locationId } = filter;
   return api.getPage('/v1/workspaces', {
@@ -46,10 +48,11 @@ export function listVirtualLines(
   filter: DirectoryFilter,
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<VirtualLinesResponse>> {
+): Promise<Page<VirtualLineList>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
+  // The virtual-lines list names its display-name prefix filter `name`.
   return api.getPage('/v1/telephony/config/virtualLines', {
-    query: { locationId: filter.locationId, max: PAGE_SIZE },
+    query: { name: filter.displayName, locationId: filter.locationId, max: PAGE_SIZE },
     signal,
   });
 }
@@ -57,13 +60,13 @@ export function listVirtualLines(
 /** Every location of the org: few enough to load whole, and needed to name other rows' location. */
 export async function listLocations(signal?: AbortSignal): Promise<Location[]> {
   const locations: Location[] = [];
-  let page = await api.getPage<ItemsResponse<Location>>('/v1/locations', {
+  let page = await api.getPage<LocationList>('/v1/locations', {
     query: { max: 1000 },
     signal,
   });
   locations.push(...page.body.items);
   while (page.nextPath !== null) {
-    page = await api.getPage<ItemsResponse<Location>>(page.nextPath, { signal });
+    page = await api.getPage<LocationList>(page.nextPath, { signal });
     locations.push(...page.body.items);
   }
   return locations;

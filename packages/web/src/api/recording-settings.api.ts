@@ -7,7 +7,6 @@ import type {
   ComplianceAnnouncementUpdate,
   EntityCallRecording,
   EntityCallRecordingUpdate,
-  ItemsResponse,
   LocationComplianceAnnouncement,
   LocationComplianceAnnouncementUpdate,
   LocationVendorUpdate,
@@ -16,11 +15,14 @@ import type {
   OrgCallRecordingUpdate,
   OrgVendorUpdate,
   OrgVendors,
-  RecordableKind,
   RecordingVendor,
   RecordingVendorCreate,
+  RecordingVendorList,
   UploadedAnnouncement,
-} from './types.js';
+} from '@callvault/shared';
+
+/** Whose recording settings a form edits; each has its own Webex path. */
+export type RecordableKind = 'person' | 'workspace' | 'virtualLine';
 
 const ORG_BASE = '/v1/telephony/config/callRecording';
 
@@ -124,7 +126,7 @@ export function updateEntityRecording(
 }
 
 export async function listRecordingVendors(signal?: AbortSignal): Promise<RecordingVendor[]> {
-  const body = await api.get<ItemsResponse<RecordingVendor>>('/api/recording-vendors', { signal });
+  const body = await api.get<RecordingVendorList>('/api/recording-vendors', { signal });
   return body.items;
 }
 

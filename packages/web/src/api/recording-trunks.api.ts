@@ -1,19 +1,19 @@
 // Recording trunks (`/api/recording-trunks`): where SIPREC sessions may come from.
 import { api } from './client.js';
-import type { ItemsResponse, RecordingTrunk, RecordingTrunkInput } from './types.js';
+import type { RecordingTrunk, RecordingTrunkCreate, RecordingTrunkList } from '@callvault/shared';
 
 export async function listRecordingTrunks(signal?: AbortSignal): Promise<RecordingTrunk[]> {
-  const body = await api.get<ItemsResponse<RecordingTrunk>>('/api/recording-trunks', { signal });
+  const body = await api.get<RecordingTrunkList>('/api/recording-trunks', { signal });
   return body.items;
 }
 
-export function createRecordingTrunk(input: RecordingTrunkInput): Promise<RecordingTrunk> {
+export function createRecordingTrunk(input: RecordingTrunkCreate): Promise<RecordingTrunk> {
   return api.post('/api/recording-trunks', { body: input });
 }
 
 export function updateRecordingTrunk(
   id: string,
-  input: RecordingTrunkInput,
+  input: RecordingTrunkCreate,
 ): Promise<RecordingTrunk> {
   return api.put(`/api/recording-trunks/${encodeURIComponent(id)}`, { body: input });
 }

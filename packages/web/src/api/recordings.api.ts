@@ -4,70 +4,33 @@
 import { isTranscriptDocument, type TranscriptDocument } from '../lib/transcript.js';
 import { api, type Page } from './client.js';
 import type {
-  CallDirection,
-  ConvergedRecording,
   ConvergedRecordingDetails,
+  ConvergedRecordingList,
   ConvergedRecordingMetadata,
   EntityCallRecording,
-  ItemsResponse,
-  RecordingBulkRequest,
+  RecordingBulkBody,
   RecordingBulkResult,
-  RecordingOwnerType,
-  RecordingStatus,
-  RecordingSummary,
-} from './types.js';
+  RecordingPeaks,
+  RecordingSearchQuery,
+  RecordingSearchResult,
+  SoftDeleteBody,
+} from '@callvault/shared';
 
 /** Rows per search page: the server's page of 100, continued by the `Link` header. */
 export const RECORDINGS_PAGE_SIZE = 100;
 
 /** What the Recordings page asks the server for; blank values mean "no filter". */
-export interface RecordingSearchFilter {
-  /** Owner name or email prefix. */
-  readonly q?: string | undefined;
-  /** ISO 8601, inclusive. */
-  readonly from?: string | undefined;
-  /** ISO 8601, exclusive. */
-  readonly to?: string | undefined;
-  readonly locationId?: string | undefined;
-  readonly ownerType?: RecordingOwnerType | undefined;
-  readonly status?: RecordingStatus | undefined;
-  readonly topic?: string | undefined;
-  readonly direction?: CallDirection | undefined;
-  /** Words said in the call (compliance officers): each row then carries its first match. */
-  readonly transcript?: string | undefined;
-}
-
-/** Where a transcript search found its words in one recording. */
-export interface TranscriptMatch {
-  readonly snippet: string;
-  /** Seconds from the start of the recording. */
-  readonly start: number;
-  readonly end: number;
-  readonly speaker: string;
-}
-
-/** A row of the search; `transcriptMatch` only when searching inside transcripts. */
-export interface RecordingSearchRow extends RecordingSummary {
-  readonly transcriptMatch?: TranscriptMatch;
-}
-
-export interface RecordingSearchPage {
-  readonly items: RecordingSearchRow[];
-  readonly nextCursor: string | null;
-}
-
-/** Details with the transcript's state: made, not made (with the reason), or not yet decided. */
-export interface RecordingDetails extends ConvergedRecordingDetails {
-  readonly transcriptStatus?: 'completed' | 'skipped' | 'pending';
-  readonly transcriptReason?: string;
-}
+export type RecordingSearchFilter = Pick<
+  RecordingSearchQuery,
+  'q' | 'from' | 'to' | 'locationId' | 'ownerType' | 'status' | 'topic' | 'direction' | 'transcript'
+>;
 
 /** One page of the org's recordings, newest first; pass the previous page's `nextPath` to go on. */
 export function searchRecordings(
   filter: RecordingSearchFilter,
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<RecordingSearchPage>> {
+): Promise<Page<RecordingSearchResult>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
   return api.getPage('/api/recordings', {
     query: { ...filter, max: RECORDINGS_PAGE_SIZE },
@@ -76,14 +39,15 @@ export function searchRecordings(
 }
 
 /** One action on up to 200 recordings; the server applies what it may and reports the rest. */
-export function changeRecordingsInBulk(
-  request: RecordingBulkRequest,
-): Promise<RecordingBulkResult> {
+export function changeRecordingsInBulk(request: RecordingBulkBody): Promise<RecordingBulkResult> {
   return api.post('/api/recordings/bulk', { body: request });
 }
 
 /** Details, with temporary audio links only for those allowed to play and download. */
-export function fetchRecordingDetails(id: string, signal?: AbortSignal): Promise<RecordingDetails> {
+export function fetchRecordingDetails(
+  id: string,
+  signal?: AbortSignal,
+): Promise<ConvergedRecordingDetails> {
   return api.get(`/v1/convergedRecordings/${encodeURIComponent(id)}`, { signal });
 }
 
@@ -118,7 +82,7 @@ export function listMyRecordings(
   window: { readonly from: string; readonly to: string },
   nextPath: string | null,
   signal?: AbortSignal,
-): Promise<Page<ItemsResponse<ConvergedRecording>>> {
+): Promise<Page<ConvergedRecordingList>> {
   if (nextPath !== null) return api.getPage(nextPath, { signal });
   return api.getPage('/v1/convergedRecordings', {
     query: { ...window, max: RECORDINGS_PAGE_SIZE },
@@ -128,7 +92,8 @@ export function listMyRecordings(
 
 /** Moves the person's own recordings to the recycle bin. */
 export function softDeleteMyRecordings(recordingIds: readonly string[]): Promise<void> {
-  return api.post('/v1/convergedRecordings/softDelete', { body: { recordingIds } });
+  const body: SoftDeleteBody = { recordingIds: [...recordingIds] };
+  return api.post('/v1/convergedRecordings/softDelete', { body });
 }
 
 /** The signed-in person's recording settings, including what they may do with their recordings. */
@@ -137,16 +102,6 @@ export function fetchMyRecordingSettings(signal?: AbortSignal): Promise<EntityCa
 }
 
 /** A recording's waveform, precomputed on the server (`GET /api/recordings/{id}/peaks`). */
-export interface RecordingPeaks {
-  readonly recordingId: string;
-  readonly durationMs: number;
-  readonly sampleRate: number;
-  /** A peak covers samplesPerPeak / sampleRate seconds. */
-  readonly samplesPerPeak: number;
-  /** One lane per channel (the owner first), each value 0–1. */
-  readonly channels: readonly (readonly number[])[];
-}
-
 export function fetchRecordingPeaks(id: string, signal?: AbortSignal): Promise<RecordingPeaks> {
   return api.get(`/api/recordings/${encodeURIComponent(id)}/peaks`, { signal });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../api/types.js';
+import type { Role } from '@callvault/shared';
 import {
   canEditSettings,
   canSeeArea,

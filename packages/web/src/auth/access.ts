@@ -1,6 +1,6 @@
 // Which parts of the console each role sees (SPEC §1, §9.5). This only shapes navigation: the
 // server authorises every request on its own.
-import type { Role } from '../api/types.js';
+import type { Role } from '@callvault/shared';
 
 export type Area = 'controlHub' | 'recordings' | 'userHub';
 

@@ -12,7 +12,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { Location } from '../api/types.js';
+import type { Location } from '@callvault/shared';
 import { formatCount, type Noun } from '../lib/format.js';
 import type { DirectoryList } from '../lib/use-directory-list.js';
 import { EmptyState } from './EmptyState.js';

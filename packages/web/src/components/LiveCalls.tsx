@@ -5,13 +5,8 @@
 import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import {
-  LIVE_CALL_EVENTS,
-  controlMyCall,
-  listMyCalls,
-  type LiveCall,
-  type RecordingControl,
-} from '../api/calls.api.js';
+import type { RecordingControlOperation, TelephonyCall } from '@callvault/shared';
+import { LIVE_CALL_EVENTS, controlMyCall, listMyCalls } from '../api/calls.api.js';
 import { describeError } from '../lib/error-messages.js';
 import {
   CONTROL_LABELS,
@@ -40,11 +35,11 @@ function useLiveCallEvents(): boolean {
   return connected;
 }
 
-function CallRow({ call }: { readonly call: LiveCall }): ReactNode {
+function CallRow({ call }: { readonly call: TelephonyCall }): ReactNode {
   const queryClient = useQueryClient();
   const [refusal, setRefusal] = useState<string | null>(null);
   const control = useMutation({
-    mutationFn: (c: RecordingControl) => controlMyCall(call.id, c),
+    mutationFn: (c: RecordingControlOperation) => controlMyCall(call.id, c),
     onMutate: () => setRefusal(null),
     onError: (error) => setRefusal(describeError(error)),
     onSettled: () => queryClient.invalidateQueries({ queryKey: CALLS_KEY }),

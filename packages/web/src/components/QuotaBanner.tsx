@@ -1,5 +1,6 @@
 // The storage-quota banner (SPEC §6): shown to the people who manage recordings once the org's
 // usage crosses 80, 90 or 100 % of its quota. The server decides the level; this only shows it.
+import type { Usage } from '@callvault/shared';
 import { Alert } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -7,16 +8,10 @@ import { api } from '../api/client.js';
 import { formatBytes } from '../lib/recording-form.js';
 import { IconAlert } from './icons.js';
 
-interface Usage {
-  readonly bytesUsed: number;
-  readonly quotaBytes: number;
-  readonly percent: number;
-  readonly level: number;
-  readonly overQuota: boolean;
-}
-
 /** The banner's words for a usage level, or null below 80 %. */
-export function describeQuotaLevel(usage: Usage): { color: string; text: string } | null {
+export function describeQuotaLevel(
+  usage: Pick<Usage, 'bytesUsed' | 'quotaBytes' | 'percent' | 'level' | 'overQuota'>,
+): { color: string; text: string } | null {
   if (usage.level < 80) return null;
   const amount = `${formatBytes(usage.bytesUsed)} of ${formatBytes(usage.quotaBytes)} (${usage.percent.toFixed(0)} %)`;
   if (usage.overQuota || usage.level >= 100) {

@@ -23,7 +23,7 @@ import {
 } from '@tanstack/react-router';
 import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { logout } from '../api/auth.api.js';
-import type { Me } from '../api/types.js';
+import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
 import { sessionQueryOptions } from '../auth/session.js';

@@ -1,5 +1,5 @@
 // How the console writes values that the API returns as codes.
-import type { CallingLicense } from '../api/types.js';
+import type { CallingLicense } from '@callvault/shared';
 
 export const LICENSE_LABELS: Readonly<Record<CallingLicense, string>> = {
   professional: 'Professional',

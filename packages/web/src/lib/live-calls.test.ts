@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveCall, LiveRecordingState, RecordingControl } from '../api/calls.api.js';
+import type { RecordingControlOperation, RecordingState, TelephonyCall } from '@callvault/shared';
 import { availableControls, recordingIndicator, remotePartyLabel } from './live-calls.js';
 
-const ON_DEMAND: RecordingControl[] = [
+const ON_DEMAND: RecordingControlOperation[] = [
   'startRecording',
   'stopRecording',
   'pauseRecording',
   'resumeRecording',
 ];
-const PAUSE_RESUME: RecordingControl[] = ['pauseRecording', 'resumeRecording'];
+const PAUSE_RESUME: RecordingControlOperation[] = ['pauseRecording', 'resumeRecording'];
 
-function call(state: LiveRecordingState, allowed: RecordingControl[]): LiveCall {
+function call(state: RecordingState, allowed: RecordingControlOperation[]): TelephonyCall {
   return {
     id: 'c1',
     callSessionId: 's1',
@@ -26,7 +26,7 @@ function call(state: LiveRecordingState, allowed: RecordingControl[]): LiveCall 
 }
 
 describe('availableControls: what the state makes sense of, among what the mode allows', () => {
-  it.each<[LiveRecordingState, RecordingControl[], RecordingControl[]]>([
+  it.each<[RecordingState, RecordingControlOperation[], RecordingControlOperation[]]>([
     ['pending', ON_DEMAND, ['startRecording']],
     ['started', ON_DEMAND, ['pauseRecording', 'stopRecording']],
     ['paused', ON_DEMAND, ['resumeRecording', 'stopRecording']],

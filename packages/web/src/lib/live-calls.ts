@@ -1,6 +1,6 @@
 // How a live call's recording state reads in the console (the recording indicator) and how each
 // control is labelled. Pure, for the User Hub's "Calls being recorded" card.
-import type { LiveCall, LiveRecordingState, RecordingControl } from '../api/calls.api.js';
+import type { RecordingControlOperation, RecordingState, TelephonyCall } from '@callvault/shared';
 
 export interface RecordingIndicator {
   readonly label: string;
@@ -9,7 +9,7 @@ export interface RecordingIndicator {
   readonly live: boolean;
 }
 
-const INDICATORS: Readonly<Record<LiveRecordingState, RecordingIndicator>> = {
+const INDICATORS: Readonly<Record<RecordingState, RecordingIndicator>> = {
   started: { label: 'Recording', color: 'red', live: true },
   paused: { label: 'Paused', color: 'yellow', live: false },
   pending: { label: 'Not recording', color: 'gray', live: false },
@@ -17,11 +17,11 @@ const INDICATORS: Readonly<Record<LiveRecordingState, RecordingIndicator>> = {
   failed: { label: 'Recording failed', color: 'orange', live: false },
 };
 
-export function recordingIndicator(state: LiveRecordingState): RecordingIndicator {
+export function recordingIndicator(state: RecordingState): RecordingIndicator {
   return INDICATORS[state];
 }
 
-export const CONTROL_LABELS: Readonly<Record<RecordingControl, string>> = {
+export const CONTROL_LABELS: Readonly<Record<RecordingControlOperation, string>> = {
   startRecording: 'Start recording',
   stopRecording: 'Stop recording',
   pauseRecording: 'Pause',
@@ -29,8 +29,8 @@ export const CONTROL_LABELS: Readonly<Record<RecordingControl, string>> = {
 };
 
 /** The controls that make sense in the call's state, among those its mode allows. */
-export function availableControls(call: LiveCall): RecordingControl[] {
-  const usable: Readonly<Record<LiveRecordingState, readonly RecordingControl[]>> = {
+export function availableControls(call: TelephonyCall): RecordingControlOperation[] {
+  const usable: Readonly<Record<RecordingState, readonly RecordingControlOperation[]>> = {
     pending: ['startRecording'],
     started: ['pauseRecording', 'stopRecording'],
     paused: ['resumeRecording', 'stopRecording'],
@@ -41,7 +41,7 @@ export function availableControls(call: LiveCall): RecordingControl[] {
 }
 
 /** Who the call is with, as the SRC named them. */
-export function remotePartyLabel(call: LiveCall): string {
+export function remotePartyLabel(call: TelephonyCall): string {
   const { name, number } = call.remoteParty;
   if (name && number) return `${name} (${number})`;
   return name ?? number ?? 'Unknown party';

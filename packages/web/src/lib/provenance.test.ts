@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordingProvenance } from '../api/types.js';
+import type { RecordingProvenance } from '@callvault/shared';
 import {
   describeEndReason,
   describeFailure,

@@ -4,7 +4,7 @@ import type {
   RecordingCaptureFailure,
   RecordingEndReason,
   RecordingProvenance,
-} from '../api/types.js';
+} from '@callvault/shared';
 
 /** Times of day in the browser's locale: `12:03`, or `12:03:10` with seconds. */
 export interface TimeFormat {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
-import type { EntityCallRecording } from '../api/types.js';
+import type { EntityCallRecording } from '@callvault/shared';
 import {
   findErrorField,
   formatBytes,

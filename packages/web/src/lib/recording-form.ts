@@ -2,14 +2,15 @@
 // the console makes before it sends anything. The checks repeat the server's rules (SPEC §3.3) with
 // the server's own words, so a person sees the same sentence whichever side caught the mistake.
 import { ApiError } from '../api/client.js';
-import type {
-  CallRecordingAccessSettings,
-  EntityCallRecording,
-  EntityCallRecordingUpdate,
-  FailureBehavior,
-  NotificationType,
-  RecordMode,
-} from '../api/types.js';
+import {
+  FAILURE_BEHAVIORS,
+  type AccessSettings,
+  type EntityCallRecording,
+  type EntityCallRecordingUpdate,
+  type FailureBehavior,
+  type NotificationType,
+  type RecordMode,
+} from '@callvault/shared';
 
 export const REPEAT_INTERVAL_MIN = 10;
 export const REPEAT_INTERVAL_MAX = 1800;
@@ -39,6 +40,10 @@ export const FAILURE_BEHAVIOR_LABELS: Readonly<Record<FailureBehavior, string>> 
   END_CALL_WITH_ANNOUNCEMENT: 'End the call with an announcement',
 };
 
+export function isFailureBehavior(value: string | null): value is FailureBehavior {
+  return (FAILURE_BEHAVIORS as readonly (string | null)[]).includes(value);
+}
+
 export const NOTIFICATION_TYPE_LABELS: Readonly<Record<Exclude<NotificationType, 'None'>, string>> =
   {
     Beep: 'Beep',
@@ -58,7 +63,7 @@ export interface EntityRecordingForm {
   /** What the number box holds: a number, or a string while it is empty or half typed. */
   readonly repeatInterval: number | string;
   readonly transcriptEnabled: boolean;
-  readonly access: CallRecordingAccessSettings;
+  readonly access: AccessSettings;
 }
 
 export function toEntityForm(settings: EntityCallRecording): EntityRecordingForm {

@@ -7,7 +7,7 @@ import type {
   RecordingParty,
   RecordingStatus,
   Role,
-} from '../api/types.js';
+} from '@callvault/shared';
 
 /** SPEC §7: the advanced search starts on the last 7 days. */
 export const DEFAULT_WINDOW_DAYS = 7;

@@ -17,7 +17,7 @@ export interface DirectoryListOptions<Body, Row> {
   readonly rowsOf: (body: Body) => readonly Row[];
   /** The columns the search box looks in. */
   readonly searchFieldsOf: (row: Row) => readonly (string | null | undefined)[];
-  /** Whether the API filters this list by `displayName`/`email` (people and workspaces do). */
+  /** Whether the API filters this list by display name (and people by `email`). */
   readonly serverSearch: boolean;
   readonly locationId: string | null;
   /** The search term as typed. */

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { listLocations } from '../api/directory.api.js';
-import type { Location } from '../api/types.js';
+import type { Location } from '@callvault/shared';
 
 export interface Locations {
   readonly locations: readonly Location[];

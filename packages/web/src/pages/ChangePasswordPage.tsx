@@ -9,7 +9,7 @@ import { findHomePath } from '../auth/access.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import { IconAlert } from '../components/icons.js';
 import { describeError } from '../lib/error-messages.js';
-import type { Session } from '../api/types.js';
+import type { SessionResponse } from '@callvault/shared';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -21,7 +21,7 @@ export function checkNewPassword(next: string, repeated: string, current: string
   return null;
 }
 
-export function ChangePasswordPage({ session }: { readonly session: Session }): ReactNode {
+export function ChangePasswordPage({ session }: { readonly session: SessionResponse }): ReactNode {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');
@@ -32,7 +32,10 @@ export function ChangePasswordPage({ session }: { readonly session: Session }): 
   const save = useMutation({
     mutationFn: changePassword,
     onSuccess: async () => {
-      const updated: Session = { ...session, user: { ...session.user, mustChangePassword: false } };
+      const updated: SessionResponse = {
+        ...session,
+        user: { ...session.user, mustChangePassword: false },
+      };
       queryClient.setQueryData(sessionQueryOptions.queryKey, updated);
       await navigate({ to: findHomePath(session.user.roles), replace: true });
     },

@@ -1,6 +1,6 @@
 import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { Me, Role } from '../api/types.js';
+import type { Me, Role } from '@callvault/shared';
 import { LiveCalls } from '../components/LiveCalls.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { MyRecordings } from '../components/recordings/MyRecordings.js';

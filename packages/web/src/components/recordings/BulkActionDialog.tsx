@@ -6,7 +6,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { listPeople } from '../../api/directory.api.js';
-import type { BulkRecordingAction, RecordingBulkRequest } from '../../api/types.js';
+import type { BulkRecordingAction, RecordingBulkBody } from '@callvault/shared';
 import { toServerFilter } from '../../lib/search.js';
 import { IconAlert } from '../icons.js';
 
@@ -55,7 +55,7 @@ interface BulkActionDialogProps {
   readonly action: BulkRecordingAction | null;
   readonly ids: readonly string[];
   readonly pending: boolean;
-  readonly onConfirm: (request: RecordingBulkRequest) => void;
+  readonly onConfirm: (request: RecordingBulkBody) => void;
   readonly onClose: () => void;
 }
 
@@ -86,9 +86,9 @@ function BulkActionForm(
     (action !== 'reassign' || newOwner !== null) && (action !== 'delete' || reason.trim() !== '');
 
   const confirm = (): void => {
-    const request: RecordingBulkRequest = {
+    const request: RecordingBulkBody = {
       action,
-      ids,
+      ids: [...ids],
       ...(action === 'reassign' && newOwner !== null ? { reassignOwnerEmail: newOwner } : {}),
       ...(action === 'delete'
         ? { reason: reason.trim(), ...(comment.trim() !== '' ? { comment: comment.trim() } : {}) }

@@ -10,7 +10,7 @@ import {
   listMyRecordings,
   softDeleteMyRecordings,
 } from '../../api/recordings.api.js';
-import type { CallRecordingAccessSettings, ConvergedRecording } from '../../api/types.js';
+import type { AccessSettings, ConvergedRecording } from '@callvault/shared';
 import { describeError } from '../../lib/error-messages.js';
 import { formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { useLoadMoreOnScroll } from '../../lib/use-load-more-on-scroll.js';
@@ -26,7 +26,7 @@ const MY_WINDOW_DAYS = 30;
 export const myRecordingSettingsKey = ['my-recording-settings'] as const;
 
 /** What the access settings let a person do, in one sentence for the top of the list. */
-function describeAccess(access: CallRecordingAccessSettings): string {
+function describeAccess(access: AccessSettings): string {
   const can: string[] = [];
   if (access.viewAndPlayRecordingsEnabled && access.downloadRecordingsEnabled) can.push('play');
   if (access.downloadRecordingsEnabled) can.push('download');
@@ -64,7 +64,7 @@ export function MyRecordings(): ReactNode {
   return <MyRecordingList access={access} />;
 }
 
-function MyRecordingList({ access }: { readonly access: CallRecordingAccessSettings }): ReactNode {
+function MyRecordingList({ access }: { readonly access: AccessSettings }): ReactNode {
   const [searchWindow] = useState(() => {
     const to = new Date();
     const from = new Date(to.getTime() - MY_WINDOW_DAYS * 86_400_000);

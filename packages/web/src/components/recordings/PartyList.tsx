@@ -1,7 +1,7 @@
 // A call's parties as short labels; hovering (or focusing) one shows its number (SPEC §7).
 import { Stack, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { RecordingParty } from '../../api/types.js';
+import type { RecordingParty } from '@callvault/shared';
 import { describeParty, describePartyNumber } from '../../lib/recordings.js';
 
 export function PartyList({ parties }: { readonly parties: readonly RecordingParty[] }): ReactNode {

@@ -2,7 +2,7 @@
 // names what happened and its tooltip says it in a sentence (lib/provenance.ts).
 import { Alert, Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { RecordingProvenance } from '../../api/types.js';
+import type { RecordingProvenance } from '@callvault/shared';
 import { describeEndReason, provenanceBadges } from '../../lib/provenance.js';
 
 export function ProvenanceBadges({

@@ -5,7 +5,7 @@ import { Alert, Badge, Drawer, Group, Skeleton, Stack, Text, Title } from '@mant
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { fetchRecordingDetails, fetchRecordingMetadata } from '../../api/recordings.api.js';
-import type { RecordingStatus } from '../../api/types.js';
+import type { RecordingStatus } from '@callvault/shared';
 import { formatBytes, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';

@@ -5,7 +5,7 @@
 // chain of custody.
 import { Accordion, Code, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { ConvergedRecordingMetadata } from '../../api/types.js';
+import type { ConvergedRecordingMetadata } from '@callvault/shared';
 import { describeEndReason, describeFailure } from '../../lib/provenance.js';
 import { describeParty, formatBytes } from '../../lib/recordings.js';
 

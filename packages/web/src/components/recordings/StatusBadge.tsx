@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { RecordingStatus } from '../../api/types.js';
+import type { RecordingStatus } from '@callvault/shared';
 
 export const STATUS_LABELS: Readonly<Record<RecordingStatus, string>> = {
   available: 'Available',

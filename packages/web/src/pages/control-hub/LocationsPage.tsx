@@ -1,6 +1,6 @@
 import { Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import type { Location } from '../../api/types.js';
+import type { Location } from '@callvault/shared';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { RouterButton } from '../../components/RouterLinks.js';

@@ -22,6 +22,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type {
   RecordingTrunk,
+  RecordingTrunkCreate,
   RecordingTrunkList,
   SiprecUri,
   TrunkClientCertificateInput,
@@ -32,7 +33,6 @@ import {
   deleteRecordingTrunk,
   updateRecordingTrunk,
 } from '../../api/recording-trunks.api.js';
-import type { RecordingTrunkInput } from '../../api/types.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { IconPlus, IconTrunk } from '../../components/icons.js';
@@ -278,11 +278,8 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [checked, setChecked] = useState(false);
 
   const save = useMutation({
-    mutationFn: (
-      input: RecordingTrunkInput & {
-        readonly clientCertificate: TrunkClientCertificateInput | null;
-      },
-    ) => (existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input)),
+    mutationFn: (input: RecordingTrunkCreate) =>
+      existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input),
     onSuccess: async (trunk) => {
       await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
       toast({ title: existing ? 'Trunk saved' : 'Trunk added', message: trunk.name });

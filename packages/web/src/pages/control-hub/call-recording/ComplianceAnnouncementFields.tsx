@@ -4,7 +4,7 @@ import { Alert, FileInput, Group, NumberInput, Radio, Stack, Switch, Text } from
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { uploadCustomAnnouncement } from '../../../api/recording-settings.api.js';
-import type { ComplianceAnnouncementUpdate, UploadedAnnouncement } from '../../../api/types.js';
+import type { ComplianceAnnouncementUpdate, UploadedAnnouncement } from '@callvault/shared';
 import { IconUpload } from '../../../components/icons.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';

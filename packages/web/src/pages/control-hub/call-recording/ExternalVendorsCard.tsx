@@ -7,7 +7,7 @@ import {
   createRecordingVendor,
   deleteRecordingVendor,
 } from '../../../api/recording-settings.api.js';
-import type { OrgVendors, RecordingVendor } from '../../../api/types.js';
+import type { OrgVendors, RecordingVendor } from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { IconPlus, IconTrash } from '../../../components/icons.js';
 import { SettingsCard } from '../../../components/SettingsCard.js';

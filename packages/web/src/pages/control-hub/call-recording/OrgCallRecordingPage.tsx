@@ -10,37 +10,27 @@ import {
   Radio,
   Select,
   SimpleGrid,
-  Skeleton,
   Stack,
   Switch,
   Text,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import {
-  updateOrgAnnouncement,
-  updateOrgCallRecording,
-  updateOrgVendor,
-} from '../../../api/recording-settings.api.js';
-import {
-  FAILURE_BEHAVIORS,
-  type ComplianceAnnouncement,
-  type FailureBehavior,
-  type OrgCallRecording,
-  type OrgVendors,
-} from '../../../api/types.js';
+import { updateOrgCallRecording, updateOrgVendor } from '../../../api/recording-settings.api.js';
+import { FAILURE_BEHAVIORS, type OrgCallRecording, type OrgVendors } from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';
-import { FAILURE_BEHAVIOR_LABELS, formatBytes } from '../../../lib/recording-form.js';
-import { useCanEditSettings } from '../../../lib/use-can-edit-settings.js';
 import {
-  ComplianceAnnouncementFields,
-  validateDelay,
-  type AnnouncementFormValues,
-} from './ComplianceAnnouncementFields.js';
+  FAILURE_BEHAVIOR_LABELS,
+  formatBytes,
+  isFailureBehavior,
+} from '../../../lib/recording-form.js';
+import { useCanEditSettings } from '../../../lib/use-can-edit-settings.js';
+import { CallRecordingSettingsPage, QueryCard } from './CallRecordingSettingsPage.js';
+import { ComplianceAnnouncementCard } from './ComplianceAnnouncementCard.js';
 import { ExternalVendorsCard } from './ExternalVendorsCard.js';
 import {
   callRecordingKeys,
@@ -59,73 +49,39 @@ export function OrgCallRecordingPage(): ReactNode {
   const announcement = useQuery(orgAnnouncementQuery);
 
   return (
-    <>
-      <PageHeader
-        eyebrow="Control Hub"
-        title="Call recording"
-        description="Whether calls in your organisation are recorded, where the recordings go, and what callers hear."
-      />
-      {!canEdit && (
-        <Alert variant="light" color="gray" mb="lg">
-          You have read-only access: an administrator with full rights can change these settings.
-        </Alert>
-      )}
-      <Stack gap="lg">
-        {org.error ? (
-          <ErrorAlert
-            title="Could not load call recording"
-            error={org.error}
-            onRetry={() => void org.refetch()}
-          />
-        ) : org.data ? (
-          <StatusCard org={org.data} canEdit={canEdit} />
-        ) : (
-          <CardSkeleton />
-        )}
-        {vendors.error ? (
-          <ErrorAlert
-            title="Could not load recording providers"
-            error={vendors.error}
-            onRetry={() => void vendors.refetch()}
-          />
-        ) : vendors.data ? (
+    <CallRecordingSettingsPage
+      canEdit={canEdit}
+      header={
+        <PageHeader
+          eyebrow="Control Hub"
+          title="Call recording"
+          description="Whether calls in your organisation are recorded, where the recordings go, and what callers hear."
+        />
+      }
+    >
+      <QueryCard query={org} errorTitle="Could not load call recording">
+        {(data) => <StatusCard org={data} canEdit={canEdit} />}
+      </QueryCard>
+      <QueryCard query={vendors} errorTitle="Could not load recording providers">
+        {(data) => (
           <>
-            <ProviderCard key={vendorsKey(vendors.data)} vendors={vendors.data} canEdit={canEdit} />
-            <ExternalVendorsCard vendors={vendors.data} canEdit={canEdit} />
+            <ProviderCard key={vendorsKey(data)} vendors={data} canEdit={canEdit} />
+            <ExternalVendorsCard vendors={data} canEdit={canEdit} />
           </>
-        ) : (
-          <CardSkeleton />
         )}
-        {announcement.error ? (
-          <ErrorAlert
-            title="Could not load the compliance announcement"
-            error={announcement.error}
-            onRetry={() => void announcement.refetch()}
-          />
-        ) : announcement.data ? (
-          <AnnouncementCard settings={announcement.data} canEdit={canEdit} />
-        ) : (
-          <CardSkeleton />
+      </QueryCard>
+      <QueryCard query={announcement} errorTitle="Could not load the compliance announcement">
+        {(data) => (
+          <ComplianceAnnouncementCard scope={{ kind: 'org', settings: data }} canEdit={canEdit} />
         )}
-      </Stack>
-    </>
+      </QueryCard>
+    </CallRecordingSettingsPage>
   );
 }
 
 /** The provider form starts again from the server when the saved choice or the vendor list moves. */
 function vendorsKey(v: OrgVendors): string {
   return [v.vendorId, v.failureBehavior, ...v.vendors.map((x) => x.id)].join('|');
-}
-
-export function CardSkeleton(): ReactNode {
-  return (
-    <Stack gap="sm" p="lg" bg="white" style={{ borderRadius: 8 }} aria-busy="true">
-      <Skeleton height={18} width="30%" radius="xl" />
-      <Skeleton height={12} width="60%" radius="xl" />
-      <Skeleton height={36} mt="sm" />
-      <Skeleton height={36} />
-    </Stack>
-  );
 }
 
 function StatusCard({
@@ -292,10 +248,6 @@ const FAILURE_OPTIONS = FAILURE_BEHAVIORS.map((value) => ({
   label: FAILURE_BEHAVIOR_LABELS[value],
 }));
 
-export function isFailureBehavior(value: string | null): value is FailureBehavior {
-  return (FAILURE_BEHAVIORS as readonly (string | null)[]).includes(value);
-}
-
 function ProviderCard({
   vendors,
   canEdit,
@@ -368,94 +320,6 @@ function ProviderCard({
             allowDeselect={false}
             disabled={!canEdit}
             maw={520}
-          />
-          {save.error && <ErrorAlert title="Not saved" error={save.error} />}
-        </Stack>
-      </SettingsCard>
-    </form>
-  );
-}
-
-export function toAnnouncementValues(a: ComplianceAnnouncement): AnnouncementFormValues {
-  return {
-    inboundPSTNCallsEnabled: a.inboundPSTNCallsEnabled,
-    outboundPSTNCallsEnabled: a.outboundPSTNCallsEnabled,
-    outboundPSTNCallsDelayEnabled: a.outboundPSTNCallsDelayEnabled,
-    delayInSeconds: a.delayInSeconds,
-    announcementType: a.announcementType,
-  };
-}
-
-export function sameAnnouncementValues(
-  a: AnnouncementFormValues,
-  b: AnnouncementFormValues,
-): boolean {
-  return (
-    a.inboundPSTNCallsEnabled === b.inboundPSTNCallsEnabled &&
-    a.outboundPSTNCallsEnabled === b.outboundPSTNCallsEnabled &&
-    a.outboundPSTNCallsDelayEnabled === b.outboundPSTNCallsDelayEnabled &&
-    String(a.delayInSeconds) === String(b.delayInSeconds) &&
-    a.announcementType === b.announcementType
-  );
-}
-
-function AnnouncementCard({
-  settings,
-  canEdit,
-}: {
-  readonly settings: ComplianceAnnouncement;
-  readonly canEdit: boolean;
-}): ReactNode {
-  const queryClient = useQueryClient();
-  const toast = useToast();
-  const initial = toAnnouncementValues(settings);
-  const [values, setValues] = useState(initial);
-  const [submitted, setSubmitted] = useState(false);
-  const delayError = submitted ? validateDelay(values.delayInSeconds) : null;
-  const save = useMutation({
-    mutationFn: updateOrgAnnouncement,
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: callRecordingKeys.all });
-      setSubmitted(false);
-      toast({ title: 'Compliance announcement saved' });
-    },
-  });
-
-  function submit(event: FormEvent): void {
-    event.preventDefault();
-    setSubmitted(true);
-    if (validateDelay(values.delayInSeconds) !== null) return;
-    save.mutate({ ...values, delayInSeconds: Number(values.delayInSeconds) });
-  }
-
-  return (
-    <form onSubmit={submit} aria-label="Compliance announcement">
-      <SettingsCard
-        title="Compliance announcement"
-        description="Tells the other party that the call may be recorded. It plays once per call, never again after a transfer; when it plays, the user's start/stop announcement is not played."
-        footer={
-          <FormActions
-            dirty={!sameAnnouncementValues(values, initial)}
-            saving={save.isPending}
-            disabled={!canEdit}
-            onCancel={() => {
-              setValues(initial);
-              setSubmitted(false);
-              save.reset();
-            }}
-          />
-        }
-      >
-        <Stack gap="md">
-          <ComplianceAnnouncementFields
-            values={values}
-            onChange={setValues}
-            disabled={!canEdit}
-            delayError={delayError}
-            customFileName={settings.customAnnouncementFileName}
-            onUploaded={() => {
-              void queryClient.invalidateQueries({ queryKey: callRecordingKeys.orgAnnouncement });
-            }}
           />
           {save.error && <ErrorAlert title="Not saved" error={save.error} />}
         </Stack>

@@ -9,7 +9,7 @@ import {
   fetchOrgCallRecording,
   fetchOrgVendors,
 } from '../../../api/recording-settings.api.js';
-import type { RecordableKind } from '../../../api/types.js';
+import type { RecordableKind } from '../../../api/recording-settings.api.js';
 
 export const callRecordingKeys = {
   all: ['callRecording'] as const,

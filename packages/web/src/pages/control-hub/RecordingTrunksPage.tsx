@@ -25,7 +25,6 @@ import type {
   RecordingTrunkCreate,
   RecordingTrunkList,
   SiprecUri,
-  TrunkClientCertificateInput,
 } from '@callvault/shared';
 import { api } from '../../api/client.js';
 import {

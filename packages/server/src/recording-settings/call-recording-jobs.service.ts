@@ -1,6 +1,6 @@
 // Vendor-change jobs (Webex's /v1/telephony/config/jobs/callRecording): each vendor change is
 // recorded as a completed job naming the users it affects and those the vendor cannot record.
-import { type CallRecordingJob } from '@callvault/shared';
+import type { CallRecordingJob } from '@callvault/shared';
 import type { CallingLicense } from '@callvault/shared';
 import type { Trx } from '../db/database.js';
 import { ERROR_NUMBER, notFound } from '../errors.js';

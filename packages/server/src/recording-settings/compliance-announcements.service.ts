@@ -1,6 +1,6 @@
 // Compliance announcements of the org and of each location (SPEC §3), with Webex's shapes and
 // validation quirks. Every change is audited with before/after.
-import { type AudioAnnouncementFile, type LocationComplianceAnnouncement } from '@callvault/shared';
+import type { AudioAnnouncementFile, LocationComplianceAnnouncement } from '@callvault/shared';
 import type { ComplianceAnnouncement } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { findAnnouncementFileInfo } from '../announcements/announcements.repository.js';
@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
-import { type AnnouncementConfig } from './recording-settings.model.js';
+import type { AnnouncementConfig } from './recording-settings.model.js';
 import { findOrgSettings } from './recording-settings.repository.js';
 import {
   changeLocationSettings,

@@ -6,7 +6,7 @@ import { findPersonById } from '../org/people.repository.js';
 import { findVirtualLineById } from '../org/virtual-lines.repository.js';
 import { findWorkspaceById } from '../org/workspaces.repository.js';
 import { resolveEffectiveSettings, type EffectiveRecording } from './effective-settings.js';
-import { type RecordableKind } from './recording-settings.model.js';
+import type { RecordableKind } from './recording-settings.model.js';
 import {
   findEntitySettings,
   findLocationSettings,

@@ -10,9 +10,9 @@ import { findOrganizationById } from '../org/organizations.repository.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
-import {
-  type LocationRecordingSettings,
-  type OrgRecordingSettings,
+import type {
+  LocationRecordingSettings,
+  OrgRecordingSettings,
 } from './recording-settings.model.js';
 import {
   findLocationSettings,

@@ -12,7 +12,7 @@ import { invalid } from '../errors.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
-import { type PromptSelection, type PromptSelections } from './recording-settings.model.js';
+import type { PromptSelection, PromptSelections } from './recording-settings.model.js';
 import { findOrgSettings } from './recording-settings.repository.js';
 import {
   changeLocationSettings,

@@ -29,7 +29,7 @@ import { registerSecondaryLineRoutes } from '../org/secondary-lines.routes.js';
 import { registerAnnouncementRoutes } from '../announcements/announcements.routes.js';
 import { registerRecordingDecisionRoutes } from '../recording-decisions/recording-decisions.routes.js';
 import { registerRecordingSettingsRoutes } from '../recording-settings/recording-settings.routes.js';
-import type { StorageRegion } from '../recording-settings/recording-settings.service.js';
+import type { StorageRegion } from '../recording-settings/storage-region.js';
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';

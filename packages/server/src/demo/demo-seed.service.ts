@@ -9,7 +9,7 @@ import {
   findEntitySettings,
   saveEntitySettings,
 } from '../recording-settings/recording-settings.repository.js';
-import { applyEntityUpdate } from '../recording-settings/recording-settings.service.js';
+import { applyEntityUpdate } from '../recording-settings/entity-recording-settings.service.js';
 import { audit } from '../audit/audit.service.js';
 import { createToken } from '../auth/auth.service.js';
 import { listTokensOfPerson, revokeToken } from '../auth/credentials.repository.js';

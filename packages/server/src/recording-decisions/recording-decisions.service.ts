@@ -15,7 +15,7 @@ import { assertCan } from '../policy/policy.js';
 import {
   effectiveSettingsOf,
   findRecordableEntity,
-} from '../recording-settings/recording-settings.service.js';
+} from '../recording-settings/effective-settings.service.js';
 import { findAnnouncementFileId } from '../announcements/announcements.repository.js';
 import { markCompliancePlayed, wasCompliancePlayed } from './announcement-plays.repository.js';
 import { decideRecording } from './decide-recording.js';

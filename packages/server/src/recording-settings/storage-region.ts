@@ -1,6 +1,11 @@
 // Callvault keeps every recording in one store; Webex's storage regions describe it as one region.
 import type { StorageConfig } from '../config/config.js';
-import type { StorageRegion } from './recording-settings.service.js';
+
+/** The one place Callvault keeps recordings, as a Webex storage region. */
+export interface StorageRegion {
+  readonly code: string;
+  readonly name: string;
+}
 
 /** The file store, the default region when the server does not say which store it uses. */
 export const LOCAL_STORE_REGION: StorageRegion = {

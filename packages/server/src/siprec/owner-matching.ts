@@ -24,8 +24,8 @@ import { findOrgSettings } from '../recording-settings/recording-settings.reposi
 import {
   effectiveSettingsOf,
   findRecordableEntity,
-  loadVendors,
-} from '../recording-settings/recording-settings.service.js';
+} from '../recording-settings/effective-settings.service.js';
+import { loadVendors } from '../recording-settings/vendor-registry.js';
 import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
 import { findTrunk } from '../recording-trunks/recording-trunks.repository.js';
 import { planPartyLookups, type DialContext } from './party-lookups.js';

@@ -22,7 +22,7 @@ import {
   saveEntitySettings,
   saveOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
-import { applyEntityUpdate } from '../recording-settings/recording-settings.service.js';
+import { applyEntityUpdate } from '../recording-settings/entity-recording-settings.service.js';
 import { findTrunk } from '../recording-trunks/recording-trunks.repository.js';
 import { digestHa1, insertNewTrunk } from '../recording-trunks/recording-trunks.service.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';

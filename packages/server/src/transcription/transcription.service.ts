@@ -12,7 +12,7 @@ import type { RecordableKind } from '../recording-settings/recording-settings.mo
 import {
   effectiveSettingsOf,
   findRecordableEntity,
-} from '../recording-settings/recording-settings.service.js';
+} from '../recording-settings/effective-settings.service.js';
 import type { RecordingRecord } from '../recordings/recordings.model.js';
 import {
   findAudioObjectById,

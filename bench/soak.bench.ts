@@ -253,6 +253,8 @@ async function run(o: SoakOptions, cleanup: Cleanup): Promise<number> {
     // The journal tmpfs is far below the 1 GiB default: new calls are refused (503) only when it is
     // nearly full, as the disk fault makes it.
     CALLVAULT_MIN_FREE_BYTES: `${Math.max(1, Math.floor(o.journalMiB / 8))}MiB`,
+    // The SIGTERM fault is a stop now: live calls are ended as recordings, not drained for hours.
+    CALLVAULT_DRAIN_TIMEOUT: '0',
   };
   const seeded = await runCommand(process.execPath, [cli, 'demo-seed', '--json'], 120_000, { env });
   if (seeded.code !== 0) throw new Error(`demo-seed failed: ${seeded.stderr}`);

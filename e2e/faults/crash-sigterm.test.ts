@@ -1,8 +1,9 @@
 // Fault: `serve` gets SIGTERM (an operator's stop, a rolling restart) while two SIPREC calls are
-// live. Shutdown ends each live session with a BYE to its SRC (and waits, briefly, for the 200),
-// closes the journals and queues their finalize; the process then exits 0. The SRCs here
-// wait for that BYE (SIPp fails the call without it). After the restart each call is a
-// recording of the audio sent up to the SIGTERM, within about a second.
+// live, with CALLVAULT_DRAIN_TIMEOUT=0: the drain times out at once (drain-sigterm.test.ts drains
+// for real, and ends calls on a second SIGTERM). Shutdown ends each live session with a BYE to
+// its SRC (and waits, briefly, for the 200), closes the journals and queues their finalize; the
+// process then exits 0. The SRCs here wait for that BYE (SIPp fails the call without it). After
+// the restart each call is a recording of the audio sent up to the SIGTERM, within about a second.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,10 @@ describe.skipIf(missing !== null)('serve gets SIGTERM during live calls', () => 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-fault-term-'));
 
   beforeAll(async () => {
-    server = await startServer({ sip: true, extraEnv: { CALLVAULT_TRANSCRIBER: 'none' } });
+    server = await startServer({
+      sip: true,
+      extraEnv: { CALLVAULT_TRANSCRIBER: 'none', CALLVAULT_DRAIN_TIMEOUT: '0' },
+    });
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,6 +1,7 @@
-// One SIPREC-shaped INVITE over UDP from the test itself, to read the recorder's final answer
-// (status and headers such as Retry-After) when SIPp's scenarios only know success. A non-2xx
-// final answer is acknowledged (RFC 3261 §17.1.1.3) so the server stops retransmitting it.
+// One SIPREC-shaped INVITE (or an out-of-dialog OPTIONS, a dispatcher's probe) over UDP from the
+// test itself, to read the recorder's final answer (status and headers such as Retry-After) when
+// SIPp's scenarios only know success. A non-2xx final answer to the INVITE is acknowledged
+// (RFC 3261 §17.1.1.3) so the server stops retransmitting it.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 
@@ -40,9 +41,25 @@ function parseResponse(text: string): SipAnswer | null {
 }
 
 /** Sends an INVITE to `host:port` and resolves with the final answer (or rejects at the timeout). */
-export async function sendInvite(
+export function sendInvite(
   target: { host: string; port: number },
   timeoutMs = 15_000,
+): Promise<SipAnswer> {
+  return sendRequest(target, 'INVITE', timeoutMs);
+}
+
+/** Sends an OPTIONS outside any dialog and resolves with the final answer. */
+export function sendOptions(
+  target: { host: string; port: number },
+  timeoutMs = 15_000,
+): Promise<SipAnswer> {
+  return sendRequest(target, 'OPTIONS', timeoutMs);
+}
+
+async function sendRequest(
+  target: { host: string; port: number },
+  method: 'INVITE' | 'OPTIONS',
+  timeoutMs: number,
 ): Promise<SipAnswer> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -59,15 +76,18 @@ export async function sendInvite(
     `Call-ID: ${callId}`,
     `CSeq: 1 ${method}`,
   ];
-  const invite = [
-    `INVITE ${uri} SIP/2.0`,
-    ...common('INVITE'),
-    `Contact: <sip:src@127.0.0.1:${localPort}>;+sip.src`,
-    'Content-Type: application/sdp',
-    `Content-Length: ${Buffer.byteLength(SDP)}`,
-    '',
-    SDP,
-  ].join('\r\n');
+  const invite =
+    method === 'INVITE'
+      ? [
+          `INVITE ${uri} SIP/2.0`,
+          ...common('INVITE'),
+          `Contact: <sip:src@127.0.0.1:${localPort}>;+sip.src`,
+          'Content-Type: application/sdp',
+          `Content-Length: ${Buffer.byteLength(SDP)}`,
+          '',
+          SDP,
+        ].join('\r\n')
+      : [`OPTIONS ${uri} SIP/2.0`, ...common('OPTIONS'), 'Content-Length: 0', '', ''].join('\r\n');
   const send = (text: string) =>
     new Promise<void>((resolve, reject) =>
       socket.send(text, target.port, target.host, (err) => (err ? reject(err) : resolve())),
@@ -75,7 +95,7 @@ export async function sendInvite(
   try {
     return await new Promise<SipAnswer>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no final answer to the INVITE in ${timeoutMs} ms`)),
+        () => reject(new Error(`no final answer to the ${method} in ${timeoutMs} ms`)),
         timeoutMs,
       );
       socket.on('message', (data) => {
@@ -84,7 +104,7 @@ export async function sendInvite(
         clearTimeout(timer);
         const toTag = /;tag=([^;>\s]+)/.exec(answer.headers.to ?? '')?.[1];
         const ack =
-          answer.status >= 300
+          method === 'INVITE' && answer.status >= 300
             ? [`ACK ${uri} SIP/2.0`, ...common('ACK', toTag), 'Content-Length: 0', '', ''].join(
                 '\r\n',
               )

@@ -218,6 +218,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
         }
       : {}),
     ...(databaseUrl ? { CALLVAULT_DATABASE_URL: databaseUrl } : {}),
+    // A test server stops at once on SIGTERM (a call still live is ended as a recording), not
+    // after draining for up to 4 h; the drain scenario sets its own timeout.
+    CALLVAULT_DRAIN_TIMEOUT: '0',
     ...options.extraEnv,
   };
   const seeded = await run(process.execPath, [cli, 'demo-seed', '--json'], { env });

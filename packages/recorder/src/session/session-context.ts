@@ -79,6 +79,8 @@ export interface SessionContext {
   readonly sessions: Map<string, SessionRecord>;
   /** Initial INVITEs being answered, by dialog id. */
   readonly inFlight: Map<string, InFlightInvite>;
+  /** Draining: new sessions and out-of-dialog OPTIONS get 503; live sessions go on. */
+  draining: boolean;
   log(level: LogLevel, ids: CallIds, message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -101,6 +103,7 @@ export function createSessionContext(options: SiprecSessionHandlerOptions): Sess
     nonceMaxAgeMs: options.nonceMaxAgeMs ?? 300_000,
     sessions: new Map(),
     inFlight: new Map(),
+    draining: false,
     log(level, ids, message, fields = {}) {
       logger[level]({ callId: ids.callId, dialogId: ids.dialogId, ...fields }, message);
     },

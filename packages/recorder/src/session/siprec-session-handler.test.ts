@@ -753,6 +753,33 @@ describe('SIPREC session handler: overload, cancel and timeouts', () => {
     expect(options.status).toBe(200);
   });
 
+  it('SPEC §5: a draining recorder answers a new INVITE and an out-of-dialog OPTIONS 503 with Retry-After; its live session goes on to its BYE', async () => {
+    const h = createHarness({ handler: { retryAfterSeconds: 30 } });
+    const tag = await h.establish(request({ body: OFFER_2 }));
+    expect(h.handler.draining).toBe(false);
+    h.handler.drain();
+    expect(h.handler.draining).toBe(true);
+    const refused = await h.send(request({ body: OFFER_2, callId: 'call-2' }));
+    expect(refused.status).toBe(503);
+    expect(getHeader(refused, 'Retry-After')).toBe('30');
+    expect(getHeader(refused, 'Reason')).toBe('SIP;cause=503;text="the recorder is draining"');
+    expect(h.decisions).toHaveLength(1);
+    expect(h.answered.at(-1)).toMatchObject({ method: 'INVITE', status: 503, initial: true });
+    const probe = await h.send(request({ method: 'OPTIONS', callId: 'ka' }));
+    expect(probe.status).toBe(503);
+    expect(getHeader(probe, 'Retry-After')).toBe('30');
+    expect(h.handler.listSessions()).toHaveLength(1);
+    expect(h.handler.load).toBe(1);
+    const reoffer = await h.send(request({ cseq: 2, toTag: tag, body: OFFER_2 }));
+    expect(reoffer.status).toBe(200);
+    const bye = await h.send(request({ method: 'BYE', toTag: tag, cseq: 3 }));
+    expect(bye.status).toBe(200);
+    expect(h.closed).toHaveLength(1);
+    expect(h.closed[0]).toMatchObject({ endReason: 'bye', state: 'closed' });
+    expect(h.handler.load).toBe(0);
+    expect(h.ports.inUse).toBe(0);
+  });
+
   it('SPEC §5: a journal disk below its free-space minimum gives 503 with Retry-After, no session', async () => {
     let room = false;
     const h = createHarness({ handler: { storageHasRoom: () => room } });

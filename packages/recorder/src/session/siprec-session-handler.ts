@@ -6,7 +6,9 @@
 //
 // One module per SIP method, each taking the shared SessionContext (session-context.ts):
 //   INVITE          answer-invite.ts (admission and digest in admit-invite.ts, overload in
-//                   overload.ts, the body in request-body.ts, owners in owner-decision.ts)
+//                   overload.ts, the body in request-body.ts, owners in owner-decision.ts);
+//                   while draining, refused here with overload.ts's 503
+//   OPTIONS         answered by the core; while draining, refused with overload.ts's 503
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
 //   ACK, CANCEL     here: the session becomes active; a CANCEL marks the INVITE being answered
@@ -17,6 +19,7 @@ import type { SipUserAgentHandler } from '../sip/dialog/sip-user-agent-core.js';
 import { answerInvite } from './answer-invite.js';
 import { answerReoffer } from './answer-reoffer.js';
 import { closeSession } from './close-session.js';
+import { refuseOptionsWhileDraining, refuseWhileDraining } from './overload.js';
 import type { RecordingSessionSnapshot } from './ports.js';
 import {
   createSessionContext,
@@ -35,6 +38,13 @@ export interface SiprecSessionHandler extends SipUserAgentHandler {
   getSession(id: string): RecordingSessionSnapshot | undefined;
   /** Sessions counted against maxSessions: open ones plus INVITEs being answered. */
   readonly load: number;
+  /**
+   * Stops taking sessions (the process is being taken out of service): new INVITEs and
+   * out-of-dialog OPTIONS get 503 with Retry-After; live sessions, their re-INVITEs, UPDATEs
+   * and BYEs go on as before. There is no way back: a drained recorder exits.
+   */
+  drain(): void;
+  readonly draining: boolean;
   /** Closes every session (process shutdown); the dialogs are the core's business. */
   closeAll(): void;
 }
@@ -45,7 +55,10 @@ export function createSiprecSessionHandler(
   const context = createSessionContext(options);
   const { sessions, inFlight, patterns } = context;
   return {
-    onInvite: (request, dialog) => answerInvite(context, request, dialog),
+    onInvite: (request, dialog) => {
+      const refusal = refuseWhileDraining(context, request, dialog);
+      return refusal ? Promise.resolve(refusal) : answerInvite(context, request, dialog);
+    },
     onReinvite: (request, dialog) => answerReoffer(context, request, dialog),
     onUpdate: (request, dialog) => answerReoffer(context, request, dialog),
     onAck(_ack, dialog) {
@@ -83,6 +96,7 @@ export function createSiprecSessionHandler(
       context.log('warn', dialog, 'no ACK for the 2xx (RFC 3261 §13.3.1.4): the core sent BYE');
       closeSession(context, session, 'ack-timeout');
     },
+    refuseOptions: () => refuseOptionsWhileDraining(context),
     listSessions: () => [...sessions.values()].map((s) => snapshotSession(s, patterns)),
     getSession(id) {
       const session = sessions.get(id);
@@ -90,6 +104,12 @@ export function createSiprecSessionHandler(
     },
     get load() {
       return sessionLoad(context);
+    },
+    drain() {
+      context.draining = true;
+    },
+    get draining() {
+      return context.draining;
     },
     closeAll() {
       for (const session of [...sessions.values()]) closeSession(context, session, 'shutdown');

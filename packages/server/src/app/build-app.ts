@@ -45,7 +45,12 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from '../http/auth-hook.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { registerJsonBodyParser } from '../http/json-body.js';
-import { HealthReportSchema, runHealthChecks, type HealthCheck } from '../http/health.js';
+import {
+  healthHttpStatus,
+  HealthReportSchema,
+  runHealthChecks,
+  type HealthCheck,
+} from '../http/health.js';
 import type { AppInstance } from '../http/types.js';
 
 export interface AppDeps {
@@ -280,13 +285,13 @@ function registerSystemRoutes(app: AppInstance, deps: AppDeps): void {
         tags: ['system'],
         summary: 'Health of the process and what it depends on',
         description:
-          '`ok`: every check passed. `degraded` (still 200): the process serves but a dependency is impaired; each check says which and why (a recorder whose database is unreachable still captures live calls). `error` (503): it cannot serve.',
+          '`ok`: every check passed. `degraded` (still 200): the process serves but a dependency is impaired; each check says which and why (a recorder whose database is unreachable still captures live calls). `draining` (503): the process is being taken out of service (SIGTERM): a recorder refuses new SIPREC sessions and records its live calls to their end, then exits; a load balancer should send it nothing new. `error` (503): it cannot serve.',
         response: { 200: HealthReportSchema, 503: HealthReportSchema },
       },
     },
     async (_request, reply) => {
       const report = await runHealthChecks(checks);
-      return reply.status(report.status === 'error' ? 503 : 200).send(report);
+      return reply.status(healthHttpStatus(report.status)).send(report);
     },
   );
 

@@ -22,6 +22,7 @@ import { createJobQueue } from '../jobs/index.js';
 import { registerApplicationJobs } from './register-jobs.js';
 import { createTranscriber } from '../transcription/create-transcriber.js';
 import { buildApp } from './build-app.js';
+import type { HealthCheck } from '../http/health.js';
 import type { AppInstance } from '../http/types.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -165,7 +166,34 @@ export interface RunningServer {
   readonly initialAdmin: InitialAdmin | null;
   /** Reads the SIP TLS certificate files again (SIGHUP); false when nothing changed or no TLS. */
   reloadTlsCertificate(): Promise<boolean>;
+  /**
+   * Takes the process out of service (SIGTERM): a recorder answers new INVITEs and out-of-dialog
+   * OPTIONS 503 and records its live calls to their end, and /api/health says `draining`.
+   * Resolves `drained` once no call is live (at once without the recorder role), `timed-out`
+   * when `timeoutMs` passes first; stop() comes next either way.
+   */
+  drain(timeoutMs: number): Promise<'drained' | 'timed-out'>;
+  /** Stops every part; the recorder's live calls are ended with BYE and kept as recordings. */
   stop(): Promise<void>;
+}
+
+/** `/api/health`'s `drain` check: ok while the recorder takes sessions, `draining` after SIGTERM. */
+function drainHealthCheck(state: {
+  readonly drain: { readonly since: Date; readonly until: Date } | null;
+  liveCalls(): number;
+}): HealthCheck {
+  return {
+    name: 'drain',
+    check: () =>
+      Promise.resolve(
+        state.drain
+          ? {
+              status: 'draining' as const,
+              detail: `draining since ${state.drain.since.toISOString()}: new SIPREC sessions refused with 503; ${state.liveCalls()} live call(s) recording to their end, ended with BYE at ${state.drain.until.toISOString()} at the latest`,
+            }
+          : { status: 'ok' as const, detail: 'taking new SIPREC sessions' },
+      ),
+  };
 }
 
 export async function startServer(options: {
@@ -238,6 +266,13 @@ export async function startServer(options: {
     stops.push(() => Promise.resolve(opened.stop()));
   }
 
+  // Set by drain(): the recorder's drain state, which /api/health reports.
+  const drainState: {
+    drain: { since: Date; until: Date } | null;
+    liveCalls(): number;
+    recorder: { drain(): Promise<void> } | null;
+  } = { drain: null, liveCalls: () => 0, recorder: null };
+
   // A trunk changed through this process's API is admitted by its recorder at once; other
   // processes see it on their recorder's next reload.
   let refreshTrunkSources = (): Promise<void> => Promise.resolve();
@@ -262,6 +297,7 @@ export async function startServer(options: {
       onTrunksChanged: () => refreshTrunkSources(),
       siprecUris: siprecUris(config),
       healthChecks: [
+        ...(sessions ? [drainHealthCheck(drainState)] : []),
         ...(certificate ? [sipCertificateHealthCheck(certificate, clock)] : []),
         diskSpaceHealthCheck(disk),
         // The backend itself (not the encryption over it), probed with a write, read and delete.
@@ -365,6 +401,8 @@ export async function startServer(options: {
       ...(certificate ? { certificate } : {}),
     });
     refreshTrunkSources = () => recorder.refreshTrunkSources();
+    drainState.recorder = recorder;
+    drainState.liveCalls = () => recorder.handler.load;
     // First to stop: sessions end (and their journals close) before the database closes.
     stops.unshift(async () => {
       await recorder.stop();
@@ -384,6 +422,21 @@ export async function startServer(options: {
     url,
     initialAdmin,
     reloadTlsCertificate: () => certificate?.reload() ?? Promise.resolve(false),
+    drain: async (timeoutMs) => {
+      const recorder = drainState.recorder;
+      if (!recorder) return 'drained';
+      const since = clock.now();
+      drainState.drain = { since, until: new Date(since.getTime() + timeoutMs) };
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        recorder.drain().then(() => 'drained' as const),
+        new Promise<'timed-out'>(
+          (resolve) => (timer = setTimeout(resolve, timeoutMs, 'timed-out')),
+        ),
+      ]);
+      clearTimeout(timer);
+      return outcome;
+    },
     stop: async () => {
       for (const stop of stops) await stop();
     },

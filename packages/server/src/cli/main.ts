@@ -160,11 +160,14 @@ export function buildProgram(): Command {
       if (server.url) out(`Callvault console: ${server.url}`);
       // Also for processes without the console (a worker): scripts wait for this line.
       out(`Callvault started: ${roles.join(',')}`);
-      let stopping = false;
-      const shutdown = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
+      // SIGTERM drains: a recorder refuses new sessions and records its live calls to their end
+      // (at most CALLVAULT_DRAIN_TIMEOUT), then everything stops and the process exits 0. A second
+      // SIGTERM, or the timeout, ends the calls still live with BYE, each kept as a recording.
+      // SIGINT (Ctrl-C) stops at once, the same way.
+      let phase: 'running' | 'draining' | 'stopping' = 'running';
+      const stop = (): void => {
+        if (phase === 'stopping') return;
+        phase = 'stopping';
         server.stop().then(
           () => process.exit(0),
           (err: unknown) => {
@@ -172,6 +175,29 @@ export function buildProgram(): Command {
             process.exit(1);
           },
         );
+      };
+      const shutdown = (signal: string): void => {
+        if (phase === 'stopping') return;
+        if (phase === 'draining' || signal === 'SIGINT') {
+          logger.info({ signal }, 'shutting down: live calls are ended and kept as recordings');
+          stop();
+          return;
+        }
+        phase = 'draining';
+        logger.info(
+          { signal, drainTimeoutMs: config.drainTimeoutMs },
+          'draining: new sessions refused, live calls record to their end (SIGTERM again ends them)',
+        );
+        void server.drain(config.drainTimeoutMs).then((outcome) => {
+          if (phase !== 'draining') return;
+          logger.info(
+            { outcome },
+            outcome === 'drained'
+              ? 'drained: no live call left, shutting down'
+              : 'drain timeout: live calls are ended and kept as recordings',
+          );
+          stop();
+        });
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -28,6 +28,7 @@ describe('configuration (SPEC §9.4)', () => {
         tcpMaxConnectionsPerSource: 128,
         tlsHandshakeTimeoutMs: 5_000,
       },
+      drainTimeoutMs: 4 * 3_600_000,
       jobRetry: { baseMs: 10_000, maxDelayMs: 900_000, horizonMs: 24 * 3_600_000 },
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -85,6 +86,16 @@ describe('configuration (SPEC §9.4)', () => {
     expect(c.sip).toEqual({ host: '::1', port: 5070 });
     expect(c.masterKey?.length).toBe(32);
     expect(c.transcriber).toEqual({ kind: 'sherpa-onnx', modelDir: '/models/en' });
+  });
+
+  it('CALLVAULT_DRAIN_TIMEOUT is whole seconds from 0 (end live calls at once) to a week', () => {
+    expect(parseConfig({ CALLVAULT_DRAIN_TIMEOUT: '90' }).drainTimeoutMs).toBe(90_000);
+    expect(parseConfig({ CALLVAULT_DRAIN_TIMEOUT: '0' }).drainTimeoutMs).toBe(0);
+    for (const bad of ['4h', '-1', '604801', '']) {
+      expect(() => parseConfig({ CALLVAULT_DRAIN_TIMEOUT: bad })).toThrow(
+        `CALLVAULT_DRAIN_TIMEOUT: "${bad}" is not a whole number from 0 to 604800`,
+      );
+    }
   });
 
   it('SIP over TLS can be switched off; a certificate needs its key', () => {

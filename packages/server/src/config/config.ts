@@ -65,6 +65,12 @@ export interface Config {
   /** How the SIP transports protect themselves from slow, idle and oversized peers. */
   readonly sipLimits: SipLimitsConfig;
   /**
+   * How long a recorder drains after SIGTERM (CALLVAULT_DRAIN_TIMEOUT, seconds; default 4 h):
+   * new sessions are refused while live calls record to their end; once this passes, the calls
+   * still live are ended with BYE and kept as recordings. 0 ends them at once.
+   */
+  readonly drainTimeoutMs: number;
+  /**
    * How long the jobs that must not be lost (finalize, peaks, transcription, webhooks) keep
    * retrying: delays double from `baseMs`, capped at `maxDelayMs`, for up to `horizonMs`.
    */
@@ -121,6 +127,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS: '1024',
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '128',
   CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT: '5',
+  CALLVAULT_DRAIN_TIMEOUT: '14400',
   CALLVAULT_JOB_RETRY_BASE_MS: '10000',
   CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '900000',
   CALLVAULT_JOB_RETRY_HORIZON_HOURS: '24',
@@ -375,6 +382,13 @@ export function parseConfig(source: ConfigSource): Config {
     problems,
   );
   const sipLimits = parseSipLimits(read, problems);
+  const drainTimeoutMs =
+    parseWholeNumber(
+      'CALLVAULT_DRAIN_TIMEOUT',
+      read('CALLVAULT_DRAIN_TIMEOUT'),
+      { min: 0, max: 604_800, fallback: 14_400 },
+      problems,
+    ) * 1000;
   const jobRetry = {
     baseMs: parseAtLeast('CALLVAULT_JOB_RETRY_BASE_MS', read, 1, problems) ?? 10_000,
     maxDelayMs: parseAtLeast('CALLVAULT_JOB_RETRY_MAX_DELAY_MS', read, 1, problems) ?? 900_000,
@@ -404,6 +418,7 @@ export function parseConfig(source: ConfigSource): Config {
     https,
     minFreeBytes,
     sipLimits,
+    drainTimeoutMs,
     jobRetry,
   });
 }

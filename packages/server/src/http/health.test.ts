@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runHealthChecks, type HealthCheck } from './health.js';
+import { healthHttpStatus, runHealthChecks, type HealthCheck } from './health.js';
 
 const check = (
   name: string,
-  result: () => Promise<{ status: 'ok' | 'degraded' | 'error'; detail: string }>,
+  result: () => Promise<{ status: 'ok' | 'degraded' | 'draining' | 'error'; detail: string }>,
 ): HealthCheck => ({
   name,
   check: result,
@@ -32,6 +32,25 @@ describe('runHealthChecks', () => {
       check('b', () => Promise.resolve({ status: 'degraded', detail: 'slow' })),
     ]);
     expect(error.status).toBe('error');
+  });
+
+  it('draining outranks degraded and answers 503, so a load balancer sends nothing new; an error outranks draining', async () => {
+    const draining = await runHealthChecks([
+      check('disk', () => Promise.resolve({ status: 'degraded', detail: 'low' })),
+      check('drain', () => Promise.resolve({ status: 'draining', detail: '1 live call' })),
+    ]);
+    expect(draining.status).toBe('draining');
+    expect(healthHttpStatus(draining.status)).toBe(503);
+    const error = await runHealthChecks([
+      check('db', () => Promise.resolve({ status: 'error', detail: 'down' })),
+      check('drain', () => Promise.resolve({ status: 'draining', detail: '1 live call' })),
+    ]);
+    expect(error.status).toBe('error');
+    expect([
+      healthHttpStatus('ok'),
+      healthHttpStatus('degraded'),
+      healthHttpStatus('error'),
+    ]).toEqual([200, 200, 503]);
   });
 
   it('reports a check that throws as an error with its message', async () => {

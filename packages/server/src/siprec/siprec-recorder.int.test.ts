@@ -200,3 +200,40 @@ describe(`the recorder's SIP admission and refusals on ${testDialect}`, () => {
     }
   });
 });
+
+// Last: a drain cannot be undone.
+describe(`a draining recorder on ${testDialect}`, () => {
+  it('answers an out-of-dialog OPTIONS 503 with Retry-After, and its drain ends with no live session', async () => {
+    const sip = recorder.addresses[0]!;
+    const dispatcher = await peer('127.0.0.1');
+    const options = (n: number): Buffer =>
+      Buffer.from(
+        [
+          'OPTIONS sip:callvault@127.0.0.1 SIP/2.0',
+          `Via: SIP/2.0/UDP 127.0.0.1:${dispatcher.port};branch=z9hG4bKdrain${n}`,
+          'Max-Forwards: 70',
+          'To: <sip:callvault@127.0.0.1>',
+          'From: <sip:dispatcher@127.0.0.1>;tag=d1',
+          `Call-ID: drain-${n}`,
+          'CSeq: 1 OPTIONS',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    try {
+      dispatcher.socket.send(options(1), sip.port, sip.host);
+      await waitFor(() => dispatcher.inbox.length === 1);
+      expect(dispatcher.inbox[0]).toMatch(/^SIP\/2\.0 200 /);
+      await recorder.drain();
+      expect(recorder.handler.draining).toBe(true);
+      dispatcher.socket.send(options(2), sip.port, sip.host);
+      await waitFor(() => dispatcher.inbox.length === 2);
+      expect(dispatcher.inbox[1]).toMatch(/^SIP\/2\.0 503 /);
+      expect(dispatcher.inbox[1]).toMatch(/\r\nRetry-After: 5\r\n/);
+      expect(dispatcher.inbox[1]).toContain('text="the recorder is draining"');
+    } finally {
+      dispatcher.socket.close();
+    }
+  });
+});

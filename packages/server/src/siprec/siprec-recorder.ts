@@ -84,8 +84,18 @@ export interface SiprecRecorder {
   /** Reloads the admitted SIP sources now (after a trunk changed); a failure is logged. */
   refreshTrunkSources(): Promise<void>;
   stats(): SipServerStats;
+  /**
+   * Drains: new INVITEs and out-of-dialog OPTIONS get 503 with Retry-After (so the SBC or a
+   * dispatcher sends sessions elsewhere) while live sessions record to their end; resolves once
+   * none is live, or when stop() ends them.
+   */
+  drain(): Promise<void>;
+  /** Ends the live sessions with BYE (each kept as a recording) and closes the transports. */
   stop(): Promise<void>;
 }
+
+/** How often a drain checks whether the last live session has ended. */
+const DRAIN_POLL_MS = 200;
 
 /** `callvault_sip_tls_client_refused_total{reason}`: TLS clients refused for their certificate. */
 function tlsClientRefusalCounter(registry: Registry): Counter<'reason'> {
@@ -254,15 +264,40 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   }, 5_000);
   parseErrorTimer.unref();
 
+  let drained: Promise<void> | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  let endDrain = (): void => undefined;
   return {
     addresses,
     handler,
+    drain() {
+      if (drained) return drained;
+      handler.drain();
+      logger.info(
+        { sessions: handler.load },
+        'draining: new SIPREC sessions refused with 503; live sessions record to their end',
+      );
+      drained = new Promise<void>((resolve) => {
+        endDrain = () => {
+          clearInterval(drainTimer);
+          resolve();
+        };
+        const check = (): void => {
+          if (handler.load === 0) endDrain();
+        };
+        drainTimer = setInterval(check, DRAIN_POLL_MS);
+        check();
+      });
+      return drained;
+    },
     refreshTrunkSources: () =>
       admission.refresh().catch((err: unknown) => {
         logger.warn({ err }, 'cannot reload the recording trunks; keeping the last list');
       }),
     stats: () => server.stats(),
     async stop() {
+      // New sessions are refused while the live ones are ended below.
+      handler.drain();
       clearInterval(parseErrorTimer);
       admission.stop();
       clearInterval(resetDelay);
@@ -283,6 +318,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
         clearTimeout(timer);
       }
       handler.closeAll();
+      endDrain();
       await server.stop();
       logger.info({}, 'SIPREC recorder stopped');
     },

@@ -152,6 +152,25 @@ describe('OPTIONS and method checks (RFC 3261 §8.2.1, §11.2)', () => {
     expect(getHeader(res, 'Allow')).toContain('UPDATE');
   });
 
+  it("RFC 3261 §21.5.4: OPTIONS outside a dialog gets the TU's refusal (503 while draining); inside a dialog still 200", async () => {
+    const h = createHarness();
+    const { localTag } = await establish(h);
+    h.handler.refuseOptions = () => ({
+      status: 503,
+      headers: [{ name: 'Retry-After', value: '30' }],
+    });
+    h.core.receive(makeRequest({ method: 'OPTIONS', callId: 'probe' }), SRC);
+    const refused = h.responses().at(-1)!;
+    expect(refused.status).toBe(503);
+    expect(getHeader(refused, 'Retry-After')).toBe('30');
+    expect(getHeader(refused, 'Allow')).toBeUndefined();
+    h.core.receive(makeRequest({ method: 'OPTIONS', toTag: localTag, cseq: 2 }), SRC);
+    expect(h.responses().at(-1)?.status).toBe(200);
+    h.handler.refuseOptions = () => undefined;
+    h.core.receive(makeRequest({ method: 'OPTIONS', callId: 'probe-2' }), SRC);
+    expect(h.responses().at(-1)?.status).toBe(200);
+  });
+
   it('RFC 3261 §8.2.1: an unknown method gets 501', () => {
     const h = createHarness();
     h.core.receive(makeRequest({ method: 'FROBNICATE' }), SRC);

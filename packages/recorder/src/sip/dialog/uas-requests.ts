@@ -1,7 +1,7 @@
 // What the transaction layer hands the UAS core (its TransactionUser): a new request, checked
 // (§8.2) and dispatched — initial INVITE, in-dialog request, OPTIONS outside a dialog (200 with
-// the capabilities, §11.2), anything else outside a dialog 481 — an ACK for a 2xx (§13.3.1.4),
-// and a CANCEL of an INVITE still waiting for the TU (§9.2).
+// the capabilities, §11.2, or the TU's refusal while it drains), anything else outside a dialog
+// 481 — an ACK for a 2xx (§13.3.1.4), and a CANCEL of an INVITE still waiting for the TU (§9.2).
 import {
   createResponse,
   getCSeq,
@@ -47,7 +47,12 @@ export function handleRequest(
     case 'INVITE':
       if (tx.kind === 'invite') handleInitialInvite(core, request, tx);
       return;
-    case 'OPTIONS':
+    case 'OPTIONS': {
+      const refusal = core.handler.refuseOptions?.();
+      if (refusal) {
+        reject(core, tx, refusal.status, refusal.headers);
+        return;
+      }
       tx.respond(
         createResponse(request, 200, {
           toTag: core.generateTag(),
@@ -55,6 +60,7 @@ export function handleRequest(
         }),
       );
       return;
+    }
     default:
       // BYE and UPDATE outside any dialog (§15.1.2, RFC 3311 §5.2).
       reject(core, tx, 481);

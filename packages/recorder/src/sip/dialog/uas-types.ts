@@ -46,6 +46,12 @@ export interface SipUserAgentHandler {
   onCancel(cancel: SipRequest, ctx: SipDialogContext): void;
   /** No ACK came for 64*T1 (§13.3.1.4): the core has sent BYE and ended the dialog. */
   onAckTimeout(ctx: SipDialogContext): void;
+  /**
+   * An OPTIONS outside any dialog (a balancer's keep-alive probe): a refusal to answer instead of
+   * the 200 with the capabilities (503 while the recorder drains, so the balancer marks it
+   * down), or undefined for the 200.
+   */
+  refuseOptions?(): SipUasAnswer | undefined;
 }
 
 /** How the core hands messages to the transports (see createSipServer). */

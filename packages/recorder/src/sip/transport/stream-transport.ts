@@ -21,23 +21,24 @@
 //
 // The parts, one module each: stream-connection-table.ts (admission and connection caps),
 // stream-connection.ts (per-connection framing, keep-alive, deadlines, write cap), stream-tls.ts
-// (handshake and peer check), stream-routing.ts (which connection carries a response; aliases).
+// (handshake and peer check), stream-dial.ts (outgoing connections), stream-routing.ts (which
+// connection carries a response; aliases).
 //
 //   peer ──"INVITE ...CRLFCRLF<body>"──► framer ──message──► listeners
 //   peer ──CRLF CRLF (ping)───────────► framer ──ping────► write CRLF (pong)
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
+import { createServer, type Server } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { SipParseLimits } from '../message/index.js';
 import {
   createRefusalCounters,
-  type SipDestination,
   type SipRefusalReason,
   type SipSourceAdmission,
   type SipTlsPeerVerifier,
   type SipTransport,
   type SipTransportStats,
 } from './sip-transport.js';
-import { createStreamConnectionTable, type StreamConnection } from './stream-connection-table.js';
+import { createStreamConnectionTable } from './stream-connection-table.js';
+import { createStreamDialer } from './stream-dial.js';
 import { createStreamConnections, createStreamTransportCounters } from './stream-connection.js';
 import { addConnectionAlias, findStreamConnection } from './stream-routing.js';
 import { createStreamTls } from './stream-tls.js';
@@ -108,7 +109,6 @@ async function listenStreamTransport(
   const tlsOptions = kind.tls;
   const maxMessageBytes = options.parseLimits?.maxMessageBytes ?? 262_144;
   const maxWriteBufferBytes = options.maxWriteBufferBytes ?? 1_048_576;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const listeners = createTransportListeners();
   const table = createStreamConnectionTable({
     transport: transportName,
@@ -116,7 +116,6 @@ async function listenStreamTransport(
     maxPerSource: options.maxConnectionsPerSource ?? 128,
     isAdmissibleSource: options.isAdmissibleSource ?? (() => true),
   });
-  const connecting = new Map<string, Promise<StreamConnection>>();
   const refused = createRefusalCounters();
   const counters = createStreamTransportCounters();
   let closed = false;
@@ -194,51 +193,13 @@ async function listenStreamTransport(
     throw new Error(`${transportName.toUpperCase()} server has no address`);
   }
 
-  function dial(destination: SipDestination): Socket {
-    if (!tlsOptions) return connect({ host: destination.address, port: destination.port });
-    // Our certificate is offered as the client's; the peer's is checked by the same verifier.
-    return tlsConnect({
-      host: destination.address,
-      port: destination.port,
-      secureContext: tlsOptions.secureContext(),
-      rejectUnauthorized: false,
-    });
-  }
-
-  function openConnection(destination: SipDestination): Promise<StreamConnection> {
-    const key = `${destination.address}|${destination.port}`;
-    const pending = connecting.get(key);
-    if (pending) return pending;
-    if (!table.canOpen()) {
-      return Promise.reject(new Error(`${transportName.toUpperCase()} connection limit reached`));
-    }
-    const promise = new Promise<StreamConnection>((resolve, reject) => {
-      const socket = dial(destination);
-      const timer = setTimeout(() => {
-        socket.destroy(new Error(`connect to ${key} timed out`));
-      }, connectTimeoutMs);
-      timer.unref();
-      socket.once(tls ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer);
-        socket.off('error', reject);
-        socket.setNoDelay(true);
-        const connection = connections.track(socket, destination.address, destination.port, false);
-        if (tls && !tls.checkPeer(connection, socket as TLSSocket)) {
-          socket.destroy();
-          reject(new Error(`TLS peer ${key} refused by its certificate`));
-          return;
-        }
-        connections.activate(connection);
-        resolve(connection);
-      });
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    }).finally(() => connecting.delete(key));
-    connecting.set(key, promise);
-    return promise;
-  }
+  const openConnection = createStreamDialer({
+    transport: transportName,
+    table,
+    connections,
+    tls: tls && tlsOptions ? { secureContext: tlsOptions.secureContext, peer: tls } : null,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+  });
 
   return {
     name: transportName,

@@ -9,52 +9,35 @@
 // `recordingActions`, so finalize (and crash recovery) cut the audio the way the call went.
 // Failures (a journal write refused by the disk, a stream with no media) fail the call's live
 // state at once and are kept in session.json for finalize to catalogue: never a silent loss.
+// The sink composes its concerns, each in its own module: capture-streams.ts (per-stream setup and
+// teardown), capture-session-journal.ts (session.json), capture-live-controls.ts (DTMF feature
+// codes, hold) and capture-failures.ts (disk, no-media); capture-session.ts holds their state.
 import fs from 'node:fs';
-import path from 'node:path';
-import {
-  createAudioDecoder,
-  normalizeAudioCodecName,
-  type AudioDecoder,
-} from '../codecs/audio-decoder.js';
-import { createOpusDecoder } from '../codecs/opus-decoder.js';
-import { DtmfDetector, parseTelephoneEvent } from '../../rtp/telephone-event.js';
-import type { SdpAnsweredStream } from '../../sdp/index.js';
-import {
-  DEFAULT_DTMF_FEATURE_CODES,
-  createDtmfFeatureCodeMatcher,
-  type DtmfFeatureCodeMatcher,
-  type DtmfFeatureCodes,
-} from '../../session/dtmf-feature-codes.js';
-import {
-  allowedRecordingControls,
-  type RecordingControl,
-} from '../../session/recording-control-state.js';
+import { DEFAULT_DTMF_FEATURE_CODES } from '../../session/dtmf-feature-codes.js';
+import type { RecordingControl } from '../../session/recording-control-state.js';
 import type { RecordingAction } from '../../session/recording-segments.js';
 import type {
   Clock,
   Logger,
-  RecordingSessionClosed,
   RecordingSessionSnapshot,
   RecordingSink,
 } from '../../session/ports.js';
-import { InbandDtmfDetector, toInbandDtmfRate } from './inband-dtmf-detector.js';
-import type { RtpJournalRecord } from './rtp-journal-format.js';
-import {
-  createRtpJournalWriter,
-  type RtpJournalWriter,
-  type RtpJournalWriterOptions,
-} from './rtp-journal-writer.js';
-import { DEFAULT_MEDIA_LATCHING, type MediaLatchingMode } from './rtp-source-latch.js';
-import { startRtpStreamCapture, type RtpStreamCapture } from './rtp-stream-capture.js';
+import type { RtpJournalWriter, RtpJournalWriterOptions } from './rtp-journal-writer.js';
 import type { UdpReceiver } from './udp-receiver.js';
 import {
   journalDirFor,
   removeJournal,
-  writeSessionFile,
   type CaptureFailureNote,
   type CaptureSessionFile,
-  type CaptureStreamInfo,
 } from './capture-journal.js';
+import { createCaptureFailures } from './capture-failures.js';
+import { createCaptureLiveControls } from './capture-live-controls.js';
+import { createCaptureSessionJournal } from './capture-session-journal.js';
+import type { CaptureControlSettings, SessionCapture } from './capture-session.js';
+import { createCaptureStreams } from './capture-streams.js';
+
+export type { CaptureControlSettings } from './capture-session.js';
+export { NO_MEDIA_TIMEOUT_MS } from './capture-failures.js';
 
 /** An owner of a live call as the capture opens it. */
 export interface CaptureLiveCallOwner {
@@ -114,19 +97,10 @@ export interface CaptureLiveCalls {
   ): () => void;
 }
 
-/** The org's live-control settings the capture needs (SPEC §4). */
-export interface CaptureControlSettings {
-  readonly pauseBehaviour: 'cut' | 'silence';
-  readonly dtmfFeatureCodes: DtmfFeatureCodes;
-}
-
 export const DEFAULT_CAPTURE_CONTROLS: CaptureControlSettings = {
   pauseBehaviour: 'cut',
   dtmfFeatureCodes: DEFAULT_DTMF_FEATURE_CODES,
 };
-
-/** Default wait for a stream's first packet before the capture is failed as `no-media`. */
-export const NO_MEDIA_TIMEOUT_MS = 10_000;
 
 export interface CaptureSinkOptions<C extends CaptureLiveCalls = CaptureLiveCalls> {
   readonly dataDir: string;
@@ -152,45 +126,6 @@ export interface CaptureSinkOptions<C extends CaptureLiveCalls = CaptureLiveCall
   readonly createJournalWriter?: (options: RtpJournalWriterOptions) => RtpJournalWriter;
 }
 
-interface StreamCapture {
-  port: number;
-  capture: RtpStreamCapture | null;
-  writer: RtpJournalWriter;
-  info: CaptureStreamInfo;
-  /** RFC 4733 digits of this stream, and the feature-code matcher of its sender. */
-  dtmf: DtmfDetector;
-  matcher: DtmfFeatureCodeMatcher | null;
-  /**
-   * In-band DTMF on the stream of an owner who has controls, until the stream shows RFC 4733
-   * events (then those are used alone); undefined until decided, null when not wanted.
-   */
-  inband: InbandDtmfDetector | null | undefined;
-  /** The decoders in-band detection uses, by payload type (G.722 and Opus keep state). */
-  inbandDecoders: Map<number, AudioDecoder & { close?(): void }>;
-  /** RFC 4733 events were seen on the stream: no in-band detection from then on. */
-  rfc4733: boolean;
-  noMediaTimer: NodeJS.Timeout | null;
-  packets: number;
-  /**
-   * The codecs of the current answer by payload type: the SRC may send any of them without a
-   * re-offer. One joins `info.codecs` (what finalize decodes) when its first packet arrives.
-   */
-  answered: Map<number, { payloadType: number; name: string; clockRate: number }>;
-  /** The answered stream the socket was last set up for (a new object on each re-offer). */
-  lastAnswer: SdpAnsweredStream | null;
-}
-
-interface SessionCapture {
-  id: string;
-  dir: string;
-  streams: Map<number, StreamCapture>;
-  /** Serialises socket (re)binding per session. */
-  work: Promise<void>;
-  last: RecordingSessionSnapshot;
-  controls: CaptureControlSettings;
-  closed: boolean;
-}
-
 export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> extends RecordingSink {
   /** Sessions being captured. */
   readonly size: number;
@@ -200,360 +135,59 @@ export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> exte
   settle(): Promise<void>;
 }
 
-function isCapturable(stream: SdpAnsweredStream): boolean {
-  return stream.accepted && stream.media === 'audio' && stream.localPort > 0 && !!stream.codec;
-}
+const ownersOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallOwner[] =>
+  snapshot.owners.map((o) => ({
+    id: o.id,
+    kind: o.kind,
+    displayName: o.displayName,
+    participantId: o.participantId,
+    mode: o.mode,
+    failureBehavior: o.failureBehavior ?? null,
+  }));
 
-function sendersOf(snapshot: RecordingSessionSnapshot): Record<string, string> {
-  const model = snapshot.metadataRevisions.at(-1)?.model;
-  const senders: Record<string, string> = {};
-  if (!model) return senders;
-  const labelOf = new Map(model.streams.map((s) => [s.id, s.label ?? s.id]));
-  for (const p of model.participants) {
-    for (const streamId of p.send) senders[labelOf.get(streamId) ?? streamId] = p.id;
-  }
-  return senders;
-}
-
-/** Codecs whose audio the in-band detector listens to (all the recorder decodes). */
-const canListen = (codecName: string): boolean => normalizeAudioCodecName(codecName) !== null;
-
-function closeInbandDecoders(stream: StreamCapture): void {
-  for (const decoder of stream.inbandDecoders.values()) decoder.close?.();
-  stream.inbandDecoders.clear();
-}
-
-/** The trunk's latching, or the default (first-source within 5 s: SRCs behind NAT work). */
-const latchingOf = (snapshot: RecordingSessionSnapshot): MediaLatchingMode =>
-  snapshot.mediaLatching ?? DEFAULT_MEDIA_LATCHING;
-
-function isOnHold(snapshot: RecordingSessionSnapshot): boolean {
-  const audio = snapshot.streams.filter((s) => s.accepted && s.media === 'audio');
-  return audio.length > 0 && audio.some((s) => s.onHold);
-}
-
-function failureReasonOf(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'journal-write';
-}
+const partiesOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallParty[] =>
+  snapshot.parties.map((p) => ({
+    id: p.id,
+    ...(p.aor === undefined ? {} : { aor: p.aor }),
+    ...(p.name === undefined ? {} : { name: p.name }),
+  }));
 
 export function createCaptureSink<C extends CaptureLiveCalls>(
   options: CaptureSinkOptions<C>,
 ): CaptureSink<C> {
   const sessions = new Map<string, SessionCapture>();
   const closing = new Set<Promise<void>>();
-  const logger = options.logger;
-  const calls = options.calls;
-  const openWriter = options.createJournalWriter ?? createRtpJournalWriter;
-  const noMediaMs = options.noMediaTimeoutMs ?? NO_MEDIA_TIMEOUT_MS;
-  const nowMs = (): number => options.clock.now();
-
-  const ownersOf = (snapshot: RecordingSessionSnapshot) =>
-    snapshot.owners.map((o) => ({
-      id: o.id,
-      kind: o.kind,
-      displayName: o.displayName,
-      participantId: o.participantId,
-      mode: o.mode,
-      failureBehavior: o.failureBehavior ?? null,
-    }));
-  const partiesOf = (snapshot: RecordingSessionSnapshot) =>
-    snapshot.parties.map((p) => ({
-      id: p.id,
-      ...(p.aor === undefined ? {} : { aor: p.aor }),
-      ...(p.name === undefined ? {} : { name: p.name }),
-    }));
-
-  /**
-   * session.json is rewritten on every change; a full disk is a failure, not a crash. Returns
-   * what was written, or what could not be written (null when it was).
-   */
-  const persist = (
-    s: SessionCapture,
-    closed?: RecordingSessionClosed,
-  ): CaptureSessionFile | null => {
-    try {
-      writeSessionFile(s.dir, describe(s, closed));
-      return null;
-    } catch (err) {
-      logger.error({ err, callId: s.last.callId }, 'session file write failed');
-      fail(s, failureReasonOf(err as Error), `session file: ${(err as Error).message}`);
-      // Described again: the failure just recorded belongs in it.
-      return describe(s, closed);
-    }
-  };
-
-  const fail = (s: SessionCapture, reason: string, detail: string): void => {
-    const call = calls.get(s.id);
-    if (!call || call.failure) return;
-    logger.error({ callId: s.last.callId, reason, detail }, 'recording failed');
-    calls.fail(s.id, { reason, detail, atMs: nowMs() });
-  };
+  const { logger, calls, clock } = options;
+  const failures = createCaptureFailures({
+    calls,
+    logger,
+    clock,
+    ...(options.noMediaTimeoutMs === undefined
+      ? {}
+      : { noMediaTimeoutMs: options.noMediaTimeoutMs }),
+  });
+  const journal = createCaptureSessionJournal({ calls, logger, failures });
+  const controls = createCaptureLiveControls({ calls, logger, clock });
+  const streams = createCaptureStreams({ ...options, failures, journal, controls });
 
   // Every state change of a call this sink captures goes to its session.json.
   calls.subscribe((event) => {
     if (event.type !== 'recordingState') return;
     const s = sessions.get(event.sessionId);
-    if (s && !s.closed) persist(s);
+    if (s && !s.closed) journal.persist(s);
   });
-
-  /** The recorded party's stream: its digits control the owner(s) that party is. */
-  const matcherFor = (
-    s: SessionCapture,
-    info: CaptureStreamInfo,
-  ): DtmfFeatureCodeMatcher | null => {
-    const sender = sendersOf(s.last)[info.label ?? `#${info.index}`];
-    if (sender === undefined || !s.last.owners.some((o) => o.participantId === sender)) return null;
-    return createDtmfFeatureCodeMatcher(s.controls.dtmfFeatureCodes);
-  };
-
-  const onDigit = (s: SessionCapture, stream: StreamCapture, digit: string, atMs: number) => {
-    stream.matcher ??= matcherFor(s, stream.info);
-    const control = stream.matcher?.push(digit, atMs);
-    if (!control) return;
-    const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
-    for (const owner of s.last.owners.filter((o) => o.participantId === sender)) {
-      const result = calls.control(s.id, owner.id, control, 'dtmf', atMs);
-      logger.info(
-        { callId: s.last.callId, owner: owner.id, control, result },
-        result.ok ? 'DTMF feature code applied' : 'DTMF feature code refused',
-      );
-    }
-  };
-
-  const onDtmf = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
-    const event = parseTelephoneEvent(record.payload);
-    if (!event) return;
-    for (const digit of stream.dtmf.push({ timestamp: record.timestamp, event })) {
-      onDigit(s, stream, digit.digit, record.arrivalMs);
-    }
-  };
-
-  /**
-   * Decodes (G.711, G.722 or Opus) only for a party who has live controls, and only until their
-   * phone shows RFC 4733 events: nobody else's audio is touched on the capture path.
-   */
-  const onAudio = (s: SessionCapture, stream: StreamCapture, record: RtpJournalRecord): void => {
-    if (stream.inband === undefined) {
-      const sender = sendersOf(s.last)[stream.info.label ?? `#${stream.info.index}`];
-      const controlled = s.last.owners.some(
-        (o) => o.participantId === sender && allowedRecordingControls(o.mode).length > 0,
-      );
-      const audible = stream.info.codecs.some((c) => canListen(c.name));
-      stream.inband = controlled && audible ? new InbandDtmfDetector() : null;
-    }
-    if (!stream.inband) return;
-    let decoder = stream.inbandDecoders.get(record.payloadType);
-    if (decoder === undefined) {
-      const codec = stream.info.codecs.find((c) => c.payloadType === record.payloadType);
-      const name = codec ? normalizeAudioCodecName(codec.name) : null;
-      if (name === null) return;
-      decoder = name === 'opus' ? createOpusDecoder() : createAudioDecoder(name);
-      stream.inbandDecoders.set(record.payloadType, decoder);
-    }
-    const pcm = toInbandDtmfRate(decoder.decode(record.payload), decoder.sampleRate);
-    if (pcm === null) return;
-    for (const digit of stream.inband.push(pcm)) onDigit(s, stream, digit.digit, record.arrivalMs);
-  };
-
-  /**
-   * A stream's first packet: if the call was failed for `no-media` and every stream has media now,
-   * the media came late rather than never; the failure is over and nothing was lost.
-   */
-  const onFirstPacket = (s: SessionCapture): void => {
-    if (calls.get(s.id)?.failure?.reason !== 'no-media') return;
-    if ([...s.streams.values()].some((c) => c.packets === 0)) return;
-    if (calls.recover(s.id, 'no-media', nowMs())) {
-      logger.info(
-        { callId: s.last.callId },
-        'media arrived after all: the no-media failure is over',
-      );
-    }
-  };
-
-  const describe = (s: SessionCapture, closed?: RecordingSessionClosed): CaptureSessionFile => {
-    const snap = closed ?? s.last;
-    const call = calls.get(s.id);
-    return {
-      version: 1,
-      sessionId: snap.id,
-      callId: snap.callId,
-      orgId: snap.orgId,
-      trunkId: snap.trunkId,
-      trunkName: snap.trunkName,
-      signalling: snap.source.transport,
-      startedAt: snap.startedAt,
-      owners: snap.owners.map((o) => ({
-        id: o.id,
-        kind: o.kind,
-        participantId: o.participantId,
-        mode: o.mode,
-        ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
-      })),
-      parties: snap.parties.map((p) => ({
-        id: p.id,
-        ...(p.aor === undefined ? {} : { aor: p.aor }),
-        ...(p.name === undefined ? {} : { name: p.name }),
-      })),
-      streams: [...s.streams.values()].map((c) => c.info),
-      metadataRevisions: snap.metadataRevisions.map((r) => ({ seq: r.seq, raw: r.raw })),
-      senders: sendersOf(snap),
-      recordingActions: call?.actions ?? [],
-      pauseBehaviour: s.controls.pauseBehaviour,
-      ...(call?.failure ? { failure: call.failure } : {}),
-      ...(closed
-        ? {
-            closed: { endedAt: closed.endedAt, endReason: closed.endReason, kept: closed.kept },
-            counters: Object.fromEntries(
-              [...s.streams.entries()].map(([i, c]) => [
-                String(i),
-                { ...(c.capture?.stats ?? {}) },
-              ]),
-            ),
-          }
-        : {}),
-    };
-  };
-
-  // `s.last` is set when the event arrives (sessionOpened/sessionUpdated), not here: binds run
-  // later, and an older snapshot must not replace a newer one.
-  const apply = async (s: SessionCapture, snapshot: RecordingSessionSnapshot): Promise<void> => {
-    for (const stream of snapshot.streams) {
-      if (!isCapturable(stream) || !stream.codec) continue;
-      const codec = {
-        payloadType: stream.codec.payloadType,
-        name: stream.codec.name,
-        clockRate: stream.codec.clockRate,
-      };
-      let current = s.streams.get(stream.index);
-      if (!current) {
-        const journal = `stream-${stream.index}.rtpj`;
-        current = {
-          port: -1,
-          capture: null,
-          writer: openWriter({
-            file: path.join(s.dir, journal),
-            ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
-            onError: (err) => {
-              logger.error({ err, callId: snapshot.callId }, 'journal write failed');
-              fail(s, failureReasonOf(err), `stream ${stream.index} journal: ${err.message}`);
-            },
-          }),
-          dtmf: new DtmfDetector(),
-          matcher: null,
-          inband: undefined,
-          inbandDecoders: new Map(),
-          rfc4733: false,
-          noMediaTimer: null,
-          packets: 0,
-          answered: new Map(),
-          lastAnswer: null,
-          info: {
-            index: stream.index,
-            ...(stream.label === undefined ? {} : { label: stream.label }),
-            codecs: [],
-            telephoneEventPayloadTypes: [],
-            journal,
-            srtp: !!stream.srtp,
-          },
-        };
-        s.streams.set(stream.index, current);
-      }
-      const known = current.info.codecs.some(
-        (c) => c.payloadType === codec.payloadType && c.name === codec.name,
-      );
-      const te = stream.telephoneEvent?.payloadType;
-      current.info = {
-        ...current.info,
-        ...(stream.srtp ? { srtp: true, srtpSuite: stream.srtp.suite } : {}),
-        // A payload type re-used for another codec: the newest mapping wins from now on.
-        codecs: known
-          ? current.info.codecs
-          : [...current.info.codecs.filter((c) => c.payloadType !== codec.payloadType), codec],
-        telephoneEventPayloadTypes:
-          te === undefined || current.info.telephoneEventPayloadTypes.includes(te)
-            ? current.info.telephoneEventPayloadTypes
-            : [...current.info.telephoneEventPayloadTypes, te],
-      };
-      current.answered = new Map(
-        (stream.codecs.length > 0 ? stream.codecs : [stream.codec]).map((c) => [
-          c.payloadType,
-          { payloadType: c.payloadType, name: c.name, clockRate: c.clockRate },
-        ]),
-      );
-      const reoffered = current.lastAnswer !== null && current.lastAnswer !== stream;
-      current.lastAnswer = stream;
-      if (current.port === stream.localPort) {
-        // The same port re-offered (a transfer, a 3-way call): the SRC's media may now come from
-        // another address or port, and the latch follows it.
-        if (reoffered) current.capture?.reoffer(stream.remote.address);
-        continue;
-      }
-      await current.capture?.close();
-      const writer = current.writer;
-      const sc = current;
-      current.capture = await startRtpStreamCapture({
-        host: options.host,
-        rtpPort: stream.localPort,
-        ...(stream.localRtcpPort ? { rtcpPort: stream.localRtcpPort } : {}),
-        ...(stream.remote.address ? { expectedAddress: stream.remote.address } : {}),
-        ...(stream.srtp
-          ? {
-              srtp: {
-                suite: stream.srtp.suite,
-                keySalt: stream.srtp.remote.keySalt,
-                ...(stream.srtp.remote.mki ? { mki: stream.srtp.remote.mki } : {}),
-              },
-            }
-          : {}),
-        ...(options.udpReceiver ? { receiver: options.udpReceiver } : {}),
-        latching: latchingOf(s.last),
-        onPacket: (record) => {
-          if (sc.packets++ === 0) onFirstPacket(s);
-          if (!sc.info.codecs.some((c) => c.payloadType === record.payloadType)) {
-            const other = sc.answered.get(record.payloadType);
-            if (other !== undefined) {
-              // The SRC switched to another answered codec without a re-offer: finalize decodes
-              // each packet by its payload type, so session.json names this one before it is kept.
-              sc.info = { ...sc.info, codecs: [...sc.info.codecs, other] };
-              persist(s);
-            }
-          }
-          writer.append(record);
-          if (sc.info.telephoneEventPayloadTypes.includes(record.payloadType)) {
-            if (!sc.rfc4733) closeInbandDecoders(sc);
-            sc.rfc4733 = true;
-            sc.inband = null;
-            onDtmf(s, sc, record);
-          } else if (sc.inband !== null) {
-            onAudio(s, sc, record);
-          }
-        },
-        now: nowMs,
-      });
-      current.port = stream.localPort;
-      if (current.packets === 0 && current.noMediaTimer === null && noMediaMs > 0) {
-        const label = stream.label ?? `#${stream.index}`;
-        current.noMediaTimer = setTimeout(() => {
-          sc.noMediaTimer = null;
-          // Held from the start, the SRC sends nothing on purpose.
-          if (sc.packets === 0 && !s.closed && !isOnHold(s.last)) {
-            fail(s, 'no-media', `stream ${label} received no media in ${noMediaMs / 1000} s`);
-          }
-        }, noMediaMs);
-        current.noMediaTimer.unref();
-      }
-    }
-    persist(s);
-  };
 
   const enqueue = (s: SessionCapture, snapshot: RecordingSessionSnapshot): void => {
     s.work = s.work
-      .then(() => apply(s, snapshot))
+      .then(() => streams.apply(s, snapshot))
       .catch((err: unknown) => {
         logger.error({ err, callId: snapshot.callId }, 'media capture could not start');
         // A stream we cannot bind is audio we cannot keep: the call's recording has failed.
-        fail(s, 'capture-start', `media capture could not start: ${(err as Error).message}`);
+        failures.fail(
+          s,
+          'capture-start',
+          `media capture could not start: ${(err as Error).message}`,
+        );
       });
   };
 
@@ -599,18 +233,11 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
     sessionUpdated(snapshot) {
       const s = sessions.get(snapshot.id);
       if (!s) return;
-      const wasOnHold = isOnHold(s.last);
+      const previous = s.last;
       s.last = snapshot;
       calls.setParties(snapshot.id, partiesOf(snapshot));
-      calls.addOwners(snapshot.id, ownersOf(snapshot), nowMs());
-      // Owners or senders may have changed: decide again who gets in-band detection.
-      // A payload type may now name another codec: in-band decoders are made afresh.
-      for (const c of s.streams.values()) {
-        if (c.inband === null && !c.rfc4733) c.inband = undefined;
-        closeInbandDecoders(c);
-      }
-      const onHold = isOnHold(snapshot);
-      if (onHold !== wasOnHold) calls.hold(snapshot.id, onHold, nowMs());
+      calls.addOwners(snapshot.id, ownersOf(snapshot), clock.now());
+      controls.sessionUpdated(s, previous);
       enqueue(s, snapshot);
     },
     sessionClosed(closed) {
@@ -619,12 +246,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
       s.closed = true;
       const done = s.work
         .then(async () => {
-          for (const c of s.streams.values()) {
-            if (c.noMediaTimer) clearTimeout(c.noMediaTimer);
-            await c.capture?.close();
-            closeInbandDecoders(c);
-            c.writer.close();
-          }
+          await streams.closeAll(s);
           sessions.delete(closed.id);
           if (!closed.kept) {
             // No owner: SPEC §5 keeps nothing of such a session.
@@ -632,7 +254,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
             removeJournal(s.dir);
             return;
           }
-          const unwritten = persist(s, closed);
+          const unwritten = journal.persist(s, closed);
           calls.close(closed.id, closed.endedAt);
           await options.finalize(s.dir, unwritten ?? undefined);
         })

@@ -1,0 +1,98 @@
+// A captured session's session.json (SPEC §5): what finalize and crash recovery read to render the
+// call — owners, parties, streams and their codecs, metadata, senders, the recording actions of the
+// live controls and any failure. It is rewritten on every change; a write the disk refuses is a
+// failure of the call, not a crash.
+import type { Logger, RecordingSessionClosed } from '../../session/ports.js';
+import {
+  writeSessionFile,
+  type CaptureFailureNote,
+  type CaptureSessionFile,
+} from './capture-journal.js';
+import type { RecordingAction } from '../../session/recording-segments.js';
+import { failureReasonOf, type CaptureFailures } from './capture-failures.js';
+import { sendersOf, type SessionCapture } from './capture-session.js';
+
+/** The live state of a call as session.json records it. */
+export interface CaptureCallRecord {
+  readonly actions: readonly RecordingAction[];
+  readonly failure: CaptureFailureNote | null;
+}
+
+/** The session file of a capture, as it stands (and as it ends, given `closed`). */
+export function describeCaptureSession(
+  s: SessionCapture,
+  call: CaptureCallRecord | undefined,
+  closed?: RecordingSessionClosed,
+): CaptureSessionFile {
+  const snap = closed ?? s.last;
+  return {
+    version: 1,
+    sessionId: snap.id,
+    callId: snap.callId,
+    orgId: snap.orgId,
+    trunkId: snap.trunkId,
+    trunkName: snap.trunkName,
+    signalling: snap.source.transport,
+    startedAt: snap.startedAt,
+    owners: snap.owners.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      participantId: o.participantId,
+      mode: o.mode,
+      ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
+    })),
+    parties: snap.parties.map((p) => ({
+      id: p.id,
+      ...(p.aor === undefined ? {} : { aor: p.aor }),
+      ...(p.name === undefined ? {} : { name: p.name }),
+    })),
+    streams: [...s.streams.values()].map((c) => c.info),
+    metadataRevisions: snap.metadataRevisions.map((r) => ({ seq: r.seq, raw: r.raw })),
+    senders: sendersOf(snap),
+    recordingActions: call?.actions ?? [],
+    pauseBehaviour: s.controls.pauseBehaviour,
+    ...(call?.failure ? { failure: call.failure } : {}),
+    ...(closed
+      ? {
+          closed: { endedAt: closed.endedAt, endReason: closed.endReason, kept: closed.kept },
+          counters: Object.fromEntries(
+            [...s.streams.entries()].map(([i, c]) => [String(i), { ...(c.capture?.stats ?? {}) }]),
+          ),
+        }
+      : {}),
+  };
+}
+
+export interface CaptureSessionJournal {
+  /**
+   * Writes session.json; a refused write fails the call. Returns null when written, else the
+   * session file that could not be written (with that failure in it).
+   */
+  persist(s: SessionCapture, closed?: RecordingSessionClosed): CaptureSessionFile | null;
+}
+
+export function createCaptureSessionJournal(options: {
+  readonly calls: { get(sessionId: string): CaptureCallRecord | undefined };
+  readonly logger: Logger;
+  readonly failures: Pick<CaptureFailures, 'fail'>;
+}): CaptureSessionJournal {
+  const describe = (s: SessionCapture, closed?: RecordingSessionClosed) =>
+    describeCaptureSession(s, options.calls.get(s.id), closed);
+  return {
+    persist(s, closed) {
+      try {
+        writeSessionFile(s.dir, describe(s, closed));
+        return null;
+      } catch (err) {
+        options.logger.error({ err, callId: s.last.callId }, 'session file write failed');
+        options.failures.fail(
+          s,
+          failureReasonOf(err as Error),
+          `session file: ${(err as Error).message}`,
+        );
+        // Described again: the failure just recorded belongs in it.
+        return describe(s, closed);
+      }
+    },
+  };
+}

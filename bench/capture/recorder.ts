@@ -1,6 +1,6 @@
 // The capture benchmark's receiving process (bench/capture.bench.ts forks it), in one of two modes:
 //
-//   callvault  the server's real capture sink (packages/server/src/capture/capture-sink.ts) with
+//   callvault  the server's real capture sink (packages/recorder/src/media/capture/capture-sink.ts) with
 //              `calls` sessions of two answered PCMU streams each, opened the way the SIPREC
 //              session handler opens them (sessionOpened with the session's snapshot): every
 //              stream binds its RTP and RTCP ports, latches its source, parses each packet and

@@ -9,19 +9,19 @@
 //                   overload.ts, the body in request-body.ts, owners in owner-decision.ts)
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
-//   ACK, CANCEL     here: the session becomes active; a CANCEL marks the INVITE being answered
+//   ACK             answer-ack.ts: the session becomes active (a delayed offer's answer read)
+//   CANCEL          here: marks the INVITE being answered
 // The session's states are the explicit machine of recording-session-state.ts.
 //
 // `+sip.src` and `Require: siprec` are noted, never required (SPEC §5).
 import type { SipUserAgentHandler } from '../sip/dialog/sip-user-agent-core.js';
+import { acceptAck } from './answer-ack.js';
 import { answerInvite } from './answer-invite.js';
 import { answerReoffer } from './answer-reoffer.js';
 import { closeSession } from './close-session.js';
 import type { RecordingSessionSnapshot } from './ports.js';
 import {
   createSessionContext,
-  moveSession,
-  notifySessionUpdated,
   sessionLoad,
   type SiprecSessionHandlerOptions,
 } from './session-context.js';
@@ -48,16 +48,7 @@ export function createSiprecSessionHandler(
     onInvite: (request, dialog) => answerInvite(context, request, dialog),
     onReinvite: (request, dialog) => answerReoffer(context, request, dialog),
     onUpdate: (request, dialog) => answerReoffer(context, request, dialog),
-    onAck(_ack, dialog) {
-      const session = sessions.get(dialog.dialogId);
-      if (!session) return;
-      const before = session.state;
-      moveSession(context, session, 'ack');
-      if (before !== session.state) {
-        context.log('info', dialog, 'ACK received: the session is active');
-        notifySessionUpdated(context, session);
-      }
-    },
+    onAck: (ack, dialog) => acceptAck(context, ack, dialog),
     onBye(_bye, dialog) {
       const session = sessions.get(dialog.dialogId);
       if (!session) {

@@ -139,6 +139,10 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     ...(options.retryAfterSeconds === undefined
       ? {}
       : { retryAfterSeconds: options.retryAfterSeconds }),
+    // The core exists by the time a session can end itself (it is built right below).
+    terminateDialog: (id) => {
+      core.terminateDialog(id).catch((err: unknown) => logger.error({ err }, 'BYE failed'));
+    },
   });
   const core = createSipUserAgentCore({
     timers: createSystemTimerService(),

@@ -6,7 +6,8 @@
 //   (b) the SRC is behind NAT: its RTP comes from 127.0.0.2 while the SDP says 127.0.0.1;
 //   (c) the SRC switches from PCMU to PCMA (both offered) without a re-INVITE;
 //   (d) a delayed offer (CUCM's built-in bridge): the INVITE carries metadata only, the recorder
-//       offers in the 200 OK and the SRC answers in the ACK.
+//       offers in the 200 OK and the SRC answers in the ACK;
+//   (e) no metadata at all (CUBE network-based recording): the owner is the INVITE's From.
 // Each call becomes a recording as long as the call (within 0.5 s), the owner's tone on the first
 // channel and the other party's on the second, through to the call's last second.
 import crypto from 'node:crypto';
@@ -55,7 +56,7 @@ function body(file: string, values: Record<string, string>): string {
 }
 
 /** The SRC's side of one SIPREC dialog over UDP. */
-async function srcDialog(callId: string, boundary: string) {
+async function srcDialog(callId: string, boundary: string, fromUri?: string) {
   const sip = server.sip!;
   const socket = dgram.createSocket('udp4');
   const inbox: SipResponse[] = [];
@@ -81,7 +82,7 @@ async function srcDialog(callId: string, boundary: string) {
     const lines = [
       `${method} sip:srs@${sip.host}:${sip.port} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
-      `From: <sip:src@${local}>;tag=${fromTag}`,
+      `From: <${fromUri ?? `sip:src@${local}`}>;tag=${fromTag}`,
       `To: <sip:srs@${sip.host}:${sip.port}>${toTag ? `;tag=${toTag}` : ''}`,
       `Call-ID: ${callId}`,
       `CSeq: ${number} ${method}`,
@@ -317,6 +318,40 @@ describe('media from real SBCs is recorded in full', () => {
     expectTwoParties(file, CALL_MS);
     const streams = metadata.serviceData.streams as Array<{ codecs: string[] }>;
     expect(streams.map((s) => s.codecs)).toEqual([['PCMU', 'PCMA'], ['PCMA']]);
+  }, 60_000);
+
+  it('(e) an INVITE without metadata (CUBE network-based recording): recorded for the From', async () => {
+    const callId = `cv-e2e-nometa-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'unused', 'sip:alice@example.com');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    // The SDP of the Cisco capture alone: two sendonly PCMU streams labelled 1 and 2.
+    const answer = await dialog.transact(
+      'INVITE',
+      body('cucm-delayed-offer-answer.sdp', {
+        media_ip: '127.0.0.1',
+        version: '1',
+        port_1: String(owner.port),
+        port_2: String(other.port),
+      }),
+      { contentType: 'application/sdp' },
+    );
+    expect(answer.status).toBe(200);
+    const [ownerPort, otherPort] = answeredPorts(answer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: pcmu }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: pcmu }),
+    ]);
+    expect((await dialog.transact('BYE')).status).toBe(200);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
+    expect(metadata).toMatchObject({ ownerId: alice.id, ownerType: 'user' });
   }, 60_000);
 
   it('(d) a delayed offer (CUCM built-in bridge): our offer in the 200, the answer in the ACK, recorded', async () => {

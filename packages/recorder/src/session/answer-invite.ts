@@ -21,10 +21,10 @@ import {
   type SdpOffer,
 } from '../sdp/index.js';
 import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
-import { getHeaders, type SipRequest } from '../sip/message/index.js';
+import { getFrom, getHeaders, getTo, type SipRequest } from '../sip/message/index.js';
 import { admitInvite } from './admit-invite.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
-import { decideSessionOwners } from './owner-decision.js';
+import { decideSessionOwners, type InviteParties } from './owner-decision.js';
 import { refuseWhenOverloaded } from './overload.js';
 import { bindPortPairs } from './port-pair-allocator.js';
 import type { RecordingTrunk } from './ports.js';
@@ -104,6 +104,13 @@ function readInviteBody(
   return { ok: true, body, indicators: siprecIndicators };
 }
 
+/** The INVITE's From and To: the call's parties when the INVITE has no metadata. */
+function invitePartiesOf(request: SipRequest): InviteParties {
+  const from = getFrom(request);
+  const to = getTo(request);
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
 /** Stream labels of a delayed offer: the metadata's stream labels, else two streams. */
 export function delayedOfferLabels(body: SessionBody): readonly string[] {
   const labels = (body.metadata.current?.streams ?? []).flatMap((stream) =>
@@ -166,6 +173,7 @@ async function answerAdmitted(
     { orgId: trunk.orgId, trunkId: trunk.trunkId },
     body.metadata,
     dialog,
+    invitePartiesOf(request),
   );
   if (decision.refusal) {
     const refusal = decision.refusal;

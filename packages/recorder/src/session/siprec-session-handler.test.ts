@@ -390,7 +390,8 @@ describe('SIPREC session handler: recognition and bodies', () => {
     const ok = await h.send(request({ body: OFFER_2 }));
     expect(ok.status).toBe(200);
     expect(h.opened[0]?.ownership).toBe('awaiting-participants');
-    expect(h.decisions[0]).toEqual([]);
+    // From and To are asked about; neither names an entity.
+    expect(h.decisions[0]?.map((c) => c.id)).toEqual(['invite:from', 'invite:to']);
   });
 
   it('RFC 7865 §12 / SPEC §5: a DOCTYPE in the metadata is answered 400 and the next INVITE still works', async () => {
@@ -488,6 +489,25 @@ describe('SIPREC session handler: recognition and bodies', () => {
       ['2', 20002, 'PCMU', 10294],
     ]);
     expect(h.handler.getSession(opened?.id ?? '')?.state).toBe('active');
+  });
+
+  it('an INVITE without metadata (CUBE network-based recording, fixture): owned by the From that matches', async () => {
+    const h = createHarness({
+      policy: { owners: { 'sip:7301@35.162.237.204': { ...ALICE, id: 'p-7301' } } },
+    });
+    const invite = parseDatagram(fixture('sip/cube-nbr-no-metadata-INVITE.sip'));
+    if (invite.kind !== 'request') throw new Error('request expected');
+    const ok = await h.send(invite);
+    expect(ok.status).toBe(200);
+    expect(h.decisions[0]?.map((c) => c.aor)).toEqual([
+      'sip:7301@35.162.237.204',
+      'sip:srs@127.0.0.1:5080',
+    ]);
+    expect(h.opened[0]).toMatchObject({
+      ownership: 'owned',
+      siprecIndicators: { metadataPart: false },
+    });
+    expect(h.opened[0]?.owners).toMatchObject([{ id: 'p-7301', participantId: 'invite:from' }]);
   });
 
   it('RFC 3261 §13.2.1: an ACK without an answer to our offer ends the session and the dialog', async () => {

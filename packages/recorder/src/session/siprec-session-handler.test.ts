@@ -510,6 +510,19 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(h.opened[0]?.owners).toMatchObject([{ id: 'p-7301', participantId: 'invite:from' }]);
   });
 
+  it('endSession: a session whose RTP stopped closes with rtp-timeout and its dialog gets BYE', async () => {
+    const ended: string[] = [];
+    const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });
+    const body = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    await h.establish(request({ body: body.body, contentType: body.contentType }));
+    const id = h.opened[0]?.id ?? '';
+    expect(h.handler.endSession(id, 'rtp-timeout')).toBe(true);
+    expect(h.closed).toMatchObject([{ id, endReason: 'rtp-timeout', kept: true }]);
+    expect(ended).toEqual([id]);
+    expect(h.ports.inUse).toBe(0);
+    expect(h.handler.endSession(id, 'rtp-timeout')).toBe(false);
+  });
+
   it('RFC 3261 §13.2.1: an ACK without an answer to our offer ends the session and the dialog', async () => {
     const ended: string[] = [];
     const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });

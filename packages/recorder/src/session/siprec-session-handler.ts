@@ -9,6 +9,7 @@
 //                   overload.ts, the body in request-body.ts, owners in owner-decision.ts)
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
+//   no RTP for a while            rtp-inactivity.ts decides, endSession ends it with BYE
 //   ACK             answer-ack.ts: the session becomes active (a delayed offer's answer read)
 //   CANCEL          here: marks the INVITE being answered
 // The session's states are the explicit machine of recording-session-state.ts.
@@ -37,6 +38,11 @@ export interface SiprecSessionHandler extends SipUserAgentHandler {
   readonly load: number;
   /** Closes every session (process shutdown); the dialogs are the core's business. */
   closeAll(): void;
+  /**
+   * Ends a session from our side (its RTP stopped: `rtp-timeout`): closed with that end reason,
+   * its dialog ended with BYE through the terminateDialog option. False when it is not open.
+   */
+  endSession(id: string, reason: 'rtp-timeout'): boolean;
 }
 
 export function createSiprecSessionHandler(
@@ -84,6 +90,18 @@ export function createSiprecSessionHandler(
     },
     closeAll() {
       for (const session of [...sessions.values()]) closeSession(context, session, 'shutdown');
+    },
+    endSession(id, reason) {
+      const session = sessions.get(id);
+      if (!session) return false;
+      context.log(
+        'warn',
+        { callId: session.callId, dialogId: id },
+        `ending the session: ${reason}`,
+      );
+      closeSession(context, session, reason);
+      context.options.terminateDialog?.(id);
+      return true;
     },
   };
 }

@@ -13,6 +13,8 @@ import {
   createSipServer,
   createSipUserAgentCore,
   createSiprecSessionHandler,
+  startRtpInactivityWatcher,
+  DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
   createSystemTimerService,
   listenOnTls,
   listenOnUdpAndTcp,
@@ -35,7 +37,7 @@ import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
   readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
-    Partial<Pick<Config, 'sipTls'>>;
+    Partial<Pick<Config, 'sipTls' | 'rtpInactivityTimeoutMs'>>;
   /** The certificate SIP over TLS presents; without it (or without config.sipTls) no TLS. */
   readonly certificate?: Pick<SipCertificateStore, 'context'>;
   readonly db: Db;
@@ -61,6 +63,11 @@ export interface SiprecRecorderOptions {
   readonly metricsRegistry?: Registry;
   /** How often the trunks' source networks are reloaded (default 5 s). */
   readonly trunkRefreshMs?: number;
+  /**
+   * The capture's last RTP packet time of a session (CaptureSink.lastMediaAt, the recorder
+   * clock's ms): with it, sessions silent for CALLVAULT_RTP_INACTIVITY_TIMEOUT are ended.
+   */
+  readonly lastMediaAt?: (sessionId: string) => number | undefined;
 }
 
 /** One log line per source and reason per minute at most. */
@@ -258,6 +265,25 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   }, 5_000);
   parseErrorTimer.unref();
 
+  // An SRC that vanished without a BYE: its session ends once no stream has had RTP for the
+  // inactivity timeout (held calls excepted), with a BYE and endReason rtp-timeout.
+  const lastMediaAt = options.lastMediaAt;
+  const stopInactivityWatcher = lastMediaAt
+    ? startRtpInactivityWatcher({
+        timeoutMs: config.rtpInactivityTimeoutMs ?? DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
+        now: () => options.clock.now().getTime(),
+        listSessions: () => handler.listSessions(),
+        lastMediaAt,
+        end: (id, silentMs) => {
+          logger.warn(
+            { dialogId: id, silentMs },
+            'no RTP on any stream: the SRC is gone; ending the session with BYE',
+          );
+          handler.endSession(id, 'rtp-timeout');
+        },
+      })
+    : () => {};
+
   return {
     addresses,
     handler,
@@ -267,6 +293,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       }),
     stats: () => server.stats(),
     async stop() {
+      stopInactivityWatcher();
       clearInterval(parseErrorTimer);
       admission.stop();
       clearInterval(resetDelay);

@@ -189,6 +189,8 @@ interface SessionCapture {
   last: RecordingSessionSnapshot;
   controls: CaptureControlSettings;
   closed: boolean;
+  /** Clock ms of the last RTP packet on any stream (the session's opening before the first). */
+  lastMediaAt: number;
 }
 
 export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> extends RecordingSink {
@@ -198,6 +200,11 @@ export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> exte
   readonly calls: C;
   /** Waits for pending binds and closes (tests, shutdown). */
   settle(): Promise<void>;
+  /**
+   * Clock ms of the session's last RTP packet on any stream (its opening before the first);
+   * undefined for a session not being captured. Read by the RTP inactivity watcher.
+   */
+  lastMediaAt(sessionId: string): number | undefined;
 }
 
 function isCapturable(stream: SdpAnsweredStream): boolean {
@@ -509,6 +516,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
         ...(options.udpReceiver ? { receiver: options.udpReceiver } : {}),
         latching: latchingOf(s.last),
         onPacket: (record) => {
+          s.lastMediaAt = nowMs();
           if (sc.packets++ === 0) onFirstPacket(s);
           if (!sc.info.codecs.some((c) => c.payloadType === record.payloadType)) {
             const other = sc.answered.get(record.payloadType);
@@ -574,6 +582,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
         last: snapshot,
         controls: DEFAULT_CAPTURE_CONTROLS,
         closed: false,
+        lastMediaAt: nowMs(),
       };
       sessions.set(snapshot.id, s);
       calls.open({
@@ -645,6 +654,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
       void done.finally(() => closing.delete(done));
     },
     requestAnswered() {},
+    lastMediaAt: (sessionId) => sessions.get(sessionId)?.lastMediaAt,
     async settle() {
       await Promise.all([...[...sessions.values()].map((s) => s.work), ...closing]);
     },

@@ -7,7 +7,8 @@
 //   (c) the SRC switches from PCMU to PCMA (both offered) without a re-INVITE;
 //   (d) a delayed offer (CUCM's built-in bridge): the INVITE carries metadata only, the recorder
 //       offers in the 200 OK and the SRC answers in the ACK;
-//   (e) no metadata at all (CUBE network-based recording): the owner is the INVITE's From.
+//   (e) no metadata at all (CUBE network-based recording): the owner is the INVITE's From;
+//   (f) the SRC vanishes mid-call (no BYE): RTP inactivity ends the session, the SRC gets a BYE.
 // Each call becomes a recording as long as the call (within 0.5 s), the owner's tone on the first
 // channel and the other party's on the second, through to the call's last second.
 import crypto from 'node:crypto';
@@ -60,8 +61,19 @@ async function srcDialog(callId: string, boundary: string, fromUri?: string) {
   const sip = server.sip!;
   const socket = dgram.createSocket('udp4');
   const inbox: SipResponse[] = [];
-  socket.on('message', (msg) => {
-    const response = parseResponse(msg.toString('latin1'));
+  /** BYEs the recorder sent (each answered 200 as a live SRC would). */
+  const byes: string[] = [];
+  socket.on('message', (msg, rinfo) => {
+    const text = msg.toString('latin1');
+    if (text.startsWith('BYE ')) {
+      byes.push(text);
+      const head = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n');
+      const copied = head.filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
+      const ok = ['SIP/2.0 200 OK', ...copied, 'Content-Length: 0', '', ''].join('\r\n');
+      socket.send(Buffer.from(ok, 'latin1'), rinfo.port, rinfo.address);
+      return;
+    }
+    const response = parseResponse(text);
     if (response) inbox.push(response);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
@@ -126,7 +138,7 @@ async function srcDialog(callId: string, boundary: string, fromUri?: string) {
     }
     throw new Error(`no final response to ${method}`);
   };
-  return { transact, close: () => socket.close() };
+  return { transact, byes, close: () => socket.close() };
 }
 
 /** The answered RTP ports of the SDP answer, in m-line order. */
@@ -193,7 +205,11 @@ const pcmu = (): G711 => 'PCMU';
 const pcma = (): G711 => 'PCMA';
 
 beforeAll(async () => {
-  server = await startServer({ sip: true, extraEnv: { CALLVAULT_TRANSCRIBER: 'none' } });
+  server = await startServer({
+    sip: true,
+    // (f): a session with no media for 3 s ends; every other call sends media throughout.
+    extraEnv: { CALLVAULT_TRANSCRIBER: 'none', CALLVAULT_RTP_INACTIVITY_TIMEOUT: '3' },
+  });
 });
 afterAll(async () => {
   for (const s of senders) s.close();
@@ -352,6 +368,47 @@ describe('media from real SBCs is recorded in full', () => {
     expectTwoParties(file, CALL_MS);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
     expect(metadata).toMatchObject({ ownerId: alice.id, ownerType: 'user' });
+  }, 60_000);
+
+  it('(f) the SRC vanishes without a BYE: RTP inactivity ends the session with rtp-timeout and a BYE', async () => {
+    const callId = `cv-e2e-vanish-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'uniqueBoundary');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    const answer = await dialog.transact(
+      'INVITE',
+      body('cisco-siprec-offer.body', {
+        media_ip: '127.0.0.1',
+        owner_aor: 'sip:alice@example.com',
+        version: '1',
+        port_1: String(owner.port),
+        port_2: String(other.port),
+      }),
+    );
+    expect(answer.status).toBe(200);
+    const [ownerPort, otherPort] = answeredPorts(answer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: pcmu }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: pcmu }),
+    ]);
+    // The SRC is gone: no BYE. The recorder ends the session within the timeout (3 s) and a
+    // quarter of it, and tells the SRC with a BYE.
+    const deadline = Date.now() + 8_000;
+    while (dialog.byes.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(dialog.byes).toHaveLength(1);
+    expect(dialog.byes[0]).toContain(`Call-ID: ${callId}`);
+    expect(Date.now() - start - CALL_MS).toBeLessThan(6_000);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
+    expect(metadata).toMatchObject({ ownerId: alice.id, endReason: 'rtp-timeout' });
   }, 60_000);
 
   it('(d) a delayed offer (CUCM built-in bridge): our offer in the 200, the answer in the ACK, recorded', async () => {

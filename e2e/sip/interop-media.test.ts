@@ -4,7 +4,11 @@
 // party's stream and 1000 Hz on the other, so every channel of the recording can be checked:
 //   (a) a re-INVITE moves the SRC's RTP to another port mid-call (a transfer, a 3-way call);
 //   (b) the SRC is behind NAT: its RTP comes from 127.0.0.2 while the SDP says 127.0.0.1;
-//   (c) the SRC switches from PCMU to PCMA (both offered) without a re-INVITE.
+//   (c) the SRC switches from PCMU to PCMA (both offered) without a re-INVITE;
+//   (d) a delayed offer (CUCM's built-in bridge): the INVITE carries metadata only, the recorder
+//       offers in the 200 OK and the SRC answers in the ACK;
+//   (e) no metadata at all (CUBE network-based recording): the owner is the INVITE's From;
+//   (f) the SRC vanishes mid-call (no BYE): RTP inactivity ends the session, the SRC gets a BYE.
 // Each call becomes a recording as long as the call (within 0.5 s), the owner's tone on the first
 // channel and the other party's on the second, through to the call's last second.
 import crypto from 'node:crypto';
@@ -53,12 +57,23 @@ function body(file: string, values: Record<string, string>): string {
 }
 
 /** The SRC's side of one SIPREC dialog over UDP. */
-async function srcDialog(callId: string, boundary: string) {
+async function srcDialog(callId: string, boundary: string, fromUri?: string) {
   const sip = server.sip!;
   const socket = dgram.createSocket('udp4');
   const inbox: SipResponse[] = [];
-  socket.on('message', (msg) => {
-    const response = parseResponse(msg.toString('latin1'));
+  /** BYEs the recorder sent (each answered 200 as a live SRC would). */
+  const byes: string[] = [];
+  socket.on('message', (msg, rinfo) => {
+    const text = msg.toString('latin1');
+    if (text.startsWith('BYE ')) {
+      byes.push(text);
+      const head = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n');
+      const copied = head.filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
+      const ok = ['SIP/2.0 200 OK', ...copied, 'Content-Length: 0', '', ''].join('\r\n');
+      socket.send(Buffer.from(ok, 'latin1'), rinfo.port, rinfo.address);
+      return;
+    }
+    const response = parseResponse(text);
     if (response) inbox.push(response);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
@@ -70,18 +85,23 @@ async function srcDialog(callId: string, boundary: string) {
     new Promise<void>((resolve) =>
       socket.send(Buffer.from(text, 'latin1'), sip.port, sip.host, () => resolve()),
     );
-  const request = (method: string, number: number, content?: string): string => {
+  const request = (
+    method: string,
+    number: number,
+    content?: string,
+    contentType = `multipart/mixed;boundary=${boundary}`,
+  ): string => {
     const lines = [
       `${method} sip:srs@${sip.host}:${sip.port} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
-      `From: <sip:src@${local}>;tag=${fromTag}`,
+      `From: <${fromUri ?? `sip:src@${local}`}>;tag=${fromTag}`,
       `To: <sip:srs@${sip.host}:${sip.port}>${toTag ? `;tag=${toTag}` : ''}`,
       `Call-ID: ${callId}`,
       `CSeq: ${number} ${method}`,
       `Contact: <sip:src@${local}>;+sip.src`,
       'Max-Forwards: 70',
       ...(method === 'INVITE' ? ['Require: siprec'] : []),
-      ...(content === undefined ? [] : [`Content-Type: multipart/mixed;boundary=${boundary}`]),
+      ...(content === undefined ? [] : [`Content-Type: ${contentType}`]),
       `Content-Length: ${content === undefined ? 0 : Buffer.byteLength(content, 'latin1')}`,
       '',
       content ?? '',
@@ -89,9 +109,17 @@ async function srcDialog(callId: string, boundary: string) {
     return lines.join('\r\n');
   };
   /** Sends a request (again every 500 ms, as RFC 3261 §17.1.1 does over UDP) until a final answer. */
-  const transact = async (method: string, content?: string): Promise<SipResponse> => {
+  const transact = async (
+    method: string,
+    content?: string,
+    options: {
+      contentType?: string;
+      /** The SDP answer the ACK carries (to an offer in the 2xx). */
+      ackAnswer?: (final: SipResponse) => string;
+    } = {},
+  ): Promise<SipResponse> => {
     const number = ++cseq;
-    const text = request(method, number, content);
+    const text = request(method, number, content, options.contentType);
     const deadline = Date.now() + 8_000;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       if (attempt % 25 === 0) await send(text);
@@ -101,7 +129,8 @@ async function srcDialog(callId: string, boundary: string) {
       if (final) {
         if (method === 'INVITE') {
           toTag ||= /;tag=([^;>\s]+)/.exec(final.headers.get('to') ?? '')?.[1] ?? '';
-          await send(request('ACK', number));
+          const answer = final.status < 300 ? options.ackAnswer?.(final) : undefined;
+          await send(request('ACK', number, answer, 'application/sdp'));
         }
         return final;
       }
@@ -109,7 +138,7 @@ async function srcDialog(callId: string, boundary: string) {
     }
     throw new Error(`no final response to ${method}`);
   };
-  return { transact, close: () => socket.close() };
+  return { transact, byes, close: () => socket.close() };
 }
 
 /** The answered RTP ports of the SDP answer, in m-line order. */
@@ -176,7 +205,11 @@ const pcmu = (): G711 => 'PCMU';
 const pcma = (): G711 => 'PCMA';
 
 beforeAll(async () => {
-  server = await startServer({ sip: true, extraEnv: { CALLVAULT_TRANSCRIBER: 'none' } });
+  server = await startServer({
+    sip: true,
+    // (f): a session with no media for 3 s ends; every other call sends media throughout.
+    extraEnv: { CALLVAULT_TRANSCRIBER: 'none', CALLVAULT_RTP_INACTIVITY_TIMEOUT: '3' },
+  });
 });
 afterAll(async () => {
   for (const s of senders) s.close();
@@ -301,5 +334,130 @@ describe('media from real SBCs is recorded in full', () => {
     expectTwoParties(file, CALL_MS);
     const streams = metadata.serviceData.streams as Array<{ codecs: string[] }>;
     expect(streams.map((s) => s.codecs)).toEqual([['PCMU', 'PCMA'], ['PCMA']]);
+  }, 60_000);
+
+  it('(e) an INVITE without metadata (CUBE network-based recording): recorded for the From', async () => {
+    const callId = `cv-e2e-nometa-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'unused', 'sip:alice@example.com');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    // The SDP of the Cisco capture alone: two sendonly PCMU streams labelled 1 and 2.
+    const answer = await dialog.transact(
+      'INVITE',
+      body('cucm-delayed-offer-answer.sdp', {
+        media_ip: '127.0.0.1',
+        version: '1',
+        port_1: String(owner.port),
+        port_2: String(other.port),
+      }),
+      { contentType: 'application/sdp' },
+    );
+    expect(answer.status).toBe(200);
+    const [ownerPort, otherPort] = answeredPorts(answer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: pcmu }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: pcmu }),
+    ]);
+    expect((await dialog.transact('BYE')).status).toBe(200);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
+    expect(metadata).toMatchObject({ ownerId: alice.id, ownerType: 'user' });
+  }, 60_000);
+
+  it('(f) the SRC vanishes without a BYE: RTP inactivity ends the session with rtp-timeout and a BYE', async () => {
+    const callId = `cv-e2e-vanish-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'uniqueBoundary');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    const answer = await dialog.transact(
+      'INVITE',
+      body('cisco-siprec-offer.body', {
+        media_ip: '127.0.0.1',
+        owner_aor: 'sip:alice@example.com',
+        version: '1',
+        port_1: String(owner.port),
+        port_2: String(other.port),
+      }),
+    );
+    expect(answer.status).toBe(200);
+    const [ownerPort, otherPort] = answeredPorts(answer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: pcmu }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: pcmu }),
+    ]);
+    // The SRC is gone: no BYE. The recorder ends the session within the timeout (3 s) and a
+    // quarter of it, and tells the SRC with a BYE.
+    const deadline = Date.now() + 8_000;
+    while (dialog.byes.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(dialog.byes).toHaveLength(1);
+    expect(dialog.byes[0]).toContain(`Call-ID: ${callId}`);
+    expect(Date.now() - start - CALL_MS).toBeLessThan(6_000);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
+    expect(metadata).toMatchObject({ ownerId: alice.id, endReason: 'rtp-timeout' });
+  }, 60_000);
+
+  it('(d) a delayed offer (CUCM built-in bridge): our offer in the 200, the answer in the ACK, recorded', async () => {
+    const callId = `cv-e2e-delayed-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'unused');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    const offer = await dialog.transact(
+      'INVITE',
+      body('cucm-delayed-offer-metadata.body', { owner_aor: 'sip:alice@example.com' }),
+      {
+        contentType: 'application/rs-metadata+xml',
+        ackAnswer: () =>
+          body('cucm-delayed-offer-answer.sdp', {
+            media_ip: '127.0.0.1',
+            version: '1',
+            port_1: String(owner.port),
+            port_2: String(other.port),
+          }),
+      },
+    );
+    expect(offer.status).toBe(200);
+    expect(offer.headers.get('content-type')).toBe('application/sdp');
+    // Two recvonly streams labelled as the metadata's streams, every decodable codec offered.
+    expect(offer.body.match(/^a=label:\d\r$/gm)).toEqual(['a=label:1\r', 'a=label:2\r']);
+    expect(offer.body.match(/^a=recvonly\r$/gm)).toHaveLength(2);
+    expect(offer.body).toMatch(/^m=audio \d+ RTP\/AVP 0 8 9 111 101\r$/m);
+    const [ownerPort, otherPort] = answeredPorts(offer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: pcmu }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: pcmu }),
+    ]);
+    expect((await dialog.transact('BYE')).status).toBe(200);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    expect(metadata.serviceData.streams.map((s: { codecs: string[] }) => s.codecs)).toEqual([
+      ['PCMU'],
+      ['PCMU'],
+    ]);
+    const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
+    expect(metadata).toMatchObject({
+      ownerId: alice.id,
+      ownerType: 'user',
+      serviceData: { remoteNumber: '7300' },
+    });
   }, 60_000);
 });

@@ -89,6 +89,10 @@ export {
   createSiprecSessionHandler,
   type SiprecSessionHandler,
 } from './session/siprec-session-handler.js';
+export {
+  DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
+  startRtpInactivityWatcher,
+} from './session/rtp-inactivity.js';
 
 // Codecs
 export {

@@ -33,3 +33,5 @@ export type {
 } from './sdp-answer.js';
 export { SDP_SRTP_KEY_SALT_BYTES, buildSdpAnswer } from './sdp-answer.js';
 export { sdesKeyExposure, type SdesKeyExposure } from './sdes-exposure.js';
+export type { SdpOffer, SdpOfferOptions } from './sdp-offer.js';
+export { DEFAULT_OFFER_LABELS, buildSdpOffer, readSdpAnswerToOffer } from './sdp-offer.js';

@@ -8,7 +8,11 @@ export type SdpErrorCode =
   /** The injected port allocator returned something other than an even port (RFC 3550 §11). */
   | 'SDP_PORT_INVALID'
   /** The injected random source returned the wrong number of bytes. */
-  | 'SDP_RANDOM_INVALID';
+  | 'SDP_RANDOM_INVALID'
+  /** A delayed offer asked for no stream. */
+  | 'SDP_OFFER_NO_STREAMS'
+  /** An answer whose m-lines do not match our offer's (RFC 3264 §6). */
+  | 'SDP_ANSWER_MISMATCH';
 
 export class SdpError extends Error {
   override readonly name = 'SdpError';

@@ -82,13 +82,28 @@ describe('answer-invite: overload and the answer of a new session', () => {
     expect(refuseWhenOverloaded(createFakeSessionContext().context, FAKE_DIALOG)).toBeUndefined();
   });
 
-  it('RFC 7866 §8.1.1: an INVITE without an SDP offer is answered 488 and reported', async () => {
+  it('RFC 3261 §13.2.1: an INVITE without SDP gets our offer in the 200; the sink waits for the ACK', async () => {
     const f = createFakeSessionContext();
     const answer = await answerInvite(f.context, fakeRequest(), FAKE_DIALOG);
-    expect(answer.status).toBe(488);
-    expect(f.answered).toEqual([
-      { method: 'INVITE', status: 488, callId: 'call-1', initial: true },
+    expect(answer.status).toBe(200);
+    expect(answer.contentType).toBe('application/sdp');
+    const sdp = new TextDecoder().decode(answer.body);
+    // No metadata: two streams labelled 1 and 2, recvonly, on two port pairs.
+    expect([...sdp.matchAll(/^m=audio (\d+) RTP\/AVP 0 8 9 111 101$/gm)].map((m) => m[1])).toEqual([
+      '30000',
+      '30002',
     ]);
+    expect(sdp.match(/^a=label:(\d)$/gm)).toEqual(['a=label:1', 'a=label:2']);
+    expect(sdp.match(/^a=recvonly$/gm)).toHaveLength(2);
+    expect(f.answered).toEqual([
+      { method: 'INVITE', status: 200, callId: 'call-1', initial: true },
+    ]);
+    const session = f.context.sessions.get(FAKE_DIALOG.dialogId);
+    expect(session?.state).toBe('awaiting-ack');
+    expect(session?.delayedOffer?.labels).toEqual(['1', '2']);
+    expect(session?.answer.streams).toEqual([]);
+    expect(f.opened).toHaveLength(0);
+    expect(f.ports.inUse).toBe(2);
     expect(f.context.inFlight.size).toBe(0);
   });
 

@@ -1,20 +1,30 @@
 // The initial INVITE of a recording session (RFC 7866 §6-§8):
 //
 //   admit (admit-invite.ts: 403 / 401 + challenge / 503) ─► overload (overload.ts: 503)
-//   ─► body (request-body.ts; unreadable: 400 + Warning; no SDP offer: 488)
+//   ─► body (request-body.ts; unreadable: 400 + Warning; no SDP offer: a delayed offer, below)
 //   ─► owners (RecordingPolicy.decideOwners) ─► refusal: 403 + Reason (RFC 3326), 503
 //   ─► SDP answer on port pairs of CALLVAULT_RTP_PORTS (RFC 3264; recvonly, SAVP kept with our
 //      key) ─► no free port pair: 503; nothing recordable: 488
 //   ─► the session opens, the sink hears of it ─► 200 OK, body SDP only (a multipart answer
 //      breaks common SBCs)
 // A CANCEL seen between the steps answers 487; the ports of an INVITE not answered 2xx go back.
+// An INVITE without SDP (a delayed offer, RFC 3261 §13.2.1; CUCM's built-in bridge) is answered
+// with our offer in the 200 OK (sdp-offer.ts): recvonly streams labelled as the metadata's
+// streams. The session then waits for the answer in the ACK (siprec-session-handler.ts), and the
+// sink hears of it only once the answer names the SRC's codecs and addresses.
 import { createRecordingMetadataState, readSiprecRequestIndicators } from '../siprec/index.js';
-import { buildSdpAnswer } from '../sdp/index.js';
+import {
+  buildSdpAnswer,
+  buildSdpOffer,
+  DEFAULT_OFFER_LABELS,
+  type SdpAnswer,
+  type SdpOffer,
+} from '../sdp/index.js';
 import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
-import { getHeaders, type SipRequest } from '../sip/message/index.js';
+import { getFrom, getHeaders, getTo, type SipRequest } from '../sip/message/index.js';
 import { admitInvite } from './admit-invite.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
-import { decideSessionOwners } from './owner-decision.js';
+import { decideSessionOwners, type InviteParties } from './owner-decision.js';
 import { refuseWhenOverloaded } from './overload.js';
 import { bindPortPairs } from './port-pair-allocator.js';
 import type { RecordingTrunk } from './ports.js';
@@ -59,7 +69,7 @@ function readInviteBody(
 ):
   | {
       ok: true;
-      body: SessionBody & { offer: NonNullable<SessionBody['offer']> };
+      body: SessionBody;
       indicators: SessionRecord['siprecIndicators'];
     }
   | { ok: false; answer: SipUasAnswer } {
@@ -91,14 +101,46 @@ function readInviteBody(
     dialect: body.metadata.current?.dialect,
     streams: body.offer?.media.length ?? 0,
   });
-  const { offer } = body;
-  if (offer === undefined) {
-    // RFC 7866 §8.1.1: the SRC offers the media; we never make the offer ourselves.
-    context.log('warn', dialog, 'no SDP offer in the INVITE');
-    const answer = { status: 488, headers: [warningHeader('an SDP offer is required')] };
-    return { ok: false, answer: answerWith(context, request, dialog, true, answer) };
-  }
-  return { ok: true, body: { ...body, offer }, indicators: siprecIndicators };
+  return { ok: true, body, indicators: siprecIndicators };
+}
+
+/** The INVITE's From and To: the call's parties when the INVITE has no metadata. */
+function invitePartiesOf(request: SipRequest): InviteParties {
+  const from = getFrom(request);
+  const to = getTo(request);
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+/** Stream labels of a delayed offer: the metadata's stream labels, else two streams. */
+export function delayedOfferLabels(body: SessionBody): readonly string[] {
+  const labels = (body.metadata.current?.streams ?? []).flatMap((stream) =>
+    stream.label === undefined ? [] : [stream.label],
+  );
+  const unique = [...new Set(labels)];
+  return unique.length > 0 ? unique : DEFAULT_OFFER_LABELS;
+}
+
+/**
+ * Our side of the SDP exchange: the answer to the SRC's offer, or our own offer when the INVITE
+ * had none. The streams of an offer stay empty until the ACK's answer fills them.
+ */
+function describeMedia(
+  context: SessionContext,
+  body: SessionBody,
+  held: Set<number>,
+): { answer: SdpAnswer; delayedOffer?: SdpOffer } | 'no-port' {
+  const common = {
+    localAddress: context.options.mediaAddress,
+    allocatePortPair: allocatePortsInto(context, held),
+    randomBytes: context.options.randomBytes,
+  };
+  if (body.offer !== undefined) return { answer: buildSdpAnswer(body.offer, common) };
+  const offer = buildSdpOffer({ ...common, labels: delayedOfferLabels(body) });
+  if (offer === undefined) return 'no-port';
+  return {
+    answer: { sdp: offer.sdp, streams: [], state: offer.state, releasedPorts: [] },
+    delayedOffer: offer,
+  };
 }
 
 async function answerAdmitted(
@@ -131,6 +173,7 @@ async function answerAdmitted(
     { orgId: trunk.orgId, trunkId: trunk.trunkId },
     body.metadata,
     dialog,
+    invitePartiesOf(request),
   );
   if (decision.refusal) {
     const refusal = decision.refusal;
@@ -145,13 +188,9 @@ async function answerAdmitted(
   }
   if (flight.cancelled) return answer({ status: 487 });
 
-  // The RTP port pairs of the answer are taken here, one pair per accepted stream.
-  const sdpAnswer = buildSdpAnswer(body.offer, {
-    localAddress: context.options.mediaAddress,
-    allocatePortPair: allocatePortsInto(context, held),
-    randomBytes: context.options.randomBytes,
-  });
-  if (sdpAnswer.streams.some((s) => s.rejectReason === 'no-port')) {
+  // The RTP port pairs of the answer (or of our offer) are taken here, one pair per stream.
+  const media = describeMedia(context, body, held);
+  if (media === 'no-port' || media.answer.streams.some((s) => s.rejectReason === 'no-port')) {
     context.log('warn', dialog, 'overloaded: no free RTP port pair', {
       inUse: context.ports.inUse,
     });
@@ -160,7 +199,8 @@ async function answerAdmitted(
       headers: [retryAfterHeader(context.retryAfter), reasonHeader(503, 'no RTP ports')],
     });
   }
-  if (!sdpAnswer.streams.some((s) => s.accepted)) {
+  const sdpAnswer = media.answer;
+  if (media.delayedOffer === undefined && !sdpAnswer.streams.some((s) => s.accepted)) {
     const reasons = sdpAnswer.streams.map((s) => s.rejectReason ?? 'accepted');
     context.log('warn', dialog, 'no stream can be recorded', { reasons });
     return answer({
@@ -184,10 +224,28 @@ async function answerAdmitted(
   if (flight.cancelled) return answer({ status: 487 });
 
   const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
+  if (media.delayedOffer !== undefined) session.delayedOffer = media.delayedOffer;
   applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
   moveSession(context, session, 'answered');
   held.clear();
   context.sessions.set(session.id, session);
+  if (media.delayedOffer !== undefined) {
+    context.log(
+      'info',
+      dialog,
+      'delayed offer: our offer goes in the 200 OK, the answer in the ACK',
+      {
+        ownership: session.ownership,
+        labels: media.delayedOffer.labels,
+        ports: media.delayedOffer.state.streams.map((s) => s.port),
+      },
+    );
+    return answer({
+      status: 200,
+      body: new TextEncoder().encode(media.delayedOffer.sdp),
+      contentType: 'application/sdp',
+    });
+  }
   context.log('info', dialog, 'session answered', {
     ownership: session.ownership,
     streams: sdpAnswer.streams.map((s) => ({

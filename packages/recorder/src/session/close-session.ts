@@ -1,5 +1,6 @@
 // The end of a recording session: BYE (RFC 3261 §15.1.2), no ACK for the 2xx (§13.3.1.4; the
-// core has sent BYE) or the process shutting down. The ports go back, the session leaves the
+// core has sent BYE), no media for the inactivity timeout (rtp-inactivity.ts; we send BYE) or the
+// process shutting down. The ports go back, the session leaves the
 // table, and the sink hears whether anything is kept: with no owner by then nothing is, and
 // the log says why.
 import type { RecordingSessionClosed } from './ports.js';
@@ -23,7 +24,12 @@ export function closeSession(
     ...snapshotSession(session, context.patterns),
     endedAt: context.clock.now(),
     endReason:
-      event === 'ack-timeout' || event === 'shutdown' || event === 'cancel' ? event : 'bye',
+      event === 'ack-timeout' ||
+      event === 'shutdown' ||
+      event === 'cancel' ||
+      event === 'rtp-timeout'
+        ? event
+        : 'bye',
     kept,
     outcome,
   };

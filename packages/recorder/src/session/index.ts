@@ -16,3 +16,4 @@ export * from './siprec-session-handler.js';
 export * from './recording-control-state.js';
 export * from './dtmf-feature-codes.js';
 export * from './recording-segments.js';
+export * from './rtp-inactivity.js';

@@ -1,6 +1,8 @@
 // Whose call it is: the metadata's participants as the policy sees them (BroadWorks' recorded
 // user and call numbers included), handed to RecordingPolicy.decideOwners, and the decision
-// logged with the reasons the policy gives.
+// logged with the reasons the policy gives. An INVITE without metadata (Cisco CUBE network-based
+// recording forks the call with plain SIP) names the call's parties only in its From and To:
+// those are the candidates then, and the policy matches them as it would participants' AORs.
 import {
   isPlaceholderRecordingParticipant,
   listActiveRecordingParticipants,
@@ -13,12 +15,38 @@ import type {
 } from './ports.js';
 import type { CallIds, SessionContext } from './session-context.js';
 
+/** The From and To of the INVITE, as the parties of a session without metadata. */
+export interface InviteParties {
+  readonly from?: { readonly uriText: string; readonly displayName?: string };
+  readonly to?: { readonly uriText: string; readonly displayName?: string };
+}
+
+function headerCandidates(
+  parties: InviteParties,
+  patterns: readonly RegExp[],
+): RecordingPartyCandidate[] {
+  return (['from', 'to'] as const).flatMap((field) => {
+    const party = parties[field];
+    const aor = party?.uriText.trim();
+    if (party === undefined || aor === undefined || aor === '') return [];
+    return [
+      {
+        id: `invite:${field}`,
+        aor,
+        ...(party.displayName === undefined ? {} : { name: party.displayName }),
+        placeholder: patterns.some((pattern) => pattern.test(aor)),
+      },
+    ];
+  });
+}
+
 export function ownerCandidatesOf(
   metadata: RecordingMetadataState,
   patterns: readonly RegExp[],
+  inviteParties: InviteParties = {},
 ): RecordingPartyCandidate[] {
   const model = metadata.current;
-  if (!model) return [];
+  if (!model) return headerCandidates(inviteParties, patterns);
   const candidates: RecordingPartyCandidate[] = listActiveRecordingParticipants(model).map((p) => ({
     id: p.id,
     ...(p.aor === undefined ? {} : { aor: p.aor }),
@@ -48,9 +76,16 @@ export async function decideSessionOwners(
   scope: RecordingCallScope,
   metadata: RecordingMetadataState,
   ids: CallIds,
+  inviteParties: InviteParties = {},
 ): Promise<RecordingOwnerDecision> {
-  const candidates = ownerCandidatesOf(metadata, context.patterns);
-  const decision = await context.policy.decideOwners(scope, candidates);
+  const candidates = ownerCandidatesOf(metadata, context.patterns, inviteParties);
+  const decided = await context.policy.decideOwners(scope, candidates);
+  // Without metadata no one is known to be on the call yet: unless From or To matched, the
+  // session waits for a metadata update as it does when the metadata names only placeholders.
+  const decision =
+    metadata.current === undefined && decided.owners.length === 0 && !decided.refusal
+      ? { ...decided, waitingForParticipants: true }
+      : decided;
   context.log('info', ids, 'owner decision', {
     participants: candidates.map((c) => c.aor ?? c.broadworksUserId ?? c.id),
     owners: decision.owners.map((o) => `${o.kind}:${o.displayName} (${o.matchedBy})`),

@@ -169,7 +169,7 @@ export interface RecordingSessionSnapshot {
 
 export interface RecordingSessionClosed extends RecordingSessionSnapshot {
   readonly endedAt: number;
-  readonly endReason: 'bye' | 'cancel' | 'ack-timeout' | 'shutdown';
+  readonly endReason: 'bye' | 'cancel' | 'ack-timeout' | 'shutdown' | 'rtp-timeout';
   /** False when the session had no owner at the end: nothing is kept. */
   readonly kept: boolean;
   /** Why nothing is kept, or why it is. */

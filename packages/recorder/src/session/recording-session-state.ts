@@ -6,13 +6,22 @@
 //              answered (200 sent)           ACK
 //   answering ───────────────────► awaiting-ack ──────► active ◄──┐ re-offer answered,
 //       │                               │                 │  └──────┘ ACK of a re-INVITE
-//       │ cancel / refused              │ bye, ack-timeout│ bye, ack-timeout, shutdown
+//       │ cancel / refused              │ bye, ack-timeout│ bye, ack-timeout, shutdown, rtp-timeout
 //       ▼                               ▼   shutdown      ▼
 //     closed ◄──────────────────────────┴─────────────────┘
 import type { RecordingSessionState } from './ports.js';
 
 export type RecordingSessionEvent =
-  'answered' | 'refused' | 'cancel' | 'ack' | 'reoffer' | 'bye' | 'ack-timeout' | 'shutdown';
+  | 'answered'
+  | 'refused'
+  | 'cancel'
+  | 'ack'
+  | 'reoffer'
+  | 'bye'
+  | 'ack-timeout'
+  | 'shutdown'
+  /** No media on any stream for the inactivity timeout (rtp-inactivity.ts): we end it. */
+  | 'rtp-timeout';
 
 const TRANSITIONS: Readonly<
   Record<RecordingSessionState, Partial<Record<RecordingSessionEvent, RecordingSessionState>>>
@@ -32,6 +41,7 @@ const TRANSITIONS: Readonly<
     bye: 'closed',
     'ack-timeout': 'closed',
     shutdown: 'closed',
+    'rtp-timeout': 'closed',
   },
   closed: {},
 };

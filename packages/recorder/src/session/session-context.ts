@@ -47,6 +47,11 @@ export interface SiprecSessionHandlerOptions {
   readonly retryAfterSeconds?: number;
   readonly metadataLimits?: SiprecMetadataParseOptions;
   readonly placeholderPatterns?: readonly RegExp[];
+  /**
+   * Ends a dialog from our side with BYE (the UAS core's terminateDialog): a session the recorder
+   * itself ends (an unusable answer in an ACK) must not leave the SRC's dialog open.
+   */
+  readonly terminateDialog?: (dialogId: string) => void;
 }
 
 /** An initial INVITE being answered; `cancelled` turns true when a CANCEL matches it. */

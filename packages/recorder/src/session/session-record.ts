@@ -6,7 +6,7 @@ import {
   listActiveRecordingParticipants,
   type RecordingMetadataState,
 } from '../siprec/index.js';
-import type { SdpAnswer } from '../sdp/index.js';
+import type { SdpAnswer, SdpOffer } from '../sdp/index.js';
 import type { SipDialogContext } from '../sip/dialog/sip-user-agent-core.js';
 import type {
   RecordingOwner,
@@ -32,6 +32,11 @@ export interface SessionRecord {
   refusalReason?: string;
   metadata: RecordingMetadataState;
   answer: SdpAnswer;
+  /**
+   * Our offer sent in the 2xx of a delayed-offer INVITE, until the ACK brings its answer; the
+   * sink has not heard of the session meanwhile.
+   */
+  delayedOffer?: SdpOffer;
   /** RTP ports this session holds. */
   readonly ports: Set<number>;
 }

@@ -390,7 +390,8 @@ describe('SIPREC session handler: recognition and bodies', () => {
     const ok = await h.send(request({ body: OFFER_2 }));
     expect(ok.status).toBe(200);
     expect(h.opened[0]?.ownership).toBe('awaiting-participants');
-    expect(h.decisions[0]).toEqual([]);
+    // From and To are asked about; neither names an entity.
+    expect(h.decisions[0]?.map((c) => c.id)).toEqual(['invite:from', 'invite:to']);
   });
 
   it('RFC 7865 §12 / SPEC §5: a DOCTYPE in the metadata is answered 400 and the next INVITE still works', async () => {
@@ -432,7 +433,7 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(h.answered[0]?.bodyError?.part).toBe('sdp');
   });
 
-  it('RFC 7866 §8.1.1: an INVITE without an SDP offer is answered 488', async () => {
+  it('RFC 3261 §13.2.1: a delayed offer (metadata only) gets our offer in the 200, the ACK answer opens capture', async () => {
     const h = createHarness();
     const ok = await h.send(
       request({
@@ -440,7 +441,106 @@ describe('SIPREC session handler: recognition and bodies', () => {
         contentType: 'application/rs-metadata+xml',
       }),
     );
-    expect(ok.status).toBe(488);
+    expect(ok.status).toBe(200);
+    expect(text(ok).match(/^a=label:\d$/gm)).toEqual(['a=label:1', 'a=label:2']);
+    expect(h.opened).toHaveLength(0);
+    const tag = String(getTo(ok)?.params.tag);
+    await h.send(request({ method: 'ACK', toTag: tag, body: OFFER_2 }));
+    expect(h.opened).toHaveLength(1);
+    expect(h.opened[0]).toMatchObject({ state: 'active', ownership: 'owned' });
+    expect(h.opened[0]?.streams.map((s) => [s.label, s.localPort, s.codec?.name])).toEqual([
+      ['1', 20000, 'PCMU'],
+      ['2', 20002, 'PCMA'],
+    ]);
+  });
+
+  it('the CUCM delayed-offer INVITE (fixture): offer labelled as its metadata, answer from the ACK', async () => {
+    const h = createHarness({
+      policy: { owners: { 'sip:7300@35.162.237.204': { ...ALICE, id: 'p-7300' } } },
+    });
+    const invite = parseDatagram(fixture('sip/cucm-delayed-offer-INVITE.sip'));
+    if (invite.kind !== 'request') throw new Error('request expected');
+    const ok = await h.send(invite);
+    expect(ok.status).toBe(200);
+    expect(getHeader(ok, 'Content-Type')).toBe('application/sdp');
+    const offer = text(ok);
+    expect(
+      [...offer.matchAll(/^m=audio (\d+) RTP\/AVP 0 8 9 111 101$/gm)].map((m) => m[1]),
+    ).toEqual(['20000', '20002']);
+    expect(offer.match(/^a=label:\d$/gm)).toEqual(['a=label:1', 'a=label:2']);
+    expect(h.opened).toHaveLength(0);
+    const ack = request({
+      method: 'ACK',
+      cseq: 101,
+      toTag: String(getTo(ok)?.params.tag),
+      fromTag: '6B1C7E94-1A4',
+      callId: 'e9fffff2-020a598b-86962867-715db0cf@172.31.93.236',
+      body: fixture('sip/cucm-delayed-offer-ACK-answer.sdp'),
+    });
+    await h.send(ack);
+    expect(h.opened).toHaveLength(1);
+    const opened = h.opened[0];
+    expect(opened?.state).toBe('active');
+    expect(opened?.owners.map((o) => o.id)).toEqual(['p-7300']);
+    expect(
+      opened?.streams.map((s) => [s.label, s.localPort, s.codec?.name, s.remote.port]),
+    ).toEqual([
+      ['1', 20000, 'PCMU', 10292],
+      ['2', 20002, 'PCMU', 10294],
+    ]);
+    expect(h.handler.getSession(opened?.id ?? '')?.state).toBe('active');
+  });
+
+  it('an INVITE without metadata (CUBE network-based recording, fixture): owned by the From that matches', async () => {
+    const h = createHarness({
+      policy: { owners: { 'sip:7301@35.162.237.204': { ...ALICE, id: 'p-7301' } } },
+    });
+    const invite = parseDatagram(fixture('sip/cube-nbr-no-metadata-INVITE.sip'));
+    if (invite.kind !== 'request') throw new Error('request expected');
+    const ok = await h.send(invite);
+    expect(ok.status).toBe(200);
+    expect(h.decisions[0]?.map((c) => c.aor)).toEqual([
+      'sip:7301@35.162.237.204',
+      'sip:srs@127.0.0.1:5080',
+    ]);
+    expect(h.opened[0]).toMatchObject({
+      ownership: 'owned',
+      siprecIndicators: { metadataPart: false },
+    });
+    expect(h.opened[0]?.owners).toMatchObject([{ id: 'p-7301', participantId: 'invite:from' }]);
+  });
+
+  it('endSession: a session whose RTP stopped closes with rtp-timeout and its dialog gets BYE', async () => {
+    const ended: string[] = [];
+    const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });
+    const body = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    await h.establish(request({ body: body.body, contentType: body.contentType }));
+    const id = h.opened[0]?.id ?? '';
+    expect(h.handler.endSession(id, 'rtp-timeout')).toBe(true);
+    expect(h.closed).toMatchObject([{ id, endReason: 'rtp-timeout', kept: true }]);
+    expect(ended).toEqual([id]);
+    expect(h.ports.inUse).toBe(0);
+    expect(h.handler.endSession(id, 'rtp-timeout')).toBe(false);
+  });
+
+  it('RFC 3261 §13.2.1: an ACK without an answer to our offer ends the session and the dialog', async () => {
+    const ended: string[] = [];
+    const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });
+    const ok = await h.send(
+      request({
+        body: metadataXml([['pa', 'sip:alice@example.com']]),
+        contentType: 'application/rs-metadata+xml',
+      }),
+    );
+    expect(ok.status).toBe(200);
+    await h.send(request({ method: 'ACK', toTag: String(getTo(ok)?.params.tag) }));
+    expect(h.opened).toHaveLength(0);
+    expect(h.closed).toHaveLength(1);
+    expect(ended).toEqual([h.closed[0]?.id]);
+    expect(h.ports.inUse).toBe(0);
+    expect(h.logs.some((l) => l.level === 'warn' && /carries no SDP answer/.test(l.message))).toBe(
+      true,
+    );
   });
 
   it('RFC 4568 §7.1.2: an RTP/SAVP offer is answered RTP/SAVP with our own key, never downgraded', async () => {

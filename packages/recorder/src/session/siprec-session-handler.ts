@@ -11,11 +11,14 @@
 //   OPTIONS         answered by the core; while draining, refused with overload.ts's 503
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
-//   ACK, CANCEL     here: the session becomes active; a CANCEL marks the INVITE being answered
+//   no RTP for a while            rtp-inactivity.ts decides, endSession ends it with BYE
+//   ACK             answer-ack.ts: the session becomes active (a delayed offer's answer read)
+//   CANCEL          here: marks the INVITE being answered
 // The session's states are the explicit machine of recording-session-state.ts.
 //
 // `+sip.src` and `Require: siprec` are noted, never required (SPEC §5).
 import type { SipUserAgentHandler } from '../sip/dialog/sip-user-agent-core.js';
+import { acceptAck } from './answer-ack.js';
 import { answerInvite } from './answer-invite.js';
 import { answerReoffer } from './answer-reoffer.js';
 import { closeSession } from './close-session.js';
@@ -23,8 +26,6 @@ import { refuseOptionsWhileDraining, refuseWhileDraining } from './overload.js';
 import type { RecordingSessionSnapshot } from './ports.js';
 import {
   createSessionContext,
-  moveSession,
-  notifySessionUpdated,
   sessionLoad,
   type SiprecSessionHandlerOptions,
 } from './session-context.js';
@@ -47,6 +48,11 @@ export interface SiprecSessionHandler extends SipUserAgentHandler {
   readonly draining: boolean;
   /** Closes every session (process shutdown); the dialogs are the core's business. */
   closeAll(): void;
+  /**
+   * Ends a session from our side (its RTP stopped: `rtp-timeout`): closed with that end reason,
+   * its dialog ended with BYE through the terminateDialog option. False when it is not open.
+   */
+  endSession(id: string, reason: 'rtp-timeout'): boolean;
 }
 
 export function createSiprecSessionHandler(
@@ -61,16 +67,7 @@ export function createSiprecSessionHandler(
     },
     onReinvite: (request, dialog) => answerReoffer(context, request, dialog),
     onUpdate: (request, dialog) => answerReoffer(context, request, dialog),
-    onAck(_ack, dialog) {
-      const session = sessions.get(dialog.dialogId);
-      if (!session) return;
-      const before = session.state;
-      moveSession(context, session, 'ack');
-      if (before !== session.state) {
-        context.log('info', dialog, 'ACK received: the session is active');
-        notifySessionUpdated(context, session);
-      }
-    },
+    onAck: (ack, dialog) => acceptAck(context, ack, dialog),
     onBye(_bye, dialog) {
       const session = sessions.get(dialog.dialogId);
       if (!session) {
@@ -113,6 +110,18 @@ export function createSiprecSessionHandler(
     },
     closeAll() {
       for (const session of [...sessions.values()]) closeSession(context, session, 'shutdown');
+    },
+    endSession(id, reason) {
+      const session = sessions.get(id);
+      if (!session) return false;
+      context.log(
+        'warn',
+        { callId: session.callId, dialogId: id },
+        `ending the session: ${reason}`,
+      );
+      closeSession(context, session, reason);
+      context.options.terminateDialog?.(id);
+      return true;
     },
   };
 }

@@ -398,6 +398,7 @@ export async function startServer(options: {
       ports: rtpPorts,
       storageHasRoom: () => disk.hasRoom(),
       metricsRegistry: metrics.registry,
+      lastMediaAt: (id) => capture.lastMediaAt(id),
       ...(certificate ? { certificate } : {}),
     });
     refreshTrunkSources = () => recorder.refreshTrunkSources();

@@ -105,6 +105,14 @@ describe('configuration (SPEC §9.4)', () => {
     );
   });
 
+  it('CALLVAULT_RTP_INACTIVITY_TIMEOUT: seconds (default 60), 0 turns the watcher off', () => {
+    expect(parseConfig({}).rtpInactivityTimeoutMs).toBe(60_000);
+    expect(parseConfig({ CALLVAULT_RTP_INACTIVITY_TIMEOUT: '2.5' }).rtpInactivityTimeoutMs).toBe(
+      2_500,
+    );
+    expect(parseConfig({ CALLVAULT_RTP_INACTIVITY_TIMEOUT: '0' }).rtpInactivityTimeoutMs).toBe(0);
+  });
+
   it('names every bad variable and why, all at once', () => {
     let error: unknown;
     try {
@@ -128,6 +136,7 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '-1',
         CALLVAULT_JOB_RETRY_BASE_MS: '0',
         CALLVAULT_JOB_RETRY_HORIZON_HOURS: 'a day',
+        CALLVAULT_RTP_INACTIVITY_TIMEOUT: 'a minute',
       });
     } catch (e) {
       error = e;
@@ -155,6 +164,7 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE',
         'CALLVAULT_JOB_RETRY_BASE_MS',
         'CALLVAULT_JOB_RETRY_HORIZON_HOURS',
+        'CALLVAULT_RTP_INACTIVITY_TIMEOUT',
       ].sort(),
     );
   });

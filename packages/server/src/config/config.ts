@@ -39,6 +39,11 @@ export interface Config {
   readonly rtpPorts: { readonly min: number; readonly max: number };
   /** Most SIPREC sessions taken at once before answering 503 (null: half the RTP port pairs). */
   readonly maxSessions: number | null;
+  /**
+   * A session with no RTP on any stream for this long (held calls excepted) is ended with BYE
+   * and endReason rtp-timeout (CALLVAULT_RTP_INACTIVITY_TIMEOUT, seconds; 0 turns it off).
+   */
+  readonly rtpInactivityTimeoutMs: number;
   /** 32-byte key given as 64 hex characters or base64; null means "use the key file in dataDir". */
   readonly masterKey: Buffer | null;
   readonly transcriber:
@@ -117,6 +122,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_MASTER_KEY: '',
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
+  CALLVAULT_RTP_INACTIVITY_TIMEOUT: '60',
   CALLVAULT_UDP_RECEIVER: 'batch',
   CALLVAULT_PUBLIC_URL: '',
   CALLVAULT_HTTPS: 'false',
@@ -350,6 +356,16 @@ export function parseConfig(source: ConfigSource): Config {
       );
   }
 
+  const inactivityRaw = read('CALLVAULT_RTP_INACTIVITY_TIMEOUT');
+  let rtpInactivityTimeoutMs = 60_000;
+  if (/^\d{1,6}(\.\d{1,3})?$/.test(inactivityRaw)) {
+    rtpInactivityTimeoutMs = Math.round(Number(inactivityRaw) * 1000);
+  } else {
+    problems.push(
+      `CALLVAULT_RTP_INACTIVITY_TIMEOUT: "${inactivityRaw}" is not a number of seconds (0 turns it off)`,
+    );
+  }
+
   const masterKey = parseMasterKey(read('CALLVAULT_MASTER_KEY'), problems);
 
   const transcriberRaw = read('CALLVAULT_TRANSCRIBER');
@@ -411,6 +427,7 @@ export function parseConfig(source: ConfigSource): Config {
     tls,
     rtpPorts,
     maxSessions,
+    rtpInactivityTimeoutMs,
     masterKey,
     transcriber,
     udpReceiver,

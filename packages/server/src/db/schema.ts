@@ -321,7 +321,7 @@ export interface RecordingsTable {
   recovery: string | null;
   /** JSON text: the capture's failures, '[]' when none. */
   failures: ColumnType<string, string | undefined, string>;
-  /** bye | cancel | ack-timeout | shutdown | stopped | recovered; null for imports. */
+  /** bye | cancel | ack-timeout | shutdown | stopped | recovered | rtp-timeout; null for imports. */
   end_reason: string | null;
   deleted_at: string | null;
   purged_at: string | null;

@@ -13,6 +13,8 @@ import {
   createSipServer,
   createSipUserAgentCore,
   createSiprecSessionHandler,
+  startRtpInactivityWatcher,
+  DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
   createSystemTimerService,
   listenOnTls,
   listenOnUdpAndTcp,
@@ -35,7 +37,7 @@ import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
   readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
-    Partial<Pick<Config, 'sipTls'>>;
+    Partial<Pick<Config, 'sipTls' | 'rtpInactivityTimeoutMs'>>;
   /** The certificate SIP over TLS presents; without it (or without config.sipTls) no TLS. */
   readonly certificate?: Pick<SipCertificateStore, 'context'>;
   readonly db: Db;
@@ -61,6 +63,11 @@ export interface SiprecRecorderOptions {
   readonly metricsRegistry?: Registry;
   /** How often the trunks' source networks are reloaded (default 5 s). */
   readonly trunkRefreshMs?: number;
+  /**
+   * The capture's last RTP packet time of a session (CaptureSink.lastMediaAt, the recorder
+   * clock's ms): with it, sessions silent for CALLVAULT_RTP_INACTIVITY_TIMEOUT are ended.
+   */
+  readonly lastMediaAt?: (sessionId: string) => number | undefined;
 }
 
 /** One log line per source and reason per minute at most. */
@@ -149,6 +156,10 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     ...(options.retryAfterSeconds === undefined
       ? {}
       : { retryAfterSeconds: options.retryAfterSeconds }),
+    // The core exists by the time a session can end itself (it is built right below).
+    terminateDialog: (id) => {
+      core.terminateDialog(id).catch((err: unknown) => logger.error({ err }, 'BYE failed'));
+    },
   });
   const core = createSipUserAgentCore({
     timers: createSystemTimerService(),
@@ -264,6 +275,25 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   }, 5_000);
   parseErrorTimer.unref();
 
+  // An SRC that vanished without a BYE: its session ends once no stream has had RTP for the
+  // inactivity timeout (held calls excepted), with a BYE and endReason rtp-timeout.
+  const lastMediaAt = options.lastMediaAt;
+  const stopInactivityWatcher = lastMediaAt
+    ? startRtpInactivityWatcher({
+        timeoutMs: config.rtpInactivityTimeoutMs ?? DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
+        now: () => options.clock.now().getTime(),
+        listSessions: () => handler.listSessions(),
+        lastMediaAt,
+        end: (id, silentMs) => {
+          logger.warn(
+            { dialogId: id, silentMs },
+            'no RTP on any stream: the SRC is gone; ending the session with BYE',
+          );
+          handler.endSession(id, 'rtp-timeout');
+        },
+      })
+    : () => {};
+
   let drained: Promise<void> | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let endDrain = (): void => undefined;
@@ -298,6 +328,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     async stop() {
       // New sessions are refused while the live ones are ended below.
       handler.drain();
+      stopInactivityWatcher();
       clearInterval(parseErrorTimer);
       admission.stop();
       clearInterval(resetDelay);

@@ -53,6 +53,7 @@ export const RECORDING_END_REASONS = [
   'shutdown',
   'stopped',
   'recovered',
+  'rtp-timeout',
 ] as const;
 export type RecordingEndReason = (typeof RECORDING_END_REASONS)[number];
 
@@ -103,7 +104,7 @@ export const RecordingProvenanceFields = {
   }),
   endReason: Type.Union([literalUnion(RECORDING_END_REASONS), Type.Null()], {
     description:
-      'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash); null for imported audio',
+      'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash), rtp-timeout (no media on any stream for CALLVAULT_RTP_INACTIVITY_TIMEOUT: the SRC vanished without a BYE, the recorder sent one); null for imported audio',
   }),
 };
 export const RecordingProvenance = Type.Object(RecordingProvenanceFields);

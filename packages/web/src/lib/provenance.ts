@@ -30,6 +30,7 @@ export const END_REASON_LABELS: Readonly<Record<RecordingEndReason, string>> = {
   shutdown: 'The recorder shut down during the call',
   stopped: 'Stopped by the owner',
   recovered: 'The recorder stopped during the call; recovered at restart',
+  'rtp-timeout': 'The call system stopped sending audio and never hung up; the recorder ended it',
 };
 
 const FAILURE_WORDS: Readonly<Record<string, string>> = {

@@ -136,6 +136,7 @@ export function sessionCapture(over: Partial<SessionCapture> = {}): SessionCaptu
       dtmfFeatureCodes: { start: '*44', stop: '*45', pause: '*48', resume: '*49' },
     },
     closed: false,
+    lastMediaAt: 0,
     ...over,
   };
 }

@@ -54,6 +54,8 @@ export interface SessionCapture {
   last: RecordingSessionSnapshot;
   controls: CaptureControlSettings;
   closed: boolean;
+  /** Clock ms of the last RTP packet on any stream (the session's opening before the first). */
+  lastMediaAt: number;
 }
 
 export function isCapturable(stream: SdpAnsweredStream): boolean {

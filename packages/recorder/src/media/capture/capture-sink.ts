@@ -133,6 +133,11 @@ export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> exte
   readonly calls: C;
   /** Waits for pending binds and closes (tests, shutdown). */
   settle(): Promise<void>;
+  /**
+   * Clock ms of the session's last RTP packet on any stream (its opening before the first);
+   * undefined for a session not being captured. Read by the RTP inactivity watcher.
+   */
+  lastMediaAt(sessionId: string): number | undefined;
 }
 
 const ownersOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallOwner[] =>
@@ -208,6 +213,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
         last: snapshot,
         controls: DEFAULT_CAPTURE_CONTROLS,
         closed: false,
+        lastMediaAt: clock.now(),
       };
       sessions.set(snapshot.id, s);
       calls.open({
@@ -267,6 +273,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
       void done.finally(() => closing.delete(done));
     },
     requestAnswered() {},
+    lastMediaAt: (sessionId) => sessions.get(sessionId)?.lastMediaAt,
     async settle() {
       await Promise.all([...[...sessions.values()].map((s) => s.work), ...closing]);
     },

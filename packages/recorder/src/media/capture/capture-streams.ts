@@ -114,6 +114,7 @@ export function createCaptureStreams(options: CaptureStreamsOptions): CaptureStr
   };
 
   const onPacket = (s: SessionCapture, sc: StreamCapture, record: RtpJournalRecord): void => {
+    s.lastMediaAt = nowMs();
     if (sc.packets++ === 0) failures.firstPacket(s);
     if (!sc.info.codecs.some((c) => c.payloadType === record.payloadType)) {
       const other = sc.answered.get(record.payloadType);

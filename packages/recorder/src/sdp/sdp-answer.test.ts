@@ -128,6 +128,36 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
     );
   });
 
+  it('RFC 3551 §4.5.4: G726-16/24/32/40 are answered at their dynamic PTs; AAL2 packing is not', () => {
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/AVP 113 112 114 115 116 0',
+        'a=rtpmap:113 AAL2-G726-32/8000',
+        'a=rtpmap:112 g726-32/8000',
+        'a=rtpmap:114 G726-16/8000',
+        'a=rtpmap:115 G726-24/8000',
+        'a=rtpmap:116 G726-40/8000',
+      ),
+      harness(),
+    );
+    expect(answer.streams[0]?.codec).toEqual({
+      name: 'G726-32',
+      payloadType: 112,
+      clockRate: 8000,
+      channels: 1,
+    });
+    expect(answer.streams[0]?.codecs.map((c) => [c.name, c.payloadType])).toEqual([
+      ['G726-32', 112],
+      ['G726-16', 114],
+      ['G726-24', 115],
+      ['G726-40', 116],
+      ['PCMU', 0],
+    ]);
+    expect(answer.sdp).toContain(
+      'm=audio 40000 RTP/AVP 112 114 115 116 0\r\na=rtpmap:112 G726-32/8000\r\n',
+    );
+  });
+
   it('RFC 3264 §6.1: every offered codec the recorder decodes is answered, telephone-event kept (Connectel offer)', () => {
     // A captured SRC offer (test-fixtures/siprec/vendor-offers, MIT, see SOURCE): PCMU, PCMA, GSM
     // and telephone-event on the first stream, PCMA first on the second. An SRC may send any

@@ -23,7 +23,16 @@ import type {
 } from './sdp-session-description.js';
 
 /** The codecs the recorder decodes (SPEC §5), matched on the RTP encoding name and clock rate. */
-export type SdpAudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
+export type SdpAudioCodecName =
+  'PCMU' | 'PCMA' | 'G722' | 'G726-16' | 'G726-24' | 'G726-32' | 'G726-40' | 'opus';
+
+/** RFC 3551 §4.5.4: G.726 at each bit rate has its own (dynamic) encoding name, 8000 Hz clock. */
+const G726_NAMES: ReadonlyMap<string, SdpAudioCodecName> = new Map([
+  ['g726-16', 'G726-16'],
+  ['g726-24', 'G726-24'],
+  ['g726-32', 'G726-32'],
+  ['g726-40', 'G726-40'],
+]);
 
 /**
  * SDES suites the media layer implements: RFC 4568 §6.2 (AES_CM_128_HMAC_SHA1_80/_32), RFC 6188
@@ -41,7 +50,7 @@ export type SdpRejectReason =
   | 'unsupported-media'
   /** Neither RTP/AVP nor RTP/SAVP. */
   | 'unsupported-protocol'
-  /** None of PCMU, PCMA, G722, opus/48000/2 offered. */
+  /** None of PCMU, PCMA, G722, G726-16/24/32/40, opus/48000/2 offered. */
   | 'no-common-codec'
   /** RTP/SAVP without a usable inline key of an implemented suite. */
   | 'no-supported-crypto'
@@ -190,6 +199,10 @@ function codecOf(payloadType: SdpPayloadType): SdpChosenCodec | undefined {
   }
   if (name === 'g722' && clockRate === 8000) {
     return { name: 'G722', payloadType: pt, clockRate, channels: 1 };
+  }
+  const g726 = name === undefined ? undefined : G726_NAMES.get(name);
+  if (g726 !== undefined && clockRate === 8000) {
+    return { name: g726, payloadType: pt, clockRate, channels: 1 };
   }
   // RFC 7587 §7: opus is always signalled as opus/48000/2.
   if (name === 'opus' && clockRate === 48000 && payloadType.channels === 2) {

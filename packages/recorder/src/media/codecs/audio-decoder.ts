@@ -1,5 +1,5 @@
-// The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, Opus).
-// PCMU/PCMA/G.722 are built here; the Opus wrapper lives with its native binding and implements
+// The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, G.726,
+// Opus). PCMU/PCMA/G.722/G.726 are built here; the Opus wrapper lives with its native binding and implements
 // the same interface.
 import {
   decodePcma,
@@ -9,8 +9,12 @@ import {
   G711_SAMPLE_RATE,
 } from './g711-decoder.js';
 import { G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE, G722Decoder } from './g722-decoder.js';
+import { G726_SAMPLE_RATE, G726Decoder, g726BitsPerSampleOf } from './g726-decoder.js';
 
-export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
+/** RFC 3551 §4.5.4: one encoding name per G.726 bit rate. */
+export type G726CodecName = 'G726-16' | 'G726-24' | 'G726-32' | 'G726-40';
+
+export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | G726CodecName | 'opus';
 
 export interface AudioDecoder {
   codec: AudioCodecName;
@@ -49,6 +53,11 @@ export function getRtpClockRate(codec: AudioCodecName): number {
       return G711_SAMPLE_RATE;
     case 'G722':
       return G722_RTP_CLOCK_RATE;
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40':
+      return G726_SAMPLE_RATE;
     case 'opus':
       return 48000;
   }
@@ -63,6 +72,11 @@ export function normalizeAudioCodecName(encodingName: string): AudioCodecName | 
       return 'PCMA';
     case 'G722':
       return 'G722';
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40':
+      return encodingName.toUpperCase() as G726CodecName;
     case 'OPUS':
       return 'opus';
     default:
@@ -79,7 +93,7 @@ function produceSilence(samples: number): Int16Array {
 }
 
 /**
- * Build a decoder for PCMU, PCMA or G722 (encoding names as in SDP, case-insensitive).
+ * Build a decoder for PCMU, PCMA, G722 or G726-16/24/32/40 (encoding names as in SDP, case-insensitive).
  * Throws `AudioCodecUnsupportedError` for anything else, Opus included (it has its own wrapper).
  */
 export function createAudioDecoder(codecName: string): AudioDecoder {
@@ -108,6 +122,18 @@ export function createAudioDecoder(codecName: string): AudioDecoder {
       return {
         codec,
         sampleRate: G722_SAMPLE_RATE,
+        decode: (payload) => decoder.decode(payload),
+        decodeLoss: produceSilence,
+      };
+    }
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40': {
+      const decoder = new G726Decoder(g726BitsPerSampleOf(codec)!);
+      return {
+        codec,
+        sampleRate: G726_SAMPLE_RATE,
         decode: (payload) => decoder.decode(payload),
         decodeLoss: produceSilence,
       };

@@ -5,9 +5,11 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester libsrtp2-dev
+DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester libsrtp2-dev libbcg729-dev
 # libsrtp2-dev: the independent SRTP implementation the recorder's SRTP is checked against (a small
 # C tool built by the tests protects packets with it).
+# libbcg729-dev: the G.729 addon's library (make deps installs it when it builds the addon); the
+# tests also use its encoder to produce reference G.729 streams.
 # postgresql: initdb and pg_ctl for e2e/faults' private cluster, which the scenario stops and restarts.
 # ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe); pocketsphinx
 # with its en-us model: the default transcription engine.
@@ -35,8 +37,11 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 #   udp-batch    the capture path's batched UDP receiver (without it: Node's dgram)
 #   opus-encode  finalize's in-process Opus encoder, linked with Debian's libopus-dev (without it:
 #                an ffmpeg child)
+#   g729         G.729 Annex A/B decoding for rendering, linked with Debian's libbcg729-dev
+#                (without it: G.729 is not answered in SDP)
 UDP_ADDON := packages/recorder/native/build/udp-batch.node
 OPUS_ADDON := packages/recorder/native/build/opus-encode.node
+G729_ADDON := packages/recorder/native/build/g729.node
 NODE_INCLUDE = $(shell node -p "require('path').join(require('path').dirname(process.execPath), '..', 'include', 'node')")
 
 # $(call compile-addon,LIBS)
@@ -54,7 +59,11 @@ $(OPUS_ADDON): packages/recorder/native/opus-encode.c
 	@test -f /usr/include/opus/opus.h || scripts/ensure-debian-packages.sh libopus-dev
 	$(call compile-addon,-lopus)
 
-deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON)
+$(G729_ADDON): packages/recorder/native/g729.c
+	@test -f /usr/include/bcg729/decoder.h || scripts/ensure-debian-packages.sh libbcg729-dev
+	$(call compile-addon,-lbcg729)
+
+deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON) $(G729_ADDON)
 	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)
 
 deps-test: deps

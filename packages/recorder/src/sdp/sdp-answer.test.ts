@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isG729Decodable } from '../media/codecs/g729-decoder.js';
 import { splitFixtureMessage } from '../siprec/fixture-multipart.test-helper.js';
 import { pickSiprecBodyParts } from '../siprec/siprec-body-parts.js';
 import type { SdpAnswerOptions, SdpPortRequest } from './sdp-answer.js';
@@ -111,7 +112,7 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
         'm=audio 1004 RTP/AVP 0 8',
         'a=rtpmap:0 telephone-event/8000',
       ),
-      harness(),
+      harness({ g729: false }),
     );
     expect(answer.streams.map((s) => [s.codec?.name, s.codec?.payloadType])).toEqual([
       ['G722', 9],
@@ -126,6 +127,70 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
     expect(answer.sdp).toContain(
       'm=audio 40002 RTP/AVP 111 8\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:8 PCMA/8000\r\n',
     );
+  });
+
+  it('RFC 3551 §4.5.4: G726-16/24/32/40 are answered at their dynamic PTs; AAL2 packing is not', () => {
+    const answer = buildSdpAnswer(
+      offerOf(
+        'm=audio 1000 RTP/AVP 113 112 114 115 116 0',
+        'a=rtpmap:113 AAL2-G726-32/8000',
+        'a=rtpmap:112 g726-32/8000',
+        'a=rtpmap:114 G726-16/8000',
+        'a=rtpmap:115 G726-24/8000',
+        'a=rtpmap:116 G726-40/8000',
+      ),
+      harness(),
+    );
+    expect(answer.streams[0]?.codec).toEqual({
+      name: 'G726-32',
+      payloadType: 112,
+      clockRate: 8000,
+      channels: 1,
+    });
+    expect(answer.streams[0]?.codecs.map((c) => [c.name, c.payloadType])).toEqual([
+      ['G726-32', 112],
+      ['G726-16', 114],
+      ['G726-24', 115],
+      ['G726-40', 116],
+      ['PCMU', 0],
+    ]);
+    expect(answer.sdp).toContain(
+      'm=audio 40000 RTP/AVP 112 114 115 116 0\r\na=rtpmap:112 G726-32/8000\r\n',
+    );
+  });
+
+  it('RFC 3551 §4.5.6: G729 (static 18, or G729A) is answered with its annexb fmtp when the recorder decodes it', () => {
+    const offer = offerOf(
+      'm=audio 1000 RTP/AVP 18 0 101',
+      'a=fmtp:18 annexb=no',
+      'a=rtpmap:101 telephone-event/8000',
+      'm=audio 1002 RTP/AVP 97 8',
+      'a=rtpmap:97 G729a/8000',
+    );
+    const answer = buildSdpAnswer(offer, harness({ g729: true }));
+    expect(answer.streams.map((s) => s.codecs.map((c) => [c.name, c.payloadType]))).toEqual([
+      [
+        ['G729', 18],
+        ['PCMU', 0],
+      ],
+      [
+        ['G729', 97],
+        ['PCMA', 8],
+      ],
+    ]);
+    expect(answer.sdp).toContain(
+      'm=audio 40000 RTP/AVP 18 0 101\r\na=rtpmap:18 G729/8000\r\na=fmtp:18 annexb=no\r\n',
+    );
+  });
+
+  it('G729 is not answered where the recorder cannot decode it (its addon not built): PCMU instead', () => {
+    const offer = offerOf('m=audio 1000 RTP/AVP 18 0', 'm=audio 1002 RTP/AVP 18');
+    const answer = buildSdpAnswer(offer, harness({ g729: false }));
+    expect(answer.streams.map((s) => s.codecs.map((c) => c.name))).toEqual([['PCMU'], []]);
+    expect(answer.streams[1]?.rejectReason).toBe('no-common-codec');
+    // By default the answer follows whether this process decodes G.729.
+    const byDefault = buildSdpAnswer(offer, harness());
+    expect(byDefault.streams[0]?.codec?.name).toBe(isG729Decodable() ? 'G729' : 'PCMU');
   });
 
   it('RFC 3264 §6.1: every offered codec the recorder decodes is answered, telephone-event kept (Connectel offer)', () => {
@@ -180,7 +245,7 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
   it('RFC 3264 §6: streams the recorder cannot take get port 0 with the offered formats echoed', () => {
     const answer = buildSdpAnswer(
       offerOf(
-        'm=audio 1000 RTP/AVP 18 4',
+        'm=audio 1000 RTP/AVP 3 4',
         'm=video 1002 RTP/AVP 96',
         'm=audio 1004 UDP/TLS/RTP/SAVPF 0',
         'm=audio 0 RTP/AVP 0',
@@ -189,7 +254,7 @@ describe('SRS answer (RFC 3264 §6, RFC 7866 §8.1.1)', () => {
       harness(),
     );
     expect(answer.sdp.split('\r\n').filter((l) => l.startsWith('m='))).toEqual([
-      'm=audio 0 RTP/AVP 18 4',
+      'm=audio 0 RTP/AVP 3 4',
       'm=video 0 RTP/AVP 96',
       'm=audio 0 UDP/TLS/RTP/SAVPF 0',
       'm=audio 0 RTP/AVP 0',

@@ -13,6 +13,7 @@ import {
   srtpSuiteParameters,
   type SrtpCryptoSuite,
 } from '../rtp/srtp-suites.js';
+import { isG729Decodable } from '../media/codecs/g729-decoder.js';
 import { SdpError } from './sdp-error.js';
 import type {
   SdpCryptoKeyParam,
@@ -23,7 +24,16 @@ import type {
 } from './sdp-session-description.js';
 
 /** The codecs the recorder decodes (SPEC §5), matched on the RTP encoding name and clock rate. */
-export type SdpAudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
+export type SdpAudioCodecName =
+  'PCMU' | 'PCMA' | 'G722' | 'G726-16' | 'G726-24' | 'G726-32' | 'G726-40' | 'G729' | 'opus';
+
+/** RFC 3551 §4.5.4: G.726 at each bit rate has its own (dynamic) encoding name, 8000 Hz clock. */
+const G726_NAMES: ReadonlyMap<string, SdpAudioCodecName> = new Map([
+  ['g726-16', 'G726-16'],
+  ['g726-24', 'G726-24'],
+  ['g726-32', 'G726-32'],
+  ['g726-40', 'G726-40'],
+]);
 
 /**
  * SDES suites the media layer implements: RFC 4568 §6.2 (AES_CM_128_HMAC_SHA1_80/_32), RFC 6188
@@ -41,7 +51,7 @@ export type SdpRejectReason =
   | 'unsupported-media'
   /** Neither RTP/AVP nor RTP/SAVP. */
   | 'unsupported-protocol'
-  /** None of PCMU, PCMA, G722, opus/48000/2 offered. */
+  /** None of PCMU, PCMA, G722, G726-16/24/32/40, G729 (when decodable), opus/48000/2 offered. */
   | 'no-common-codec'
   /** RTP/SAVP without a usable inline key of an implemented suite. */
   | 'no-supported-crypto'
@@ -148,6 +158,12 @@ export interface SdpAnswerOptions {
   readonly username?: string;
   /** `s=` text; default `Callvault SRS`. */
   readonly sessionName?: string;
+  /**
+   * Whether G729 is answered; default: whether this process decodes it (its native addon is
+   * built and loads). An SRC may send any answered codec, so one the recorder cannot render is
+   * never answered.
+   */
+  readonly g729?: boolean;
 }
 
 export interface SdpAnswer {
@@ -178,7 +194,7 @@ function answerDirection(offered: SdpDirection): SdpDirection {
   }
 }
 
-function codecOf(payloadType: SdpPayloadType): SdpChosenCodec | undefined {
+function codecOf(payloadType: SdpPayloadType, g729: boolean): SdpChosenCodec | undefined {
   const name = payloadType.encodingName?.toLowerCase();
   const clockRate = payloadType.clockRate;
   const { payloadType: pt } = payloadType;
@@ -190,6 +206,14 @@ function codecOf(payloadType: SdpPayloadType): SdpChosenCodec | undefined {
   }
   if (name === 'g722' && clockRate === 8000) {
     return { name: 'G722', payloadType: pt, clockRate, channels: 1 };
+  }
+  const g726 = name === undefined ? undefined : G726_NAMES.get(name);
+  if (g726 !== undefined && clockRate === 8000) {
+    return { name: g726, payloadType: pt, clockRate, channels: 1 };
+  }
+  // RFC 3551 §4.5.6 (static PT 18); G729A is the Annex A name some SBCs use for the same format.
+  if (g729 && (name === 'g729' || name === 'g729a') && clockRate === 8000) {
+    return { name: 'G729', payloadType: pt, clockRate, channels: 1 };
   }
   // RFC 7587 §7: opus is always signalled as opus/48000/2.
   if (name === 'opus' && clockRate === 48000 && payloadType.channels === 2) {
@@ -203,10 +227,10 @@ function codecOf(payloadType: SdpPayloadType): SdpChosenCodec | undefined {
  * answer lists them all: an SRC may send any codec of the answer without a new offer, and many
  * switch (a PCMA leg joining a PCMU call, a transcoder falling back from Opus).
  */
-function chooseCodecs(media: SdpMediaDescription): SdpChosenCodec[] {
+function chooseCodecs(media: SdpMediaDescription, g729: boolean): SdpChosenCodec[] {
   const codecs: SdpChosenCodec[] = [];
   for (const payloadType of media.payloadTypes) {
-    const codec = codecOf(payloadType);
+    const codec = codecOf(payloadType, g729);
     if (codec !== undefined && !codecs.some((c) => c.payloadType === codec.payloadType)) {
       codecs.push(codec);
     }
@@ -335,7 +359,7 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
   if (media.media.toLowerCase() !== 'audio')
     return rejectStream(media, 'unsupported-media', remote);
   if (media.transport === 'other') return rejectStream(media, 'unsupported-protocol', remote);
-  const codecs = chooseCodecs(media);
+  const codecs = chooseCodecs(media, options.g729 ?? isG729Decodable());
   const codec = codecs[0];
   if (codec === undefined) return rejectStream(media, 'no-common-codec', remote);
   const crypto = media.transport === 'RTP/SAVP' ? chooseCrypto(media) : undefined;
@@ -386,7 +410,10 @@ function planStream(media: SdpMediaDescription, options: SdpAnswerOptions): Stre
       clockRate: c.clockRate,
       channels: c.channels,
       // Opus parameters (RFC 7587 §7) describe what the SRC sends; echoing them is harmless.
-      ...(offered?.fmtp === undefined || c.name !== 'opus' ? {} : { fmtp: offered.fmtp }),
+      // G.729's annexb=yes/no (RFC 4856 §2.1.9) is echoed: the recorder decodes either way.
+      ...(offered?.fmtp === undefined || (c.name !== 'opus' && c.name !== 'G729')
+        ? {}
+        : { fmtp: offered.fmtp }),
     };
   });
   if (telephoneEvent !== undefined) {

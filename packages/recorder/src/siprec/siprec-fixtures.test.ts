@@ -50,9 +50,10 @@ function answerOptions(firstPort = 30000): SdpAnswerOptions & { allocated: numbe
   };
 }
 
+/** The answer of a recorder that decodes G.729 (its addon built, as `make deps` does). */
 function answer(sdp: string | undefined): SdpAnswer {
   if (sdp === undefined) throw new Error('fixture has no SDP');
-  return buildSdpAnswer(parseSdp(sdp), answerOptions());
+  return buildSdpAnswer(parseSdp(sdp), { ...answerOptions(), g729: true });
 }
 
 function mLines(sdp: string): string[] {
@@ -264,10 +265,16 @@ describe('vendor offers (drachtio-siprec-recording-server test data)', () => {
     expect(hasOnlyPlaceholderParticipants(damaged)).toBe(true);
 
     const result = answer(selection.sdp);
-    // Offer order 8 101 0 9 18: PCMA first, PCMU and G.722 answered too, G.729 (not decoded) left out.
-    expect(mLines(result.sdp)).toEqual(['m=audio 30000 RTP/AVP 8 0 9 101']);
+    // Offer order 8 101 0 9 18: PCMA first, PCMU, G.722 and G.729 (where decoded) answered too.
+    expect(mLines(result.sdp)).toEqual(['m=audio 30000 RTP/AVP 8 0 9 18 101']);
     expect(result.sdp).toContain('a=fmtp:101 0-15\r\n');
     expect(result.streams[0]?.label).toBe('1');
+    // Where the G.729 addon is not built, G.729 is left out.
+    const withoutG729 = buildSdpAnswer(parseSdp(selection.sdp!), {
+      ...answerOptions(),
+      g729: false,
+    });
+    expect(mLines(withoutG729.sdp)).toEqual(['m=audio 30000 RTP/AVP 8 0 9 101']);
   });
 
   it('BroadWorks recording_metadata (urn:ietf:params:xml:ns:siprec): aor/send-id participants, mixed stream and broadWorksRecordingMetadata', () => {

@@ -1,5 +1,6 @@
-// The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, Opus).
-// PCMU/PCMA/G.722 are built here; the Opus wrapper lives with its native binding and implements
+// The decoder port shared by every codec the recorder accepts (SPEC: PCMU, PCMA, G.722, G.726,
+// G.729, Opus). PCMU/PCMA/G.722/G.726/G.729 are built here (G.729 only where its native addon
+// is built); the Opus wrapper lives with its native binding and implements
 // the same interface.
 import {
   decodePcma,
@@ -9,8 +10,13 @@ import {
   G711_SAMPLE_RATE,
 } from './g711-decoder.js';
 import { G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE, G722Decoder } from './g722-decoder.js';
+import { G726_SAMPLE_RATE, G726Decoder, g726BitsPerSampleOf } from './g726-decoder.js';
+import { G729_SAMPLE_RATE, G729Decoder } from './g729-decoder.js';
 
-export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'opus';
+/** RFC 3551 §4.5.4: one encoding name per G.726 bit rate. */
+export type G726CodecName = 'G726-16' | 'G726-24' | 'G726-32' | 'G726-40';
+
+export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | G726CodecName | 'G729' | 'opus';
 
 export interface AudioDecoder {
   codec: AudioCodecName;
@@ -49,6 +55,13 @@ export function getRtpClockRate(codec: AudioCodecName): number {
       return G711_SAMPLE_RATE;
     case 'G722':
       return G722_RTP_CLOCK_RATE;
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40':
+      return G726_SAMPLE_RATE;
+    case 'G729':
+      return G729_SAMPLE_RATE;
     case 'opus':
       return 48000;
   }
@@ -63,6 +76,16 @@ export function normalizeAudioCodecName(encodingName: string): AudioCodecName | 
       return 'PCMA';
     case 'G722':
       return 'G722';
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40':
+      return encodingName.toUpperCase() as G726CodecName;
+    // G729A: the Annex A name some SBCs put in rtpmap; the bitstream is G.729's (Annex A is a
+    // lower-complexity encoder and decoder of the same format).
+    case 'G729':
+    case 'G729A':
+      return 'G729';
     case 'OPUS':
       return 'opus';
     default:
@@ -79,8 +102,9 @@ function produceSilence(samples: number): Int16Array {
 }
 
 /**
- * Build a decoder for PCMU, PCMA or G722 (encoding names as in SDP, case-insensitive).
- * Throws `AudioCodecUnsupportedError` for anything else, Opus included (it has its own wrapper).
+ * Build a decoder for PCMU, PCMA, G722, G726-16/24/32/40 or G729 (encoding names as in SDP,
+ * case-insensitive). Throws `AudioCodecUnsupportedError` for anything else, Opus included (it
+ * has its own wrapper), and `G729UnavailableError` for G729 when its addon is not built.
  */
 export function createAudioDecoder(codecName: string): AudioDecoder {
   const codec = normalizeAudioCodecName(codecName);
@@ -108,6 +132,27 @@ export function createAudioDecoder(codecName: string): AudioDecoder {
       return {
         codec,
         sampleRate: G722_SAMPLE_RATE,
+        decode: (payload) => decoder.decode(payload),
+        decodeLoss: produceSilence,
+      };
+    }
+    case 'G726-16':
+    case 'G726-24':
+    case 'G726-32':
+    case 'G726-40': {
+      const decoder = new G726Decoder(g726BitsPerSampleOf(codec)!);
+      return {
+        codec,
+        sampleRate: G726_SAMPLE_RATE,
+        decode: (payload) => decoder.decode(payload),
+        decodeLoss: produceSilence,
+      };
+    }
+    case 'G729': {
+      const decoder = new G729Decoder();
+      return {
+        codec,
+        sampleRate: G729_SAMPLE_RATE,
         decode: (payload) => decoder.decode(payload),
         decodeLoss: produceSilence,
       };

@@ -75,11 +75,11 @@ describe('decodeStream', () => {
   it('a codec the recorder cannot decode is named in the failure', () => {
     const info = {
       ...PCMU_STREAM,
-      codecs: [{ payloadType: 18, name: 'G729', clockRate: 8000 }],
+      codecs: [{ payloadType: 3, name: 'GSM', clockRate: 8000 }],
     };
-    const records = pcmuRecords(3, 0).map((r) => ({ ...r, payloadType: 18 }));
+    const records = pcmuRecords(3, 0).map((r) => ({ ...r, payloadType: 3 }));
     const { decoded } = decodeAll(records, info);
-    expect(decoded.failure).toBe('no decoder for G729');
+    expect(decoded.failure).toBe('no decoder for GSM');
   });
 
   it('a stream without packets gives no frames: `no media received`', () => {

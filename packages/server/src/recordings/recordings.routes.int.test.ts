@@ -394,6 +394,64 @@ describe(`recycle bin, delete and reassign on ${testDialect}`, () => {
     expect(await t.blobStore.head(stored.audio.blobKey)).toBeNull();
   });
 
+  it("DELETE without a body, as Webex clients send it: someone else's recording needs a reason (400), the officer's own does not (204)", async () => {
+    await store('bobsNoBody', 'bob@example.com', '2026-03-01T11:30:00.000Z');
+    const own = await storeRecording(
+      { db: t.db.db, clock: t.clock, blobStore: t.blobStore },
+      {
+        orgId: t.seed.orgId,
+        audio: makeTestAudio('ogg', 1, 550),
+        format: 'OGG',
+        durationMs: 1000,
+        channels: 2,
+        sampleRate: 48000,
+        owners: [
+          {
+            type: 'user',
+            id: t.seed.complianceOfficer.id,
+            email: t.seed.complianceOfficer.email,
+            name: 'officer',
+            locationId: t.seed.locations[0]?.id ?? '',
+          },
+        ],
+        timeRecorded: '2026-03-01T11:40:00.000Z',
+        source: 'recorder',
+      },
+    );
+    const ownId = own.recordings[0]?.id ?? '';
+    // webex-js-sdk deleteRecording(id): no body at all; wxc_sdk: Content-Type with an empty body.
+    const noBody = (id: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: `/v1/convergedRecordings/${id}`,
+        headers: bearer(tokens.co),
+      });
+    const emptyJson = (id: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: `/v1/convergedRecordings/${id}`,
+        headers: { ...bearer(tokens.co), 'content-type': 'application/json' },
+        payload: '',
+      });
+    const refused = await noBody(ids.bobsNoBody ?? '');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().message).toMatch(/reason/);
+    expect((await emptyJson(ids.bobsNoBody ?? '')).statusCode).toBe(400);
+    expect((await get(`/v1/convergedRecordings/${ids.bobsNoBody}`, tokens.co)).statusCode).toBe(
+      200,
+    );
+    expect((await emptyJson(ownId)).statusCode).toBe(204);
+    expect((await get(`/v1/convergedRecordings/${ownId}`, tokens.co)).statusCode).toBe(404);
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/convergedRecordings/${ids.bobsNoBody}`,
+      headers: bearer(tokens.co),
+      payload: { reason: 'audit' },
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect(await auditCount('recording.deleted', ownId)).toBe(1);
+  });
+
   it('reassign: administrators only, to a person of the org', async () => {
     const body = { reassignOwnerEmail: 'carol@example.com', recordingIds: [ids.bob1] };
     expect((await post('/v1/convergedRecordings/reassign', tokens.co, body)).statusCode).toBe(403);

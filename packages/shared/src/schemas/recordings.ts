@@ -288,10 +288,21 @@ export type ConvergedRecordingsQuery = Static<typeof ConvergedRecordingsQuery>;
 export const ConvergedRecordingList = Type.Object({ items: Type.Array(ConvergedRecording) });
 export type ConvergedRecordingList = Static<typeof ConvergedRecordingList>;
 
+/**
+ * Body of `DELETE /v1/convergedRecordings/{id}`, optional as in Webex: `reason` is needed only when
+ * the compliance officer deletes someone else's recording.
+ */
 export const RecordingDeleteBody = Type.Object({
-  reason: Type.String({ minLength: 1, maxLength: 255 }),
+  reason: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: "required when deleting another person's recording",
+    }),
+  ),
   comment: Type.Optional(Type.String({ maxLength: 255 })),
 });
+export type RecordingDeleteBody = Static<typeof RecordingDeleteBody>;
 
 const RecordingIds = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   maxItems: MAX_RECORDING_IDS,

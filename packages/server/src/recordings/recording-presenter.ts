@@ -12,6 +12,7 @@ import {
   presentMediaSecurity,
   presentTrunk,
 } from './recording-provenance.js';
+import { uuidOfId } from '../ids.js';
 import type { RecordingRecord } from './recordings.model.js';
 
 const METADATA_VERSION = '1.0';
@@ -27,12 +28,13 @@ export function presentConvergedRecording(r: RecordingRecord): ConvergedRecordin
     durationSeconds: r.durationSeconds,
     sizeBytes: r.sizeBytes,
     status: r.status,
-    ownerId: r.ownerId,
+    // Webex shows plain UUIDs here (the filters take either form).
+    ownerId: uuidOfId(r.ownerId),
     ...(r.ownerEmail !== null ? { ownerEmail: r.ownerEmail } : {}),
     ownerType: r.ownerType,
     storageRegion: r.storageRegion,
     serviceData: {
-      ...(r.locationId !== null ? { locationId: r.locationId } : {}),
+      ...(r.locationId !== null ? { locationId: uuidOfId(r.locationId) } : {}),
       ...(r.callSessionId !== null ? { callSessionId: r.callSessionId } : {}),
     },
   };
@@ -72,8 +74,8 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
   const m = r.metadata;
   return {
     id: r.id,
-    orgId: r.orgId,
-    ownerId: r.ownerId,
+    orgId: uuidOfId(r.orgId),
+    ownerId: uuidOfId(r.ownerId),
     ownerType: r.ownerType,
     ownerName: r.ownerName,
     ...(r.ownerEmail !== null ? { ownerEmail: r.ownerEmail } : {}),
@@ -82,7 +84,7 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
     version: METADATA_VERSION,
     sha256: r.sha256,
     serviceData: {
-      ...(r.locationId !== null ? { locationId: r.locationId } : {}),
+      ...(r.locationId !== null ? { locationId: uuidOfId(r.locationId) } : {}),
       ...(r.callSessionId !== null ? { callSessionId: r.callSessionId } : {}),
       ...(r.callId !== null ? { callId: r.callId } : {}),
       ...(r.direction !== null ? { direction: r.direction } : {}),

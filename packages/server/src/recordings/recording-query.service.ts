@@ -6,13 +6,16 @@ import type {
   ConvergedRecordingDetails,
   ConvergedRecordingMetadata,
   ConvergedRecordingsQuery,
+  RecordingOwnerType,
   RecordingSearchQuery,
   RecordingStatus,
   RecordingSummary,
 } from '@callvault/shared';
+import { RECORDING_OWNER_TYPES } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Page } from '../db/paging.js';
 import { forbidden, invalid } from '../errors.js';
+import { idFormsOf, type IdType } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import { canListOwnRecordings } from '../policy/recording-access.js';
@@ -102,6 +105,28 @@ async function listAudited(
   });
 }
 
+const OWNER_ID_TYPES: Record<RecordingOwnerType, IdType> = {
+  user: 'PEOPLE',
+  place: 'WORKSPACE',
+  virtualLine: 'VIRTUAL_LINE',
+};
+
+/** An owner id filter in either form: Callvault's Webex id or the plain UUID Webex shows. */
+function ownerIdForms(
+  ownerId: string | undefined,
+  ownerType: RecordingOwnerType | undefined,
+): string[] | undefined {
+  if (ownerId === undefined) return undefined;
+  const types = ownerType !== undefined ? [ownerType] : RECORDING_OWNER_TYPES;
+  return idFormsOf(
+    ownerId,
+    types.map((t) => OWNER_ID_TYPES[t]),
+  );
+}
+
+const locationIdForms = (locationId: string | undefined): string[] | undefined =>
+  locationId === undefined ? undefined : idFormsOf(locationId, ['LOCATION']);
+
 function webexFilter(
   actor: Actor,
   q: ConvergedRecordingsQuery,
@@ -112,10 +137,10 @@ function webexFilter(
     orgId: actor.orgId,
     ...window,
     statuses,
-    ownerId: q.ownerId,
+    ownerId: ownerIdForms(q.ownerId, q.ownerType),
     ownerEmail: q.ownerEmail,
     ownerType: q.ownerType,
-    locationId: q.locationId,
+    locationId: locationIdForms(q.locationId),
     topic: q.topic,
     format: q.format,
     storageRegion: q.storageRegion,
@@ -200,10 +225,10 @@ export async function searchOrgRecordings(
     orgId: actor.orgId,
     ...window,
     statuses: statusesFor(actor, 'admin', q.status),
-    ownerId: q.ownerId,
+    ownerId: ownerIdForms(q.ownerId, q.ownerType),
     ownerEmail: q.ownerEmail,
     ownerType: q.ownerType,
-    locationId: q.locationId,
+    locationId: locationIdForms(q.locationId),
     topic: q.topic,
     format: q.format,
     ownerPrefix: q.q,

@@ -196,6 +196,59 @@ describe(`GET /v1/admin/convergedRecordings on ${testDialect}`, () => {
   });
 });
 
+describe(`identifiers in Webex's forms on ${testDialect}`, () => {
+  /** The plain UUID inside a Webex id, as Webex shows it in recording objects. */
+  const uuidOf = (id: string): string =>
+    /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0] ?? '';
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('list items, details and metadata carry plain UUIDs for ownerId, serviceData.locationId and orgId', async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const item = (
+      await get('/v1/admin/convergedRecordings?ownerEmail=alice@example.com&max=1', tokens.admin)
+    ).json().items[0];
+    expect(item.ownerId).toMatch(UUID);
+    expect(item.ownerId).toBe(uuidOf(alice?.id ?? ''));
+    expect(item.serviceData.locationId).toBe(uuidOf(alice?.locationId ?? ''));
+    const details = (await get(`/v1/convergedRecordings/${ids.alice2}`, tokens.co)).json();
+    expect(details.ownerId).toBe(item.ownerId);
+    expect(details.serviceData.locationId).toBe(item.serviceData.locationId);
+    const meta = (await get(`/v1/convergedRecordings/${ids.alice2}/metadata`, tokens.co)).json();
+    expect(meta.orgId).toBe(uuidOf(t.seed.orgId));
+    expect(meta.ownerId).toBe(item.ownerId);
+    expect(meta.serviceData.locationId).toBe(item.serviceData.locationId);
+  });
+
+  it('ownerId and locationId filters take the UUID (dashed or 32-hex), the Webex id, or its padded base64', async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const personId = alice?.id ?? '';
+    const uuid = uuidOf(personId);
+    const padded = Buffer.from(Buffer.from(personId, 'base64url').toString('utf8')).toString(
+      'base64',
+    );
+    const list = async (query: string) =>
+      (await get(`/v1/admin/convergedRecordings?${query}`, tokens.co))
+        .json()
+        .items.map((r: { id: string }) => r.id);
+    const alices = [ids.alice2, ids.alice1];
+    // The query wxc_sdk sends after webex_id_to_uuid(person.id):
+    expect(await list(`ownerId=${uuid}`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid.replaceAll('-', '')}`)).toEqual(alices);
+    expect(await list(`ownerId=${encodeURIComponent(personId)}`)).toEqual(alices);
+    expect(await list(`ownerId=${encodeURIComponent(padded)}`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid}&ownerType=user`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid}&ownerType=place`)).toEqual([]);
+    expect(await list('ownerId=24683d6c-5529-4b60-a6c7-91e8b293bbab')).toEqual([]);
+    const location = uuidOf(alice?.locationId ?? '');
+    expect(await list(`locationId=${location}&ownerEmail=alice@example.com`)).toEqual(alices);
+    expect(
+      await list(
+        `locationId=${encodeURIComponent(alice?.locationId ?? '')}&ownerEmail=alice@example.com`,
+      ),
+    ).toEqual(alices);
+  });
+});
+
 describe(`details, links and audio on ${testDialect}`, () => {
   const detailsOf = async (token: string, id = ids.alice1 ?? '') =>
     get(`/v1/convergedRecordings/${id}`, token);

@@ -34,7 +34,7 @@ export const RecordingParty = Type.Object({
 export type RecordingParty = Static<typeof RecordingParty>;
 
 export const RecordingServiceData = Type.Object({
-  locationId: Type.Optional(Type.String()),
+  locationId: Type.Optional(Type.String({ description: 'plain UUID, as Webex shows it' })),
   callSessionId: Type.Optional(Type.String()),
 });
 
@@ -120,7 +120,9 @@ export const ConvergedRecording = Type.Object({
   durationSeconds: Type.Integer(),
   sizeBytes: Type.Integer(),
   status: RecordingStatusSchema,
-  ownerId: Type.String(),
+  ownerId: Type.String({
+    description: 'plain UUID, as Webex shows it (the UUID inside the owner’s Webex id)',
+  }),
   ownerEmail: Type.Optional(Type.String()),
   ownerType: RecordingOwnerTypeSchema,
   storageRegion: Type.String(),
@@ -219,8 +221,8 @@ export type RecordingMediaSecurity = Static<typeof RecordingMediaSecurity>;
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
   id: Type.String(),
-  orgId: Type.String(),
-  ownerId: Type.String(),
+  orgId: Type.String({ description: 'plain UUID, as Webex shows it' }),
+  ownerId: Type.String({ description: 'plain UUID, as Webex shows it' }),
   ownerType: RecordingOwnerTypeSchema,
   ownerName: Type.String(),
   ownerEmail: Type.Optional(Type.String()),
@@ -271,11 +273,21 @@ export const ConvergedRecordingsQuery = Type.Object({
   status: Type.Optional(RecordingStatusSchema),
   serviceType: Type.Optional(literalUnion(['calling', 'all'] as const)),
   format: Type.Optional(RecordingFormatSchema),
-  ownerId: Type.Optional(Type.String({ maxLength: 200 })),
+  ownerId: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'the plain UUID (dashed or 32-hex) or the Webex id',
+    }),
+  ),
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
   ownerType: Type.Optional(RecordingOwnerTypeSchema),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
-  locationId: Type.Optional(Type.String({ maxLength: 200 })),
+  locationId: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'the plain UUID (dashed or 32-hex) or the Webex id',
+    }),
+  ),
   topic: Type.Optional(
     Type.String({ maxLength: 200, description: 'case-insensitive; matches part of the topic' }),
   ),

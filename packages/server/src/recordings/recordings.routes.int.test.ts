@@ -293,9 +293,38 @@ describe(`details, links and audio on ${testDialect}`, () => {
         callSessionId: 'session-alice1',
         direction: 'inbound',
         remoteNumber: '+46701234567',
-        recordingActions: [{ action: 'pause', at: 'x' }],
+        recordingActions: [{ action: 'PAUSE', time: 'x', at: 'x' }],
       },
     });
+  });
+
+  it("metadata has Webex's serviceData: personality, parties with the owner as actor, stopTime, upper-case ownerType", async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const aliceUuid = /[0-9a-f-]{36}$/.exec(
+      Buffer.from(alice?.id ?? '', 'base64url').toString('utf8'),
+    )?.[0];
+    const res = await get(`/v1/convergedRecordings/${ids.alice1}/metadata`, tokens.co);
+    expect(res.statusCode).toBe(200);
+    const meta = res.json();
+    expect(meta).toMatchObject({
+      ownerType: 'USER',
+      version: '1.2',
+      serviceData: {
+        callRecordingId: ids.alice1,
+        // An inbound call: the owner was called.
+        personality: 'terminator',
+        callingParty: { number: '+46701234567' },
+        calledParty: {
+          actor: { type: 'USER', id: aliceUuid, email: 'alice@example.com' },
+        },
+        answererInfo: { actor: { type: 'USER', id: aliceUuid } },
+        session: {
+          startTime: '2026-03-01T08:00:00.000Z',
+          stopTime: '2026-03-01T08:00:01.000Z',
+        },
+      },
+    });
+    expect(meta.serviceData.callingParty.actor).toBeUndefined();
   });
 
   async function linkFor(token: string, id = ids.alice1 ?? ''): Promise<string> {

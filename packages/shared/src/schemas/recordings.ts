@@ -218,12 +218,27 @@ export const RecordingMediaSecurity = Type.Object({
 });
 export type RecordingMediaSecurity = Static<typeof RecordingMediaSecurity>;
 
+export const METADATA_OWNER_TYPES = ['USER', 'PLACE', 'VIRTUAL_LINE'] as const;
+
+/** A party of the call in Webex's metadata: the owner's side carries the owner as `actor`. */
+export const WebexCallParty = Type.Object({
+  actor: Type.Optional(
+    Type.Object({
+      type: Type.String({ description: 'USER, PLACE or VIRTUAL_LINE' }),
+      id: Type.String({ description: 'plain UUID' }),
+      email: Type.Optional(Type.String()),
+    }),
+  ),
+  number: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+});
+
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
   id: Type.String(),
   orgId: Type.String({ description: 'plain UUID, as Webex shows it' }),
   ownerId: Type.String({ description: 'plain UUID, as Webex shows it' }),
-  ownerType: RecordingOwnerTypeSchema,
+  ownerType: literalUnion(METADATA_OWNER_TYPES),
   ownerName: Type.String(),
   ownerEmail: Type.Optional(Type.String()),
   storageRegion: Type.String(),
@@ -231,8 +246,19 @@ export const ConvergedRecordingMetadata = Type.Object({
   version: Type.String(),
   sha256: Type.String({ description: 'SHA-256 of the stored audio (chain of custody)' }),
   serviceData: Type.Object({
-    locationId: Type.Optional(Type.String()),
+    callRecordingId: Type.Optional(Type.String({ description: 'the recording id' })),
+    locationId: Type.Optional(Type.String({ description: 'plain UUID, as Webex shows it' })),
     callSessionId: Type.Optional(Type.String()),
+    personality: Type.Optional(literalUnion(['originator', 'terminator'] as const)),
+    callingParty: Type.Optional(WebexCallParty),
+    calledParty: Type.Optional(WebexCallParty),
+    answererInfo: Type.Optional(WebexCallParty),
+    recordingType: Type.Optional(
+      Type.String({
+        description:
+          'alwaysON when the owner’s recording mode started it, onDemand when the owner (API, DTMF) or the SRC did',
+      }),
+    ),
     callId: Type.Optional(Type.String()),
     direction: Type.Optional(CallDirectionSchema),
     localNumber: Type.Optional(Type.String()),
@@ -244,7 +270,11 @@ export const ConvergedRecordingMetadata = Type.Object({
     callActivity: Type.Array(Document),
     recordingActions: Type.Array(Document),
     announcements: Document,
-    session: Type.Object({ startTime: Type.String(), durationSeconds: Type.Integer() }),
+    session: Type.Object({
+      startTime: Type.String(),
+      stopTime: Type.String({ description: 'ISO 8601: when the recording ended' }),
+      durationSeconds: Type.Integer({ description: 'Callvault' }),
+    }),
     trunk: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], {
       description: 'Callvault: the recording trunk the call came in on; null for imports',
     }),

@@ -290,6 +290,19 @@ export function audioLinkOf(
   return url.toString();
 }
 
+/** The audio link with `format=mp3`: the same signature, served as MP3. */
+function mp3LinkOf(
+  deps: RecordingsDeps,
+  base: LinkBase,
+  recordingId: string,
+  actorId: string,
+  expiresAt: Date,
+): string {
+  const url = new URL(audioLinkOf(deps, base, recordingId, actorId, expiresAt));
+  url.searchParams.set('format', 'mp3');
+  return url.toString();
+}
+
 /** `GET /v1/convergedRecordings/{id}`, with download links for those who may download. */
 export async function getRecordingDetails(
   deps: RecordingsDeps,
@@ -316,6 +329,9 @@ export async function getRecordingDetails(
       expiration = expiresAt.toISOString();
       details.temporaryDirectDownloadLinks = {
         audioDownloadLink: audioLinkOf(deps, base, recording.id, actor.personId, expiresAt),
+        ...(recording.format !== 'MP3'
+          ? { mp3DownloadLink: mp3LinkOf(deps, base, recording.id, actor.personId, expiresAt) }
+          : {}),
         transcriptDownloadLink: hasTranscriptFile
           ? audioLinkOf(deps, base, recording.id, actor.personId, expiresAt, 'transcript')
           : null,

@@ -3,6 +3,7 @@
 // the recycle bin, permanent delete, reassign, Callvault's search and bulk call.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenByEmail } from '../auth/auth.service.js';
@@ -11,6 +12,7 @@ import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { storeRecording } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
+import { probeAudioFile } from './audio-tools.js';
 
 let t: TestApp;
 let ogg: Buffer;
@@ -366,6 +368,39 @@ describe(`details, links and audio on ${testDialect}`, () => {
     expect(res.rawPayload.subarray(8, 12).toString()).toBe('WAVE');
     // 1 s of 48 kHz stereo 16-bit PCM, give or take the encoder's padding.
     expect(res.rawPayload.length).toBeGreaterThan(180_000);
+  });
+
+  it('mp3DownloadLink gives MP3 (Webex’s format): ffprobe reads mp3 and the recording’s duration; Range works', async () => {
+    const details = (await get(`/v1/convergedRecordings/${ids.alice1}`, tokens.co)).json();
+    const mp3Link = new URL(details.temporaryDirectDownloadLinks.mp3DownloadLink as string);
+    expect(mp3Link.searchParams.get('format')).toBe('mp3');
+    const res = await get(mp3Link.pathname + mp3Link.search);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('audio/mpeg');
+    expect(String(res.headers['content-disposition'])).toContain(`${ids.alice1}.mp3`);
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-mp3-test-'));
+    try {
+      const file = path.join(dir, 'a.mp3');
+      fs.writeFileSync(file, res.rawPayload);
+      const probe = await probeAudioFile(file);
+      expect(probe.format).toBe('MP3');
+      expect(probe.codec).toBe('mp3');
+      // The stored recording lasts 1 s.
+      expect(Math.abs(probe.durationMs - 1000)).toBeLessThanOrEqual(100);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const part = await get(mp3Link.pathname + mp3Link.search, undefined, {
+      range: 'bytes=100-399',
+    });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 100-399/${res.rawPayload.length}`);
+    expect(Buffer.compare(part.rawPayload, res.rawPayload.subarray(100, 400))).toBe(0);
+    const past = await get(mp3Link.pathname + mp3Link.search, undefined, {
+      range: `bytes=${res.rawPayload.length + 10}-`,
+    });
+    expect(past.statusCode).toBe(416);
   });
 
   it('a tampered, foreign or expired link is refused', async () => {

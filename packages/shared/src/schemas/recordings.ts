@@ -136,6 +136,12 @@ export const TemporaryDirectDownloadLinks = Type.Object({
       'signed link that works without a token until `expiration`; `?format=wav` converts',
   }),
   transcriptDownloadLink: Type.Union([Type.String(), Type.Null()]),
+  mp3DownloadLink: Type.Optional(
+    Type.String({
+      description:
+        'Callvault: the same audio as MP3 (Webex’s format), transcoded from the stored original; Range works',
+    }),
+  ),
   expiration: Type.String({ description: 'ISO 8601; 3 hours after the request' }),
 });
 
@@ -380,7 +386,7 @@ export const AudioDownloadQuery = Type.Object({
   exp: Type.Integer({ description: 'expiry, Unix seconds' }),
   actor: Type.String({ maxLength: 200 }),
   sig: Type.String({ maxLength: 100 }),
-  format: Type.Optional(literalUnion(['original', 'wav'] as const)),
+  format: Type.Optional(literalUnion(['original', 'wav', 'mp3'] as const)),
 });
 
 /** `GET /api/recordings/{id}/transcript` — the target of a signed transcript link. */

@@ -56,13 +56,22 @@ function parseTime(name: string, value: string): Date {
   return d;
 }
 
-/** `from` (inclusive) and `to` (exclusive): to defaults to now, from to `to` − 7 days. */
+/**
+ * `from` (inclusive) and `to` (exclusive): from defaults to `to` − 7 days; to defaults to now, or
+ * with `toAfterFrom` (Webex's lists) to `from` + 7 days when only `from` is given.
+ */
 export function resolveWindow(
   now: Date,
   query: { from?: string | undefined; to?: string | undefined },
   maxDays: number,
+  toAfterFrom = false,
 ): { from: string; to: string } {
-  const to = query.to !== undefined ? parseTime('to', query.to) : now;
+  const to =
+    query.to !== undefined
+      ? parseTime('to', query.to)
+      : toAfterFrom && query.from !== undefined
+        ? new Date(parseTime('from', query.from).getTime() + DEFAULT_WINDOW_DAYS * DAY_MS)
+        : now;
   const from =
     query.from !== undefined
       ? parseTime('from', query.from)
@@ -127,25 +136,35 @@ function ownerIdForms(
 const locationIdForms = (locationId: string | undefined): string[] | undefined =>
   locationId === undefined ? undefined : idFormsOf(locationId, ['LOCATION']);
 
+/**
+ * Webex filter values Callvault has no recordings for (call-queue owners, Customer Assist): the
+ * list is valid and empty, as in a Webex org without them.
+ */
+function matchesNothing(q: ConvergedRecordingsQuery): boolean {
+  return q.ownerType === 'callQueue' || q.serviceType === 'customerAssist';
+}
+
 function webexFilter(
   actor: Actor,
   q: ConvergedRecordingsQuery,
   window: { from: string; to: string },
   statuses: RecordingStatus[],
 ): RecordingFilter {
+  const ownerType = q.ownerType === 'callQueue' ? undefined : q.ownerType;
   return {
     orgId: actor.orgId,
     ...window,
     statuses,
-    ownerId: ownerIdForms(q.ownerId, q.ownerType),
+    ownerId: ownerIdForms(q.ownerId, ownerType),
     ownerEmail: q.ownerEmail,
-    ownerType: q.ownerType,
+    ownerType,
     locationId: locationIdForms(q.locationId),
     topic: q.topic,
     format: q.format,
     storageRegion: q.storageRegion,
     cursor: q.cursor,
     limit: q.max ?? 10,
+    matchNothing: matchesNothing(q),
   };
 }
 
@@ -162,7 +181,7 @@ export async function listOwnRecordings(
   if (!canListOwnRecordings(access)) {
     throw forbidden('Your access settings do not allow viewing recordings');
   }
-  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS);
+  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS, true);
   const filter = {
     ...webexFilter(actor, q, window, statusesFor(actor, 'own', q.status)),
     ownerId: actor.personId,
@@ -185,7 +204,7 @@ export async function listAdminRecordings(
       'Listing the organization’s recordings needs an administrator or compliance officer',
     );
   }
-  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS);
+  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS, true);
   const filter = webexFilter(actor, q, window, statusesFor(actor, 'admin', q.status));
   const page = await listAudited(deps, actor, 'GET /v1/admin/convergedRecordings', filter, {
     ...q,

@@ -417,6 +417,8 @@ export interface RecordingFilter {
   readonly transcriptTerms?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
+  /** A filter value no recording can have (a Webex value Callvault records nothing for). */
+  readonly matchNothing?: boolean | undefined;
 }
 
 const oneOrMore = (v: string | readonly string[]): string[] =>
@@ -427,6 +429,7 @@ export async function searchRecordings(
   db: DbOrTrx,
   f: RecordingFilter,
 ): Promise<Page<RecordingRecord>> {
+  if (f.matchNothing === true) return { items: [], nextCursor: null };
   let q = db
     .selectFrom('recordings')
     .selectAll()

@@ -145,6 +145,44 @@ describe(`GET /v1/convergedRecordings (a user's own) on ${testDialect}`, () => {
     expect(tooWide.json().errors[0].code).toBe('VALIDATION_FAILED');
   });
 
+  it('only from: the window is from + 7 days, however long ago (Webex), not from → now', async () => {
+    // 60 days before the test clock: Webex reads this as 2026-01-01 … 2026-01-08.
+    const res = await get('/v1/convergedRecordings?from=2026-01-01T00:00:00Z', tokens.alice);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((r: { id: string }) => r.id)).toEqual([ids.aliceOld]);
+    const admin = await get(
+      '/v1/admin/convergedRecordings?from=2026-02-27T00:00:00%2B01:00',
+      tokens.admin,
+    );
+    expect(admin.json().items.map((r: { id: string }) => r.id)).toEqual([
+      ids.alice2,
+      ids.alice1,
+      ids.bob1,
+    ]);
+  });
+
+  it('every Webex serviceType and ownerType is accepted; customerAssist and callQueue are empty lists', async () => {
+    for (const query of [
+      'serviceType=customerAssist',
+      'ownerType=callQueue',
+      'serviceType=customerAssist&ownerType=user',
+    ]) {
+      const res = await get(`/v1/admin/convergedRecordings?${query}`, tokens.co);
+      expect(res.statusCode, query).toBe(200);
+      expect(res.json(), query).toEqual({ items: [] });
+    }
+    const own = await get('/v1/convergedRecordings?ownerType=callQueue', tokens.alice);
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toEqual({ items: [] });
+    for (const query of ['serviceType=calling', 'ownerType=user']) {
+      const res = await get(`/v1/admin/convergedRecordings?${query}`, tokens.co);
+      expect(res.json().items.length, query).toBe(3);
+    }
+    expect((await get('/v1/admin/convergedRecordings?ownerType=queue', tokens.co)).statusCode).toBe(
+      400,
+    );
+  });
+
   it('needs viewAndPlayRecordingsEnabled; max outside 1–100 is refused', async () => {
     const carol = t.seed.people.find((p) => p.email === 'carol@example.com')?.id ?? '';
     const off = await t.app.inject({

@@ -303,11 +303,18 @@ const isoDateTime = (description: string) =>
   Type.String({ minLength: 4, maxLength: 40, description: `ISO 8601; ${description}` });
 
 /** The filters shared by both Webex lists. */
+/** Every owner type Webex lists take; Callvault records no call queues (that filter is empty). */
+export const WEBEX_LIST_OWNER_TYPES = [...RECORDING_OWNER_TYPES, 'callQueue'] as const;
+/** Every service type Webex lists take; Callvault records only `calling`. */
+export const WEBEX_LIST_SERVICE_TYPES = ['calling', 'customerAssist', 'all'] as const;
+
 export const ConvergedRecordingsQuery = Type.Object({
-  from: Type.Optional(isoDateTime('inclusive; default `to` − 7 days')),
-  to: Type.Optional(isoDateTime('exclusive; default now')),
+  from: Type.Optional(
+    isoDateTime('inclusive; default `to` − 7 days; the interval to `to` is at most 30 days'),
+  ),
+  to: Type.Optional(isoDateTime('exclusive; default `from` + 7 days, or now without `from`')),
   status: Type.Optional(RecordingStatusSchema),
-  serviceType: Type.Optional(literalUnion(['calling', 'all'] as const)),
+  serviceType: Type.Optional(literalUnion(WEBEX_LIST_SERVICE_TYPES)),
   format: Type.Optional(RecordingFormatSchema),
   ownerId: Type.Optional(
     Type.String({
@@ -316,7 +323,7 @@ export const ConvergedRecordingsQuery = Type.Object({
     }),
   ),
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
-  ownerType: Type.Optional(RecordingOwnerTypeSchema),
+  ownerType: Type.Optional(literalUnion(WEBEX_LIST_OWNER_TYPES)),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   locationId: Type.Optional(
     Type.String({

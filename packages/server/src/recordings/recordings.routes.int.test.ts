@@ -183,6 +183,22 @@ describe(`GET /v1/convergedRecordings (a user's own) on ${testDialect}`, () => {
     );
   });
 
+  it('the timezone header renders times in that zone (Webex); an unknown zone is 400', async () => {
+    const res = await get('/v1/convergedRecordings?max=1', tokens.alice, {
+      timezone: 'Asia/Shanghai',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items[0].timeRecorded).toBe('2026-03-01T17:00:00+08:00');
+    const details = await get(`/v1/convergedRecordings/${ids.alice2}`, tokens.admin, {
+      timezone: 'America/New_York',
+    });
+    expect(details.json().timeRecorded).toBe('2026-03-01T04:00:00-05:00');
+    const utc = await get('/v1/convergedRecordings?max=1', tokens.alice, { timezone: 'UTC' });
+    expect(utc.json().items[0].timeRecorded).toBe('2026-03-01T09:00:00.000Z');
+    const bad = await get('/v1/admin/convergedRecordings', tokens.admin, { timezone: 'Nowhere/X' });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('needs viewAndPlayRecordingsEnabled; max outside 1–100 is refused', async () => {
     const carol = t.seed.people.find((p) => p.email === 'carol@example.com')?.id ?? '';
     const off = await t.app.inject({

@@ -44,8 +44,9 @@ export function registerRecordingLifecycleRoutes(app: AppInstance, deps: Recordi
         response: { ...NoContent, ...errors },
       },
       // Webex clients send this DELETE without a body: validate it as an empty object.
-      preValidation: async (request) => {
+      preValidation: (request, _reply, done) => {
         if (request.body === undefined || request.body === null) request.body = {};
+        done();
       },
     },
     async (request, reply) => {

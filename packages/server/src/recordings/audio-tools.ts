@@ -152,8 +152,8 @@ export function transcodeToMp3File(input: Readable, file: string): Promise<void>
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 4000) stderr += d.toString();
     });
-    let inputError: unknown = null;
-    input.on('error', (err) => {
+    let inputError: Error | null = null;
+    input.on('error', (err: Error) => {
       inputError = err;
       child.stdin.destroy(err);
     });

@@ -145,7 +145,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
     expect(meta, 'no recording listed for the call').not.toBeNull();
     expect(meta).toMatchObject({
       ownerId: uuidOf(personId('alice@example.com')),
-      ownerType: 'user',
+      ownerType: 'USER',
       serviceData: { localNumber: '085550101', remoteNumber: '0760516936' },
     });
     expect(meta.serviceData.streams).toHaveLength(2);

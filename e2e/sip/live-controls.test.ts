@@ -310,7 +310,7 @@ describe.skipIf(missing !== null)(
         source: string;
         offsetMs: number;
       }>;
-      expect(actions.map((a) => [a.action, a.source])).toEqual([['start', 'dtmf']]);
+      expect(actions.map((a) => [a.action, a.source])).toEqual([['START', 'dtmf']]);
       const startS = actions[0]!.offsetMs / 1000;
       // *44 is typed 3 s in; the second 4 completes it about 0.3 s later.
       expect(startS).toBeGreaterThan(3);
@@ -346,9 +346,9 @@ describe.skipIf(missing !== null)(
         offsetMs: number;
       }>;
       expect(actions.map((a) => [a.action, a.source])).toEqual([
-        ['start', 'mode'],
-        ['pause', 'api'],
-        ['resume', 'api'],
+        ['START', 'mode'],
+        ['PAUSE', 'api'],
+        ['RESUME', 'api'],
       ]);
       const pauseS = actions[1]!.offsetMs / 1000;
       const resumeS = actions[2]!.offsetMs / 1000;

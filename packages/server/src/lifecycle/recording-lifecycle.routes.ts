@@ -36,11 +36,17 @@ export function registerRecordingLifecycleRoutes(app: AppInstance, deps: Recordi
     {
       schema: {
         tags,
-        summary: 'Delete a recording permanently (compliance officers; reason, comment ≤ 255)',
+        summary:
+          "Delete a recording permanently (compliance officers). The body is optional; reason (≤ 255) is required for another person's recording, comment ≤ 255",
         params: IdParam,
         querystring: Query,
         body: RecordingDeleteBody,
         response: { ...NoContent, ...errors },
+      },
+      // Webex clients send this DELETE without a body: validate it as an empty object.
+      preValidation: (request, _reply, done) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+        done();
       },
     },
     async (request, reply) => {

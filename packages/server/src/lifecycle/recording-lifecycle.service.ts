@@ -6,6 +6,7 @@
 import type {
   ReassignBody,
   RecordingBulkBody,
+  RecordingDeleteBody,
   RecordingBulkResult,
   RecordingStatus,
 } from '@callvault/shared';
@@ -57,13 +58,14 @@ interface Failure {
   readonly error: AppError;
 }
 
-type Transition = 'change' | 'same' | { readonly conflict: string };
+type Transition = 'change' | 'same' | { readonly conflict: string } | { readonly invalid: string };
 
 /** What `mutation` would do to a recording in its status: change it, nothing, or refuse. */
 function transitionOf(
   mutation: Mutation,
   r: RecordingRecord,
   options: MutationOptions,
+  actorPersonId: string | null,
 ): Transition {
   switch (mutation) {
     case 'softDelete':
@@ -84,6 +86,10 @@ function transitionOf(
       if (r.status === 'purged') return { conflict: 'a purged recording cannot be reassigned' };
       return r.ownerId === options.newOwner?.id ? 'same' : 'change';
     case 'delete':
+      // Webex: a compliance officer deleting someone else's recording says why.
+      if (options.reason === undefined && r.ownerId !== actorPersonId) {
+        return { invalid: "a reason is required to delete another person's recording" };
+      }
       return 'change';
   }
 }
@@ -219,7 +225,7 @@ async function applyMutation(
       releasedKey = await releaseAudioIfUnused(trx, r.audioId, at);
       // The row is gone; the audit event keeps what a custodian needs to know about it.
       Object.assign(details, {
-        reason: options.reason,
+        ...(options.reason !== undefined ? { reason: options.reason } : {}),
         ...(options.comment !== undefined ? { comment: options.comment } : {}),
         sha256: r.sha256,
         ownerEmail: r.ownerEmail,
@@ -298,9 +304,10 @@ async function mutateRecordings(
         });
         continue;
       }
-      const t = transitionOf(mutation, r, options);
+      const t = transitionOf(mutation, r, options, actor.personId);
       if (t === 'same') unchanged.push(r.id);
       else if (t === 'change') todo.push({ r, as: d.as });
+      else if ('invalid' in t) failed.push({ id: r.id, error: invalid(t.invalid) });
       else failed.push({ id: r.id, error: new AppError('CONFLICT', `${r.id}: ${t.conflict}`) });
     }
     if (atomic && failed.length > 0) {
@@ -400,9 +407,9 @@ export async function deleteRecordingPermanently(
   deps: RecordingsDeps,
   actor: Actor,
   id: string,
-  body: { reason: string; comment?: string | undefined },
+  body: RecordingDeleteBody | undefined,
 ): Promise<void> {
-  await mutateRecordings(deps, actor, 'delete', byIds(actor, [id]), body, true);
+  await mutateRecordings(deps, actor, 'delete', byIds(actor, [id]), body ?? {}, true);
 }
 
 async function requireOrgPersonByEmail(

@@ -115,3 +115,58 @@ export function convertToWav(input: Readable): Readable {
   });
   return output;
 }
+
+/**
+ * Transcodes audio arriving on `input` to an MP3 file (libmp3lame, with a Xing/LAME header so
+ * players and ffprobe read the exact duration). The same input always gives the same bytes, so
+ * ranges of one transcode line up with ranges of another. Rejects when ffmpeg fails.
+ */
+export function transcodeToMp3File(input: Readable, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-i',
+        'pipe:0',
+        '-map_metadata',
+        '-1',
+        '-c:a',
+        'libmp3lame',
+        '-q:a',
+        '4',
+        '-write_xing',
+        '1',
+        '-fflags',
+        '+bitexact',
+        '-f',
+        'mp3',
+        '-y',
+        file,
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    let inputError: Error | null = null;
+    input.on('error', (err: Error) => {
+      inputError = err;
+      child.stdin.destroy(err);
+    });
+    child.stdin.on('error', () => undefined);
+    input.pipe(child.stdin);
+    child.on('error', (err) =>
+      reject(new AppError('UNAVAILABLE', `ffmpeg could not start: ${err.message}`)),
+    );
+    child.on('close', (code) => {
+      if (inputError !== null) reject(inputError);
+      else if (code !== 0)
+        reject(new AppError('INTERNAL', `MP3 conversion failed: ${stderr.trim()}`));
+      else resolve();
+    });
+  });
+}

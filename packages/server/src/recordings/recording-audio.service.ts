@@ -2,14 +2,19 @@
 // it was issued to and until when; the download is authorised again for that person now (their
 // access may have changed since), audited, and every full read is checked against the stored
 // SHA-256 as it streams (read and decrypted once). Ranges (RFC 9110 §14) let players seek;
-// `?format=wav` converts with ffmpeg. The answer is a FileResponse; the route writes the headers.
+// `?format=wav` converts with ffmpeg; `?format=mp3` transcodes (Webex recordings are MP3) to a
+// private temporary file first, so that ranges of the MP3 can be served too. The answer is a
+// FileResponse; the route writes the headers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { audit } from '../audit/audit.service.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import { findPersonByIdAnyOrg } from '../org/people.repository.js';
 import type { Actor } from '../policy/actor.js';
 import { BlobIntegrityError, BlobNotFoundError } from '../storage/blob-store.js';
-import { convertToWav } from './audio-tools.js';
+import { convertToWav, transcodeToMp3File } from './audio-tools.js';
 import {
   primeStream,
   type FileResponse,
@@ -24,7 +29,7 @@ import {
 } from './recordings.model.js';
 import { findAudioObjectById, findRecordingByIdAnyOrg } from './recordings.repository.js';
 import type { RecordingsDeps } from './recording-deps.js';
-import { authorizeRecordingRead } from './recording-read-access.js';
+import { authorizeRecordingRead, type RecordingRole } from './recording-read-access.js';
 
 export interface AudioRequest {
   readonly recordingId: string;
@@ -32,7 +37,7 @@ export interface AudioRequest {
   readonly expires: number;
   readonly actorId: string;
   readonly signature: string;
-  readonly format: 'original' | 'wav';
+  readonly format: 'original' | 'wav' | 'mp3';
   readonly range: string | undefined;
   readonly clientIp: string | null;
 }
@@ -154,9 +159,12 @@ export async function openRecordingAudio(
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
   const target = { type: 'recording', id: recording.id };
-  const filename = `${recording.id}.${req.format === 'wav' ? 'wav' : FILE_EXTENSIONS[audio.format]}`;
+  const filename = `${recording.id}.${req.format === 'original' ? FILE_EXTENSIONS[audio.format] : req.format}`;
+  if (req.format === 'mp3' && audio.format !== 'MP3') {
+    return openAsMp3(deps, actor, recording, audio, { as, filename, range: req.range });
+  }
 
-  const range = req.format === 'original' ? parseRangeHeader(req.range, audio.sizeBytes) : null;
+  const range = req.format !== 'wav' ? parseRangeHeader(req.range, audio.sizeBytes) : null;
   if (range?.kind === 'unsatisfiable') return { unsatisfiable: true, size: audio.sizeBytes };
   if (range?.kind === 'range') {
     const read = await deps.blobStore.getStream(audio.blobKey, {
@@ -206,7 +214,63 @@ export async function openRecordingAudio(
     size: audio.sizeBytes,
     contentType: audio.contentType,
     filename,
-    acceptRanges: req.format === 'original' ? 'bytes' : 'none',
+    acceptRanges: req.format !== 'wav' ? 'bytes' : 'none',
     range: null,
   };
+}
+
+/**
+ * The audio as MP3: the verified original transcoded once per request into a private temporary
+ * file (removed when the answer has been sent), served whole or by Range.
+ */
+async function openAsMp3(
+  deps: RecordingsDeps,
+  actor: Actor,
+  recording: RecordingRecord,
+  audio: AudioObjectRecord,
+  opts: { as: RecordingRole; filename: string; range: string | undefined },
+): Promise<AudioResponse> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'callvault-mp3-'));
+  const removeDir = () => void fs.promises.rm(dir, { recursive: true, force: true });
+  try {
+    const file = path.join(dir, 'audio.mp3');
+    const source = await openVerifiedAudio(deps, actor, recording, audio);
+    await transcodeToMp3File(source, file);
+    const size = (await fs.promises.stat(file)).size;
+    const range = parseRangeHeader(opts.range, size);
+    if (range?.kind === 'unsatisfiable') {
+      removeDir();
+      return { unsatisfiable: true, size };
+    }
+    const span = range?.kind === 'range' ? { start: range.start, end: range.end } : null;
+    await deps.db.transaction().execute((trx) =>
+      audit(
+        trx,
+        deps.clock,
+        actor,
+        span ? 'recording.played' : 'recording.downloaded',
+        { type: 'recording', id: recording.id },
+        {
+          ownerId: recording.ownerId,
+          as: opts.as,
+          via: 'signedLink',
+          format: 'MP3',
+          ...(span ? { range: `${span.start}-${span.end}/${size}` } : { sha256: audio.sha256 }),
+        },
+      ),
+    );
+    const stream = fs.createReadStream(file, span ?? {});
+    stream.once('close', removeDir);
+    return {
+      stream,
+      size: span ? span.end - span.start + 1 : size,
+      contentType: 'audio/mpeg',
+      filename: opts.filename,
+      acceptRanges: 'bytes',
+      range: span ? { ...span, total: size } : null,
+    };
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
 }

@@ -6,13 +6,16 @@ import type {
   ConvergedRecordingDetails,
   ConvergedRecordingMetadata,
   ConvergedRecordingsQuery,
+  RecordingOwnerType,
   RecordingSearchQuery,
   RecordingStatus,
   RecordingSummary,
 } from '@callvault/shared';
+import { RECORDING_OWNER_TYPES } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Page } from '../db/paging.js';
 import { forbidden, invalid } from '../errors.js';
+import { idFormsOf, type IdType } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import { canListOwnRecordings } from '../policy/recording-access.js';
@@ -53,13 +56,22 @@ function parseTime(name: string, value: string): Date {
   return d;
 }
 
-/** `from` (inclusive) and `to` (exclusive): to defaults to now, from to `to` − 7 days. */
+/**
+ * `from` (inclusive) and `to` (exclusive): from defaults to `to` − 7 days; to defaults to now, or
+ * with `toAfterFrom` (Webex's lists) to `from` + 7 days when only `from` is given.
+ */
 export function resolveWindow(
   now: Date,
   query: { from?: string | undefined; to?: string | undefined },
   maxDays: number,
+  toAfterFrom = false,
 ): { from: string; to: string } {
-  const to = query.to !== undefined ? parseTime('to', query.to) : now;
+  const to =
+    query.to !== undefined
+      ? parseTime('to', query.to)
+      : toAfterFrom && query.from !== undefined
+        ? new Date(parseTime('from', query.from).getTime() + DEFAULT_WINDOW_DAYS * DAY_MS)
+        : now;
   const from =
     query.from !== undefined
       ? parseTime('from', query.from)
@@ -102,25 +114,57 @@ async function listAudited(
   });
 }
 
+const OWNER_ID_TYPES: Record<RecordingOwnerType, IdType> = {
+  user: 'PEOPLE',
+  place: 'WORKSPACE',
+  virtualLine: 'VIRTUAL_LINE',
+};
+
+/** An owner id filter in either form: Callvault's Webex id or the plain UUID Webex shows. */
+function ownerIdForms(
+  ownerId: string | undefined,
+  ownerType: RecordingOwnerType | undefined,
+): string[] | undefined {
+  if (ownerId === undefined) return undefined;
+  const types = ownerType !== undefined ? [ownerType] : RECORDING_OWNER_TYPES;
+  return idFormsOf(
+    ownerId,
+    types.map((t) => OWNER_ID_TYPES[t]),
+  );
+}
+
+const locationIdForms = (locationId: string | undefined): string[] | undefined =>
+  locationId === undefined ? undefined : idFormsOf(locationId, ['LOCATION']);
+
+/**
+ * Webex filter values Callvault has no recordings for (call-queue owners, Customer Assist): the
+ * list is valid and empty, as in a Webex org without them.
+ */
+function matchesNothing(q: ConvergedRecordingsQuery): boolean {
+  return q.ownerType === 'callQueue' || q.serviceType === 'customerAssist';
+}
+
 function webexFilter(
   actor: Actor,
   q: ConvergedRecordingsQuery,
   window: { from: string; to: string },
   statuses: RecordingStatus[],
 ): RecordingFilter {
+  const ownerType = q.ownerType === 'callQueue' ? undefined : q.ownerType;
   return {
     orgId: actor.orgId,
     ...window,
     statuses,
-    ownerId: q.ownerId,
+    ownerId: ownerIdForms(q.ownerId, ownerType),
     ownerEmail: q.ownerEmail,
-    ownerType: q.ownerType,
-    locationId: q.locationId,
+    ownerType,
+    locationId: locationIdForms(q.locationId),
     topic: q.topic,
     format: q.format,
     storageRegion: q.storageRegion,
     cursor: q.cursor,
     limit: q.max ?? 10,
+    matchNothing: matchesNothing(q),
   };
 }
 
@@ -137,7 +181,7 @@ export async function listOwnRecordings(
   if (!canListOwnRecordings(access)) {
     throw forbidden('Your access settings do not allow viewing recordings');
   }
-  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS);
+  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS, true);
   const filter = {
     ...webexFilter(actor, q, window, statusesFor(actor, 'own', q.status)),
     ownerId: actor.personId,
@@ -160,7 +204,7 @@ export async function listAdminRecordings(
       'Listing the organization’s recordings needs an administrator or compliance officer',
     );
   }
-  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS);
+  const window = resolveWindow(deps.clock.now(), q, WEBEX_MAX_WINDOW_DAYS, true);
   const filter = webexFilter(actor, q, window, statusesFor(actor, 'admin', q.status));
   const page = await listAudited(deps, actor, 'GET /v1/admin/convergedRecordings', filter, {
     ...q,
@@ -200,10 +244,10 @@ export async function searchOrgRecordings(
     orgId: actor.orgId,
     ...window,
     statuses: statusesFor(actor, 'admin', q.status),
-    ownerId: q.ownerId,
+    ownerId: ownerIdForms(q.ownerId, q.ownerType),
     ownerEmail: q.ownerEmail,
     ownerType: q.ownerType,
-    locationId: q.locationId,
+    locationId: locationIdForms(q.locationId),
     topic: q.topic,
     format: q.format,
     ownerPrefix: q.q,
@@ -265,6 +309,19 @@ export function audioLinkOf(
   return url.toString();
 }
 
+/** The audio link with `format=mp3`: the same signature, served as MP3. */
+function mp3LinkOf(
+  deps: RecordingsDeps,
+  base: LinkBase,
+  recordingId: string,
+  actorId: string,
+  expiresAt: Date,
+): string {
+  const url = new URL(audioLinkOf(deps, base, recordingId, actorId, expiresAt));
+  url.searchParams.set('format', 'mp3');
+  return url.toString();
+}
+
 /** `GET /v1/convergedRecordings/{id}`, with download links for those who may download. */
 export async function getRecordingDetails(
   deps: RecordingsDeps,
@@ -291,6 +348,9 @@ export async function getRecordingDetails(
       expiration = expiresAt.toISOString();
       details.temporaryDirectDownloadLinks = {
         audioDownloadLink: audioLinkOf(deps, base, recording.id, actor.personId, expiresAt),
+        ...(recording.format !== 'MP3'
+          ? { mp3DownloadLink: mp3LinkOf(deps, base, recording.id, actor.personId, expiresAt) }
+          : {}),
         transcriptDownloadLink: hasTranscriptFile
           ? audioLinkOf(deps, base, recording.id, actor.personId, expiresAt, 'transcript')
           : null,

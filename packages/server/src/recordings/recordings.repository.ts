@@ -392,10 +392,11 @@ export interface RecordingFilter {
   /** Exclusive. */
   readonly to: string;
   readonly statuses: readonly RecordingStatus[];
-  readonly ownerId?: string | undefined;
+  /** One owner id, or the stored forms one id from a client may have (any of them matches). */
+  readonly ownerId?: string | readonly string[] | undefined;
   readonly ownerEmail?: string | undefined;
   readonly ownerType?: RecordingOwnerType | undefined;
-  readonly locationId?: string | undefined;
+  readonly locationId?: string | readonly string[] | undefined;
   /** Case-insensitive part of the topic. */
   readonly topic?: string | undefined;
   readonly format?: RecordingFormat | undefined;
@@ -416,13 +417,19 @@ export interface RecordingFilter {
   readonly transcriptTerms?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
+  /** A filter value no recording can have (a Webex value Callvault records nothing for). */
+  readonly matchNothing?: boolean | undefined;
 }
+
+const oneOrMore = (v: string | readonly string[]): string[] =>
+  typeof v === 'string' ? [v] : [...v];
 
 /** Recordings matching `f`, newest first (time recorded, then id), one keyset page. */
 export async function searchRecordings(
   db: DbOrTrx,
   f: RecordingFilter,
 ): Promise<Page<RecordingRecord>> {
+  if (f.matchNothing === true) return { items: [], nextCursor: null };
   let q = db
     .selectFrom('recordings')
     .selectAll()
@@ -430,10 +437,10 @@ export async function searchRecordings(
     .where('time_recorded', '>=', f.from)
     .where('time_recorded', '<', f.to)
     .where('status', 'in', [...f.statuses]);
-  if (f.ownerId !== undefined) q = q.where('owner_id', '=', f.ownerId);
+  if (f.ownerId !== undefined) q = q.where('owner_id', 'in', oneOrMore(f.ownerId));
   if (f.ownerEmail !== undefined) q = q.where('owner_email', '=', f.ownerEmail.toLowerCase());
   if (f.ownerType !== undefined) q = q.where('owner_type', '=', f.ownerType);
-  if (f.locationId !== undefined) q = q.where('location_id', '=', f.locationId);
+  if (f.locationId !== undefined) q = q.where('location_id', 'in', oneOrMore(f.locationId));
   if (f.format !== undefined) q = q.where('format', '=', f.format);
   if (f.storageRegion !== undefined) q = q.where('storage_region', '=', f.storageRegion);
   if (f.direction !== undefined) q = q.where('direction', '=', f.direction);

@@ -3,6 +3,7 @@
 // the recycle bin, permanent delete, reassign, Callvault's search and bulk call.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenByEmail } from '../auth/auth.service.js';
@@ -11,6 +12,7 @@ import { testDialect } from '../testing/test-database.js';
 import type { RecordingOwner } from './recordings.model.js';
 import { storeRecording } from './recording-store.service.js';
 import { makeTestAudio } from './test-audio.js';
+import { probeAudioFile } from './audio-tools.js';
 
 let t: TestApp;
 let ogg: Buffer;
@@ -143,6 +145,60 @@ describe(`GET /v1/convergedRecordings (a user's own) on ${testDialect}`, () => {
     expect(tooWide.json().errors[0].code).toBe('VALIDATION_FAILED');
   });
 
+  it('only from: the window is from + 7 days, however long ago (Webex), not from → now', async () => {
+    // 60 days before the test clock: Webex reads this as 2026-01-01 … 2026-01-08.
+    const res = await get('/v1/convergedRecordings?from=2026-01-01T00:00:00Z', tokens.alice);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((r: { id: string }) => r.id)).toEqual([ids.aliceOld]);
+    const admin = await get(
+      '/v1/admin/convergedRecordings?from=2026-02-27T00:00:00%2B01:00',
+      tokens.admin,
+    );
+    expect(admin.json().items.map((r: { id: string }) => r.id)).toEqual([
+      ids.alice2,
+      ids.alice1,
+      ids.bob1,
+    ]);
+  });
+
+  it('every Webex serviceType and ownerType is accepted; customerAssist and callQueue are empty lists', async () => {
+    for (const query of [
+      'serviceType=customerAssist',
+      'ownerType=callQueue',
+      'serviceType=customerAssist&ownerType=user',
+    ]) {
+      const res = await get(`/v1/admin/convergedRecordings?${query}`, tokens.co);
+      expect(res.statusCode, query).toBe(200);
+      expect(res.json(), query).toEqual({ items: [] });
+    }
+    const own = await get('/v1/convergedRecordings?ownerType=callQueue', tokens.alice);
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toEqual({ items: [] });
+    for (const query of ['serviceType=calling', 'ownerType=user']) {
+      const res = await get(`/v1/admin/convergedRecordings?${query}`, tokens.co);
+      expect(res.json().items.length, query).toBe(3);
+    }
+    expect((await get('/v1/admin/convergedRecordings?ownerType=queue', tokens.co)).statusCode).toBe(
+      400,
+    );
+  });
+
+  it('the timezone header renders times in that zone (Webex); an unknown zone is 400', async () => {
+    const res = await get('/v1/convergedRecordings?max=1', tokens.alice, {
+      timezone: 'Asia/Shanghai',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items[0].timeRecorded).toBe('2026-03-01T17:00:00+08:00');
+    const details = await get(`/v1/convergedRecordings/${ids.alice2}`, tokens.admin, {
+      timezone: 'America/New_York',
+    });
+    expect(details.json().timeRecorded).toBe('2026-03-01T04:00:00-05:00');
+    const utc = await get('/v1/convergedRecordings?max=1', tokens.alice, { timezone: 'UTC' });
+    expect(utc.json().items[0].timeRecorded).toBe('2026-03-01T09:00:00.000Z');
+    const bad = await get('/v1/admin/convergedRecordings', tokens.admin, { timezone: 'Nowhere/X' });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('needs viewAndPlayRecordingsEnabled; max outside 1–100 is refused', async () => {
     const carol = t.seed.people.find((p) => p.email === 'carol@example.com')?.id ?? '';
     const off = await t.app.inject({
@@ -196,6 +252,59 @@ describe(`GET /v1/admin/convergedRecordings on ${testDialect}`, () => {
   });
 });
 
+describe(`identifiers in Webex's forms on ${testDialect}`, () => {
+  /** The plain UUID inside a Webex id, as Webex shows it in recording objects. */
+  const uuidOf = (id: string): string =>
+    /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0] ?? '';
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('list items, details and metadata carry plain UUIDs for ownerId, serviceData.locationId and orgId', async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const item = (
+      await get('/v1/admin/convergedRecordings?ownerEmail=alice@example.com&max=1', tokens.admin)
+    ).json().items[0];
+    expect(item.ownerId).toMatch(UUID);
+    expect(item.ownerId).toBe(uuidOf(alice?.id ?? ''));
+    expect(item.serviceData.locationId).toBe(uuidOf(alice?.locationId ?? ''));
+    const details = (await get(`/v1/convergedRecordings/${ids.alice2}`, tokens.co)).json();
+    expect(details.ownerId).toBe(item.ownerId);
+    expect(details.serviceData.locationId).toBe(item.serviceData.locationId);
+    const meta = (await get(`/v1/convergedRecordings/${ids.alice2}/metadata`, tokens.co)).json();
+    expect(meta.orgId).toBe(uuidOf(t.seed.orgId));
+    expect(meta.ownerId).toBe(item.ownerId);
+    expect(meta.serviceData.locationId).toBe(item.serviceData.locationId);
+  });
+
+  it('ownerId and locationId filters take the UUID (dashed or 32-hex), the Webex id, or its padded base64', async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const personId = alice?.id ?? '';
+    const uuid = uuidOf(personId);
+    const padded = Buffer.from(Buffer.from(personId, 'base64url').toString('utf8')).toString(
+      'base64',
+    );
+    const list = async (query: string) =>
+      (await get(`/v1/admin/convergedRecordings?${query}`, tokens.co))
+        .json()
+        .items.map((r: { id: string }) => r.id);
+    const alices = [ids.alice2, ids.alice1];
+    // The query wxc_sdk sends after webex_id_to_uuid(person.id):
+    expect(await list(`ownerId=${uuid}`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid.replaceAll('-', '')}`)).toEqual(alices);
+    expect(await list(`ownerId=${encodeURIComponent(personId)}`)).toEqual(alices);
+    expect(await list(`ownerId=${encodeURIComponent(padded)}`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid}&ownerType=user`)).toEqual(alices);
+    expect(await list(`ownerId=${uuid}&ownerType=place`)).toEqual([]);
+    expect(await list('ownerId=24683d6c-5529-4b60-a6c7-91e8b293bbab')).toEqual([]);
+    const location = uuidOf(alice?.locationId ?? '');
+    expect(await list(`locationId=${location}&ownerEmail=alice@example.com`)).toEqual(alices);
+    expect(
+      await list(
+        `locationId=${encodeURIComponent(alice?.locationId ?? '')}&ownerEmail=alice@example.com`,
+      ),
+    ).toEqual(alices);
+  });
+});
+
 describe(`details, links and audio on ${testDialect}`, () => {
   const detailsOf = async (token: string, id = ids.alice1 ?? '') =>
     get(`/v1/convergedRecordings/${id}`, token);
@@ -240,9 +349,38 @@ describe(`details, links and audio on ${testDialect}`, () => {
         callSessionId: 'session-alice1',
         direction: 'inbound',
         remoteNumber: '+46701234567',
-        recordingActions: [{ action: 'pause', at: 'x' }],
+        recordingActions: [{ action: 'PAUSE', time: 'x', at: 'x' }],
       },
     });
+  });
+
+  it("metadata has Webex's serviceData: personality, parties with the owner as actor, stopTime, upper-case ownerType", async () => {
+    const alice = t.seed.people.find((p) => p.email === 'alice@example.com');
+    const aliceUuid = /[0-9a-f-]{36}$/.exec(
+      Buffer.from(alice?.id ?? '', 'base64url').toString('utf8'),
+    )?.[0];
+    const res = await get(`/v1/convergedRecordings/${ids.alice1}/metadata`, tokens.co);
+    expect(res.statusCode).toBe(200);
+    const meta = res.json();
+    expect(meta).toMatchObject({
+      ownerType: 'USER',
+      version: '1.2',
+      serviceData: {
+        callRecordingId: ids.alice1,
+        // An inbound call: the owner was called.
+        personality: 'terminator',
+        callingParty: { number: '+46701234567' },
+        calledParty: {
+          actor: { type: 'USER', id: aliceUuid, email: 'alice@example.com' },
+        },
+        answererInfo: { actor: { type: 'USER', id: aliceUuid } },
+        session: {
+          startTime: '2026-03-01T08:00:00.000Z',
+          stopTime: '2026-03-01T08:00:01.000Z',
+        },
+      },
+    });
+    expect(meta.serviceData.callingParty.actor).toBeUndefined();
   });
 
   async function linkFor(token: string, id = ids.alice1 ?? ''): Promise<string> {
@@ -284,6 +422,39 @@ describe(`details, links and audio on ${testDialect}`, () => {
     expect(res.rawPayload.subarray(8, 12).toString()).toBe('WAVE');
     // 1 s of 48 kHz stereo 16-bit PCM, give or take the encoder's padding.
     expect(res.rawPayload.length).toBeGreaterThan(180_000);
+  });
+
+  it('mp3DownloadLink gives MP3 (Webex’s format): ffprobe reads mp3 and the recording’s duration; Range works', async () => {
+    const details = (await get(`/v1/convergedRecordings/${ids.alice1}`, tokens.co)).json();
+    const mp3Link = new URL(details.temporaryDirectDownloadLinks.mp3DownloadLink as string);
+    expect(mp3Link.searchParams.get('format')).toBe('mp3');
+    const res = await get(mp3Link.pathname + mp3Link.search);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('audio/mpeg');
+    expect(String(res.headers['content-disposition'])).toContain(`${ids.alice1}.mp3`);
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-mp3-test-'));
+    try {
+      const file = path.join(dir, 'a.mp3');
+      fs.writeFileSync(file, res.rawPayload);
+      const probe = await probeAudioFile(file);
+      expect(probe.format).toBe('MP3');
+      expect(probe.codec).toBe('mp3');
+      // The stored recording lasts 1 s.
+      expect(Math.abs(probe.durationMs - 1000)).toBeLessThanOrEqual(100);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const part = await get(mp3Link.pathname + mp3Link.search, undefined, {
+      range: 'bytes=100-399',
+    });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 100-399/${res.rawPayload.length}`);
+    expect(Buffer.compare(part.rawPayload, res.rawPayload.subarray(100, 400))).toBe(0);
+    const past = await get(mp3Link.pathname + mp3Link.search, undefined, {
+      range: `bytes=${res.rawPayload.length + 10}-`,
+    });
+    expect(past.statusCode).toBe(416);
   });
 
   it('a tampered, foreign or expired link is refused', async () => {
@@ -392,6 +563,64 @@ describe(`recycle bin, delete and reassign on ${testDialect}`, () => {
     expect((await del(tokens.co, { reason: 'legal', comment: 'case 42' })).statusCode).toBe(204);
     expect((await get(url, tokens.co)).statusCode).toBe(404);
     expect(await t.blobStore.head(stored.audio.blobKey)).toBeNull();
+  });
+
+  it("DELETE without a body, as Webex clients send it: someone else's recording needs a reason (400), the officer's own does not (204)", async () => {
+    await store('bobsNoBody', 'bob@example.com', '2026-03-01T11:30:00.000Z');
+    const own = await storeRecording(
+      { db: t.db.db, clock: t.clock, blobStore: t.blobStore },
+      {
+        orgId: t.seed.orgId,
+        audio: makeTestAudio('ogg', 1, 550),
+        format: 'OGG',
+        durationMs: 1000,
+        channels: 2,
+        sampleRate: 48000,
+        owners: [
+          {
+            type: 'user',
+            id: t.seed.complianceOfficer.id,
+            email: t.seed.complianceOfficer.email,
+            name: 'officer',
+            locationId: t.seed.locations[0]?.id ?? '',
+          },
+        ],
+        timeRecorded: '2026-03-01T11:40:00.000Z',
+        source: 'recorder',
+      },
+    );
+    const ownId = own.recordings[0]?.id ?? '';
+    // webex-js-sdk deleteRecording(id): no body at all; wxc_sdk: Content-Type with an empty body.
+    const noBody = (id: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: `/v1/convergedRecordings/${id}`,
+        headers: bearer(tokens.co),
+      });
+    const emptyJson = (id: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: `/v1/convergedRecordings/${id}`,
+        headers: { ...bearer(tokens.co), 'content-type': 'application/json' },
+        payload: '',
+      });
+    const refused = await noBody(ids.bobsNoBody ?? '');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().message).toMatch(/reason/);
+    expect((await emptyJson(ids.bobsNoBody ?? '')).statusCode).toBe(400);
+    expect((await get(`/v1/convergedRecordings/${ids.bobsNoBody}`, tokens.co)).statusCode).toBe(
+      200,
+    );
+    expect((await emptyJson(ownId)).statusCode).toBe(204);
+    expect((await get(`/v1/convergedRecordings/${ownId}`, tokens.co)).statusCode).toBe(404);
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/convergedRecordings/${ids.bobsNoBody}`,
+      headers: bearer(tokens.co),
+      payload: { reason: 'audit' },
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect(await auditCount('recording.deleted', ownId)).toBe(1);
   });
 
   it('reassign: administrators only, to a person of the org', async () => {

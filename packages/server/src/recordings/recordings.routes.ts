@@ -22,6 +22,7 @@ import { sendFileResponse } from '../http/file-reply.js';
 import type { AppInstance } from '../http/types.js';
 import { openRecordingAudio } from './recording-audio.service.js';
 import { getRecordingPeaks } from './recording-peaks.service.js';
+import { inTimeZone, requestTimeZone } from './request-timezone.js';
 import { type RecordingsDeps } from './recording-deps.js';
 import {
   getRecordingDetails,
@@ -56,9 +57,10 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
       },
     },
     async (request, reply) => {
+      const zone = requestTimeZone(request.headers.timezone);
       const page = await listOwnRecordings(deps, actorOf(request), request.query);
       setNextLink(request, reply, page.nextCursor);
-      return { items: page.items };
+      return { items: page.items.map((r) => inTimeZone(r, zone)) };
     },
   );
 
@@ -74,9 +76,10 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
       },
     },
     async (request, reply) => {
+      const zone = requestTimeZone(request.headers.timezone);
       const page = await listAdminRecordings(deps, actorOf(request), request.query);
       setNextLink(request, reply, page.nextCursor);
-      return { items: page.items };
+      return { items: page.items.map((r) => inTimeZone(r, zone)) };
     },
   );
 
@@ -92,7 +95,16 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
         response: { 200: ConvergedRecordingDetails, ...errors },
       },
     },
-    (request) => getRecordingDetails(deps, actorOf(request), request.params.id, originOf(request)),
+    async (request) => {
+      const zone = requestTimeZone(request.headers.timezone);
+      const details = await getRecordingDetails(
+        deps,
+        actorOf(request),
+        request.params.id,
+        originOf(request),
+      );
+      return inTimeZone(details, zone);
+    },
   );
 
   app.get(

@@ -45,4 +45,24 @@ describe('webhook filters', () => {
     expect(matchesWebhookFilter(f, { ownerEmail: null, ownerType: 'user' })).toBe(false);
     expect(matchesWebhookFilter(new Map(), {})).toBe(true);
   });
+
+  it('an ownerId or locationId filter names its owner in either form: the Webex id or the plain UUID', () => {
+    const uuid = '24683d6c-5529-4b60-a6c7-91e8b293bbab';
+    const personId = Buffer.from(`ciscospark://us/PEOPLE/${uuid}`).toString('base64url');
+    const other = Buffer.from(
+      'ciscospark://us/PEOPLE/0e8b2b5e-1111-4b60-a6c7-91e8b293bbab',
+    ).toString('base64url');
+    for (const text of [
+      `ownerId=${uuid}`,
+      `ownerId=${personId}`,
+      `ownerId=${uuid.replaceAll('-', '')}`,
+    ]) {
+      const f = parseWebhookFilter('convergedRecordings', text);
+      expect(matchesWebhookFilter(f, { ownerId: personId })).toBe(true);
+      expect(matchesWebhookFilter(f, { ownerId: other })).toBe(false);
+    }
+    const byLocation = parseWebhookFilter('convergedRecordings', `locationId=${uuid}`);
+    const locationId = Buffer.from(`ciscospark://us/LOCATION/${uuid}`).toString('base64url');
+    expect(matchesWebhookFilter(byLocation, { locationId })).toBe(true);
+  });
 });

@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
 import { toJsonColumn } from '../db/json.js';
 import { invalid, notFound } from '../errors.js';
+import { normaliseUuid, uuidOfId } from '../ids.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
@@ -99,7 +100,13 @@ export function matchesWebhookFilter(
   for (const [key, want] of filter) {
     const have = attributes[key];
     if (have === null || have === undefined) return false;
-    const same = key === 'ownerEmail' ? have.toLowerCase() === want.toLowerCase() : have === want;
+    const same =
+      key === 'ownerEmail'
+        ? have.toLowerCase() === want.toLowerCase()
+        : key === 'ownerId' || key === 'locationId'
+          ? // Either form names the owner or location: Callvault's Webex id or the plain UUID.
+            uuidOfId(have) === (normaliseUuid(want) ?? uuidOfId(want))
+          : have === want;
     if (!same) return false;
   }
   return true;

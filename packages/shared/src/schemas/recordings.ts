@@ -34,7 +34,7 @@ export const RecordingParty = Type.Object({
 export type RecordingParty = Static<typeof RecordingParty>;
 
 export const RecordingServiceData = Type.Object({
-  locationId: Type.Optional(Type.String()),
+  locationId: Type.Optional(Type.String({ description: 'plain UUID, as Webex shows it' })),
   callSessionId: Type.Optional(Type.String()),
 });
 
@@ -121,7 +121,9 @@ export const ConvergedRecording = Type.Object({
   durationSeconds: Type.Integer(),
   sizeBytes: Type.Integer(),
   status: RecordingStatusSchema,
-  ownerId: Type.String(),
+  ownerId: Type.String({
+    description: 'plain UUID, as Webex shows it (the UUID inside the owner’s Webex id)',
+  }),
   ownerEmail: Type.Optional(Type.String()),
   ownerType: RecordingOwnerTypeSchema,
   storageRegion: Type.String(),
@@ -135,6 +137,12 @@ export const TemporaryDirectDownloadLinks = Type.Object({
       'signed link that works without a token until `expiration`; `?format=wav` converts',
   }),
   transcriptDownloadLink: Type.Union([Type.String(), Type.Null()]),
+  mp3DownloadLink: Type.Optional(
+    Type.String({
+      description:
+        'Callvault: the same audio as MP3 (Webex’s format), transcoded from the stored original; Range works',
+    }),
+  ),
   expiration: Type.String({ description: 'ISO 8601; 3 hours after the request' }),
 });
 
@@ -217,12 +225,27 @@ export const RecordingMediaSecurity = Type.Object({
 });
 export type RecordingMediaSecurity = Static<typeof RecordingMediaSecurity>;
 
+export const METADATA_OWNER_TYPES = ['USER', 'PLACE', 'VIRTUAL_LINE'] as const;
+
+/** A party of the call in Webex's metadata: the owner's side carries the owner as `actor`. */
+export const WebexCallParty = Type.Object({
+  actor: Type.Optional(
+    Type.Object({
+      type: Type.String({ description: 'USER, PLACE or VIRTUAL_LINE' }),
+      id: Type.String({ description: 'plain UUID' }),
+      email: Type.Optional(Type.String()),
+    }),
+  ),
+  number: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+});
+
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
   id: Type.String(),
-  orgId: Type.String(),
-  ownerId: Type.String(),
-  ownerType: RecordingOwnerTypeSchema,
+  orgId: Type.String({ description: 'plain UUID, as Webex shows it' }),
+  ownerId: Type.String({ description: 'plain UUID, as Webex shows it' }),
+  ownerType: literalUnion(METADATA_OWNER_TYPES),
   ownerName: Type.String(),
   ownerEmail: Type.Optional(Type.String()),
   storageRegion: Type.String(),
@@ -230,8 +253,19 @@ export const ConvergedRecordingMetadata = Type.Object({
   version: Type.String(),
   sha256: Type.String({ description: 'SHA-256 of the stored audio (chain of custody)' }),
   serviceData: Type.Object({
-    locationId: Type.Optional(Type.String()),
+    callRecordingId: Type.Optional(Type.String({ description: 'the recording id' })),
+    locationId: Type.Optional(Type.String({ description: 'plain UUID, as Webex shows it' })),
     callSessionId: Type.Optional(Type.String()),
+    personality: Type.Optional(literalUnion(['originator', 'terminator'] as const)),
+    callingParty: Type.Optional(WebexCallParty),
+    calledParty: Type.Optional(WebexCallParty),
+    answererInfo: Type.Optional(WebexCallParty),
+    recordingType: Type.Optional(
+      Type.String({
+        description:
+          'alwaysON when the owner’s recording mode started it, onDemand when the owner (API, DTMF) or the SRC did',
+      }),
+    ),
     callId: Type.Optional(Type.String()),
     direction: Type.Optional(CallDirectionSchema),
     localNumber: Type.Optional(Type.String()),
@@ -243,7 +277,11 @@ export const ConvergedRecordingMetadata = Type.Object({
     callActivity: Type.Array(Document),
     recordingActions: Type.Array(Document),
     announcements: Document,
-    session: Type.Object({ startTime: Type.String(), durationSeconds: Type.Integer() }),
+    session: Type.Object({
+      startTime: Type.String(),
+      stopTime: Type.String({ description: 'ISO 8601: when the recording ended' }),
+      durationSeconds: Type.Integer({ description: 'Callvault' }),
+    }),
     trunk: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], {
       description: 'Callvault: the recording trunk the call came in on; null for imports',
     }),
@@ -266,17 +304,34 @@ const isoDateTime = (description: string) =>
   Type.String({ minLength: 4, maxLength: 40, description: `ISO 8601; ${description}` });
 
 /** The filters shared by both Webex lists. */
+/** Every owner type Webex lists take; Callvault records no call queues (that filter is empty). */
+export const WEBEX_LIST_OWNER_TYPES = [...RECORDING_OWNER_TYPES, 'callQueue'] as const;
+/** Every service type Webex lists take; Callvault records only `calling`. */
+export const WEBEX_LIST_SERVICE_TYPES = ['calling', 'customerAssist', 'all'] as const;
+
 export const ConvergedRecordingsQuery = Type.Object({
-  from: Type.Optional(isoDateTime('inclusive; default `to` − 7 days')),
-  to: Type.Optional(isoDateTime('exclusive; default now')),
+  from: Type.Optional(
+    isoDateTime('inclusive; default `to` − 7 days; the interval to `to` is at most 30 days'),
+  ),
+  to: Type.Optional(isoDateTime('exclusive; default `from` + 7 days, or now without `from`')),
   status: Type.Optional(RecordingStatusSchema),
-  serviceType: Type.Optional(literalUnion(['calling', 'all'] as const)),
+  serviceType: Type.Optional(literalUnion(WEBEX_LIST_SERVICE_TYPES)),
   format: Type.Optional(RecordingFormatSchema),
-  ownerId: Type.Optional(Type.String({ maxLength: 200 })),
+  ownerId: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'the plain UUID (dashed or 32-hex) or the Webex id',
+    }),
+  ),
   ownerEmail: Type.Optional(Type.String({ maxLength: 320 })),
-  ownerType: Type.Optional(RecordingOwnerTypeSchema),
+  ownerType: Type.Optional(literalUnion(WEBEX_LIST_OWNER_TYPES)),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
-  locationId: Type.Optional(Type.String({ maxLength: 200 })),
+  locationId: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'the plain UUID (dashed or 32-hex) or the Webex id',
+    }),
+  ),
   topic: Type.Optional(
     Type.String({ maxLength: 200, description: 'case-insensitive; matches part of the topic' }),
   ),
@@ -289,10 +344,21 @@ export type ConvergedRecordingsQuery = Static<typeof ConvergedRecordingsQuery>;
 export const ConvergedRecordingList = Type.Object({ items: Type.Array(ConvergedRecording) });
 export type ConvergedRecordingList = Static<typeof ConvergedRecordingList>;
 
+/**
+ * Body of `DELETE /v1/convergedRecordings/{id}`, optional as in Webex: `reason` is needed only when
+ * the compliance officer deletes someone else's recording.
+ */
 export const RecordingDeleteBody = Type.Object({
-  reason: Type.String({ minLength: 1, maxLength: 255 }),
+  reason: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: "required when deleting another person's recording",
+    }),
+  ),
   comment: Type.Optional(Type.String({ maxLength: 255 })),
 });
+export type RecordingDeleteBody = Static<typeof RecordingDeleteBody>;
 
 const RecordingIds = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
   maxItems: MAX_RECORDING_IDS,
@@ -328,7 +394,7 @@ export const AudioDownloadQuery = Type.Object({
   exp: Type.Integer({ description: 'expiry, Unix seconds' }),
   actor: Type.String({ maxLength: 200 }),
   sig: Type.String({ maxLength: 100 }),
-  format: Type.Optional(literalUnion(['original', 'wav'] as const)),
+  format: Type.Optional(literalUnion(['original', 'wav', 'mp3'] as const)),
 });
 
 /** `GET /api/recordings/{id}/transcript` — the target of a signed transcript link. */

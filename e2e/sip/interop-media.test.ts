@@ -146,6 +146,11 @@ function answeredPorts(response: SipResponse): number[] {
   return [...response.body.matchAll(/^m=audio (\d+) /gm)].map((m) => Number(m[1]));
 }
 
+/** Recording metadata names owners by the plain UUID inside their Webex id, as Webex does. */
+function uuidOf(id: string): string | undefined {
+  return /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0];
+}
+
 async function recordingOf(callId: string): Promise<{ file: string; metadata: any }> {
   const token = server.seed.admin.token;
   const deadline = Date.now() + 20_000;
@@ -367,7 +372,7 @@ describe('media from real SBCs is recorded in full', () => {
     const { file, metadata } = await recordingOf(callId);
     expectTwoParties(file, CALL_MS);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
-    expect(metadata).toMatchObject({ ownerId: alice.id, ownerType: 'user' });
+    expect(metadata).toMatchObject({ ownerId: uuidOf(alice.id), ownerType: 'USER' });
   }, 60_000);
 
   it('(f) the SRC vanishes without a BYE: RTP inactivity ends the session with rtp-timeout and a BYE', async () => {
@@ -408,7 +413,7 @@ describe('media from real SBCs is recorded in full', () => {
     const { file, metadata } = await recordingOf(callId);
     expectTwoParties(file, CALL_MS);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
-    expect(metadata).toMatchObject({ ownerId: alice.id, endReason: 'rtp-timeout' });
+    expect(metadata).toMatchObject({ ownerId: uuidOf(alice.id), endReason: 'rtp-timeout' });
   }, 60_000);
 
   it('(d) a delayed offer (CUCM built-in bridge): our offer in the 200, the answer in the ACK, recorded', async () => {
@@ -455,8 +460,8 @@ describe('media from real SBCs is recorded in full', () => {
     ]);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
     expect(metadata).toMatchObject({
-      ownerId: alice.id,
-      ownerType: 'user',
+      ownerId: uuidOf(alice.id),
+      ownerType: 'USER',
       serviceData: { remoteNumber: '7300' },
     });
   }, 60_000);

@@ -219,7 +219,7 @@ function SiprecUrisCard(props: { readonly uris: readonly SiprecUri[] }): ReactNo
             <Badge
               variant="light"
               radius="sm"
-              w={48}
+              w={60}
               color={u.transport === 'tls' ? 'teal' : 'gray'}
             >
               {label[u.transport]}

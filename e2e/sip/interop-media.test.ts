@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest } from '../support/api.js';
+import { apiRequest, uuidOfWebexId } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { decode } from './audio.js';
 import { rms, toneSender, toneShare, type G711, type ToneSender } from './rtp-tone.js';
@@ -144,11 +144,6 @@ async function srcDialog(callId: string, boundary: string, fromUri?: string) {
 /** The answered RTP ports of the SDP answer, in m-line order. */
 function answeredPorts(response: SipResponse): number[] {
   return [...response.body.matchAll(/^m=audio (\d+) /gm)].map((m) => Number(m[1]));
-}
-
-/** Recording metadata names owners by the plain UUID inside their Webex id, as Webex does. */
-function uuidOf(id: string): string | undefined {
-  return /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0];
 }
 
 async function recordingOf(callId: string): Promise<{ file: string; metadata: any }> {
@@ -372,7 +367,7 @@ describe('media from real SBCs is recorded in full', () => {
     const { file, metadata } = await recordingOf(callId);
     expectTwoParties(file, CALL_MS);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
-    expect(metadata).toMatchObject({ ownerId: uuidOf(alice.id), ownerType: 'USER' });
+    expect(metadata).toMatchObject({ ownerId: uuidOfWebexId(alice.id), ownerType: 'USER' });
   }, 60_000);
 
   it('(f) the SRC vanishes without a BYE: RTP inactivity ends the session with rtp-timeout and a BYE', async () => {
@@ -413,7 +408,7 @@ describe('media from real SBCs is recorded in full', () => {
     const { file, metadata } = await recordingOf(callId);
     expectTwoParties(file, CALL_MS);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
-    expect(metadata).toMatchObject({ ownerId: uuidOf(alice.id), endReason: 'rtp-timeout' });
+    expect(metadata).toMatchObject({ ownerId: uuidOfWebexId(alice.id), endReason: 'rtp-timeout' });
   }, 60_000);
 
   it('(d) a delayed offer (CUCM built-in bridge): our offer in the 200, the answer in the ACK, recorded', async () => {
@@ -460,7 +455,7 @@ describe('media from real SBCs is recorded in full', () => {
     ]);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
     expect(metadata).toMatchObject({
-      ownerId: uuidOf(alice.id),
+      ownerId: uuidOfWebexId(alice.id),
       ownerType: 'USER',
       serviceData: { remoteNumber: '7300' },
     });

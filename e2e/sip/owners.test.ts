@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest } from '../support/api.js';
+import { apiRequest, uuidOfWebexId } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { findFreePort, findSipp, isRoot, runSipp, sippFixtures } from './sipp.js';
 
@@ -132,9 +132,6 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
   });
 
   const personId = (email: string) => server.seed.people.find((p) => p.email === email)!.id;
-  /** Recording metadata names owners by the plain UUID inside their Webex id, as Webex does. */
-  const uuidOf = (id: string) =>
-    /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0];
 
   it('a national Swedish number is read with the location country (SE) and recorded for Alice', async () => {
     const { callId } = await placeCall([
@@ -144,7 +141,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
     const meta = await recordingOf(callId, 10_000);
     expect(meta, 'no recording listed for the call').not.toBeNull();
     expect(meta).toMatchObject({
-      ownerId: uuidOf(personId('alice@example.com')),
+      ownerId: uuidOfWebexId(personId('alice@example.com')),
       ownerType: 'USER',
       serviceData: { localNumber: '085550101', remoteNumber: '0760516936' },
     });
@@ -156,7 +153,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
     const { callId } = await placeCall(['sip:8638254725', 'sip:+15550100@pstn.example']);
     const meta = await recordingOf(callId, 10_000);
     expect(meta).toMatchObject({
-      ownerId: uuidOf(umaId),
+      ownerId: uuidOfWebexId(umaId),
       serviceData: { localNumber: '8638254725', remoteNumber: '+15550100' },
     });
   }, 120_000);
@@ -164,7 +161,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
   it('a SIP address whose directory entry has capitals matches (host case-insensitive)', async () => {
     const { callId } = await placeCall(['sip:Dana.Doe@example.com', 'sip:bob@example.net']);
     const meta = await recordingOf(callId, 10_000);
-    expect(meta).toMatchObject({ ownerId: uuidOf(danaId) });
+    expect(meta).toMatchObject({ ownerId: uuidOfWebexId(danaId) });
     expect(meta.serviceData.localNumber).toBeUndefined();
   }, 120_000);
 
@@ -172,7 +169,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
     const { callId } = await placeCall(['sip:2001@PBX.Example.com', 'sip:+15550100@pstn.example']);
     const meta = await recordingOf(callId, 10_000);
     expect(meta).toMatchObject({
-      ownerId: uuidOf(personId('carol@example.com')),
+      ownerId: uuidOfWebexId(personId('carol@example.com')),
       serviceData: { localNumber: '2001', remoteNumber: '+15550100' },
     });
   }, 120_000);

@@ -18,3 +18,8 @@ export async function apiRequest(
   const text = await res.text();
   return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
 }
+
+/** The plain UUID inside a Webex id: how recording objects and metadata name owners, as Webex does. */
+export function uuidOfWebexId(id: string): string | undefined {
+  return /[0-9a-f-]{36}$/.exec(Buffer.from(id, 'base64url').toString('utf8'))?.[0];
+}

@@ -23,6 +23,7 @@ function options(labels: readonly string[], free = 10): SdpOfferOptions {
     },
     randomBytes: (n) => new Uint8Array(n).fill(1),
     labels,
+    g729: false,
   };
 }
 
@@ -38,10 +39,14 @@ describe('sdp-offer: the SRS offer of a delayed-offer INVITE (RFC 3261 §13.2.1,
         'c=IN IP4 192.0.2.10',
         't=0 0',
         ...[40000, 40002].flatMap((port, i) => [
-          `m=audio ${port} RTP/AVP 0 8 9 111 101`,
+          `m=audio ${port} RTP/AVP 0 8 9 112 113 114 115 111 101`,
           'a=rtpmap:0 PCMU/8000',
           'a=rtpmap:8 PCMA/8000',
           'a=rtpmap:9 G722/8000',
+          'a=rtpmap:112 G726-16/8000',
+          'a=rtpmap:113 G726-24/8000',
+          'a=rtpmap:114 G726-32/8000',
+          'a=rtpmap:115 G726-40/8000',
           'a=rtpmap:111 opus/48000/2',
           'a=rtpmap:101 telephone-event/8000',
           'a=fmtp:101 0-16',
@@ -57,6 +62,43 @@ describe('sdp-offer: the SRS offer of a delayed-offer INVITE (RFC 3261 §13.2.1,
       ['2', 'recvonly', 40002],
     ]);
     expect(offer.state.streams.map((s) => s.port)).toEqual([40000, 40002]);
+  });
+
+  it('G.729 is offered (static PT 18, Annex B) only where this process decodes it', () => {
+    const offer = buildSdpOffer({ ...options(['1']), g729: true });
+    if (!offer) throw new Error('offer expected');
+    const lines = offer.sdp.split('\r\n');
+    expect(lines).toContain('m=audio 40000 RTP/AVP 0 8 9 18 112 113 114 115 111 101');
+    expect(lines).toContain('a=rtpmap:18 G729/8000');
+    expect(lines).toContain('a=fmtp:18 annexb=yes');
+  });
+
+  it('an answer choosing G.729 or G.726-32 from our offer is read as that codec', () => {
+    const offer = buildSdpOffer({ ...options(['1', '2']), g729: true });
+    if (!offer) throw new Error('offer expected');
+    const answer = [
+      'v=0',
+      'o=SBC 7 7 IN IP4 198.51.100.7',
+      's=-',
+      'c=IN IP4 198.51.100.7',
+      't=0 0',
+      'm=audio 20000 RTP/AVP 18',
+      'a=rtpmap:18 G729/8000',
+      'a=sendonly',
+      'm=audio 20002 RTP/AVP 114',
+      'a=rtpmap:114 G726-32/8000',
+      'a=sendonly',
+      '',
+    ].join('\r\n');
+    const read = readSdpAnswerToOffer(offer, parseSdp(answer), {
+      localAddress: '192.0.2.10',
+      randomBytes: (n) => new Uint8Array(n),
+      g729: true,
+    });
+    expect(read.streams.map((s) => [s.label, s.codec?.name, s.codec?.payloadType])).toEqual([
+      ['1', 'G729', 18],
+      ['2', 'G726-32', 114],
+    ]);
   });
 
   it('no port pair for every stream: no offer', () => {

@@ -15,20 +15,32 @@ import {
   type SdpAnswerOptions,
   type SdpAnswerState,
 } from './sdp-answer.js';
+import { isG729Decodable } from '../media/codecs/g729-decoder.js';
 import { SdpError } from './sdp-error.js';
 import type { SdpSessionDescription } from './sdp-session-description.js';
 
 /**
- * Payload types of the offer: the codecs buildSdpAnswer accepts (PCMU, PCMA, G722, opus/48000/2)
- * at their static or customary dynamic numbers, then telephone-event (RFC 4733).
+ * Payload types of the offer: every codec buildSdpAnswer accepts, in the order the SRC should
+ * prefer them — PCMU, PCMA, G722, G.729 (RFC 3551 static PT 18; only when this process decodes
+ * it), G.726 at each RFC 3551 rate on dynamic PTs, Opus — then telephone-event (RFC 4733). An SRC
+ * whose calls are G.729 or G.726 can so answer with its own codec instead of transcoding.
  */
-const OFFERED_PAYLOAD_TYPES: readonly { pt: number; rtpmap: string; fmtp?: string }[] = [
-  { pt: 0, rtpmap: 'PCMU/8000' },
-  { pt: 8, rtpmap: 'PCMA/8000' },
-  { pt: 9, rtpmap: 'G722/8000' },
-  { pt: 111, rtpmap: 'opus/48000/2' },
-  { pt: 101, rtpmap: 'telephone-event/8000', fmtp: '0-16' },
-];
+function offeredPayloadTypes(
+  g729: boolean,
+): readonly { pt: number; rtpmap: string; fmtp?: string }[] {
+  return [
+    { pt: 0, rtpmap: 'PCMU/8000' },
+    { pt: 8, rtpmap: 'PCMA/8000' },
+    { pt: 9, rtpmap: 'G722/8000' },
+    ...(g729 ? [{ pt: 18, rtpmap: 'G729/8000', fmtp: 'annexb=yes' }] : []),
+    { pt: 112, rtpmap: 'G726-16/8000' },
+    { pt: 113, rtpmap: 'G726-24/8000' },
+    { pt: 114, rtpmap: 'G726-32/8000' },
+    { pt: 115, rtpmap: 'G726-40/8000' },
+    { pt: 111, rtpmap: 'opus/48000/2' },
+    { pt: 101, rtpmap: 'telephone-event/8000', fmtp: '0-16' },
+  ];
+}
 
 /** Labels of a delayed offer's streams when the metadata names none (one per direction). */
 export const DEFAULT_OFFER_LABELS: readonly string[] = Object.freeze(['1', '2']);
@@ -42,6 +54,8 @@ export interface SdpOfferOptions {
   readonly labels: readonly string[];
   readonly username?: string;
   readonly sessionName?: string;
+  /** Whether G.729 is offered; default: whether this process decodes it (as the answer). */
+  readonly g729?: boolean;
 }
 
 export interface SdpOffer {
@@ -82,7 +96,8 @@ export function buildSdpOffer(options: SdpOfferOptions): SdpOffer | undefined {
   }
   const addressType = options.localAddress.includes(':') ? 'IP6' : 'IP4';
   const sessionId = sessionIdFrom(options.randomBytes);
-  const formats = OFFERED_PAYLOAD_TYPES.map((p) => p.pt).join(' ');
+  const offered = offeredPayloadTypes(options.g729 ?? isG729Decodable());
+  const formats = offered.map((p) => p.pt).join(' ');
   const sdp =
     [
       'v=0',
@@ -92,7 +107,7 @@ export function buildSdpOffer(options: SdpOfferOptions): SdpOffer | undefined {
       't=0 0',
       ...streams.flatMap((stream, i) => [
         `m=audio ${stream.port} RTP/AVP ${formats}`,
-        ...OFFERED_PAYLOAD_TYPES.flatMap((p) => [
+        ...offered.flatMap((p) => [
           `a=rtpmap:${p.pt} ${p.rtpmap}`,
           ...(p.fmtp === undefined ? [] : [`a=fmtp:${p.pt} ${p.fmtp}`]),
         ]),
@@ -116,7 +131,10 @@ export function buildSdpOffer(options: SdpOfferOptions): SdpOffer | undefined {
 export function readSdpAnswerToOffer(
   offer: SdpOffer,
   answer: SdpSessionDescription,
-  options: Pick<SdpOfferOptions, 'localAddress' | 'randomBytes' | 'username' | 'sessionName'>,
+  options: Pick<
+    SdpOfferOptions,
+    'localAddress' | 'randomBytes' | 'username' | 'sessionName' | 'g729'
+  >,
 ): SdpAnswer {
   if (answer.media.length !== offer.state.streams.length) {
     throw new SdpError(

@@ -8,7 +8,8 @@
 //   (d) a delayed offer (CUCM's built-in bridge): the INVITE carries metadata only, the recorder
 //       offers in the 200 OK and the SRC answers in the ACK;
 //   (e) no metadata at all (CUBE network-based recording): the owner is the INVITE's From;
-//   (f) the SRC vanishes mid-call (no BYE): RTP inactivity ends the session, the SRC gets a BYE.
+//   (f) the SRC vanishes mid-call (no BYE): RTP inactivity ends the session, the SRC gets a BYE;
+//   (g) G.729 on one stream and G.726-32 on the other (CUBE and Metaswitch low-bandwidth trunks).
 // Each call becomes a recording as long as the call (within 0.5 s), the owner's tone on the first
 // channel and the other party's on the second, through to the call's last second.
 import crypto from 'node:crypto';
@@ -437,7 +438,7 @@ describe('media from real SBCs is recorded in full', () => {
     // Two recvonly streams labelled as the metadata's streams, every decodable codec offered.
     expect(offer.body.match(/^a=label:\d\r$/gm)).toEqual(['a=label:1\r', 'a=label:2\r']);
     expect(offer.body.match(/^a=recvonly\r$/gm)).toHaveLength(2);
-    expect(offer.body).toMatch(/^m=audio \d+ RTP\/AVP 0 8 9 111 101\r$/m);
+    expect(offer.body).toMatch(/^m=audio \d+ RTP\/AVP 0 8 9 18 112 113 114 115 111 101\r$/m);
     const [ownerPort, otherPort] = answeredPorts(offer);
     const start = Date.now();
     await Promise.all([
@@ -459,5 +460,42 @@ describe('media from real SBCs is recorded in full', () => {
       ownerType: 'USER',
       serviceData: { remoteNumber: '7300' },
     });
+  }, 60_000);
+
+  it('(g) G.729 and G.726-32 streams (low-bandwidth trunks): answered in kind and decoded', async () => {
+    const callId = `cv-e2e-g729-${process.pid}@127.0.0.1`;
+    const dialog = await srcDialog(callId, 'uniqueBoundary');
+    const [owner, other] = [
+      await sender('127.0.0.1', OWNER_TONE),
+      await sender('127.0.0.1', OTHER_TONE),
+    ];
+    const answer = await dialog.transact(
+      'INVITE',
+      body('cisco-siprec-offer-g729-g726.body', {
+        media_ip: '127.0.0.1',
+        owner_aor: 'sip:alice@example.com',
+        version: '1',
+        port_1: String(owner.port),
+        port_2: String(other.port),
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatch(/^m=audio \d+ RTP\/AVP 18 101\r$/m);
+    expect(answer.body).toMatch(/^a=rtpmap:96 G726-32\/8000\r$/m);
+    const [ownerPort, otherPort] = answeredPorts(answer);
+    const start = Date.now();
+    await Promise.all([
+      owner.send({ toPort: ownerPort!, until: start + CALL_MS, codecAt: () => 'G729' }),
+      other.send({ toPort: otherPort!, until: start + CALL_MS, codecAt: () => ({ g726_32: 96 }) }),
+    ]);
+    expect((await dialog.transact('BYE')).status).toBe(200);
+    dialog.close();
+
+    const { file, metadata } = await recordingOf(callId);
+    expectTwoParties(file, CALL_MS);
+    expect(metadata.serviceData.streams.map((s: { codecs: string[] }) => s.codecs)).toEqual([
+      ['G729'],
+      ['G726-32'],
+    ]);
   }, 60_000);
 });

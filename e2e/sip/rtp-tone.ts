@@ -1,7 +1,13 @@
 // RTP a test sends itself: a sine tone per stream (so each channel of the recording can be told
-// apart), G.711-encoded (ITU-T G.711 µ-law and A-law), paced at 20 ms, from a socket bound to
-// any loopback address (127.0.0.2 plays an SRC behind NAT).
+// apart), paced at 20 ms, from a socket bound to any loopback address (127.0.0.2 plays an SRC
+// behind NAT). G.711 (µ-law and A-law) is encoded here; G.729 by libbcg729's encoder (the
+// recorder's native addon, as the decoder's own tests use it) and G.726-32 by ffmpeg's
+// `adpcm_g726le` (RFC 3551 packing) — encoders independent of the recorder's decoders.
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** ITU-T G.711 µ-law of one 16-bit sample. */
 export function linearToUlaw(sample: number): number {
@@ -32,6 +38,61 @@ export function linearToAlaw(sample: number): number {
 }
 
 export type G711 = 'PCMU' | 'PCMA';
+/** What a sender can send: G.711, G.729 (PT 18) and G.726-32 (the offer's dynamic PT). */
+export type ToneCodec = G711 | 'G729' | { readonly g726_32: number };
+
+interface G729Encoder {
+  createEncoder(vad: boolean): object;
+  encode(encoder: object, pcm: Int16Array): Uint8Array[];
+}
+
+const g729AddonFile = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../packages/recorder/native/build/g729.node',
+);
+
+/** The tone's 16-bit samples from `from` (sample index) for `count` samples. */
+function toneSamples(frequency: number, from: number, count: number): Int16Array {
+  const out = new Int16Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = Math.round(8000 * Math.sin((2 * Math.PI * frequency * (from + i)) / 8000));
+  }
+  return out;
+}
+
+/** The tone's first `seconds` encoded as one continuous G.726-32 stream by ffmpeg (4 bits/sample). */
+function g726Stream(frequency: number, seconds: number): Buffer {
+  const pcm = toneSamples(frequency, 0, seconds * 8000);
+  const encoded = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      's16le',
+      '-ar',
+      '8000',
+      '-ac',
+      '1',
+      '-i',
+      '-',
+      '-c:a',
+      'adpcm_g726le',
+      '-b:a',
+      '32k',
+      '-f',
+      'g726le',
+      '-',
+    ],
+    {
+      input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength),
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (encoded.status !== 0) throw new Error(`ffmpeg G.726: ${encoded.stderr.toString()}`);
+  return encoded.stdout;
+}
 
 export interface ToneSender {
   /** Where the packets come from. */
@@ -43,7 +104,7 @@ export interface ToneSender {
   send(options: {
     readonly toPort: number;
     readonly until: number;
-    readonly codecAt: (elapsedMs: number) => G711;
+    readonly codecAt: (elapsedMs: number) => ToneCodec;
   }): Promise<number>;
   close(): void;
 }
@@ -62,19 +123,38 @@ export async function toneSender(
   let socket = await bind();
   let sequence = 1;
   let timestamp = 0;
-  let phase = 0;
-  const frame = (codec: G711): Buffer => {
-    const packet = Buffer.alloc(12 + 160);
+  let g729: { addon: G729Encoder; state: object } | undefined;
+  let g726: Buffer | undefined;
+  /** 20 ms of the tone from `timestamp` (the stream's sample index) in `codec`. */
+  const payload = (codec: ToneCodec): { pt: number; bytes: Uint8Array } => {
+    if (codec === 'PCMU' || codec === 'PCMA') {
+      const encode = codec === 'PCMU' ? linearToUlaw : linearToAlaw;
+      return {
+        pt: codec === 'PCMU' ? 0 : 8,
+        bytes: Uint8Array.from(toneSamples(frequency, timestamp, 160), encode),
+      };
+    }
+    if (codec === 'G729') {
+      g729 ??= (() => {
+        const addon = createRequire(import.meta.url)(g729AddonFile) as G729Encoder;
+        return { addon, state: addon.createEncoder(false) };
+      })();
+      const frames = g729.addon.encode(g729.state, toneSamples(frequency, timestamp, 160));
+      return { pt: 18, bytes: Buffer.concat(frames) };
+    }
+    // 2 minutes of tone is more than any test's call; 80 bytes are 160 samples at 4 bits each.
+    g726 ??= g726Stream(frequency, 120);
+    return { pt: codec.g726_32, bytes: g726.subarray(timestamp / 2, timestamp / 2 + 80) };
+  };
+  const frame = (codec: ToneCodec): Buffer => {
+    const { pt, bytes } = payload(codec);
+    const packet = Buffer.alloc(12 + bytes.length);
     packet[0] = 0x80;
-    packet[1] = codec === 'PCMU' ? 0 : 8;
+    packet[1] = pt;
     packet.writeUInt16BE(sequence++ & 0xffff, 2);
     packet.writeUInt32BE(timestamp >>> 0, 4);
     packet.writeUInt32BE(ssrc >>> 0, 8);
-    const encode = codec === 'PCMU' ? linearToUlaw : linearToAlaw;
-    for (let i = 0; i < 160; i++) {
-      packet[12 + i] = encode(Math.round(8000 * Math.sin(phase)));
-      phase += (2 * Math.PI * frequency) / 8000;
-    }
+    packet.set(bytes, 12);
     timestamp += 160;
     return packet;
   };

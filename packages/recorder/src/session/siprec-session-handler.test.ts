@@ -465,7 +465,9 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(getHeader(ok, 'Content-Type')).toBe('application/sdp');
     const offer = text(ok);
     expect(
-      [...offer.matchAll(/^m=audio (\d+) RTP\/AVP 0 8 9 111 101$/gm)].map((m) => m[1]),
+      [...offer.matchAll(/^m=audio (\d+) RTP\/AVP 0 8 9(?: 18)? 112 113 114 115 111 101$/gm)].map(
+        (m) => m[1],
+      ),
     ).toEqual(['20000', '20002']);
     expect(offer.match(/^a=label:\d$/gm)).toEqual(['a=label:1', 'a=label:2']);
     expect(h.opened).toHaveLength(0);

@@ -21,6 +21,7 @@ import { authenticateSession, authenticateToken } from '../auth/auth.service.js'
 import type { Clock } from '../clock.js';
 import { describeConnectionLoss, isConnectionLoss } from '../db/connection-loss.js';
 import type { Db, Dialect } from '../db/database.js';
+import type { DbNotifications } from '../db/notifications.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -86,6 +87,8 @@ export interface AppDeps {
   readonly allowLoopbackWebhookTargets?: boolean;
   /** The recordings store as a Webex storage region (default: this server's file store). */
   readonly storageRegion?: StorageRegion;
+  /** Wake-ups between processes (live calls' controls and events across recorders). */
+  readonly notifications?: DbNotifications;
 }
 
 export const API_VERSION = '0.1.0';
@@ -201,7 +204,12 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     clock: deps.clock,
     queue: deps.queue,
   });
-  registerCallRoutes(app, { db: deps.db, clock: deps.clock, calls: deps.sessions?.calls ?? null });
+  registerCallRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    calls: deps.sessions?.calls ?? null,
+    ...(deps.notifications ? { notifications: deps.notifications } : {}),
+  });
   registerCaptureFailureMetric(deps.metrics.registry, deps.db);
   registerSystemRoutes(app, deps);
 

@@ -284,6 +284,7 @@ export async function startServer(options: {
     app = await buildApp({
       db: handle.db,
       dialect: handle.dialect,
+      notifications: handle.notifications,
       clock,
       logger,
       metrics,
@@ -334,6 +335,7 @@ export async function startServer(options: {
     // after the recorder (whose sessions' ends it writes), before the database closes.
     const mirror = startLiveCallMirror({
       db: handle.db,
+      notifications: handle.notifications,
       hub: sessions.calls,
       clock,
       logger: logger.child({ module: 'live-calls' }),

@@ -25,6 +25,11 @@ import {
   type ConnectionErrorLog,
 } from './connection-loss.js';
 import { migrationProvider } from './migrations/index.js';
+import {
+  createInProcessNotifications,
+  createPostgresNotifications,
+  type DbNotifications,
+} from './notifications.js';
 import { ReadRetryingDriver } from './read-retrying-driver.js';
 import type { Database } from './schema.js';
 
@@ -41,6 +46,11 @@ export interface DatabaseHandle {
    * query saw: counted for /metrics and logged once per outage. Null for SQLite (a file).
    */
   readonly connectionErrors: ConnectionErrorLog | null;
+  /**
+   * Wake-ups between processes (LISTEN/NOTIFY on PostgreSQL; within this process on SQLite).
+   * The listening connection opens on the first listen.
+   */
+  readonly notifications: DbNotifications;
   close(): Promise<void>;
 }
 
@@ -118,7 +128,17 @@ export function openDatabase(
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', connectionErrors: null, close: () => db.destroy() };
+    const notifications = createInProcessNotifications();
+    return {
+      db,
+      dialect: 'sqlite',
+      connectionErrors: null,
+      notifications,
+      close: async () => {
+        await notifications.close();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -157,7 +177,20 @@ export function openDatabase(
     // Already reported by the client's own listener above.
   });
   const db = new Kysely<Database>({ dialect: new ReadRetryingPostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', connectionErrors, close: () => db.destroy() };
+  const notifications = createPostgresNotifications({
+    connectionString: config.url,
+    logger: options.logger?.child({ module: 'db' }) ?? null,
+  });
+  return {
+    db,
+    dialect: 'postgres',
+    connectionErrors,
+    notifications,
+    close: async () => {
+      await notifications.close();
+      await db.destroy();
+    },
+  };
 }
 
 export interface MigrationReport {

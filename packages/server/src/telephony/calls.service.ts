@@ -14,6 +14,7 @@ import type { TelephonyCall } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
+import type { DbNotifications } from '../db/notifications.js';
 import { AppError, notFound } from '../errors.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
@@ -39,6 +40,8 @@ export interface CallsDeps {
   readonly calls: LiveCallHub | null;
   /** Calls held by other recorder processes, through the database (timings for tests). */
   readonly remote?: RemoteLiveCallOptions;
+  /** Wake-ups to and from recorder processes (LISTEN/NOTIFY on PostgreSQL). */
+  readonly notifications?: DbNotifications;
 }
 
 /** Webex's operation names and the control each one is. */
@@ -64,6 +67,7 @@ export function remoteSourceOf(deps: CallsDeps): RemoteLiveCallSource {
     clock: deps.clock,
     excludeInstanceId: deps.calls?.instanceId ?? null,
     ...(deps.remote ? { options: deps.remote } : {}),
+    ...(deps.notifications ? { notifications: deps.notifications } : {}),
   };
 }
 

@@ -2,10 +2,15 @@
 // process holds, read from its mirror in `live_calls` (a call whose heartbeat is older than
 // ~15 s belongs to a recorder that went away and is not shown), a recording control queued in
 // `live_call_commands` and its answer awaited (~3 s at most), and the events of those calls for
-// /api/events, derived by comparing the table every ~500 ms.
+// /api/events, derived by comparing readings of the table. On PostgreSQL the recorder is woken
+// by a NOTIFY when a control is queued, and it wakes the asker when it answers and the event
+// feeds when its calls change (db/notifications.ts); the polls stay as the safety net for a
+// notification lost with its connection. Without notifications across processes (SQLite) the
+// answer is looked for every 20 ms and the table compared every 500 ms.
 import type { RecordingAction, RecordingControl } from '@callvault/recorder';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { NOTIFICATION_CHANNELS, type DbNotifications } from '../db/notifications.js';
 import {
   liveCallOwnerEvent,
   type LiveCall,
@@ -19,16 +24,18 @@ import {
   insertLiveCallCommand,
   listLiveCalls,
   newLiveCallCommandId,
+  type LiveCallCommand,
 } from './live-calls.repository.js';
+import { commandNotice, parseResultNotice } from './live-call-notices.js';
 
 export interface RemoteLiveCallOptions {
   /** A call whose recorder has not refreshed it for this long is gone (default 15 s). */
   readonly staleAfterMs?: number;
   /** How long a control waits for the recorder's answer (default 3 s). */
   readonly controlTimeoutMs?: number;
-  /** How often the answer is looked for (default 20 ms). */
+  /** How often the answer is looked for (default 20 ms; 250 ms with cross-process notifications). */
   readonly controlPollMs?: number;
-  /** How often /api/events compares the table (default 500 ms). */
+  /** How often /api/events compares the table (default 500 ms; 2 s with cross-process notifications). */
   readonly eventPollMs?: number;
 }
 
@@ -38,6 +45,13 @@ export interface RemoteLiveCallSource {
   /** This process's own recorder, whose calls are read from memory instead; null without one. */
   readonly excludeInstanceId: string | null;
   readonly options?: RemoteLiveCallOptions;
+  /** Wake-ups from and to recorder processes; without them only the polls run. */
+  readonly notifications?: DbNotifications;
+}
+
+/** Whether the other processes can wake this one (and be woken): the polls are then the fallback. */
+function woken(source: RemoteLiveCallSource): boolean {
+  return source.notifications?.crossProcess === true;
 }
 
 function freshSince(source: RemoteLiveCallSource): string {
@@ -72,8 +86,6 @@ export async function findRemoteLiveCall(
   return rows[0]?.call;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Queues a control for the recorder holding the call and waits for its answer. Null when no
  * recorder answered in time; the command is then withdrawn, so it cannot take effect later.
@@ -89,31 +101,80 @@ export async function requestRemoteControl(
 ): Promise<LiveCallControlResult | null> {
   const { db, clock } = source;
   const timeoutMs = source.options?.controlTimeoutMs ?? 3000;
-  const pollMs = source.options?.controlPollMs ?? 20;
+  const pollMs = source.options?.controlPollMs ?? (woken(source) ? 250 : 20);
   const id = newLiveCallCommandId();
-  await insertLiveCallCommand(db, {
-    id,
-    ...command,
-    source: 'api',
-    createdAt: clock.now().toISOString(),
-  });
-  // Real time, not the injected clock: this is how long the HTTP request is held.
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await findLiveCallCommandResult(db, id);
-    if (result) return result;
-    if (Date.now() >= deadline) break;
-    await sleep(pollMs);
+  // Listening before the command exists: the answer's notification cannot come first. One that
+  // arrives while a look is under way is kept, so the next pause ends at once.
+  let signalled = false;
+  let wake: (() => void) | null = null;
+  const signal = (): void => {
+    signalled = true;
+    wake?.();
+  };
+  /** The answer a notice brought (the row is written beside it). */
+  let noticed: LiveCallControlResult | null = null;
+  const stopListening =
+    source.notifications?.listen(NOTIFICATION_CHANNELS.liveResults, {
+      onNotification: (payload) => {
+        const result = parseResultNotice(payload, id);
+        if (!result) return;
+        noticed = result;
+        signal();
+      },
+      onResync: signal,
+    }) ?? (() => undefined);
+  /** Waits `ms`, or less when the recorder says it answered. */
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (signalled) {
+        signalled = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        signalled = false;
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  try {
+    const queued: LiveCallCommand = {
+      id,
+      ...command,
+      source: 'api',
+      createdAt: clock.now().toISOString(),
+    };
+    await insertLiveCallCommand(db, queued);
+    await source.notifications
+      ?.notify(db, NOTIFICATION_CHANNELS.liveCommands, commandNotice(queued))
+      .catch(() => undefined); // the recorder's poll finds it
+    // Real time, not the injected clock: this is how long the HTTP request is held.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (noticed) return noticed;
+      const result = await findLiveCallCommandResult(db, id);
+      if (result) return result;
+      if (noticed) return noticed;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await pause(Math.min(pollMs, left));
+    }
+    if (await cancelLiveCallCommand(db, id, clock.now().toISOString())) return null;
+    // A recorder claimed it just now: its answer follows at once.
+    const graceEnd = Date.now() + 1000;
+    while (Date.now() < graceEnd) {
+      if (noticed) return noticed;
+      const result = await findLiveCallCommandResult(db, id);
+      if (result) return result;
+      await pause(Math.min(pollMs, 20));
+    }
+    return null;
+  } finally {
+    stopListening();
   }
-  if (await cancelLiveCallCommand(db, id, clock.now().toISOString())) return null;
-  // A recorder claimed it just now: its answer follows at once.
-  const graceEnd = Date.now() + 1000;
-  while (Date.now() < graceEnd) {
-    const result = await findLiveCallCommandResult(db, id);
-    if (result) return result;
-    await sleep(pollMs);
-  }
-  return null;
 }
 
 /**
@@ -195,11 +256,14 @@ export interface RemoteLiveCallFeed {
 export function createRemoteLiveCallFeed(
   source: RemoteLiveCallSource & { readonly onError: (err: unknown) => void },
 ): RemoteLiveCallFeed {
-  const pollMs = source.options?.eventPollMs ?? 500;
+  const pollMs = source.options?.eventPollMs ?? (woken(source) ? 2000 : 500);
   const listeners = new Set<(event: LiveCallEvent) => void>();
   let known = new Map<string, LiveCall>();
   let ready: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  /** A wake-up came while a reading ran: read once more right after it. */
+  let again = false;
   let closed = false;
 
   const read = async (): Promise<Map<string, LiveCall>> => {
@@ -229,18 +293,45 @@ export function createRemoteLiveCallFeed(
     }
   };
 
+  /** Reads now (or right after the reading in progress), then waits for the next turn. */
+  const readNow = (): void => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = null;
+    running = poll().finally(() => {
+      running = null;
+      if (again && listeners.size > 0 && !closed) {
+        again = false;
+        readNow();
+      } else if (listeners.size > 0 && !closed) schedule();
+      else {
+        again = false;
+        ready = null;
+      }
+    });
+  };
+
   const schedule = (): void => {
     timer = setTimeout(() => {
-      void poll().then(() => {
-        if (listeners.size > 0 && !closed) schedule();
-        else {
-          timer = null;
-          ready = null;
-        }
-      });
+      timer = null;
+      readNow();
     }, pollMs);
     timer.unref();
   };
+
+  // A recorder's calls changed: read at once, while anyone listens and the first reading is in.
+  const wake = (): void => {
+    if (listeners.size > 0 && ready && (timer || running)) readNow();
+  };
+  const stopListening =
+    source.notifications?.listen(NOTIFICATION_CHANNELS.liveCalls, {
+      onNotification: wake,
+      onResync: wake,
+    }) ?? (() => undefined);
 
   return {
     async subscribe(listener) {
@@ -255,7 +346,7 @@ export function createRemoteLiveCallFeed(
           },
         );
         await ready;
-        if (!timer && !closed) schedule();
+        if (!timer && !running && !closed) schedule();
       } else {
         await ready;
       }
@@ -269,6 +360,7 @@ export function createRemoteLiveCallFeed(
     },
     close() {
       closed = true;
+      stopListening();
       listeners.clear();
       if (timer) clearTimeout(timer);
       timer = null;

@@ -65,6 +65,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db: handle.db,
     dialect: handle.dialect,
     connectionErrors: handle.connectionErrors,
+    notifications: handle.notifications,
     config,
     dataDir,
     close,

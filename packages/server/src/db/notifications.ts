@@ -125,14 +125,10 @@ export function createInProcessNotifications(): DbNotifications {
   );
   return {
     crossProcess: false,
-    notify(_db, channel, payload) {
-      try {
-        checkPayload(payload);
-      } catch (err) {
-        return Promise.reject(err);
-      }
+    async notify(_db, channel, payload) {
+      checkPayload(payload);
+      await Promise.resolve();
       setImmediate(() => emitter.emit('notification', channel, payload));
-      return Promise.resolve();
     },
     listen(channel, listener) {
       registry.add(channel, listener);

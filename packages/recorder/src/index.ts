@@ -93,6 +93,12 @@ export {
   DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
   startRtpInactivityWatcher,
 } from './session/rtp-inactivity.js';
+export {
+  DEFAULT_DIALOG_PROBE_INTERVAL_MS,
+  startDialogLivenessWatcher,
+  type DialogEndReason,
+} from './session/dialog-liveness.js';
+export { DEFAULT_SESSION_MIN_SE_SECONDS } from './session/session-timer.js';
 
 // Codecs
 export {

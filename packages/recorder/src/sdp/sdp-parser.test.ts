@@ -123,6 +123,31 @@ describe('SDP offer reader (RFC 8866 §5)', () => {
     ]);
   });
 
+  it('RFC 3264 §5.1: a stream the SRC offers recvonly or inactive carries no media from it and is on hold; sendonly (every SIPREC offer) is not', () => {
+    const sdp = parseSdp(
+      lines(
+        'v=0',
+        'o=- 1 1 IN IP4 192.0.2.1',
+        's=-',
+        'c=IN IP4 192.0.2.1',
+        't=0 0',
+        'm=audio 5000 RTP/AVP 0',
+        'a=sendonly',
+        'm=audio 5002 RTP/AVP 0',
+        'a=recvonly',
+        'm=audio 5004 RTP/AVP 0',
+        'a=inactive',
+        'm=audio 5006 RTP/AVP 0',
+      ),
+    );
+    expect(sdp.media.map((m) => [m.direction, m.onHold])).toEqual([
+      ['sendonly', false],
+      ['recvonly', true],
+      ['inactive', true],
+      ['sendrecv', false],
+    ]);
+  });
+
   it('RFC 8866 §5: LF-only line ends and trailing blanks are accepted', () => {
     const sdp = parseSdp(
       'v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\nm=audio 5000 RTP/AVP 0 \na=label:7 \n',

@@ -247,7 +247,10 @@ function finishMedia(
     ...(rtcp === undefined ? {} : { rtcp }),
     ...(ptime === undefined ? {} : { ptime }),
     ...(maxptime === undefined ? {} : { maxptime }),
-    onHold: connection?.address === '0.0.0.0' || direction === 'inactive',
+    // The SRC will send nothing on the stream: legacy hold, inactive, or recvonly (it only
+    // receives). sendonly is no hold here: every SIPREC SRC offers its streams so (RFC 7866).
+    onHold:
+      connection?.address === '0.0.0.0' || direction === 'inactive' || direction === 'recvonly',
     attributes: builder.attributes,
   };
 }

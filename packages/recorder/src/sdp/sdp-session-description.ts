@@ -84,7 +84,10 @@ export interface SdpMediaDescription {
   readonly rtcp?: { readonly port: number; readonly address?: string };
   readonly ptime?: number;
   readonly maxptime?: number;
-  /** Held: `c=0.0.0.0` (RFC 3264 §8.4 legacy hold) or `a=inactive`. */
+  /**
+   * Held, the SRC sends nothing: `c=0.0.0.0` (RFC 3264 §8.4 legacy hold), `a=inactive` or
+   * `a=recvonly` (sendonly is the ordinary SIPREC offer, RFC 7866).
+   */
   readonly onHold: boolean;
   readonly attributes: readonly SdpAttribute[];
 }

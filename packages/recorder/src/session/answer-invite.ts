@@ -24,6 +24,7 @@ import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agen
 import { getFrom, getHeaders, getTo, type SipRequest } from '../sip/message/index.js';
 import { admitInvite } from './admit-invite.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
+import { negotiateSessionTimer, startSessionTimer } from './session-timer.js';
 import { decideSessionOwners, type InviteParties } from './owner-decision.js';
 import { refuseWhenOverloaded } from './overload.js';
 import { bindPortPairs } from './port-pair-allocator.js';
@@ -164,6 +165,21 @@ async function answerAdmitted(
   const overloaded = refuseWhenOverloaded(context, dialog);
   if (overloaded) return answer(overloaded);
 
+  // RFC 4028 §9: a session interval below our minimum is refused before any work is done.
+  const timer = negotiateSessionTimer(request, context.options.sessionMinSeSeconds);
+  if (timer.kind === 'malformed') {
+    context.log('warn', dialog, 'refused: unreadable session timer', { detail: timer.detail });
+    return answer({ status: 400, headers: [warningHeader(timer.detail)] });
+  }
+  if (timer.kind === 'too-small') {
+    context.log('info', dialog, 'session interval too small: 422 with our Min-SE');
+    return answer({ status: 422, headers: timer.headers });
+  }
+  if (timer.kind === 'none' && timer.declined !== undefined) {
+    context.log('info', dialog, `session timer declined: ${timer.declined}`);
+  }
+  const timerHeaders = timer.kind === 'timer' ? timer.headers : [];
+
   const read = readInviteBody(context, request, dialog);
   if (!read.ok) return read.answer;
   const { body } = read;
@@ -225,6 +241,8 @@ async function answerAdmitted(
 
   const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
   if (media.delayedOffer !== undefined) session.delayedOffer = media.delayedOffer;
+  const sessionTimer = startSessionTimer(timer, context.clock.now());
+  if (sessionTimer) session.sessionTimer = sessionTimer;
   applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
   moveSession(context, session, 'answered');
   held.clear();
@@ -244,6 +262,7 @@ async function answerAdmitted(
       status: 200,
       body: new TextEncoder().encode(media.delayedOffer.sdp),
       contentType: 'application/sdp',
+      headers: timerHeaders,
     });
   }
   context.log('info', dialog, 'session answered', {
@@ -265,6 +284,7 @@ async function answerAdmitted(
     status: 200,
     body: new TextEncoder().encode(sdpAnswer.sdp),
     contentType: 'application/sdp',
+    headers: timerHeaders,
   });
 }
 

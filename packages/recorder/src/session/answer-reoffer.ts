@@ -4,11 +4,13 @@
 //     that cannot decide (503) leaves the owners as they were
 //   SDP: answered again on the session's answer (RFC 3264 §8): new streams take port pairs,
 //     removed ones give theirs back; an offerless re-INVITE gets our current SDP as the offer
+//   session timer (RFC 4028, session-timer.ts): each 2xx refreshes it; 422 below our Min-SE
 //   no open session ─► 481; the BYE came while the policy decided ─► 481
 import { buildSdpAnswer, type SdpSessionDescription } from '../sdp/index.js';
 import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
 import type { SipRequest } from '../sip/message/index.js';
 import { reasonHeader, retryAfterHeader, warningHeader } from './answer-headers.js';
+import { negotiateSessionTimer, startSessionTimer } from './session-timer.js';
 import { bindPortPairs } from './port-pair-allocator.js';
 import { decideSessionOwners } from './owner-decision.js';
 import { BodyError, readSessionBody, type SessionBody } from './request-body.js';
@@ -47,6 +49,13 @@ async function answerOpenSession(
 ): Promise<SipUasAnswer> {
   const answer = (a: SipUasAnswer, bodyError?: BodyError) =>
     answerWith(context, request, dialog, false, a, bodyError);
+  // RFC 4028 §9 and §10: every re-INVITE and UPDATE refreshes the session; a refused interval
+  // leaves the session as it was, and one without Session-Expires turns the timer off.
+  const timer = negotiateSessionTimer(request, context.options.sessionMinSeSeconds);
+  if (timer.kind === 'malformed') {
+    return answer({ status: 400, headers: [warningHeader(timer.detail)] });
+  }
+  if (timer.kind === 'too-small') return answer({ status: 422, headers: timer.headers });
   let body: SessionBody;
   try {
     body = readSessionBody(request, session.metadata, 0, context.options.metadataLimits);
@@ -74,9 +83,13 @@ async function answerOpenSession(
     answerBody = session.answer.sdp;
   }
   moveSession(context, session, 'reoffer');
+  const sessionTimer = startSessionTimer(timer, context.clock.now());
+  if (sessionTimer) session.sessionTimer = sessionTimer;
+  else delete session.sessionTimer;
   notifySessionUpdated(context, session);
   return answer({
     status: 200,
+    ...(timer.kind === 'timer' ? { headers: timer.headers } : {}),
     ...(answerBody === undefined
       ? {}
       : { body: new TextEncoder().encode(answerBody), contentType: 'application/sdp' }),

@@ -1,6 +1,7 @@
 // The end of a recording session: BYE (RFC 3261 §15.1.2), no ACK for the 2xx (§13.3.1.4; the
-// core has sent BYE), no media for the inactivity timeout (rtp-inactivity.ts; we send BYE) or the
-// process shutting down. The ports go back, the session leaves the
+// core has sent BYE), no media for the inactivity timeout (rtp-inactivity.ts), no session refresh
+// in time (RFC 4028 §10) or no answer to our in-dialog OPTIONS (dialog-liveness.ts) — in these
+// three we send BYE — or the process shutting down. The ports go back, the session leaves the
 // table, and the sink hears whether anything is kept: with no owner by then nothing is, and
 // the log says why.
 import type { RecordingSessionClosed } from './ports.js';
@@ -27,7 +28,9 @@ export function closeSession(
       event === 'ack-timeout' ||
       event === 'shutdown' ||
       event === 'cancel' ||
-      event === 'rtp-timeout'
+      event === 'rtp-timeout' ||
+      event === 'session-timer' ||
+      event === 'probe-failed'
         ? event
         : 'bye',
     kept,

@@ -3,7 +3,7 @@
 //
 //   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
 //     nonceSecret?, nonceMaxAgeMs?, maxSessions?, mediaHealthy?, storageHasRoom?,
-//     retryAfterSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler); one module per SIP
+//     retryAfterSeconds?, sessionMinSeSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler); one module per SIP
 //     method inside (answer-invite, answer-reoffer, close-session; admit-invite checks digest)
 //   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
 //   Ports: RecordingPolicy (findTrunks, decideOwners), RecordingSink (opened/updated/closed/answered),
@@ -17,3 +17,5 @@ export * from './recording-control-state.js';
 export * from './dtmf-feature-codes.js';
 export * from './recording-segments.js';
 export * from './rtp-inactivity.js';
+export * from './session-timer.js';
+export * from './dialog-liveness.js';

@@ -1,6 +1,7 @@
 // The ports through which the recording-session layer talks to its host (STYLE.md "Packages and
 // boundaries"): the recorder declares them, the server implements them. Types only; the recorder
 // imports nothing from the server.
+import type { SessionTimerState } from './session-timer.js';
 import type { RecordingMetadataRevision } from '../siprec/index.js';
 import type { SdpAnsweredStream } from '../sdp/index.js';
 import type { MediaLatchingMode } from '../media/capture/rtp-source-latch.js';
@@ -165,11 +166,20 @@ export interface RecordingSessionSnapshot {
     readonly requireSiprec: boolean;
     readonly metadataPart: boolean;
   };
+  /** The RFC 4028 session timer the last 2xx agreed, if any (session-timer.ts). */
+  readonly sessionTimer?: SessionTimerState;
 }
 
 export interface RecordingSessionClosed extends RecordingSessionSnapshot {
   readonly endedAt: number;
-  readonly endReason: 'bye' | 'cancel' | 'ack-timeout' | 'shutdown' | 'rtp-timeout';
+  readonly endReason:
+    | 'bye'
+    | 'cancel'
+    | 'ack-timeout'
+    | 'shutdown'
+    | 'rtp-timeout'
+    | 'session-timer'
+    | 'probe-failed';
   /** False when the session had no owner at the end: nothing is kept. */
   readonly kept: boolean;
   /** Why nothing is kept, or why it is. */

@@ -6,8 +6,9 @@
 //              answered (200 sent)           ACK
 //   answering ───────────────────► awaiting-ack ──────► active ◄──┐ re-offer answered,
 //       │                               │                 │  └──────┘ ACK of a re-INVITE
-//       │ cancel / refused              │ bye, ack-timeout│ bye, ack-timeout, shutdown, rtp-timeout
-//       ▼                               ▼   shutdown      ▼
+//       │ cancel / refused              │ bye, ack-timeout│ bye, ack-timeout, shutdown, rtp-timeout,
+//       │                               │   shutdown      │ session-timer, probe-failed
+//       ▼                               ▼                 ▼
 //     closed ◄──────────────────────────┴─────────────────┘
 import type { RecordingSessionState } from './ports.js';
 
@@ -21,7 +22,11 @@ export type RecordingSessionEvent =
   | 'ack-timeout'
   | 'shutdown'
   /** No media on any stream for the inactivity timeout (rtp-inactivity.ts): we end it. */
-  | 'rtp-timeout';
+  | 'rtp-timeout'
+  /** No refresh before the session interval ran out (RFC 4028 §10, session-timer.ts). */
+  | 'session-timer'
+  /** The SRC answered our in-dialog OPTIONS 481, or not at all (dialog-liveness.ts). */
+  | 'probe-failed';
 
 const TRANSITIONS: Readonly<
   Record<RecordingSessionState, Partial<Record<RecordingSessionEvent, RecordingSessionState>>>
@@ -42,6 +47,8 @@ const TRANSITIONS: Readonly<
     'ack-timeout': 'closed',
     shutdown: 'closed',
     'rtp-timeout': 'closed',
+    'session-timer': 'closed',
+    'probe-failed': 'closed',
   },
   closed: {},
 };

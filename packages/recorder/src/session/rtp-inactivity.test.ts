@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildSdpAnswer, parseSdp, type SdpDirection } from '../sdp/index.js';
 import type { RecordingSessionSnapshot } from './ports.js';
 import {
   findInactiveSessions,
@@ -54,6 +55,46 @@ describe('rtp-inactivity: a session whose SRC vanished ends', () => {
     findInactiveSessions([], lastMedia, held, 170_000, 60_000);
     expect(held.size).toBe(0);
   });
+
+  it.each<[SdpDirection | 'c=0.0.0.0', boolean]>([
+    ['sendonly', false],
+    ['recvonly', true],
+    ['inactive', true],
+    ['c=0.0.0.0', true],
+  ])(
+    'RFC 3264 §8.4: a (re-)offer from the SRC with %s: held (no media is due) = %s',
+    (how, held) => {
+      const offer = parseSdp(
+        [
+          'v=0',
+          'o=SRC 1 2 IN IP4 192.0.2.1',
+          's=-',
+          `c=IN IP4 ${how === 'c=0.0.0.0' ? '0.0.0.0' : '192.0.2.1'}`,
+          't=0 0',
+          'm=audio 4000 RTP/AVP 0',
+          `a=${how === 'c=0.0.0.0' ? 'sendonly' : how}`,
+          'm=audio 4002 RTP/AVP 0',
+          `a=${how === 'c=0.0.0.0' ? 'sendonly' : how}`,
+          '',
+        ].join('\r\n'),
+      );
+      let port = 30000;
+      const answer = buildSdpAnswer(offer, {
+        localAddress: '192.0.2.10',
+        allocatePortPair: () => (port += 2),
+        randomBytes: (n) => new Uint8Array(n).fill(1),
+      });
+      const snapshot = {
+        id: 's',
+        state: 'active',
+        streams: answer.streams,
+      } as unknown as RecordingSessionSnapshot;
+      // Silent for two minutes against a 60 s timeout.
+      expect(findInactiveSessions([snapshot], () => 0, new Map(), 120_000, 60_000)).toEqual(
+        held ? [] : ['s'],
+      );
+    },
+  );
 
   it('the watcher checks on its timer and ends each silent session once per check; 0 turns it off', () => {
     let now = 0;

@@ -52,6 +52,10 @@ export interface SiprecSessionHandlerOptions {
    * itself ends (an unusable answer in an ACK) must not leave the SRC's dialog open.
    */
   readonly terminateDialog?: (dialogId: string) => void;
+  /**
+   * Our Min-SE (RFC 4028 §4): session intervals below it get 422 (default and floor: 90 s).
+   */
+  readonly sessionMinSeSeconds?: number;
 }
 
 /** An initial INVITE being answered; `cancelled` turns true when a CANCEL matches it. */

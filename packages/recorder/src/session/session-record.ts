@@ -7,6 +7,7 @@ import {
   type RecordingMetadataState,
 } from '../siprec/index.js';
 import type { SdpAnswer, SdpOffer } from '../sdp/index.js';
+import type { SessionTimerState } from './session-timer.js';
 import type { SipDialogContext } from '../sip/dialog/sip-user-agent-core.js';
 import type {
   RecordingOwner,
@@ -39,6 +40,8 @@ export interface SessionRecord {
   delayedOffer?: SdpOffer;
   /** RTP ports this session holds. */
   readonly ports: Set<number>;
+  /** The RFC 4028 session timer, restarted by every refresh (session-timer.ts). */
+  sessionTimer?: SessionTimerState;
 }
 
 /** Read through a function: the state may change while a policy promise is pending. */
@@ -81,6 +84,7 @@ export function snapshotSession(
     streams: session.answer.streams,
     metadataRevisions: session.metadata.revisions,
     siprecIndicators: session.siprecIndicators,
+    ...(session.sessionTimer === undefined ? {} : { sessionTimer: session.sessionTimer }),
   };
 }
 

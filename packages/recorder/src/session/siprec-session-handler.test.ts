@@ -525,6 +525,108 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(h.handler.endSession(id, 'rtp-timeout')).toBe(false);
   });
 
+  it('RFC 4028 §9: a session timer the SRC offers is answered with Session-Expires and Require: timer; below Min-SE, 422', async () => {
+    const h = createHarness({ handler: { sessionMinSeSeconds: 120 } });
+    const body = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    const small = await h.send(
+      request({
+        body: body.body,
+        contentType: body.contentType,
+        extra: ['Supported: timer', 'Session-Expires: 90'],
+      }),
+    );
+    expect(small.status).toBe(422);
+    expect(getHeader(small, 'Min-SE')).toBe('120');
+    expect(h.opened).toHaveLength(0);
+    expect(h.ports.inUse).toBe(0);
+
+    const start = h.timers.now();
+    // (The SRC would retry in the same Call-ID with a higher CSeq; the harness ACKs CSeq 1.)
+    const tag = await h.establish(
+      request({
+        callId: 'call-timer',
+        body: body.body,
+        contentType: body.contentType,
+        extra: ['Supported: timer', 'Session-Expires: 1800', 'Min-SE: 120'],
+      }),
+    );
+    const ok = h.responses().find((r) => r.status === 200)!;
+    expect(getHeader(ok, 'Session-Expires')).toBe('1800;refresher=uac');
+    expect(getHeader(ok, 'Require')).toBe('timer');
+    const id = h.opened[0]?.id ?? '';
+    expect(h.handler.getSession(id)?.sessionTimer).toEqual({
+      intervalMs: 1_800_000,
+      refresher: 'uac',
+      refreshedAt: start,
+    });
+
+    // RFC 4028 §10: a re-INVITE or UPDATE with Session-Expires refreshes the session.
+    h.timers.advance(600_000);
+    const refresh = await h.send(
+      request({
+        method: 'UPDATE',
+        cseq: 3,
+        toTag: tag,
+        callId: 'call-timer',
+        extra: ['Supported: timer', 'Session-Expires: 1800;refresher=uac'],
+      }),
+    );
+    expect(refresh.status).toBe(200);
+    expect(getHeader(refresh, 'Session-Expires')).toBe('1800;refresher=uac');
+    expect(h.handler.getSession(id)?.sessionTimer?.refreshedAt).toBe(start + 600_000);
+
+    // A refresh below Min-SE is refused and changes nothing; one without Session-Expires turns
+    // the timer off (§9: no Session-Expires, no session timer).
+    const tooShort = await h.send(
+      request({
+        method: 'UPDATE',
+        cseq: 4,
+        toTag: tag,
+        callId: 'call-timer',
+        extra: ['Supported: timer', 'Session-Expires: 100'],
+      }),
+    );
+    expect(tooShort.status).toBe(422);
+    expect(h.handler.getSession(id)?.sessionTimer?.refreshedAt).toBe(start + 600_000);
+    expect(
+      (await h.send(request({ method: 'UPDATE', cseq: 5, toTag: tag, callId: 'call-timer' })))
+        .status,
+    ).toBe(200);
+    expect(h.handler.getSession(id)?.sessionTimer).toBeUndefined();
+  });
+
+  it('RFC 4028 §10: a session whose timer ran out or whose probe failed closes with that end reason and gets BYE; our refresh restarts the timer', async () => {
+    const ended: string[] = [];
+    const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });
+    const body = siprecBody(OFFER_2, metadataXml([['pa', 'sip:alice@example.com']]));
+    await h.establish(
+      request({
+        body: body.body,
+        contentType: body.contentType,
+        extra: ['Session-Expires: 600', 'Allow: INVITE, ACK, BYE, OPTIONS, UPDATE'],
+      }),
+    );
+    const ok = h.responses().find((r) => r.status === 200)!;
+    // The SRC does not support timer: we refresh, and say nothing it must support.
+    expect(getHeader(ok, 'Session-Expires')).toBe('600;refresher=uas');
+    expect(getHeader(ok, 'Require')).toBeUndefined();
+    const id = h.opened[0]?.id ?? '';
+    h.timers.advance(300_000);
+    h.handler.sessionRefreshed(id);
+    expect(h.handler.getSession(id)?.sessionTimer?.refreshedAt).toBe(h.timers.now());
+    expect(h.handler.endSession(id, 'session-timer')).toBe(true);
+    expect(h.closed).toMatchObject([{ id, endReason: 'session-timer', kept: true }]);
+
+    await h.establish(
+      request({ callId: 'call-2', body: body.body, contentType: body.contentType }),
+    );
+    const second = h.opened[1]?.id ?? '';
+    expect(h.handler.endSession(second, 'probe-failed')).toBe(true);
+    expect(h.closed[1]).toMatchObject({ id: second, endReason: 'probe-failed' });
+    expect(ended).toEqual([id, second]);
+    expect(h.ports.inUse).toBe(0);
+  });
+
   it('RFC 3261 §13.2.1: an ACK without an answer to our offer ends the session and the dialog', async () => {
     const ended: string[] = [];
     const h = createHarness({ handler: { terminateDialog: (id) => ended.push(id) } });

@@ -12,6 +12,8 @@
 //   re-INVITE/UPDATE answer-reoffer.ts
 //   BYE / ACK timeout / shutdown  close-session.ts
 //   no RTP for a while            rtp-inactivity.ts decides, endSession ends it with BYE
+//   session timer, OPTIONS probe  session-timer.ts (RFC 4028) and dialog-liveness.ts decide,
+//                                 endSession ends it with BYE
 //   ACK             answer-ack.ts: the session becomes active (a delayed offer's answer read)
 //   CANCEL          here: marks the INVITE being answered
 // The session's states are the explicit machine of recording-session-state.ts.
@@ -49,10 +51,14 @@ export interface SiprecSessionHandler extends SipUserAgentHandler {
   /** Closes every session (process shutdown); the dialogs are the core's business. */
   closeAll(): void;
   /**
-   * Ends a session from our side (its RTP stopped: `rtp-timeout`): closed with that end reason,
-   * its dialog ended with BYE through the terminateDialog option. False when it is not open.
+   * Ends a session from our side — its RTP stopped (`rtp-timeout`), its session timer ran out
+   * (`session-timer`), its SRC did not answer an in-dialog OPTIONS (`probe-failed`): closed with
+   * that end reason, its dialog ended with BYE through the terminateDialog option. False when it
+   * is not open.
    */
-  endSession(id: string, reason: 'rtp-timeout'): boolean;
+  endSession(id: string, reason: 'rtp-timeout' | 'session-timer' | 'probe-failed'): boolean;
+  /** Our UPDATE refreshing the session (we are its refresher) was answered 2xx (RFC 4028 §10). */
+  sessionRefreshed(id: string): void;
 }
 
 export function createSiprecSessionHandler(
@@ -122,6 +128,11 @@ export function createSiprecSessionHandler(
       closeSession(context, session, reason);
       context.options.terminateDialog?.(id);
       return true;
+    },
+    sessionRefreshed(id) {
+      const session = sessions.get(id);
+      if (!session?.sessionTimer) return;
+      session.sessionTimer = { ...session.sessionTimer, refreshedAt: context.clock.now() };
     },
   };
 }

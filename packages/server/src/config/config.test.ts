@@ -113,6 +113,23 @@ describe('configuration (SPEC §9.4)', () => {
     expect(parseConfig({ CALLVAULT_RTP_INACTIVITY_TIMEOUT: '0' }).rtpInactivityTimeoutMs).toBe(0);
   });
 
+  it('CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: seconds (default 300), 0 turns probing off', () => {
+    expect(parseConfig({}).sipDialogProbeIntervalMs).toBe(300_000);
+    expect(
+      parseConfig({ CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: '1.5' }).sipDialogProbeIntervalMs,
+    ).toBe(1_500);
+    expect(parseConfig({ CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: '0' }).sipDialogProbeIntervalMs).toBe(
+      0,
+    );
+  });
+
+  it('CALLVAULT_SIP_SESSION_MIN_SE: whole seconds, default 90, never below the 90 of RFC 4028 §4', () => {
+    expect(parseConfig({}).sipSessionMinSeSeconds).toBe(90);
+    expect(parseConfig({ CALLVAULT_SIP_SESSION_MIN_SE: '1800' }).sipSessionMinSeSeconds).toBe(1800);
+    expect(() => parseConfig({ CALLVAULT_SIP_SESSION_MIN_SE: '89' })).toThrow(ConfigError);
+    expect(() => parseConfig({ CALLVAULT_SIP_SESSION_MIN_SE: '90.5' })).toThrow(ConfigError);
+  });
+
   it('names every bad variable and why, all at once', () => {
     let error: unknown;
     try {
@@ -137,6 +154,8 @@ describe('configuration (SPEC §9.4)', () => {
         CALLVAULT_JOB_RETRY_BASE_MS: '0',
         CALLVAULT_JOB_RETRY_HORIZON_HOURS: 'a day',
         CALLVAULT_RTP_INACTIVITY_TIMEOUT: 'a minute',
+        CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: '-5',
+        CALLVAULT_SIP_SESSION_MIN_SE: '30',
       });
     } catch (e) {
       error = e;
@@ -165,6 +184,8 @@ describe('configuration (SPEC §9.4)', () => {
         'CALLVAULT_JOB_RETRY_BASE_MS',
         'CALLVAULT_JOB_RETRY_HORIZON_HOURS',
         'CALLVAULT_RTP_INACTIVITY_TIMEOUT',
+        'CALLVAULT_SIP_DIALOG_PROBE_INTERVAL',
+        'CALLVAULT_SIP_SESSION_MIN_SE',
       ].sort(),
     );
   });

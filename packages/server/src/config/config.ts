@@ -44,6 +44,17 @@ export interface Config {
    * and endReason rtp-timeout (CALLVAULT_RTP_INACTIVITY_TIMEOUT, seconds; 0 turns it off).
    */
   readonly rtpInactivityTimeoutMs: number;
+  /**
+   * How often the recorder sends an OPTIONS inside each live session's dialog; a 481 or no
+   * answer ends the session with BYE and endReason probe-failed
+   * (CALLVAULT_SIP_DIALOG_PROBE_INTERVAL, seconds; 0 turns probing off).
+   */
+  readonly sipDialogProbeIntervalMs: number;
+  /**
+   * Our Min-SE (RFC 4028): an SRC's session interval below it is refused 422
+   * (CALLVAULT_SIP_SESSION_MIN_SE, whole seconds, at least 90 as the RFC requires).
+   */
+  readonly sipSessionMinSeSeconds: number;
   /** 32-byte key given as 64 hex characters or base64; null means "use the key file in dataDir". */
   readonly masterKey: Buffer | null;
   readonly transcriber:
@@ -123,6 +134,8 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
   CALLVAULT_RTP_INACTIVITY_TIMEOUT: '60',
+  CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: '300',
+  CALLVAULT_SIP_SESSION_MIN_SE: '90',
   CALLVAULT_UDP_RECEIVER: 'batch',
   CALLVAULT_PUBLIC_URL: '',
   CALLVAULT_HTTPS: 'false',
@@ -366,6 +379,26 @@ export function parseConfig(source: ConfigSource): Config {
     );
   }
 
+  const probeRaw = read('CALLVAULT_SIP_DIALOG_PROBE_INTERVAL');
+  let sipDialogProbeIntervalMs = 300_000;
+  if (/^\d{1,6}(\.\d{1,3})?$/.test(probeRaw)) {
+    sipDialogProbeIntervalMs = Math.round(Number(probeRaw) * 1000);
+  } else {
+    problems.push(
+      `CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: "${probeRaw}" is not a number of seconds (0 turns probing off)`,
+    );
+  }
+
+  const minSeRaw = read('CALLVAULT_SIP_SESSION_MIN_SE');
+  let sipSessionMinSeSeconds = 90;
+  if (/^\d{1,6}$/.test(minSeRaw) && Number(minSeRaw) >= 90) {
+    sipSessionMinSeSeconds = Number(minSeRaw);
+  } else {
+    problems.push(
+      `CALLVAULT_SIP_SESSION_MIN_SE: "${minSeRaw}" is not a whole number of seconds of at least 90 (RFC 4028 §4)`,
+    );
+  }
+
   const masterKey = parseMasterKey(read('CALLVAULT_MASTER_KEY'), problems);
 
   const transcriberRaw = read('CALLVAULT_TRANSCRIBER');
@@ -428,6 +461,8 @@ export function parseConfig(source: ConfigSource): Config {
     rtpPorts,
     maxSessions,
     rtpInactivityTimeoutMs,
+    sipDialogProbeIntervalMs,
+    sipSessionMinSeSeconds,
     masterKey,
     transcriber,
     udpReceiver,

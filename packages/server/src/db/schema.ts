@@ -321,7 +321,10 @@ export interface RecordingsTable {
   recovery: string | null;
   /** JSON text: the capture's failures, '[]' when none. */
   failures: ColumnType<string, string | undefined, string>;
-  /** bye | cancel | ack-timeout | shutdown | stopped | recovered | rtp-timeout; null for imports. */
+  /**
+   * bye | cancel | ack-timeout | shutdown | stopped | recovered | rtp-timeout | session-timer |
+   * probe-failed; null for imports.
+   */
   end_reason: string | null;
   deleted_at: string | null;
   purged_at: string | null;

@@ -14,6 +14,8 @@ import {
   createSipUserAgentCore,
   createSiprecSessionHandler,
   startRtpInactivityWatcher,
+  startDialogLivenessWatcher,
+  DEFAULT_DIALOG_PROBE_INTERVAL_MS,
   DEFAULT_RTP_INACTIVITY_TIMEOUT_MS,
   createSystemTimerService,
   listenOnTls,
@@ -37,7 +39,12 @@ import type { SessionRegistry } from './session-registry.js';
 
 export interface SiprecRecorderOptions {
   readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
-    Partial<Pick<Config, 'sipTls' | 'rtpInactivityTimeoutMs'>>;
+    Partial<
+      Pick<
+        Config,
+        'sipTls' | 'rtpInactivityTimeoutMs' | 'sipDialogProbeIntervalMs' | 'sipSessionMinSeSeconds'
+      >
+    >;
   /** The certificate SIP over TLS presents; without it (or without config.sipTls) no TLS. */
   readonly certificate?: Pick<SipCertificateStore, 'context'>;
   readonly db: Db;
@@ -156,6 +163,9 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     ...(options.retryAfterSeconds === undefined
       ? {}
       : { retryAfterSeconds: options.retryAfterSeconds }),
+    ...(config.sipSessionMinSeSeconds === undefined
+      ? {}
+      : { sessionMinSeSeconds: config.sipSessionMinSeSeconds }),
     // The core exists by the time a session can end itself (it is built right below).
     terminateDialog: (id) => {
       core.terminateDialog(id).catch((err: unknown) => logger.error({ err }, 'BYE failed'));
@@ -165,6 +175,8 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     timers: createSystemTimerService(),
     handler,
     userAgent: 'Callvault',
+    // RFC 7866 §6.1.1 and RFC 4028 §9 (session timers, session-timer.ts).
+    supportedOptionTags: ['siprec', 'timer'],
     onError: (err) => logger.error({ err }, 'SIP core error'),
   });
   let admission;
@@ -294,6 +306,25 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       })
     : () => {};
 
+  // An SRC gone without a BYE while its RTP still flows (a media relay outliving it): its session
+  // timer runs out unrefreshed (RFC 4028 §10), or it answers our in-dialog OPTIONS 481 or not at
+  // all; the session ends with a BYE and endReason session-timer or probe-failed.
+  const stopLivenessWatcher = startDialogLivenessWatcher({
+    probeIntervalMs: config.sipDialogProbeIntervalMs ?? DEFAULT_DIALOG_PROBE_INTERVAL_MS,
+    now: () => options.clock.now().getTime(),
+    listSessions: () => handler.listSessions(),
+    sendInDialog: (id, method, headers) => core.sendInDialog(id, method, headers),
+    refreshed: (id) => handler.sessionRefreshed(id),
+    end: (id, reason, detail) => {
+      logger.warn(
+        { dialogId: id, reason },
+        `the SRC is gone (${detail}); ending the session with BYE`,
+      );
+      handler.endSession(id, reason);
+    },
+    onError: (id, err) => logger.warn({ dialogId: id, err }, 'in-dialog request not sent'),
+  });
+
   let drained: Promise<void> | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let endDrain = (): void => undefined;
@@ -329,6 +360,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       // New sessions are refused while the live ones are ended below.
       handler.drain();
       stopInactivityWatcher();
+      stopLivenessWatcher();
       clearInterval(parseErrorTimer);
       admission.stop();
       clearInterval(resetDelay);

@@ -44,7 +44,8 @@ export const RecordingServiceData = Type.Object({
  * Why a recording ended: the SRC's BYE (or CANCEL before the answer), no ACK for the answer, the
  * recorder shutting down, the owner stopping it (a later part of the call may follow), or the
  * recorder stopping during the call (a crash) and the recording rebuilt from its journal at the
- * next start.
+ * next start, or the recorder ending a session whose SRC vanished: no media (rtp-timeout), no
+ * session refresh (session-timer, RFC 4028), no answer to an in-dialog OPTIONS (probe-failed).
  */
 export const RECORDING_END_REASONS = [
   'bye',
@@ -54,6 +55,8 @@ export const RECORDING_END_REASONS = [
   'stopped',
   'recovered',
   'rtp-timeout',
+  'session-timer',
+  'probe-failed',
 ] as const;
 export type RecordingEndReason = (typeof RECORDING_END_REASONS)[number];
 
@@ -104,7 +107,7 @@ export const RecordingProvenanceFields = {
   }),
   endReason: Type.Union([literalUnion(RECORDING_END_REASONS), Type.Null()], {
     description:
-      'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash), rtp-timeout (no media on any stream for CALLVAULT_RTP_INACTIVITY_TIMEOUT: the SRC vanished without a BYE, the recorder sent one); null for imported audio',
+      'Callvault: why the recording ended — bye, cancel, ack-timeout, shutdown, stopped (by the owner), recovered (rebuilt after a crash), rtp-timeout (no media on any stream for CALLVAULT_RTP_INACTIVITY_TIMEOUT: the SRC vanished without a BYE, the recorder sent one), session-timer (the SRC offered an RFC 4028 session timer and did not refresh the session in time; the recorder sent BYE), probe-failed (the SRC answered the in-dialog OPTIONS probe with 481 or not at all; the recorder sent BYE); null for imported audio',
   }),
 };
 export const RecordingProvenance = Type.Object(RecordingProvenanceFields);

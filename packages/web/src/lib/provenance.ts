@@ -31,6 +31,10 @@ export const END_REASON_LABELS: Readonly<Record<RecordingEndReason, string>> = {
   stopped: 'Stopped by the owner',
   recovered: 'The recorder stopped during the call; recovered at restart',
   'rtp-timeout': 'The call system stopped sending audio and never hung up; the recorder ended it',
+  'session-timer':
+    'The call system stopped refreshing the session (SIP session timer) and never hung up; the recorder ended it',
+  'probe-failed':
+    'The call system no longer knew the call when the recorder checked (SIP OPTIONS); the recorder ended it',
 };
 
 const FAILURE_WORDS: Readonly<Record<string, string>> = {

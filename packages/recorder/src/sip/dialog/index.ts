@@ -4,6 +4,7 @@
 //     .connect({ send(msg, dest), getLocalAddress(transport) })   wire to transports
 //     .receive(msg, source)     parsed messages in (requests with received/rport already set)
 //     .terminateDialog(id)      BYE from our side → Promise<final status | 408>
+//     .sendInDialog(id, method, headers)  OPTIONS / UPDATE in the dialog → Promise<status | 408>
 //     .getDialog(id) / .listDialogs() / .stats() / .close()
 //   SipUserAgentHandler: the TU the SIPREC session layer implements
 //     onInvite / onReinvite / onUpdate → Promise<SipUasAnswer { status, body?, contentType?, headers? }>

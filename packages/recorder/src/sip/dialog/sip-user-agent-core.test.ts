@@ -680,6 +680,78 @@ describe('requests inside a dialog (RFC 3261 §12.2.2, §14, §15; RFC 3311)', (
   });
 });
 
+describe('requests we send inside a dialog (OPTIONS probes, UPDATE refreshes)', () => {
+  it('RFC 3261 §12.2.1.1: an in-dialog OPTIONS has the remote target as Request-URI, our tag in From, theirs in To, the next CSeq (byte-exact)', async () => {
+    const h = createHarness();
+    const { localTag, dialog } = await establish(
+      h,
+      makeRequest({ body: SDP_OFFER, extra: ['Record-Route: <sip:192.0.2.20;lr>'] }),
+    );
+    h.core.receive(ackFor(localTag), SRC);
+    const done = h.core.sendInDialog(dialog.id, 'OPTIONS', [
+      { name: 'Accept', value: 'application/sdp' },
+    ]);
+    const [options] = h.requests();
+    expect(Buffer.from(serializeMessage(options!)).toString()).toBe(
+      [
+        'OPTIONS sip:src@192.0.2.10:5060 SIP/2.0',
+        'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKsrs1;rport',
+        'Max-Forwards: 70',
+        'Route: <sip:192.0.2.20;lr>',
+        `From: <sip:srs@192.0.2.1>;tag=${localTag}`,
+        'To: <sip:src@example.com>;tag=rt1',
+        'Call-ID: call-1@192.0.2.10',
+        'CSeq: 1 OPTIONS',
+        'Accept: application/sdp',
+        'User-Agent: Callvault-test',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    // The loose route's host is the next hop (§8.1.2).
+    expect(h.sent.at(-1)?.destination).toEqual({
+      transport: 'udp',
+      address: '192.0.2.20',
+      port: 5060,
+    });
+    h.core.receive(createResponse(options!, 405), SRC);
+    await expect(done).resolves.toBe(405);
+    // A probe leaves the dialog as it was; the next request takes the next CSeq.
+    expect(h.core.getDialog(dialog.id)?.state).toBe('confirmed');
+    void h.core.sendInDialog(dialog.id, 'OPTIONS');
+    expect(getCSeq(h.requests().at(-1)!)).toEqual({ seq: 2, method: 'OPTIONS' });
+  });
+
+  it('RFC 3261 §17.1.2.2: an unanswered OPTIONS is sent again on Timer E (T1 doubling to T2) and gives 408 at Timer F (64*T1)', async () => {
+    const h = createHarness();
+    const { localTag, dialog } = await establish(h);
+    h.core.receive(ackFor(localTag), SRC);
+    const done = h.core.sendInDialog(dialog.id, 'OPTIONS');
+    h.timers.advance(31_999);
+    const sentAt = h.sent.filter((s) => s.message.kind === 'request').map((s) => s.at);
+    expect(sentAt.slice(0, 6)).toEqual([0, 500, 1500, 3500, 7500, 11_500]);
+    h.timers.advance(1);
+    await expect(done).resolves.toBe(408);
+    expect(h.core.getDialog(dialog.id)).toBeDefined();
+  });
+
+  it('RFC 3311 §5.1: an UPDATE we send carries our Contact; BYE is refused (terminateDialog ends dialogs)', async () => {
+    const h = createHarness();
+    const { localTag, dialog } = await establish(h);
+    h.core.receive(ackFor(localTag), SRC);
+    void h.core.sendInDialog(dialog.id, 'UPDATE', [
+      { name: 'Session-Expires', value: '1800;refresher=uas' },
+    ]);
+    const update = h.requests().at(-1)!;
+    expect(update.method).toBe('UPDATE');
+    expect(getHeader(update, 'Contact')).toBe('<sip:192.0.2.1:5060>');
+    expect(getHeader(update, 'Session-Expires')).toBe('1800;refresher=uas');
+    await expect(h.core.sendInDialog(dialog.id, 'BYE')).rejects.toThrow(RangeError);
+    await expect(h.core.sendInDialog('nope', 'OPTIONS')).rejects.toThrow(RangeError);
+  });
+});
+
 describe('addressing requests inside a dialog (RFC 3261 §12.2.1.1)', () => {
   const base: SipDialog = {
     id: 'd',

@@ -20,7 +20,7 @@
 // dialog), over the shared uas-core-context.ts; the contract is uas-types.ts.
 import { createTransactionLayer } from '../transaction/index.js';
 import { createUasCoreContext } from './uas-core-context.js';
-import { sendBye } from './uas-dialog-lifecycle.js';
+import { sendBye, sendDialogRequest } from './uas-dialog-lifecycle.js';
 import { handleAck, handleCancel, handleRequest, localTagOf } from './uas-requests.js';
 import type { SipUserAgentCore, SipUserAgentCoreOptions } from './uas-types.js';
 
@@ -60,6 +60,18 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
       const runtime = runtimes.get(id);
       if (!runtime) return Promise.reject(new RangeError(`no dialog ${id}`));
       return sendBye(core, runtime);
+    },
+    sendInDialog(id, method, headers) {
+      const runtime = runtimes.get(id);
+      if (!runtime) return Promise.reject(new RangeError(`no dialog ${id}`));
+      if (method === 'BYE' || method === 'INVITE' || method === 'ACK' || method === 'CANCEL') {
+        return Promise.reject(new RangeError(`${method} is not sent with sendInDialog`));
+      }
+      try {
+        return sendDialogRequest(core, runtime.dialog, method, headers);
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
     },
     stats() {
       return { ...layer.stats(), ...counters, dialogs: dialogs.size };

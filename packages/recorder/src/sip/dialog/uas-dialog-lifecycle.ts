@@ -1,6 +1,7 @@
 // How a UAS dialog lives on after its 2xx and how it ends: the 2xx retransmitted with T1
 // doubling to T2 until the ACK, and BYE at 64*T1 without one (§13.3.1.4); the end of a dialog,
-// its requests still waiting for the TU answered 487 (§15.1.2); BYE from our side (§15.1.1).
+// its requests still waiting for the TU answered 487 (§15.1.2); BYE from our side (§15.1.1) and
+// the other requests we send inside a dialog (OPTIONS probes, UPDATE session refreshes).
 import { createResponse, type SipHeader, type SipResponse } from '../message/index.js';
 import type { CancelTimer } from '../transaction/index.js';
 import {
@@ -10,6 +11,7 @@ import {
   type MutableSipDialog,
 } from './sip-dialog.js';
 import {
+  contactFor,
   contextOf,
   localAddressOf,
   type DialogRuntime,
@@ -75,22 +77,36 @@ export function endDialog(core: UasCoreContext, runtime: DialogRuntime): void {
 export function sendBye(core: UasCoreContext, runtime: DialogRuntime): Promise<number> {
   endDialog(core, runtime);
   try {
-    return startBye(core, runtime.dialog);
+    return sendDialogRequest(core, runtime.dialog, 'BYE');
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 }
 
-function startBye(core: UasCoreContext, dialog: MutableSipDialog): Promise<number> {
+/**
+ * A non-INVITE request inside the dialog (§12.2.1.1: remote target and route set, the next local
+ * CSeq, our tag in From and theirs in To) on its own client transaction (§17.1.2: Timer E
+ * retransmits over UDP, Timer F gives up at 64*T1). Resolves with the final status, 408 when
+ * none came (§8.1.3.1). A request that refreshes the target (UPDATE) carries our Contact.
+ */
+export function sendDialogRequest(
+  core: UasCoreContext,
+  dialog: MutableSipDialog,
+  method: string,
+  headers: readonly SipHeader[] = [],
+): Promise<number> {
   const { options } = core;
   const { nextHop } = addressDialogRequest(dialog);
   const destination = resolveNextHop(nextHop, dialog.source);
   const local = localAddressOf(core, destination.transport);
   dialog.localSeq += 1;
-  const extra: SipHeader[] =
-    options.userAgent === undefined ? [] : [{ name: 'User-Agent', value: options.userAgent }];
-  const bye = buildDialogRequest(dialog, {
-    method: 'BYE',
+  const extra: SipHeader[] = [
+    ...(method === 'UPDATE' ? [contactFor(core, dialog.source, dialog.secure)] : []),
+    ...headers,
+    ...(options.userAgent === undefined ? [] : [{ name: 'User-Agent', value: options.userAgent }]),
+  ];
+  const request = buildDialogRequest(dialog, {
+    method,
     cseq: dialog.localSeq,
     branch: core.generateBranch(),
     via: {
@@ -101,7 +117,7 @@ function startBye(core: UasCoreContext, dialog: MutableSipDialog): Promise<numbe
     extraHeaders: extra,
   });
   return new Promise((resolve) => {
-    core.layer().sendRequest(bye, destination, {
+    core.layer().sendRequest(request, destination, {
       onResponse: (response) => {
         if (response.status >= 200) resolve(response.status);
       },

@@ -108,6 +108,12 @@ export interface SipUserAgentCore {
    * (408 when none came, §8.1.3.1).
    */
   terminateDialog(id: string): Promise<number>;
+  /**
+   * Sends a non-INVITE request other than BYE inside the dialog (an OPTIONS probe, an UPDATE
+   * refresh): RFC 3261 §12.2.1.1 addressing, the next CSeq, a client transaction (§17.1.2).
+   * Resolves with its final status (408 when none came, §8.1.3.1); the dialog stays as it is.
+   */
+  sendInDialog(id: string, method: string, headers?: readonly SipHeader[]): Promise<number>;
   stats(): SipUserAgentCoreStats;
   /** Stops every timer and transaction (shutdown). */
   close(): void;

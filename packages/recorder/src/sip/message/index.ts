@@ -41,6 +41,7 @@ export {
 } from './sip-grammar.js';
 export * from './sip-uri.js';
 export * from './sip-header-values.js';
+export * from './session-timer-headers.js';
 export {
   DEFAULT_SIP_PARSE_LIMITS,
   parseDatagram,

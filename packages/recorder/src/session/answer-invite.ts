@@ -225,7 +225,7 @@ async function answerAdmitted(
 
   const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
   if (media.delayedOffer !== undefined) session.delayedOffer = media.delayedOffer;
-  applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
+  applyOwnerDecision(session, decision);
   moveSession(context, session, 'answered');
   held.clear();
   context.sessions.set(session.id, session);

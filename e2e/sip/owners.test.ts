@@ -174,7 +174,7 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
     });
   }, 120_000);
 
-  it('the same extension on a foreign host owns nothing, and nothing is kept', async () => {
+  it('the same extension on a foreign host owns nothing: the call is kept unattributed', async () => {
     let during: any[] = [];
     const { callId } = await placeCall(
       ['sip:2001@other-pbx.example', 'sip:+15550100@pstn.example'],
@@ -187,7 +187,12 @@ describe.skipIf(missing !== null)('owners matched as real SBCs send them (SIPp w
         }
       },
     );
-    expect(during).toMatchObject([{ ownership: 'no-owner', owners: [] }]);
-    expect(await recordingOf(callId, 3_000)).toBeNull();
+    expect(during).toMatchObject([{ ownership: 'unattributed', owners: [] }]);
+    const meta = await recordingOf(callId, 10_000);
+    expect(meta).toMatchObject({
+      ownerType: 'UNATTRIBUTED',
+      ownerId: uuidOfWebexId(server.seed.trunk.id),
+    });
+    expect(meta.serviceData.unattributed.reason).toContain('sip:2001@other-pbx.example');
   }, 120_000);
 });

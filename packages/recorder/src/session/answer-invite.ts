@@ -243,7 +243,7 @@ async function answerAdmitted(
   if (media.delayedOffer !== undefined) session.delayedOffer = media.delayedOffer;
   const sessionTimer = startSessionTimer(timer, context.clock.now());
   if (sessionTimer) session.sessionTimer = sessionTimer;
-  applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
+  applyOwnerDecision(session, decision);
   moveSession(context, session, 'answered');
   held.clear();
   context.sessions.set(session.id, session);

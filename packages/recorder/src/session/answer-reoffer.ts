@@ -137,7 +137,7 @@ export async function applyMetadataRevision(
       headers: [reasonHeader(decision.refusal.status, decision.refusal.reason)],
     };
   }
-  applyOwnerDecision(session, decision.owners, decision.waitingForParticipants);
+  applyOwnerDecision(session, decision);
   return undefined;
 }
 

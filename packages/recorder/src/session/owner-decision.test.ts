@@ -4,7 +4,8 @@ import {
   createRecordingMetadataState,
   DEFAULT_PLACEHOLDER_AOR_PATTERNS,
 } from '../siprec/index.js';
-import { ownerCandidatesOf } from './owner-decision.js';
+import { createFakeSessionContext, FAKE_DIALOG } from './fake-session-context.js';
+import { decideSessionOwners, ownerCandidatesOf } from './owner-decision.js';
 
 const FROM = { uriText: 'sip:7301@35.162.237.204', displayName: '7301' };
 const TO = { uriText: 'sip:srs@127.0.0.1:5080' };
@@ -38,5 +39,42 @@ describe('owner-decision: the candidates of a session', () => {
     expect(
       ownerCandidatesOf(metadata, DEFAULT_PLACEHOLDER_AOR_PATTERNS, { from: FROM, to: TO }),
     ).toEqual([{ id: 'pa', aor: 'sip:alice@example.com', placeholder: false }]);
+  });
+});
+
+describe('owner-decision: a session nobody owns', () => {
+  const unattributed = 'no party matches a person, workspace or virtual line (sip:7301@x)';
+  const scope = { orgId: 'org-1', trunkId: 't-1' };
+
+  it('without metadata: waits for a metadata update, recorded unattributed meanwhile, and says there was none', async () => {
+    const { context } = createFakeSessionContext({
+      decision: { owners: [], waitingForParticipants: false, notes: [], unattributed },
+    });
+    const decision = await decideSessionOwners(
+      context,
+      scope,
+      createRecordingMetadataState(),
+      FAKE_DIALOG,
+      { from: FROM, to: TO },
+    );
+    expect(decision).toMatchObject({
+      owners: [],
+      waitingForParticipants: true,
+      unattributed: `the INVITE had no recording metadata; ${unattributed}`,
+    });
+  });
+
+  it('a match that is not recorded stays a decision to keep nothing (no reason is made up)', async () => {
+    const { context } = createFakeSessionContext({
+      decision: { owners: [], waitingForParticipants: false, notes: [] },
+    });
+    const decision = await decideSessionOwners(
+      context,
+      scope,
+      createRecordingMetadataState(),
+      FAKE_DIALOG,
+      { from: FROM, to: TO },
+    );
+    expect(decision.unattributed).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 // logged with the reasons the policy gives. An INVITE without metadata (Cisco CUBE network-based
 // recording forks the call with plain SIP) names the call's parties only in its From and To:
 // those are the candidates then, and the policy matches them as it would participants' AORs.
+// When no one matches, the policy says why and the call is recorded unattributed.
 import {
   isPlaceholderRecordingParticipant,
   listActiveRecordingParticipants,
@@ -81,16 +82,25 @@ export async function decideSessionOwners(
   const candidates = ownerCandidatesOf(metadata, context.patterns, inviteParties);
   const decided = await context.policy.decideOwners(scope, candidates);
   // Without metadata no one is known to be on the call yet: unless From or To matched, the
-  // session waits for a metadata update as it does when the metadata names only placeholders.
-  const decision =
-    metadata.current === undefined && decided.owners.length === 0 && !decided.refusal
-      ? { ...decided, waitingForParticipants: true }
-      : decided;
+  // session waits for a metadata update as it does when the metadata names only placeholders,
+  // and is recorded unattributed meanwhile (the reason says there was no metadata).
+  const withoutMetadata =
+    metadata.current === undefined && decided.owners.length === 0 && !decided.refusal;
+  const decision: RecordingOwnerDecision = withoutMetadata
+    ? {
+        ...decided,
+        waitingForParticipants: true,
+        ...(decided.unattributed === undefined
+          ? {}
+          : { unattributed: `the INVITE had no recording metadata; ${decided.unattributed}` }),
+      }
+    : decided;
   context.log('info', ids, 'owner decision', {
     participants: candidates.map((c) => c.aor ?? c.broadworksUserId ?? c.id),
     owners: decision.owners.map((o) => `${o.kind}:${o.displayName} (${o.matchedBy})`),
     waitingForParticipants: decision.waitingForParticipants,
     refusal: decision.refusal?.reason,
+    unattributed: decision.unattributed,
     notes: decision.notes,
   });
   return decision;

@@ -81,7 +81,13 @@ export interface RecordingOwner {
   readonly displayName: string;
   /** Which participant matched it, and by what. */
   readonly participantId: string;
-  readonly matchedBy: 'sip-address' | 'extension' | 'number' | 'broadworks-user-id';
+  readonly matchedBy:
+    | 'sip-address'
+    | 'extension'
+    | 'number'
+    | 'broadworks-user-id'
+    /** No party matched anyone: the trunk's default owner stands in for the call's party. */
+    | 'trunk-default-owner';
   /** The entity's recording mode (`Always`, `On Demand with User Initiated Start`, ...). */
   readonly mode: string;
   /** The effective failure behaviour (SPEC §3.1 `failureBehavior`), reported with a failure. */
@@ -103,6 +109,12 @@ export interface RecordingOwnerDecision {
     | { readonly status: 503; readonly reason: string; readonly retryAfterSeconds: number };
   /** Why each participant is or is not an owner, for the session log. */
   readonly notes: readonly string[];
+  /**
+   * Set when no owner was found because nothing in the call names an entity the host knows (no
+   * participant matched, the trunk has no default owner): the call is recorded anyway, without
+   * an owner, and this says why. Absent when an entity matched but does not record the call.
+   */
+  readonly unattributed?: string;
 }
 
 /** The admitted session's org and the trunk it came on (whose dial plan and domains apply). */
@@ -130,8 +142,13 @@ export interface RecordingPolicy {
  */
 export type RecordingSessionState = 'answering' | 'awaiting-ack' | 'active' | 'closed';
 
-/** Where the owner decision stands. */
-export type RecordingOwnership = 'owned' | 'awaiting-participants' | 'no-owner' | 'refused';
+/**
+ * Where the owner decision stands. `unattributed`: no one matched, yet the call is kept (answered
+ * 200, so its audio is never discarded) as a recording without an owner until someone is matched
+ * by a later metadata revision, or the recording is reassigned.
+ */
+export type RecordingOwnership =
+  'owned' | 'unattributed' | 'awaiting-participants' | 'no-owner' | 'refused';
 
 export interface RecordingSessionParty {
   readonly id: string;
@@ -156,6 +173,8 @@ export interface RecordingSessionSnapshot {
   readonly startedAt: number;
   readonly parties: readonly RecordingSessionParty[];
   readonly owners: readonly RecordingOwner[];
+  /** Why the session has no owner and is recorded unattributed (ownership `unattributed`). */
+  readonly unattributedReason?: string;
   /** The streams of the current SDP answer. */
   readonly streams: readonly SdpAnsweredStream[];
   /** Every metadata revision received, oldest first. */
@@ -180,7 +199,10 @@ export interface RecordingSessionClosed extends RecordingSessionSnapshot {
     | 'rtp-timeout'
     | 'session-timer'
     | 'probe-failed';
-  /** False when the session had no owner at the end: nothing is kept. */
+  /**
+   * False when nothing is kept: no owner at the end and not unattributed (an entity matched but
+   * does not record the call, or the policy refused it).
+   */
   readonly kept: boolean;
   /** Why nothing is kept, or why it is. */
   readonly outcome: string;

@@ -17,28 +17,64 @@ function record(ownership: RecordingOwnership = 'no-owner', owners: RecordingOwn
     ownership: RecordingOwnership;
     owners: RecordingOwner[];
     refusalReason?: string;
+    unattributedReason?: string;
   };
 }
+
+const decided = (
+  owners: RecordingOwner[],
+  waitingForParticipants = false,
+  unattributed?: string,
+) => ({ owners, waitingForParticipants, ...(unattributed === undefined ? {} : { unattributed }) });
 
 describe('session-record: owners and the outcome of a session', () => {
   it('RFC 7866 §9.2: an owner stays when a later decision no longer names it; new ones are added once', () => {
     const session = record();
-    applyOwnerDecision(session, [alice], false);
-    applyOwnerDecision(session, [line, alice], false);
-    applyOwnerDecision(session, [], false);
+    applyOwnerDecision(session, decided([alice]));
+    applyOwnerDecision(session, decided([line, alice]));
+    applyOwnerDecision(session, decided([]));
     expect(session.owners.map((o) => o.id)).toEqual(['p-alice', 'vl-1']);
     expect(session.ownership).toBe('owned');
   });
 
   it('no owner: waiting for participants while only placeholders were named, else no owner', () => {
     const session = record();
-    applyOwnerDecision(session, [], true);
+    applyOwnerDecision(session, decided([], true));
     expect(session.ownership).toBe('awaiting-participants');
-    applyOwnerDecision(session, [], false);
+    applyOwnerDecision(session, decided([]));
     expect(session.ownership).toBe('no-owner');
   });
 
-  it('a session is kept only with an owner, and the outcome says for whom or why not', () => {
+  it('nobody matched: unattributed with the reason, until a revision names an owner', () => {
+    const session = record();
+    applyOwnerDecision(
+      session,
+      decided([], true, 'the metadata names only placeholder participants'),
+    );
+    expect(session).toMatchObject({
+      ownership: 'unattributed',
+      unattributedReason: 'the metadata names only placeholder participants',
+    });
+    // Still waiting: what was recorded so far stays unattributed.
+    applyOwnerDecision(session, decided([], true));
+    expect(session.ownership).toBe('unattributed');
+    applyOwnerDecision(session, decided([alice]));
+    expect(session.ownership).toBe('owned');
+    expect(session.unattributedReason).toBeUndefined();
+  });
+
+  it('an unattributed session whose revision names an entity that is not recorded keeps nothing', () => {
+    const session = record();
+    applyOwnerDecision(session, decided([], false, 'no party matches'));
+    applyOwnerDecision(session, decided([]));
+    expect(session.ownership).toBe('no-owner');
+    expect(closingOutcome(session).kept).toBe(false);
+  });
+
+  it('a session is kept with an owner or unattributed, and the outcome says for whom or why not', () => {
+    expect(
+      closingOutcome({ ...record('unattributed'), unattributedReason: 'no party matches' }),
+    ).toEqual({ kept: true, outcome: 'recorded unattributed: no party matches' });
     expect(closingOutcome(record('owned', [alice, line]))).toEqual({
       kept: true,
       outcome: 'recorded for person Alice, virtualLine Sales',

@@ -11,6 +11,7 @@ import type { SessionTimerState } from './session-timer.js';
 import type { SipDialogContext } from '../sip/dialog/sip-user-agent-core.js';
 import type {
   RecordingOwner,
+  RecordingOwnerDecision,
   RecordingOwnership,
   RecordingSessionParty,
   RecordingSessionSnapshot,
@@ -31,6 +32,8 @@ export interface SessionRecord {
   ownership: RecordingOwnership;
   owners: RecordingOwner[];
   refusalReason?: string;
+  /** Why nobody owns the call while it is recorded unattributed. */
+  unattributedReason?: string;
   metadata: RecordingMetadataState;
   answer: SdpAnswer;
   /**
@@ -81,6 +84,9 @@ export function snapshotSession(
     startedAt: session.startedAt,
     parties: sessionParties(session.metadata, patterns),
     owners: [...session.owners],
+    ...(session.ownership === 'unattributed' && session.unattributedReason !== undefined
+      ? { unattributedReason: session.unattributedReason }
+      : {}),
     streams: session.answer.streams,
     metadataRevisions: session.metadata.revisions,
     siprecIndicators: session.siprecIndicators,
@@ -94,36 +100,60 @@ function ownerKey(owner: RecordingOwner): string {
 
 /**
  * Adds the owners of a decision to the session. An owner stays an owner of the recording even
- * when a later revision drops the participant; with no owner the session waits for participants
- * (placeholders only) or has none.
+ * when a later revision drops the participant. With no owner: a decision that says why the call
+ * is unattributed keeps it as such (recorded, no owner); otherwise the session waits for
+ * participants (placeholders only; an unattributed session stays so meanwhile) or has none (an
+ * entity matched whose settings do not record the call).
  */
 export function applyOwnerDecision(
-  session: Pick<SessionRecord, 'owners' | 'ownership'>,
-  owners: readonly RecordingOwner[],
-  waiting: boolean,
+  session: Pick<SessionRecord, 'owners' | 'ownership' | 'unattributedReason'>,
+  decision: Pick<RecordingOwnerDecision, 'owners' | 'waitingForParticipants' | 'unattributed'>,
 ): void {
   const known = new Set(session.owners.map(ownerKey));
-  for (const owner of owners) {
+  for (const owner of decision.owners) {
     if (!known.has(ownerKey(owner))) {
       session.owners.push(owner);
       known.add(ownerKey(owner));
     }
   }
-  if (session.owners.length > 0) session.ownership = 'owned';
-  else session.ownership = waiting ? 'awaiting-participants' : 'no-owner';
+  if (session.owners.length > 0) {
+    session.ownership = 'owned';
+    delete session.unattributedReason;
+  } else if (decision.unattributed !== undefined) {
+    session.ownership = 'unattributed';
+    session.unattributedReason = decision.unattributed;
+  } else if (decision.waitingForParticipants) {
+    if (session.ownership !== 'unattributed') session.ownership = 'awaiting-participants';
+  } else {
+    // An entity matched that does not record the call: its settings win, nothing is kept.
+    session.ownership = 'no-owner';
+    delete session.unattributedReason;
+  }
 }
 
-/** Whether a closing session is kept (it has an owner) and the sentence that says why. */
+/** Whether a closing session is kept (an owner, or unattributed) and the sentence that says why. */
 export function closingOutcome(
-  session: Pick<SessionRecord, 'owners' | 'ownership' | 'refusalReason'>,
+  session: Pick<SessionRecord, 'owners' | 'ownership' | 'refusalReason' | 'unattributedReason'>,
 ): { kept: boolean; outcome: string } {
-  const kept = session.ownership === 'owned' && session.owners.length > 0;
-  const outcome = kept
-    ? `recorded for ${session.owners.map((o) => `${o.kind} ${o.displayName}`).join(', ')}`
-    : session.ownership === 'refused'
-      ? `nothing is kept: refused (${session.refusalReason ?? 'policy'})`
-      : session.ownership === 'awaiting-participants'
-        ? 'nothing is kept: the metadata never named a participant (only placeholders or none)'
-        : 'nothing is kept: no participant matched an entity whose settings record the call';
-  return { kept, outcome };
+  if (session.ownership === 'owned' && session.owners.length > 0) {
+    return {
+      kept: true,
+      outcome: `recorded for ${session.owners.map((o) => `${o.kind} ${o.displayName}`).join(', ')}`,
+    };
+  }
+  if (session.ownership === 'unattributed') {
+    return {
+      kept: true,
+      outcome: `recorded unattributed: ${session.unattributedReason ?? 'no owner was found'}`,
+    };
+  }
+  return {
+    kept: false,
+    outcome:
+      session.ownership === 'refused'
+        ? `nothing is kept: refused (${session.refusalReason ?? 'policy'})`
+        : session.ownership === 'awaiting-participants'
+          ? 'nothing is kept: the metadata never named a participant (only placeholders or none)'
+          : 'nothing is kept: no participant matched an entity whose settings record the call',
+  };
 }

@@ -140,6 +140,8 @@ interface FakePolicyOptions {
   unavailable?: number;
   /** Hold every decision until release() is called. */
   hold?: boolean;
+  /** Why a call without owners is unattributed (the host's reason), when no one matched. */
+  unattributed?: string;
 }
 
 function createFakePolicy(o: FakePolicyOptions = {}) {
@@ -176,6 +178,9 @@ function createFakePolicy(o: FakePolicyOptions = {}) {
         owners,
         waitingForParticipants: owners.length === 0 && participants.every((p) => p.placeholder),
         ...(o.refusal === undefined ? {} : { refusal: { status: 403, reason: o.refusal } }),
+        ...(o.unattributed !== undefined && owners.length === 0
+          ? { unattributed: o.unattributed }
+          : {}),
         notes: [],
       };
       return decision;
@@ -392,6 +397,23 @@ describe('SIPREC session handler: recognition and bodies', () => {
     expect(h.opened[0]?.ownership).toBe('awaiting-participants');
     // From and To are asked about; neither names an entity.
     expect(h.decisions[0]?.map((c) => c.id)).toEqual(['invite:from', 'invite:to']);
+  });
+
+  it('SPEC §5: audio answered 200 is never discarded: a metadata-less call matching no one is kept unattributed', async () => {
+    const h = createHarness({ policy: { unattributed: 'no party matches anyone' } });
+    const tag = await h.establish(request({ body: OFFER_2 }));
+    expect(h.opened[0]).toMatchObject({
+      ownership: 'unattributed',
+      owners: [],
+      unattributedReason: 'the INVITE had no recording metadata; no party matches anyone',
+    });
+    await h.send(request({ method: 'BYE', toTag: tag, cseq: 2 }));
+    expect(h.closed[0]).toMatchObject({
+      kept: true,
+      ownership: 'unattributed',
+      outcome:
+        'recorded unattributed: the INVITE had no recording metadata; no party matches anyone',
+    });
   });
 
   it('RFC 7865 §12 / SPEC §5: a DOCTYPE in the metadata is answered 400 and the next INVITE still works', async () => {

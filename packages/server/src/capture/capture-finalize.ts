@@ -3,7 +3,8 @@
 // (SPEC §4: start…stop is one recording, paused stretches cut out or silenced); here each
 // recording is encoded (capture-encoder.ts) and stored through the recordings store with its
 // owners, parties and provenance, and transcription is enqueued for each stored recording.
-// Failures are catalogued, never silent.
+// A call without an owner is stored unattributed (held by its trunk). Failures are catalogued,
+// never silent.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -109,6 +110,23 @@ async function resolveOwners(
   return owners;
 }
 
+/**
+ * The stand-in owner of a call nobody owns: the recording is held by the trunk it came on (its
+ * id is the owner id, so it is listed with none of the org's people, workspaces or lines) until
+ * a compliance officer or administrator reassigns it.
+ */
+export function unattributedOwnerOf(
+  session: Pick<CaptureSessionFile, 'trunkId' | 'trunkName'>,
+): RecordingOwner {
+  return {
+    type: 'unattributed',
+    id: session.trunkId,
+    email: null,
+    name: `Unattributed (trunk ${session.trunkName})`,
+    locationId: null,
+  };
+}
+
 export interface FinalizeDeps extends RecordingStoreDeps {
   /** Encodes PCM to Ogg Opus (tests inject a failing encoder). */
   readonly encode?: typeof encodeOggOpus;
@@ -133,8 +151,8 @@ function deferFinalize(dir: string, file: string, what: string): FinalizeResult 
 /**
  * Turns a journal directory into stored recordings: one per start…stop of each owner (owners
  * whose actions give the same recordings share them), paused stretches cut or silenced. On
- * success the journal is removed; on a failure (no media at all, a live capture failure, no
- * owner left, encoder error) the failure is catalogued and the journal kept for an operator —
+ * success the journal is removed; on a failure (no media at all, a live capture failure, encoder
+ * error) the failure is catalogued and the journal kept for an operator —
  * with whatever audio could be stored stored anyway.
  */
 export async function finalizeCapturedSession(
@@ -204,13 +222,19 @@ export async function finalizeCapturedSession(
         .join('; '),
     });
   }
-  const owners = await resolveOwners(deps, session);
-  if (owners.length === 0) {
-    return markFailed(deps, dir, session, {
-      code: 'no-owner',
-      reason: 'none of the owners exists any more',
-    });
-  }
+  const resolved = await resolveOwners(deps, session);
+  // No owner (none matched, or every owner is gone by now): the call was answered 200, so it is
+  // kept as an unattributed recording, held by its trunk, for a compliance officer to reassign.
+  const unattributed =
+    resolved.length > 0
+      ? null
+      : (session.unattributed ?? {
+          reason:
+            session.owners.length > 0
+              ? 'none of the call’s owners exists any more'
+              : 'the call had no owner',
+        });
+  const owners = unattributed === null ? resolved : [unattributedOwnerOf(session)];
 
   const samples = Math.max(0, ...rendered.channels.map((c) => c.length));
   // A recording still running at the BYE ends with the audio (the last packet placed).
@@ -221,7 +245,11 @@ export async function finalizeCapturedSession(
   // Owners with the same recordings (the same actions' effect) share each stored audio.
   const groups = new Map<string, { plans: RecordingSegmentPlan[]; owners: RecordingOwner[] }>();
   for (const owner of owners) {
-    const plans = planOwnerRecordings(session, owner.id, audio);
+    // Nobody could pause or stop an unattributed recording: it is the whole call.
+    const plans =
+      owner.type === 'unattributed'
+        ? [{ startMs: audio.startMs, endMs: audio.endMs, pauses: [] }]
+        : planOwnerRecordings(session, owner.id, audio);
     const key = JSON.stringify(plans);
     const group = groups.get(key) ?? { plans, owners: [] };
     group.owners.push(owner);
@@ -350,6 +378,7 @@ export async function finalizeCapturedSession(
             },
             srcMetadataRevisions: session.metadataRevisions,
             trunk: { id: session.trunkId, name: session.trunkName },
+            ...(unattributed === null ? {} : { unattributed: { reason: unattributed.reason } }),
             ...mediaSecurityOf(session),
             ...(session.failure
               ? {

@@ -199,6 +199,9 @@ export interface RecordingTrunksTable {
   media_latching: string;
   /** JSON `{ caBundle, fingerprints, subjects }` the SBC's TLS client certificate must meet, or null. */
   client_certificate: string | null;
+  /** `person` | `workspace` | `virtualLine`, with default_owner_id; both null = none. */
+  default_owner_type: string | null;
+  default_owner_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -298,7 +301,10 @@ export interface RecordingsTable {
   owner_id: string;
   owner_email: string | null;
   owner_name: string;
-  /** user | place | virtualLine */
+  /**
+   * user | place | virtualLine | unattributed. An unattributed recording (no entity matched) is
+   * held by the trunk that brought it: owner_id is then that trunk's id, owner_name says so.
+   */
   owner_type: string;
   storage_region: string;
   location_id: string | null;

@@ -431,7 +431,9 @@ export async function reassignRecordings(
   actor: Actor,
   body: ReassignBody,
 ): Promise<void> {
-  if (!can(actor, 'recording.reassign', { orgId: actor.orgId })) {
+  // A compliance officer may reassign unattributed recordings only (decided per recording).
+  const org = { orgId: actor.orgId };
+  if (!can(actor, 'recording.reassign', org) && !can(actor, 'recording.attribute', org)) {
     throw forbidden('Only an administrator may reassign recordings');
   }
   const newOwner = await requireOrgPersonByEmail(

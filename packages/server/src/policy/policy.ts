@@ -32,6 +32,8 @@ export const ACTIONS = [
   'recording.play',
   'recording.manage',
   'recording.reassign',
+  // Reassigning an unattributed recording (no entity matched the call) to its owner.
+  'recording.attribute',
   'recording.deletePermanently',
   // Lifecycle (SPEC §6, §9.1): legal holds and webhooks.
   'legalHold.read',
@@ -74,6 +76,7 @@ const MANAGE_RECORDINGS: readonly Action[] = [
   'recording.search',
   'recording.manage',
   'recording.reassign',
+  'recording.attribute',
 ];
 
 // Holds stop purging; webhooks send recording events out of Callvault.
@@ -114,13 +117,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'webhook.read',
   ],
   // Compliance officers search recordings by owner, so they read the directory; they change no
-  // settings. They play and download every recording and delete permanently, never reassign.
+  // settings. They play and download every recording and delete permanently; they reassign only
+  // unattributed recordings (they can listen to tell whose call it was).
   complianceOfficer: [
     ...READ_DIRECTORY,
     'audit.read',
     'recording.search',
     'recording.searchPurged',
     'recording.play',
+    'recording.attribute',
     'recording.deletePermanently',
     'liveCall.read',
     // Holds are a compliance tool first; compliance officers place and release them too.

@@ -1,7 +1,7 @@
 // Who may do what with one recording (SPEC §1, §7): the role rules of policy.ts plus
 // the owner's own rights, which their callRecordingAccessSettings switch on and off. Pure; the
 // recordings service asks before every read or change and the table test pins every combination.
-import type { AccessSettings, RecordingStatus } from '@callvault/shared';
+import type { AccessSettings, RecordingOwnerType, RecordingStatus } from '@callvault/shared';
 import type { Actor } from './actor.js';
 import { can } from './policy.js';
 
@@ -22,6 +22,8 @@ export type RecordingOperation = (typeof RECORDING_OPERATIONS)[number];
 export interface RecordingSubject {
   readonly orgId: string;
   readonly ownerId: string;
+  /** `unattributed`: nobody owns it (its owner id is the trunk's); absent = an entity's. */
+  readonly ownerType?: RecordingOwnerType;
   readonly status: RecordingStatus;
 }
 
@@ -40,6 +42,7 @@ export function isRecordingOwner(actor: Actor, recording: RecordingSubject): boo
   return (
     actor.orgId === actor.homeOrgId &&
     recording.orgId === actor.orgId &&
+    recording.ownerType !== 'unattributed' &&
     recording.ownerId === actor.personId
   );
 }
@@ -96,9 +99,16 @@ export function decideRecordingAccess(
         ? { allowed: true, as: 'role' }
         : deny('only a compliance officer may delete a recording permanently');
     case 'reassign':
-      return byRole('recording.reassign')
+      // Giving an unattributed recording its owner is a compliance task too: a compliance
+      // officer can listen to tell whose call it was, an administrator cannot.
+      return byRole('recording.reassign') ||
+        (recording.ownerType === 'unattributed' && byRole('recording.attribute'))
         ? { allowed: true, as: 'role' }
-        : deny('only an administrator may reassign recordings');
+        : deny(
+            recording.ownerType === 'unattributed'
+              ? 'only an administrator or a compliance officer may give an unattributed recording an owner'
+              : 'only an administrator may reassign recordings',
+          );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RecordingTrunk } from '@callvault/shared';
+import type { RecordingTrunk, TrunkDefaultOwner } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import type { RecordingTrunksTable } from '../db/schema.js';
@@ -9,6 +9,17 @@ export interface TrunkRecord extends Omit<RecordingTrunk, 'clientCertificate'> {
   readonly digestHa1: string | null;
   /** Mutual TLS: what the SBC's client certificate must be; null = none required. */
   readonly clientCertificate: ClientCertificateRequirement | null;
+}
+
+const DEFAULT_OWNER_TYPES: ReadonlySet<string> = new Set<TrunkDefaultOwner['type']>([
+  'person',
+  'workspace',
+  'virtualLine',
+]);
+
+function defaultOwnerOf(type: string | null, id: string | null): TrunkDefaultOwner | null {
+  if (type === null || id === null || !DEFAULT_OWNER_TYPES.has(type)) return null;
+  return { type: type as TrunkDefaultOwner['type'], id };
 }
 
 function toRecord(r: RecordingTrunksTable): TrunkRecord {
@@ -31,6 +42,7 @@ function toRecord(r: RecordingTrunksTable): TrunkRecord {
       r.client_certificate === null
         ? null
         : parseJsonColumn<ClientCertificateRequirement>(r.client_certificate),
+    defaultOwner: defaultOwnerOf(r.default_owner_type, r.default_owner_id),
     created: r.created_at,
   };
 }
@@ -49,6 +61,8 @@ function toRow(t: TrunkRecord, at: Date): RecordingTrunksTable {
     own_domains: toJsonColumn(t.ownDomains),
     media_latching: t.mediaLatching,
     client_certificate: t.clientCertificate === null ? null : toJsonColumn(t.clientCertificate),
+    default_owner_type: t.defaultOwner?.type ?? null,
+    default_owner_id: t.defaultOwner?.id ?? null,
     created_at: t.created,
     updated_at: at.toISOString(),
   };

@@ -1,13 +1,16 @@
 // Recording trunks (SPEC §5): where SIPREC sessions may come from, per org. Digest credentials
 // are kept as HA1 = MD5(username:realm:password) (RFC 2617 §3.2.2.2); the password is never stored.
 // A trunk also says how to read the identifiers its SBC sends: its own SIP domains (where user
-// parts are extensions) and, optionally, the dial-plan country of its national numbers.
+// parts are extensions) and, optionally, the dial-plan country of its national numbers. Its
+// optional default owner (a person, workspace or virtual line of the trunk's org) owns the calls
+// in which no party matches anyone.
 import crypto from 'node:crypto';
 import type {
   MediaLatching,
   RecordingTrunk,
   SiprecUri,
   TrunkClientCertificateInput,
+  TrunkDefaultOwner,
 } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import { AppError, notFound } from '../errors.js';
@@ -15,7 +18,10 @@ import { newId } from '../ids.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
-import type { Trx } from '../db/database.js';
+import type { DbOrTrx, Trx } from '../db/database.js';
+import { findPersonById } from '../org/people.repository.js';
+import { findVirtualLineById } from '../org/virtual-lines.repository.js';
+import { findWorkspaceById } from '../org/workspaces.repository.js';
 import { dialPlanCountry } from '../org/dial-plan.js';
 import { canonicalOwnDomain } from '../siprec/party-lookups.js';
 import { formatCidr, parseCidr } from './cidr.js';
@@ -50,6 +56,7 @@ export interface TrunkInput {
   ownDomains?: string[] | undefined;
   mediaLatching?: MediaLatching | undefined;
   clientCertificate?: TrunkClientCertificateInput | null | undefined;
+  defaultOwner?: TrunkDefaultOwner | null | undefined;
 }
 
 export function digestHa1(username: string, realm: string, password: string): string {
@@ -93,6 +100,26 @@ function normalizeOwnDomains(domains: string[]): string[] {
   return [...new Set(domains.map((d) => canonicalOwnDomain(d)!))];
 }
 
+/** The default owner as given, once it is known to be an entity of the org; null stays null. */
+async function checkDefaultOwner(
+  db: DbOrTrx,
+  orgId: string,
+  owner: TrunkDefaultOwner | null,
+): Promise<TrunkDefaultOwner | null> {
+  if (owner === null) return null;
+  const found =
+    owner.type === 'person'
+      ? await findPersonById(db, orgId, owner.id)
+      : owner.type === 'workspace'
+        ? await findWorkspaceById(db, orgId, owner.id)
+        : await findVirtualLineById(db, orgId, owner.id);
+  if (!found) {
+    const message = `defaultOwner: no ${owner.type} with id ${owner.id} in the organization`;
+    throw new AppError('VALIDATION_FAILED', message, [message]);
+  }
+  return { type: owner.type, id: owner.id };
+}
+
 export function presentTrunk(t: TrunkRecord): RecordingTrunk {
   return {
     id: t.id,
@@ -112,6 +139,7 @@ export function presentTrunk(t: TrunkRecord): RecordingTrunk {
             fingerprints: [...t.clientCertificate.fingerprints],
             subjects: [...t.clientCertificate.subjects],
           },
+    defaultOwner: t.defaultOwner === null ? null : { ...t.defaultOwner },
     created: t.created,
   };
 }
@@ -161,6 +189,7 @@ export async function insertNewTrunk(
     ownDomains: normalizeOwnDomains(input.ownDomains ?? []),
     mediaLatching: input.mediaLatching ?? 'first-source',
     clientCertificate: normalizeClientCertificate(input.clientCertificate ?? null),
+    defaultOwner: await checkDefaultOwner(trx, orgId, input.defaultOwner ?? null),
     created: now.toISOString(),
   };
   await insertTrunk(trx, trunk, now);
@@ -229,6 +258,10 @@ export async function changeTrunk(
         input.clientCertificate === undefined
           ? before.clientCertificate
           : normalizeClientCertificate(input.clientCertificate),
+      defaultOwner:
+        input.defaultOwner === undefined
+          ? before.defaultOwner
+          : await checkDefaultOwner(trx, actor.orgId, input.defaultOwner),
     };
     await updateTrunk(trx, after, deps.clock.now());
     // The HA1 is a password equivalent: the audit records that credentials changed, never the hash.

@@ -11,6 +11,7 @@ import {
   presentSrcMetadata,
   presentMediaSecurity,
   presentTrunk,
+  presentUnattributed,
 } from './recording-provenance.js';
 import { uuidOfId } from '../ids.js';
 import type { RecordingRecord } from './recordings.model.js';
@@ -23,6 +24,7 @@ const METADATA_OWNER_TYPES = {
   user: 'USER',
   place: 'PLACE',
   virtualLine: 'VIRTUAL_LINE',
+  unattributed: 'UNATTRIBUTED',
 } as const satisfies Record<RecordingRecord['ownerType'], string>;
 
 interface WebexParty {
@@ -249,6 +251,7 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
       segment: presentSegment(m),
       srcMetadata: presentSrcMetadata(m),
       mediaSecurity: presentMediaSecurity(m),
+      unattributed: presentUnattributed(m),
     },
     ...presentProvenance(r.provenance),
   };

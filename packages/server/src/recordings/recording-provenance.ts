@@ -1,7 +1,8 @@
 // How a recording was made, as the API shows it (SPEC §9 Callvault extras on Webex shapes):
 // rebuilt after a crash, what failed while capturing, why it ended, and from the metadata
 // document the recording trunk, which part of the call it is, and the SRC's SIPREC metadata as
-// received (bounded in size; the stored copy is whole), and how the media was protected in transit.
+// received (bounded in size; the stored copy is whole), how the media was protected in transit,
+// and why a call was kept without an owner.
 // Pure: records in, response parts out.
 import {
   applyRecordingMetadataBody,
@@ -16,6 +17,7 @@ import {
   type RecordingRecovery,
   type RecordingSegment,
   type RecordingSrcMetadata,
+  type RecordingUnattributed,
 } from '@callvault/shared';
 import type { RecordingMetadataDocument, RecordingProvenance } from './recordings.model.js';
 
@@ -147,6 +149,14 @@ export function presentMediaSecurity(
       : [],
     keysSentInClear: m.keysSentInClear === true,
   };
+}
+
+/** Why the recorder kept the call without an owner, as finalize noted it; null when it had one. */
+export function presentUnattributed(
+  document: RecordingMetadataDocument,
+): RecordingUnattributed | null {
+  const u = document.unattributed;
+  return isRecord(u) && typeof u.reason === 'string' ? { reason: u.reason } : null;
 }
 
 const integer = (v: unknown): number | null =>

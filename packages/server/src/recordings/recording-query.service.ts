@@ -118,6 +118,8 @@ const OWNER_ID_TYPES: Record<RecordingOwnerType, IdType> = {
   user: 'PEOPLE',
   place: 'WORKSPACE',
   virtualLine: 'VIRTUAL_LINE',
+  // An unattributed recording is held by the trunk that brought it (its id is the owner id).
+  unattributed: 'RECORDING_TRUNK',
 };
 
 /** An owner id filter in either form: Callvault's Webex id or the plain UUID Webex shows. */

@@ -2,7 +2,9 @@
 // matched by SIP address, extension on the trunk's own domains, number — national forms read
 // with the trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners
 // are the matched entities whose effective settings record the call with the built-in recorder.
-// The org's recording off, or only external recorders, is a 403 refusal.
+// The org's recording off, or only external recorders, is a 403 refusal. When no participant
+// matches any entity, the trunk's default owner stands in for the call's party; without one the
+// decision says why the call is unattributed, and the recorder records it without an owner.
 import type {
   RecordingCallScope,
   RecordingOwner,
@@ -27,7 +29,7 @@ import {
 } from '../recording-settings/effective-settings.service.js';
 import { loadVendors } from '../recording-settings/vendor-registry.js';
 import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
-import { findTrunk } from '../recording-trunks/recording-trunks.repository.js';
+import { findTrunk, type TrunkRecord } from '../recording-trunks/recording-trunks.repository.js';
 import { planPartyLookups, type DialContext } from './party-lookups.js';
 
 const RECORDABLE: ReadonlySet<string> = new Set<RecordableKind>([
@@ -53,11 +55,11 @@ async function displayNameOf(db: DbOrTrx, orgId: string, hit: DirectoryHit): Pro
 async function dialContextOf(
   db: DbOrTrx,
   scope: RecordingCallScope,
-): Promise<{ context: DialContext; trunkCountry: string | null }> {
+): Promise<{ context: DialContext; trunkCountry: string | null; trunk: TrunkRecord | null }> {
   const trunk = await findTrunk(db, scope.orgId, scope.trunkId);
   const trunkCountry = dialPlanCountry(trunk?.country);
   const countries = trunkCountry ? [trunkCountry] : await listLocationCountries(db, scope.orgId);
-  return { context: { ownDomains: trunk?.ownDomains ?? [], countries }, trunkCountry };
+  return { context: { ownDomains: trunk?.ownDomains ?? [], countries }, trunkCountry, trunk };
 }
 
 interface MatchScope {
@@ -120,7 +122,7 @@ export async function decideOwnersOn(
   }
   const vendors = await loadVendors(db, orgId);
   const orgVendor = vendors.get(org.vendorId);
-  const { context, trunkCountry } = await dialContextOf(db, scope);
+  const { context, trunkCountry, trunk } = await dialContextOf(db, scope);
   const match: MatchScope = { db, orgId, context, trunkCountry, notes };
   const owners: RecordingOwner[] = [];
   const seen = new Set<string>();
@@ -143,32 +145,29 @@ export async function decideOwnersOn(
     const key = `${hit.type}:${hit.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const entity = await findRecordableEntity(db, orgId, hit.type as RecordableKind, hit.id);
-    if (!entity) continue;
-    const effective = await effectiveSettingsOf(db, entity);
-    const name = await displayNameOf(db, orgId, hit);
-    if (!effective.recorded) {
-      notes.push(`${label}: ${hit.type} ${name} is not recorded (${effective.reason})`);
-      continue;
-    }
-    if (!effective.vendor.builtIn) {
-      externalVendors.add(effective.vendor.name);
-      notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
-      continue;
-    }
-    notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
-    owners.push({
-      kind: hit.type as RecordableKind,
-      id: hit.id,
-      displayName: name,
-      participantId: participant.id,
-      matchedBy,
-      mode: effective.mode,
-      failureBehavior: effective.failureBehavior,
-    });
+    const owner = await recordingOwnerOf(match, hit, participant.id, matchedBy, label);
+    if (owner !== null && 'external' in owner) externalVendors.add(owner.external);
+    else if (owner !== null) owners.push(owner);
   }
 
   const waitingForParticipants = owners.length === 0 && participants.every((p) => p.placeholder);
+  // Nobody in the call matched: the trunk's default owner owns it, as if it were a party — once
+  // the call names real parties (a placeholder may still be replaced by a revision, so not then).
+  const defaultOwner = trunk?.defaultOwner ?? null;
+  let defaultOwnerGone = false;
+  if (!matchedAny && !waitingForParticipants && defaultOwner !== null) {
+    const hit: DirectoryHit = { type: defaultOwner.type, id: defaultOwner.id };
+    const label = `trunk ${trunk?.name ?? scope.trunkId} default owner`;
+    if (!(await findRecordableEntity(db, orgId, defaultOwner.type, defaultOwner.id))) {
+      defaultOwnerGone = true;
+      notes.push(`${label}: the ${defaultOwner.type} no longer exists`);
+    } else {
+      matchedAny = true;
+      const owner = await recordingOwnerOf(match, hit, 'trunk', 'trunk-default-owner', label);
+      if (owner !== null && 'external' in owner) externalVendors.add(owner.external);
+      else if (owner !== null) owners.push(owner);
+    }
+  }
   if (owners.length === 0 && externalVendors.size > 0) {
     // Forwarding to external recorders comes later; until then the SRC hears why not.
     const reason = `recording is handled by the external recorder ${[...externalVendors].join(', ')}`;
@@ -178,5 +177,65 @@ export async function decideOwnersOn(
     const reason = `the organization records with the external recorder ${orgVendor.name}`;
     return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
   }
+  if (owners.length === 0 && !matchedAny) {
+    const unattributed = unattributedReason(participants, defaultOwnerGone);
+    notes.push(`recorded unattributed: ${unattributed}`);
+    return { owners, waitingForParticipants, notes, unattributed };
+  }
   return { owners, waitingForParticipants, notes };
+}
+
+/** Why no one owns the call, in words a compliance officer reads with the recording. */
+function unattributedReason(
+  participants: readonly RecordingPartyCandidate[],
+  defaultOwnerGone: boolean,
+): string {
+  const named = participants.filter((p) => !p.placeholder);
+  const names = named.map((p) => p.aor ?? p.broadworksUserId ?? p.id);
+  const why =
+    participants.length === 0
+      ? 'the call names no participant'
+      : named.length === 0
+        ? 'the metadata names only placeholder participants'
+        : `no party matches a person, workspace or virtual line (${names.join(', ')})`;
+  return defaultOwnerGone
+    ? `${why}, and the trunk's default owner no longer exists`
+    : `${why}, and the trunk has no default owner`;
+}
+
+/**
+ * The owner a matched entity makes when its effective settings record the call with the
+ * built-in recorder; the external recorder's name when another records it; null when it is not
+ * recorded.
+ */
+async function recordingOwnerOf(
+  scope: MatchScope,
+  hit: DirectoryHit,
+  participantId: string,
+  matchedBy: RecordingOwner['matchedBy'],
+  label: string,
+): Promise<RecordingOwner | { readonly external: string } | null> {
+  const { db, orgId, notes } = scope;
+  const entity = await findRecordableEntity(db, orgId, hit.type as RecordableKind, hit.id);
+  if (!entity) return null;
+  const effective = await effectiveSettingsOf(db, entity);
+  const name = await displayNameOf(db, orgId, hit);
+  if (!effective.recorded) {
+    notes.push(`${label}: ${hit.type} ${name} is not recorded (${effective.reason})`);
+    return null;
+  }
+  if (!effective.vendor.builtIn) {
+    notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
+    return { external: effective.vendor.name };
+  }
+  notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
+  return {
+    kind: hit.type as RecordableKind,
+    id: hit.id,
+    displayName: name,
+    participantId,
+    matchedBy,
+    mode: effective.mode,
+    failureBehavior: effective.failureBehavior,
+  };
 }

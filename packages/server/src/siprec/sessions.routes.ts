@@ -21,7 +21,16 @@ export const SessionSchema = Type.Object({
   callId: Type.String(),
   state: Type.Union(['answering', 'awaiting-ack', 'active', 'closed'].map((s) => Type.Literal(s))),
   ownership: Type.Union(
-    ['owned', 'awaiting-participants', 'no-owner', 'refused'].map((s) => Type.Literal(s)),
+    ['owned', 'unattributed', 'awaiting-participants', 'no-owner', 'refused'].map((s) =>
+      Type.Literal(s),
+    ),
+    {
+      description:
+        'unattributed: no party matched anyone and the trunk has no default owner; the call is recorded without an owner',
+    },
+  ),
+  unattributedReason: Type.Optional(
+    Type.String({ description: 'why nobody owns the call (ownership unattributed)' }),
   ),
   startedAt: Type.String({ format: 'date-time' }),
   trunk: Type.Object({ id: Type.String(), name: Type.String() }),

@@ -22,6 +22,8 @@ export interface SessionView {
   readonly callId: string;
   readonly state: string;
   readonly ownership: string;
+  /** Why nobody owns the call, while it is recorded unattributed. */
+  readonly unattributedReason?: string;
   readonly startedAt: string;
   readonly trunk: { readonly id: string; readonly name: string };
   readonly source: string;
@@ -82,6 +84,7 @@ export function presentSession(s: RecordingSessionSnapshot, call?: LiveCall): Se
     callId: s.callId,
     state: s.state,
     ownership: s.ownership,
+    ...(s.unattributedReason === undefined ? {} : { unattributedReason: s.unattributedReason }),
     startedAt: new Date(s.startedAt).toISOString(),
     trunk: { id: s.trunkId, name: s.trunkName },
     source: `${s.source.transport}:${s.source.address}:${s.source.port}`,

@@ -14,6 +14,7 @@ const trunk: TrunkRecord = {
   ownDomains: [],
   mediaLatching: 'signalled',
   clientCertificate: null,
+  defaultOwner: null,
   created: '2026-03-02T10:00:00.000Z',
 };
 

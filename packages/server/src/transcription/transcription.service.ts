@@ -66,7 +66,10 @@ export function transcriptBlobKey(orgId: string, recordingId: string): string {
   return `org/${orgId}/transcripts/${recordingId}.json`;
 }
 
-const KIND_OF_OWNER: Record<RecordingRecord['ownerType'], RecordableKind> = {
+const KIND_OF_OWNER: Record<
+  Exclude<RecordingRecord['ownerType'], 'unattributed'>,
+  RecordableKind
+> = {
   user: 'person',
   place: 'workspace',
   virtualLine: 'virtualLine',
@@ -107,6 +110,10 @@ interface Decision {
 
 /** Whether the recording gets a transcript, and the call's language. */
 async function decide(deps: TranscriptionDeps, r: RecordingRecord): Promise<Decision> {
+  // Transcripts follow the owner's settings and language; an unattributed call has neither.
+  if (r.ownerType === 'unattributed') {
+    return { language: 'unknown', reason: 'the recording is unattributed: it has no owner' };
+  }
   const entity = await findRecordableEntity(
     deps.db,
     r.orgId,

@@ -570,6 +570,26 @@ export const SiprecUri = Type.Object({
 });
 export type SiprecUri = Static<typeof SiprecUri>;
 
+/**
+ * The person, workspace or virtual line a trunk's calls belong to when nothing in the call names
+ * anyone Callvault knows (no metadata, or parties that match no entity).
+ */
+export const TrunkDefaultOwner = Type.Object(
+  {
+    type: Type.Union([
+      Type.Literal('person'),
+      Type.Literal('workspace'),
+      Type.Literal('virtualLine'),
+    ]),
+    id: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  {
+    description:
+      'who owns a call on this trunk whose metadata (or, without metadata, whose From and To) matches no person, workspace or virtual line; null = such a call is kept as an unattributed recording',
+  },
+);
+export type TrunkDefaultOwner = Static<typeof TrunkDefaultOwner>;
+
 export const RecordingTrunk = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -586,6 +606,7 @@ export const RecordingTrunk = Type.Object({
   }),
   mediaLatching: MediaLatching,
   clientCertificate: Type.Union([TrunkClientCertificate, Type.Null()]),
+  defaultOwner: Type.Union([TrunkDefaultOwner, Type.Null()]),
   created: Type.String(),
 });
 export type RecordingTrunk = Static<typeof RecordingTrunk>;
@@ -625,6 +646,8 @@ export const RecordingTrunkCreate = Type.Object({
   mediaLatching: Type.Optional(MediaLatching),
   /** Mutual TLS; null (the default) = no client certificate required. */
   clientCertificate: Type.Optional(Type.Union([TrunkClientCertificateInput, Type.Null()])),
+  /** Null (the default) = calls matching nobody are kept unattributed. */
+  defaultOwner: Type.Optional(Type.Union([TrunkDefaultOwner, Type.Null()])),
 });
 export type RecordingTrunkCreate = Static<typeof RecordingTrunkCreate>;
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);

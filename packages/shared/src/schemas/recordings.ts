@@ -7,7 +7,12 @@ export const RECORDING_FORMATS = ['OGG', 'WAV', 'MP3'] as const;
 export type RecordingFormat = (typeof RECORDING_FORMATS)[number];
 export const RECORDING_STATUSES = ['available', 'deleted', 'purged'] as const;
 export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
-export const RECORDING_OWNER_TYPES = ['user', 'place', 'virtualLine'] as const;
+/**
+ * `unattributed`: a call the recorder answered whose parties match no entity (no metadata, or
+ * metadata naming nobody Callvault knows) and whose trunk has no default owner; only compliance
+ * officers and administrators see it, until it is reassigned to a person.
+ */
+export const RECORDING_OWNER_TYPES = ['user', 'place', 'virtualLine', 'unattributed'] as const;
 export type RecordingOwnerType = (typeof RECORDING_OWNER_TYPES)[number];
 export const CALL_DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];
@@ -228,7 +233,7 @@ export const RecordingMediaSecurity = Type.Object({
 });
 export type RecordingMediaSecurity = Static<typeof RecordingMediaSecurity>;
 
-export const METADATA_OWNER_TYPES = ['USER', 'PLACE', 'VIRTUAL_LINE'] as const;
+export const METADATA_OWNER_TYPES = ['USER', 'PLACE', 'VIRTUAL_LINE', 'UNATTRIBUTED'] as const;
 
 /** A party of the call in Webex's metadata: the owner's side carries the owner as `actor`. */
 export const WebexCallParty = Type.Object({
@@ -242,6 +247,15 @@ export const WebexCallParty = Type.Object({
   number: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
 });
+
+/** Why a recorded call had no owner when it was stored. */
+export const RecordingUnattributed = Type.Object({
+  reason: Type.String({
+    description:
+      'what the recorder found: no metadata and From/To matching no one, metadata naming only placeholders, parties matching no entity, the trunk default owner gone',
+  }),
+});
+export type RecordingUnattributed = Static<typeof RecordingUnattributed>;
 
 /** `GET /v1/convergedRecordings/{id}/metadata` */
 export const ConvergedRecordingMetadata = Type.Object({
@@ -297,6 +311,10 @@ export const ConvergedRecordingMetadata = Type.Object({
     mediaSecurity: Type.Union([RecordingMediaSecurity, Type.Null()], {
       description:
         'Callvault: how the media was protected in transit; null for imports and older recordings',
+    }),
+    unattributed: Type.Union([RecordingUnattributed, Type.Null()], {
+      description:
+        'Callvault: why the recorder kept the call without an owner (the recording stays listed as recorded unattributed after a reassign); null for a call recorded for its owner',
     }),
   }),
   ...RecordingProvenanceFields,

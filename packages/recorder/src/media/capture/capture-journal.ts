@@ -53,6 +53,11 @@ export interface CaptureSessionFile {
   readonly signalling?: string;
   readonly startedAt: number;
   readonly owners: readonly CaptureOwnerRef[];
+  /**
+   * Set while the session has no owner and is recorded anyway (SPEC §5: audio answered 200 is
+   * never discarded): finalize stores it as an unattributed recording, with this reason.
+   */
+  readonly unattributed?: { readonly reason: string };
   readonly parties: ReadonlyArray<{
     readonly id: string;
     readonly aor?: string;

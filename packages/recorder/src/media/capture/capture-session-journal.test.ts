@@ -65,6 +65,22 @@ describe('describeCaptureSession', () => {
     expect(file).not.toHaveProperty('failure');
   });
 
+  it('notes why a session nobody owns is kept, so finalize stores it unattributed', () => {
+    const last = {
+      ...sessionSnapshot(),
+      owners: [],
+      ownership: 'unattributed' as const,
+      unattributedReason: 'no party matches a person, workspace or virtual line (sip:x@y)',
+    };
+    const file = describeCaptureSession(sessionCapture({ last }), undefined);
+    expect(file.owners).toEqual([]);
+    expect(file.unattributed).toEqual({
+      reason: 'no party matches a person, workspace or virtual line (sip:x@y)',
+    });
+    // An owned session carries no such note.
+    expect(describeCaptureSession(sessionCapture(), undefined)).not.toHaveProperty('unattributed');
+  });
+
   it('adds how the session ended and every stream counter once it is closed', () => {
     const s = sessionCapture();
     const file = describeCaptureSession(s, { actions: [], failure: null }, closedOf(s));

@@ -41,6 +41,9 @@ export function describeCaptureSession(
       mode: o.mode,
       ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
     })),
+    ...(snap.owners.length === 0 && snap.unattributedReason !== undefined
+      ? { unattributed: { reason: snap.unattributedReason } }
+      : {}),
     parties: snap.parties.map((p) => ({
       id: p.id,
       ...(p.aor === undefined ? {} : { aor: p.aor }),

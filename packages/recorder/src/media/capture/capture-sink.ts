@@ -255,7 +255,8 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
           await streams.closeAll(s);
           sessions.delete(closed.id);
           if (!closed.kept) {
-            // No owner: SPEC §5 keeps nothing of such a session.
+            // No owner and not unattributed (refused, or its entity does not record the call):
+            // SPEC §5 keeps nothing of such a session.
             calls.close(closed.id, closed.endedAt);
             removeJournal(s.dir);
             return;

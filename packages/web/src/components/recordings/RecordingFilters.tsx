@@ -16,6 +16,8 @@ export const OWNER_TYPE_LABELS: Readonly<Record<RecordingOwnerType, string>> = {
   user: 'Person',
   place: 'Workspace',
   virtualLine: 'Virtual line',
+  // A call no one matched, held until a compliance officer or administrator gives it an owner.
+  unattributed: 'Unattributed',
 };
 
 export const DIRECTION_LABELS: Readonly<Record<CallDirection, string>> = {

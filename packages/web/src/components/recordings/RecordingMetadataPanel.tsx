@@ -84,6 +84,12 @@ export function RecordingMetadataPanel({
             <Table.Th>Recording trunk</Table.Th>
             <Table.Td>{data.trunk?.name ?? '—'}</Table.Td>
           </Table.Tr>
+          {data.unattributed && (
+            <Table.Tr>
+              <Table.Th>Recorded unattributed</Table.Th>
+              <Table.Td>{data.unattributed.reason}</Table.Td>
+            </Table.Tr>
+          )}
           {data.segment && data.segment.count > 1 && (
             <Table.Tr>
               <Table.Th>Part of the call</Table.Th>

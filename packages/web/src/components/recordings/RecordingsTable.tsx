@@ -2,7 +2,7 @@
 // and, in a transcript search, the matching line), parties, direction, duration and location, and
 // the checkboxes of the bulk selection.
 import type { RecordingSummary } from '@callvault/shared';
-import { Button, Checkbox, Table, Text } from '@mantine/core';
+import { Badge, Button, Checkbox, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { SELECT_ALL_LIMIT, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { PartyList } from './PartyList.js';
@@ -93,9 +93,21 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
         <Text size="sm" fw={500}>
           {r.ownerName}
         </Text>
-        <Text size="xs" c="dimmed">
-          {r.ownerEmail ?? OWNER_TYPE_LABELS[r.ownerType]}
-        </Text>
+        {r.ownerType === 'unattributed' ? (
+          <Badge
+            variant="light"
+            color="orange"
+            radius="sm"
+            tt="none"
+            title="No party of the call matched anyone; reassign it to give it an owner"
+          >
+            {OWNER_TYPE_LABELS.unattributed}
+          </Badge>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {r.ownerEmail ?? OWNER_TYPE_LABELS[r.ownerType]}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         {r.topic}

@@ -41,6 +41,7 @@ import { describeError } from '../../lib/error-messages.js';
 import { formatCount } from '../../lib/format.js';
 import { findErrorField } from '../../lib/recording-form.js';
 import { useCanEditSettings } from '../../lib/use-can-edit-settings.js';
+import { TrunkDefaultOwnerField } from './TrunkDefaultOwnerField.js';
 
 const trunksQueryKey = ['recordingTrunks'] as const;
 
@@ -251,6 +252,7 @@ const TRUNK_FIELDS = [
   'country',
   'ownDomains',
   'clientCertificate',
+  'defaultOwner',
 ] as const;
 
 function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => void }): ReactNode {
@@ -274,6 +276,8 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   const [caBundle, setCaBundle] = useState(stored?.caBundle ?? '');
   const [fingerprints, setFingerprints] = useState(stored?.fingerprints.join('\n') ?? '');
   const [subjects, setSubjects] = useState(stored?.subjects.join('\n') ?? '');
+  const [defaultOwner, setDefaultOwner] = useState(existing?.defaultOwner ?? null);
+  const [choosingOwner, setChoosingOwner] = useState(false);
   const [checked, setChecked] = useState(false);
 
   const save = useMutation({
@@ -310,6 +314,7 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       useCertificate && caBundle.trim() === '' && splitSources(fingerprints).length === 0
         ? 'Paste the CA certificates, or pin at least one fingerprint'
         : null,
+    defaultOwner: choosingOwner ? 'Choose the default owner, or None' : null,
   };
   const shown = (error: string | null): string | null => (checked ? error : null);
   const serverField = save.error ? findErrorField(save.error, TRUNK_FIELDS) : null;
@@ -340,6 +345,7 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
             subjects: splitSources(subjects),
           }
         : null,
+      defaultOwner,
     });
   }
 
@@ -418,6 +424,15 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
               ]}
             />
           </Stack>
+          <TrunkDefaultOwnerField
+            value={defaultOwner}
+            onChange={(owner, choosing) => {
+              setDefaultOwner(owner);
+              setChoosingOwner(choosing);
+              if (serverField === 'defaultOwner') save.reset();
+            }}
+            error={shown(localErrors.defaultOwner) ?? serverError('defaultOwner')}
+          />
           <Switch
             label="Require digest authentication"
             description="The trunk must also answer a SIP digest challenge (RFC 3261 §22) with these credentials."

@@ -61,6 +61,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingLegFacts,
   type RecordingOwner,
   type RecordingOwnerDecision,
   type RecordingOwnerKind,

@@ -105,17 +105,21 @@ async function* hashing(
   }
 }
 
-/** `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default. */
+/**
+ * `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default;
+ * `Voicemail from <the caller's number>-…` for a message left in the owner's mailbox.
+ */
 export function defaultRecordingTopic(
   input: Pick<StoreRecordingInput, 'remoteNumber' | 'localNumber' | 'parties'>,
   at: Date,
+  recordingType: 'call' | 'voicemail' = 'call',
 ): string {
   const other =
     input.remoteNumber ??
     input.parties?.find((p) => p.number !== undefined && p.number !== input.localNumber)?.number ??
     'unknown';
   const stamp = at.toISOString().slice(0, 16).replace('T', ' ').replace(/-/g, '');
-  return `Call with ${other}-${stamp}`;
+  return `${recordingType === 'voicemail' ? 'Voicemail from' : 'Call with'} ${other}-${stamp}`;
 }
 
 /**

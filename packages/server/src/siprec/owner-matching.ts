@@ -2,9 +2,12 @@
 // matched by SIP address, extension on the trunk's own domains, number — national forms read
 // with the trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners
 // are the matched entities whose effective settings record the call with the built-in recorder.
-// The org's recording off, or only external recorders, is a 403 refusal.
+// The org's recording off, or only external recorders, is a 403 refusal. A voicemail deposit
+// (the recorder's voicemail-leg.ts says so) is owned by the mailbox's entity alone, and only when
+// that entity's `recordVoicemailEnabled` is on.
 import type {
   RecordingCallScope,
+  RecordingLegFacts,
   RecordingOwner,
   RecordingOwnerDecision,
   RecordingPartyCandidate,
@@ -102,10 +105,27 @@ async function findParticipantEntity(
   return null;
 }
 
+/**
+ * Who may own a voicemail deposit: the mailbox alone (an RFC 4458 `target` read as an address or
+ * number, BroadWorks' recorded `userID` as that), never the caller leaving the message.
+ */
+export function voicemailCandidates(
+  voicemail: NonNullable<RecordingLegFacts['voicemail']>,
+): RecordingPartyCandidate[] {
+  const mailbox = voicemail.mailbox;
+  if (mailbox === undefined) return [];
+  return [
+    voicemail.evidence === 'rfc4458-uri'
+      ? { id: 'voicemail:target', aor: mailbox, placeholder: false }
+      : { id: 'voicemail:userID', broadworksUserId: mailbox, placeholder: false },
+  ];
+}
+
 export async function decideOwnersOn(
   db: DbOrTrx,
   scope: RecordingCallScope,
-  participants: readonly RecordingPartyCandidate[],
+  callParticipants: readonly RecordingPartyCandidate[],
+  leg: RecordingLegFacts = {},
 ): Promise<RecordingOwnerDecision> {
   const { orgId } = scope;
   const notes: string[] = [];
@@ -126,6 +146,15 @@ export async function decideOwnersOn(
   const seen = new Set<string>();
   const externalVendors = new Set<string>();
   let matchedAny = false;
+  const voicemail = leg.voicemail;
+  const participants = voicemail ? voicemailCandidates(voicemail) : callParticipants;
+  if (voicemail) {
+    notes.push(
+      voicemail.mailbox === undefined
+        ? `voicemail deposit (${voicemail.evidence}) names no mailbox: nobody owns it`
+        : `voicemail deposit (${voicemail.evidence}) into the mailbox of ${voicemail.mailbox}`,
+    );
+  }
 
   for (const participant of participants) {
     const label = participant.aor ?? participant.broadworksUserId ?? participant.id;
@@ -151,6 +180,12 @@ export async function decideOwnersOn(
       notes.push(`${label}: ${hit.type} ${name} is not recorded (${effective.reason})`);
       continue;
     }
+    if (voicemail && !effective.recordVoicemail) {
+      notes.push(
+        `${label}: ${hit.type} ${name} does not record voicemail (recordVoicemailEnabled is off)`,
+      );
+      continue;
+    }
     if (!effective.vendor.builtIn) {
       externalVendors.add(effective.vendor.name);
       notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
@@ -165,10 +200,12 @@ export async function decideOwnersOn(
       matchedBy,
       mode: effective.mode,
       failureBehavior: effective.failureBehavior,
+      ...(voicemail ? { recordingType: 'voicemail' as const } : {}),
     });
   }
 
-  const waitingForParticipants = owners.length === 0 && participants.every((p) => p.placeholder);
+  const waitingForParticipants =
+    !voicemail && owners.length === 0 && participants.every((p) => p.placeholder);
   if (owners.length === 0 && externalVendors.size > 0) {
     // Forwarding to external recorders comes later; until then the SRC hears why not.
     const reason = `recording is handled by the external recorder ${[...externalVendors].join(', ')}`;

@@ -8,7 +8,10 @@ import type { Db } from '../db/database.js';
 import { invalid, markBlobStoreError } from '../errors.js';
 import { writeOutboxEvent } from '../events/outbox.js';
 import { enqueueOutboxDispatch } from '../events/outbox.jobs.js';
-import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
+import {
+  findLocationSettings,
+  findOrgSettings,
+} from '../recording-settings/recording-settings.repository.js';
 import type { BlobData } from '../storage/blob-store.js';
 import type { RecordingStoreDeps } from './recording-deps.js';
 import { RECORDING_STORED, type RecordingStoredPayload } from './recording-events.js';
@@ -188,6 +191,11 @@ export async function storeRecording(
       await insertAudioObject(trx, audio);
       const made: RecordingRecord[] = [];
       for (const owner of input.owners) {
+        // The owner's location may keep its recordings in a region of its own (Webex location
+        // vendor settings `orgStorageRegionEnabled: false`).
+        const location = owner.locationId
+          ? await findLocationSettings(trx, owner.locationId)
+          : null;
         const recording: RecordingRecord = {
           id:
             idempotencyKey === undefined
@@ -207,7 +215,7 @@ export async function storeRecording(
           ownerEmail: owner.email,
           ownerName: owner.name,
           ownerType: owner.type,
-          storageRegion: settings.storageRegion,
+          storageRegion: location?.storageRegion ?? settings.storageRegion,
           locationId: input.locationId ?? owner.locationId,
           callSessionId: input.callSessionId ?? null,
           callId: input.callId ?? null,

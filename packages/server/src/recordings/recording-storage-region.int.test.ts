@@ -42,7 +42,7 @@ describe(`storage region of a stored recording on ${testDialect}`, () => {
   it("follows the org until the owner's location has a region of its own", async () => {
     const before = await storeFor('alice@example.com');
     expect(before.recording.storageRegion).toBe('local');
-    const locationId = before.locationId!;
+    const locationId = before.locationId;
     const settings = await findLocationSettings(t.db.db, locationId);
     await saveLocationSettings(
       t.db.db,

@@ -37,6 +37,12 @@ export {
   createRecordingMetadataState,
 } from './siprec/metadata/recording-metadata-state.js';
 export { type RecordingMetadata } from './siprec/metadata/recording-metadata.js';
+export {
+  rfc4458VoicemailTarget,
+  voicemailLegOf,
+  type VoicemailEvidence,
+  type VoicemailLeg,
+} from './siprec/metadata/voicemail-leg.js';
 
 // SDP
 export { type SdpAnsweredStream } from './sdp/sdp-answer.js';
@@ -55,6 +61,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingLegFacts,
   type RecordingOwner,
   type RecordingOwnerDecision,
   type RecordingOwnerKind,

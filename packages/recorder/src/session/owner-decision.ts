@@ -7,6 +7,7 @@
 import {
   isPlaceholderRecordingParticipant,
   listActiveRecordingParticipants,
+  voicemailLegOf,
   type RecordingMetadataState,
 } from '../siprec/index.js';
 import type {
@@ -80,7 +81,17 @@ export async function decideSessionOwners(
   inviteParties: InviteParties = {},
 ): Promise<RecordingOwnerDecision> {
   const candidates = ownerCandidatesOf(metadata, context.patterns, inviteParties);
-  const decided = await context.policy.decideOwners(scope, candidates);
+  // A voicemail deposit is owned by the mailbox's entity alone (and only if it records voicemail).
+  const toUri = inviteParties.to?.uriText;
+  const voicemail = voicemailLegOf(
+    metadata.current,
+    metadata.current === undefined && toUri !== undefined ? [toUri] : [],
+  );
+  const decided = await context.policy.decideOwners(
+    scope,
+    candidates,
+    voicemail === null ? {} : { voicemail },
+  );
   // Without metadata no one is known to be on the call yet: unless From or To matched, the
   // session waits for a metadata update as it does when the metadata names only placeholders,
   // and is recorded unattributed meanwhile (the reason says there was no metadata).
@@ -101,6 +112,7 @@ export async function decideSessionOwners(
     waitingForParticipants: decision.waitingForParticipants,
     refusal: decision.refusal?.reason,
     unattributed: decision.unattributed,
+    ...(voicemail === null ? {} : { voicemail }),
     notes: decision.notes,
   });
   return decision;

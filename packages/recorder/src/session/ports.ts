@@ -2,7 +2,7 @@
 // boundaries"): the recorder declares them, the server implements them. Types only; the recorder
 // imports nothing from the server.
 import type { SessionTimerState } from './session-timer.js';
-import type { RecordingMetadataRevision } from '../siprec/index.js';
+import type { RecordingMetadataRevision, VoicemailLeg } from '../siprec/index.js';
 import type { SdpAnsweredStream } from '../sdp/index.js';
 import type { MediaLatchingMode } from '../media/capture/rtp-source-latch.js';
 import type { SipSource } from '../sip/transport/sip-transport.js';
@@ -92,6 +92,8 @@ export interface RecordingOwner {
   readonly mode: string;
   /** The effective failure behaviour (SPEC §3.1 `failureBehavior`), reported with a failure. */
   readonly failureBehavior?: string;
+  /** `voicemail`: the owner's mailbox took a message on this leg (catalogued as a voicemail). */
+  readonly recordingType?: 'voicemail';
 }
 
 export interface RecordingOwnerDecision {
@@ -123,12 +125,23 @@ export interface RecordingCallScope {
   readonly trunkId: string;
 }
 
+/** What the session is, apart from who is on it. */
+export interface RecordingLegFacts {
+  /**
+   * Set when the SRC's metadata (or the INVITE's To) says the session is a voicemail deposit
+   * (voicemail-leg.ts): then only the mailbox owner may own it, and only if that entity records
+   * voicemail.
+   */
+  readonly voicemail?: VoicemailLeg;
+}
+
 export interface RecordingPolicy {
   /** The trunks a new session may come on, with their credentials; the recorder authenticates. */
   findTrunks(request: RecordingTrunkRequest): Promise<RecordingTrunkLookup>;
   decideOwners(
     scope: RecordingCallScope,
     participants: readonly RecordingPartyCandidate[],
+    leg?: RecordingLegFacts,
   ): Promise<RecordingOwnerDecision>;
 }
 

@@ -51,3 +51,5 @@ export type { SiprecRequestHints, SiprecRequestIndicators } from './siprec-reque
 export { isSiprecRequest, readSiprecRequestIndicators } from './siprec-request-recogniser.js';
 export type { SiprecCallDirection } from './metadata/call-direction.js';
 export { callDirectionOf } from './metadata/call-direction.js';
+export type { VoicemailEvidence, VoicemailLeg } from './metadata/voicemail-leg.js';
+export { rfc4458VoicemailTarget, voicemailLegOf } from './metadata/voicemail-leg.js';

@@ -15,6 +15,7 @@ import {
   isSiprecRequest,
   parseRecordingMetadata,
   pickSiprecBodyParts,
+  voicemailLegOf,
 } from './index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/siprec/', import.meta.url));
@@ -489,6 +490,28 @@ describe('vendor offers (drachtio-siprec-recording-server test data)', () => {
       ['1', 48932],
       ['2', 48926],
     ]);
+  });
+});
+
+describe('voicemail-deposit fixtures (BroadWorks shape; voicemail-leg.test.ts checks each)', () => {
+  it('each parses as BroadWorks metadata with two participants and two streams', () => {
+    const expected: Record<string, string | null> = {
+      'voicemail/broadworks-voicemail-uri.xml': 'rfc4458-uri',
+      'voicemail/broadworks-voicemail-call-type.xml': 'broadworks-call-type',
+      'voicemail/broadworks-voicemail-service.xml': 'broadworks-service',
+      'voicemail/broadworks-ivr-target-no-cause.xml': null,
+    };
+    for (const [path, evidence] of Object.entries(expected)) {
+      const metadata = parseRecordingMetadata(readFixture(path));
+      expect([metadata.dialect, metadata.participants.length, metadata.streams.length]).toEqual([
+        'broadworks',
+        2,
+        2,
+      ]);
+      expect(metadata.vendor?.broadworks?.userId).toBe('Cognia-CRUser3@as.iop1.broadworks.net');
+      expect(voicemailLegOf(metadata)?.evidence ?? null).toBe(evidence);
+    }
+    expect(readFixture('voicemail/README.md')).toContain('RFC 4458');
   });
 });
 

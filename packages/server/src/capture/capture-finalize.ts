@@ -284,6 +284,13 @@ export async function finalizeCapturedSession(
     const ownerIds = new Set(group.owners.map((o) => o.id));
     const numbers = partyNumbersOf(deps.phoneNumberOfAor, session, group.owners);
     const direction = directionOf(metadata, session, group.owners);
+    // A message left in the owner's mailbox (owner-matching.ts decided it so) is catalogued as
+    // a voicemail: in its topic and in Webex's `serviceData.recordingType`.
+    const recordingType = session.owners.some(
+      (ref) => ownerIds.has(ref.id) && ref.recordingType === 'voicemail',
+    )
+      ? ('voicemail' as const)
+      : ('call' as const);
     for (const [i, plan] of group.plans.entries()) {
       const channels = cutRecording(rendered, plan, behaviour);
       const length = Math.max(0, ...channels.map((c) => c.length));
@@ -343,9 +350,17 @@ export async function finalizeCapturedSession(
           // Several recordings of one call (stopped and started again) tell which part they are.
           ...(group.plans.length > 1
             ? {
-                topic: `${defaultRecordingTopic({ ...numbers, parties }, new Date(startMs))} (part ${i + 1} of ${group.plans.length})`,
+                topic: `${defaultRecordingTopic({ ...numbers, parties }, new Date(startMs), recordingType)} (part ${i + 1} of ${group.plans.length})`,
               }
-            : {}),
+            : recordingType === 'voicemail'
+              ? {
+                  topic: defaultRecordingTopic(
+                    { ...numbers, parties },
+                    new Date(startMs),
+                    recordingType,
+                  ),
+                }
+              : {}),
           metadata: {
             participants: session.parties.map((p) => ({ ...p })),
             streams: rendered.order.map((s, channel) => ({
@@ -376,6 +391,7 @@ export async function finalizeCapturedSession(
               })),
               pauseBehaviour: behaviour,
             },
+            ...(recordingType === 'voicemail' ? { recordingType } : {}),
             srcMetadataRevisions: session.metadataRevisions,
             trunk: { id: session.trunkId, name: session.trunkName },
             ...(unattributed === null ? {} : { unattributed: { reason: unattributed.reason } }),

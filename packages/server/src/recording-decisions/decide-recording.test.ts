@@ -248,3 +248,54 @@ describe('rule: notifications, tone and failure behaviour pass through', () => {
     });
   });
 });
+
+describe('rule: a voicemail leg is recorded only for an entity that records voicemail', () => {
+  it.each([
+    [
+      'call leg, recordVoicemailEnabled off',
+      undefined,
+      false,
+      true,
+      'call',
+      /^recorded \(Always\)/,
+    ],
+    ['call leg, recordVoicemailEnabled on', 'call', true, true, 'call', /^recorded \(Always\)/],
+    [
+      'voicemail leg, recordVoicemailEnabled off',
+      'voicemail',
+      false,
+      false,
+      'voicemail',
+      /^voicemail deposits are not recorded for this entity \(recordVoicemailEnabled is off\)$/,
+    ],
+    [
+      'voicemail leg, recordVoicemailEnabled on',
+      'voicemail',
+      true,
+      true,
+      'voicemail',
+      /^voicemail deposit recorded \(Always\) by Callvault/,
+    ],
+  ] as const)('%s → record %s', (_n, legType, on, record, recordingType, reason) => {
+    const d = decideRecording(
+      ctx({
+        effective: effective({}, { recordVoicemailEnabled: on }),
+        request: { direction: 'inbound', callType: 'pstn', ...(legType ? { legType } : {}) },
+      }),
+    );
+    expect([d.record, d.recordingType]).toEqual([record, recordingType]);
+    expect(d.reason).toMatch(reason);
+    if (!record) expect(d.target).toBeNull();
+  });
+
+  it('a voicemail leg of an entity not recorded at all says why that is, not the voicemail switch', () => {
+    const d = decideRecording(
+      ctx({
+        effective: effective({}, { record: 'Never', recordVoicemailEnabled: true }),
+        request: { direction: 'inbound', callType: 'pstn', legType: 'voicemail' },
+      }),
+    );
+    expect(d).toMatchObject({ record: false, recordingType: 'voicemail' });
+    expect(d.reason).toMatch(/Never/);
+  });
+});

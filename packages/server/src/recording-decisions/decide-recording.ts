@@ -7,7 +7,7 @@ import type { EffectiveRecording } from '../recording-settings/effective-setting
 export const PROMPT_LANGUAGES = ['en_us', 'sv_se'] as const;
 
 export interface DecisionContext {
-  readonly request: Pick<RecordingDecisionRequest, 'direction' | 'callType'>;
+  readonly request: Pick<RecordingDecisionRequest, 'direction' | 'callType' | 'legType'>;
   /** null when the recorded party matched no recordable entity of the org. */
   readonly effective: EffectiveRecording | null;
   /** Why there is no effective setting (unknown party, call feature …). */
@@ -36,9 +36,14 @@ export function promptUrl(baseUrl: string, language: string, prompt: string): st
 export function decideRecording(ctx: DecisionContext): RecordingDecision {
   const { effective, request } = ctx;
   const language = ctx.announcementLanguage;
-  if (!effective || !effective.recorded) {
+  const recordingType = request.legType ?? 'call';
+  // A message left in the mailbox is recorded only for an entity that records voicemail.
+  const voicemailOff =
+    recordingType === 'voicemail' && effective?.recorded === true && !effective.recordVoicemail;
+  if (!effective || !effective.recorded || voicemailOff) {
     return {
       record: false,
+      recordingType,
       mode: effective?.mode ?? 'Never',
       target: null,
       complianceAnnouncement: { play: false, language, url: null, delaySeconds: 0 },
@@ -46,10 +51,11 @@ export function decideRecording(ctx: DecisionContext): RecordingDecision {
       pauseResumeNotification: { type: 'None' },
       repeatTone: { enabled: false, intervalSeconds: effective?.repeatTone.intervalSeconds ?? 15 },
       failureBehavior: effective?.failureBehavior ?? 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
-      reason:
-        effective?.reason ??
-        ctx.unmatchedReason ??
-        'the recorded party is not a recordable entity of this organization',
+      reason: voicemailOff
+        ? 'voicemail deposits are not recorded for this entity (recordVoicemailEnabled is off)'
+        : (effective?.reason ??
+          ctx.unmatchedReason ??
+          'the recorded party is not a recordable entity of this organization'),
     };
   }
 
@@ -78,13 +84,16 @@ export function decideRecording(ctx: DecisionContext): RecordingDecision {
     ? { type: 'builtin' as const, sipUri: ctx.builtinSiprecUri }
     : { type: 'external' as const, sipUri: effective.vendor.sipUri ?? '' };
 
-  const reasons = [`recorded (${effective.mode}) by ${effective.vendor.name}`];
+  const reasons = [
+    `${recordingType === 'voicemail' ? 'voicemail deposit recorded' : 'recorded'} (${effective.mode}) by ${effective.vendor.name}`,
+  ];
   if (wanted && ctx.compliancePlayedBefore)
     reasons.push('compliance announcement already played in this call');
   if (playStartStop) reasons.push('start/stop announcement for an inbound call');
 
   return {
     record: true,
+    recordingType,
     mode: effective.mode,
     target,
     complianceAnnouncement: {

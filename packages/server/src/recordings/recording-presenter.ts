@@ -212,7 +212,8 @@ export function presentMetadata(r: RecordingRecord): ConvergedRecordingMetadata 
   const storedActivity = documents(m.callActivity);
   const personality = personalityOf(r);
   const parties = callPartiesOf(r, personality);
-  const recordingType = recordingTypeOf(actions);
+  // A message left in the owner's mailbox says so; otherwise how recording started.
+  const recordingType = m.recordingType === 'voicemail' ? 'voicemail' : recordingTypeOf(actions);
   const stopTime = new Date(Date.parse(r.timeRecorded) + r.durationSeconds * 1000).toISOString();
   return {
     id: r.id,

@@ -8,7 +8,10 @@ import type { Db } from '../db/database.js';
 import { invalid, markBlobStoreError } from '../errors.js';
 import { writeOutboxEvent } from '../events/outbox.js';
 import { enqueueOutboxDispatch } from '../events/outbox.jobs.js';
-import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
+import {
+  findLocationSettings,
+  findOrgSettings,
+} from '../recording-settings/recording-settings.repository.js';
 import type { BlobData } from '../storage/blob-store.js';
 import type { RecordingStoreDeps } from './recording-deps.js';
 import { RECORDING_STORED, type RecordingStoredPayload } from './recording-events.js';
@@ -105,17 +108,21 @@ async function* hashing(
   }
 }
 
-/** `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default. */
+/**
+ * `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default;
+ * `Voicemail from <the caller's number>-…` for a message left in the owner's mailbox.
+ */
 export function defaultRecordingTopic(
   input: Pick<StoreRecordingInput, 'remoteNumber' | 'localNumber' | 'parties'>,
   at: Date,
+  recordingType: 'call' | 'voicemail' = 'call',
 ): string {
   const other =
     input.remoteNumber ??
     input.parties?.find((p) => p.number !== undefined && p.number !== input.localNumber)?.number ??
     'unknown';
   const stamp = at.toISOString().slice(0, 16).replace('T', ' ').replace(/-/g, '');
-  return `Call with ${other}-${stamp}`;
+  return `${recordingType === 'voicemail' ? 'Voicemail from' : 'Call with'} ${other}-${stamp}`;
 }
 
 /**
@@ -184,6 +191,11 @@ export async function storeRecording(
       await insertAudioObject(trx, audio);
       const made: RecordingRecord[] = [];
       for (const owner of input.owners) {
+        // The owner's location may keep its recordings in a region of its own (Webex location
+        // vendor settings `orgStorageRegionEnabled: false`).
+        const location = owner.locationId
+          ? await findLocationSettings(trx, owner.locationId)
+          : null;
         const recording: RecordingRecord = {
           id:
             idempotencyKey === undefined
@@ -203,7 +215,7 @@ export async function storeRecording(
           ownerEmail: owner.email,
           ownerName: owner.name,
           ownerType: owner.type,
-          storageRegion: settings.storageRegion,
+          storageRegion: location?.storageRegion ?? settings.storageRegion,
           locationId: input.locationId ?? owner.locationId,
           callSessionId: input.callSessionId ?? null,
           callId: input.callId ?? null,

@@ -4,9 +4,12 @@
 // are the matched entities whose effective settings record the call with the built-in recorder.
 // The org's recording off, or only external recorders, is a 403 refusal. When no participant
 // matches any entity, the trunk's default owner stands in for the call's party; without one the
-// decision says why the call is unattributed, and the recorder records it without an owner.
+// decision says why the call is unattributed, and the recorder records it without an owner. A
+// voicemail deposit (the recorder's voicemail-leg.ts says so) is owned by the mailbox's entity
+// alone, and only when that entity's `recordVoicemailEnabled` is on.
 import type {
   RecordingCallScope,
+  RecordingLegFacts,
   RecordingOwner,
   RecordingOwnerDecision,
   RecordingPartyCandidate,
@@ -69,6 +72,8 @@ interface MatchScope {
   readonly trunkCountry: string | null;
   /** Why each participant is or is not an owner. */
   readonly notes: string[];
+  /** The session is a voicemail deposit: its owner must record voicemail. */
+  readonly voicemail: boolean;
 }
 
 /** The recordable directory entry a participant names, and by what; null when none. */
@@ -104,10 +109,27 @@ async function findParticipantEntity(
   return null;
 }
 
+/**
+ * Who may own a voicemail deposit: the mailbox alone (an RFC 4458 `target` read as an address or
+ * number, BroadWorks' recorded `userID` as that), never the caller leaving the message.
+ */
+export function voicemailCandidates(
+  voicemail: NonNullable<RecordingLegFacts['voicemail']>,
+): RecordingPartyCandidate[] {
+  const mailbox = voicemail.mailbox;
+  if (mailbox === undefined) return [];
+  return [
+    voicemail.evidence === 'rfc4458-uri'
+      ? { id: 'voicemail:target', aor: mailbox, placeholder: false }
+      : { id: 'voicemail:userID', broadworksUserId: mailbox, placeholder: false },
+  ];
+}
+
 export async function decideOwnersOn(
   db: DbOrTrx,
   scope: RecordingCallScope,
-  participants: readonly RecordingPartyCandidate[],
+  callParticipants: readonly RecordingPartyCandidate[],
+  leg: RecordingLegFacts = {},
 ): Promise<RecordingOwnerDecision> {
   const { orgId } = scope;
   const notes: string[] = [];
@@ -123,11 +145,20 @@ export async function decideOwnersOn(
   const vendors = await loadVendors(db, orgId);
   const orgVendor = vendors.get(org.vendorId);
   const { context, trunkCountry, trunk } = await dialContextOf(db, scope);
-  const match: MatchScope = { db, orgId, context, trunkCountry, notes };
+  const match: MatchScope = { db, orgId, context, trunkCountry, notes, voicemail: !!leg.voicemail };
   const owners: RecordingOwner[] = [];
   const seen = new Set<string>();
   const externalVendors = new Set<string>();
   let matchedAny = false;
+  const voicemail = leg.voicemail;
+  const participants = voicemail ? voicemailCandidates(voicemail) : callParticipants;
+  if (voicemail) {
+    notes.push(
+      voicemail.mailbox === undefined
+        ? `voicemail deposit (${voicemail.evidence}) names no mailbox: nobody owns it`
+        : `voicemail deposit (${voicemail.evidence}) into the mailbox of ${voicemail.mailbox}`,
+    );
+  }
 
   for (const participant of participants) {
     const label = participant.aor ?? participant.broadworksUserId ?? participant.id;
@@ -150,7 +181,8 @@ export async function decideOwnersOn(
     else if (owner !== null) owners.push(owner);
   }
 
-  const waitingForParticipants = owners.length === 0 && participants.every((p) => p.placeholder);
+  const waitingForParticipants =
+    !voicemail && owners.length === 0 && participants.every((p) => p.placeholder);
   // Nobody in the call matched: the trunk's default owner owns it, as if it were a party — once
   // the call names real parties (a placeholder may still be replaced by a revision, so not then).
   const defaultOwner = trunk?.defaultOwner ?? null;
@@ -224,6 +256,12 @@ async function recordingOwnerOf(
     notes.push(`${label}: ${hit.type} ${name} is not recorded (${effective.reason})`);
     return null;
   }
+  if (scope.voicemail && !effective.recordVoicemail) {
+    notes.push(
+      `${label}: ${hit.type} ${name} does not record voicemail (recordVoicemailEnabled is off)`,
+    );
+    return null;
+  }
   if (!effective.vendor.builtIn) {
     notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
     return { external: effective.vendor.name };
@@ -237,5 +275,6 @@ async function recordingOwnerOf(
     matchedBy,
     mode: effective.mode,
     failureBehavior: effective.failureBehavior,
+    ...(scope.voicemail ? { recordingType: 'voicemail' as const } : {}),
   };
 }

@@ -36,9 +36,9 @@ export function createRecordingPolicy(deps: RecordingPolicyDeps): RecordingPolic
         };
       }
     },
-    async decideOwners(scope, participants) {
+    async decideOwners(scope, participants, leg) {
       try {
-        return await decideOwnersOn(deps.db, scope, participants);
+        return await decideOwnersOn(deps.db, scope, participants, leg);
       } catch (error) {
         if (!isConnectionLoss(error)) throw error;
         return {

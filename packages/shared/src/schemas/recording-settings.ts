@@ -653,6 +653,10 @@ export type RecordingTrunkCreate = Static<typeof RecordingTrunkCreate>;
 export const RecordingTrunkUpdate = Type.Partial(RecordingTrunkCreate);
 export type RecordingTrunkUpdate = Static<typeof RecordingTrunkUpdate>;
 
+/** A call leg is a conversation, or a caller leaving a message in the recorded party's mailbox. */
+const recordingLegType = (description: string) =>
+  Type.Union([Type.Literal('call'), Type.Literal('voicemail')], { description });
+
 const PartyRef = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 200 })),
   email: Type.Optional(Type.String({ maxLength: 320 })),
@@ -669,11 +673,19 @@ export const RecordingDecisionRequest = Type.Object({
   recordedParty: PartyRef,
   otherParty: Type.Optional(PartyRef),
   answeringEntity: Type.Optional(PartyRef),
+  legType: Type.Optional(
+    recordingLegType(
+      'voicemail: the leg deposits a message in the recorded party’s mailbox; it is recorded only when that entity’s recordVoicemailEnabled is on. Default call.',
+    ),
+  ),
 });
 export type RecordingDecisionRequest = Static<typeof RecordingDecisionRequest>;
 
 export const RecordingDecision = Type.Object({
   record: Type.Boolean(),
+  recordingType: recordingLegType(
+    'what the recording is catalogued as: a call, or a message left in the mailbox (voicemail)',
+  ),
   mode: RecordModeSchema,
   target: Type.Union([
     Type.Object({

@@ -280,7 +280,7 @@ export const ConvergedRecordingMetadata = Type.Object({
     recordingType: Type.Optional(
       Type.String({
         description:
-          'alwaysON when the owner’s recording mode started it, onDemand when the owner (API, DTMF) or the SRC did',
+          'alwaysON when the owner’s recording mode started it, onDemand when the owner (API, DTMF) or the SRC did, voicemail for a message left in the owner’s mailbox (recorded only with recordVoicemailEnabled)',
       }),
     ),
     callId: Type.Optional(Type.String()),

@@ -33,6 +33,8 @@ export interface CaptureOwnerRef {
   readonly participantId: string;
   readonly mode: string;
   readonly failureBehavior?: string;
+  /** `voicemail` when the owner's mailbox took a message on this leg. */
+  readonly recordingType?: 'voicemail';
 }
 
 /** A failure of the live capture (disk full, a stream without media), kept with the journal. */

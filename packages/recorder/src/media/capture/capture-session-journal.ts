@@ -40,6 +40,7 @@ export function describeCaptureSession(
       participantId: o.participantId,
       mode: o.mode,
       ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
+      ...(o.recordingType === undefined ? {} : { recordingType: o.recordingType }),
     })),
     ...(snap.owners.length === 0 && snap.unattributedReason !== undefined
       ? { unattributed: { reason: snap.unattributedReason } }

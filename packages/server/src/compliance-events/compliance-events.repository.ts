@@ -61,8 +61,8 @@ export interface ComplianceEventFilter {
   readonly actorIds?: readonly string[] | undefined;
   /** Inclusive. */
   readonly from?: string | undefined;
-  /** Exclusive. */
-  readonly to: string;
+  /** Exclusive; none: up to the present. */
+  readonly to?: string | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
 }
@@ -72,11 +72,8 @@ export async function listComplianceEvents(
   db: DbOrTrx,
   f: ComplianceEventFilter,
 ): Promise<Page<ComplianceEventRecord>> {
-  let q = db
-    .selectFrom('compliance_events')
-    .selectAll()
-    .where('org_id', '=', f.orgId)
-    .where('created_at', '<', f.to);
+  let q = db.selectFrom('compliance_events').selectAll().where('org_id', '=', f.orgId);
+  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
   if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
   if (f.resource !== undefined) q = q.where('resource', '=', f.resource);
   if (f.type !== undefined) q = q.where('type', '=', f.type);

@@ -61,10 +61,13 @@ function filterOf(actor: Actor, query: ComplianceEventsQuery, now: Date) {
   if (query.resource === 'convergedRecordings' && query.serviceType === undefined) {
     throw invalid('serviceType is required when resource is convergedRecordings');
   }
-  const to = query.to !== undefined ? instant('to', query.to) : now;
-  if (to.getTime() > now.getTime()) throw invalid('to cannot be in the future');
+  // Without `to`, everything up to the present (an event of this very millisecond included).
+  const to = query.to !== undefined ? instant('to', query.to) : undefined;
+  if (to !== undefined && to.getTime() > now.getTime()) {
+    throw invalid('to cannot be in the future');
+  }
   const from = query.from !== undefined ? instant('from', query.from) : undefined;
-  if (from !== undefined && from.getTime() >= to.getTime()) {
+  if (from !== undefined && from.getTime() >= (to ?? now).getTime()) {
     throw invalid('from must be before to');
   }
   const empty =
@@ -80,7 +83,7 @@ function filterOf(actor: Actor, query: ComplianceEventsQuery, now: Date) {
       serviceType: query.serviceType === 'calling' ? 'calling' : undefined,
       actorIds: query.actorId !== undefined ? idFormsOf(query.actorId, ['PEOPLE']) : undefined,
       from: from?.toISOString(),
-      to: to.toISOString(),
+      to: to?.toISOString(),
       cursor: query.cursor,
       limit: query.max ?? DEFAULT_EVENTS_MAX,
     },
@@ -103,7 +106,7 @@ export async function listEvents(
         ...(query.actorId !== undefined ? { actorId: query.actorId } : {}),
         ...(query.serviceType !== undefined ? { serviceType: query.serviceType } : {}),
         from: filter.from ?? null,
-        to: filter.to,
+        to: filter.to ?? null,
       },
       count: page.items.length,
       recordingIds: [...new Set(page.items.map((e) => e.subjectId))],

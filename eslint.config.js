@@ -29,6 +29,7 @@ export const serverFeatureFolders = [
   'audit',
   'auth',
   'capture',
+  'compliance-events',
   'demo',
   'housekeeping',
   'lifecycle',

@@ -17,7 +17,8 @@ export type IdType =
   | 'RECORDING_VENDOR'
   | 'RECORDING_TRUNK'
   | 'ANNOUNCEMENT_FILE'
-  | 'JOB';
+  | 'JOB'
+  | 'EVENT';
 
 export function newId(type: IdType): string {
   return Buffer.from(`ciscospark://us/${type}/${crypto.randomUUID()}`).toString('base64url');

@@ -9,3 +9,4 @@ export * from './schemas/recording-settings.js';
 export * from './schemas/recordings.js';
 export * from './schemas/lifecycle.js';
 export * from './schemas/telephony.js';
+export * from './schemas/compliance-events.js';

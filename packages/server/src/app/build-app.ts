@@ -38,6 +38,7 @@ import { registerTranscriptDownloadRoute } from '../transcription/transcript-dow
 import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
 import { registerRecordingLifecycleRoutes } from '../lifecycle/recording-lifecycle.routes.js';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.js';
+import { registerComplianceEventRoutes } from '../compliance-events/compliance-events.routes.js';
 import type { SessionRegistry } from '../siprec/session-registry.js';
 import { registerSessionRoutes } from '../siprec/sessions.routes.js';
 import { registerCaptureFailureMetric } from '../capture/capture-failures.metrics.js';
@@ -193,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   registerRecordingLifecycleRoutes(app, recordingDeps);
   registerTranscriptDownloadRoute(app, recordingDeps);
   registerLifecycleRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
+  registerComplianceEventRoutes(app, { db: deps.db, clock: deps.clock });
   registerWebhookRoutes(app, {
     db: deps.db,
     clock: deps.clock,

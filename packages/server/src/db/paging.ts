@@ -72,3 +72,9 @@ export function afterCursor(column: string, cursor: string): RawBuilder<boolean>
   const { key, id } = decodeCursor(cursor);
   return sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) > (${key}, ${id})`;
 }
+
+/** `(column, id) < cursor`: the next page of a list ordered newest first. */
+export function beforeCursor(column: string, cursor: string): RawBuilder<boolean> {
+  const { key, id } = decodeCursor(cursor);
+  return sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) < (${key}, ${id})`;
+}

@@ -409,6 +409,7 @@ export interface Database {
   quota_notifications: QuotaNotificationsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  compliance_events: ComplianceEventsTable;
   outbox_events: OutboxEventsTable;
   outbox_consumptions: OutboxConsumptionsTable;
   capture_failures: CaptureFailuresTable;
@@ -482,9 +483,26 @@ export interface WebhooksTable {
   secret: string | null;
   /** active | inactive */
   status: string;
+  /** org (the whole org's recordings) | creator (the creator's own recordings) */
+  owned_by: ColumnType<string, string | undefined, string>;
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+/** One change to a recording, as Webex's Compliance Events API lists it (`/v1/events`). */
+export interface ComplianceEventsTable {
+  id: string;
+  org_id: string;
+  resource: string;
+  type: string;
+  sub_type: string | null;
+  service_type: string;
+  actor_id: string | null;
+  subject_id: string;
+  /** JSON text: the resource once the change was made. */
+  data: string;
+  created_at: string;
 }
 
 /** One event for one webhook, written with the change it reports; the job posts it. */
@@ -509,6 +527,8 @@ export interface WebhookDeliveriesTable {
   webhook_id: string;
   resource: string;
   event: string;
+  /** Webex's sub-type of an `updated` event: TRASH | RESTORE | PURGE, or null. */
+  event_sub_type: string | null;
   actor_id: string | null;
   /** JSON text: the envelope's `data`. */
   data: string;

@@ -450,6 +450,32 @@ describe(`retention job on ${testDialect} (retention 30 days)`, () => {
     expect(await statusOf(bobOld)).toBe('available');
   });
 
+  it('a retention purge is a compliance event: updated with the PURGE sub-type, by nobody', async () => {
+    const id = made.get('a year old') ?? '';
+    const res = await call(
+      'GET',
+      `/v1/events?resource=convergedRecordings&serviceType=calling&type=updated`,
+      tokens.co,
+    );
+    expect(res.statusCode).toBe(200);
+    const events = res
+      .json<{
+        items: Array<{
+          eventSubType?: string;
+          actorId: string;
+          data: { id: string; status: string };
+        }>;
+      }>()
+      .items.filter((e) => e.data.id === id);
+    expect(events).toEqual([
+      expect.objectContaining({
+        eventSubType: 'PURGE',
+        actorId: '',
+        data: expect.objectContaining({ status: 'purged' }),
+      }),
+    ]);
+  });
+
   it('running again purges nothing twice', async () => {
     const before = await auditCount('recording.purged');
     await runRetention(now);

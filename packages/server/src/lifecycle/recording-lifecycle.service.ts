@@ -8,6 +8,7 @@ import type {
   RecordingBulkBody,
   RecordingDeleteBody,
   RecordingBulkResult,
+  RecordingEventSubType,
   RecordingStatus,
 } from '@callvault/shared';
 import { MAX_RECORDING_IDS } from '@callvault/shared';
@@ -18,7 +19,7 @@ import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import type { RecordingsDeps } from '../recordings/recording-deps.js';
 import { decideRecordingOperation } from '../recordings/recording-read-access.js';
-import { addRecordingEvent } from '../recordings/recording-webhook-events.js';
+import { addRecordingEvent, type RecordingChange } from '../recordings/recording-webhook-events.js';
 import type { RecordingOwner, RecordingRecord } from '../recordings/recordings.model.js';
 import {
   addOrgUsage,
@@ -93,6 +94,17 @@ function transitionOf(
       return 'change';
   }
 }
+
+const RECORDING_EVENT_OF: Record<
+  Mutation,
+  Pick<RecordingChange, 'type'> & { readonly subType?: RecordingEventSubType }
+> = {
+  softDelete: { type: 'updated', subType: 'TRASH' },
+  restore: { type: 'updated', subType: 'RESTORE' },
+  purge: { type: 'updated', subType: 'PURGE' },
+  reassign: { type: 'updated' },
+  delete: { type: 'deleted' },
+};
 
 const AUDIT_ACTION: Record<Mutation, string> = {
   softDelete: 'recording.softDeleted',
@@ -245,10 +257,14 @@ async function applyMutation(
     { type: 'recording', id: r.id },
     details,
   );
-  // Webhooks: the recycle bin, restore and reassign update a recording; purge and the permanent
-  // delete remove it (its audio is gone for everyone who subscribes).
-  const event = mutation === 'purge' || mutation === 'delete' ? 'deleted' : 'updated';
-  await addRecordingEvent(outbox, event, actor.personId, after);
+  // Events (compliance and webhooks) as Webex sends them: the recycle bin, restore and purge are
+  // `updated` with their sub-type, a reassign is a plain `updated`, and only the permanent delete,
+  // which removes the recording itself, is `deleted`.
+  await addRecordingEvent(trx, deps.clock, outbox, {
+    ...RECORDING_EVENT_OF[mutation],
+    actorId: actor.personId,
+    recording: after,
+  });
   return [...(releasedKey !== null ? audioObjectBlobKeys(releasedKey) : []), transcriptKey].filter(
     (k): k is string => k !== null,
   );

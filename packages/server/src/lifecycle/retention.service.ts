@@ -101,11 +101,12 @@ export async function applyRetention(
           },
           orgId,
         );
-        await addRecordingEvent(outbox, 'deleted', null, {
-          ...r,
-          status: 'purged',
-          purgedAt: at,
-          updatedAt: at,
+        // Webex: a purge is an `updated` event with the PURGE sub-type.
+        await addRecordingEvent(trx, deps.clock, outbox, {
+          type: 'updated',
+          subType: 'PURGE',
+          actorId: null,
+          recording: { ...r, status: 'purged', purgedAt: at, updatedAt: at },
         });
       }
       if (done > 0) await noteUsageChange(trx, deps.clock, orgId, outbox);

@@ -6,6 +6,7 @@ import {
   assertMayChangeRoles,
   can,
   mayChangeRoles,
+  mayOwnWebhook,
   recordingAccessChange,
   validateRoleSet,
   type Action,
@@ -59,6 +60,16 @@ const table: Array<[Role, Action, boolean]> = [
   ['complianceOfficer', 'webhook.read', false],
   ['complianceOfficer', 'webhook.write', false],
   ['user', 'webhook.read', false],
+  ['complianceOfficer', 'webhook.writeRecordings', true],
+  ['fullAdmin', 'webhook.writeRecordings', false],
+  ['readOnlyAdmin', 'webhook.writeRecordings', false],
+  ['user', 'webhook.writeRecordings', false],
+  // Webex's Compliance Events API is for compliance officers only.
+  ['complianceOfficer', 'complianceEvent.read', true],
+  ['fullAdmin', 'complianceEvent.read', false],
+  ['partnerAdmin', 'complianceEvent.read', false],
+  ['readOnlyAdmin', 'complianceEvent.read', false],
+  ['user', 'complianceEvent.read', false],
 ];
 
 describe('policy: role × action within the actor’s org', () => {
@@ -178,5 +189,26 @@ describe('policy: nobody changes their own roles', () => {
       granted: [],
       revoked: [],
     });
+  });
+});
+
+describe('policy: who may own a webhook (Webex ownedBy)', () => {
+  it.each([
+    // [roles, resource, ownedBy, allowed]
+    [['fullAdmin'], 'convergedRecordings', 'org', true],
+    [['fullAdmin'], 'storageQuota', 'org', true],
+    [['partnerAdmin'], 'recordingAccess', 'org', true],
+    [['complianceOfficer'], 'convergedRecordings', 'org', true],
+    [['complianceOfficer'], 'storageQuota', 'org', false],
+    [['complianceOfficer'], 'recordingAccess', 'org', false],
+    [['readOnlyAdmin'], 'convergedRecordings', 'org', false],
+    [['user'], 'convergedRecordings', 'org', false],
+    [[], 'convergedRecordings', 'org', false],
+    [['user'], 'convergedRecordings', 'creator', true],
+    [['readOnlyAdmin'], 'convergedRecordings', 'creator', true],
+    [['user'], 'storageQuota', 'creator', false],
+    [['fullAdmin'], 'recordingAccess', 'creator', false],
+  ] as const)('%j on %s owned by %s: %s', (roles, resource, ownedBy, allowed) => {
+    expect(mayOwnWebhook(roles, resource, ownedBy)).toBe(allowed);
   });
 });

@@ -1,7 +1,7 @@
 // Authorisation rules (SPEC §1) as data: which role may take which action on a resource of its org.
 // Pure; services call `can`/`assertCan` before they touch anything. The console only hides what
 // this already forbids.
-import type { Role } from '@callvault/shared';
+import type { Role, WebhookOwner, WebhookResource } from '@callvault/shared';
 import { AppError } from '../errors.js';
 import type { Actor } from './actor.js';
 
@@ -40,6 +40,11 @@ export const ACTIONS = [
   'legalHold.manage',
   'webhook.read',
   'webhook.write',
+  // Org-wide `convergedRecordings` webhooks only (compliance officers, WH-GUIDE's "Compliance
+  // Officer level webhooks"); `webhook.write` covers them and every other resource.
+  'webhook.writeRecordings',
+  // Webex's Compliance Events API (`/v1/events`): what happened to the org's recordings.
+  'complianceEvent.read',
   // Live calls (SPEC §4): the recording state of calls being recorded now, and their
   // controls. A user reads and controls their own calls only (see `can`); administrators and
   // compliance officers read the states of their org's calls, and control none of them.
@@ -131,6 +136,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     // Holds are a compliance tool first; compliance officers place and release them too.
     'legalHold.read',
     'legalHold.manage',
+    'webhook.writeRecordings',
+    'complianceEvent.read',
   ],
   user: [],
 };
@@ -153,6 +160,25 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   }
   if (action === 'org.read' && actor.orgId === actor.homeOrgId) return true;
   return actor.roles.some((role) => ROLE_PERMISSIONS[role].includes(action));
+}
+
+/**
+ * May a person with `roles` own a webhook on `resource` (Webex `ownedBy`)? `org` webhooks tell
+ * about every recording of the org: administrators make them for any resource, compliance
+ * officers for `convergedRecordings`. Anyone may make a `creator` webhook on
+ * `convergedRecordings`, which tells only about their own recordings. Asked when a webhook is
+ * made or changed, and again for each event, so a person who loses the role stops receiving.
+ */
+export function mayOwnWebhook(
+  roles: readonly Role[],
+  resource: WebhookResource,
+  ownedBy: WebhookOwner,
+): boolean {
+  if (ownedBy === 'creator') return resource === 'convergedRecordings';
+  const has = (action: Action) => roles.some((role) => ROLE_PERMISSIONS[role].includes(action));
+  return (
+    has('webhook.write') || (resource === 'convergedRecordings' && has('webhook.writeRecordings'))
+  );
 }
 
 export function assertCan(actor: Actor, action: Action, resource: Resource): void {

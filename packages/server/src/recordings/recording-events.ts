@@ -1,7 +1,7 @@
 // `recording.stored`: written by storeRecording in the transaction that catalogues the audio,
 // read by each feature that acts on a new recording (events/outbox.ts). This file holds the
-// event's shape and the catalogue's own consumers: the `convergedRecordings` "created" webhooks
-// and the waveform peaks. Transcription (transcription/) and quota notices (lifecycle/) bring
+// event's shape and the catalogue's own consumers: the `convergedRecordings` "created" event
+// (compliance event and webhooks) and the waveform peaks. Transcription (transcription/) and quota notices (lifecycle/) bring
 // theirs; app/recording-stored-consumers.ts lists them all.
 import type { OutboxConsumer, OutboxEvent } from '../events/outbox.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
@@ -31,8 +31,9 @@ export function recordingStoredPayload(event: OutboxEvent): RecordingStoredPaylo
 }
 
 /**
- * One `convergedRecordings` "created" delivery per matching webhook and recording, written with
- * the claim in one transaction: a second run finds the claim and writes nothing.
+ * One `convergedRecordings` "created" compliance event per recording and one delivery per matching
+ * webhook, written with the claim in one transaction: a second run finds the claim and writes
+ * nothing.
  */
 export const recordingCreatedWebhooks: OutboxConsumer = {
   name: 'webhooks',
@@ -42,9 +43,14 @@ export const recordingCreatedWebhooks: OutboxConsumer = {
     const deliveries = await ctx.db.transaction().execute(async (trx) => {
       if (!(await claim(trx))) return [];
       const outbox = createWebhookOutbox(trx, ctx.clock, event.orgId);
-      // The recordings as they are now: one deleted since has no "created" event to tell.
+      // The recordings as they are now: one deleted since has no "created" event to tell. The
+      // owner is the actor of a new recording, as in Webex's own recording events.
       for (const r of await findRecordingsByIds(trx, event.orgId, recordingIds)) {
-        await addRecordingEvent(outbox, 'created', null, r);
+        await addRecordingEvent(trx, ctx.clock, outbox, {
+          type: 'created',
+          actorId: r.ownerId,
+          recording: r,
+        });
       }
       return outbox.deliveryIds;
     });

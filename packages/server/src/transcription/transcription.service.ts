@@ -161,10 +161,10 @@ async function recordOutcome(
     if (transcript.status === 'completed') {
       await setRecordingHasTranscript(trx, r.id, true, transcript.createdAt);
       // convergedRecordings "updated": the recording now has a transcript.
-      await addRecordingEvent(outbox, 'updated', null, {
-        ...r,
-        hasTranscript: true,
-        updatedAt: transcript.createdAt,
+      await addRecordingEvent(trx, deps.clock, outbox, {
+        type: 'updated',
+        actorId: null,
+        recording: { ...r, hasTranscript: true, updatedAt: transcript.createdAt },
       });
     }
     await audit(

@@ -31,7 +31,10 @@ export interface WebhookDeliveryDeps {
   readonly timeoutMs?: number;
 }
 
-/** The Webex webhook envelope for one delivery. */
+/**
+ * The Webex webhook envelope for one delivery. `eventSubType` (TRASH, RESTORE, PURGE) sits beside
+ * `event`, as in the recording events Webex sends its own client; it is absent otherwise.
+ */
 export function buildWebhookEnvelope(
   hook: WebhookRecord,
   delivery: WebhookDeliveryRecord,
@@ -42,11 +45,12 @@ export function buildWebhookEnvelope(
     targetUrl: hook.targetUrl,
     resource: delivery.resource,
     event: delivery.event,
+    ...(delivery.eventSubType !== null ? { eventSubType: delivery.eventSubType } : {}),
     ...(hook.filter !== null ? { filter: hook.filter } : {}),
     orgId: hook.orgId,
     createdBy: hook.createdBy,
     appId: CALLVAULT_APP_ID,
-    ownedBy: 'org',
+    ownedBy: hook.ownedBy,
     status: hook.status,
     created: hook.createdAt,
     actorId: delivery.actorId ?? '',

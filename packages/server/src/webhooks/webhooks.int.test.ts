@@ -1,6 +1,8 @@
-// Webhooks on the database under test: `/v1/webhooks` role by role, target URL rules, and real
-// deliveries to a receiver on 127.0.0.1 — the Webex envelope, the X-Spark-Signature checked with
-// the secret, filters, retries with backoff, and the delivery status shown by the API.
+// Webhooks on the database under test: `/v1/webhooks` role by role (Webex's ownedBy: org-wide for
+// administrators and compliance officers, a person's own recordings for everyone), Link paging,
+// PUT of a GET body, target URL rules, and real deliveries to a receiver on 127.0.0.1 — the Webex
+// envelope with its sub-types, the X-Spark-Signature checked with the secret, filters, retries
+// with backoff, and the delivery status shown by the API.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -170,12 +172,8 @@ describe(`/v1/webhooks on ${testDialect}`, () => {
     ...extra,
   });
 
-  it('full administrators manage webhooks; read-only and others may not create', async () => {
+  it('full administrators manage every webhook of the org; others see only their own', async () => {
     const alice = seed.people.find((p) => p.email === 'alice@example.com')?.token ?? '';
-    expect((await call('POST', '/v1/webhooks', alice, body('a'))).statusCode).toBe(403);
-    expect(
-      (await call('POST', '/v1/webhooks', seed.complianceOfficer.token, body('a'))).statusCode,
-    ).toBe(403);
     const created = await call(
       'POST',
       '/v1/webhooks',
@@ -204,7 +202,17 @@ describe(`/v1/webhooks on ${testDialect}`, () => {
       status: 'inactive',
     });
     expect(put.json()).toMatchObject({ name: 'crm2', status: 'inactive', secret: 's3' });
-    expect((await call('GET', `/v1/webhooks/${hook.id}`, alice)).statusCode).toBe(403);
+    // Another person's webhook does not exist for a user, to read, change or remove.
+    expect((await call('GET', `/v1/webhooks/${hook.id}`, alice)).statusCode).toBe(404);
+    expect(
+      (await call('PUT', `/v1/webhooks/${hook.id}`, alice, { name: 'x', targetUrl: target }))
+        .statusCode,
+    ).toBe(404);
+    expect((await call('DELETE', `/v1/webhooks/${hook.id}`, alice)).statusCode).toBe(404);
+    const alicesList = await call('GET', '/v1/webhooks', alice);
+    expect(
+      alicesList.json<{ items: Array<{ id: string }> }>().items.map((w) => w.id),
+    ).not.toContain(hook.id);
     expect((await call('DELETE', `/v1/webhooks/${hook.id}`, seed.admin.token)).statusCode).toBe(
       204,
     );
@@ -265,6 +273,8 @@ describe(`deliveries on ${testDialect}`, () => {
     });
     expect(created.statusCode).toBe(200);
     hookId = created.json<{ id: string }>().id;
+    const alice = seed.people.find((p) => p.email === 'alice@example.com');
+    if (!alice) throw new Error('alice');
     const id = await store('alice@example.com');
     await store('bob@example.com'); // filtered out
     await waitFor(1);
@@ -285,9 +295,11 @@ describe(`deliveries on ${testDialect}`, () => {
       createdBy: seed.admin.id,
       ownedBy: 'org',
       status: 'active',
-      actorId: '',
+      // The owner is the actor of a new recording, as in Webex's own recording events.
+      actorId: alice.id,
       data: { id, ownerEmail: 'alice@example.com', status: 'available' },
     });
+    expect(envelope).not.toHaveProperty('eventSubType');
     expect(typeof envelope.appId).toBe('string');
     expect(typeof envelope.created).toBe('string');
     const shown = await call('GET', `/v1/webhooks/${hookId}`, seed.admin.token);
@@ -296,7 +308,7 @@ describe(`deliveries on ${testDialect}`, () => {
     });
   });
 
-  it('recycle bin and purge are posted as updated and deleted with the actor', async () => {
+  it('recycle bin, restore and purge are posted as updated with Webex sub-types and the actor', async () => {
     const id = await store('alice@example.com');
     await waitFor(1);
     const alice = seed.people.find((p) => p.email === 'alice@example.com');
@@ -306,18 +318,46 @@ describe(`deliveries on ${testDialect}`, () => {
         .statusCode,
     ).toBe(204);
     expect(
+      (await call('POST', '/v1/convergedRecordings/restore', alice?.token ?? '', ids)).statusCode,
+    ).toBe(204);
+    expect(
+      (await call('POST', '/v1/convergedRecordings/softDelete', alice?.token ?? '', ids))
+        .statusCode,
+    ).toBe(204);
+    expect(
       (await call('POST', '/v1/convergedRecordings/purge', alice?.token ?? '', ids)).statusCode,
     ).toBe(204);
-    await waitFor(3);
-    const events = received.map(
-      (r) => JSON.parse(r.body) as { event: string; actorId: string; data: { status: string } },
+    await waitFor(5);
+    await waitForIdle();
+    // Each change is its own delivery job; order them by the change they report.
+    const events = received
+      .map(
+        (r) =>
+          JSON.parse(r.body) as {
+            event: string;
+            eventSubType?: string;
+            actorId: string;
+            data: { status: string };
+          },
+      )
+      .map((e) => [e.event, e.eventSubType ?? null, e.data.status, e.actorId]);
+    expect(events).toHaveLength(5);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        ['created', null, 'available', alice?.id],
+        ['updated', 'TRASH', 'deleted', alice?.id],
+        ['updated', 'RESTORE', 'available', alice?.id],
+        ['updated', 'PURGE', 'purged', alice?.id],
+      ]),
     );
-    expect(events.map((e) => [e.event, e.data.status])).toEqual([
-      ['created', 'available'],
-      ['updated', 'deleted'],
-      ['deleted', 'purged'],
-    ]);
-    expect(events[1]?.actorId).toBe(alice?.id);
+    expect(events.filter((e) => e[1] === 'TRASH')).toHaveLength(2);
+    // The delivery log shows the sub-type too.
+    const log = await call('GET', `/api/webhooks/${hookId}/deliveries`, seed.admin.token);
+    const subTypes = log
+      .json<{ items: Array<{ eventSubType: string | null; dataId: string }> }>()
+      .items.filter((d) => d.dataId === id)
+      .map((d) => d.eventSubType);
+    expect(subTypes.sort()).toEqual([null, 'PURGE', 'RESTORE', 'TRASH', 'TRASH'].sort());
   });
 
   it('a failing receiver is retried with backoff; the attempts and codes are visible', async () => {
@@ -411,5 +451,233 @@ describe(`deliveries on ${testDialect}`, () => {
       ['storageQuota', 'updated', 80],
       ['storageQuota', 'updated', 90],
     ]);
+  });
+});
+
+describe(`Webex webhook ownership, paging and PUT on ${testDialect}`, () => {
+  const token = (email: string) => seed.people.find((p) => p.email === email)?.token ?? '';
+  const personId = (email: string) => seed.people.find((p) => p.email === email)?.id ?? '';
+  const hook = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    targetUrl: target,
+    resource: 'convergedRecordings',
+    event: 'all',
+    ...extra,
+  });
+  interface Envelope {
+    id: string;
+    event: string;
+    eventSubType?: string;
+    ownedBy: string;
+    data: { id: string; ownerEmail: string };
+  }
+  const envelopes = () => received.map((r) => JSON.parse(r.body) as Envelope);
+
+  beforeAll(async () => {
+    // Start from no webhooks: the deliveries below are this block's only.
+    await waitForIdle();
+    const all = await call('GET', '/v1/webhooks', seed.admin.token);
+    for (const w of all.json<{ items: Array<{ id: string }> }>().items) {
+      await call('DELETE', `/v1/webhooks/${w.id}`, seed.admin.token);
+    }
+  });
+
+  it('GET /v1/webhooks pages with max and the Link header to the end', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      // Oldest first: each one made a second after the one before.
+      clock.advance(1000);
+      const res = await call(
+        'POST',
+        '/v1/webhooks',
+        seed.admin.token,
+        // No recording is stored before they are removed: nothing is posted to them.
+        hook(`page-${n}`, { targetUrl: 'https://hooks.example.com/p' }),
+      );
+      expect(res.statusCode).toBe(200);
+      ids.push(res.json<{ id: string }>().id);
+    }
+    const seen: string[] = [];
+    let url: string | null = '/v1/webhooks?max=2';
+    let pages = 0;
+    while (url !== null) {
+      const res = await call('GET', url, seed.admin.token);
+      expect(res.statusCode).toBe(200);
+      const items = res.json<{ items: Array<{ id: string }> }>().items;
+      expect(items.length).toBeLessThanOrEqual(2);
+      seen.push(...items.map((w) => w.id));
+      pages++;
+      const link = res.headers.link;
+      const next = typeof link === 'string' ? /<([^>]+)>; rel="next"/.exec(link)?.[1] : undefined;
+      url = next !== undefined ? new URL(next).pathname + new URL(next).search : null;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    // The last page has no Link; a full page of everything has none either.
+    const whole = await call('GET', '/v1/webhooks', seed.admin.token);
+    expect(whole.headers.link).toBeUndefined();
+    for (const id of ids) await call('DELETE', `/v1/webhooks/${id}`, seed.admin.token);
+  });
+
+  it('PUT takes back the body of a GET: read-only and unchangeable fields are ignored', async () => {
+    const created = await call(
+      'POST',
+      '/v1/webhooks',
+      seed.admin.token,
+      hook('round-trip', {
+        event: 'created',
+        filter: 'ownerType=user',
+        secret: 'sekrit',
+        targetUrl: 'https://hooks.example.com/rt',
+      }),
+    );
+    const id = created.json<{ id: string }>().id;
+    const got = (await call('GET', `/v1/webhooks/${id}`, seed.admin.token)).json<
+      Record<string, unknown>
+    >();
+    const res = await call('PUT', `/v1/webhooks/${id}`, seed.admin.token, {
+      ...got,
+      name: 'round-trip 2',
+      // Fields a PUT cannot change, sent changed: Webex ignores them, so does Callvault.
+      resource: 'storageQuota',
+      event: 'deleted',
+      filter: 'ownerType=place',
+      created: '2000-01-01T00:00:00.000Z',
+      orgId: 'somewhere-else',
+      id: 'another-id',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ...got, name: 'round-trip 2' });
+    const again = await call('GET', `/v1/webhooks/${id}`, seed.admin.token);
+    expect(again.json()).toEqual({ ...got, name: 'round-trip 2' });
+    // What a PUT does change is still checked.
+    const bad = await call('PUT', `/v1/webhooks/${id}`, seed.admin.token, {
+      ...got,
+      status: 'paused',
+    });
+    expect(bad.statusCode).toBe(400);
+    await call('DELETE', `/v1/webhooks/${id}`, seed.admin.token);
+  });
+
+  it('a compliance officer makes org-wide recording webhooks, and only those', async () => {
+    const co = seed.complianceOfficer.token;
+    const quota = await call('POST', '/v1/webhooks', co, hook('q', { resource: 'storageQuota' }));
+    expect(quota.statusCode).toBe(403);
+    const created = await call('POST', '/v1/webhooks', co, hook('co-org', { secret: 'c0' }));
+    expect(created.statusCode).toBe(200);
+    const coHook = created.json<{ id: string; ownedBy: string; createdBy: string }>();
+    expect(coHook).toMatchObject({ ownedBy: 'org', createdBy: seed.complianceOfficer.id });
+    // The compliance officer lists and reads their own webhook (with its secret), nobody else's.
+    const listed = await call('GET', '/v1/webhooks', co);
+    expect(listed.json<{ items: Array<{ id: string; secret?: string }> }>().items).toEqual([
+      expect.objectContaining({ id: coHook.id, secret: 'c0' }),
+    ]);
+    // Every owner's recordings reach it.
+    const a = await store('alice@example.com');
+    const b = await store('bob@example.com');
+    await waitFor(2);
+    await waitForIdle();
+    expect(
+      envelopes()
+        .map((e) => [e.id, e.ownedBy, e.event, e.data.id])
+        .sort(),
+    ).toEqual(
+      [
+        [coHook.id, 'org', 'created', a],
+        [coHook.id, 'org', 'created', b],
+      ].sort(),
+    );
+    // Once the person is no longer a compliance officer, their org-wide webhook tells nothing.
+    received.length = 0;
+    await db.db
+      .updateTable('people')
+      .set({ roles: JSON.stringify(['user']) })
+      .where('id', '=', seed.complianceOfficer.id)
+      .execute();
+    try {
+      await store('bob@example.com');
+      await new Promise((r) => setTimeout(r, 300));
+      await waitForIdle();
+      expect(received).toHaveLength(0);
+    } finally {
+      await db.db
+        .updateTable('people')
+        .set({ roles: JSON.stringify(['complianceOfficer']) })
+        .where('id', '=', seed.complianceOfficer.id)
+        .execute();
+    }
+    expect((await call('DELETE', `/v1/webhooks/${coHook.id}`, co)).statusCode).toBe(204);
+  });
+
+  it('a user subscribes to their own recordings only, with the sub-types of their changes', async () => {
+    const alice = token('alice@example.com');
+    // Not org-wide, not another resource, not another owner's recordings.
+    const org = await call('POST', '/v1/webhooks', alice, hook('org', { ownedBy: 'org' }));
+    expect(org.statusCode).toBe(403);
+    expect(org.json()).toMatchObject({ errors: [expect.objectContaining({ errorCode: 403001 })] });
+    for (const refused of [
+      hook('others', { filter: `ownerEmail=${encodeURIComponent('bob@example.com')}` }),
+      hook('others', { filter: `ownerId=${personId('bob@example.com')}` }),
+      hook('quota', { resource: 'storageQuota' }),
+    ]) {
+      const res = await call('POST', '/v1/webhooks', alice, refused);
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({
+        errors: [expect.objectContaining({ errorCode: 403006 })],
+      });
+    }
+    // Her own id in either form, or her email, narrows to what the webhook covers anyway.
+    const ownFilter = await call(
+      'POST',
+      '/v1/webhooks',
+      alice,
+      hook('own filter', {
+        filter: `ownerEmail=${encodeURIComponent('ALICE@example.com')}`,
+      }),
+    );
+    expect(ownFilter.statusCode).toBe(200);
+    await call('DELETE', `/v1/webhooks/${ownFilter.json<{ id: string }>().id}`, alice);
+
+    const created = await call('POST', '/v1/webhooks', alice, hook('mine', { secret: 'a1' }));
+    expect(created.statusCode).toBe(200);
+    const mine = created.json<{ id: string; ownedBy: string }>();
+    expect(mine.ownedBy).toBe('creator');
+    // An administrator sees it among the org's webhooks.
+    const adminList = await call('GET', '/v1/webhooks', seed.admin.token);
+    expect(adminList.json<{ items: Array<{ id: string }> }>().items.map((w) => w.id)).toContain(
+      mine.id,
+    );
+    // Making it org-wide takes a role she does not have.
+    const widen = await call('PUT', `/v1/webhooks/${mine.id}`, alice, {
+      name: 'mine',
+      targetUrl: target,
+      ownedBy: 'org',
+    });
+    expect(widen.statusCode).toBe(403);
+
+    const own = await store('alice@example.com');
+    await store('bob@example.com');
+    await waitFor(1);
+    await waitForIdle();
+    const ids = { recordingIds: [own] };
+    for (const step of ['softDelete', 'restore', 'softDelete', 'purge']) {
+      const res = await call('POST', `/v1/convergedRecordings/${step}`, alice, ids);
+      expect(res.statusCode).toBe(204);
+    }
+    await waitFor(5);
+    await waitForIdle();
+    const got = envelopes();
+    expect(got.every((e) => e.id === mine.id && e.ownedBy === 'creator')).toBe(true);
+    expect(got.every((e) => e.data.ownerEmail === 'alice@example.com')).toBe(true);
+    expect(got.map((e) => `${e.event}/${e.eventSubType ?? '-'}`).sort()).toEqual(
+      ['created/-', 'updated/TRASH', 'updated/RESTORE', 'updated/TRASH', 'updated/PURGE'].sort(),
+    );
+    const signed = received.every(
+      (r) =>
+        r.headers['x-spark-signature'] ===
+        crypto.createHmac('sha1', 'a1').update(r.body).digest('hex'),
+    );
+    expect(signed).toBe(true);
+    expect((await call('DELETE', `/v1/webhooks/${mine.id}`, alice)).statusCode).toBe(204);
   });
 });

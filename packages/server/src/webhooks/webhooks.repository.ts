@@ -1,12 +1,17 @@
 // The only SQL of webhooks: the webhooks themselves and their delivery rows.
 import type {
+  RecordingEventSubType,
+  Role,
   WebhookDeliveryStatus,
   WebhookEvent,
+  WebhookOwner,
   WebhookResource,
   WebhookStatus,
 } from '@callvault/shared';
 import type { Selectable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
+import { parseJsonColumn } from '../db/json.js';
+import { afterCursor, toPage, type Page } from '../db/paging.js';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/schema.js';
 
 export interface WebhookRecord {
@@ -19,9 +24,15 @@ export interface WebhookRecord {
   readonly filter: string | null;
   readonly secret: string | null;
   readonly status: WebhookStatus;
+  readonly ownedBy: WebhookOwner;
   readonly createdBy: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** An active webhook with the current roles of its creator (null: the person is gone). */
+export interface ActiveWebhookRecord extends WebhookRecord {
+  readonly creatorRoles: readonly Role[] | null;
 }
 
 export interface WebhookDeliveryRecord {
@@ -30,6 +41,7 @@ export interface WebhookDeliveryRecord {
   readonly webhookId: string;
   readonly resource: WebhookResource;
   readonly event: string;
+  readonly eventSubType: RecordingEventSubType | null;
   readonly actorId: string | null;
   /** JSON text: the envelope's `data`. */
   readonly data: string;
@@ -53,6 +65,7 @@ function toWebhook(row: Selectable<WebhooksTable>): WebhookRecord {
     filter: row.filter,
     secret: row.secret,
     status: row.status as WebhookStatus,
+    ownedBy: row.owned_by as WebhookOwner,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -66,6 +79,7 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRec
     webhookId: row.webhook_id,
     resource: row.resource as WebhookResource,
     event: row.event,
+    eventSubType: row.event_sub_type as RecordingEventSubType | null,
     actorId: row.actor_id,
     data: row.data,
     status: row.status as WebhookDeliveryStatus,
@@ -91,6 +105,7 @@ export async function insertWebhook(db: DbOrTrx, w: WebhookRecord): Promise<void
       filter: w.filter,
       secret: w.secret,
       status: w.status,
+      owned_by: w.ownedBy,
       created_by: w.createdBy,
       created_at: w.createdAt,
       updated_at: w.updatedAt,
@@ -106,6 +121,7 @@ export async function updateWebhookRow(db: DbOrTrx, w: WebhookRecord): Promise<v
       target_url: w.targetUrl,
       secret: w.secret,
       status: w.status,
+      owned_by: w.ownedBy,
       updated_at: w.updatedAt,
     })
     .where('id', '=', w.id)
@@ -139,43 +155,66 @@ export async function findWebhookByIdAnyOrg(
   return row ? toWebhook(row) : null;
 }
 
+/** Oldest first by (created_at, id); `createdBy` narrows to one person's webhooks. */
 export async function listWebhooksOfOrg(
   db: DbOrTrx,
   orgId: string,
-  limit: number,
-): Promise<WebhookRecord[]> {
-  const rows = await db
-    .selectFrom('webhooks')
-    .selectAll()
-    .where('org_id', '=', orgId)
+  page: {
+    createdBy?: string | undefined;
+    ownedBy?: WebhookOwner | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<Page<WebhookRecord>> {
+  let q = db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId);
+  if (page.createdBy !== undefined) q = q.where('created_by', '=', page.createdBy);
+  if (page.ownedBy !== undefined) q = q.where('owned_by', '=', page.ownedBy);
+  if (page.cursor !== undefined) q = q.where(afterCursor('created_at', page.cursor));
+  const rows = await q
     .orderBy('created_at')
     .orderBy('id')
-    .limit(limit)
+    .limit(page.limit + 1)
     .execute();
-  return rows.map(toWebhook);
+  return toPage(rows.map(toWebhook), page.limit, (w) => [w.createdAt, w.id]);
 }
 
-/** Active webhooks of an org for one resource (the event and filter are matched by the caller). */
+/**
+ * Active webhooks of an org for one resource, with their creators' roles (the event, filter and
+ * ownership are matched by the caller).
+ */
 export async function findActiveWebhooks(
   db: DbOrTrx,
   orgId: string,
   resource: WebhookResource,
-): Promise<WebhookRecord[]> {
+): Promise<ActiveWebhookRecord[]> {
   const rows = await db
     .selectFrom('webhooks')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('resource', '=', resource)
-    .where('status', '=', 'active')
+    .leftJoin('people', 'people.id', 'webhooks.created_by')
+    .selectAll('webhooks')
+    .select('people.roles as creator_roles')
+    .where('webhooks.org_id', '=', orgId)
+    .where('webhooks.resource', '=', resource)
+    .where('webhooks.status', '=', 'active')
     .execute();
-  return rows.map(toWebhook);
+  return rows.map((row) => ({
+    ...toWebhook(row),
+    creatorRoles: row.creator_roles === null ? null : parseJsonColumn<Role[]>(row.creator_roles),
+  }));
 }
 
 export async function insertWebhookDelivery(
   db: DbOrTrx,
   d: Pick<
     WebhookDeliveryRecord,
-    'id' | 'orgId' | 'webhookId' | 'resource' | 'event' | 'actorId' | 'data' | 'createdAt'
+    | 'id'
+    | 'orgId'
+    | 'webhookId'
+    | 'resource'
+    | 'event'
+    | 'eventSubType'
+    | 'actorId'
+    | 'data'
+    | 'createdAt'
   >,
 ): Promise<void> {
   await db
@@ -186,6 +225,7 @@ export async function insertWebhookDelivery(
       webhook_id: d.webhookId,
       resource: d.resource,
       event: d.event,
+      event_sub_type: d.eventSubType,
       actor_id: d.actorId,
       data: d.data,
       status: 'pending',

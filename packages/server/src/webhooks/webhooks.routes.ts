@@ -10,7 +10,7 @@ import {
   WebhookUpdate,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../http/auth-hook.js';
+import { actorOf, setNextLink } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
 import {
   createWebhook,
@@ -29,6 +29,14 @@ const ListQuery = Type.Object({
   ...OrgQuery,
   max: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
+const WebhookListQuery = Type.Object({
+  ...OrgQuery,
+  max: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, description: 'page size, default 100' }),
+  ),
+  ownedBy: Type.Optional(Type.Literal('org', { description: 'only org-wide webhooks' })),
+  cursor: Type.Optional(Type.String({ maxLength: 500, description: 'from the Link header' })),
+});
 
 export function registerWebhookRoutes(app: AppInstance, deps: WebhookDeps): void {
   app.get(
@@ -36,14 +44,21 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookDeps): void
     {
       schema: {
         tags,
-        summary: 'List the organization’s webhooks (administrators)',
-        querystring: ListQuery,
+        summary:
+          'List webhooks: administrators see the organization’s, others their own; page with max and the Link header',
+        querystring: WebhookListQuery,
         response: { 200: WebhookList, ...errors },
       },
     },
-    async (request) => ({
-      items: await listWebhooks(deps, actorOf(request), request.query.max ?? 100),
-    }),
+    async (request, reply) => {
+      const page = await listWebhooks(deps, actorOf(request), {
+        max: request.query.max ?? 100,
+        cursor: request.query.cursor,
+        ownedBy: request.query.ownedBy,
+      });
+      setNextLink(request, reply, page.nextCursor);
+      return { items: page.items };
+    },
   );
   app.post(
     '/v1/webhooks',
@@ -51,7 +66,7 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookDeps): void
       schema: {
         tags,
         summary:
-          'Create a webhook (resource convergedRecordings: created, updated, deleted or all; storageQuota: usage crossing 80/90/100 %; recordingAccess: a compliance officer role granted (created) or removed (deleted))',
+          'Create a webhook (resource convergedRecordings: created, updated (eventSubType TRASH, RESTORE, PURGE for the recycle bin, restore, purge), deleted or all; storageQuota: usage crossing 80/90/100 %; recordingAccess: a compliance officer role granted (created) or removed (deleted)). ownedBy org: administrators, and compliance officers for convergedRecordings; ownedBy creator: anyone, for their own recordings',
         querystring: Query,
         body: WebhookCreate,
         response: { 200: Webhook, ...errors },
@@ -77,6 +92,8 @@ export function registerWebhookRoutes(app: AppInstance, deps: WebhookDeps): void
     {
       schema: {
         tags,
+        summary:
+          'Change name, targetUrl, secret, ownedBy and status; other fields (such as those of a GET body) are ignored',
         params: IdParam,
         querystring: Query,
         body: WebhookUpdate,

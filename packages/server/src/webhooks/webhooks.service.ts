@@ -1,13 +1,17 @@
-// Webhooks with Webex's shape (`/v1/webhooks`; SPEC §9.1): administrators create,
-// list, change and remove them; catalogue changes add one delivery row per matching webhook in the
-// change's own transaction (createWebhookOutbox), and a `webhook-deliver` job posts each one
-// (webhook-delivery.service.ts). Every change to a webhook is audited.
+// Webhooks with Webex's shape (`/v1/webhooks`; SPEC §9.1). Webex's `ownedBy`: administrators make
+// `org` webhooks on any resource, compliance officers `org` webhooks on convergedRecordings, and
+// anyone a `creator` webhook on their own recordings (policy.ts mayOwnWebhook). Catalogue changes
+// add one delivery row per matching webhook in the change's own transaction (createWebhookOutbox),
+// and a `webhook-deliver` job posts each one (webhook-delivery.service.ts). Every change to a
+// webhook is audited.
 import crypto from 'node:crypto';
 import type {
+  RecordingEventSubType,
   Webhook,
   WebhookCreate,
   WebhookDelivery,
   WebhookEvent,
+  WebhookOwner,
   WebhookResource,
   WebhookUpdate,
 } from '@callvault/shared';
@@ -15,11 +19,12 @@ import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
 import { toJsonColumn } from '../db/json.js';
-import { invalid, notFound } from '../errors.js';
+import type { Page } from '../db/paging.js';
+import { AppError, forbidden, invalid, notFound } from '../errors.js';
 import { normaliseUuid, uuidOfId } from '../ids.js';
 import type { JobQueue } from '../jobs/index.js';
 import type { Actor } from '../policy/actor.js';
-import { assertCan, can } from '../policy/policy.js';
+import { can, mayOwnWebhook } from '../policy/policy.js';
 import { validateTargetUrl } from './target-url.js';
 import {
   deleteWebhookRow,
@@ -32,6 +37,7 @@ import {
   listWebhooksOfOrg,
   updateWebhookRow,
   type WebhookDeliveryRecord,
+  type ActiveWebhookRecord,
   type WebhookRecord,
 } from './webhooks.repository.js';
 
@@ -112,15 +118,22 @@ export function matchesWebhookFilter(
   return true;
 }
 
+/** Whether a recording's owner is `personId` (either id form). */
+function isOwnedBy(ownerId: string | null | undefined, personId: string): boolean {
+  return ownerId !== null && ownerId !== undefined && uuidOfId(ownerId) === uuidOfId(personId);
+}
+
 // The outbox ------------------------------------------------------------------------------------
 
 export interface WebhookEventInput {
   readonly resource: WebhookResource;
   readonly event: Exclude<WebhookEvent, 'all'>;
+  /** Webex's sub-type of an `updated` recording event (TRASH, RESTORE, PURGE). */
+  readonly subType?: RecordingEventSubType;
   readonly actorId: string | null;
   /** The envelope's `data`: at least the id of what changed. */
   readonly data: { readonly id: string } & Record<string, unknown>;
-  /** What filters test (owner, location, status). */
+  /** What filters test (owner, location, status); `ownerId` also scopes `creator` webhooks. */
   readonly attributes: Readonly<Record<string, string | null | undefined>>;
 }
 
@@ -133,7 +146,7 @@ export interface WebhookOutbox {
 
 /** The webhook events of one transaction of one org. Webhooks are read once per resource. */
 export function createWebhookOutbox(trx: Trx, clock: Clock, orgId: string): WebhookOutbox {
-  const hooks = new Map<WebhookResource, Promise<WebhookRecord[]>>();
+  const hooks = new Map<WebhookResource, Promise<ActiveWebhookRecord[]>>();
   const deliveryIds: string[] = [];
   return {
     deliveryIds,
@@ -145,6 +158,12 @@ export function createWebhookOutbox(trx: Trx, clock: Clock, orgId: string): Webh
       }
       for (const hook of await pending) {
         if (hook.event !== 'all' && hook.event !== event.event) continue;
+        // Only while the creator may still own it: one who lost the role, or is gone, gets nothing.
+        if (hook.creatorRoles === null) continue;
+        if (!mayOwnWebhook(hook.creatorRoles, hook.resource, hook.ownedBy)) continue;
+        if (hook.ownedBy === 'creator' && !isOwnedBy(event.attributes.ownerId, hook.createdBy)) {
+          continue;
+        }
         if (!matchesWebhookFilter(parseWebhookFilter(hook.resource, hook.filter), event.attributes))
           continue;
         const id = newWebhookId('WEBHOOK_DELIVERY');
@@ -154,6 +173,7 @@ export function createWebhookOutbox(trx: Trx, clock: Clock, orgId: string): Webh
           webhookId: hook.id,
           resource: event.resource,
           event: event.event,
+          eventSubType: event.subType ?? null,
           actorId: event.actorId,
           data: toJsonColumn(event.data),
           createdAt: clock.now().toISOString(),
@@ -198,7 +218,7 @@ function presentWebhook(
     orgId: w.orgId,
     createdBy: w.createdBy,
     appId: CALLVAULT_APP_ID,
-    ownedBy: 'org',
+    ownedBy: w.ownedBy,
     status: w.status,
     created: w.createdAt,
     ...(last
@@ -227,6 +247,7 @@ function presentDelivery(d: WebhookDeliveryRecord): WebhookDelivery {
     webhookId: d.webhookId,
     resource: d.resource,
     event: d.event,
+    eventSubType: d.eventSubType,
     dataId,
     status: d.status,
     attempts: d.attempts,
@@ -242,10 +263,80 @@ function presentDelivery(d: WebhookDeliveryRecord): WebhookDelivery {
 
 const org = (actor: Actor) => ({ orgId: actor.orgId });
 
-async function requireWebhook(db: Db | Trx, actor: Actor, id: string): Promise<WebhookRecord> {
+/** Administrators see and manage every webhook of the org; others their own. */
+const managesAll = (actor: Actor) => can(actor, 'webhook.write', org(actor));
+const readsAll = (actor: Actor) => can(actor, 'webhook.read', org(actor));
+const isCreator = (actor: Actor, w: WebhookRecord) => w.createdBy === actor.personId;
+
+/** A webhook the actor may see: any of the org's for administrators, else one they made. */
+async function requireVisibleWebhook(
+  db: Db | Trx,
+  actor: Actor,
+  id: string,
+): Promise<WebhookRecord> {
   const hook = await findWebhookById(db, actor.orgId, id);
-  if (!hook) throw notFound('Webhook');
+  if (!hook || !(readsAll(actor) || isCreator(actor, hook))) throw notFound('Webhook');
   return hook;
+}
+
+async function requireChangeableWebhook(
+  db: Db | Trx,
+  actor: Actor,
+  id: string,
+): Promise<WebhookRecord> {
+  const hook = await requireVisibleWebhook(db, actor, id);
+  if (!(managesAll(actor) || isCreator(actor, hook))) {
+    throw forbidden('Your role does not allow webhook.write in this organization');
+  }
+  return hook;
+}
+
+/**
+ * The ownership a new or changed webhook gets: the one asked for, checked; without one, `org` for
+ * those who may make it (administrators, as before Webex's `ownedBy` was taken; compliance
+ * officers for recordings), else `creator`.
+ */
+function ownershipFor(
+  actor: Actor,
+  resource: WebhookResource,
+  asked: WebhookOwner | undefined,
+): WebhookOwner {
+  const owner = asked ?? (mayOwnWebhook(actor.roles, resource, 'org') ? 'org' : 'creator');
+  if (owner === 'org' && !mayOwnWebhook(actor.roles, resource, 'org')) {
+    throw forbidden(
+      resource === 'convergedRecordings'
+        ? 'Only administrators and compliance officers may create org-wide recording webhooks; use ownedBy "creator" for your own recordings'
+        : `Only administrators may create ${resource} webhooks`,
+    );
+  }
+  if (owner === 'creator' && !mayOwnWebhook(actor.roles, resource, 'creator')) {
+    throw new AppError(
+      'WEBHOOK_SCOPE_FORBIDDEN',
+      `A webhook of your own (ownedBy "creator") covers your own recordings only; ${resource} is not one`,
+    );
+  }
+  return owner;
+}
+
+/** A `creator` webhook's filter may narrow to the creator's recordings, never name another owner. */
+function assertOwnScope(actor: Actor, filter: ReadonlyMap<string, string>): void {
+  const ownerId = filter.get('ownerId');
+  if (
+    ownerId !== undefined &&
+    uuidOfId(actor.personId) !== (normaliseUuid(ownerId) ?? uuidOfId(ownerId))
+  ) {
+    throw new AppError(
+      'WEBHOOK_SCOPE_FORBIDDEN',
+      'A webhook of your own (ownedBy "creator") cannot subscribe to the recordings of another owner (filter ownerId)',
+    );
+  }
+  const ownerEmail = filter.get('ownerEmail');
+  if (ownerEmail !== undefined && ownerEmail.toLowerCase() !== actor.email.toLowerCase()) {
+    throw new AppError(
+      'WEBHOOK_SCOPE_FORBIDDEN',
+      'A webhook of your own (ownedBy "creator") cannot subscribe to the recordings of another owner (filter ownerEmail)',
+    );
+  }
 }
 
 /** Audit details of a webhook: never the secret itself. */
@@ -257,6 +348,7 @@ function auditView(w: WebhookRecord): Record<string, unknown> {
     event: w.event,
     filter: w.filter,
     status: w.status,
+    ownedBy: w.ownedBy,
     hasSecret: w.secret !== null,
   };
 }
@@ -266,9 +358,10 @@ export async function createWebhook(
   actor: Actor,
   body: WebhookCreate,
 ): Promise<Webhook> {
-  assertCan(actor, 'webhook.write', org(actor));
+  const ownedBy = ownershipFor(actor, body.resource, body.ownedBy);
   validateTargetUrl(body.targetUrl, { allowLoopback: deps.allowLoopbackTargets === true });
-  parseWebhookFilter(body.resource, body.filter);
+  const filter = parseWebhookFilter(body.resource, body.filter);
+  if (ownedBy === 'creator') assertOwnScope(actor, filter);
   const now = deps.clock.now().toISOString();
   const hook: WebhookRecord = {
     id: newWebhookId('WEBHOOK'),
@@ -280,6 +373,7 @@ export async function createWebhook(
     filter: body.filter !== undefined && body.filter.trim() !== '' ? body.filter : null,
     secret: body.secret ?? null,
     status: 'active',
+    ownedBy,
     createdBy: actor.personId,
     createdAt: now,
     updatedAt: now,
@@ -298,46 +392,67 @@ export async function createWebhook(
   return presentWebhook(hook, true, null);
 }
 
+/** `GET /v1/webhooks`: administrators list the org's webhooks, others their own; Link paging. */
 export async function listWebhooks(
   deps: WebhookDeps,
   actor: Actor,
-  max: number,
-): Promise<Webhook[]> {
-  assertCan(actor, 'webhook.read', org(actor));
-  const showSecret = can(actor, 'webhook.write', org(actor));
-  const hooks = await listWebhooksOfOrg(deps.db, actor.orgId, max);
-  const out: Webhook[] = [];
-  for (const h of hooks)
-    out.push(presentWebhook(h, showSecret, await findLastDelivery(deps.db, h.id)));
-  return out;
+  page: { max: number; cursor?: string | undefined; ownedBy?: WebhookOwner | undefined },
+): Promise<Page<Webhook>> {
+  const all = readsAll(actor);
+  const hooks = await listWebhooksOfOrg(deps.db, actor.orgId, {
+    ...(all ? {} : { createdBy: actor.personId }),
+    ownedBy: page.ownedBy,
+    cursor: page.cursor,
+    limit: page.max,
+  });
+  const items: Webhook[] = [];
+  for (const h of hooks.items) {
+    const showSecret = managesAll(actor) || isCreator(actor, h);
+    items.push(presentWebhook(h, showSecret, await findLastDelivery(deps.db, h.id)));
+  }
+  return { items, nextCursor: hooks.nextCursor };
 }
 
 export async function getWebhook(deps: WebhookDeps, actor: Actor, id: string): Promise<Webhook> {
-  assertCan(actor, 'webhook.read', org(actor));
-  const hook = await requireWebhook(deps.db, actor, id);
+  const hook = await requireVisibleWebhook(deps.db, actor, id);
   return presentWebhook(
     hook,
-    can(actor, 'webhook.write', org(actor)),
+    managesAll(actor) || isCreator(actor, hook),
     await findLastDelivery(deps.db, hook.id),
   );
 }
 
+/**
+ * `PUT /v1/webhooks/{id}`: name, targetUrl, secret, ownedBy and status change; Webex ignores every
+ * other field, so a body read with GET can be sent back changed in place.
+ */
 export async function updateWebhook(
   deps: WebhookDeps,
   actor: Actor,
   id: string,
   body: WebhookUpdate,
 ): Promise<Webhook> {
-  assertCan(actor, 'webhook.write', org(actor));
   validateTargetUrl(body.targetUrl, { allowLoopback: deps.allowLoopbackTargets === true });
   const updated = await deps.db.transaction().execute(async (trx) => {
-    const before = await requireWebhook(trx, actor, id);
+    const before = await requireChangeableWebhook(trx, actor, id);
+    let ownedBy = before.ownedBy;
+    if (body.ownedBy !== undefined && body.ownedBy !== before.ownedBy) {
+      // The ownership is the creator's to change: it decides whose recordings the webhook tells.
+      if (!isCreator(actor, before)) {
+        throw forbidden('Only the creator of a webhook may change its ownedBy');
+      }
+      ownedBy = ownershipFor(actor, before.resource, body.ownedBy);
+      if (ownedBy === 'creator') {
+        assertOwnScope(actor, parseWebhookFilter(before.resource, before.filter));
+      }
+    }
     const after: WebhookRecord = {
       ...before,
       name: body.name,
       targetUrl: body.targetUrl,
       secret: body.secret ?? before.secret,
       status: body.status ?? before.status,
+      ownedBy,
       updatedAt: deps.clock.now().toISOString(),
     };
     await updateWebhookRow(trx, after);
@@ -359,16 +474,15 @@ export async function updateWebhook(
 }
 
 export async function deleteWebhook(deps: WebhookDeps, actor: Actor, id: string): Promise<void> {
-  assertCan(actor, 'webhook.write', org(actor));
   await deps.db.transaction().execute(async (trx) => {
-    const hook = await requireWebhook(trx, actor, id);
+    const hook = await requireChangeableWebhook(trx, actor, id);
     await deleteWebhookRow(trx, id);
     await audit(
       trx,
       deps.clock,
       actor,
       'webhook.deleted',
-      { type: 'webhook', id },
+      { type: 'webhook', id: hook.id },
       auditView(hook),
     );
   });
@@ -381,7 +495,6 @@ export async function listWebhookDeliveries(
   id: string,
   max: number,
 ): Promise<WebhookDelivery[]> {
-  assertCan(actor, 'webhook.read', org(actor));
-  const hook = await requireWebhook(deps.db, actor, id);
+  const hook = await requireVisibleWebhook(deps.db, actor, id);
   return (await listDeliveriesOfWebhook(deps.db, hook.id, max)).map(presentDelivery);
 }

@@ -112,6 +112,15 @@ export const WEBHOOK_STATUSES = ['active', 'inactive'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+/** Webex's `ownedBy`: `org` for org-wide webhooks, `creator` for the creator's own resources. */
+export const WEBHOOK_OWNERS = ['org', 'creator'] as const;
+export type WebhookOwner = (typeof WEBHOOK_OWNERS)[number];
+/**
+ * Webex's sub-types of a `convergedRecordings` `updated` event: moved to the recycle bin,
+ * restored from it, purged (webex-js-sdk's recording events carry them as `eventSubType`).
+ */
+export const RECORDING_EVENT_SUB_TYPES = ['TRASH', 'RESTORE', 'PURGE'] as const;
+export type RecordingEventSubType = (typeof RECORDING_EVENT_SUB_TYPES)[number];
 
 const TargetUrl = Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL' });
 
@@ -128,21 +137,30 @@ export const WebhookCreate = Type.Object(
       }),
     ),
     secret: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    ownedBy: Type.Optional(Type.Literal('org')),
+    ownedBy: Type.Optional(
+      literalUnion(WEBHOOK_OWNERS, {
+        description:
+          'org: every recording of the org (administrators; compliance officers for convergedRecordings); creator: your own recordings only. Default: org for those who may, else creator',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type WebhookCreate = Static<typeof WebhookCreate>;
 
+/**
+ * Webex: "All other fields, if supplied, are ignored", so the body of a GET can be sent back as it
+ * is (resource, event, filter and the read-only fields are not changed by a PUT).
+ */
 export const WebhookUpdate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     targetUrl: TargetUrl,
     secret: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    ownedBy: Type.Optional(Type.Literal('org')),
+    ownedBy: Type.Optional(literalUnion(WEBHOOK_OWNERS)),
     status: Type.Optional(literalUnion(WEBHOOK_STATUSES)),
   },
-  { additionalProperties: false },
+  { description: 'other fields are ignored' },
 );
 export type WebhookUpdate = Static<typeof WebhookUpdate>;
 
@@ -164,7 +182,7 @@ export const Webhook = Type.Object({
   orgId: Type.String(),
   createdBy: Type.String(),
   appId: Type.String(),
-  ownedBy: Type.Literal('org'),
+  ownedBy: literalUnion(WEBHOOK_OWNERS),
   status: literalUnion(WEBHOOK_STATUSES),
   created: Type.String(),
   lastDelivery: Type.Optional(WebhookLastDelivery),
@@ -178,6 +196,7 @@ export const WebhookDelivery = Type.Object({
   webhookId: Type.String(),
   resource: literalUnion(WEBHOOK_RESOURCES),
   event: Type.String(),
+  eventSubType: Type.Union([literalUnion(RECORDING_EVENT_SUB_TYPES), Type.Null()]),
   dataId: Type.Union([Type.String(), Type.Null()]),
   status: literalUnion(WEBHOOK_DELIVERY_STATUSES),
   attempts: Type.Integer(),

@@ -20,6 +20,7 @@ import * as eventOutbox from './0016-event-outbox.js';
 import * as callRecordingJobs from './0017-call-recording-jobs.js';
 import * as trunkClientCertificates from './0018-trunk-client-certificates.js';
 import * as trunkDefaultOwner from './0019-trunk-default-owner.js';
+import * as complianceEventsWebhookOwners from './0020-compliance-events-webhook-owners.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-call-recording-jobs': callRecordingJobs,
   '0018-trunk-client-certificates': trunkClientCertificates,
   '0019-trunk-default-owner': trunkDefaultOwner,
+  '0020-compliance-events-webhook-owners': complianceEventsWebhookOwners,
 };
 
 export const migrationProvider: MigrationProvider = {

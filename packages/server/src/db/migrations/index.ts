@@ -19,6 +19,7 @@ import * as trunkMediaLatching from './0015-trunk-media-latching.js';
 import * as eventOutbox from './0016-event-outbox.js';
 import * as callRecordingJobs from './0017-call-recording-jobs.js';
 import * as trunkClientCertificates from './0018-trunk-client-certificates.js';
+import * as recordingsCreateTimeOrder from './0019-recordings-create-time-order.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-event-outbox': eventOutbox,
   '0017-call-recording-jobs': callRecordingJobs,
   '0018-trunk-client-certificates': trunkClientCertificates,
+  '0019-recordings-create-time-order': recordingsCreateTimeOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

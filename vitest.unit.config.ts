@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx'],
-    exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+    exclude: ['**/*.int.test.ts', '**/*.conformance.test.ts', '**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
   },
 });

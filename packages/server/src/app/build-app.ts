@@ -47,6 +47,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { registerAuth } from '../http/auth-hook.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { registerJsonBodyParser } from '../http/json-body.js';
+import { markOptionalBodies } from '../http/openapi-optional-body.js';
 import {
   healthHttpStatus,
   HealthReportSchema,
@@ -143,6 +144,10 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? markOptionalBodies(document.openapiObject)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',

@@ -16,6 +16,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
 import type { AppInstance } from '../http/types.js';
+import { OPTIONAL_BODY } from '../http/openapi-optional-body.js';
 import type { RecordingsDeps } from '../recordings/recording-deps.js';
 import {
   bulkChangeRecordings,
@@ -41,6 +42,7 @@ export function registerRecordingLifecycleRoutes(app: AppInstance, deps: Recordi
         params: IdParam,
         querystring: Query,
         body: RecordingDeleteBody,
+        [OPTIONAL_BODY]: true,
         response: { ...NoContent, ...errors },
       },
       // Webex clients send this DELETE without a body: validate it as an empty object.

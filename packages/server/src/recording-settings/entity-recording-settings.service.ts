@@ -92,7 +92,10 @@ async function presentMySettings(
     ...admin,
     vendor: { id: effective.vendor.id, name: effective.vendor.name, loginUrl: '' },
     recordingMode: settings.record,
-    pauseResumeNotifyMethod: admin.notification.type,
+    // Webex's values are Beep and Play Announcement: a notification that is off leaves it out.
+    ...(admin.notification.type === 'None'
+      ? {}
+      : { pauseResumeNotifyMethod: admin.notification.type }),
     announcementEnabled:
       settings.startStopAnnouncement.internalCallsEnabled ||
       settings.startStopAnnouncement.pstnCallsEnabled,

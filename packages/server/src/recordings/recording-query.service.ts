@@ -166,6 +166,8 @@ function webexFilter(
     storageRegion: q.storageRegion,
     cursor: q.cursor,
     limit: q.max ?? 10,
+    // Webex lists recordings newest first by createTime.
+    sortBy: 'createTime',
     matchNothing: matchesNothing(q),
   };
 }

@@ -417,14 +417,23 @@ export interface RecordingFilter {
   readonly transcriptTerms?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
+  /**
+   * The sort key, newest first: `timeRecorded` (when the call was recorded; Callvault's search) or
+   * `createTime` (when the recording was stored; Webex's lists). Ties are broken by id.
+   */
+  readonly sortBy?: RecordingSortKey | undefined;
   /** A filter value no recording can have (a Webex value Callvault records nothing for). */
   readonly matchNothing?: boolean | undefined;
 }
 
+export type RecordingSortKey = 'timeRecorded' | 'createTime';
+
+const SORT_COLUMNS = { timeRecorded: 'time_recorded', createTime: 'create_time' } as const;
+
 const oneOrMore = (v: string | readonly string[]): string[] =>
   typeof v === 'string' ? [v] : [...v];
 
-/** Recordings matching `f`, newest first (time recorded, then id), one keyset page. */
+/** Recordings matching `f`, newest first by `f.sortBy` (then id), one keyset page. */
 export async function searchRecordings(
   db: DbOrTrx,
   f: RecordingFilter,
@@ -475,12 +484,14 @@ export async function searchRecordings(
   if (f.transcriptTerms !== undefined) {
     q = q.where(recordingHasTranscriptMatch(db, f.transcriptTerms));
   }
+  const sortBy = f.sortBy ?? 'timeRecorded';
+  const column = SORT_COLUMNS[sortBy];
   if (f.cursor !== undefined) {
     const { key, id } = decodeCursor(f.cursor);
-    q = q.where(sql<boolean>`(time_recorded, id) < (${key}, ${id})`);
+    q = q.where(sql<boolean>`(${sql.ref(column)}, id) < (${key}, ${id})`);
   }
   const rows = await q
-    .orderBy('time_recorded', 'desc')
+    .orderBy(column, 'desc')
     .orderBy('id', 'desc')
     .limit(f.limit + 1)
     .execute();
@@ -488,7 +499,7 @@ export async function searchRecordings(
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > f.limit && last ? encodeCursor(last.timeRecorded, last.id) : null,
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last[sortBy], last.id) : null,
   };
 }
 

@@ -23,6 +23,7 @@ const tokens = {
   alice: '',
   bob: '',
   carol: '',
+  dave: '',
 };
 const ids: Record<string, string> = {};
 
@@ -38,7 +39,16 @@ function owner(email: string): RecordingOwner {
   };
 }
 
-async function store(name: string, email: string, timeRecorded: string, audio = ogg) {
+/** Stores a recording as finalize would a minute after the call (its createTime), or at `createdAt`. */
+async function store(
+  name: string,
+  email: string,
+  timeRecorded: string,
+  audio = ogg,
+  createdAt = new Date(Date.parse(timeRecorded) + 60_000),
+) {
+  const now = t.clock.now();
+  t.clock.set(createdAt);
   const stored = await storeRecording(
     { db: t.db.db, clock: t.clock, blobStore: t.blobStore },
     {
@@ -56,7 +66,7 @@ async function store(name: string, email: string, timeRecorded: string, audio = 
       metadata: { recordingActions: [{ action: 'pause', at: 'x' }] },
       source: 'recorder',
     },
-  );
+  ).finally(() => t.clock.set(now));
   ids[name] = stored.recordings[0]?.id ?? '';
   return stored;
 }
@@ -81,7 +91,7 @@ beforeAll(async () => {
   ogg = makeTestAudio('ogg', 1);
   tokens.admin = t.seed.admin.token;
   tokens.co = t.seed.complianceOfficer.token;
-  for (const name of ['alice', 'bob', 'carol'] as const) {
+  for (const name of ['alice', 'bob', 'carol', 'dave'] as const) {
     tokens[name] = t.seed.people.find((p) => p.email === `${name}@example.com`)?.token ?? '';
   }
   const created = await post('/v1/people', tokens.admin, {
@@ -670,5 +680,39 @@ describe(`Callvault search and bulk on ${testDialect}`, () => {
       ids: Array.from({ length: 201 }, (_, i) => `id${i}`),
     });
     expect(tooMany.statusCode).toBe(400);
+  });
+});
+
+describe(`converged-recording list order on ${testDialect}`, () => {
+  it('lists newest first by createTime (when the recording was stored), as Webex, also page by page', async () => {
+    // Recorded a week ago but stored (imported) an hour ago; then a call of yesterday stored at once.
+    await store(
+      'daveLateImport',
+      'dave@example.com',
+      '2026-02-27T08:00:00.000Z',
+      ogg,
+      new Date('2026-03-02T09:00:00.000Z'),
+    );
+    await store('daveRecent', 'dave@example.com', '2026-03-01T12:00:00.000Z');
+    const all = await get('/v1/convergedRecordings', tokens.dave);
+    expect(all.statusCode).toBe(200);
+    expect(all.json().items.map((r: { id: string }) => r.id)).toEqual([
+      ids.daveLateImport,
+      ids.daveRecent,
+    ]);
+    const first = await get('/v1/convergedRecordings?max=1', tokens.dave);
+    expect(first.json().items.map((r: { id: string }) => r.id)).toEqual([ids.daveLateImport]);
+    const next = /<([^>]+)>/.exec(String(first.headers.link))?.[1] ?? '';
+    const second = await get(new URL(next).pathname + new URL(next).search, tokens.dave);
+    expect(second.json().items.map((r: { id: string }) => r.id)).toEqual([ids.daveRecent]);
+    expect(second.headers.link).toBeUndefined();
+    const admin = await get(
+      `/v1/admin/convergedRecordings?ownerEmail=dave@example.com`,
+      tokens.admin,
+    );
+    expect(admin.json().items.map((r: { id: string }) => r.id)).toEqual([
+      ids.daveLateImport,
+      ids.daveRecent,
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type { AppInstance } from '../http/types.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { EncryptedBlobStore, MasterKeyring, generateMasterKey } from '../crypto/index.js';
+import type { SessionRegistry } from '../siprec/session-registry.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   /** Called after a recording trunk was created, changed or deleted (the SIP source list). */
   readonly onTrunksChanged?: () => void;
   readonly siprecUris?: readonly SiprecUri[];
+  /** A recorder's live sessions, so tests can open calls the call-control API sees. */
+  readonly sessions?: SessionRegistry;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -50,6 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     https: options.https === true,
     ...(options.onTrunksChanged ? { onTrunksChanged: options.onTrunksChanged } : {}),
     ...(options.siprecUris ? { siprecUris: options.siprecUris } : {}),
+    ...(options.sessions ? { sessions: options.sessions } : {}),
   });
   await app.ready();
   return {

@@ -460,8 +460,12 @@ export const MyCallRecording = Type.Composite([
       { description: 'the recording vendor that applies to you (your location’s or the org’s)' },
     ),
     recordingMode: RecordModeSchema,
-    /** None when the pause/resume notification is off. */
-    pauseResumeNotifyMethod: literalUnion(NOTIFICATION_TYPES),
+    pauseResumeNotifyMethod: Type.Optional(
+      Type.Union([Type.Literal('Beep'), Type.Literal('Play Announcement')], {
+        description:
+          'absent when the pause/resume notification is off (Webex’s values are Beep and Play Announcement only)',
+      }),
+    ),
     announcementEnabled: Type.Boolean({
       description: 'a start/stop announcement is played on internal or PSTN calls',
     }),

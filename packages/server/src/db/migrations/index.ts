@@ -21,6 +21,7 @@ import * as callRecordingJobs from './0017-call-recording-jobs.js';
 import * as trunkClientCertificates from './0018-trunk-client-certificates.js';
 import * as trunkDefaultOwner from './0019-trunk-default-owner.js';
 import * as complianceEventsWebhookOwners from './0020-compliance-events-webhook-owners.js';
+import * as recordingsCreateTimeOrder from './0021-recordings-create-time-order.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0018-trunk-client-certificates': trunkClientCertificates,
   '0019-trunk-default-owner': trunkDefaultOwner,
   '0020-compliance-events-webhook-owners': complianceEventsWebhookOwners,
+  '0021-recordings-create-time-order': recordingsCreateTimeOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

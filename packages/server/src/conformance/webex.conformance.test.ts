@@ -31,8 +31,6 @@ import {
 const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
   'GET /v1/telephony/calls/{callId}':
     'Get Call Details is not served yet: GET /v1/telephony/calls lists the same call objects',
-  'GET /v1/events':
-    'The Compliance Events API is not served yet: recording changes reach clients as webhooks',
 };
 
 const fixtures: FixtureFile[] = loadWebexFixtures();

@@ -101,8 +101,10 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
     }),
   );
 
+  // The operations' paths are POST-only: the pattern leaves them out, so a GET of one is a wrong
+  // method (405 with Allow: POST), not a call of that id (Webex call ids are never these names).
   app.get(
-    '/v1/telephony/calls/:callId',
+    `/v1/telephony/calls/:callId(^(?!(?:${Object.keys(CALL_CONTROL_OPERATIONS).join('|')})$).+$)`,
     {
       schema: {
         tags: ['calls'],

@@ -201,6 +201,14 @@ describe(`Webex call control on ${testDialect}`, () => {
       expect(other.statusCode).toBe(404);
       expect(other.json().errors[0].errorCode).toBe(ERROR_NUMBER.NOT_FOUND);
     }
+    // An operation's path is POST-only, not a call id.
+    const wrongMethod = await app.inject({
+      url: '/v1/telephony/calls/pauseRecording',
+      headers: bearer(dave.token),
+    });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers['allow']).toBe('POST');
+    expect(wrongMethod.json().errors[0].errorCode).toBe(ERROR_NUMBER.METHOD_NOT_ALLOWED);
     const unknown = await app.inject({
       url: '/v1/telephony/calls/nope%40x',
       headers: bearer(dave.token),

@@ -4,6 +4,10 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   JSON_TOO_DEEP: 400,
   LICENSE_REQUIRED: 400,
+  /** A call-control operation without `callId` while the line has several calls. */
+  CALL_ID_REQUIRED: 400,
+  /** A call-control operation without `callId` while the line has no call. */
+  NO_ACTIVE_CALL: 400,
   UNAUTHENTICATED: 401,
   AUTH_INVALID_CREDENTIALS: 401,
   TOKEN_INVALID: 401,
@@ -55,6 +59,8 @@ export const ERROR_NUMBER: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400001,
   JSON_TOO_DEEP: 400002,
   LICENSE_REQUIRED: 400003,
+  CALL_ID_REQUIRED: 400004,
+  NO_ACTIVE_CALL: 400005,
   UNAUTHENTICATED: 401001,
   AUTH_INVALID_CREDENTIALS: 401002,
   TOKEN_INVALID: 401003,

@@ -415,6 +415,33 @@ function closeOf(open: RecordingSessionSnapshot) {
 }
 
 describe('capture sink: live controls and failures', () => {
+  it('each owner’s side of the call comes from the SRC’s metadata (Acme callingParty), null when it says none', async () => {
+    const { sink } = setUp();
+    const [a, b] = [await freeEvenPort(), await freeEvenPort()];
+    const plain = onDemandBob('dir-plain', [stream(0, a, '1'), stream(1, b, '2')]);
+    sink.sessionOpened(plain);
+    await sink.settle();
+    expect(sink.calls.get('dir-plain')?.owners[0]?.direction).toBeNull();
+    const acme = METADATA.replace(
+      '<participant participant_id="cC1ib2I="><nameID aor="sip:bob@example.com"/></participant>',
+      '<participant participant_id="cC1ib2I="><nameID aor="sip:bob@example.com"/>' +
+        '<extensiondata xmlns:apkt="http://acmepacket.com/siprec/extensiondata"><apkt:callingParty>true</apkt:callingParty></extensiondata></participant>',
+    );
+    expect(acme).not.toBe(METADATA);
+    const [c, d] = [await freeEvenPort(), await freeEvenPort()];
+    const marked = {
+      ...onDemandBob('dir-acme', [stream(0, c, '1'), stream(1, d, '2')]),
+      metadataRevisions: applyRecordingMetadataBody(createRecordingMetadataState(), acme, {
+        seq: 1,
+      }).revisions,
+    };
+    sink.sessionOpened(marked);
+    await sink.settle();
+    expect(sink.calls.get('dir-acme')?.owners[0]?.direction).toBe('outbound');
+    for (const open of [plain, marked]) sink.sessionClosed(closeOf(open));
+    await sink.settle();
+  });
+
   it('SPEC §4: *44 typed by the On Demand owner on their own stream starts the recording; the other party’s digits do not', async () => {
     const { dataDir, sink } = setUp();
     const events: LiveCallEvent[] = [];

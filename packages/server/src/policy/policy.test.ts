@@ -95,6 +95,26 @@ describe('policy: role × action within the actor’s org', () => {
     expect(can(actor(['user']), 'person.read', { orgId: 'org-a', ownerId: 'p2' })).toBe(false);
   });
 
+  it('a user reads and controls the live calls of their own line and of a virtual line they have as a secondary line, no other', () => {
+    const user = actor(['user']);
+    for (const action of ['liveCall.read', 'liveCall.control'] as const) {
+      expect(can(user, action, { orgId: 'org-a', ownerId: 'p1' })).toBe(true);
+      expect(can(user, action, { orgId: 'org-a', ownerId: 'vl1', lineHolderIds: ['p1'] })).toBe(
+        true,
+      );
+      expect(can(user, action, { orgId: 'org-a', ownerId: 'vl1', lineHolderIds: ['p2'] })).toBe(
+        false,
+      );
+      expect(can(user, action, { orgId: 'org-a', ownerId: 'p2' })).toBe(false);
+      expect(can(user, action, { orgId: 'org-b', ownerId: 'vl1', lineHolderIds: ['p1'] })).toBe(
+        false,
+      );
+    }
+    expect(can(actor(['fullAdmin']), 'liveCall.control', { orgId: 'org-a', ownerId: 'p2' })).toBe(
+      false,
+    );
+  });
+
   it('a partner admin acting on a customer org may manage it but roles still bind', () => {
     const partner = actor(['partnerAdmin'], 'org-c');
     expect(can(partner, 'person.write', { orgId: 'org-c' })).toBe(true);

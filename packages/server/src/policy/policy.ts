@@ -146,6 +146,11 @@ export interface Resource {
   readonly orgId: string;
   /** The person the resource belongs to, for "own" rules (a user reading themself). */
   readonly ownerId?: string | null;
+  /**
+   * For a live call of a virtual line: the people who have that line on their phone as a
+   * secondary line. They read and control its calls as their own (Webex `lineOwnerId`).
+   */
+  readonly lineHolderIds?: readonly string[];
 }
 
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
@@ -154,7 +159,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   // SPEC §1: a user starts/stops/pauses/resumes (and watches) their own live recording only.
   if (
     (action === 'liveCall.read' || action === 'liveCall.control') &&
-    resource.ownerId === actor.personId
+    (resource.ownerId === actor.personId || resource.lineHolderIds?.includes(actor.personId))
   ) {
     return true;
   }

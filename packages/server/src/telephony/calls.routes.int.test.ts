@@ -102,15 +102,16 @@ describe(`live call controls on ${testDialect}`, () => {
       expect.objectContaining({
         id: callId,
         state: 'connected',
-        remoteParty: { name: 'Caller', number: 'tel:+15550100' },
+        remoteParty: {
+          name: 'Caller',
+          number: '+15550100',
+          privacyEnabled: false,
+          callType: 'external',
+        },
         recordingState: 'pending',
         recordMode: ON_DEMAND,
-        allowedRecordingControls: [
-          'startRecording',
-          'stopRecording',
-          'pauseRecording',
-          'resumeRecording',
-        ],
+        allowedRecordingControls: 'record',
+        recordingControls: ['startRecording', 'stopRecording', 'pauseRecording', 'resumeRecording'],
       }),
     ]);
     const refused = await control(bob.token, 'pauseRecording', callId);
@@ -420,10 +421,16 @@ describe(`live calls across processes (recorder and API roles split) on ${testDi
         id: callId,
         callSessionId: 's-split',
         state: 'connected',
-        remoteParty: { name: 'Caller', number: 'tel:+15550100' },
+        remoteParty: {
+          name: 'Caller',
+          number: '+15550100',
+          privacyEnabled: false,
+          callType: 'external',
+        },
         recordingState: 'started',
         recordMode: ALWAYS_PAUSE,
-        allowedRecordingControls: ['pauseRecording', 'resumeRecording'],
+        allowedRecordingControls: 'pause',
+        recordingControls: ['pauseRecording', 'resumeRecording'],
       }),
     ]);
     expect(await listOn(apiApp, alice.token)).toEqual([]);

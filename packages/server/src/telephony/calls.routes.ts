@@ -1,5 +1,6 @@
-// Live calls (SPEC §4, §9.1): the Webex call-control recording operations, the caller's calls
-// with their recording state, and the server-sent events of recording indicators. Thin: parse,
+// Live calls (SPEC §4, §9.1): the Webex call-control recording operations, the calls of the
+// caller's line as Webex call objects (list and details), and the server-sent events of
+// recording indicators. Thin: parse,
 // authorise in the service, present. Calls held by another process's recorder come through the
 // database (calls.service.ts, live-calls-remote.ts), so these work in any process with the API role.
 import type { ServerResponse } from 'node:http';
@@ -7,7 +8,9 @@ import {
   CallRecordingControlBody,
   ErrorBody,
   OrgQuery,
+  TelephonyCall,
   TelephonyCallList,
+  TelephonyCallQuery,
   type RecordingStateEvent,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
@@ -17,6 +20,7 @@ import type { AppInstance } from '../http/types.js';
 import {
   CALL_CONTROL_OPERATIONS,
   controlMyCall,
+  getMyCall,
   listMyCalls,
   mayReceiveEvent,
   remoteSourceOf,
@@ -62,14 +66,19 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
           tags: ['calls'],
           summary: SUMMARY[operation],
           description:
-            'Your own live call only. 400 with the reason when the recording mode or state does not allow it (nothing changes); 404 when the call is not yours or not being recorded; 503 RECORDER_UNAVAILABLE when the recorder process holding the call (another process, reached through the database) did not answer within about 3 s — the control was not applied.',
+            'A live call of your own line, or with `lineOwnerId` of a virtual line you have as a secondary line (any other `lineOwnerId`: 403). Without `callId`, the line’s only call: 400 NO_ACTIVE_CALL when it has none, 400 CALL_ID_REQUIRED when it has several. 400 with the reason when the recording mode or state does not allow it (nothing changes); 404 when the call is not the line’s; 503 RECORDER_UNAVAILABLE when the recorder process holding the call (another process, reached through the database) did not answer within about 3 s — the control was not applied.',
           querystring: Type.Object(OrgQuery),
           body: CallRecordingControlBody,
           response: { 204: Type.Null(), '4xx': ErrorBody, 503: ErrorBody },
         },
+        // Webex clients send these without a body when they name no call: an empty object.
+        preValidation: (request, _reply, done) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+          done();
+        },
       },
       async (request, reply) => {
-        await controlMyCall(deps, actorOf(request), request.body.callId, operation);
+        await controlMyCall(deps, actorOf(request), request.body, operation);
         return reply.status(204).send(null);
       },
     );
@@ -80,12 +89,35 @@ export function registerCallRoutes(app: AppInstance, deps: CallsRouteDeps): void
     {
       schema: {
         tags: ['calls'],
-        summary: 'Your calls being recorded now, with their recording state',
-        querystring: Type.Object(OrgQuery),
+        summary: 'The calls of your line Callvault holds now, as Webex call objects',
+        description:
+          'Every SIPREC session Callvault (any recorder process) holds now on which your line — or with `lineOwnerId` a virtual line you have as a secondary line — is recorded, in any recording state: On Demand not started (`pending`) or `stopped`, `paused`, `failed` included. Calls Callvault is not given by the call system, or on which the line is not recorded (recording off), are not known to it.',
+        querystring: Type.Object({ ...OrgQuery, ...TelephonyCallQuery }),
         response: { 200: TelephonyCallList, '4xx': ErrorBody },
       },
     },
-    async (request) => ({ items: await listMyCalls(deps, actorOf(request)) }),
+    async (request) => ({
+      items: await listMyCalls(deps, actorOf(request), request.query.lineOwnerId),
+    }),
+  );
+
+  // The operations' paths are POST-only: the pattern leaves them out, so a GET of one is a wrong
+  // method (405 with Allow: POST), not a call of that id (Webex call ids are never these names).
+  app.get(
+    `/v1/telephony/calls/:callId(^(?!(?:${Object.keys(CALL_CONTROL_OPERATIONS).join('|')})$).+$)`,
+    {
+      schema: {
+        tags: ['calls'],
+        summary: 'Details of one call of your line (Webex Get Call Details)',
+        description:
+          '404 when the line has no such call (another person’s call included); 403 for a `lineOwnerId` that is not yours.',
+        params: Type.Object({ callId: Type.String({ minLength: 1, maxLength: 512 }) }),
+        querystring: Type.Object({ ...OrgQuery, ...TelephonyCallQuery }),
+        response: { 200: TelephonyCall, '4xx': ErrorBody },
+      },
+    },
+    (request) =>
+      getMyCall(deps, actorOf(request), request.params.callId, request.query.lineOwnerId),
   );
 
   // Server-sent events: the raw response stays open; every state change the actor may see is

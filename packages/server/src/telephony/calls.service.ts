@@ -1,29 +1,32 @@
-// Live call recording controls (SPEC §4, §9.1) for the person whose call it is: list their calls
-// being recorded now with the recording state, and start/stop/pause/resume one of them. The
-// mode's rules are the recorder's pure table; a refused control changes nothing and answers 400
-// with the reason. Administrators do not control other people's calls (SPEC §1 gives the live
-// controls to the user), and a call that is not the caller's is answered as unknown (404).
+// Live call recording controls (SPEC §4, §9.1) for the person whose call it is: list the calls of
+// their line (or of a virtual line they have as a secondary line: Webex `lineOwnerId`) that
+// Callvault holds now, show one, and start/stop/pause/resume one of them — the only one when no
+// `callId` is given. The mode's rules are the recorder's pure table; a refused control changes
+// nothing and answers 400 with the reason. Administrators do not control other people's calls
+// (SPEC §1 gives the live controls to the user), and a call that is not the line's is answered as
+// unknown (404).
 // The same rules hold for a call another recorder process holds (SPEC §10 split roles): its
 // state is read from the database and the control travels there (live-calls-remote.ts).
-import {
-  allowedRecordingControls,
-  type RecordingControl,
-  type RecordingControlRefusal,
-} from '@callvault/recorder';
+import type { RecordingControl, RecordingControlRefusal } from '@callvault/recorder';
 import type { TelephonyCall } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
 import type { DbNotifications } from '../db/notifications.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, forbidden, notFound } from '../errors.js';
+import { hasSecondaryLine } from '../org/secondary-lines.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan, can } from '../policy/policy.js';
+import { findRecordableEntity } from '../recording-settings/effective-settings.service.js';
+import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
+import { presentCall, remotePartyEntryOf, type RemoteOwnerPlace } from './calls.presenter.js';
 import {
   liveCallOwnerEvent,
   type LiveCall,
   type LiveCallControlResult,
   type LiveCallEvent,
   type LiveCallHub,
+  type LiveCallOwner,
 } from './live-calls.js';
 import {
   findRemoteLiveCall,
@@ -52,13 +55,6 @@ export const CALL_CONTROL_OPERATIONS = {
   resumeRecording: 'resume',
 } as const satisfies Record<string, RecordingControl>;
 export type CallControlOperation = keyof typeof CALL_CONTROL_OPERATIONS;
-
-const OPERATION_OF: Record<RecordingControl, CallControlOperation> = {
-  start: 'startRecording',
-  stop: 'stopRecording',
-  pause: 'pauseRecording',
-  resume: 'resumeRecording',
-};
 
 /** Other recorder processes' calls, from their mirror in the database. */
 export function remoteSourceOf(deps: CallsDeps): RemoteLiveCallSource {
@@ -91,40 +87,136 @@ function withRemoteCalls(deps: CallsDeps, orgId: string, remote: readonly LiveCa
   );
 }
 
-/** The caller's own owner entry of a call (a person owns calls; workspaces have no caller). */
-function ownEntry(call: LiveCall, actor: Actor) {
-  return call.owners.find((o) => o.kind === 'person' && o.id === actor.personId);
+/** The line the request acts for: the caller's own, or a virtual line on their phone. */
+export interface CallLine {
+  readonly kind: 'person' | 'virtualLine';
+  readonly id: string;
+  /** The people who have the line as a secondary line (authorisation, policy.ts). */
+  readonly holderIds: readonly string[];
 }
 
-export async function listMyCalls(deps: CallsDeps, actor: Actor): Promise<TelephonyCall[]> {
-  assertCan(actor, 'liveCall.read', { orgId: actor.orgId, ownerId: actor.personId });
+/**
+ * Webex `lineOwnerId`: absent or the caller's own id is their own line; a virtual line the caller
+ * has as a secondary line is that line. Any other id is refused (403): a user acts only for the
+ * lines on their own phone.
+ */
+export async function resolveCallLine(
+  deps: CallsDeps,
+  actor: Actor,
+  lineOwnerId: string | undefined,
+): Promise<CallLine> {
+  if (lineOwnerId === undefined || lineOwnerId === actor.personId) {
+    return { kind: 'person', id: actor.personId, holderIds: [] };
+  }
+  // Only the lines on the caller's own phone: an administrator's role gives no line either.
+  if (!(await hasSecondaryLine(deps.db, actor.orgId, actor.personId, lineOwnerId))) {
+    throw forbidden('lineOwnerId is neither you nor a virtual line you have as a secondary line');
+  }
+  return { kind: 'virtualLine', id: lineOwnerId, holderIds: [actor.personId] };
+}
+
+const lineResource = (actor: Actor, line: CallLine) => ({
+  orgId: actor.orgId,
+  ownerId: line.id,
+  lineHolderIds: line.holderIds,
+});
+
+/** The line's owner entry of a call; undefined when the line is not recorded on it. */
+function lineEntry(call: LiveCall, line: CallLine) {
+  return call.owners.find((o) => o.kind === line.kind && o.id === line.id);
+}
+
+/**
+ * The remote party when it is itself recorded on the call (another owner), with whether it is in
+ * the line's location (Webex `callType` location/organization).
+ */
+async function remoteOwnerOf(
+  deps: CallsDeps,
+  orgId: string,
+  call: LiveCall,
+  owner: LiveCallOwner,
+): Promise<RemoteOwnerPlace | null> {
+  const party = remotePartyEntryOf(call, owner);
+  const other = party && call.owners.find((o) => o !== owner && o.participantId === party.id);
+  if (!other) return null;
+  const locationOf = async (o: LiveCallOwner) =>
+    isRecordableKind(o.kind)
+      ? ((await findRecordableEntity(deps.db, orgId, o.kind, o.id))?.locationId ?? null)
+      : null;
+  const [mine, theirs] = await Promise.all([locationOf(owner), locationOf(other)]);
+  return { owner: other, sameLocation: mine !== null && mine === theirs };
+}
+
+function isRecordableKind(kind: string): kind is RecordableKind {
+  return kind === 'person' || kind === 'workspace' || kind === 'virtualLine';
+}
+
+/**
+ * The calls of the line that Callvault holds now: every SIPREC session, in this process's
+ * recorder or another's, on which the line is recorded, whatever its recording state (On Demand
+ * not started or stopped, paused, failed included), oldest first.
+ */
+export async function listMyCalls(
+  deps: CallsDeps,
+  actor: Actor,
+  lineOwnerId?: string,
+): Promise<TelephonyCall[]> {
+  const line = await resolveCallLine(deps, actor, lineOwnerId);
+  assertCan(actor, 'liveCall.read', lineResource(actor, line));
   const calls = await listLiveCalls(deps, actor.orgId);
-  return calls.flatMap((call) => {
-    const owner = ownEntry(call, actor);
-    if (!owner) return [];
-    const remote = call.parties.find((p) => p.id !== owner.participantId);
-    const started = new Date(call.startedAt).toISOString();
-    return [
-      {
-        id: call.callId,
-        callSessionId: call.sessionId,
-        state: call.onHold ? ('held' as const) : ('connected' as const),
-        remoteParty: {
-          name: remote?.name ?? null,
-          number: remote?.aor ?? null,
-        },
-        created: started,
-        answered: started,
-        recordingState: owner.state,
-        recordMode: owner.mode,
-        allowedRecordingControls:
-          owner.state === 'failed'
-            ? []
-            : allowedRecordingControls(owner.mode).map((c) => OPERATION_OF[c]),
-        failureReason: call.failure?.reason ?? null,
-      },
-    ];
-  });
+  const shown: TelephonyCall[] = [];
+  for (const call of calls) {
+    const owner = lineEntry(call, line);
+    if (!owner) continue;
+    shown.push(presentCall(call, owner, await remoteOwnerOf(deps, actor.orgId, call, owner)));
+  }
+  return shown;
+}
+
+/** One call of the line; 404 when the line has no such call (another person's included). */
+export async function getMyCall(
+  deps: CallsDeps,
+  actor: Actor,
+  callId: string,
+  lineOwnerId?: string,
+): Promise<TelephonyCall> {
+  const line = await resolveCallLine(deps, actor, lineOwnerId);
+  assertCan(actor, 'liveCall.read', lineResource(actor, line));
+  const call = await findLiveCall(deps, actor.orgId, callId);
+  const owner = call ? lineEntry(call, line) : undefined;
+  if (!call || !owner) throw notFound('Call');
+  return presentCall(call, owner, await remoteOwnerOf(deps, actor.orgId, call, owner));
+}
+
+async function findLiveCall(
+  deps: CallsDeps,
+  orgId: string,
+  callId: string,
+): Promise<LiveCall | undefined> {
+  return (
+    deps.calls?.findByCallId(orgId, callId) ??
+    (await findRemoteLiveCall(remoteSourceOf(deps), orgId, callId))
+  );
+}
+
+/**
+ * The call a control without `callId` means (Webex: optional when the user has one call): the
+ * line's only call; 400 when it has none or several.
+ */
+async function onlyCallOf(deps: CallsDeps, actor: Actor, line: CallLine): Promise<LiveCall> {
+  const calls = (await listLiveCalls(deps, actor.orgId)).filter((c) => lineEntry(c, line));
+  const [only, ...more] = calls;
+  if (!only) {
+    throw new AppError('NO_ACTIVE_CALL', 'You have no active call to control', [
+      'callId: no call of this line is being held by Callvault',
+    ]);
+  }
+  if (more.length > 0) {
+    throw new AppError('CALL_ID_REQUIRED', `You have ${calls.length} calls: name one with callId`, [
+      `callId is required when the line has more than one call (it has ${calls.length}: ${calls.map((c) => c.callId).join(', ')})`,
+    ]);
+  }
+  return only;
 }
 
 export interface CallControlRefused {
@@ -152,15 +244,20 @@ function refused(
 export async function controlMyCall(
   deps: CallsDeps,
   actor: Actor,
-  callId: string,
+  target: { readonly callId?: string | undefined; readonly lineOwnerId?: string | undefined },
   operation: CallControlOperation,
 ): Promise<void> {
+  const line = await resolveCallLine(deps, actor, target.lineOwnerId);
+  assertCan(actor, 'liveCall.control', lineResource(actor, line));
   const hub = deps.calls;
-  const local = hub?.findByCallId(actor.orgId, callId);
-  const call = local ?? (await findRemoteLiveCall(remoteSourceOf(deps), actor.orgId, callId));
-  const owner = call ? ownEntry(call, actor) : undefined;
+  const found =
+    target.callId === undefined
+      ? await onlyCallOf(deps, actor, line)
+      : await findLiveCall(deps, actor.orgId, target.callId);
+  const local = found && hub?.get(found.sessionId);
+  const call = local ?? found;
+  const owner = call ? lineEntry(call, line) : undefined;
   if (!call || !owner) throw notFound('Call');
-  assertCan(actor, 'liveCall.control', { orgId: actor.orgId, ownerId: owner.id });
   const control = CALL_CONTROL_OPERATIONS[operation];
   const auditControl = (trx: Trx, state: string) =>
     audit(

@@ -17,6 +17,8 @@ export interface LiveCallOwnerInput {
   readonly mode: string;
   /** The owner's effective failure behaviour (SPEC §3.1), told to the call system. */
   readonly failureBehavior: string | null;
+  /** The owner's side of the call as the SRC's metadata says it; null or absent: not said. */
+  readonly direction?: 'inbound' | 'outbound' | null;
 }
 
 export interface LiveCallOwner extends LiveCallOwnerInput {

@@ -14,13 +14,22 @@ function call(state: RecordingState, allowed: RecordingControlOperation[]): Tele
   return {
     id: 'c1',
     callSessionId: 's1',
+    personality: 'terminator',
     state: 'connected',
-    remoteParty: { name: 'Bob', number: 'sip:+46701234567@example.com' },
+    remoteParty: {
+      name: 'Bob',
+      number: '+46701234567',
+      privacyEnabled: false,
+      callType: 'external',
+    },
     created: '2026-03-02T10:00:00Z',
     answered: '2026-03-02T10:00:00Z',
     recordingState: state,
+    muteCapable: false,
+    muted: false,
+    allowedRecordingControls: 'none',
     recordMode: 'On Demand with User Initiated Start',
-    allowedRecordingControls: allowed,
+    recordingControls: allowed,
     failureReason: null,
   };
 }
@@ -51,11 +60,14 @@ describe('recordingIndicator', () => {
 });
 
 describe('remotePartyLabel', () => {
-  it('names the party with the number, either alone, or says it is unknown', () => {
-    expect(remotePartyLabel(call('started', []))).toBe('Bob (sip:+46701234567@example.com)');
-    const nameless = { ...call('started', []), remoteParty: { name: null, number: '+4670' } };
+  it('names the party with the number, either alone, or says it is private or unknown', () => {
+    expect(remotePartyLabel(call('started', []))).toBe('Bob (+46701234567)');
+    const party = { privacyEnabled: false, callType: 'external' } as const;
+    const nameless = { ...call('started', []), remoteParty: { ...party, number: '+4670' } };
     expect(remotePartyLabel(nameless)).toBe('+4670');
-    const unknown = { ...call('started', []), remoteParty: { name: null, number: null } };
+    const unknown = { ...call('started', []), remoteParty: party };
     expect(remotePartyLabel(unknown)).toBe('Unknown party');
+    const hidden = { ...call('started', []), remoteParty: { ...party, privacyEnabled: true } };
+    expect(remotePartyLabel(hidden)).toBe('Private caller');
   });
 });

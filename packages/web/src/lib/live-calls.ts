@@ -37,12 +37,12 @@ export function availableControls(call: TelephonyCall): RecordingControlOperatio
     stopped: ['startRecording'],
     failed: [],
   };
-  return usable[call.recordingState].filter((c) => call.allowedRecordingControls.includes(c));
+  return usable[call.recordingState].filter((c) => call.recordingControls.includes(c));
 }
 
 /** Who the call is with, as the SRC named them. */
 export function remotePartyLabel(call: TelephonyCall): string {
-  const { name, number } = call.remoteParty;
+  const { name, number, privacyEnabled } = call.remoteParty;
   if (name && number) return `${name} (${number})`;
-  return name ?? number ?? 'Unknown party';
+  return name ?? number ?? (privacyEnabled ? 'Private caller' : 'Unknown party');
 }

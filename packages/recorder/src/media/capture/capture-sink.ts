@@ -13,6 +13,7 @@
 // teardown), capture-session-journal.ts (session.json), capture-live-controls.ts (DTMF feature
 // codes, hold) and capture-failures.ts (disk, no-media); capture-session.ts holds their state.
 import fs from 'node:fs';
+import { callDirectionOf } from '../../siprec/metadata/call-direction.js';
 import { DEFAULT_DTMF_FEATURE_CODES } from '../../session/dtmf-feature-codes.js';
 import type { RecordingControl } from '../../session/recording-control-state.js';
 import type { RecordingAction } from '../../session/recording-segments.js';
@@ -47,6 +48,11 @@ export interface CaptureLiveCallOwner {
   readonly participantId?: string;
   readonly mode: string;
   readonly failureBehavior: string | null;
+  /**
+   * Whether the owner placed the call (`outbound`) or received it (`inbound`), as the SRC's
+   * vendor metadata says (call-direction.ts); null when it does not say.
+   */
+  readonly direction?: 'inbound' | 'outbound' | null;
 }
 
 /** A participant of a live call. */
@@ -140,15 +146,23 @@ export interface CaptureSink<C extends CaptureLiveCalls = CaptureLiveCalls> exte
   lastMediaAt(sessionId: string): number | undefined;
 }
 
-const ownersOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallOwner[] =>
-  snapshot.owners.map((o) => ({
-    id: o.id,
-    kind: o.kind,
-    displayName: o.displayName,
-    participantId: o.participantId,
-    mode: o.mode,
-    failureBehavior: o.failureBehavior ?? null,
-  }));
+const ownersOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallOwner[] => {
+  const metadata = snapshot.metadataRevisions.at(-1)?.model;
+  return snapshot.owners.map((o) => {
+    // Each owner's own side: no other owner is passed, so a call between two owners reads as
+    // outbound for its caller and inbound for the other, never `internal`.
+    const direction = metadata ? callDirectionOf(metadata, o.participantId) : null;
+    return {
+      id: o.id,
+      kind: o.kind,
+      displayName: o.displayName,
+      participantId: o.participantId,
+      mode: o.mode,
+      failureBehavior: o.failureBehavior ?? null,
+      direction: direction === 'internal' ? null : direction,
+    };
+  });
+};
 
 const partiesOf = (snapshot: RecordingSessionSnapshot): CaptureLiveCallParty[] =>
   snapshot.parties.map((p) => ({

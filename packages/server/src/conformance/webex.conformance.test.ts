@@ -28,10 +28,7 @@ import {
  * Webex endpoints of the fixtures Callvault does not serve, and why (README "Webex compatibility").
  * An entry must go when its endpoint is routed: the check below fails on either mismatch.
  */
-const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {
-  'GET /v1/telephony/calls/{callId}':
-    'Get Call Details is not served yet: GET /v1/telephony/calls lists the same call objects',
-};
+const NOT_IMPLEMENTED: Readonly<Record<string, string>> = {};
 
 const fixtures: FixtureFile[] = loadWebexFixtures();
 const sessions = createSessionRegistry();

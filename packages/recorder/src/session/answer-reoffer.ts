@@ -49,7 +49,13 @@ async function answerOpenSession(
     answerWith(context, request, dialog, false, a, bodyError);
   let body: SessionBody;
   try {
-    body = readSessionBody(request, session.metadata, 0, context.options.metadataLimits);
+    body = readSessionBody(
+      request,
+      session.metadata,
+      0,
+      context.options.metadataLimits,
+      context.clock.now(),
+    );
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
     context.log('warn', dialog, `unreadable ${request.method} body: ${err.message}`, {

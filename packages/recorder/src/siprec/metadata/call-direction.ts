@@ -66,7 +66,7 @@ export function callDirectionOf(
 }
 
 function metaswitchDirection(value: string | undefined): SiprecCallDirection | null {
-  switch (value?.trim().toLowerCase()) {
+  switch (value?.trim().toLowerCase() ?? '') {
     case 'incoming':
     case 'inbound':
     case 'terminating':

@@ -25,7 +25,7 @@ const REV2 = read('history/cisco-conference-rev2-reissued.xml');
 const LEAVE = read('history/cisco-conference-partial-leave.xml');
 const METASWITCH = read('history/metaswitch-mixed.xml');
 const BROADWORKS_MIXED = read('reconstructed/broadworks-recording-metadata.xml');
-const metadataOf = (offer: string): string =>
+const metadataOf = (offer: string): string | Uint8Array =>
   pickSiprecBodyParts(splitFixtureMessage(read(`vendor-offers/${offer}`)).parts).metadata!;
 
 const P7301 = 'kQNhKFdEEeeJ99D/VsPGWA==';
@@ -34,7 +34,9 @@ const P7302 = 'kQNhKFdEEeeJ/ND/VsPGWA==';
 const T0 = Date.parse('2026-12-05T10:00:00.000Z');
 
 /** Revisions as the session keeps them: each merged model with its arrival. */
-function revisionsOf(...bodies: Array<[string, number]>): ParticipantHistoryRevision[] {
+function revisionsOf(
+  ...bodies: Array<[string | Uint8Array, number]>
+): readonly ParticipantHistoryRevision[] {
   let state: RecordingMetadataState = createRecordingMetadataState();
   for (const [body, at] of bodies) {
     state = applyRecordingMetadataBody(state, body, { receivedAtMs: at });

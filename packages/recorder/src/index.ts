@@ -30,7 +30,15 @@ export {
 } from './sip/transport/sip-transport.js';
 
 // SIPREC metadata (RFC 7865)
-export { callDirectionOf } from './siprec/metadata/call-direction.js';
+export { callDirectionOf, callDirectionOfRevisions } from './siprec/metadata/call-direction.js';
+export {
+  buildParticipantHistory,
+  streamPartiesOf,
+  type ParticipantHistory,
+  type ParticipantHistoryEntry,
+  type ParticipantHistoryRevision,
+  type StreamParties,
+} from './siprec/metadata/participant-history.js';
 export { parseRecordingMetadata } from './siprec/metadata/recording-metadata-parser.js';
 export {
   applyRecordingMetadataBody,
@@ -116,6 +124,7 @@ export {
 
 // Media capture: sockets, port pairs bound as they are handed out, journals, the capture sink
 export {
+  type CaptureParty,
   type CaptureSessionFile,
   clearFailedFile,
   FAILED_FILE,

@@ -85,6 +85,7 @@ function readInviteBody(
       createRecordingMetadataState(),
       1,
       context.options.metadataLimits,
+      context.clock.now(),
     );
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;

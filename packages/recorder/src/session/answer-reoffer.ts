@@ -58,7 +58,13 @@ async function answerOpenSession(
   if (timer.kind === 'too-small') return answer({ status: 422, headers: timer.headers });
   let body: SessionBody;
   try {
-    body = readSessionBody(request, session.metadata, 0, context.options.metadataLimits);
+    body = readSessionBody(
+      request,
+      session.metadata,
+      0,
+      context.options.metadataLimits,
+      context.clock.now(),
+    );
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
     context.log('warn', dialog, `unreadable ${request.method} body: ${err.message}`, {

@@ -1,6 +1,6 @@
 // Whose call it is: the metadata's participants as the policy sees them (BroadWorks' recorded
-// user and call numbers included), handed to RecordingPolicy.decideOwners, and the decision
-// logged with the reasons the policy gives. An INVITE without metadata (Cisco CUBE network-based
+// user and call numbers, Metaswitch's recorded party included), handed to
+// RecordingPolicy.decideOwners, and the decision logged with the reasons the policy gives. An INVITE without metadata (Cisco CUBE network-based
 // recording forks the call with plain SIP) names the call's parties only in its From and To:
 // those are the candidates then, and the policy matches them as it would participants' AORs.
 // When no one matches, the policy says why and the call is recorded unattributed.
@@ -69,6 +69,11 @@ export function ownerCandidatesOf(
     if (value !== undefined && value.trim() !== '') {
       candidates.push({ id: `broadworks:${field}`, aor: value.trim(), placeholder: false });
     }
+  }
+  // Metaswitch names the subscriber the call is recorded for in its extension data.
+  const recordedParty = model.vendor?.metaswitch?.recordedParty?.trim();
+  if (recordedParty !== undefined && recordedParty !== '') {
+    candidates.push({ id: 'metaswitch:recordedParty', aor: recordedParty, placeholder: false });
   }
   return candidates;
 }

@@ -92,9 +92,14 @@ function applyMetadata(
   body: string | Uint8Array,
   seq: number,
   limits: SiprecMetadataParseOptions | undefined,
+  receivedAtMs: number | undefined,
 ): RecordingMetadataState {
   try {
-    return applyRecordingMetadataBody(state, body, { ...limits, seq });
+    return applyRecordingMetadataBody(state, body, {
+      ...limits,
+      seq,
+      ...(receivedAtMs === undefined ? {} : { receivedAtMs }),
+    });
   } catch (err) {
     if (isSiprecMetadataError(err)) {
       throw new BodyError('metadata', err.code, `recording metadata: ${err.message}`);
@@ -112,19 +117,26 @@ export interface SessionBody {
 
 /**
  * Reads the body and applies its metadata to `metadata` as the revision of the request's CSeq
- * (`defaultSeq` without one). Throws BodyError for an unreadable part.
+ * (`defaultSeq` without one), received at `receivedAtMs`. Throws BodyError for an unreadable part.
  */
 export function readSessionBody(
   request: SipRequest,
   metadata: RecordingMetadataState,
   defaultSeq: number,
   limits?: SiprecMetadataParseOptions,
+  receivedAtMs?: number,
 ): SessionBody {
   const parts = readBodyParts(request);
   const offer = parts.sdp === undefined ? undefined : readOffer(parts.sdp);
   const next =
     parts.metadata === undefined
       ? metadata
-      : applyMetadata(metadata, parts.metadata, getCSeq(request)?.seq ?? defaultSeq, limits);
+      : applyMetadata(
+          metadata,
+          parts.metadata,
+          getCSeq(request)?.seq ?? defaultSeq,
+          limits,
+          receivedAtMs,
+        );
   return { parts, ...(offer === undefined ? {} : { offer }), metadata: next };
 }

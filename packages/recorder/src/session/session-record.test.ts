@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { applyRecordingMetadataBody, createRecordingMetadataState } from '../siprec/index.js';
 import type { RecordingOwner, RecordingOwnership } from './ports.js';
-import { applyOwnerDecision, closingOutcome } from './session-record.js';
+import {
+  applyOwnerDecision,
+  closingOutcome,
+  snapshotSession,
+  type SessionRecord,
+} from './session-record.js';
 
 const alice: RecordingOwner = {
   kind: 'person',
@@ -88,5 +96,36 @@ describe('session-record: owners and the outcome of a session', () => {
       /never named a participant/,
     );
     expect(closingOutcome(record('no-owner')).outcome).toMatch(/no participant matched/);
+  });
+});
+
+describe('session-record: parties and owners over re-issued participant ids', () => {
+  const fixture = (name: string): string =>
+    readFileSync(
+      fileURLToPath(new URL(`../../test-fixtures/siprec/history/${name}`, import.meta.url)),
+      'utf8',
+    );
+
+  it('after a complete revision re-issuing every id, parties and owners keep the ids the call started with', () => {
+    let metadata = applyRecordingMetadataBody(
+      createRecordingMetadataState(),
+      fixture('cisco-conference-rev1.xml'),
+    );
+    metadata = applyRecordingMetadataBody(metadata, fixture('cisco-conference-rev2-reissued.xml'));
+    // The owner decided again on revision 2 is named by its new id.
+    const owner = { ...alice, participantId: 'x7TmVFdFEeeK01D/VsPGWA==' };
+    const snapshot = snapshotSession(
+      { metadata, owners: [owner], answer: { streams: [] } } as unknown as SessionRecord,
+      [],
+    );
+    expect(snapshot.parties.map((p) => p.id)).toEqual([
+      'kQNhKFdEEeeJ99D/VsPGWA==',
+      'kQNhKFdEEeeJ+ND/VsPGWA==',
+    ]);
+    expect(snapshot.owners[0]!.participantId).toBe('kQNhKFdEEeeJ99D/VsPGWA==');
+    // The owner's remote party is the other one, not the owner itself.
+    expect(snapshot.parties.find((p) => p.id !== snapshot.owners[0]!.participantId)?.aor).toBe(
+      'sip:7300@35.162.237.204',
+    );
   });
 });

@@ -2,8 +2,10 @@
 // snapshot the sink and the API see, the owners a decision adds, and why a closing session is
 // or is not kept.
 import {
+  buildParticipantHistory,
   isPlaceholderRecordingParticipant,
   listActiveRecordingParticipants,
+  type ParticipantHistory,
   type RecordingMetadataState,
 } from '../siprec/index.js';
 import type { SdpAnswer, SdpOffer } from '../sdp/index.js';
@@ -52,15 +54,19 @@ export function isSessionClosed(session: { readonly state: RecordingSessionState
   return session.state === 'closed';
 }
 
-/** The active participants of the current metadata, placeholders marked. */
+/**
+ * The active participants of the current metadata, placeholders marked, each by its stable id
+ * (participant-history.ts: the id it was first listed with, whatever a later revision re-issued).
+ */
 export function sessionParties(
   metadata: RecordingMetadataState,
   patterns: readonly RegExp[],
+  history: ParticipantHistory = buildParticipantHistory(metadata.revisions),
 ): RecordingSessionParty[] {
   const model = metadata.current;
   if (!model) return [];
   return listActiveRecordingParticipants(model).map((p) => ({
-    id: p.id,
+    id: history.stableIds.get(p.id) ?? p.id,
     ...(p.aor === undefined ? {} : { aor: p.aor }),
     ...(p.name === undefined ? {} : { name: p.name }),
     placeholder: isPlaceholderRecordingParticipant(p, patterns),
@@ -71,6 +77,7 @@ export function snapshotSession(
   session: SessionRecord,
   patterns: readonly RegExp[],
 ): RecordingSessionSnapshot {
+  const history = buildParticipantHistory(session.metadata.revisions);
   return {
     id: session.id,
     callId: session.callId,
@@ -82,8 +89,12 @@ export function snapshotSession(
     state: session.state,
     ownership: session.ownership,
     startedAt: session.startedAt,
-    parties: sessionParties(session.metadata, patterns),
-    owners: [...session.owners],
+    parties: sessionParties(session.metadata, patterns, history),
+    // Owners name their participant by its stable id too, as the parties do.
+    owners: session.owners.map((o) => ({
+      ...o,
+      participantId: history.stableIds.get(o.participantId) ?? o.participantId,
+    })),
     ...(session.ownership === 'unattributed' && session.unattributedReason !== undefined
       ? { unattributedReason: session.unattributedReason }
       : {}),

@@ -1,6 +1,7 @@
 // Public surface of the SIPREC layer: metadata (RFC 7865/7866), its revisions, and body picking.
 export type {
   BroadWorksRecordingInfo,
+  MetaswitchRecordingInfo,
   RecordingDataMode,
   RecordingGroup,
   RecordingMetadata,
@@ -50,6 +51,17 @@ export {
 export type { SiprecRequestHints, SiprecRequestIndicators } from './siprec-request-recogniser.js';
 export { isSiprecRequest, readSiprecRequestIndicators } from './siprec-request-recogniser.js';
 export type { SiprecCallDirection } from './metadata/call-direction.js';
-export { callDirectionOf } from './metadata/call-direction.js';
+export { callDirectionOf, callDirectionOfRevisions } from './metadata/call-direction.js';
+export type {
+  ParticipantHistory,
+  ParticipantHistoryEntry,
+  ParticipantHistoryRevision,
+  StreamParties,
+} from './metadata/participant-history.js';
+export {
+  buildParticipantHistory,
+  participantIdentityKey,
+  streamPartiesOf,
+} from './metadata/participant-history.js';
 export type { VoicemailEvidence, VoicemailLeg } from './metadata/voicemail-leg.js';
 export { rfc4458VoicemailTarget, voicemailLegOf } from './metadata/voicemail-leg.js';

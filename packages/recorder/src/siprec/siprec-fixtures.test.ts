@@ -515,6 +515,51 @@ describe('voicemail-deposit fixtures (BroadWorks shape; voicemail-leg.test.ts ch
   });
 });
 
+describe('metadata across revisions and mixed streams (history/, README there)', () => {
+  it('each document is read: participants, streams and the vendor data the history uses', () => {
+    const read = (name: string) => parseRecordingMetadata(readFixture(`history/${name}`));
+    const rev1 = read('cisco-conference-rev1.xml');
+    expect(rev1.participants.map((p) => p.aor)).toEqual([
+      'sip:7301@35.162.237.204',
+      'sip:7300@35.162.237.204',
+      'sip:7302@35.162.237.204',
+    ]);
+    expect(rev1.participants[2]).toMatchObject({
+      associateTime: '2017-06-23T12:16:09.512Z',
+      send: [],
+      recv: ['kQOH5VdEEeeJ/ND/VsPGWA==', 'kQOH5VdEEeeJ/dD/VsPGWA=='],
+    });
+    const rev2 = read('cisco-conference-rev2-reissued.xml');
+    expect(rev2.participants.map((p) => [p.id, p.aor])).toEqual([
+      ['x7TmVFdFEeeK01D/VsPGWA==', 'sip:7301@35.162.237.204'],
+      ['x7TmVFdFEeeK02D/VsPGWA==', 'sip:7300@35.162.237.204'],
+    ]);
+    const leave = read('cisco-conference-partial-leave.xml');
+    expect(leave.dataMode).toBe('partial');
+    expect(leave.participants).toMatchObject([
+      { id: 'kQNhKFdEEeeJ/ND/VsPGWA==', disassociateTime: '2017-06-23T12:17:41.020Z' },
+    ]);
+    const broadworks = read('broadworks-dual-stream-userid.xml');
+    expect(broadworks.dialect).toBe('broadworks');
+    expect(broadworks.vendor?.broadworks).toMatchObject({
+      userId: '12345@11.abc',
+      callType: { kind: 'origCall', callingPartyNumber: 'sip:+33123456788@11.abc' },
+    });
+    expect(broadworks.streams.map((st) => st.mode)).toEqual(['separate', 'separate']);
+    const metaswitch = read('metaswitch-mixed.xml');
+    expect(metaswitch.streams).toHaveLength(1);
+    expect(metaswitch.participants.map((p) => p.send)).toEqual([
+      ['TVNXc3RyZWFtMDAwMQ=='],
+      ['TVNXc3RyZWFtMDAwMQ=='],
+    ]);
+    expect(metaswitch.vendor?.metaswitch).toEqual({
+      recordedParty: 'sip:085550101',
+      direction: 'outgoing',
+    });
+    expect(readFixture('history/README.md')).toContain('metaswitch-mixed.xml');
+  });
+});
+
 describe('fixture coverage', () => {
   const NOTES = new Set([
     'vendor-offers/LICENSE',

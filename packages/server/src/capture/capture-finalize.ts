@@ -27,17 +27,20 @@ import {
   type RecordingStoreDeps,
 } from '../recordings/recording-store.service.js';
 import type { RecordingOwner } from '../recordings/recordings.model.js';
-import { mergeSrcMetadata } from '../recordings/recording-provenance.js';
+import { srcMetadataHistory } from '../recordings/recording-provenance.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
 import { isStorageFullError } from '../errors.js';
 import { findOpenCaptureFailureOfJournal } from './capture-failures.repository.js';
 import { encodeOggOpus } from './capture-encoder.js';
 import { catalogueFailure, markFailed, resolveRetried } from './capture-failure-catalogue.js';
 import {
+  callActivityOf,
   captureFailuresOf,
+  channelPartiesOf,
   directionOf,
   endReasonOf,
   partyNumbersOf,
+  partyWithId,
   presentActions,
   recoveryOf,
 } from './capture-provenance.js';
@@ -261,12 +264,23 @@ export async function finalizeCapturedSession(
   let durationMs = 0;
   // A party's stream that gave no audio while the other's did: stored, and still a failure.
   const silentStreams = failures;
-  // The catalogue's parties (with the channel each speaks on) and the SRC's merged metadata are
-  // the call's; numbers and direction are each group's owner's.
-  const parties = session.parties.map((p) => {
-    const channel = rendered.order.findIndex(
-      (s) => session.senders[s.label ?? `#${s.index}`] === p.id,
+  // The catalogue's parties — everyone who took part over the call, with the channel each
+  // speaks on (every party of a mixed stream on its one channel) — and the SRC's metadata
+  // revisions are the call's; numbers and direction are each group's owner's.
+  const revisions = srcMetadataHistory(session.metadataRevisions);
+  const channelParties = rendered.order.map((s) =>
+    channelPartiesOf(session, s.label ?? `#${s.index}`),
+  );
+  const channelOf = (p: CaptureSessionFile['parties'][number]): number =>
+    channelParties.findIndex((c) =>
+      c.participantIds.some((id) => id === p.id || (p.ids ?? []).includes(id)),
     );
+  const nameOf = (id: string): string => {
+    const p = partyWithId(session.parties, id);
+    return p?.name ?? p?.aor ?? id;
+  };
+  const parties = session.parties.map((p) => {
+    const channel = channelOf(p);
     const number = deps.phoneNumberOfAor(p.aor);
     return {
       ...(p.name === undefined ? {} : { name: p.name }),
@@ -275,15 +289,14 @@ export async function finalizeCapturedSession(
       ...(channel >= 0 ? { channel } : {}),
     };
   });
-  const metadata = mergeSrcMetadata(session.metadataRevisions);
   const captureFailures = captureFailuresOf(session, failures);
   const recovery = options.recovered
     ? recoveryOf(dir, audio.endMs, deps.clock.now().toISOString())
     : null;
   for (const [groupIndex, group] of [...groups.values()].entries()) {
     const ownerIds = new Set(group.owners.map((o) => o.id));
-    const numbers = partyNumbersOf(deps.phoneNumberOfAor, session, group.owners);
-    const direction = directionOf(metadata, session, group.owners);
+    const numbers = partyNumbersOf(deps.phoneNumberOfAor, session, group.owners, revisions);
+    const direction = directionOf(revisions, session, group.owners);
     // A message left in the owner's mailbox (owner-matching.ts decided it so) is catalogued as
     // a voicemail: in its topic and in Webex's `serviceData.recordingType`.
     const recordingType = session.owners.some(
@@ -362,18 +375,32 @@ export async function finalizeCapturedSession(
                 }
               : {}),
           metadata: {
-            participants: session.parties.map((p) => ({ ...p })),
+            participants: session.parties.map((p) => {
+              const channel = channelOf(p);
+              return { ...p, ...(channel >= 0 ? { channel } : {}) };
+            }),
             streams: rendered.order.map((s, channel) => ({
               channel,
               index: s.index,
               label: s.label ?? null,
-              participantId: session.senders[s.label ?? `#${s.index}`] ?? null,
+              // A mixed stream has no one sender: every party it carries is listed.
+              participantId: channelParties[channel]!.mixed
+                ? null
+                : (channelParties[channel]!.participantIds.at(-1) ?? null),
+              participantIds: channelParties[channel]!.participantIds,
+              mixed: channelParties[channel]!.mixed,
+              channelLabel: channelParties[channel]!.participantIds.map(nameOf).join(' + '),
               codecs: s.codecs,
               packets: s.packets,
               lost: s.lost,
               ...(s.failure ? { failure: s.failure } : {}),
               counters: session.counters?.[String(s.index)] ?? null,
             })),
+            callActivity: callActivityOf(
+              revisions,
+              new Date(startMs).toISOString(),
+              rendered.order.map((s) => ({ label: s.label ?? `#${s.index}`, index: s.index })),
+            ),
             dtmf: rendered.order.flatMap((s) => s.dtmf.map((d) => ({ stream: s.index, ...d }))),
             recordingActions: presentActions(
               session.recordingActions ?? [],

@@ -1,10 +1,28 @@
 // The parts of finalizing that need no database: how a recording was made (its failures, why it
-// ended, what a recovery kept).
+// ended, what a recovery kept), and what the metadata history says (numbers, topic, direction,
+// who is on each channel, the call's activity).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureFailuresOf, endReasonOf, recoveryOf } from './capture-provenance.js';
+import {
+  buildParticipantHistory,
+  streamPartiesOf,
+  type CaptureSessionFile,
+} from '@callvault/recorder';
+import {
+  callActivityOf,
+  captureFailuresOf,
+  channelPartiesOf,
+  directionOf,
+  endReasonOf,
+  partyNumbersOf,
+  recoveryOf,
+} from './capture-provenance.js';
+import { srcMetadataHistory } from '../recordings/recording-provenance.js';
+import { defaultRecordingTopic } from '../recordings/recording-store.service.js';
+import type { RecordingOwner } from '../recordings/recordings.model.js';
+import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 
 describe('captureFailuresOf', () => {
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -119,5 +137,192 @@ describe('recoveryOf', () => {
 
   it('an unreadable directory leaves the last write unknown', () => {
     expect(recoveryOf('/nonexistent/cv', 0, 'x').journalLastWrittenAt).toBeNull();
+  });
+});
+
+// Numbers, topic, direction and channels over a call's whole metadata history, from the
+// recorder's byte-exact fixtures (test-fixtures/siprec/history, README there).
+const HISTORY = new URL('../../../recorder/test-fixtures/siprec/', import.meta.url);
+const fixture = (name: string): string => fs.readFileSync(new URL(name, HISTORY), 'utf8');
+const T0 = Date.parse('2026-12-05T10:00:00.000Z');
+
+/** The journal of a call with these revisions, as the recorder writes it (parties = history). */
+function journalOf(
+  bodies: readonly string[],
+  ownerParticipantId: string,
+): {
+  session: Pick<CaptureSessionFile, 'owners' | 'parties' | 'senders' | 'streamParties'>;
+  revisions: ReturnType<typeof srcMetadataHistory>;
+} {
+  const revisions = srcMetadataHistory(
+    bodies.map((raw, i) => ({ seq: i + 1, raw, receivedAt: T0 + i * 30_000 })),
+  );
+  const history = buildParticipantHistory(revisions);
+  const streams = streamPartiesOf(revisions, history);
+  return {
+    session: {
+      owners: [
+        {
+          id: 'person-1',
+          kind: 'person',
+          participantId: history.stableIds.get(ownerParticipantId) ?? ownerParticipantId,
+          mode: 'Always',
+        },
+      ],
+      parties: history.participants.map(({ active: _active, ...p }) => p),
+      senders: Object.fromEntries(
+        streams.filter((s) => !s.mixed).map((s) => [s.label, s.senders.at(-1)!]),
+      ),
+      streamParties: Object.fromEntries(
+        streams.map((s) => [s.label, { senders: s.senders, mixed: s.mixed }]),
+      ),
+    },
+    revisions,
+  };
+}
+const OWNER: RecordingOwner = {
+  type: 'user',
+  id: 'person-1',
+  email: 'alice@example.com',
+  name: 'Alice',
+  locationId: null,
+};
+
+describe('partyNumbersOf over the whole history', () => {
+  it('after a revision re-issuing every participant id, the remote number is still the other party’s, not the owner’s own', () => {
+    const { session, revisions } = journalOf(
+      [
+        fixture('history/cisco-conference-rev1.xml'),
+        fixture('history/cisco-conference-rev2-reissued.xml'),
+      ],
+      'kQNhKFdEEeeJ99D/VsPGWA==',
+    );
+    const numbers = partyNumbersOf(phoneNumberOfAor, session, [OWNER], revisions);
+    expect(numbers).toEqual({ localNumber: '7301', remoteNumber: '7300' });
+    expect(defaultRecordingTopic(numbers, new Date(T0))).toBe('Call with 7300-20261205 10:00');
+    // The participant who left is still a party of the call.
+    expect(session.parties.map((p) => p.aor)).toEqual([
+      'sip:7301@35.162.237.204',
+      'sip:7300@35.162.237.204',
+      'sip:7302@35.162.237.204',
+    ]);
+  });
+
+  it('an owner matched by the id a later revision gave its participant finds that participant', () => {
+    const { session, revisions } = journalOf(
+      [
+        fixture('history/cisco-conference-rev1.xml'),
+        fixture('history/cisco-conference-rev2-reissued.xml'),
+      ],
+      'x7TmVFdFEeeK01D/VsPGWA==',
+    );
+    expect(session.owners[0]!.participantId).toBe('kQNhKFdEEeeJ99D/VsPGWA==');
+    const raw = {
+      ...session,
+      owners: [{ ...session.owners[0]!, participantId: 'x7TmVFdFEeeK01D/VsPGWA==' }],
+    };
+    expect(partyNumbersOf(phoneNumberOfAor, raw, [OWNER], revisions)).toEqual({
+      localNumber: '7301',
+      remoteNumber: '7300',
+    });
+  });
+
+  it('an owner matched by BroadWorks userID gets the recorded user’s number from callType (origCall: calling) and the called party as remote', () => {
+    const { session, revisions } = journalOf(
+      [fixture('history/broadworks-dual-stream-userid.xml')],
+      'broadworks:userID',
+    );
+    expect(partyNumbersOf(phoneNumberOfAor, session, [OWNER], revisions)).toEqual({
+      localNumber: '+33123456788',
+      remoteNumber: '0123456789',
+    });
+  });
+
+  it('scheme-less AORs (Sonus/Ribbon) name numbers', () => {
+    const sonus = fixture('vendor-offers/sonus-siprec-offer.txt');
+    const metadata = sonus.slice(sonus.indexOf('<?xml'), sonus.indexOf('</tns:recording>') + 16);
+    const { session, revisions } = journalOf([metadata], 'MTQ3YzA3YzItNjdkNy0xMA==');
+    expect(partyNumbersOf(phoneNumberOfAor, session, [OWNER], revisions)).toEqual({
+      localNumber: '2249888500',
+      remoteNumber: '2249888012',
+    });
+  });
+
+  it('an owner matched by Metaswitch recordedParty: its party is the one with that number, the other is remote', () => {
+    const { session, revisions } = journalOf(
+      [fixture('history/metaswitch-mixed.xml')],
+      'metaswitch:recordedParty',
+    );
+    expect(partyNumbersOf(phoneNumberOfAor, session, [OWNER], revisions)).toEqual({
+      localNumber: '085550101',
+      remoteNumber: '0760516936',
+    });
+    expect(directionOf(revisions, session, [OWNER])).toBe('outbound');
+  });
+});
+
+describe('channels and call activity', () => {
+  it('a mixed stream is one channel carrying every party, and callActivity says mixed', () => {
+    const { session, revisions } = journalOf(
+      [fixture('history/metaswitch-mixed.xml')],
+      'TVNXcGFydHkwMDAx',
+    );
+    expect(channelPartiesOf(session, '1')).toEqual({
+      participantIds: ['TVNXcGFydHkwMDAx', 'TVNXcGFydHkwMDAy'],
+      mixed: true,
+    });
+    const activity = callActivityOf(revisions, '2026-12-05T10:00:00.000Z', [
+      { label: '1', index: 0 },
+    ]);
+    expect(activity).toEqual([
+      {
+        timeStamp: '2026-12-05T10:00:00.000Z',
+        mediaStreams: [{ streamId: '1', mode: 'mixed', mLineIndex: '0' }],
+        participants: [
+          {
+            participantId: 'TVNXcGFydHkwMDAx',
+            aor: 'sip:085550101@192.168.4.150',
+            name: 'Alice Andersson',
+            send: '1',
+          },
+          { participantId: 'TVNXcGFydHkwMDAy', aor: 'sip:0760516936@192.168.4.150', send: '1' },
+        ],
+      },
+    ]);
+  });
+
+  it('one activity per revision: the one that dropped a participant lists the others at its arrival', () => {
+    const { revisions } = journalOf(
+      [
+        fixture('history/cisco-conference-rev1.xml'),
+        fixture('history/cisco-conference-rev2-reissued.xml'),
+      ],
+      'kQNhKFdEEeeJ99D/VsPGWA==',
+    );
+    const activity = callActivityOf(revisions, '2026-12-05T09:59:59.000Z', [
+      { label: '1', index: 0 },
+      { label: '2', index: 1 },
+    ]);
+    expect(activity.map((a) => a.timeStamp)).toEqual([
+      '2026-12-05T09:59:59.000Z',
+      '2026-12-05T10:00:30.000Z',
+    ]);
+    const ids = (a: Record<string, unknown>) =>
+      (a.participants as Array<{ participantId: string }>).map((p) => p.participantId);
+    expect(ids(activity[0]!)).toEqual([
+      'kQNhKFdEEeeJ99D/VsPGWA==',
+      'kQNhKFdEEeeJ+ND/VsPGWA==',
+      'kQNhKFdEEeeJ/ND/VsPGWA==',
+    ]);
+    // Re-issued ids are shown as the party's stable id.
+    expect(ids(activity[1]!)).toEqual(['kQNhKFdEEeeJ99D/VsPGWA==', 'kQNhKFdEEeeJ+ND/VsPGWA==']);
+  });
+
+  it('a journal from before stream parties: the single sender', () => {
+    expect(channelPartiesOf({ senders: { '1': 'p1' } }, '1')).toEqual({
+      participantIds: ['p1'],
+      mixed: false,
+    });
+    expect(channelPartiesOf({ senders: {} }, '2')).toEqual({ participantIds: [], mixed: false });
   });
 });

@@ -1,15 +1,18 @@
 // How a captured call is described in the catalogue: its recording actions as offsets, the
-// parties' numbers and the call's direction for an owner, every failure of the capture, what a
+// parties' numbers and the call's direction for an owner over every metadata revision, who is on
+// each channel (a mixed stream carries every party), the call's activity, every failure of the capture, what a
 // recovery kept, and why each recording ended (SPEC §4, §5). Pure but for recoveryOf, which reads
 // the journal files' times.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  callDirectionOf,
+  buildParticipantHistory,
+  callDirectionOfRevisions,
   SESSION_FILE,
+  streamPartiesOf,
   type CaptureSessionFile,
+  type ParticipantHistoryRevision,
   type RecordingAction,
-  type RecordingMetadata,
   type RecordingSegmentPlan,
 } from '@callvault/recorder';
 import {
@@ -38,20 +41,73 @@ export function presentActions(
     }));
 }
 
+type PhoneNumberOfAor = FinalizeDeps['phoneNumberOfAor'];
+type SessionParty = CaptureSessionFile['parties'][number];
+
+/** The party with this participant id (stable, or any id the SRC gave it over the call). */
+export function partyWithId(
+  parties: readonly SessionParty[],
+  participantId: string | undefined,
+): SessionParty | undefined {
+  if (participantId === undefined) return undefined;
+  return parties.find((p) => p.id === participantId || (p.ids ?? []).includes(participantId));
+}
+
 /**
- * The catalogue's local and remote numbers (searched by `partyNumber`, shown in topics): the
- * first owner's own participant and the first other participant, when their AORs name numbers.
+ * The recorded subscriber's own number and the other party's, as the SRC's vendor data states
+ * them: BroadWorks `callType` (origCall: calling is the subscriber's, termCall: called is) and
+ * Metaswitch `recordedParty`. The newest revision that says wins.
+ */
+export function vendorNumbersOf(
+  phoneNumberOfAor: PhoneNumberOfAor,
+  revisions: readonly ParticipantHistoryRevision[],
+): { local?: string; remote?: string } {
+  for (const { model } of [...revisions].reverse()) {
+    const callType = model.vendor?.broadworks?.callType;
+    const calling = phoneNumberOfAor(callType?.callingPartyNumber) ?? undefined;
+    const called = phoneNumberOfAor(callType?.calledPartyNumber) ?? undefined;
+    const kind = callType?.kind.toLowerCase();
+    const [local, remote] =
+      kind === 'origcall' ? [calling, called] : kind === 'termcall' ? [called, calling] : [];
+    const recorded = phoneNumberOfAor(model.vendor?.metaswitch?.recordedParty) ?? undefined;
+    if (local !== undefined || remote !== undefined || recorded !== undefined) {
+      return {
+        ...((local ?? recorded) === undefined ? {} : { local: local ?? recorded }),
+        ...(remote === undefined ? {} : { remote }),
+      };
+    }
+  }
+  return {};
+}
+
+/**
+ * The catalogue's local and remote numbers (searched by `partyNumber`, shown in topics), over
+ * every party that took part: the owner's own party — by its participant id, whichever the SRC
+ * used over the revisions, else the party whose number the vendor data names as the recorded
+ * subscriber's (an owner matched by BroadWorks userID or Metaswitch recordedParty) — and the
+ * first other party with another number; the vendor data's numbers where the parties name none.
  */
 export function partyNumbersOf(
-  phoneNumberOfAor: FinalizeDeps['phoneNumberOfAor'],
-  session: CaptureSessionFile,
+  phoneNumberOfAor: PhoneNumberOfAor,
+  session: Pick<CaptureSessionFile, 'owners' | 'parties'>,
   owners: readonly RecordingOwner[],
+  revisions: readonly ParticipantHistoryRevision[] = [],
 ): { localNumber?: string; remoteNumber?: string } {
   const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
-  const own = session.parties.find((p) => p.id === ownerRef?.participantId);
-  const other = session.parties.find((p) => p.id !== ownerRef?.participantId);
-  const local = phoneNumberOfAor(own?.aor);
-  const remote = phoneNumberOfAor(other?.aor);
+  const vendor = vendorNumbersOf(phoneNumberOfAor, revisions);
+  const own =
+    partyWithId(session.parties, ownerRef?.participantId) ??
+    (vendor.local === undefined
+      ? undefined
+      : session.parties.find((p) => phoneNumberOfAor(p.aor) === vendor.local));
+  const local = phoneNumberOfAor(own?.aor) ?? vendor.local ?? null;
+  const remote =
+    session.parties
+      .filter((p) => p !== own)
+      .map((p) => phoneNumberOfAor(p.aor))
+      .find((n): n is string => n !== null && n !== local) ??
+    (vendor.remote !== local ? vendor.remote : undefined) ??
+    null;
   return {
     ...(local === null ? {} : { localNumber: local }),
     ...(remote === null ? {} : { remoteNumber: remote }),
@@ -60,21 +116,84 @@ export function partyNumbersOf(
 
 /**
  * Which way the call went for the group's owner, from the SRC's vendor metadata (Acme
- * `callingParty`, BroadWorks `callType`): RFC 7865 itself has no direction. Null when the
- * metadata does not say.
+ * `callingParty`, BroadWorks `callType`, Metaswitch `direction`) over every revision: RFC 7865
+ * itself has no direction. Null when the metadata does not say.
  */
 export function directionOf(
-  metadata: RecordingMetadata | undefined,
-  session: CaptureSessionFile,
+  revisions: readonly ParticipantHistoryRevision[],
+  session: Pick<CaptureSessionFile, 'owners'>,
   owners: readonly RecordingOwner[],
 ): 'inbound' | 'outbound' | 'internal' | null {
-  if (!metadata) return null;
+  if (revisions.length === 0) return null;
+  const history = buildParticipantHistory(revisions);
+  const stable = (id: string): string => history.stableIds.get(id) ?? id;
   const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
-  return callDirectionOf(
-    metadata,
-    ownerRef?.participantId,
-    session.owners.map((o) => o.participantId),
+  return callDirectionOfRevisions(
+    revisions,
+    history,
+    ownerRef === undefined ? undefined : stable(ownerRef.participantId),
+    session.owners.map((o) => stable(o.participantId)),
   );
+}
+
+/** One stream of the recording as the catalogue describes who is on it. */
+export interface ChannelParties {
+  /** Stable ids of every party the stream carried. */
+  readonly participantIds: readonly string[];
+  /** One channel carrying several parties at once. */
+  readonly mixed: boolean;
+}
+
+/**
+ * Who is on a recorded stream: the journal's stream parties (every sender over the call, and
+ * whether it is a mix), else the single sender of journals written before them.
+ */
+export function channelPartiesOf(
+  session: Pick<CaptureSessionFile, 'senders' | 'streamParties'>,
+  label: string,
+): ChannelParties {
+  const parties = session.streamParties?.[label];
+  if (parties !== undefined) return { participantIds: parties.senders, mixed: parties.mixed };
+  const sender = session.senders[label];
+  return { participantIds: sender === undefined ? [] : [sender], mixed: false };
+}
+
+/**
+ * Webex's `callActivity` over the call: one activity per metadata revision (the call's start,
+ * then each change the SRC reported), each with the media streams (`mixed` for a stream that
+ * carries several parties) and the participants on the call then, with the stream they send.
+ */
+export function callActivityOf(
+  revisions: readonly ParticipantHistoryRevision[],
+  startedAt: string,
+  channels: ReadonlyArray<{ readonly label: string; readonly index: number }>,
+): Array<Record<string, unknown>> {
+  const history = buildParticipantHistory(revisions);
+  const streams = streamPartiesOf(revisions, history);
+  const mixed = new Set(streams.filter((s) => s.mixed).map((s) => s.label));
+  return revisions.map(({ model, receivedAtMs }, i) => {
+    const labelOf = new Map(model.streams.map((s) => [s.id, s.label ?? s.id]));
+    return {
+      timeStamp:
+        i === 0 || receivedAtMs === undefined ? startedAt : new Date(receivedAtMs).toISOString(),
+      mediaStreams: channels.map((c) => ({
+        streamId: c.label,
+        mode: mixed.has(c.label) ? 'mixed' : 'separate',
+        mLineIndex: String(c.index),
+      })),
+      participants: model.participants
+        .filter((p) => p.disassociateTime === undefined)
+        .map((p) => {
+          const sent = p.send.map((id) => labelOf.get(id) ?? id);
+          return {
+            participantId: history.stableIds.get(p.id) ?? p.id,
+            ...(p.aor === undefined ? {} : { aor: p.aor }),
+            ...(p.name === undefined ? {} : { name: p.name }),
+            ...(sent[0] === undefined ? {} : { send: sent[0] }),
+          };
+        }),
+    };
+  });
 }
 
 const FAILURE_WORDS: Readonly<Record<string, string>> = {

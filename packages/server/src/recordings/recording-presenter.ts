@@ -171,8 +171,9 @@ function presentAction(a: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Webex's `callActivity` for a captured call: one activity at the start of the recording with its
- * media streams (each participant's own stream, not mixed) and who sent which stream.
+ * Webex's `callActivity` for a captured call stored before finalize kept one per metadata
+ * revision: one activity at the start of the recording with its media streams (`mixed` for a
+ * stream carrying several parties) and who sent which stream.
  */
 function callActivityOf(
   r: RecordingRecord,
@@ -187,12 +188,14 @@ function callActivityOf(
       timeStamp: r.timeRecorded,
       mediaStreams: streams.map((s) => ({
         streamId: streamId(s),
-        mode: 'separate',
+        mode: s.mixed === true ? 'mixed' : 'separate',
         mLineIndex: String(typeof s.index === 'number' ? s.index : 0),
       })),
       participants: participants.map((p) => {
         const sent = streams.filter(
-          (s) => s.participantId !== undefined && s.participantId === p.id,
+          (s) =>
+            (s.participantId !== undefined && s.participantId === p.id) ||
+            (Array.isArray(s.participantIds) && s.participantIds.includes(p.id)),
         );
         return {
           ...(text(p.aor) !== undefined ? { aor: text(p.aor) } : {}),

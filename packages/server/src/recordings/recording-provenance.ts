@@ -7,6 +7,7 @@
 import {
   applyRecordingMetadataBody,
   createRecordingMetadataState,
+  type ParticipantHistoryRevision,
   type RecordingMetadata,
 } from '@callvault/recorder';
 import {
@@ -44,6 +45,32 @@ export function presentProvenance(p: RecordingProvenance): PresentedProvenance {
 export interface SrcMetadataRevision {
   readonly seq: number;
   readonly raw: string;
+  /** When it arrived (ms since the epoch); absent in journals written before it was noted. */
+  readonly receivedAt?: number;
+}
+
+/**
+ * Each revision's merged model (RFC 7865 §7) with its arrival, oldest first, for the call's
+ * participant history and direction; a revision that no longer parses is passed over.
+ */
+export function srcMetadataHistory(
+  revisions: readonly SrcMetadataRevision[],
+): ParticipantHistoryRevision[] {
+  let state = createRecordingMetadataState();
+  const out: ParticipantHistoryRevision[] = [];
+  for (const revision of revisions) {
+    try {
+      state = applyRecordingMetadataBody(state, revision.raw, { seq: revision.seq });
+    } catch {
+      continue;
+    }
+    if (state.current === undefined) continue;
+    out.push({
+      model: state.current,
+      ...(revision.receivedAt === undefined ? {} : { receivedAtMs: revision.receivedAt }),
+    });
+  }
+  return out;
 }
 
 /**

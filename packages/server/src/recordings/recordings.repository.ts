@@ -467,7 +467,16 @@ export async function searchRecordings(
   }
   if (f.partyNumber !== undefined) {
     const n = f.partyNumber;
-    q = q.where((eb) => eb.or([eb('local_number', '=', n), eb('remote_number', '=', n)]));
+    // The local and remote numbers, or any party who took part (one who left mid-call too):
+    // the parties column holds JSON.stringify's `"number":"…"` for each.
+    const party = likeContaining(JSON.stringify({ number: n }).slice(1, -1));
+    q = q.where((eb) =>
+      eb.or([
+        eb('local_number', '=', n),
+        eb('remote_number', '=', n),
+        sql<boolean>`parties like ${party} ${LIKE_ESCAPE}`,
+      ]),
+    );
   }
   if (f.minDurationSeconds !== undefined) {
     q = q.where('duration_seconds', '>=', f.minDurationSeconds);

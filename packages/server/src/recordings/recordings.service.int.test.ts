@@ -370,6 +370,12 @@ describe(`search on ${testDialect}`, () => {
         remoteNumber: s.remote,
         durationMs: s.d,
         topic: `Search test ${i}`,
+        // The second call had a third party who left mid-call: neither local nor remote.
+        ...(i === 1
+          ? {
+              parties: [{ address: 'sip:+4670333@gw', number: '+4670333' }],
+            }
+          : {}),
       });
       ids.push(stored.recordings[0]?.id ?? '');
     }
@@ -394,6 +400,7 @@ describe(`search on ${testDialect}`, () => {
     ['owner name prefix', { q: 'bob' }, [1, 0]],
     ['owner email prefix', { q: 'ERIN@' }, [2]],
     ['party number', { partyNumber: '+4670111' }, [2, 0]],
+    ['number of a party who left', { partyNumber: '+4670333' }, [1]],
     ['direction', { direction: 'outbound' as const }, [1]],
     ['duration range', { minDurationSeconds: 10, maxDurationSeconds: 60 }, [0]],
     ['topic part', { topic: 'TEST 1' }, [1]],

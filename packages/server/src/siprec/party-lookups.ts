@@ -72,13 +72,16 @@ export function isOwnHost(host: string, ownDomains: readonly string[]): boolean 
 /**
  * The phone number a participant's AOR names, as the SRC wrote it: a `tel:` number, or the user
  * part of a `sip:`/`sips:` URI when it is digits (`sip:+15550100@pstn`,
- * `sip:0701234567@host;user=phone`), or a host-less `sip:8638254725`; null for a name, a run of
- * over 20 digits or an AOR that does not parse.
+ * `sip:0701234567@host;user=phone`), or a host-less `sip:8638254725`, with or without the scheme;
+ * null for a name, a run of over 20 digits or an AOR that does not parse.
  */
 export function phoneNumberOfAor(aor: string | undefined): string | null {
-  if (!aor) return null;
+  const text = aor?.trim();
+  if (!text) return null;
   try {
-    const uri = parseUri(aor.trim());
+    // Sonus/Ribbon and Metaswitch send AORs without a scheme (`2249888500@172.16.198.55`, a bare
+    // `8638254725`): read as the SIP URI they stand for.
+    const uri = parseUri(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `sip:${text}`);
     const value =
       uri.kind === 'tel' ? uri.number : uri.kind === 'sip' ? (uri.user ?? uri.host) : undefined;
     const digits = value ? phoneDigits(value) : null;

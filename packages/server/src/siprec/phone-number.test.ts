@@ -13,6 +13,9 @@ describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () =
     ['sip:1@pbx.example', '1'],
     // A host-less SIP URI: the "host" is the number.
     ['sip:8638254725', '8638254725'],
+    // Without a scheme, as Sonus/Ribbon metadata writes its AORs, or a bare number.
+    ['2249888500@172.16.198.55', '2249888500'],
+    ['8638254725', '8638254725'],
   ])('%s → %s', (aor, number) => {
     expect(phoneNumberOfAor(aor)).toBe(number);
   });
@@ -21,6 +24,7 @@ describe('phoneNumberOfAor: the number a SIPREC participant’s AOR names', () =
     [undefined],
     [''],
     ['sip:alice@example.com'],
+    ['alice@example.com'],
     ['sip:pstn.example'],
     ['mailto:alice@example.com'],
     ['sip:+1234567890123456789012@x'],

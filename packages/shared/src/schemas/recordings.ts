@@ -479,7 +479,10 @@ export const RecordingSearchQuery = Type.Object({
   topic: Type.Optional(Type.String({ maxLength: 200 })),
   format: Type.Optional(RecordingFormatSchema),
   partyNumber: Type.Optional(
-    Type.String({ maxLength: 64, description: 'caller or callee number (local or remote)' }),
+    Type.String({
+      maxLength: 64,
+      description: 'a number of the call: local, remote, or any party who took part',
+    }),
   ),
   direction: Type.Optional(CallDirectionSchema),
   minDurationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -27,6 +27,17 @@ export interface CaptureStreamInfo {
   readonly srtpSuite?: string;
 }
 
+/** A participant of the call as the journal keeps it. */
+export interface CaptureParty {
+  readonly id: string;
+  /** Every id the SRC gave the participant over the revisions (the stable `id` first). */
+  readonly ids?: readonly string[];
+  readonly aor?: string;
+  readonly name?: string;
+  readonly joinedAt?: string;
+  readonly leftAt?: string;
+}
+
 export interface CaptureOwnerRef {
   readonly id: string;
   readonly kind: string;
@@ -54,22 +65,35 @@ export interface CaptureSessionFile {
   /** The SIP transport the session came over (udp, tcp, tls): whether SDES keys were in clear. */
   readonly signalling?: string;
   readonly startedAt: number;
+  /** Owners; `participantId` is the stable id of their participant (participant-history.ts). */
   readonly owners: readonly CaptureOwnerRef[];
   /**
    * Set while the session has no owner and is recorded anyway (SPEC §5: audio answered 200 is
    * never discarded): finalize stores it as an unattributed recording, with this reason.
    */
   readonly unattributed?: { readonly reason: string };
-  readonly parties: ReadonlyArray<{
-    readonly id: string;
-    readonly aor?: string;
-    readonly name?: string;
-  }>;
+  /**
+   * Every participant that ever took part (participant-history.ts), by stable id. Journals
+   * written before the history have only the participants of the last revision, without `ids`,
+   * `joinedAt` and `leftAt`.
+   */
+  readonly parties: readonly CaptureParty[];
   readonly streams: readonly CaptureStreamInfo[];
-  /** The SRC's metadata revisions as received (RFC 7865 documents). */
-  readonly metadataRevisions: ReadonlyArray<{ readonly seq: number; readonly raw: string }>;
-  /** Stream label → the participant id that sends it (RFC 7865 §6.4.2), from the metadata. */
+  /** The SRC's metadata revisions as received (RFC 7865 documents), with their arrival (ms). */
+  readonly metadataRevisions: ReadonlyArray<{
+    readonly seq: number;
+    readonly raw: string;
+    readonly receivedAt?: number;
+  }>;
+  /**
+   * Stream label → the stable id of the one participant that sends it (RFC 7865 §6.4.2), from
+   * the metadata. Mixed streams are not in it: see `streamParties`.
+   */
   readonly senders: Readonly<Record<string, string>>;
+  /** Stream label → every party (stable ids) it carried over the call, and whether it is a mix. */
+  readonly streamParties?: Readonly<
+    Record<string, { readonly senders: readonly string[]; readonly mixed: boolean }>
+  >;
   readonly closed?: {
     readonly endedAt: number;
     readonly endReason: string;

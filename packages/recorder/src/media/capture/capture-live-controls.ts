@@ -11,7 +11,13 @@ import type { Clock, Logger, RecordingSessionSnapshot } from '../../session/port
 import { InbandDtmfDetector, toInbandDtmfRate } from './inband-dtmf-detector.js';
 import type { RtpJournalRecord } from './rtp-journal-format.js';
 import type { CaptureLiveCalls } from './capture-sink.js';
-import { isOnHold, senderOf, type SessionCapture, type StreamCapture } from './capture-session.js';
+import {
+  isOnHold,
+  isOwnerParticipant,
+  senderOf,
+  type SessionCapture,
+  type StreamCapture,
+} from './capture-session.js';
 
 export interface CaptureLiveControls {
   /** A kept packet of a stream: RFC 4733 events, or audio for in-band detection. */
@@ -44,14 +50,14 @@ export function createCaptureLiveControls(options: {
   const onDigit = (s: SessionCapture, stream: StreamCapture, digit: string, atMs: number) => {
     if (stream.matcher === null) {
       const sender = senderOf(s.last, stream.info);
-      if (sender !== undefined && s.last.owners.some((o) => o.participantId === sender)) {
+      if (s.last.owners.some((o) => isOwnerParticipant(s.last, o, sender))) {
         stream.matcher = createDtmfFeatureCodeMatcher(s.controls.dtmfFeatureCodes);
       }
     }
     const control = stream.matcher?.push(digit, atMs);
     if (!control) return;
     const sender = senderOf(s.last, stream.info);
-    for (const owner of s.last.owners.filter((o) => o.participantId === sender)) {
+    for (const owner of s.last.owners.filter((o) => isOwnerParticipant(s.last, o, sender))) {
       const result = calls.control(s.id, owner.id, control, 'dtmf', atMs);
       logger.info(
         { callId: s.last.callId, owner: owner.id, control, result },
@@ -76,7 +82,7 @@ export function createCaptureLiveControls(options: {
     if (stream.inband === undefined) {
       const sender = senderOf(s.last, stream.info);
       const controlled = s.last.owners.some(
-        (o) => o.participantId === sender && allowedRecordingControls(o.mode).length > 0,
+        (o) => isOwnerParticipant(s.last, o, sender) && allowedRecordingControls(o.mode).length > 0,
       );
       const audible = stream.info.codecs.some((c) => canListen(c.name));
       stream.inband = controlled && audible ? new InbandDtmfDetector() : null;

@@ -45,10 +45,11 @@ describe('describeCaptureSession', () => {
           mode: 'On Demand with User Initiated Start',
         },
       ],
-      parties: [{ id: 'p1', aor: 'sip:alice@example.com' }],
+      parties: [{ id: 'p1', ids: ['p1'], aor: 'sip:alice@example.com' }],
       streams: [s.streams.get(0)!.info],
       metadataRevisions: [{ seq: 1, raw: '<recording/>' }],
       senders: { '1': 'p1' },
+      streamParties: { '1': { senders: ['p1'], mixed: false } },
       pauseBehaviour: 'cut',
       failure,
     });

@@ -10,7 +10,17 @@ import {
 } from './capture-journal.js';
 import type { RecordingAction } from '../../session/recording-segments.js';
 import { failureReasonOf, type CaptureFailures } from './capture-failures.js';
-import { sendersOf, type SessionCapture } from './capture-session.js';
+import {
+  participantHistoryOf,
+  sendersOf,
+  stableParticipantId,
+  type SessionCapture,
+} from './capture-session.js';
+import { streamPartiesOf } from '../../siprec/metadata/participant-history.js';
+import { DEFAULT_PLACEHOLDER_AOR_PATTERNS } from '../../siprec/metadata/recording-metadata-state.js';
+
+const isPlaceholderAor = (aor: string | undefined): boolean =>
+  aor !== undefined && DEFAULT_PLACEHOLDER_AOR_PATTERNS.some((p) => p.test(aor.trim()));
 
 /** The live state of a call as session.json records it. */
 export interface CaptureCallRecord {
@@ -25,6 +35,7 @@ export function describeCaptureSession(
   closed?: RecordingSessionClosed,
 ): CaptureSessionFile {
   const snap = closed ?? s.last;
+  const history = participantHistoryOf(snap);
   return {
     version: 1,
     sessionId: snap.id,
@@ -37,7 +48,7 @@ export function describeCaptureSession(
     owners: snap.owners.map((o) => ({
       id: o.id,
       kind: o.kind,
-      participantId: o.participantId,
+      participantId: stableParticipantId(history, o.participantId),
       mode: o.mode,
       ...(o.failureBehavior === undefined ? {} : { failureBehavior: o.failureBehavior }),
       ...(o.recordingType === undefined ? {} : { recordingType: o.recordingType }),
@@ -45,14 +56,30 @@ export function describeCaptureSession(
     ...(snap.owners.length === 0 && snap.unattributedReason !== undefined
       ? { unattributed: { reason: snap.unattributedReason } }
       : {}),
-    parties: snap.parties.map((p) => ({
-      id: p.id,
-      ...(p.aor === undefined ? {} : { aor: p.aor }),
-      ...(p.name === undefined ? {} : { name: p.name }),
-    })),
+    // A placeholder the SRC later replaced (Avaya SBCE's `sip:ASBCE@asbce.com`) was nobody.
+    parties: history.participants
+      .filter((p) => !isPlaceholderAor(p.aor))
+      .map((p) => ({
+        id: p.id,
+        ids: p.ids,
+        ...(p.aor === undefined ? {} : { aor: p.aor }),
+        ...(p.name === undefined ? {} : { name: p.name }),
+        ...(p.joinedAt === undefined ? {} : { joinedAt: p.joinedAt }),
+        ...(p.leftAt === undefined ? {} : { leftAt: p.leftAt }),
+      })),
     streams: [...s.streams.values()].map((c) => c.info),
-    metadataRevisions: snap.metadataRevisions.map((r) => ({ seq: r.seq, raw: r.raw })),
-    senders: sendersOf(snap),
+    metadataRevisions: snap.metadataRevisions.map((r) => ({
+      seq: r.seq,
+      raw: r.raw,
+      ...(r.receivedAtMs === undefined ? {} : { receivedAt: r.receivedAtMs }),
+    })),
+    senders: sendersOf(snap, history),
+    streamParties: Object.fromEntries(
+      streamPartiesOf(snap.metadataRevisions, history).map((p) => [
+        p.label,
+        { senders: p.senders, mixed: p.mixed },
+      ]),
+    ),
     recordingActions: call?.actions ?? [],
     pauseBehaviour: s.controls.pauseBehaviour,
     ...(call?.failure ? { failure: call.failure } : {}),

@@ -28,8 +28,8 @@ export function answeredStream(over: Partial<SdpAnsweredStream> = {}): SdpAnswer
 }
 
 /**
- * A metadata revision whose merged model says participant `p1` sends the stream labelled `1`
- * (the only parts of the model the capture reads).
+ * A metadata revision whose merged model says participant `p1` (`sip:alice@example.com`) sends
+ * the stream labelled `1` (the only parts of the model the capture reads).
  */
 export function p1SendsStream1(): RecordingMetadataRevision {
   return {
@@ -37,7 +37,7 @@ export function p1SendsStream1(): RecordingMetadataRevision {
     raw: '<recording/>',
     model: {
       streams: [{ id: 'st-1', label: '1' }],
-      participants: [{ id: 'p1', send: ['st-1'] }],
+      participants: [{ id: 'p1', aor: 'sip:alice@example.com', send: ['st-1'] }],
     },
   } as unknown as RecordingMetadataRevision;
 }

@@ -10,6 +10,11 @@ import type { RtpJournalWriter } from './rtp-journal-writer.js';
 import { DEFAULT_MEDIA_LATCHING, type MediaLatchingMode } from './rtp-source-latch.js';
 import type { RtpStreamCapture } from './rtp-stream-capture.js';
 import type { CaptureStreamInfo } from './capture-journal.js';
+import {
+  buildParticipantHistory,
+  streamPartiesOf,
+  type ParticipantHistory,
+} from '../../siprec/metadata/participant-history.js';
 
 /** The org's live-control settings the capture needs (SPEC §4). */
 export interface CaptureControlSettings {
@@ -62,24 +67,61 @@ export function isCapturable(stream: SdpAnsweredStream): boolean {
   return stream.accepted && stream.media === 'audio' && stream.localPort > 0 && !!stream.codec;
 }
 
-/** Stream label (or `#index`) → the participant who sends it, from the newest metadata. */
-export function sendersOf(snapshot: RecordingSessionSnapshot): Record<string, string> {
+/** Who took part over the session's metadata revisions (participant-history.ts). */
+export function participantHistoryOf(snapshot: RecordingSessionSnapshot): ParticipantHistory {
+  return buildParticipantHistory(snapshot.metadataRevisions);
+}
+
+/** A participant id of any revision (or an owner's match id) as its stable id. */
+export function stableParticipantId(history: ParticipantHistory, id: string): string {
+  return history.stableIds.get(id) ?? id;
+}
+
+/**
+ * Stream label (or `#index`) → the stable id of the one participant who sends it, from the newest
+ * metadata. A mixed stream (several senders, or marked mixed) has no single sender and is left
+ * out: streamPartiesOf lists its parties.
+ */
+export function sendersOf(
+  snapshot: RecordingSessionSnapshot,
+  history: ParticipantHistory = participantHistoryOf(snapshot),
+): Record<string, string> {
   const model = snapshot.metadataRevisions.at(-1)?.model;
   const senders: Record<string, string> = {};
   if (!model) return senders;
+  const mixed = new Set(
+    streamPartiesOf(snapshot.metadataRevisions, history)
+      .filter((s) => s.mixed)
+      .map((s) => s.label),
+  );
   const labelOf = new Map(model.streams.map((s) => [s.id, s.label ?? s.id]));
   for (const p of model.participants) {
-    for (const streamId of p.send) senders[labelOf.get(streamId) ?? streamId] = p.id;
+    for (const streamId of p.send) {
+      const label = labelOf.get(streamId) ?? streamId;
+      if (!mixed.has(label)) senders[label] = stableParticipantId(history, p.id);
+    }
   }
   return senders;
 }
 
-/** The participant who sends a captured stream, if the metadata says. */
+/** The participant (stable id) who alone sends a captured stream, if the metadata says. */
 export function senderOf(
   snapshot: RecordingSessionSnapshot,
   info: CaptureStreamInfo,
 ): string | undefined {
   return sendersOf(snapshot)[info.label ?? `#${info.index}`];
+}
+
+/** Whether an owner is the participant `stableId` (owners keep the id they were matched by). */
+export function isOwnerParticipant(
+  snapshot: RecordingSessionSnapshot,
+  owner: { readonly participantId: string },
+  stableId: string | undefined,
+): boolean {
+  return (
+    stableId !== undefined &&
+    stableParticipantId(participantHistoryOf(snapshot), owner.participantId) === stableId
+  );
 }
 
 /** The trunk's latching, or the default (first-source within 5 s: SRCs behind NAT work). */

@@ -8,10 +8,18 @@
 //     participant being it makes it inbound, and a call between two owners is internal.
 //   - BroadWorks records per subscriber; its `broadWorksRecordingMetadata` `callType` is
 //     `origCall` (the recorded subscriber placed the call: outbound) or `termCall` (inbound).
+//   - Metaswitch names the recorded subscriber (`recordedParty`) and the call's direction for
+//     that subscriber beside it (`incoming`/`outgoing`; `inbound`/`outbound` and
+//     `terminating`/`originating` read the same way).
+//
+// Over a call's revisions (callDirectionOfRevisions) the first revision that says wins: the
+// direction is how the call was set up, and a later complete revision may have dropped the
+// extension or re-issued the participant ids the Acme marks are keyed by.
 //
 // Anything else (no such extension, contradictory marks) gives null: better no direction than a
 // wrong one on a compliance record.
 import type { RecordingMetadata } from './recording-metadata.js';
+import type { ParticipantHistory, ParticipantHistoryRevision } from './participant-history.js';
 
 export type SiprecCallDirection = 'inbound' | 'outbound' | 'internal';
 
@@ -54,5 +62,44 @@ export function callDirectionOf(
   const kind = metadata.vendor?.broadworks?.callType?.kind.toLowerCase();
   if (kind === 'origcall') return 'outbound';
   if (kind === 'termcall') return 'inbound';
+  return metaswitchDirection(metadata.vendor?.metaswitch?.direction);
+}
+
+function metaswitchDirection(value: string | undefined): SiprecCallDirection | null {
+  switch (value?.trim().toLowerCase() ?? '') {
+    case 'incoming':
+    case 'inbound':
+    case 'terminating':
+      return 'inbound';
+    case 'outgoing':
+    case 'outbound':
+    case 'originating':
+      return 'outbound';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The direction over every revision of the call, for the owner whose participant has the stable
+ * id `ownerStableId` (participant-history.ts); `ownerStableIds` are every owner's. Each revision
+ * is read with the ids that revision used for those participants; the first that says wins.
+ */
+export function callDirectionOfRevisions(
+  revisions: readonly ParticipantHistoryRevision[],
+  history: ParticipantHistory,
+  ownerStableId: string | undefined,
+  ownerStableIds: readonly string[] = [],
+): SiprecCallDirection | null {
+  const stableOf = (id: string): string => history.stableIds.get(id) ?? id;
+  for (const { model } of revisions) {
+    const idsNow = model.participants.map((p) => p.id);
+    const owner =
+      ownerStableId === undefined ? undefined : idsNow.find((id) => stableOf(id) === ownerStableId);
+    const owners = idsNow.filter((id) => ownerStableIds.includes(stableOf(id)));
+    // An owner not listed in this revision: Acme marks cannot place it, vendor data still can.
+    const direction = callDirectionOf(model, owner, owners);
+    if (direction !== null) return direction;
+  }
   return null;
 }

@@ -15,6 +15,7 @@
 
 import type {
   BroadWorksRecordingInfo,
+  MetaswitchRecordingInfo,
   RecordingDataMode,
   RecordingGroup,
   RecordingMetadata,
@@ -123,6 +124,7 @@ interface ReaderState {
   readonly streams: Map<string, Writable<RecordingStream>>;
   readonly extensions: SiprecExtension[];
   broadworks?: BroadWorksRecordingInfo;
+  metaswitch?: MetaswitchRecordingInfo;
 }
 
 function pushUnique(list: string[], value: string | undefined): void {
@@ -162,6 +164,7 @@ function keepExtension(
   if (element.namespace !== undefined) extension.namespace = element.namespace;
   state.extensions.push(extension);
   findBroadWorks(state, element);
+  findMetaswitch(state, element);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,6 +215,25 @@ function findBroadWorks(state: ReaderState, element: XmlElement): void {
     return;
   }
   for (const child of element.children) findBroadWorks(state, child);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metaswitch extension: the element holding `recordedParty` also holds the call's direction.
+
+function findMetaswitch(state: ReaderState, element: XmlElement): void {
+  if (state.metaswitch !== undefined) return;
+  const recorded = element.children.find((c) => c.localName.toLowerCase() === 'recordedparty');
+  if (recorded !== undefined) {
+    const info: Writable<MetaswitchRecordingInfo> = {};
+    // The party as text, or as an `aor`/`number` child.
+    const party = textOf(recorded) ?? childText(recorded, 'aor') ?? childText(recorded, 'number');
+    if (party !== undefined) info.recordedParty = party;
+    const direction = childText(element, 'direction') ?? childText(element, 'callDirection');
+    if (direction !== undefined) info.direction = direction;
+    state.metaswitch = info;
+    return;
+  }
+  for (const child of element.children) findMetaswitch(state, child);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,7 +504,12 @@ export function readRecordingMetadata(document: XmlDocument): RecordingMetadata 
   if (root.namespace !== undefined) metadata.namespace = root.namespace;
   if (sessions[0] !== undefined) metadata.session = sessions[0];
   if (state.recording !== undefined) metadata.recording = state.recording;
-  if (state.broadworks !== undefined) metadata.vendor = { broadworks: state.broadworks };
+  if (state.broadworks !== undefined || state.metaswitch !== undefined) {
+    metadata.vendor = {
+      ...(state.broadworks === undefined ? {} : { broadworks: state.broadworks }),
+      ...(state.metaswitch === undefined ? {} : { metaswitch: state.metaswitch }),
+    };
+  }
   return metadata;
 }
 

@@ -23,6 +23,11 @@ export interface RecordingMetadataRevision {
   readonly dataMode: RecordingDataMode;
   /** The body as received (decoded text). */
   readonly raw: string;
+  /**
+   * When the request carrying it arrived (ms since the epoch, from the host's clock): the time a
+   * participant who is no longer listed left, when the SRC does not say (participant-history.ts).
+   */
+  readonly receivedAtMs?: number;
   /** This document alone, as parsed. */
   readonly document: RecordingMetadata;
   /** The merged model after this revision was applied. */
@@ -124,7 +129,13 @@ export function mergeRecordingMetadata(
   const recording = update.recording ?? base.recording;
   if (recording !== undefined) merged.recording = recording;
   const broadworks = update.vendor?.broadworks ?? base.vendor?.broadworks;
-  if (broadworks !== undefined) merged.vendor = { broadworks };
+  const metaswitch = update.vendor?.metaswitch ?? base.vendor?.metaswitch;
+  if (broadworks !== undefined || metaswitch !== undefined) {
+    merged.vendor = {
+      ...(broadworks === undefined ? {} : { broadworks }),
+      ...(metaswitch === undefined ? {} : { metaswitch }),
+    };
+  }
   return merged;
 }
 
@@ -134,6 +145,7 @@ export function applyRecordingMetadata(
   document: RecordingMetadata,
   raw: string,
   seq: number = state.revisions.length + 1,
+  receivedAtMs?: number,
 ): RecordingMetadataState {
   const model =
     document.dataMode === 'complete' || state.current === undefined
@@ -143,6 +155,7 @@ export function applyRecordingMetadata(
     seq,
     dataMode: document.dataMode,
     raw,
+    ...(receivedAtMs === undefined ? {} : { receivedAtMs }),
     document,
     model,
   };
@@ -156,12 +169,12 @@ export function applyRecordingMetadata(
 export function applyRecordingMetadataBody(
   state: RecordingMetadataState,
   body: string | Uint8Array,
-  options: SiprecMetadataParseOptions & { seq?: number } = {},
+  options: SiprecMetadataParseOptions & { seq?: number; receivedAtMs?: number } = {},
 ): RecordingMetadataState {
-  const { seq, ...parseOptions } = options;
+  const { seq, receivedAtMs, ...parseOptions } = options;
   const document = parseRecordingMetadata(body, parseOptions);
   const raw = typeof body === 'string' ? body : new TextDecoder().decode(body);
-  return applyRecordingMetadata(state, document, raw, seq);
+  return applyRecordingMetadata(state, document, raw, seq, receivedAtMs);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,8 +116,19 @@ export interface BroadWorksRecordingInfo {
   readonly recordingType?: string;
 }
 
+/**
+ * Metaswitch's extension data: the subscriber the call is recorded for (`recordedParty`, an AOR
+ * or a number, often national) and the call's direction as seen by that subscriber.
+ */
+export interface MetaswitchRecordingInfo {
+  readonly recordedParty?: string;
+  /** As sent: `incoming`/`outgoing` (or `inbound`/`outbound`, `terminating`/`originating`). */
+  readonly direction?: string;
+}
+
 export interface RecordingVendorInfo {
   readonly broadworks?: BroadWorksRecordingInfo;
+  readonly metaswitch?: MetaswitchRecordingInfo;
 }
 
 export interface RecordingMetadata {

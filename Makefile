@@ -39,9 +39,12 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 #                an ffmpeg child)
 #   g729         G.729 Annex A/B decoding for rendering, linked with Debian's libbcg729-dev
 #                (without it: G.729 is not answered in SDP)
+#   srtp-unprotect  the capture path's SRTP decryption with OpenSSL's libcrypto (Debian's
+#                libssl-dev for the headers; without it: the TypeScript SRTP transform)
 UDP_ADDON := packages/recorder/native/build/udp-batch.node
 OPUS_ADDON := packages/recorder/native/build/opus-encode.node
 G729_ADDON := packages/recorder/native/build/g729.node
+SRTP_ADDON := packages/recorder/native/build/srtp-unprotect.node
 NODE_INCLUDE = $(shell node -p "require('path').join(require('path').dirname(process.execPath), '..', 'include', 'node')")
 
 # $(call compile-addon,LIBS)
@@ -63,7 +66,11 @@ $(G729_ADDON): packages/recorder/native/g729.c
 	@test -f /usr/include/bcg729/decoder.h || scripts/ensure-debian-packages.sh libbcg729-dev
 	$(call compile-addon,-lbcg729)
 
-deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON) $(G729_ADDON)
+$(SRTP_ADDON): packages/recorder/native/srtp-unprotect.c
+	@test -f /usr/include/openssl/evp.h || scripts/ensure-debian-packages.sh libssl-dev
+	$(call compile-addon,-lcrypto)
+
+deps: node_modules/.package-lock.json $(UDP_ADDON) $(OPUS_ADDON) $(G729_ADDON) $(SRTP_ADDON)
 	@[ -z "$(DEBIAN_RUN_PACKAGES)" ] || scripts/ensure-debian-packages.sh $(DEBIAN_RUN_PACKAGES)
 
 deps-test: deps

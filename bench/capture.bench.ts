@@ -28,7 +28,8 @@
 // 3. SRTP: the same steps with the streams answered RTP/SAVP (SDES) in each suite of --srtp (default
 //    AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM): the C generator protects every packet with
 //    OpenSSL's libcrypto (rtp-load.c built with -DRTP_LOAD_SRTP), each stream under its own key, and
-//    the capture sink authenticates and decrypts each one before journaling it. Reported like the
+//    the capture sink authenticates and decrypts each one before journaling it (natively, with the
+//    srtp-unprotect addon, when it is built; each step records which in `srtpDecryption`). Reported like the
 //    plain steps, with the ratio of CPU per packet SRTP / plain RTP (the Callvault plain-RTP step
 //    of the same N in the same run).
 //
@@ -193,6 +194,8 @@ interface StepResult {
   readonly srtp: string | null;
   /** How the receiving process read its sockets: the batch addon or Node's dgram. */
   readonly udpReceiver: string;
+  /** SRTP steps: how the capture decrypted (the srtp-unprotect addon, or TypeScript). */
+  readonly srtpDecryption: 'native' | 'typescript' | null;
   readonly calls: number;
   readonly streams: number;
   readonly sent: number;
@@ -331,7 +334,11 @@ async function runStep(
       basePort: BASE_PORT,
       ...(srtp === null ? {} : { srtp }),
     });
-    const { udpReceiver } = await recorder.next<{ ready: true; udpReceiver: string }>();
+    const { udpReceiver, srtpDecryption } = await recorder.next<{
+      ready: true;
+      udpReceiver: string;
+      srtpDecryption: 'native' | 'typescript';
+    }>();
     if (srtp !== null && !(cBinary && cSrtp)) {
       throw new Error('SRTP steps need the C generator built with OpenSSL (libssl-dev)');
     }
@@ -354,6 +361,7 @@ async function runStep(
       receiver,
       srtp,
       udpReceiver,
+      srtpDecryption: srtp === null ? null : srtpDecryption,
       calls,
       streams: 2 * calls,
       sent: done.sent,
@@ -372,7 +380,7 @@ async function runStep(
       cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
       cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
     };
-    const label = srtp === null ? receiver : `${receiver} ${srtp}`;
+    const label = srtp === null ? receiver : `${receiver} ${srtp} (${srtpDecryption})`;
     console.log(
       `  ${label.padEnd(9)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
         `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +

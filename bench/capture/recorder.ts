@@ -18,7 +18,7 @@
 // load generator sends to base + 2i for stream i, so the recorder binds ports base + 4c and
 // base + 4c + 2 for call c.
 //
-// IPC: { mode, calls, basePort } → { ready, udpReceiver } once every socket is bound; { count } → { received }
+// IPC: { mode, calls, basePort } → { ready, udpReceiver, srtpDecryption } once every socket is bound; { count } → { received }
 // (Callvault: the sessions are closed as by a BYE, which flushes the journals, and their records
 // are counted from the journal files' sizes; baseline: its counter); { stop } → cleans up, exits.
 import dgram from 'node:dgram';
@@ -29,6 +29,7 @@ import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/rec
 import {
   createCaptureSink,
   journalDirFor,
+  isNativeSrtpAvailable,
   isSrtpCryptoSuite,
   srtpInlineKeyLength,
   selectUdpReceiver,
@@ -152,7 +153,11 @@ async function callvault(request: RecorderRequest): Promise<void> {
   const journals = snapshots.flatMap((s) =>
     [0, 1].map((i) => path.join(journalDirFor(dataDir, s.id), `stream-${i}.rtpj`)),
   );
-  process.send!({ ready: true, udpReceiver: udpReceiver.kind });
+  process.send!({
+    ready: true,
+    udpReceiver: udpReceiver.kind,
+    srtpDecryption: isNativeSrtpAvailable() ? 'native' : 'typescript',
+  });
   process.on('message', (message: { count?: true; stop?: true }) => {
     if (message.count) {
       // Ending the sessions closes the sockets and flushes every journal (the way a BYE does);
@@ -196,7 +201,7 @@ async function baseline(request: RecorderRequest): Promise<void> {
       sockets.push(socket);
     }
   }
-  process.send!({ ready: true, udpReceiver: 'dgram' });
+  process.send!({ ready: true, udpReceiver: 'dgram', srtpDecryption: 'typescript' });
   process.on('message', (message: { count?: true; stop?: true }) => {
     if (message.count) process.send!({ received });
     if (message.stop) {

@@ -159,6 +159,7 @@ export {
   type RtpJournalWriterOptions,
 } from './media/capture/rtp-journal-writer.js';
 export { createBoundPortPairs } from './media/capture/rtp-port-pairs.js';
+export { isNativeSrtpAvailable, nativeSrtpLoadError } from './rtp/srtp-native.js';
 export {
   batchUdpReceiverLoadError,
   selectUdpReceiver,

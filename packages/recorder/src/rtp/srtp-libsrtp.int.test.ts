@@ -1,7 +1,8 @@
 // The recorder's SRTP against an independent implementation: Debian's libsrtp2, driven by the C
 // tool in test-fixtures/srtp/libsrtp-protect.c (built here), protects RTP and RTCP for every
 // suite, across a sequence-number wrap, with and without an MKI; the recorder must decrypt each
-// packet back to the original bytes. Without a C compiler or libsrtp2-dev the suite is skipped
+// packet back to the original bytes, with the TypeScript transform and with the native one the
+// capture uses (srtp-native.ts). Without a C compiler or libsrtp2-dev the suite is skipped
 // with a warning, except in CI (CI=true) where that is an error.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeRtpPacket } from './rtp-packet.js';
-import { createSrtpContextFromSdes } from './srtp.js';
+import { createSrtpContextFromSdes, decodeSrtpInlineKey } from './srtp.js';
+import { createNativeSrtpContext, type SrtpReceiveContext } from './srtp-native.js';
 import { SRTP_CRYPTO_SUITES, srtpInlineKeyLength, type SrtpCryptoSuite } from './srtp-suites.js';
 
 const SOURCE = path.resolve(__dirname, '../../test-fixtures/srtp/libsrtp-protect.c');
@@ -102,6 +104,23 @@ function traffic(): Frame[] {
   return frames;
 }
 
+/** The receive contexts under test for an SDES key: TypeScript, then native. */
+function receiversFor(
+  suite: SrtpCryptoSuite,
+  keyParams: string,
+): Array<[string, SrtpReceiveContext]> {
+  const made = createSrtpContextFromSdes(suite, keyParams);
+  const key = decodeSrtpInlineKey(keyParams, suite);
+  if (!made.ok || !key.ok) throw new Error(`key refused: ${keyParams}`);
+  const native = createNativeSrtpContext({ suite, ...key });
+  // Not skipped when missing: `make deps` builds it, and the capture uses it.
+  if (!native) throw new Error('the srtp-unprotect addon is not built: run `make deps`');
+  return [
+    ['TypeScript', made.context],
+    ['native', native],
+  ];
+}
+
 describe.skipIf(problem !== null)('SRTP against libsrtp2 (an independent implementation)', () => {
   const tool = problem === null ? buildTool() : '';
   const frames = traffic();
@@ -121,24 +140,28 @@ describe.skipIf(problem !== null)('SRTP against libsrtp2 (an independent impleme
       (_, mki, mkiParam) => {
         const protectedPackets = libsrtpProtect(tool, suite, keySalt, frames, mki);
         expect(protectedPackets).toHaveLength(frames.length);
-        const made = createSrtpContextFromSdes(suite, inline + mkiParam);
-        if (!made.ok) throw new Error(made.reason);
-        const receiver = made.context;
-        let rtpCount = 0;
-        protectedPackets.forEach((packet, i) => {
-          const frame = frames[i]!;
-          const result = frame.rtcp
-            ? receiver.unprotectRtcp(packet)
-            : receiver.unprotectRtp(packet);
-          if (!result.ok)
-            throw new Error(`packet ${i} (${frame.rtcp ? 'RTCP' : 'RTP'}): ${result.reason}`);
-          expect(Buffer.from(result.packet).equals(Buffer.from(frame.bytes))).toBe(true);
-          if (!frame.rtcp) rtpCount++;
-        });
-        expect(rtpCount).toBe(600);
-        // The last packets are past the wrap: their index carries ROC 1 (RFC 3711 §3.3.1).
-        const last = receiver.unprotectRtp(protectedPackets.at(-1)!);
-        expect(last).toEqual({ ok: false, reason: 'replayed' });
+        for (const [name, receiver] of receiversFor(suite, inline + mkiParam)) {
+          let rtpCount = 0;
+          protectedPackets.forEach((protectedPacket, i) => {
+            const frame = frames[i]!;
+            // The native receiver decrypts in place: each receiver gets its own copy.
+            const packet = Uint8Array.from(protectedPacket);
+            const result = frame.rtcp
+              ? receiver.unprotectRtcp(packet)
+              : receiver.unprotectRtp(packet);
+            if (!result.ok) {
+              throw new Error(
+                `${name}: packet ${i} (${frame.rtcp ? 'RTCP' : 'RTP'}): ${result.reason}`,
+              );
+            }
+            expect(Buffer.from(result.packet).equals(Buffer.from(frame.bytes))).toBe(true);
+            if (!frame.rtcp) rtpCount++;
+          });
+          expect(rtpCount).toBe(600);
+          // The last packets are past the wrap: their index carries ROC 1 (RFC 3711 §3.3.1).
+          const last = receiver.unprotectRtp(Uint8Array.from(protectedPackets.at(-1)!));
+          expect(last).toEqual({ ok: false, reason: 'replayed' });
+        }
       },
     );
 
@@ -146,9 +169,12 @@ describe.skipIf(problem !== null)('SRTP against libsrtp2 (an independent impleme
       const [first] = libsrtpProtect(tool, suite, keySalt, frames.slice(0, 1));
       const forged = Uint8Array.from(first!);
       forged[forged.length - 1]! ^= 0x20;
-      const made = createSrtpContextFromSdes(suite, inline);
-      if (!made.ok) throw new Error(made.reason);
-      expect(made.context.unprotectRtp(forged)).toEqual({ ok: false, reason: 'auth-failed' });
+      for (const [, receiver] of receiversFor(suite, inline)) {
+        expect(receiver.unprotectRtp(Uint8Array.from(forged))).toEqual({
+          ok: false,
+          reason: 'auth-failed',
+        });
+      }
     });
   });
 });

@@ -6,6 +6,8 @@ import type { SiprecUri } from '@callvault/shared';
 import path from 'node:path';
 import {
   batchUdpReceiverLoadError,
+  isNativeSrtpAvailable,
+  nativeSrtpLoadError,
   createBoundPortPairs,
   createCaptureSink,
   createPortPairAllocator,
@@ -13,7 +15,10 @@ import {
   selectUdpReceiver,
   withCapture,
 } from '@callvault/recorder';
-import { registerUdpReceiverMetrics } from '../capture/capture-receiver.metrics.js';
+import {
+  registerSrtpDecryptionMetric,
+  registerUdpReceiverMetrics,
+} from '../capture/capture-receiver.metrics.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -358,6 +363,17 @@ export async function startServer(options: {
         err
           ? 'media capture receives RTP with Node dgram: the batch receiver addon could not be loaded'
           : 'media capture receives RTP with Node dgram: the batch receiver addon is not built (make deps builds it)',
+      );
+    }
+    const nativeSrtp = isNativeSrtpAvailable();
+    registerSrtpDecryptionMetric(metrics.registry, nativeSrtp);
+    if (!nativeSrtp) {
+      const err = nativeSrtpLoadError();
+      logger.warn(
+        { module: 'capture', ...(err ? { err } : {}) },
+        err
+          ? 'media capture decrypts SRTP in TypeScript: the srtp-unprotect addon could not be loaded'
+          : 'media capture decrypts SRTP in TypeScript: the srtp-unprotect addon is not built (make deps builds it)',
       );
     }
     const finalizeQueue = createFinalizeEnqueuer(queue, {

@@ -1,6 +1,7 @@
 // How this recorder receives RTP (the batch addon or Node's dgram, see the recorder's
 // udp-receiver.ts) and what the batch receiver dropped for being too long. An operator who sees
-// `kind="dgram"` on a busy recorder knows the addon was not built (`make deps` builds it).
+// `kind="dgram"` on a busy recorder knows the addon was not built (`make deps` builds it). The same
+// for SRTP decryption: the srtp-unprotect addon (`native`) or the TypeScript transform.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { UdpReceiver } from '@callvault/recorder';
 
@@ -21,4 +22,14 @@ export function registerUdpReceiverMetrics(registry: Registry, receiver: UdpRece
       this.inc(receiver.truncatedDatagrams);
     },
   });
+}
+
+export function registerSrtpDecryptionMetric(registry: Registry, native: boolean): void {
+  if (registry.getSingleMetric('callvault_capture_srtp_decryption')) return;
+  new Gauge({
+    name: 'callvault_capture_srtp_decryption',
+    help: 'How the media capture decrypts SRTP (1 for the kind in use: native or typescript)',
+    labelNames: ['kind'],
+    registers: [registry],
+  }).set({ kind: native ? 'native' : 'typescript' }, 1);
 }

@@ -1,17 +1,22 @@
 // The socket shell of one answered stream (RFC 3550 §11: RTP on an even port, RTCP on port + 1).
 // Media is accepted from one source at a time, as the latch (rtp-source-latch.ts) decides: the
 // SRC's offered address, or in `first-source` mode the first sender within the latch window (NAT),
-// and a new sender after a re-offer or an SSRC change; everything else is counted and ignored. SRTP (RFC 3711 §3.3, any suite of rtp/srtp-suites.ts) is removed here when the stream is keyed
-// and SRTCP authenticated; authentication failures and replays are dropped and counted. Accepted packets go to the journal as received: no
-// decoding on the capture path. The sockets come from a UdpReceiver (udp-receiver.ts): the
-// batched native one by default, Node's dgram as the fallback.
+// and a new sender after a re-offer or an SSRC change; everything else is counted and ignored.
+// SRTP (RFC 3711 §3.3, any suite of rtp/srtp-suites.ts) is removed here when the stream is keyed
+// (natively when the srtp-unprotect addon is built: rtp/srtp-native.ts) and SRTCP authenticated;
+// authentication failures and replays are dropped and counted. Accepted packets go to the journal
+// as received: no decoding on the capture path. The sockets come from a UdpReceiver
+// (udp-receiver.ts): the batched native one by default, Node's dgram as the fallback.
 import { isRtcpPacket } from '../../rtp/rtcp-packet.js';
 import { parseRtpPacket } from '../../rtp/rtp-packet.js';
 import {
   createSrtpContextFromSdes,
+  decodeSrtpInlineKey,
   type SrtpContext,
   type SrtpFailureReason,
 } from '../../rtp/srtp.js';
+import { createSrtpReceiveContext, type SrtpReceiveContext } from '../../rtp/srtp-native.js';
+import { isSrtpCryptoSuite } from '../../rtp/srtp-suites.js';
 import type { RtpJournalRecord } from './rtp-journal-format.js';
 import { RtpSourceLatch, type MediaLatchingMode } from './rtp-source-latch.js';
 import {
@@ -83,6 +88,26 @@ export function createCaptureSrtpContext(key: RtpStreamCaptureKey): SrtpContext 
   return made.context;
 }
 
+/**
+ * The receive context of a keyed stream: native decryption when its addon is built, the
+ * TypeScript SrtpContext otherwise; throws when the key cannot be used.
+ */
+export function createCaptureSrtpReceiver(key: RtpStreamCaptureKey): SrtpReceiveContext {
+  if (!isSrtpCryptoSuite(key.suite)) {
+    throw new Error(`SRTP key refused: unsupported crypto suite ${key.suite}`);
+  }
+  const mki = key.mki ? `|${key.mki.value}:${key.mki.length}` : '';
+  const decoded = decodeSrtpInlineKey(`inline:${key.keySalt}${mki}`, key.suite);
+  if (!decoded.ok) throw new Error(`SRTP key refused: ${decoded.reason}`);
+  return createSrtpReceiveContext({
+    suite: key.suite,
+    masterKey: decoded.masterKey,
+    masterSalt: decoded.masterSalt,
+    mkiLength: decoded.mkiLength,
+    ...(decoded.mki === undefined ? {} : { mki: decoded.mki }),
+  });
+}
+
 /** What each stream's sockets ask the kernel for (room for bursts while the loop is busy). */
 const RECEIVE_BUFFER_BYTES = 1 << 20;
 
@@ -101,7 +126,7 @@ export async function startRtpStreamCapture(
     source: null,
     relatches: 0,
   };
-  const srtp = options.srtp ? createCaptureSrtpContext(options.srtp) : null;
+  const srtp = options.srtp ? createCaptureSrtpReceiver(options.srtp) : null;
   const latch = new RtpSourceLatch({
     mode: options.latching ?? 'signalled',
     ...(options.expectedAddress === undefined ? {} : { signalledAddress: options.expectedAddress }),

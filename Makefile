@@ -115,7 +115,7 @@ integration-postgres: deps
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL suites NOT run (they are required in CI)"; fi
 
-e2e: e2e-api e2e-sip e2e-browser e2e-faults
+e2e: e2e-api e2e-sip e2e-browser e2e-faults e2e-cluster
 
 e2e-api: build
 	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts api

@@ -5,11 +5,14 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 # Debian packages the test suites use: Chromium for the browser suite, PostgreSQL's client tools
 # to check the server, and the audio tools that generate and check test audio.
-DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester libsrtp2-dev libbcg729-dev
+DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-proxy swift-account swift-container swift-object pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sctk sip-tester libsrtp2-dev libbcg729-dev \
+                        kamailio systemd
 # libsrtp2-dev: the independent SRTP implementation the recorder's SRTP is checked against (a small
 # C tool built by the tests protects packets with it).
 # libbcg729-dev: the G.729 addon's library (make deps installs it when it builds the addon); the
 # tests also use its encoder to produce reference G.729 streams.
+# kamailio: the SIPREC entry point of the cluster suite (its dispatcher in front of two recorders);
+# systemd: systemd-analyze, which checks the units of deploy/systemd.
 # postgresql: initdb and pg_ctl for e2e/faults' private cluster, which the scenario stops and restarts.
 # ffmpeg at run time: WAV downloads of recordings and `callvault import` (ffprobe); pocketsphinx
 # with its en-us model: the default transcription engine.
@@ -17,7 +20,7 @@ DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
 .PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
-        integration-postgres e2e e2e-api e2e-sip e2e-browser e2e-faults openapi openapi-check fuzz bench demo-call clean
+        integration-postgres e2e e2e-api e2e-sip e2e-browser e2e-faults e2e-cluster openapi openapi-check fuzz bench demo-call clean
 
 help:
 	@echo "make run     install what is missing, build, start Callvault on embedded defaults"
@@ -119,7 +122,7 @@ integration-postgres: deps
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL suites NOT run (they are required in CI)"; fi
 
-e2e: e2e-api e2e-sip e2e-browser e2e-faults
+e2e: e2e-api e2e-sip e2e-browser e2e-faults e2e-cluster
 
 e2e-api: build
 	CALLVAULT_TEST_DB=sqlite $(VITEST) --config e2e/vitest.config.ts api
@@ -145,6 +148,18 @@ e2e-faults: build
 	  CALLVAULT_TEST_DB=postgres $(VITEST) --config e2e/vitest.config.ts faults; \
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
 	else echo "PostgreSQL not available: PostgreSQL fault scenarios NOT run (required in CI)"; fi
+
+# Callvault as a cluster (e2e/cluster/, docs/cluster.md): Kamailio's dispatcher (deploy/kamailio/)
+# in front of two recorder processes on 127.0.0.2 and 127.0.0.3, one API and one worker process on
+# one PostgreSQL database with pg-boss and a Swift S3 bucket, started from deploy/'s environment
+# files and units; plus deploy/'s files checked (systemd-analyze verify, kamailio -c). In CI a
+# missing sipp, Kamailio, Swift or PostgreSQL fails the suite.
+e2e-cluster: build
+	@command -v sipp >/dev/null || [ "$$CI" != "true" ] || { echo "CI: sipp (Debian sip-tester) is required" >&2; exit 1; }
+	@if scripts/ensure-postgres.sh; then \
+	  $(VITEST) --config e2e/vitest.config.ts cluster; \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is required" >&2; exit 1; \
+	else echo "PostgreSQL not available: the cluster suite NOT run (required in CI)"; fi
 
 e2e-browser: build
 	@test -x /usr/bin/chromium || { echo "Chromium (/usr/bin/chromium) is required for the browser suite" >&2; exit 1; }

@@ -9,6 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.js';
 import { Toaster } from './components/Toaster.js';
 import { sessionQueryOptions } from './auth/session.js';
+import { initI18n } from './i18n/index.js';
 import { createConsoleRouter } from './router.js';
 import { theme } from './theme.js';
 
@@ -39,14 +40,17 @@ const router = createConsoleRouter(queryClient);
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
-createRoot(container).render(
-  <StrictMode>
-    <MantineProvider theme={theme}>
-      <QueryClientProvider client={queryClient}>
-        <Toaster>
-          <RouterProvider router={router} />
-        </Toaster>
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>,
-);
+// Translations are bundled, so this resolves at once; rendering waits so no key flashes.
+void initI18n().then(() => {
+  createRoot(container).render(
+    <StrictMode>
+      <MantineProvider theme={theme}>
+        <QueryClientProvider client={queryClient}>
+          <Toaster>
+            <RouterProvider router={router} />
+          </Toaster>
+        </QueryClientProvider>
+      </MantineProvider>
+    </StrictMode>,
+  );
+});

@@ -25,6 +25,7 @@ import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
+import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
@@ -115,6 +116,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
             </Group>
           </Group>
           <Group gap="md" wrap="nowrap">
+            <LanguageSwitcher />
             <Group gap="sm" wrap="nowrap" data-testid="signed-in-user">
               <Avatar radius="xl" size={34} color="indigo">
                 {initialsOf(me.displayName)}

@@ -15,11 +15,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRequest, uuidOfWebexId } from '../support/api.js';
+import { uuidOfWebexId } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { decode } from './audio.js';
 import { rms, toneSender, toneShare, type ToneSender } from './rtp-tone.js';
-import { sippFixtures } from './sipp.js';
+import {
+  answeredPorts,
+  parseResponse,
+  recordingOf,
+  vendorBody,
+  type SipResponse,
+} from './siprec-src.js';
 
 let server: TestServer;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-session-end-e2e-'));
@@ -27,41 +33,15 @@ const OWNER_TONE = 440;
 const OTHER_TONE = 1000;
 const PROBE_INTERVAL_S = 2;
 
-interface SipResponse {
-  readonly status: number;
-  readonly headers: Map<string, string>;
-  readonly body: string;
-}
-
-function parseResponse(text: string): SipResponse | null {
-  const split = text.indexOf('\r\n\r\n');
-  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
-  const m = /^SIP\/2\.0 (\d{3})/.exec(statusLine);
-  if (!m) return null;
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
-  }
-  return { status: Number(m[1]), headers, body: text.slice(split + 4) };
-}
-
 /** The captured Cisco SIPREC body with the test's ports, address and owner filled in. */
 function ciscoBody(port1: number, port2: number): string {
-  const values: Record<string, string> = {
+  return vendorBody('cisco-siprec-offer.body', {
     media_ip: '127.0.0.1',
     owner_aor: 'sip:alice@example.com',
     version: '1',
     port_1: String(port1),
     port_2: String(port2),
-  };
-  let text = fs.readFileSync(
-    path.join(sippFixtures, 'interop', 'cisco-siprec-offer.body'),
-    'latin1',
-  );
-  for (const [name, value] of Object.entries(values)) text = text.replaceAll(`[${name}]`, value);
-  return text;
+  });
 }
 
 /** A request the recorder sent to the SRC, as the SRC received it. */
@@ -180,11 +160,6 @@ async function srcDialog(
   };
 }
 
-/** The answered RTP ports of the SDP answer, in m-line order. */
-function answeredPorts(response: SipResponse): number[] {
-  return [...response.body.matchAll(/^m=audio (\d+) /gm)].map((m) => Number(m[1]));
-}
-
 const senders: ToneSender[] = [];
 async function sender(tone: number): Promise<ToneSender> {
   const s = await toneSender('127.0.0.1', tone, crypto.randomBytes(4).readUInt32BE(0));
@@ -216,36 +191,6 @@ async function sendUntilBye(
     packets++;
   }
   return packets * 20;
-}
-
-async function recordingOf(callId: string): Promise<{ file: string; metadata: any }> {
-  const token = server.seed.admin.token;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { json } = await apiRequest(server.url, 'GET', '/api/recordings', token);
-    for (const item of (json.items ?? []) as Array<{ id: string }>) {
-      const meta = await apiRequest(
-        server.url,
-        'GET',
-        `/v1/convergedRecordings/${item.id}/metadata`,
-        token,
-      );
-      if (meta.status !== 200 || meta.json.serviceData?.callId !== callId) continue;
-      const details = await apiRequest(
-        server.url,
-        'GET',
-        `/v1/convergedRecordings/${item.id}`,
-        server.seed.complianceOfficer.token,
-      );
-      const link = details.json.temporaryDirectDownloadLinks.audioDownloadLink as string;
-      const audio = await fetch(link);
-      const file = path.join(workDir, `${item.id}.ogg`);
-      fs.writeFileSync(file, Buffer.from(await audio.arrayBuffer()));
-      return { file, metadata: meta.json };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no recording of ${callId}`);
 }
 
 /** As long as the media sent (within 0.5 s), the owner's tone first and the other's second. */
@@ -322,7 +267,7 @@ describe.concurrent('an SRC gone while its media flows: the recorder ends the se
     expect(dialog.received.filter((r) => r.method === 'OPTIONS').length).toBeGreaterThan(5);
     dialog.close();
 
-    const { file, metadata } = await recordingOf(callId);
+    const { file, metadata } = await recordingOf(server, workDir, callId, 30_000);
     expectRecordingOfMedia(file, mediaMs);
     const alice = server.seed.people.find((p) => p.email === 'alice@example.com')!;
     expect(metadata).toMatchObject({
@@ -366,7 +311,7 @@ describe.concurrent('an SRC gone while its media flows: the recorder ends the se
     expect(secondProbe.text).toMatch(/^From: <sip:srs@[^>]+>;tag=/m);
     dialog.close();
 
-    const { file, metadata } = await recordingOf(callId);
+    const { file, metadata } = await recordingOf(server, workDir, callId, 30_000);
     expectRecordingOfMedia(file, mediaMs);
     expect(metadata).toMatchObject({ endReason: 'probe-failed' });
   }, 150_000);

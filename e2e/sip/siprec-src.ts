@@ -16,7 +16,8 @@ export interface SipResponse {
   readonly body: string;
 }
 
-function parseResponse(text: string): SipResponse | null {
+/** A SIP response's status, headers (lower-case names, first value) and body; null for a request. */
+export function parseResponse(text: string): SipResponse | null {
   const split = text.indexOf('\r\n\r\n');
   const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
   const m = /^SIP\/2\.0 (\d{3})/.exec(statusLine);
@@ -37,13 +38,23 @@ export function vendorBody(file: string, values: Record<string, string>): string
   return text;
 }
 
+/** How the dialog's requests differ from a SIPREC SRC's defaults. */
+export interface SrcDialogOptions {
+  /** The To URI (default: the recorder's own URI). */
+  readonly toUri?: string;
+  /** Whether INVITEs say `Require: siprec` and the Contact `+sip.src` (default true). */
+  readonly siprec?: boolean;
+}
+
 /** The SRC's side of one SIPREC dialog over UDP. */
 export async function srcDialog(
   server: TestServer,
   callId: string,
   boundary: string,
   fromUri?: string,
+  dialogOptions: SrcDialogOptions = {},
 ) {
+  const siprec = dialogOptions.siprec ?? true;
   const sip = server.sip!;
   const socket = dgram.createSocket('udp4');
   const inbox: SipResponse[] = [];
@@ -81,12 +92,12 @@ export async function srcDialog(
       `${method} sip:srs@${sip.host}:${sip.port} SIP/2.0`,
       `Via: SIP/2.0/UDP ${local};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
       `From: <${fromUri ?? `sip:src@${local}`}>;tag=${fromTag}`,
-      `To: <sip:srs@${sip.host}:${sip.port}>${toTag ? `;tag=${toTag}` : ''}`,
+      `To: <${dialogOptions.toUri ?? `sip:srs@${sip.host}:${sip.port}`}>${toTag ? `;tag=${toTag}` : ''}`,
       `Call-ID: ${callId}`,
       `CSeq: ${number} ${method}`,
-      `Contact: <sip:src@${local}>;+sip.src`,
+      `Contact: <sip:src@${local}>${siprec ? ';+sip.src' : ''}`,
       'Max-Forwards: 70',
-      ...(method === 'INVITE' ? ['Require: siprec'] : []),
+      ...(method === 'INVITE' && siprec ? ['Require: siprec'] : []),
       ...(content === undefined ? [] : [`Content-Type: ${contentType}`]),
       `Content-Length: ${content === undefined ? 0 : Buffer.byteLength(content, 'latin1')}`,
       '',
@@ -134,15 +145,16 @@ export function answeredPorts(response: SipResponse): number[] {
 
 /**
  * The recording of a call (found by its Call-ID in the metadata), its audio downloaded into
- * `workDir` through the compliance officer's signed link; waits up to 20 s for finalize.
+ * `workDir` through the compliance officer's signed link; waits up to `timeoutMs` (20 s) for finalize.
  */
 export async function recordingOf(
   server: TestServer,
   workDir: string,
   callId: string,
-): Promise<{ file: string; metadata: any; details: any }> {
+  timeoutMs = 20_000,
+): Promise<{ id: string; file: string; metadata: any; details: any }> {
   const token = server.seed.admin.token;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { json } = await apiRequest(server.url, 'GET', '/api/recordings', token);
     for (const item of (json.items ?? []) as Array<{ id: string }>) {
@@ -163,7 +175,7 @@ export async function recordingOf(
       const audio = await fetch(link);
       const file = path.join(workDir, `${item.id}.ogg`);
       fs.writeFileSync(file, Buffer.from(await audio.arrayBuffer()));
-      return { file, metadata: meta.json, details: details.json };
+      return { id: item.id, file, metadata: meta.json, details: details.json };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

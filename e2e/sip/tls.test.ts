@@ -25,6 +25,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { correlate, decode } from './audio.js';
 import { linearToUlaw, toneSender, type ToneSender } from './rtp-tone.js';
 import { sippFixtures } from './sipp.js';
+import { answeredPorts, recordingOf } from './siprec-src.js';
 
 let server: TestServer;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-tls-e2e-'));
@@ -165,40 +166,6 @@ function srcDialog(sbc: TlsSbc, callId: string) {
     throw new Error(`no final response to ${method}`);
   };
   return { transact };
-}
-
-function answeredPorts(response: SipResponse): number[] {
-  return [...response.body.matchAll(/^m=audio (\d+) /gm)].map((m) => Number(m[1]));
-}
-
-async function recordingOf(callId: string): Promise<{ file: string; metadata: any }> {
-  const token = server.seed.admin.token;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { json } = await apiRequest(server.url, 'GET', '/api/recordings', token);
-    for (const item of (json.items ?? []) as Array<{ id: string }>) {
-      const meta = await apiRequest(
-        server.url,
-        'GET',
-        `/v1/convergedRecordings/${item.id}/metadata`,
-        token,
-      );
-      if (meta.status !== 200 || meta.json.serviceData?.callId !== callId) continue;
-      const details = await apiRequest(
-        server.url,
-        'GET',
-        `/v1/convergedRecordings/${item.id}`,
-        server.seed.complianceOfficer.token,
-      );
-      const link = details.json.temporaryDirectDownloadLinks.audioDownloadLink as string;
-      const audio = await fetch(link);
-      const file = path.join(workDir, `${item.id}.ogg`);
-      fs.writeFileSync(file, Buffer.from(await audio.arrayBuffer()));
-      return { file, metadata: meta.json };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no recording of ${callId}`);
 }
 
 /** What a party sent: the tone through G.711 µ-law and back, 8 kHz. */
@@ -349,7 +316,7 @@ describe('SIPREC over TLS', () => {
     const callId = `cv-e2e-tls-mtls-${process.pid}@${MTLS_ADDRESS}`;
     await recordCall(sbc, callId);
     sbc.socket.destroy();
-    const { file, metadata } = await recordingOf(callId);
+    const { file, metadata } = await recordingOf(server, workDir, callId, 30_000);
     expect(metadata.serviceData.trunk).toEqual({ id: mtlsTrunkId, name: 'mTLS SBC' });
     expectRecorded(file, CALL_MS);
   }, 90_000);
@@ -426,7 +393,7 @@ describe('SIPREC over TLS', () => {
     expect(sbc.socket.destroyed).toBe(false);
     sbc.socket.destroy();
     expect(server.logs()).toContain('SIP TLS certificate reloaded');
-    const { file, metadata } = await recordingOf(callId);
+    const { file, metadata } = await recordingOf(server, workDir, callId, 30_000);
     expect(metadata.serviceData.trunk.name).toBeDefined();
     expectRecorded(file, CALL_MS);
   }, 90_000);

@@ -19,7 +19,7 @@ DEBIAN_TEST_PACKAGES := chromium postgresql postgresql-client ffmpeg sox swift-p
 DEBIAN_RUN_PACKAGES := ffmpeg pocketsphinx pocketsphinx-en-us
 VITEST := npx vitest run
 
-.PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite \
+.PHONY: help deps deps-test run build check test format lint typecheck unit integration integration-sqlite screenshots \
         integration-postgres e2e e2e-api e2e-sip e2e-browser e2e-faults e2e-cluster openapi openapi-check fuzz bench demo-call clean
 
 help:
@@ -28,6 +28,7 @@ help:
 	@echo "make check   format, lint, type-check and unit tests"
 	@echo "make fuzz    long property-based fuzzing of the protocol parsers"
 	@echo "make demo-call  place a SIPREC call from SIPp against a running make run (see README)"
+	@echo "make screenshots  the README's console screenshots in English and Swedish (docs/screenshots/)"
 
 # `npm install` (not `npm ci`): npm 11's ci refuses lockfiles without the other platforms' optional
 # packages, which this registry's lockfiles lack; install honours the lockfile just the same.
@@ -167,6 +168,10 @@ e2e-browser: build
 
 openapi: build
 	node bin/callvault openapi --out docs/openapi.json
+
+# The README's screenshots of the main console pages, in English and Swedish (docs/screenshots/).
+screenshots: deps-test build
+	tsx e2e/browser/screenshots.ts
 
 # The committed OpenAPI file must match what the code produces.
 openapi-check: build

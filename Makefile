@@ -186,8 +186,14 @@ test: deps-test
 fuzz: deps
 	FUZZ_RUNS=200000 $(VITEST) --config vitest.unit.config.ts fuzz
 
+# The benchmarks' SIPp load, the soak's and the cluster benchmark's PostgreSQL and Swift, and the
+# cluster benchmark's Kamailio (bench/cluster.bench.ts: the dispatcher against one recorder).
+DEBIAN_BENCH_PACKAGES := sip-tester kamailio postgresql swift-proxy swift-account swift-container swift-object
+
 bench: build
 	@ls bench/*.bench.ts >/dev/null 2>&1 || { echo "no benchmarks yet"; exit 0; }
+	scripts/ensure-debian-packages.sh $(DEBIAN_BENCH_PACKAGES)
+	scripts/ensure-postgres.sh
 	for b in bench/*.bench.ts; do tsx $$b || exit 1; done
 
 clean:

@@ -192,7 +192,19 @@ export interface Cluster {
 
 const RECORDER_ADDRESSES = ['127.0.0.2', '127.0.0.3'];
 
-export async function startCluster(): Promise<Cluster> {
+export interface ClusterOptions {
+  /**
+   * RTP ports of each recorder's CALLVAULT_RTP_PORTS (default 200: 50 two-stream calls, each
+   * stream an RTP/RTCP pair); the benchmark asks for more to hold more calls at once.
+   */
+  readonly rtpPortsPerRecorder?: number;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const portsPerRecorder = options.rtpPortsPerRecorder ?? 200;
+  if (!Number.isInteger(portsPerRecorder) || portsPerRecorder < 8 || portsPerRecorder > 4000) {
+    throw new Error(`rtpPortsPerRecorder must be an integer from 8 to 4000: ${portsPerRecorder}`);
+  }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-cluster-'));
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async (): Promise<void> => {
@@ -251,8 +263,9 @@ export async function startCluster(): Promise<Cluster> {
     for (const [i, address] of RECORDER_ADDRESSES.entries()) {
       const sipPort = await findFreePort();
       const tlsPort = await findFreePort();
-      const base = 41000 + (process.pid % 40) * 400 + i * 200;
-      const rtpPorts = { min: base, max: base + 199 };
+      // The two ranges follow each other; below 65536 for every pid and size allowed.
+      const base = 41000 + (process.pid % 40) * 400 + i * portsPerRecorder;
+      const rtpPorts = { min: base, max: base + portsPerRecorder - 1 };
       const dataDir = path.join(workDir, `recorder-${address}`);
       const { env, roles } = unitEnvironment('callvault-recorder@.service', address, {
         ...common,

@@ -38,6 +38,7 @@ export const serverFeatureFolders = [
   'recording-settings',
   'recording-trunks',
   'recordings',
+  'sharing',
   'siprec',
   'telephony',
   'transcription',

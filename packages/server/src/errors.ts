@@ -8,6 +8,10 @@ export const ERROR_STATUS = {
   CALL_ID_REQUIRED: 400,
   /** A call-control operation without `callId` while the line has no call. */
   NO_ACTIVE_CALL: 400,
+  /** A share names nobody of the owner's org, or the owner themself. */
+  SHARE_RECIPIENT_INVALID: 400,
+  /** A share's expiry is not in the future. */
+  SHARE_EXPIRATION_INVALID: 400,
   UNAUTHENTICATED: 401,
   AUTH_INVALID_CREDENTIALS: 401,
   TOKEN_INVALID: 401,
@@ -18,11 +22,15 @@ export const ERROR_STATUS = {
   OWN_ROLES_UNCHANGEABLE: 403,
   /** A webhook of one's own (`ownedBy: creator`) may cover only one's own recordings. */
   WEBHOOK_SCOPE_FORBIDDEN: 403,
+  /** The owner's access settings (`shareRecordingsEnabled`) do not allow sharing. */
+  SHARING_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   EXTENSION_IN_USE: 409,
   NUMBER_IN_USE: 409,
   EMAIL_IN_USE: 409,
+  /** The recording is already shared with that person (revoke the share to change it). */
+  SHARE_EXISTS: 409,
   RANGE_NOT_SATISFIABLE: 416,
   TRANSCRIPT_LANGUAGE_UNSUPPORTED: 422,
   RATE_LIMITED: 429,
@@ -61,6 +69,8 @@ export const ERROR_NUMBER: Readonly<Record<ErrorCode, number>> = {
   LICENSE_REQUIRED: 400003,
   CALL_ID_REQUIRED: 400004,
   NO_ACTIVE_CALL: 400005,
+  SHARE_RECIPIENT_INVALID: 400006,
+  SHARE_EXPIRATION_INVALID: 400007,
   UNAUTHENTICATED: 401001,
   AUTH_INVALID_CREDENTIALS: 401002,
   TOKEN_INVALID: 401003,
@@ -70,12 +80,14 @@ export const ERROR_NUMBER: Readonly<Record<ErrorCode, number>> = {
   ORG_NOT_MANAGED: 403004,
   OWN_ROLES_UNCHANGEABLE: 403005,
   WEBHOOK_SCOPE_FORBIDDEN: 403006,
+  SHARING_NOT_ALLOWED: 403007,
   NOT_FOUND: 404001,
   METHOD_NOT_ALLOWED: 405001,
   CONFLICT: 409001,
   EXTENSION_IN_USE: 409002,
   NUMBER_IN_USE: 409003,
   EMAIL_IN_USE: 409004,
+  SHARE_EXISTS: 409005,
   PAYLOAD_TOO_LARGE: 413001,
   UNSUPPORTED_MEDIA_TYPE: 415001,
   RANGE_NOT_SATISFIABLE: 416001,

@@ -38,6 +38,7 @@ import { registerTranscriptDownloadRoute } from '../transcription/transcript-dow
 import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
 import { registerRecordingLifecycleRoutes } from '../lifecycle/recording-lifecycle.routes.js';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.js';
+import { registerSharingRoutes } from '../sharing/sharing.routes.js';
 import { registerComplianceEventRoutes } from '../compliance-events/compliance-events.routes.js';
 import type { SessionRegistry } from '../siprec/session-registry.js';
 import { registerSessionRoutes } from '../siprec/sessions.routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
   registerRecordingRoutes(app, recordingDeps);
   registerRecordingLifecycleRoutes(app, recordingDeps);
   registerTranscriptDownloadRoute(app, recordingDeps);
+  registerSharingRoutes(app, { db: deps.db, clock: deps.clock });
   registerLifecycleRoutes(app, { db: deps.db, clock: deps.clock, queue: deps.queue });
   registerComplianceEventRoutes(app, { db: deps.db, clock: deps.clock });
   registerWebhookRoutes(app, {

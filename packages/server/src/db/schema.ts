@@ -416,6 +416,7 @@ export interface Database {
   recording_owners: RecordingOwnersTable;
   live_calls: LiveCallsTable;
   live_call_commands: LiveCallCommandsTable;
+  recording_shares: RecordingSharesTable;
 }
 
 /** Every (owner, name, email) the catalogue has had, for the owner prefix search. */
@@ -568,4 +569,19 @@ export interface LiveCallCommandsTable {
   /** JSON text: the LiveCallControlResult; null until applied. */
   result: string | null;
   done_at: string | null;
+}
+
+/** A recording shared with one person of its org (migration 0022). */
+export interface RecordingSharesTable {
+  id: string;
+  org_id: string;
+  recording_id: string;
+  recipient_id: string;
+  shared_by: string;
+  created_at: string;
+  expires_at: string | null;
+  download_enabled: number;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
 }

@@ -10,6 +10,7 @@ import type {
   RecordingBulkResult,
   RecordingEventSubType,
   RecordingStatus,
+  ShareRevokeReason,
 } from '@callvault/shared';
 import { MAX_RECORDING_IDS } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
@@ -18,7 +19,10 @@ import { AppError, forbidden, invalid, notFound, type ErrorCode } from '../error
 import type { Actor } from '../policy/actor.js';
 import { can } from '../policy/policy.js';
 import type { RecordingsDeps } from '../recordings/recording-deps.js';
-import { decideRecordingOperation } from '../recordings/recording-read-access.js';
+import {
+  decideRecordingOperation,
+  type RecordingRole,
+} from '../recordings/recording-read-access.js';
 import { addRecordingEvent, type RecordingChange } from '../recordings/recording-webhook-events.js';
 import type { RecordingOwner, RecordingRecord } from '../recordings/recordings.model.js';
 import {
@@ -43,6 +47,7 @@ import {
   enqueueWebhookDeliveries,
   type WebhookOutbox,
 } from '../webhooks/webhooks.service.js';
+import { dropRecordingShares } from '../sharing/sharing.service.js';
 import { findHeldRecordingIds, isAudioHeld } from './legal-holds.repository.js';
 import { noteUsageChange } from './usage.service.js';
 
@@ -106,6 +111,14 @@ const RECORDING_EVENT_OF: Record<
   delete: { type: 'deleted' },
 };
 
+const SHARE_DROP_REASON: Record<Mutation, Exclude<ShareRevokeReason, 'revoked'> | null> = {
+  softDelete: 'recordingDeleted',
+  restore: null,
+  purge: 'recordingPurged',
+  reassign: 'recordingReassigned',
+  delete: 'recordingDeleted',
+};
+
 const AUDIT_ACTION: Record<Mutation, string> = {
   softDelete: 'recording.softDeleted',
   restore: 'recording.restored',
@@ -157,7 +170,7 @@ async function applyMutation(
   actor: Actor,
   mutation: Mutation,
   r: RecordingRecord,
-  as: 'owner' | 'role',
+  as: RecordingRole,
   options: MutationOptions,
   outbox: WebhookOutbox,
 ): Promise<string[]> {
@@ -249,6 +262,12 @@ async function applyMutation(
     }
   }
   if (releasedKey !== null) details.audioRemoved = true;
+  // A recording leaving its owner's hands (recycle bin, purge, delete, new owner) ends its shares.
+  const shareReason = SHARE_DROP_REASON[mutation];
+  if (shareReason !== null) {
+    const dropped = await dropRecordingShares(trx, deps.clock, actor, r, shareReason);
+    if (dropped > 0) details.sharesRevoked = dropped;
+  }
   await audit(
     trx,
     deps.clock,
@@ -302,10 +321,10 @@ async function mutateRecordings(
             records.map((r) => r.id),
           )
         : new Set<string>();
-    const todo: Array<{ r: RecordingRecord; as: 'owner' | 'role' }> = [];
+    const todo: Array<{ r: RecordingRecord; as: RecordingRole }> = [];
     const unchanged: string[] = [];
     for (const r of records) {
-      const d = await decideRecordingOperation(trx, actor, mutation, r);
+      const d = await decideRecordingOperation(trx, actor, mutation, r, deps.clock.now());
       if (!d.ok) {
         failed.push({ id: r.id, error: d.error });
         continue;

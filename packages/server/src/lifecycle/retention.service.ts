@@ -10,6 +10,7 @@ import type { JobQueue } from '../jobs/index.js';
 import { findOrgSettings } from '../recording-settings/recording-settings.repository.js';
 import { addOrgUsage } from '../recordings/recordings.repository.js';
 import { releaseAudioIfUnused, releaseTranscript } from './recording-lifecycle.service.js';
+import { dropRecordingShares } from '../sharing/sharing.service.js';
 import { addRecordingEvent } from '../recordings/recording-webhook-events.js';
 import { audioObjectBlobKeys } from '../recordings/waveform-peaks.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -77,6 +78,7 @@ export async function applyRetention(
         done++;
         await addOrgUsage(trx, orgId, { bytes: 0, recordings: -1 }, at);
         const key = await releaseAudioIfUnused(trx, r.audioId, at);
+        await dropRecordingShares(trx, deps.clock, null, r, 'recordingPurged');
         if (key !== null) keys.push(...audioObjectBlobKeys(key));
         // Expired recordings are never held (findExpiredRecordings), so their transcript goes.
         const transcript = await releaseTranscript(trx, r);

@@ -35,6 +35,8 @@ export const ACTIONS = [
   // Reassigning an unattributed recording (no entity matched the call) to its owner.
   'recording.attribute',
   'recording.deletePermanently',
+  // Ending someone's share of a recording (the owner always may: policy/recording-access.ts).
+  'recording.revokeShare',
   // Lifecycle (SPEC §6, §9.1): legal holds and webhooks.
   'legalHold.read',
   'legalHold.manage',
@@ -82,6 +84,7 @@ const MANAGE_RECORDINGS: readonly Action[] = [
   'recording.manage',
   'recording.reassign',
   'recording.attribute',
+  'recording.revokeShare',
 ];
 
 // Holds stop purging; webhooks send recording events out of Callvault.
@@ -132,6 +135,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'recording.play',
     'recording.attribute',
     'recording.deletePermanently',
+    'recording.revokeShare',
     'liveCall.read',
     // Holds are a compliance tool first; compliance officers place and release them too.
     'legalHold.read',

@@ -6,6 +6,7 @@ import {
   canListOwnRecordings,
   decideRecordingAccess,
   type RecordingOperation,
+  type ShareGrant,
 } from './recording-access.js';
 
 const actor = (roles: Role[], personId = 'me', orgId = 'org-a'): Actor => ({
@@ -93,6 +94,86 @@ const table: Array<[Who, RecordingOperation, RecordingStatus, AccessSettings, bo
   ['other', 'download', 'available', ALL, false],
   ['other', 'softDelete', 'available', ALL, false],
 ];
+
+const PLAY_ONLY: ShareGrant = { shareId: 's1', downloadEnabled: false };
+const WITH_DOWNLOAD: ShareGrant = { shareId: 's2', downloadEnabled: true };
+const NO_SHARING: AccessSettings = { ...ALL, shareRecordingsEnabled: false };
+
+// A share: recipient ('other') × operation × status × share → allowed (as 'share'); and sharing,
+// listing and revoking shares by role and owner.
+const shareTable: Array<
+  [Who, RecordingOperation, RecordingStatus, ShareGrant | null, AccessSettings, boolean]
+> = [
+  ['other', 'view', 'available', PLAY_ONLY, ALL, true],
+  ['other', 'play', 'available', PLAY_ONLY, ALL, true],
+  ['other', 'download', 'available', PLAY_ONLY, ALL, false],
+  ['other', 'download', 'available', WITH_DOWNLOAD, ALL, true],
+  ['other', 'view', 'deleted', WITH_DOWNLOAD, ALL, false],
+  ['other', 'play', 'deleted', WITH_DOWNLOAD, ALL, false],
+  ['other', 'view', 'purged', WITH_DOWNLOAD, ALL, false],
+  ['other', 'softDelete', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'purge', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'delete', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'reassign', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'share', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'listShares', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'revokeShare', 'available', WITH_DOWNLOAD, ALL, false],
+  ['other', 'play', 'available', null, ALL, false],
+  ['owner', 'share', 'available', null, ALL, true],
+  ['owner', 'share', 'available', null, NO_SHARING, false],
+  ['owner', 'share', 'deleted', null, ALL, false],
+  ['owner', 'listShares', 'available', null, NO_SHARING, true],
+  ['owner', 'revokeShare', 'available', null, NO_SHARING, true],
+  ['owner', 'play', 'available', null, NO_DOWNLOAD, false],
+  ['fullAdmin', 'share', 'available', null, ALL, false],
+  ['fullAdmin', 'listShares', 'available', null, ALL, true],
+  ['fullAdmin', 'revokeShare', 'available', null, ALL, true],
+  ['fullAdmin', 'play', 'available', null, ALL, false],
+  ['readOnlyAdmin', 'listShares', 'available', null, ALL, true],
+  ['readOnlyAdmin', 'revokeShare', 'available', null, ALL, false],
+  ['complianceOfficer', 'share', 'available', null, ALL, false],
+  ['complianceOfficer', 'listShares', 'available', null, ALL, true],
+  ['complianceOfficer', 'revokeShare', 'available', null, ALL, true],
+  ['complianceOfficer', 'play', 'available', null, NONE, true],
+];
+
+describe('recording access through a share, and managing shares', () => {
+  it.each(shareTable)(
+    '%s %s on a %s recording (share %j, owner access %j): %s',
+    (who, op, status, share, access, allowed) => {
+      const decision = decideRecordingAccess(
+        actorFor(who),
+        op,
+        { orgId: 'org-a', ownerId: 'me', status },
+        access,
+        share,
+      );
+      expect(decision.allowed).toBe(allowed);
+      if (allowed && who === 'other') expect(decision).toEqual({ allowed: true, as: 'share' });
+    },
+  );
+
+  it('a share the owner holds is ignored: the owner acts as owner', () => {
+    const d = decideRecordingAccess(
+      actor(['user']),
+      'download',
+      { orgId: 'org-a', ownerId: 'me', status: 'available' },
+      NO_DOWNLOAD,
+      WITH_DOWNLOAD,
+    );
+    expect(d.allowed).toBe(false);
+  });
+
+  it('sharing refused by the access settings says SHARING_NOT_ALLOWED', () => {
+    const d = decideRecordingAccess(
+      actor(['user']),
+      'share',
+      { orgId: 'org-a', ownerId: 'me', status: 'available' },
+      NO_SHARING,
+    );
+    expect(d).toMatchObject({ allowed: false, hidden: false, code: 'SHARING_NOT_ALLOWED' });
+  });
+});
 
 describe('recording access: who × operation × status × owner access settings', () => {
   it.each(table)(

@@ -1,13 +1,18 @@
-// Who may do what with one recording (SPEC §1, §7): the role rules of policy.ts plus
-// the owner's own rights, which their callRecordingAccessSettings switch on and off. Pure; the
-// recordings service asks before every read or change and the table test pins every combination.
+// Who may do what with one recording (SPEC §1, §7): the role rules of policy.ts, the owner's own
+// rights, which their callRecordingAccessSettings switch on and off, and what a share gives the
+// person it was shared with (view and play, download only if the share says so, never more). Pure;
+// the recordings service asks before every read or change and the table test pins every
+// combination.
 import type { AccessSettings, RecordingOwnerType, RecordingStatus } from '@callvault/shared';
+import type { ErrorCode } from '../errors.js';
 import type { Actor } from './actor.js';
 import { can } from './policy.js';
 
 export const RECORDING_OPERATIONS = [
   /** Details and metadata. */
   'view',
+  /** Streaming the audio to listen, the waveform and the transcript. */
+  'play',
   /** Temporary download links, the audio itself (play or download). */
   'download',
   'softDelete',
@@ -16,6 +21,12 @@ export const RECORDING_OPERATIONS = [
   /** A compliance officer's permanent delete. */
   'delete',
   'reassign',
+  /** Sharing it with a person of the org (the owner, when their access settings allow it). */
+  'share',
+  /** Listing its shares. */
+  'listShares',
+  /** Revoking one of its shares. */
+  'revokeShare',
 ] as const;
 export type RecordingOperation = (typeof RECORDING_OPERATIONS)[number];
 
@@ -27,14 +38,27 @@ export interface RecordingSubject {
   readonly status: RecordingStatus;
 }
 
-export type RecordingDecision =
-  | { readonly allowed: true; readonly as: 'owner' | 'role' }
-  | { readonly allowed: false; readonly reason: string; readonly hidden: boolean };
+/** An active share of the recording with the actor (unrevoked and unexpired now). */
+export interface ShareGrant {
+  readonly shareId: string;
+  readonly downloadEnabled: boolean;
+}
 
-const deny = (reason: string, hidden = false): RecordingDecision => ({
+export type RecordingDecision =
+  | { readonly allowed: true; readonly as: 'owner' | 'role' | 'share' }
+  | {
+      readonly allowed: false;
+      readonly reason: string;
+      readonly hidden: boolean;
+      /** The error to answer with when not FORBIDDEN. */
+      readonly code?: ErrorCode;
+    };
+
+const deny = (reason: string, hidden = false, code?: ErrorCode): RecordingDecision => ({
   allowed: false,
   reason,
   hidden,
+  ...(code !== undefined ? { code } : {}),
 });
 
 /** Whether `actor` owns the recording (a person acting in their own org). */
@@ -49,45 +73,75 @@ export function isRecordingOwner(actor: Actor, recording: RecordingSubject): boo
 
 /**
  * Decides one operation. `ownerAccess` is the owner's effective access settings; it matters only
- * when the actor is the owner. A denial is `hidden` when the actor may not even know the recording
- * exists (the service then answers 404 rather than 403).
+ * when the actor is the owner. `share` is the actor's active share of the recording, if any; it
+ * counts only while the recording is available. A denial is `hidden` when the actor may not even
+ * know the recording exists (the service then answers 404 rather than 403).
  */
 export function decideRecordingAccess(
   actor: Actor,
   operation: RecordingOperation,
   recording: RecordingSubject,
   ownerAccess: AccessSettings,
+  share: ShareGrant | null = null,
 ): RecordingDecision {
   const org = { orgId: recording.orgId };
   if (recording.orgId !== actor.orgId) return deny('not a recording of this organization', true);
   const owner = isRecordingOwner(actor, recording);
   const searches = can(actor, 'recording.search', org);
   const seesPurged = can(actor, 'recording.searchPurged', org);
-  const visible =
-    recording.status === 'purged'
-      ? seesPurged
-      : searches || (owner && ownerAccess.viewAndPlayRecordingsEnabled);
+  const seesOwn = owner && ownerAccess.viewAndPlayRecordingsEnabled;
+  const shared = !owner && share !== null && recording.status === 'available';
+  const visible = recording.status === 'purged' ? seesPurged : searches || seesOwn || shared;
   if (!visible) return deny('recording not found', true);
 
   const byRole = (action: Parameters<typeof can>[1]): boolean => can(actor, action, org);
   switch (operation) {
     case 'view':
-      return { allowed: true, as: searches || seesPurged ? 'role' : 'owner' };
+      return { allowed: true, as: searches || seesPurged ? 'role' : owner ? 'owner' : 'share' };
+    case 'play':
     case 'download':
       if (recording.status === 'purged') return deny('a purged recording has no audio');
       if (byRole('recording.play')) return { allowed: true, as: 'role' };
+      // An owner's audio reaches the browser as a download link: playing needs download too.
       if (owner && recording.status === 'available' && ownerAccess.downloadRecordingsEnabled) {
         return { allowed: true, as: 'owner' };
+      }
+      if (shared && (operation === 'play' || share.downloadEnabled)) {
+        return { allowed: true, as: 'share' };
       }
       return deny(
         owner
           ? 'your access settings do not allow downloading recordings'
-          : 'administrators may manage recordings but never play or download them',
+          : shared
+            ? 'this recording was shared with you without download'
+            : 'administrators may manage recordings but never play or download them',
       );
+    case 'share':
+      if (!owner) return deny('only the owner of a recording may share it');
+      if (recording.status !== 'available')
+        return deny('only an available recording can be shared');
+      return ownerAccess.shareRecordingsEnabled
+        ? { allowed: true, as: 'owner' }
+        : deny(
+            'your access settings do not allow sharing recordings',
+            false,
+            'SHARING_NOT_ALLOWED',
+          );
+    case 'listShares':
+      if (owner) return { allowed: true, as: 'owner' };
+      return searches
+        ? { allowed: true, as: 'role' }
+        : deny('only the owner, administrators and compliance officers see a recording’s shares');
+    case 'revokeShare':
+      if (owner) return { allowed: true, as: 'owner' };
+      return byRole('recording.revokeShare')
+        ? { allowed: true, as: 'role' }
+        : deny('only the owner, administrators and compliance officers revoke shares');
     case 'softDelete':
     case 'restore':
     case 'purge':
       if (byRole('recording.manage')) return { allowed: true, as: 'role' };
+      if (shared) return deny('a recording shared with you is read-only');
       if (owner && ownerAccess.deleteRecordingsEnabled) return { allowed: true, as: 'owner' };
       return deny(
         owner

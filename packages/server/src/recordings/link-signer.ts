@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type LinkKind = 'audio' | 'transcript';
+/** `playback`: the audio to listen to, for those who may play but not download it. */
+export type LinkKind = 'audio' | 'transcript' | 'playback';
 
 export interface LinkClaims {
   readonly recordingId: string;

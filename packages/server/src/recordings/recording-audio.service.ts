@@ -29,7 +29,7 @@ import {
 } from './recordings.model.js';
 import { findAudioObjectById, findRecordingByIdAnyOrg } from './recordings.repository.js';
 import type { RecordingsDeps } from './recording-deps.js';
-import { authorizeRecordingRead, type RecordingRole } from './recording-read-access.js';
+import { authorizeRecordingRead, type ReadGrant } from './recording-read-access.js';
 
 export interface AudioRequest {
   readonly recordingId: string;
@@ -147,6 +147,52 @@ async function openVerifiedAudio(
   }
 }
 
+/**
+ * Answers `GET /api/recordings/{id}/playback?exp&actor&sig`: the stored audio, whole or by
+ * Range, for someone who may play it (a share without download among them). Every read, whole or
+ * partial, is audited as `recording.played`; there is no conversion to another format.
+ */
+export async function openRecordingPlayback(
+  deps: RecordingsDeps,
+  req: Omit<AudioRequest, 'format'>,
+): Promise<AudioResponse> {
+  const actor = await linkActor(deps, req, 'playback');
+  const recording = await findRecordingByIdAnyOrg(deps.db, req.recordingId);
+  if (!recording) throw notFound('Recording');
+  const grant = await authorizeRecordingRead(deps.db, actor, recording, deps.clock.now(), 'play');
+  const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
+  if (!audio) throw notFound('Recording audio');
+  const range = parseRangeHeader(req.range, audio.sizeBytes);
+  if (range?.kind === 'unsatisfiable') return { unsatisfiable: true, size: audio.sizeBytes };
+  const span = range?.kind === 'range' ? { start: range.start, end: range.end } : null;
+  const read = span
+    ? await deps.blobStore.getStream(audio.blobKey, span)
+    : { stream: await openVerifiedAudio(deps, actor, recording, audio), start: 0, end: 0, size: 0 };
+  await deps.db.transaction().execute((trx) =>
+    audit(
+      trx,
+      deps.clock,
+      actor,
+      'recording.played',
+      { type: 'recording', id: recording.id },
+      {
+        ownerId: recording.ownerId,
+        ...grant,
+        via: 'playbackLink',
+        ...(span ? { range: `${read.start}-${read.end}/${read.size}` } : { sha256: audio.sha256 }),
+      },
+    ),
+  );
+  return {
+    stream: read.stream,
+    size: span ? read.end - read.start + 1 : audio.sizeBytes,
+    contentType: audio.contentType,
+    filename: `${recording.id}.${FILE_EXTENSIONS[audio.format]}`,
+    acceptRanges: 'bytes',
+    range: span ? { start: read.start, end: read.end, total: read.size } : null,
+  };
+}
+
 /** Answers `GET /api/recordings/{id}/audio?exp&actor&sig[&format=wav]`. */
 export async function openRecordingAudio(
   deps: RecordingsDeps,
@@ -155,13 +201,13 @@ export async function openRecordingAudio(
   const actor = await linkActor(deps, req);
   const recording = await findRecordingByIdAnyOrg(deps.db, req.recordingId);
   if (!recording) throw notFound('Recording');
-  const as = await authorizeRecordingRead(deps.db, actor, recording);
+  const grant = await authorizeRecordingRead(deps.db, actor, recording, deps.clock.now());
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
   const target = { type: 'recording', id: recording.id };
   const filename = `${recording.id}.${req.format === 'original' ? FILE_EXTENSIONS[audio.format] : req.format}`;
   if (req.format === 'mp3' && audio.format !== 'MP3') {
-    return openAsMp3(deps, actor, recording, audio, { as, filename, range: req.range });
+    return openAsMp3(deps, actor, recording, audio, { grant, filename, range: req.range });
   }
 
   const range = req.format !== 'wav' ? parseRangeHeader(req.range, audio.sizeBytes) : null;
@@ -174,7 +220,7 @@ export async function openRecordingAudio(
     await deps.db.transaction().execute((trx) =>
       audit(trx, deps.clock, actor, 'recording.played', target, {
         ownerId: recording.ownerId,
-        as,
+        ...grant,
         via: 'signedLink',
         range: `${read.start}-${read.end}/${read.size}`,
       }),
@@ -193,7 +239,7 @@ export async function openRecordingAudio(
   await deps.db.transaction().execute((trx) =>
     audit(trx, deps.clock, actor, 'recording.downloaded', target, {
       ownerId: recording.ownerId,
-      as,
+      ...grant,
       via: 'signedLink',
       format: req.format === 'wav' ? 'WAV' : audio.format,
       sha256: audio.sha256,
@@ -228,7 +274,7 @@ async function openAsMp3(
   actor: Actor,
   recording: RecordingRecord,
   audio: AudioObjectRecord,
-  opts: { as: RecordingRole; filename: string; range: string | undefined },
+  opts: { grant: ReadGrant; filename: string; range: string | undefined },
 ): Promise<AudioResponse> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'callvault-mp3-'));
   const removeDir = () => void fs.promises.rm(dir, { recursive: true, force: true });
@@ -252,7 +298,7 @@ async function openAsMp3(
         { type: 'recording', id: recording.id },
         {
           ownerId: recording.ownerId,
-          as: opts.as,
+          ...opts.grant,
           via: 'signedLink',
           format: 'MP3',
           ...(span ? { range: `${span.start}-${span.end}/${size}` } : { sha256: audio.sha256 }),

@@ -78,7 +78,7 @@ export async function getRecordingPeaks(
 ): Promise<RecordingPeaksResponse> {
   const recording = await findRecordingById(deps.db, actor.orgId, id);
   if (!recording) throw notFound('Recording');
-  const as = await authorizeRecordingRead(deps.db, actor, recording);
+  const grant = await authorizeRecordingRead(deps.db, actor, recording, deps.clock.now(), 'play');
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
   const peaks = await ensureAudioPeaks(deps.blobStore, audio);
@@ -91,7 +91,7 @@ export async function getRecordingPeaks(
         actor,
         'recording.waveformViewed',
         { type: 'recording', id: recording.id },
-        { ownerId: recording.ownerId, as },
+        { ownerId: recording.ownerId, ...grant },
       ),
     );
   return { recordingId: recording.id, durationMs: audio.durationMs, ...peaks };

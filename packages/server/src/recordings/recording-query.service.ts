@@ -334,8 +334,13 @@ export async function getRecordingDetails(
   base: LinkBase,
 ): Promise<ConvergedRecordingDetails> {
   return deps.db.transaction().execute(async (trx) => {
-    const { recording } = await requireRecording(trx, actor, 'view', id);
-    const download = await decideRecordingOperation(trx, actor, 'download', recording);
+    const now = deps.clock.now();
+    const { recording, as, shareId } = await requireRecording(trx, actor, 'view', id, now);
+    const download = await decideRecordingOperation(trx, actor, 'download', recording, now);
+    // Someone who may listen but not download (a share without download) gets playback links.
+    const play = download.ok
+      ? download
+      : await decideRecordingOperation(trx, actor, 'play', recording, now);
     const details: ConvergedRecordingDetails = {
       ...presentConvergedRecording(recording),
       ...presentProvenance(recording.provenance),
@@ -345,10 +350,10 @@ export async function getRecordingDetails(
     details.transcriptStatus = transcript?.status ?? 'pending';
     if (transcript?.reason) details.transcriptReason = transcript.reason;
     let expiration: string | null = null;
+    const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS);
+    // Links carry whole seconds; the expiration shown is the one the link enforces.
+    expiresAt.setUTCMilliseconds(0);
     if (download.ok) {
-      const expiresAt = new Date(deps.clock.now().getTime() + LINK_LIFETIME_MS);
-      // Links carry whole seconds; the expiration shown is the one the link enforces.
-      expiresAt.setUTCMilliseconds(0);
       expiration = expiresAt.toISOString();
       details.temporaryDirectDownloadLinks = {
         audioDownloadLink: audioLinkOf(deps, base, recording.id, actor.personId, expiresAt),
@@ -356,6 +361,22 @@ export async function getRecordingDetails(
           ? { mp3DownloadLink: mp3LinkOf(deps, base, recording.id, actor.personId, expiresAt) }
           : {}),
         transcriptDownloadLink: hasTranscriptFile
+          ? audioLinkOf(deps, base, recording.id, actor.personId, expiresAt, 'transcript')
+          : null,
+        expiration,
+      };
+    } else if (play.ok) {
+      expiration = expiresAt.toISOString();
+      details.temporaryPlaybackLinks = {
+        audioPlaybackLink: audioLinkOf(
+          deps,
+          base,
+          recording.id,
+          actor.personId,
+          expiresAt,
+          'playback',
+        ),
+        transcriptLink: hasTranscriptFile
           ? audioLinkOf(deps, base, recording.id, actor.personId, expiresAt, 'transcript')
           : null,
         expiration,
@@ -371,6 +392,8 @@ export async function getRecordingDetails(
         ownerId: recording.ownerId,
         downloadLinksIssued: download.ok,
         ...(expiration ? { linksExpire: expiration } : {}),
+        ...(!download.ok && play.ok ? { playbackLinksIssued: true } : {}),
+        ...(as === 'share' ? { as, shareId } : {}),
       },
     );
     return details;
@@ -384,7 +407,13 @@ export async function getRecordingMetadata(
   id: string,
 ): Promise<ConvergedRecordingMetadata> {
   return deps.db.transaction().execute(async (trx) => {
-    const { recording } = await requireRecording(trx, actor, 'view', id);
+    const { recording, as, shareId } = await requireRecording(
+      trx,
+      actor,
+      'view',
+      id,
+      deps.clock.now(),
+    );
     await audit(
       trx,
       deps.clock,
@@ -393,6 +422,7 @@ export async function getRecordingMetadata(
       { type: 'recording', id },
       {
         ownerId: recording.ownerId,
+        ...(as === 'share' ? { as, shareId } : {}),
       },
     );
     return presentMetadata(recording);

@@ -2,6 +2,7 @@
 // signed audio downloads (/api/recordings). Thin: parse, call the service, present.
 import {
   AudioDownloadQuery,
+  AudioPlaybackQuery,
   ConvergedRecordingDetails,
   ConvergedRecordingList,
   ConvergedRecordingMetadata,
@@ -20,7 +21,7 @@ import { actorOf, setNextLink } from '../http/auth-hook.js';
 import { errorBody } from '../http/error-handler.js';
 import { sendFileResponse } from '../http/file-reply.js';
 import type { AppInstance } from '../http/types.js';
-import { openRecordingAudio } from './recording-audio.service.js';
+import { openRecordingAudio, openRecordingPlayback } from './recording-audio.service.js';
 import { getRecordingPeaks } from './recording-peaks.service.js';
 import { inTimeZone, requestTimeZone } from './request-timezone.js';
 import { type RecordingsDeps } from './recording-deps.js';
@@ -154,6 +155,45 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
     async (request, reply) => {
       const peaks = await getRecordingPeaks(deps, actorOf(request), request.params.id);
       return reply.header('cache-control', 'private, no-store').send(peaks);
+    },
+  );
+
+  app.get(
+    '/api/recordings/:id/playback',
+    {
+      exposeHeadRoute: false,
+      config: { public: true },
+      schema: {
+        tags: callvaultTags,
+        summary:
+          'The audio behind a temporary playback link (no token), for listening: Range requests give 206; every read is audited as played',
+        security: [],
+        params: IdParam,
+        querystring: AudioPlaybackQuery,
+        response: {
+          200: AudioBody('the audio'),
+          206: AudioBody('the requested range'),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await openRecordingPlayback(deps, {
+        recordingId: request.params.id,
+        expires: request.query.exp,
+        actorId: request.query.actor,
+        signature: request.query.sig,
+        range: request.headers.range,
+        clientIp: request.ip,
+      });
+      if ('unsatisfiable' in result) {
+        const message = `Range not satisfiable: the audio has ${result.size} bytes`;
+        return reply
+          .status(416)
+          .header('content-range', `bytes */${result.size}`)
+          .send(errorBody(request, 'RANGE_NOT_SATISFIABLE', message, [message]));
+      }
+      return sendFileResponse(reply, result);
     },
   );
 

@@ -30,7 +30,8 @@ export async function openRecordingTranscript(
   const actor = await linkActor(deps, req, 'transcript');
   const recording = await findRecordingByIdAnyOrg(deps.db, req.recordingId);
   if (!recording) throw notFound('Recording');
-  const as = await authorizeRecordingRead(deps.db, actor, recording);
+  // Reading the words is like listening: a share without download still shows the transcript.
+  const grant = await authorizeRecordingRead(deps.db, actor, recording, deps.clock.now(), 'play');
   const transcript = await findTranscriptByRecordingId(deps.db, recording.id);
   const document = transcript ? await readTranscriptDocument(deps.blobStore, transcript) : null;
   if (!document) throw notFound('Recording transcript');
@@ -44,7 +45,7 @@ export async function openRecordingTranscript(
         actor,
         'recording.transcriptDownloaded',
         { type: 'recording', id: recording.id },
-        { ownerId: recording.ownerId, as, via: 'signedLink', format: req.format },
+        { ownerId: recording.ownerId, ...grant, via: 'signedLink', format: req.format },
       ),
     );
   return {

@@ -154,11 +154,25 @@ export const TemporaryDirectDownloadLinks = Type.Object({
   expiration: Type.String({ description: 'ISO 8601; 3 hours after the request' }),
 });
 
+/**
+ * Callvault: links for listening without downloading, given instead of
+ * `temporaryDirectDownloadLinks` to someone a recording was shared with without download.
+ */
+export const TemporaryPlaybackLinks = Type.Object({
+  audioPlaybackLink: Type.String({
+    description:
+      'signed link to stream the stored audio (Range works, no conversion) until `expiration`',
+  }),
+  transcriptLink: Type.Union([Type.String(), Type.Null()]),
+  expiration: Type.String({ description: 'ISO 8601; 3 hours after the request' }),
+});
+
 /** `GET /v1/convergedRecordings/{id}` */
 export const ConvergedRecordingDetails = Type.Intersect([
   ConvergedRecording,
   Type.Object({
     temporaryDirectDownloadLinks: Type.Optional(TemporaryDirectDownloadLinks),
+    temporaryPlaybackLinks: Type.Optional(TemporaryPlaybackLinks),
     transcriptStatus: Type.Optional(
       Type.Union([Type.Literal('completed'), Type.Literal('skipped'), Type.Literal('pending')], {
         description: 'Callvault: whether the transcript is made, was not made, or not yet decided',
@@ -416,6 +430,13 @@ export const AudioDownloadQuery = Type.Object({
   actor: Type.String({ maxLength: 200 }),
   sig: Type.String({ maxLength: 100 }),
   format: Type.Optional(literalUnion(['original', 'wav', 'mp3'] as const)),
+});
+
+/** `GET /api/recordings/{id}/playback` — the target of a signed playback link. */
+export const AudioPlaybackQuery = Type.Object({
+  exp: Type.Integer({ description: 'expiry, Unix seconds' }),
+  actor: Type.String({ maxLength: 200 }),
+  sig: Type.String({ maxLength: 100 }),
 });
 
 /** `GET /api/recordings/{id}/transcript` — the target of a signed transcript link. */

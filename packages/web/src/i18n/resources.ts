@@ -3,10 +3,12 @@
 // in keys, so no string can exist in one language only.
 import commonEn from './locales/en/common.json';
 import commonSv from './locales/sv/common.json';
+import sharingEn from './locales/en/sharing.json';
+import sharingSv from './locales/sv/sharing.json';
 
 export const resources = {
-  en: { common: commonEn },
-  sv: { common: commonSv },
+  en: { common: commonEn, sharing: sharingEn },
+  sv: { common: commonSv, sharing: sharingSv },
 } as const;
 
 export const SUPPORTED_LANGUAGES = ['en', 'sv'] as const;

@@ -245,6 +245,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
         recording={opened}
         onClose={() => setOpened(null)}
         allowDownload
+        showShares
         noAudioReason={
           isComplianceOfficer
             ? 'The audio is not available.'

@@ -4,6 +4,7 @@ import type { Me, Role } from '@callvault/shared';
 import { LiveCalls } from '../components/LiveCalls.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { MyRecordings } from '../components/recordings/MyRecordings.js';
+import { SharedWithMeCard } from '../components/sharing/SharedWithMeCard.js';
 
 const ROLE_LABELS: Readonly<Record<Role, string>> = {
   fullAdmin: 'Full administrator',
@@ -29,6 +30,7 @@ export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
             </Title>
             <MyRecordings />
           </Card>
+          <SharedWithMeCard />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder radius="md" mb="lg">

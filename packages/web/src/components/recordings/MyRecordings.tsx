@@ -19,6 +19,8 @@ import { ErrorAlert } from '../ErrorAlert.js';
 import { useToast } from '../Toaster.js';
 import { IconAlert, IconDownload, IconPlay, IconRecordings, IconTrash } from '../icons.js';
 import { RecordingDrawer, type OpenedRecording } from './RecordingDrawer.js';
+import { ShareDialog, type ShareTarget } from '../sharing/ShareDialog.js';
+import { useTranslation } from 'react-i18next';
 
 /** The Webex list of one's own recordings allows a window of at most 30 days. */
 const MY_WINDOW_DAYS = 30;
@@ -91,6 +93,8 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
   const toast = useToast();
   const [opened, setOpened] = useState<OpenedRecording | null>(null);
   const [toDelete, setToDelete] = useState<ConvergedRecording | null>(null);
+  const [toShare, setToShare] = useState<ShareTarget | null>(null);
+  const { t } = useTranslation('sharing');
   const remove = useMutation({
     mutationFn: (id: string) => softDeleteMyRecordings([id]),
     onSuccess: async () => {
@@ -201,6 +205,16 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           Download
                         </Button>
                       )}
+                      {access.shareRecordingsEnabled && (
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          onClick={() => setToShare({ id: r.id, topic: r.topic })}
+                          aria-label={t('share.actionLabel', { topic: r.topic })}
+                        >
+                          {t('share.action')}
+                        </Button>
+                      )}
                       {access.deleteRecordingsEnabled && (
                         <Button
                           size="compact-sm"
@@ -260,7 +274,23 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
         onClose={() => setOpened(null)}
         allowDownload={access.downloadRecordingsEnabled}
         noAudioReason="Your administrator has turned off downloading your recordings, and playing them here needs it."
+        showShares
+        {...(access.shareRecordingsEnabled && opened
+          ? {
+              shareAction: (
+                <Button
+                  size="compact-sm"
+                  variant="default"
+                  onClick={() => setToShare({ id: opened.id, topic: opened.topic })}
+                  aria-label={t('share.actionLabel', { topic: opened.topic })}
+                >
+                  {t('share.action')}
+                </Button>
+              ),
+            }
+          : {})}
       />
+      <ShareDialog recording={toShare} onClose={() => setToShare(null)} />
     </Stack>
   );
 }

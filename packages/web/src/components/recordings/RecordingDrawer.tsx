@@ -12,6 +12,7 @@ import { RecordingMetadataPanel } from './RecordingMetadataPanel.js';
 import { ProvenanceBadges, ProvenanceNote } from './ProvenanceBadges.js';
 import { RecordingPlayer } from './RecordingPlayer.js';
 import { StatusBadge } from './StatusBadge.js';
+import { RecordingShares } from '../sharing/RecordingShares.js';
 import type { TranscriptFocus } from './TranscriptPanel.js';
 
 export interface OpenedRecording {
@@ -32,6 +33,10 @@ interface RecordingDrawerProps {
   readonly allowDownload: boolean;
   /** Why there is no player when the API gave no links, in the reader's terms. */
   readonly noAudioReason: string;
+  /** Show who the recording is shared with, with Revoke (owners, administrators, compliance). */
+  readonly showShares?: boolean;
+  /** The owner's Share button, shown beside the recording's badges. */
+  readonly shareAction?: ReactNode;
 }
 
 /** Links stay valid for 3 hours; asking again only writes another audit event. */
@@ -81,6 +86,13 @@ function RecordingDrawerBody(
   });
 
   const links = details.data?.temporaryDirectDownloadLinks;
+  // A recording shared without download comes with links to listen only.
+  const playback = details.data?.temporaryPlaybackLinks;
+  const audio = links
+    ? { audioLink: links.audioDownloadLink, transcriptLink: links.transcriptDownloadLink }
+    : playback
+      ? { audioLink: playback.audioPlaybackLink, transcriptLink: playback.transcriptLink }
+      : null;
   return (
     <Stack gap="lg">
       <Group gap="xs">
@@ -94,6 +106,7 @@ function RecordingDrawerBody(
           </Badge>
         )}
         {details.data && <ProvenanceBadges provenance={details.data} />}
+        {props.shareAction}
       </Group>
       {details.data && <ProvenanceNote provenance={details.data} />}
 
@@ -105,14 +118,14 @@ function RecordingDrawerBody(
         />
       ) : details.isPending ? (
         <Skeleton height={140} radius="md" />
-      ) : links ? (
+      ) : audio ? (
         <RecordingPlayer
           recordingId={recording.id}
-          audioLink={links.audioDownloadLink}
+          audioLink={audio.audioLink}
           durationSeconds={details.data.durationSeconds}
-          allowDownload={allowDownload}
+          allowDownload={allowDownload && links !== undefined}
           transcript={{
-            link: links.transcriptDownloadLink,
+            link: audio.transcriptLink,
             status: details.data.transcriptStatus,
             reason: details.data.transcriptReason,
             focus: recording.transcriptFocus,
@@ -122,6 +135,10 @@ function RecordingDrawerBody(
         <Alert variant="light" color="gray" data-testid="no-audio-access">
           {recording.status === 'purged' ? 'A purged recording has no audio.' : noAudioReason}
         </Alert>
+      )}
+
+      {props.showShares === true && recording.status !== 'purged' && (
+        <RecordingShares recordingId={recording.id} topic={recording.topic} />
       )}
 
       {metadata.error ? (

@@ -3,10 +3,12 @@
 // in keys, so no string can exist in one language only.
 import commonEn from './locales/en/common.json';
 import commonSv from './locales/sv/common.json';
+import complianceEn from './locales/en/compliance.json';
+import complianceSv from './locales/sv/compliance.json';
 
 export const resources = {
-  en: { common: commonEn },
-  sv: { common: commonSv },
+  en: { common: commonEn, compliance: complianceEn },
+  sv: { common: commonSv, compliance: complianceSv },
 } as const;
 
 export const SUPPORTED_LANGUAGES = ['en', 'sv'] as const;

@@ -98,27 +98,27 @@ export function AuditLogPage({
         eyebrow={t('eyebrow')}
         title={t('audit.title')}
         description={t('audit.description')}
-        actions={
-          <Group gap="xs" wrap="wrap" justify="flex-end">
-            <Button
-              component="a"
-              href={auditExportPath(filter)}
-              download
-              variant="default"
-              leftSection={<IconDownload size={16} />}
-            >
-              {t('audit.export')}
-            </Button>
-            <Button
-              onClick={() => verify.mutate()}
-              loading={verify.isPending}
-              leftSection={<IconCheck size={16} />}
-            >
-              {t('audit.verify')}
-            </Button>
-          </Group>
-        }
       />
+      {/* Below the header rather than beside it, so both actions stay on screen at 390 px. */}
+      <Group gap="xs" wrap="wrap" mb="md">
+        <Button
+          component="a"
+          href={auditExportPath(filter)}
+          download
+          variant="default"
+          leftSection={<IconDownload size={16} />}
+        >
+          {t('audit.export')}
+        </Button>
+        <Button
+          onClick={() => verify.mutate()}
+          loading={verify.isPending}
+          leftSection={<IconCheck size={16} />}
+        >
+          {t('audit.verify')}
+        </Button>
+      </Group>
+
       <VerificationResult
         result={verify.data ?? null}
         error={verify.error}

@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { launchBrowser, openConsole, signIn, waitForPath } from './browser.js';
+import { launchBrowser, signIn, waitForPath } from './browser.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -155,6 +155,9 @@ describe('legal holds', () => {
       .getByRole('checkbox', { name: 'Select Carol dispute call of Carol' })
       .first()
       .waitFor();
+    // Carol's two calls only: a click while the unfiltered rows still show would be undone by the
+    // new search.
+    await poll(() => page.getByRole('main').locator('table tbody tr').count()).toBe(2);
     await page.getByRole('checkbox', { name: 'Select all (the first 200)' }).click();
     await poll(() => page.getByTestId('selection-count').innerText()).toMatch(/^2 /);
     await page.getByTestId('bulk-bar').getByRole('button', { name: 'Place legal hold' }).click();
@@ -255,9 +258,7 @@ describe('audit log', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
     const file = await download.path();
-    const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<
-      Record<string, string>
-    >;
+    const rows = parse<Record<string, string>>(fs.readFileSync(file, 'utf8'), { columns: true });
     expect(rows.map((r) => Number(r.seq))).toEqual(expected.items.map((e) => e.seq));
     expect(rows.map((r) => r.action)).toEqual(expected.items.map((e) => e.action));
 

@@ -121,7 +121,7 @@ describe(`audit export and verification on ${testDialect}`, () => {
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toMatch(/^text\/csv/);
     expect(exported.headers['content-disposition']).toMatch(/attachment; filename="audit-.*\.csv"/);
-    const rows = parse(exported.body, { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(exported.body, { columns: true });
     expect(Object.keys(rows[0] ?? {})).toEqual([
       'seq',
       'created',
@@ -156,7 +156,7 @@ describe(`audit export and verification on ${testDialect}`, () => {
   it('exports page through the whole log and are audited', async () => {
     const before = await auditCount('audit.exported');
     const res = await call('GET', '/api/audit/export', tokens.admin);
-    const rows = parse(res.body, { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(res.body, { columns: true });
     const seqs = rows.map((r) => Number(r.seq));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));

@@ -18,6 +18,10 @@ import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
 import { UserHubPage } from './pages/UserHubPage.js';
+import { AuditLogPage } from './pages/compliance/AuditLogPage.js';
+import { LegalHoldsPage } from './pages/compliance/LegalHoldsPage.js';
+import { RetentionPage } from './pages/compliance/RetentionPage.js';
+import { UsagePage } from './pages/compliance/UsagePage.js';
 import { LocationsPage } from './pages/control-hub/LocationsPage.js';
 import {
   PeoplePage,
@@ -210,6 +214,59 @@ const recordingsRoute = createRoute({
   },
 });
 
+const complianceRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'compliance',
+  beforeLoad: guardArea('compliance'),
+});
+
+const complianceIndexRoute = createRoute({
+  getParentRoute: () => complianceRoute,
+  path: '/',
+  beforeLoad: () => {
+    redirect({ to: '/compliance/audit', replace: true, throw: true });
+  },
+});
+
+interface AuditSearch {
+  readonly targetId?: string;
+}
+
+const auditRoute = createRoute({
+  getParentRoute: () => complianceRoute,
+  path: 'audit',
+  validateSearch: (search: Record<string, unknown>): AuditSearch =>
+    typeof search.targetId === 'string' ? { targetId: search.targetId } : {},
+  component: function AuditRoute() {
+    const { targetId } = auditRoute.useSearch();
+    return <AuditLogPage key={targetId ?? ''} initialTargetId={targetId} />;
+  },
+});
+
+const legalHoldsRoute = createRoute({
+  getParentRoute: () => complianceRoute,
+  path: 'legal-holds',
+  component: function LegalHoldsRoute() {
+    const { session } = legalHoldsRoute.useRouteContext();
+    return <LegalHoldsPage me={session.user} />;
+  },
+});
+
+const usageRoute = createRoute({
+  getParentRoute: () => complianceRoute,
+  path: 'usage',
+  component: UsagePage,
+});
+
+const retentionRoute = createRoute({
+  getParentRoute: () => complianceRoute,
+  path: 'retention',
+  component: function RetentionRoute() {
+    const { session } = retentionRoute.useRouteContext();
+    return <RetentionPage me={session.user} />;
+  },
+});
+
 const userHubRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'user-hub',
@@ -238,6 +295,13 @@ const routeTree = rootRoute.addChildren([
       recordingTrunksRoute,
     ]),
     recordingsRoute,
+    complianceRoute.addChildren([
+      complianceIndexRoute,
+      auditRoute,
+      legalHoldsRoute,
+      usageRoute,
+      retentionRoute,
+    ]),
     userHubRoute,
   ]),
 ]);

@@ -150,6 +150,19 @@ export async function listAuditEvents(db: DbOrTrx, q: AuditQuery): Promise<Audit
   return rows.map(toEvent);
 }
 
+/** The org an event belongs to (null: an event of no org), or undefined when there is no such event. */
+export async function findAuditEventOrg(
+  db: DbOrTrx,
+  id: string,
+): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('org_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? row.org_id : undefined;
+}
+
 export type AuditVerification =
   | { readonly ok: true; readonly events: number }
   | {

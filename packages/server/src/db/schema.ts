@@ -377,6 +377,16 @@ export interface OrgUsageTable {
   updated_at: string;
 }
 
+/** org_usage as it stood at the end of each UTC day (the last change of the day wins). */
+export interface OrgUsageHistoryTable {
+  org_id: string;
+  /** YYYY-MM-DD (UTC) */
+  day: string;
+  bytes_used: number;
+  recordings: number;
+  updated_at: string;
+}
+
 export interface Database {
   partners: PartnersTable;
   organizations: OrganizationsTable;
@@ -405,6 +415,7 @@ export interface Database {
   transcripts: TranscriptsTable;
   transcript_segments: TranscriptSegmentsTable;
   org_usage: OrgUsageTable;
+  org_usage_history: OrgUsageHistoryTable;
   legal_holds: LegalHoldsTable;
   quota_notifications: QuotaNotificationsTable;
   webhooks: WebhooksTable;

@@ -11,7 +11,13 @@ import {
   OrgQuery,
   RecordingPolicy,
   RecordingPolicyUpdate,
+  QuotaThresholds,
+  RetentionPreview,
+  RetentionPreviewQuery,
   Usage,
+  UsageBreakdown,
+  UsageHistory,
+  UsageHistoryQuery,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
@@ -28,6 +34,12 @@ import {
   updateRecordingPolicy,
   type UsageDeps,
 } from './usage.service.js';
+import {
+  getQuotaThresholds,
+  getUsageBreakdown,
+  getUsageHistory,
+  previewRetention,
+} from './usage-report.service.js';
 
 const errors = { '4xx': ErrorBody };
 const Query = Type.Object(OrgQuery);
@@ -102,6 +114,56 @@ export function registerLifecycleRoutes(app: AppInstance, deps: UsageDeps): void
       },
     },
     (request) => getUsage(deps, actorOf(request)),
+  );
+  app.get(
+    '/api/usage/breakdown',
+    {
+      schema: {
+        tags: storage,
+        summary: 'Bytes and recordings by location and by owner type',
+        querystring: Query,
+        response: { 200: UsageBreakdown, ...errors },
+      },
+    },
+    (request) => getUsageBreakdown(deps, actorOf(request)),
+  );
+  app.get(
+    '/api/usage/history',
+    {
+      schema: {
+        tags: storage,
+        summary: 'Bytes and recordings stored at the end of each UTC day (default the last 90)',
+        querystring: UsageHistoryQuery,
+        response: { 200: UsageHistory, ...errors },
+      },
+    },
+    (request) => getUsageHistory(deps, actorOf(request), request.query.days),
+  );
+  app.get(
+    '/api/usage/thresholds',
+    {
+      schema: {
+        tags: storage,
+        summary:
+          'The 80/90/100 % thresholds: reached or not, last crossed, and the storageQuota webhooks told',
+        querystring: Query,
+        response: { 200: QuotaThresholds, ...errors },
+      },
+    },
+    (request) => getQuotaThresholds(deps, actorOf(request)),
+  );
+  app.get(
+    '/api/recording-policy/retention-preview',
+    {
+      schema: {
+        tags: storage,
+        summary:
+          'How many recordings the next retention purge would remove (with the current or a proposed retention)',
+        querystring: RetentionPreviewQuery,
+        response: { 200: RetentionPreview, ...errors },
+      },
+    },
+    (request) => previewRetention(deps, actorOf(request), request.query.retentionDays),
   );
   app.get(
     '/api/recording-policy',

@@ -514,7 +514,10 @@ export async function searchRecordings(
 
 // Usage ------------------------------------------------------------------------------------------
 
-/** Adds (or with negative numbers removes) bytes and recordings to an org's usage. */
+/**
+ * Adds (or with negative numbers removes) bytes and recordings to an org's usage, and records the
+ * result as the day's usage history.
+ */
 export async function addOrgUsage(
   db: DbOrTrx,
   orgId: string,
@@ -533,6 +536,26 @@ export async function addOrgUsage(
       oc.column('org_id').doUpdateSet({
         bytes_used: sql<number>`org_usage.bytes_used + ${delta.bytes}`,
         recordings: sql<number>`org_usage.recordings + ${delta.recordings}`,
+        updated_at: at,
+      }),
+    )
+    .execute();
+  // The day's history row follows, in the same transaction, so the history never disagrees
+  // with org_usage.
+  const now = await findOrgUsage(db, orgId);
+  await db
+    .insertInto('org_usage_history')
+    .values({
+      org_id: orgId,
+      day: at.slice(0, 10),
+      bytes_used: now.bytesUsed,
+      recordings: now.recordings,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'day']).doUpdateSet({
+        bytes_used: now.bytesUsed,
+        recordings: now.recordings,
         updated_at: at,
       }),
     )

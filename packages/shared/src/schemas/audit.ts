@@ -23,3 +23,25 @@ export const AuditQuerySchema = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
 });
+
+/** The filter of a CSV export: the same as the list's, without paging. */
+export const AuditExportQuerySchema = AuditQuerySchema;
+
+/**
+ * The result of walking the whole hash chain, the check `callvault audit verify` runs: `intact`, or
+ * the first event that does not hold (`seq`, its `id` when the row exists, and why).
+ */
+export const AuditVerificationSchema = Type.Object({
+  intact: Type.Boolean(),
+  events: Type.Integer({ description: 'events checked and found intact' }),
+  checked: Type.String({ description: 'when the check ran' }),
+  firstBroken: Type.Union([
+    Type.Object({
+      seq: Type.Integer(),
+      id: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+});
+export type AuditVerificationDto = Static<typeof AuditVerificationSchema>;

@@ -209,3 +209,95 @@ export const WebhookDelivery = Type.Object({
 export type WebhookDelivery = Static<typeof WebhookDelivery>;
 
 export const WebhookDeliveryList = Type.Object({ items: Type.Array(WebhookDelivery) });
+
+// Usage breakdown, history and notices; retention preview ------------------------------------
+
+const UsageGroup = {
+  bytes: Type.Integer({
+    description:
+      'bytes of the distinct audio the group’s recordings hold; audio shared by recordings in several groups counts in each',
+  }),
+  recordings: Type.Integer({ description: 'recordings not purged' }),
+};
+
+export const UsageBreakdown = Type.Object({
+  byLocation: Type.Array(
+    Type.Object({
+      locationId: Type.Union([Type.String(), Type.Null()], {
+        description: 'null: recordings of no location (unattributed, imports)',
+      }),
+      locationName: Type.Union([Type.String(), Type.Null()]),
+      ...UsageGroup,
+    }),
+  ),
+  byOwnerType: Type.Array(Type.Object({ ownerType: Type.String(), ...UsageGroup })),
+});
+export type UsageBreakdown = Static<typeof UsageBreakdown>;
+
+export const USAGE_HISTORY_MAX_DAYS = 366;
+
+export const UsageHistoryQuery = Type.Object({
+  days: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: USAGE_HISTORY_MAX_DAYS, description: 'default 90' }),
+  ),
+  orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+
+export const UsageHistory = Type.Object({
+  quotaBytes: Type.Integer(),
+  days: Type.Array(
+    Type.Object({
+      day: Type.String({ description: 'UTC date, YYYY-MM-DD, oldest first' }),
+      bytesUsed: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'bytes stored at the end of the day (now for today); null before any record',
+      }),
+      recordings: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+});
+export type UsageHistory = Static<typeof UsageHistory>;
+
+export const QuotaNotificationRecipient = Type.Object({
+  webhookId: Type.String(),
+  webhookName: Type.String(),
+  targetUrl: Type.String(),
+  status: literalUnion(WEBHOOK_DELIVERY_STATUSES),
+  delivered: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const QuotaThresholds = Type.Object({
+  level: Type.Integer({ description: 'highest threshold reached now: 0, 80, 90 or 100' }),
+  thresholds: Type.Array(
+    Type.Object({
+      threshold: Type.Integer(),
+      reached: Type.Boolean({ description: 'usage is at or above this threshold now' }),
+      lastCrossed: Type.Union([Type.String(), Type.Null()], {
+        description: 'when usage last crossed it upward (its quota.threshold audit event)',
+      }),
+      auditEventId: Type.Union([Type.String(), Type.Null()]),
+      recipients: Type.Array(QuotaNotificationRecipient, {
+        description: 'the storageQuota webhooks told of that crossing',
+      }),
+    }),
+  ),
+});
+export type QuotaThresholds = Static<typeof QuotaThresholds>;
+
+export const RetentionPreviewQuery = Type.Object({
+  retentionDays: Type.Optional(
+    Type.Integer({
+      minimum: MIN_RETENTION_DAYS,
+      maximum: MAX_RETENTION_DAYS,
+      description: 'default: the org’s current retention',
+    }),
+  ),
+  orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+
+export const RetentionPreview = Type.Object({
+  retentionDays: Type.Integer(),
+  cutoff: Type.String({ description: 'recordings made before this instant are due' }),
+  recordings: Type.Integer({ description: 'recordings the next purge would remove' }),
+  held: Type.Integer({ description: 'recordings past the cutoff kept by a legal hold' }),
+});
+export type RetentionPreview = Static<typeof RetentionPreview>;

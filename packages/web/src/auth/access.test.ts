@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@callvault/shared';
 import {
+  canEditRetention,
   canEditSettings,
+  canManageHolds,
   canSeeArea,
   findAreaOfPath,
   findHomePath,
@@ -9,21 +11,41 @@ import {
   type Area,
 } from './access.js';
 
+describe('legal holds and retention by role (SPEC §1, §6)', () => {
+  it.each([
+    [['fullAdmin'], true, true],
+    [['partnerAdmin'], true, true],
+    [['complianceOfficer'], true, false],
+    [['readOnlyAdmin'], false, false],
+    [['user'], false, false],
+  ] as [Role[], boolean, boolean][])('%j: holds %s, retention %s', (roles, holds, retention) => {
+    expect(canManageHolds(roles)).toBe(holds);
+    expect(canEditRetention(roles)).toBe(retention);
+  });
+});
+
 describe('console areas by role (SPEC §1)', () => {
   const table: [Role[], Record<Area, boolean>][] = [
-    [['fullAdmin'], { controlHub: true, recordings: true, userHub: true }],
-    [['readOnlyAdmin'], { controlHub: true, recordings: true, userHub: true }],
-    [['partnerAdmin'], { controlHub: true, recordings: true, userHub: true }],
-    [['complianceOfficer'], { controlHub: false, recordings: true, userHub: true }],
-    [['user'], { controlHub: false, recordings: false, userHub: true }],
-    [[], { controlHub: false, recordings: false, userHub: true }],
-    [['user', 'complianceOfficer'], { controlHub: false, recordings: true, userHub: true }],
+    [['fullAdmin'], { controlHub: true, recordings: true, compliance: true, userHub: true }],
+    [['readOnlyAdmin'], { controlHub: true, recordings: true, compliance: true, userHub: true }],
+    [['partnerAdmin'], { controlHub: true, recordings: true, compliance: true, userHub: true }],
+    [
+      ['complianceOfficer'],
+      { controlHub: false, recordings: true, compliance: true, userHub: true },
+    ],
+    [['user'], { controlHub: false, recordings: false, compliance: false, userHub: true }],
+    [[], { controlHub: false, recordings: false, compliance: false, userHub: true }],
+    [
+      ['user', 'complianceOfficer'],
+      { controlHub: false, recordings: true, compliance: true, userHub: true },
+    ],
   ];
   for (const [roles, expected] of table) {
     it(`roles [${roles.join(', ')}] see ${JSON.stringify(expected)}`, () => {
       expect({
         controlHub: canSeeArea(roles, 'controlHub'),
         recordings: canSeeArea(roles, 'recordings'),
+        compliance: canSeeArea(roles, 'compliance'),
         userHub: canSeeArea(roles, 'userHub'),
       }).toEqual(expected);
     });
@@ -38,6 +60,8 @@ describe('console areas by role (SPEC §1)', () => {
   it('maps paths to areas, not confusing look-alike prefixes', () => {
     expect(findAreaOfPath('/control-hub/people')).toBe('controlHub');
     expect(findAreaOfPath('/control-hubs')).toBeNull();
+    expect(findAreaOfPath('/compliance/audit')).toBe('compliance');
+    expect(findAreaOfPath('/compliances')).toBeNull();
     expect(findAreaOfPath('/recordings')).toBe('recordings');
     expect(findAreaOfPath('/login')).toBeNull();
   });

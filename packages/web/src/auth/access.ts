@@ -2,7 +2,7 @@
 // server authorises every request on its own.
 import type { Role } from '@callvault/shared';
 
-export type Area = 'controlHub' | 'recordings' | 'userHub';
+export type Area = 'controlHub' | 'recordings' | 'compliance' | 'userHub';
 
 const ADMIN_ROLES: readonly Role[] = ['fullAdmin', 'readOnlyAdmin', 'partnerAdmin'];
 
@@ -10,6 +10,7 @@ const ADMIN_ROLES: readonly Role[] = ['fullAdmin', 'readOnlyAdmin', 'partnerAdmi
 const AREA_ROLES: Readonly<Record<Area, readonly Role[] | 'everyone'>> = {
   controlHub: ADMIN_ROLES,
   recordings: ['complianceOfficer', ...ADMIN_ROLES],
+  compliance: ['complianceOfficer', ...ADMIN_ROLES],
   userHub: 'everyone',
 };
 
@@ -21,12 +22,13 @@ export function canSeeArea(roles: readonly Role[], area: Area): boolean {
 export const AREA_HOME = {
   controlHub: '/control-hub/people',
   recordings: '/recordings',
+  compliance: '/compliance/audit',
   userHub: '/user-hub',
 } as const satisfies Record<Area, string>;
 
 export type HomePath = (typeof AREA_HOME)[Area];
 
-const AREA_ORDER: readonly Area[] = ['controlHub', 'recordings', 'userHub'];
+const AREA_ORDER: readonly Area[] = ['controlHub', 'recordings', 'compliance', 'userHub'];
 
 /** The first page a person's roles allow, in navbar order: where signing in lands. */
 export function findHomePath(roles: readonly Role[]): HomePath {
@@ -38,6 +40,7 @@ export function findHomePath(roles: readonly Role[]): HomePath {
 export function findAreaOfPath(pathname: string): Area | null {
   if (pathname === '/control-hub' || pathname.startsWith('/control-hub/')) return 'controlHub';
   if (pathname === '/recordings' || pathname.startsWith('/recordings/')) return 'recordings';
+  if (pathname === '/compliance' || pathname.startsWith('/compliance/')) return 'compliance';
   if (pathname === '/user-hub' || pathname.startsWith('/user-hub/')) return 'userHub';
   return null;
 }
@@ -60,4 +63,16 @@ const SETTINGS_EDITOR_ROLES: readonly Role[] = ['fullAdmin', 'partnerAdmin'];
 
 export function canEditSettings(roles: readonly Role[]): boolean {
   return roles.some((role) => SETTINGS_EDITOR_ROLES.includes(role));
+}
+
+/** Roles that place and release legal holds (SPEC §6). */
+const HOLD_MANAGER_ROLES: readonly Role[] = ['fullAdmin', 'partnerAdmin', 'complianceOfficer'];
+
+export function canManageHolds(roles: readonly Role[]): boolean {
+  return roles.some((role) => HOLD_MANAGER_ROLES.includes(role));
+}
+
+/** The retention period is a full administrator's setting; a partner administrator acts as one. */
+export function canEditRetention(roles: readonly Role[]): boolean {
+  return canEditSettings(roles);
 }

@@ -22,6 +22,7 @@ import {
   type LinkComponent,
 } from '@tanstack/react-router';
 import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
@@ -65,6 +66,45 @@ const CONTROL_HUB_LINKS = [
   { to: '/control-hub/call-recording', label: 'Call recording', icon: <IconCallRecording /> },
   { to: '/control-hub/recording-trunks', label: 'Recording trunks', icon: <IconTrunk /> },
 ] as const;
+
+const COMPLIANCE_LINKS = [
+  { to: '/compliance/audit', key: 'nav.audit' },
+  { to: '/compliance/legal-holds', key: 'nav.holds' },
+  { to: '/compliance/usage', key: 'nav.usage' },
+  { to: '/compliance/retention', key: 'nav.retention' },
+] as const;
+
+/** The compliance pages' entries in the navbar, for the roles that may open them. */
+function ComplianceNav({
+  pathname,
+  onNavigate,
+}: {
+  readonly pathname: string;
+  readonly onNavigate: () => void;
+}): ReactNode {
+  const { t } = useTranslation('compliance');
+  return (
+    <NavLink
+      label={t('nav.section')}
+      leftSection={<IconCallRecording />}
+      defaultOpened
+      active={pathname.startsWith('/compliance/')}
+      variant="subtle"
+      childrenOffset={20}
+      fw={600}
+    >
+      {COMPLIANCE_LINKS.map((link) => (
+        <RouterNavLink
+          key={link.to}
+          to={link.to}
+          label={t(link.key)}
+          active={pathname === link.to}
+          onClick={onNavigate}
+        />
+      ))}
+    </NavLink>
+  );
+}
 
 function initialsOf(name: string): string {
   const parts = name.split(/\s+/).filter((p) => p !== '');
@@ -176,6 +216,9 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
               onClick={navbar.close}
               fw={600}
             />
+          )}
+          {canSeeArea(me.roles, 'compliance') && (
+            <ComplianceNav pathname={pathname} onNavigate={navbar.close} />
           )}
           <RouterNavLink
             to="/user-hub"

@@ -32,6 +32,7 @@ import { RecordingsTable } from '../components/recordings/RecordingsTable.js';
 import { useToast } from '../components/Toaster.js';
 import { IconFilter, IconRecordings, IconSearch } from '../components/icons.js';
 import { BulkActionDialog } from '../components/recordings/BulkActionDialog.js';
+import { HoldSelectionButton } from '../components/compliance/HoldSelectionButton.js';
 import { RecordingDrawer, type OpenedRecording } from '../components/recordings/RecordingDrawer.js';
 import { describeError } from '../lib/error-messages.js';
 import {
@@ -169,6 +170,13 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
             moreBeyondSelection={moreBeyondSelection}
             selectingAll={selectingAll}
             onAction={setPendingAction}
+            extra={
+              <HoldSelectionButton
+                me={me}
+                ids={[...selected]}
+                disabled={selected.size === 0 || selectingAll}
+              />
+            }
           />
         )}
 

@@ -23,6 +23,7 @@ import * as trunkDefaultOwner from './0019-trunk-default-owner.js';
 import * as complianceEventsWebhookOwners from './0020-compliance-events-webhook-owners.js';
 import * as recordingsCreateTimeOrder from './0021-recordings-create-time-order.js';
 import * as recordingShares from './0022-recording-shares.js';
+import * as orgUsageHistory from './0023-org-usage-history.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0020-compliance-events-webhook-owners': complianceEventsWebhookOwners,
   '0021-recordings-create-time-order': recordingsCreateTimeOrder,
   '0022-recording-shares': recordingShares,
+  '0023-org-usage-history': orgUsageHistory,
 };
 
 export const migrationProvider: MigrationProvider = {

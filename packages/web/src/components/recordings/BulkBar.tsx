@@ -13,6 +13,8 @@ export function BulkBar(props: {
   readonly moreBeyondSelection: boolean;
   readonly selectingAll: boolean;
   readonly onAction: (action: BulkRecordingAction) => void;
+  /** Further actions on the selection that are not bulk recording changes (a legal hold). */
+  readonly extra?: ReactNode;
 }): ReactNode {
   const { actions, selectedCount, selectingAll } = props;
   return (
@@ -43,6 +45,7 @@ export function BulkBar(props: {
             {BULK_ACTION_LABELS[action]}
           </Button>
         ))}
+        {props.extra}
       </Group>
     </Group>
   );

@@ -1,6 +1,7 @@
 // One recording opened from a list: what it is (recovered or partly failed, why it ended), the
 // player when the API handed out audio links, and the call's metadata beside it. Used by the
 // Recordings page and by User Hub.
+import { useTranslation } from 'react-i18next';
 import { Alert, Badge, Drawer, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -38,6 +39,7 @@ interface RecordingDrawerProps {
 const DETAILS_STALE_MS = 60 * 60 * 1000;
 
 export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
+  const { t } = useTranslation(['player', 'recordings', 'common']);
   const { recording, onClose } = props;
   return (
     <Drawer
@@ -59,7 +61,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
           </Stack>
         )
       }
-      closeButtonProps={{ 'aria-label': 'Close recording' }}
+      closeButtonProps={{ 'aria-label': t('close') }}
     >
       {recording && <RecordingDrawerBody key={recording.id} {...props} recording={recording} />}
     </Drawer>
@@ -69,6 +71,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
 function RecordingDrawerBody(
   props: RecordingDrawerProps & { readonly recording: OpenedRecording },
 ): ReactNode {
+  const { t } = useTranslation(['player', 'recordings', 'common']);
   const { recording, allowDownload, noAudioReason } = props;
   const details = useQuery({
     queryKey: ['recording-details', recording.id],
@@ -99,7 +102,7 @@ function RecordingDrawerBody(
 
       {details.error ? (
         <ErrorAlert
-          title="Could not load the recording"
+          title={t('loadFailed')}
           error={details.error}
           onRetry={() => void details.refetch()}
         />
@@ -120,13 +123,13 @@ function RecordingDrawerBody(
         />
       ) : (
         <Alert variant="light" color="gray" data-testid="no-audio-access">
-          {recording.status === 'purged' ? 'A purged recording has no audio.' : noAudioReason}
+          {recording.status === 'purged' ? t('recordings:noAudio.purged') : noAudioReason}
         </Alert>
       )}
 
       {metadata.error ? (
         <ErrorAlert
-          title="Could not load the call metadata"
+          title={t('metadataFailed')}
           error={metadata.error}
           onRetry={() => void metadata.refetch()}
         />

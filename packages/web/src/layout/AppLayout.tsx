@@ -27,6 +27,7 @@ import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
+import { useProfileLanguage } from '../i18n/use-profile-language.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
@@ -77,6 +78,7 @@ function initialsOf(name: string): string {
 
 export function AppLayout({ me }: { readonly me: Me }): ReactNode {
   const { t } = useTranslation(['nav', 'common']);
+  useProfileLanguage(me);
   const [navbarOpened, navbar] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const queryClient = useQueryClient();
@@ -118,7 +120,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
             </Group>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <LanguageSwitcher />
+            <LanguageSwitcher signedIn />
             <Group gap="sm" wrap="nowrap" data-testid="signed-in-user">
               <Avatar radius="xl" size={34} color="indigo">
                 {initialsOf(me.displayName)}

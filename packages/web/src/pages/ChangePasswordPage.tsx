@@ -1,6 +1,7 @@
 // After a one-time password (first start, `callvault password`, `callvault org create`) the server
 // allows nothing but choosing a new password; this page is where the console sends that person.
 import { useTranslation } from 'react-i18next';
+import { useProfileLanguage } from '../i18n/use-profile-language.js';
 import i18next from 'i18next';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -27,6 +28,7 @@ export function checkNewPassword(next: string, repeated: string, current: string
 
 export function ChangePasswordPage({ session }: { readonly session: SessionResponse }): ReactNode {
   const { t } = useTranslation('auth');
+  useProfileLanguage(session.user);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');

@@ -11,6 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -94,9 +95,12 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
             </Stack>
           </form>
         </Paper>
-        <Text size="xs" c="dimmed" ta="center">
-          {t('signIn.tagline')}
-        </Text>
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="xs" c="dimmed">
+            {t('signIn.tagline')}
+          </Text>
+          <LanguageSwitcher />
+        </Group>
       </Stack>
     </Center>
   );

@@ -22,6 +22,7 @@ import * as trunkClientCertificates from './0018-trunk-client-certificates.js';
 import * as trunkDefaultOwner from './0019-trunk-default-owner.js';
 import * as complianceEventsWebhookOwners from './0020-compliance-events-webhook-owners.js';
 import * as recordingsCreateTimeOrder from './0021-recordings-create-time-order.js';
+import * as consoleLanguage from './0022-console-language.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0019-trunk-default-owner': trunkDefaultOwner,
   '0020-compliance-events-webhook-owners': complianceEventsWebhookOwners,
   '0021-recordings-create-time-order': recordingsCreateTimeOrder,
+  '0022-console-language': consoleLanguage,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@
 // in keys, so no string can exist in one language only.
 import authEn from './locales/en/auth.json';
 import commonEn from './locales/en/common.json';
+import controlHubEn from './locales/en/controlHub.json';
 import errorsEn from './locales/en/errors.json';
 import navEn from './locales/en/nav.json';
 import playerEn from './locales/en/player.json';
@@ -10,6 +11,7 @@ import recordingsEn from './locales/en/recordings.json';
 import userHubEn from './locales/en/userHub.json';
 import authSv from './locales/sv/auth.json';
 import commonSv from './locales/sv/common.json';
+import controlHubSv from './locales/sv/controlHub.json';
 import errorsSv from './locales/sv/errors.json';
 import navSv from './locales/sv/nav.json';
 import playerSv from './locales/sv/player.json';
@@ -25,6 +27,7 @@ export const resources = {
     userHub: userHubEn,
     recordings: recordingsEn,
     player: playerEn,
+    controlHub: controlHubEn,
   },
   sv: {
     common: commonSv,
@@ -34,6 +37,7 @@ export const resources = {
     userHub: userHubSv,
     recordings: recordingsSv,
     player: playerSv,
+    controlHub: controlHubSv,
   },
 } as const;
 

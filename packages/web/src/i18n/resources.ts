@@ -2,6 +2,7 @@
 // Swedish. A namespace is added here in both languages; locales.test.ts fails when the two differ
 // in keys, so no string can exist in one language only.
 import authEn from './locales/en/auth.json';
+import callRecordingEn from './locales/en/callRecording.json';
 import commonEn from './locales/en/common.json';
 import controlHubEn from './locales/en/controlHub.json';
 import errorsEn from './locales/en/errors.json';
@@ -10,6 +11,7 @@ import playerEn from './locales/en/player.json';
 import recordingsEn from './locales/en/recordings.json';
 import userHubEn from './locales/en/userHub.json';
 import authSv from './locales/sv/auth.json';
+import callRecordingSv from './locales/sv/callRecording.json';
 import commonSv from './locales/sv/common.json';
 import controlHubSv from './locales/sv/controlHub.json';
 import errorsSv from './locales/sv/errors.json';
@@ -28,6 +30,7 @@ export const resources = {
     recordings: recordingsEn,
     player: playerEn,
     controlHub: controlHubEn,
+    callRecording: callRecordingEn,
   },
   sv: {
     common: commonSv,
@@ -38,6 +41,7 @@ export const resources = {
     recordings: recordingsSv,
     player: playerSv,
     controlHub: controlHubSv,
+    callRecording: callRecordingSv,
   },
 } as const;
 

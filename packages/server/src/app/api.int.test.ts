@@ -264,7 +264,8 @@ describe(`organisation resources on ${testDialect}`, () => {
       emails: ['frank@example.com'],
       displayName: 'Frank Fors',
       callingLicense: 'none',
-      announcementLanguage: 'en_us',
+      // The location's announcement language: the demo's Stockholm announces in Swedish.
+      announcementLanguage: 'sv_se',
       roles: ['user'],
       extension: '1010',
     });

@@ -1,6 +1,7 @@
 // Console login/logout/session and personal API tokens.
 import {
   ChangePasswordBody,
+  ConsoleLanguageBody,
   ErrorBody,
   IdParam,
   LoginBody,
@@ -23,6 +24,7 @@ import {
   login,
   logout,
   revokeOwnToken,
+  setOwnConsoleLanguage,
   SESSION_IDLE_MS,
   type AuthDeps,
 } from './auth.service.js';
@@ -128,6 +130,23 @@ export function registerAuthRoutes(
         request.body,
         request.session?.sessionId ?? null,
       );
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/auth/language',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Remember the console language you chose (null forgets it); the console opens in it in every browser',
+        body: ConsoleLanguageBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await setOwnConsoleLanguage(deps, actorOf(request), request.body.language);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,6 @@
 // Authentication: console logins with server-side sessions, personal API tokens, and turning
 // either into the Actor every service receives.
-import type { Me, Role } from '@callvault/shared';
+import { CONSOLE_LANGUAGES, type ConsoleLanguage, type Me, type Role } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -13,6 +13,8 @@ import {
   findPersonByIdAnyOrg,
   setPasswordHash,
   type PersonRecord,
+  findConsoleLanguage,
+  setConsoleLanguage,
 } from '../org/people.repository.js';
 import type { Actor } from '../policy/actor.js';
 import {
@@ -200,6 +202,7 @@ export async function logout(deps: AuthDeps, info: SessionInfo): Promise<void> {
 export async function describeActor(deps: AuthDeps, actor: Actor): Promise<Me> {
   const org = await findOrganizationById(deps.db, actor.orgId);
   const stored = await findPasswordHash(deps.db, actor.personId);
+  const language = await findConsoleLanguage(deps.db, actor.personId);
   return {
     id: actor.personId,
     email: actor.email,
@@ -208,7 +211,33 @@ export async function describeActor(deps: AuthDeps, actor: Actor): Promise<Me> {
     orgName: org?.displayName ?? '',
     roles: [...actor.roles] as Role[],
     mustChangePassword: stored?.mustChange ?? false,
+    language: isConsoleLanguage(language) ? language : null,
   };
+}
+
+function isConsoleLanguage(value: string | null): value is ConsoleLanguage {
+  return value !== null && (CONSOLE_LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Remembers the console language the actor chose (null forgets it), for every browser of theirs. */
+export async function setOwnConsoleLanguage(
+  deps: AuthDeps,
+  actor: Actor,
+  language: ConsoleLanguage | null,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await findConsoleLanguage(trx, actor.personId);
+    if (before === language) return;
+    await setConsoleLanguage(trx, actor.personId, language);
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'person.consoleLanguageChanged',
+      { type: 'person', id: actor.personId },
+      { before, after: language },
+    );
+  });
 }
 
 /**

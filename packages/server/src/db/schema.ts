@@ -44,6 +44,8 @@ export interface PeopleTable {
   partner_id: string | null;
   password_hash: ColumnType<string | null, string | null | undefined, string | null>;
   must_change_password: ColumnType<number, number | undefined, number>;
+  /** The console language the person chose (`en`, `sv`); null = follow the browser. */
+  console_language: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }

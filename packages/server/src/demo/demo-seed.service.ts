@@ -48,7 +48,8 @@ interface DemoPersonSpec {
   number: string | null;
   location: 'Stockholm' | 'Göteborg';
   license: CallingLicense;
-  language: string;
+  /** Set only for those who speak English on calls; the others follow their Swedish location. */
+  language?: string;
 }
 
 const PEOPLE: DemoPersonSpec[] = [
@@ -70,7 +71,6 @@ const PEOPLE: DemoPersonSpec[] = [
     number: '+4685550102',
     location: 'Stockholm',
     license: 'basic',
-    language: 'sv_se',
   },
   {
     email: 'carol@example.com',
@@ -90,7 +90,6 @@ const PEOPLE: DemoPersonSpec[] = [
     number: null,
     location: 'Göteborg',
     license: 'professional',
-    language: 'en_us',
   },
   {
     email: 'erin@example.com',
@@ -100,7 +99,6 @@ const PEOPLE: DemoPersonSpec[] = [
     number: null,
     location: 'Stockholm',
     license: 'none',
-    language: 'en_us',
   },
 ];
 
@@ -170,7 +168,9 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
             name,
             orgId,
             timeZone,
-            announcementLanguage: 'en_us',
+            // Swedish locations: their people, workspaces and lines announce in Swedish unless
+            // they say otherwise.
+            announcementLanguage: 'sv_se',
             address: { city: name, country: 'SE' },
           };
           await insertLocation(trx, loc, now);
@@ -234,7 +234,7 @@ export async function runDemoSeed(deps: OrgDeps): Promise<DemoSeed> {
               sipAddress: p.email,
               locationId: locationId(p.location),
               callingLicense: p.license,
-              announcementLanguage: p.language,
+              ...(p.language === undefined ? {} : { announcementLanguage: p.language }),
               roles: ['user'],
             },
             DEMO_PASSWORDS.user,

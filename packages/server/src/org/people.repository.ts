@@ -32,7 +32,7 @@ function toPerson(row: Selectable<PeopleTable>): PersonRecord {
 
 function toRow(
   p: PersonRecord,
-): Omit<Selectable<PeopleTable>, 'password_hash' | 'must_change_password'> {
+): Omit<Selectable<PeopleTable>, 'password_hash' | 'must_change_password' | 'console_language'> {
   return {
     id: p.id,
     org_id: p.orgId,
@@ -139,6 +139,28 @@ export async function findPasswordHash(
     .where('id', '=', personId)
     .executeTakeFirst();
   return row ? { hash: row.password_hash, mustChange: row.must_change_password === 1 } : null;
+}
+
+/** The console language the person chose, or null when they have not chosen one. */
+export async function findConsoleLanguage(db: DbOrTrx, personId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('people')
+    .select('console_language')
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  return row?.console_language ?? null;
+}
+
+export async function setConsoleLanguage(
+  db: DbOrTrx,
+  personId: string,
+  language: string | null,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ console_language: language })
+    .where('id', '=', personId)
+    .execute();
 }
 
 export async function setPasswordHash(

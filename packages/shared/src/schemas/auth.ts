@@ -4,6 +4,11 @@ import { literalUnion } from './literal-union.js';
 
 export const RoleSchema = literalUnion(ROLES);
 
+/** The languages the web console is written in. */
+export const CONSOLE_LANGUAGES = ['en', 'sv'] as const;
+export const ConsoleLanguage = literalUnion(CONSOLE_LANGUAGES);
+export type ConsoleLanguage = Static<typeof ConsoleLanguage>;
+
 export const Me = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -12,8 +17,19 @@ export const Me = Type.Object({
   orgName: Type.String(),
   roles: Type.Array(RoleSchema),
   mustChangePassword: Type.Boolean(),
+  language: Type.Union([ConsoleLanguage, Type.Null()], {
+    description:
+      'The console language the person chose; null = none chosen, the console follows the browser',
+  }),
 });
 export type Me = Static<typeof Me>;
+
+export const ConsoleLanguageBody = Type.Object({
+  language: Type.Union([ConsoleLanguage, Type.Null()], {
+    description: 'The console language to remember for you; null forgets the choice',
+  }),
+});
+export type ConsoleLanguageBody = Static<typeof ConsoleLanguageBody>;
 
 export const LoginBody = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 320 }),

@@ -1,7 +1,7 @@
 // Cookie sessions of the console (`/api/auth/*`). The session's CSRF token is handed to the client
 // here, the only place sessions begin and end.
 import { api, ApiError } from './client.js';
-import type { LoginBody, SessionResponse } from '@callvault/shared';
+import type { ConsoleLanguage, LoginBody, SessionResponse } from '@callvault/shared';
 
 export async function login(credentials: LoginBody): Promise<SessionResponse> {
   const session = await api.post<SessionResponse>('/api/auth/login', { body: credentials });
@@ -41,4 +41,9 @@ export async function changePassword(body: {
   newPassword: string;
 }): Promise<void> {
   await api.post<undefined>('/api/auth/password', { body });
+}
+
+/** Remembers the console language on the signed-in person's profile (null forgets it). */
+export async function saveConsoleLanguage(language: ConsoleLanguage | null): Promise<void> {
+  await api.put<undefined>('/api/auth/language', { body: { language } });
 }

@@ -1,5 +1,6 @@
 // The body of every Control Hub list: search box, location filter, table, paging and the states in
 // between (loading, error, nothing yet, nothing matches).
+import { useTranslation } from 'react-i18next';
 import {
   Button,
   Card,
@@ -13,7 +14,6 @@ import {
 } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Location } from '@callvault/shared';
-import { formatCount, type Noun } from '../lib/format.js';
 import type { DirectoryList } from '../lib/use-directory-list.js';
 import { EmptyState } from './EmptyState.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -26,10 +26,8 @@ export interface Column<Row> {
 }
 
 interface DirectoryListViewProps<Row> {
-  /** What the rows are, for counts and messages: `{ one: 'person', other: 'people' }`. */
-  readonly noun: Noun;
-  readonly searchLabel: string;
-  readonly searchPlaceholder: string;
+  /** What the rows are: the key of the list's words (title, counts, messages) in `controlHub`. */
+  readonly kind: DirectoryKind;
   readonly term: string;
   readonly onTermChange: (term: string) => void;
   /** Omit to show no location filter (the Locations page itself). */
@@ -42,20 +40,21 @@ interface DirectoryListViewProps<Row> {
   readonly columns: readonly Column<Row>[];
   readonly rowKey: (row: Row) => string;
   readonly emptyIcon: ReactNode;
-  readonly emptyTitle: string;
-  readonly emptyText: ReactNode;
 }
 
+export type DirectoryKind = 'people' | 'workspaces' | 'virtualLines' | 'locations';
+
 export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): ReactNode {
-  const { list, columns, noun, term } = props;
+  const { t } = useTranslation('controlHub');
+  const { list, columns, kind, term } = props;
   const filtering = term.trim() !== '' || (props.locationFilter?.value ?? null) !== null;
 
   return (
     <Card withBorder radius="md" padding={0}>
       <Group p="md" gap="sm" wrap="wrap">
         <TextInput
-          label={props.searchLabel}
-          placeholder={props.searchPlaceholder}
+          label={t(`${kind}.searchLabel`)}
+          placeholder={t(`${kind}.searchPlaceholder`)}
           value={term}
           onChange={(event) => props.onTermChange(event.currentTarget.value)}
           leftSection={<IconSearch size={16} />}
@@ -65,8 +64,8 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
         />
         {props.locationFilter && (
           <Select
-            label="Location"
-            placeholder="All locations"
+            label={t('location')}
+            placeholder={t('allLocations')}
             clearable
             data={props.locationFilter.locations.map((l) => ({ value: l.id, label: l.name }))}
             value={props.locationFilter.value}
@@ -77,16 +76,12 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
       </Group>
 
       {list.error ? (
-        <ErrorAlert
-          title={`Could not load ${noun.other}`}
-          error={list.error}
-          onRetry={list.refetch}
-        />
+        <ErrorAlert title={t(`${kind}.loadFailed`)} error={list.error} onRetry={list.refetch} />
       ) : list.isPending ? (
         <Skeletons columns={columns.length} />
       ) : list.loadedCount === 0 && !filtering ? (
-        <EmptyState icon={props.emptyIcon} title={props.emptyTitle}>
-          {props.emptyText}
+        <EmptyState icon={props.emptyIcon} title={t(`${kind}.emptyTitle`)}>
+          {t(`${kind}.emptyText`)}
         </EmptyState>
       ) : (
         <>
@@ -114,15 +109,15 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
           </Table.ScrollContainer>
           {list.rows.length === 0 && (
             <Text c="dimmed" ta="center" py="xl">
-              No {noun.other} match your search.
+              {t(`${kind}.noMatch`)}
             </Text>
           )}
           <Group justify="space-between" p="md">
             <Text size="sm" c="dimmed" aria-live="polite">
               {list.rows.length === list.loadedCount
-                ? formatCount(list.rows.length, noun)
-                : `${list.rows.length} of ${formatCount(list.loadedCount, noun)} shown`}
-              {list.hasNextPage && ' loaded so far'}
+                ? t(`${kind}.count`, { count: list.rows.length })
+                : t(`${kind}.shownOf`, { shown: list.rows.length, count: list.loadedCount })}
+              {list.hasNextPage && t('loadedSoFar')}
             </Text>
             {list.hasNextPage && (
               <Button
@@ -131,7 +126,7 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
                 loading={list.isFetchingNextPage}
                 onClick={list.fetchNextPage}
               >
-                Load more
+                {t('loadMore')}
               </Button>
             )}
           </Group>
@@ -142,8 +137,9 @@ export function DirectoryListView<Row>(props: DirectoryListViewProps<Row>): Reac
 }
 
 function Skeletons({ columns }: { readonly columns: number }): ReactNode {
+  const { t } = useTranslation('controlHub');
   return (
-    <Table aria-busy="true" aria-label="Loading">
+    <Table aria-busy="true" aria-label={t('loading')}>
       <Table.Tbody>
         {[0, 1, 2, 3, 4].map((row) => (
           <Table.Tr key={row}>

@@ -1,7 +1,7 @@
 import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { CallingLicense } from '@callvault/shared';
 import type { ReactNode } from 'react';
-import { LICENSE_LABELS } from '../lib/format.js';
 
 const LICENSE_COLORS: Readonly<Record<CallingLicense, string>> = {
   professional: 'teal',
@@ -10,9 +10,10 @@ const LICENSE_COLORS: Readonly<Record<CallingLicense, string>> = {
 };
 
 export function LicenseBadge({ license }: { readonly license: CallingLicense }): ReactNode {
+  const { t } = useTranslation();
   return (
     <Badge variant="light" color={LICENSE_COLORS[license]} radius="sm" tt="none" size="md">
-      {LICENSE_LABELS[license]}
+      {t(`license.${license}`)}
     </Badge>
   );
 }

@@ -2,6 +2,7 @@
 // with its recording state kept current by the server-sent events of /api/events, and the
 // recording controls their mode allows (Start/Stop for On Demand, Pause/Resume). A control the
 // server refuses changes nothing and its reason is shown.
+import { useTranslation } from 'react-i18next';
 import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
@@ -9,7 +10,7 @@ import type { RecordingControlOperation, TelephonyCall } from '@callvault/shared
 import { LIVE_CALL_EVENTS, controlMyCall, listMyCalls } from '../api/calls.api.js';
 import { describeError } from '../lib/error-messages.js';
 import {
-  CONTROL_LABELS,
+  controlLabel,
   availableControls,
   recordingIndicator,
   remotePartyLabel,
@@ -36,6 +37,7 @@ function useLiveCallEvents(): boolean {
 }
 
 function CallRow({ call }: { readonly call: TelephonyCall }): ReactNode {
+  const { t } = useTranslation('userHub');
   const queryClient = useQueryClient();
   const [refusal, setRefusal] = useState<string | null>(null);
   const control = useMutation({
@@ -51,7 +53,7 @@ function CallRow({ call }: { readonly call: TelephonyCall }): ReactNode {
         <div>
           <Text fw={500}>{remotePartyLabel(call)}</Text>
           <Text size="xs" c="dimmed">
-            {call.state === 'held' ? 'On hold' : 'Connected'} · {call.recordMode}
+            {call.state === 'held' ? t('live.held') : t('live.connected')} · {call.recordMode}
           </Text>
         </div>
         <Badge
@@ -78,7 +80,7 @@ function CallRow({ call }: { readonly call: TelephonyCall }): ReactNode {
             disabled={control.isPending}
             onClick={() => control.mutate(c)}
           >
-            {CONTROL_LABELS[c]}
+            {controlLabel(c)}
           </Button>
         ))}
       </Group>
@@ -92,6 +94,7 @@ function CallRow({ call }: { readonly call: TelephonyCall }): ReactNode {
 }
 
 export function LiveCalls(): ReactNode {
+  const { t } = useTranslation('userHub');
   const connected = useLiveCallEvents();
   const calls = useQuery({
     queryKey: CALLS_KEY,
@@ -111,11 +114,11 @@ export function LiveCalls(): ReactNode {
     <Stack gap="md" data-testid="live-calls">
       {calls.isPending ? (
         <Text size="sm" c="dimmed">
-          Loading…
+          {t('live.loading')}
         </Text>
       ) : items.length === 0 ? (
         <Text size="sm" c="dimmed">
-          None of your calls is being recorded right now.
+          {t('live.none')}
         </Text>
       ) : (
         items.map((call) => <CallRow key={call.id} call={call} />)

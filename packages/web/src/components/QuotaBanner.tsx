@@ -5,7 +5,8 @@ import { Alert } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { api } from '../api/client.js';
-import { formatBytes } from '../lib/recording-form.js';
+import i18next from 'i18next';
+import { formatBytes, formatNumber } from '../lib/format.js';
 import { IconAlert } from './icons.js';
 
 /** The banner's words for a usage level, or null below 80 %. */
@@ -13,16 +14,17 @@ export function describeQuotaLevel(
   usage: Pick<Usage, 'bytesUsed' | 'quotaBytes' | 'percent' | 'level' | 'overQuota'>,
 ): { color: string; text: string } | null {
   if (usage.level < 80) return null;
-  const amount = `${formatBytes(usage.bytesUsed)} of ${formatBytes(usage.quotaBytes)} (${usage.percent.toFixed(0)} %)`;
+  const amount = i18next.t('recordings:quota.amount', {
+    used: formatBytes(usage.bytesUsed),
+    quota: formatBytes(usage.quotaBytes),
+    percent: formatNumber(usage.percent, undefined, { maximumFractionDigits: 0 }),
+  });
   if (usage.overQuota || usage.level >= 100) {
-    return {
-      color: 'red',
-      text: `Recording storage is full: ${amount}. New recordings are still kept and follow the organisation's failure behaviour; delete or purge recordings, or raise the quota.`,
-    };
+    return { color: 'red', text: i18next.t('recordings:quota.full', { amount }) };
   }
   return {
     color: usage.level >= 90 ? 'orange' : 'yellow',
-    text: `Recording storage is ${usage.level} % used: ${amount}.`,
+    text: i18next.t('recordings:quota.used', { level: formatNumber(usage.level), amount }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Button, Card, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 
 interface SettingsCardProps {
@@ -52,6 +53,7 @@ interface FormActionsProps {
 
 /** Save and Cancel at the foot of a settings form: Save submits, Cancel puts back what was saved. */
 export function FormActions(props: FormActionsProps): ReactNode {
+  const { t } = useTranslation();
   return (
     <Group justify="space-between" wrap="nowrap">
       <Text size="sm" c="dimmed">
@@ -63,14 +65,14 @@ export function FormActions(props: FormActionsProps): ReactNode {
           onClick={props.onCancel}
           disabled={!props.dirty || props.saving || props.disabled === true}
         >
-          Cancel
+          {t('actions.cancel')}
         </Button>
         <Button
           type="submit"
           loading={props.saving}
           disabled={!props.dirty || props.saving || props.disabled === true}
         >
-          {props.saveLabel ?? 'Save'}
+          {props.saveLabel ?? t('actions.save')}
         </Button>
       </Group>
     </Group>

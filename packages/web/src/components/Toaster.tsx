@@ -1,5 +1,6 @@
 // Short confirmations ("Settings saved") in the corner of the screen, announced to screen readers.
 // Mantine's Notification draws each one; this keeps the list and takes each away after a while.
+import { useTranslation } from 'react-i18next';
 import { Notification, Portal, Stack } from '@mantine/core';
 import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -22,6 +23,7 @@ const ToastContext = createContext<ShowToast | null>(null);
 const TOAST_MS = 5000;
 
 export function Toaster({ children }: { readonly children: ReactNode }): ReactNode {
+  const { t: translate } = useTranslation();
   const [toasts, setToasts] = useState<readonly ShownToast[]>([]);
   const nextId = useRef(1);
 
@@ -59,7 +61,7 @@ export function Toaster({ children }: { readonly children: ReactNode }): ReactNo
               icon={t.tone === 'error' ? <IconAlert size={18} /> : <IconCheck size={18} />}
               withBorder
               onClose={() => dismiss(t.id)}
-              closeButtonProps={{ 'aria-label': 'Dismiss' }}
+              closeButtonProps={{ 'aria-label': translate('actions.dismiss') }}
             >
               {t.message}
             </Notification>

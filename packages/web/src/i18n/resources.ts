@@ -1,16 +1,56 @@
 // Every translation the console ships, one namespace per area of the console, each in English and
 // Swedish. A namespace is added here in both languages; locales.test.ts fails when the two differ
 // in keys, so no string can exist in one language only.
+import authEn from './locales/en/auth.json';
+import callRecordingEn from './locales/en/callRecording.json';
 import commonEn from './locales/en/common.json';
-import commonSv from './locales/sv/common.json';
 import complianceEn from './locales/en/compliance.json';
-import complianceSv from './locales/sv/compliance.json';
+import controlHubEn from './locales/en/controlHub.json';
+import errorsEn from './locales/en/errors.json';
+import navEn from './locales/en/nav.json';
+import playerEn from './locales/en/player.json';
+import recordingsEn from './locales/en/recordings.json';
 import sharingEn from './locales/en/sharing.json';
+import userHubEn from './locales/en/userHub.json';
+import authSv from './locales/sv/auth.json';
+import callRecordingSv from './locales/sv/callRecording.json';
+import commonSv from './locales/sv/common.json';
+import complianceSv from './locales/sv/compliance.json';
+import controlHubSv from './locales/sv/controlHub.json';
+import errorsSv from './locales/sv/errors.json';
+import navSv from './locales/sv/nav.json';
+import playerSv from './locales/sv/player.json';
+import recordingsSv from './locales/sv/recordings.json';
 import sharingSv from './locales/sv/sharing.json';
+import userHubSv from './locales/sv/userHub.json';
 
 export const resources = {
-  en: { common: commonEn, compliance: complianceEn, sharing: sharingEn },
-  sv: { common: commonSv, compliance: complianceSv, sharing: sharingSv },
+  en: {
+    auth: authEn,
+    callRecording: callRecordingEn,
+    common: commonEn,
+    compliance: complianceEn,
+    controlHub: controlHubEn,
+    errors: errorsEn,
+    nav: navEn,
+    player: playerEn,
+    recordings: recordingsEn,
+    sharing: sharingEn,
+    userHub: userHubEn,
+  },
+  sv: {
+    auth: authSv,
+    callRecording: callRecordingSv,
+    common: commonSv,
+    compliance: complianceSv,
+    controlHub: controlHubSv,
+    errors: errorsSv,
+    nav: navSv,
+    player: playerSv,
+    recordings: recordingsSv,
+    sharing: sharingSv,
+    userHub: userHubSv,
+  },
 } as const;
 
 export const SUPPORTED_LANGUAGES = ['en', 'sv'] as const;

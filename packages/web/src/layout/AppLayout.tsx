@@ -27,6 +27,7 @@ import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
+import { useProfileLanguage } from '../i18n/use-profile-language.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
@@ -59,12 +60,12 @@ const RouterNavLink: LinkComponent<typeof AnchorNavLink> = (props) => (
 );
 
 const CONTROL_HUB_LINKS = [
-  { to: '/control-hub/people', label: 'People', icon: <IconPeople /> },
-  { to: '/control-hub/workspaces', label: 'Workspaces', icon: <IconWorkspace /> },
-  { to: '/control-hub/virtual-lines', label: 'Virtual lines', icon: <IconVirtualLine /> },
-  { to: '/control-hub/locations', label: 'Locations', icon: <IconLocation /> },
-  { to: '/control-hub/call-recording', label: 'Call recording', icon: <IconCallRecording /> },
-  { to: '/control-hub/recording-trunks', label: 'Recording trunks', icon: <IconTrunk /> },
+  { to: '/control-hub/people', label: 'people', icon: <IconPeople /> },
+  { to: '/control-hub/workspaces', label: 'workspaces', icon: <IconWorkspace /> },
+  { to: '/control-hub/virtual-lines', label: 'virtualLines', icon: <IconVirtualLine /> },
+  { to: '/control-hub/locations', label: 'locations', icon: <IconLocation /> },
+  { to: '/control-hub/call-recording', label: 'callRecording', icon: <IconCallRecording /> },
+  { to: '/control-hub/recording-trunks', label: 'recordingTrunks', icon: <IconTrunk /> },
 ] as const;
 
 const COMPLIANCE_LINKS = [
@@ -115,6 +116,8 @@ function initialsOf(name: string): string {
 }
 
 export function AppLayout({ me }: { readonly me: Me }): ReactNode {
+  const { t } = useTranslation(['nav', 'common']);
+  useProfileLanguage(me);
   const [navbarOpened, navbar] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const queryClient = useQueryClient();
@@ -146,17 +149,17 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
               onClick={navbar.toggle}
               hiddenFrom="sm"
               size="sm"
-              aria-label="Toggle navigation"
+              aria-label={t('toggle')}
             />
             <Group gap={8} c="indigo.7" wrap="nowrap">
               <IconLogo size={26} />
               <Text fw={700} fz="lg" c="dark.7">
-                Callvault
+                {t('common:appName')}
               </Text>
             </Group>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <LanguageSwitcher />
+            <LanguageSwitcher signedIn />
             <Group gap="sm" wrap="nowrap" data-testid="signed-in-user">
               <Avatar radius="xl" size={34} color="indigo">
                 {initialsOf(me.displayName)}
@@ -177,17 +180,17 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
               loading={signOut.isPending}
               onClick={() => signOut.mutate()}
             >
-              Sign out
+              {t('signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Main navigation">
+      <AppShell.Navbar p="sm" aria-label={t('main')}>
         <ScrollArea>
           {canSeeArea(me.roles, 'controlHub') && (
             <NavLink
-              label="Control Hub"
+              label={t('controlHub')}
               leftSection={<IconControlHub />}
               defaultOpened
               active={inControlHub}
@@ -199,7 +202,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
                 <RouterNavLink
                   key={link.to}
                   to={link.to}
-                  label={link.label}
+                  label={t(link.label)}
                   leftSection={link.icon}
                   active={pathname === link.to || pathname.startsWith(`${link.to}/`)}
                   onClick={navbar.close}
@@ -210,7 +213,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
           {canSeeArea(me.roles, 'recordings') && (
             <RouterNavLink
               to="/recordings"
-              label="Recordings"
+              label={t('recordings')}
               leftSection={<IconRecordings />}
               active={pathname === '/recordings'}
               onClick={navbar.close}
@@ -222,7 +225,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
           )}
           <RouterNavLink
             to="/user-hub"
-            label="User Hub"
+            label={t('userHub')}
             leftSection={<IconUser />}
             active={pathname === '/user-hub'}
             onClick={navbar.close}

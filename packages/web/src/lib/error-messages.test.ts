@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
+import { setTestLanguage } from '../i18n/testing.js';
 import { describeError, describeLoginError } from './error-messages.js';
+
+beforeEach(() => setTestLanguage('en'));
+afterEach(() => setTestLanguage('en'));
 
 const webexBody = (message: string, code: string) => ({
   message,
@@ -10,10 +14,10 @@ const webexBody = (message: string, code: string) => ({
 });
 
 describe('describeLoginError', () => {
-  it("shows the server's message for rejected credentials", () => {
+  it('says the credentials were rejected, by code', () => {
     const error = new ApiError(
       401,
-      webexBody('Invalid email or password', 'AUTH_INVALID_CREDENTIALS'),
+      webexBody('whatever the server says', 'AUTH_INVALID_CREDENTIALS'),
     );
     expect(describeLoginError(error)).toBe('Invalid email or password');
   });
@@ -35,6 +39,7 @@ describe('describeError', () => {
     expect(describeError(new ApiError(403, webexBody('Forbidden', 'FORBIDDEN')))).toBe(
       'You do not have permission to see this.',
     );
+    expect(describeError(new ApiError(403, null))).toBe('You do not have permission to see this.');
   });
   it('shows why when the server refuses a change of your own roles', () => {
     const message =
@@ -43,9 +48,53 @@ describe('describeError', () => {
       message,
     );
   });
-  it("uses the Webex body's message when there is one", () => {
+  it("keeps the server's detail for codes that name the problem", () => {
     expect(describeError(new ApiError(404, webexBody('Person not found', 'NOT_FOUND')))).toBe(
       'Person not found',
     );
+    const invalid = 'repeat.interval must be between 10 and 1800 seconds (got 5)';
+    expect(describeError(new ApiError(400, webexBody(invalid, 'VALIDATION_FAILED')))).toBe(invalid);
+  });
+  it('translates by code, not by the server message', () => {
+    const error = new ApiError(
+      507,
+      webexBody('ENOSPC on /var/lib/callvault', 'INSUFFICIENT_STORAGE'),
+    );
+    expect(describeError(error)).toBe("The server's disk is full. Nothing was saved.");
+  });
+  it("shows the server's message for a code the console does not know", () => {
+    const error = new ApiError(409, webexBody('A newer kind of conflict', 'SOMETHING_NEW'));
+    expect(describeError(error)).toBe('A newer kind of conflict');
+  });
+});
+
+describe('in Swedish', () => {
+  beforeEach(() => setTestLanguage('sv'));
+
+  it('translates every kind of failure', () => {
+    expect(describeError(new ApiError(403, webexBody('Forbidden', 'FORBIDDEN')))).toBe(
+      'Du har inte behörighet att se det här.',
+    );
+    expect(
+      describeLoginError(
+        new ApiError(401, webexBody('Invalid email or password', 'AUTH_INVALID_CREDENTIALS')),
+      ),
+    ).toBe('Ogiltig e-postadress eller ogiltigt lösenord');
+    expect(describeLoginError(new ApiError(429, null))).toBe(
+      'För många försök, försök igen senare',
+    );
+    expect(describeError(new ApiError(502, null))).toBe('Servern svarade med HTTP 502.');
+    expect(describeError(new TypeError('Failed to fetch'))).toBe(
+      'Det går inte att nå Callvault-servern. Kontrollera anslutningen.',
+    );
+  });
+  it("wraps the server's detail in a Swedish sentence", () => {
+    expect(describeError(new ApiError(404, webexBody('Person not found', 'NOT_FOUND')))).toBe(
+      'Hittades inte: Person not found',
+    );
+  });
+  it("falls back to the server's message for an unknown code", () => {
+    const error = new ApiError(409, webexBody('A newer kind of conflict', 'SOMETHING_NEW'));
+    expect(describeError(error)).toBe('A newer kind of conflict');
   });
 });

@@ -1,38 +1,43 @@
-// Sentences for the person in front of the console, from whatever a request threw.
+// Sentences for the person in front of the console, from whatever a request threw. A server error
+// is translated by its stable code (packages/server/src/errors.ts); a code the console does not
+// know yet shows the server's own message. Codes whose message names the specific problem (a
+// field that failed validation, what was not found) keep that detail inside the translation.
+import i18next from 'i18next';
 import { ApiError } from '../api/client.js';
 
-/**
- * Refusals whose reason the person can act on: the server's own sentence says what to do instead
- * (another administrator changes your roles; you do not manage that organisation).
- */
-const EXPLAINED_REFUSALS: ReadonlySet<string> = new Set([
-  'OWN_ROLES_UNCHANGEABLE',
-  'ORG_NOT_MANAGED',
-]);
+/** Every code the console translates: the keys of `errors:code`. */
+function isTranslatedCode(code: string): boolean {
+  return i18next.exists(`errors:code.${code}`, { lng: 'en' });
+}
+
+/** The sentence for a server error code, or null for a code the console does not know. */
+export function describeErrorCode(code: string, detail: string): string | null {
+  if (!isTranslatedCode(code)) return null;
+  // The key is checked at run time above; the typed `t` cannot know codes added to the server.
+  return i18next.t(`errors:code.${code}` as 'errors:code.INTERNAL', { detail });
+}
 
 export function describeError(error: Error): string {
   if (error instanceof ApiError) {
-    if (error.status === 403) {
-      const code = error.errorCode;
-      if (code !== null && EXPLAINED_REFUSALS.has(code) && error.body !== null) {
-        return error.body.message;
-      }
-      return 'You do not have permission to see this.';
+    const code = error.errorCode;
+    const detail = error.body?.message ?? '';
+    if (code !== null) {
+      const translated = describeErrorCode(code, detail);
+      if (translated !== null) return translated;
     }
+    if (error.status === 403) return i18next.t('errors:forbidden');
     if (error.body !== null) return error.body.message;
-    return `The server answered HTTP ${error.status}.`;
+    return i18next.t('errors:httpStatus', { status: error.status });
   }
   // fetch() rejects with a TypeError when no response arrived at all.
-  if (error instanceof TypeError)
-    return 'Cannot reach the Callvault server. Check your connection.';
+  if (error instanceof TypeError) return i18next.t('errors:unreachable');
   return error.message;
 }
 
-/** Why signing in failed: the server's own words for bad credentials, a fixed sentence for 429. */
+/** Why signing in failed: rejected credentials by code, a fixed sentence for 429. */
 export function describeLoginError(error: Error): string {
-  if (error instanceof ApiError) {
-    if (error.status === 429) return 'Too many attempts, try again later';
-    if (error.status === 401) return error.body?.message ?? 'Invalid email or password';
+  if (error instanceof ApiError && error.status === 429) {
+    return i18next.t('errors:tooManyAttempts');
   }
   return describeError(error);
 }

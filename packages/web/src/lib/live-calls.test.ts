@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setTestLanguage } from '../i18n/testing.js';
 import type { RecordingControlOperation, RecordingState, TelephonyCall } from '@callvault/shared';
-import { availableControls, recordingIndicator, remotePartyLabel } from './live-calls.js';
+import {
+  availableControls,
+  controlLabel,
+  recordingIndicator,
+  remotePartyLabel,
+} from './live-calls.js';
+
+beforeEach(() => setTestLanguage('en'));
 
 const ON_DEMAND: RecordingControlOperation[] = [
   'startRecording',
@@ -69,5 +77,13 @@ describe('remotePartyLabel', () => {
     expect(remotePartyLabel(unknown)).toBe('Unknown party');
     const hidden = { ...call('started', []), remoteParty: { ...party, privacyEnabled: true } };
     expect(remotePartyLabel(hidden)).toBe('Private caller');
+  });
+});
+
+describe('in Swedish', () => {
+  it('labels the indicator and the controls in Swedish', async () => {
+    await setTestLanguage('sv');
+    expect(recordingIndicator('pending').label).toBe('Spelar inte in');
+    expect(controlLabel('pauseRecording')).toBe('Pausa');
   });
 });

@@ -1,6 +1,7 @@
 // How a live call's recording state reads in the console (the recording indicator) and how each
 // control is labelled. Pure, for the User Hub's "Calls being recorded" card.
 import type { RecordingControlOperation, RecordingState, TelephonyCall } from '@callvault/shared';
+import i18next from 'i18next';
 
 export interface RecordingIndicator {
   readonly label: string;
@@ -9,24 +10,22 @@ export interface RecordingIndicator {
   readonly live: boolean;
 }
 
-const INDICATORS: Readonly<Record<RecordingState, RecordingIndicator>> = {
-  started: { label: 'Recording', color: 'red', live: true },
-  paused: { label: 'Paused', color: 'yellow', live: false },
-  pending: { label: 'Not recording', color: 'gray', live: false },
-  stopped: { label: 'Stopped', color: 'gray', live: false },
-  failed: { label: 'Recording failed', color: 'orange', live: false },
+const INDICATORS: Readonly<Record<RecordingState, Omit<RecordingIndicator, 'label'>>> = {
+  started: { color: 'red', live: true },
+  paused: { color: 'yellow', live: false },
+  pending: { color: 'gray', live: false },
+  stopped: { color: 'gray', live: false },
+  failed: { color: 'orange', live: false },
 };
 
 export function recordingIndicator(state: RecordingState): RecordingIndicator {
-  return INDICATORS[state];
+  return { ...INDICATORS[state], label: i18next.t(`userHub:live.state.${state}`) };
 }
 
-export const CONTROL_LABELS: Readonly<Record<RecordingControlOperation, string>> = {
-  startRecording: 'Start recording',
-  stopRecording: 'Stop recording',
-  pauseRecording: 'Pause',
-  resumeRecording: 'Resume',
-};
+/** A control's button label in the console's language. */
+export function controlLabel(operation: RecordingControlOperation): string {
+  return i18next.t(`userHub:live.control.${operation}`);
+}
 
 /** The controls that make sense in the call's state, among those its mode allows. */
 export function availableControls(call: TelephonyCall): RecordingControlOperation[] {
@@ -43,6 +42,12 @@ export function availableControls(call: TelephonyCall): RecordingControlOperatio
 /** Who the call is with, as the SRC named them. */
 export function remotePartyLabel(call: TelephonyCall): string {
   const { name, number, privacyEnabled } = call.remoteParty;
-  if (name && number) return `${name} (${number})`;
-  return name ?? number ?? (privacyEnabled ? 'Private caller' : 'Unknown party');
+  if (name && number) return i18next.t('userHub:live.party', { name, number });
+  return (
+    name ??
+    number ??
+    (privacyEnabled
+      ? i18next.t('userHub:live.privateCaller')
+      : i18next.t('userHub:live.unknownParty'))
+  );
 }

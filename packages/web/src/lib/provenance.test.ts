@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setTestLanguage } from '../i18n/testing.js';
 import type { RecordingProvenance } from '@callvault/shared';
 import {
   describeEndReason,
@@ -6,6 +7,9 @@ import {
   provenanceBadges,
   type TimeFormat,
 } from './provenance.js';
+
+beforeEach(() => setTestLanguage('en'));
+afterEach(() => setTestLanguage('en'));
 
 /** UTC times, so the test does not depend on the machine's zone. */
 const UTC: TimeFormat = {
@@ -125,5 +129,24 @@ describe('describeFailure and describeEndReason', () => {
     expect(describeEndReason('bye')).toBe('The call ended (BYE from the call system)');
     expect(describeEndReason('stopped')).toBe('Stopped by the owner');
     expect(describeEndReason(null)).toBeNull();
+  });
+});
+
+describe('in Swedish', () => {
+  it('names failures and end reasons in Swedish', async () => {
+    await setTestLanguage('sv');
+    expect(describeEndReason('stopped')).toBe('Stoppad av ägaren');
+    expect(
+      describeFailure(
+        {
+          code: 'disk-full',
+          stream: null,
+          at: '2026-03-01T12:03:00.000Z',
+          resolvedAt: null,
+          detail: '',
+        },
+        UTC,
+      ),
+    ).toBe('disken full kl. 12:03');
   });
 });

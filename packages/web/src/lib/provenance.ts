@@ -5,45 +5,39 @@ import type {
   RecordingEndReason,
   RecordingProvenance,
 } from '@callvault/shared';
+import i18next from 'i18next';
+import { formatNumber, formatTime } from './format.js';
 
-/** Times of day in the browser's locale: `12:03`, or `12:03:10` with seconds. */
+/** Times of day in the console's language: `12:03`, or `12:03:10` with seconds. */
 export interface TimeFormat {
   readonly minutes: (iso: string) => string;
   readonly seconds: (iso: string) => string;
 }
 
 export const LOCAL_TIME: TimeFormat = {
-  minutes: (iso) =>
-    new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
-  seconds: (iso) =>
-    new Date(iso).toLocaleTimeString(undefined, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }),
+  minutes: (iso) => formatTime(iso),
+  seconds: (iso) => formatTime(iso, undefined, true),
 };
 
-export const END_REASON_LABELS: Readonly<Record<RecordingEndReason, string>> = {
-  bye: 'The call ended (BYE from the call system)',
-  cancel: 'The call was cancelled before it was answered',
-  'ack-timeout': 'Timed out: the call system never confirmed the answer',
-  shutdown: 'The recorder shut down during the call',
-  stopped: 'Stopped by the owner',
-  recovered: 'The recorder stopped during the call; recovered at restart',
-  'rtp-timeout': 'The call system stopped sending audio and never hung up; the recorder ended it',
-  'session-timer':
-    'The call system stopped refreshing the session (SIP session timer) and never hung up; the recorder ended it',
-  'probe-failed':
-    'The call system no longer knew the call when the recorder checked (SIP OPTIONS); the recorder ended it',
-};
+const END_REASONS: ReadonlySet<string> = new Set<RecordingEndReason>([
+  'bye',
+  'cancel',
+  'ack-timeout',
+  'shutdown',
+  'stopped',
+  'recovered',
+  'rtp-timeout',
+  'session-timer',
+  'probe-failed',
+]);
 
-const FAILURE_WORDS: Readonly<Record<string, string>> = {
-  'no-media': 'no media',
-  'disk-full': 'disk full',
-  'journal-write': 'journal write failed',
-  'capture-start': 'media capture could not start',
-  unreadable: 'journal unreadable',
-};
+const FAILURE_CODES: ReadonlySet<string> = new Set([
+  'no-media',
+  'disk-full',
+  'journal-write',
+  'capture-start',
+  'unreadable',
+]);
 
 export interface ProvenanceBadge {
   readonly kind: 'recovered' | 'failed';
@@ -56,26 +50,36 @@ export interface ProvenanceBadge {
 /** `0.4`, `3.2`, `45`: seconds as a person reads them. */
 function formatSeconds(ms: number): string {
   const s = Math.max(0, ms) / 1000;
-  return s < 10 ? s.toFixed(1) : String(Math.round(s));
+  return s < 10
+    ? formatNumber(s, undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+    : formatNumber(Math.round(s));
 }
 
 function describeRecovery(p: RecordingProvenance, time: TimeFormat): string {
   const r = p.recovery;
-  if (!r)
-    return 'Recovered after a restart — the audio is what the recorder had saved when it stopped';
+  if (!r) return i18next.t('player:provenance.recovery');
   if (r.journalLastWrittenAt === null) {
-    return `Recovered after a restart — the audio is what the recorder had saved when it stopped (up to ${time.seconds(r.audioEndedAt)})`;
+    return i18next.t('player:provenance.recoveryUntil', { time: time.seconds(r.audioEndedAt) });
   }
   const gapMs = Date.parse(r.journalLastWrittenAt) - Date.parse(r.audioEndedAt);
-  return `Recovered after a restart — audio up to ${formatSeconds(gapMs)} s before the crash (kept until ${time.seconds(r.audioEndedAt)})`;
+  return i18next.t('player:provenance.recoveryGap', {
+    seconds: formatSeconds(gapMs),
+    time: time.seconds(r.audioEndedAt),
+  });
 }
 
 /** One failure in words: `disk full at 12:03`, `no media at 12:00 (until 12:00:14)`. */
 export function describeFailure(f: RecordingCaptureFailure, time: TimeFormat = LOCAL_TIME): string {
-  const what = FAILURE_WORDS[f.code] ?? f.code;
-  const where = f.stream !== null ? ` on stream ${f.stream}` : '';
-  const when = f.at !== null ? ` at ${time.minutes(f.at)}` : '';
-  const until = f.resolvedAt !== null ? ` (until ${time.seconds(f.resolvedAt)})` : '';
+  const what = FAILURE_CODES.has(f.code)
+    ? i18next.t(`player:provenance.failure.${f.code as 'no-media'}`)
+    : f.code;
+  const where =
+    f.stream !== null ? i18next.t('player:provenance.onStream', { stream: f.stream }) : '';
+  const when = f.at !== null ? i18next.t('player:provenance.at', { time: time.minutes(f.at) }) : '';
+  const until =
+    f.resolvedAt !== null
+      ? i18next.t('player:provenance.until', { time: time.seconds(f.resolvedAt) })
+      : '';
   return `${what}${where}${when}${until}`;
 }
 
@@ -88,7 +92,7 @@ export function provenanceBadges(
   if (p.recovered) {
     badges.push({
       kind: 'recovered',
-      label: 'Recovered',
+      label: i18next.t('player:provenance.recovered'),
       color: 'yellow',
       description: describeRecovery(p, time),
     });
@@ -96,9 +100,11 @@ export function provenanceBadges(
   if (p.failed) {
     badges.push({
       kind: 'failed',
-      label: 'Partly failed',
+      label: i18next.t('player:provenance.failed'),
       color: 'red',
-      description: `Partly failed: ${p.failures.map((f) => describeFailure(f, time)).join('; ')}`,
+      description: i18next.t('player:provenance.failedText', {
+        failures: p.failures.map((f) => describeFailure(f, time)).join('; '),
+      }),
     });
   }
   return badges;
@@ -106,5 +112,6 @@ export function provenanceBadges(
 
 /** Why the recording ended, or null for imported audio. */
 export function describeEndReason(reason: RecordingEndReason | null): string | null {
-  return reason === null ? null : (END_REASON_LABELS[reason] ?? reason);
+  if (reason === null) return null;
+  return END_REASONS.has(reason) ? i18next.t(`player:provenance.endReason.${reason}`) : reason;
 }

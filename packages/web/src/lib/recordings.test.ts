@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setTestLanguage } from '../i18n/testing.js';
 import {
   describeSelection,
   defaultDateRange,
@@ -11,6 +12,9 @@ import {
   seekTimeAt,
   toSearchWindow,
 } from './recordings.js';
+
+beforeEach(() => setTestLanguage('en'));
+afterEach(() => setTestLanguage('en'));
 
 describe('search window', () => {
   it('SPEC §7: the date range starts on the last 7 days, today included', () => {
@@ -48,7 +52,7 @@ describe('formatting', () => {
   it('writes sizes in binary units', () => {
     expect(formatBytes(900)).toBe('900 bytes');
     expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5 MiB');
   });
   it('names a party by name, else role, else number, and shows its number on hover', () => {
     expect(describeParty({ name: 'Alice', role: 'caller', number: '+46701' })).toBe('Alice');
@@ -119,5 +123,18 @@ describe('describeSelection', () => {
     expect(describeSelection(200, true)).toBe(
       'The first 200 recordings are selected (select all stops at 200)',
     );
+  });
+});
+
+describe('in Swedish', () => {
+  it('describes selections, parties and bulk outcomes with Swedish plurals', async () => {
+    await setTestLanguage('sv');
+    expect(describeSelection(0, false)).toBe('Inget markerat');
+    expect(describeSelection(1, false)).toBe('1 inspelning markerad');
+    expect(describeSelection(3, false)).toBe('3 inspelningar markerade');
+    expect(describeParty({ role: 'caller' })).toBe('Uppringare');
+    expect(describePartyNumber({})).toBe('Inget känt nummer');
+    const r = describeBulkResult('softDelete', { changed: ['a', 'b'], unchanged: [], failed: [] });
+    expect(r.title).toBe('2 inspelningar flyttades till papperskorgen');
   });
 });

@@ -8,6 +8,10 @@ import type {
   RecordingStatus,
   Role,
 } from '@callvault/shared';
+import i18next from 'i18next';
+import { formatDateTime } from './format.js';
+
+export { formatBytes, formatDuration } from './format.js';
 
 /** SPEC §7: the advanced search starts on the last 7 days. */
 export const DEFAULT_WINDOW_DAYS = 7;
@@ -57,50 +61,20 @@ export function toSearchWindow(range: { from: string; to: string }): {
   return { from: from?.toISOString(), to: to?.toISOString() };
 }
 
-/** `75` → `1:15`, `3725` → `1:02:05`; fractions are dropped. */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(Number.isFinite(totalSeconds) ? totalSeconds : 0));
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  const seconds = String(s % 60).padStart(2, '0');
-  return hours > 0
-    ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
-    : `${minutes}:${seconds}`;
-}
-
-const SIZE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB'] as const;
-
-/** Binary units, as the quota shows them: `1536` → `1.5 KiB`. */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${SIZE_UNITS[unit]}`;
-}
-
-const ROLE_NAMES: Readonly<Record<NonNullable<RecordingParty['role']>, string>> = {
-  caller: 'Caller',
-  callee: 'Callee',
-  participant: 'Participant',
-};
-
 /** How a party is named in a list: its name, else its role, else its number or address. */
 export function describeParty(party: RecordingParty): string {
   return (
     party.name ??
-    (party.role ? ROLE_NAMES[party.role] : undefined) ??
+    (party.role ? i18next.t(`recordings:party.role.${party.role}`) : undefined) ??
     party.number ??
     party.address ??
-    'Unknown party'
+    i18next.t('recordings:party.unknown')
   );
 }
 
 /** What hovering a party shows: its number, else its SIP address. */
 export function describePartyNumber(party: RecordingParty): string {
-  return party.number ?? party.address ?? 'No number known';
+  return party.number ?? party.address ?? i18next.t('recordings:party.noNumber');
 }
 
 const MANAGERS: readonly Role[] = ['fullAdmin', 'partnerAdmin'];
@@ -129,31 +103,26 @@ export function canSeePurged(roles: readonly Role[]): boolean {
   return roles.includes('complianceOfficer');
 }
 
-const plural = (n: number): string => (n === 1 ? '1 recording' : `${n} recordings`);
-
-const DONE: Readonly<Record<BulkRecordingAction, string>> = {
-  softDelete: 'moved to the recycle bin',
-  restore: 'restored',
-  purge: 'purged',
-  reassign: 'reassigned',
-  delete: 'deleted permanently',
-};
-
 /** The toast after a bulk action: what changed, and what the server refused and why. */
 export function describeBulkResult(
   action: BulkRecordingAction,
   result: RecordingBulkResult,
 ): { title: string; message: string | undefined; tone: 'success' | 'error' } {
   const changed = result.changed.length;
-  const title = `${plural(changed)} ${DONE[action]}`;
+  const title = i18next.t(`recordings:bulk.done.${action}`, { count: changed });
   const notes: string[] = [];
   if (result.unchanged.length > 0) {
-    notes.push(`${plural(result.unchanged.length)} already ${DONE[action]}.`);
+    notes.push(i18next.t(`recordings:bulk.already.${action}`, { count: result.unchanged.length }));
   }
   if (result.failed.length > 0) {
     const first = result.failed[0];
     notes.push(
-      `${plural(result.failed.length)} could not be changed${first ? `: ${first.description}` : ''}.`,
+      first
+        ? i18next.t('recordings:bulk.failedWhy', {
+            count: result.failed.length,
+            reason: first.description,
+          })
+        : i18next.t('recordings:bulk.failed', { count: result.failed.length }),
     );
   }
   return {
@@ -171,14 +140,14 @@ export function seekTimeAt(x: number, width: number, duration: number): number {
 
 /** The line above the table: how many are selected, and that select-all stops at 200. */
 export function describeSelection(selected: number, more: boolean): string {
-  if (selected === 0) return 'Nothing selected';
+  if (selected === 0) return i18next.t('recordings:selection.none');
   if (selected >= SELECT_ALL_LIMIT && more) {
-    return `The first ${selected} recordings are selected (select all stops at ${SELECT_ALL_LIMIT})`;
+    return i18next.t('recordings:selection.limited', { count: selected, limit: SELECT_ALL_LIMIT });
   }
-  return `${plural(selected)} selected`;
+  return i18next.t('recordings:selection.selected', { count: selected });
 }
 
-/** When a call was recorded, in the reader's locale and time zone: `Nov 23, 2025, 7:37 PM`. */
+/** When a call was recorded, in the console's language and the browser's time zone. */
 export function formatRecordedTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatDateTime(iso);
 }

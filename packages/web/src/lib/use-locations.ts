@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { listLocations } from '../api/directory.api.js';
 import type { Location } from '@callvault/shared';
 
@@ -15,6 +16,7 @@ export interface Locations {
 export const locationsQueryKey = ['locations'] as const;
 
 export function useLocations(): Locations {
+  const { t } = useTranslation();
   const query = useQuery({
     queryKey: locationsQueryKey,
     queryFn: ({ signal }) => listLocations(signal),
@@ -28,7 +30,7 @@ export function useLocations(): Locations {
       error,
       refetch: () => void refetch(),
       nameOf: (id) =>
-        id === null ? '—' : (byId.get(id) ?? (isPending ? '…' : 'Unknown location')),
+        id === null ? '—' : (byId.get(id) ?? (isPending ? '…' : t('unknownLocation'))),
     };
-  }, [data, isPending, error, refetch]);
+  }, [data, isPending, error, refetch, t]);
 }

@@ -1,5 +1,8 @@
 // After a one-time password (first start, `callvault password`, `callvault org create`) the server
 // allows nothing but choosing a new password; this page is where the console sends that person.
+import { useTranslation } from 'react-i18next';
+import { useProfileLanguage } from '../i18n/use-profile-language.js';
+import i18next from 'i18next';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -15,13 +18,17 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 /** Why the new password cannot be used yet, or null. */
 export function checkNewPassword(next: string, repeated: string, current: string): string | null {
-  if (next.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (next === current) return 'Choose a password different from the one-time password.';
-  if (next !== repeated) return 'The two new passwords are not the same.';
+  if (next.length < MIN_PASSWORD_LENGTH) {
+    return i18next.t('auth:changePassword.tooShort', { min: MIN_PASSWORD_LENGTH });
+  }
+  if (next === current) return i18next.t('auth:changePassword.sameAsCurrent');
+  if (next !== repeated) return i18next.t('auth:changePassword.notSame');
   return null;
 }
 
 export function ChangePasswordPage({ session }: { readonly session: SessionResponse }): ReactNode {
+  const { t } = useTranslation('auth');
+  useProfileLanguage(session.user);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');
@@ -55,11 +62,10 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
           <Stack gap="md">
             <div>
               <Title order={1} fz="xl">
-                Choose a new password
+                {t('changePassword.title')}
               </Title>
               <Text size="sm" c="dimmed">
-                {session.user.email} signed in with a one-time password. Choose your own before you
-                continue; any other session of yours is signed out.
+                {t('changePassword.intro', { email: session.user.email })}
               </Text>
             </div>
             {save.error && (
@@ -68,20 +74,20 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
               </Alert>
             )}
             <PasswordInput
-              label="One-time password"
+              label={t('changePassword.current')}
               autoComplete="current-password"
               value={current}
               onChange={(e) => setCurrent(e.currentTarget.value)}
             />
             <PasswordInput
-              label="New password"
+              label={t('changePassword.next')}
               autoComplete="new-password"
               value={next}
               onChange={(e) => setNext(e.currentTarget.value)}
               error={problem}
             />
             <PasswordInput
-              label="Repeat the new password"
+              label={t('changePassword.repeat')}
               autoComplete="new-password"
               value={repeated}
               onChange={(e) => setRepeated(e.currentTarget.value)}
@@ -91,7 +97,7 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
               loading={save.isPending}
               disabled={current === '' || next === '' || problem !== null}
             >
-              Save password
+              {t('changePassword.submit')}
             </Button>
           </Stack>
         </form>

@@ -10,6 +10,8 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -20,6 +22,7 @@ import { describeLoginError } from '../lib/error-messages.js';
 import { IconAlert, IconLogo } from '../components/icons.js';
 
 export function LoginPage({ redirect }: { readonly redirect: string | undefined }): ReactNode {
+  const { t } = useTranslation(['auth', 'common']);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const queryClient = useQueryClient();
@@ -46,7 +49,7 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
         <Group gap="xs" justify="center" c="indigo.7">
           <IconLogo size={34} />
           <Text fz={26} fw={700} c="dark.7">
-            Callvault
+            {t('common:appName')}
           </Text>
         </Group>
         <Paper withBorder shadow="sm" radius="md" p="xl">
@@ -54,10 +57,10 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
             <Stack gap="md">
               <div>
                 <Title order={1} fz="xl">
-                  Sign in
+                  {t('signIn.title')}
                 </Title>
                 <Text size="sm" c="dimmed">
-                  Control Hub, Recordings and User Hub for your organisation.
+                  {t('signIn.subtitle')}
                 </Text>
               </div>
               {signIn.error && (
@@ -66,7 +69,7 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
                 </Alert>
               )}
               <TextInput
-                label="Email"
+                label={t('signIn.email')}
                 type="email"
                 autoComplete="username"
                 required
@@ -75,7 +78,7 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
                 onChange={(event) => setEmail(event.currentTarget.value)}
               />
               <PasswordInput
-                label="Password"
+                label={t('signIn.password')}
                 autoComplete="current-password"
                 required
                 value={password}
@@ -87,14 +90,17 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
                 loading={signIn.isPending}
                 disabled={email.trim() === '' || password === ''}
               >
-                Sign in
+                {t('signIn.submit')}
               </Button>
             </Stack>
           </form>
         </Paper>
-        <Text size="xs" c="dimmed" ta="center">
-          Compliance call recording · self-hosted
-        </Text>
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="xs" c="dimmed">
+            {t('signIn.tagline')}
+          </Text>
+          <LanguageSwitcher />
+        </Group>
       </Stack>
     </Center>
   );

@@ -1,15 +1,17 @@
 import { Anchor, Center, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
 export function NotFoundPage(): ReactNode {
+  const { t } = useTranslation();
   return (
     <Center mih="60vh">
       <Stack align="center" gap="xs">
-        <Title order={1}>Page not found</Title>
-        <Text c="dimmed">There is no page at this address.</Text>
+        <Title order={1}>{t('notFound.title')}</Title>
+        <Text c="dimmed">{t('notFound.text')}</Text>
         <Anchor component={Link} to="/">
-          Go to the console
+          {t('notFound.home')}
         </Anchor>
       </Stack>
     </Center>

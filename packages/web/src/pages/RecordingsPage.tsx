@@ -4,6 +4,7 @@
 // and a drawer with the call's metadata and, for compliance officers, the player with the
 // transcript. Compliance officers also search the words said in calls (SPEC §7): each result
 // then shows the matching line, who said it and when.
+import { useTranslation } from 'react-i18next';
 import { Button, Card, Group, Loader, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import {
@@ -46,6 +47,7 @@ import { useLocations } from '../lib/use-locations.js';
 import { useRecordingSelection } from '../lib/use-recording-selection.js';
 
 export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const [term, setTerm] = useState('');
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [advanced, setAdvanced] = useState<AdvancedFilters>(initialFilters);
@@ -90,8 +92,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
       rows,
       hasNextPage: search.hasNextPage,
       fetchNextPage: () => search.fetchNextPage(),
-      onLimit: () =>
-        toast({ title: `At most ${SELECT_ALL_LIMIT} recordings at a time`, tone: 'error' }),
+      onLimit: () => toast({ title: t('selectLimit', { limit: SELECT_ALL_LIMIT }), tone: 'error' }),
     });
 
   const actions = findBulkActions(me.roles, advanced.status);
@@ -106,7 +107,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
       await queryClient.invalidateQueries({ queryKey: ['recordings'] });
     },
     onError: (error) => {
-      toast({ title: 'Nothing was changed', message: describeError(error), tone: 'error' });
+      toast({ title: t('nothingChanged'), message: describeError(error), tone: 'error' });
     },
   });
 
@@ -124,16 +125,13 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 
   return (
     <>
-      <PageHeader
-        title="Recordings"
-        description="Search every recording of your organisation by owner, date, location or topic."
-      />
+      <PageHeader title={t('title')} description={t('description')} />
       <Card withBorder radius="md" padding={0}>
         <Stack gap="sm" p="md">
           <Group gap="sm" align="flex-end" wrap="wrap">
             <TextInput
-              label="Owner"
-              placeholder="Search by owner name or email"
+              label={t('owner')}
+              placeholder={t('ownerPlaceholder')}
               type="search"
               value={term}
               onChange={(e) => setTerm(e.currentTarget.value)}
@@ -150,7 +148,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
               aria-expanded={advancedOpen}
               aria-controls="recordings-advanced"
             >
-              Advanced
+              {t('advanced')}
             </Button>
           </Group>
           <AdvancedRecordingFilters
@@ -182,21 +180,19 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 
         {search.error && !search.data ? (
           <ErrorAlert
-            title="Could not search recordings"
+            title={t('searchFailed')}
             error={search.error}
             onRetry={() => void search.refetch()}
           />
         ) : search.isPending ? (
-          <Stack p="md" gap="sm" aria-busy="true" aria-label="Loading">
+          <Stack p="md" gap="sm" aria-busy="true" aria-label={t('loading')}>
             {[0, 1, 2, 3, 4].map((i) => (
               <Skeleton key={i} height={14} radius="xl" />
             ))}
           </Stack>
         ) : rows.length === 0 ? (
-          <EmptyState icon={<IconRecordings size={28} />} title="No recordings found">
-            Nothing matches this search in the chosen dates. Widen the date range under Advanced, or
-            check the owner’s name. Calls appear here once a recording policy applies to one of
-            their parties.
+          <EmptyState icon={<IconRecordings size={28} />} title={t('empty.title')}>
+            {t('empty.text')}
           </EmptyState>
         ) : (
           <RecordingsTable
@@ -225,10 +221,10 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
 
         <Group justify="space-between" p="md" ref={endRef}>
           <Text size="sm" c="dimmed" aria-live="polite" data-testid="recordings-count">
-            {rows.length === 1 ? '1 recording' : `${rows.length} recordings`}
-            {search.hasNextPage ? ' loaded, more below' : ''}
+            {t('count', { count: rows.length })}
+            {search.hasNextPage ? t('loadedMore') : ''}
           </Text>
-          {search.isFetchingNextPage && <Loader size="sm" aria-label="Loading more" />}
+          {search.isFetchingNextPage && <Loader size="sm" aria-label={t('loadingMore')} />}
           {search.error && search.data && (
             <Button
               variant="subtle"
@@ -236,7 +232,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
               size="xs"
               onClick={() => void search.fetchNextPage()}
             >
-              Loading more failed: try again
+              {t('loadMoreFailed')}
             </Button>
           )}
         </Group>
@@ -254,11 +250,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
         onClose={() => setOpened(null)}
         allowDownload
         showShares
-        noAudioReason={
-          isComplianceOfficer
-            ? 'The audio is not available.'
-            : 'Administrators manage recordings but cannot play or download them. A compliance officer can.'
-        }
+        noAudioReason={isComplianceOfficer ? t('noAudio.generic') : t('noAudio.admin')}
       />
     </>
   );

@@ -1,32 +1,23 @@
 import { Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
-import type { Me, Role } from '@callvault/shared';
+import type { Me } from '@callvault/shared';
 import { LiveCalls } from '../components/LiveCalls.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { MyRecordings } from '../components/recordings/MyRecordings.js';
 import { SharedWithMeCard } from '../components/sharing/SharedWithMeCard.js';
 
-const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  fullAdmin: 'Full administrator',
-  readOnlyAdmin: 'Read-only administrator',
-  partnerAdmin: 'Partner administrator',
-  complianceOfficer: 'Compliance officer',
-  user: 'User',
-};
-
 /** A person's own recordings and profile (SPEC §9.5 User Hub). */
 export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
+  const { t } = useTranslation('userHub');
   return (
     <>
-      <PageHeader
-        title="User Hub"
-        description="Your own call recordings, and what you may do with them."
-      />
+      <PageHeader title={t('title')} description={t('description')} />
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card withBorder radius="md" h="100%">
             <Title order={2} fz="lg">
-              My recordings
+              {t('myRecordings')}
             </Title>
             <MyRecordings />
           </Card>
@@ -35,26 +26,26 @@ export function UserHubPage({ me }: { readonly me: Me }): ReactNode {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder radius="md" mb="lg">
             <Title order={2} fz="lg" mb="md">
-              Calls being recorded
+              {t('liveCalls')}
             </Title>
             <LiveCalls />
           </Card>
           <Card withBorder radius="md">
             <Title order={2} fz="lg" mb="md">
-              My profile
+              {t('profile.title')}
             </Title>
             <Stack gap="sm">
-              <Field label="Name" value={me.displayName} />
-              <Field label="Email" value={me.email} />
-              <Field label="Organisation" value={me.orgName} />
+              <Field label={t('profile.name')} value={me.displayName} />
+              <Field label={t('profile.email')} value={me.email} />
+              <Field label={t('profile.organisation')} value={me.orgName} />
               <div>
                 <Text size="xs" c="dimmed" mb={4}>
-                  Roles
+                  {t('profile.roles')}
                 </Text>
                 <Group gap={6}>
                   {me.roles.map((role) => (
                     <Badge key={role} variant="light" radius="sm" tt="none" size="md">
-                      {ROLE_LABELS[role]}
+                      {t(`role.${role}`)}
                     </Badge>
                   ))}
                 </Group>

@@ -24,6 +24,7 @@ import * as complianceEventsWebhookOwners from './0020-compliance-events-webhook
 import * as recordingsCreateTimeOrder from './0021-recordings-create-time-order.js';
 import * as recordingShares from './0022-recording-shares.js';
 import * as orgUsageHistory from './0023-org-usage-history.js';
+import * as consoleLanguage from './0024-console-language.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0021-recordings-create-time-order': recordingsCreateTimeOrder,
   '0022-recording-shares': recordingShares,
   '0023-org-usage-history': orgUsageHistory,
+  '0024-console-language': consoleLanguage,
 };
 
 export const migrationProvider: MigrationProvider = {

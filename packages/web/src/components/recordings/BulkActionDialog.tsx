@@ -1,53 +1,22 @@
 // The confirmation every bulk action passes through (SPEC §7): what will happen to how many
 // recordings, in words that say whether it can be undone, plus what the action needs (a new owner
 // for reassign; a reason for a compliance officer's permanent delete).
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import i18next from 'i18next';
 import { useState, type ReactNode } from 'react';
 import { listPeople } from '../../api/directory.api.js';
 import type { BulkRecordingAction, RecordingBulkBody } from '@callvault/shared';
 import { toServerFilter } from '../../lib/search.js';
 import { IconAlert } from '../icons.js';
 
-export const BULK_ACTION_LABELS: Readonly<Record<BulkRecordingAction, string>> = {
-  softDelete: 'Move to recycle bin',
-  restore: 'Restore',
-  purge: 'Purge',
-  reassign: 'Reassign',
-  delete: 'Delete permanently',
-};
-
-const count = (n: number): string => (n === 1 ? '1 recording' : `${n} recordings`);
-
 function warningOf(action: BulkRecordingAction, n: number): { text: string; danger: boolean } {
-  switch (action) {
-    case 'softDelete':
-      return {
-        text: `${count(n)} will move to the recycle bin. Their owners no longer see them; an administrator can restore them until they are purged.`,
-        danger: false,
-      };
-    case 'restore':
-      return {
-        text: `${count(n)} will leave the recycle bin and be available to their owners again.`,
-        danger: false,
-      };
-    case 'purge':
-      return {
-        text: `${count(n)} will be purged: their audio is removed for good and cannot be restored. Recordings under a legal hold are kept.`,
-        danger: true,
-      };
-    case 'reassign':
-      return {
-        text: `${count(n)} will belong to the person you choose. The previous owners lose access to them, and the new owner's access settings apply.`,
-        danger: false,
-      };
-    case 'delete':
-      return {
-        text: `${count(n)} and their audio will be deleted permanently. This cannot be undone; the audit log keeps your reason.`,
-        danger: true,
-      };
-  }
+  return {
+    text: i18next.t(`recordings:bulk.warning.${action}`, { count: n }),
+    danger: action === 'purge' || action === 'delete',
+  };
 }
 
 interface BulkActionDialogProps {
@@ -60,12 +29,13 @@ interface BulkActionDialogProps {
 }
 
 export function BulkActionDialog(props: BulkActionDialogProps): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { action } = props;
   return (
     <Modal
       opened={action !== null}
       onClose={props.onClose}
-      title={action ? `${BULK_ACTION_LABELS[action]}?` : ''}
+      title={action ? t('bulk.dialogTitle', { action: t(`bulk.action.${action}`) }) : ''}
       centered
       size="lg"
     >
@@ -77,6 +47,7 @@ export function BulkActionDialog(props: BulkActionDialogProps): ReactNode {
 function BulkActionForm(
   props: BulkActionDialogProps & { readonly action: BulkRecordingAction },
 ): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { action, ids, pending } = props;
   const [newOwner, setNewOwner] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -103,7 +74,7 @@ function BulkActionForm(
         color={warning.danger ? 'red' : 'yellow'}
         variant="light"
         icon={<IconAlert />}
-        title={warning.danger ? 'This cannot be undone' : 'Please confirm'}
+        title={warning.danger ? t('bulk.cannotUndo') : t('bulk.confirm')}
       >
         {warning.text}
       </Alert>
@@ -111,27 +82,27 @@ function BulkActionForm(
       {action === 'delete' && (
         <>
           <TextInput
-            label="Reason"
+            label={t('bulk.reason')}
             required
             maxLength={255}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
-            description="Kept in the audit log with the deleted recordings' checksums."
+            description={t('bulk.reasonHelp')}
           />
           <Textarea
-            label="Comment"
+            label={t('bulk.comment')}
             maxLength={255}
             autosize
             minRows={2}
             value={comment}
             onChange={(e) => setComment(e.currentTarget.value)}
-            description={`${comment.length}/255 characters`}
+            description={t('bulk.commentLength', { length: comment.length })}
           />
         </>
       )}
       <Group justify="flex-end" gap="sm">
         <Button variant="default" onClick={props.onClose} disabled={pending}>
-          Cancel
+          {t('common:actions.cancel')}
         </Button>
         <Button
           color={warning.danger ? 'red' : undefined}
@@ -139,7 +110,7 @@ function BulkActionForm(
           disabled={!ready}
           loading={pending}
         >
-          {BULK_ACTION_LABELS[action]} ({ids.length})
+          {t('bulk.submit', { action: t(`bulk.action.${action}`), count: ids.length })}
         </Button>
       </Group>
     </Stack>
@@ -154,6 +125,7 @@ function PersonPicker({
   readonly value: string | null;
   readonly onChange: (email: string | null) => void;
 }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const [search, setSearch] = useState('');
   const [settled] = useDebouncedValue(search, 250);
   const filter = toServerFilter(settled) ?? {};
@@ -168,8 +140,8 @@ function PersonPicker({
 
   return (
     <Select
-      label="New owner"
-      placeholder="Type a name"
+      label={t('bulk.newOwner')}
+      placeholder={t('bulk.typeName')}
       required
       searchable
       data={options}
@@ -177,7 +149,7 @@ function PersonPicker({
       onChange={onChange}
       searchValue={search}
       onSearchChange={setSearch}
-      nothingFoundMessage={people.isFetching ? 'Searching…' : 'No person found'}
+      nothingFoundMessage={people.isFetching ? t('bulk.searching') : t('bulk.noPerson')}
       comboboxProps={{ withinPortal: true }}
       filter={({ options: all }) => all}
     />

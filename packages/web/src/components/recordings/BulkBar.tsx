@@ -1,10 +1,10 @@
 // The bar above the recordings table: how many are selected, and the bulk actions the viewer's
 // roles allow for the status being shown.
+import { useTranslation } from 'react-i18next';
 import type { BulkRecordingAction } from '@callvault/shared';
 import { Button, Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { describeSelection } from '../../lib/recordings.js';
-import { BULK_ACTION_LABELS } from './BulkActionDialog.js';
 
 export function BulkBar(props: {
   readonly actions: readonly BulkRecordingAction[];
@@ -16,6 +16,7 @@ export function BulkBar(props: {
   /** Further actions on the selection that are not bulk recording changes (a legal hold). */
   readonly extra?: ReactNode;
 }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { actions, selectedCount, selectingAll } = props;
   return (
     <Group
@@ -29,7 +30,7 @@ export function BulkBar(props: {
     >
       <Text size="sm" fw={500} aria-live="polite" data-testid="selection-count">
         {selectingAll
-          ? 'Selecting the first 200…'
+          ? t('selection.selectingAll')
           : describeSelection(selectedCount, props.moreBeyondSelection)}
       </Text>
       <Group gap="xs">
@@ -42,7 +43,7 @@ export function BulkBar(props: {
             disabled={selectedCount === 0 || selectingAll}
             onClick={() => props.onAction(action)}
           >
-            {BULK_ACTION_LABELS[action]}
+            {t(`bulk.action.${action}`)}
           </Button>
         ))}
         {props.extra}

@@ -1,6 +1,8 @@
 // User Hub "My recordings" (SPEC §1, §9.5): a person's own recordings of the last 30 days, with
 // play, download and delete each shown only as their callRecordingAccessSettings allow. The server
 // enforces the same settings; this only keeps the console from offering what would be refused.
+import i18next from 'i18next';
+import { intlLocale } from '../../lib/format.js';
 import { Alert, Button, Group, Loader, Modal, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
@@ -30,16 +32,19 @@ export const myRecordingSettingsKey = ['my-recording-settings'] as const;
 /** What the access settings let a person do, in one sentence for the top of the list. */
 function describeAccess(access: AccessSettings): string {
   const can: string[] = [];
-  if (access.viewAndPlayRecordingsEnabled && access.downloadRecordingsEnabled) can.push('play');
-  if (access.downloadRecordingsEnabled) can.push('download');
-  if (access.deleteRecordingsEnabled) can.push('delete');
-  if (can.length === 0)
-    return 'You can see your recordings; your administrator has turned off playing, downloading and deleting them.';
-  const list = can.length === 1 ? can[0] : `${can.slice(0, -1).join(', ')} and ${can.at(-1) ?? ''}`;
-  return `You can ${list ?? ''} your recordings.`;
+  const verb = (v: 'play' | 'download' | 'delete'): string =>
+    i18next.t(`recordings:mine.verb.${v}`);
+  if (access.viewAndPlayRecordingsEnabled && access.downloadRecordingsEnabled)
+    can.push(verb('play'));
+  if (access.downloadRecordingsEnabled) can.push(verb('download'));
+  if (access.deleteRecordingsEnabled) can.push(verb('delete'));
+  if (can.length === 0) return i18next.t('recordings:mine.accessNone');
+  const list = new Intl.ListFormat(intlLocale(), { type: 'conjunction' }).format(can);
+  return i18next.t('recordings:mine.access', { list });
 }
 
 export function MyRecordings(): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const settings = useQuery({
     queryKey: myRecordingSettingsKey,
     queryFn: ({ signal }) => fetchMyRecordingSettings(signal),
@@ -48,7 +53,7 @@ export function MyRecordings(): ReactNode {
   if (settings.error) {
     return (
       <ErrorAlert
-        title="Could not load your recording settings"
+        title={t('mine.settingsFailed')}
         error={settings.error}
         onRetry={() => void settings.refetch()}
       />
@@ -58,8 +63,8 @@ export function MyRecordings(): ReactNode {
   const access = settings.data.callRecordingAccessSettings;
   if (!access.viewAndPlayRecordingsEnabled) {
     return (
-      <EmptyState icon={<IconRecordings size={28} />} title="Your recordings are not shown here">
-        Your administrator has not allowed you to view your recordings. Ask them if you need one.
+      <EmptyState icon={<IconRecordings size={28} />} title={t('mine.hiddenTitle')}>
+        {t('mine.hiddenText')}
       </EmptyState>
     );
   }
@@ -67,6 +72,7 @@ export function MyRecordings(): ReactNode {
 }
 
 function MyRecordingList({ access }: { readonly access: AccessSettings }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const [searchWindow] = useState(() => {
     const to = new Date();
     const from = new Date(to.getTime() - MY_WINDOW_DAYS * 86_400_000);
@@ -94,20 +100,20 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
   const [opened, setOpened] = useState<OpenedRecording | null>(null);
   const [toDelete, setToDelete] = useState<ConvergedRecording | null>(null);
   const [toShare, setToShare] = useState<ShareTarget | null>(null);
-  const { t } = useTranslation('sharing');
+  const { t: tShare } = useTranslation('sharing');
   const remove = useMutation({
     mutationFn: (id: string) => softDeleteMyRecordings([id]),
     onSuccess: async () => {
       toast({
-        title: 'Recording deleted',
-        message: `${toDelete?.topic ?? 'It'} is gone from your list.`,
+        title: t('mine.deleted'),
+        message: t('mine.deletedText', { topic: toDelete?.topic ?? t('mine.deletedFallback') }),
       });
       setToDelete(null);
       await queryClient.invalidateQueries({ queryKey: ['recordings', 'mine'] });
     },
     onError: (error) =>
       toast({
-        title: 'The recording was not deleted',
+        title: t('mine.notDeleted'),
         message: describeError(error),
         tone: 'error',
       }),
@@ -122,14 +128,14 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
         staleTime: 60 * 60 * 1000,
       });
       const link = details.temporaryDirectDownloadLinks?.audioDownloadLink;
-      if (!link) throw new Error('The server gave no download link for this recording.');
+      if (!link) throw new Error(t('mine.noLink'));
       const anchor = document.createElement('a');
       anchor.href = link;
       anchor.download = '';
       anchor.click();
     } catch (error) {
       toast({
-        title: 'The download did not start',
+        title: t('mine.downloadFailed'),
         message: describeError(error as Error),
         tone: 'error',
       });
@@ -150,28 +156,28 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
         {describeAccess(access)}
         {access.viewAndPlayRecordingsEnabled &&
           !access.downloadRecordingsEnabled &&
-          ' Playing needs download permission too, because the audio reaches your browser as a download link.'}
+          t('mine.playNeedsDownload')}
       </Text>
       {list.error && !list.data ? (
         <ErrorAlert
-          title="Could not load your recordings"
+          title={t('mine.listFailed')}
           error={list.error}
           onRetry={() => void list.refetch()}
         />
       ) : list.isPending ? (
         <Skeleton height={120} radius="md" />
       ) : rows.length === 0 ? (
-        <EmptyState icon={<IconRecordings size={28} />} title="No recordings in the last 30 days">
-          When your calls are recorded they are listed here.
+        <EmptyState icon={<IconRecordings size={28} />} title={t('mine.emptyTitle')}>
+          {t('mine.emptyText')}
         </EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={560}>
           <Table verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Recorded</Table.Th>
-                <Table.Th>Topic</Table.Th>
-                <Table.Th>Duration</Table.Th>
+                <Table.Th>{t('table.recorded')}</Table.Th>
+                <Table.Th>{t('table.topic')}</Table.Th>
+                <Table.Th>{t('table.duration')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -190,9 +196,13 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                         variant="light"
                         leftSection={canPlay ? <IconPlay size={14} /> : null}
                         onClick={() => setOpened(opening(r))}
-                        aria-label={`${canPlay ? 'Play' : 'Details of'} ${r.topic}`}
+                        aria-label={
+                          canPlay
+                            ? t('mine.playLabel', { topic: r.topic })
+                            : t('mine.detailsLabel', { topic: r.topic })
+                        }
                       >
-                        {canPlay ? 'Play' : 'Details'}
+                        {canPlay ? t('mine.play') : t('mine.details')}
                       </Button>
                       {access.downloadRecordingsEnabled && (
                         <Button
@@ -200,9 +210,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           variant="default"
                           leftSection={<IconDownload size={14} />}
                           onClick={() => void download(r)}
-                          aria-label={`Download ${r.topic}`}
+                          aria-label={t('mine.downloadLabel', { topic: r.topic })}
                         >
-                          Download
+                          {t('mine.download')}
                         </Button>
                       )}
                       {access.shareRecordingsEnabled && (
@@ -210,9 +220,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           size="compact-sm"
                           variant="default"
                           onClick={() => setToShare({ id: r.id, topic: r.topic })}
-                          aria-label={t('share.actionLabel', { topic: r.topic })}
+                          aria-label={tShare('share.actionLabel', { topic: r.topic })}
                         >
-                          {t('share.action')}
+                          {tShare('share.action')}
                         </Button>
                       )}
                       {access.deleteRecordingsEnabled && (
@@ -222,9 +232,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           color="red"
                           leftSection={<IconTrash size={14} />}
                           onClick={() => setToDelete(r)}
-                          aria-label={`Delete ${r.topic}`}
+                          aria-label={t('mine.deleteLabel', { topic: r.topic })}
                         >
-                          Delete
+                          {t('mine.delete')}
                         </Button>
                       )}
                     </Group>
@@ -237,33 +247,32 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
       )}
       <Group justify="space-between" ref={endRef}>
         <Text size="xs" c="dimmed" data-testid="my-recordings-count">
-          {rows.length === 1 ? '1 recording' : `${rows.length} recordings`}
-          {list.hasNextPage ? ' loaded, more below' : ''}
+          {t('count', { count: rows.length })}
+          {list.hasNextPage ? t('loadedMore') : ''}
         </Text>
-        {list.isFetchingNextPage && <Loader size="xs" aria-label="Loading more" />}
+        {list.isFetchingNextPage && <Loader size="xs" aria-label={t('loadingMore')} />}
       </Group>
 
       <Modal
         opened={toDelete !== null}
         onClose={() => setToDelete(null)}
-        title="Delete this recording?"
+        title={t('mine.confirmTitle')}
         centered
       >
         <Stack gap="md">
           <Alert color="yellow" variant="light" icon={<IconAlert />}>
-            “{toDelete?.topic}” will move to the recycle bin and disappear from your list. Your
-            administrator can restore it until it is purged.
+            {t('mine.confirmText', { topic: toDelete?.topic ?? '' })}
           </Alert>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setToDelete(null)} disabled={remove.isPending}>
-              Cancel
+              {t('common:actions.cancel')}
             </Button>
             <Button
               color="red"
               loading={remove.isPending}
               onClick={() => toDelete && remove.mutate(toDelete.id)}
             >
-              Delete recording
+              {t('mine.confirm')}
             </Button>
           </Group>
         </Stack>
@@ -273,7 +282,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
         recording={opened}
         onClose={() => setOpened(null)}
         allowDownload={access.downloadRecordingsEnabled}
-        noAudioReason="Your administrator has turned off downloading your recordings, and playing them here needs it."
+        noAudioReason={t('mine.noAudio')}
         showShares
         {...(access.shareRecordingsEnabled && opened
           ? {
@@ -282,9 +291,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                   size="compact-sm"
                   variant="default"
                   onClick={() => setToShare({ id: opened.id, topic: opened.topic })}
-                  aria-label={t('share.actionLabel', { topic: opened.topic })}
+                  aria-label={tShare('share.actionLabel', { topic: opened.topic })}
                 >
-                  {t('share.action')}
+                  {tShare('share.action')}
                 </Button>
               ),
             }

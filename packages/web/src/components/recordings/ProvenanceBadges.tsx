@@ -1,5 +1,6 @@
 // A recovered or partly failed recording is badged wherever it is listed or played: the badge
 // names what happened and its tooltip says it in a sentence (lib/provenance.ts).
+import { useTranslation } from 'react-i18next';
 import { Alert, Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { RecordingProvenance } from '@callvault/shared';
@@ -42,6 +43,7 @@ export function ProvenanceNote({
 }: {
   readonly provenance: RecordingProvenance;
 }): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const badges = provenanceBadges(provenance);
   const ended = describeEndReason(provenance.endReason);
   return (
@@ -59,7 +61,7 @@ export function ProvenanceNote({
       ))}
       {ended && (
         <Text size="sm" c="dimmed" data-testid="recording-end-reason">
-          Ended: {ended}
+          {t('provenance.ended', { reason: ended })}
         </Text>
       )}
     </Stack>

@@ -1,6 +1,7 @@
 // One recording opened from a list: what it is (recovered or partly failed, why it ended), the
 // player when the API handed out audio links, and the call's metadata beside it. Used by the
 // Recordings page and by User Hub.
+import { useTranslation } from 'react-i18next';
 import { Alert, Badge, Drawer, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -43,6 +44,7 @@ interface RecordingDrawerProps {
 const DETAILS_STALE_MS = 60 * 60 * 1000;
 
 export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
+  const { t } = useTranslation(['player', 'recordings', 'common']);
   const { recording, onClose } = props;
   return (
     <Drawer
@@ -64,7 +66,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
           </Stack>
         )
       }
-      closeButtonProps={{ 'aria-label': 'Close recording' }}
+      closeButtonProps={{ 'aria-label': t('close') }}
     >
       {recording && <RecordingDrawerBody key={recording.id} {...props} recording={recording} />}
     </Drawer>
@@ -74,6 +76,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
 function RecordingDrawerBody(
   props: RecordingDrawerProps & { readonly recording: OpenedRecording },
 ): ReactNode {
+  const { t } = useTranslation(['player', 'recordings', 'common']);
   const { recording, allowDownload, noAudioReason } = props;
   const details = useQuery({
     queryKey: ['recording-details', recording.id],
@@ -112,7 +115,7 @@ function RecordingDrawerBody(
 
       {details.error ? (
         <ErrorAlert
-          title="Could not load the recording"
+          title={t('loadFailed')}
           error={details.error}
           onRetry={() => void details.refetch()}
         />
@@ -133,7 +136,7 @@ function RecordingDrawerBody(
         />
       ) : (
         <Alert variant="light" color="gray" data-testid="no-audio-access">
-          {recording.status === 'purged' ? 'A purged recording has no audio.' : noAudioReason}
+          {recording.status === 'purged' ? t('recordings:noAudio.purged') : noAudioReason}
         </Alert>
       )}
 
@@ -143,7 +146,7 @@ function RecordingDrawerBody(
 
       {metadata.error ? (
         <ErrorAlert
-          title="Could not load the call metadata"
+          title={t('metadataFailed')}
           error={metadata.error}
           onRetry={() => void metadata.refetch()}
         />

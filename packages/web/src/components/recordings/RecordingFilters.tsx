@@ -1,5 +1,6 @@
 // The Recordings page's filters beyond the owner box: dates (last 7 days by default), location,
 // owner type, status, topic, direction and, for compliance officers, words said in the call.
+import { useTranslation } from 'react-i18next';
 import type {
   CallDirection,
   Location,
@@ -10,21 +11,9 @@ import type {
 import { Button, Collapse, Group, Select, SimpleGrid, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { canSeePurged, defaultDateRange } from '../../lib/recordings.js';
-import { STATUS_LABELS } from './StatusBadge.js';
 
-export const OWNER_TYPE_LABELS: Readonly<Record<RecordingOwnerType, string>> = {
-  user: 'Person',
-  place: 'Workspace',
-  virtualLine: 'Virtual line',
-  // A call no one matched, held until a compliance officer or administrator gives it an owner.
-  unattributed: 'Unattributed',
-};
-
-export const DIRECTION_LABELS: Readonly<Record<CallDirection, string>> = {
-  inbound: 'Inbound',
-  outbound: 'Outbound',
-  internal: 'Internal',
-};
+const OWNER_TYPES: readonly RecordingOwnerType[] = ['user', 'place', 'virtualLine', 'unattributed'];
+const DIRECTIONS: readonly CallDirection[] = ['inbound', 'outbound', 'internal'];
 
 export interface AdvancedFilters {
   readonly from: string;
@@ -59,71 +48,72 @@ export function AdvancedRecordingFilters(props: {
   /** Compliance officers also search the words said in calls. */
   readonly searchTranscripts: boolean;
 }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { filters: advanced } = props;
   const setFilter = <K extends keyof AdvancedFilters>(key: K, value: AdvancedFilters[K]): void =>
     props.onChange({ ...advanced, [key]: value });
   const statusOptions = (['available', 'deleted', 'purged'] as const)
     .filter((s) => s !== 'purged' || canSeePurged(props.roles))
-    .map((s) => ({ value: s, label: STATUS_LABELS[s] }));
+    .map((s) => ({ value: s, label: t(`status.${s}`) }));
   return (
     <Collapse in={props.open} id="recordings-advanced">
       <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="sm" pt="xs">
         <TextInput
-          label="From"
+          label={t('filters.from')}
           type="date"
           value={advanced.from}
           max={advanced.to || undefined}
           onChange={(e) => setFilter('from', e.currentTarget.value)}
         />
         <TextInput
-          label="To"
+          label={t('filters.to')}
           type="date"
           value={advanced.to}
           min={advanced.from || undefined}
           onChange={(e) => setFilter('to', e.currentTarget.value)}
         />
         <Select
-          label="Location"
-          placeholder="All locations"
+          label={t('filters.location')}
+          placeholder={t('filters.allLocations')}
           clearable
           data={props.locations.map((l) => ({ value: l.id, label: l.name }))}
           value={advanced.locationId}
           onChange={(v) => setFilter('locationId', v)}
         />
         <Select
-          label="Owner type"
-          placeholder="All owner types"
+          label={t('filters.ownerType')}
+          placeholder={t('filters.allOwnerTypes')}
           clearable
-          data={Object.entries(OWNER_TYPE_LABELS).map(([value, label]) => ({ value, label }))}
+          data={OWNER_TYPES.map((value) => ({ value, label: t(`ownerType.${value}`) }))}
           value={advanced.ownerType}
           onChange={(v) => setFilter('ownerType', v as RecordingOwnerType | null)}
         />
         <Select
-          label="Status"
+          label={t('filters.status')}
           data={statusOptions}
           value={advanced.status}
           allowDeselect={false}
           onChange={(v) => v !== null && setFilter('status', v as RecordingStatus)}
         />
         <TextInput
-          label="Topic"
-          placeholder="Words in the topic"
+          label={t('filters.topic')}
+          placeholder={t('filters.topicPlaceholder')}
           value={advanced.topic}
           onChange={(e) => setFilter('topic', e.currentTarget.value)}
         />
         <Select
-          label="Direction"
-          placeholder="All directions"
+          label={t('filters.direction')}
+          placeholder={t('filters.allDirections')}
           clearable
-          data={Object.entries(DIRECTION_LABELS).map(([value, label]) => ({ value, label }))}
+          data={DIRECTIONS.map((value) => ({ value, label: t(`direction.${value}`) }))}
           value={advanced.direction}
           onChange={(v) => setFilter('direction', v as CallDirection | null)}
         />
         {props.searchTranscripts && (
           <TextInput
-            label="Words in transcript"
-            placeholder="Words said in the call"
-            title="Calls with every word in one line of their transcript"
+            label={t('filters.transcript')}
+            placeholder={t('filters.transcriptPlaceholder')}
+            title={t('filters.transcriptTitle')}
             maxLength={200}
             value={advanced.transcript}
             onChange={(e) => setFilter('transcript', e.currentTarget.value)}
@@ -131,7 +121,7 @@ export function AdvancedRecordingFilters(props: {
         )}
         <Group align="flex-end">
           <Button variant="subtle" onClick={() => props.onChange(initialFilters())}>
-            Reset filters
+            {t('filters.reset')}
           </Button>
         </Group>
       </SimpleGrid>

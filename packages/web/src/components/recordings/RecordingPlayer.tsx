@@ -2,6 +2,7 @@
 // answers Range requests, so seeking does not download the rest), draws the waveform from the
 // peaks the server precomputed, and offers the audio as stored and as WAV. It is shown only when the
 // API handed out links, which it never does for administrators.
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
@@ -30,6 +31,7 @@ function withFormat(link: string, format: 'wav'): string {
 }
 
 export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const { recordingId, audioLink, allowDownload } = props;
   const audioRef = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -64,7 +66,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
     if (audio.paused) {
       setPlayError(null);
       audio.play().catch((error: unknown) => {
-        setPlayError(error instanceof Error ? error.message : 'The audio could not be played');
+        setPlayError(error instanceof Error ? error.message : t('playFailed'));
       });
     } else {
       audio.pause();
@@ -95,7 +97,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
         onTimeUpdate={(event) => setCurrentTime(event.currentTarget.currentTime)}
         onLoadedMetadata={onDuration}
         onDurationChange={onDuration}
-        onError={() => setPlayError('The audio could not be loaded; the link may have expired.')}
+        onError={() => setPlayError(t('loadAudioFailed'))}
       />
       <Waveform
         peaks={peaks.data?.channels ?? null}
@@ -105,7 +107,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
       />
       {peaks.error && (
         <Text size="xs" c="red">
-          The waveform could not be drawn: {peaks.error.message}
+          {t('waveformFailed', { message: peaks.error.message })}
         </Text>
       )}
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -115,7 +117,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
             leftSection={playing ? <IconPause size={16} /> : <IconPlay size={16} />}
             w={110}
           >
-            {playing ? 'Pause' : 'Play'}
+            {playing ? t('pause') : t('play')}
           </Button>
           <Text size="sm" ff="monospace" data-testid="player-time" aria-live="off">
             {formatDuration(currentTime)} / {formatDuration(duration)}
@@ -131,7 +133,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
               size="sm"
               leftSection={<IconDownload size={16} />}
             >
-              Download audio
+              {t('downloadAudio')}
             </Button>
             <Button
               component="a"
@@ -141,7 +143,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
               size="sm"
               leftSection={<IconDownload size={16} />}
             >
-              Download WAV
+              {t('downloadWav')}
             </Button>
           </Group>
         )}

@@ -1,13 +1,13 @@
 // The Recordings page's table: one row per recording with its owner, topic (with how it was made
 // and, in a transcript search, the matching line), parties, direction, duration and location, and
 // the checkboxes of the bulk selection.
+import { useTranslation } from 'react-i18next';
 import type { RecordingSummary } from '@callvault/shared';
 import { Badge, Button, Checkbox, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { SELECT_ALL_LIMIT, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { PartyList } from './PartyList.js';
 import { ProvenanceBadges } from './ProvenanceBadges.js';
-import { DIRECTION_LABELS, OWNER_TYPE_LABELS } from './RecordingFilters.js';
 
 export function RecordingsTable(props: {
   readonly rows: readonly RecordingSummary[];
@@ -21,6 +21,7 @@ export function RecordingsTable(props: {
   readonly onOpen: (recording: RecordingSummary) => void;
   readonly locationNameOf: (locationId: string | null) => string;
 }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { selected, allSelected } = props;
   return (
     <Table.ScrollContainer minWidth={960}>
@@ -30,7 +31,7 @@ export function RecordingsTable(props: {
             <Table.Th w={40}>
               {props.selectable && (
                 <Checkbox
-                  aria-label={`Select all (the first ${SELECT_ALL_LIMIT})`}
+                  aria-label={t('table.selectAll', { limit: SELECT_ALL_LIMIT })}
                   checked={allSelected}
                   indeterminate={selected.size > 0 && !allSelected}
                   disabled={props.selectingAll}
@@ -38,13 +39,13 @@ export function RecordingsTable(props: {
                 />
               )}
             </Table.Th>
-            <Table.Th>Recorded</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Topic</Table.Th>
-            <Table.Th>Parties</Table.Th>
-            <Table.Th>Direction</Table.Th>
-            <Table.Th>Duration</Table.Th>
-            <Table.Th>Location</Table.Th>
+            <Table.Th>{t('table.recorded')}</Table.Th>
+            <Table.Th>{t('table.owner')}</Table.Th>
+            <Table.Th>{t('table.topic')}</Table.Th>
+            <Table.Th>{t('table.parties')}</Table.Th>
+            <Table.Th>{t('table.direction')}</Table.Th>
+            <Table.Th>{t('table.duration')}</Table.Th>
+            <Table.Th>{t('table.location')}</Table.Th>
             <Table.Th w={80} />
           </Table.Tr>
         </Table.Thead>
@@ -76,13 +77,14 @@ interface RecordingRowProps {
 }
 
 function RecordingRow(props: RecordingRowProps): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   const { recording: r } = props;
   return (
     <Table.Tr bg={props.selected ? 'indigo.0' : undefined}>
       <Table.Td>
         {props.selectable && (
           <Checkbox
-            aria-label={`Select ${r.topic} of ${r.ownerName}`}
+            aria-label={t('table.select', { topic: r.topic, owner: r.ownerName })}
             checked={props.selected}
             onChange={(e) => props.onSelect(e.currentTarget.checked)}
           />
@@ -99,13 +101,13 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
             color="orange"
             radius="sm"
             tt="none"
-            title="No party of the call matched anyone; reassign it to give it an owner"
+            title={t('table.unattributedTitle')}
           >
-            {OWNER_TYPE_LABELS.unattributed}
+            {t('ownerType.unattributed')}
           </Badge>
         ) : (
           <Text size="xs" c="dimmed">
-            {r.ownerEmail ?? OWNER_TYPE_LABELS[r.ownerType]}
+            {r.ownerEmail ?? t(`ownerType.${r.ownerType}`)}
           </Text>
         )}
       </Table.Td>
@@ -127,7 +129,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
       <Table.Td>
         <PartyList parties={r.parties} />
       </Table.Td>
-      <Table.Td>{r.direction ? DIRECTION_LABELS[r.direction] : '—'}</Table.Td>
+      <Table.Td>{r.direction ? t(`direction.${r.direction}`) : '—'}</Table.Td>
       <Table.Td ff="monospace">{formatDuration(r.durationSeconds)}</Table.Td>
       <Table.Td>{props.locationName}</Table.Td>
       <Table.Td>
@@ -135,9 +137,9 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
           size="compact-sm"
           variant="light"
           onClick={props.onOpen}
-          aria-label={`Open ${r.topic} of ${r.ownerName}`}
+          aria-label={t('table.openLabel', { topic: r.topic, owner: r.ownerName })}
         >
-          Open
+          {t('table.open')}
         </Button>
       </Table.Td>
     </Table.Tr>

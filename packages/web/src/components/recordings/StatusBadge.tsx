@@ -1,12 +1,7 @@
 import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import type { RecordingStatus } from '@callvault/shared';
-
-export const STATUS_LABELS: Readonly<Record<RecordingStatus, string>> = {
-  available: 'Available',
-  deleted: 'In recycle bin',
-  purged: 'Purged',
-};
 
 const STATUS_COLORS: Readonly<Record<RecordingStatus, string>> = {
   available: 'teal',
@@ -15,9 +10,10 @@ const STATUS_COLORS: Readonly<Record<RecordingStatus, string>> = {
 };
 
 export function StatusBadge({ status }: { readonly status: RecordingStatus }): ReactNode {
+  const { t } = useTranslation(['recordings', 'common']);
   return (
     <Badge variant="light" color={STATUS_COLORS[status]} radius="sm" tt="none">
-      {STATUS_LABELS[status]}
+      {t(`status.${status}`)}
     </Badge>
   );
 }

@@ -3,6 +3,7 @@
 // to its start, and a search box that jumps between the lines holding the words. The transcript
 // comes through the details' signed transcript link, so it follows the same rules as the audio:
 // administrators never get one, users only as their access settings allow.
+import { useTranslation } from 'react-i18next';
 import {
   Alert,
   Box,
@@ -60,19 +61,22 @@ const SPEAKER_COLORS = ['indigo.7', 'teal.7', 'grape.7', 'orange.8'] as const;
 const LIST_HEIGHT = 300;
 
 export function TranscriptPanel(props: TranscriptPanelProps): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const { source } = props;
   if (source.link === null) {
     if (source.status === 'skipped') {
       return (
         <Text size="sm" c="dimmed" data-testid="transcript-missing">
-          No transcript{source.reason ? `: ${source.reason}` : '.'}
+          {source.reason
+            ? t('transcript.noneWhy', { reason: source.reason })
+            : t('transcript.none')}
         </Text>
       );
     }
     if (source.status === 'pending') {
       return (
         <Text size="sm" c="dimmed" data-testid="transcript-missing">
-          The transcript is not ready yet.
+          {t('transcript.pending')}
         </Text>
       );
     }
@@ -82,6 +86,7 @@ export function TranscriptPanel(props: TranscriptPanelProps): ReactNode {
 }
 
 function LoadedTranscript(props: TranscriptPanelProps & { readonly link: string }): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const { recordingId, link } = props;
   const transcript = useQuery({
     // The link changes with every details request; the transcript does not.
@@ -92,7 +97,7 @@ function LoadedTranscript(props: TranscriptPanelProps & { readonly link: string 
   });
   if (transcript.error) {
     return (
-      <Alert color="red" variant="light" title="The transcript could not be shown">
+      <Alert color="red" variant="light" title={t('transcript.failed')}>
         {transcript.error.message}
       </Alert>
     );
@@ -104,6 +109,7 @@ function LoadedTranscript(props: TranscriptPanelProps & { readonly link: string 
 function TranscriptView(
   props: TranscriptPanelProps & { readonly document: TranscriptDocument },
 ): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const { document, currentTime, onSeek } = props;
   const { segments } = document;
   const focus = props.source.focus;
@@ -175,14 +181,14 @@ function TranscriptView(
     <Stack gap="xs" data-testid="transcript">
       <Group justify="space-between" gap="xs" wrap="wrap">
         <Text fw={600} size="sm">
-          Transcript
+          {t('transcript.title')}
         </Text>
         <Group gap="xs" wrap="nowrap">
           <TextInput
             size="xs"
             type="search"
-            aria-label="Search the transcript"
-            placeholder="Search the transcript"
+            aria-label={t('transcript.search')}
+            placeholder={t('transcript.search')}
             leftSection={<IconSearch size={14} />}
             value={query}
             onChange={(e) => setQuery(e.currentTarget.value)}
@@ -193,17 +199,17 @@ function TranscriptView(
             {!searching
               ? ''
               : hits.length === 0
-                ? 'No matches'
+                ? t('transcript.noMatches')
                 : hit === null
-                  ? `${hits.length} ${hits.length === 1 ? 'match' : 'matches'}`
-                  : `${hit + 1} of ${hits.length}`}
+                  ? t('transcript.matches', { count: hits.length })
+                  : t('transcript.hitOf', { hit: hit + 1, count: hits.length })}
           </Text>
           <Button
             size="compact-xs"
             variant="default"
             disabled={hits.length === 0}
             onClick={() => jump(-1)}
-            aria-label="Previous match"
+            aria-label={t('transcript.previous')}
           >
             ↑
           </Button>
@@ -212,7 +218,7 @@ function TranscriptView(
             variant="default"
             disabled={hits.length === 0}
             onClick={() => jump(1)}
-            aria-label="Next match"
+            aria-label={t('transcript.next')}
           >
             ↓
           </Button>
@@ -220,7 +226,7 @@ function TranscriptView(
       </Group>
       {segments.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No words were recognised in this call.
+          {t('transcript.empty')}
         </Text>
       ) : (
         <Box
@@ -228,7 +234,7 @@ function TranscriptView(
           mah={LIST_HEIGHT}
           style={{ overflowY: 'auto', position: 'relative' }}
           role="list"
-          aria-label="Transcript lines"
+          aria-label={t('transcript.lines')}
         >
           {segments.map((segment, index) => {
             const isActive = index === active;
@@ -242,7 +248,7 @@ function TranscriptView(
                 data-testid="transcript-line"
                 aria-current={isActive ? 'true' : undefined}
                 onClick={() => onSeek(segment.start)}
-                title={`Play from ${formatDuration(segment.start)}`}
+                title={t('transcript.playFrom', { time: formatDuration(segment.start) })}
                 display="block"
                 w="100%"
                 px="xs"

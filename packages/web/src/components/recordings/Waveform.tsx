@@ -1,5 +1,6 @@
 // The player's waveform on a <canvas>: one lane per channel (each party of the call is its own
 // channel), the played part in the accent colour, and a click or the arrow keys to seek.
+import { useTranslation } from 'react-i18next';
 import { Box } from '@mantine/core';
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { formatDuration, seekTimeAt } from '../../lib/recordings.js';
@@ -57,6 +58,7 @@ function drawWaveform(
 }
 
 export function Waveform(props: WaveformProps): ReactNode {
+  const { t } = useTranslation(['player', 'common']);
   const { peaks, currentTime, duration, onSeek, height = 96 } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const progress = duration > 0 ? Math.min(1, currentTime / duration) : 0;
@@ -96,11 +98,14 @@ export function Waveform(props: WaveformProps): ReactNode {
         data-testid="waveform"
         role="slider"
         tabIndex={0}
-        aria-label="Playback position: click the waveform to seek"
+        aria-label={t('position')}
         aria-valuemin={0}
         aria-valuemax={Math.round(duration)}
         aria-valuenow={Math.round(currentTime)}
-        aria-valuetext={`${formatDuration(currentTime)} of ${formatDuration(duration)}`}
+        aria-valuetext={t('positionText', {
+          current: formatDuration(currentTime),
+          total: formatDuration(duration),
+        })}
         aria-busy={peaks === null}
         onClick={(event) => {
           const rect = event.currentTarget.getBoundingClientRect();

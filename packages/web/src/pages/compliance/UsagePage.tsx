@@ -263,8 +263,12 @@ function ThresholdList({
               <List size="sm" spacing={2}>
                 {th.recipients.map((r) => (
                   <List.Item key={r.webhookId}>
-                    {t('usage.recipients')}: {r.webhookName} ({r.targetUrl}) —{' '}
-                    {t(`usage.delivery.${r.status}`)}
+                    {t('usage.recipientLine', {
+                      recipients: t('usage.recipients'),
+                      name: r.webhookName,
+                      url: r.targetUrl,
+                      status: t(`usage.delivery.${r.status}`),
+                    })}
                   </List.Item>
                 ))}
               </List>

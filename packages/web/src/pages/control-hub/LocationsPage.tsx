@@ -1,4 +1,5 @@
 import { Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { useState, type ReactNode } from 'react';
 import type { Location } from '@callvault/shared';
 import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
@@ -10,6 +11,7 @@ import { matchesSearch } from '../../lib/search.js';
 import { useLocations } from '../../lib/use-locations.js';
 
 export function LocationsPage(): ReactNode {
+  const { t } = useTranslation('controlHub');
   const [term, setTerm] = useState('');
   const locations = useLocations();
   // Locations load whole (an org has few), so the search box filters them in the browser.
@@ -19,15 +21,18 @@ export function LocationsPage(): ReactNode {
 
   const columns: Column<Location>[] = [
     {
-      header: 'Name',
+      header: t('column.name'),
       cell: (l) => (
         <Text size="sm" fw={500}>
           {l.name}
         </Text>
       ),
     },
-    { header: 'Time zone', cell: (l) => l.timeZone },
-    { header: 'Announcement language', cell: (l) => formatLanguage(l.announcementLanguage) },
+    { header: t('column.timeZone'), cell: (l) => l.timeZone },
+    {
+      header: t('column.announcementLanguage'),
+      cell: (l) => formatLanguage(l.announcementLanguage),
+    },
     {
       header: '',
       width: 150,
@@ -38,9 +43,9 @@ export function LocationsPage(): ReactNode {
           variant="default"
           size="compact-sm"
           leftSection={<IconCallRecording size={14} />}
-          aria-label={`Call recording settings of ${l.name}`}
+          aria-label={t('callRecordingOf', { name: l.name })}
         >
-          Call recording
+          {t('callRecording')}
         </RouterButton>
       ),
     },
@@ -49,14 +54,12 @@ export function LocationsPage(): ReactNode {
   return (
     <>
       <PageHeader
-        eyebrow="Control Hub"
-        title="Locations"
-        description="Sites of your organisation. Each can use the organisation's recording provider and compliance announcement or its own."
+        eyebrow={t('eyebrow')}
+        title={t('locations.title')}
+        description={t('locations.description')}
       />
       <DirectoryListView
-        noun={{ one: 'location', other: 'locations' }}
-        searchLabel="Search locations"
-        searchPlaceholder="Name or time zone"
+        kind="locations"
         term={term}
         onTermChange={setTerm}
         list={{
@@ -73,8 +76,6 @@ export function LocationsPage(): ReactNode {
         columns={columns}
         rowKey={(l) => l.id}
         emptyIcon={<IconLocation size={28} />}
-        emptyTitle="No locations yet"
-        emptyText="Locations added through the Webex-compatible API (/v1/locations) appear here."
       />
     </>
   );

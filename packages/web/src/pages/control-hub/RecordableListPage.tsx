@@ -1,16 +1,21 @@
 // The Control Hub list of the things that can be recorded (people, workspaces, virtual lines): one
 // page layout, search box and location filter, each row ending in a link to its call-recording
 // settings. What differs by entity (the API call, the columns, the words) is a `RecordableList`.
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import type { Page } from '../../api/client.js';
 import type { DirectoryFilter } from '../../api/directory.api.js';
 import type { RecordableKind } from '../../api/recording-settings.api.js';
-import { DirectoryListView, type Column } from '../../components/DirectoryListView.js';
+import {
+  DirectoryListView,
+  type Column,
+  type DirectoryKind,
+} from '../../components/DirectoryListView.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { RouterButton } from '../../components/RouterLinks.js';
 import { IconCallRecording } from '../../components/icons.js';
-import type { Noun } from '../../lib/format.js';
 import { useDirectoryList } from '../../lib/use-directory-list.js';
 import { useLocations, type Locations } from '../../lib/use-locations.js';
 
@@ -23,11 +28,7 @@ interface RecordableRow {
 export interface RecordableList<Body, Row extends RecordableRow> {
   readonly kind: RecordableKind;
   /** Names the list in the query cache, e.g. `people`. */
-  readonly name: string;
-  readonly title: string;
-  readonly description: string;
-  readonly noun: Noun;
-  readonly searchPlaceholder: string;
+  readonly name: Exclude<DirectoryKind, 'locations'>;
   readonly fetchPage: (
     filter: DirectoryFilter,
     nextPath: string | null,
@@ -41,10 +42,8 @@ export interface RecordableList<Body, Row extends RecordableRow> {
   /** Whether the API filters this list by display name (and people by `email`). */
   readonly serverSearch: boolean;
   /** The columns before the call-recording link. */
-  readonly columns: (locations: Locations) => Column<Row>[];
+  readonly columns: (locations: Locations, t: TFunction<'controlHub'>) => Column<Row>[];
   readonly emptyIcon: ReactNode;
-  readonly emptyTitle: string;
-  readonly emptyText: string;
 }
 
 export function RecordableListPage<Body, Row extends RecordableRow>({
@@ -52,6 +51,7 @@ export function RecordableListPage<Body, Row extends RecordableRow>({
 }: {
   readonly list: RecordableList<Body, Row>;
 }): ReactNode {
+  const { t } = useTranslation('controlHub');
   const [term, setTerm] = useState('');
   const [settledTerm] = useDebouncedValue(term, 300);
   const [locationId, setLocationId] = useState<string | null>(null);
@@ -69,7 +69,7 @@ export function RecordableListPage<Body, Row extends RecordableRow>({
   });
 
   const columns: Column<Row>[] = [
-    ...entity.columns(locations),
+    ...entity.columns(locations, t),
     {
       header: '',
       width: 150,
@@ -79,11 +79,13 @@ export function RecordableListPage<Body, Row extends RecordableRow>({
 
   return (
     <>
-      <PageHeader eyebrow="Control Hub" title={entity.title} description={entity.description} />
+      <PageHeader
+        eyebrow={t('eyebrow')}
+        title={t(`${entity.name}.title`)}
+        description={t(`${entity.name}.description`)}
+      />
       <DirectoryListView
-        noun={entity.noun}
-        searchLabel={`Search ${entity.noun.other}`}
-        searchPlaceholder={entity.searchPlaceholder}
+        kind={entity.name}
         term={term}
         onTermChange={setTerm}
         locationFilter={{
@@ -95,8 +97,6 @@ export function RecordableListPage<Body, Row extends RecordableRow>({
         columns={columns}
         rowKey={(row) => row.id}
         emptyIcon={entity.emptyIcon}
-        emptyTitle={entity.emptyTitle}
-        emptyText={entity.emptyText}
       />
     </>
   );
@@ -110,12 +110,13 @@ function CallRecordingButton({
   readonly kind: RecordableKind;
   readonly row: RecordableRow;
 }): ReactNode {
+  const { t } = useTranslation('controlHub');
   const common = {
     variant: 'default',
     size: 'compact-sm',
     leftSection: <IconCallRecording size={14} />,
-    'aria-label': `Call recording settings of ${row.displayName}`,
-    children: 'Call recording',
+    'aria-label': t('callRecordingOf', { name: row.displayName }),
+    children: t('callRecording'),
   } as const;
   switch (kind) {
     case 'person':

@@ -27,11 +27,6 @@ function Name({ children }: { readonly children: string }): ReactNode {
 export const PEOPLE_LIST: RecordableList<PersonList, Person> = {
   kind: 'person',
   name: 'people',
-  title: 'People',
-  description:
-    'Everyone in your organisation who can make or receive calls, and what their licence allows to be recorded.',
-  noun: { one: 'person', other: 'people' },
-  searchPlaceholder: 'Name, email, extension or number',
   fetchPage: listPeople,
   rowsOf: (body) => body.items,
   searchFieldsOf: (p, locations) => [
@@ -42,9 +37,9 @@ export const PEOPLE_LIST: RecordableList<PersonList, Person> = {
     locations.nameOf(p.locationId),
   ],
   serverSearch: true,
-  columns: (locations) => [
+  columns: (locations, t) => [
     {
-      header: 'Name',
+      header: t('column.name'),
       cell: (p) => (
         <Stack gap={0}>
           <Text size="sm" fw={500}>
@@ -58,25 +53,17 @@ export const PEOPLE_LIST: RecordableList<PersonList, Person> = {
         </Stack>
       ),
     },
-    { header: 'Email', cell: (p) => p.emails[0] ?? '—' },
-    { header: 'Extension', cell: (p) => p.extension ?? '—', width: 110 },
-    { header: 'Location', cell: (p) => locations.nameOf(p.locationId) },
-    { header: 'Licence', cell: (p) => <LicenseBadge license={p.callingLicense} /> },
+    { header: t('column.email'), cell: (p) => p.emails[0] ?? '—' },
+    { header: t('column.extension'), cell: (p) => p.extension ?? '—', width: 110 },
+    { header: t('column.location'), cell: (p) => locations.nameOf(p.locationId) },
+    { header: t('column.licence'), cell: (p) => <LicenseBadge license={p.callingLicense} /> },
   ],
   emptyIcon: <IconPeople size={28} />,
-  emptyTitle: 'No people yet',
-  emptyText:
-    'People added to your organisation through the Webex-compatible API (/v1/people) appear here with their extension, location and calling licence.',
 };
 
 export const WORKSPACES_LIST: RecordableList<WorkspaceList, Workspace> = {
   kind: 'workspace',
   name: 'workspaces',
-  title: 'Workspaces',
-  description:
-    'Shared rooms and devices such as lobby phones and meeting rooms. A workspace needs a Professional licence to be recorded.',
-  noun: { one: 'workspace', other: 'workspaces' },
-  searchPlaceholder: 'Name, extension or number',
   fetchPage: listWorkspaces,
   rowsOf: (body) => body.items,
   searchFieldsOf: (w, locations) => [
@@ -86,41 +73,34 @@ export const WORKSPACES_LIST: RecordableList<WorkspaceList, Workspace> = {
     locations.nameOf(w.locationId),
   ],
   serverSearch: true,
-  columns: (locations) => [
-    { header: 'Name', cell: (w) => <Name>{w.displayName}</Name> },
-    { header: 'Location', cell: (w) => locations.nameOf(w.locationId) },
-    { header: 'Extension', cell: (w) => w.extension ?? '—', width: 110 },
-    { header: 'Phone number', cell: (w) => w.phoneNumbers[0]?.value ?? '—' },
-    { header: 'Announcement language', cell: (w) => formatLanguage(w.announcementLanguage) },
-    { header: 'Licence', cell: (w) => <LicenseBadge license={w.callingLicense} /> },
+  columns: (locations, t) => [
+    { header: t('column.name'), cell: (w) => <Name>{w.displayName}</Name> },
+    { header: t('column.location'), cell: (w) => locations.nameOf(w.locationId) },
+    { header: t('column.extension'), cell: (w) => w.extension ?? '—', width: 110 },
+    { header: t('column.phoneNumber'), cell: (w) => w.phoneNumbers[0]?.value ?? '—' },
+    {
+      header: t('column.announcementLanguage'),
+      cell: (w) => formatLanguage(w.announcementLanguage),
+    },
+    { header: t('column.licence'), cell: (w) => <LicenseBadge license={w.callingLicense} /> },
   ],
   emptyIcon: <IconWorkspace size={28} />,
-  emptyTitle: 'No workspaces yet',
-  emptyText: 'Workspaces added through the Webex-compatible API (/v1/workspaces) appear here.',
 };
 
 export const VIRTUAL_LINES_LIST: RecordableList<VirtualLineList, VirtualLine> = {
   kind: 'virtualLine',
   name: 'virtualLines',
-  title: 'Virtual lines',
-  description:
-    "Extra numbers and extensions that ring on people's devices without a user of their own; they can be recorded like a person.",
-  noun: { one: 'virtual line', other: 'virtual lines' },
-  searchPlaceholder: 'Name, extension or number',
   fetchPage: listVirtualLines,
   rowsOf: (body) => body.virtualLines,
   searchFieldsOf: (v) => [v.displayName, v.number.extension, v.number.external, v.location.name],
   serverSearch: true,
-  columns: () => [
-    { header: 'Name', cell: (v) => <Name>{v.displayName}</Name> },
-    { header: 'Extension', cell: (v) => v.number.extension ?? '—', width: 110 },
-    { header: 'Phone number', cell: (v) => v.number.external ?? '—' },
-    { header: 'Location', cell: (v) => v.location.name },
+  columns: (_locations, t) => [
+    { header: t('column.name'), cell: (v) => <Name>{v.displayName}</Name> },
+    { header: t('column.extension'), cell: (v) => v.number.extension ?? '—', width: 110 },
+    { header: t('column.phoneNumber'), cell: (v) => v.number.external ?? '—' },
+    { header: t('column.location'), cell: (v) => v.location.name },
   ],
   emptyIcon: <IconVirtualLine size={28} />,
-  emptyTitle: 'No virtual lines yet',
-  emptyText:
-    'Virtual lines added through the Webex-compatible API (/v1/telephony/config/virtualLines) appear here.',
 };
 
 // One component per route, so leaving one list for another starts the next with a clear search.

@@ -1,6 +1,7 @@
 // The frame of the organisation's and a location's call-recording pages: the header, the notice
 // for read-only administrators, and the cards, each shown once its query has loaded (a skeleton
 // meanwhile, an error with a retry when it failed).
+import { useTranslation } from 'react-i18next';
 import { Alert, Skeleton, Stack } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -15,12 +16,13 @@ export function CallRecordingSettingsPage({
   readonly canEdit: boolean;
   readonly children: ReactNode;
 }): ReactNode {
+  const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   return (
     <>
       {header}
       {!canEdit && (
         <Alert variant="light" color="gray" mb="lg">
-          You have read-only access: an administrator with full rights can change these settings.
+          {t('readOnly')}
         </Alert>
       )}
       <Stack gap="lg">{children}</Stack>

@@ -1,5 +1,6 @@
 // Control Hub → Call recording: the organisation's switch, recording provider and failure
 // behaviour, compliance announcement, and the retention and quota the operator set.
+import { useTranslation } from 'react-i18next';
 import {
   Alert,
   Badge,
@@ -23,11 +24,7 @@ import { PageHeader } from '../../../components/PageHeader.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';
-import {
-  FAILURE_BEHAVIOR_LABELS,
-  formatBytes,
-  isFailureBehavior,
-} from '../../../lib/recording-form.js';
+import { formatBytes, isFailureBehavior } from '../../../lib/recording-form.js';
 import { useCanEditSettings } from '../../../lib/use-can-edit-settings.js';
 import { CallRecordingSettingsPage, QueryCard } from './CallRecordingSettingsPage.js';
 import { ComplianceAnnouncementCard } from './ComplianceAnnouncementCard.js';
@@ -39,10 +36,8 @@ import {
   orgVendorsQuery,
 } from './recording-queries.js';
 
-export const ACKNOWLEDGE_DISABLE_TEXT =
-  'I understand that turning off call recording removes this feature for all users';
-
 export function OrgCallRecordingPage(): ReactNode {
+  const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   const canEdit = useCanEditSettings();
   const org = useQuery(orgCallRecordingQuery);
   const vendors = useQuery(orgVendorsQuery);
@@ -53,16 +48,16 @@ export function OrgCallRecordingPage(): ReactNode {
       canEdit={canEdit}
       header={
         <PageHeader
-          eyebrow="Control Hub"
-          title="Call recording"
-          description="Whether calls in your organisation are recorded, where the recordings go, and what callers hear."
+          eyebrow={t('controlHub:eyebrow')}
+          title={t('title')}
+          description={t('orgDescription')}
         />
       }
     >
-      <QueryCard query={org} errorTitle="Could not load call recording">
+      <QueryCard query={org} errorTitle={t('loadFailed')}>
         {(data) => <StatusCard org={data} canEdit={canEdit} />}
       </QueryCard>
-      <QueryCard query={vendors} errorTitle="Could not load recording providers">
+      <QueryCard query={vendors} errorTitle={t('vendorsFailed')}>
         {(data) => (
           <>
             <ProviderCard key={vendorsKey(data)} vendors={data} canEdit={canEdit} />
@@ -70,7 +65,7 @@ export function OrgCallRecordingPage(): ReactNode {
           </>
         )}
       </QueryCard>
-      <QueryCard query={announcement} errorTitle="Could not load the compliance announcement">
+      <QueryCard query={announcement} errorTitle={t('announcementFailed')}>
         {(data) => (
           <ComplianceAnnouncementCard scope={{ kind: 'org', settings: data }} canEdit={canEdit} />
         )}
@@ -91,6 +86,7 @@ function StatusCard({
   readonly org: OrgCallRecording;
   readonly canEdit: boolean;
 }): ReactNode {
+  const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -99,33 +95,32 @@ function StatusCard({
     onSuccess: async (_result, update) => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.all });
       setConfirming(false);
-      if (update.enabled === false) toast({ title: 'Call recording turned off' });
-      else if (update.enabled === true) toast({ title: 'Call recording turned on' });
-      else toast({ title: 'Transcript default saved' });
+      if (update.enabled === false) toast({ title: t('turnedOff') });
+      else if (update.enabled === true) toast({ title: t('turnedOn') });
+      else toast({ title: t('transcriptSaved') });
     },
     onError: (error) => {
       // The confirmation shows its own error; other changes report here.
-      if (!confirming) toast({ title: 'Not saved', message: describeError(error), tone: 'error' });
+      if (!confirming)
+        toast({ title: t('notSaved'), message: describeError(error), tone: 'error' });
     },
   });
 
   return (
     <SettingsCard
-      title="Organisation"
-      description="Turning recording off stops new recordings for everyone. Recordings already made stay stored until their retention ends."
+      title={t('org.title')}
+      description={t('org.description')}
       aside={
         <Badge color={org.enabled ? 'teal' : 'gray'} variant="light" size="lg" radius="sm">
-          {org.enabled ? 'Recording on' : 'Recording off'}
+          {org.enabled ? t('org.on') : t('org.off')}
         </Badge>
       }
     >
       <Stack gap="lg">
         <Switch
-          label="Call recording"
+          label={t('org.switch')}
           description={
-            org.enabled
-              ? `Calls are recorded by ${org.vendorName} for the people, workspaces and virtual lines set to record.`
-              : 'No calls are recorded.'
+            org.enabled ? t('org.recordedBy', { vendor: org.vendorName }) : t('org.noCalls')
           }
           checked={org.enabled}
           disabled={!canEdit || change.isPending}
@@ -135,22 +130,24 @@ function StatusCard({
           }}
         />
         <Switch
-          label="Transcribe recordings by default"
-          description="Applies to every person, workspace and virtual line that has not chosen for itself."
+          label={t('org.transcribe')}
+          description={t('org.transcribeHelp')}
           checked={org.transcriptEnabled}
           disabled={!canEdit || change.isPending}
           onChange={(e) => change.mutate({ transcriptEnabled: e.currentTarget.checked })}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
           <ReadOnlyValue
-            label="Retention"
-            value={`${org.retentionDays} days`}
-            hint="Recordings are deleted after this, unless on legal hold."
+            label={t('org.retention')}
+            testId="retention"
+            value={t('org.retentionDays', { count: org.retentionDays })}
+            hint={t('org.retentionHint')}
           />
           <ReadOnlyValue
-            label="Storage quota"
+            label={t('org.quota')}
+            testId="storage-quota"
             value={formatBytes(org.quotaBytes)}
-            hint="Set by the operator of this Callvault server."
+            hint={t('org.quotaHint')}
           />
         </SimpleGrid>
       </Stack>
@@ -170,6 +167,8 @@ function StatusCard({
 
 export function ReadOnlyValue(props: {
   readonly label: string;
+  /** Names the value for tests (`read-only-<testId>`), the same in every language. */
+  readonly testId: string;
   readonly value: string;
   readonly hint?: string;
 }): ReactNode {
@@ -178,7 +177,7 @@ export function ReadOnlyValue(props: {
       <Text size="xs" c="dimmed" fw={600} tt="uppercase" lts={0.4}>
         {props.label}
       </Text>
-      <Text fw={600} data-testid={`read-only-${props.label.toLowerCase().replace(/\s+/g, '-')}`}>
+      <Text fw={600} data-testid={`read-only-${props.testId}`}>
         {props.value}
       </Text>
       {props.hint !== undefined && (
@@ -197,6 +196,7 @@ function DisableRecordingModal(props: {
   readonly onCancel: () => void;
   readonly onConfirm: () => void;
 }): ReactNode {
+  const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   const [acknowledged, setAcknowledged] = useState(false);
   const close = (): void => {
     setAcknowledged(false);
@@ -206,16 +206,13 @@ function DisableRecordingModal(props: {
     <Modal
       opened={props.opened}
       onClose={close}
-      title={<Text fw={650}>Turn off call recording?</Text>}
+      title={<Text fw={650}>{t('disable.title')}</Text>}
       centered
     >
       <Stack gap="md">
-        <Text size="sm">
-          No new calls will be recorded for anyone in the organisation, whatever their own settings
-          say. Recordings already made stay stored until their retention ends.
-        </Text>
+        <Text size="sm">{t('disable.text')}</Text>
         <Checkbox
-          label={ACKNOWLEDGE_DISABLE_TEXT}
+          label={t('disable.acknowledge')}
           checked={acknowledged}
           onChange={(e) => setAcknowledged(e.currentTarget.checked)}
           disabled={props.saving}
@@ -227,7 +224,7 @@ function DisableRecordingModal(props: {
         )}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close} disabled={props.saving}>
-            Cancel
+            {t('common:actions.cancel')}
           </Button>
           <Button
             color="red"
@@ -235,18 +232,13 @@ function DisableRecordingModal(props: {
             loading={props.saving}
             onClick={props.onConfirm}
           >
-            Turn off recording
+            {t('disable.confirm')}
           </Button>
         </Group>
       </Stack>
     </Modal>
   );
 }
-
-const FAILURE_OPTIONS = FAILURE_BEHAVIORS.map((value) => ({
-  value,
-  label: FAILURE_BEHAVIOR_LABELS[value],
-}));
 
 function ProviderCard({
   vendors,
@@ -255,6 +247,7 @@ function ProviderCard({
   readonly vendors: OrgVendors;
   readonly canEdit: boolean;
 }): ReactNode {
+  const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   const queryClient = useQueryClient();
   const toast = useToast();
   const initial = { vendorId: vendors.vendorId, failureBehavior: vendors.failureBehavior };
@@ -265,7 +258,7 @@ function ProviderCard({
     mutationFn: updateOrgVendor,
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.all });
-      toast({ title: 'Recording provider saved' });
+      toast({ title: t('provider.saved') });
     },
   });
 
@@ -275,10 +268,10 @@ function ProviderCard({
   }
 
   return (
-    <form onSubmit={submit} aria-label="Recording provider">
+    <form onSubmit={submit} aria-label={t('provider.title')}>
       <SettingsCard
-        title="Recording provider"
-        description="Who records the calls: Callvault's built-in recorder, or an external SIPREC recorder you registered below. Locations may choose their own."
+        title={t('provider.title')}
+        description={t('provider.description')}
         footer={
           <FormActions
             dirty={dirty}
@@ -293,7 +286,7 @@ function ProviderCard({
       >
         <Stack gap="lg">
           <Radio.Group
-            label="Provider"
+            label={t('provider.label')}
             value={values.vendorId}
             onChange={(vendorId) => setValues({ ...values, vendorId })}
           >
@@ -302,7 +295,7 @@ function ProviderCard({
                 <Radio
                   key={v.id}
                   value={v.id}
-                  label={v.builtIn ? `${v.name} (built-in)` : v.name}
+                  label={v.builtIn ? t('provider.builtIn', { name: v.name }) : v.name}
                   description={v.builtIn ? v.description : `${v.sipUri ?? ''} ${v.description}`}
                   disabled={!canEdit}
                 />
@@ -310,9 +303,12 @@ function ProviderCard({
             </Stack>
           </Radio.Group>
           <Select
-            label="When recording fails"
-            description="What happens to a call the recorder cannot record."
-            data={FAILURE_OPTIONS}
+            label={t('provider.failure')}
+            description={t('provider.failureHelp')}
+            data={FAILURE_BEHAVIORS.map((value) => ({
+              value,
+              label: t(`failureBehavior.${value}`),
+            }))}
             value={values.failureBehavior}
             onChange={(value) => {
               if (isFailureBehavior(value)) setValues({ ...values, failureBehavior: value });
@@ -321,7 +317,7 @@ function ProviderCard({
             disabled={!canEdit}
             maw={520}
           />
-          {save.error && <ErrorAlert title="Not saved" error={save.error} />}
+          {save.error && <ErrorAlert title={t('notSaved')} error={save.error} />}
         </Stack>
       </SettingsCard>
     </form>

@@ -10,3 +10,4 @@ export * from './schemas/recordings.js';
 export * from './schemas/lifecycle.js';
 export * from './schemas/telephony.js';
 export * from './schemas/compliance-events.js';
+export * from './validate.js';

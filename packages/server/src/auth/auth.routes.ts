@@ -1,9 +1,12 @@
 // Console login/logout/session and personal API tokens.
 import {
+  AdminSetPasswordBody,
+  AdminSetPasswordResult,
   ChangePasswordBody,
   ErrorBody,
   IdParam,
   LoginBody,
+  OrgQuery,
   SessionResponse,
   TokenCreateBody,
   TokenCreated,
@@ -24,6 +27,7 @@ import {
   logout,
   revokeOwnToken,
   SESSION_IDLE_MS,
+  setPersonPassword,
   type AuthDeps,
 } from './auth.service.js';
 
@@ -130,6 +134,22 @@ export function registerAuthRoutes(
       );
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/people/:id/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          "Set another person's console password, or have a one-time password generated (full administrators); their console sessions end",
+        params: IdParam,
+        querystring: Type.Object(OrgQuery),
+        body: AdminSetPasswordBody,
+        response: { 200: AdminSetPasswordResult, ...errors },
+      },
+    },
+    async (request) => setPersonPassword(deps, actorOf(request), request.params.id, request.body),
   );
 
   app.get(

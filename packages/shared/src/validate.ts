@@ -11,7 +11,10 @@ import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 export const EMAIL_PATTERN =
   /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
-if (!FormatRegistry.Has('email')) FormatRegistry.Set('email', (v) => EMAIL_PATTERN.test(v));
+/** Teaches TypeBox the formats the request schemas use; on first use, not at import. */
+function registerFormats(): void {
+  if (!FormatRegistry.Has('email')) FormatRegistry.Set('email', (v) => EMAIL_PATTERN.test(v));
+}
 
 export type ProblemRule =
   | 'required'
@@ -78,6 +81,7 @@ function ruleOf(error: ValueError): FieldProblem {
 
 /** Every field that breaks `schema`, one problem per field (the first rule it breaks). */
 export function findProblems(schema: TSchema, value: unknown): FieldProblem[] {
+  registerFormats();
   const byPath = new Map<string, FieldProblem>();
   for (const error of Value.Errors(schema, value)) {
     const problem = ruleOf(error);
@@ -85,3 +89,6 @@ export function findProblems(schema: TSchema, value: unknown): FieldProblem[] {
   }
   return [...byPath.values()];
 }
+
+/** A request body schema, as findProblems takes it (the console names the type through here). */
+export type RequestSchema = TSchema;

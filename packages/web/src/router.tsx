@@ -25,6 +25,7 @@ import {
   WorkspacesPage,
 } from './pages/control-hub/recordable-lists.js';
 import { RecordingTrunksPage } from './pages/control-hub/RecordingTrunksPage.js';
+import { DirectoryAdminPage } from './pages/control-hub/directory/DirectoryAdminPage.js';
 import { EntityRecordingPage } from './pages/control-hub/call-recording/EntityRecordingPage.js';
 import { LocationRecordingPage } from './pages/control-hub/call-recording/LocationRecordingPage.js';
 import { OrgCallRecordingPage } from './pages/control-hub/call-recording/OrgCallRecordingPage.js';
@@ -194,6 +195,12 @@ const callRecordingRoute = createRoute({
   component: OrgCallRecordingPage,
 });
 
+const directoryRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'directory',
+  component: DirectoryAdminPage,
+});
+
 const recordingTrunksRoute = createRoute({
   getParentRoute: () => controlHubRoute,
   path: 'recording-trunks',
@@ -236,6 +243,7 @@ const routeTree = rootRoute.addChildren([
       locationRecordingRoute,
       callRecordingRoute,
       recordingTrunksRoute,
+      directoryRoute,
     ]),
     recordingsRoute,
     userHubRoute,

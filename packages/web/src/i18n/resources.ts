@@ -3,10 +3,12 @@
 // in keys, so no string can exist in one language only.
 import commonEn from './locales/en/common.json';
 import commonSv from './locales/sv/common.json';
+import directoryEn from './locales/en/directory.json';
+import directorySv from './locales/sv/directory.json';
 
 export const resources = {
-  en: { common: commonEn },
-  sv: { common: commonSv },
+  en: { common: commonEn, directory: directoryEn },
+  sv: { common: commonSv, directory: directorySv },
 } as const;
 
 export const SUPPORTED_LANGUAGES = ['en', 'sv'] as const;

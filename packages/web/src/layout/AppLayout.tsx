@@ -22,6 +22,7 @@ import {
   type LinkComponent,
 } from '@tanstack/react-router';
 import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
@@ -165,6 +166,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
                   onClick={navbar.close}
                 />
               ))}
+              <DirectoryNavLink pathname={pathname} onClick={navbar.close} />
             </NavLink>
           )}
           {canSeeArea(me.roles, 'recordings') && (
@@ -195,5 +197,19 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
         </div>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** Control Hub → Directory, where administrators change the directory the lists above show. */
+function DirectoryNavLink(props: { readonly pathname: string; readonly onClick: () => void }) {
+  const { t } = useTranslation('directory');
+  return (
+    <RouterNavLink
+      to="/control-hub/directory"
+      label={t('nav.directory')}
+      leftSection={<IconControlHub />}
+      active={props.pathname.startsWith('/control-hub/directory')}
+      onClick={props.onClick}
+    />
   );
 }

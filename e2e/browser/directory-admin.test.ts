@@ -11,13 +11,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, startServer, type TestServer } from '../support/server.js';
+import { cli, type DemoSeed } from '../support/server.js';
 import { launchBrowser, openConsole, signIn, waitForPath } from './browser.js';
 
 interface FreshServer {
   readonly url: string;
-  readonly adminEmail: string;
-  readonly oneTimePassword: string;
+  /** The first administrator of an empty start (null after a demo seed). */
+  readonly adminEmail: string | null;
+  readonly oneTimePassword: string | null;
+  /** What `demo-seed --json` printed, when the server was seeded. */
+  readonly seed: DemoSeed | null;
   readonly env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
@@ -36,9 +39,11 @@ async function freePort(): Promise<number> {
 
 /**
  * `serve` on an empty data directory, as `make run` starts it the first time: it creates the
- * organisation and its first administrator and prints their one-time password once.
+ * organisation and its first administrator and prints their one-time password once. With `seed`,
+ * the demo organisation is loaded first instead. (Started here rather than with the support
+ * helper so a slow, busy machine gets two minutes to start.)
  */
-async function startFreshServer(): Promise<FreshServer> {
+async function startFreshServer(options: { seed?: boolean } = {}): Promise<FreshServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callvault-e2e-fresh-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -47,6 +52,12 @@ async function startFreshServer(): Promise<FreshServer> {
     CALLVAULT_DRAIN_TIMEOUT: '0',
   };
   delete env.CALLVAULT_DATABASE_URL;
+  let seed: DemoSeed | null = null;
+  if (options.seed) {
+    const seeded = await runCli(env, ['demo-seed', '--json']);
+    if (seeded.code !== 0) throw new Error(`demo-seed failed:\n${seeded.out}`);
+    seed = JSON.parse(seeded.stdout) as DemoSeed;
+  }
   const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', 'api,worker'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +65,7 @@ async function startFreshServer(): Promise<FreshServer> {
   let out = '';
   let logs = '';
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-  const started = await new Promise<{ url: string; email: string; password: string }>(
+  const started = await new Promise<{ url: string; email: string | null; password: string | null }>(
     (resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start:\n${out}\n${logs}`)), 120_000);
       child.stdout?.on('data', (d: Buffer) => {
@@ -62,9 +73,13 @@ async function startFreshServer(): Promise<FreshServer> {
         const url = /Callvault console: (\S+)/.exec(out)?.[1];
         const email = /email:\s+(\S+)/.exec(out)?.[1];
         const password = /one-time password:\s+(\S+)/.exec(out)?.[1];
-        if (url && email && password) {
+        if (url && ((email && password) || seed)) {
           clearTimeout(timer);
-          resolve({ url: url.replace(/\/$/, ''), email, password });
+          resolve({
+            url: url.replace(/\/$/, ''),
+            email: email ?? null,
+            password: password ?? null,
+          });
         }
       });
       child.once('exit', (code) => {
@@ -77,6 +92,7 @@ async function startFreshServer(): Promise<FreshServer> {
     url: started.url,
     adminEmail: started.email,
     oneTimePassword: started.password,
+    seed,
     env,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
@@ -89,16 +105,23 @@ async function startFreshServer(): Promise<FreshServer> {
   };
 }
 
-function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; out: string }> {
+function runCli(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<{ code: number; out: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      stdout += d.toString();
+    });
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+    child.on('close', (code) => resolve({ code: code ?? -1, out, stdout }));
   });
 }
 
@@ -181,8 +204,10 @@ describe('a fresh organisation set up in the console', () => {
     let oneTime = '';
     try {
       const { page } = admin;
-      await signIn(page, fresh.adminEmail, fresh.oneTimePassword);
-      await changeOneTimePassword(page, fresh.oneTimePassword, 'first admin password');
+      const [email, oneTimeAdmin] = [fresh.adminEmail, fresh.oneTimePassword];
+      if (email === null || oneTimeAdmin === null) throw new Error('no first administrator');
+      await signIn(page, email, oneTimeAdmin);
+      await changeOneTimePassword(page, oneTimeAdmin, 'first admin password');
       await waitForPath(page, '/control-hub/people');
       await page
         .getByRole('navigation', { name: 'Main navigation' })
@@ -262,15 +287,17 @@ describe('a fresh organisation set up in the console', () => {
     } finally {
       await officer.context.close();
     }
-  });
+  }, 300_000);
 });
 
 describe('directory administration on the demo organisation', () => {
-  let server: TestServer;
+  let server: FreshServer & { readonly seed: DemoSeed };
 
   beforeAll(async () => {
-    server = await startServer();
-  }, 120_000);
+    const started = await startFreshServer({ seed: true });
+    if (!started.seed) throw new Error('the demo seed did not run');
+    server = { ...started, seed: started.seed };
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -388,7 +415,7 @@ describe('directory administration on the demo organisation', () => {
     } finally {
       await close();
     }
-  });
+  }, 300_000);
 
   it('a person made a read-only administrator with a chosen password sees the directory but no button that changes it', async () => {
     const { page, close } = await adminPage();
@@ -426,7 +453,7 @@ describe('directory administration on the demo organisation', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 300_000);
 
   it('imports people from CSV: the bad row shows its problem, the good rows are imported with a progress bar', async () => {
     const { page, close } = await adminPage();
@@ -462,7 +489,7 @@ describe('directory administration on the demo organisation', () => {
     } finally {
       await close();
     }
-  });
+  }, 300_000);
 
   it('works in Swedish: tabs, form rules and the import preview in Swedish', async () => {
     const context = await browser.newContext({
@@ -505,5 +532,5 @@ describe('directory administration on the demo organisation', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 300_000);
 });

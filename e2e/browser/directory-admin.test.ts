@@ -359,24 +359,25 @@ describe('directory administration on the demo organisation', () => {
       // Virtual line.
       await page.getByRole('tab', { name: 'Virtual lines', exact: true }).click();
       await page.getByRole('button', { name: 'Add virtual line' }).click();
-      await dialog(page).getByLabel('First name').fill('Support');
+      await dialog(page).getByLabel('First name').fill('Malmö');
       await dialog(page).getByLabel('Last name').fill('Line');
       await choose(page, 'Location', 'Malmö C');
       await dialog(page).getByLabel('Extension').fill('7750');
       await dialog(page).getByRole('button', { name: 'Create' }).click();
-      await row(page, 'Support Line').waitFor();
-      await page.getByRole('button', { name: 'Edit Support Line' }).click();
-      await dialog(page).getByLabel('Display name').fill('Support hotline');
+      await row(page, 'Malmö Line').waitFor();
+      await page.getByRole('button', { name: 'Edit Malmö Line' }).click();
+      await dialog(page).getByLabel('Display name').fill('Malmö hotline');
       await dialog(page).getByRole('button', { name: 'Save' }).click();
-      await row(page, 'Support hotline').waitFor();
-      await page.getByRole('button', { name: 'Delete Support hotline' }).click();
+      await row(page, 'Malmö hotline').waitFor();
+      await page.getByRole('button', { name: 'Delete Malmö hotline' }).click();
       await dialog(page).getByRole('button', { name: 'Delete' }).click();
-      await row(page, 'Support hotline').waitFor({ state: 'detached' });
+      await row(page, 'Malmö hotline').waitFor({ state: 'detached' });
 
       // Hunt group at the location.
       await page.getByRole('tab', { name: 'Call features', exact: true }).click();
       await choose(page, 'Location', 'Malmö C');
-      await page.getByText('Hunt groups', { exact: true }).click();
+      await page.locator('label').filter({ hasText: /^Call queues$/ }).click();
+      await page.locator('label').filter({ hasText: /^Hunt groups$/ }).click();
       await page.getByRole('button', { name: /^Add / }).click();
       await dialog(page).getByLabel('Name').fill('Malmö sales');
       await dialog(page).getByRole('button', { name: 'Create' }).click();
@@ -428,9 +429,9 @@ describe('directory administration on the demo organisation', () => {
 
       await page.getByRole('button', { name: /^Set the password of Dave/ }).click();
       await dialog(page).getByText('Choose a password').click();
-      await dialog(page).getByLabel('New password').fill('short');
+      await dialog(page).getByLabel('New password', { exact: true }).fill('short');
       await dialog(page).getByText('Use at least 12 characters.').waitFor();
-      await dialog(page).getByLabel('New password').fill('dave reads only now');
+      await dialog(page).getByLabel('New password', { exact: true }).fill('dave reads only now');
       await dialog(page).getByLabel('Ask for a new password at the next sign-in').uncheck();
       await dialog(page).getByRole('button', { name: 'Set password' }).click();
       await dialog(page).getByText('The password is set.').waitFor();
@@ -478,9 +479,9 @@ describe('directory administration on the demo organisation', () => {
       await page.getByText('2 of 2 done: 2 imported, 0 failed.').waitFor();
       expect(await page.getByRole('progressbar', { name: 'Import progress' }).count()).toBe(1);
       expect(
-        await page.locator('tbody tr').filter({ hasText: 'nils@example.com' }).innerText(),
+        await page.locator('tbody tr').filter({ hasText: 'nils@example.com' }).textContent(),
       ).toContain('Imported');
-      expect(await bad.innerText()).toContain('Not importable');
+      expect(await bad.textContent()).toContain('Not importable');
 
       await page.getByRole('tab', { name: 'People', exact: true }).click();
       await row(page, 'stina@example.com').getByText('Compliance officer').waitFor();
@@ -511,13 +512,13 @@ describe('directory administration on the demo organisation', () => {
       await page.getByRole('button', { name: 'Lägg till plats' }).click();
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await dialog(page).getByText('Fyll i det här.').waitFor();
-      await dialog(page).getByLabel('Namn').fill('Uppsala');
-      await dialog(page).getByLabel('Land').fill('Sverige');
+      await dialog(page).getByLabel('Namn', { exact: true }).fill('Uppsala');
+      await dialog(page).getByLabel('Land', { exact: true }).fill('Sverige');
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await dialog(page)
         .getByText('Använd en landskod med två bokstäver, till exempel SE.')
         .waitFor();
-      await dialog(page).getByLabel('Land').fill('SE');
+      await dialog(page).getByLabel('Land', { exact: true }).fill('SE');
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await row(page, 'Uppsala').waitFor();
 

@@ -376,8 +376,14 @@ describe('directory administration on the demo organisation', () => {
       // Hunt group at the location.
       await page.getByRole('tab', { name: 'Call features', exact: true }).click();
       await choose(page, 'Location', 'Malmö C');
-      await page.locator('label').filter({ hasText: /^Call queues$/ }).click();
-      await page.locator('label').filter({ hasText: /^Hunt groups$/ }).click();
+      await page
+        .locator('label')
+        .filter({ hasText: /^Call queues$/ })
+        .click();
+      await page
+        .locator('label')
+        .filter({ hasText: /^Hunt groups$/ })
+        .click();
       await page.getByRole('button', { name: /^Add / }).click();
       await dialog(page).getByLabel('Name').fill('Malmö sales');
       await dialog(page).getByRole('button', { name: 'Create' }).click();
@@ -512,13 +518,13 @@ describe('directory administration on the demo organisation', () => {
       await page.getByRole('button', { name: 'Lägg till plats' }).click();
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await dialog(page).getByText('Fyll i det här.').waitFor();
-      await dialog(page).getByLabel('Namn', { exact: true }).fill('Uppsala');
-      await dialog(page).getByLabel('Land', { exact: true }).fill('Sverige');
+      await dialog(page).getByLabel('Namn').fill('Uppsala');
+      await dialog(page).getByRole('textbox', { name: 'Land', exact: true }).fill('Sverige');
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await dialog(page)
         .getByText('Använd en landskod med två bokstäver, till exempel SE.')
         .waitFor();
-      await dialog(page).getByLabel('Land', { exact: true }).fill('SE');
+      await dialog(page).getByRole('textbox', { name: 'Land', exact: true }).fill('SE');
       await dialog(page).getByRole('button', { name: 'Skapa' }).click();
       await row(page, 'Uppsala').waitFor();
 

@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   EMAIL_IN_USE: 409,
   /** The recording is already shared with that person (revoke the share to change it). */
   SHARE_EXISTS: 409,
+  /** The location still has people, workspaces, virtual lines or call features. */
+  LOCATION_IN_USE: 409,
   RANGE_NOT_SATISFIABLE: 416,
   TRANSCRIPT_LANGUAGE_UNSUPPORTED: 422,
   RATE_LIMITED: 429,
@@ -88,6 +90,7 @@ export const ERROR_NUMBER: Readonly<Record<ErrorCode, number>> = {
   NUMBER_IN_USE: 409003,
   EMAIL_IN_USE: 409004,
   SHARE_EXISTS: 409005,
+  LOCATION_IN_USE: 409006,
   PAYLOAD_TOO_LARGE: 413001,
   UNSUPPORTED_MEDIA_TYPE: 415001,
   RANGE_NOT_SATISFIABLE: 416001,

@@ -11,3 +11,4 @@ export * from './schemas/lifecycle.js';
 export * from './schemas/telephony.js';
 export * from './schemas/compliance-events.js';
 export * from './schemas/sharing.js';
+export * from './validate.js';

@@ -29,6 +29,7 @@ import {
   WorkspacesPage,
 } from './pages/control-hub/recordable-lists.js';
 import { RecordingTrunksPage } from './pages/control-hub/RecordingTrunksPage.js';
+import { DirectoryAdminPage } from './pages/control-hub/directory/DirectoryAdminPage.js';
 import { EntityRecordingPage } from './pages/control-hub/call-recording/EntityRecordingPage.js';
 import { LocationRecordingPage } from './pages/control-hub/call-recording/LocationRecordingPage.js';
 import { OrgCallRecordingPage } from './pages/control-hub/call-recording/OrgCallRecordingPage.js';
@@ -198,6 +199,12 @@ const callRecordingRoute = createRoute({
   component: OrgCallRecordingPage,
 });
 
+const directoryRoute = createRoute({
+  getParentRoute: () => controlHubRoute,
+  path: 'directory',
+  component: DirectoryAdminPage,
+});
+
 const recordingTrunksRoute = createRoute({
   getParentRoute: () => controlHubRoute,
   path: 'recording-trunks',
@@ -293,6 +300,7 @@ const routeTree = rootRoute.addChildren([
       locationRecordingRoute,
       callRecordingRoute,
       recordingTrunksRoute,
+      directoryRoute,
     ]),
     recordingsRoute,
     complianceRoute.addChildren([

@@ -1,10 +1,13 @@
 // Console login/logout/session and personal API tokens.
 import {
+  AdminSetPasswordBody,
+  AdminSetPasswordResult,
   ChangePasswordBody,
   ConsoleLanguageBody,
   ErrorBody,
   IdParam,
   LoginBody,
+  OrgQuery,
   SessionResponse,
   TokenCreateBody,
   TokenCreated,
@@ -26,6 +29,7 @@ import {
   revokeOwnToken,
   setOwnConsoleLanguage,
   SESSION_IDLE_MS,
+  setPersonPassword,
   type AuthDeps,
 } from './auth.service.js';
 
@@ -149,6 +153,22 @@ export function registerAuthRoutes(
       await setOwnConsoleLanguage(deps, actorOf(request), request.body.language);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/people/:id/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          "Set another person's console password, or have a one-time password generated (full administrators); their console sessions end",
+        params: IdParam,
+        querystring: Type.Object(OrgQuery),
+        body: AdminSetPasswordBody,
+        response: { 200: AdminSetPasswordResult, ...errors },
+      },
+    },
+    async (request) => setPersonPassword(deps, actorOf(request), request.params.id, request.body),
   );
 
   app.get(

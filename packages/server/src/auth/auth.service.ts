@@ -1,6 +1,13 @@
 // Authentication: console logins with server-side sessions, personal API tokens, and turning
 // either into the Actor every service receives.
-import { CONSOLE_LANGUAGES, type ConsoleLanguage, type Me, type Role } from '@callvault/shared';
+import {
+  CONSOLE_LANGUAGES,
+  type AdminSetPasswordBody,
+  type AdminSetPasswordResult,
+  type ConsoleLanguage,
+  type Me,
+  type Role,
+} from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -10,6 +17,7 @@ import { findOrganizationById } from '../org/organizations.repository.js';
 import {
   findPasswordHash,
   findPersonByEmail,
+  findPersonById,
   findPersonByIdAnyOrg,
   setPasswordHash,
   type PersonRecord,
@@ -17,6 +25,7 @@ import {
   setConsoleLanguage,
 } from '../org/people.repository.js';
 import type { Actor } from '../policy/actor.js';
+import { assertCan } from '../policy/policy.js';
 import {
   deleteSession,
   deleteSessionsOfPerson,
@@ -30,7 +39,7 @@ import {
   touchToken,
   type TokenRow,
 } from './credentials.repository.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
 export interface AuthDeps {
   readonly db: Db;
@@ -293,6 +302,49 @@ export async function setPasswordByEmail(
     );
   });
   return person;
+}
+
+/**
+ * An administrator sets another person's console password: the one given, or a generated one-time
+ * password returned once. Every console session of that person ends. Their own password an
+ * administrator changes with the current one (`changePassword`), and only a partner administrator
+ * sets a partner administrator's.
+ */
+export async function setPersonPassword(
+  deps: AuthDeps,
+  actor: Actor,
+  personId: string,
+  input: AdminSetPasswordBody,
+): Promise<AdminSetPasswordResult> {
+  assertCan(actor, 'person.write', { orgId: actor.orgId });
+  const person = await findPersonById(deps.db, actor.orgId, personId);
+  if (!person) throw notFound('Person');
+  if (person.id === actor.personId) {
+    throw new AppError('FORBIDDEN', 'Change your own password with your current one');
+  }
+  if (person.roles.includes('partnerAdmin') && !actor.roles.includes('partnerAdmin')) {
+    throw new AppError(
+      'FORBIDDEN',
+      "Only a partner administrator sets a partner administrator's password",
+    );
+  }
+  const oneTime = input.password === undefined;
+  const password = input.password ?? generatePassword();
+  const mustChange = oneTime || (input.mustChange ?? true);
+  const hashed = await hashPassword(password);
+  await deps.db.transaction().execute(async (trx) => {
+    await setPasswordHash(trx, person.id, hashed, mustChange, deps.clock.now());
+    const endedSessions = await deleteSessionsOfPerson(trx, person.id);
+    await audit(
+      trx,
+      deps.clock,
+      actor,
+      'person.passwordSet',
+      { type: 'person', id: person.id },
+      { oneTime, mustChange, endedSessions },
+    );
+  });
+  return { oneTimePassword: oneTime ? password : null, mustChangePassword: mustChange };
 }
 
 export interface CreatedToken {

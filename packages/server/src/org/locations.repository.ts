@@ -81,3 +81,23 @@ export async function listLocations(
   const rows = await q.orderBy('name').orderBy('id').execute();
   return rows.map(toLocation);
 }
+
+/** How many people, workspaces, virtual lines and call features a location still holds. */
+export async function countLocationMembers(db: DbOrTrx, locationId: string): Promise<number> {
+  let total = 0;
+  for (const table of ['people', 'workspaces', 'virtual_lines', 'call_features'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('location_id', '=', locationId)
+      .executeTakeFirstOrThrow();
+    total += Number(row.n);
+  }
+  return total;
+}
+
+/** Deletes an empty location with its own recording settings. */
+export async function deleteLocation(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('location_recording_settings').where('location_id', '=', id).execute();
+  await db.deleteFrom('locations').where('id', '=', id).execute();
+}

@@ -5,6 +5,8 @@ import { newId } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
 import {
+  countLocationMembers,
+  deleteLocation,
   findLocationById,
   findLocationByName,
   insertLocation,
@@ -109,5 +111,26 @@ export async function changeLocation(
       diffFields(before, after),
     );
     return after;
+  });
+}
+
+/**
+ * Deletes a location that holds nobody: people, workspaces, virtual lines and call features must
+ * be moved or deleted first (LOCATION_IN_USE), so nothing is left without a location.
+ */
+export async function removeLocation(deps: OrgDeps, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'location.write', { orgId: actor.orgId });
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await findLocationById(trx, actor.orgId, id);
+    if (!before) throw notFound('Location');
+    const members = await countLocationMembers(trx, id);
+    if (members > 0) {
+      throw new AppError(
+        'LOCATION_IN_USE',
+        `The location "${before.name}" still has ${members} people, workspaces, virtual lines or call features`,
+      );
+    }
+    await deleteLocation(trx, id);
+    await audit(trx, deps.clock, actor, 'location.deleted', { type: 'location', id }, { before });
   });
 }

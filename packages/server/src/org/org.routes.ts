@@ -39,6 +39,7 @@ import {
   createLocation,
   getLocation,
   listOrgLocations,
+  removeLocation,
 } from './locations.service.js';
 import type { OrgDeps } from './org-deps.js';
 import {
@@ -179,6 +180,24 @@ export function registerOrgRoutes(app: AppInstance, deps: OrgDeps): void {
       },
     },
     async (request) => changeLocation(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/v1/locations/:id',
+    {
+      schema: {
+        tags: ['locations'],
+        summary:
+          'Delete an empty location (LOCATION_IN_USE while people, workspaces, virtual lines or call features are in it)',
+        params: IdParam,
+        querystring: Type.Object(OrgQuery),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await removeLocation(deps, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   // People ----------------------------------------------------------------------------------

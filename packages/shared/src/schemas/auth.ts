@@ -66,3 +66,34 @@ export const TokenInfo = Type.Object({
   expires: Type.Union([Type.String(), Type.Null()]),
   lastUsed: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** The shortest console password the server accepts (own change, administrator's set, CLI). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const AdminSetPasswordBody = Type.Object(
+  {
+    password: Type.Optional(
+      Type.String({
+        minLength: MIN_PASSWORD_LENGTH,
+        maxLength: 1024,
+        description: 'The new password; leave it out to have a one-time password generated',
+      }),
+    ),
+    mustChange: Type.Optional(
+      Type.Boolean({
+        description:
+          'Must the person choose their own password at the next sign-in (default true; always true for a generated one)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AdminSetPasswordBody = Static<typeof AdminSetPasswordBody>;
+
+export const AdminSetPasswordResult = Type.Object({
+  oneTimePassword: Type.Union([Type.String(), Type.Null()], {
+    description: 'The generated one-time password, shown in this answer only; null when given',
+  }),
+  mustChangePassword: Type.Boolean(),
+});
+export type AdminSetPasswordResult = Static<typeof AdminSetPasswordResult>;

@@ -6,6 +6,7 @@ import callRecordingEn from './locales/en/callRecording.json';
 import commonEn from './locales/en/common.json';
 import complianceEn from './locales/en/compliance.json';
 import controlHubEn from './locales/en/controlHub.json';
+import directoryEn from './locales/en/directory.json';
 import errorsEn from './locales/en/errors.json';
 import navEn from './locales/en/nav.json';
 import playerEn from './locales/en/player.json';
@@ -17,6 +18,7 @@ import callRecordingSv from './locales/sv/callRecording.json';
 import commonSv from './locales/sv/common.json';
 import complianceSv from './locales/sv/compliance.json';
 import controlHubSv from './locales/sv/controlHub.json';
+import directorySv from './locales/sv/directory.json';
 import errorsSv from './locales/sv/errors.json';
 import navSv from './locales/sv/nav.json';
 import playerSv from './locales/sv/player.json';
@@ -31,6 +33,7 @@ export const resources = {
     common: commonEn,
     compliance: complianceEn,
     controlHub: controlHubEn,
+    directory: directoryEn,
     errors: errorsEn,
     nav: navEn,
     player: playerEn,
@@ -44,6 +47,7 @@ export const resources = {
     common: commonSv,
     compliance: complianceSv,
     controlHub: controlHubSv,
+    directory: directorySv,
     errors: errorsSv,
     nav: navSv,
     player: playerSv,

@@ -208,6 +208,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
                   onClick={navbar.close}
                 />
               ))}
+              <DirectoryNavLink pathname={pathname} onClick={navbar.close} />
             </NavLink>
           )}
           {canSeeArea(me.roles, 'recordings') && (
@@ -241,5 +242,19 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
         </div>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** Control Hub → Directory, where administrators change the directory the lists above show. */
+function DirectoryNavLink(props: { readonly pathname: string; readonly onClick: () => void }) {
+  const { t } = useTranslation('directory');
+  return (
+    <RouterNavLink
+      to="/control-hub/directory"
+      label={t('nav.directory')}
+      leftSection={<IconControlHub />}
+      active={props.pathname.startsWith('/control-hub/directory')}
+      onClick={props.onClick}
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 
-/** Sets the document title to "<title> · Callvault" while the page is shown. */
-export const usePageTitle = (title: string): void =>
+/** Sets the document title to "<page> · Callvault" while the page is shown. */
+export function usePageTitle(title: string): void {
   useEffect(() => void (document.title = `${title} · Callvault`), [title]);
+}

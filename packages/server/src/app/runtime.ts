@@ -405,10 +405,14 @@ export async function startServer(options: {
       logger: logger.child({ module: 'live-calls' }),
     });
     stops.unshift(() => mirror.stop());
-    // Journal shipping (docs/adr/0009-journal-shipping.md): on PostgreSQL, where any worker may
-    // finalize, live journals go to the blob store as they grow and leave this disk at the end.
+    // Journal shipping (docs/adr/0009-journal-shipping.md): a recorder-only process on
+    // PostgreSQL, whose journals any worker anywhere may finalize, ships them to the blob store
+    // as they grow and removes them at the end. A process that also finalizes (the worker role,
+    // a single machine) keeps them on its disk and finalizes them there, as on SQLite.
     const shipping =
-      config.database.kind === 'postgres' && config.journalShipIntervalMs > 0
+      config.database.kind === 'postgres' &&
+      config.journalShipIntervalMs > 0 &&
+      !roles.includes('worker')
         ? createShippingParts(config, queue, blobStore, metrics.registry, logger, clock)
         : null;
     if (shipping) {

@@ -88,8 +88,8 @@ export interface Config {
   readonly drainTimeoutMs: number;
   /**
    * How often a recorder ships the growth of its live calls' journals to the blob store
-   * (CALLVAULT_JOURNAL_SHIP_INTERVAL, seconds; default 2). Shipping runs on PostgreSQL only
-   * (where processes share the database and any worker may finalize); 0 turns it off.
+   * (CALLVAULT_JOURNAL_SHIP_INTERVAL, seconds; default 2). Recorder processes without the worker
+   * role on PostgreSQL ship (any worker may finalize); 0 turns it off.
    */
   readonly journalShipIntervalMs: number;
   /**

@@ -103,7 +103,8 @@ describe.skipIf(missing !== null)('a cluster recorder killed with SIGKILL', () =
     for (const call of live) liveHolders.push((await holderOf(cluster, call)).recorder);
     const activeAt = Date.now();
     const victim = liveHolders[0]!;
-    const victimCall = live[0]!;
+    // Kamailio fails over when a recorder answers 503 (a busy machine), so both may be on it.
+    const victimCalls = live.filter((_, i) => liveHolders[i] === victim);
     const survivorCalls = live.filter((_, i) => liveHolders[i] !== victim);
     expect(
       [...holders.values()].some((h) => h === victim),
@@ -128,24 +129,28 @@ describe.skipIf(missing !== null)('a cluster recorder killed with SIGKILL', () =
       finishedIds.add(await theRecordingOf(cluster, call.callId, 180_000));
     expect(finishedIds.size).toBe(finished.length);
 
-    // The worker finds the call of the vanished recorder (no heartbeat for 30 s) and finalizes
-    // what was shipped of it, while the recorder stays dead.
-    const recordingId = await theRecordingOf(cluster, victimCall.callId, 120_000);
-    expect(victim.proc.alive()).toBe(false);
-    expect((await recoveredIds(cluster)).has(recordingId)).toBe(true);
-    const seconds = await audioSeconds(cluster, recordingId);
-    console.log(
-      `${victimCall.callId}: ${seconds.toFixed(2)} s recovered by the worker of ${sent.toFixed(2)} s sent before the kill`,
-    );
-    expect(seconds).toBeGreaterThan(sent - 4);
-    expect(seconds).toBeLessThan(sent + 1);
-    const meta = await recordingMetadata(cluster, recordingId);
-    expect(meta.serviceData.callId).toBe(victimCall.callId);
-    expect(await recoveredIds(cluster)).toEqual(new Set([recordingId]));
+    // The worker finds the calls of the vanished recorder (no heartbeat for 30 s) and finalizes
+    // what was shipped of them, while the recorder stays dead.
+    const victimIds = new Set<string>();
+    for (const victimCall of victimCalls) {
+      const recordingId = await theRecordingOf(cluster, victimCall.callId, 120_000);
+      victimIds.add(recordingId);
+      expect(victim.proc.alive()).toBe(false);
+      expect((await recoveredIds(cluster)).has(recordingId)).toBe(true);
+      const seconds = await audioSeconds(cluster, recordingId);
+      console.log(
+        `${victimCall.callId}: ${seconds.toFixed(2)} s recovered by the worker of ${sent.toFixed(2)} s sent before the kill`,
+      );
+      expect(seconds).toBeGreaterThan(sent - 4);
+      expect(seconds).toBeLessThan(sent + 1);
+      const meta = await recordingMetadata(cluster, recordingId);
+      expect(meta.serviceData.callId).toBe(victimCall.callId);
+    }
+    expect(await recoveredIds(cluster)).toEqual(victimIds);
     expect(cluster.worker.log()).toMatch(/the recorder of a live call vanished/);
 
     // The killed process could not remove its live call's journal; nothing else is on its disk.
-    expect(journalsOn(victim)).toHaveLength(1);
+    expect(journalsOn(victim)).toHaveLength(victimCalls.length);
     console.log(
       `${finishedOnVictim.length} finished call(s) on ${victim.address} before the kill; their journals had left its disk`,
     );
@@ -157,7 +162,7 @@ describe.skipIf(missing !== null)('a cluster recorder killed with SIGKILL', () =
       const id = await theRecordingOf(cluster, call.callId, 180_000);
       expect((await recoveredIds(cluster)).has(id)).toBe(false);
     }
-    await victimCall.done;
+    for (const call of victimCalls) await call.done;
 
     // Restarted, the recorder hands over the journal it was killed with; the call stays listed
     // once (what the worker stored is not stored again), and its disk is empty.
@@ -168,7 +173,11 @@ describe.skipIf(missing !== null)('a cluster recorder killed with SIGKILL', () =
       `journals left on ${victim.address} after the restart: ${journalsOn(victim).join(', ')}`,
     ).toBe(true);
     await sleep(5_000);
-    expect(await recordingsOfCall(cluster, victimCall.callId)).toEqual([recordingId]);
+    for (const call of victimCalls) {
+      const ids = await recordingsOfCall(cluster, call.callId);
+      expect(ids).toHaveLength(1);
+      expect(victimIds.has(ids[0]!)).toBe(true);
+    }
     for (const call of finished) {
       expect(await recordingsOfCall(cluster, call.callId)).toHaveLength(1);
     }

@@ -174,6 +174,8 @@ export interface Recorder {
   readonly rtpPorts: { min: number; max: number };
   readonly dataDir: string;
   proc: Proc;
+  /** Starts the recorder's process again with the same environment (after it was killed). */
+  restart(): Proc;
 }
 
 export interface Cluster {
@@ -274,17 +276,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         CALLVAULT_RTP_PORTS: `${rtpPorts.min}-${rtpPorts.max}`,
         CALLVAULT_DATA_DIR: dataDir,
       });
+      const launch = (): Proc =>
+        startProc(`recorder ${address}`, process.execPath, [cli, 'serve', '--roles', roles], env);
       const recorder: Recorder = {
         address,
         sipPort,
         rtpPorts,
         dataDir,
-        proc: startProc(
-          `recorder ${address}`,
-          process.execPath,
-          [cli, 'serve', '--roles', roles],
-          env,
-        ),
+        proc: launch(),
+        restart: () => (recorder.proc = launch()),
       };
       cleanups.push(() => recorder.proc.stop());
       recorders.push(recorder);

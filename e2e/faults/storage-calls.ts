@@ -184,8 +184,14 @@ export async function finalizeJobs(server: TestServer): Promise<FinalizeJobRow[]
   }
 }
 
-/** Journal directories still on the recorder's disk. */
+/**
+ * Journal directories still in the data dir: the recorder's own (`journal/`) and, when a
+ * recorder-only process shipped them (PostgreSQL, docs/adr/0009-journal-shipping.md), those a
+ * worker rebuilt from the blob store to finalize (`journal-shipped/`).
+ */
 export function journalDirs(server: TestServer): string[] {
-  const root = path.join(server.dataDir, 'journal');
-  return fs.existsSync(root) ? fs.readdirSync(root) : [];
+  return ['journal', 'journal-shipped'].flatMap((folder) => {
+    const root = path.join(server.dataDir, folder);
+    return fs.existsSync(root) ? fs.readdirSync(root) : [];
+  });
 }

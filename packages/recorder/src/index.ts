@@ -130,12 +130,14 @@ export {
   FAILED_FILE,
   journalDirFor,
   journalExists,
+  journalKeyOf,
   journalRoot,
   listPendingJournals,
   listUnfinishedJournals,
   readFailedFile,
   readSessionFile,
   removeJournal,
+  type PendingJournal,
   SESSION_FILE,
   writeFailedFile,
   writeSessionFile,
@@ -159,6 +161,17 @@ export {
   type RtpJournalWriterOptions,
 } from './media/capture/rtp-journal-writer.js';
 export { createBoundPortPairs } from './media/capture/rtp-port-pairs.js';
+export {
+  encodeJournalSegment,
+  parseJournalSegment,
+  type JournalSegment,
+} from './media/capture/journal-segment-format.js';
+export {
+  createJournalShipper,
+  journalKeyOfDir,
+  type JournalShipper,
+  type JournalShipTarget,
+} from './media/capture/journal-shipper.js';
 export { isNativeSrtpAvailable, nativeSrtpLoadError } from './rtp/srtp-native.js';
 export {
   batchUdpReceiverLoadError,

@@ -44,6 +44,8 @@ export interface JobDeps {
    * default DEFAULT_JOB_RETRY_POLICY: 10 s doubling to 15 min, for 24 h).
    */
   readonly retry?: JobRetryPolicy;
+  /** The process's data dir: where a worker rebuilds shipped journals to finalize them. */
+  readonly dataDir?: string;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {

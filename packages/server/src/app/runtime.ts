@@ -14,6 +14,8 @@ import {
   journalRoot,
   selectUdpReceiver,
   withCapture,
+  createJournalShipper,
+  type JournalShipper,
 } from '@callvault/recorder';
 import {
   registerSrtpDecryptionMetric,
@@ -58,6 +60,17 @@ import {
 } from '../siprec/sip-tls-certificate.js';
 import { loadOrCreateLinkSecret } from '../recordings/link-signer.js';
 import { startLiveCallMirror } from '../telephony/live-calls-mirror.js';
+import { deleteLiveCall } from '../telephony/live-calls.repository.js';
+import {
+  createJournalHandOff,
+  handOffLeftJournals,
+  type JournalHandOff,
+} from '../capture/journal-hand-off.js';
+import { createBlobJournalShipTarget } from '../capture/shipped-journals.js';
+import { registerJournalShippingMetrics } from '../capture/journal-shipping.metrics.js';
+import { startVanishedRecorderSweep } from '../capture/vanished-recorders.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { Registry } from 'prom-client';
 import { EncryptedBlobStore, loadMasterKeyring } from '../crypto/index.js';
 import { storageRegionOf } from '../recording-settings/storage-region.js';
 import {
@@ -129,6 +142,40 @@ export function siprecUris(config: Config): SiprecUri[] {
 export async function createConfiguredBlobStore(config: Config): Promise<BlobStore> {
   const keyring = await loadMasterKeyring({ masterKey: config.masterKey, dataDir: config.dataDir });
   return new EncryptedBlobStore(createBlobStore(config.storage), { keyring });
+}
+
+/** The recorder's journal shipper and hand-off over the blob store, with their metrics. */
+function createShippingParts(
+  config: Config,
+  queue: JobQueue,
+  blobStore: BlobStore,
+  registry: Registry,
+  logger: Logger,
+  clock: Clock,
+): { shipper: JournalShipper; handOff: JournalHandOff; stop(): void } {
+  let handOff: JournalHandOff | null = null;
+  const shipper: JournalShipper = createJournalShipper({
+    target: createBlobJournalShipTarget(blobStore),
+    intervalMs: config.journalShipIntervalMs,
+    logger: logger.child({ module: 'capture' }),
+    now: () => clock.now().getTime(),
+    onShipped: (bytes) => metrics.shipped(bytes),
+    onFailed: () => metrics.failed(),
+  });
+  const metrics = registerJournalShippingMetrics(registry, {
+    unshippedBytes: () => shipper.unshippedBytes,
+    pendingHandOffs: () => handOff?.pending ?? 0,
+  });
+  handOff = createJournalHandOff({ shipper, queue, logger: logger.child({ module: 'capture' }) });
+  const parts = handOff;
+  return {
+    shipper,
+    handOff: parts,
+    stop() {
+      shipper.stop();
+      parts.stop();
+    },
+  };
 }
 
 export async function openMigratedDatabase(
@@ -245,6 +292,7 @@ export async function startServer(options: {
     logger,
     onCaptureFinalizeDeferred: (payload) => finalizeSweep.defer(payload),
     retry: config.jobRetry,
+    dataDir: config.dataDir,
   });
 
   // One metrics registry for the process: the recorder's SIPREC metrics appear on /metrics.
@@ -329,6 +377,17 @@ export async function startServer(options: {
     // Only worker processes run jobs; other roles just enqueue them.
     await queue.start();
     stops.unshift(() => queue.stop({ timeoutMs: 30_000 }));
+    if (config.database.kind === 'postgres') {
+      // Live calls of a recorder that stopped heartbeating: their shipped journals finalized.
+      const vanished = startVanishedRecorderSweep({
+        db: handle.db,
+        queue,
+        blobStore,
+        clock,
+        logger: logger.child({ module: 'capture' }),
+      });
+      stops.unshift(() => vanished.stop());
+    }
   }
   // Workers hold back finalizes a full disk refused; recorders, enqueues the queue refused.
   if (roles.includes('worker') || sessions) {
@@ -346,9 +405,29 @@ export async function startServer(options: {
       logger: logger.child({ module: 'live-calls' }),
     });
     stops.unshift(() => mirror.stop());
-    // Journals on this recorder's disk whose session never closed (a crash): finalized as
-    // `recovered` before new sessions start writing beside them.
-    await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
+    // Journal shipping (docs/adr/0009-journal-shipping.md): a recorder-only process on
+    // PostgreSQL, whose journals any worker anywhere may finalize, ships them to the blob store
+    // as they grow and removes them at the end. A process that also finalizes (the worker role,
+    // a single machine) keeps them on its disk and finalizes them there, as on SQLite.
+    const shipping =
+      config.database.kind === 'postgres' &&
+      config.journalShipIntervalMs > 0 &&
+      !roles.includes('worker')
+        ? createShippingParts(config, queue, blobStore, metrics.registry, logger, clock)
+        : null;
+    if (shipping) {
+      stops.unshift(() => Promise.resolve(shipping.stop()));
+      // Journals an earlier process left (killed, or stopped mid hand-off): shipped whole and
+      // handed to a worker, `recovered` when their session never closed.
+      await handOffLeftJournals(shipping.handOff, config.dataDir, {
+        logger: logger.child({ module: 'capture' }),
+        forgetLiveCall: (sessionId) => deleteLiveCall(handle.db, sessionId),
+      });
+    } else {
+      // Journals on this recorder's disk whose session never closed (a crash): finalized as
+      // `recovered` before new sessions start writing beside them.
+      await recoverUnfinishedJournals(queue, config.dataDir, logger.child({ module: 'capture' }));
+    }
     const udpReceiver = selectUdpReceiver(config.udpReceiver);
     registerUdpReceiverMetrics(metrics.registry, udpReceiver);
     if (udpReceiver.kind === config.udpReceiver) {
@@ -395,14 +474,17 @@ export async function startServer(options: {
       // The call's end never waits for the queue: while its database is away the enqueuer retries
       // every 2 s; a queue that refuses the job for another reason (its disk is full) hands it to
       // the sweep, which enqueues it again once there is room.
+      ...(shipping ? { shipper: shipping.shipper } : {}),
       finalize: (dir, session) =>
-        finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
-          logger.error(
-            { module: 'capture', err, dir },
-            'finalize could not be enqueued: held back for the sweep',
-          );
-          finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
-        }),
+        shipping
+          ? shipping.handOff.handOff(dir, session)
+          : finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
+              logger.error(
+                { module: 'capture', err, dir },
+                'finalize could not be enqueued: held back for the sweep',
+              );
+              finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
+            }),
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });
@@ -427,6 +509,12 @@ export async function startServer(options: {
       await recorder.stop();
       await capture.settle();
       finalizeQueue.stop();
+      if (shipping && shipping.handOff.pending > 0) {
+        logger.warn(
+          { module: 'capture', pending: shipping.handOff.pending },
+          'journals not handed over yet stay on this disk and are handed over at the next start',
+        );
+      }
       if (finalizeQueue.pending > 0) {
         logger.warn(
           { module: 'capture', pending: finalizeQueue.pending },

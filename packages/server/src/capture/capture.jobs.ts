@@ -17,8 +17,15 @@ import {
   clearFailedFile,
   journalExists,
   listPendingJournals,
+  readSessionFile,
   type CaptureSessionFile,
 } from '@callvault/recorder';
+import {
+  deleteShippedJournal,
+  materializeShippedJournal,
+  shippedJournalDir,
+  shippedJournalName,
+} from './shipped-journals.js';
 import { createConnectionErrorLog, isConnectionLoss } from '../db/connection-loss.js';
 import {
   finalizeCapturedSession,
@@ -30,7 +37,13 @@ import { markFinalizeError } from './capture-failure-catalogue.js';
 export const CAPTURE_FINALIZE_JOB = 'capture-finalize';
 
 export type CaptureFinalizePayload = {
+  /** The journal directory on the recorder's disk, or `journals/<key>` for a shipped journal. */
   readonly dir: string;
+  /**
+   * The key of a journal shipped to the blob store (shipped-journals.ts): the worker rebuilds it
+   * in its own data dir and finalizes it there, on any machine.
+   */
+  readonly shipped?: string;
   readonly recovered?: boolean;
   /** The session when its session.json could not be written (a full disk). */
   readonly session?: CaptureSessionFile;
@@ -43,6 +56,28 @@ export interface CaptureJobDeps
   readonly onDeferred?: (payload: CaptureFinalizePayload) => void;
   /** How long a finalize that failed at the store keeps retrying (default 24 h). */
   readonly retry?: JobRetryPolicy;
+  /** This process's data dir: where shipped journals are rebuilt to be finalized. */
+  readonly dataDir?: string;
+}
+
+/** A shipped journal rebuilt in this process's data dir, or why there is nothing to finalize. */
+async function rebuildShippedJournal(
+  deps: CaptureJobDeps,
+  key: string,
+): Promise<{ dir: string; closed: boolean } | null> {
+  if (deps.dataDir === undefined) {
+    throw new Error('this process has no data dir to rebuild shipped journals in');
+  }
+  const dir = shippedJournalDir(deps.dataDir, key);
+  const rebuilt = await materializeShippedJournal(deps.blobStore, key, dir);
+  if (rebuilt.kind === 'absent') return null;
+  let closed = false;
+  try {
+    closed = readSessionFile(dir).closed !== undefined;
+  } catch {
+    // No or no readable session.json: finalize catalogues it as unreadable.
+  }
+  return { dir, closed };
 }
 
 /**
@@ -56,16 +91,29 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
     CAPTURE_FINALIZE_JOB,
     async (job) => {
       const finalizeDeps = { ...deps, queue: deps.queue ?? queue };
+      const shipped = job.payload.shipped;
+      let dir = job.payload.dir;
+      let recovered = job.payload.recovered === true;
+      if (shipped !== undefined) {
+        const rebuilt = await rebuildShippedJournal(deps, shipped);
+        if (!rebuilt) {
+          deps.logger?.info({ journal: shipped }, 'no shipped journal left: finalized before');
+          return;
+        }
+        dir = rebuilt.dir;
+        // A session that never closed (its recorder was killed or lost): what was shipped.
+        recovered ||= !rebuilt.closed;
+      }
       let result: FinalizeResult;
       try {
         result = await finalizeUntilDatabaseAnswers(
           () =>
-            finalizeCapturedSession(finalizeDeps, job.payload.dir, {
-              recovered: job.payload.recovered === true,
+            finalizeCapturedSession(finalizeDeps, dir, {
+              recovered,
               retrying: !job.lastAttempt,
               ...(job.payload.session ? { session: job.payload.session } : {}),
             }),
-          { signal: job.signal, logger: deps.logger, dir: job.payload.dir },
+          { signal: job.signal, logger: deps.logger, dir },
         );
       } catch (error) {
         // The catalogue's database refused the write (its disk is full): the journal is whole,
@@ -73,7 +121,12 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
         if (isStorageFullError(error)) deps.onDeferred?.(job.payload);
         // Retried like a passing failure; after the last attempt it is catalogued as final.
         if (!job.lastAttempt) throw error;
-        result = await markFinalizeError(finalizeDeps, job.payload.dir, error);
+        result = await markFinalizeError(finalizeDeps, dir, error);
+      }
+      // Stored (now or before): the shipped copy goes. A failed journal stays where it was
+      // rebuilt (for an operator's retry) and in the store.
+      if (shipped !== undefined && (result.kind === 'stored' || result.kind === 'done-before')) {
+        await deleteShippedJournal(deps.blobStore, shipped);
       }
       switch (result.kind) {
         case 'deferred':
@@ -168,6 +221,23 @@ export async function enqueueCaptureFinalize(
 }
 
 /**
+ * Enqueues the finalize of a journal shipped to the blob store: any worker rebuilds and
+ * finalizes it (`recovered` also when its session never closed). One job per journal at a time.
+ */
+export async function enqueueShippedFinalize(
+  queue: JobQueue,
+  key: string,
+  recovered = false,
+): Promise<void> {
+  const dir = shippedJournalName(key);
+  await queue.enqueue(
+    CAPTURE_FINALIZE_JOB,
+    { dir, shipped: key, ...(recovered ? { recovered: true } : {}) },
+    { singletonKey: dir },
+  );
+}
+
+/**
  * At start: every journal not finalized yet is finalized: one whose session never closed (a
  * crash) as `recovered`, a closed one (the process stopped before its finalize ran, or a full
  * disk held it back) as it ended. A closed journal whose job is still queued is not queued twice.
@@ -218,7 +288,11 @@ export function createFinalizeSweep(options: {
       for (const [dir, payload] of [...held]) {
         held.delete(dir);
         try {
-          await enqueueCaptureFinalize(options.queue, dir, payload.recovered, payload.session);
+          if (payload.shipped !== undefined) {
+            await enqueueShippedFinalize(options.queue, payload.shipped, payload.recovered);
+          } else {
+            await enqueueCaptureFinalize(options.queue, dir, payload.recovered, payload.session);
+          }
           queued++;
         } catch (err) {
           // The queue (its database) refused: kept for the next sweep.

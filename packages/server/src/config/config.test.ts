@@ -29,6 +29,7 @@ describe('configuration (SPEC §9.4)', () => {
         tlsHandshakeTimeoutMs: 5_000,
       },
       drainTimeoutMs: 4 * 3_600_000,
+      journalShipIntervalMs: 2_000,
       jobRetry: { baseMs: 10_000, maxDelayMs: 900_000, horizonMs: 24 * 3_600_000 },
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -86,6 +87,16 @@ describe('configuration (SPEC §9.4)', () => {
     expect(c.sip).toEqual({ host: '::1', port: 5070 });
     expect(c.masterKey?.length).toBe(32);
     expect(c.transcriber).toEqual({ kind: 'sherpa-onnx', modelDir: '/models/en' });
+  });
+
+  it('CALLVAULT_JOURNAL_SHIP_INTERVAL is whole seconds from 0 (shipping off) to a minute', () => {
+    expect(parseConfig({ CALLVAULT_JOURNAL_SHIP_INTERVAL: '5' }).journalShipIntervalMs).toBe(5_000);
+    expect(parseConfig({ CALLVAULT_JOURNAL_SHIP_INTERVAL: '0' }).journalShipIntervalMs).toBe(0);
+    for (const bad of ['2s', '-1', '61']) {
+      expect(() => parseConfig({ CALLVAULT_JOURNAL_SHIP_INTERVAL: bad })).toThrow(
+        `CALLVAULT_JOURNAL_SHIP_INTERVAL: "${bad}" is not a whole number from 0 to 60`,
+      );
+    }
   });
 
   it('CALLVAULT_DRAIN_TIMEOUT is whole seconds from 0 (end live calls at once) to a week', () => {

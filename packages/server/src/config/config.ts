@@ -87,6 +87,12 @@ export interface Config {
    */
   readonly drainTimeoutMs: number;
   /**
+   * How often a recorder ships the growth of its live calls' journals to the blob store
+   * (CALLVAULT_JOURNAL_SHIP_INTERVAL, seconds; default 2). Recorder processes without the worker
+   * role on PostgreSQL ship (any worker may finalize); 0 turns it off.
+   */
+  readonly journalShipIntervalMs: number;
+  /**
    * How long the jobs that must not be lost (finalize, peaks, transcription, webhooks) keep
    * retrying: delays double from `baseMs`, capped at `maxDelayMs`, for up to `horizonMs`.
    */
@@ -147,6 +153,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_SIP_TCP_MAX_CONNECTIONS_PER_SOURCE: '128',
   CALLVAULT_SIP_TLS_HANDSHAKE_TIMEOUT: '5',
   CALLVAULT_DRAIN_TIMEOUT: '14400',
+  CALLVAULT_JOURNAL_SHIP_INTERVAL: '2',
   CALLVAULT_JOB_RETRY_BASE_MS: '10000',
   CALLVAULT_JOB_RETRY_MAX_DELAY_MS: '900000',
   CALLVAULT_JOB_RETRY_HORIZON_HOURS: '24',
@@ -438,6 +445,13 @@ export function parseConfig(source: ConfigSource): Config {
       { min: 0, max: 604_800, fallback: 14_400 },
       problems,
     ) * 1000;
+  const journalShipIntervalMs =
+    parseWholeNumber(
+      'CALLVAULT_JOURNAL_SHIP_INTERVAL',
+      read('CALLVAULT_JOURNAL_SHIP_INTERVAL'),
+      { min: 0, max: 60, fallback: 2 },
+      problems,
+    ) * 1000;
   const jobRetry = {
     baseMs: parseAtLeast('CALLVAULT_JOB_RETRY_BASE_MS', read, 1, problems) ?? 10_000,
     maxDelayMs: parseAtLeast('CALLVAULT_JOB_RETRY_MAX_DELAY_MS', read, 1, problems) ?? 900_000,
@@ -471,6 +485,7 @@ export function parseConfig(source: ConfigSource): Config {
     minFreeBytes,
     sipLimits,
     drainTimeoutMs,
+    journalShipIntervalMs,
     jobRetry,
   });
 }

@@ -61,6 +61,28 @@ export async function touchLiveCalls(
     .execute();
 }
 
+/**
+ * Calls whose recorder has not refreshed them since `before`: the recorder stopped heartbeating
+ * (killed, its machine lost), and a worker finalizes what it shipped of them.
+ */
+export async function listLiveCallsNotRefreshedSince(
+  db: DbOrTrx,
+  before: string,
+): Promise<Array<{ sessionId: string; callId: string; instanceId: string; updatedAt: string }>> {
+  const rows = await db
+    .selectFrom('live_calls')
+    .select(['session_id', 'call_id', 'instance_id', 'updated_at'])
+    .where('updated_at', '<', before)
+    .orderBy('updated_at')
+    .execute();
+  return rows.map((r) => ({
+    sessionId: r.session_id,
+    callId: r.call_id,
+    instanceId: r.instance_id,
+    updatedAt: r.updated_at,
+  }));
+}
+
 export async function deleteLiveCallsOfInstance(db: DbOrTrx, instanceId: string): Promise<void> {
   await db.deleteFrom('live_calls').where('instance_id', '=', instanceId).execute();
 }

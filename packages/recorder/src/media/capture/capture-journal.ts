@@ -121,8 +121,12 @@ export function journalRoot(dataDir: string): string {
 
 /** Dialog ids hold characters no file system likes: the directory is named by their hash. */
 export function journalDirFor(dataDir: string, sessionId: string): string {
-  const key = crypto.createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
-  return path.join(journalRoot(dataDir), key);
+  return path.join(journalRoot(dataDir), journalKeyOf(sessionId));
+}
+
+/** The name of a session's journal: its directory here, its key in shared storage. */
+export function journalKeyOf(sessionId: string): string {
+  return crypto.createHash('sha256').update(sessionId).digest('hex').slice(0, 32);
 }
 
 /** Written to a temporary name and renamed, so a crash or a full disk never leaves half a file. */

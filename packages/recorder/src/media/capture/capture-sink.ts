@@ -25,6 +25,7 @@ import type {
 } from '../../session/ports.js';
 import type { RtpJournalWriter, RtpJournalWriterOptions } from './rtp-journal-writer.js';
 import type { UdpReceiver } from './udp-receiver.js';
+import type { JournalShipper } from './journal-shipper.js';
 import {
   journalDirFor,
   removeJournal,
@@ -128,6 +129,11 @@ export interface CaptureSinkOptions<C extends CaptureLiveCalls = CaptureLiveCall
   readonly noMediaTimeoutMs?: number;
   /** Where media sockets come from (default: the batch receiver when built, else dgram). */
   readonly udpReceiver?: UdpReceiver;
+  /**
+   * Ships live journals to shared storage as they grow (journal-shipper.ts); the host's
+   * `finalize` ships the final segment. Without it journals stay on this disk until finalized.
+   */
+  readonly shipper?: JournalShipper;
   /** Opens a stream's journal writer (tests inject one whose disk is full). */
   readonly createJournalWriter?: (options: RtpJournalWriterOptions) => RtpJournalWriter;
 }
@@ -230,6 +236,7 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
         lastMediaAt: clock.now(),
       };
       sessions.set(snapshot.id, s);
+      options.shipper?.track(dir);
       calls.open({
         sessionId: snapshot.id,
         callId: snapshot.callId,
@@ -271,13 +278,16 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
           if (!closed.kept) {
             // No owner and not unattributed (refused, or its entity does not record the call):
             // SPEC §5 keeps nothing of such a session.
+            options.shipper?.forget(s.dir);
             calls.close(closed.id, closed.endedAt);
             removeJournal(s.dir);
             return;
           }
           const unwritten = journal.persist(s, closed);
-          calls.close(closed.id, closed.endedAt);
+          // The call stays live (in the host's live calls, which a worker reads to find the
+          // journals of a recorder that vanished) until its finalize is handed over.
           await options.finalize(s.dir, unwritten ?? undefined);
+          calls.close(closed.id, closed.endedAt);
         })
         .catch((err: unknown) => {
           sessions.delete(closed.id);

@@ -7,3 +7,5 @@ export * from './rtp-source-latch.js';
 export * from './capture-journal.js';
 export * from './capture-sink.js';
 export * from './rtp-port-pairs.js';
+export * from './journal-segment-format.js';
+export * from './journal-shipper.js';

@@ -11,6 +11,7 @@ import { createClientTransactionTable } from './client-transaction-table.js';
 import { createFakeTimerService } from './fake-timer-service.js';
 import { buildAckForNonSuccess } from './invite-client-transaction.js';
 import { DEFAULT_SIP_TIMER_VALUES, deriveTimers } from './sip-timers.js';
+import { createTransactionLayer } from './transaction-layer.js';
 
 function destination(transport: SipTransportName): SipDestination {
   return { transport, address: '198.51.100.7', port: transport === 'tls' ? 5061 : 5060 };
@@ -352,5 +353,40 @@ describe('client transaction table', () => {
     h.table.terminateAll();
     expect(h.table.size).toBe(0);
     expect(h.timers.pendingCount()).toBe(0);
+  });
+});
+
+describe('client transactions through the transaction layer', () => {
+  it('RFC 3261 §17.1.3: the layer hands each response to the INVITE client transaction of its branch and counts strays', () => {
+    const timers = createFakeTimerService();
+    const sent: SipRequest[] = [];
+    const layer = createTransactionLayer({
+      timers,
+      user: {
+        onRequest: () => {},
+        onAck: () => {},
+        onCancel: () => {},
+        onTransactionTimeout: () => {},
+      },
+      sendResponse: () => {},
+      sendRequest: (request) => sent.push(request),
+    });
+    const statuses: number[] = [];
+    const invite = makeInvite('z9hG4bKlayer');
+    const tx = layer.sendRequest(invite, destination('tcp'), {
+      onResponse: (r) => statuses.push(r.status),
+      onTimeout: () => statuses.push(408),
+    });
+    expect(tx.kind).toBe('invite');
+    expect(layer.stats().clientTransactions).toBe(1);
+    layer.receiveResponse(createResponse(invite, 180, { toTag: 'v' }), destination('tcp'));
+    layer.receiveResponse(
+      createResponse(makeInvite('z9hG4bKother'), 200, { toTag: 'v' }),
+      destination('tcp'),
+    );
+    layer.receiveResponse(createResponse(invite, 486, { toTag: 'v' }), destination('tcp'));
+    expect(statuses).toEqual([180, 486]);
+    expect(sent.map((r) => r.method)).toEqual(['INVITE', 'ACK']);
+    expect(layer.stats()).toMatchObject({ clientTransactions: 0, strayResponses: 1 });
   });
 });

@@ -69,6 +69,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingForwardTarget,
   type RecordingLegFacts,
   type RecordingOwner,
   type RecordingOwnerDecision,

@@ -21,6 +21,12 @@ export {
   type SipServerStats,
 } from './sip/transport/sip-server.js';
 export {
+  anySourceAdmission,
+  createOpenedPeers,
+  type OpenedPeer,
+  type OpenedPeers,
+} from './sip/transport/opened-peers.js';
+export {
   createRefusalCounters,
   type SipSource,
   type SipTlsPeer,

@@ -21,6 +21,12 @@ export {
   type SipServerStats,
 } from './sip/transport/sip-server.js';
 export {
+  anySourceAdmission,
+  createOpenedPeers,
+  type OpenedPeer,
+  type OpenedPeers,
+} from './sip/transport/opened-peers.js';
+export {
   createRefusalCounters,
   type SipSource,
   type SipTlsPeer,
@@ -69,6 +75,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingForwardTarget,
   type RecordingLegFacts,
   type RecordingOwner,
   type RecordingOwnerDecision,

@@ -4,3 +4,4 @@ export * from './ogg-opus-writer.js';
 export * from './timeline.js';
 export * from './capture/index.js';
 export * from './render/index.js';
+export * from './relay/index.js';

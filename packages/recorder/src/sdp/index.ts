@@ -1,5 +1,5 @@
 // Public surface of the SDP layer: offer parsing (RFC 8866, RFC 4568) and the recorder's answer
-// (RFC 3264, RFC 7866 §8.1.1).
+// (RFC 3264, RFC 7866 §8.1.1), and the offer of a session forwarded to another recorder (§8.1).
 export type {
   SdpAddressType,
   SdpAttribute,
@@ -35,3 +35,5 @@ export { SDP_SRTP_KEY_SALT_BYTES, buildSdpAnswer } from './sdp-answer.js';
 export { sdesKeyExposure, type SdesKeyExposure } from './sdes-exposure.js';
 export type { SdpOffer, SdpOfferOptions } from './sdp-offer.js';
 export { DEFAULT_OFFER_LABELS, buildSdpOffer, readSdpAnswerToOffer } from './sdp-offer.js';
+export type { ForwardSdpOfferOptions, ForwardSdpStream } from './sdp-forward-offer.js';
+export { buildForwardSdpOffer } from './sdp-forward-offer.js';

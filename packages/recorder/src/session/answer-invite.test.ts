@@ -131,6 +131,32 @@ describe('answer-invite: overload and the answer of a new session', () => {
     expect(refused.context.sessions.size).toBe(0);
   });
 
+  it('a decision to forward to an external recorder is answered 403 naming it, nothing opened', async () => {
+    const f = createFakeSessionContext({
+      decision: {
+        owners: [],
+        waitingForParticipants: false,
+        forward: {
+          vendorId: 'v-1',
+          vendorName: 'Acme Recorder',
+          sipUri: 'sip:rec@acme.example;transport=tcp',
+          because: ['sip:alice@example.com: person Alice is recorded by Acme Recorder'],
+        },
+        notes: [],
+      },
+    });
+    const no = await answerInvite(f.context, fakeRequest({ body: SDP }), FAKE_DIALOG);
+    expect(no.status).toBe(403);
+    expect(no.headers).toContainEqual({
+      name: 'Reason',
+      value:
+        'SIP;cause=403;text="recording is handled by the external recorder Acme Recorder; this recorder does not forward sessions to it"',
+    });
+    expect(f.ports.inUse).toBe(0);
+    expect(f.context.sessions.size).toBe(0);
+    expect(f.opened).toEqual([]);
+  });
+
   it('RFC 3261 §9.2: a CANCEL while the policy decides answers 487 and opens nothing', async () => {
     let release: () => void = () => {};
     const f = createFakeSessionContext({

@@ -9,6 +9,7 @@
 //   Ports: RecordingPolicy (findTrunks, decideOwners), RecordingSink (opened/updated/closed/answered),
 //   Clock, Logger.
 //   transitionRecordingSession(state, event): the session state machine.
+//   forward/: the SRC leg towards an external recorder and the vendor's OPTIONS health probe.
 export * from './ports.js';
 export * from './port-pair-allocator.js';
 export * from './recording-session-state.js';
@@ -18,4 +19,5 @@ export * from './dtmf-feature-codes.js';
 export * from './recording-segments.js';
 export * from './rtp-inactivity.js';
 export * from './session-timer.js';
+export * from './forward/index.js';
 export * from './dialog-liveness.js';

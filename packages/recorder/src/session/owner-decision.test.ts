@@ -5,7 +5,7 @@ import {
   DEFAULT_PLACEHOLDER_AOR_PATTERNS,
 } from '../siprec/index.js';
 import { createFakeSessionContext, FAKE_DIALOG } from './fake-session-context.js';
-import { decideSessionOwners, ownerCandidatesOf } from './owner-decision.js';
+import { decideSessionOwners, ownerCandidatesOf, refuseForward } from './owner-decision.js';
 
 const FROM = { uriText: 'sip:7301@35.162.237.204', displayName: '7301' };
 const TO = { uriText: 'sip:srs@127.0.0.1:5080' };
@@ -76,5 +76,56 @@ describe('owner-decision: a session nobody owns', () => {
       { from: FROM, to: TO },
     );
     expect(decision.unattributed).toBeUndefined();
+  });
+});
+
+describe('owner-decision: a session the policy forwards', () => {
+  const forward = {
+    vendorId: 'v-1',
+    vendorName: 'Acme Recorder',
+    sipUri: 'sip:rec@acme.example',
+    because: ['org default'],
+  };
+
+  it('is refused 403 naming the recorder, since the handler opens no outbound leg', () => {
+    expect(
+      refuseForward({ owners: [], waitingForParticipants: false, forward, notes: ['n'] }),
+    ).toEqual({
+      owners: [],
+      waitingForParticipants: false,
+      refusal: {
+        status: 403,
+        reason:
+          'recording is handled by the external recorder Acme Recorder; this recorder does not forward sessions to it',
+      },
+      notes: ['n', 'not forwarded to sip:rec@acme.example: forwarding is not wired'],
+    });
+  });
+
+  it('leaves decisions without a forward, and refusals, as they are', () => {
+    const plain = { owners: [], waitingForParticipants: true, notes: [] };
+    expect(refuseForward(plain)).toBe(plain);
+    const busy = {
+      owners: [],
+      waitingForParticipants: false,
+      forward,
+      refusal: { status: 503 as const, reason: 'db down', retryAfterSeconds: 5 },
+      notes: [],
+    };
+    expect(refuseForward(busy)).toBe(busy);
+  });
+
+  it('through decideSessionOwners the SRC hears the refusal', async () => {
+    const { context } = createFakeSessionContext({
+      decision: { owners: [], waitingForParticipants: false, forward, notes: [] },
+    });
+    const decision = await decideSessionOwners(
+      context,
+      { orgId: 'org-1', trunkId: 't-1' },
+      createRecordingMetadataState(),
+      FAKE_DIALOG,
+    );
+    expect(decision.refusal?.status).toBe(403);
+    expect(decision.forward).toBeUndefined();
   });
 });

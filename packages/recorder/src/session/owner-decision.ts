@@ -78,6 +78,23 @@ export function ownerCandidatesOf(
   return candidates;
 }
 
+/**
+ * The session handler does not open the outbound leg to an external recorder: a decision to
+ * forward is answered as the refusal it replaces (403 naming the recorder), so the SRC learns
+ * that this recorder does not record the call and why.
+ */
+export function refuseForward(decision: RecordingOwnerDecision): RecordingOwnerDecision {
+  const forward = decision.forward;
+  if (forward === undefined || decision.refusal !== undefined) return decision;
+  const reason = `recording is handled by the external recorder ${forward.vendorName}; this recorder does not forward sessions to it`;
+  return {
+    owners: decision.owners,
+    waitingForParticipants: false,
+    refusal: { status: 403, reason },
+    notes: [...decision.notes, `not forwarded to ${forward.sipUri}: forwarding is not wired`],
+  };
+}
+
 export async function decideSessionOwners(
   context: SessionContext,
   scope: RecordingCallScope,
@@ -92,10 +109,8 @@ export async function decideSessionOwners(
     metadata.current,
     metadata.current === undefined && toUri !== undefined ? [toUri] : [],
   );
-  const decided = await context.policy.decideOwners(
-    scope,
-    candidates,
-    voicemail === null ? {} : { voicemail },
+  const decided = refuseForward(
+    await context.policy.decideOwners(scope, candidates, voicemail === null ? {} : { voicemail }),
   );
   // Without metadata no one is known to be on the call yet: unless From or To matched, the
   // session waits for a metadata update as it does when the metadata names only placeholders,

@@ -96,8 +96,27 @@ export interface RecordingOwner {
   readonly recordingType?: 'voicemail';
 }
 
+/**
+ * An external SIPREC recorder the call's owners record with instead of Callvault (their effective
+ * provider, SPEC §3.1 `vendorId`): the recorder forwards the session to it as an SRC (RFC 7866).
+ */
+export interface RecordingForwardTarget {
+  readonly vendorId: string;
+  readonly vendorName: string;
+  /** Where to send the forwarded session; its `transport` parameter picks the transport (RFC 3263). */
+  readonly sipUri: string;
+  /** Why the call goes there, one line per owner or the org default that sent it. */
+  readonly because: readonly string[];
+}
+
 export interface RecordingOwnerDecision {
   readonly owners: readonly RecordingOwner[];
+  /**
+   * Set when no owner records with Callvault and the matched owners (or, with none matched, the
+   * org) record with one external recorder: the session is forwarded there, not recorded here.
+   * Never set together with `refusal`.
+   */
+  readonly forward?: RecordingForwardTarget;
   /** No owner yet because the participants are placeholders (or there are none): ask again on
    * the next metadata update. */
   readonly waitingForParticipants: boolean;

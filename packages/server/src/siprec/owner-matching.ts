@@ -2,13 +2,17 @@
 // matched by SIP address, extension on the trunk's own domains, number — national forms read
 // with the trunk's or the locations' dial plan, party-lookups.ts — or BroadWorks userID; owners
 // are the matched entities whose effective settings record the call with the built-in recorder.
-// The org's recording off, or only external recorders, is a 403 refusal. When no participant
+// The org's recording off is a 403 refusal. When no owner records with the built-in recorder and
+// the matched entities (or, with none matched, the org) record with one external recorder, the
+// decision is to forward the session there; owners split over several external recorders is a
+// 403, since a session is forwarded to one recorder at most. When no participant
 // matches any entity, the trunk's default owner stands in for the call's party; without one the
 // decision says why the call is unattributed, and the recorder records it without an owner. A
 // voicemail deposit (the recorder's voicemail-leg.ts says so) is owned by the mailbox's entity
 // alone, and only when that entity's `recordVoicemailEnabled` is on.
 import type {
   RecordingCallScope,
+  RecordingForwardTarget,
   RecordingLegFacts,
   RecordingOwner,
   RecordingOwnerDecision,
@@ -31,7 +35,7 @@ import {
   findRecordableEntity,
 } from '../recording-settings/effective-settings.service.js';
 import { loadVendors } from '../recording-settings/vendor-registry.js';
-import type { RecordableKind } from '../recording-settings/recording-settings.model.js';
+import type { RecordableKind, VendorInfo } from '../recording-settings/recording-settings.model.js';
 import { findTrunk, type TrunkRecord } from '../recording-trunks/recording-trunks.repository.js';
 import { planPartyLookups, type DialContext } from './party-lookups.js';
 
@@ -148,7 +152,7 @@ export async function decideOwnersOn(
   const match: MatchScope = { db, orgId, context, trunkCountry, notes, voicemail: !!leg.voicemail };
   const owners: RecordingOwner[] = [];
   const seen = new Set<string>();
-  const externalVendors = new Set<string>();
+  const external = new ExternalRecorders();
   let matchedAny = false;
   const voicemail = leg.voicemail;
   const participants = voicemail ? voicemailCandidates(voicemail) : callParticipants;
@@ -177,7 +181,7 @@ export async function decideOwnersOn(
     if (seen.has(key)) continue;
     seen.add(key);
     const owner = await recordingOwnerOf(match, hit, participant.id, matchedBy, label);
-    if (owner !== null && 'external' in owner) externalVendors.add(owner.external);
+    if (owner !== null && 'external' in owner) external.add(owner.external, owner.because);
     else if (owner !== null) owners.push(owner);
   }
 
@@ -196,18 +200,25 @@ export async function decideOwnersOn(
     } else {
       matchedAny = true;
       const owner = await recordingOwnerOf(match, hit, 'trunk', 'trunk-default-owner', label);
-      if (owner !== null && 'external' in owner) externalVendors.add(owner.external);
+      if (owner !== null && 'external' in owner) external.add(owner.external, owner.because);
       else if (owner !== null) owners.push(owner);
     }
   }
-  if (owners.length === 0 && externalVendors.size > 0) {
-    // Forwarding to external recorders comes later; until then the SRC hears why not.
-    const reason = `recording is handled by the external recorder ${[...externalVendors].join(', ')}`;
-    return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
+  if (owners.length === 0 && external.size > 0) {
+    const forward = external.single();
+    if (forward === null) {
+      const reason = `the call's owners record with different external recorders (${external.names().join(', ')}); a session is forwarded to one recorder only`;
+      return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
+    }
+    notes.push(`forwarded to the external recorder ${forward.vendorName} (${forward.sipUri})`);
+    return { owners, waitingForParticipants: false, forward, notes };
   }
   if (owners.length === 0 && !matchedAny && orgVendor && !orgVendor.builtIn) {
-    const reason = `the organization records with the external recorder ${orgVendor.name}`;
-    return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
+    const forward = forwardTarget(orgVendor, [
+      `no party matches anyone, and the organization records with ${orgVendor.name}`,
+    ]);
+    notes.push(`forwarded to the external recorder ${forward.vendorName} (${forward.sipUri})`);
+    return { owners, waitingForParticipants: false, forward, notes };
   }
   if (owners.length === 0 && !matchedAny) {
     const unattributed = unattributedReason(participants, defaultOwnerGone);
@@ -215,6 +226,36 @@ export async function decideOwnersOn(
     return { owners, waitingForParticipants, notes, unattributed };
   }
   return { owners, waitingForParticipants, notes };
+}
+
+function forwardTarget(vendor: VendorInfo, because: readonly string[]): RecordingForwardTarget {
+  return { vendorId: vendor.id, vendorName: vendor.name, sipUri: vendor.sipUri ?? '', because };
+}
+
+/** The external recorders the matched entities record with, each with why. */
+class ExternalRecorders {
+  private readonly byId = new Map<string, { vendor: VendorInfo; because: string[] }>();
+
+  add(vendor: VendorInfo, because: string): void {
+    const entry = this.byId.get(vendor.id);
+    if (entry) entry.because.push(because);
+    else this.byId.set(vendor.id, { vendor, because: [because] });
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  names(): string[] {
+    return [...this.byId.values()].map((e) => e.vendor.name);
+  }
+
+  /** The one recorder they all use; null when they use several. */
+  single(): RecordingForwardTarget | null {
+    if (this.byId.size !== 1) return null;
+    const [entry] = [...this.byId.values()];
+    return entry ? forwardTarget(entry.vendor, entry.because) : null;
+  }
 }
 
 /** Why no one owns the call, in words a compliance officer reads with the recording. */
@@ -237,7 +278,7 @@ function unattributedReason(
 
 /**
  * The owner a matched entity makes when its effective settings record the call with the
- * built-in recorder; the external recorder's name when another records it; null when it is not
+ * built-in recorder; the external recorder when another records it; null when it is not
  * recorded.
  */
 async function recordingOwnerOf(
@@ -246,7 +287,7 @@ async function recordingOwnerOf(
   participantId: string,
   matchedBy: RecordingOwner['matchedBy'],
   label: string,
-): Promise<RecordingOwner | { readonly external: string } | null> {
+): Promise<RecordingOwner | { readonly external: VendorInfo; readonly because: string } | null> {
   const { db, orgId, notes } = scope;
   const entity = await findRecordableEntity(db, orgId, hit.type as RecordableKind, hit.id);
   if (!entity) return null;
@@ -263,8 +304,9 @@ async function recordingOwnerOf(
     return null;
   }
   if (!effective.vendor.builtIn) {
-    notes.push(`${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`);
-    return { external: effective.vendor.name };
+    const because = `${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`;
+    notes.push(because);
+    return { external: effective.vendor, because };
   }
   notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
   return {

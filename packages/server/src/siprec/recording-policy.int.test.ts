@@ -1,7 +1,7 @@
 // SPEC §5 on the database under test: SIPREC admission by trunk CIDR and digest (the policy
 // supplies the trunks and their stored credentials, the recorder's authenticateTrunk decides), owner
 // matching by SIP address, extension, number (also tel:) and BroadWorks userID, placeholders,
-// and refusals (org off, external vendor).
+// refusals (org off, owners split over external recorders) and forwarding to an external vendor.
 import {
   authenticateTrunk,
   computeDigestResponse,
@@ -17,9 +17,11 @@ import { insertLocation } from '../org/locations.repository.js';
 import { insertNewPerson } from '../org/people.service.js';
 import {
   findEntitySettings,
+  findLocationSettings,
   findOrgSettings,
   insertExternalVendor,
   saveEntitySettings,
+  saveLocationSettings,
   saveOrgSettings,
 } from '../recording-settings/recording-settings.repository.js';
 import { applyEntityUpdate } from '../recording-settings/entity-recording-settings.service.js';
@@ -323,7 +325,7 @@ describe(`SIPREC owner matching on ${testDialect}`, () => {
 });
 
 describe(`SIPREC refusals on ${testDialect}`, () => {
-  it('an external vendor chosen for the org: 403 naming it', async () => {
+  it('an external vendor chosen for the org: the session is forwarded there, matched or not', async () => {
     const before = await findOrgSettings(db.db, seed.orgId);
     await insertExternalVendor(db.db, {
       id: 'vendor-ext-1',
@@ -337,15 +339,104 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
     try {
       const decision = await policy.decideOwners(scope(), [party('a', 'sip:alice@example.com')]);
       expect(decision.owners).toEqual([]);
-      expect(decision.refusal).toEqual({
-        status: 403,
-        reason: 'recording is handled by the external recorder Acme Recorder',
+      expect(decision.refusal).toBeUndefined();
+      expect(decision.forward).toEqual({
+        vendorId: 'vendor-ext-1',
+        vendorName: 'Acme Recorder',
+        sipUri: 'sip:rec@acme.example',
+        because: ['sip:alice@example.com: person Alice Andersson is recorded by Acme Recorder'],
       });
       const unmatched = await policy.decideOwners(scope(), [party('x', 'sip:x@y.example')]);
-      expect(unmatched.refusal?.reason).toMatch(/external recorder Acme Recorder/);
+      expect(unmatched.refusal).toBeUndefined();
+      expect(unmatched.forward).toMatchObject({
+        vendorId: 'vendor-ext-1',
+        because: ['no party matches anyone, and the organization records with Acme Recorder'],
+      });
     } finally {
       await saveOrgSettings(db.db, seed.orgId, before, clock.now());
     }
+  });
+
+  it("a location's external vendor: its people's calls are forwarded, the others' recorded here", async () => {
+    const goteborg = seed.locations.find((l) => l.name === 'Göteborg')?.id ?? '';
+    const stockholm = seed.locations.find((l) => l.name === 'Stockholm')?.id ?? '';
+    const sipUri = 'sip:siprec@rec.partner.example:5070;transport=tcp';
+    await insertExternalVendor(db.db, {
+      id: 'vendor-ext-2',
+      orgId: seed.orgId,
+      name: 'Partner Recorder',
+      sipUri,
+      description: '',
+      created: clock.now().toISOString(),
+    });
+    await insertExternalVendor(db.db, {
+      id: 'vendor-ext-3',
+      orgId: seed.orgId,
+      name: 'Third Recorder',
+      sipUri: 'sip:third.example',
+      description: '',
+      created: clock.now().toISOString(),
+    });
+    const gBefore = await findLocationSettings(db.db, goteborg);
+    const sBefore = await findLocationSettings(db.db, stockholm);
+    await saveLocationSettings(
+      db.db,
+      seed.orgId,
+      goteborg,
+      { ...gBefore, vendorId: 'vendor-ext-2' },
+      clock.now(),
+    );
+    try {
+      const carol = await policy.decideOwners(scope(), [party('c', 'sip:carol@example.com')]);
+      expect(carol.owners).toEqual([]);
+      expect(carol.refusal).toBeUndefined();
+      expect(carol.forward).toEqual({
+        vendorId: 'vendor-ext-2',
+        vendorName: 'Partner Recorder',
+        sipUri,
+        because: ['sip:carol@example.com: person Carol Carlsson is recorded by Partner Recorder'],
+      });
+      expect(carol.notes).toContain(
+        `forwarded to the external recorder Partner Recorder (${sipUri})`,
+      );
+
+      const alice = await policy.decideOwners(scope(), [party('a', 'sip:alice@example.com')]);
+      expect(alice.forward).toBeUndefined();
+      expect(alice.owners.map((o) => o.id)).toEqual([personId('alice@example.com')]);
+
+      // One owner here and one forwarded: recorded here for the local owner; no dual recording.
+      const both = await policy.decideOwners(scope(), [
+        party('a', 'sip:alice@example.com'),
+        party('c', 'sip:carol@example.com'),
+      ]);
+      expect(both.forward).toBeUndefined();
+      expect(both.owners.map((o) => o.id)).toEqual([personId('alice@example.com')]);
+
+      // Owners split over two external recorders: a session goes to one recorder at most.
+      await saveLocationSettings(
+        db.db,
+        seed.orgId,
+        stockholm,
+        { ...sBefore, vendorId: 'vendor-ext-3' },
+        clock.now(),
+      );
+      const split = await policy.decideOwners(scope(), [
+        party('a', 'sip:alice@example.com'),
+        party('c', 'sip:carol@example.com'),
+      ]);
+      expect(split.forward).toBeUndefined();
+      expect(split.refusal).toEqual({
+        status: 403,
+        reason:
+          "the call's owners record with different external recorders (Third Recorder, Partner Recorder); a session is forwarded to one recorder only",
+      });
+    } finally {
+      await saveLocationSettings(db.db, seed.orgId, goteborg, gBefore, clock.now());
+      await saveLocationSettings(db.db, seed.orgId, stockholm, sBefore, clock.now());
+    }
+    const restored = await policy.decideOwners(scope(), [party('c', 'sip:carol@example.com')]);
+    expect(restored.forward).toBeUndefined();
+    expect(restored.owners).toHaveLength(1);
   });
 
   it('org recording off: 403 for every session, participants or not', async () => {

@@ -1,5 +1,5 @@
-// The recorder role's SIP side on the database under test: only the trunks' networks are
-// admitted (UDP from elsewhere dropped unanswered), a refused message is answered with its reason,
+// The recorder role's SIP side on the database under test: only the trunks' networks and the peers
+// the recorder opened legs towards are admitted (UDP from elsewhere dropped unanswered), a refused message is answered with its reason,
 // logged once per source and reason however often it repeats, and counted on /metrics.
 import dgram from 'node:dgram';
 import { Writable } from 'node:stream';
@@ -124,6 +124,28 @@ describe(`the recorder's SIP admission and refusals on ${testDialect}`, () => {
       );
     } finally {
       stranger.socket.close();
+    }
+  });
+
+  it('lets in a peer the recorder opened a leg towards while the leg is open, and only then', async () => {
+    const sip = recorder.addresses[0]!;
+    const vendor = await peer('127.0.0.8');
+    const refusedNow = () =>
+      recorder.stats().transports.find((t) => t.transport === 'udp')?.refused['unknown-source'] ??
+      0;
+    try {
+      const release = recorder.openedPeers.open({ transport: 'udp', address: '127.0.0.8' });
+      vendor.socket.send(badRequestLine(vendor.port, 1), sip.port, sip.host);
+      await waitFor(() => vendor.inbox.length === 1);
+      expect(vendor.inbox[0]).toMatch(/^SIP\/2\.0 400 Bad Request-Line\r\n/);
+      release();
+      const before = refusedNow();
+      vendor.socket.send(badRequestLine(vendor.port, 2), sip.port, sip.host);
+      await waitFor(() => refusedNow() === before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(vendor.inbox).toHaveLength(1);
+    } finally {
+      vendor.socket.close();
     }
   });
 

@@ -2,13 +2,16 @@
 // CALLVAULT_SIP_TLS_ADDR (TLS, with the certificate of sip-tls-certificate.ts), the UAS
 // core with system timers, and the SIPREC session handler wired to the database-backed
 // RecordingPolicy and the in-memory session registry. The transports admit only the recording
-// trunks' source networks (over TLS, a trunk requiring a client certificate is chosen by it), and
+// trunks' source networks (over TLS, a trunk requiring a client certificate is chosen by it) and
+// the peers the recorder opened legs towards (`openedPeers`, an external recorder's address), and
 // enforce the CALLVAULT_SIP_* limits; refused messages and peers are logged at most once a
 // minute per source and reason, and counted on /metrics.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
+  anySourceAdmission,
+  createOpenedPeers,
   createPortPairAllocator,
   createSipServer,
   createSipUserAgentCore,
@@ -20,6 +23,7 @@ import {
   createSystemTimerService,
   listenOnTls,
   listenOnUdpAndTcp,
+  type OpenedPeers,
   type SipListenAddress,
   type PortPairAllocator,
   type SipServerStats,
@@ -97,6 +101,11 @@ export interface SiprecRecorder {
   readonly handler: SiprecSessionHandler;
   /** Reloads the admitted SIP sources now (after a trunk changed); a failure is logged. */
   refreshTrunkSources(): Promise<void>;
+  /**
+   * Sources admitted besides the trunks' networks because the recorder opened a leg towards them
+   * (an external recorder a session is forwarded to): its responses and requests are let in.
+   */
+  readonly openedPeers: OpenedPeers;
   stats(): SipServerStats;
   /**
    * Drains: new INVITEs and out-of-dialog OPTIONS get 503 with Retry-After (so the SBC or a
@@ -192,6 +201,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     loopDelay.disable();
     throw err;
   }
+  const openedPeers = createOpenedPeers();
   const throttle = createLogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS });
   const limits = config.sipLimits;
   const tlsAddress = options.certificate && config.sipTls ? config.sipTls : null;
@@ -205,7 +215,10 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       ...(tlsAddress ? listenOnTls(tlsAddress.host, tlsAddress.port) : []),
     ],
     core,
-    isAdmissibleSource: (address, transport) => admission.isAdmissible(address, transport),
+    isAdmissibleSource: anySourceAdmission(
+      (address, transport) => admission.isAdmissible(address, transport),
+      (address, transport) => openedPeers.has(address, transport),
+    ),
     ...(certificate && tlsAddress
       ? {
           tls: {
@@ -355,6 +368,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       admission.refresh().catch((err: unknown) => {
         logger.warn({ err }, 'cannot reload the recording trunks; keeping the last list');
       }),
+    openedPeers,
     stats: () => server.stats(),
     async stop() {
       // New sessions are refused while the live ones are ended below.

@@ -1,5 +1,5 @@
 // The non-INVITE client transaction (RFC 3261 §17.1.2, Figure 6), used by the recorder to send
-// BYE (ending a session it gave up on, §13.3.1.4 and §15.1.1):
+// BYE (ending a session, §13.3.1.4 and §15.1.1), OPTIONS probes and in-dialog UPDATE:
 //
 //                   |request from TU: send
 //                   V
@@ -28,6 +28,7 @@ import {
 export type NonInviteClientTransactionState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
 export interface NonInviteClientTransaction {
+  readonly kind: 'non-invite';
   readonly id: string;
   readonly request: SipRequest;
   readonly destination: SipDestination;
@@ -85,6 +86,7 @@ export function createNonInviteClientTransaction(
   });
 
   return {
+    kind: 'non-invite',
     id,
     request,
     destination,

@@ -32,11 +32,17 @@ export const DEFAULT_SIP_TIMER_VALUES: SipTimerValues = Object.freeze({
 
 /**
  * The derived timers of RFC 3261 Table 4 for one transport. On reliable transports the wait
- * timers that only absorb network retransmissions are zero (Timer I, J, K) and no retransmission
- * timer (E, G) runs.
+ * timers that only absorb network retransmissions are zero (Timer D, I, J, K) and no
+ * retransmission timer (A, E, G) runs.
  */
 export function deriveTimers(values: SipTimerValues, reliable: boolean) {
   return {
+    /** INVITE request retransmit, initially T1, doubling (unreliable only). */
+    TIMER_A: values.T1,
+    /** INVITE transaction timeout: 64*T1. */
+    TIMER_B: 64 * values.T1,
+    /** Wait for response retransmissions in Completed: at least 32 s for UDP, 0 for reliable. */
+    TIMER_D: reliable ? 0 : Math.max(32_000, 64 * values.T1),
     /** INVITE final response retransmit, initially T1 (unreliable only). */
     TIMER_G: values.T1,
     /** Wait for ACK receipt: 64*T1. */
@@ -53,6 +59,8 @@ export function deriveTimers(values: SipTimerValues, reliable: boolean) {
     TIMER_K: reliable ? 0 : values.T4,
     /** RFC 6026 §8.7: wait in Accepted for INVITE and 2xx retransmissions: 64*T1. */
     TIMER_L: 64 * values.T1,
+    /** RFC 6026 §8.4: wait in Accepted for 2xx retransmissions from other forks: 64*T1. */
+    TIMER_M: 64 * values.T1,
   };
 }
 

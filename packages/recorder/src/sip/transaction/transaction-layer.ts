@@ -1,5 +1,5 @@
-// The server side of the SIP transaction layer (RFC 3261 §17.2) plus the non-INVITE client
-// transactions the recorder needs for BYE (§17.1.2). Incoming requests are matched to existing
+// The server side of the SIP transaction layer (RFC 3261 §17.2) plus the client transactions
+// (§17.1) the recorder needs for BYE, OPTIONS and sessions it starts itself. Incoming requests are matched to existing
 // transactions (§17.2.3) — retransmissions are absorbed there — or start a new transaction and
 // go to the transaction user (TU). ACKs for 2xx responses match no transaction and go to the TU
 // (§17.2.1: they are the dialog's business). CANCEL is answered here (§9.2): 481 when it matches
@@ -11,8 +11,8 @@ import { createInviteServerTransaction } from './invite-server-transaction.js';
 import {
   createClientTransactionTable,
   type ClientRequestHandlers,
+  type ClientTransaction,
 } from './client-transaction-table.js';
-import type { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { createNonInviteServerTransaction } from './non-invite-server-transaction.js';
 import type {
   InviteServerTransaction,
@@ -24,7 +24,7 @@ import { generateTag as generateRandomTag } from './sip-random.js';
 import { createServerTransactionTable, toTagOf } from './server-transaction-table.js';
 import { getServerTransactionKey } from './transaction-key.js';
 
-export type { ClientRequestHandlers } from './client-transaction-table.js';
+export type { ClientRequestHandlers, ClientTransaction } from './client-transaction-table.js';
 
 export interface TransactionUser {
   /** A new request (not ACK, not CANCEL) with the server transaction to answer it on. */
@@ -71,12 +71,12 @@ export interface TransactionLayerStats {
 export interface TransactionLayer {
   receiveRequest(request: SipRequest, source: SipSource): void;
   receiveResponse(response: SipResponse, source: SipSource): void;
-  /** Starts a non-INVITE client transaction (BYE, OPTIONS ...). */
+  /** Starts a client transaction (INVITE, BYE, OPTIONS ...); ACK goes to the transport directly. */
   sendRequest(
     request: SipRequest,
     destination: SipDestination,
     handlers: ClientRequestHandlers,
-  ): NonInviteClientTransaction;
+  ): ClientTransaction;
   /** The server transaction a request matches (as `asMethod`), if any. */
   findServerTransaction(request: SipRequest, asMethod?: string): ServerTransaction | undefined;
   stats(): TransactionLayerStats;

@@ -12,9 +12,12 @@
 //   stampTopVia(req, source) §18.2.1 · resolveResponseDestination(res, source) §18.2.2
 //   createSipServer({ transports: listenOnUdpAndTcp(host, port), core, isAdmissibleSource,
 //     onParseError, onRefused }) → { start, stop, stats }
+//   createOpenedPeers() / anySourceAdmission(...): sources let in because the recorder opened a
+//     leg towards them (an external recorder's responses), beside the trunks' networks
 export * from './sip-transport.js';
 export * from './response-routing.js';
 export * from './udp-transport.js';
 export * from './stream-transport.js';
 export * from './sip-transport-factory.js';
 export * from './sip-server.js';
+export * from './opened-peers.js';

@@ -3,10 +3,12 @@
 // in keys, so no string can exist in one language only.
 import commonEn from './locales/en/common.json';
 import commonSv from './locales/sv/common.json';
+import a11yEn from './locales/en/a11y.json';
+import a11ySv from './locales/sv/a11y.json';
 
 export const resources = {
-  en: { common: commonEn },
-  sv: { common: commonSv },
+  en: { common: commonEn, a11y: a11yEn },
+  sv: { common: commonSv, a11y: a11ySv },
 } as const;
 
 export const SUPPORTED_LANGUAGES = ['en', 'sv'] as const;

@@ -22,15 +22,18 @@ import {
   type LinkComponent,
 } from '@tanstack/react-router';
 import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
 import { canSeeArea } from '../auth/access.js';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
+import { SkipLink } from '../components/SkipLink.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
   IconCallRecording,
   IconControlHub,
+  IconDocs,
   IconLocation,
   IconLogo,
   IconPeople,
@@ -74,7 +77,11 @@ function initialsOf(name: string): string {
     .join('');
 }
 
+/** The server's OpenAPI documentation (Swagger UI), for administrators who script the API. */
+export const API_DOCS_PATH = '/api/docs';
+
 export function AppLayout({ me }: { readonly me: Me }): ReactNode {
+  const { t } = useTranslation('a11y');
   const [navbarOpened, navbar] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const queryClient = useQueryClient();
@@ -98,6 +105,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
       padding="xl"
       bg="gray.0"
     >
+      <SkipLink />
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -185,10 +193,19 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
             onClick={navbar.close}
             fw={600}
           />
+          {canSeeArea(me.roles, 'controlHub') && (
+            <NavLink
+              component="a"
+              href={API_DOCS_PATH}
+              label={t('apiDocs.link')}
+              leftSection={<IconDocs />}
+              fw={600}
+            />
+          )}
         </ScrollArea>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1}>
         <div style={{ maxWidth: 1200, margin: '0 auto' }}>
           {canSeeArea(me.roles, 'recordings') && <QuotaBanner />}
           <Outlet />

@@ -6,6 +6,9 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { changePassword } from '../api/auth.api.js';
 import { findHomePath } from '../auth/access.js';
+import { forgetOneTimePassword, recallOneTimePassword } from '../auth/one-time-password.js';
+import { usePageTitle } from '../lib/use-page-title.js';
+import { useTranslation } from 'react-i18next';
 import { sessionQueryOptions } from '../auth/session.js';
 import { IconAlert } from '../components/icons.js';
 import { describeError } from '../lib/error-messages.js';
@@ -22,7 +25,11 @@ export function checkNewPassword(next: string, repeated: string, current: string
 }
 
 export function ChangePasswordPage({ session }: { readonly session: SessionResponse }): ReactNode {
-  const [current, setCurrent] = useState('');
+  const { t } = useTranslation('a11y');
+  usePageTitle(t('pageTitle.changePassword'));
+  // Just signed in with it in this tab: no need to type it again.
+  const [recalled] = useState(() => recallOneTimePassword(session.user.email));
+  const [current, setCurrent] = useState(recalled ?? '');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');
   const queryClient = useQueryClient();
@@ -32,6 +39,7 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
   const save = useMutation({
     mutationFn: changePassword,
     onSuccess: async () => {
+      forgetOneTimePassword();
       const updated: SessionResponse = {
         ...session,
         user: { ...session.user, mustChangePassword: false },
@@ -67,12 +75,18 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
                 {describeError(save.error)}
               </Alert>
             )}
-            <PasswordInput
-              label="One-time password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.currentTarget.value)}
-            />
+            {recalled === null ? (
+              <PasswordInput
+                label="One-time password"
+                autoComplete="current-password"
+                value={current}
+                onChange={(e) => setCurrent(e.currentTarget.value)}
+              />
+            ) : (
+              <Text size="sm" c="dimmed" data-testid="one-time-password-kept">
+                {t('oneTimePasswordKept')}
+              </Text>
+            )}
             <PasswordInput
               label="New password"
               autoComplete="new-password"

@@ -23,6 +23,8 @@ export interface OpenedRecording {
   readonly ownerName?: string | undefined;
   /** Opened from a search inside transcripts: the player starts at the matching line. */
   readonly transcriptFocus?: TranscriptFocus | undefined;
+  /** Opened with a Play button: playing starts once the player has loaded. */
+  readonly autoPlay?: boolean | undefined;
 }
 
 interface RecordingDrawerProps {
@@ -111,6 +113,7 @@ function RecordingDrawerBody(
           audioLink={links.audioDownloadLink}
           durationSeconds={details.data.durationSeconds}
           allowDownload={allowDownload}
+          autoPlay={recording.autoPlay === true}
           transcript={{
             link: links.transcriptDownloadLink,
             status: details.data.transcriptStatus,

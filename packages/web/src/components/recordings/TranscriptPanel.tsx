@@ -17,6 +17,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { fetchTranscriptDocument } from '../../api/recordings.api.js';
 import { formatDuration } from '../../lib/recordings.js';
 import {
@@ -107,6 +108,7 @@ function TranscriptView(
   const { document, currentTime, onSeek } = props;
   const { segments } = document;
   const focus = props.source.focus;
+  const { t } = useTranslation('a11y');
   const [query, setQuery] = useState(focus?.query ?? '');
   const [settledQuery] = useDebouncedValue(query, 150);
   const terms = useMemo(() => searchTerms(settledQuery), [settledQuery]);
@@ -177,7 +179,7 @@ function TranscriptView(
         <Text fw={600} size="sm">
           Transcript
         </Text>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="wrap">
           <TextInput
             size="xs"
             type="search"
@@ -218,6 +220,9 @@ function TranscriptView(
           </Button>
         </Group>
       </Group>
+      <Text size="xs" c="dimmed" data-testid="transcript-machine-made">
+        {t('transcript.machineMade')}
+      </Text>
       {segments.length === 0 ? (
         <Text size="sm" c="dimmed">
           No words were recognised in this call.

@@ -21,7 +21,7 @@ import {
   useRouterState,
   type LinkComponent,
 } from '@tanstack/react-router';
-import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { forwardRef, useState, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
@@ -83,6 +83,8 @@ export const API_DOCS_PATH = '/api/docs';
 export function AppLayout({ me }: { readonly me: Me }): ReactNode {
   const { t } = useTranslation('a11y');
   const [navbarOpened, navbar] = useDisclosure(false);
+  // The group says whether it is open, so a screen reader announces it as expanded or collapsed.
+  const [controlHubOpen, setControlHubOpen] = useState(true);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -157,7 +159,9 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
             <NavLink
               label="Control Hub"
               leftSection={<IconControlHub />}
-              defaultOpened
+              opened={controlHubOpen}
+              onChange={setControlHubOpen}
+              aria-expanded={controlHubOpen}
               active={inControlHub}
               variant="subtle"
               childrenOffset={20}

@@ -157,6 +157,9 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
         <ScrollArea>
           {canSeeArea(me.roles, 'controlHub') && (
             <NavLink
+              // A button (Mantine's default is an <a> without href, which Tab skips).
+              component="button"
+              type="button"
               label="Control Hub"
               leftSection={<IconControlHub />}
               opened={controlHubOpen}

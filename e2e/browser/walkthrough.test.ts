@@ -130,6 +130,7 @@ describe('walkthrough findings', () => {
     const { context, page } = await openConsole(browser, server.url);
     try {
       await signIn(page, co.email, co.password);
+      await page.waitForURL((url) => url.pathname !== '/login');
       await page.goto('/recordings');
       const summary = page.getByTestId('search-summary');
       await summary.filter({ hasText: /found/ }).waitFor();

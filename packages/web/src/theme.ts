@@ -89,7 +89,11 @@ export const DIMMED_TEXT = '#5c636a';
 
 /** The CSS variables that decide text colours, for every palette of the theme. */
 export function readableColorVariables(): Record<string, string> {
-  const variables: Record<string, string> = { '--mantine-color-dimmed': DIMMED_TEXT };
+  const variables: Record<string, string> = {
+    '--mantine-color-dimmed': DIMMED_TEXT,
+    // Placeholders and disabled-looking text (gray 5, 2.1:1) get the dimmed grey too.
+    '--mantine-color-placeholder': DIMMED_TEXT,
+  };
   for (const [name, palette] of Object.entries(DEFAULT_THEME.colors)) {
     const text = readableTextColor(palette);
     variables[`--mantine-color-${name}-text`] = text;

@@ -9,6 +9,13 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
+import { afterAll, afterEach } from 'vitest';
+import {
+  checkContextPages,
+  formatFindings,
+  takeAccessibilityReport,
+  watchContext,
+} from './accessibility.js';
 
 const CHROMIUM = process.env.CALLVAULT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -23,10 +30,43 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Playwright gives every launch its own temporary user-data-dir, removed on close. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/**
+ * Playwright gives every launch its own temporary user-data-dir, removed on close. Every context
+ * the browser opens (through `openConsole` or `browser.newContext` / `newPage` directly) has its
+ * pages checked by axe-core after each navigation and before the context or browser closes; the
+ * hooks below fail the running test on serious or critical violations.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    watchContext(context);
+    return context;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async (...args: Parameters<Browser['close']>) => {
+    try {
+      await Promise.all(browser.contexts().map(checkContextPages));
+    } finally {
+      await close(...args);
+    }
+  };
+  return browser;
 }
+
+function failOnAccessibilityViolations(): void {
+  const findings = takeAccessibilityReport();
+  if (findings.length > 0) throw new Error(formatFindings(findings));
+}
+
+// Registered when a test file imports this module, so every browser journey is checked.
+afterEach(failOnAccessibilityViolations);
+afterAll(failOnAccessibilityViolations);
 
 export interface ConsoleTab {
   readonly context: BrowserContext;

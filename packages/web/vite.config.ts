@@ -2,6 +2,7 @@
 // (`npm run dev -w @callvault/web`) Vite proxies the API to a `callvault serve` on its default address
 // so the session cookie stays same-origin, exactly as in production.
 import { defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 const apiTarget = 'http://127.0.0.1:8080';
 
@@ -32,7 +33,16 @@ export default defineConfig({
   base: '/',
   // React's automatic JSX runtime through esbuild: the console needs no Babel plugin.
   esbuild: { jsx: 'automatic' },
-  plugins: [stripUseClientDirectives()],
+  plugins: [
+    stripUseClientDirectives(),
+    // Brotli and gzip copies beside each text asset (.br, .gz): the server sends the one the browser
+    // accepts without compressing on every request. Source maps are left as they are.
+    compression({
+      algorithms: ['brotliCompress', 'gzip'],
+      include: /\.(html|css|js|mjs|svg|json|txt)$/,
+      threshold: 1024,
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

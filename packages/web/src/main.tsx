@@ -1,6 +1,7 @@
 // Entry point of the console: providers (Mantine, TanStack Query, the router) and the one place
 // that reacts to a session ending under our feet (any 401 from the API sends the person to sign in).
 import '@mantine/core/styles.css';
+import './a11y.css';
 import { MantineProvider } from '@mantine/core';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
@@ -11,7 +12,7 @@ import { Toaster } from './components/Toaster.js';
 import { sessionQueryOptions } from './auth/session.js';
 import { initI18n } from './i18n/index.js';
 import { createConsoleRouter } from './router.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 function onApiError(error: Error): void {
   if (!(error instanceof ApiError) || error.status !== 401) return;
@@ -44,7 +45,7 @@ if (!container) throw new Error('index.html has no #root element');
 void initI18n().then(() => {
   createRoot(container).render(
     <StrictMode>
-      <MantineProvider theme={theme}>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
         <QueryClientProvider client={queryClient}>
           <Toaster>
             <RouterProvider router={router} />

@@ -15,6 +15,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
+import { staticCacheControl } from '../http/static-cache.js';
 import { registerAuditRoutes } from '../audit/audit.routes.js';
 import { registerAuthRoutes } from '../auth/auth.routes.js';
 import { authenticateSession, authenticateToken } from '../auth/auth.service.js';
@@ -228,6 +229,14 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      // The build writes .br and .gz copies of its text assets; the one the browser accepts is sent.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        res.setHeader('cache-control', staticCacheControl(deps.webRoot ?? '', filePath));
+        // Caches between here and the browser must keep the encodings apart.
+        res.setHeader('vary', 'accept-encoding');
+      },
     });
     // Client-side routes (/login, /control-hub/people …) all load the console's index.html.
     app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {

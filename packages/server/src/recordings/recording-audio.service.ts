@@ -21,6 +21,7 @@ import {
   type UnsatisfiableRange,
 } from '../storage/file-response.js';
 import type { LinkKind } from './link-signer.js';
+import { recordingDownloadName } from './download-filename.js';
 import { parseRangeHeader } from './http-range.js';
 import {
   FILE_EXTENSIONS,
@@ -40,6 +41,8 @@ export interface AudioRequest {
   readonly format: 'original' | 'wav' | 'mp3';
   readonly range: string | undefined;
   readonly clientIp: string | null;
+  /** The viewer's IANA time zone, for the time in the file's name; UTC without it. */
+  readonly timeZone?: string | null;
 }
 
 export type AudioResponse = FileResponse | UnsatisfiableRange;
@@ -205,7 +208,11 @@ export async function openRecordingAudio(
   const audio = recording.audioId ? await findAudioObjectById(deps.db, recording.audioId) : null;
   if (!audio) throw notFound('Recording audio');
   const target = { type: 'recording', id: recording.id };
-  const filename = `${recording.id}.${req.format === 'original' ? FILE_EXTENSIONS[audio.format] : req.format}`;
+  const filename = recordingDownloadName(
+    recording,
+    req.format === 'original' ? FILE_EXTENSIONS[audio.format] : req.format,
+    req.timeZone ?? null,
+  );
   if (req.format === 'mp3' && audio.format !== 'MP3') {
     return openAsMp3(deps, actor, recording, audio, { grant, filename, range: req.range });
   }

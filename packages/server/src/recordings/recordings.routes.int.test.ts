@@ -424,6 +424,29 @@ describe(`details, links and audio on ${testDialect}`, () => {
     expect(await auditCount('recording.played', ids.alice1 ?? '')).toBe(2);
   });
 
+  it('the download is named `YYYY-MM-DD HHMM owner – topic.ext` in the time zone the link names', async () => {
+    const details = (await detailsOf(tokens.co)).json();
+    const res = await get(`${await linkFor(tokens.co)}&timezone=Asia/Tokyo`);
+    expect(res.statusCode).toBe(200);
+    const stamp = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Tokyo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(new Date(details.timeRecorded as string))
+      .replace(':', '');
+    const header = String(res.headers['content-disposition']);
+    expect(header).toContain(`filename*=UTF-8''${encodeURIComponent(`${stamp} `)}`);
+    expect(header).toContain(`filename="${stamp} `);
+    expect(header).toContain(encodeURIComponent(` – ${(details.topic as string).split(':')[0]}`));
+    const bad = await get(`${await linkFor(tokens.co)}&timezone=Mars/Olympus`);
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('format=wav converts to WAV', async () => {
     const res = await get(`${await linkFor(tokens.co)}&format=wav`);
     expect(res.statusCode).toBe(200);
@@ -441,7 +464,10 @@ describe(`details, links and audio on ${testDialect}`, () => {
     const res = await get(mp3Link.pathname + mp3Link.search);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('audio/mpeg');
-    expect(String(res.headers['content-disposition'])).toContain(`${ids.alice1}.mp3`);
+    // `YYYY-MM-DD HHMM owner – topic.mp3`, the UTF-8 name in filename* (RFC 6266).
+    expect(String(res.headers['content-disposition'])).toMatch(
+      /^inline; filename="\d{4}-\d\d-\d\d \d{4} [^"]+ - [^"]+\.mp3"; filename\*=UTF-8''\d{4}-\d\d-\d\d%20\d{4}%20.+%E2%80%93%20.+\.mp3$/,
+    );
     expect(res.headers['accept-ranges']).toBe('bytes');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-mp3-test-'));
     try {

@@ -226,6 +226,7 @@ export function registerRecordingRoutes(app: AppInstance, deps: RecordingsDeps):
         format: request.query.format ?? 'original',
         range: request.headers.range,
         clientIp: request.ip,
+        timeZone: requestTimeZone(request.query.timezone),
       });
       if ('unsatisfiable' in result) {
         const message = `Range not satisfiable: the audio has ${result.size} bytes`;

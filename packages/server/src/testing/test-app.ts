@@ -30,6 +30,8 @@ export interface TestAppOptions {
   readonly siprecUris?: readonly SiprecUri[];
   /** A recorder's live sessions, so tests can open calls the call-control API sees. */
   readonly sessions?: SessionRegistry;
+  /** A built console to serve at `/` (default: none). */
+  readonly webRoot?: string;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -47,7 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     metrics: createMetrics({ defaultMetrics: false }),
     dataDir: db.dataDir,
     blobStore,
-    webRoot: null,
+    webRoot: options.webRoot ?? null,
     queue: null,
     builtinSiprecUri: 'sip:callvault@127.0.0.1:5060',
     https: options.https === true,

@@ -430,6 +430,12 @@ export const AudioDownloadQuery = Type.Object({
   actor: Type.String({ maxLength: 200 }),
   sig: Type.String({ maxLength: 100 }),
   format: Type.Optional(literalUnion(['original', 'wav', 'mp3'] as const)),
+  timezone: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'IANA time zone for the time in the file name (default UTC)',
+    }),
+  ),
 });
 
 /** `GET /api/recordings/{id}/playback` — the target of a signed playback link. */

@@ -9,6 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { RecordingControlOperation, TelephonyCall } from '@callvault/shared';
 import { LIVE_CALL_EVENTS, controlMyCall, listMyCalls } from '../api/calls.api.js';
 import { describeError } from '../lib/error-messages.js';
+import { MY_RECORDINGS_KEY, scheduleRefreshAfterCallEnd } from '../lib/my-recordings.js';
 import {
   controlLabel,
   availableControls,
@@ -28,10 +29,23 @@ function useLiveCallEvents(): boolean {
     const refresh = (): void => {
       void queryClient.invalidateQueries({ queryKey: CALLS_KEY });
     };
+    // A call that ended becomes a recording in My recordings.
+    const cancels: (() => void)[] = [];
+    const refreshRecordings = (): void => {
+      cancels.push(
+        scheduleRefreshAfterCallEnd(() => {
+          void queryClient.invalidateQueries({ queryKey: MY_RECORDINGS_KEY });
+        }),
+      );
+    };
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
     for (const name of LIVE_CALL_EVENTS) source.addEventListener(name, refresh);
-    return () => source.close();
+    source.addEventListener('callEnded', refreshRecordings);
+    return () => {
+      source.close();
+      cancels.forEach((cancel) => cancel());
+    };
   }, [queryClient]);
   return connected;
 }

@@ -1,5 +1,6 @@
 import { Box, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { usePageTitle } from '../lib/use-page-title.js';
 
 interface PageHeaderProps {
   readonly title: string;
@@ -8,9 +9,11 @@ interface PageHeaderProps {
   readonly actions?: ReactNode;
 }
 
+/** The page's heading, which is also its document title. */
 export function PageHeader({ title, description, eyebrow, actions }: PageHeaderProps): ReactNode {
+  usePageTitle(title);
   return (
-    <Group justify="space-between" align="flex-end" mb="lg" wrap="nowrap">
+    <Group justify="space-between" align="flex-end" mb="lg" wrap="wrap" gap="sm">
       <Stack gap={4}>
         {eyebrow !== undefined && (
           <Text size="xs" fw={700} tt="uppercase" c="dimmed" lts={0.6}>

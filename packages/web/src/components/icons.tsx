@@ -146,3 +146,10 @@ export const IconPause = createIcon(<path d="M8 5v14M16 5v14" />);
 export const IconDownload = createIcon(<path d="M12 4v11M7.5 10.5 12 15l4.5-4.5M5 19.5h14" />);
 
 export const IconFilter = createIcon(<path d="M4 5h16l-6 7.5V19l-4-2v-4.5z" />);
+
+export const IconDocs = createIcon(
+  <>
+    <path d="M6 3h9l4 4v14H6z" />
+    <path d="M15 3v4h4M9 12h7M9 16h7" />
+  </>,
+);

@@ -1,6 +1,7 @@
 // Every translation the console ships, one namespace per area of the console, each in English and
 // Swedish. A namespace is added here in both languages; locales.test.ts fails when the two differ
 // in keys, so no string can exist in one language only.
+import a11yEn from './locales/en/a11y.json';
 import authEn from './locales/en/auth.json';
 import callRecordingEn from './locales/en/callRecording.json';
 import commonEn from './locales/en/common.json';
@@ -13,6 +14,7 @@ import playerEn from './locales/en/player.json';
 import recordingsEn from './locales/en/recordings.json';
 import sharingEn from './locales/en/sharing.json';
 import userHubEn from './locales/en/userHub.json';
+import a11ySv from './locales/sv/a11y.json';
 import authSv from './locales/sv/auth.json';
 import callRecordingSv from './locales/sv/callRecording.json';
 import commonSv from './locales/sv/common.json';
@@ -28,6 +30,7 @@ import userHubSv from './locales/sv/userHub.json';
 
 export const resources = {
   en: {
+    a11y: a11yEn,
     auth: authEn,
     callRecording: callRecordingEn,
     common: commonEn,
@@ -42,6 +45,7 @@ export const resources = {
     userHub: userHubEn,
   },
   sv: {
+    a11y: a11ySv,
     auth: authSv,
     callRecording: callRecordingSv,
     common: commonSv,

@@ -21,7 +21,7 @@ import {
   useRouterState,
   type LinkComponent,
 } from '@tanstack/react-router';
-import { forwardRef, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import { forwardRef, useState, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { logout } from '../api/auth.api.js';
 import type { Me } from '@callvault/shared';
@@ -29,10 +29,12 @@ import { canSeeArea } from '../auth/access.js';
 import { LanguageSwitcher } from '../components/LanguageSwitcher.js';
 import { useProfileLanguage } from '../i18n/use-profile-language.js';
 import { QuotaBanner } from '../components/QuotaBanner.js';
+import { SkipLink } from '../components/SkipLink.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import {
   IconCallRecording,
   IconControlHub,
+  IconDocs,
   IconLocation,
   IconLogo,
   IconPeople,
@@ -115,10 +117,16 @@ function initialsOf(name: string): string {
     .join('');
 }
 
+/** The server's OpenAPI documentation (Swagger UI), for administrators who script the API. */
+export const API_DOCS_PATH = '/api/docs';
+
 export function AppLayout({ me }: { readonly me: Me }): ReactNode {
   const { t } = useTranslation(['nav', 'common']);
+  const { t: ta } = useTranslation('a11y');
   useProfileLanguage(me);
   const [navbarOpened, navbar] = useDisclosure(false);
+  // The group says whether it is open, so a screen reader announces it as expanded or collapsed.
+  const [controlHubOpen, setControlHubOpen] = useState(true);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -141,6 +149,7 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
       padding="xl"
       bg="gray.0"
     >
+      <SkipLink />
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -190,9 +199,14 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
         <ScrollArea>
           {canSeeArea(me.roles, 'controlHub') && (
             <NavLink
+              // A button (Mantine's default is an <a> without href, which Tab skips).
+              component="button"
+              type="button"
               label={t('controlHub')}
               leftSection={<IconControlHub />}
-              defaultOpened
+              opened={controlHubOpen}
+              onChange={setControlHubOpen}
+              aria-expanded={controlHubOpen}
               active={inControlHub}
               variant="subtle"
               childrenOffset={20}
@@ -232,10 +246,19 @@ export function AppLayout({ me }: { readonly me: Me }): ReactNode {
             onClick={navbar.close}
             fw={600}
           />
+          {canSeeArea(me.roles, 'controlHub') && (
+            <NavLink
+              component="a"
+              href={API_DOCS_PATH}
+              label={ta('apiDocs.link')}
+              leftSection={<IconDocs />}
+              fw={600}
+            />
+          )}
         </ScrollArea>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1}>
         <div style={{ maxWidth: 1200, margin: '0 auto' }}>
           {canSeeArea(me.roles, 'recordings') && <QuotaBanner />}
           <Outlet />

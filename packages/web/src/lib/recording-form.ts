@@ -31,7 +31,7 @@ export const RECORD_MODE_DESCRIPTIONS: Readonly<Record<RecordMode, string>> = {
   'Always with Pause/Resume':
     'Every call is recorded; the user may pause and resume recording during the call.',
   'On Demand with User Initiated Start':
-    'The call is captured from the start but kept only if the user starts recording during it.',
+    'Nothing is recorded until the user starts recording during the call; then they may pause, resume and stop it.',
 };
 
 export const FAILURE_BEHAVIOR_LABELS: Readonly<Record<FailureBehavior, string>> = {

@@ -9,6 +9,8 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { changePassword } from '../api/auth.api.js';
 import { findHomePath } from '../auth/access.js';
+import { forgetOneTimePassword, recallOneTimePassword } from '../auth/one-time-password.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import { IconAlert } from '../components/icons.js';
 import { describeError } from '../lib/error-messages.js';
@@ -28,8 +30,12 @@ export function checkNewPassword(next: string, repeated: string, current: string
 
 export function ChangePasswordPage({ session }: { readonly session: SessionResponse }): ReactNode {
   const { t } = useTranslation('auth');
+  const { t: ta } = useTranslation('a11y');
   useProfileLanguage(session.user);
-  const [current, setCurrent] = useState('');
+  usePageTitle(ta('pageTitle.changePassword'));
+  // Just signed in with it in this tab: no need to type it again.
+  const [recalled] = useState(() => recallOneTimePassword(session.user.email));
+  const [current, setCurrent] = useState(recalled ?? '');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');
   const queryClient = useQueryClient();
@@ -39,6 +45,7 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
   const save = useMutation({
     mutationFn: changePassword,
     onSuccess: async () => {
+      forgetOneTimePassword();
       const updated: SessionResponse = {
         ...session,
         user: { ...session.user, mustChangePassword: false },
@@ -73,12 +80,18 @@ export function ChangePasswordPage({ session }: { readonly session: SessionRespo
                 {describeError(save.error)}
               </Alert>
             )}
-            <PasswordInput
-              label={t('changePassword.current')}
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.currentTarget.value)}
-            />
+            {recalled === null ? (
+              <PasswordInput
+                label={t('changePassword.current')}
+                autoComplete="current-password"
+                value={current}
+                onChange={(e) => setCurrent(e.currentTarget.value)}
+              />
+            ) : (
+              <Text size="sm" c="dimmed" data-testid="one-time-password-kept">
+                {ta('oneTimePasswordKept')}
+              </Text>
+            )}
             <PasswordInput
               label={t('changePassword.next')}
               autoComplete="new-password"

@@ -17,6 +17,8 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { login } from '../api/auth.api.js';
 import { resolveRedirect } from '../auth/access.js';
+import { rememberOneTimePassword } from '../auth/one-time-password.js';
+import { usePageTitle } from '../lib/use-page-title.js';
 import { sessionQueryOptions } from '../auth/session.js';
 import { describeLoginError } from '../lib/error-messages.js';
 import { IconAlert, IconLogo } from '../components/icons.js';
@@ -27,10 +29,15 @@ export function LoginPage({ redirect }: { readonly redirect: string | undefined 
   const [password, setPassword] = useState('');
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const { t: ta } = useTranslation('a11y');
+  usePageTitle(ta('pageTitle.signIn'));
 
   const signIn = useMutation({
     mutationFn: login,
-    onSuccess: async (session) => {
+    onSuccess: async (session, credentials) => {
+      if (session.user.mustChangePassword) {
+        rememberOneTimePassword(session.user.email, credentials.password);
+      }
       // A new person may be signing in: nothing cached for the previous one may show.
       queryClient.removeQueries();
       queryClient.setQueryData(sessionQueryOptions.queryKey, session);

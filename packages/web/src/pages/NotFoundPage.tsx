@@ -2,9 +2,12 @@ import { Anchor, Center, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import { usePageTitle } from '../lib/use-page-title.js';
 
 export function NotFoundPage(): ReactNode {
   const { t } = useTranslation();
+  const { t: ta } = useTranslation('a11y');
+  usePageTitle(ta('pageTitle.notFound'));
   return (
     <Center mih="60vh">
       <Stack align="center" gap="xs">

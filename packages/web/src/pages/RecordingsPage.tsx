@@ -42,6 +42,7 @@ import {
   findBulkActions,
   toSearchWindow,
 } from '../lib/recordings.js';
+import { SearchSummary } from '../components/recordings/SearchSummary.js';
 import { useLoadMoreOnScroll } from '../lib/use-load-more-on-scroll.js';
 import { useLocations } from '../lib/use-locations.js';
 import { useRecordingSelection } from '../lib/use-recording-selection.js';
@@ -158,6 +159,12 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
             locations={locations.locations}
             roles={me.roles}
             searchTranscripts={isComplianceOfficer}
+          />
+          <SearchSummary
+            filter={filter}
+            found={search.isPending ? null : rows.length}
+            more={search.hasNextPage}
+            fetchedAt={search.dataUpdatedAt}
           />
         </Stack>
 

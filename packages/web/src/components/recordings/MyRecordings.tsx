@@ -14,6 +14,8 @@ import {
 } from '../../api/recordings.api.js';
 import type { AccessSettings, ConvergedRecording } from '@callvault/shared';
 import { describeError } from '../../lib/error-messages.js';
+import { withViewerTimeZone } from '../../lib/download-link.js';
+import { MY_RECORDINGS_KEY, myRecordingsWindow } from '../../lib/my-recordings.js';
 import { formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { useLoadMoreOnScroll } from '../../lib/use-load-more-on-scroll.js';
 import { EmptyState } from '../EmptyState.js';
@@ -73,14 +75,11 @@ export function MyRecordings(): ReactNode {
 
 function MyRecordingList({ access }: { readonly access: AccessSettings }): ReactNode {
   const { t } = useTranslation(['recordings', 'common']);
-  const [searchWindow] = useState(() => {
-    const to = new Date();
-    const from = new Date(to.getTime() - MY_WINDOW_DAYS * 86_400_000);
-    return { from: from.toISOString(), to: to.toISOString() };
-  });
   const list = useInfiniteQuery({
-    queryKey: ['recordings', 'mine', searchWindow],
-    queryFn: ({ pageParam, signal }) => listMyRecordings(searchWindow, pageParam, signal),
+    queryKey: MY_RECORDINGS_KEY,
+    // The window ends now at every fetch, so a refresh (a call that just ended) finds new calls.
+    queryFn: ({ pageParam, signal }) =>
+      listMyRecordings(myRecordingsWindow(new Date(), MY_WINDOW_DAYS), pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextPath,
   });
@@ -109,7 +108,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
         message: t('mine.deletedText', { topic: toDelete?.topic ?? t('mine.deletedFallback') }),
       });
       setToDelete(null);
-      await queryClient.invalidateQueries({ queryKey: ['recordings', 'mine'] });
+      await queryClient.invalidateQueries({ queryKey: MY_RECORDINGS_KEY });
     },
     onError: (error) =>
       toast({
@@ -130,7 +129,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
       const link = details.temporaryDirectDownloadLinks?.audioDownloadLink;
       if (!link) throw new Error(t('mine.noLink'));
       const anchor = document.createElement('a');
-      anchor.href = link;
+      anchor.href = withViewerTimeZone(link);
       anchor.download = '';
       anchor.click();
     } catch (error) {
@@ -148,6 +147,8 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
     timeRecorded: r.timeRecorded,
     durationSeconds: r.durationSeconds,
     status: r.status,
+    // The button says Play: the audio starts as soon as the player is there.
+    autoPlay: canPlay,
   });
 
   return (

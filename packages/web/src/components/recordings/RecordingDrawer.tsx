@@ -25,6 +25,8 @@ export interface OpenedRecording {
   readonly ownerName?: string | undefined;
   /** Opened from a search inside transcripts: the player starts at the matching line. */
   readonly transcriptFocus?: TranscriptFocus | undefined;
+  /** Opened with a Play button: playing starts once the player has loaded. */
+  readonly autoPlay?: boolean | undefined;
 }
 
 interface RecordingDrawerProps {
@@ -127,6 +129,7 @@ function RecordingDrawerBody(
           audioLink={audio.audioLink}
           durationSeconds={details.data.durationSeconds}
           allowDownload={allowDownload && links !== undefined}
+          autoPlay={recording.autoPlay === true}
           transcript={{
             link: audio.transcriptLink,
             status: details.data.transcriptStatus,

@@ -7,6 +7,7 @@ import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { fetchRecordingPeaks } from '../../api/recordings.api.js';
+import { withViewerTimeZone } from '../../lib/download-link.js';
 import { formatDuration } from '../../lib/recordings.js';
 import { IconDownload, IconPause, IconPlay } from '../icons.js';
 import { TranscriptPanel, type TranscriptSource } from './TranscriptPanel.js';
@@ -22,6 +23,8 @@ interface RecordingPlayerProps {
   readonly allowDownload: boolean;
   /** The recording's transcript, shown under the controls and following the audio. */
   readonly transcript?: TranscriptSource | undefined;
+  /** Start playing once mounted (the person pressed a Play button to open the player). */
+  readonly autoPlay?: boolean;
 }
 
 function withFormat(link: string, format: 'wav'): string {
@@ -72,6 +75,16 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
       audio.pause();
     }
   };
+
+  // Once, on mount: the click that opened the player is the gesture browsers ask for before audio.
+  const autoPlay = props.autoPlay === true;
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (!autoPlay || !audio) return;
+    audio.play().catch((error: unknown) => {
+      setPlayError(error instanceof Error ? error.message : 'The audio could not be played');
+    });
+  }, [autoPlay]);
 
   const seek = useCallback((time: number) => {
     const audio = audioRef.current;
@@ -127,7 +140,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
           <Group gap="xs">
             <Button
               component="a"
-              href={audioLink}
+              href={withViewerTimeZone(audioLink)}
               download
               variant="default"
               size="sm"
@@ -137,7 +150,7 @@ export function RecordingPlayer(props: RecordingPlayerProps): ReactNode {
             </Button>
             <Button
               component="a"
-              href={withFormat(audioLink, 'wav')}
+              href={withViewerTimeZone(withFormat(audioLink, 'wav'))}
               download
               variant="default"
               size="sm"

@@ -113,6 +113,7 @@ function TranscriptView(
   const { document, currentTime, onSeek } = props;
   const { segments } = document;
   const focus = props.source.focus;
+  const { t: ta } = useTranslation('a11y');
   const [query, setQuery] = useState(focus?.query ?? '');
   const [settledQuery] = useDebouncedValue(query, 150);
   const terms = useMemo(() => searchTerms(settledQuery), [settledQuery]);
@@ -183,7 +184,7 @@ function TranscriptView(
         <Text fw={600} size="sm">
           {t('transcript.title')}
         </Text>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="wrap">
           <TextInput
             size="xs"
             type="search"
@@ -224,6 +225,9 @@ function TranscriptView(
           </Button>
         </Group>
       </Group>
+      <Text size="xs" c="dimmed" data-testid="transcript-machine-made">
+        {ta('transcript.machineMade')}
+      </Text>
       {segments.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('transcript.empty')}

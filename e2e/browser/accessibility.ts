@@ -64,21 +64,27 @@ export async function checkAccessibility(page: Page): Promise<AxeFinding[]> {
       { timeout: SETTLE_TIMEOUT_MS, polling: 100 },
     )
     .catch(() => undefined);
-  const hasAxe = await page.evaluate(() => 'axe' in window);
-  if (!hasAxe) await page.evaluate(loadAxeSource());
   const url = page.url();
-  const raw = await page.evaluate(
-    (tags) =>
-      (
+  // A full navigation between injecting axe and running it leaves a new document without it:
+  // inject again and retry, a few times at most.
+  let raw: unknown = null;
+  for (let attempt = 0; attempt < 3 && raw === null; attempt++) {
+    const hasAxe = await page.evaluate(() => 'axe' in window);
+    if (!hasAxe) await page.evaluate(loadAxeSource());
+    raw = await page.evaluate((tags) => {
+      const axe = (
         window as unknown as {
-          axe: { run: (ctx: Document, options: unknown) => Promise<unknown> };
+          axe?: { run: (ctx: Document, options: unknown) => Promise<unknown> };
         }
-      ).axe.run(document, {
+      ).axe;
+      if (axe === undefined) return null;
+      return axe.run(document, {
         runOnly: { type: 'tag', values: tags },
         resultTypes: ['violations'],
-      }),
-    WCAG_TAGS,
-  );
+      });
+    }, WCAG_TAGS);
+  }
+  if (raw === null) throw new Error('axe-core could not be loaded into the page');
   const result = raw as AxeRawResult;
   return result.violations
     .filter((v) => v.impact != null && FAILING_IMPACTS.has(v.impact))

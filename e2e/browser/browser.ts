@@ -43,8 +43,10 @@ export async function launchBrowser(): Promise<Browser> {
     args: CHROMIUM_ARGS,
   });
   const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
-    const context = await newContext(...args);
+  // Reduced motion (the console's theme honours it): no transition leaves a half-faded overlay
+  // for the accessibility check to read colours through.
+  browser.newContext = async (options?: Parameters<Browser['newContext']>[0]) => {
+    const context = await newContext({ reducedMotion: 'reduce', ...options });
     watchContext(context);
     return context;
   };
@@ -86,9 +88,10 @@ export async function openConsole(browser: Browser, baseUrl: string): Promise<Co
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // By label in either language: the sign-in page follows the browser's language (sv-SE contexts).
+  await page.getByLabel(/^(Email|E-post)/).fill(email);
+  await page.getByLabel(/^(Password|Lösenord)/).fill(password);
+  await page.getByRole('button', { name: /^(Sign in|Logga in)$/ }).click();
 }
 
 /** Resolves once the page's path (without query) is `pathname`. */

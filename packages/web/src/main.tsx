@@ -5,14 +5,15 @@ import './a11y.css';
 import { MantineProvider } from '@mantine/core';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
-import { StrictMode } from 'react';
+import { StrictMode, useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.js';
 import { Toaster } from './components/Toaster.js';
 import { sessionQueryOptions } from './auth/session.js';
 import { initI18n } from './i18n/index.js';
 import { createConsoleRouter } from './router.js';
-import { cssVariablesResolver, theme } from './theme.js';
+import { cssVariablesResolver, themeWithLabels } from './theme.js';
 
 function onApiError(error: Error): void {
   if (!(error instanceof ApiError) || error.status !== 401) return;
@@ -38,6 +39,22 @@ const queryClient = new QueryClient({
 
 const router = createConsoleRouter(queryClient);
 
+/** Mantine with the console's theme, its icon-only buttons named in the current language. */
+function ConsoleMantineProvider({ children }: { readonly children: ReactNode }): ReactNode {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage;
+  const theme = useMemo(
+    () => themeWithLabels({ close: t('actions.close'), clear: t('actions.clear') }),
+    // `t` changes with the language, and only then do the labels.
+    [t, language],
+  );
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
+}
+
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
@@ -45,13 +62,13 @@ if (!container) throw new Error('index.html has no #root element');
 void initI18n().then(() => {
   createRoot(container).render(
     <StrictMode>
-      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      <ConsoleMantineProvider>
         <QueryClientProvider client={queryClient}>
           <Toaster>
             <RouterProvider router={router} />
           </Toaster>
         </QueryClientProvider>
-      </MantineProvider>
+      </ConsoleMantineProvider>
     </StrictMode>,
   );
 });

@@ -5,7 +5,13 @@
 import {
   Anchor,
   DEFAULT_THEME,
+  Drawer,
+  FileInput,
+  Modal,
+  Notification,
   createTheme,
+  mergeThemeOverrides,
+  type MantineThemeOverride,
   type CSSVariablesResolver,
   type MantineColorsTuple,
 } from '@mantine/core';
@@ -93,6 +99,8 @@ export function readableColorVariables(): Record<string, string> {
     '--mantine-color-dimmed': DIMMED_TEXT,
     // Placeholders and disabled-looking text (gray 5, 2.1:1) get the dimmed grey too.
     '--mantine-color-placeholder': DIMMED_TEXT,
+    // Field errors (red 6, 3.3:1 on white) in the readable red.
+    '--mantine-color-error': readableTextColor(DEFAULT_THEME.colors.red),
   };
   for (const [name, palette] of Object.entries(DEFAULT_THEME.colors)) {
     const text = readableTextColor(palette);
@@ -108,3 +116,31 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
   light: readableColorVariables(),
   dark: {},
 });
+
+/**
+ * The theme with the names of Mantine's icon-only buttons (a dialog's or drawer's close, a file
+ * field's clear) in the console's language: a button without a name is announced as "button".
+ */
+export function themeWithLabels(labels: {
+  readonly close: string;
+  readonly clear: string;
+}): MantineThemeOverride {
+  return mergeThemeOverrides(
+    theme,
+    createTheme({
+      components: {
+        Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': labels.close } } }),
+        Drawer: Drawer.extend({
+          defaultProps: { closeButtonProps: { 'aria-label': labels.close } },
+        }),
+        FileInput: FileInput.extend({
+          defaultProps: { clearButtonProps: { 'aria-label': labels.clear } },
+        }),
+        // The description of a toast in the readable grey, not gray 6 (3.3:1 on white).
+        Notification: Notification.extend({
+          styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+        }),
+      },
+    }),
+  );
+}

@@ -57,7 +57,13 @@ interface TranscriptPanelProps {
 }
 
 /** Speaker colours by channel: the same party keeps its colour through the call. */
-const SPEAKER_COLORS = ['indigo.7', 'teal.7', 'grape.7', 'orange.8'] as const;
+/** Each speaker's colour: the theme's readable text shade of each palette (4.5:1 or better). */
+const SPEAKER_COLORS = [
+  'var(--mantine-color-indigo-text)',
+  'var(--mantine-color-teal-text)',
+  'var(--mantine-color-grape-text)',
+  'var(--mantine-color-orange-text)',
+] as const;
 const LIST_HEIGHT = 300;
 
 export function TranscriptPanel(props: TranscriptPanelProps): ReactNode {

@@ -111,7 +111,7 @@ export function DirectoryAdminPage(): ReactNode {
         description={t('page.description')}
       />
       <Tabs value={tab} onChange={(next) => setTab((next as Tab | null) ?? 'people')}>
-        <ScrollArea type="auto" offsetScrollbars>
+        <ScrollArea type="auto" offsetScrollbars viewportProps={{ tabIndex: 0 }}>
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
             {TABS.map((name) => (
               <Tabs.Tab key={name} value={name}>
@@ -170,7 +170,7 @@ function AdminTable<E>(props: AdminTableProps<E>): ReactNode {
   const showActions = props.onEdit !== null || props.onDelete !== null || props.extraActions;
   return (
     <Stack gap="sm">
-      <ScrollArea type="auto">
+      <ScrollArea type="auto" viewportProps={{ tabIndex: 0 }}>
         <Table striped highlightOnHover aria-busy={props.isPending} miw={640}>
           <Table.Caption>{props.caption}</Table.Caption>
           <Table.Thead>

@@ -179,7 +179,10 @@ export function PeopleImport(): ReactNode {
   return (
     <Stack gap="md">
       <Text size="sm">{t('csv.intro')}</Text>
-      <Code block>{CSV_COLUMNS.join(',')}</Code>
+      {/* Focusable, so a keyboard can scroll it when it is wider than the page. */}
+      <Code block tabIndex={0}>
+        {CSV_COLUMNS.join(',')}
+      </Code>
       <Text size="xs" c="dimmed">
         {t('csv.rolesHint')}
       </Text>
@@ -236,7 +239,7 @@ export function PeopleImport(): ReactNode {
               </Text>
             </Stack>
           )}
-          <ScrollArea type="auto" mah={520}>
+          <ScrollArea type="auto" mah={520} viewportProps={{ tabIndex: 0 }}>
             <Table miw={640} striped>
               <Table.Caption>{t('csv.preview')}</Table.Caption>
               <Table.Thead>

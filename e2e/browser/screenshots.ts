@@ -5,9 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, startServer, type TestServer } from '../support/server.js';
-import { launchBrowser, signIn } from './browser.js';
 
 const OUT = path.join(repoRoot, 'docs', 'screenshots');
 const LANGUAGES = ['en', 'sv'] as const;
@@ -27,7 +26,28 @@ const SHOTS: readonly Shot[] = [
   { name: 'locations', path: '/control-hub/locations', as: 'admin' },
   { name: 'call-recording', path: '/control-hub/call-recording', as: 'admin' },
   { name: 'recording-trunks', path: '/control-hub/recording-trunks', as: 'admin' },
+  { name: 'directory', path: '/control-hub/directory', as: 'admin' },
+  { name: 'audit-log', path: '/compliance/audit', as: 'complianceOfficer' },
+  { name: 'legal-holds', path: '/compliance/legal-holds', as: 'complianceOfficer' },
+  { name: 'usage', path: '/compliance/usage', as: 'admin' },
+  { name: 'retention', path: '/compliance/retention', as: 'admin' },
 ];
+
+/** Debian's Chromium, headless (the browser suite's harness is for vitest runs only). */
+function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CALLVAULT_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.locator('input[autocomplete="username"]').fill(email);
+  await page.locator('input[autocomplete="current-password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+}
 
 const hoursAgo = (h: number): string => new Date(Date.now() - h * 3_600_000).toISOString();
 

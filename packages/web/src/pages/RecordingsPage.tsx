@@ -192,7 +192,7 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
             onRetry={() => void search.refetch()}
           />
         ) : search.isPending ? (
-          <Stack p="md" gap="sm" aria-busy="true" aria-label={t('loading')}>
+          <Stack p="md" gap="sm" role="status" aria-busy="true" aria-label={t('loading')}>
             {[0, 1, 2, 3, 4].map((i) => (
               <Skeleton key={i} height={14} radius="xl" />
             ))}
@@ -231,7 +231,9 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
             {t('count', { count: rows.length })}
             {search.hasNextPage ? t('loadedMore') : ''}
           </Text>
-          {search.isFetchingNextPage && <Loader size="sm" aria-label={t('loadingMore')} />}
+          {search.isFetchingNextPage && (
+            <Loader size="sm" role="status" aria-label={t('loadingMore')} />
+          )}
           {search.error && search.data && (
             <Button
               variant="subtle"

@@ -251,7 +251,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
           {t('count', { count: rows.length })}
           {list.hasNextPage ? t('loadedMore') : ''}
         </Text>
-        {list.isFetchingNextPage && <Loader size="xs" aria-label={t('loadingMore')} />}
+        {list.isFetchingNextPage && (
+          <Loader size="xs" role="status" aria-label={t('loadingMore')} />
+        )}
       </Group>
 
       <Modal

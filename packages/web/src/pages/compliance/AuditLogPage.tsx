@@ -211,7 +211,9 @@ export function AuditLogPage({
             {t('audit.count', { count: rows.length })}
             {events.hasNextPage ? ` ${t('audit.moreBelow')}` : ''}
           </Text>
-          {events.isFetchingNextPage && <Loader size="sm" aria-label={t('audit.loadingMore')} />}
+          {events.isFetchingNextPage && (
+            <Loader size="sm" role="status" aria-label={t('audit.loadingMore')} />
+          )}
           {events.error && events.data && (
             <Button
               variant="subtle"

@@ -85,6 +85,9 @@ describe('owner-decision: a session the policy forwards', () => {
     vendorName: 'Acme Recorder',
     sipUri: 'sip:rec@acme.example',
     because: ['org default'],
+    owners: [],
+    fallbackToLocal: true,
+    dualRecording: false,
   };
 
   it('is refused 403 naming the recorder, since the handler opens no outbound leg', () => {

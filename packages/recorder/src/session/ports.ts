@@ -107,6 +107,40 @@ export interface RecordingForwardTarget {
   readonly sipUri: string;
   /** Why the call goes there, one line per owner or the org default that sent it. */
   readonly because: readonly string[];
+  /**
+   * The entities the vendor records the call for: the owners of the `forwarded` catalogue entry,
+   * and of the local recording when Callvault records too (dual recording, or the fallback).
+   */
+  readonly owners: readonly RecordingOwner[];
+  /**
+   * "Record here when the vendor fails" (the org's option, default on): the call's audio is
+   * journalled here while it is relayed, and kept as a recording of `owners` when the vendor
+   * refuses, times out or stops answering; discarded when the vendor took the whole call.
+   */
+  readonly fallbackToLocal: boolean;
+  /** Dual recording (org or location): recorded here as well as forwarded, whatever happens. */
+  readonly dualRecording: boolean;
+}
+
+/** Where a forwarded session stands with its vendor (the snapshot's `forward`). */
+export type RecordingForwardLegState = 'inviting' | 'established' | 'ended' | 'failed';
+
+export interface RecordingForwardState {
+  readonly vendorId: string;
+  readonly vendorName: string;
+  readonly sipUri: string;
+  readonly state: RecordingForwardLegState;
+  /** Clock times (ms): the INVITE sent, the vendor's 2xx, the leg's end or failure. */
+  readonly startedAt: number;
+  readonly establishedAt?: number;
+  readonly endedAt?: number;
+  /** Why the leg failed (vendor-timeout, vendor-rejected, vendor-stopped-answering ...). */
+  readonly failure?: { readonly code: string; readonly status?: number; readonly reason: string };
+  /**
+   * True when Callvault records the call as well (dual recording, or the fallback once the leg
+   * failed): the snapshot's owners then include the forward's owners and the audio is kept.
+   */
+  readonly recordedHere: boolean;
 }
 
 export interface RecordingOwnerDecision {
@@ -219,6 +253,8 @@ export interface RecordingSessionSnapshot {
   };
   /** The RFC 4028 session timer the last 2xx agreed, if any (session-timer.ts). */
   readonly sessionTimer?: SessionTimerState;
+  /** Set when the session is forwarded to an external recorder (session/forward/). */
+  readonly forward?: RecordingForwardState;
 }
 
 export interface RecordingSessionClosed extends RecordingSessionSnapshot {

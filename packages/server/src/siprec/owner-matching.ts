@@ -229,7 +229,15 @@ export async function decideOwnersOn(
 }
 
 function forwardTarget(vendor: VendorInfo, because: readonly string[]): RecordingForwardTarget {
-  return { vendorId: vendor.id, vendorName: vendor.name, sipUri: vendor.sipUri ?? '', because };
+  return {
+    vendorId: vendor.id,
+    vendorName: vendor.name,
+    sipUri: vendor.sipUri ?? '',
+    because,
+    owners: [],
+    fallbackToLocal: true,
+    dualRecording: false,
+  };
 }
 
 /** The external recorders the matched entities record with, each with why. */

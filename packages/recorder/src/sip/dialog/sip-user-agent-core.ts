@@ -73,6 +73,12 @@ export function createSipUserAgentCore(options: SipUserAgentCoreOptions): SipUse
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
+    sendRequest: (request, destination, handlers) =>
+      layer.sendRequest(request, destination, handlers),
+    sendAck(ack, destination) {
+      core.out().send(ack, destination);
+    },
+    localAddress: (transport) => core.out().getLocalAddress(transport),
     stats() {
       return { ...layer.stats(), ...counters, dialogs: dialogs.size };
     },

@@ -32,7 +32,19 @@ export function handleInDialog(
   const dialog = core.dialogs.find(callId, toTag, remoteTag);
   const runtime = dialog ? core.runtimes.get(dialog.id) : undefined;
   if (!dialog || !runtime) {
-    // §12.2.2: a request with a To tag matching no dialog.
+    // A dialog the TU opened as client (a forwarded session's leg to its vendor) is not the
+    // core's: the TU answers its requests, or it is one of none (§12.2.2: 481).
+    const foreign = core.handler.onForeignInDialog?.(request);
+    if (foreign) {
+      tx.respond(
+        createResponse(request, foreign.status, {
+          toTag,
+          ...(foreign.reason === undefined ? {} : { reason: foreign.reason }),
+          headers: foreign.headers ?? [],
+        }),
+      );
+      return;
+    }
     reject(core, tx, 481);
     return;
   }

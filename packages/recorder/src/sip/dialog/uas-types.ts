@@ -2,7 +2,13 @@
 // hears, how it reaches the transports, its options and counters, and the methods and body
 // types a SIPREC recorder takes (RFC 7866 §6.1).
 import type { SipHeader, SipMessage, SipRequest } from '../message/index.js';
-import type { SipTimerValues, TimerService, TransactionLayerStats } from '../transaction/index.js';
+import type {
+  ClientRequestHandlers,
+  ClientTransaction,
+  SipTimerValues,
+  TimerService,
+  TransactionLayerStats,
+} from '../transaction/index.js';
 import type {
   SipDestination,
   SipLocalAddress,
@@ -52,6 +58,12 @@ export interface SipUserAgentHandler {
    * down), or undefined for the 200.
    */
   refuseOptions?(): SipUasAnswer | undefined;
+  /**
+   * A request with a To tag matching none of the core's dialogs: one the TU opened itself as
+   * client (a forwarded session's leg towards its recorder) may be its own. Its answer (without
+   * a body) is sent; undefined: no such dialog, 481 (§12.2.2).
+   */
+  onForeignInDialog?(request: SipRequest): SipUasAnswer | undefined;
 }
 
 /** How the core hands messages to the transports (see createSipServer). */
@@ -114,6 +126,19 @@ export interface SipUserAgentCore {
    * Resolves with its final status (408 when none came, §8.1.3.1); the dialog stays as it is.
    */
   sendInDialog(id: string, method: string, headers?: readonly SipHeader[]): Promise<number>;
+  /**
+   * Starts a client transaction outside the core's dialogs (RFC 3261 §17.1): a forwarded
+   * session's INVITE, its re-INVITEs and BYE, an OPTIONS probe of a vendor.
+   */
+  sendRequest(
+    request: SipRequest,
+    destination: SipDestination,
+    handlers: ClientRequestHandlers,
+  ): ClientTransaction;
+  /** Sends an ACK for a 2xx straight to the transport (§13.2.2.4: no transaction). */
+  sendAck(ack: SipRequest, destination: SipDestination): void;
+  /** The listening address of a transport (for Via and Contact of requests the TU builds). */
+  localAddress(transport: SipTransportName): SipLocalAddress | undefined;
   stats(): SipUserAgentCoreStats;
   /** Stops every timer and transaction (shutdown). */
   close(): void;

@@ -75,6 +75,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingForwardState,
   type RecordingForwardTarget,
   type RecordingLegFacts,
   type RecordingOwner,
@@ -107,6 +108,12 @@ export {
   type RecordingActionSource,
   type RecordingSegmentPlan,
 } from './session/recording-segments.js';
+export {
+  createSessionForwarding,
+  type SessionForwarding,
+  type SessionForwardingOptions,
+} from './session/forward/index.js';
+export { createNodeSipDns, type SipDnsPort } from './sip/resolver/index.js';
 export {
   createSiprecSessionHandler,
   type SiprecSessionHandler,

@@ -39,6 +39,8 @@ import {
   type SessionContext,
 } from './session-context.js';
 import { applyOwnerDecision, snapshotSession, type SessionRecord } from './session-record.js';
+import { closeSession } from './close-session.js';
+import { forwardNewSession, forwardRefusal, recordHereAfterFailure } from './forward-session.js';
 
 /** Answers a new session's INVITE; the session is open when the answer is 2xx. */
 export async function answerInvite(
@@ -191,6 +193,7 @@ async function answerAdmitted(
     body.metadata,
     dialog,
     invitePartiesOf(request),
+    context.options.forwarding !== undefined,
   );
   if (decision.refusal) {
     const refusal = decision.refusal;
@@ -240,11 +243,48 @@ async function answerAdmitted(
   }
   if (flight.cancelled) return answer({ status: 487 });
 
+  // A forwarded session: the vendor answers before the SRC is answered (forward-session.ts).
+  const target = decision.forward;
+  const forwarded =
+    target === undefined
+      ? undefined
+      : await forwardNewSession(
+          context,
+          dialog,
+          { ...decision, forward: target },
+          sdpAnswer.streams,
+          body.metadata.current,
+          () => context.sessions.get(dialog.dialogId),
+        );
+  if (flight.cancelled) {
+    if (forwarded?.runtime) void forwarded.runtime.end();
+    return answer({ status: 487 });
+  }
+
   const session = openSession(context, dialog, trunk, read.indicators, body, sdpAnswer, held);
   if (media.delayedOffer !== undefined) session.delayedOffer = media.delayedOffer;
   const sessionTimer = startSessionTimer(timer, context.clock.now());
   if (sessionTimer) session.sessionTimer = sessionTimer;
   applyOwnerDecision(session, decision);
+  if (target !== undefined && forwarded !== undefined) {
+    session.forward = forwarded.state;
+    if (forwarded.runtime) session.forwardRuntime = forwarded.runtime;
+    const failure = forwarded.failure;
+    if (failure !== undefined && (target.fallbackToLocal || forwarded.state.recordedHere)) {
+      recordHereAfterFailure(session, target, failure.reason);
+    } else if (failure !== undefined) {
+      // Nothing records the call: the SRC hears so, and the sink of the failed forward.
+      const refusal = forwardRefusal(target, failure);
+      held.clear();
+      try {
+        context.sink.sessionOpened(snapshotSession(session, context.patterns));
+      } catch (err) {
+        context.log('error', dialog, 'recording sink failed on sessionOpened', { err });
+      }
+      closeSession(context, session, 'refused');
+      return answer({ status: refusal.status, headers: [reasonHeader(503, refusal.reason)] });
+    }
+  }
   moveSession(context, session, 'answered');
   held.clear();
   context.sessions.set(session.id, session);

@@ -22,6 +22,7 @@ import {
   type SessionContext,
 } from './session-context.js';
 import { applyOwnerDecision, isSessionClosed, type SessionRecord } from './session-record.js';
+import { mirrorToVendor } from './forward-session.js';
 
 export async function answerReoffer(
   context: SessionContext,
@@ -89,6 +90,12 @@ async function answerOpenSession(
     answerBody = session.answer.sdp;
   }
   moveSession(context, session, 'reoffer');
+  if (body.offer !== undefined || body.parts.metadata !== undefined) {
+    mirrorToVendor(
+      session,
+      body.parts.metadata !== undefined ? session.metadata.current : undefined,
+    );
+  }
   const sessionTimer = startSessionTimer(timer, context.clock.now());
   if (sessionTimer) session.sessionTimer = sessionTimer;
   else delete session.sessionTimer;
@@ -121,6 +128,8 @@ export async function applyMetadataRevision(
     revisions: metadata.revisions.length,
   });
   if (session.ownership === 'refused') return undefined;
+  // A forwarded session keeps its vendor and owners: the revision is mirrored to the vendor.
+  if (session.forward !== undefined) return undefined;
   const decision = await decideSessionOwners(
     context,
     { orgId: session.orgId, trunkId: session.trunkId },

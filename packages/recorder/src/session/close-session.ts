@@ -8,6 +8,7 @@ import type { RecordingSessionClosed } from './ports.js';
 import type { RecordingSessionEvent } from './recording-session-state.js';
 import { moveSession, releasePorts, type SessionContext } from './session-context.js';
 import { closingOutcome, snapshotSession, type SessionRecord } from './session-record.js';
+import { endForward } from './forward-session.js';
 
 export function closeSession(
   context: SessionContext,
@@ -18,6 +19,11 @@ export function closeSession(
   moveSession(context, session, event);
   releasePorts(context, session.ports);
   context.sessions.delete(session.id);
+  endForward(context, session);
+  if (session.forward?.state === 'established' || session.forward?.state === 'inviting') {
+    session.forward.state = 'ended';
+    session.forward.endedAt = context.clock.now();
+  }
   const { kept, outcome } = closingOutcome(session);
   const ids = { callId: session.callId, dialogId: session.id };
   context.log(kept ? 'info' : 'warn', ids, `session closed: ${outcome}`, { endReason: event });
@@ -32,7 +38,9 @@ export function closeSession(
       event === 'session-timer' ||
       event === 'probe-failed'
         ? event
-        : 'bye',
+        : event === 'refused'
+          ? 'forward-failed'
+          : 'bye',
     kept,
     outcome,
   };

@@ -79,19 +79,20 @@ export function ownerCandidatesOf(
 }
 
 /**
- * The session handler does not open the outbound leg to an external recorder: a decision to
- * forward is answered as the refusal it replaces (403 naming the recorder), so the SRC learns
- * that this recorder does not record the call and why.
+ * A decision to forward that this recorder cannot carry out (no forwarding wired, or a metadata
+ * update of a session recorded here that now names an external recorder's owners) is answered
+ * as the refusal it replaces (403 naming the recorder), so the SRC learns that this recorder does
+ * not record the call and why.
  */
 export function refuseForward(decision: RecordingOwnerDecision): RecordingOwnerDecision {
   const forward = decision.forward;
   if (forward === undefined || decision.refusal !== undefined) return decision;
-  const reason = `recording is handled by the external recorder ${forward.vendorName}; this recorder does not forward sessions to it`;
+  const reason = `recording is handled by the external recorder ${forward.vendorName}; this session is not forwarded to it`;
   return {
     owners: decision.owners,
     waitingForParticipants: false,
     refusal: { status: 403, reason },
-    notes: [...decision.notes, `not forwarded to ${forward.sipUri}: forwarding is not wired`],
+    notes: [...decision.notes, `not forwarded to ${forward.sipUri}`],
   };
 }
 
@@ -101,6 +102,8 @@ export async function decideSessionOwners(
   metadata: RecordingMetadataState,
   ids: CallIds,
   inviteParties: InviteParties = {},
+  /** True when this recorder forwards sessions (an initial INVITE with forwarding wired). */
+  forwards = false,
 ): Promise<RecordingOwnerDecision> {
   const candidates = ownerCandidatesOf(metadata, context.patterns, inviteParties);
   // A voicemail deposit is owned by the mailbox's entity alone (and only if it records voicemail).
@@ -109,9 +112,12 @@ export async function decideSessionOwners(
     metadata.current,
     metadata.current === undefined && toUri !== undefined ? [toUri] : [],
   );
-  const decided = refuseForward(
-    await context.policy.decideOwners(scope, candidates, voicemail === null ? {} : { voicemail }),
+  const policyDecision = await context.policy.decideOwners(
+    scope,
+    candidates,
+    voicemail === null ? {} : { voicemail },
   );
+  const decided = forwards ? policyDecision : refuseForward(policyDecision);
   // Without metadata no one is known to be on the call yet: unless From or To matched, the
   // session waits for a metadata update as it does when the metadata names only placeholders,
   // and is recorded unattributed meanwhile (the reason says there was no metadata).

@@ -120,6 +120,8 @@ export interface RecordingForwardTarget {
   readonly fallbackToLocal: boolean;
   /** Dual recording (org or location): recorded here as well as forwarded, whatever happens. */
   readonly dualRecording: boolean;
+  /** The metadata dialect the vendor reads (default RFC 7865). */
+  readonly metadataDialect?: 'rfc7865' | 'broadworks';
 }
 
 /** Where a forwarded session stands with its vendor (the snapshot's `forward`). */
@@ -141,6 +143,8 @@ export interface RecordingForwardState {
    * failed): the snapshot's owners then include the forward's owners and the audio is kept.
    */
   readonly recordedHere: boolean;
+  /** The org's "record here when the vendor fails": the audio is journalled here meanwhile. */
+  readonly fallbackToLocal: boolean;
 }
 
 export interface RecordingOwnerDecision {
@@ -266,7 +270,12 @@ export interface RecordingSessionClosed extends RecordingSessionSnapshot {
     | 'shutdown'
     | 'rtp-timeout'
     | 'session-timer'
-    | 'probe-failed';
+    | 'probe-failed'
+    /**
+     * Never answered 2xx: the forward to the external recorder failed and nothing records the
+     * call here (the org's fallback is off); reported so the failure is seen and audited.
+     */
+    | 'forward-failed';
   /**
    * False when nothing is kept: no owner at the end and not unattributed (an entity matched but
    * does not record the call, or the policy refused it).

@@ -17,6 +17,7 @@ import {
 } from './recording-session-state.js';
 import { snapshotSession, type SessionRecord } from './session-record.js';
 import type { BodyError } from './request-body.js';
+import type { ForwardRuntime, SessionForwarding } from './forward/forward-session.js';
 
 export interface SiprecSessionHandlerOptions {
   readonly policy: RecordingPolicy;
@@ -56,6 +57,11 @@ export interface SiprecSessionHandlerOptions {
    * Our Min-SE (RFC 4028 §4): session intervals below it get 422 (default and floor: 90 s).
    */
   readonly sessionMinSeSeconds?: number;
+  /**
+   * Forwarding to external recorders (session/forward/). Without it a session the policy
+   * forwards is refused with 403 naming the recorder.
+   */
+  readonly forwarding?: SessionForwarding;
 }
 
 /** An initial INVITE being answered; `cancelled` turns true when a CANCEL matches it. */
@@ -88,6 +94,8 @@ export interface SessionContext {
   readonly sessions: Map<string, SessionRecord>;
   /** Initial INVITEs being answered, by dialog id. */
   readonly inFlight: Map<string, InFlightInvite>;
+  /** Forward legs whose vendor may still send requests, by the leg's dialog id. */
+  readonly forwardLegs: Map<string, ForwardRuntime>;
   /** Draining: new sessions and out-of-dialog OPTIONS get 503; live sessions go on. */
   draining: boolean;
   log(level: LogLevel, ids: CallIds, message: string, fields?: Record<string, unknown>): void;
@@ -112,6 +120,7 @@ export function createSessionContext(options: SiprecSessionHandlerOptions): Sess
     nonceMaxAgeMs: options.nonceMaxAgeMs ?? 300_000,
     sessions: new Map(),
     inFlight: new Map(),
+    forwardLegs: new Map(),
     draining: false,
     log(level, ids, message, fields = {}) {
       logger[level]({ callId: ids.callId, dialogId: ids.dialogId, ...fields }, message);

@@ -10,9 +10,11 @@ import {
 } from '../siprec/index.js';
 import type { SdpAnswer, SdpOffer } from '../sdp/index.js';
 import type { SessionTimerState } from './session-timer.js';
+import type { ForwardRuntime } from './forward/forward-session.js';
 import type { SipDialogContext } from '../sip/dialog/sip-user-agent-core.js';
 import type {
   RecordingOwner,
+  RecordingForwardState,
   RecordingOwnerDecision,
   RecordingOwnership,
   RecordingSessionParty,
@@ -47,6 +49,10 @@ export interface SessionRecord {
   readonly ports: Set<number>;
   /** The RFC 4028 session timer, restarted by every refresh (session-timer.ts). */
   sessionTimer?: SessionTimerState;
+  /** A forwarded session: where its leg to the external recorder stands. */
+  forward?: { -readonly [K in keyof RecordingForwardState]: RecordingForwardState[K] };
+  /** The forwarded session's live leg and relay (absent when the forward failed to start). */
+  forwardRuntime?: ForwardRuntime;
 }
 
 /** Read through a function: the state may change while a policy promise is pending. */
@@ -102,6 +108,7 @@ export function snapshotSession(
     metadataRevisions: session.metadata.revisions,
     siprecIndicators: session.siprecIndicators,
     ...(session.sessionTimer === undefined ? {} : { sessionTimer: session.sessionTimer }),
+    ...(session.forward === undefined ? {} : { forward: { ...session.forward } }),
   };
 }
 
@@ -144,8 +151,21 @@ export function applyOwnerDecision(
 
 /** Whether a closing session is kept (an owner, or unattributed) and the sentence that says why. */
 export function closingOutcome(
-  session: Pick<SessionRecord, 'owners' | 'ownership' | 'refusalReason' | 'unattributedReason'>,
+  session: Pick<
+    SessionRecord,
+    'owners' | 'ownership' | 'refusalReason' | 'unattributedReason' | 'forward'
+  >,
 ): { kept: boolean; outcome: string } {
+  const forward = session.forward;
+  if (forward !== undefined && !forward.recordedHere) {
+    return {
+      kept: false,
+      outcome:
+        forward.state === 'failed'
+          ? `nothing is kept: forwarding to ${forward.vendorName} failed (${forward.failure?.reason ?? 'unknown'}) and the org does not record here when the vendor fails`
+          : `forwarded to ${forward.vendorName}; the external recorder keeps the call, nothing is kept here`,
+    };
+  }
   if (session.ownership === 'owned' && session.owners.length > 0) {
     return {
       kept: true,

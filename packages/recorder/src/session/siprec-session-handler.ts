@@ -24,6 +24,7 @@ import { acceptAck } from './answer-ack.js';
 import { answerInvite } from './answer-invite.js';
 import { answerReoffer } from './answer-reoffer.js';
 import { closeSession } from './close-session.js';
+import { answerVendorRequest } from './forward-session.js';
 import { refuseOptionsWhileDraining, refuseWhileDraining } from './overload.js';
 import type { RecordingSessionSnapshot } from './ports.js';
 import {
@@ -100,6 +101,7 @@ export function createSiprecSessionHandler(
       closeSession(context, session, 'ack-timeout');
     },
     refuseOptions: () => refuseOptionsWhileDraining(context),
+    onForeignInDialog: (request) => answerVendorRequest(context, request),
     listSessions: () => [...sessions.values()].map((s) => snapshotSession(s, patterns)),
     getSession(id) {
       const session = sessions.get(id);

@@ -496,6 +496,7 @@ export async function startServer(options: {
       logger,
       sessions: withCapture(sessions, capture),
       ports: rtpPorts,
+      tapRtp: (port, onPacket) => rtpPorts.tap(port, onPacket),
       storageHasRoom: () => disk.hasRoom(),
       metricsRegistry: metrics.registry,
       lastMediaAt: (id) => capture.lastMediaAt(id),

@@ -11,8 +11,10 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   anySourceAdmission,
+  createNodeSipDns,
   createOpenedPeers,
   createPortPairAllocator,
+  createSessionForwarding,
   createSipServer,
   createSipUserAgentCore,
   createSiprecSessionHandler,
@@ -28,6 +30,7 @@ import {
   type PortPairAllocator,
   type SipServerStats,
   type SiprecSessionHandler,
+  type SipDnsPort,
 } from '@callvault/recorder';
 import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
@@ -79,6 +82,16 @@ export interface SiprecRecorderOptions {
    * clock's ms): with it, sessions silent for CALLVAULT_RTP_INACTIVITY_TIMEOUT are ended.
    */
   readonly lastMediaAt?: (sessionId: string) => number | undefined;
+  /**
+   * Hands a copy of each datagram on one of the answered RTP ports to a forwarded session's relay
+   * (BoundPortPairs.tap). Without it sessions are not forwarded: a session for an external
+   * recorder's owners is refused with 403 naming the recorder.
+   */
+  readonly tapRtp?: (port: number, onPacket: (packet: Uint8Array) => void) => () => void;
+  /** The DNS vendors' SIP URIs are resolved with (default: the system's, node:dns). */
+  readonly sipDns?: SipDnsPort;
+  /** How long an SRC's INVITE waits for the external recorder's answer (default 8 s). */
+  readonly forwardAnswerTimeoutMs?: number;
 }
 
 /** One log line per source and reason per minute at most. */
@@ -154,6 +167,9 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   const resetDelay = setInterval(() => loopDelay.reset(), 10_000);
   resetDelay.unref();
 
+  const timers = createSystemTimerService();
+  const mediaAddress = chooseMediaAddress(config.sip.host);
+  const tapRtp = options.tapRtp;
   const handler = createSiprecSessionHandler({
     policy: createRecordingPolicy({ db: options.db }),
     ...(options.nonceSecret ? { nonceSecret: options.nonceSecret } : {}),
@@ -161,7 +177,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     clock: { now: () => options.clock.now().getTime() },
     logger,
     ports,
-    mediaAddress: chooseMediaAddress(config.sip.host),
+    mediaAddress,
     randomBytes: (length) => crypto.randomBytes(length),
     maxSessions:
       options.maxSessions ??
@@ -179,9 +195,34 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     terminateDialog: (id) => {
       core.terminateDialog(id).catch((err: unknown) => logger.error({ err }, 'BYE failed'));
     },
+    // Forwarding to external recorders (ADR 0010): the core and the opened peers exist by the
+    // time a session is forwarded (both are built right below).
+    ...(tapRtp
+      ? {
+          forwarding: createSessionForwarding({
+            core: {
+              sendRequest: (request, destination, handlers) =>
+                core.sendRequest(request, destination, handlers),
+              sendAck: (ack, destination) => core.sendAck(ack, destination),
+              localAddress: (transport) => core.localAddress(transport),
+            },
+            timers,
+            dns: options.sipDns ?? createNodeSipDns(),
+            get openedPeers() {
+              return openedPeers;
+            },
+            ports,
+            relayHost: config.sip.host,
+            tap: tapRtp,
+            ...(options.forwardAnswerTimeoutMs === undefined
+              ? {}
+              : { answerTimeoutMs: options.forwardAnswerTimeoutMs }),
+          }),
+        }
+      : {}),
   });
   const core = createSipUserAgentCore({
-    timers: createSystemTimerService(),
+    timers,
     handler,
     userAgent: 'Callvault',
     // RFC 7866 §6.1.1 and RFC 4028 §9 (session timers, session-timer.ts).

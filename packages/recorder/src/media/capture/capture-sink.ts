@@ -223,6 +223,11 @@ export function createCaptureSink<C extends CaptureLiveCalls>(
     calls,
     sessionOpened(snapshot) {
       if (sessions.has(snapshot.id)) return;
+      // A forwarded session is journalled here only when it may end up recorded here (dual
+      // recording, or the org's fallback for a failing vendor); otherwise its media is only
+      // relayed and nothing of it touches the disk.
+      const forward = snapshot.forward;
+      if (forward && !forward.recordedHere && !forward.fallbackToLocal) return;
       const dir = journalDirFor(options.dataDir, snapshot.id);
       fs.mkdirSync(dir, { recursive: true });
       const s: SessionCapture = {

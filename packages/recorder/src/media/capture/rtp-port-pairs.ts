@@ -25,6 +25,11 @@ export interface BoundPortPairs extends PortPairAllocator {
   readonly receiver: UdpReceiver;
   /** Pairs whose sockets are open. */
   readonly bound: number;
+  /**
+   * Hands a copy of every datagram arriving on a bound port to `onPacket` as well (a forwarded
+   * session's relay), until the returned function is called; a port not bound here: nothing.
+   */
+  tap(port: number, onPacket: (packet: Uint8Array) => void): () => void;
 }
 
 export interface BoundPortPairsOptions {
@@ -37,6 +42,7 @@ export interface BoundPortPairsOptions {
 interface BoundSocket {
   socket: UdpReceiverSocket;
   handler: UdpPacketHandler | null;
+  tap: ((packet: Uint8Array) => void) | null;
 }
 
 interface BoundPair {
@@ -54,12 +60,19 @@ export function createBoundPortPairs(options: BoundPortPairsOptions): BoundPortP
   const byPort = new Map<number, { pair: BoundPair; socket: BoundSocket }>();
 
   const bindOne = async (port: number): Promise<BoundSocket> => {
-    const target: { handler: UdpPacketHandler | null } = { handler: null };
+    const target: {
+      handler: UdpPacketHandler | null;
+      tap: ((packet: Uint8Array) => void) | null;
+    } = { handler: null, tap: null };
     const socket = await receiver.bind({
       host: options.host,
       port,
       receiveBufferSize: RECEIVE_BUFFER_BYTES,
-      onPacket: (data, source) => target.handler?.(data, source),
+      onPacket: (data, source) => {
+        // The tap gets its own copy first: the receiver may reuse `data` once the handler returns.
+        if (target.tap) target.tap(new Uint8Array(data));
+        target.handler?.(data, source);
+      },
     });
     return Object.assign(target, { socket });
   };
@@ -146,6 +159,15 @@ export function createBoundPortPairs(options: BoundPortPairsOptions): BoundPortP
     },
     get bound() {
       return pairs.size;
+    },
+    tap(port, onPacket) {
+      const found = byPort.get(port);
+      if (!found) return () => {};
+      const { socket } = found;
+      socket.tap = onPacket;
+      return () => {
+        if (socket.tap === onPacket) socket.tap = null;
+      };
     },
     receiver: handOver,
   };

@@ -5,3 +5,5 @@
 export * from './forward-requests.js';
 export * from './forward-leg.js';
 export * from './vendor-probe.js';
+export * from './forward-session.js';
+export * from './session-forwarding.js';

@@ -131,7 +131,7 @@ describe('answer-invite: overload and the answer of a new session', () => {
     expect(refused.context.sessions.size).toBe(0);
   });
 
-  it('a decision to forward to an external recorder is answered 403 naming it, nothing opened', async () => {
+  it('without forwarding wired, a decision to forward to an external recorder is answered 403 naming it, nothing opened', async () => {
     const f = createFakeSessionContext({
       decision: {
         owners: [],
@@ -153,7 +153,7 @@ describe('answer-invite: overload and the answer of a new session', () => {
     expect(no.headers).toContainEqual({
       name: 'Reason',
       value:
-        'SIP;cause=403;text="recording is handled by the external recorder Acme Recorder; this recorder does not forward sessions to it"',
+        'SIP;cause=403;text="recording is handled by the external recorder Acme Recorder; this session is not forwarded to it"',
     });
     expect(f.ports.inUse).toBe(0);
     expect(f.context.sessions.size).toBe(0);

@@ -90,7 +90,7 @@ describe('owner-decision: a session the policy forwards', () => {
     dualRecording: false,
   };
 
-  it('is refused 403 naming the recorder, since the handler opens no outbound leg', () => {
+  it('where it cannot be forwarded, is refused 403 naming the recorder', () => {
     expect(
       refuseForward({ owners: [], waitingForParticipants: false, forward, notes: ['n'] }),
     ).toEqual({
@@ -99,9 +99,9 @@ describe('owner-decision: a session the policy forwards', () => {
       refusal: {
         status: 403,
         reason:
-          'recording is handled by the external recorder Acme Recorder; this recorder does not forward sessions to it',
+          'recording is handled by the external recorder Acme Recorder; this session is not forwarded to it',
       },
-      notes: ['n', 'not forwarded to sip:rec@acme.example: forwarding is not wired'],
+      notes: ['n', 'not forwarded to sip:rec@acme.example'],
     });
   });
 

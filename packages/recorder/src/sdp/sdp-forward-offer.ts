@@ -9,7 +9,8 @@
 //   s=Callvault SRC
 //   c=IN IP4 <local address>
 //   t=0 0
-//   m=audio <relay port> RTP/AVP <payload types of the inbound stream>
+//   m=audio <relay port> RTP/AVP <payload types of the inbound stream>   (RTP/SAVP for SRTP)
+//   a=crypto:1 <suite> inline:<our key||salt>       SRTP only: this leg's own key (RFC 4568)
 //   a=rtpmap:<pt> <name>/<rate>[/<channels>]      a=fmtp:<pt> <params>
 //   a=label:<label of the inbound stream>
 //   a=sendonly | a=inactive
@@ -23,6 +24,11 @@ export interface ForwardSdpStream {
   readonly inbound: SdpAnsweredStream;
   /** The even local port the relay sends this stream from (RTCP on port + 1). */
   readonly relayPort: number;
+  /**
+   * The outbound leg's own SDES key when the stream is relayed as SRTP: offered RTP/SAVP with
+   * `a=crypto:1 <suite> inline:<key||salt>` (RFC 4568 §9.1), a key of this leg alone.
+   */
+  readonly crypto?: { readonly suite: string; readonly keySalt: string };
 }
 
 export interface ForwardSdpOfferOptions {
@@ -55,7 +61,7 @@ export function buildForwardSdpOffer(options: ForwardSdpOfferOptions): string {
     `c=IN ${addressType} ${options.localAddress}`,
     't=0 0',
   ];
-  for (const { inbound, relayPort } of options.streams) {
+  for (const { inbound, relayPort, crypto } of options.streams) {
     if (!inbound.accepted || inbound.payloadTypes.length === 0) {
       throw new SdpError('SDP_OFFER_NO_STREAMS', `stream ${inbound.index} was not accepted`);
     }
@@ -63,12 +69,13 @@ export function buildForwardSdpOffer(options: ForwardSdpOfferOptions): string {
       throw new SdpError('SDP_PORT_INVALID', `relay port ${relayPort}; RTP needs an even port`);
     }
     const formats = inbound.payloadTypes.map((pt) => pt.payloadType).join(' ');
-    lines.push(`m=${inbound.media} ${relayPort} RTP/AVP ${formats}`);
+    lines.push(`m=${inbound.media} ${relayPort} ${crypto ? 'RTP/SAVP' : 'RTP/AVP'} ${formats}`);
     for (const pt of inbound.payloadTypes) {
       const rtpmap = rtpmapOf(pt);
       if (rtpmap !== undefined) lines.push(`a=rtpmap:${pt.payloadType} ${rtpmap}`);
       if (pt.fmtp !== undefined) lines.push(`a=fmtp:${pt.payloadType} ${pt.fmtp}`);
     }
+    if (crypto) lines.push(`a=crypto:1 ${crypto.suite} inline:${crypto.keySalt}`);
     if (inbound.label !== undefined) lines.push(`a=label:${inbound.label}`);
     lines.push(inbound.onHold ? 'a=inactive' : 'a=sendonly');
   }

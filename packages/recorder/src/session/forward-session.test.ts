@@ -8,6 +8,7 @@ import {
   serializeMessage,
   type SipRequest,
 } from '../sip/message/index.js';
+import { createSrtpContextFromSdes } from '../rtp/srtp.js';
 import { createClientTransactionTable } from '../sip/transaction/client-transaction-table.js';
 import { createFakeTimerService } from '../sip/transaction/fake-timer-service.js';
 import { DEFAULT_SIP_TIMER_VALUES } from '../sip/transaction/sip-timers.js';
@@ -367,5 +368,53 @@ describe('forwarding a session to an external recorder (Callvault as SRC, RFC 78
     expect(updated.owners.map((owner) => owner.id)).toEqual(['p-alice']);
     // A request in no leg's dialog is not ours to answer.
     expect(answerVendorRequest(h.context, bye)).toBeUndefined();
+  });
+});
+
+describe('forwarding an SRTP session: each leg has its own key (RFC 4568)', () => {
+  it("the vendor is offered RTP/SAVP with a key of ours; a packet the SRC protected arrives at the vendor protected with that key, not the SRC's", async () => {
+    const srcKey = Buffer.from(Array.from({ length: 30 }, (_, i) => i + 1)).toString('base64');
+    const savp = OFFER()
+      .replaceAll('RTP/AVP 0', 'RTP/SAVP 0')
+      .replaceAll('a=label:', `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${srcKey}\r\na=label:`);
+    const h = harness();
+    const sentPackets: Uint8Array[] = [];
+    const forwarding = h.context.options.forwarding!;
+    const openRelaySocket = forwarding.openRelaySocket.bind(forwarding);
+    (forwarding as { openRelaySocket: typeof openRelaySocket }).openRelaySocket = async () => {
+      const socket = await openRelaySocket();
+      return (
+        socket && {
+          ...socket,
+          send: (packet: Uint8Array, target: { address: string; port: number }) => {
+            sentPackets.push(packet);
+            socket.send(packet, target);
+          },
+        }
+      );
+    };
+    const answer = answerInvite(h.context, inviteWithMetadata(savp), FAKE_DIALOG);
+    await h.settle();
+    const offer = Buffer.from(h.sent[0]!.body).toString('utf8');
+    expect(offer).toContain('m=audio 31002 RTP/SAVP 0');
+    const keys = [...offer.matchAll(/a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:(\S+)/g)].map(
+      (m) => m[1]!,
+    );
+    expect(keys).toHaveLength(2);
+    expect(keys).not.toContain(srcKey);
+    expect(keys[0]).not.toBe(keys[1]);
+    h.vendorAnswers(200, VENDOR_ANSWER.replaceAll('RTP/AVP', 'RTP/SAVP'));
+    expect((await answer).status).toBe(200);
+
+    const src = createSrtpContextFromSdes('AES_CM_128_HMAC_SHA1_80', `inline:${srcKey}`);
+    const vendor = createSrtpContextFromSdes('AES_CM_128_HMAC_SHA1_80', `inline:${keys[0]}`);
+    if (!src.ok || !vendor.ok) throw new Error('keys');
+    const protectedBySrc = src.context.protectRtp(RTP);
+    const port = h.opened[0]!.streams[0]!.localPort;
+    h.taps.get(port)!(protectedBySrc);
+    expect(sentPackets).toHaveLength(1);
+    expect(Buffer.from(sentPackets[0]!).equals(Buffer.from(protectedBySrc))).toBe(false);
+    const clear = vendor.context.unprotectRtp(sentPackets[0]!);
+    expect(clear.ok && Buffer.from(clear.packet).equals(Buffer.from(RTP))).toBe(true);
   });
 });

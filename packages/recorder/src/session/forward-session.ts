@@ -79,6 +79,7 @@ export async function forwardNewSession(
     mediaAddress: context.options.mediaAddress,
     now: () => context.clock.now(),
     sessionId: String(parseInt(hex(context.options.randomBytes(4)), 16)),
+    randomBytes: context.options.randomBytes,
     recordedHere,
     onFailed: (failure) => {
       const session = lookup();

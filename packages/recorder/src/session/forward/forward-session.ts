@@ -16,7 +16,13 @@
 import { writeRecordingMetadata } from '../../siprec/forward/recording-metadata-writer.js';
 import type { RecordingMetadata } from '../../siprec/index.js';
 import { buildForwardSdpOffer, parseSdp, type SdpAnsweredStream } from '../../sdp/index.js';
-import { createRtpRelayStream, type RtpRelayStream } from '../../media/relay/rtp-relay-stream.js';
+import {
+  createRtpRelayStream,
+  type RtpRelayRekey,
+  type RtpRelayStream,
+} from '../../media/relay/rtp-relay-stream.js';
+import { createSrtpContextFromSdes } from '../../rtp/srtp.js';
+import { isSrtpCryptoSuite, srtpInlineKeyLength } from '../../rtp/srtp-suites.js';
 import type { SipRequest } from '../../sip/message/index.js';
 import type {
   ClientRequestHandlers,
@@ -82,7 +88,7 @@ export interface ForwardStartFailure {
     | 'vendor-unresolvable'
     | 'relay-no-port'
     | 'no-offer'
-    | 'srtp-not-forwarded';
+    | 'srtp-key-refused';
   readonly status?: number;
   readonly reason: string;
 }
@@ -90,6 +96,8 @@ export interface ForwardStartFailure {
 interface ForwardRelay {
   /** Position of the stream among the inbound answer's streams. */
   readonly index: number;
+  /** SRTP streams: the outbound leg's own key, offered to the vendor. */
+  readonly crypto?: { readonly suite: string; readonly keySalt: string };
   inboundPort: number;
   readonly socket: ForwardRelaySocket;
   readonly stream: RtpRelayStream;
@@ -124,6 +132,8 @@ export interface StartForwardOptions {
   readonly now: () => number;
   /** A fresh SDP session id. */
   readonly sessionId: string;
+  /** Cryptographically strong random bytes (the outbound leg's SRTP keys). */
+  readonly randomBytes: (length: number) => Uint8Array;
   /** Whether Callvault records the call as well from the start (dual recording). */
   readonly recordedHere: boolean;
   /** After the start: the leg failed (vendor BYE, no answer inside the dialog ...). */
@@ -174,9 +184,38 @@ function offerOf(
     sessionVersion: options.version,
     streams: relays.flatMap((relay) => {
       const stream = inbound[relay.index];
-      return stream?.accepted ? [{ inbound: stream, relayPort: relay.socket.port }] : [];
+      return stream?.accepted
+        ? [
+            {
+              inbound: stream,
+              relayPort: relay.socket.port,
+              ...(relay.crypto ? { crypto: relay.crypto } : {}),
+            },
+          ]
+        : [];
     }),
   });
+}
+
+/**
+ * The re-keying of an SRTP stream (RFC 4568: each leg has its own keys): the inbound context from
+ * the SRC's key, a fresh key of ours for the vendor leg; the reason when the SRC's key is unusable.
+ */
+function rekeyFor(
+  srtp: NonNullable<SdpAnsweredStream['srtp']>,
+  randomBytes: (length: number) => Uint8Array,
+): { rekey: RtpRelayRekey; crypto: { suite: string; keySalt: string } } | string {
+  const mki = srtp.remote.mki ? `|${srtp.remote.mki.value}:${srtp.remote.mki.length}` : '';
+  const inbound = createSrtpContextFromSdes(srtp.suite, `inline:${srtp.remote.keySalt}${mki}`);
+  if (!inbound.ok) return `the SRC's SRTP key cannot be used: ${inbound.reason}`;
+  if (!isSrtpCryptoSuite(srtp.suite)) return `unsupported crypto suite ${srtp.suite}`;
+  const keySalt = Buffer.from(randomBytes(srtpInlineKeyLength(srtp.suite))).toString('base64');
+  const outbound = createSrtpContextFromSdes(srtp.suite, `inline:${keySalt}`);
+  if (!outbound.ok) return `no SRTP key for the vendor leg: ${outbound.reason}`;
+  return {
+    rekey: { inbound: inbound.context, outbound: outbound.context },
+    crypto: { suite: srtp.suite, keySalt },
+  };
 }
 
 /** The address our Via and Contact name: the listening address, or the media address for 0.0.0.0. */
@@ -203,16 +242,6 @@ export async function startForward(
   const accepted = options.inbound.flatMap((stream, index) => (stream.accepted ? [index] : []));
   if (accepted.length === 0) {
     return { ok: false, failure: { code: 'no-offer', reason: 'no stream to forward' } };
-  }
-  if (accepted.some((index) => options.inbound[index]?.srtp !== undefined)) {
-    return {
-      ok: false,
-      failure: {
-        code: 'srtp-not-forwarded',
-        reason:
-          'the call is SRTP; this recorder forwards RTP only and does not send the media unprotected',
-      },
-    };
   }
   let targets: readonly SipTarget[];
   try {
@@ -260,11 +289,23 @@ export async function startForward(
         failure: { code: 'relay-no-port', reason: 'no free RTP port for the relay' },
       };
     }
+    const inbound = options.inbound[index];
+    const keyed =
+      inbound?.srtp === undefined ? undefined : rekeyFor(inbound.srtp, options.randomBytes);
+    if (typeof keyed === 'string') {
+      await socket.close();
+      await closeRelays();
+      return { ok: false, failure: { code: 'srtp-key-refused', reason: keyed } };
+    }
     relays.push({
       index,
-      inboundPort: options.inbound[index]?.localPort ?? 0,
+      inboundPort: inbound?.localPort ?? 0,
       socket,
-      stream: createRtpRelayStream({ send: (packet, to) => socket.send(packet, to) }),
+      ...(keyed ? { crypto: keyed.crypto } : {}),
+      stream: createRtpRelayStream({
+        ...(keyed ? { rekey: keyed.rekey } : {}),
+        send: (packet, to) => socket.send(packet, to),
+      }),
       untap: () => {},
     });
   }

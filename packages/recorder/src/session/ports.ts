@@ -122,6 +122,8 @@ export interface RecordingForwardTarget {
   readonly dualRecording: boolean;
   /** The metadata dialect the vendor reads (default RFC 7865). */
   readonly metadataDialect?: 'rfc7865' | 'broadworks';
+  /** Digest credentials the vendor challenges for (RFC 3261 §22.2); never logged. */
+  readonly credentials?: { readonly username: string; readonly password: string };
 }
 
 /** Where a forwarded session stands with its vendor (the snapshot's `forward`). */

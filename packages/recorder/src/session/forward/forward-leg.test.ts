@@ -12,6 +12,13 @@ import {
   type SipRequest,
   type SipResponse,
 } from '../../sip/message/index.js';
+import {
+  buildDigestChallenge,
+  computeDigestHa1,
+  createDigestNonce,
+  parseDigestCredentials,
+  verifyDigestCredentials,
+} from '../../sip/auth/index.js';
 import { createClientTransactionTable } from '../../sip/transaction/client-transaction-table.js';
 import { createFakeTimerService } from '../../sip/transaction/fake-timer-service.js';
 import { DEFAULT_SIP_TIMER_VALUES } from '../../sip/transaction/sip-timers.js';
@@ -180,6 +187,54 @@ describe('forwarded session: the INVITE (RFC 7866 §6.1.1)', () => {
     expect(h.methods()).toEqual(['INVITE 1', 'BYE 2']);
     h.respond(200);
     expect(h.events).toEqual(['failed vendor-answer-invalid']);
+  });
+});
+
+describe('forwarded session: digest authentication towards the vendor (RFC 3261 §22.2)', () => {
+  const secret = new Uint8Array(32).fill(3);
+  const challenge = (realm: string) =>
+    buildDigestChallenge({ realm, nonce: createDigestNonce(secret, realm, 0) });
+
+  it('a 401 is answered once: the INVITE again with CSeq 2 and an Authorization the vendor accepts; the 2xx is acknowledged with CSeq 2', () => {
+    const h = createHarness({ credentials: { username: 'callvault', password: 'pw' } });
+    h.leg.start({ sdp: OFFER, metadata: METADATA });
+    h.respond(401, { headers: [{ name: 'WWW-Authenticate', value: challenge('vendor.example') }] });
+    // The transaction acknowledges the 401 itself (§17.1.1.3).
+    expect(h.methods()).toEqual(['INVITE 1', 'ACK 1', 'INVITE 2']);
+    const again = h.sent[2]!;
+    expect(getHeader(again, 'Call-ID')).toBe(getHeader(h.sent[0]!, 'Call-ID'));
+    const credentials = parseDigestCredentials(getHeader(again, 'Authorization') ?? '');
+    expect(
+      verifyDigestCredentials({
+        credentials: credentials!,
+        method: 'INVITE',
+        username: 'callvault',
+        realm: 'vendor.example',
+        ha1: computeDigestHa1('callvault', 'vendor.example', 'pw'),
+        secret,
+        nowMs: 1,
+      }),
+    ).toEqual({ ok: true });
+    h.respond(200, { body: ANSWER });
+    expect(getCSeq(h.acks[0]!)?.seq).toBe(2);
+    expect(h.leg.state).toBe('established');
+  });
+
+  it('a 407 is answered with Proxy-Authorization; a second challenge is a rejection', () => {
+    const h = createHarness({ credentials: { username: 'callvault', password: 'pw' } });
+    h.leg.start({ sdp: OFFER });
+    h.respond(407, { headers: [{ name: 'Proxy-Authenticate', value: challenge('sbc.example') }] });
+    expect(getHeader(h.sent[2]!, 'Proxy-Authorization')).toMatch(/^Digest username="callvault"/);
+    h.respond(407, { headers: [{ name: 'Proxy-Authenticate', value: challenge('sbc.example') }] });
+    expect(h.failures).toEqual([expect.objectContaining({ code: 'vendor-rejected', status: 407 })]);
+  });
+
+  it('without credentials a 401 is a rejection', () => {
+    const h = createHarness();
+    h.leg.start({ sdp: OFFER });
+    h.respond(401, { headers: [{ name: 'WWW-Authenticate', value: challenge('vendor.example') }] });
+    expect(h.methods()).toEqual(['INVITE 1', 'ACK 1']);
+    expect(h.failures[0]).toMatchObject({ code: 'vendor-rejected', status: 401 });
   });
 });
 

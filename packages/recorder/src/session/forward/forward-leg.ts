@@ -14,8 +14,12 @@
 //
 // A rejected re-INVITE (another 4xx-6xx) leaves the session as it was (§14.1); the host hears
 // of it through onUpdateRejected.
+import { answerDigestChallenge, parseDigestChallenge } from '../../sip/auth/digest-client.js';
+import { generateRandomToken } from '../../sip/transaction/sip-random.js';
 import {
+  getCSeq,
   getContentType,
+  getHeader,
   parseMultipart,
   type SipHeader,
   type SipRequest,
@@ -80,6 +84,13 @@ export interface ForwardLegEnvironment {
   ): ClientTransaction;
   /** Sends an ACK for a 2xx without a transaction. */
   sendAck(request: SipRequest, destination: SipDestination): void;
+  /**
+   * The vendor's digest credentials (RFC 3261 §22.2): a 401 or 407 to the INVITE is answered once
+   * with Authorization (or Proxy-Authorization); without them it is a rejection.
+   */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** A fresh client nonce for a digest answer (default: random hex). */
+  generateCnonce?(): string;
   /** Delay before a re-INVITE answered 491 is sent again (§14.1); default 2.1-4 s. */
   glareDelayMs?(): number;
   onEstablished(answerSdp: string): void;
@@ -127,6 +138,7 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
   let dialog: SipDialog | undefined;
   let localSeq = FIRST_CSEQ;
   let invite: SipRequest | undefined;
+  let authenticated = false;
   let provisionalSeen = false;
   let cancelled = false;
   let endWanted = false;
@@ -134,6 +146,33 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
   let reinvitePending = false;
   let queued: ForwardSessionBody | undefined;
   let cancelGlare: (() => void) | undefined;
+
+  let startBody: ForwardSessionBody | undefined;
+
+  /** The initial INVITE (again after a challenge, with its answer among the headers). */
+  function sendInvite(cseq: number, extraHeaders: readonly SipHeader[] = []): void {
+    if (!startBody) return;
+    const request = buildForwardInvite({
+      requestUri: env.requestUri,
+      local: env.local,
+      callId: env.callId,
+      localTag: env.localTag,
+      branch: env.generateBranch(),
+      cseq,
+      body: startBody,
+      extraHeaders,
+    });
+    invite = request;
+    provisionalSeen = false;
+    env.sendRequest(request, env.destination, {
+      onResponse: (response) => onInitialResponse(request, response),
+      onTimeout: () => {
+        if (request !== invite) return;
+        if (endWanted) finish();
+        else fail({ code: 'vendor-timeout', reason: 'the vendor did not answer the INVITE' });
+      },
+    });
+  }
 
   const glareDelay = (): number =>
     env.glareDelayMs ? env.glareDelayMs() : 2100 + Math.floor(Math.random() * 1900);
@@ -201,6 +240,34 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
     });
   }
 
+  /** RFC 3261 §22.2: the INVITE again, CSeq one higher, with the answer to the challenge. */
+  function answerChallenge(request: SipRequest, response: SipResponse): boolean {
+    const credentials = env.credentials;
+    if (!credentials || authenticated || (response.status !== 401 && response.status !== 407)) {
+      return false;
+    }
+    const proxy = response.status === 407;
+    const challengeValue = getHeader(response, proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate');
+    const challenge =
+      challengeValue === undefined ? undefined : parseDigestChallenge(challengeValue);
+    if (!challenge) return false;
+    authenticated = true;
+    const authorization = answerDigestChallenge({
+      challenge,
+      username: credentials.username,
+      password: credentials.password,
+      method: 'INVITE',
+      uri: request.uri,
+      cnonce: env.generateCnonce ? env.generateCnonce() : generateRandomToken(8),
+      nonceCount: 1,
+    });
+    localSeq += 1;
+    sendInvite(localSeq, [
+      { name: proxy ? 'Proxy-Authorization' : 'Authorization', value: authorization },
+    ]);
+    return true;
+  }
+
   function onInitialResponse(request: SipRequest, response: SipResponse): void {
     const status = response.status;
     if (status < 200) {
@@ -214,6 +281,8 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
         finish();
         return;
       }
+      if (request !== invite) return;
+      if (answerChallenge(request, response)) return;
       fail({
         code: 'vendor-rejected',
         status,
@@ -229,7 +298,7 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
     }
     const first = dialog === undefined;
     dialog = created;
-    sendAck(created, FIRST_CSEQ);
+    sendAck(created, getCSeq(request)?.seq ?? FIRST_CSEQ);
     if (!first) return;
     if (endWanted) {
       sendBye();
@@ -323,23 +392,8 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
     start(body) {
       if (state !== 'idle') throw new RangeError(`start() in state ${state}`);
       state = 'inviting';
-      const request = buildForwardInvite({
-        requestUri: env.requestUri,
-        local: env.local,
-        callId: env.callId,
-        localTag: env.localTag,
-        branch: env.generateBranch(),
-        cseq: FIRST_CSEQ,
-        body,
-      });
-      invite = request;
-      env.sendRequest(request, env.destination, {
-        onResponse: (response) => onInitialResponse(request, response),
-        onTimeout: () => {
-          if (endWanted) finish();
-          else fail({ code: 'vendor-timeout', reason: 'the vendor did not answer the INVITE' });
-        },
-      });
+      startBody = body;
+      sendInvite(FIRST_CSEQ);
     },
     update(body) {
       if (state === 'inviting' || (state === 'established' && reinvitePending)) {

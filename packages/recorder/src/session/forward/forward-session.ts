@@ -357,6 +357,7 @@ export async function startForward(
     callId: forwarding.generateCallId(),
     localTag: forwarding.generateTag(),
     generateBranch: () => forwarding.generateBranch(),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
     sendRequest: (request, to, handlers) => forwarding.sendRequest(request, to, handlers),
     sendAck: (ack, to) => forwarding.sendAck(ack, to),
     onEstablished(answerSdp) {

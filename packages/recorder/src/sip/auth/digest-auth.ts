@@ -51,11 +51,10 @@ function hex(algorithm: DigestAlgorithm, text: string): string {
 }
 
 /**
- * Reads a `Digest` Authorization or Proxy-Authorization value. Returns undefined for other
- * schemes and for values missing a required parameter (RFC 7616 §3.4: username, realm, nonce,
- * uri, response) or with an unknown algorithm; such a request is simply challenged again.
+ * The parameters of a `Digest` header value (credentials or challenge, RFC 7616 §3.3/§3.4),
+ * names lower-cased; undefined for another scheme, a malformed list or a repeated parameter.
  */
-export function parseDigestCredentials(value: string): DigestCredentials | undefined {
+export function readDigestParams(value: string): Record<string, string> | undefined {
   let i = skipLws(value, 0);
   const schemeEnd = readToken(value, i);
   if (value.slice(i, schemeEnd).toLowerCase() !== 'digest') return undefined;
@@ -93,6 +92,17 @@ export function parseDigestCredentials(value: string): DigestCredentials | undef
   } catch {
     return undefined;
   }
+  return params;
+}
+
+/**
+ * Reads a `Digest` Authorization or Proxy-Authorization value. Returns undefined for other
+ * schemes and for values missing a required parameter (RFC 7616 §3.4: username, realm, nonce,
+ * uri, response) or with an unknown algorithm; such a request is simply challenged again.
+ */
+export function parseDigestCredentials(value: string): DigestCredentials | undefined {
+  const params = readDigestParams(value);
+  if (params === undefined) return undefined;
   const { username, realm, nonce, uri, response } = params;
   if (
     username === undefined ||

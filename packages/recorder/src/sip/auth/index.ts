@@ -9,3 +9,4 @@
 //     → the trunk, 401 with a challenge, or 403
 export * from './digest-auth.js';
 export * from './trunk-digest.js';
+export * from './digest-client.js';

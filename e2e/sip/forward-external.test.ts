@@ -266,6 +266,30 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     }
   }, 60_000);
 
+  it('over TLS when the vendor is registered so: the forwarded session reaches the second Callvault on its TLS port', async () => {
+    const tlsVendor = await registerVendor(
+      'Callvault B over TLS',
+      `sip:siprec@${vendor.sip!.host}:${vendor.sip!.tlsPort};transport=tls`,
+    );
+    await chooseVendor('Stockholm', tlsVendor);
+    const boundary = 'tls-boundary';
+    const dialog = await srcDialog(here, `cv-tls-${crypto.randomUUID()}`, boundary);
+    try {
+      const final = await dialog.transact(
+        'INVITE',
+        siprecBody(boundary, 'sip:alice@example.com', 'sendonly', 1),
+      );
+      expect(final.status).toBe(200);
+      const there = await sessionsOf(vendor, (items) => items.some((s) => s.state === 'active'));
+      expect(there).toHaveLength(1);
+      expect(there[0].source).toMatch(/^tls:127\.0\.0\.1:\d+$/);
+      expect((await dialog.transact('BYE')).status).toBe(200);
+      expect(await sessionsOf(vendor, (items) => items.length === 0)).toEqual([]);
+    } finally {
+      dialog.close();
+    }
+  }, 60_000);
+
   it('a vendor answering 503: the forward fails with the 503 and the call is recorded here', async () => {
     const uasPort = await findFreePort();
     const uas = runSipp({

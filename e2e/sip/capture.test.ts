@@ -12,17 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, startServer, type TestServer } from '../support/server.js';
 import { apiRequest } from '../support/api.js';
 import { correlate, decode } from './audio.js';
-import { findFreePort, findSipp, isRoot, runSipp, sippFixtures } from './sipp.js';
+import { findFreePort, runSipp, sippFixtures, sippSuitePrerequisites } from './sipp.js';
 
-const ci = process.env.CI === 'true';
-const sipp = findSipp();
-const missing = !sipp
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-    : null;
-if (missing && ci) throw new Error(`CI: ${missing}; the capture e2e suite may not skip`);
-if (missing) console.warn(`capture e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('capture e2e suite');
 
 let server: TestServer;
 

@@ -16,17 +16,9 @@ import { startServer, type TestServer } from '../support/server.js';
 import { correlate, decode } from './audio.js';
 import { toneSender } from './rtp-tone.js';
 import { answeredPorts, recordingOf, srcDialog } from './siprec-src.js';
-import { findFreePort, findSipp, isRoot, runSipp, sippFixtures } from './sipp.js';
+import { findFreePort, runSipp, sippFixtures, sippSuitePrerequisites } from './sipp.js';
 
-const ci = process.env.CI === 'true';
-const sipp = findSipp();
-const missing = !sipp
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-    : null;
-if (missing && ci) throw new Error(`CI: ${missing}; the forwarding e2e suite may not skip`);
-if (missing) console.warn(`forwarding e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('forwarding e2e suite');
 
 let here: TestServer;
 let vendor: TestServer;

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 import { apiRequest } from '../support/api.js';
 import { correlate as correlateWithin, decode } from './audio.js';
-import { findSipp, sippFixtures, startControlsCall } from './sipp.js';
+import { sippFixtures, sippSuitePrerequisites, startControlsCall } from './sipp.js';
 
 /** G.711 µ-law (ITU-T G.711 §2), as a phone encodes what it sends. */
 function encodeMulaw(pcm: Int16Array): Uint8Array {
@@ -31,10 +31,7 @@ function encodeMulaw(pcm: Int16Array): Uint8Array {
   });
 }
 
-const ci = process.env.CI === 'true';
-const missing = findSipp() ? null : 'sipp (Debian package sip-tester) is not installed';
-if (missing && ci) throw new Error(`CI: ${missing}; the live-controls e2e suite may not skip`);
-if (missing) console.warn(`live-controls e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('live-controls e2e suite', { media: false });
 
 const RATE = 8000;
 const FRAME = 160; // 20 ms of PCMU

@@ -19,6 +19,27 @@ export function findSipp(): string | null {
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
+/**
+ * Why a suite that drives SIPp cannot run here, or null when it can: SIPp missing, or (with
+ * `media`, for play_pcap_audio's raw socket) not root, or the suite's own `extra` check. In CI a
+ * suite that would skip fails instead; elsewhere it says it did not run.
+ */
+export function sippSuitePrerequisites(
+  suite: string,
+  options: { media?: boolean; extra?: () => string | null } = {},
+): string | null {
+  const missing = !findSipp()
+    ? 'sipp (Debian package sip-tester) is not installed'
+    : (options.media ?? true) && !isRoot()
+      ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
+      : (options.extra?.() ?? null);
+  if (missing && process.env.CI === 'true') {
+    throw new Error(`CI: ${missing}; the ${suite} may not skip`);
+  }
+  if (missing) console.warn(`${suite} NOT run: ${missing} (it is required in CI)`);
+  return missing;
+}
+
 /** A port free on 127.0.0.1 for both UDP and TCP. */
 export async function findFreePort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {

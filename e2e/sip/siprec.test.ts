@@ -4,17 +4,9 @@
 // Alice by her SIP address) and nothing after it; /metrics counts the INVITE outcomes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { findFreePort, findSipp, isRoot, runSipp } from './sipp.js';
+import { findFreePort, runSipp, sippSuitePrerequisites } from './sipp.js';
 
-const ci = process.env.CI === 'true';
-const sipp = findSipp();
-const missing = !sipp
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-    : null;
-if (missing && ci) throw new Error(`CI: ${missing}; the SIPREC e2e suite may not skip`);
-if (missing) console.warn(`SIPREC e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('SIPREC e2e suite');
 
 let server: TestServer;
 

@@ -13,19 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { correlate, decode } from './audio.js';
-import { findFreePort, findSipp, isRoot, runSipp, sippFixtures } from './sipp.js';
+import { findFreePort, runSipp, sippFixtures, sippSuitePrerequisites } from './sipp.js';
 import { buildLibsrtpTool, libsrtpProblem, protectPcap } from './srtp-pcap.js';
 
-const sipp = findSipp();
-const missing = !sipp
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-    : libsrtpProblem();
-if (missing && process.env.CI === 'true') {
-  throw new Error(`CI: ${missing}; the SRTP e2e suite may not skip`);
-}
-if (missing) console.warn(`SRTP e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('SRTP e2e suite', { extra: libsrtpProblem });
 
 const suites = [
   { suite: 'AES_CM_128_HMAC_SHA1_80', keyBytes: 30 },

@@ -9,17 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest, uuidOfWebexId } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { findFreePort, findSipp, isRoot, runSipp, sippFixtures } from './sipp.js';
+import { findFreePort, runSipp, sippFixtures, sippSuitePrerequisites } from './sipp.js';
 
-const ci = process.env.CI === 'true';
-const sipp = findSipp();
-const missing = !sipp
-  ? 'sipp (Debian package sip-tester) is not installed'
-  : !isRoot()
-    ? 'SIPp must run as root (play_pcap_audio uses a raw socket)'
-    : null;
-if (missing && ci) throw new Error(`CI: ${missing}; the voicemail e2e suite may not skip`);
-if (missing) console.warn(`voicemail e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('voicemail e2e suite');
 
 let server: TestServer;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-voicemail-e2e-'));

@@ -11,12 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { findSipp, startControlsCall } from './sipp.js';
+import { sippSuitePrerequisites, startControlsCall } from './sipp.js';
 
-const ci = process.env.CI === 'true';
-const missing = findSipp() ? null : 'sipp (Debian package sip-tester) is not installed';
-if (missing && ci) throw new Error(`CI: ${missing}; the webex-calls e2e suite may not skip`);
-if (missing) console.warn(`webex-calls e2e suite NOT run: ${missing} (it is required in CI)`);
+const missing = sippSuitePrerequisites('webex-calls e2e suite', { media: false });
 
 let server: TestServer;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-webex-calls-'));

@@ -7,7 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runSipp, sippFixtures, findFreePort, type SippRun } from '../sip/sipp.js';
 import { expect } from 'vitest';
-import type { Cluster, Recorder } from './cluster.js';
+import { findS3TestServerProblem } from '../../packages/server/src/storage/s3-test-server.js';
+import { requiredInCi, sippProblem } from '../faults/prerequisites.js';
+import {
+  KAMAILIO,
+  recordingsOfCall,
+  sleep,
+  waitFor,
+  type Cluster,
+  type Recorder,
+} from './cluster.js';
 
 const base = fs.readFileSync(path.join(sippFixtures, 'siprec_uac.xml'), 'utf8');
 
@@ -107,3 +116,41 @@ export async function holderOf(
 
 export const sippOutput = (run: SippRun): string =>
   `${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`;
+
+/**
+ * Why a cluster suite cannot run here (Kamailio, SIPp, Swift or PostgreSQL missing), or null; in
+ * CI a missing one fails the suite instead of skipping it.
+ */
+export function clusterPrerequisites(suite: string): string | null {
+  return requiredInCi(
+    suite,
+    fs.existsSync(KAMAILIO) ? null : 'Kamailio (Debian package kamailio) is not installed',
+    sippProblem(),
+    findS3TestServerProblem(),
+  );
+}
+
+/**
+ * Waits for the call's recording and returns its id; fails when there is none within `timeoutMs`,
+ * or more than one, also at a second look a second later (after the worker had time for any
+ * duplicate).
+ */
+export async function theRecordingOf(
+  cluster: Cluster,
+  callId: string,
+  timeoutMs = 180_000,
+): Promise<string> {
+  const ids = await waitFor(
+    async () => {
+      const found = await recordingsOfCall(cluster, callId);
+      return found.length > 0 ? found : null;
+    },
+    timeoutMs,
+    500,
+  );
+  expect(ids, `${callId} was not recorded`).not.toBeNull();
+  expect(ids, `${callId} listed more than once`).toHaveLength(1);
+  await sleep(1_000);
+  expect(await recordingsOfCall(cluster, callId)).toEqual(ids);
+  return ids![0]!;
+}

@@ -13,11 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findS3TestServerProblem } from '../../packages/server/src/storage/s3-test-server.js';
 import { apiRequest } from '../support/api.js';
-import { requiredInCi, sippProblem } from '../faults/prerequisites.js';
 import {
-  KAMAILIO,
   audioSeconds,
   recordingMetadata,
   recordingsOfCall,
@@ -27,14 +24,16 @@ import {
   type Cluster,
   type Recorder,
 } from './cluster.js';
-import { holderOf, placeCall, sippOutput, type ClusterCall } from './cluster-calls.js';
+import {
+  clusterPrerequisites,
+  holderOf,
+  placeCall,
+  sippOutput,
+  theRecordingOf,
+  type ClusterCall,
+} from './cluster-calls.js';
 
-const missing = requiredInCi(
-  'cluster kill -9 scenario',
-  fs.existsSync(KAMAILIO) ? null : 'Kamailio (Debian package kamailio) is not installed',
-  sippProblem(),
-  findS3TestServerProblem(),
-);
+const missing = clusterPrerequisites('cluster kill -9 scenario');
 
 /** The journal directories on a recorder's disk. */
 const journalsOn = (recorder: Recorder): string[] => {
@@ -52,25 +51,6 @@ async function recoveredIds(cluster: Cluster): Promise<Set<string>> {
   );
   if (status !== 200) throw new Error(`GET /api/recordings?recovered=true answered ${status}`);
   return new Set((json.items as Array<{ id: string }>).map((i) => i.id));
-}
-
-/** Waits for the call's recording; fails when there is none, or more than one. */
-async function theRecordingOf(
-  cluster: Cluster,
-  callId: string,
-  timeoutMs: number,
-): Promise<string> {
-  const ids = await waitFor(
-    async () => {
-      const found = await recordingsOfCall(cluster, callId);
-      return found.length > 0 ? found : null;
-    },
-    timeoutMs,
-    500,
-  );
-  expect(ids, `${callId} was not recorded`).not.toBeNull();
-  expect(ids, `${callId} listed more than once`).toHaveLength(1);
-  return ids![0]!;
 }
 
 describe.skipIf(missing !== null)('a cluster recorder killed with SIGKILL', () => {

@@ -9,47 +9,26 @@
 //     live call is recorded to its end, and then it exits 0.
 // In CI (CI=true) a missing Kamailio, SIPp, Swift or PostgreSQL fails the suite instead of
 // skipping it.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findS3TestServerProblem } from '../../packages/server/src/storage/s3-test-server.js';
 import { apiRequest } from '../support/api.js';
-import { requiredInCi, sippProblem } from '../faults/prerequisites.js';
 import {
-  KAMAILIO,
   audioSeconds,
   recordingMetadata,
-  recordingsOfCall,
-  sleep,
   startCluster,
   waitFor,
   type Cluster,
   type Recorder,
 } from './cluster.js';
-import { holderOf, placeCall, sippOutput, type ClusterCall } from './cluster-calls.js';
+import {
+  clusterPrerequisites,
+  holderOf,
+  placeCall,
+  sippOutput,
+  theRecordingOf,
+  type ClusterCall,
+} from './cluster-calls.js';
 
-const missing = requiredInCi(
-  'cluster suite',
-  fs.existsSync(KAMAILIO) ? null : 'Kamailio (Debian package kamailio) is not installed',
-  sippProblem(),
-  findS3TestServerProblem(),
-);
-
-/** Waits for the call's one recording; fails when there is none, or more than one. */
-async function theRecordingOf(cluster: Cluster, callId: string): Promise<string> {
-  const ids = await waitFor(
-    async () => {
-      const found = await recordingsOfCall(cluster, callId);
-      return found.length > 0 ? found : null;
-    },
-    180_000,
-    500,
-  );
-  expect(ids, `${callId} was not recorded`).not.toBeNull();
-  // Listed once: a second look (after the worker had time for any duplicate) finds the same one.
-  await sleep(1_000);
-  expect(await recordingsOfCall(cluster, callId)).toEqual(ids);
-  return ids![0]!;
-}
+const missing = clusterPrerequisites('cluster suite');
 
 /** Reads the API process's /api/events stream as `token` into `events` until stopped. */
 function watchEvents(cluster: Cluster, token: string) {

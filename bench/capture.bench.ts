@@ -41,7 +41,6 @@
 //                              [--finalize-minutes 10] [--no-finalize] [--generator c|node]
 //                              [--srtp AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM | none]
 //   (CAPTURE_BENCH_CPU_PROF=<dir> also writes a V8 CPU profile of each receiving process)
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,16 +68,23 @@ import {
 } from '../packages/server/src/crypto/index.js';
 import { FsBlobStore } from '../packages/server/src/storage/fs-blob-store.js';
 import { createTestDatabase } from '../packages/server/src/testing/test-database.js';
+import {
+  argNumber,
+  argValue,
+  cGenerator,
+  compileCGenerator,
+  cpuTimesOf,
+  nodeGenerator,
+  ownCpuSeconds,
+  startChild,
+  stopChild,
+  udpReceiveBufferErrors,
+  waitUntilIdle,
+  type CGeneratorBinary,
+  type LoadGenerator,
+} from './capture/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const argValue = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
-const argNumber = (name: string, fallback: number): number => {
-  const value = Number(argValue(name));
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 const STEPS = (argValue('--steps') ?? '250,500,1000,1500,2000,2500')
   .split(',')
   .map(Number)
@@ -91,102 +97,12 @@ const SKIP_FINALIZE = process.argv.includes('--no-finalize');
 const SRTP_SUITES = (argValue('--srtp') ?? 'AES_CM_128_HMAC_SHA1_80,AEAD_AES_128_GCM')
   .split(',')
   .filter((suite) => suite !== '' && suite !== 'none');
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
 // ---------------------------------------------------------------------------------------------
 // Part 1: capacity
 
-interface Child {
-  readonly proc: ChildProcess;
-  next<T>(): Promise<T>;
-}
-
 /** CAPTURE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every receiving process there. */
 const profileDir = process.env.CAPTURE_BENCH_CPU_PROF;
-
-function start(script: string): Child {
-  const profile =
-    profileDir && script === 'recorder.ts' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = fork(path.join(here, 'capture', script), [], {
-    execArgv: ['--import', 'tsx', ...profile],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const queue: unknown[] = [];
-  const waiting: Array<(m: unknown) => void> = [];
-  proc.on('message', (m) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else queue.push(m);
-  });
-  return {
-    proc,
-    next<T>() {
-      if (queue.length > 0) return Promise.resolve(queue.shift() as T);
-      return new Promise<T>((resolve, reject) => {
-        const onExit = (code: number | null) =>
-          reject(new Error(`${script} exited (${String(code)}) before answering`));
-        proc.once('exit', onExit);
-        waiting.push((m) => {
-          proc.off('exit', onExit);
-          resolve(m as T);
-        });
-      });
-    },
-  };
-}
-
-async function stop(child: Child, message?: object): Promise<void> {
-  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.proc.once('exit', resolve));
-  if (message && child.proc.connected) child.proc.send(message);
-  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** utime and stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuTimesOf(pid: number): { user: number; system: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return {
-    user: Number(fields[11]) / TICKS_PER_SECOND,
-    system: Number(fields[12]) / TICKS_PER_SECOND,
-  };
-}
-
-function cpuSecondsOf(pid: number): number {
-  const { user, system } = cpuTimesOf(pid);
-  return user + system;
-}
-
-/** UDP RcvbufErrors since boot (/proc/net/snmp). */
-function udpReceiveBufferErrors(): number {
-  const lines = fs
-    .readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('Udp:'));
-  const names = lines[0]?.split(/\s+/) ?? [];
-  const values = lines[1]?.split(/\s+/) ?? [];
-  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
-}
-
-/**
- * Waits until a process used at most 20 ms of CPU in a quarter of a second (at most 60 s) and
- * returns how long it was still busy: the backlog it had when the sending stopped.
- */
-async function waitUntilIdle(pid: number): Promise<number> {
-  const started = performance.now();
-  let last = cpuSecondsOf(pid);
-  for (;;) {
-    const windowStart = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = cpuSecondsOf(pid);
-    if (now - last <= 0.02 || windowStart - started > 60_000) {
-      return Math.round(windowStart - started) / 1000;
-    }
-    last = now;
-  }
-}
 
 interface StepResult {
   readonly receiver: 'callvault' | 'baseline';
@@ -220,112 +136,14 @@ interface StepResult {
   readonly cpuMicrosecondsPerPacket: number;
 }
 
-interface LoadGenerator {
-  readonly name: string;
-  /** Sockets set up. */
-  ready(): Promise<void>;
-  /** Sends for the step's seconds; resolves when done. */
-  run(): Promise<{ sent: number; seconds: number; maxLagMs: number }>;
-  stop(): Promise<void>;
-}
-
-/**
- * The C generator (rtp-load.c, sendmmsg), compiled once into the temp dir with the system's cc;
- * null when there is no cc or it fails (then the Node generator, rtp-load.ts, is used).
- */
-function compileCGenerator(): string | null {
-  const binary = path.join(os.tmpdir(), `callvault-rtp-load-${process.pid}`);
-  // With OpenSSL's headers (libssl-dev) the generator can protect its packets for the SRTP steps.
-  const srtp = fs.existsSync('/usr/include/openssl/evp.h')
-    ? ['-DRTP_LOAD_SRTP', '-Wno-deprecated-declarations']
-    : [];
-  try {
-    execFileSync(
-      'cc',
-      ['-O2', ...srtp, '-o', binary, path.join(here, 'capture', 'rtp-load.c')].concat(
-        srtp.length > 0 ? ['-lcrypto'] : [],
-      ),
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    cSrtp = srtp.length > 0;
-    process.on('exit', () => fs.rmSync(binary, { force: true }));
-    return binary;
-  } catch {
-    return null;
-  }
-}
-
-function cGenerator(binary: string, streams: number, suite: string | null): LoadGenerator {
-  const args = [String(streams), String(BASE_PORT), String(SECONDS)];
-  const proc = spawn(binary, suite === null ? args : [...args, suite], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let buffered = '';
-  const waiting: Array<(line: string) => void> = [];
-  const lines: string[] = [];
-  proc.stdout.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let at: number;
-    while ((at = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, at);
-      buffered = buffered.slice(at + 1);
-      const w = waiting.shift();
-      if (w) w(line);
-      else lines.push(line);
-    }
-  });
-  const nextLine = (): Promise<string> =>
-    lines.length > 0
-      ? Promise.resolve(lines.shift()!)
-      : new Promise((resolve, reject) => {
-          proc.once('exit', (code) => reject(new Error(`rtp-load exited (${String(code)})`)));
-          waiting.push(resolve);
-        });
-  return {
-    name: 'C (sendmmsg)',
-    async ready() {
-      await nextLine();
-    },
-    async run() {
-      proc.stdin.write('go\n');
-      const [, sent, seconds, lag] = (await nextLine()).split(' ');
-      return { sent: Number(sent), seconds: Number(seconds), maxLagMs: Number(lag) };
-    },
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function nodeGenerator(streams: number): LoadGenerator {
-  const load = start('rtp-load.ts');
-  load.proc.send({ streams, basePort: BASE_PORT, seconds: SECONDS });
-  return {
-    name: 'Node (dgram)',
-    async ready() {
-      await load.next<{ ready: true }>();
-    },
-    async run() {
-      load.proc.send({ go: true });
-      return load.next<{ sent: number; seconds: number; maxLagMs: number }>();
-    },
-    stop: () => stop(load),
-  };
-}
-
-let cBinary: string | null = null;
-/** Whether the C generator was built with libcrypto (it can send SRTP). */
-let cSrtp = false;
+let cBinary: CGeneratorBinary | null = null;
 
 async function runStep(
   receiver: 'callvault' | 'baseline',
   calls: number,
   srtp: string | null = null,
 ): Promise<StepResult> {
-  const recorder = start('recorder.ts');
+  const recorder = startChild('recorder.ts', profileDir);
   let load: LoadGenerator | null = null;
   try {
     recorder.proc.send({
@@ -339,10 +157,11 @@ async function runStep(
       udpReceiver: string;
       srtpDecryption: 'native' | 'typescript';
     }>();
-    if (srtp !== null && !(cBinary && cSrtp)) {
+    if (srtp !== null && !cBinary?.srtp) {
       throw new Error('SRTP steps need the C generator built with OpenSSL (libssl-dev)');
     }
-    load = cBinary ? cGenerator(cBinary, 2 * calls, srtp) : nodeGenerator(2 * calls);
+    const loadOptions = { streams: 2 * calls, basePort: BASE_PORT, seconds: SECONDS };
+    load = cBinary ? cGenerator(cBinary, loadOptions, srtp) : nodeGenerator(loadOptions);
     await load.ready();
     const cpuBefore = cpuTimesOf(recorder.proc.pid!);
     const errorsBefore = udpReceiveBufferErrors();
@@ -394,7 +213,7 @@ async function runStep(
     return result;
   } finally {
     await load?.stop();
-    await stop(recorder, { stop: true });
+    await stopChild(recorder, { stop: true });
   }
 }
 
@@ -402,14 +221,7 @@ async function runStep(
 // Part 2: finalize speed
 
 /** CPU seconds of this process and of its waited-for children (ffmpeg), apart. */
-function cpuSeconds(): { self: number; children: number; total: number } {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields 14-17: utime, stime, cutime, cstime
-  const self = (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
-  const children = (Number(f[13]) + Number(f[14])) / TICKS_PER_SECOND;
-  return { self, children, total: self + children };
-}
+const cpuSeconds = ownCpuSeconds;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 

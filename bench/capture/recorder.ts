@@ -1,4 +1,5 @@
-// The capture benchmark's receiving process (bench/capture.bench.ts forks it), in one of two modes:
+// The capture and relay benchmarks' receiving process (bench/capture.bench.ts and
+// bench/relay.bench.ts fork it), in one of these modes:
 //
 //   callvault  the server's real capture sink (packages/recorder/src/media/capture/capture-sink.ts) with
 //              `calls` sessions of two answered PCMU streams each, opened the way the SIPREC
@@ -13,21 +14,47 @@
 //              decrypted before it is journaled.
 //   baseline   a bare Node UDP receiver on the same RTP ports: one dgram socket per stream (the
 //              same receive buffer size), counting packets and nothing else.
+//   relay      the media path of a forwarded session that is not recorded here, as `serve` runs
+//              it: the answered RTP/RTCP pairs bound by createBoundPortPairs (the allocator over
+//              the ports, the same UDP receiver as `serve`), and per stream a relay socket
+//              (bindUdpRelaySocket, on a pair of the same range, as session-forwarding.ts opens
+//              it) and a relay stream (createRtpRelayStream) fed by a tap on the inbound RTP port
+//              and sending every packet, unchanged, to the vendor's port: `sinkBasePort` + i for
+//              stream i (a `sink` process). Nothing takes the sockets, so after the tap a packet
+//              is dropped.
+//   relay+capture  the same, with the capture sink taking the bound sockets through the pairs'
+//              hand-over receiver and journaling each packet as in `callvault` (the forward's
+//              "record here when the vendor fails" on, or dual recording), while the taps relay.
+//   sink       the vendor's side of the relay: 2 × `calls` sockets on ports basePort + i from the
+//              batch receiver (Node's dgram without the addon), counting packets; run in its own
+//              process, so its cost is not the relay's.
 //
 // Streams use ports base, base + 4, base + 8, ... (RTP on the even port, RTCP above it), and the
 // load generator sends to base + 2i for stream i, so the recorder binds ports base + 4c and
-// base + 4c + 2 for call c.
+// base + 4c + 2 for call c. The relay modes' relay sockets take the next 2 × `calls` pairs,
+// base + 4 × calls + 2i.
 //
-// IPC: { mode, calls, basePort } → { ready, udpReceiver, srtpDecryption } once every socket is bound; { count } → { received }
-// (Callvault: the sessions are closed as by a BYE, which flushes the journals, and their records
-// are counted from the journal files' sizes; baseline: its counter); { stop } → cleans up, exits.
+// IPC: { mode, calls, basePort, sinkBasePort? } → { ready, udpReceiver, srtpDecryption } once
+// every socket is bound; { count } → { received, relayed?, relaySendErrors? } (received: for
+// Callvault the sessions are closed as by a BYE, which flushes the journals, and their records
+// are counted from the journal files' sizes; relay: the packets the taps handed to the relay;
+// baseline and sink: their counters); { stop } → cleans up, exits.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RecordingSessionSnapshot, SdpAnsweredStream } from '@callvault/recorder';
+import type {
+  RecordingSessionSnapshot,
+  RtpRelayStream,
+  SdpAnsweredStream,
+  UdpRelaySocket,
+} from '@callvault/recorder';
 import {
+  bindUdpRelaySocket,
+  createBoundPortPairs,
   createCaptureSink,
+  createPortPairAllocator,
+  createRtpRelayStream,
   journalDirFor,
   isNativeSrtpAvailable,
   isSrtpCryptoSuite,
@@ -35,14 +62,19 @@ import {
   selectUdpReceiver,
   RTP_JOURNAL_MAGIC,
   RTP_JOURNAL_RECORD_HEADER,
+  type UdpReceiver,
 } from '@callvault/recorder';
 import { createLogger } from '../../packages/server/src/observability/logger.js';
 import { createLiveCallHub } from '../../packages/server/src/telephony/live-calls.js';
 
+export type RecorderMode = 'callvault' | 'baseline' | 'relay' | 'relay+capture' | 'sink';
+
 export interface RecorderRequest {
-  readonly mode: 'callvault' | 'baseline';
+  readonly mode: RecorderMode;
   readonly calls: number;
   readonly basePort: number;
+  /** Relay modes: stream i is relayed to 127.0.0.1 port sinkBasePort + i. */
+  readonly sinkBasePort?: number;
   /** An SDES crypto suite: the streams are SRTP (callvault mode only). */
   readonly srtp?: string;
 }
@@ -128,12 +160,21 @@ function snapshot(call: number, basePort: number, suite?: string): RecordingSess
   };
 }
 
-async function callvault(request: RecorderRequest): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-bench-'));
-  // As `serve` chooses with CALLVAULT_UDP_RECEIVER (default batch).
-  const udpReceiver = selectUdpReceiver(
-    process.env.CALLVAULT_UDP_RECEIVER === 'dgram' ? 'dgram' : 'batch',
-  );
+/** As `serve` chooses with CALLVAULT_UDP_RECEIVER (default batch). */
+const serveUdpReceiver = (): UdpReceiver =>
+  selectUdpReceiver(process.env.CALLVAULT_UDP_RECEIVER === 'dgram' ? 'dgram' : 'batch');
+
+interface Capture {
+  /** Ends the sessions as a BYE does and counts the journaled packets. */
+  closeAndCount(): Promise<number>;
+}
+
+/** The capture sink with the request's sessions open, taking its sockets from `udpReceiver`. */
+async function openCapture(
+  request: RecorderRequest,
+  udpReceiver: UdpReceiver,
+  dataDir: string,
+): Promise<Capture> {
   const sink = createCaptureSink({
     udpReceiver,
     dataDir,
@@ -153,13 +194,8 @@ async function callvault(request: RecorderRequest): Promise<void> {
   const journals = snapshots.flatMap((s) =>
     [0, 1].map((i) => path.join(journalDirFor(dataDir, s.id), `stream-${i}.rtpj`)),
   );
-  process.send!({
-    ready: true,
-    udpReceiver: udpReceiver.kind,
-    srtpDecryption: isNativeSrtpAvailable() ? 'native' : 'typescript',
-  });
-  process.on('message', (message: { count?: true; stop?: true }) => {
-    if (message.count) {
+  return {
+    async closeAndCount() {
       // Ending the sessions closes the sockets and flushes every journal (the way a BYE does);
       // kept, so the journals stay to be counted: whole records of a 160-byte payload.
       for (const s of snapshots) {
@@ -172,19 +208,129 @@ async function callvault(request: RecorderRequest): Promise<void> {
           outcome: 'benchmark',
         });
       }
-      void sink.settle().then(() => {
-        let received = 0;
-        for (const file of journals) {
-          const size = fs.statSync(file).size - RTP_JOURNAL_MAGIC.length;
-          received += Math.floor(size / (RTP_JOURNAL_RECORD_HEADER + PAYLOAD));
-        }
-        process.send!({ received });
-      });
+      await sink.settle();
+      let received = 0;
+      for (const file of journals) {
+        const size = fs.statSync(file).size - RTP_JOURNAL_MAGIC.length;
+        received += Math.floor(size / (RTP_JOURNAL_RECORD_HEADER + PAYLOAD));
+      }
+      return received;
+    },
+  };
+}
+
+async function callvault(request: RecorderRequest): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-capture-bench-'));
+  const udpReceiver = serveUdpReceiver();
+  const capture = await openCapture(request, udpReceiver, dataDir);
+  process.send!({
+    ready: true,
+    udpReceiver: udpReceiver.kind,
+    srtpDecryption: isNativeSrtpAvailable() ? 'native' : 'typescript',
+  });
+  process.on('message', (message: { count?: true; stop?: true }) => {
+    if (message.count) {
+      void capture.closeAndCount().then((received) => process.send!({ received }));
     }
     if (message.stop) {
       fs.rmSync(dataDir, { recursive: true, force: true });
       process.disconnect();
     }
+  });
+}
+
+interface Relay {
+  readonly socket: UdpRelaySocket;
+  readonly stream: RtpRelayStream;
+  readonly untap: () => void;
+}
+
+/** The relay modes: the forwarded session's media path, with or without the capture. */
+async function relay(request: RecorderRequest, withCapture: boolean): Promise<void> {
+  if (request.sinkBasePort === undefined) throw new Error('a relay mode needs sinkBasePort');
+  const streams = 2 * request.calls;
+  const udpReceiver = serveUdpReceiver();
+  // As in `serve` (packages/server/src/app/runtime.ts): the pairs are bound as they are handed
+  // out, before the answer names them; the relay sockets take pairs of the same range.
+  const ports = createBoundPortPairs({
+    allocator: createPortPairAllocator({
+      min: request.basePort,
+      max: request.basePort + 8 * request.calls - 1,
+    }),
+    receiver: udpReceiver,
+    host: '127.0.0.1',
+  });
+  const inbound = Array.from({ length: streams }, () => ports.allocate()!);
+  inbound.forEach((port, i) => {
+    if (port !== request.basePort + 2 * i) throw new Error(`stream ${i} was given port ${port}`);
+  });
+  await ports.bind(inbound);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cv-relay-bench-'));
+  const capture = withCapture ? await openCapture(request, ports.receiver, dataDir) : null;
+  // As forward-session.ts sets up each stream's relay once the vendor has answered.
+  const relays: Relay[] = [];
+  for (let i = 0; i < streams; i++) {
+    const relayPort = ports.allocate();
+    if (relayPort === undefined) throw new Error('no free pair for a relay socket');
+    const socket = await bindUdpRelaySocket('127.0.0.1', relayPort);
+    const stream = createRtpRelayStream({ send: (packet, to) => socket.send(packet, to) });
+    stream.setTarget({ address: '127.0.0.1', port: request.sinkBasePort + i });
+    const untap = ports.tap(inbound[i]!, (packet) => stream.relay(packet));
+    relays.push({ socket, stream, untap });
+  }
+  process.send!({
+    ready: true,
+    udpReceiver: udpReceiver.kind,
+    srtpDecryption: isNativeSrtpAvailable() ? 'native' : 'typescript',
+  });
+  process.on('message', (message: { count?: true; stop?: true }) => {
+    if (message.count) {
+      let tapped = 0;
+      let relayed = 0;
+      let relaySendErrors = 0;
+      for (const r of relays) {
+        const stats = r.stream.stats();
+        tapped += stats.forwarded + stats.droppedNoTarget + stats.droppedMalformed;
+        relayed += stats.forwarded;
+        relaySendErrors += r.socket.sendErrors;
+      }
+      void (capture ? capture.closeAndCount() : Promise.resolve(null)).then((journaled) =>
+        process.send!({ received: tapped, journaled, relayed, relaySendErrors }),
+      );
+    }
+    if (message.stop) {
+      for (const r of relays) r.untap();
+      for (const port of inbound) ports.release(port);
+      void Promise.all(relays.map((r) => r.socket.close())).then(() => {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        process.disconnect();
+      });
+    }
+  });
+}
+
+/** The vendor's ports: one socket per stream, counting what arrives. */
+async function sink(request: RecorderRequest): Promise<void> {
+  const udpReceiver = selectUdpReceiver('batch');
+  let received = 0;
+  const sockets: Array<Awaited<ReturnType<UdpReceiver['bind']>>> = [];
+  for (let i = 0; i < 2 * request.calls; i++) {
+    sockets.push(
+      await udpReceiver.bind({
+        host: '127.0.0.1',
+        port: request.basePort + i,
+        receiveBufferSize: RECEIVE_BUFFER,
+        onPacket: () => {
+          received++;
+        },
+      }),
+    );
+  }
+  process.send!({ ready: true, udpReceiver: udpReceiver.kind, srtpDecryption: 'typescript' });
+  process.on('message', (message: { count?: true; stop?: true }) => {
+    if (message.count) process.send!({ received });
+    if (message.stop)
+      void Promise.all(sockets.map((s) => s.close())).then(() => process.disconnect());
   });
 }
 
@@ -212,8 +358,16 @@ async function baseline(request: RecorderRequest): Promise<void> {
   });
 }
 
+const modes: Record<RecorderMode, (request: RecorderRequest) => Promise<void>> = {
+  callvault,
+  baseline,
+  relay: (request) => relay(request, false),
+  'relay+capture': (request) => relay(request, true),
+  sink,
+};
+
 process.once('message', (request: RecorderRequest) => {
-  (request.mode === 'callvault' ? callvault(request) : baseline(request)).catch((err: unknown) => {
+  modes[request.mode](request).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

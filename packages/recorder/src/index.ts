@@ -176,6 +176,13 @@ export {
 } from './media/capture/rtp-journal-writer.js';
 export { createBoundPortPairs } from './media/capture/rtp-port-pairs.js';
 export {
+  bindUdpRelaySocket,
+  createRtpRelayStream,
+  type RtpRelayStream,
+  type RtpRelayTarget,
+  type UdpRelaySocket,
+} from './media/relay/index.js';
+export {
   encodeJournalSegment,
   parseJournalSegment,
   type JournalSegment,

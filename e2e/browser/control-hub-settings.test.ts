@@ -106,7 +106,11 @@ describe('Control Hub settings in Swedish', () => {
       const interval = page.getByLabel('Intervall för upprepad signal (sekunder)');
       await interval.waitFor();
       await interval.fill('');
-      await page.getByRole('switch', { name: 'Upprepad signal' }).uncheck({ force: true });
+      const repeat = page.getByRole('switch', { name: /^Upprepad signal/ });
+      expect(await repeat.isChecked()).toBe(true);
+      // Centred, so the save bar stuck to the bottom of the window does not cover it.
+      await repeat.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      await repeat.uncheck();
       expect(await interval.isDisabled()).toBe(true);
       const put = page.waitForRequest(
         (r) => r.method() === 'PUT' && r.url().endsWith(carolSettingsPath()),
@@ -193,7 +197,7 @@ describe('Control Hub settings in Swedish', () => {
       expect(writes.map((r) => r.url())).toEqual([]);
 
       // Digest switched off: its empty fields are not checked, and the trunk is added.
-      await dialog.getByLabel('Namn', { exact: true }).fill('SBC Göteborg');
+      await dialog.getByRole('textbox', { name: /^Namn/ }).fill('SBC Göteborg');
       await dialog.getByLabel('Tillåtna avsändare').fill('192.0.2.20');
       await dialog.getByLabel('Land för nummerplan').fill('SE');
       await dialog.getByRole('button', { name: 'Lägg till trunk' }).click();

@@ -228,9 +228,7 @@ export default tseslint.config(
     // English and Swedish (packages/web/src/i18n). The files listed under `ignores` are still
     // written in English only.
     files: ['packages/web/src/**/*.tsx'],
-    ignores: [
-      'packages/web/src/pages/control-hub/call-recording/ExternalVendorsCard.tsx',
-    ],
+    ignores: ['packages/web/src/pages/control-hub/call-recording/ExternalVendorsCard.tsx'],
     plugins: { i18next },
     rules: {
       'i18next/no-literal-string': [

@@ -188,7 +188,7 @@ describe('legal holds', () => {
     const bobId = personId('bob@example.com');
     const ownerRow = page
       .getByTestId('hold-row')
-      .filter({ hasText: `Every recording of ${bobId}` });
+      .filter({ hasText: 'Every recording of Bob Berg' });
     await ownerRow.waitFor();
     await poll(() => page.getByTestId('hold-row').count()).toBe(3);
 

@@ -164,8 +164,8 @@ describe('Control Hub call recording in a browser', () => {
       const interval = page.getByLabel('Repeat tone interval (seconds)');
       await interval.fill('5');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
-      // The same sentence the server gives for it.
-      await page.getByText('repeat.interval must be between 10 and 1800 seconds (got 5)').waitFor();
+      // The server's rule, worded by its code as the console words the server's refusal.
+      await page.getByText('Enter a whole number of seconds between 10 and 1,800.').waitFor();
       expect(await interval.getAttribute('aria-invalid')).toBe('true');
       await saveScreenshot(page, 'person-call-recording-invalid');
       // Give a stray request time to show up before concluding none was sent.
@@ -175,11 +175,11 @@ describe('Control Hub call recording in a browser', () => {
       const after = await getJson<EntitySettings>(carolSettingsPath());
       expect(after.repeat).toEqual(before.repeat);
 
-      // The server says the same for the same value.
+      // The server refuses the same value by the same rule (recording and the tone are on).
       const refused = await callApi('PUT', carolSettingsPath(), { repeat: { interval: 5 } });
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toBe(
-        'repeat.interval must be between 10 and 1800 seconds (got 5)',
+        'repeat.interval must be a whole number of seconds between 10 and 1800 (got 5)',
       );
     } finally {
       await context.close();

@@ -12,3 +12,4 @@ export * from './schemas/telephony.js';
 export * from './schemas/compliance-events.js';
 export * from './schemas/sharing.js';
 export * from './validate.js';
+export * from './recording-settings-rules.js';

@@ -40,6 +40,7 @@ import {
   directionOf,
   endReasonOf,
   partyNumbersOf,
+  otherPartyOf,
   partyWithId,
   presentActions,
   recoveryOf,
@@ -297,6 +298,7 @@ export async function finalizeCapturedSession(
     const ownerIds = new Set(group.owners.map((o) => o.id));
     const numbers = partyNumbersOf(deps.phoneNumberOfAor, session, group.owners, revisions);
     const direction = directionOf(revisions, session, group.owners);
+    const otherParty = otherPartyOf(deps.phoneNumberOfAor, session, group.owners, revisions);
     // A message left in the owner's mailbox (owner-matching.ts decided it so) is catalogued as
     // a voicemail: in its topic and in Webex's `serviceData.recordingType`.
     const recordingType = session.owners.some(
@@ -304,6 +306,8 @@ export async function finalizeCapturedSession(
     )
       ? ('voicemail' as const)
       : ('call' as const);
+    const topicOf = (startMs: number): string =>
+      defaultRecordingTopic({ ...numbers, parties, otherParty }, new Date(startMs), recordingType);
     for (const [i, plan] of group.plans.entries()) {
       const channels = cutRecording(rendered, plan, behaviour);
       const length = Math.max(0, ...channels.map((c) => c.length));
@@ -361,19 +365,10 @@ export async function finalizeCapturedSession(
           parties,
           direction,
           // Several recordings of one call (stopped and started again) tell which part they are.
-          ...(group.plans.length > 1
-            ? {
-                topic: `${defaultRecordingTopic({ ...numbers, parties }, new Date(startMs), recordingType)} (part ${i + 1} of ${group.plans.length})`,
-              }
-            : recordingType === 'voicemail'
-              ? {
-                  topic: defaultRecordingTopic(
-                    { ...numbers, parties },
-                    new Date(startMs),
-                    recordingType,
-                  ),
-                }
-              : {}),
+          topic:
+            group.plans.length > 1
+              ? `${topicOf(startMs)} (part ${i + 1} of ${group.plans.length})`
+              : topicOf(startMs),
           metadata: {
             participants: session.parties.map((p) => {
               const channel = channelOf(p);

@@ -16,6 +16,7 @@ import {
   channelPartiesOf,
   directionOf,
   endReasonOf,
+  otherPartyOf,
   partyNumbersOf,
   recoveryOf,
 } from './capture-provenance.js';
@@ -258,6 +259,72 @@ describe('partyNumbersOf over the whole history', () => {
       remoteNumber: '0760516936',
     });
     expect(directionOf(revisions, session, [OWNER])).toBe('outbound');
+  });
+});
+
+describe('the default topic names the other party', () => {
+  const owners: CaptureSessionFile['owners'] = [
+    { id: 'person-1', kind: 'person', participantId: 'p-own', mode: 'Always' },
+  ];
+  const session = (
+    parties: CaptureSessionFile['parties'],
+  ): Pick<CaptureSessionFile, 'owners' | 'parties'> => ({ owners, parties });
+  const topicOf = (s: Pick<CaptureSessionFile, 'owners' | 'parties'>): string =>
+    defaultRecordingTopic(
+      {
+        ...partyNumbersOf(phoneNumberOfAor, s, [OWNER]),
+        otherParty: otherPartyOf(phoneNumberOfAor, s, [OWNER]),
+      },
+      new Date(T0),
+    );
+
+  it('by display name when the parties have names, even with no number anywhere', () => {
+    const named = session([
+      { id: 'p-own', name: 'Alice Andersson', aor: 'sip:alice@pbx.example.com' },
+      { id: 'p-other', name: 'Bengt Berg', aor: 'sip:bengt@partner.example.org' },
+    ]);
+    expect(topicOf(named)).toBe('Call with Bengt Berg-20261205 10:00');
+  });
+
+  it('by number, then by address, when the other party has no name', () => {
+    expect(
+      topicOf(
+        session([
+          { id: 'p-own', name: 'Alice', aor: 'sip:1001@pbx.example.com' },
+          { id: 'p-other', aor: 'sip:+46701234567@sbc.example.com' },
+        ]),
+      ),
+    ).toBe('Call with +46701234567-20261205 10:00');
+    expect(
+      topicOf(
+        session([
+          { id: 'p-own', name: 'Alice', aor: 'sip:alice@pbx.example.com' },
+          { id: 'p-other', aor: 'sips:bengt@partner.example.org;transport=tls' },
+        ]),
+      ),
+    ).toBe('Call with bengt@partner.example.org-20261205 10:00');
+  });
+
+  it('never by the owner’s own name, and "unknown" only when nothing is known of anyone else', () => {
+    expect(
+      topicOf(session([{ id: 'p-own', name: 'Alice', aor: 'sip:alice@pbx.example.com' }])),
+    ).toBe('Call with unknown-20261205 10:00');
+  });
+
+  it('a catalogue without capture parties: a named party that is not an owner', () => {
+    expect(
+      defaultRecordingTopic(
+        {
+          parties: [
+            { name: 'Alice', entityId: 'person-1' },
+            { name: 'Bengt Berg', address: 'sip:bengt@partner.example.org' },
+          ],
+          owners: [{ id: 'person-1' }],
+        },
+        new Date(T0),
+        'voicemail',
+      ),
+    ).toBe('Voicemail from Bengt Berg-20261205 10:00');
   });
 });
 

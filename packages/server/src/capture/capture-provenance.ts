@@ -93,13 +93,8 @@ export function partyNumbersOf(
   owners: readonly RecordingOwner[],
   revisions: readonly ParticipantHistoryRevision[] = [],
 ): { localNumber?: string; remoteNumber?: string } {
-  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
   const vendor = vendorNumbersOf(phoneNumberOfAor, revisions);
-  const own =
-    partyWithId(session.parties, ownerRef?.participantId) ??
-    (vendor.local === undefined
-      ? undefined
-      : session.parties.find((p) => phoneNumberOfAor(p.aor) === vendor.local));
+  const own = ownPartyOf(phoneNumberOfAor, session, owners, vendor);
   const local = phoneNumberOfAor(own?.aor) ?? vendor.local ?? null;
   const remote =
     session.parties
@@ -111,6 +106,56 @@ export function partyNumbersOf(
   return {
     ...(local === null ? {} : { localNumber: local }),
     ...(remote === null ? {} : { remoteNumber: remote }),
+  };
+}
+
+type CaptureParty = CaptureSessionFile['parties'][number];
+
+/** The owner's own party: by its participant id, else by the number the vendor data names. */
+function ownPartyOf(
+  phoneNumberOfAor: PhoneNumberOfAor,
+  session: Pick<CaptureSessionFile, 'owners' | 'parties'>,
+  owners: readonly RecordingOwner[],
+  vendor: { local?: string },
+): CaptureParty | undefined {
+  const ownerRef = session.owners.find((o) => owners.some((w) => w.id === o.id));
+  return (
+    partyWithId(session.parties, ownerRef?.participantId) ??
+    (vendor.local === undefined
+      ? undefined
+      : session.parties.find((p) => phoneNumberOfAor(p.aor) === vendor.local))
+  );
+}
+
+/**
+ * Who the group's owner talked with, as the topic names them: the first other party that has a
+ * name, else the first with a number or an address (the party of the remote number first).
+ * Undefined when no other party is known at all.
+ */
+export function otherPartyOf(
+  phoneNumberOfAor: PhoneNumberOfAor,
+  session: Pick<CaptureSessionFile, 'owners' | 'parties'>,
+  owners: readonly RecordingOwner[],
+  revisions: readonly ParticipantHistoryRevision[] = [],
+): { name?: string; number?: string; address?: string } | undefined {
+  const vendor = vendorNumbersOf(phoneNumberOfAor, revisions);
+  const own = ownPartyOf(phoneNumberOfAor, session, owners, vendor);
+  const ownNumber = phoneNumberOfAor(own?.aor) ?? vendor.local;
+  const others = session.parties.filter(
+    (p) =>
+      p !== own &&
+      (ownNumber === undefined || phoneNumberOfAor(p.aor) !== ownNumber) &&
+      (own?.aor === undefined || p.aor !== own.aor),
+  );
+  const other = others.find((p) => p.name?.trim()) ?? others.find((p) => p.aor !== undefined);
+  if (other === undefined)
+    return vendor.remote === undefined ? undefined : { number: vendor.remote };
+  const number = phoneNumberOfAor(other.aor);
+  const name = other.name?.trim();
+  return {
+    ...(name ? { name } : {}),
+    ...(number === null ? {} : { number }),
+    ...(other.aor === undefined ? {} : { address: other.aor }),
   };
 }
 

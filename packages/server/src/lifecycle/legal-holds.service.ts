@@ -26,7 +26,8 @@ export interface LegalHoldDeps {
   readonly clock: Clock;
 }
 
-export function presentLegalHold(h: LegalHoldRecord): LegalHold {
+/** A hold as the API shows it; `ownerName` is the held owner's display name as it is now. */
+export function presentLegalHold(h: LegalHoldRecord, ownerName: string | null = null): LegalHold {
   return {
     id: h.id,
     orgId: h.orgId,
@@ -34,6 +35,7 @@ export function presentLegalHold(h: LegalHoldRecord): LegalHold {
     recordingId: h.recordingId,
     ownerId: h.ownerId,
     ownerType: h.ownerType,
+    ownerName,
     reason: h.reason,
     status: h.releasedAt === null ? 'active' : 'released',
     createdBy: h.createdBy,
@@ -117,7 +119,7 @@ export async function createLegalHold(
     );
     return record;
   });
-  return presentLegalHold(hold);
+  return presentWithOwnerName(deps.db, hold);
 }
 
 export async function listLegalHolds(
@@ -126,7 +128,27 @@ export async function listLegalHolds(
   status: 'active' | 'released' | 'all',
 ): Promise<LegalHold[]> {
   assertCan(actor, 'legalHold.read', org(actor));
-  return (await listLegalHoldsOfOrg(deps.db, actor.orgId, status)).map(presentLegalHold);
+  const holds = await listLegalHoldsOfOrg(deps.db, actor.orgId, status);
+  const names = new Map<string, string | null>();
+  for (const h of holds) {
+    if (h.ownerId !== null && !names.has(h.ownerId)) {
+      names.set(h.ownerId, await ownerNameOf(deps.db, actor.orgId, h.ownerId));
+    }
+  }
+  return holds.map((h) =>
+    presentLegalHold(h, h.ownerId === null ? null : (names.get(h.ownerId) ?? null)),
+  );
+}
+
+async function presentWithOwnerName(db: Db, hold: LegalHoldRecord): Promise<LegalHold> {
+  const name = hold.ownerId === null ? null : await ownerNameOf(db, hold.orgId, hold.ownerId);
+  return presentLegalHold(hold, name);
+}
+
+/** The display name of a held owner of the org; null once it was deleted (the id still holds). */
+async function ownerNameOf(db: Db, orgId: string, ownerId: string): Promise<string | null> {
+  const owner = await findOwnerById(db, ownerId);
+  return owner !== null && owner.orgId === orgId ? owner.name : null;
 }
 
 export async function getLegalHold(
@@ -137,7 +159,7 @@ export async function getLegalHold(
   assertCan(actor, 'legalHold.read', org(actor));
   const hold = await findLegalHoldById(deps.db, actor.orgId, id);
   if (!hold) throw notFound('Legal hold');
-  return presentLegalHold(hold);
+  return presentWithOwnerName(deps.db, hold);
 }
 
 /**
@@ -175,5 +197,5 @@ export async function releaseLegalHold(
     );
     return { ...hold, releasedBy: actor.personId, releasedAt: at, releaseReason: reason };
   });
-  return presentLegalHold(released);
+  return presentWithOwnerName(deps.db, released);
 }

@@ -211,6 +211,27 @@ describe(`legal holds API on ${testDialect}`, () => {
     const released = await call('GET', '/api/legal-holds?status=released', tokens.readOnly);
     expect(released.json<{ items: unknown[] }>().items).toHaveLength(2);
   });
+
+  it('names the held owner by their display name, in the answer and in the list', async () => {
+    const bobId = owner('bob@example.com').id;
+    const res = await call('POST', '/api/legal-holds', tokens.co, {
+      scope: 'owner',
+      ownerId: bobId,
+      reason: 'named owner',
+    });
+    expect(res.json()).toMatchObject({ ownerId: bobId, ownerName: 'Bob Berg' });
+    const { items: list } = (await call('GET', '/api/legal-holds', tokens.co)).json<{
+      items: Array<{ ownerId: string | null; ownerName: string | null; scope: string }>;
+    }>();
+    const held = list.filter((h) => h.ownerId === bobId);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((h) => h.ownerName === 'Bob Berg')).toBe(true);
+    expect(list.filter((h) => h.scope === 'org').every((h) => h.ownerName === null)).toBe(true);
+    const id = res.json<{ id: string }>().id;
+    expect(
+      (await call('POST', `/api/legal-holds/${id}/release`, tokens.co, {})).json(),
+    ).toMatchObject({ status: 'released', ownerName: 'Bob Berg' });
+  });
 });
 
 describe(`held recordings on ${testDialect}`, () => {

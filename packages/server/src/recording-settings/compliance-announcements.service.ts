@@ -2,9 +2,15 @@
 // validation quirks. Every change is audited with before/after.
 import type { AudioAnnouncementFile, LocationComplianceAnnouncement } from '@callvault/shared';
 import type { ComplianceAnnouncement } from '@callvault/shared';
+import {
+  ANNOUNCEMENT_DELAY_MAX,
+  ANNOUNCEMENT_DELAY_MIN,
+  checkComplianceAnnouncement,
+  describeSettingsProblem,
+} from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { findAnnouncementFileInfo } from '../announcements/announcements.repository.js';
-import { invalid } from '../errors.js';
+import { AppError, invalid } from '../errors.js';
 import type { OrgDeps } from '../org/org-deps.js';
 import type { Actor } from '../policy/actor.js';
 import { assertCan } from '../policy/policy.js';
@@ -101,12 +107,23 @@ function applyAnnouncement(
     delayInSeconds: input.delayInSeconds ?? base.delayInSeconds,
     announcementType: customFlag ?? input.announcementType ?? base.announcementType,
   };
-  if (next.announcementType === 'CUSTOM' && next.customFileName === null) {
-    throw invalid(
-      'announcementType: CUSTOM needs an uploaded announcement file first (POST /api/announcements/custom)',
-    );
+  // The shared rules: the delay is checked only while the delay is on, the custom file only
+  // while the announcement plays at all.
+  const problems = checkComplianceAnnouncement({
+    ...next,
+    delayInSeconds: input.delayInSeconds ?? base.delayInSeconds,
+    hasCustomFile: next.customFileName !== null,
+  }).map(describeSettingsProblem);
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid', problems);
   }
-  return next;
+  // A delay given while it is not checked is kept only when valid: the stored one stays in range.
+  const given = input.delayInSeconds;
+  const delayInSeconds =
+    given !== undefined && given >= ANNOUNCEMENT_DELAY_MIN && given <= ANNOUNCEMENT_DELAY_MAX
+      ? given
+      : base.delayInSeconds;
+  return { ...next, delayInSeconds };
 }
 
 export async function getOrgAnnouncement(

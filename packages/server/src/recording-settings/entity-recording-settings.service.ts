@@ -5,6 +5,7 @@ import type {
   EntityCallRecordingUpdate,
   MyCallRecording,
 } from '@callvault/shared';
+import { checkEntityRecording, describeSettingsProblem } from '@callvault/shared';
 import { audit, diffFields } from '../audit/audit.service.js';
 import { AppError, notFound } from '../errors.js';
 import type { OrgDeps } from '../org/org-deps.js';
@@ -133,23 +134,30 @@ export function applyEntityUpdate(
   before: EntityRecordingSettings,
   input: EntityCallRecordingUpdate,
 ): EntityRecordingSettings {
-  const problems: string[] = [];
-  const interval = input.repeat?.interval ?? before.repeat.interval;
-  if (interval < REPEAT_INTERVAL_MIN || interval > REPEAT_INTERVAL_MAX) {
-    problems.push(
-      `repeat.interval must be between ${REPEAT_INTERVAL_MIN} and ${REPEAT_INTERVAL_MAX} seconds (got ${interval})`,
-    );
-  }
   // Webex clients send `type: null` after reading "None" (the PUT enum has no "None"): it is
   // the same as no type. "None" itself means off, which contradicts `enabled: true`.
   const typeNone = input.notification?.type === 'None';
-  if (typeNone && input.notification?.enabled === true) {
-    problems.push(
-      'notification.type: "None" cannot be set with notification.enabled true; choose Beep or Play Announcement, or set notification.enabled to false',
-    );
-  }
+  const enabled = input.enabled ?? before.enabled;
+  const repeatEnabled = input.repeat?.enabled ?? before.repeat.enabled;
+  const givenInterval = input.repeat?.interval;
+  // The shared rules: the interval is checked only while recording and the tone are on.
+  const problems = checkEntityRecording({
+    enabled,
+    repeatEnabled,
+    repeatInterval: givenInterval ?? before.repeat.interval,
+    notificationEnabled: input.notification?.enabled === true,
+    notificationType: input.notification?.type ?? null,
+  }).map(describeSettingsProblem);
   if (problems.length > 0)
     throw new AppError('VALIDATION_FAILED', problems[0] ?? 'invalid', problems);
+  // An interval given while it is not checked is kept only when it is valid: the stored one stays
+  // in range for the day the tone is switched on.
+  const interval =
+    givenInterval !== undefined &&
+    givenInterval >= REPEAT_INTERVAL_MIN &&
+    givenInterval <= REPEAT_INTERVAL_MAX
+      ? givenInterval
+      : before.repeat.interval;
 
   const legacy = input.startStopAnnouncementEnabled;
   const givenType =
@@ -159,7 +167,6 @@ export function applyEntityUpdate(
     : (input.notification?.enabled ?? before.notification.enabled);
   const notificationType =
     givenType ?? (before.notification.type === 'None' ? 'Beep' : before.notification.type);
-  const enabled = input.enabled ?? before.enabled;
   return {
     enabled,
     record: input.record ?? before.record,
@@ -179,7 +186,7 @@ export function applyEntityUpdate(
       enabled: notificationEnabled,
       type: notificationEnabled || givenType ? notificationType : before.notification.type,
     },
-    repeat: { enabled: input.repeat?.enabled ?? before.repeat.enabled, interval },
+    repeat: { enabled: repeatEnabled, interval },
     transcriptEnabled: input.transcriptEnabled ?? before.transcriptEnabled,
     access:
       input.callRecordingAccessSettings !== undefined

@@ -202,13 +202,15 @@ describe(`compliance announcement on ${testDialect}`, () => {
         })
       ).status,
     ).toBe(204);
-    expect(
-      (
-        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
-          delayInSeconds: 99,
-        })
-      ).status,
-    ).toBe(400);
+    const refused = await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+      outboundPSTNCallsEnabled: true,
+      outboundPSTNCallsDelayEnabled: true,
+      delayInSeconds: 99,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      message: 'delayInSeconds must be a whole number of seconds between 1 and 20 (got 99)',
+    });
     expect(
       (
         await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
@@ -219,6 +221,37 @@ describe(`compliance announcement on ${testDialect}`, () => {
     expect(
       (await call('GET', '/v1/telephony/config/callRecording/complianceAnnouncement')).body,
     ).toMatchObject({ inboundPSTNCallsEnabled: true, delayInSeconds: 5 });
+  });
+
+  it('org: a delay out of range is not checked while the delay is off, and the stored one stays', async () => {
+    for (const body of [
+      { outboundPSTNCallsEnabled: true, outboundPSTNCallsDelayEnabled: false, delayInSeconds: 0 },
+      { outboundPSTNCallsEnabled: false, outboundPSTNCallsDelayEnabled: true, delayInSeconds: 99 },
+    ]) {
+      expect(
+        (await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', body))
+          .status,
+      ).toBe(204);
+    }
+    expect(
+      (await call('GET', '/v1/telephony/config/callRecording/complianceAnnouncement')).body,
+    ).toMatchObject({
+      outboundPSTNCallsEnabled: false,
+      outboundPSTNCallsDelayEnabled: true,
+      delayInSeconds: 5,
+    });
+    // Switching it on makes the stored delay count: in range, so accepted.
+    expect(
+      (
+        await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+          outboundPSTNCallsEnabled: true,
+        })
+      ).status,
+    ).toBe(204);
+    await call('PUT', '/v1/telephony/config/callRecording/complianceAnnouncement', {
+      outboundPSTNCallsEnabled: false,
+      outboundPSTNCallsDelayEnabled: false,
+    });
   });
 
   it('location: a new location uses the org settings; it can have its own and go back', async () => {
@@ -377,8 +410,16 @@ describe(`entity recording settings on ${testDialect}`, () => {
   });
 
   it.each([
-    ['repeat interval below 10', { repeat: { enabled: true, interval: 5 } }, /between 10 and 1800/],
-    ['repeat interval above 1800', { repeat: { interval: 1801 } }, /between 10 and 1800/],
+    [
+      'repeat interval below 10',
+      { enabled: true, repeat: { enabled: true, interval: 5 } },
+      /repeat.interval must be a whole number of seconds between 10 and 1800 \(got 5\)/,
+    ],
+    [
+      'repeat interval above 1800',
+      { enabled: true, repeat: { enabled: true, interval: 1801 } },
+      /between 10 and 1800/,
+    ],
     ['unknown record value', { record: 'Sometimes' }, /record/],
     ['notification type None on PUT', { notification: { enabled: true, type: 'None' } }, /None/],
   ])('refuses %s', async (_n, payload, message) => {
@@ -389,6 +430,23 @@ describe(`entity recording settings on ${testDialect}`, () => {
     );
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toMatch(message);
+  });
+
+  it('does not check the repeat interval while recording or the tone is off, and keeps the stored one', async () => {
+    const dave = person('dave@example.com').id;
+    const path = `/v1/people/${dave}/features/callRecording`;
+    const stored = (await call('GET', path)).body as { repeat: { interval: number } };
+    for (const body of [
+      { enabled: false, repeat: { enabled: true, interval: 5 } },
+      { enabled: true, repeat: { enabled: false, interval: 0 } },
+    ]) {
+      expect((await call('PUT', path, body)).status).toBe(204);
+    }
+    expect((await call('GET', path)).body).toMatchObject({
+      enabled: true,
+      repeat: { enabled: false, interval: stored.repeat.interval },
+    });
+    expect((await call('PUT', path, { enabled: false })).status).toBe(204);
   });
 
   it('enabling sets Beep when no type is given, turns access settings on, and is audited with before/after', async () => {

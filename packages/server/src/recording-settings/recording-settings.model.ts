@@ -15,8 +15,7 @@ export const BUILTIN_VENDOR_ID = 'Y2lzY29zcGFyazovL3VzL1JFQ09SRElOR19WRU5ET1IvY2
 export const BUILTIN_VENDOR_NAME = 'Callvault';
 export const DEFAULT_RETENTION_DAYS = 365;
 export const DEFAULT_QUOTA_BYTES = 107_374_182_400;
-export const REPEAT_INTERVAL_MIN = 10;
-export const REPEAT_INTERVAL_MAX = 1800;
+export { REPEAT_INTERVAL_MAX, REPEAT_INTERVAL_MIN } from '@callvault/shared';
 
 export interface AnnouncementConfig {
   readonly inboundPSTNCallsEnabled: boolean;

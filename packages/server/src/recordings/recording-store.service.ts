@@ -108,18 +108,50 @@ async function* hashing(
   }
 }
 
+/** The other party of a call as its default topic names them. */
+export interface TopicParty {
+  readonly name?: string | undefined;
+  readonly number?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/** `sip:alice@example.com;transport=tls` → `alice@example.com`: an AOR as a person reads it. */
+function readableAddress(address: string): string {
+  return address.replace(/^sips?:|^tel:/i, '').replace(/[;?].*$/, '');
+}
+
 /**
- * `Call with <the other party's number>-<yyyymmdd hh:mm>`, the topic a recording gets by default;
- * `Voicemail from <the caller's number>-…` for a message left in the owner's mailbox.
+ * `Call with <the other party>-<yyyymmdd hh:mm>`, the topic a recording gets by default (Webex's
+ * shape, the time in UTC); `Voicemail from <the caller>-…` for a message left in the owner's
+ * mailbox. The other party is named by their display name, else their number, else their
+ * address; "unknown" only when nothing at all is known of them. The console shows such a topic
+ * with the call's start time in the viewer's own time zone (lib/recording-topic.ts).
  */
 export function defaultRecordingTopic(
-  input: Pick<StoreRecordingInput, 'remoteNumber' | 'localNumber' | 'parties'>,
+  input: Pick<StoreRecordingInput, 'remoteNumber' | 'localNumber' | 'parties'> & {
+    /** Who the owner talked with, when the caller knows (the capture does); else the parties. */
+    readonly otherParty?: TopicParty | undefined;
+    /** The recording's owners: a party that is one of them is not the other party. */
+    readonly owners?: readonly { readonly id: string }[] | undefined;
+  },
   at: Date,
   recordingType: 'call' | 'voicemail' = 'call',
 ): string {
+  const parties = input.parties ?? [];
+  const named =
+    input.otherParty ??
+    parties.find((p) => input.remoteNumber != null && p.number === input.remoteNumber) ??
+    parties.find(
+      (p) =>
+        (p.name?.trim() || p.number !== undefined) &&
+        (input.localNumber == null || p.number !== input.localNumber) &&
+        !(input.owners ?? []).some((o) => o.id === p.entityId),
+    );
   const other =
-    input.remoteNumber ??
-    input.parties?.find((p) => p.number !== undefined && p.number !== input.localNumber)?.number ??
+    named?.name?.trim() ||
+    named?.number ||
+    input.remoteNumber ||
+    (named?.address === undefined ? undefined : readableAddress(named.address)) ||
     'unknown';
   const stamp = at.toISOString().slice(0, 16).replace('T', ' ').replace(/-/g, '');
   return `${recordingType === 'voicemail' ? 'Voicemail from' : 'Call with'} ${other}-${stamp}`;

@@ -36,6 +36,10 @@ export const LegalHold = Type.Object({
   recordingId: Type.Union([Type.String(), Type.Null()]),
   ownerId: Type.Union([Type.String(), Type.Null()]),
   ownerType: Type.Union([Type.String(), Type.Null()]),
+  ownerName: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the held owner’s display name now; null for a recording or org hold, or once the owner was deleted',
+  }),
   reason: Type.String(),
   status: literalUnion(LEGAL_HOLD_STATUSES),
   createdBy: Type.String(),

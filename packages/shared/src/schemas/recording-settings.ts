@@ -358,11 +358,16 @@ export const ComplianceAnnouncement = Type.Object({
 });
 export type ComplianceAnnouncement = Static<typeof ComplianceAnnouncement>;
 
+// The delay's range is a rule of its own (recording-settings-rules.ts): it holds only while the
+// delay is on, so an update may carry any whole number while it is off.
 const ComplianceAnnouncementFields = {
   inboundPSTNCallsEnabled: Type.Boolean(),
   outboundPSTNCallsEnabled: Type.Boolean(),
   outboundPSTNCallsDelayEnabled: Type.Boolean(),
-  delayInSeconds: Type.Integer({ minimum: 1, maximum: 20 }),
+  delayInSeconds: Type.Integer({
+    description:
+      '1–20 while outboundPSTNCallsEnabled and outboundPSTNCallsDelayEnabled are both on (else 400); while either is off the delay is not checked, and a value out of range is ignored (the stored delay is kept)',
+  }),
   announcementType: Type.Union([Type.Literal('DEFAULT'), Type.Literal('CUSTOM')]),
 };
 
@@ -476,8 +481,8 @@ export const MyCallRecording = Type.Composite([
 ]);
 export type MyCallRecording = Static<typeof MyCallRecording>;
 
-// Validation limits are enforced in the service so the error text can explain them; the schema
-// only fixes the shape (an unknown `record` value is still refused here).
+// The schema fixes the shape (an unknown `record` value is refused here); the limits are the
+// rules of recording-settings-rules.ts, which the service applies and the console's form too.
 export const EntityCallRecordingUpdate = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
   record: Type.Optional(RecordModeSchema),
@@ -502,7 +507,12 @@ export const EntityCallRecordingUpdate = Type.Object({
   ),
   repeat: Type.Optional(
     Type.Object({
-      interval: Type.Optional(Type.Integer()),
+      interval: Type.Optional(
+        Type.Integer({
+          description:
+            'seconds, 10–1800 while recording and the repeat tone are both on (else 400); while either is off it is not checked, and a value out of range is ignored (the stored interval is kept)',
+        }),
+      ),
       enabled: Type.Optional(Type.Boolean()),
     }),
   ),

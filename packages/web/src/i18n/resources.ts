@@ -13,6 +13,7 @@ import navEn from './locales/en/nav.json';
 import playerEn from './locales/en/player.json';
 import recordingsEn from './locales/en/recordings.json';
 import sharingEn from './locales/en/sharing.json';
+import trunksEn from './locales/en/trunks.json';
 import userHubEn from './locales/en/userHub.json';
 import a11ySv from './locales/sv/a11y.json';
 import authSv from './locales/sv/auth.json';
@@ -26,6 +27,7 @@ import navSv from './locales/sv/nav.json';
 import playerSv from './locales/sv/player.json';
 import recordingsSv from './locales/sv/recordings.json';
 import sharingSv from './locales/sv/sharing.json';
+import trunksSv from './locales/sv/trunks.json';
 import userHubSv from './locales/sv/userHub.json';
 
 export const resources = {
@@ -42,6 +44,7 @@ export const resources = {
     player: playerEn,
     recordings: recordingsEn,
     sharing: sharingEn,
+    trunks: trunksEn,
     userHub: userHubEn,
   },
   sv: {
@@ -57,6 +60,7 @@ export const resources = {
     player: playerSv,
     recordings: recordingsSv,
     sharing: sharingSv,
+    trunks: trunksSv,
     userHub: userHubSv,
   },
 } as const;

@@ -52,7 +52,7 @@ describe('describeError', () => {
     expect(describeError(new ApiError(404, webexBody('Person not found', 'NOT_FOUND')))).toBe(
       'Person not found',
     );
-    const invalid = 'repeat.interval must be between 10 and 1800 seconds (got 5)';
+    const invalid = 'body.name must NOT have more than 80 characters';
     expect(describeError(new ApiError(400, webexBody(invalid, 'VALIDATION_FAILED')))).toBe(invalid);
   });
   it('translates by code, not by the server message', () => {
@@ -96,5 +96,16 @@ describe('in Swedish', () => {
   it("falls back to the server's message for an unknown code", () => {
     const error = new ApiError(409, webexBody('A newer kind of conflict', 'SOMETHING_NEW'));
     expect(describeError(error)).toBe('A newer kind of conflict');
+  });
+  it('words a call-recording rule the server enforced as the form does, by its code', () => {
+    const interval =
+      'repeat.interval must be a whole number of seconds between 10 and 1800 (got 5)';
+    expect(describeError(new ApiError(400, webexBody(interval, 'VALIDATION_FAILED')))).toBe(
+      'Ange ett heltal mellan 10 och 1\u00a0800 sekunder.',
+    );
+    const delay = 'delayInSeconds must be a whole number of seconds between 1 and 20 (got 99)';
+    expect(describeError(new ApiError(400, webexBody(delay, 'VALIDATION_FAILED')))).toBe(
+      'Ange ett heltal mellan 1 och 20 sekunder.',
+    );
   });
 });

@@ -2,8 +2,10 @@
 // is translated by its stable code (packages/server/src/errors.ts); a code the console does not
 // know yet shows the server's own message. Codes whose message names the specific problem (a
 // field that failed validation, what was not found) keep that detail inside the translation.
+import { readSettingsProblem } from '@callvault/shared';
 import i18next from 'i18next';
 import { ApiError } from '../api/client.js';
+import { describeSettingsProblemText } from './recording-form.js';
 
 /** Every code the console translates: the keys of `errors:code`. */
 function isTranslatedCode(code: string): boolean {
@@ -21,6 +23,9 @@ export function describeError(error: Error): string {
   if (error instanceof ApiError) {
     const code = error.errorCode;
     const detail = error.body?.message ?? '';
+    // A call-recording setting the server refused by a shared rule: worded as the form words it.
+    const problem = code === 'VALIDATION_FAILED' ? readSettingsProblem(detail) : null;
+    if (problem !== null) return describeSettingsProblemText(problem);
     if (code !== null) {
       const translated = describeErrorCode(code, detail);
       if (translated !== null) return translated;

@@ -1,14 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+
 import { ApiError } from '../api/client.js';
 import type { EntityCallRecording } from '@callvault/shared';
+import { setTestLanguage } from '../i18n/testing.js';
 import {
+  describeSettingsProblemText,
   findErrorField,
   formatBytes,
   toEntityForm,
   toEntityUpdate,
   validateEntityForm,
-  validateRepeatInterval,
 } from './recording-form.js';
+
+beforeAll(() => setTestLanguage('en'));
 
 const carol: EntityCallRecording = {
   enabled: true,
@@ -37,33 +41,44 @@ const webexError = (status: number, message: string): ApiError =>
     trackingId: 'CALLVAULT_1',
   });
 
-describe('repeat.interval check (SPEC §3.3: 10–1800 seconds)', () => {
-  const table: [number | string, string | null][] = [
-    [10, null],
-    [45, null],
-    [1800, null],
-    ['45', null],
-    [9, 'repeat.interval must be between 10 and 1800 seconds (got 9)'],
-    [5, 'repeat.interval must be between 10 and 1800 seconds (got 5)'],
-    [1801, 'repeat.interval must be between 10 and 1800 seconds (got 1801)'],
-    [0, 'repeat.interval must be between 10 and 1800 seconds (got 0)'],
-    [-30, 'repeat.interval must be between 10 and 1800 seconds (got -30)'],
-    [12.5, 'repeat.interval must be a whole number of seconds (got 12.5)'],
-    ['', 'repeat.interval must be a whole number of seconds between 10 and 1800'],
-    ['abc', 'repeat.interval must be a whole number of seconds between 10 and 1800'],
+describe('repeat.interval check (the server’s rule: 10–1800 seconds while it applies)', () => {
+  const on = toEntityForm(carol);
+  const table: [number | string, boolean][] = [
+    [10, true],
+    [45, true],
+    [1800, true],
+    ['45', true],
+    [9, false],
+    [1801, false],
+    [0, false],
+    [-30, false],
+    [12.5, false],
+    ['', false],
+    ['abc', false],
   ];
-  for (const [value, expected] of table) {
-    it(`${JSON.stringify(value)} → ${expected ?? 'accepted'}`, () => {
-      expect(validateRepeatInterval(value)).toBe(expected);
+  for (const [value, ok] of table) {
+    it(`${JSON.stringify(value)} → ${ok ? 'accepted' : 'refused'}`, () => {
+      const errors = validateEntityForm({ ...on, repeatInterval: value });
+      expect(errors.repeatInterval?.code).toBe(ok ? undefined : 'repeatIntervalRange');
     });
   }
 
-  it('a form whose interval is out of range has an error on that field only', () => {
-    const form = { ...toEntityForm(carol), repeatInterval: 5 };
-    expect(validateEntityForm(form)).toEqual({
-      repeatInterval: 'repeat.interval must be between 10 and 1800 seconds (got 5)',
-    });
-    expect(validateEntityForm(toEntityForm(carol))).toEqual({});
+  it('a form whose interval is out of range has an error on that field only, worded by its code', async () => {
+    const errors = validateEntityForm({ ...on, repeatInterval: 5 });
+    expect(Object.keys(errors)).toEqual(['repeatInterval']);
+    expect(describeSettingsProblemText(errors.repeatInterval!, 'en')).toBe(
+      'Enter a whole number of seconds between 10 and 1,800.',
+    );
+    await setTestLanguage('sv');
+    expect(describeSettingsProblemText(errors.repeatInterval!, 'sv')).toBe(
+      'Ange ett heltal mellan 10 och 1\u00a0800 sekunder.',
+    );
+    await setTestLanguage('en');
+  });
+
+  it('checks nothing of the interval while recording or the repeat tone is off', () => {
+    expect(validateEntityForm({ ...on, enabled: false, repeatInterval: '' })).toEqual({});
+    expect(validateEntityForm({ ...on, repeatEnabled: false, repeatInterval: 0 })).toEqual({});
   });
 });
 
@@ -100,6 +115,11 @@ describe('entity form ↔ API', () => {
     });
   });
 
+  it('sends no interval for an empty box (the tone is off), so the server keeps its own', () => {
+    const form = { ...toEntityForm(carol), repeatEnabled: false, repeatInterval: '' };
+    expect(toEntityUpdate(form).repeat).toEqual({ enabled: false });
+  });
+
   it('sends the interval typed as text as a number', () => {
     const form = { ...toEntityForm(carol), repeatInterval: '45' };
     expect(toEntityUpdate(form).repeat).toEqual({ enabled: true, interval: 45 });
@@ -109,7 +129,10 @@ describe('entity form ↔ API', () => {
 describe('findErrorField', () => {
   const fields = ['repeat.interval', 'allowedSources', 'sipUri', 'name'] as const;
   it("names the field of the service's own validation messages", () => {
-    const error = webexError(400, 'repeat.interval must be between 10 and 1800 seconds (got 5)');
+    const error = webexError(
+      400,
+      'repeat.interval must be a whole number of seconds between 10 and 1800 (got 5)',
+    );
     expect(findErrorField(error, fields)).toBe('repeat.interval');
     const cidr = webexError(400, 'allowedSources: not an IP address or CIDR: 10.0.0.0/33');
     expect(findErrorField(cidr, fields)).toBe('allowedSources');

@@ -1,54 +1,59 @@
 // What the call-recording forms hold, how they come from and go back to the API, and the checks
-// the console makes before it sends anything. The checks repeat the server's rules (SPEC §3.3) with
-// the server's own words, so a person sees the same sentence whichever side caught the mistake.
+// the console makes before it sends anything. The checks are the server's own rules
+// (@callvault/shared recording-settings-rules: a switched-off setting is not checked), and a
+// problem is worded by its code in the reader's language, whichever side found it.
+import i18next from 'i18next';
 import { ApiError } from '../api/client.js';
 import {
   FAILURE_BEHAVIORS,
+  checkEntityRecording,
+  wholeNumberOf,
   type AccessSettings,
   type EntityCallRecording,
   type EntityCallRecordingUpdate,
   type FailureBehavior,
   type NotificationType,
   type RecordMode,
+  type SettingsProblem,
+} from '@callvault/shared';
+import { formatNumber } from './format.js';
+
+export {
+  ANNOUNCEMENT_DELAY_MAX,
+  ANNOUNCEMENT_DELAY_MIN,
+  REPEAT_INTERVAL_MAX,
+  REPEAT_INTERVAL_MIN,
 } from '@callvault/shared';
 
-export const REPEAT_INTERVAL_MIN = 10;
-export const REPEAT_INTERVAL_MAX = 1800;
-export const ANNOUNCEMENT_DELAY_MIN = 1;
-export const ANNOUNCEMENT_DELAY_MAX = 20;
+/**
+ * The translation key of each recording mode (`callRecording:recordMode.<key>`). The Webex values
+ * themselves are what the API takes and are sent unchanged; only their labels are translated.
+ */
+export const RECORD_MODE_KEYS = {
+  Always: 'always',
+  Never: 'never',
+  'Always with Pause/Resume': 'alwaysPauseResume',
+  'On Demand with User Initiated Start': 'onDemand',
+} as const satisfies Record<RecordMode, string>;
 
-/** How Control Hub names each recording mode (the Webex strings are already readable). */
-export const RECORD_MODE_LABELS: Readonly<Record<RecordMode, string>> = {
-  Always: 'Always',
-  Never: 'Never',
-  'Always with Pause/Resume': 'Always with Pause/Resume',
-  'On Demand with User Initiated Start': 'On Demand with User Initiated Start',
-};
-
-export const RECORD_MODE_DESCRIPTIONS: Readonly<Record<RecordMode, string>> = {
-  Always: 'Every call is recorded from the moment it connects.',
-  Never: 'No call is recorded.',
-  'Always with Pause/Resume':
-    'Every call is recorded; the user may pause and resume recording during the call.',
-  'On Demand with User Initiated Start':
-    'Nothing is recorded until the user starts recording during the call; then they may pause, resume and stop it.',
-};
-
-export const FAILURE_BEHAVIOR_LABELS: Readonly<Record<FailureBehavior, string>> = {
-  PROCEED_WITH_CALL_NO_ANNOUNCEMENT: 'Proceed with the call, no announcement',
-  PROCEED_CALL_WITH_ANNOUNCEMENT: 'Proceed with the call and announce that recording failed',
-  END_CALL_WITH_ANNOUNCEMENT: 'End the call with an announcement',
-};
+/** The translation key of each notification type the form offers. */
+export const NOTIFICATION_TYPE_KEYS = {
+  Beep: 'beep',
+  'Play Announcement': 'playAnnouncement',
+} as const satisfies Record<Exclude<NotificationType, 'None'>, string>;
 
 export function isFailureBehavior(value: string | null): value is FailureBehavior {
   return (FAILURE_BEHAVIORS as readonly (string | null)[]).includes(value);
 }
 
-export const NOTIFICATION_TYPE_LABELS: Readonly<Record<Exclude<NotificationType, 'None'>, string>> =
-  {
-    Beep: 'Beep',
-    'Play Announcement': 'Play announcement',
-  };
+/** A settings problem (the server's rules) in the reader's language, numbers as they write them. */
+export function describeSettingsProblemText(problem: SettingsProblem, lng?: string): string {
+  const t = i18next.getFixedT(lng ?? null, 'callRecording');
+  return t(`problem.${problem.code}`, {
+    min: problem.min === undefined ? '' : formatNumber(problem.min, lng),
+    max: problem.max === undefined ? '' : formatNumber(problem.max, lng),
+  });
+}
 
 /** The person, workspace or virtual line form: the API's fields, with the interval as typed. */
 export interface EntityRecordingForm {
@@ -83,31 +88,16 @@ export function toEntityForm(settings: EntityCallRecording): EntityRecordingForm
   };
 }
 
-/** The server's sentence for an interval out of range (`applyEntityUpdate` on the server). */
-export function describeIntervalProblem(interval: number): string {
-  return `repeat.interval must be between ${REPEAT_INTERVAL_MIN} and ${REPEAT_INTERVAL_MAX} seconds (got ${interval})`;
-}
+export type EntityFormErrors = Partial<Record<'repeatInterval', SettingsProblem>>;
 
-/** Null when the typed interval is acceptable, else what is wrong with it. */
-export function validateRepeatInterval(value: number | string): string | null {
-  const interval = typeof value === 'number' ? value : Number(value.trim());
-  if ((typeof value === 'string' && value.trim() === '') || !Number.isFinite(interval)) {
-    return `repeat.interval must be a whole number of seconds between ${REPEAT_INTERVAL_MIN} and ${REPEAT_INTERVAL_MAX}`;
-  }
-  if (!Number.isInteger(interval)) {
-    return `repeat.interval must be a whole number of seconds (got ${interval})`;
-  }
-  if (interval < REPEAT_INTERVAL_MIN || interval > REPEAT_INTERVAL_MAX) {
-    return describeIntervalProblem(interval);
-  }
-  return null;
-}
-
-export type EntityFormErrors = Partial<Record<'repeatInterval', string>>;
-
+/** The server's rules on the form's values: nothing is checked of a setting that is off. */
 export function validateEntityForm(form: EntityRecordingForm): EntityFormErrors {
-  const interval = validateRepeatInterval(form.repeatInterval);
-  return interval === null ? {} : { repeatInterval: interval };
+  const problem = checkEntityRecording({
+    enabled: form.enabled,
+    repeatEnabled: form.repeatEnabled,
+    repeatInterval: form.repeatInterval,
+  }).find((p) => p.field === 'repeat.interval');
+  return problem === undefined ? {} : { repeatInterval: problem };
 }
 
 /** The PUT body for a valid form: every editable field, never the read-only platform info. */
@@ -123,10 +113,20 @@ export function toEntityUpdate(form: EntityRecordingForm): EntityCallRecordingUp
     notification: form.notificationEnabled
       ? { enabled: true, type: form.notificationType }
       : { enabled: false },
-    repeat: { enabled: form.repeatEnabled, interval: Number(form.repeatInterval) },
+    // An empty box (allowed while the tone or recording is off) sends no interval: the server
+    // keeps the one it has.
+    repeat: intervalOf(form.repeatInterval, form.repeatEnabled),
     transcriptEnabled: form.transcriptEnabled,
     callRecordingAccessSettings: form.access,
   };
+}
+
+function intervalOf(
+  value: number | string,
+  enabled: boolean,
+): { enabled: boolean; interval?: number } {
+  const interval = wholeNumberOf(value);
+  return interval === null ? { enabled } : { enabled, interval };
 }
 
 /**

@@ -25,6 +25,7 @@ import { IconAlert, IconDownload, IconPlay, IconRecordings, IconTrash } from '..
 import { RecordingDrawer, type OpenedRecording } from './RecordingDrawer.js';
 import { ShareDialog, type ShareTarget } from '../sharing/ShareDialog.js';
 import { useTranslation } from 'react-i18next';
+import { displayTopic } from '../../lib/recording-topic.js';
 
 /** The Webex list of one's own recordings allows a window of at most 30 days. */
 const MY_WINDOW_DAYS = 30;
@@ -105,7 +106,9 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
     onSuccess: async () => {
       toast({
         title: t('mine.deleted'),
-        message: t('mine.deletedText', { topic: toDelete?.topic ?? t('mine.deletedFallback') }),
+        message: t('mine.deletedText', {
+          topic: toDelete ? displayTopic(toDelete) : t('mine.deletedFallback'),
+        }),
       });
       setToDelete(null);
       await queryClient.invalidateQueries({ queryKey: MY_RECORDINGS_KEY });
@@ -143,7 +146,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
 
   const opening = (r: ConvergedRecording): OpenedRecording => ({
     id: r.id,
-    topic: r.topic,
+    topic: displayTopic(r),
     timeRecorded: r.timeRecorded,
     durationSeconds: r.durationSeconds,
     status: r.status,
@@ -188,7 +191,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {formatRecordedTime(r.timeRecorded)}
                   </Table.Td>
-                  <Table.Td>{r.topic}</Table.Td>
+                  <Table.Td>{displayTopic(r)}</Table.Td>
                   <Table.Td ff="monospace">{formatDuration(r.durationSeconds)}</Table.Td>
                   <Table.Td>
                     <Group gap={6} justify="flex-end" wrap="nowrap">
@@ -199,8 +202,8 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                         onClick={() => setOpened(opening(r))}
                         aria-label={
                           canPlay
-                            ? t('mine.playLabel', { topic: r.topic })
-                            : t('mine.detailsLabel', { topic: r.topic })
+                            ? t('mine.playLabel', { topic: displayTopic(r) })
+                            : t('mine.detailsLabel', { topic: displayTopic(r) })
                         }
                       >
                         {canPlay ? t('mine.play') : t('mine.details')}
@@ -211,7 +214,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           variant="default"
                           leftSection={<IconDownload size={14} />}
                           onClick={() => void download(r)}
-                          aria-label={t('mine.downloadLabel', { topic: r.topic })}
+                          aria-label={t('mine.downloadLabel', { topic: displayTopic(r) })}
                         >
                           {t('mine.download')}
                         </Button>
@@ -220,8 +223,8 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                         <Button
                           size="compact-sm"
                           variant="default"
-                          onClick={() => setToShare({ id: r.id, topic: r.topic })}
-                          aria-label={tShare('share.actionLabel', { topic: r.topic })}
+                          onClick={() => setToShare({ id: r.id, topic: displayTopic(r) })}
+                          aria-label={tShare('share.actionLabel', { topic: displayTopic(r) })}
                         >
                           {tShare('share.action')}
                         </Button>
@@ -233,7 +236,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                           color="red"
                           leftSection={<IconTrash size={14} />}
                           onClick={() => setToDelete(r)}
-                          aria-label={t('mine.deleteLabel', { topic: r.topic })}
+                          aria-label={t('mine.deleteLabel', { topic: displayTopic(r) })}
                         >
                           {t('mine.delete')}
                         </Button>
@@ -264,7 +267,7 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
       >
         <Stack gap="md">
           <Alert color="yellow" variant="light" icon={<IconAlert />}>
-            {t('mine.confirmText', { topic: toDelete?.topic ?? '' })}
+            {t('mine.confirmText', { topic: toDelete ? displayTopic(toDelete) : '' })}
           </Alert>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setToDelete(null)} disabled={remove.isPending}>
@@ -293,8 +296,8 @@ function MyRecordingList({ access }: { readonly access: AccessSettings }): React
                 <Button
                   size="compact-sm"
                   variant="default"
-                  onClick={() => setToShare({ id: opened.id, topic: opened.topic })}
-                  aria-label={tShare('share.actionLabel', { topic: opened.topic })}
+                  onClick={() => setToShare({ id: opened.id, topic: displayTopic(opened) })}
+                  aria-label={tShare('share.actionLabel', { topic: displayTopic(opened) })}
                 >
                   {tShare('share.action')}
                 </Button>

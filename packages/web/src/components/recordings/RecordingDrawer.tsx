@@ -15,6 +15,7 @@ import { RecordingPlayer } from './RecordingPlayer.js';
 import { StatusBadge } from './StatusBadge.js';
 import { RecordingShares } from '../sharing/RecordingShares.js';
 import type { TranscriptFocus } from './TranscriptPanel.js';
+import { displayTopic } from '../../lib/recording-topic.js';
 
 export interface OpenedRecording {
   readonly id: string;
@@ -58,7 +59,7 @@ export function RecordingDrawer(props: RecordingDrawerProps): ReactNode {
         recording && (
           <Stack gap={2}>
             <Title order={2} fz="lg">
-              {recording.topic}
+              {displayTopic(recording)}
             </Title>
             <Text size="sm" c="dimmed">
               {[recording.ownerName, formatRecordedTime(recording.timeRecorded)]
@@ -144,7 +145,7 @@ function RecordingDrawerBody(
       )}
 
       {props.showShares === true && recording.status !== 'purged' && (
-        <RecordingShares recordingId={recording.id} topic={recording.topic} />
+        <RecordingShares recordingId={recording.id} topic={displayTopic(recording)} />
       )}
 
       {metadata.error ? (

@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import { SELECT_ALL_LIMIT, formatDuration, formatRecordedTime } from '../../lib/recordings.js';
 import { PartyList } from './PartyList.js';
 import { ProvenanceBadges } from './ProvenanceBadges.js';
+import { displayTopic } from '../../lib/recording-topic.js';
 
 export function RecordingsTable(props: {
   readonly rows: readonly RecordingSummary[];
@@ -84,7 +85,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
       <Table.Td>
         {props.selectable && (
           <Checkbox
-            aria-label={t('table.select', { topic: r.topic, owner: r.ownerName })}
+            aria-label={t('table.select', { topic: displayTopic(r), owner: r.ownerName })}
             checked={props.selected}
             onChange={(e) => props.onSelect(e.currentTarget.checked)}
           />
@@ -112,7 +113,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
         )}
       </Table.Td>
       <Table.Td>
-        {r.topic}
+        {displayTopic(r)}
         <ProvenanceBadges provenance={r} mt={4} />
         {r.transcriptMatch && (
           <Text size="xs" c="dimmed" data-testid="transcript-match" miw={220} maw={360}>
@@ -137,7 +138,7 @@ function RecordingRow(props: RecordingRowProps): ReactNode {
           size="compact-sm"
           variant="light"
           onClick={props.onOpen}
-          aria-label={t('table.openLabel', { topic: r.topic, owner: r.ownerName })}
+          aria-label={t('table.openLabel', { topic: displayTopic(r), owner: r.ownerName })}
         >
           {t('table.open')}
         </Button>

@@ -12,6 +12,7 @@ import { EmptyState } from '../EmptyState.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { IconPlay, IconRecordings } from '../icons.js';
 import { RecordingDrawer, type OpenedRecording } from '../recordings/RecordingDrawer.js';
+import { displayTopic } from '../../lib/recording-topic.js';
 
 export const sharedWithMeKey = ['recordings', 'shared-with-me'] as const;
 
@@ -29,7 +30,7 @@ export function SharedWithMe(): ReactNode {
     }).format(new Date(iso));
   const opening = (s: SharedRecording): OpenedRecording => ({
     id: s.recording.id,
-    topic: s.recording.topic,
+    topic: displayTopic(s.recording),
     timeRecorded: s.recording.timeRecorded,
     durationSeconds: s.recording.durationSeconds,
     status: s.recording.status,
@@ -73,7 +74,7 @@ export function SharedWithMe(): ReactNode {
                   {format(s.recording.timeRecorded, true)}
                 </Table.Td>
                 <Table.Td>
-                  {s.recording.topic}
+                  {displayTopic(s.recording)}
                   <Text span size="xs" c="dimmed" ff="monospace" ml={6}>
                     {formatDuration(s.recording.durationSeconds)}
                   </Text>
@@ -91,7 +92,7 @@ export function SharedWithMe(): ReactNode {
                       variant="light"
                       leftSection={<IconPlay size={14} />}
                       onClick={() => setOpened(s)}
-                      aria-label={t('sharedWithMe.playLabel', { topic: s.recording.topic })}
+                      aria-label={t('sharedWithMe.playLabel', { topic: displayTopic(s.recording) })}
                     >
                       {t('sharedWithMe.play')}
                     </Button>

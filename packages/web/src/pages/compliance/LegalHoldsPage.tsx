@@ -52,7 +52,7 @@ export function LegalHoldsPage({ me }: { readonly me: Me }): ReactNode {
       case 'org':
         return t('holds.holdsOrg');
       case 'owner':
-        return t('holds.holdsOwner', { name: h.ownerId ?? '' });
+        return t('holds.holdsOwner', { name: h.ownerName ?? h.ownerId ?? '' });
       case 'recording':
         return t('holds.holdsRecording', { id: h.recordingId ?? '' });
     }

@@ -17,15 +17,18 @@ import {
   Text,
   TextInput,
   Textarea,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type {
   RecordingTrunk,
   RecordingTrunkCreate,
   RecordingTrunkList,
   SiprecUri,
 } from '@callvault/shared';
+import type { TFunction } from 'i18next';
 import { api } from '../../api/client.js';
 import {
   createRecordingTrunk,
@@ -38,25 +41,19 @@ import { IconPlus, IconTrunk } from '../../components/icons.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useToast } from '../../components/Toaster.js';
 import { describeError } from '../../lib/error-messages.js';
-import { formatCount } from '../../lib/format.js';
+import { formatDate } from '../../lib/format.js';
 import { findErrorField } from '../../lib/recording-form.js';
 import { useCanEditSettings } from '../../lib/use-can-edit-settings.js';
 import { TrunkDefaultOwnerField } from './TrunkDefaultOwnerField.js';
+import { checkTrunkBody, splitSources, trunkProblemText, type TrunkField } from './trunk-form.js';
 
 const trunksQueryKey = ['recordingTrunks'] as const;
-
-/** Addresses as typed in the box: one per line, or separated by commas or spaces. */
-export function splitSources(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
 
 type Editing =
   { readonly mode: 'create' } | { readonly mode: 'edit'; readonly trunk: RecordingTrunk };
 
 export function RecordingTrunksPage(): ReactNode {
+  const { t } = useTranslation(['trunks', 'controlHub']);
   const canEdit = useCanEditSettings();
   const trunks = useQuery({
     queryKey: trunksQueryKey,
@@ -71,16 +68,16 @@ export function RecordingTrunksPage(): ReactNode {
       onClick={() => setEditing({ mode: 'create' })}
       disabled={!canEdit}
     >
-      Add trunk
+      {t('add')}
     </Button>
   );
 
   return (
     <>
       <PageHeader
-        eyebrow="Control Hub"
-        title="Recording trunks"
-        description="Session border controllers and call systems allowed to send calls to Callvault for recording (SIPREC). Sessions from any other address are refused."
+        eyebrow={t('controlHub:eyebrow')}
+        title={t('title')}
+        description={t('description')}
         actions={addButton}
       />
       {trunks.data && trunks.data.siprecUris.length > 0 && (
@@ -89,18 +86,17 @@ export function RecordingTrunksPage(): ReactNode {
       <Card withBorder radius="md" padding={0}>
         {trunks.error ? (
           <ErrorAlert
-            title="Could not load recording trunks"
+            title={t('loadFailed')}
             error={trunks.error}
             onRetry={() => void trunks.refetch()}
           />
         ) : trunks.isPending ? (
           <Text c="dimmed" p="lg" aria-busy="true">
-            Loading recording trunks…
+            {t('loading')}
           </Text>
         ) : trunks.data.items.length === 0 ? (
-          <EmptyState icon={<IconTrunk size={28} />} title="No recording trunks yet">
-            Add the session border controller that forks your calls, with the addresses it sends
-            from. Until then no SIPREC session is accepted.
+          <EmptyState icon={<IconTrunk size={28} />} title={t('emptyTitle')}>
+            {t('emptyText')}
           </EmptyState>
         ) : (
           <>
@@ -108,39 +104,46 @@ export function RecordingTrunksPage(): ReactNode {
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
                 <Table.Thead bg="gray.0">
                   <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Allowed sources</Table.Th>
-                    <Table.Th>Authentication</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th w={170} />
+                    <Table.Th>{t('column.name')}</Table.Th>
+                    <Table.Th>{t('column.sources')}</Table.Th>
+                    <Table.Th>{t('column.authentication')}</Table.Th>
+                    <Table.Th>{t('column.status')}</Table.Th>
+                    <Table.Th w={170}>
+                      <VisuallyHidden>{t('column.actions')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {trunks.data.items.map((t) => (
-                    <Table.Tr key={t.id}>
-                      <Table.Td fw={500}>{t.name}</Table.Td>
+                  {trunks.data.items.map((trunk) => (
+                    <Table.Tr key={trunk.id}>
+                      <Table.Td fw={500}>{trunk.name}</Table.Td>
                       <Table.Td>
                         <Group gap={6}>
-                          {t.allowedSources.map((s) => (
+                          {trunk.allowedSources.map((s) => (
                             <Code key={s}>{s}</Code>
                           ))}
                         </Group>
                       </Table.Td>
                       <Table.Td>
                         <Stack gap={2}>
-                          {t.clientCertificate && (
+                          {trunk.clientCertificate && (
                             <Text size="sm">
-                              TLS client certificate · {describeRequirement(t.clientCertificate)}
+                              {t('auth.certificate', {
+                                requirement: describeRequirement(t, trunk.clientCertificate),
+                              })}
                             </Text>
                           )}
-                          {t.digest && (
+                          {trunk.digest && (
                             <Text size="sm">
-                              Digest · {t.digest.username}@{t.digest.realm}
+                              {t('auth.digest', {
+                                username: trunk.digest.username,
+                                realm: trunk.digest.realm,
+                              })}
                             </Text>
                           )}
-                          {!t.digest && !t.clientCertificate && (
+                          {!trunk.digest && !trunk.clientCertificate && (
                             <Text size="sm" c="dimmed">
-                              Source address only
+                              {t('auth.sourceOnly')}
                             </Text>
                           )}
                         </Stack>
@@ -148,11 +151,11 @@ export function RecordingTrunksPage(): ReactNode {
                       <Table.Td>
                         <Badge
                           variant="light"
-                          color={t.enabled ? 'teal' : 'gray'}
+                          color={trunk.enabled ? 'teal' : 'gray'}
                           radius="sm"
                           tt="none"
                         >
-                          {t.enabled ? 'Enabled' : 'Disabled'}
+                          {trunk.enabled ? t('enabled') : t('disabled')}
                         </Badge>
                       </Table.Td>
                       <Table.Td>
@@ -160,21 +163,21 @@ export function RecordingTrunksPage(): ReactNode {
                           <Button
                             variant="subtle"
                             size="compact-sm"
-                            onClick={() => setEditing({ mode: 'edit', trunk: t })}
+                            onClick={() => setEditing({ mode: 'edit', trunk })}
                             disabled={!canEdit}
-                            aria-label={`Edit ${t.name}`}
+                            aria-label={t('editLabel', { name: trunk.name })}
                           >
-                            Edit
+                            {t('edit')}
                           </Button>
                           <Button
                             variant="subtle"
                             color="red"
                             size="compact-sm"
-                            onClick={() => setDeleting(t)}
+                            onClick={() => setDeleting(trunk)}
                             disabled={!canEdit}
-                            aria-label={`Delete ${t.name}`}
+                            aria-label={t('deleteLabel', { name: trunk.name })}
                           >
-                            Delete
+                            {t('delete')}
                           </Button>
                         </Group>
                       </Table.Td>
@@ -184,7 +187,7 @@ export function RecordingTrunksPage(): ReactNode {
               </Table>
             </Table.ScrollContainer>
             <Text size="sm" c="dimmed" p="md">
-              {formatCount(trunks.data.items.length, { one: 'trunk', other: 'trunks' })}
+              {t('count', { count: trunks.data.items.length })}
             </Text>
           </>
         )}
@@ -204,15 +207,15 @@ export function RecordingTrunksPage(): ReactNode {
 
 /** Where SBCs send SIPREC: one line per transport, ready to copy into the SBC. */
 function SiprecUrisCard(props: { readonly uris: readonly SiprecUri[] }): ReactNode {
+  const { t } = useTranslation('trunks');
   const label = { udp: 'UDP', tcp: 'TCP', tls: 'TLS' } as const;
   return (
     <Card withBorder radius="md" padding="md" mb="md">
       <Text fw={600} size="sm">
-        SIPREC URIs for your SBC
+        {t('uris.title')}
       </Text>
       <Text size="xs" c="dimmed" mb="xs">
-        Configure the SBC&apos;s recording server (SRS) with one of these. Over TLS the SBC checks
-        Callvault&apos;s certificate; a trunk below may also require the SBC&apos;s own.
+        {t('uris.text')}
       </Text>
       <Stack gap={4}>
         {props.uris.map((u) => (
@@ -233,17 +236,29 @@ function SiprecUrisCard(props: { readonly uris: readonly SiprecUri[] }): ReactNo
   );
 }
 
-function describeRequirement(c: NonNullable<RecordingTrunk['clientCertificate']>): string {
+function describeRequirement(
+  t: TFunction<'trunks'>,
+  c: NonNullable<RecordingTrunk['clientCertificate']>,
+): string {
   const parts: string[] = [];
   if (c.caCertificates.length > 0) {
-    parts.push(formatCount(c.caCertificates.length, { one: 'CA', other: 'CAs' }));
+    parts.push(t('requirement.cas', { count: c.caCertificates.length }));
   }
   if (c.fingerprints.length > 0) {
-    parts.push(formatCount(c.fingerprints.length, { one: 'pin', other: 'pins' }));
+    parts.push(t('requirement.pins', { count: c.fingerprints.length }));
   }
   if (c.subjects.length > 0) parts.push(c.subjects.join(', '));
   return parts.join(' · ');
 }
+
+/** Example values in the boxes: addresses and formats, the same in every language. */
+const EXAMPLES = {
+  sources: '192.0.2.10\n198.51.100.0/24',
+  ownDomains: 'pbx.example.com\n*.example.com\n192.0.2.10',
+  caBundle: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
+  fingerprint: 'AB:CD:…',
+  subject: 'sbc1.example.com',
+} as const;
 
 const TRUNK_FIELDS = [
   'name',
@@ -256,6 +271,7 @@ const TRUNK_FIELDS = [
 ] as const;
 
 function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => void }): ReactNode {
+  const { t } = useTranslation('trunks');
   const queryClient = useQueryClient();
   const toast = useToast();
   const existing = props.editing.mode === 'edit' ? props.editing.trunk : null;
@@ -285,7 +301,7 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
       existing ? updateRecordingTrunk(existing.id, input) : createRecordingTrunk(input),
     onSuccess: async (trunk) => {
       await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
-      toast({ title: existing ? 'Trunk saved' : 'Trunk added', message: trunk.name });
+      toast({ title: existing ? t('form.saved') : t('form.added'), message: trunk.name });
       props.onClose();
     },
   });
@@ -297,26 +313,34 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
     password === '' &&
     username === existing.digest.username &&
     realm === existing.digest.realm;
-  const localErrors = {
-    name: name.trim() === '' ? 'Give the trunk a name' : null,
-    sources: splitSources(sources).length === 0 ? 'Add at least one address or CIDR' : null,
-    country:
-      country.trim() !== '' && !/^[A-Za-z]{2}$/.test(country.trim())
-        ? 'Two letters (ISO 3166-1 alpha-2), or empty for the locations’ countries'
-        : null,
-    username: useDigest && username.trim() === '' ? 'Enter the digest username' : null,
-    realm: useDigest && realm.trim() === '' ? 'Enter the digest realm' : null,
-    password:
-      useDigest && !keepsCredentials && password.length < 8
-        ? 'The password needs at least 8 characters'
-        : null,
-    certificate:
-      useCertificate && caBundle.trim() === '' && splitSources(fingerprints).length === 0
-        ? 'Paste the CA certificates, or pin at least one fingerprint'
-        : null,
-    defaultOwner: choosingOwner ? 'Choose the default owner, or None' : null,
+  // The body as it would be sent: a switched-off digest or certificate is null, so not checked.
+  const digest = !useDigest
+    ? null
+    : keepsCredentials
+      ? undefined
+      : { username: username.trim(), realm: realm.trim(), password };
+  const body: RecordingTrunkCreate = {
+    name: name.trim(),
+    allowedSources: splitSources(sources),
+    enabled,
+    country: country.trim() === '' ? null : country.trim().toUpperCase(),
+    ownDomains: splitSources(ownDomains),
+    mediaLatching,
+    ...(digest === undefined ? {} : { digest }),
+    clientCertificate: useCertificate
+      ? {
+          caBundle: caBundle.trim() === '' ? null : caBundle.trim(),
+          fingerprints: splitSources(fingerprints),
+          subjects: splitSources(subjects),
+        }
+      : null,
+    defaultOwner,
   };
-  const shown = (error: string | null): string | null => (checked ? error : null);
+  const problems = checkTrunkBody(body, { choosingOwner });
+  const shown = (field: TrunkField): string | null => {
+    const problem = problems[field];
+    return checked && problem ? trunkProblemText(t, problem) : null;
+  };
   const serverField = save.error ? findErrorField(save.error, TRUNK_FIELDS) : null;
   const serverError = (field: (typeof TRUNK_FIELDS)[number]): string | null =>
     save.error && serverField === field ? describeError(save.error) : null;
@@ -324,53 +348,36 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
   function submit(event: FormEvent): void {
     event.preventDefault();
     setChecked(true);
-    if (Object.values(localErrors).some((e) => e !== null)) return;
-    const digest = !useDigest
-      ? null
-      : keepsCredentials
-        ? undefined
-        : { username: username.trim(), realm: realm.trim(), password };
-    save.mutate({
-      name: name.trim(),
-      allowedSources: splitSources(sources),
-      enabled,
-      country: country.trim() === '' ? null : country.trim().toUpperCase(),
-      ownDomains: splitSources(ownDomains),
-      mediaLatching,
-      ...(digest === undefined ? {} : { digest }),
-      clientCertificate: useCertificate
-        ? {
-            caBundle: caBundle.trim() === '' ? null : caBundle.trim(),
-            fingerprints: splitSources(fingerprints),
-            subjects: splitSources(subjects),
-          }
-        : null,
-      defaultOwner,
-    });
+    if (Object.keys(problems).length > 0) return;
+    save.mutate(body);
   }
 
   return (
     <Modal
       opened
       onClose={props.onClose}
-      title={<Text fw={650}>{existing ? `Edit ${existing.name}` : 'Add a recording trunk'}</Text>}
+      title={
+        <Text fw={650}>
+          {existing ? t('form.editTitle', { name: existing.name }) : t('form.addTitle')}
+        </Text>
+      }
       size="lg"
       centered
     >
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput
-            label="Name"
-            placeholder="Stockholm SBC"
+            label={t('form.name')}
+            placeholder={t('form.namePlaceholder')}
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
-            error={shown(localErrors.name) ?? serverError('name')}
+            error={shown('name') ?? serverError('name')}
           />
           <Textarea
-            label="Allowed sources"
-            description="IP addresses or CIDR ranges the trunk sends from, one per line."
-            placeholder={'192.0.2.10\n198.51.100.0/24'}
+            label={t('form.sources')}
+            description={t('form.sourcesHelp')}
+            placeholder={EXAMPLES.sources}
             required
             autosize
             minRows={3}
@@ -379,13 +386,13 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
               setSources(e.currentTarget.value);
               if (serverField === 'allowedSources') save.reset();
             }}
-            error={shown(localErrors.sources) ?? serverError('allowedSources')}
+            error={shown('sources') ?? serverError('allowedSources')}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
           <Textarea
-            label="Own SIP domains"
-            description="Hosts whose user parts are this organization's extensions (sip:1001@pbx.example.com), one per line: a host name, an IP address, *.domain for its subdomains, or * for any host. Numbers and SIP addresses match on any host."
-            placeholder={'pbx.example.com\n*.example.com\n192.0.2.10'}
+            label={t('form.ownDomains')}
+            description={t('form.ownDomainsHelp')}
+            placeholder={EXAMPLES.ownDomains}
             autosize
             minRows={2}
             value={ownDomains}
@@ -393,34 +400,32 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
               setOwnDomains(e.currentTarget.value);
               if (serverField === 'ownDomains') save.reset();
             }}
-            error={serverError('ownDomains')}
+            error={shown('ownDomains') ?? serverError('ownDomains')}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
           <TextInput
-            label="Dial-plan country"
-            description="ISO 3166-1 alpha-2 country (SE, US…) of the national numbers this SBC sends (0760516936, 7602922410). Empty: each location's country."
+            label={t('form.country')}
+            description={t('form.countryHelp')}
             placeholder="SE"
             maxLength={2}
             value={country}
             onChange={(e) => setCountry(e.currentTarget.value)}
-            error={shown(localErrors.country) ?? serverError('country')}
+            error={shown('country') ?? serverError('country')}
           />
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              Media source
+              {t('form.mediaSource')}
             </Text>
             <Text size="xs" c="dimmed">
-              Where this SBC&apos;s RTP is taken from. &ldquo;First sender&rdquo; also accepts an
-              SRC behind NAT: the first sender in the first 5 s of the call, whatever its address.
-              Either way, one sender at a time.
+              {t('form.mediaSourceHelp')}
             </Text>
             <SegmentedControl
-              aria-label="Media source"
+              aria-label={t('form.mediaSource')}
               value={mediaLatching}
               onChange={(value) => setMediaLatching(value as RecordingTrunk['mediaLatching'])}
               data={[
-                { value: 'first-source', label: 'First sender (NAT)' },
-                { value: 'signalled', label: 'SDP address only' },
+                { value: 'first-source', label: t('form.firstSource') },
+                { value: 'signalled', label: t('form.signalled') },
               ]}
             />
           </Stack>
@@ -431,53 +436,55 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
               setChoosingOwner(choosing);
               if (serverField === 'defaultOwner') save.reset();
             }}
-            error={shown(localErrors.defaultOwner) ?? serverError('defaultOwner')}
+            error={shown('defaultOwner') ?? serverError('defaultOwner')}
           />
           <Switch
-            label="Require digest authentication"
-            description="The trunk must also answer a SIP digest challenge (RFC 3261 §22) with these credentials."
+            label={t('form.digest')}
+            description={t('form.digestHelp')}
             checked={useDigest}
             onChange={(e) => setUseDigest(e.currentTarget.checked)}
           />
           {useDigest && (
             <Group grow align="flex-start">
               <TextInput
-                label="Username"
+                label={t('form.username')}
                 value={username}
                 onChange={(e) => setUsername(e.currentTarget.value)}
-                error={shown(localErrors.username)}
+                error={shown('username')}
                 autoComplete="off"
               />
               <TextInput
-                label="Realm"
+                label={t('form.realm')}
                 value={realm}
                 onChange={(e) => setRealm(e.currentTarget.value)}
-                error={shown(localErrors.realm)}
+                error={shown('realm')}
                 autoComplete="off"
               />
               <PasswordInput
-                label="Password"
-                placeholder={existing?.digest ? 'Unchanged' : undefined}
-                description={existing?.digest ? 'Leave empty to keep it' : 'At least 8 characters'}
+                label={t('form.password')}
+                placeholder={existing?.digest ? t('form.passwordUnchanged') : undefined}
+                description={
+                  existing?.digest ? t('form.passwordKeep') : t('form.passwordHelp', { count: 8 })
+                }
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
-                error={shown(localErrors.password) ?? serverError('digest')}
+                error={shown('password') ?? serverError('digest')}
                 autoComplete="new-password"
               />
             </Group>
           )}
           <Switch
-            label="Require a TLS client certificate (mutual TLS)"
-            description="The SBC connects over TLS and presents a certificate from these CAs and/or with a pinned fingerprint; this trunk is then chosen by that certificate and never used over UDP or TCP. Clients without one are closed at the TLS handshake."
+            label={t('form.certificate')}
+            description={t('form.certificateHelp')}
             checked={useCertificate}
             onChange={(e) => setUseCertificate(e.currentTarget.checked)}
           />
           {useCertificate && (
             <Stack gap="sm">
               <Textarea
-                label="CA certificates (PEM)"
-                description="The certificate authorities the SBC certificate must chain to (intermediates the SBC sends are followed). Empty: pins only."
-                placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+                label={t('form.caBundle')}
+                description={t('form.caBundleHelp')}
+                placeholder={EXAMPLES.caBundle}
                 autosize
                 minRows={3}
                 maxRows={10}
@@ -486,54 +493,56 @@ function TrunkModal(props: { readonly editing: Editing; readonly onClose: () => 
                   setCaBundle(e.currentTarget.value);
                   if (serverField === 'clientCertificate') save.reset();
                 }}
-                error={shown(localErrors.certificate) ?? serverError('clientCertificate')}
+                error={shown('certificate') ?? serverError('clientCertificate')}
                 styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               />
               {stored && stored.caCertificates.length > 0 && (
                 <Stack gap={2}>
                   {stored.caCertificates.map((c) => (
                     <Text key={c.fingerprint} size="xs" c="dimmed">
-                      {c.subject} · expires {c.notAfter.slice(0, 10)}
+                      {t('form.caExpires', { subject: c.subject, date: formatDate(c.notAfter) })}
                     </Text>
                   ))}
                 </Stack>
               )}
               <Textarea
-                label="Pinned SHA-256 fingerprints"
-                description="The SBC certificate's SHA-256 fingerprint, one per line (openssl x509 -noout -fingerprint -sha256 -in sbc.pem). With CAs as well, both must match."
-                placeholder="AB:CD:…"
+                label={t('form.fingerprints')}
+                description={t('form.fingerprintsHelp')}
+                placeholder={EXAMPLES.fingerprint}
                 autosize
                 minRows={1}
                 value={fingerprints}
                 onChange={(e) => setFingerprints(e.currentTarget.value)}
+                error={shown('fingerprints')}
                 styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               />
               <Textarea
-                label="Expected subject"
-                description="Optional: DNS names, URIs or IP addresses of the certificate's subjectAltName (or its CN when it has none), one per line. Any one must match."
-                placeholder="sbc1.example.com"
+                label={t('form.subjects')}
+                description={t('form.subjectsHelp')}
+                placeholder={EXAMPLES.subject}
                 autosize
                 minRows={1}
                 value={subjects}
                 onChange={(e) => setSubjects(e.currentTarget.value)}
+                error={shown('subjects')}
               />
             </Stack>
           )}
           <Switch
-            label="Enabled"
-            description="A disabled trunk keeps its settings but its sessions are refused."
+            label={t('form.enabled')}
+            description={t('form.enabledHelp')}
             checked={enabled}
             onChange={(e) => setEnabled(e.currentTarget.checked)}
           />
           {save.error && serverField === null && (
-            <ErrorAlert title="Not saved" error={save.error} />
+            <ErrorAlert title={t('form.notSaved')} error={save.error} />
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={props.onClose} disabled={save.isPending}>
-              Cancel
+              {t('form.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {existing ? 'Save' : 'Add trunk'}
+              {existing ? t('form.save') : t('add')}
             </Button>
           </Group>
         </Stack>
@@ -546,13 +555,14 @@ function DeleteTrunkModal(props: {
   readonly trunk: RecordingTrunk | null;
   readonly onClose: () => void;
 }): ReactNode {
+  const { t } = useTranslation('trunks');
   const queryClient = useQueryClient();
   const toast = useToast();
   const remove = useMutation({
     mutationFn: (trunk: RecordingTrunk) => deleteRecordingTrunk(trunk.id),
     onSuccess: async (_r, trunk) => {
       await queryClient.invalidateQueries({ queryKey: trunksQueryKey });
-      toast({ title: 'Trunk deleted', message: trunk.name });
+      toast({ title: t('remove.deleted'), message: trunk.name });
       close();
     },
   });
@@ -564,24 +574,22 @@ function DeleteTrunkModal(props: {
     <Modal
       opened={props.trunk !== null}
       onClose={close}
-      title={<Text fw={650}>Delete {props.trunk?.name}?</Text>}
+      title={<Text fw={650}>{t('remove.title', { name: props.trunk?.name ?? '' })}</Text>}
       centered
     >
       <Stack gap="md">
-        <Text size="sm">
-          New recording sessions from its addresses will be refused. Recordings already made stay.
-        </Text>
-        {remove.error && <ErrorAlert title="Not deleted" error={remove.error} />}
+        <Text size="sm">{t('remove.text')}</Text>
+        {remove.error && <ErrorAlert title={t('remove.notDeleted')} error={remove.error} />}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close} disabled={remove.isPending}>
-            Cancel
+            {t('form.cancel')}
           </Button>
           <Button
             color="red"
             loading={remove.isPending}
             onClick={() => props.trunk && remove.mutate(props.trunk)}
           >
-            Delete trunk
+            {t('remove.confirm')}
           </Button>
         </Group>
       </Stack>

@@ -5,6 +5,7 @@ import { SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TrunkDefaultOwner } from '@callvault/shared';
 import {
   fetchPerson,
@@ -18,11 +19,8 @@ import { toServerFilter } from '../../lib/search.js';
 
 type OwnerKind = TrunkDefaultOwner['type'];
 
-const KIND_LABELS: Readonly<Record<OwnerKind, string>> = {
-  person: 'Person',
-  workspace: 'Workspace',
-  virtualLine: 'Virtual line',
-};
+/** The kinds in the order offered; each is labelled `trunks:owner.<kind>`. */
+const OWNER_KINDS: readonly OwnerKind[] = ['person', 'workspace', 'virtualLine'];
 
 interface Option {
   readonly value: string;
@@ -70,6 +68,7 @@ export function TrunkDefaultOwnerField(props: {
   readonly error?: string | null;
 }): ReactNode {
   const { value, onChange } = props;
+  const { t, i18n } = useTranslation('trunks');
   const [kind, setKind] = useState<OwnerKind | 'none'>(value?.type ?? 'none');
   const [search, setSearch] = useState('');
   const [settled] = useDebouncedValue(search, 250);
@@ -92,15 +91,13 @@ export function TrunkDefaultOwnerField(props: {
   return (
     <Stack gap={4}>
       <Text size="sm" fw={500}>
-        Default owner
+        {t('owner.label')}
       </Text>
       <Text size="xs" c="dimmed">
-        Owns a call from this trunk when nothing in it names anyone Callvault knows (no recording
-        metadata, or parties matching no one). None: such a call is kept as an unattributed
-        recording that compliance officers see and can give an owner.
+        {t('owner.help')}
       </Text>
       <SegmentedControl
-        aria-label="Default owner kind"
+        aria-label={t('owner.kindLabel')}
         value={kind}
         onChange={(next) => {
           setKind(next as OwnerKind | 'none');
@@ -108,24 +105,23 @@ export function TrunkDefaultOwnerField(props: {
           onChange(null, next !== 'none');
         }}
         data={[
-          { value: 'none', label: 'None' },
-          ...(Object.keys(KIND_LABELS) as OwnerKind[]).map((k) => ({
-            value: k,
-            label: KIND_LABELS[k],
-          })),
+          { value: 'none', label: t('owner.none') },
+          ...OWNER_KINDS.map((k) => ({ value: k, label: t(`owner.${k}`) })),
         ]}
       />
       {kind !== 'none' && (
         <Select
-          aria-label={`Default owner (${KIND_LABELS[kind].toLowerCase()})`}
-          placeholder="Type a name"
+          aria-label={t('owner.selectLabel', {
+            kind: t(`owner.${kind}`).toLocaleLowerCase(i18n.language),
+          })}
+          placeholder={t('owner.placeholder')}
           searchable
           data={options}
           value={value?.type === kind ? value.id : null}
           onChange={(id) => onChange(id === null ? null : { type: kind, id }, id === null)}
           searchValue={search}
           onSearchChange={setSearch}
-          nothingFoundMessage={owners.isFetching ? 'Searching…' : 'Nobody found'}
+          nothingFoundMessage={owners.isFetching ? t('owner.searching') : t('owner.nobody')}
           comboboxProps={{ withinPortal: true }}
           filter={({ options: all }) => all}
           error={props.error}

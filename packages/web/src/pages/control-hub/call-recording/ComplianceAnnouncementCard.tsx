@@ -5,6 +5,7 @@ import type { ComplianceAnnouncement, LocationComplianceAnnouncement } from '@ca
 import { Radio, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   updateLocationAnnouncement,
   updateOrgAnnouncement,
@@ -12,9 +13,11 @@ import {
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
+import { describeSettingsProblemText } from '../../../lib/recording-form.js';
 import {
   ComplianceAnnouncementFields,
-  validateDelay,
+  checkAnnouncementValues,
+  toAnnouncementUpdate,
   type AnnouncementFormValues,
 } from './ComplianceAnnouncementFields.js';
 import { callRecordingKeys } from './recording-queries.js';
@@ -60,6 +63,7 @@ export function ComplianceAnnouncementCard({
 }): ReactNode {
   const { settings } = scope;
   const location = scope.kind === 'location' ? scope : null;
+  const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
   const initialValues = toAnnouncementValues(settings);
@@ -67,9 +71,14 @@ export function ComplianceAnnouncementCard({
   const [useOrg, setUseOrg] = useState(initialUseOrg);
   const [values, setValues] = useState(initialValues);
   const [submitted, setSubmitted] = useState(false);
-  const delayError = submitted && !useOrg ? validateDelay(values.delayInSeconds) : null;
+  // Following the organisation, the location's own values are not sent, so not checked.
+  const delayProblem = useOrg
+    ? null
+    : checkAnnouncementValues(values, settings.customAnnouncementFileName);
+  const delayError =
+    submitted && delayProblem !== null ? describeSettingsProblemText(delayProblem) : null;
   const dirty = useOrg !== initialUseOrg || !sameAnnouncementValues(values, initialValues);
-  const ownValues = { ...values, delayInSeconds: Number(values.delayInSeconds) };
+  const ownValues = toAnnouncementUpdate(values);
   const save = useMutation({
     mutationFn: () =>
       location === null
@@ -89,10 +98,7 @@ export function ComplianceAnnouncementCard({
       });
       setSubmitted(false);
       toast({
-        title:
-          location === null
-            ? 'Compliance announcement saved'
-            : 'Location compliance announcement saved',
+        title: location === null ? t('announcement.saved') : t('announcement.locationSaved'),
       });
     },
   });
@@ -100,23 +106,21 @@ export function ComplianceAnnouncementCard({
   function submit(event: FormEvent): void {
     event.preventDefault();
     setSubmitted(true);
-    if (!useOrg && validateDelay(values.delayInSeconds) !== null) return;
+    if (delayProblem !== null) return;
     save.mutate();
   }
 
   return (
     <form
       onSubmit={submit}
-      aria-label={
-        location === null ? 'Compliance announcement' : 'Location compliance announcement'
-      }
+      aria-label={location === null ? t('announcement.title') : t('announcement.locationTitle')}
     >
       <SettingsCard
-        title="Compliance announcement"
+        title={t('announcement.title')}
         description={
           location === null
-            ? "Tells the other party that the call may be recorded. It plays once per call, never again after a transfer; when it plays, the user's start/stop announcement is not played."
-            : 'What callers to and from this location hear about recording.'
+            ? t('announcement.orgDescription')
+            : t('announcement.locationDescription')
         }
         footer={
           <FormActions
@@ -135,18 +139,18 @@ export function ComplianceAnnouncementCard({
         <Stack gap={location === null ? 'md' : 'lg'}>
           {location !== null && (
             <Radio.Group
-              label="Announcement settings"
+              label={t('announcement.settings')}
               value={useOrg ? 'org' : 'own'}
               onChange={(choice) => setUseOrg(choice === 'org')}
             >
               <Stack gap="sm" mt="xs">
                 <Radio
                   value="org"
-                  label="Use the organisation's settings"
-                  description="The values below are the organisation's; they change when the organisation's do."
+                  label={t('announcement.useOrg')}
+                  description={t('announcement.useOrgHelp')}
                   disabled={!canEdit}
                 />
-                <Radio value="own" label="Use settings for this location" disabled={!canEdit} />
+                <Radio value="own" label={t('announcement.own')} disabled={!canEdit} />
               </Stack>
             </Radio.Group>
           )}
@@ -161,7 +165,7 @@ export function ComplianceAnnouncementCard({
               : {
                   locationId: location.locationId,
                   uploadBlockedReason: location.settings.useOrgSettingsEnabled
-                    ? 'Save this location with its own settings first, then upload its file.'
+                    ? t('announcement.uploadBlocked')
                     : null,
                 })}
             onUploaded={() => {
@@ -173,7 +177,7 @@ export function ComplianceAnnouncementCard({
               });
             }}
           />
-          {save.error && <ErrorAlert title="Not saved" error={save.error} />}
+          {save.error && <ErrorAlert title={t('notSaved')} error={save.error} />}
         </Stack>
       </SettingsCard>
     </form>

@@ -1,31 +1,52 @@
 // The compliance announcement fields (SPEC §4), shared by the organisation page and a location's
 // own settings: when the announcement plays, its delay on outbound calls, and which audio it is.
+// The values are checked with the server's own rules (checkAnnouncementValues), so the delay is
+// not checked while it is off.
 import { Alert, FileInput, Group, NumberInput, Radio, Stack, Switch, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { uploadCustomAnnouncement } from '../../../api/recording-settings.api.js';
-import type { ComplianceAnnouncementUpdate, UploadedAnnouncement } from '@callvault/shared';
+import {
+  checkComplianceAnnouncement,
+  wholeNumberOf,
+  type ComplianceAnnouncementUpdate,
+  type SettingsProblem,
+  type UploadedAnnouncement,
+} from '@callvault/shared';
 import { IconUpload } from '../../../components/icons.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';
+import { formatDurationWords, formatNumber } from '../../../lib/format.js';
 import { ANNOUNCEMENT_DELAY_MAX, ANNOUNCEMENT_DELAY_MIN } from '../../../lib/recording-form.js';
 
-export type AnnouncementFormValues = Omit<ComplianceAnnouncementUpdate, 'delayInSeconds'> & {
-  /** As typed: a string while the box is empty. */
+/** The fields the card edits, the delay as typed (a string while the box is empty). */
+export interface AnnouncementFormValues {
+  readonly inboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsEnabled: boolean;
+  readonly outboundPSTNCallsDelayEnabled: boolean;
   readonly delayInSeconds: number | string;
-};
+  readonly announcementType: 'DEFAULT' | 'CUSTOM';
+}
 
-export function validateDelay(value: number | string): string | null {
-  const delay = typeof value === 'number' ? value : Number(value);
-  if (
-    value === '' ||
-    !Number.isInteger(delay) ||
-    delay < ANNOUNCEMENT_DELAY_MIN ||
-    delay > ANNOUNCEMENT_DELAY_MAX
-  ) {
-    return `delayInSeconds must be a whole number between ${ANNOUNCEMENT_DELAY_MIN} and ${ANNOUNCEMENT_DELAY_MAX}`;
-  }
-  return null;
+/** The server's rules on the values; the delay's problem, if any (the only one a form can make). */
+export function checkAnnouncementValues(
+  values: AnnouncementFormValues,
+  customFileName: string | null,
+): SettingsProblem | null {
+  return (
+    checkComplianceAnnouncement({
+      ...values,
+      hasCustomFile: customFileName !== null,
+    }).find((p) => p.field === 'delayInSeconds') ?? null
+  );
+}
+
+/** The PUT fields: an empty delay box (allowed while the delay is off) sends no delay. */
+export function toAnnouncementUpdate(values: AnnouncementFormValues): ComplianceAnnouncementUpdate {
+  const { delayInSeconds, ...rest } = values;
+  const delay = wholeNumberOf(delayInSeconds);
+  return delay === null ? rest : { ...rest, delayInSeconds: delay };
 }
 
 interface ComplianceAnnouncementFieldsProps {
@@ -44,14 +65,18 @@ interface ComplianceAnnouncementFieldsProps {
 
 export function ComplianceAnnouncementFields(props: ComplianceAnnouncementFieldsProps): ReactNode {
   const { values, onChange, disabled } = props;
+  const { t } = useTranslation('callRecording');
   const toast = useToast();
   const [file, setFile] = useState<File | null>(null);
   const upload = useMutation({
     mutationFn: (chosen: File) => uploadCustomAnnouncement(chosen, chosen.name, props.locationId),
     onSuccess: (uploaded) => {
       toast({
-        title: 'Announcement uploaded',
-        message: `${uploaded.fileName} (${(uploaded.durationMs / 1000).toFixed(1)} s) is ready to use.`,
+        title: t('announcement.uploaded'),
+        message: t('announcement.uploadedText', {
+          name: uploaded.fileName,
+          duration: formatDurationWords(Math.max(1, Math.round(uploaded.durationMs / 1000))),
+        }),
       });
       props.onUploaded(uploaded);
     },
@@ -63,30 +88,33 @@ export function ComplianceAnnouncementFields(props: ComplianceAnnouncementFields
     <Stack gap="lg">
       <Stack gap="sm">
         <Switch
-          label="Play compliance announcement on inbound PSTN calls"
-          description="Callers from outside the organisation hear it before the call connects."
+          label={t('announcement.inbound')}
+          description={t('announcement.inboundHelp')}
           checked={values.inboundPSTNCallsEnabled}
           onChange={(e) => set({ inboundPSTNCallsEnabled: e.currentTarget.checked })}
           disabled={disabled}
         />
         <Switch
-          label="Play compliance announcement on outbound PSTN calls"
-          description="The called party hears it when they answer."
+          label={t('announcement.outbound')}
+          description={t('announcement.outboundHelp')}
           checked={values.outboundPSTNCallsEnabled}
           onChange={(e) => set({ outboundPSTNCallsEnabled: e.currentTarget.checked })}
           disabled={disabled}
         />
         <Group align="flex-start" gap="xl" pl={54}>
           <Switch
-            label="Delay the announcement on outbound calls"
+            label={t('announcement.delayEnabled')}
             checked={values.outboundPSTNCallsDelayEnabled}
             onChange={(e) => set({ outboundPSTNCallsDelayEnabled: e.currentTarget.checked })}
             disabled={disabled || !values.outboundPSTNCallsEnabled}
             size="sm"
           />
           <NumberInput
-            label="Delay (seconds)"
-            description={`${ANNOUNCEMENT_DELAY_MIN}–${ANNOUNCEMENT_DELAY_MAX} seconds after answer`}
+            label={t('announcement.delay')}
+            description={t('announcement.delayHelp', {
+              min: formatNumber(ANNOUNCEMENT_DELAY_MIN),
+              max: formatNumber(ANNOUNCEMENT_DELAY_MAX),
+            })}
             value={values.delayInSeconds}
             onChange={(value) => set({ delayInSeconds: value })}
             min={ANNOUNCEMENT_DELAY_MIN}
@@ -103,24 +131,24 @@ export function ComplianceAnnouncementFields(props: ComplianceAnnouncementFields
       </Stack>
 
       <Radio.Group
-        label="Announcement audio"
+        label={t('announcement.audio')}
         value={values.announcementType}
         onChange={(value) => set({ announcementType: value === 'CUSTOM' ? 'CUSTOM' : 'DEFAULT' })}
       >
         <Stack gap="sm" mt="xs">
           <Radio
             value="DEFAULT"
-            label="Default announcement"
-            description="“This call may be recorded”, spoken in the language of the person or workspace answering."
+            label={t('announcement.default')}
+            description={t('announcement.defaultHelp')}
             disabled={disabled}
           />
           <Radio
             value="CUSTOM"
-            label="Custom file"
+            label={t('announcement.custom')}
             description={
               props.customFileName
-                ? `Current file: ${props.customFileName}`
-                : 'Upload a file first, then choose it here.'
+                ? t('announcement.currentFile', { name: props.customFileName })
+                : t('announcement.uploadFirst')
             }
             disabled={disabled || props.customFileName === null}
           />
@@ -130,9 +158,9 @@ export function ComplianceAnnouncementFields(props: ComplianceAnnouncementFields
       <Stack gap={6}>
         <Group align="flex-end" gap="sm" wrap="nowrap">
           <FileInput
-            label="Upload custom announcement"
-            description="WAV, 16-bit PCM or µ-law, 8 or 16 kHz, mono, up to 60 seconds and 5 MB."
-            placeholder="Choose a .wav file"
+            label={t('announcement.upload')}
+            description={t('announcement.uploadHelp')}
+            placeholder={t('announcement.uploadPlaceholder')}
             accept=".wav,audio/wav,audio/x-wav"
             leftSection={<IconUpload size={16} />}
             value={file}
@@ -149,7 +177,7 @@ export function ComplianceAnnouncementFields(props: ComplianceAnnouncementFields
         </Group>
         {upload.isPending && (
           <Text size="sm" c="dimmed">
-            Uploading…
+            {t('announcement.uploading')}
           </Text>
         )}
         {blocked !== null && !disabled && (

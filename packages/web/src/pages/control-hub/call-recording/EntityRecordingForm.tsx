@@ -1,7 +1,8 @@
 // The call-recording form of one person, workspace or virtual line (SPEC §3.3): every field with
-// its Webex label, the checks the server makes (with its words), the server's own errors next to
-// the field they are about, and the read-only platform information. The form holds the values and
-// the save; each card below only shows its fields.
+// its Webex label in the reader's language, the server's own rules checked before saving (a setting
+// that is off is not checked), the server's errors next to the field they are about, and the
+// read-only platform information. The form holds the values and the save; each card below only
+// shows its fields.
 import { RECORD_MODES, type AccessSettings, type EntityCallRecording } from '@callvault/shared';
 import {
   Card,
@@ -18,6 +19,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client.js';
 import { updateEntityRecording, type RecordableKind } from '../../../api/recording-settings.api.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
@@ -25,12 +27,13 @@ import { RouterAnchor } from '../../../components/RouterLinks.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';
+import { formatNumber } from '../../../lib/format.js';
 import {
-  NOTIFICATION_TYPE_LABELS,
-  RECORD_MODE_DESCRIPTIONS,
-  RECORD_MODE_LABELS,
+  NOTIFICATION_TYPE_KEYS,
+  RECORD_MODE_KEYS,
   REPEAT_INTERVAL_MAX,
   REPEAT_INTERVAL_MIN,
+  describeSettingsProblemText,
   findErrorField,
   toEntityForm,
   toEntityUpdate,
@@ -39,12 +42,13 @@ import {
 } from '../../../lib/recording-form.js';
 import { entityRecordingQuery } from './recording-queries.js';
 
-const ACCESS_LABELS: Readonly<Record<keyof AccessSettings, string>> = {
-  viewAndPlayRecordingsEnabled: 'View and play recordings',
-  downloadRecordingsEnabled: 'Download recordings',
-  deleteRecordingsEnabled: 'Delete recordings',
-  shareRecordingsEnabled: 'Share recordings',
-};
+/** The access switches in the order shown; each is labelled `callRecording:entity.access.<key>`. */
+const ACCESS_KEYS: readonly (keyof AccessSettings)[] = [
+  'viewAndPlayRecordingsEnabled',
+  'downloadRecordingsEnabled',
+  'deleteRecordingsEnabled',
+  'shareRecordingsEnabled',
+];
 
 /** Server messages that name one of these fields are shown under it. */
 const SERVER_FIELDS = ['repeat.interval', 'record', 'notification.type'] as const;
@@ -69,6 +73,7 @@ export function EntityRecordingForm(props: {
   readonly canEdit: boolean;
 }): ReactNode {
   const { kind, id, settings, canEdit } = props;
+  const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
   const [saved, setSaved] = useState(() => toEntityForm(settings));
@@ -82,7 +87,7 @@ export function EntityRecordingForm(props: {
       setSaved(values);
       setShowErrors(false);
       await queryClient.invalidateQueries({ queryKey: entityRecordingQuery(kind, id).queryKey });
-      toast({ title: 'Call recording settings saved' });
+      toast({ title: t('entity.saved') });
     },
   });
   const dirty = JSON.stringify(form) !== JSON.stringify(saved);
@@ -90,7 +95,9 @@ export function EntityRecordingForm(props: {
   const serverError = (field: ServerField): string | null =>
     save.error && serverField === field ? describeError(save.error) : null;
   const intervalError =
-    (showErrors ? errors.repeatInterval : undefined) ?? serverError('repeat.interval');
+    (showErrors && errors.repeatInterval
+      ? describeSettingsProblemText(errors.repeatInterval)
+      : null) ?? serverError('repeat.interval');
   const licenceProblem =
     save.error instanceof ApiError && save.error.errorCode === 'LICENSE_REQUIRED';
 
@@ -113,7 +120,7 @@ export function EntityRecordingForm(props: {
   const fields: FieldsProps = { form, set, locked: !canEdit, off: !form.enabled, serverError };
 
   return (
-    <form onSubmit={submit} aria-label="Call recording settings" noValidate>
+    <form onSubmit={submit} aria-label={t('entity.formLabel')} noValidate>
       <Stack gap="lg">
         <RecordingCard {...fields} />
         <AnnouncementsCard
@@ -132,7 +139,7 @@ export function EntityRecordingForm(props: {
 
         {save.error && serverField === null && (
           <ErrorAlert
-            title={licenceProblem ? 'Licence required' : 'Not saved'}
+            title={licenceProblem ? t('entity.licenceRequired') : t('notSaved')}
             error={save.error}
           />
         )}
@@ -153,13 +160,14 @@ export function EntityRecordingForm(props: {
 }
 
 function RecordingCard({ form, set, locked, off, serverError }: FieldsProps): ReactNode {
+  const { t } = useTranslation('callRecording');
   return (
     <SettingsCard
-      title="Recording"
-      description="Whether this line's calls are recorded, and when."
+      title={t('entity.recording.title')}
+      description={t('entity.recording.description')}
       aside={
         <Switch
-          label="Call recording"
+          label={t('entity.recording.switch')}
           checked={form.enabled}
           onChange={(e) => set({ enabled: e.currentTarget.checked })}
           disabled={locked}
@@ -170,7 +178,7 @@ function RecordingCard({ form, set, locked, off, serverError }: FieldsProps): Re
     >
       <Stack gap="lg">
         <Radio.Group
-          label="Record"
+          label={t('entity.recording.record')}
           value={form.record}
           onChange={(value) => {
             const mode = RECORD_MODES.find((m) => m === value);
@@ -183,16 +191,16 @@ function RecordingCard({ form, set, locked, off, serverError }: FieldsProps): Re
               <Radio
                 key={mode}
                 value={mode}
-                label={RECORD_MODE_LABELS[mode]}
-                description={RECORD_MODE_DESCRIPTIONS[mode]}
+                label={t(`recordMode.${RECORD_MODE_KEYS[mode]}.label`)}
+                description={t(`recordMode.${RECORD_MODE_KEYS[mode]}.description`)}
                 disabled={locked || off}
               />
             ))}
           </SimpleGrid>
         </Radio.Group>
         <Switch
-          label="Record voicemail"
-          description="Messages left for this line are recorded too."
+          label={t('entity.recording.voicemail')}
+          description={t('entity.recording.voicemailHelp')}
           checked={form.recordVoicemailEnabled}
           onChange={(e) => set({ recordVoicemailEnabled: e.currentTarget.checked })}
           disabled={locked || off}
@@ -214,25 +222,26 @@ function AnnouncementsCard(
   props: FieldsProps & { readonly repeatInterval: RepeatIntervalBinding },
 ): ReactNode {
   const { form, set, locked, off } = props;
+  const { t } = useTranslation('callRecording');
   return (
     <SettingsCard
-      title="Announcements and tones"
-      description="What the parties hear while a call is recorded. A compliance announcement set for the organisation or location replaces the start/stop announcement when it plays."
+      title={t('entity.announcements.title')}
+      description={t('entity.announcements.description')}
     >
       <Stack gap="xl">
         <Stack gap="xs">
           <Text fw={500} size="sm">
-            Play recording start/stop announcement
+            {t('entity.announcements.startStop')}
           </Text>
           <Group gap="xl">
             <Checkbox
-              label="Internal calls"
+              label={t('entity.announcements.internal')}
               checked={form.internalCallsEnabled}
               onChange={(e) => set({ internalCallsEnabled: e.currentTarget.checked })}
               disabled={locked || off}
             />
             <Checkbox
-              label="PSTN calls"
+              label={t('entity.announcements.pstn')}
               checked={form.pstnCallsEnabled}
               onChange={(e) => set({ pstnCallsEnabled: e.currentTarget.checked })}
               disabled={locked || off}
@@ -247,11 +256,12 @@ function AnnouncementsCard(
 }
 
 function NotificationFields({ form, set, locked, off, serverError }: FieldsProps): ReactNode {
+  const { t } = useTranslation('callRecording');
   return (
     <Group align="flex-start" gap="xl">
       <Switch
-        label="Pause/resume notification"
-        description="Played when the user pauses or resumes recording."
+        label={t('entity.announcements.notification')}
+        description={t('entity.announcements.notificationHelp')}
         checked={form.notificationEnabled}
         onChange={(e) => set({ notificationEnabled: e.currentTarget.checked })}
         disabled={locked || off}
@@ -259,15 +269,15 @@ function NotificationFields({ form, set, locked, off, serverError }: FieldsProps
       />
       <Stack gap={4}>
         <Text size="sm" fw={500} id="notification-type-label">
-          Notification type
+          {t('entity.announcements.notificationType')}
         </Text>
         <SegmentedControl
           aria-labelledby="notification-type-label"
           data={[
-            { value: 'Beep', label: NOTIFICATION_TYPE_LABELS.Beep },
+            { value: 'Beep', label: t(`notificationType.${NOTIFICATION_TYPE_KEYS.Beep}`) },
             {
               value: 'Play Announcement',
-              label: NOTIFICATION_TYPE_LABELS['Play Announcement'],
+              label: t(`notificationType.${NOTIFICATION_TYPE_KEYS['Play Announcement']}`),
             },
           ]}
           value={form.notificationType}
@@ -290,11 +300,12 @@ function RepeatToneFields(
   props: FieldsProps & { readonly repeatInterval: RepeatIntervalBinding },
 ): ReactNode {
   const { form, set, locked, off, repeatInterval } = props;
+  const { t } = useTranslation('callRecording');
   return (
     <Group align="flex-start" gap="xl">
       <Switch
-        label="Repeat tone"
-        description="A short tone at a regular interval reminds both parties the call is recorded."
+        label={t('entity.announcements.repeat')}
+        description={t('entity.announcements.repeatHelp')}
         checked={form.repeatEnabled}
         onChange={(e) => set({ repeatEnabled: e.currentTarget.checked })}
         disabled={locked || off}
@@ -302,8 +313,11 @@ function RepeatToneFields(
       />
       <NumberInput
         ref={repeatInterval.ref}
-        label="Repeat tone interval (seconds)"
-        description={`${REPEAT_INTERVAL_MIN}–${REPEAT_INTERVAL_MAX} seconds`}
+        label={t('entity.announcements.interval')}
+        description={t('entity.announcements.intervalHelp', {
+          min: formatNumber(REPEAT_INTERVAL_MIN),
+          max: formatNumber(REPEAT_INTERVAL_MAX),
+        })}
         value={form.repeatInterval}
         onChange={(value) => {
           set({ repeatInterval: value });
@@ -316,7 +330,7 @@ function RepeatToneFields(
         min={REPEAT_INTERVAL_MIN}
         max={REPEAT_INTERVAL_MAX}
         error={repeatInterval.error}
-        disabled={locked || off}
+        disabled={locked || off || !form.repeatEnabled}
         w={260}
       />
     </Group>
@@ -324,23 +338,19 @@ function RepeatToneFields(
 }
 
 function AccessCard({ form, set, locked, off }: FieldsProps): ReactNode {
+  const { t } = useTranslation('callRecording');
   return (
-    <SettingsCard
-      title="Transcripts and access"
-      description="Whether recordings get a transcript, and what this user may do with their own recordings in User Hub."
-    >
+    <SettingsCard title={t('entity.access.title')} description={t('entity.access.description')}>
       <Stack gap="lg">
         <Switch
-          label="Transcribe recordings"
+          label={t('entity.access.transcribe')}
           checked={form.transcriptEnabled}
           onChange={(e) => set({ transcriptEnabled: e.currentTarget.checked })}
           disabled={locked || off}
         />
         <Checkbox.Group
-          label="Recording access"
-          value={(Object.keys(ACCESS_LABELS) as (keyof AccessSettings)[]).filter(
-            (key) => form.access[key],
-          )}
+          label={t('entity.access.label')}
+          value={ACCESS_KEYS.filter((key) => form.access[key])}
           onChange={(checked) =>
             set({
               access: {
@@ -353,11 +363,14 @@ function AccessCard({ form, set, locked, off }: FieldsProps): ReactNode {
           }
         >
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" mt="xs">
-            {(Object.entries(ACCESS_LABELS) as [keyof AccessSettings, string][]).map(
-              ([key, label]) => (
-                <Checkbox key={key} value={key} label={label} disabled={locked || off} />
-              ),
-            )}
+            {ACCESS_KEYS.map((key) => (
+              <Checkbox
+                key={key}
+                value={key}
+                label={t(`entity.access.${key}`)}
+                disabled={locked || off}
+              />
+            ))}
           </SimpleGrid>
         </Checkbox.Group>
       </Stack>
@@ -366,15 +379,25 @@ function AccessCard({ form, set, locked, off }: FieldsProps): ReactNode {
 }
 
 function PlatformInfoCard({ settings }: { readonly settings: EntityCallRecording }): ReactNode {
+  const { t } = useTranslation('callRecording');
   return (
-    <SettingsCard
-      title="Platform information"
-      description="How the recording platform knows this line. Set by Callvault; it cannot be changed here."
-    >
+    <SettingsCard title={t('entity.platform.title')} description={t('entity.platform.description')}>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
-        <TextInput label="Service provider" value={settings.serviceProvider} readOnly />
-        <TextInput label="External group" value={settings.externalGroup} readOnly />
-        <TextInput label="External identifier" value={settings.externalIdentifier} readOnly />
+        <TextInput
+          label={t('entity.platform.serviceProvider')}
+          value={settings.serviceProvider}
+          readOnly
+        />
+        <TextInput
+          label={t('entity.platform.externalGroup')}
+          value={settings.externalGroup}
+          readOnly
+        />
+        <TextInput
+          label={t('entity.platform.externalIdentifier')}
+          value={settings.externalIdentifier}
+          readOnly
+        />
       </SimpleGrid>
     </SettingsCard>
   );
@@ -388,6 +411,7 @@ function SaveBar(props: {
   readonly onCancel: () => void;
 }): ReactNode {
   const { dirty } = props;
+  const { t } = useTranslation('callRecording');
   return (
     <Card
       withBorder
@@ -402,14 +426,14 @@ function SaveBar(props: {
         disabled={props.locked}
         note={
           dirty ? (
-            'You have unsaved changes.'
+            t('entity.unsaved')
           ) : (
             <>
-              Organisation-wide settings are on the{' '}
+              {t('entity.orgSettingsBefore')}
               <RouterAnchor to="/control-hub/call-recording" size="sm">
-                Call recording
-              </RouterAnchor>{' '}
-              page.
+                {t('entity.orgSettingsLink')}
+              </RouterAnchor>
+              {t('entity.orgSettingsAfter')}
             </>
           )
         }

@@ -3,6 +3,7 @@
 import { Breadcrumbs, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { fetchPerson, fetchVirtualLine, fetchWorkspace } from '../../../api/directory.api.js';
 import type { RecordableKind } from '../../../api/recording-settings.api.js';
 import { PageHeader } from '../../../components/PageHeader.js';
@@ -15,20 +16,17 @@ import { entityRecordingQuery } from './recording-queries.js';
 const KIND_INFO = {
   person: {
     list: '/control-hub/people',
-    listLabel: 'People',
-    noun: 'person',
+    listKey: 'people',
     load: async (id: string, signal: AbortSignal) => (await fetchPerson(id, signal)).displayName,
   },
   workspace: {
     list: '/control-hub/workspaces',
-    listLabel: 'Workspaces',
-    noun: 'workspace',
+    listKey: 'workspaces',
     load: async (id: string, signal: AbortSignal) => (await fetchWorkspace(id, signal)).displayName,
   },
   virtualLine: {
     list: '/control-hub/virtual-lines',
-    listLabel: 'Virtual lines',
-    noun: 'virtual line',
+    listKey: 'virtualLines',
     load: async (id: string, signal: AbortSignal) =>
       (await fetchVirtualLine(id, signal)).displayName,
   },
@@ -42,13 +40,14 @@ export function EntityRecordingPage({
   readonly id: string;
 }): ReactNode {
   const info = KIND_INFO[kind];
+  const { t } = useTranslation(['callRecording', 'controlHub']);
   const canEdit = useCanEditSettings();
   const name = useQuery({
     queryKey: ['directory', kind, id],
     queryFn: ({ signal }) => info.load(id, signal),
   });
   const settings = useQuery(entityRecordingQuery(kind, id));
-  const title = name.data ?? (name.isPending ? '…' : `This ${info.noun}`);
+  const title = name.data ?? (name.isPending ? '…' : t(`entity.fallbackTitle.${kind}`));
 
   return (
     <CallRecordingSettingsPage
@@ -57,25 +56,21 @@ export function EntityRecordingPage({
         <>
           <Breadcrumbs mb="sm" separator="›" fz="sm">
             <RouterAnchor to={info.list} size="sm">
-              {info.listLabel}
+              {t(`controlHub:${info.listKey}.title`)}
             </RouterAnchor>
             <Text size="sm" c="dimmed">
               {title}
             </Text>
           </Breadcrumbs>
           <PageHeader
-            eyebrow="Call recording"
+            eyebrow={t('controlHub:callRecording')}
             title={title}
-            description={`How calls of this ${info.noun} are recorded. Recording also needs to be on for the organisation.`}
+            description={t(`entity.description.${kind}`)}
           />
         </>
       }
     >
-      <QueryCard
-        query={settings}
-        errorTitle="Could not load the recording settings"
-        skeletonCount={2}
-      >
+      <QueryCard query={settings} errorTitle={t('entity.loadFailed')} skeletonCount={2}>
         {(data) => <EntityRecordingForm kind={kind} id={id} settings={data} canEdit={canEdit} />}
       </QueryCard>
     </CallRecordingSettingsPage>

@@ -3,6 +3,7 @@
 import { Breadcrumbs, Radio, Select, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { fetchLocation } from '../../../api/directory.api.js';
 import { updateLocationVendor } from '../../../api/recording-settings.api.js';
 import { FAILURE_BEHAVIORS, type FailureBehavior, type LocationVendors } from '@callvault/shared';
@@ -11,7 +12,7 @@ import { PageHeader } from '../../../components/PageHeader.js';
 import { RouterAnchor } from '../../../components/RouterLinks.js';
 import { FormActions, SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
-import { FAILURE_BEHAVIOR_LABELS, isFailureBehavior } from '../../../lib/recording-form.js';
+import { isFailureBehavior } from '../../../lib/recording-form.js';
 import { useCanEditSettings } from '../../../lib/use-can-edit-settings.js';
 import { CallRecordingSettingsPage, QueryCard } from './CallRecordingSettingsPage.js';
 import { ComplianceAnnouncementCard } from './ComplianceAnnouncementCard.js';
@@ -22,6 +23,7 @@ import {
 } from './recording-queries.js';
 
 export function LocationRecordingPage({ locationId }: { readonly locationId: string }): ReactNode {
+  const { t } = useTranslation(['callRecording', 'controlHub']);
   const canEdit = useCanEditSettings();
   const location = useQuery({
     queryKey: ['locations', locationId],
@@ -29,7 +31,7 @@ export function LocationRecordingPage({ locationId }: { readonly locationId: str
   });
   const vendors = useQuery(locationVendorsQuery(locationId));
   const announcement = useQuery(locationAnnouncementQuery(locationId));
-  const title = location.data?.name ?? (location.isPending ? '…' : 'Location');
+  const title = location.data?.name ?? (location.isPending ? '…' : t('location.fallbackTitle'));
 
   return (
     <CallRecordingSettingsPage
@@ -38,21 +40,21 @@ export function LocationRecordingPage({ locationId }: { readonly locationId: str
         <>
           <Breadcrumbs mb="sm" separator="›" fz="sm">
             <RouterAnchor to="/control-hub/locations" size="sm">
-              Locations
+              {t('controlHub:locations.title')}
             </RouterAnchor>
             <Text size="sm" c="dimmed">
               {title}
             </Text>
           </Breadcrumbs>
           <PageHeader
-            eyebrow="Call recording"
+            eyebrow={t('controlHub:callRecording')}
             title={title}
-            description="This location follows the organisation's call-recording settings unless you give it its own here."
+            description={t('location.description')}
           />
         </>
       }
     >
-      <QueryCard query={vendors} errorTitle="Could not load the recording provider">
+      <QueryCard query={vendors} errorTitle={t('location.providerFailed')}>
         {(data) => (
           <LocationVendorCard
             key={vendorKey(data)}
@@ -62,7 +64,7 @@ export function LocationRecordingPage({ locationId }: { readonly locationId: str
           />
         )}
       </QueryCard>
-      <QueryCard query={announcement} errorTitle="Could not load the compliance announcement">
+      <QueryCard query={announcement} errorTitle={t('announcementFailed')}>
         {(data) => (
           <ComplianceAnnouncementCard
             key={String(data.useOrgSettingsEnabled)}
@@ -98,6 +100,7 @@ function LocationVendorCard(props: {
   readonly canEdit: boolean;
 }): ReactNode {
   const { vendors, canEdit, locationId } = props;
+  const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
   const initial: VendorFormValues = {
@@ -118,16 +121,16 @@ function LocationVendorCard(props: {
       }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.location(locationId) });
-      toast({ title: 'Location recording provider saved' });
+      toast({ title: t('location.providerSaved') });
     },
   });
   const vendorOptions = vendors.vendors.map((v) => ({
     value: v.id,
-    label: v.builtIn ? `${v.name} (built-in)` : v.name,
+    label: v.builtIn ? t('provider.builtIn', { name: v.name }) : v.name,
   }));
   const failureOptions = FAILURE_BEHAVIORS.map((value) => ({
     value,
-    label: FAILURE_BEHAVIOR_LABELS[value],
+    label: t(`failureBehavior.${value}`),
   }));
 
   function submit(event: FormEvent): void {
@@ -136,10 +139,10 @@ function LocationVendorCard(props: {
   }
 
   return (
-    <form onSubmit={submit} aria-label="Location recording provider">
+    <form onSubmit={submit} aria-label={t('location.providerForm')}>
       <SettingsCard
-        title="Recording provider"
-        description="Who records calls at this location, and what happens to a call when recording fails."
+        title={t('provider.title')}
+        description={t('location.providerDescription')}
         footer={
           <FormActions
             dirty={dirty}
@@ -154,20 +157,20 @@ function LocationVendorCard(props: {
       >
         <Stack gap="xl">
           <Radio.Group
-            label="Provider"
+            label={t('provider.label')}
             value={values.useOrgVendor ? 'org' : 'own'}
             onChange={(choice) => setValues({ ...values, useOrgVendor: choice === 'org' })}
           >
             <Stack gap="sm" mt="xs">
               <Radio
                 value="org"
-                label="Use the organisation's provider"
-                description={`Currently ${vendors.orgDefaultVendorName}.`}
+                label={t('location.useOrgProvider')}
+                description={t('location.currentProvider', { name: vendors.orgDefaultVendorName })}
                 disabled={!canEdit}
               />
-              <Radio value="own" label="Use a provider for this location" disabled={!canEdit} />
+              <Radio value="own" label={t('location.ownProvider')} disabled={!canEdit} />
               <Select
-                label="Location's provider"
+                label={t('location.locationProvider')}
                 data={vendorOptions}
                 value={values.vendorId}
                 onChange={(vendorId) => vendorId && setValues({ ...values, vendorId })}
@@ -179,20 +182,22 @@ function LocationVendorCard(props: {
             </Stack>
           </Radio.Group>
           <Radio.Group
-            label="When recording fails"
+            label={t('provider.failure')}
             value={values.useOrgFailureBehavior ? 'org' : 'own'}
             onChange={(choice) => setValues({ ...values, useOrgFailureBehavior: choice === 'org' })}
           >
             <Stack gap="sm" mt="xs">
               <Radio
                 value="org"
-                label="Use the organisation's setting"
-                description={`Currently: ${FAILURE_BEHAVIOR_LABELS[vendors.orgFailureBehavior]}.`}
+                label={t('location.useOrgFailure')}
+                description={t('location.currentFailure', {
+                  behaviour: t(`failureBehavior.${vendors.orgFailureBehavior}`),
+                })}
                 disabled={!canEdit}
               />
-              <Radio value="own" label="Use a setting for this location" disabled={!canEdit} />
+              <Radio value="own" label={t('location.ownFailure')} disabled={!canEdit} />
               <Select
-                label="Location's failure behaviour"
+                label={t('location.locationFailure')}
                 data={failureOptions}
                 value={values.failureBehavior}
                 onChange={(value) => {
@@ -205,7 +210,7 @@ function LocationVendorCard(props: {
               />
             </Stack>
           </Radio.Group>
-          {save.error && <ErrorAlert title="Not saved" error={save.error} />}
+          {save.error && <ErrorAlert title={t('notSaved')} error={save.error} />}
         </Stack>
       </SettingsCard>
     </form>

@@ -42,6 +42,8 @@ export async function getOrgVendors(
   vendors: RecordingVendor[];
   storageRegion: string;
   failureBehavior: FailureBehavior;
+  recordLocallyOnVendorFailureEnabled: boolean;
+  dualRecordingEnabled: boolean;
 }> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
   const settings = await findOrgSettings(deps.db, actor.orgId);
@@ -52,6 +54,8 @@ export async function getOrgVendors(
     vendors: await presentVendors(deps.db, actor.orgId),
     storageRegion: settings.storageRegion,
     failureBehavior: settings.failureBehavior,
+    recordLocallyOnVendorFailureEnabled: settings.recordLocallyOnVendorFailure,
+    dualRecordingEnabled: settings.dualRecording,
   };
 }
 
@@ -62,6 +66,8 @@ export async function setOrgVendor(
     vendorId?: string | undefined;
     storageRegion?: string | undefined;
     failureBehavior?: FailureBehavior | undefined;
+    recordLocallyOnVendorFailureEnabled?: boolean | undefined;
+    dualRecordingEnabled?: boolean | undefined;
   },
   trackingId = '',
 ): Promise<{ jobId: string }> {
@@ -82,6 +88,9 @@ export async function setOrgVendor(
         vendorId: input.vendorId ?? before.vendorId,
         storageRegion: input.storageRegion ?? before.storageRegion,
         failureBehavior: input.failureBehavior ?? before.failureBehavior,
+        recordLocallyOnVendorFailure:
+          input.recordLocallyOnVendorFailureEnabled ?? before.recordLocallyOnVendorFailure,
+        dualRecording: input.dualRecordingEnabled ?? before.dualRecording,
       };
     },
     {
@@ -115,6 +124,8 @@ export async function getLocationVendors(deps: OrgDeps, actor: Actor, locationId
     orgFailureBehaviorEnabled: location.failureBehavior === null,
     orgFailureBehavior: org.failureBehavior,
     failureBehavior: location.failureBehavior ?? org.failureBehavior,
+    orgDualRecordingEnabled: location.dualRecording === null,
+    dualRecordingEnabled: location.dualRecording ?? org.dualRecording,
   };
 }
 
@@ -129,6 +140,8 @@ export interface LocationVendorInput {
   vendorId?: string | undefined;
   useOrgStorageRegion?: boolean | undefined;
   useOrgFailureBehavior?: boolean | undefined;
+  orgDualRecordingEnabled?: boolean | undefined;
+  dualRecordingEnabled?: boolean | undefined;
 }
 
 /** One value under its Webex name or its older Callvault name; both given must agree. */
@@ -192,6 +205,12 @@ export async function setLocationVendor(
             : (input.failureBehavior ??
               before.failureBehavior ??
               (useOrgFailure === false ? org.failureBehavior : null)),
+        dualRecording:
+          input.orgDualRecordingEnabled === true
+            ? null
+            : (input.dualRecordingEnabled ??
+              before.dualRecording ??
+              (input.orgDualRecordingEnabled === false ? org.dualRecording : null)),
       };
     },
     async (trx, after, org) => ({

@@ -81,6 +81,14 @@ export const OrgVendors = Type.Object({
   vendors: Type.Array(RecordingVendor),
   storageRegion: Type.String(),
   failureBehavior: FailureBehaviorSchema,
+  recordLocallyOnVendorFailureEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
+  }),
+  dualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
+  }),
 });
 export type OrgVendors = Static<typeof OrgVendors>;
 
@@ -88,6 +96,14 @@ export const OrgVendorUpdate = Type.Object({
   vendorId: Type.Optional(Type.String({ minLength: 1 })),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
+  recordLocallyOnVendorFailureEnabled: Type.Optional(Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
+  })),
+  dualRecordingEnabled: Type.Optional(Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
+  })),
 });
 export type OrgVendorUpdate = Static<typeof OrgVendorUpdate>;
 
@@ -105,6 +121,14 @@ export const LocationVendors = Type.Object({
   orgFailureBehaviorEnabled: Type.Boolean(),
   orgFailureBehavior: FailureBehaviorSchema,
   failureBehavior: FailureBehaviorSchema,
+  orgDualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): true: the location follows the organisation’s dual recording',
+  }),
+  dualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): calls of this location’s people forwarded to an external recorder are recorded here as well (the location’s own value, else the organisation’s)',
+  }),
 });
 export type LocationVendors = Static<typeof LocationVendors>;
 
@@ -128,6 +152,18 @@ export const LocationVendorUpdate = Type.Object(
       Type.Boolean({ description: 'true: the location uses the organisation’s failure behaviour' }),
     ),
     failureBehavior: Type.Optional(FailureBehaviorSchema),
+    orgDualRecordingEnabled: Type.Optional(
+      Type.Boolean({
+        description:
+          'Callvault extension: true: the location follows the organisation’s dual recording',
+      }),
+    ),
+    dualRecordingEnabled: Type.Optional(
+      Type.Boolean({
+        description:
+          'Callvault extension: the location’s own dual recording (record here as well as forward)',
+      }),
+    ),
     useOrgVendorId: Type.Optional(
       Type.Boolean({ description: 'Callvault name of orgDefaultEnabled' }),
     ),

@@ -1,6 +1,11 @@
 // Recording vendors (SPEC §3, §9.1): the org's and each location's vendor, storage region and
 // failure behaviour, terms of service, vendor users, and the external vendors of /api/recording-vendors.
-import type { FailureBehavior, RecordingVendor } from '@callvault/shared';
+import type {
+  FailureBehavior,
+  RecordingVendor,
+  RecordingVendorHealth,
+  RecordingVendorWithHealth,
+} from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -31,6 +36,7 @@ import {
   requireLocationSettings,
 } from './org-recording-settings.service.js';
 import { recordVendorJob } from './call-recording-jobs.service.js';
+import { findVendorHealthByOrg } from './vendor-health.repository.js';
 import type { StorageRegion } from './storage-region.js';
 
 export async function getOrgVendors(
@@ -225,16 +231,46 @@ export async function setLocationVendor(
 
 // External vendors (/api/recording-vendors) ----------------------------------------------------
 
-export async function listVendors(deps: OrgDeps, actor: Actor): Promise<RecordingVendor[]> {
+const NOT_PROBED: RecordingVendorHealth = {
+  state: 'unknown',
+  downSince: null,
+  lastError: null,
+  lastUpAt: null,
+  checkedAt: null,
+};
+
+const withHealth = (
+  vendor: RecordingVendor,
+  health: ReadonlyMap<string, RecordingVendorHealth>,
+): RecordingVendorWithHealth => ({
+  ...vendor,
+  health: vendor.builtIn ? null : (health.get(vendor.id) ?? NOT_PROBED),
+});
+
+export async function listVendors(
+  deps: OrgDeps,
+  actor: Actor,
+): Promise<RecordingVendorWithHealth[]> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
-  return presentVendors(deps.db, actor.orgId);
+  const health = await findVendorHealthByOrg(deps.db, actor.orgId);
+  return (await presentVendors(deps.db, actor.orgId)).map((v) => withHealth(v, health));
+}
+
+export async function getVendor(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+): Promise<RecordingVendorWithHealth> {
+  const vendor = (await listVendors(deps, actor)).find((v) => v.id === id);
+  if (!vendor) throw notFound('Recording vendor');
+  return vendor;
 }
 
 export async function createVendor(
   deps: OrgDeps,
   actor: Actor,
   input: { name: string; sipUri: string; description?: string | undefined },
-): Promise<RecordingVendor> {
+): Promise<RecordingVendorWithHealth> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
   const row = {
     id: newId('RECORDING_VENDOR'),
@@ -274,6 +310,7 @@ export async function createVendor(
     termsOfServiceUrl: '',
     sipUri: row.sipUri,
     builtIn: false,
+    health: NOT_PROBED,
   };
 }
 

@@ -40,6 +40,7 @@ import { createRecordingPolicy } from './recording-policy.js';
 import { registerSipServerMetrics } from './sip-server.metrics.js';
 import type { SipCertificateStore } from './sip-tls-certificate.js';
 import type { SessionRegistry } from './session-registry.js';
+import { startVendorHealth, type VendorHealthOptions } from './vendor-health.js';
 
 export interface SiprecRecorderOptions {
   readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
@@ -79,6 +80,8 @@ export interface SiprecRecorderOptions {
    * clock's ms): with it, sessions silent for CALLVAULT_RTP_INACTIVITY_TIMEOUT are ended.
    */
   readonly lastMediaAt?: (sessionId: string) => number | undefined;
+  /** The external recorders' OPTIONS probes (vendor-health.ts): intervals, DNS. */
+  readonly vendorHealth?: Pick<VendorHealthOptions, 'probeIntervalMs' | 'reloadIntervalMs' | 'dns'>;
 }
 
 /** One log line per source and reason per minute at most. */
@@ -284,6 +287,17 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     loopDelay.disable();
     throw err;
   }
+  // Every registered external recorder is probed with OPTIONS; its health goes to the database.
+  const vendorHealth = await startVendorHealth({
+    core,
+    db: options.db,
+    clock: options.clock,
+    logger: moduleLogger(options.logger, 'vendor-health'),
+    openedPeers,
+    advertisedHost: chooseMediaAddress(config.sip.host),
+    ...options.vendorHealth,
+    ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
+  });
   logger.info(
     {
       addresses: addresses.map((a) => `${a.transport}:${a.host}:${a.port}`),
@@ -373,6 +387,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     async stop() {
       // New sessions are refused while the live ones are ended below.
       handler.drain();
+      await vendorHealth.stop();
       stopInactivityWatcher();
       stopLivenessWatcher();
       clearInterval(parseErrorTimer);

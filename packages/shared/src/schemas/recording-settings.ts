@@ -71,7 +71,39 @@ export const RecordingVendor = Type.Object({
 });
 export type RecordingVendor = Static<typeof RecordingVendor>;
 
-export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendor) });
+export const VENDOR_HEALTH_STATES = ['up', 'down', 'unknown'] as const;
+
+/** An external recorder's health from the recorders' OPTIONS probes (docs/adr/0010). */
+export const RecordingVendorHealth = Type.Object({
+  state: literalUnion(VENDOR_HEALTH_STATES, {
+    description:
+      'up: the last probe got a final response below 500 other than 408; down: 408, 5xx, 6xx, no response or a URI that does not resolve; unknown: not probed yet (no recorder running, or just registered)',
+  }),
+  downSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'the first failed probe of the current outage; null unless down',
+  }),
+  lastError: Type.Union([Type.String(), Type.Null()], {
+    description: 'the last failure in words ("503 Service Unavailable", "no response"); null unless down',
+  }),
+  lastUpAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'when a recorder last probed it',
+  }),
+});
+export type RecordingVendorHealth = Static<typeof RecordingVendorHealth>;
+
+/** A vendor of `/api/recording-vendors`: the Webex vendor object and its health. */
+export const RecordingVendorWithHealth = Type.Composite([
+  RecordingVendor,
+  Type.Object({
+    health: Type.Union([RecordingVendorHealth, Type.Null()], {
+      description: "null for Callvault's built-in recorder",
+    }),
+  }),
+]);
+export type RecordingVendorWithHealth = Static<typeof RecordingVendorWithHealth>;
+
+export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendorWithHealth) });
 export type RecordingVendorList = Static<typeof RecordingVendorList>;
 
 /** `GET /v1/telephony/config/callRecording/vendors` */

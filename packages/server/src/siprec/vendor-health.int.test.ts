@@ -148,9 +148,7 @@ describe(`external recorder health on ${testDialect}`, () => {
       // The vendor's answers came from an address no trunk allows: let in as an opened peer.
       expect(openedPeers.has(VENDOR_ADDRESS, 'udp')).toBe(true);
       expect(refused).toEqual([]);
-      expect(await registry.metrics()).toContain(
-        `callvault_recording_vendor_up{vendor="${id}"} 1`,
-      );
+      expect(await registry.metrics()).toContain(`callvault_recording_vendor_up{vendor="${id}"} 1`);
       // Each probe refreshes checkedAt.
       const firstChecked = String(up?.checkedAt);
       await waitFor(async () => String((await vendorHealth(id))?.checkedAt) !== firstChecked);
@@ -162,9 +160,7 @@ describe(`external recorder health on ${testDialect}`, () => {
       const down = await vendorHealth(id);
       expect(down).toMatchObject({ state: 'down', lastError: 'no response' });
       expect(Date.parse(String(down?.downSince))).toBeGreaterThanOrEqual(stoppedAt - 200);
-      expect(await registry.metrics()).toContain(
-        `callvault_recording_vendor_up{vendor="${id}"} 0`,
-      );
+      expect(await registry.metrics()).toContain(`callvault_recording_vendor_up{vendor="${id}"} 0`);
     } finally {
       await monitor?.stop();
       if (responderOpen) responder.socket.close();

@@ -176,7 +176,9 @@ export async function startVendorHealth(
           if (!own) return unresolved(null);
           local = {
             transport: target.transport,
-            host: UNSPECIFIED.has(own.address) ? (options.advertisedHost ?? own.address) : own.address,
+            host: UNSPECIFIED.has(own.address)
+              ? (options.advertisedHost ?? own.address)
+              : own.address,
             port: own.port,
           };
           const key = `${target.transport} ${target.address}`;

@@ -83,7 +83,8 @@ export const RecordingVendorHealth = Type.Object({
     description: 'the first failed probe of the current outage; null unless down',
   }),
   lastError: Type.Union([Type.String(), Type.Null()], {
-    description: 'the last failure in words ("503 Service Unavailable", "no response"); null unless down',
+    description:
+      'the last failure in words ("503 Service Unavailable", "no response"); null unless down',
   }),
   lastUpAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
@@ -128,14 +129,18 @@ export const OrgVendorUpdate = Type.Object({
   vendorId: Type.Optional(Type.String({ minLength: 1 })),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
-  recordLocallyOnVendorFailureEnabled: Type.Optional(Type.Boolean({
-    description:
-      'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
-  })),
-  dualRecordingEnabled: Type.Optional(Type.Boolean({
-    description:
-      'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
-  })),
+  recordLocallyOnVendorFailureEnabled: Type.Optional(
+    Type.Boolean({
+      description:
+        'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
+    }),
+  ),
+  dualRecordingEnabled: Type.Optional(
+    Type.Boolean({
+      description:
+        'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
+    }),
+  ),
 });
 export type OrgVendorUpdate = Static<typeof OrgVendorUpdate>;
 

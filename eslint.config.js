@@ -235,7 +235,6 @@ export default tseslint.config(
       'packages/web/src/pages/control-hub/call-recording/ComplianceAnnouncementFields.tsx',
       'packages/web/src/pages/control-hub/call-recording/EntityRecordingForm.tsx',
       'packages/web/src/pages/control-hub/call-recording/EntityRecordingPage.tsx',
-      'packages/web/src/pages/control-hub/call-recording/ExternalVendorsCard.tsx',
       'packages/web/src/pages/control-hub/call-recording/LocationRecordingPage.tsx',
     ],
     plugins: { i18next },

@@ -42,13 +42,10 @@ export interface ForwardSink extends RecordingSink {
  * include them whenever Callvault records the call as well.
  */
 export function forwardOwnersOf(snapshot: RecordingSessionSnapshot): readonly RecordingOwner[] {
-  const forward = snapshot.forward as
-    | (NonNullable<RecordingSessionSnapshot['forward']> & {
-        readonly owners?: readonly RecordingOwner[];
-      })
-    | undefined;
+  const forward = snapshot.forward;
   if (!forward) return [];
-  return forward.owners ?? snapshot.owners;
+  const carried: unknown = Reflect.get(forward, 'owners');
+  return Array.isArray(carried) ? (carried as readonly RecordingOwner[]) : snapshot.owners;
 }
 
 const liveOwnerOf = (o: RecordingOwner): LiveCallOwnerInput => ({

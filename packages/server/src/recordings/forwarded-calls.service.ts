@@ -7,7 +7,7 @@ import type { RecordingOwner, RecordingSessionClosed } from '@callvault/recorder
 import type { ForwardedCall, ForwardedCallsQuery } from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import type { Clock } from '../clock.js';
-import type { Db, DbOrTrx } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Page } from '../db/paging.js';
 import { newId } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
@@ -152,7 +152,7 @@ export function presentForwardedCall(row: ForwardedCallRow): ForwardedCall {
  * period (default: the last 7 days).
  */
 export async function listForwardedCalls(
-  deps: { readonly db: DbOrTrx; readonly clock: Clock },
+  deps: { readonly db: Db; readonly clock: Clock },
   actor: Actor,
   q: ForwardedCallsQuery,
 ): Promise<Page<ForwardedCall>> {
@@ -160,14 +160,23 @@ export async function listForwardedCalls(
   const settings = await findOrgSettings(deps.db, actor.orgId);
   const window = resolveWindow(deps.clock.now(), q, settings.retentionDays);
   const wholeOrg = can(actor, 'recording.search', { orgId: actor.orgId });
-  const page = await listRows(deps.db, {
-    orgId: actor.orgId,
-    ...(wholeOrg ? {} : { ownerIds: actor.personId ? [actor.personId] : [] }),
-    ...window,
-    vendorId: q.vendorId,
-    outcome: q.outcome,
-    cursor: q.cursor,
-    limit: q.max ?? 100,
+  // Who was on which call is read like a recording list: audited with what was listed.
+  const page = await deps.db.transaction().execute(async (trx) => {
+    const rows = await listRows(trx, {
+      orgId: actor.orgId,
+      ...(wholeOrg ? {} : { ownerIds: actor.personId ? [actor.personId] : [] }),
+      ...window,
+      vendorId: q.vendorId,
+      outcome: q.outcome,
+      cursor: q.cursor,
+      limit: q.max ?? 100,
+    });
+    await audit(trx, deps.clock, actor, 'forwardedCall.listed', null, {
+      filters: { ...q, ...window },
+      count: rows.items.length,
+      forwardedCallIds: rows.items.map((r) => r.id),
+    });
+    return rows;
   });
   return { items: page.items.map(presentForwardedCall), nextCursor: page.nextCursor };
 }

@@ -188,6 +188,14 @@ describe(`forwarded sessions through the sink on ${testDialect}`, () => {
       'recording.forwardCompleted',
       'recording.forwarded',
     ]);
+    // Each list read is audited with what it showed.
+    const listed = await get('/api/audit?action=forwardedCall.listed');
+    expect(listed.body.items[0].details).toMatchObject({ forwardedCallIds: [] });
+    expect(
+      listed.body.items.some((e: { details: { forwardedCallIds: string[] } }) =>
+        e.details.forwardedCallIds.includes(entry.id),
+      ),
+    ).toBe(true);
   });
 
   it('the vendor fails (503) with the fallback: the recording is `failed` with the reason and the owners’ failure behaviour, the local recording goes on; the entry says failed', async () => {

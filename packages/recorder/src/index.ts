@@ -75,6 +75,7 @@ export {
   type Clock,
   type Logger,
   type RecordingCallScope,
+  type RecordingForwardLegState,
   type RecordingForwardState,
   type RecordingForwardTarget,
   type RecordingLegFacts,
@@ -113,7 +114,6 @@ export {
   type SessionForwarding,
   type SessionForwardingOptions,
 } from './session/forward/index.js';
-export { createNodeSipDns, type SipDnsPort } from './sip/resolver/index.js';
 export {
   createSiprecSessionHandler,
   type SiprecSessionHandler,
@@ -128,6 +128,20 @@ export {
   type DialogEndReason,
 } from './session/dialog-liveness.js';
 export { DEFAULT_SESSION_MIN_SE_SECONDS } from './session/session-timer.js';
+
+// External recorders: their health from OPTIONS probes, and locating them (RFC 3263)
+export {
+  createVendorProbe,
+  type VendorHealth,
+  type VendorHealthState,
+  type VendorProbe,
+} from './session/forward/vendor-probe.js';
+export { createFakeSipDns } from './sip/resolver/fake-sip-dns.js';
+export { createNodeSipDns, type NodeSipDnsOptions } from './sip/resolver/node-sip-dns.js';
+export { SipDnsError, type SipDnsPort } from './sip/resolver/sip-dns.js';
+export { resolveSipTargets, type SipTarget } from './sip/resolver/sip-target-resolver.js';
+export { type SipUserAgentCore } from './sip/dialog/uas-types.js';
+export { type TimerService } from './sip/transaction/sip-timers.js';
 
 // Codecs
 export {

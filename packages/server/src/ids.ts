@@ -18,7 +18,8 @@ export type IdType =
   | 'RECORDING_TRUNK'
   | 'ANNOUNCEMENT_FILE'
   | 'JOB'
-  | 'EVENT';
+  | 'EVENT'
+  | 'FORWARDED_CALL';
 
 export function newId(type: IdType): string {
   return Buffer.from(`ciscospark://us/${type}/${crypto.randomUUID()}`).toString('base64url');

@@ -7,6 +7,7 @@ export * from './schemas/org.js';
 export * from './schemas/audit.js';
 export * from './schemas/recording-settings.js';
 export * from './schemas/recordings.js';
+export * from './schemas/forwarded-calls.js';
 export * from './schemas/lifecycle.js';
 export * from './schemas/telephony.js';
 export * from './schemas/compliance-events.js';

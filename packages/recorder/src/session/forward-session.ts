@@ -58,6 +58,7 @@ export async function forwardNewSession(
     vendorName: target.vendorName,
     sipUri: target.sipUri,
     state: 'failed',
+    owners: target.owners,
     startedAt: context.clock.now(),
     endedAt: context.clock.now(),
     failure: {
@@ -130,13 +131,27 @@ function legFailedMidCall(
   const runtime = session.forwardRuntime;
   const legId = runtime?.dialogId();
   if (legId !== undefined) context.forwardLegs.delete(legId);
-  context.log('warn', idsOf(session), `the forward to ${session.forward?.vendorName ?? '?'} failed`, {
-    code: failure.code,
-    reason: failure.reason,
-  });
-  if (runtime && session.forward && !session.forward.recordedHere && runtime.target.fallbackToLocal) {
+  context.log(
+    'warn',
+    idsOf(session),
+    `the forward to ${session.forward?.vendorName ?? '?'} failed`,
+    {
+      code: failure.code,
+      reason: failure.reason,
+    },
+  );
+  if (
+    runtime &&
+    session.forward &&
+    !session.forward.recordedHere &&
+    runtime.target.fallbackToLocal
+  ) {
     recordHereAfterFailure(session, runtime.target, failure.reason);
-    context.log('info', idsOf(session), 'recorded here from now on: the journal holds the whole call');
+    context.log(
+      'info',
+      idsOf(session),
+      'recorded here from now on: the journal holds the whole call',
+    );
   }
   notifySessionUpdated(context, session);
 }

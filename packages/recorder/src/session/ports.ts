@@ -134,6 +134,8 @@ export interface RecordingForwardState {
   readonly vendorName: string;
   readonly sipUri: string;
   readonly state: RecordingForwardLegState;
+  /** The entities the vendor records the call for (the forward target's owners). */
+  readonly owners: readonly RecordingOwner[];
   /** Clock times (ms): the INVITE sent, the vendor's 2xx, the leg's end or failure. */
   readonly startedAt: number;
   readonly establishedAt?: number;

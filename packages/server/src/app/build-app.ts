@@ -34,6 +34,7 @@ import { registerRecordingSettingsRoutes } from '../recording-settings/recording
 import type { StorageRegion } from '../recording-settings/storage-region.js';
 import { registerRecordingTrunkRoutes } from '../recording-trunks/recording-trunks.routes.js';
 import { createDataDirLinkSigner } from '../recordings/link-signer.js';
+import { registerForwardedCallRoutes } from '../recordings/forwarded-calls.routes.js';
 import { registerRecordingRoutes } from '../recordings/recordings.routes.js';
 import { registerTranscriptDownloadRoute } from '../transcription/transcript-download.routes.js';
 import { registerLifecycleRoutes } from '../lifecycle/lifecycle.routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<AppInstance> {
     queue: deps.queue,
   };
   registerRecordingRoutes(app, recordingDeps);
+  registerForwardedCallRoutes(app, recordingDeps);
   registerRecordingLifecycleRoutes(app, recordingDeps);
   registerTranscriptDownloadRoute(app, recordingDeps);
   registerSharingRoutes(app, { db: deps.db, clock: deps.clock });

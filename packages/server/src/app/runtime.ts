@@ -34,6 +34,7 @@ import type { AppInstance } from '../http/types.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ensureInitialAdmin, type InitialAdmin } from '../org/bootstrap.service.js';
+import { createForwardSink } from '../siprec/forward-sink.js';
 import { createSessionRegistry } from '../siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
@@ -494,7 +495,17 @@ export async function startServer(options: {
       db: handle.db,
       clock,
       logger,
-      sessions: withCapture(sessions, capture),
+      // The registry, then the capture, then the forwarded sessions (forward-sink.ts), which
+      // join the capture's live call or open one of their own.
+      sessions: withCapture(
+        withCapture(sessions, capture),
+        createForwardSink({
+          db: handle.db,
+          clock,
+          logger: logger.child({ module: 'forward' }),
+          calls: sessions.calls,
+        }),
+      ),
       ports: rtpPorts,
       tapRtp: (port, onPacket) => rtpPorts.tap(port, onPacket),
       storageHasRoom: () => disk.hasRoom(),

@@ -430,6 +430,54 @@ export interface Database {
   live_calls: LiveCallsTable;
   live_call_commands: LiveCallCommandsTable;
   recording_shares: RecordingSharesTable;
+  recording_vendor_health: RecordingVendorHealthTable;
+  forwarded_calls: ForwardedCallsTable;
+  forwarded_call_owners: ForwardedCallOwnersTable;
+}
+
+/** An external recorder's health as the last OPTIONS probe saw it (migration 0025). */
+export interface RecordingVendorHealthTable {
+  vendor_id: string;
+  org_id: string;
+  /** up | down | unknown */
+  state: string;
+  down_since: string | null;
+  last_error: string | null;
+  last_up_at: string | null;
+  checked_at: string;
+}
+
+/** A call forwarded to an external recorder: catalogued without audio (migration 0025). */
+export interface ForwardedCallsTable {
+  id: string;
+  org_id: string;
+  session_id: string;
+  call_id: string;
+  trunk_id: string;
+  vendor_id: string;
+  vendor_name: string;
+  sip_uri: string;
+  started_at: string;
+  established_at: string | null;
+  ended_at: string;
+  /** completed | failed */
+  outcome: string;
+  failure_code: string | null;
+  failure_status: number | null;
+  failure_reason: string | null;
+  recorded_here: Generated<number>;
+  end_reason: string;
+  /** JSON [{id, aor?, name?}] */
+  parties: string;
+  /** JSON [{kind, id, displayName}] */
+  owners: string;
+  created_at: string;
+}
+
+export interface ForwardedCallOwnersTable {
+  forwarded_call_id: string;
+  org_id: string;
+  owner_id: string;
 }
 
 /** Every (owner, name, email) the catalogue has had, for the owner prefix search. */

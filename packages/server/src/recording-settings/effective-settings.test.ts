@@ -245,3 +245,35 @@ describe('effective settings: inheritance org → location → entity', () => {
     expect(eff.mode).toBe('Never');
   });
 });
+
+describe('effective settings: dual recording (recorded here as well as by an external recorder)', () => {
+  it.each([
+    ['off by default', DEFAULT_ORG_SETTINGS, DEFAULT_LOCATION_SETTINGS, false],
+    [
+      'the org’s when the location follows it',
+      { ...DEFAULT_ORG_SETTINGS, dualRecording: true },
+      DEFAULT_LOCATION_SETTINGS,
+      true,
+    ],
+    [
+      'the org’s for an entity without a location',
+      { ...DEFAULT_ORG_SETTINGS, dualRecording: true },
+      null,
+      true,
+    ],
+    [
+      'the location’s own on over the org’s off',
+      DEFAULT_ORG_SETTINGS,
+      { ...DEFAULT_LOCATION_SETTINGS, dualRecording: true },
+      true,
+    ],
+    [
+      'the location’s own off over the org’s on',
+      { ...DEFAULT_ORG_SETTINGS, dualRecording: true },
+      { ...DEFAULT_LOCATION_SETTINGS, dualRecording: false },
+      false,
+    ],
+  ] as const)('%s', (_name, org, location, expected) => {
+    expect(resolveEffectiveSettings(input({ org, location })).dualRecording).toBe(expected);
+  });
+});

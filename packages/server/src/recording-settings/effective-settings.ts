@@ -53,6 +53,8 @@ export interface EffectiveRecording {
   readonly transcriptEnabled: boolean;
   readonly access: AccessSettings;
   readonly recordVoicemail: boolean;
+  /** Recorded here as well when the vendor is an external recorder: the location's, else the org's. */
+  readonly dualRecording: boolean;
 }
 
 const UNKNOWN_VENDOR: VendorInfo = { id: '', name: 'unknown', builtIn: false, sipUri: null };
@@ -99,5 +101,6 @@ export function resolveEffectiveSettings(input: EffectiveInput): EffectiveRecord
     transcriptEnabled: entity.transcriptEnabled ?? org.transcriptDefault,
     access: entity.access ?? ALL_ACCESS,
     recordVoicemail: entity.recordVoicemailEnabled,
+    dualRecording: location?.dualRecording ?? org.dualRecording,
   };
 }

@@ -66,6 +66,13 @@ export interface OrgRecordingSettings {
   readonly termsOfServiceAccepted: readonly string[];
   /** Start/stop/pause/resume/failure prompts (Webex `callRecording/announcements`). */
   readonly recordingAnnouncements: PromptSelections;
+  /**
+   * Callvault: a call forwarded to an external recorder is journalled here too and kept as a
+   * recording of its owners when the vendor refuses, times out or stops answering.
+   */
+  readonly recordLocallyOnVendorFailure: boolean;
+  /** Callvault: calls forwarded to an external recorder are recorded here as well. */
+  readonly dualRecording: boolean;
 }
 
 export interface LocationRecordingSettings {
@@ -76,6 +83,8 @@ export interface LocationRecordingSettings {
   readonly complianceAnnouncement: AnnouncementConfig | null;
   /** null: `useOrgLevelAnnouncementEnabled` for the recording prompts. */
   readonly recordingAnnouncements: PromptSelections | null;
+  /** null: the organisation's dual recording applies. */
+  readonly dualRecording: boolean | null;
 }
 
 export interface EntityRecordingSettings {
@@ -118,6 +127,8 @@ export const DEFAULT_ORG_SETTINGS: OrgRecordingSettings = {
   dtmfFeatureCodes: { start: '*44', stop: '*45', pause: '*48', resume: '*49' },
   termsOfServiceAccepted: [],
   recordingAnnouncements: DEFAULT_PROMPT_SELECTIONS,
+  recordLocallyOnVendorFailure: true,
+  dualRecording: false,
 };
 
 export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {
@@ -126,6 +137,7 @@ export const DEFAULT_LOCATION_SETTINGS: LocationRecordingSettings = {
   failureBehavior: null,
   complianceAnnouncement: null,
   recordingAnnouncements: null,
+  dualRecording: null,
 };
 
 export const DEFAULT_ENTITY_SETTINGS: EntityRecordingSettings = {

@@ -12,9 +12,9 @@ import {
   LocationVendors,
   OrgVendorUpdate,
   OrgVendors,
-  RecordingVendor,
   RecordingVendorCreate,
   RecordingVendorList,
+  RecordingVendorWithHealth,
 } from '@callvault/shared';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../http/auth-hook.js';
@@ -36,6 +36,7 @@ import {
   getLocationVendors,
   setLocationVendor,
   listVendors,
+  getVendor,
   createVendor,
   removeVendor,
   getTermsOfService,
@@ -194,6 +195,20 @@ export function registerRecordingVendorRoutes(app: AppInstance, deps: OrgDeps): 
     async (request) => ({ items: await listVendors(deps, actorOf(request)) }),
   );
 
+  app.get(
+    '/api/recording-vendors/:id',
+    {
+      schema: {
+        tags: ['recording vendors'],
+        summary: 'One recording vendor with its health (external recorders: OPTIONS probes)',
+        params: IdParam,
+        querystring: Query,
+        response: { 200: RecordingVendorWithHealth, ...errors },
+      },
+    },
+    (request) => getVendor(deps, actorOf(request), request.params.id),
+  );
+
   app.post(
     '/api/recording-vendors',
     {
@@ -202,7 +217,7 @@ export function registerRecordingVendorRoutes(app: AppInstance, deps: OrgDeps): 
         summary: 'Register an external SIPREC recorder',
         querystring: Query,
         body: RecordingVendorCreate,
-        response: { 200: RecordingVendor, ...errors },
+        response: { 200: RecordingVendorWithHealth, ...errors },
       },
     },
     (request) => createVendor(deps, actorOf(request), request.body),

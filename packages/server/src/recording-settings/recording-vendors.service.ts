@@ -1,6 +1,11 @@
 // Recording vendors (SPEC §3, §9.1): the org's and each location's vendor, storage region and
 // failure behaviour, terms of service, vendor users, and the external vendors of /api/recording-vendors.
-import type { FailureBehavior, RecordingVendor } from '@callvault/shared';
+import type {
+  FailureBehavior,
+  RecordingVendor,
+  RecordingVendorHealth,
+  RecordingVendorWithHealth,
+} from '@callvault/shared';
 import { audit } from '../audit/audit.service.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -31,6 +36,7 @@ import {
   requireLocationSettings,
 } from './org-recording-settings.service.js';
 import { recordVendorJob } from './call-recording-jobs.service.js';
+import { findVendorHealthByOrg } from './vendor-health.repository.js';
 import type { StorageRegion } from './storage-region.js';
 
 export async function getOrgVendors(
@@ -42,6 +48,8 @@ export async function getOrgVendors(
   vendors: RecordingVendor[];
   storageRegion: string;
   failureBehavior: FailureBehavior;
+  recordLocallyOnVendorFailureEnabled: boolean;
+  dualRecordingEnabled: boolean;
 }> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
   const settings = await findOrgSettings(deps.db, actor.orgId);
@@ -52,6 +60,8 @@ export async function getOrgVendors(
     vendors: await presentVendors(deps.db, actor.orgId),
     storageRegion: settings.storageRegion,
     failureBehavior: settings.failureBehavior,
+    recordLocallyOnVendorFailureEnabled: settings.recordLocallyOnVendorFailure,
+    dualRecordingEnabled: settings.dualRecording,
   };
 }
 
@@ -62,6 +72,8 @@ export async function setOrgVendor(
     vendorId?: string | undefined;
     storageRegion?: string | undefined;
     failureBehavior?: FailureBehavior | undefined;
+    recordLocallyOnVendorFailureEnabled?: boolean | undefined;
+    dualRecordingEnabled?: boolean | undefined;
   },
   trackingId = '',
 ): Promise<{ jobId: string }> {
@@ -82,6 +94,9 @@ export async function setOrgVendor(
         vendorId: input.vendorId ?? before.vendorId,
         storageRegion: input.storageRegion ?? before.storageRegion,
         failureBehavior: input.failureBehavior ?? before.failureBehavior,
+        recordLocallyOnVendorFailure:
+          input.recordLocallyOnVendorFailureEnabled ?? before.recordLocallyOnVendorFailure,
+        dualRecording: input.dualRecordingEnabled ?? before.dualRecording,
       };
     },
     {
@@ -115,6 +130,8 @@ export async function getLocationVendors(deps: OrgDeps, actor: Actor, locationId
     orgFailureBehaviorEnabled: location.failureBehavior === null,
     orgFailureBehavior: org.failureBehavior,
     failureBehavior: location.failureBehavior ?? org.failureBehavior,
+    orgDualRecordingEnabled: location.dualRecording === null,
+    dualRecordingEnabled: location.dualRecording ?? org.dualRecording,
   };
 }
 
@@ -129,6 +146,8 @@ export interface LocationVendorInput {
   vendorId?: string | undefined;
   useOrgStorageRegion?: boolean | undefined;
   useOrgFailureBehavior?: boolean | undefined;
+  orgDualRecordingEnabled?: boolean | undefined;
+  dualRecordingEnabled?: boolean | undefined;
 }
 
 /** One value under its Webex name or its older Callvault name; both given must agree. */
@@ -192,6 +211,12 @@ export async function setLocationVendor(
             : (input.failureBehavior ??
               before.failureBehavior ??
               (useOrgFailure === false ? org.failureBehavior : null)),
+        dualRecording:
+          input.orgDualRecordingEnabled === true
+            ? null
+            : (input.dualRecordingEnabled ??
+              before.dualRecording ??
+              (input.orgDualRecordingEnabled === false ? org.dualRecording : null)),
       };
     },
     async (trx, after, org) => ({
@@ -206,16 +231,46 @@ export async function setLocationVendor(
 
 // External vendors (/api/recording-vendors) ----------------------------------------------------
 
-export async function listVendors(deps: OrgDeps, actor: Actor): Promise<RecordingVendor[]> {
+const NOT_PROBED: RecordingVendorHealth = {
+  state: 'unknown',
+  downSince: null,
+  lastError: null,
+  lastUpAt: null,
+  checkedAt: null,
+};
+
+const withHealth = (
+  vendor: RecordingVendor,
+  health: ReadonlyMap<string, RecordingVendorHealth>,
+): RecordingVendorWithHealth => ({
+  ...vendor,
+  health: vendor.builtIn ? null : (health.get(vendor.id) ?? NOT_PROBED),
+});
+
+export async function listVendors(
+  deps: OrgDeps,
+  actor: Actor,
+): Promise<RecordingVendorWithHealth[]> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
-  return presentVendors(deps.db, actor.orgId);
+  const health = await findVendorHealthByOrg(deps.db, actor.orgId);
+  return (await presentVendors(deps.db, actor.orgId)).map((v) => withHealth(v, health));
+}
+
+export async function getVendor(
+  deps: OrgDeps,
+  actor: Actor,
+  id: string,
+): Promise<RecordingVendorWithHealth> {
+  const vendor = (await listVendors(deps, actor)).find((v) => v.id === id);
+  if (!vendor) throw notFound('Recording vendor');
+  return vendor;
 }
 
 export async function createVendor(
   deps: OrgDeps,
   actor: Actor,
   input: { name: string; sipUri: string; description?: string | undefined },
-): Promise<RecordingVendor> {
+): Promise<RecordingVendorWithHealth> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
   const row = {
     id: newId('RECORDING_VENDOR'),
@@ -255,6 +310,7 @@ export async function createVendor(
     termsOfServiceUrl: '',
     sipUri: row.sipUri,
     builtIn: false,
+    health: NOT_PROBED,
   };
 }
 

@@ -4,8 +4,11 @@
 // are the matched entities whose effective settings record the call with the built-in recorder.
 // The org's recording off is a 403 refusal. When no owner records with the built-in recorder and
 // the matched entities (or, with none matched, the org) record with one external recorder, the
-// decision is to forward the session there; owners split over several external recorders is a
-// 403, since a session is forwarded to one recorder at most. When no participant
+// decision is to forward the session there, naming the entities the vendor records the call for
+// (`forward.owners`), the org's "record here when the vendor fails" (`fallbackToLocal`) and
+// dual recording (the location's, else the org's): the entities with dual recording on are
+// owners here as well, so the call is both forwarded and recorded. Owners split over several
+// external recorders is a 403, since a session is forwarded to one recorder at most. When no participant
 // matches any entity, the trunk's default owner stands in for the call's party; without one the
 // decision says why the call is unattributed, and the recorder records it without an owner. A
 // voicemail deposit (the recorder's voicemail-leg.ts says so) is owned by the mailbox's entity
@@ -35,7 +38,11 @@ import {
   findRecordableEntity,
 } from '../recording-settings/effective-settings.service.js';
 import { loadVendors } from '../recording-settings/vendor-registry.js';
-import type { RecordableKind, VendorInfo } from '../recording-settings/recording-settings.model.js';
+import type {
+  OrgRecordingSettings,
+  RecordableKind,
+  VendorInfo,
+} from '../recording-settings/recording-settings.model.js';
 import { findTrunk, type TrunkRecord } from '../recording-trunks/recording-trunks.repository.js';
 import { planPartyLookups, type DialContext } from './party-lookups.js';
 
@@ -181,7 +188,7 @@ export async function decideOwnersOn(
     if (seen.has(key)) continue;
     seen.add(key);
     const owner = await recordingOwnerOf(match, hit, participant.id, matchedBy, label);
-    if (owner !== null && 'external' in owner) external.add(owner.external, owner.because);
+    if (owner !== null && 'external' in owner) external.add(owner);
     else if (owner !== null) owners.push(owner);
   }
 
@@ -200,25 +207,41 @@ export async function decideOwnersOn(
     } else {
       matchedAny = true;
       const owner = await recordingOwnerOf(match, hit, 'trunk', 'trunk-default-owner', label);
-      if (owner !== null && 'external' in owner) external.add(owner.external, owner.because);
+      if (owner !== null && 'external' in owner) external.add(owner);
       else if (owner !== null) owners.push(owner);
     }
   }
-  if (owners.length === 0 && external.size > 0) {
-    const forward = external.single();
+  // With an owner recorded here, the call goes to the vendor too only when its owners there
+  // record in both places (dual recording); otherwise it is recorded here for the local owners.
+  if (external.size > 0 && (owners.length === 0 || external.anyDual())) {
+    const forward = external.single(org);
     if (forward === null) {
       const reason = `the call's owners record with different external recorders (${external.names().join(', ')}); a session is forwarded to one recorder only`;
       return { owners, waitingForParticipants: false, refusal: { status: 403, reason }, notes };
     }
     notes.push(`forwarded to the external recorder ${forward.vendorName} (${forward.sipUri})`);
-    return { owners, waitingForParticipants: false, forward, notes };
+    const dual = forward.owners.filter((o) => external.isDual(o));
+    if (dual.length > 0) {
+      notes.push(
+        `dual recording: also recorded here for ${dual.map((o) => o.displayName).join(', ')}`,
+      );
+    }
+    return { owners: [...owners, ...dual], waitingForParticipants: false, forward, notes };
   }
   if (owners.length === 0 && !matchedAny && orgVendor && !orgVendor.builtIn) {
-    const forward = forwardTarget(orgVendor, [
-      `no party matches anyone, and the organization records with ${orgVendor.name}`,
-    ]);
+    const forward = forwardTarget(
+      orgVendor,
+      [`no party matches anyone, and the organization records with ${orgVendor.name}`],
+      [],
+      org,
+      org.dualRecording,
+    );
     notes.push(`forwarded to the external recorder ${forward.vendorName} (${forward.sipUri})`);
-    return { owners, waitingForParticipants: false, forward, notes };
+    if (!forward.dualRecording) return { owners, waitingForParticipants: false, forward, notes };
+    // Recorded here as well, without an owner: say why, as for any unattributed call.
+    const unattributed = unattributedReason(participants, defaultOwnerGone);
+    notes.push(`dual recording: also recorded here unattributed: ${unattributed}`);
+    return { owners, waitingForParticipants: false, forward, notes, unattributed };
   }
   if (owners.length === 0 && !matchedAny) {
     const unattributed = unattributedReason(participants, defaultOwnerGone);
@@ -228,30 +251,66 @@ export async function decideOwnersOn(
   return { owners, waitingForParticipants, notes };
 }
 
-function forwardTarget(vendor: VendorInfo, because: readonly string[]): RecordingForwardTarget {
+function forwardTarget(
+  vendor: VendorInfo,
+  because: readonly string[],
+  owners: readonly RecordingOwner[],
+  org: OrgRecordingSettings,
+  dualRecording: boolean,
+): RecordingForwardTarget {
   return {
     vendorId: vendor.id,
     vendorName: vendor.name,
     sipUri: vendor.sipUri ?? '',
     because,
-    owners: [],
-    fallbackToLocal: true,
-    dualRecording: false,
+    owners,
+    fallbackToLocal: org.recordLocallyOnVendorFailure,
+    dualRecording,
   };
 }
 
-/** The external recorders the matched entities record with, each with why. */
-class ExternalRecorders {
-  private readonly byId = new Map<string, { vendor: VendorInfo; because: string[] }>();
+/** An entity the call is recorded for by an external recorder. */
+interface ExternalOwner {
+  readonly external: VendorInfo;
+  readonly because: string;
+  readonly owner: RecordingOwner;
+  /** Its dual recording (the location's, else the org's): recorded here as well. */
+  readonly dualRecording: boolean;
+}
 
-  add(vendor: VendorInfo, because: string): void {
-    const entry = this.byId.get(vendor.id);
-    if (entry) entry.because.push(because);
-    else this.byId.set(vendor.id, { vendor, because: [because] });
+/** The external recorders the matched entities record with, each with why and for whom. */
+class ExternalRecorders {
+  private readonly byId = new Map<
+    string,
+    { vendor: VendorInfo; because: string[]; owners: RecordingOwner[] }
+  >();
+  private readonly dual = new Set<RecordingOwner>();
+
+  add(entry: ExternalOwner): void {
+    const known = this.byId.get(entry.external.id);
+    if (known) {
+      known.because.push(entry.because);
+      known.owners.push(entry.owner);
+    } else {
+      this.byId.set(entry.external.id, {
+        vendor: entry.external,
+        because: [entry.because],
+        owners: [entry.owner],
+      });
+    }
+    if (entry.dualRecording) this.dual.add(entry.owner);
   }
 
   get size(): number {
     return this.byId.size;
+  }
+
+  anyDual(): boolean {
+    return this.dual.size > 0;
+  }
+
+  isDual(owner: RecordingOwner): boolean {
+    return this.dual.has(owner);
   }
 
   names(): string[] {
@@ -259,10 +318,12 @@ class ExternalRecorders {
   }
 
   /** The one recorder they all use; null when they use several. */
-  single(): RecordingForwardTarget | null {
+  single(org: OrgRecordingSettings): RecordingForwardTarget | null {
     if (this.byId.size !== 1) return null;
     const [entry] = [...this.byId.values()];
-    return entry ? forwardTarget(entry.vendor, entry.because) : null;
+    return entry
+      ? forwardTarget(entry.vendor, entry.because, entry.owners, org, this.anyDual())
+      : null;
   }
 }
 
@@ -295,7 +356,7 @@ async function recordingOwnerOf(
   participantId: string,
   matchedBy: RecordingOwner['matchedBy'],
   label: string,
-): Promise<RecordingOwner | { readonly external: VendorInfo; readonly because: string } | null> {
+): Promise<RecordingOwner | ExternalOwner | null> {
   const { db, orgId, notes } = scope;
   const entity = await findRecordableEntity(db, orgId, hit.type as RecordableKind, hit.id);
   if (!entity) return null;
@@ -311,13 +372,7 @@ async function recordingOwnerOf(
     );
     return null;
   }
-  if (!effective.vendor.builtIn) {
-    const because = `${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`;
-    notes.push(because);
-    return { external: effective.vendor, because };
-  }
-  notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
-  return {
+  const owner: RecordingOwner = {
     kind: hit.type as RecordableKind,
     id: hit.id,
     displayName: name,
@@ -327,4 +382,16 @@ async function recordingOwnerOf(
     failureBehavior: effective.failureBehavior,
     ...(scope.voicemail ? { recordingType: 'voicemail' as const } : {}),
   };
+  if (!effective.vendor.builtIn) {
+    const because = `${label}: ${hit.type} ${name} is recorded by ${effective.vendor.name}`;
+    notes.push(because);
+    return {
+      external: effective.vendor,
+      because,
+      owner,
+      dualRecording: effective.dualRecording,
+    };
+  }
+  notes.push(`${label}: ${hit.type} ${name} is recorded (${effective.mode}, by ${matchedBy})`);
+  return owner;
 }

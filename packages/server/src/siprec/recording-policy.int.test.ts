@@ -345,13 +345,49 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
         vendorName: 'Acme Recorder',
         sipUri: 'sip:rec@acme.example',
         because: ['sip:alice@example.com: person Alice Andersson is recorded by Acme Recorder'],
+        owners: [
+          expect.objectContaining({
+            kind: 'person',
+            id: personId('alice@example.com'),
+            displayName: 'Alice Andersson',
+            participantId: 'a',
+            matchedBy: 'sip-address',
+            mode: expect.any(String) as string,
+            failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+          }),
+        ],
+        fallbackToLocal: true,
+        dualRecording: false,
       });
       const unmatched = await policy.decideOwners(scope(), [party('x', 'sip:x@y.example')]);
       expect(unmatched.refusal).toBeUndefined();
       expect(unmatched.forward).toMatchObject({
         vendorId: 'vendor-ext-1',
         because: ['no party matches anyone, and the organization records with Acme Recorder'],
+        owners: [],
+        fallbackToLocal: true,
+        dualRecording: false,
       });
+      expect(unmatched.unattributed).toBeUndefined();
+
+      // "Record here when the vendor fails" off: the recorder keeps nothing if the vendor fails.
+      // Dual recording on: the call is forwarded and its owners are owners here as well.
+      const current = await findOrgSettings(db.db, seed.orgId);
+      await saveOrgSettings(
+        db.db,
+        seed.orgId,
+        { ...current, recordLocallyOnVendorFailure: false, dualRecording: true },
+        clock.now(),
+      );
+      const dual = await policy.decideOwners(scope(), [party('a', 'sip:alice@example.com')]);
+      expect(dual.forward).toMatchObject({ fallbackToLocal: false, dualRecording: true });
+      expect(dual.owners.map((o) => o.id)).toEqual([personId('alice@example.com')]);
+      expect(dual.forward?.owners).toEqual(dual.owners);
+      expect(dual.notes).toContain('dual recording: also recorded here for Alice Andersson');
+      // Nobody matched, org dual recording: forwarded and recorded here unattributed.
+      const dualUnmatched = await policy.decideOwners(scope(), [party('x', 'sip:x@y.example')]);
+      expect(dualUnmatched.forward).toMatchObject({ owners: [], dualRecording: true });
+      expect(dualUnmatched.unattributed).toMatch(/no party matches a person/);
     } finally {
       await saveOrgSettings(db.db, seed.orgId, before, clock.now());
     }
@@ -390,12 +426,15 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       const carol = await policy.decideOwners(scope(), [party('c', 'sip:carol@example.com')]);
       expect(carol.owners).toEqual([]);
       expect(carol.refusal).toBeUndefined();
-      expect(carol.forward).toEqual({
+      expect(carol.forward).toMatchObject({
         vendorId: 'vendor-ext-2',
         vendorName: 'Partner Recorder',
         sipUri,
         because: ['sip:carol@example.com: person Carol Carlsson is recorded by Partner Recorder'],
+        fallbackToLocal: true,
+        dualRecording: false,
       });
+      expect(carol.forward?.owners.map((o) => o.id)).toEqual([personId('carol@example.com')]);
       expect(carol.notes).toContain(
         `forwarded to the external recorder Partner Recorder (${sipUri})`,
       );
@@ -411,6 +450,47 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       ]);
       expect(both.forward).toBeUndefined();
       expect(both.owners.map((o) => o.id)).toEqual([personId('alice@example.com')]);
+
+      // Dual recording at Göteborg (the location's value over the org's off): the call is
+      // forwarded for Carol and recorded here for both.
+      await saveLocationSettings(
+        db.db,
+        seed.orgId,
+        goteborg,
+        { ...gBefore, vendorId: 'vendor-ext-2', dualRecording: true },
+        clock.now(),
+      );
+      const dualBoth = await policy.decideOwners(scope(), [
+        party('a', 'sip:alice@example.com'),
+        party('c', 'sip:carol@example.com'),
+      ]);
+      expect(dualBoth.forward).toMatchObject({ vendorId: 'vendor-ext-2', dualRecording: true });
+      expect(dualBoth.forward?.owners.map((o) => o.id)).toEqual([personId('carol@example.com')]);
+      expect(dualBoth.owners.map((o) => o.id)).toEqual([
+        personId('alice@example.com'),
+        personId('carol@example.com'),
+      ]);
+      // The location overrides the org: off here although the org has it on.
+      const orgNow = await findOrgSettings(db.db, seed.orgId);
+      await saveOrgSettings(db.db, seed.orgId, { ...orgNow, dualRecording: true }, clock.now());
+      await saveLocationSettings(
+        db.db,
+        seed.orgId,
+        goteborg,
+        { ...gBefore, vendorId: 'vendor-ext-2', dualRecording: false },
+        clock.now(),
+      );
+      const overridden = await policy.decideOwners(scope(), [party('c', 'sip:carol@example.com')]);
+      expect(overridden.forward).toMatchObject({ dualRecording: false });
+      expect(overridden.owners).toEqual([]);
+      await saveOrgSettings(db.db, seed.orgId, orgNow, clock.now());
+      await saveLocationSettings(
+        db.db,
+        seed.orgId,
+        goteborg,
+        { ...gBefore, vendorId: 'vendor-ext-2' },
+        clock.now(),
+      );
 
       // Owners split over two external recorders: a session goes to one recorder at most.
       await saveLocationSettings(

@@ -75,6 +75,27 @@ export const SessionSchema = Type.Object({
     }),
     Type.Null(),
   ]),
+  forward: Type.Union(
+    [
+      Type.Object({
+        vendorId: Type.String(),
+        vendorName: Type.String(),
+        sipUri: Type.String(),
+        state: Type.String({ description: 'inviting | established | ended | failed' }),
+        failure: Type.Union([
+          Type.Object({
+            code: Type.String(),
+            status: Type.Union([Type.Integer(), Type.Null()]),
+            reason: Type.String(),
+          }),
+          Type.Null(),
+        ]),
+        recordedHere: Type.Boolean(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'the external recorder the session is forwarded to; null when not forwarded' },
+  ),
 });
 
 export const CaptureFailureSchema = Type.Object({

@@ -15,6 +15,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import { assertCan } from '../policy/policy.js';
 import type { Actor } from '../policy/actor.js';
 import type { LiveCall } from '../telephony/live-calls.js';
+import { forwardOwnersOf } from './forward-sink.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface SessionView {
@@ -60,6 +61,15 @@ export interface SessionView {
     /** What the call system must do (SPEC §3.1), from the first owner's effective settings. */
     readonly failureBehavior: string | null;
   } | null;
+  /** The external recorder the session is forwarded to (docs/adr/0010), or null. */
+  readonly forward: {
+    readonly vendorId: string;
+    readonly vendorName: string;
+    readonly sipUri: string;
+    readonly state: string;
+    readonly failure: { code: string; status: number | null; reason: string } | null;
+    readonly recordedHere: boolean;
+  } | null;
 }
 
 export interface CaptureFailureView {
@@ -78,7 +88,9 @@ export interface CaptureFailureView {
 
 export function presentSession(s: RecordingSessionSnapshot, call?: LiveCall): SessionView {
   const stateOf = (ownerId: string) => call?.owners.find((o) => o.id === ownerId)?.state ?? null;
-  const failureBehavior = s.owners.find((o) => o.failureBehavior)?.failureBehavior ?? null;
+  // A forwarded session's failure behaviour is its vendor owners' when none is recorded here.
+  const failureBehavior =
+    [...s.owners, ...forwardOwnersOf(s)].find((o) => o.failureBehavior)?.failureBehavior ?? null;
   return {
     id: s.id,
     callId: s.callId,
@@ -119,6 +131,22 @@ export function presentSession(s: RecordingSessionSnapshot, call?: LiveCall): Se
           detail: call.failure.detail,
           at: new Date(call.failure.atMs).toISOString(),
           failureBehavior,
+        }
+      : null,
+    forward: s.forward
+      ? {
+          vendorId: s.forward.vendorId,
+          vendorName: s.forward.vendorName,
+          sipUri: s.forward.sipUri,
+          state: s.forward.state,
+          failure: s.forward.failure
+            ? {
+                code: s.forward.failure.code,
+                status: s.forward.failure.status ?? null,
+                reason: s.forward.failure.reason,
+              }
+            : null,
+          recordedHere: s.forward.recordedHere,
         }
       : null,
   };

@@ -43,6 +43,7 @@ import { createRecordingPolicy } from './recording-policy.js';
 import { registerSipServerMetrics } from './sip-server.metrics.js';
 import type { SipCertificateStore } from './sip-tls-certificate.js';
 import type { SessionRegistry } from './session-registry.js';
+import { startVendorHealth, type VendorHealthOptions } from './vendor-health.js';
 
 export interface SiprecRecorderOptions {
   readonly config: Pick<Config, 'sip' | 'rtpPorts' | 'maxSessions' | 'sipLimits'> &
@@ -92,6 +93,8 @@ export interface SiprecRecorderOptions {
   readonly sipDns?: SipDnsPort;
   /** How long an SRC's INVITE waits for the external recorder's answer (default 8 s). */
   readonly forwardAnswerTimeoutMs?: number;
+  /** The external recorders' OPTIONS probes (vendor-health.ts): intervals, DNS. */
+  readonly vendorHealth?: Pick<VendorHealthOptions, 'probeIntervalMs' | 'reloadIntervalMs' | 'dns'>;
 }
 
 /** One log line per source and reason per minute at most. */
@@ -325,6 +328,17 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     loopDelay.disable();
     throw err;
   }
+  // Every registered external recorder is probed with OPTIONS; its health goes to the database.
+  const vendorHealth = await startVendorHealth({
+    core,
+    db: options.db,
+    clock: options.clock,
+    logger: moduleLogger(options.logger, 'vendor-health'),
+    openedPeers,
+    advertisedHost: chooseMediaAddress(config.sip.host),
+    ...options.vendorHealth,
+    ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
+  });
   logger.info(
     {
       addresses: addresses.map((a) => `${a.transport}:${a.host}:${a.port}`),
@@ -414,6 +428,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
     async stop() {
       // New sessions are refused while the live ones are ended below.
       handler.drain();
+      await vendorHealth.stop();
       stopInactivityWatcher();
       stopLivenessWatcher();
       clearInterval(parseErrorTimer);

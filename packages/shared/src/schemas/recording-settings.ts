@@ -71,7 +71,40 @@ export const RecordingVendor = Type.Object({
 });
 export type RecordingVendor = Static<typeof RecordingVendor>;
 
-export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendor) });
+export const VENDOR_HEALTH_STATES = ['up', 'down', 'unknown'] as const;
+
+/** An external recorder's health from the recorders' OPTIONS probes (docs/adr/0010). */
+export const RecordingVendorHealth = Type.Object({
+  state: literalUnion(VENDOR_HEALTH_STATES, {
+    description:
+      'up: the last probe got a final response below 500 other than 408; down: 408, 5xx, 6xx, no response or a URI that does not resolve; unknown: not probed yet (no recorder running, or just registered)',
+  }),
+  downSince: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'the first failed probe of the current outage; null unless down',
+  }),
+  lastError: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'the last failure in words ("503 Service Unavailable", "no response"); null unless down',
+  }),
+  lastUpAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'when a recorder last probed it',
+  }),
+});
+export type RecordingVendorHealth = Static<typeof RecordingVendorHealth>;
+
+/** A vendor of `/api/recording-vendors`: the Webex vendor object and its health. */
+export const RecordingVendorWithHealth = Type.Composite([
+  RecordingVendor,
+  Type.Object({
+    health: Type.Union([RecordingVendorHealth, Type.Null()], {
+      description: "null for Callvault's built-in recorder",
+    }),
+  }),
+]);
+export type RecordingVendorWithHealth = Static<typeof RecordingVendorWithHealth>;
+
+export const RecordingVendorList = Type.Object({ items: Type.Array(RecordingVendorWithHealth) });
 export type RecordingVendorList = Static<typeof RecordingVendorList>;
 
 /** `GET /v1/telephony/config/callRecording/vendors` */
@@ -81,6 +114,14 @@ export const OrgVendors = Type.Object({
   vendors: Type.Array(RecordingVendor),
   storageRegion: Type.String(),
   failureBehavior: FailureBehaviorSchema,
+  recordLocallyOnVendorFailureEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
+  }),
+  dualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
+  }),
 });
 export type OrgVendors = Static<typeof OrgVendors>;
 
@@ -88,6 +129,18 @@ export const OrgVendorUpdate = Type.Object({
   vendorId: Type.Optional(Type.String({ minLength: 1 })),
   storageRegion: Type.Optional(Type.String({ maxLength: 20 })),
   failureBehavior: Type.Optional(FailureBehaviorSchema),
+  recordLocallyOnVendorFailureEnabled: Type.Optional(
+    Type.Boolean({
+      description:
+        'Callvault extension (no Webex field): a call forwarded to an external recorder is recorded here too and kept as a recording of its owners when the vendor refuses it, times out or stops answering. Default true',
+    }),
+  ),
+  dualRecordingEnabled: Type.Optional(
+    Type.Boolean({
+      description:
+        'Callvault extension (no Webex field): calls forwarded to an external recorder are recorded here as well (dual recording, for migrations and local copies under legal hold). Default false; a location may override it',
+    }),
+  ),
 });
 export type OrgVendorUpdate = Static<typeof OrgVendorUpdate>;
 
@@ -105,6 +158,14 @@ export const LocationVendors = Type.Object({
   orgFailureBehaviorEnabled: Type.Boolean(),
   orgFailureBehavior: FailureBehaviorSchema,
   failureBehavior: FailureBehaviorSchema,
+  orgDualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): true: the location follows the organisation’s dual recording',
+  }),
+  dualRecordingEnabled: Type.Boolean({
+    description:
+      'Callvault extension (no Webex field): calls of this location’s people forwarded to an external recorder are recorded here as well (the location’s own value, else the organisation’s)',
+  }),
 });
 export type LocationVendors = Static<typeof LocationVendors>;
 
@@ -128,6 +189,18 @@ export const LocationVendorUpdate = Type.Object(
       Type.Boolean({ description: 'true: the location uses the organisation’s failure behaviour' }),
     ),
     failureBehavior: Type.Optional(FailureBehaviorSchema),
+    orgDualRecordingEnabled: Type.Optional(
+      Type.Boolean({
+        description:
+          'Callvault extension: true: the location follows the organisation’s dual recording',
+      }),
+    ),
+    dualRecordingEnabled: Type.Optional(
+      Type.Boolean({
+        description:
+          'Callvault extension: the location’s own dual recording (record here as well as forward)',
+      }),
+    ),
     useOrgVendorId: Type.Optional(
       Type.Boolean({ description: 'Callvault name of orgDefaultEnabled' }),
     ),

@@ -15,9 +15,9 @@ import type {
   OrgCallRecordingUpdate,
   OrgVendorUpdate,
   OrgVendors,
-  RecordingVendor,
   RecordingVendorCreate,
   RecordingVendorList,
+  RecordingVendorWithHealth,
   UploadedAnnouncement,
 } from '@callvault/shared';
 
@@ -125,12 +125,16 @@ export function updateEntityRecording(
   return api.put(entityRecordingPath(kind, id), { body: update });
 }
 
-export async function listRecordingVendors(signal?: AbortSignal): Promise<RecordingVendor[]> {
+export async function listRecordingVendors(
+  signal?: AbortSignal,
+): Promise<RecordingVendorWithHealth[]> {
   const body = await api.get<RecordingVendorList>('/api/recording-vendors', { signal });
   return body.items;
 }
 
-export function createRecordingVendor(input: RecordingVendorCreate): Promise<RecordingVendor> {
+export function createRecordingVendor(
+  input: RecordingVendorCreate,
+): Promise<RecordingVendorWithHealth> {
   return api.post('/api/recording-vendors', { body: input });
 }
 

@@ -8,6 +8,8 @@ import type {
   ConvergedRecordingList,
   ConvergedRecordingMetadata,
   EntityCallRecording,
+  ForwardedCall,
+  ForwardedCallList,
   RecordingBulkBody,
   RecordingBulkResult,
   RecordingPeaks,
@@ -104,4 +106,19 @@ export function fetchMyRecordingSettings(signal?: AbortSignal): Promise<EntityCa
 /** A recording's waveform, precomputed on the server (`GET /api/recordings/{id}/peaks`). */
 export function fetchRecordingPeaks(id: string, signal?: AbortSignal): Promise<RecordingPeaks> {
   return api.get(`/api/recordings/${encodeURIComponent(id)}/peaks`, { signal });
+}
+
+/**
+ * Calls forwarded to an external recorder in a window, newest first (`/api/forwarded-calls`):
+ * catalogue entries without audio; the org's for administrators and compliance officers.
+ */
+export async function listForwardedCalls(
+  window: { from?: string | undefined; to?: string | undefined },
+  signal?: AbortSignal,
+): Promise<ForwardedCall[]> {
+  const body = await api.get<ForwardedCallList>('/api/forwarded-calls', {
+    query: { ...window, max: 100 },
+    signal,
+  });
+  return body.items;
 }

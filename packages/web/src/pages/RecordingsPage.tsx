@@ -3,7 +3,8 @@
 // a time continued by scrolling, "select all" of the first 200, bulk actions behind a confirmation,
 // and a drawer with the call's metadata and, for compliance officers, the player with the
 // transcript. Compliance officers also search the words said in calls (SPEC §7): each result
-// then shows the matching line, who said it and when.
+// then shows the matching line, who said it and when. Calls of the period forwarded to an
+// external recorder follow in their own list, without a player (ForwardedCallsCard).
 import { useTranslation } from 'react-i18next';
 import { Button, Card, Group, Loader, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -42,6 +43,7 @@ import {
   findBulkActions,
   toSearchWindow,
 } from '../lib/recordings.js';
+import { ForwardedCallsCard } from '../components/recordings/ForwardedCallsCard.js';
 import { SearchSummary } from '../components/recordings/SearchSummary.js';
 import { useLoadMoreOnScroll } from '../lib/use-load-more-on-scroll.js';
 import { useLocations } from '../lib/use-locations.js';
@@ -246,6 +248,8 @@ export function RecordingsPage({ me }: { readonly me: Me }): ReactNode {
           )}
         </Group>
       </Card>
+
+      <ForwardedCallsCard window={toSearchWindow(advanced)} />
 
       <BulkActionDialog
         action={pendingAction}

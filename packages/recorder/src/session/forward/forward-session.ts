@@ -22,7 +22,7 @@ import {
   type RtpRelayStream,
 } from '../../media/relay/rtp-relay-stream.js';
 import { createSrtpContextFromSdes } from '../../rtp/srtp.js';
-import { isSrtpCryptoSuite, srtpInlineKeyLength } from '../../rtp/srtp-suites.js';
+import { srtpInlineKeyLength } from '../../rtp/srtp-suites.js';
 import type { SipRequest } from '../../sip/message/index.js';
 import type {
   ClientRequestHandlers,
@@ -208,7 +208,6 @@ function rekeyFor(
   const mki = srtp.remote.mki ? `|${srtp.remote.mki.value}:${srtp.remote.mki.length}` : '';
   const inbound = createSrtpContextFromSdes(srtp.suite, `inline:${srtp.remote.keySalt}${mki}`);
   if (!inbound.ok) return `the SRC's SRTP key cannot be used: ${inbound.reason}`;
-  if (!isSrtpCryptoSuite(srtp.suite)) return `unsupported crypto suite ${srtp.suite}`;
   const keySalt = Buffer.from(randomBytes(srtpInlineKeyLength(srtp.suite))).toString('base64');
   const outbound = createSrtpContextFromSdes(srtp.suite, `inline:${keySalt}`);
   if (!outbound.ok) return `no SRTP key for the vendor leg: ${outbound.reason}`;
@@ -319,6 +318,7 @@ export async function startForward(
     vendorName: target.vendorName,
     sipUri: target.sipUri,
     state: 'inviting',
+    owners: target.owners,
     startedAt: options.now(),
     recordedHere: options.recordedHere,
     fallbackToLocal: target.fallbackToLocal,

@@ -25,6 +25,7 @@ import * as recordingsCreateTimeOrder from './0021-recordings-create-time-order.
 import * as recordingShares from './0022-recording-shares.js';
 import * as orgUsageHistory from './0023-org-usage-history.js';
 import * as consoleLanguage from './0024-console-language.js';
+import * as forwardedCalls from './0025-forwarded-calls.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0022-recording-shares': recordingShares,
   '0023-org-usage-history': orgUsageHistory,
   '0024-console-language': consoleLanguage,
+  '0025-forwarded-calls': forwardedCalls,
 };
 
 export const migrationProvider: MigrationProvider = {

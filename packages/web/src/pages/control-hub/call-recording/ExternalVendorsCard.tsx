@@ -1,20 +1,73 @@
 // External SIPREC recorders the organisation registered (`/api/recording-vendors`): they appear as
-// recording providers for the org and its locations. A vendor in use cannot be deleted.
-import { Button, Code, Group, Modal, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+// recording providers for the org and its locations, each with its health from the recorders'
+// OPTIONS probes (up; down since when, with the last error; not checked yet). A vendor in use
+// cannot be deleted.
+import {
+  Badge,
+  Button,
+  Code,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   createRecordingVendor,
   deleteRecordingVendor,
+  listRecordingVendors,
 } from '../../../api/recording-settings.api.js';
-import type { OrgVendors, RecordingVendor } from '@callvault/shared';
+import type { OrgVendors, RecordingVendor, RecordingVendorHealth } from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { IconPlus, IconTrash } from '../../../components/icons.js';
 import { SettingsCard } from '../../../components/SettingsCard.js';
 import { useToast } from '../../../components/Toaster.js';
 import { describeError } from '../../../lib/error-messages.js';
+import { formatDateTime } from '../../../lib/format.js';
 import { findErrorField } from '../../../lib/recording-form.js';
 import { callRecordingKeys } from './recording-queries.js';
+
+/** How often the page asks again for the recorders' health (the probes run every 30 s). */
+const HEALTH_REFRESH_MS = 30_000;
+
+function VendorHealthBadge({
+  health,
+}: {
+  readonly health: RecordingVendorHealth | null | undefined;
+}): ReactNode {
+  const { t, i18n } = useTranslation('callRecording');
+  const lang = i18n.resolvedLanguage ?? 'en';
+  if (!health || health.state === 'unknown') {
+    return (
+      <Badge variant="light" color="gray" radius="sm" tt="none">
+        {t('externalVendors.unknown')}
+      </Badge>
+    );
+  }
+  const checked = health.checkedAt
+    ? t('externalVendors.checkedAt', { when: formatDateTime(health.checkedAt, lang) })
+    : undefined;
+  if (health.state === 'up') {
+    return (
+      <Badge variant="light" color="green" radius="sm" tt="none" title={checked}>
+        {t('externalVendors.up')}
+      </Badge>
+    );
+  }
+  return (
+    <Text size="sm" c="red.8" title={checked}>
+      {t('externalVendors.downSince', {
+        when: health.downSince ? formatDateTime(health.downSince, lang) : '—',
+        error: health.lastError ?? '',
+      })}
+    </Text>
+  );
+}
 
 const VENDOR_FIELDS = ['name', 'sipUri', 'description'] as const;
 
@@ -25,25 +78,37 @@ export function ExternalVendorsCard({
   readonly vendors: OrgVendors;
   readonly canEdit: boolean;
 }): ReactNode {
+  const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
   const [registering, setRegistering] = useState(false);
   const [deleting, setDeleting] = useState<RecordingVendor | null>(null);
   const external = vendors.vendors.filter((v) => !v.builtIn);
+  const withHealth = useQuery({
+    queryKey: [...callRecordingKeys.all, 'externalVendors'],
+    queryFn: ({ signal }) => listRecordingVendors(signal),
+    refetchInterval: HEALTH_REFRESH_MS,
+    enabled: external.length > 0,
+  });
+  const healthOf = (id: string): RecordingVendorHealth | null | undefined =>
+    withHealth.data?.find((v) => v.id === id)?.health;
 
   const remove = useMutation({
     mutationFn: (vendor: RecordingVendor) => deleteRecordingVendor(vendor.id),
     onSuccess: async (_r, vendor) => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.all });
       setDeleting(null);
-      toast({ title: 'Recorder removed', message: `${vendor.name} is no longer a provider.` });
+      toast({
+        title: t('externalVendors.removed'),
+        message: t('externalVendors.removedMessage', { name: vendor.name }),
+      });
     },
   });
 
   return (
     <SettingsCard
-      title="External recorders"
-      description="SIPREC recorders outside Callvault that you can choose as a provider. Callvault sends them the call's media instead of recording it itself."
+      title={t('externalVendors.title')}
+      description={t('externalVendors.description')}
       aside={
         <Button
           variant="light"
@@ -51,21 +116,22 @@ export function ExternalVendorsCard({
           onClick={() => setRegistering(true)}
           disabled={!canEdit}
         >
-          Register recorder
+          {t('externalVendors.register')}
         </Button>
       }
     >
       {external.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No external recorders registered. Calls are recorded by Callvault itself.
+          {t('externalVendors.none')}
         </Text>
       ) : (
-        <Table verticalSpacing="sm" aria-label="External recorders">
+        <Table verticalSpacing="sm" aria-label={t('externalVendors.tableLabel')}>
           <Table.Thead bg="gray.0">
             <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>SIPREC URI</Table.Th>
-              <Table.Th>Description</Table.Th>
+              <Table.Th>{t('externalVendors.name')}</Table.Th>
+              <Table.Th>{t('externalVendors.sipUri')}</Table.Th>
+              <Table.Th>{t('externalVendors.status')}</Table.Th>
+              <Table.Th>{t('externalVendors.descriptionColumn')}</Table.Th>
               <Table.Th w={110} />
             </Table.Tr>
           </Table.Thead>
@@ -75,6 +141,9 @@ export function ExternalVendorsCard({
                 <Table.Td fw={500}>{v.name}</Table.Td>
                 <Table.Td>
                   <Code>{v.sipUri}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <VendorHealthBadge health={healthOf(v.id)} />
                 </Table.Td>
                 <Table.Td c={v.description ? undefined : 'dimmed'}>{v.description || '—'}</Table.Td>
                 <Table.Td ta="right">
@@ -88,9 +157,9 @@ export function ExternalVendorsCard({
                       remove.reset();
                       setDeleting(v);
                     }}
-                    aria-label={`Delete ${v.name}`}
+                    aria-label={t('externalVendors.deleteLabel', { name: v.name })}
                   >
-                    Delete
+                    {t('externalVendors.delete')}
                   </Button>
                 </Table.Td>
               </Table.Tr>
@@ -98,31 +167,35 @@ export function ExternalVendorsCard({
           </Table.Tbody>
         </Table>
       )}
+      {withHealth.error && (
+        <ErrorAlert title={t('externalVendors.healthFailed')} error={withHealth.error} />
+      )}
 
       <RegisterVendorModal opened={registering} onClose={() => setRegistering(false)} />
 
       <Modal
         opened={deleting !== null}
         onClose={() => setDeleting(null)}
-        title={<Text fw={650}>Delete {deleting?.name}?</Text>}
+        title={
+          <Text fw={650}>{t('externalVendors.deleteTitle', { name: deleting?.name ?? '' })}</Text>
+        }
         centered
       >
         <Stack gap="md">
-          <Text size="sm">
-            It stops being offered as a recording provider. A recorder the organisation or a
-            location still uses cannot be deleted: choose another provider first.
-          </Text>
-          {remove.error && <ErrorAlert title="Not deleted" error={remove.error} />}
+          <Text size="sm">{t('externalVendors.deleteBody')}</Text>
+          {remove.error && (
+            <ErrorAlert title={t('externalVendors.notDeleted')} error={remove.error} />
+          )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setDeleting(null)}>
-              Cancel
+              {t('externalVendors.cancel')}
             </Button>
             <Button
               color="red"
               loading={remove.isPending}
               onClick={() => deleting && remove.mutate(deleting)}
             >
-              Delete recorder
+              {t('externalVendors.deleteConfirm')}
             </Button>
           </Group>
         </Stack>
@@ -135,6 +208,7 @@ function RegisterVendorModal(props: {
   readonly opened: boolean;
   readonly onClose: () => void;
 }): ReactNode {
+  const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
   const [values, setValues] = useState({ name: '', sipUri: '', description: '' });
@@ -142,7 +216,10 @@ function RegisterVendorModal(props: {
     mutationFn: createRecordingVendor,
     onSuccess: async (vendor) => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.all });
-      toast({ title: 'Recorder registered', message: `${vendor.name} can now be chosen.` });
+      toast({
+        title: t('externalVendors.registered'),
+        message: t('externalVendors.registeredMessage', { name: vendor.name }),
+      });
       close();
     },
   });
@@ -170,31 +247,31 @@ function RegisterVendorModal(props: {
     <Modal
       opened={props.opened}
       onClose={close}
-      title={<Text fw={650}>Register an external recorder</Text>}
+      title={<Text fw={650}>{t('externalVendors.registerTitle')}</Text>}
       centered
       size="lg"
     >
       <form onSubmit={submit}>
         <Stack gap="md">
           <TextInput
-            label="Name"
-            placeholder="Archive recorder"
+            label={t('externalVendors.nameLabel')}
+            placeholder={t('externalVendors.namePlaceholder')}
             required
             value={values.name}
             onChange={(e) => setValues({ ...values, name: e.currentTarget.value })}
             error={fieldError('name')}
           />
           <TextInput
-            label="SIPREC URI"
-            description="Where Callvault sends the recording session, e.g. sip:recorder@10.0.0.5:5060"
-            placeholder="sip:recorder@example.net"
+            label={t('externalVendors.uriLabel')}
+            description={t('externalVendors.uriDescription')}
+            placeholder={t('externalVendors.uriPlaceholder')}
             required
             value={values.sipUri}
             onChange={(e) => setValues({ ...values, sipUri: e.currentTarget.value })}
             error={fieldError('sipUri')}
           />
           <Textarea
-            label="Description"
+            label={t('externalVendors.descriptionLabel')}
             autosize
             minRows={2}
             value={values.description}
@@ -202,14 +279,14 @@ function RegisterVendorModal(props: {
             error={fieldError('description')}
           />
           {create.error && errorField === null && (
-            <ErrorAlert title="Not registered" error={create.error} />
+            <ErrorAlert title={t('externalVendors.notRegistered')} error={create.error} />
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close} disabled={create.isPending}>
-              Cancel
+              {t('externalVendors.cancel')}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Register
+              {t('externalVendors.submit')}
             </Button>
           </Group>
         </Stack>

@@ -76,7 +76,13 @@ export function OrgCallRecordingPage(): ReactNode {
 
 /** The provider form starts again from the server when the saved choice or the vendor list moves. */
 function vendorsKey(v: OrgVendors): string {
-  return [v.vendorId, v.failureBehavior, ...v.vendors.map((x) => x.id)].join('|');
+  return [
+    v.vendorId,
+    v.failureBehavior,
+    v.recordLocallyOnVendorFailureEnabled,
+    v.dualRecordingEnabled,
+    ...v.vendors.map((x) => x.id),
+  ].join('|');
 }
 
 function StatusCard({
@@ -250,10 +256,18 @@ function ProviderCard({
   const { t } = useTranslation(['callRecording', 'common', 'controlHub']);
   const queryClient = useQueryClient();
   const toast = useToast();
-  const initial = { vendorId: vendors.vendorId, failureBehavior: vendors.failureBehavior };
+  const initial = {
+    vendorId: vendors.vendorId,
+    failureBehavior: vendors.failureBehavior,
+    recordLocallyOnVendorFailureEnabled: vendors.recordLocallyOnVendorFailureEnabled,
+    dualRecordingEnabled: vendors.dualRecordingEnabled,
+  };
   const [values, setValues] = useState(initial);
-  const dirty =
-    values.vendorId !== initial.vendorId || values.failureBehavior !== initial.failureBehavior;
+  const dirty = (Object.keys(initial) as Array<keyof typeof initial>).some(
+    (key) => values[key] !== initial[key],
+  );
+  // The forwarding options matter only once an external recorder is registered.
+  const hasExternal = vendors.vendors.some((v) => !v.builtIn);
   const save = useMutation({
     mutationFn: updateOrgVendor,
     onSuccess: async () => {
@@ -317,6 +331,31 @@ function ProviderCard({
             disabled={!canEdit}
             maw={520}
           />
+          {hasExternal && (
+            <Stack gap="sm">
+              <Switch
+                label={t('provider.recordLocally')}
+                description={t('provider.recordLocallyHelp')}
+                checked={values.recordLocallyOnVendorFailureEnabled}
+                onChange={(e) =>
+                  setValues({
+                    ...values,
+                    recordLocallyOnVendorFailureEnabled: e.currentTarget.checked,
+                  })
+                }
+                disabled={!canEdit}
+              />
+              <Switch
+                label={t('provider.dualRecording')}
+                description={t('provider.dualRecordingHelp')}
+                checked={values.dualRecordingEnabled}
+                onChange={(e) =>
+                  setValues({ ...values, dualRecordingEnabled: e.currentTarget.checked })
+                }
+                disabled={!canEdit}
+              />
+            </Stack>
+          )}
           {save.error && <ErrorAlert title={t('notSaved')} error={save.error} />}
         </Stack>
       </SettingsCard>

@@ -37,9 +37,11 @@ import { ensureInitialAdmin, type InitialAdmin } from '../org/bootstrap.service.
 import { createSessionRegistry } from '../siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
+  createFinalizeBacklog,
   createFinalizeEnqueuer,
   createFinalizeSweep,
   recoverUnfinishedJournals,
+  registerFinalizeBacklogMetrics,
 } from '../capture/index.js';
 import {
   createDiskSpaceGuard,
@@ -284,6 +286,7 @@ export async function startServer(options: {
     },
     logger: logger.child({ module: 'capture' }),
   });
+  const finalizeBacklog = createFinalizeBacklog(config.maxFinalizeBacklog);
   await registerApplicationJobs(queue, {
     db: handle.db,
     clock,
@@ -291,6 +294,7 @@ export async function startServer(options: {
     transcriber,
     logger,
     onCaptureFinalizeDeferred: (payload) => finalizeSweep.defer(payload),
+    onCaptureFinalizeSettled: (dir) => finalizeBacklog.settle(dir),
     retry: config.jobRetry,
     dataDir: config.dataDir,
   });
@@ -430,6 +434,7 @@ export async function startServer(options: {
     }
     const udpReceiver = selectUdpReceiver(config.udpReceiver);
     registerUdpReceiverMetrics(metrics.registry, udpReceiver);
+    registerFinalizeBacklogMetrics(metrics.registry, finalizeBacklog);
     if (udpReceiver.kind === config.udpReceiver) {
       logger.info(
         { module: 'capture', udpReceiver: udpReceiver.kind },
@@ -475,16 +480,17 @@ export async function startServer(options: {
       // every 2 s; a queue that refuses the job for another reason (its disk is full) hands it to
       // the sweep, which enqueues it again once there is room.
       ...(shipping ? { shipper: shipping.shipper } : {}),
-      finalize: (dir, session) =>
-        shipping
-          ? shipping.handOff.handOff(dir, session)
-          : finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
-              logger.error(
-                { module: 'capture', err, dir },
-                'finalize could not be enqueued: held back for the sweep',
-              );
-              finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
-            }),
+      finalize: (dir, session) => {
+        if (shipping) return shipping.handOff.handOff(dir, session);
+        finalizeBacklog.add(dir);
+        return finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
+          logger.error(
+            { module: 'capture', err, dir },
+            'finalize could not be enqueued: held back for the sweep',
+          );
+          finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
+        });
+      },
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });
@@ -497,6 +503,8 @@ export async function startServer(options: {
       sessions: withCapture(sessions, capture),
       ports: rtpPorts,
       storageHasRoom: () => disk.hasRoom(),
+      // Finalized here (not shipped): new sessions wait while the backlog is at its bound.
+      ...(shipping ? {} : { finalizeHasRoom: () => finalizeBacklog.hasRoom() }),
       metricsRegistry: metrics.registry,
       lastMediaAt: (id) => capture.lastMediaAt(id),
       ...(certificate ? { certificate } : {}),

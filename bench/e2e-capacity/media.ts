@@ -55,9 +55,7 @@ export class MediaGenerator {
     const proc = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
     const port = await new Promise<number>((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`rtp-streams exited (${String(code)})`)));
-      proc.stdout.once('data', (d: Buffer) =>
-        resolve(Number(/^ready (\d+)/.exec(String(d))?.[1])),
-      );
+      proc.stdout.once('data', (d: Buffer) => resolve(Number(/^ready (\d+)/.exec(String(d))?.[1])));
     });
     return new MediaGenerator(proc, port);
   }

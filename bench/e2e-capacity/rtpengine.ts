@@ -199,7 +199,11 @@ export class Rtpengine {
   }
 
   async close(callId: string): Promise<void> {
-    const reply = await this.command({ command: 'delete', 'call-id': callId, 'from-tag': 'caller' });
+    const reply = await this.command({
+      command: 'delete',
+      'call-id': callId,
+      'from-tag': 'caller',
+    });
     if (reply.result !== 'ok') throw new Error(`rtpengine delete: ${JSON.stringify(reply)}`);
   }
 

@@ -124,6 +124,8 @@ export class SiprecLoad {
   constructor(
     private readonly target: { host: string; port: number },
     private readonly media: CallMedia,
+    /** How long after a call's last packet its BYE leaves (0: at once, as an SBC does). */
+    private readonly byeGapMs = 0,
   ) {}
 
   async open(): Promise<void> {
@@ -210,6 +212,14 @@ export class SiprecLoad {
    * over (its BYE answered, or it failed); `onAnswered` is told the moment it is up.
    */
   async call(seconds: number, onEnded?: (call: CallRecord) => void): Promise<CallRecord> {
+    return this.callUntil(() => seconds * 1000, onEnded);
+  }
+
+  /** One call whose media lasts `msFromAnswer(answeredAt)` ms from its answer. */
+  async callUntil(
+    msFromAnswer: (answeredAt: number) => number,
+    onEnded?: (call: CallRecord) => void,
+  ): Promise<CallRecord> {
     const id = this.nextId++;
     const callId = `${crypto.randomBytes(10).toString('hex')}@callvault-bench`;
     const fromTag = crypto.randomBytes(4).toString('hex');
@@ -225,18 +235,23 @@ export class SiprecLoad {
       byeAnsweredAt: null,
       packetsSent: 0,
     };
-    const lines = (method: string, cseq: number, branch: string, toTag: string, extra: string[]) =>
-      [
-        `${method} ${target} SIP/2.0`,
-        `Via: SIP/2.0/UDP ${this.local};branch=z9hG4bK${branch};rport`,
-        `From: "Bench SRC" <sip:src@${this.local}>;tag=${fromTag}`,
-        `To: <${target}>${toTag ? `;tag=${toTag}` : ''}`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq} ${method}`,
-        `Contact: <sip:src@${this.local}>;+sip.src`,
-        'Max-Forwards: 70',
-        ...extra,
-      ];
+    const lines = (
+      method: string,
+      cseq: number,
+      branch: string,
+      toTag: string,
+      extra: string[],
+    ) => [
+      `${method} ${target} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${this.local};branch=z9hG4bK${branch};rport`,
+      `From: "Bench SRC" <sip:src@${this.local}>;tag=${fromTag}`,
+      `To: <${target}>${toTag ? `;tag=${toTag}` : ''}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} ${method}`,
+      `Contact: <sip:src@${this.local}>;+sip.src`,
+      'Max-Forwards: 70',
+      ...extra,
+    ];
     const body = siprecBody('127.0.0.1', id);
     const inviteBranch = crypto.randomBytes(8).toString('hex');
     const invite = [
@@ -259,8 +274,7 @@ export class SiprecLoad {
       return record;
     }
     // The ACK: of a 2xx a new transaction; of an error the INVITE's branch (§17.1.1.3).
-    const ackBranch =
-      answer.status < 300 ? crypto.randomBytes(8).toString('hex') : inviteBranch;
+    const ackBranch = answer.status < 300 ? crypto.randomBytes(8).toString('hex') : inviteBranch;
     this.send(
       Buffer.from(
         [...lines('ACK', 1, ackBranch, toTag, ['Content-Length: 0']), '', ''].join('\r\n'),
@@ -268,7 +282,9 @@ export class SiprecLoad {
       ),
     );
     if (answer.status >= 300) {
-      record.failure = `REJECTED_${answer.status}`;
+      // The Reason header's text (RFC 3326) says why: session limit, media overload, ...
+      const why = /text="([^"]*)"/.exec(header(answer.headers, 'Reason') ?? '')?.[1];
+      record.failure = `REJECTED_${answer.status}${why ? ` (${why})` : ''}`;
       onEnded?.(record);
       return record;
     }
@@ -279,8 +295,10 @@ export class SiprecLoad {
       record.failure = `ANSWER_WITH_${ports.length}_STREAMS`;
     } else {
       this.media.add(id, host, ports[0]!, ports[1]!);
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      const ms = Math.max(0, msFromAnswer(record.answeredAt));
+      await new Promise((resolve) => setTimeout(resolve, ms));
       record.packetsSent = await this.media.del(id);
+      if (this.byeGapMs > 0) await new Promise((resolve) => setTimeout(resolve, this.byeGapMs));
     }
     if (this.remoteByes.has(callId)) {
       record.failure = 'ENDED_BY_RECORDER';
@@ -303,19 +321,26 @@ export class SiprecLoad {
 
 /**
  * Places `calls` calls at `rate` a second, each `seconds` long from its answer; resolves with
- * every call's record once all are over. `onPlaced` is told each call as it starts.
+ * every call's record once all are over. With `burst` the calls all end together instead, at
+ * `seconds` after the last one was placed: a burst of BYEs.
  */
 export async function placeCalls(
   load: SiprecLoad,
-  options: { calls: number; rate: number; seconds: number },
+  options: { calls: number; rate: number; seconds: number; burst?: boolean },
 ): Promise<CallRecord[]> {
   const started = performance.now();
+  const startedMs = Date.now();
+  const endAt = startedMs + ((options.calls - 1) / options.rate + options.seconds) * 1000;
   const running: Array<Promise<CallRecord>> = [];
   for (let i = 0; i < options.calls; i++) {
     const due = started + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    running.push(load.call(options.seconds));
+    running.push(
+      options.burst
+        ? load.callUntil((answeredAt) => endAt - answeredAt)
+        : load.call(options.seconds),
+    );
   }
   return Promise.all(running);
 }

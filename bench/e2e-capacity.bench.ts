@@ -829,8 +829,8 @@ async function main(): Promise<void> {
       extraEnv: {
         CALLVAULT_TRANSCRIBER: options.transcriber,
         CALLVAULT_MAX_SESSIONS: String(Math.floor(rtpPortCount / 8)),
-        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
       },
+      ...(profileDir ? { serveNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
     const api = new Api(server.url, server.seed.admin.token);
     const catalogue = new Catalogue(api, Date.now() - 60_000);

@@ -67,7 +67,12 @@ import { Api } from './soak/collect.js';
 import { sleep } from './soak/util.js';
 import { cpuPerPacket, percentile, ratio, rssModel, type Sample } from './e2e-capacity/analysis.js';
 import { buildMediaGenerator, MediaGenerator } from './e2e-capacity/media.js';
-import { sampleProcess, sampleTree, type ProcSample } from './e2e-capacity/proc-stats.js';
+import {
+  sampleProcess,
+  sampleTree,
+  treeCpuSeconds,
+  type ProcSample,
+} from './e2e-capacity/proc-stats.js';
 import { relayCalls, Rtpengine } from './e2e-capacity/rtpengine.js';
 import { placeCalls, SiprecLoad, type CallRecord } from './e2e-capacity/siprec-load.js';
 
@@ -259,7 +264,7 @@ function serveSampler(api: Api, servePid: number): Sampler {
     const tree = sampleTree(servePid);
     const m = await readMetrics(api);
     return {
-      cpuSeconds: tree.reduce((s, p) => s + p.cpuSeconds, 0),
+      cpuSeconds: treeCpuSeconds(tree),
       rssKiB: tree.reduce((s, p) => s + p.rssKiB, 0),
       packets: m.datagrams,
       liveCalls: m.sessions,
@@ -698,31 +703,68 @@ async function setupRateSearch(
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU profile: the functions with the most self time
+// CPU profile: where serve's busy time went (idle left out), by self time and, for Callvault's own
+// functions, inclusive of what they called
 
-function summariseProfiles(dir: string): Array<{ fn: string; percent: number }> {
+interface ProfileSummary {
+  readonly busySeconds: number;
+  readonly self: Array<{ fn: string; percent: number }>;
+  readonly inclusive: Array<{ fn: string; percent: number }>;
+}
+
+function summariseProfiles(dir: string): ProfileSummary {
   const self = new Map<string, number>();
-  let total = 0;
+  const inclusive = new Map<string, number>();
+  let busy = 0;
+  let busyMicroseconds = 0;
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
       nodes: Array<{
         id: number;
         hitCount?: number;
+        children?: number[];
         callFrame: { functionName: string; url: string; lineNumber: number };
       }>;
+      startTime: number;
+      endTime: number;
     };
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const keyOf = (id: number): string => {
+      const f = byId.get(id)!.callFrame;
+      const url = f.url.replace(/^.*\/(packages|node_modules)\//, '$1/');
+      return `${f.functionName || '(anonymous)'} ${url}`;
+    };
+    let hitsTotal = 0;
+    let busyHits = 0;
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
-      total += hits;
-      const url = node.callFrame.url.replace(/^.*\/(packages|node_modules)\//, '$1/');
-      const key = `${node.callFrame.functionName || '(anonymous)'} ${url}:${node.callFrame.lineNumber + 1}`;
-      self.set(key, (self.get(key) ?? 0) + hits);
+      hitsTotal += hits;
+      if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
+      busyHits += hits;
+      self.set(keyOf(node.id), (self.get(keyOf(node.id)) ?? 0) + hits);
+      const seen = new Set<string>();
+      for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+        const key = keyOf(id);
+        if (seen.has(key) || !key.includes(' packages/')) continue;
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + hits);
+      }
     }
+    busy += busyHits;
+    busyMicroseconds += ((profile.endTime - profile.startTime) * busyHits) / Math.max(1, hitsTotal);
   }
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .map(([fn, hits]) => ({ fn, percent: Math.round((hits / Math.max(1, total)) * 1000) / 10 }));
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([fn, hits]) => ({ fn, percent: Math.round((hits / Math.max(1, busy)) * 1000) / 10 }));
+  return {
+    busySeconds: Math.round(busyMicroseconds / 1e5) / 10,
+    self: top(self, 20),
+    inclusive: top(inclusive, 25),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,7 +814,7 @@ async function main(): Promise<void> {
       steps: StepResult[];
       burst: StepResult | null;
       setupRate: Awaited<ReturnType<typeof setupRateSearch>> | null;
-      profile: Array<{ fn: string; percent: number }> | null;
+      profile: ProfileSummary | null;
     }
   > = {};
   const peerSteps: PeerStepResult[] = [];
@@ -902,9 +944,15 @@ async function main(): Promise<void> {
       setupRate,
       profile: profileDir ? summariseProfiles(profileDir) : null,
     };
-    if (profileDir) {
-      log(`CPU profile of serve on ${db} (self time, top functions):`);
-      for (const p of results[db]!.profile!.slice(0, 15))
+    const profile = results[db]!.profile;
+    if (profile) {
+      log(
+        `CPU profile of serve's main thread on ${db}: ${profile.busySeconds} s busy; of it, self time:`,
+      );
+      for (const p of profile.self.slice(0, 12))
+        log(`  ${String(p.percent).padStart(5)} %  ${p.fn}`);
+      log('  and inclusive (Callvault functions with what they called):');
+      for (const p of profile.inclusive.slice(0, 15))
         log(`  ${String(p.percent).padStart(5)} %  ${p.fn}`);
     }
   }

@@ -1,5 +1,7 @@
 // CPU and memory of a process and everything it started, from /proc (Linux): utime + stime of
-// /proc/<pid>/stat (clock ticks, USER_HZ 100) and VmRSS of /proc/<pid>/status.
+// /proc/<pid>/stat (clock ticks, USER_HZ 100), cutime + cstime (the CPU of its children that
+// ended and were waited for: short ffmpeg runs that start and end between two samples), and VmRSS
+// of /proc/<pid>/status.
 import fs from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
@@ -9,10 +11,14 @@ export interface ProcSample {
   readonly name: string;
   /** utime + stime, seconds. */
   readonly cpuSeconds: number;
+  /** cutime + cstime: the CPU of its children that ended, seconds. */
+  readonly endedChildrenCpuSeconds: number;
   readonly rssKiB: number;
 }
 
-function readStat(pid: number): { ppid: number; name: string; cpuSeconds: number } | null {
+function readStat(
+  pid: number,
+): { ppid: number; name: string; cpuSeconds: number; endedChildrenCpuSeconds: number } | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -21,6 +27,7 @@ function readStat(pid: number): { ppid: number; name: string; cpuSeconds: number
       ppid: Number(fields[1]),
       name,
       cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+      endedChildrenCpuSeconds: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
     };
   } catch {
     return null;
@@ -52,7 +59,7 @@ export function sampleTree(root: number): ProcSample[] {
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     const stat = readStat(pid);
     if (!stat) continue;
-    out.push({ pid, name: stat.name, cpuSeconds: stat.cpuSeconds, rssKiB: readRssKiB(pid) });
+    out.push({ pid, ...stat, rssKiB: readRssKiB(pid) });
     queue.push(...(children.get(pid) ?? []));
   }
   return out;
@@ -61,16 +68,13 @@ export function sampleTree(root: number): ProcSample[] {
 /** One process alone. */
 export function sampleProcess(pid: number): ProcSample | null {
   const stat = readStat(pid);
-  return stat
-    ? { pid, name: stat.name, cpuSeconds: stat.cpuSeconds, rssKiB: readRssKiB(pid) }
-    : null;
+  return stat ? { pid, ...stat, rssKiB: readRssKiB(pid) } : null;
 }
 
 /**
- * CPU of a process tree between two samples: the processes seen in both, plus the whole CPU of
- * those started in between (a child that started and ended between two samples is missed).
+ * The CPU seconds a process tree used so far: every live process's own, and the children each
+ * of them waited for (so a child is counted while it runs and after it ended).
  */
-export function cpuBetween(before: readonly ProcSample[], after: readonly ProcSample[]): number {
-  const was = new Map(before.map((p) => [p.pid, p.cpuSeconds]));
-  return after.reduce((sum, p) => sum + (p.cpuSeconds - (was.get(p.pid) ?? 0)), 0);
+export function treeCpuSeconds(tree: readonly ProcSample[]): number {
+  return tree.reduce((sum, p) => sum + p.cpuSeconds + p.endedChildrenCpuSeconds, 0);
 }

@@ -460,6 +460,7 @@ export async function startServer(options: {
           : 'media capture decrypts SRTP in TypeScript: the srtp-unprotect addon is not built (make deps builds it)',
       );
     }
+    const finalizesHere = !shipping && roles.includes('worker');
     const finalizeQueue = createFinalizeEnqueuer(queue, {
       logger: logger.child({ module: 'capture' }),
     });
@@ -482,7 +483,7 @@ export async function startServer(options: {
       ...(shipping ? { shipper: shipping.shipper } : {}),
       finalize: (dir, session) => {
         if (shipping) return shipping.handOff.handOff(dir, session);
-        finalizeBacklog.add(dir);
+        if (finalizesHere) finalizeBacklog.add(dir);
         return finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
           logger.error(
             { module: 'capture', err, dir },
@@ -503,8 +504,9 @@ export async function startServer(options: {
       sessions: withCapture(sessions, capture),
       ports: rtpPorts,
       storageHasRoom: () => disk.hasRoom(),
-      // Finalized here (not shipped): new sessions wait while the backlog is at its bound.
-      ...(shipping ? {} : { finalizeHasRoom: () => finalizeBacklog.hasRoom() }),
+      // Finalized by this process's worker: new sessions wait while the backlog is at its bound.
+      // (A worker elsewhere settles its jobs there, so this process cannot count them.)
+      ...(finalizesHere ? { finalizeHasRoom: () => finalizeBacklog.hasRoom() } : {}),
       metricsRegistry: metrics.registry,
       lastMediaAt: (id) => capture.lastMediaAt(id),
       ...(certificate ? { certificate } : {}),

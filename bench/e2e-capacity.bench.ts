@@ -944,7 +944,7 @@ async function main(): Promise<void> {
       setupRate,
       profile: profileDir ? summariseProfiles(profileDir) : null,
     };
-    const profile = results[db]!.profile;
+    const profile = results[db].profile;
     if (profile) {
       log(
         `CPU profile of serve's main thread on ${db}: ${profile.busySeconds} s busy; of it, self time:`,

@@ -50,7 +50,11 @@ export function bdecode(data: Buffer, at = 0): { value: Bencoded; end: number } 
     }
     if (c === 'l') return { value: items, end: i + 1 };
     const dict: Record<string, Bencoded> = {};
-    for (let k = 0; k < items.length; k += 2) dict[String(items[k])] = items[k + 1]!;
+    for (let k = 0; k < items.length; k += 2) {
+      const key = items[k];
+      if (typeof key !== 'string') throw new Error('bencode: a dictionary key is not a string');
+      dict[key] = items[k + 1]!;
+    }
     return { value: dict, end: i + 1 };
   }
   const colon = data.indexOf(0x3a, at);
@@ -124,7 +128,7 @@ export class Rtpengine {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let logs = '';
-    proc.stderr!.on('data', (d: Buffer) => (logs = (logs + d.toString()).slice(-20_000)));
+    proc.stderr.on('data', (d: Buffer) => (logs = (logs + d.toString()).slice(-20_000)));
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
     const engine = new Rtpengine(proc, socket, options.ngPort, recordingDir, () => logs);
@@ -150,7 +154,7 @@ export class Rtpengine {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(cookie);
-        reject(new Error(`rtpengine: no answer to ${String(message.command)}`));
+        reject(new Error(`rtpengine: no answer to ${JSON.stringify(message.command)}`));
       }, timeoutMs);
       this.waiting.set(cookie, (reply) => {
         clearTimeout(timer);
@@ -173,8 +177,9 @@ export class Rtpengine {
   async open(callId: string, sinkPort: number): Promise<{ port1: number; port2: number }> {
     const portOf = (reply: Record<string, Bencoded>, what: string): number => {
       if (reply.result !== 'ok') throw new Error(`rtpengine ${what}: ${JSON.stringify(reply)}`);
-      const m = /^m=audio (\d+) /m.exec(String(reply.sdp));
-      if (!m) throw new Error(`rtpengine ${what}: no m=audio in ${String(reply.sdp)}`);
+      const sdp = typeof reply.sdp === 'string' ? reply.sdp : '';
+      const m = /^m=audio (\d+) /m.exec(sdp);
+      if (!m) throw new Error(`rtpengine ${what}: no m=audio in ${JSON.stringify(reply)}`);
       return Number(m[1]);
     };
     const offer = await this.command({

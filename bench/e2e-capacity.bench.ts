@@ -228,8 +228,8 @@ class Sampler {
   private timer: NodeJS.Timeout | null = null;
   private readonly started = Date.now();
   private running: Promise<void> = Promise.resolve();
-  /** The largest RSS seen of each process (by name and pid). */
-  readonly peakRss = new Map<string, number>();
+  /** The largest RSS seen of a process of each name, and how many such processes were seen. */
+  readonly peakRss = new Map<string, { kib: number; pids: Set<number> }>();
 
   constructor(private readonly read: () => Promise<Omit<Sample, 't'> & { tree?: ProcSample[] }>) {}
 
@@ -239,8 +239,10 @@ class Sampler {
         const { tree, ...s } = await this.read();
         this.samples.push({ t: Date.now() - this.started, ...s });
         for (const p of tree ?? []) {
-          const key = `${p.name} (${p.pid})`;
-          this.peakRss.set(key, Math.max(this.peakRss.get(key) ?? 0, p.rssKiB));
+          const seen = this.peakRss.get(p.name) ?? { kib: 0, pids: new Set<number>() };
+          seen.kib = Math.max(seen.kib, p.rssKiB);
+          seen.pids.add(p.pid);
+          this.peakRss.set(p.name, seen);
         }
       } catch {
         // serve busy beyond the request's limits: the next second's sample
@@ -270,6 +272,7 @@ function serveSampler(api: Api, servePid: number): Sampler {
     const m = await readMetrics(api);
     return {
       cpuSeconds: treeCpuSeconds(tree),
+      ownCpuSeconds: tree[0]?.cpuSeconds ?? 0,
       rssKiB: tree.reduce((s, p) => s + p.rssKiB, 0),
       packets: m.datagrams,
       liveCalls: m.sessions,
@@ -319,6 +322,9 @@ interface StepResult {
     /** The whole step, until the backlog was empty. */
     stepMicrosecondsPerPacket: number | null;
     stepCpuSeconds: number;
+    /** Of stepCpuSeconds: serve's own process, and the children it started (ffmpeg, ...). */
+    stepServeCpuSeconds: number;
+    stepChildrenCpuSeconds: number;
   };
   readonly memory: {
     idleRssMiB: number;
@@ -459,6 +465,7 @@ async function callvaultStep(
   const hold = cpuPerPacket(samples, sampler.at(lastAnswer) + 1000, sampler.at(firstBye) - 1000);
   const whole = cpuPerPacket(samples, 0, Infinity);
   const wholeCpu = (samples.at(-1)?.cpuSeconds ?? 0) - (samples[0]?.cpuSeconds ?? 0);
+  const ownCpu = (samples.at(-1)?.ownCpuSeconds ?? 0) - (samples[0]?.ownCpuSeconds ?? 0);
   const model = rssModel(samples);
   const holdSamples = samples.filter(
     (x) => x.t >= sampler.at(lastAnswer) + 1000 && x.t <= sampler.at(firstBye) - 1000,
@@ -505,7 +512,9 @@ async function callvaultStep(
     };
   });
   const peakRssByProcessMiB: Record<string, number> = {};
-  for (const [name, kib] of sampler.peakRss) peakRssByProcessMiB[name] = mib(kib);
+  for (const [name, { kib, pids }] of sampler.peakRss) {
+    peakRssByProcessMiB[pids.size > 1 ? `${name} (largest of ${pids.size})` : name] = mib(kib);
+  }
   void listedAt;
   return {
     target: target.name,
@@ -551,6 +560,8 @@ async function callvaultStep(
       stepMicrosecondsPerPacket:
         whole.packets > 0 ? Math.round((wholeCpu / whole.packets) * 1e7) / 10 : null,
       stepCpuSeconds: Math.round(wholeCpu * 100) / 100,
+      stepServeCpuSeconds: Math.round(ownCpu * 100) / 100,
+      stepChildrenCpuSeconds: Math.round((wholeCpu - ownCpu) * 100) / 100,
     },
     memory: {
       idleRssMiB: mib(idleRss),
@@ -913,7 +924,8 @@ async function main(): Promise<void> {
             (peer
               ? ` (× ${ratio(r.cpu.holdMicrosecondsPerPacket, peer.holdMicrosecondsPerPacket) ?? '-'} rtpengine)`
               : '') +
-            `, ${r.cpu.stepMicrosecondsPerPacket ?? '-'} µs/packet over the step` +
+            `, ${r.cpu.stepMicrosecondsPerPacket ?? '-'} µs/packet over the step ` +
+            `(${r.cpu.stepCpuSeconds} CPU s: serve ${r.cpu.stepServeCpuSeconds}, its children ${r.cpu.stepChildrenCpuSeconds})` +
             (peer
               ? ` (× ${ratio(r.cpu.stepMicrosecondsPerPacket, peer.stepMicrosecondsPerPacket) ?? '-'})`
               : '') +

@@ -6,6 +6,8 @@ export interface Sample {
   readonly t: number;
   /** CPU seconds of the measured processes since they started. */
   readonly cpuSeconds: number;
+  /** Of cpuSeconds: the main process's own (the rest: the children it started). */
+  readonly ownCpuSeconds?: number;
   readonly rssKiB: number;
   /** Media packets counted so far (received by Callvault; sent to the peer). */
   readonly packets: number;

@@ -186,9 +186,11 @@ test: deps-test
 fuzz: deps
 	FUZZ_RUNS=200000 $(VITEST) --config vitest.unit.config.ts fuzz
 
-# The benchmarks' SIPp load, the soak's and the cluster benchmark's PostgreSQL and Swift, and the
-# cluster benchmark's Kamailio (bench/cluster.bench.ts: the dispatcher against one recorder).
-DEBIAN_BENCH_PACKAGES := sip-tester kamailio postgresql swift-proxy swift-account swift-container swift-object
+# The benchmarks' SIPp load, the soak's and the cluster benchmark's PostgreSQL and Swift, the
+# cluster benchmark's Kamailio (bench/cluster.bench.ts: the dispatcher against one recorder), and
+# rtpengine, the peer of the end-to-end capacity benchmark (bench/e2e-capacity.bench.ts: the same
+# calls relayed and recorded to pcap by rtpengine in userspace, over its ng control protocol).
+DEBIAN_BENCH_PACKAGES := sip-tester kamailio postgresql swift-proxy swift-account swift-container swift-object rtpengine-daemon
 
 bench: build
 	@ls bench/*.bench.ts >/dev/null 2>&1 || { echo "no benchmarks yet"; exit 0; }

@@ -154,6 +154,8 @@ export interface StartServerOptions {
    * in the main one, as a split deployment does.
    */
   splitWorker?: boolean;
+  /** Node options for `serve` itself (not for demo-seed or the worker): `--cpu-prof`, ... */
+  serveNodeArgs?: string[];
 }
 
 /**
@@ -234,10 +236,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   ].join(',');
   let logs = '';
   const serve = async (): Promise<{ child: ChildProcess; url: string }> => {
-    const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--roles', roles], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const nodeArgs = options.serveNodeArgs ?? [];
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [...nodeArgs, cli, 'serve', '--roles', roles],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -79,6 +79,12 @@ describe('answer-invite: overload and the answer of a new session', () => {
     expect(header(refuseWhenOverloaded(disk.context, FAKE_DIALOG) ?? {}, 'Reason')).toBe(
       'SIP;cause=503;text="insufficient storage"',
     );
+    const backlog = createFakeSessionContext({ handler: { finalizeHasRoom: () => false } });
+    expect(header(refuseWhenOverloaded(backlog.context, FAKE_DIALOG) ?? {}, 'Reason')).toBe(
+      'SIP;cause=503;text="finalize backlog"',
+    );
+    const room = createFakeSessionContext({ handler: { finalizeHasRoom: () => true } });
+    expect(refuseWhenOverloaded(room.context, FAKE_DIALOG)).toBeUndefined();
     expect(refuseWhenOverloaded(createFakeSessionContext().context, FAKE_DIALOG)).toBeUndefined();
   });
 

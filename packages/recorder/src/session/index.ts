@@ -3,7 +3,7 @@
 //
 //   createSiprecSessionHandler({ policy, sink, clock, logger, ports, mediaAddress, randomBytes,
 //     nonceSecret?, nonceMaxAgeMs?, maxSessions?, mediaHealthy?, storageHasRoom?,
-//     retryAfterSeconds?, sessionMinSeSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler); one module per SIP
+//     finalizeHasRoom?, retryAfterSeconds?, sessionMinSeSeconds? }) → SiprecSessionHandler (a SipUserAgentHandler); one module per SIP
 //     method inside (answer-invite, answer-reoffer, close-session; admit-invite checks digest)
 //   createPortPairAllocator({ min, max }) → PortPairAllocator (CALLVAULT_RTP_PORTS)
 //   Ports: RecordingPolicy (findTrunks, decideOwners), RecordingSink (opened/updated/closed/answered),

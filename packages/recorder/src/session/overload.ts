@@ -1,6 +1,7 @@
 // Overload (SPEC §5): a new session is refused early and cheaply, 503 with Retry-After and a
 // Reason, so the SBC fails over to another recorder — when the session limit is reached (open
-// sessions plus INVITEs being answered), the media path is unhealthy, or the journal disk is low.
+// sessions plus INVITEs being answered), the media path is unhealthy, the journal disk is low, or
+// the ended calls still to be finalized have reached the host's bound.
 // A draining recorder (on its way out of service) refuses every new session the same way, and
 // its out-of-dialog OPTIONS too, so a dispatcher probing with OPTIONS marks it down.
 import type { SipDialogContext, SipUasAnswer } from '../sip/dialog/sip-user-agent-core.js';
@@ -37,6 +38,12 @@ export function refuseWhenOverloaded(
   if (options.storageHasRoom && !options.storageHasRoom()) {
     context.log('warn', dialog, 'refused: the journal disk is below its free-space minimum');
     return busy('insufficient storage');
+  }
+  // Finalize (encode, encrypt, store) slower than the calls end: every new call would only
+  // lengthen the queue, its journals on disk and its memory, so the SBC goes elsewhere meanwhile.
+  if (options.finalizeHasRoom && !options.finalizeHasRoom()) {
+    context.log('warn', dialog, 'overloaded: the finalize backlog is at its limit');
+    return busy('finalize backlog');
   }
   return undefined;
 }

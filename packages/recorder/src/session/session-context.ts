@@ -44,6 +44,11 @@ export interface SiprecSessionHandlerOptions {
   readonly mediaHealthy?: () => boolean;
   /** False when the disk the journals go to is below its free-space minimum. */
   readonly storageHasRoom?: () => boolean;
+  /**
+   * False while the ended calls still to be finalized have reached the host's bound: a new
+   * session is refused (503) until finalize catches up, so the backlog cannot grow unbounded.
+   */
+  readonly finalizeHasRoom?: () => boolean;
   /** Retry-After of 503 answers, in seconds (default 5). */
   readonly retryAfterSeconds?: number;
   readonly metadataLimits?: SiprecMetadataParseOptions;

@@ -46,6 +46,8 @@ export interface JobDeps {
   readonly retry?: JobRetryPolicy;
   /** The process's data dir: where a worker rebuilds shipped journals to finalize them. */
   readonly dataDir?: string;
+  /** Told when a capture finalize ended for good (the process's finalize backlog). */
+  readonly onCaptureFinalizeSettled?: (dir: string) => void;
 }
 
 export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): Promise<void> {
@@ -57,6 +59,7 @@ export async function registerApplicationJobs(queue: JobQueue, deps: JobDeps): P
     phoneNumberOfAor,
     ...(deps.logger ? { logger: deps.logger.child({ module: 'capture' }) } : {}),
     ...(deps.onCaptureFinalizeDeferred ? { onDeferred: deps.onCaptureFinalizeDeferred } : {}),
+    ...(deps.onCaptureFinalizeSettled ? { onSettled: deps.onCaptureFinalizeSettled } : {}),
   });
   await registerPeaksJob(queue, deps);
   await registerOutboxJobs(queue, deps, OUTBOX_CONSUMERS);

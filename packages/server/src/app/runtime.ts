@@ -38,9 +38,11 @@ import { createForwardSink } from '../siprec/forward-sink.js';
 import { createSessionRegistry } from '../siprec/session-registry.js';
 import {
   createCaptureControlsLoader,
+  createFinalizeBacklog,
   createFinalizeEnqueuer,
   createFinalizeSweep,
   recoverUnfinishedJournals,
+  registerFinalizeBacklogMetrics,
 } from '../capture/index.js';
 import {
   createDiskSpaceGuard,
@@ -285,6 +287,7 @@ export async function startServer(options: {
     },
     logger: logger.child({ module: 'capture' }),
   });
+  const finalizeBacklog = createFinalizeBacklog(config.maxFinalizeBacklog);
   await registerApplicationJobs(queue, {
     db: handle.db,
     clock,
@@ -292,6 +295,7 @@ export async function startServer(options: {
     transcriber,
     logger,
     onCaptureFinalizeDeferred: (payload) => finalizeSweep.defer(payload),
+    onCaptureFinalizeSettled: (dir) => finalizeBacklog.settle(dir),
     retry: config.jobRetry,
     dataDir: config.dataDir,
   });
@@ -431,6 +435,7 @@ export async function startServer(options: {
     }
     const udpReceiver = selectUdpReceiver(config.udpReceiver);
     registerUdpReceiverMetrics(metrics.registry, udpReceiver);
+    registerFinalizeBacklogMetrics(metrics.registry, finalizeBacklog);
     if (udpReceiver.kind === config.udpReceiver) {
       logger.info(
         { module: 'capture', udpReceiver: udpReceiver.kind },
@@ -456,6 +461,7 @@ export async function startServer(options: {
           : 'media capture decrypts SRTP in TypeScript: the srtp-unprotect addon is not built (make deps builds it)',
       );
     }
+    const finalizesHere = !shipping && roles.includes('worker');
     const finalizeQueue = createFinalizeEnqueuer(queue, {
       logger: logger.child({ module: 'capture' }),
     });
@@ -476,16 +482,17 @@ export async function startServer(options: {
       // every 2 s; a queue that refuses the job for another reason (its disk is full) hands it to
       // the sweep, which enqueues it again once there is room.
       ...(shipping ? { shipper: shipping.shipper } : {}),
-      finalize: (dir, session) =>
-        shipping
-          ? shipping.handOff.handOff(dir, session)
-          : finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
-              logger.error(
-                { module: 'capture', err, dir },
-                'finalize could not be enqueued: held back for the sweep',
-              );
-              finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
-            }),
+      finalize: (dir, session) => {
+        if (shipping) return shipping.handOff.handOff(dir, session);
+        if (finalizesHere) finalizeBacklog.add(dir);
+        return finalizeQueue.enqueue(dir, session).catch((err: unknown) => {
+          logger.error(
+            { module: 'capture', err, dir },
+            'finalize could not be enqueued: held back for the sweep',
+          );
+          finalizeSweep.defer({ dir, ...(session ? { session } : {}) });
+        });
+      },
       calls: sessions.calls,
       loadControls: createCaptureControlsLoader(handle.db),
     });
@@ -509,6 +516,9 @@ export async function startServer(options: {
       ports: rtpPorts,
       tapRtp: (port, onPacket) => rtpPorts.tap(port, onPacket),
       storageHasRoom: () => disk.hasRoom(),
+      // Finalized by this process's worker: new sessions wait while the backlog is at its bound.
+      // (A worker elsewhere settles its jobs there, so this process cannot count them.)
+      ...(finalizesHere ? { finalizeHasRoom: () => finalizeBacklog.hasRoom() } : {}),
       metricsRegistry: metrics.registry,
       lastMediaAt: (id) => capture.lastMediaAt(id),
       ...(certificate ? { certificate } : {}),

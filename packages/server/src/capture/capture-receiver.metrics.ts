@@ -22,6 +22,15 @@ export function registerUdpReceiverMetrics(registry: Registry, receiver: UdpRece
       this.inc(receiver.truncatedDatagrams);
     },
   });
+  new Counter({
+    name: 'callvault_capture_udp_datagrams_total',
+    help: 'Datagrams (RTP and RTCP) the media capture read from its sockets',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(receiver.receivedDatagrams);
+    },
+  });
 }
 
 export function registerSrtpDecryptionMetric(registry: Registry, native: boolean): void {

@@ -34,6 +34,8 @@ let db: TestDatabase;
 let seed: DemoSeed;
 let queue: JobQueue;
 let dataDir: string;
+/** Journals whose finalize ended for good (the process's finalize backlog is told each). */
+const settled: string[] = [];
 
 function crashedSession(id: string, withMedia: boolean): string {
   const dir = journalDirFor(dataDir, id);
@@ -95,6 +97,7 @@ beforeAll(async () => {
     clock: systemClock,
     blobStore: new FsBlobStore(path.join(dataDir, 'blobs')),
     phoneNumberOfAor,
+    onSettled: (dir) => settled.push(dir),
   });
   await queue.start();
 });
@@ -157,6 +160,8 @@ describe(`crash recovery of captured sessions on ${testDialect}`, () => {
     expect(counts.byName[CAPTURE_FINALIZE_JOB]?.failed).toBe(1);
     // Failed journals are not picked up again at the next start.
     expect(await recoverUnfinishedJournals(queue, dataDir)).toBe(0);
+    // Both finalizes ended for good (stored; failed without a retry): neither is still owed.
+    expect([...settled].sort()).toEqual([good, empty].sort());
   });
 });
 

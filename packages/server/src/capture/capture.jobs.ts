@@ -8,6 +8,7 @@ import {
   DEFAULT_JOB_RETRY_POLICY,
   FinalJobError,
   retryOptionsFor,
+  type JobContext,
   type JobQueue,
   type JobRetryPolicy,
 } from '../jobs/job-queue.js';
@@ -58,6 +59,8 @@ export interface CaptureJobDeps
   readonly retry?: JobRetryPolicy;
   /** This process's data dir: where shipped journals are rebuilt to be finalized. */
   readonly dataDir?: string;
+  /** Told when a journal's finalize ended for good (stored, stored before, or failed). */
+  readonly onSettled?: (dir: string) => void;
 }
 
 /** A shipped journal rebuilt in this process's data dir, or why there is nothing to finalize. */
@@ -90,68 +93,13 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
   await queue.register<CaptureFinalizePayload>(
     CAPTURE_FINALIZE_JOB,
     async (job) => {
-      const finalizeDeps = { ...deps, queue: deps.queue ?? queue };
-      const shipped = job.payload.shipped;
-      let dir = job.payload.dir;
-      let recovered = job.payload.recovered === true;
-      if (shipped !== undefined) {
-        const rebuilt = await rebuildShippedJournal(deps, shipped);
-        if (!rebuilt) {
-          deps.logger?.info({ journal: shipped }, 'no shipped journal left: finalized before');
-          return;
-        }
-        dir = rebuilt.dir;
-        // A session that never closed (its recorder was killed or lost): what was shipped.
-        recovered ||= !rebuilt.closed;
-      }
-      let result: FinalizeResult;
       try {
-        result = await finalizeUntilDatabaseAnswers(
-          () =>
-            finalizeCapturedSession(finalizeDeps, dir, {
-              recovered,
-              retrying: !job.lastAttempt,
-              ...(job.payload.session ? { session: job.payload.session } : {}),
-            }),
-          { signal: job.signal, logger: deps.logger, dir },
-        );
+        await finalizeJob(job);
+        deps.onSettled?.(job.payload.dir);
       } catch (error) {
-        // The catalogue's database refused the write (its disk is full): the journal is whole,
-        // and finalize runs again once there is room.
-        if (isStorageFullError(error)) deps.onDeferred?.(job.payload);
-        // Retried like a passing failure; after the last attempt it is catalogued as final.
-        if (!job.lastAttempt) throw error;
-        result = await markFinalizeError(finalizeDeps, dir, error);
-      }
-      // Stored (now or before): the shipped copy goes. A failed journal stays where it was
-      // rebuilt (for an operator's retry) and in the store.
-      if (shipped !== undefined && (result.kind === 'stored' || result.kind === 'done-before')) {
-        await deleteShippedJournal(deps.blobStore, shipped);
-      }
-      switch (result.kind) {
-        case 'deferred':
-          deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
-          deps.onDeferred?.(job.payload);
-          throw new Error(`finalize deferred: ${result.reason}`);
-        case 'failed':
-          deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
-          // The job fails with the reason (visible in the queue), without retries: the failure is
-          // final and catalogued, and the journal stays for an operator.
-          throw new FinalJobError(`recording failed: ${result.reason}`);
-        case 'retrying':
-          deps.logger?.warn(
-            { dir: job.payload.dir, reason: result.reason, attempt: job.attempt },
-            'recording not stored yet; retrying',
-          );
-          throw new Error(`recording not stored yet (${result.code}): ${result.reason}`);
-        case 'done-before':
-          deps.logger?.info({ dir: job.payload.dir }, 'recording was stored by an earlier attempt');
-          return;
-        case 'stored':
-          deps.logger?.info(
-            { recordings: result.recordingIds, durationMs: result.durationMs },
-            'recording stored',
-          );
+        // A final failure (catalogued) ends the finalize; one that is retried keeps it open.
+        if (error instanceof FinalJobError || job.lastAttempt) deps.onSettled?.(job.payload.dir);
+        throw error;
       }
     },
     {
@@ -160,6 +108,72 @@ export async function registerCaptureJobs(queue: JobQueue, deps: CaptureJobDeps)
       ...retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),
     },
   );
+
+  async function finalizeJob(job: JobContext<CaptureFinalizePayload>): Promise<void> {
+    const finalizeDeps = { ...deps, queue: deps.queue ?? queue };
+    const shipped = job.payload.shipped;
+    let dir = job.payload.dir;
+    let recovered = job.payload.recovered === true;
+    if (shipped !== undefined) {
+      const rebuilt = await rebuildShippedJournal(deps, shipped);
+      if (!rebuilt) {
+        deps.logger?.info({ journal: shipped }, 'no shipped journal left: finalized before');
+        return;
+      }
+      dir = rebuilt.dir;
+      // A session that never closed (its recorder was killed or lost): what was shipped.
+      recovered ||= !rebuilt.closed;
+    }
+    let result: FinalizeResult;
+    try {
+      result = await finalizeUntilDatabaseAnswers(
+        () =>
+          finalizeCapturedSession(finalizeDeps, dir, {
+            recovered,
+            retrying: !job.lastAttempt,
+            ...(job.payload.session ? { session: job.payload.session } : {}),
+          }),
+        { signal: job.signal, logger: deps.logger, dir },
+      );
+    } catch (error) {
+      // The catalogue's database refused the write (its disk is full): the journal is whole,
+      // and finalize runs again once there is room.
+      if (isStorageFullError(error)) deps.onDeferred?.(job.payload);
+      // Retried like a passing failure; after the last attempt it is catalogued as final.
+      if (!job.lastAttempt) throw error;
+      result = await markFinalizeError(finalizeDeps, dir, error);
+    }
+    // Stored (now or before): the shipped copy goes. A failed journal stays where it was
+    // rebuilt (for an operator's retry) and in the store.
+    if (shipped !== undefined && (result.kind === 'stored' || result.kind === 'done-before')) {
+      await deleteShippedJournal(deps.blobStore, shipped);
+    }
+    switch (result.kind) {
+      case 'deferred':
+        deps.logger?.warn({ dir: job.payload.dir, reason: result.reason }, 'finalize deferred');
+        deps.onDeferred?.(job.payload);
+        throw new Error(`finalize deferred: ${result.reason}`);
+      case 'failed':
+        deps.logger?.error({ dir: job.payload.dir, reason: result.reason }, 'recording failed');
+        // The job fails with the reason (visible in the queue), without retries: the failure is
+        // final and catalogued, and the journal stays for an operator.
+        throw new FinalJobError(`recording failed: ${result.reason}`);
+      case 'retrying':
+        deps.logger?.warn(
+          { dir: job.payload.dir, reason: result.reason, attempt: job.attempt },
+          'recording not stored yet; retrying',
+        );
+        throw new Error(`recording not stored yet (${result.code}): ${result.reason}`);
+      case 'done-before':
+        deps.logger?.info({ dir: job.payload.dir }, 'recording was stored by an earlier attempt');
+        return;
+      case 'stored':
+        deps.logger?.info(
+          { recordings: result.recordingIds, durationMs: result.durationMs },
+          'recording stored',
+        );
+    }
+  }
 }
 
 /**

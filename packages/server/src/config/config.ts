@@ -40,6 +40,12 @@ export interface Config {
   /** Most SIPREC sessions taken at once before answering 503 (null: half the RTP port pairs). */
   readonly maxSessions: number | null;
   /**
+   * Most ended calls whose finalize has not finished in this process (queued, running or
+   * retrying) before new SIPREC sessions are answered 503: a burst of BYEs, or a finalize slower
+   * than the calls, cannot grow the backlog (journals on disk, jobs, memory) without bound.
+   */
+  readonly maxFinalizeBacklog: number;
+  /**
    * A session with no RTP on any stream for this long (held calls excepted) is ended with BYE
    * and endReason rtp-timeout (CALLVAULT_RTP_INACTIVITY_TIMEOUT, seconds; 0 turns it off).
    */
@@ -139,6 +145,7 @@ export const CONFIG_VARIABLES = {
   CALLVAULT_MASTER_KEY: '',
   CALLVAULT_TRANSCRIBER: 'pocketsphinx',
   CALLVAULT_MAX_SESSIONS: '',
+  CALLVAULT_MAX_FINALIZE_BACKLOG: '5000',
   CALLVAULT_RTP_INACTIVITY_TIMEOUT: '60',
   CALLVAULT_SIP_DIALOG_PROBE_INTERVAL: '300',
   CALLVAULT_SIP_SESSION_MIN_SE: '90',
@@ -376,6 +383,15 @@ export function parseConfig(source: ConfigSource): Config {
       );
   }
 
+  const backlogRaw = read('CALLVAULT_MAX_FINALIZE_BACKLOG');
+  let maxFinalizeBacklog = 5000;
+  if (/^\d{1,7}$/.test(backlogRaw) && Number(backlogRaw) >= 1)
+    maxFinalizeBacklog = Number(backlogRaw);
+  else
+    problems.push(
+      `CALLVAULT_MAX_FINALIZE_BACKLOG: "${backlogRaw}" is not a whole number of at least 1`,
+    );
+
   const inactivityRaw = read('CALLVAULT_RTP_INACTIVITY_TIMEOUT');
   let rtpInactivityTimeoutMs = 60_000;
   if (/^\d{1,6}(\.\d{1,3})?$/.test(inactivityRaw)) {
@@ -474,6 +490,7 @@ export function parseConfig(source: ConfigSource): Config {
     tls,
     rtpPorts,
     maxSessions,
+    maxFinalizeBacklog,
     rtpInactivityTimeoutMs,
     sipDialogProbeIntervalMs,
     sipSessionMinSeSeconds,

@@ -72,6 +72,8 @@ export interface SiprecRecorderOptions {
   readonly nonceSecret?: Uint8Array;
   /** False while the journal disk is below CALLVAULT_MIN_FREE_BYTES: new sessions get 503. */
   readonly storageHasRoom?: () => boolean;
+  /** False while the finalize backlog is at CALLVAULT_MAX_FINALIZE_BACKLOG: new sessions get 503. */
+  readonly finalizeHasRoom?: () => boolean;
   /** How long stop() waits for the SRCs to answer the BYEs of live calls (default 2 s). */
   readonly byeTimeoutMs?: number;
   /** Where the SIP refusal counters are registered (the process's /metrics registry). */
@@ -188,6 +190,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       Math.max(1, Math.floor(ports.capacity / 2)),
     mediaHealthy: () => loopDelay.percentile(99) < maxDelayNs,
     ...(options.storageHasRoom ? { storageHasRoom: options.storageHasRoom } : {}),
+    ...(options.finalizeHasRoom ? { finalizeHasRoom: options.finalizeHasRoom } : {}),
     ...(options.retryAfterSeconds === undefined
       ? {}
       : { retryAfterSeconds: options.retryAfterSeconds }),

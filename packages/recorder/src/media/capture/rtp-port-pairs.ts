@@ -115,6 +115,9 @@ export function createBoundPortPairs(options: BoundPortPairsOptions): BoundPortP
     get truncatedDatagrams() {
       return receiver.truncatedDatagrams;
     },
+    get receivedDatagrams() {
+      return receiver.receivedDatagrams;
+    },
     bind(bindOptions: UdpBindOptions): Promise<UdpReceiverSocket> {
       const found = byPort.get(bindOptions.port);
       if (!found || found.pair.closing || found.socket.handler !== null) {

@@ -70,9 +70,15 @@ describe.each(implementations)('UdpReceiver contract: %s', (_name, make) => {
 
   it('delivers each datagram with its bytes and sender', async () => {
     const got: Array<{ bytes: number[]; source: UdpSource }> = [];
-    const socket = await bind((data, { address, port }) =>
-      got.push({ bytes: [...data], source: { address, port } }),
-    );
+    const receiver = make();
+    const before = receiver.receivedDatagrams;
+    const socket = await receiver.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onPacket: (data, { address, port }) =>
+        got.push({ bytes: [...data], source: { address, port } }),
+    });
+    open.push(socket);
     expect(socket.port).toBeGreaterThan(0);
     const a = await sender();
     await send(a, socket.port, Uint8Array.from([1, 2, 3]));
@@ -86,6 +92,7 @@ describe.each(implementations)('UdpReceiver contract: %s', (_name, make) => {
     expect(got[1]!.bytes).toEqual([]);
     expect(got[2]!.bytes).toHaveLength(1500);
     expect(got[2]!.bytes.every((b) => b === 7)).toBe(true);
+    expect(receiver.receivedDatagrams - before).toBe(3);
   });
 
   it('keeps every socket apart and every datagram of a burst, in order', async () => {

@@ -44,12 +44,18 @@ export interface UdpReceiver {
   bind(options: UdpBindOptions): Promise<UdpReceiverSocket>;
   /** Datagrams longer than the receiver takes, dropped (batch: over 8 KiB; dgram: none). */
   readonly truncatedDatagrams: number;
+  /** Datagrams read from the receiver's sockets so far, dropped ones included. */
+  readonly receivedDatagrams: number;
 }
 
 export function createDgramUdpReceiver(): UdpReceiver {
+  let received = 0;
   return {
     kind: 'dgram',
     truncatedDatagrams: 0,
+    get receivedDatagrams() {
+      return received;
+    },
     bind(options) {
       const type = options.host.includes(':') ? 'udp6' : 'udp4';
       const socket = dgram.createSocket({
@@ -62,7 +68,11 @@ export function createDgramUdpReceiver(): UdpReceiver {
           socket.off('error', reject);
           // A socket error (ICMP unreachable on some systems) must not end the process.
           socket.on('error', () => undefined);
-          socket.on('message', options.onPacket);
+          const onPacket = options.onPacket;
+          socket.on('message', (data, source) => {
+            received++;
+            onPacket(data, source);
+          });
           let closing: Promise<void> | null = null;
           resolve({
             port: socket.address().port,
@@ -153,6 +163,7 @@ export function batchUdpReceiver(): UdpReceiver | null {
   if (!addon) return null;
   const sockets = new Map<number, BatchSocket>();
   let truncated = 0;
+  let received = 0;
   // The addon's buffers are set once: `meta` as int32 per datagram, its address bytes as uint8.
   const shared = addon.setup((count) => onBatch(count));
   const data = shared.data;
@@ -160,6 +171,7 @@ export function batchUdpReceiver(): UdpReceiver | null {
   const metaBytes = new Uint8Array(shared.meta);
   const stride = shared.metaStride;
   const onBatch = (count: number): void => {
+    received += count;
     for (let i = 0; i < count; i++) {
       const m = i * stride;
       const socket = sockets.get(meta[m]!);
@@ -202,6 +214,9 @@ export function batchUdpReceiver(): UdpReceiver | null {
     kind: 'batch',
     get truncatedDatagrams() {
       return truncated;
+    },
+    get receivedDatagrams() {
+      return received;
     },
     bind(options) {
       // What the addon throws (EADDRINUSE, ...) in the executor becomes the rejection, as with

@@ -197,9 +197,24 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     expect(a).toBeGreaterThanOrEqual(0.9);
     expect(b).toBeGreaterThanOrEqual(0.9);
 
-    // Nothing of it is stored here.
+    // Nothing of it is stored here; the forwarded-calls catalogue names the vendor and the outcome.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await recordingsWithCallId(here, callId)).toEqual([]);
+    const forwarded = await apiRequest(
+      here.url,
+      'GET',
+      '/api/forwarded-calls',
+      here.seed.complianceOfficer.token,
+    );
+    expect(forwarded.json.items.find((c: any) => c.callId === callId)).toMatchObject({
+      kind: 'forwarded',
+      vendor: { name: 'Callvault B' },
+      outcome: 'completed',
+      recordedHere: false,
+      owners: [
+        { type: 'person', id: here.seed.people.find((p) => p.email === 'alice@example.com')?.id },
+      ],
+    });
   }, 120_000);
 
   it("a Göteborg person's call is recorded here", async () => {
@@ -282,6 +297,58 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     }
   }, 60_000);
 
+  it('digest: a vendor whose trunk requires credentials gets the INVITE again with the registered ones, and only with the right password', async () => {
+    // The second Callvault's trunk now challenges (RFC 3261 §22.4).
+    const trunk = await apiRequest(
+      vendor.url,
+      'PUT',
+      `/api/recording-trunks/${vendor.seed.trunk.id}`,
+      vendor.seed.admin.token,
+      { digest: { username: 'callvault-a', realm: 'vendor-b.example', password: 'correct horse' } },
+    );
+    expect(trunk.status, JSON.stringify(trunk.json)).toBe(200);
+    const register = (name: string, password: string) =>
+      api(here, 'POST', '/api/recording-vendors', {
+        name,
+        sipUri: sipUriOf(vendor),
+        digest: { username: 'callvault-a', realm: 'vendor-b.example', password },
+      });
+    const good = await register('Callvault B with digest', 'correct horse');
+    const bad = await register('Callvault B, wrong password', 'wrong horse');
+    expect([good.status, bad.status]).toEqual([200, 200]);
+    try {
+      const call = async (vendorId: string) => {
+        await chooseVendor('Stockholm', vendorId);
+        const boundary = 'digest-boundary';
+        const dialog = await srcDialog(here, `cv-digest-${crypto.randomUUID()}`, boundary);
+        try {
+          const final = await dialog.transact(
+            'INVITE',
+            siprecBody(boundary, 'sip:alice@example.com', 'sendonly', 1),
+          );
+          const there = await sessionsOf(vendor, (items) => items.length > 0, 2_000);
+          if (final.status === 200) expect((await dialog.transact('BYE')).status).toBe(200);
+          await sessionsOf(vendor, (items) => items.length === 0);
+          return { status: final.status, forwarded: there.length };
+        } finally {
+          dialog.close();
+        }
+      };
+      expect(await call(good.json.id as string)).toEqual({ status: 200, forwarded: 1 });
+      // The wrong password: the vendor refuses, and the call is recorded here instead.
+      expect(await call(bad.json.id as string)).toEqual({ status: 200, forwarded: 0 });
+      expect(here.logs()).toMatch(/forwarding to Callvault B, wrong password failed/);
+    } finally {
+      await apiRequest(
+        vendor.url,
+        'PUT',
+        `/api/recording-trunks/${vendor.seed.trunk.id}`,
+        vendor.seed.admin.token,
+        { digest: null },
+      );
+    }
+  }, 60_000);
+
   it('a vendor answering 503: the forward fails with the 503 and the call is recorded here', async () => {
     const uasPort = await findFreePort();
     const uas = runSipp({
@@ -301,6 +368,19 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     expect(live[0]).toMatchObject({
       ownership: 'owned',
       owners: [{ type: 'person', id: alice.id }],
+      // The failure is reported as the built-in recorder's are: failed, with the owners'
+      // failure behaviour for the call system.
+      recordingState: 'failed',
+      failure: {
+        reason: 'vendor-rejected',
+        failureBehavior: 'PROCEED_WITH_CALL_NO_ANNOUNCEMENT',
+      },
+      forward: {
+        vendorName: 'Failing Recorder',
+        state: 'failed',
+        failure: { code: 'vendor-rejected', status: 503 },
+        recordedHere: true,
+      },
     });
 
     const run = await call;
@@ -311,6 +391,20 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     expect(a).toBeGreaterThanOrEqual(0.9);
     expect(b).toBeGreaterThanOrEqual(0.9);
     expect(here.logs()).toMatch(/forwarding to Failing Recorder failed/);
+    // The forwarded-calls catalogue keeps the failed forward, for compliance officers.
+    const forwarded = await apiRequest(
+      here.url,
+      'GET',
+      '/api/forwarded-calls',
+      here.seed.complianceOfficer.token,
+    );
+    expect(forwarded.json.items.find((c: any) => c.callId === callId)).toMatchObject({
+      kind: 'forwarded',
+      vendor: { name: 'Failing Recorder' },
+      outcome: 'failed',
+      failure: { code: 'vendor-rejected', status: 503 },
+      recordedHere: true,
+    });
     expect(here.logs()).toMatch(/the vendor answered 503 Service Unavailable/);
   }, 120_000);
 });

@@ -122,8 +122,15 @@ export interface RecordingForwardTarget {
   readonly dualRecording: boolean;
   /** The metadata dialect the vendor reads (default RFC 7865). */
   readonly metadataDialect?: 'rfc7865' | 'broadworks';
-  /** Digest credentials the vendor challenges for (RFC 3261 §22.2); never logged. */
-  readonly credentials?: { readonly username: string; readonly password: string };
+  /**
+   * Digest credentials the vendor challenges for (RFC 3261 §22.2): the username, the realm and
+   * H(A1) per hash, as the host stores them; never logged.
+   */
+  readonly credentials?: {
+    readonly username: string;
+    readonly realm: string;
+    readonly ha1: { readonly md5: string; readonly sha256: string };
+  };
 }
 
 /** Where a forwarded session stands with its vendor (the snapshot's `forward`). */

@@ -182,6 +182,13 @@ export interface RecordingVendorsTable {
   sip_uri: string;
   description: string;
   created_at: string;
+  /** rfc7865 | broadworks: the metadata dialect the recorder reads. */
+  metadata_dialect: ColumnType<string, string | undefined, string>;
+  digest_username: string | null;
+  digest_realm: string | null;
+  /** H(username:realm:password), lower-case hex, per algorithm (RFC 7616 §3.4.2). */
+  digest_ha1_md5: string | null;
+  digest_ha1_sha256: string | null;
 }
 
 export interface RecordingTrunksTable {

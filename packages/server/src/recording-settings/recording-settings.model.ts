@@ -163,6 +163,13 @@ export interface VendorInfo {
   readonly name: string;
   readonly builtIn: boolean;
   readonly sipUri: string | null;
+  /** External recorders: the metadata dialect they read, and digest credentials if any. */
+  readonly metadataDialect?: 'rfc7865' | 'broadworks';
+  readonly digest?: {
+    readonly username: string;
+    readonly realm: string;
+    readonly ha1: { readonly md5: string; readonly sha256: string };
+  } | null;
 }
 
 /** Why an entity with this licence cannot be recorded by this vendor (SPEC §2), or null. */

@@ -1,5 +1,6 @@
 // Stored recording settings (JSON per scope, merged over the defaults on read so new fields get
 // their defaults) and the org's external recording vendors.
+import type { MetadataDialect } from '@callvault/shared';
 import type { DbOrTrx } from '../db/database.js';
 import { parseJsonColumn, toJsonColumn } from '../db/json.js';
 import {
@@ -134,6 +135,15 @@ export interface ExternalVendorRow {
   readonly sipUri: string;
   readonly description: string;
   readonly created: string;
+  readonly metadataDialect: MetadataDialect;
+  /** The digest credentials towards the recorder, as stored: H(A1) per hash, no password. */
+  readonly digest: VendorDigest | null;
+}
+
+export interface VendorDigest {
+  readonly username: string;
+  readonly realm: string;
+  readonly ha1: { readonly md5: string; readonly sha256: string };
 }
 
 export async function listExternalVendors(
@@ -153,6 +163,18 @@ export async function listExternalVendors(
     sipUri: r.sip_uri,
     description: r.description,
     created: r.created_at,
+    metadataDialect: r.metadata_dialect === 'broadworks' ? 'broadworks' : 'rfc7865',
+    digest:
+      r.digest_username !== null &&
+      r.digest_realm !== null &&
+      r.digest_ha1_md5 !== null &&
+      r.digest_ha1_sha256 !== null
+        ? {
+            username: r.digest_username,
+            realm: r.digest_realm,
+            ha1: { md5: r.digest_ha1_md5, sha256: r.digest_ha1_sha256 },
+          }
+        : null,
   }));
 }
 
@@ -166,6 +188,11 @@ export async function insertExternalVendor(db: DbOrTrx, v: ExternalVendorRow): P
       sip_uri: v.sipUri,
       description: v.description,
       created_at: v.created,
+      metadata_dialect: v.metadataDialect,
+      digest_username: v.digest?.username ?? null,
+      digest_realm: v.digest?.realm ?? null,
+      digest_ha1_md5: v.digest?.ha1.md5 ?? null,
+      digest_ha1_sha256: v.digest?.ha1.sha256 ?? null,
     })
     .execute();
 }

@@ -1,8 +1,10 @@
 // Recording vendors (SPEC §3, §9.1): the org's and each location's vendor, storage region and
 // failure behaviour, terms of service, vendor users, and the external vendors of /api/recording-vendors.
+import crypto from 'node:crypto';
 import type {
   FailureBehavior,
   RecordingVendor,
+  RecordingVendorCreate,
   RecordingVendorHealth,
   RecordingVendorWithHealth,
 } from '@callvault/shared';
@@ -20,6 +22,7 @@ import {
   insertExternalVendor,
   listEntitiesWithSettings,
   listExternalVendors,
+  type ExternalVendorRow,
   listLocationSettings,
   listLocationsUsingVendor,
 } from './recording-settings.repository.js';
@@ -242,10 +245,25 @@ const NOT_PROBED: RecordingVendorHealth = {
 const withHealth = (
   vendor: RecordingVendor,
   health: ReadonlyMap<string, RecordingVendorHealth>,
+  external: ExternalVendorRow | undefined,
 ): RecordingVendorWithHealth => ({
   ...vendor,
   health: vendor.builtIn ? null : (health.get(vendor.id) ?? NOT_PROBED),
+  metadataDialect: external?.metadataDialect ?? null,
+  // The password is never returned (only H(A1) is stored).
+  digest: external?.digest
+    ? { username: external.digest.username, realm: external.digest.realm }
+    : null,
 });
+
+/** H(username:realm:password) in MD5 and SHA-256 (RFC 7616 §3.4.2): what is stored of a password. */
+function digestHa1s(username: string, realm: string, password: string) {
+  const a1 = `${username}:${realm}:${password}`;
+  return {
+    md5: crypto.createHash('md5').update(a1).digest('hex'),
+    sha256: crypto.createHash('sha256').update(a1).digest('hex'),
+  };
+}
 
 export async function listVendors(
   deps: OrgDeps,
@@ -253,7 +271,12 @@ export async function listVendors(
 ): Promise<RecordingVendorWithHealth[]> {
   assertCan(actor, 'recordingSettings.read', { orgId: actor.orgId });
   const health = await findVendorHealthByOrg(deps.db, actor.orgId);
-  return (await presentVendors(deps.db, actor.orgId)).map((v) => withHealth(v, health));
+  const external = new Map(
+    (await listExternalVendors(deps.db, actor.orgId)).map((v) => [v.id, v] as const),
+  );
+  return (await presentVendors(deps.db, actor.orgId)).map((v) =>
+    withHealth(v, health, external.get(v.id)),
+  );
 }
 
 export async function getVendor(
@@ -269,16 +292,25 @@ export async function getVendor(
 export async function createVendor(
   deps: OrgDeps,
   actor: Actor,
-  input: { name: string; sipUri: string; description?: string | undefined },
+  input: RecordingVendorCreate,
 ): Promise<RecordingVendorWithHealth> {
   assertCan(actor, 'recordingSettings.write', { orgId: actor.orgId });
-  const row = {
+  const digest = input.digest
+    ? {
+        username: input.digest.username,
+        realm: input.digest.realm,
+        ha1: digestHa1s(input.digest.username, input.digest.realm, input.digest.password),
+      }
+    : null;
+  const row: ExternalVendorRow = {
     id: newId('RECORDING_VENDOR'),
     orgId: actor.orgId,
     name: input.name.trim(),
     sipUri: input.sipUri,
     description: input.description ?? '',
     created: deps.clock.now().toISOString(),
+    metadataDialect: input.metadataDialect ?? 'rfc7865',
+    digest,
   };
   if (row.name.toLowerCase() === BUILTIN_VENDOR_NAME.toLowerCase())
     throw new AppError('CONFLICT', `"${BUILTIN_VENDOR_NAME}" is the built-in recorder`);
@@ -297,7 +329,13 @@ export async function createVendor(
       actor,
       'recordingVendor.created',
       { type: 'recordingVendor', id: row.id },
-      { after: row },
+      // Without H(A1): the audit trail names the credentials, never what stands for the password.
+      {
+        after: {
+          ...row,
+          digest: digest ? { username: digest.username, realm: digest.realm } : null,
+        },
+      },
     );
   });
   return {
@@ -311,6 +349,8 @@ export async function createVendor(
     sipUri: row.sipUri,
     builtIn: false,
     health: NOT_PROBED,
+    metadataDialect: row.metadataDialect,
+    digest: digest ? { username: digest.username, realm: digest.realm } : null,
   };
 }
 

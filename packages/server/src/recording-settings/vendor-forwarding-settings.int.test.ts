@@ -85,3 +85,57 @@ describe(`forwarding options of the vendor settings on ${testDialect}`, () => {
     });
   });
 });
+
+describe(`how Callvault signals to an external recorder, on ${testDialect}`, () => {
+  async function post(payload: object) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/recording-vendors',
+      headers: bearer(t.seed.admin.token),
+      payload,
+    });
+    return { status: res.statusCode, body: res.json<any>() };
+  }
+
+  it('a vendor is registered with its metadata dialect and digest credentials; the password is never returned nor audited, only the username and realm', async () => {
+    const created = await post({
+      name: 'Legacy BroadWorks Recorder',
+      sipUri: 'sip:srs@legacy.example;transport=tls',
+      metadataDialect: 'broadworks',
+      digest: { username: 'callvault', realm: 'legacy.example', password: 'hunter2-secret' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      metadataDialect: 'broadworks',
+      digest: { username: 'callvault', realm: 'legacy.example' },
+    });
+    expect(JSON.stringify(created.body)).not.toContain('hunter2');
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/recording-vendors/${created.body.id}`,
+      headers: bearer(t.seed.admin.token),
+    });
+    expect(listed.json()).toMatchObject({
+      metadataDialect: 'broadworks',
+      digest: { username: 'callvault', realm: 'legacy.example' },
+    });
+    expect(listed.body).not.toContain('hunter2');
+    const audit = await call('GET', '/api/audit?action=recordingVendor.created');
+    const entry = JSON.stringify(audit.body.items[0]);
+    expect(entry).toContain('legacy.example');
+    expect(entry).not.toContain('hunter2');
+    expect(entry).not.toMatch(/ha1/i);
+
+    const plain = await post({ name: 'Plain Recorder', sipUri: 'sip:srs@plain.example' });
+    expect(plain.body).toMatchObject({ metadataDialect: 'rfc7865', digest: null });
+  });
+
+  it('an unknown dialect or a digest without its password is refused 400', async () => {
+    expect((await post({ name: 'X1', sipUri: 'sip:x@y', metadataDialect: 'avaya' })).status).toBe(
+      400,
+    );
+    expect(
+      (await post({ name: 'X2', sipUri: 'sip:x@y', digest: { username: 'u', realm: 'r' } })).status,
+    ).toBe(400);
+  });
+});

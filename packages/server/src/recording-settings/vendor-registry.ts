@@ -24,7 +24,14 @@ export async function loadVendors(db: DbOrTrx, orgId: string): Promise<Map<strin
     [BUILTIN_VENDOR.id, BUILTIN_VENDOR],
     ...external.map((v): [string, VendorInfo] => [
       v.id,
-      { id: v.id, name: v.name, builtIn: false, sipUri: v.sipUri },
+      {
+        id: v.id,
+        name: v.name,
+        builtIn: false,
+        sipUri: v.sipUri,
+        metadataDialect: v.metadataDialect,
+        digest: v.digest,
+      },
     ]),
   ]);
 }

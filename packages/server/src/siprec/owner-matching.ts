@@ -262,6 +262,8 @@ function forwardTarget(
     vendorId: vendor.id,
     vendorName: vendor.name,
     sipUri: vendor.sipUri ?? '',
+    ...(vendor.metadataDialect === undefined ? {} : { metadataDialect: vendor.metadataDialect }),
+    ...(vendor.digest ? { credentials: vendor.digest } : {}),
     because,
     owners,
     fallbackToLocal: org.recordLocallyOnVendorFailure,

@@ -334,6 +334,8 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       sipUri: 'sip:rec@acme.example',
       description: '',
       created: clock.now().toISOString(),
+      metadataDialect: 'rfc7865',
+      digest: null,
     });
     await saveOrgSettings(db.db, seed.orgId, { ...before, vendorId: 'vendor-ext-1' }, clock.now());
     try {
@@ -343,6 +345,7 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       expect(decision.forward).toEqual({
         vendorId: 'vendor-ext-1',
         vendorName: 'Acme Recorder',
+        metadataDialect: 'rfc7865',
         sipUri: 'sip:rec@acme.example',
         because: ['sip:alice@example.com: person Alice Andersson is recorded by Acme Recorder'],
         owners: [
@@ -404,6 +407,12 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       sipUri,
       description: '',
       created: clock.now().toISOString(),
+      metadataDialect: 'broadworks',
+      digest: {
+        username: 'callvault',
+        realm: 'rec.partner.example',
+        ha1: { md5: 'a'.repeat(32), sha256: 'b'.repeat(64) },
+      },
     });
     await insertExternalVendor(db.db, {
       id: 'vendor-ext-3',
@@ -412,6 +421,8 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
       sipUri: 'sip:third.example',
       description: '',
       created: clock.now().toISOString(),
+      metadataDialect: 'rfc7865',
+      digest: null,
     });
     const gBefore = await findLocationSettings(db.db, goteborg);
     const sBefore = await findLocationSettings(db.db, stockholm);
@@ -433,6 +444,13 @@ describe(`SIPREC refusals on ${testDialect}`, () => {
         because: ['sip:carol@example.com: person Carol Carlsson is recorded by Partner Recorder'],
         fallbackToLocal: true,
         dualRecording: false,
+        // How the recorder signals to it: its metadata dialect and stored digest credentials.
+        metadataDialect: 'broadworks',
+        credentials: {
+          username: 'callvault',
+          realm: 'rec.partner.example',
+          ha1: { md5: 'a'.repeat(32), sha256: 'b'.repeat(64) },
+        },
       });
       expect(carol.forward?.owners.map((o) => o.id)).toEqual([personId('carol@example.com')]);
       expect(carol.notes).toContain(

@@ -93,13 +93,27 @@ export const RecordingVendorHealth = Type.Object({
 });
 export type RecordingVendorHealth = Static<typeof RecordingVendorHealth>;
 
-/** A vendor of `/api/recording-vendors`: the Webex vendor object and its health. */
+export const METADATA_DIALECTS = ['rfc7865', 'broadworks'] as const;
+export type MetadataDialect = (typeof METADATA_DIALECTS)[number];
+
+/** A vendor of `/api/recording-vendors`: the Webex vendor object, its signalling and health. */
 export const RecordingVendorWithHealth = Type.Composite([
   RecordingVendor,
   Type.Object({
     health: Type.Union([RecordingVendorHealth, Type.Null()], {
       description: "null for Callvault's built-in recorder",
     }),
+    metadataDialect: Type.Union([literalUnion(METADATA_DIALECTS), Type.Null()], {
+      description:
+        'the recording metadata the recorder is sent: rfc7865 (RFC 7865 XML) or broadworks (the BroadWorks ns:siprec form); null for the built-in recorder',
+    }),
+    digest: Type.Union(
+      [Type.Object({ username: Type.String(), realm: Type.String() }), Type.Null()],
+      {
+        description:
+          'the digest credentials a 401/407 to the forwarded INVITE is answered with (the password is never returned); null: none',
+      },
+    ),
   }),
 ]);
 export type RecordingVendorWithHealth = Static<typeof RecordingVendorWithHealth>;
@@ -596,8 +610,30 @@ export type EntityCallRecordingUpdate = Static<typeof EntityCallRecordingUpdate>
 
 export const RecordingVendorCreate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
-  sipUri: Type.String({ pattern: '^sips?:[^\\s]+$', maxLength: 300 }),
+  sipUri: Type.String({
+    pattern: '^sips?:[^\\s]+$',
+    maxLength: 300,
+    description: 'where forwarded sessions go; `;transport=tls` (or sips:) for SIP over TLS',
+  }),
   description: Type.Optional(Type.String({ maxLength: 500 })),
+  metadataDialect: Type.Optional(
+    literalUnion(METADATA_DIALECTS, {
+      description: 'the recording metadata the recorder reads (default rfc7865)',
+    }),
+  ),
+  digest: Type.Optional(
+    Type.Object(
+      {
+        username: Type.String({ minLength: 1, maxLength: 120 }),
+        realm: Type.String({ minLength: 1, maxLength: 200 }),
+        password: Type.String({ minLength: 1, maxLength: 200, writeOnly: true }),
+      },
+      {
+        description:
+          "the recorder's digest credentials (RFC 3261 §22.2) for the realm it challenges with; only H(A1) is stored, so the realm must be the one in the recorder's challenge",
+      },
+    ),
+  ),
 });
 export type RecordingVendorCreate = Static<typeof RecordingVendorCreate>;
 

@@ -229,6 +229,38 @@ describe('forwarded session: digest authentication towards the vendor (RFC 3261 
     expect(h.failures).toEqual([expect.objectContaining({ code: 'vendor-rejected', status: 407 })]);
   });
 
+  it('stored credentials (realm and H(A1)) answer a challenge of their realm, SHA-256 with its own H(A1); another realm is a rejection that says so', () => {
+    const ha1 = {
+      md5: computeDigestHa1('callvault', 'vendor.example', 'pw', 'MD5'),
+      sha256: computeDigestHa1('callvault', 'vendor.example', 'pw', 'SHA-256'),
+    };
+    const h = createHarness({
+      credentials: { username: 'callvault', realm: 'vendor.example', ha1 },
+    });
+    h.leg.start({ sdp: OFFER });
+    h.respond(401, { headers: [{ name: 'WWW-Authenticate', value: challenge('vendor.example') }] });
+    const credentials = parseDigestCredentials(getHeader(h.sent[2]!, 'Authorization') ?? '')!;
+    expect(
+      verifyDigestCredentials({
+        credentials,
+        method: 'INVITE',
+        username: 'callvault',
+        realm: 'vendor.example',
+        ha1: ha1.md5,
+        secret,
+        nowMs: 1,
+      }),
+    ).toEqual({ ok: true });
+
+    const other = createHarness({
+      credentials: { username: 'callvault', realm: 'vendor.example', ha1 },
+    });
+    other.leg.start({ sdp: OFFER });
+    other.respond(401, { headers: [{ name: 'WWW-Authenticate', value: challenge('elsewhere') }] });
+    expect(other.failures[0]).toMatchObject({ code: 'vendor-rejected', status: 401 });
+    expect(other.failures[0]!.reason).toContain('is not the registered realm "vendor.example"');
+  });
+
   it('without credentials a 401 is a rejection', () => {
     const h = createHarness();
     h.leg.start({ sdp: OFFER });

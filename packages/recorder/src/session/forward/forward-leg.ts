@@ -66,6 +66,18 @@ export interface ForwardFailure {
   readonly reason: string;
 }
 
+/**
+ * Digest credentials towards a vendor: a password, or (as stored) the realm with H(A1) per hash,
+ * which answers a challenge of that realm only.
+ */
+export type ForwardCredentials =
+  | { readonly username: string; readonly password: string }
+  | {
+      readonly username: string;
+      readonly realm: string;
+      readonly ha1: { readonly md5: string; readonly sha256: string };
+    };
+
 export interface ForwardLegEnvironment {
   readonly timers: TimerService;
   /** Where the INVITE and everything after it goes (the resolved vendor target). */
@@ -88,7 +100,7 @@ export interface ForwardLegEnvironment {
    * The vendor's digest credentials (RFC 3261 §22.2): a 401 or 407 to the INVITE is answered once
    * with Authorization (or Proxy-Authorization); without them it is a rejection.
    */
-  readonly credentials?: { readonly username: string; readonly password: string };
+  readonly credentials?: ForwardCredentials;
   /** A fresh client nonce for a digest answer (default: random hex). */
   generateCnonce?(): string;
   /** Delay before a re-INVITE answered 491 is sent again (§14.1); default 2.1-4 s. */
@@ -139,6 +151,8 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
   let localSeq = FIRST_CSEQ;
   let invite: SipRequest | undefined;
   let authenticated = false;
+  /** Why a challenge could not be answered with the registered credentials. */
+  let realmMismatch: string | undefined;
   let provisionalSeen = false;
   let cancelled = false;
   let endWanted = false;
@@ -251,11 +265,21 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
     const challenge =
       challengeValue === undefined ? undefined : parseDigestChallenge(challengeValue);
     if (!challenge) return false;
+    let secret: { password: string } | { ha1: string };
+    if ('password' in credentials) secret = { password: credentials.password };
+    else if (credentials.realm === challenge.realm) {
+      secret = {
+        ha1: challenge.algorithm.startsWith('MD5') ? credentials.ha1.md5 : credentials.ha1.sha256,
+      };
+    } else {
+      realmMismatch = `the vendor's realm "${challenge.realm}" is not the registered realm "${credentials.realm}"`;
+      return false;
+    }
     authenticated = true;
     const authorization = answerDigestChallenge({
       challenge,
       username: credentials.username,
-      password: credentials.password,
+      ...secret,
       method: 'INVITE',
       uri: request.uri,
       cnonce: env.generateCnonce ? env.generateCnonce() : generateRandomToken(8),
@@ -286,7 +310,10 @@ export function createForwardLeg(env: ForwardLegEnvironment): ForwardLeg {
       fail({
         code: 'vendor-rejected',
         status,
-        reason: `the vendor answered ${status} ${response.reason}`,
+        reason:
+          realmMismatch === undefined
+            ? `the vendor answered ${status} ${response.reason}`
+            : `the vendor answered ${status} ${response.reason}: ${realmMismatch}`,
       });
       return;
     }

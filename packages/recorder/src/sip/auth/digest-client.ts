@@ -49,7 +49,9 @@ export function parseDigestChallenge(value: string): DigestChallenge | undefined
 export interface DigestAnswerInput {
   readonly challenge: DigestChallenge;
   readonly username: string;
-  readonly password: string;
+  /** The password, or H(username:realm:password) for the challenge's hash (then no password). */
+  readonly password?: string;
+  readonly ha1?: string;
   readonly method: string;
   /** The Request-URI of the request being authorized (digest-uri). */
   readonly uri: string;
@@ -69,7 +71,9 @@ export function answerDigestChallenge(input: DigestAnswerInput): string {
   const nc = input.nonceCount.toString(16).padStart(8, '0');
   const baseAlgorithm = challenge.algorithm.startsWith('MD5') ? 'MD5' : 'SHA-256';
   const response = computeDigestResponse({
-    ha1: computeDigestHa1(input.username, challenge.realm, input.password, baseAlgorithm),
+    ha1:
+      input.ha1 ??
+      computeDigestHa1(input.username, challenge.realm, input.password ?? '', baseAlgorithm),
     algorithm: challenge.algorithm,
     method: input.method,
     uri: input.uri,

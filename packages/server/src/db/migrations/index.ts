@@ -26,6 +26,7 @@ import * as recordingShares from './0022-recording-shares.js';
 import * as orgUsageHistory from './0023-org-usage-history.js';
 import * as consoleLanguage from './0024-console-language.js';
 import * as forwardedCalls from './0025-forwarded-calls.js';
+import * as vendorSignalling from './0026-vendor-signalling.js';
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0023-org-usage-history': orgUsageHistory,
   '0024-console-language': consoleLanguage,
   '0025-forwarded-calls': forwardedCalls,
+  '0026-vendor-signalling': vendorSignalling,
 };
 
 export const migrationProvider: MigrationProvider = {

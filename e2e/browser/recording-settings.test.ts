@@ -349,7 +349,7 @@ describe('Control Hub call recording in a browser', () => {
 
       await page.getByRole('button', { name: 'Add trunk' }).click();
       const dialog = page.getByRole('dialog', { name: 'Add a recording trunk' });
-      await dialog.getByLabel('Name').fill('Stockholm SBC');
+      await dialog.getByLabel(/^Name/).fill('Stockholm SBC');
       await dialog.getByLabel('Allowed sources').fill('192.0.2.10\n10.0.0.0/33');
       await dialog.getByRole('button', { name: 'Add trunk' }).click();
       await dialog
@@ -362,8 +362,8 @@ describe('Control Hub call recording in a browser', () => {
         force: true,
       });
       await dialog.getByLabel('Username').fill('sbc-sthlm');
-      await dialog.getByLabel('Realm').fill('callvault');
-      await dialog.getByLabel('Password').fill('correct horse battery');
+      await dialog.getByLabel(/^Realm/).fill('callvault');
+      await dialog.getByLabel(/^Password/).fill('correct horse battery');
       // This SBC signals the address it sends from: no first-sender latching.
       await dialog.getByText('SDP address only', { exact: true }).click();
       await saveScreenshot(page, 'recording-trunk-media-source');
@@ -450,6 +450,62 @@ describe('Control Hub call recording in a browser', () => {
       expect(
         (await getJson<EntitySettings>(`/v1/people/${erin.id}/features/callRecording`)).enabled,
       ).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the admin registers an external recorder with the BroadWorks format and digest credentials; a missing password is asked for first, and the password is never shown again', async () => {
+    const { context, page } = await openConsole(browser, server.url);
+    const posts: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/recording-vendors') {
+        posts.push(r.postDataJSON());
+      }
+    });
+    try {
+      await signInAsAdmin(page);
+      await navbar(page).getByRole('link', { name: 'Call recording' }).click();
+      await page.getByRole('heading', { name: 'Call recording', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Register recorder' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Register an external recorder' });
+      await dialog.getByLabel(/^Name/).fill('Legacy archive');
+      await dialog.getByLabel(/^SIPREC URI/).fill('sip:srs@archive.example;transport=tls');
+      await dialog.getByRole('textbox', { name: 'Metadata format' }).click();
+      await page.getByRole('option', { name: 'BroadWorks (ns:siprec)' }).click();
+      await dialog.getByRole('switch', { name: /asks for a user name and password/ }).click({
+        force: true,
+      });
+      await dialog.getByLabel(/^User name/).fill('callvault');
+      await dialog.getByLabel(/^Realm/).fill('archive.example');
+      // The password left empty: the form says so and nothing is sent.
+      await dialog.getByLabel(/^Password/).fill(' ');
+      await dialog.getByLabel(/^Password/).fill('');
+      await dialog.evaluate((el) => {
+        for (const input of el.querySelectorAll('input')) input.removeAttribute('required');
+      });
+      await dialog.getByRole('button', { name: 'Register', exact: true }).click();
+      await dialog
+        .getByText('Fill in the user name, realm and password, or turn digest off.')
+        .waitFor();
+      expect(posts).toEqual([]);
+
+      await dialog.getByLabel(/^Password/).fill('archive-secret-1');
+      await dialog.getByRole('button', { name: 'Register', exact: true }).click();
+      await page.getByText('Legacy archive can now be chosen.').waitFor();
+      expect(posts).toEqual([
+        {
+          name: 'Legacy archive',
+          sipUri: 'sip:srs@archive.example;transport=tls',
+          metadataDialect: 'broadworks',
+          digest: { username: 'callvault', realm: 'archive.example', password: 'archive-secret-1' },
+        },
+      ]);
+      await page
+        .getByText('BroadWorks (ns:siprec) · Digest: callvault (archive.example)')
+        .waitFor();
+      expect(await page.content()).not.toContain('archive-secret-1');
+      await saveScreenshot(page, 'external-recorder-digest');
     } finally {
       await context.close();
     }

@@ -8,7 +8,10 @@ import {
   Code,
   Group,
   Modal,
+  PasswordInput,
+  Select,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -22,7 +25,14 @@ import {
   deleteRecordingVendor,
   listRecordingVendors,
 } from '../../../api/recording-settings.api.js';
-import type { OrgVendors, RecordingVendor, RecordingVendorHealth } from '@callvault/shared';
+import {
+  METADATA_DIALECTS,
+  type MetadataDialect,
+  type OrgVendors,
+  type RecordingVendor,
+  type RecordingVendorHealth,
+  type RecordingVendorWithHealth,
+} from '@callvault/shared';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { IconPlus, IconTrash } from '../../../components/icons.js';
 import { SettingsCard } from '../../../components/SettingsCard.js';
@@ -69,7 +79,27 @@ function VendorHealthBadge({
   );
 }
 
-const VENDOR_FIELDS = ['name', 'sipUri', 'description'] as const;
+const VENDOR_FIELDS = ['name', 'sipUri', 'description', 'metadataDialect', 'digest'] as const;
+
+/** How Callvault signals to the recorder: its metadata format, and digest when it asks for one. */
+function VendorSignalling({
+  vendor,
+}: {
+  readonly vendor: RecordingVendorWithHealth | undefined;
+}): ReactNode {
+  const { t } = useTranslation('callRecording');
+  if (!vendor?.metadataDialect) return null;
+  return (
+    <Text size="xs" c="dimmed" mt={4}>
+      {t(`externalVendors.dialect.${vendor.metadataDialect}`)}
+      {vendor.digest &&
+        ` · ${t('externalVendors.digestShown', {
+          username: vendor.digest.username,
+          realm: vendor.digest.realm,
+        })}`}
+    </Text>
+  );
+}
 
 export function ExternalVendorsCard({
   vendors,
@@ -141,6 +171,7 @@ export function ExternalVendorsCard({
                 <Table.Td fw={500}>{v.name}</Table.Td>
                 <Table.Td>
                   <Code>{v.sipUri}</Code>
+                  <VendorSignalling vendor={withHealth.data?.find((w) => w.id === v.id)} />
                 </Table.Td>
                 <Table.Td>
                   <VendorHealthBadge health={healthOf(v.id)} />
@@ -211,7 +242,18 @@ function RegisterVendorModal(props: {
   const { t } = useTranslation('callRecording');
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [values, setValues] = useState({ name: '', sipUri: '', description: '' });
+  const empty = {
+    name: '',
+    sipUri: '',
+    description: '',
+    metadataDialect: 'rfc7865' as MetadataDialect,
+    digestOn: false,
+    username: '',
+    realm: '',
+    password: '',
+  };
+  const [values, setValues] = useState(empty);
+  const [digestProblem, setDigestProblem] = useState(false);
   const create = useMutation({
     mutationFn: createRecordingVendor,
     onSuccess: async (vendor) => {
@@ -228,7 +270,8 @@ function RegisterVendorModal(props: {
     create.error && errorField === field ? describeError(create.error) : null;
 
   function close(): void {
-    setValues({ name: '', sipUri: '', description: '' });
+    setValues(empty);
+    setDigestProblem(false);
     create.reset();
     props.onClose();
   }
@@ -236,10 +279,26 @@ function RegisterVendorModal(props: {
   function submit(event: FormEvent): void {
     event.preventDefault();
     const description = values.description.trim();
+    const digest = {
+      username: values.username.trim(),
+      realm: values.realm.trim(),
+      password: values.password,
+    };
+    // The server's rule: a digest needs all three (checked here first, in the reader's language).
+    if (
+      values.digestOn &&
+      (digest.username === '' || digest.realm === '' || digest.password === '')
+    ) {
+      setDigestProblem(true);
+      return;
+    }
+    setDigestProblem(false);
     create.mutate({
       name: values.name.trim(),
       sipUri: values.sipUri.trim(),
       ...(description === '' ? {} : { description }),
+      metadataDialect: values.metadataDialect,
+      ...(values.digestOn ? { digest } : {}),
     });
   }
 
@@ -278,6 +337,52 @@ function RegisterVendorModal(props: {
             onChange={(e) => setValues({ ...values, description: e.currentTarget.value })}
             error={fieldError('description')}
           />
+          <Select
+            label={t('externalVendors.dialectLabel')}
+            description={t('externalVendors.dialectDescription')}
+            data={METADATA_DIALECTS.map((d) => ({
+              value: d,
+              label: t(`externalVendors.dialect.${d}`),
+            }))}
+            value={values.metadataDialect}
+            onChange={(v) =>
+              setValues({ ...values, metadataDialect: (v ?? 'rfc7865') as MetadataDialect })
+            }
+            allowDeselect={false}
+            error={fieldError('metadataDialect')}
+          />
+          <Switch
+            label={t('externalVendors.digestLabel')}
+            description={t('externalVendors.digestDescription')}
+            checked={values.digestOn}
+            onChange={(e) => setValues({ ...values, digestOn: e.currentTarget.checked })}
+          />
+          {values.digestOn && (
+            <Stack gap="sm" pl="md">
+              <TextInput
+                label={t('externalVendors.digestUsername')}
+                required
+                autoComplete="off"
+                value={values.username}
+                onChange={(e) => setValues({ ...values, username: e.currentTarget.value })}
+              />
+              <TextInput
+                label={t('externalVendors.digestRealm')}
+                description={t('externalVendors.digestRealmDescription')}
+                required
+                value={values.realm}
+                onChange={(e) => setValues({ ...values, realm: e.currentTarget.value })}
+              />
+              <PasswordInput
+                label={t('externalVendors.digestPassword')}
+                required
+                autoComplete="new-password"
+                value={values.password}
+                onChange={(e) => setValues({ ...values, password: e.currentTarget.value })}
+                error={digestProblem ? t('externalVendors.digestRequired') : fieldError('digest')}
+              />
+            </Stack>
+          )}
           {create.error && errorField === null && (
             <ErrorAlert title={t('externalVendors.notRegistered')} error={create.error} />
           )}

@@ -310,7 +310,11 @@ function ProviderCard({
                   key={v.id}
                   value={v.id}
                   label={v.builtIn ? t('provider.builtIn', { name: v.name }) : v.name}
-                  description={v.builtIn ? v.description : `${v.sipUri ?? ''} ${v.description}`}
+                  description={
+                    v.builtIn
+                      ? t('provider.builtInDescription')
+                      : `${v.sipUri ?? ''} ${v.description}`
+                  }
                   disabled={!canEdit}
                 />
               ))}

@@ -275,7 +275,9 @@ async function relay(request: RecorderRequest, withCapture: boolean): Promise<vo
     const socket = await bindUdpRelaySocket('127.0.0.1', relayPort);
     const stream = createRtpRelayStream({ send: (packet, to) => socket.send(packet, to) });
     stream.setTarget({ address: '127.0.0.1', port: request.sinkBasePort + i });
-    const untap = ports.tap(inbound[i]!, (packet) => stream.relay(packet));
+    const inboundPort = inbound[i];
+    if (inboundPort === undefined) throw new Error(`no inbound port for stream ${i}`);
+    const untap = ports.tap(inboundPort, (packet) => stream.relay(packet));
     relays.push({ socket, stream, untap });
   }
   process.send!({

@@ -511,6 +511,37 @@ describe('Control Hub call recording in a browser', () => {
     }
   });
 
+  it("with an external recorder registered, a location turns dual recording on for itself and back to the organisation's", async () => {
+    const location = server.seed.locations[0];
+    if (!location) throw new Error('the demo seed has no location');
+    const vendorsPath = `/v1/telephony/config/locations/${location.id}/callRecording/vendors`;
+    const { context, page } = await openConsole(browser, server.url);
+    try {
+      await signInAsAdmin(page);
+      await page.goto(`/control-hub/locations/${location.id}/call-recording`);
+      const form = page.getByRole('form', { name: 'Location recording provider' });
+      const dual = form.getByRole('radiogroup', { name: 'Dual recording' });
+      await dual.getByText('Currently off.').waitFor();
+      await dual.getByRole('radio', { name: 'Use a setting for this location' }).check();
+      await dual
+        .getByRole('switch', { name: 'Record here as well as forward' })
+        .click({ force: true });
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Location recording provider saved').waitFor();
+      expect(await getJson(vendorsPath)).toMatchObject({
+        orgDualRecordingEnabled: false,
+        dualRecordingEnabled: true,
+      });
+      await dual.getByRole('radio', { name: "Use the organisation's setting" }).check();
+      await form.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect
+        .poll(async () => await getJson(vendorsPath))
+        .toMatchObject({ orgDualRecordingEnabled: true, dualRecordingEnabled: false });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a read-only administrator sees the recording forms disabled', async () => {
     const email = 'auditor@example.com';
     const password = 'read-only-pass-1';

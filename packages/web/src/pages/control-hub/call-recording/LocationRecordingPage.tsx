@@ -1,6 +1,6 @@
 // A location's call-recording settings: the organisation's provider and failure behaviour or its
 // own, and the organisation's compliance announcement or its own (Webex `useOrg…` flags).
-import { Breadcrumbs, Radio, Select, Stack, Text } from '@mantine/core';
+import { Breadcrumbs, Radio, Select, Stack, Switch, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -92,6 +92,8 @@ interface VendorFormValues {
   readonly vendorId: string;
   readonly useOrgFailureBehavior: boolean;
   readonly failureBehavior: FailureBehavior;
+  readonly useOrgDual: boolean;
+  readonly dualRecording: boolean;
 }
 
 function LocationVendorCard(props: {
@@ -108,7 +110,11 @@ function LocationVendorCard(props: {
     vendorId: vendors.defaultVendorId,
     useOrgFailureBehavior: vendors.orgFailureBehaviorEnabled,
     failureBehavior: vendors.failureBehavior,
+    useOrgDual: vendors.orgDualRecordingEnabled,
+    dualRecording: vendors.dualRecordingEnabled,
   };
+  // Dual recording matters only once an external recorder is registered.
+  const hasExternal = vendors.vendors.some((v) => !v.builtIn);
   const [values, setValues] = useState(initial);
   const dirty = JSON.stringify(values) !== JSON.stringify(initial);
   const save = useMutation({
@@ -118,6 +124,8 @@ function LocationVendorCard(props: {
         ...(v.useOrgVendor ? {} : { vendorId: v.vendorId }),
         useOrgFailureBehavior: v.useOrgFailureBehavior,
         ...(v.useOrgFailureBehavior ? {} : { failureBehavior: v.failureBehavior }),
+        orgDualRecordingEnabled: v.useOrgDual,
+        ...(v.useOrgDual ? {} : { dualRecordingEnabled: v.dualRecording }),
       }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: callRecordingKeys.location(locationId) });
@@ -210,6 +218,39 @@ function LocationVendorCard(props: {
               />
             </Stack>
           </Radio.Group>
+          {hasExternal && (
+            <Radio.Group
+              label={t('location.dual')}
+              description={t('location.dualHelp')}
+              value={values.useOrgDual ? 'org' : 'own'}
+              onChange={(choice) => setValues({ ...values, useOrgDual: choice === 'org' })}
+            >
+              <Stack gap="sm" mt="xs">
+                <Radio
+                  value="org"
+                  label={t('location.useOrgDual')}
+                  description={
+                    initial.useOrgDual
+                      ? t(
+                          initial.dualRecording
+                            ? 'location.currentDual_on'
+                            : 'location.currentDual_off',
+                        )
+                      : undefined
+                  }
+                  disabled={!canEdit}
+                />
+                <Radio value="own" label={t('location.ownDual')} disabled={!canEdit} />
+                <Switch
+                  label={t('location.locationDual')}
+                  checked={values.dualRecording}
+                  onChange={(e) => setValues({ ...values, dualRecording: e.currentTarget.checked })}
+                  disabled={!canEdit || values.useOrgDual}
+                  ml={32}
+                />
+              </Stack>
+            </Radio.Group>
+          )}
           {save.error && <ErrorAlert title={t('notSaved')} error={save.error} />}
         </Stack>
       </SettingsCard>

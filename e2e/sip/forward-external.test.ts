@@ -355,7 +355,8 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
       transport: 'udp',
       localPort: uasPort,
       timeoutMs: 60_000,
-      args: ['-sf', 'vendor_uas_503.xml', '-m', '1'],
+      // SIPp's own -timeout ends it even when this test stops before its call came.
+      args: ['-sf', 'vendor_uas_503.xml', '-m', '1', '-timeout', '60s'],
     });
     const failing = await registerVendor('Failing Recorder', `sip:siprec@127.0.0.1:${uasPort}`);
     await chooseVendor('Stockholm', failing);

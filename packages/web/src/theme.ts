@@ -4,14 +4,11 @@
 // filled controls take black or white text by luminance, and the primary colour is one shade darker.
 import {
   Anchor,
-  Autocomplete,
   DEFAULT_THEME,
   Drawer,
   FileInput,
   Modal,
-  MultiSelect,
   Notification,
-  Select,
   createTheme,
   mergeThemeOverrides,
   type MantineThemeOverride,
@@ -124,13 +121,6 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
  * The theme with the names of Mantine's icon-only buttons (a dialog's or drawer's close, a file
  * field's clear) in the console's language: a button without a name is announced as "button".
  */
-/**
- * A long option list scrolls inside the dropdown; its scroll region takes focus so it can be
- * scrolled by keyboard (WCAG 2.1.1, axe scrollable-region-focusable), as the options themselves are
- * reached through the input (aria-activedescendant) and are not focusable.
- */
-const KEYBOARD_SCROLLABLE_DROPDOWN = { scrollAreaProps: { viewportProps: { tabIndex: 0 } } };
-
 export function themeWithLabels(labels: {
   readonly close: string;
   readonly clear: string;
@@ -146,9 +136,6 @@ export function themeWithLabels(labels: {
         FileInput: FileInput.extend({
           defaultProps: { clearButtonProps: { 'aria-label': labels.clear } },
         }),
-        Select: Select.extend({ defaultProps: KEYBOARD_SCROLLABLE_DROPDOWN }),
-        MultiSelect: MultiSelect.extend({ defaultProps: KEYBOARD_SCROLLABLE_DROPDOWN }),
-        Autocomplete: Autocomplete.extend({ defaultProps: KEYBOARD_SCROLLABLE_DROPDOWN }),
         // The description of a toast in the readable grey, not gray 6 (3.3:1 on white).
         Notification: Notification.extend({
           styles: { description: { color: 'var(--mantine-color-dimmed)' } },

@@ -180,6 +180,16 @@ describe('legal holds', () => {
     await page.getByRole('button', { name: 'Place legal hold' }).click();
     const dialog = page.getByRole('dialog', { name: 'Place legal hold' });
     await dialog.getByRole('textbox', { name: 'Owner', exact: true }).click();
+    // The open list holds the first matches only and does not scroll (a scrolling listbox has a
+    // scroll region no key reaches: axe scrollable-region-focusable).
+    const list = page.getByRole('listbox');
+    await list.waitFor();
+    expect(
+      await list.evaluate((el) => {
+        const viewport = el.querySelector('.mantine-ScrollArea-viewport') ?? el;
+        return viewport.scrollHeight <= viewport.clientHeight;
+      }),
+    ).toBe(true);
     await dialog.getByRole('textbox', { name: 'Owner', exact: true }).fill('bob');
     await page.getByRole('option', { name: /Bob/ }).first().click();
     await dialog.getByLabel('Reason').fill('Internal investigation');

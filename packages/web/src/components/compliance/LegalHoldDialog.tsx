@@ -23,6 +23,9 @@ import { describeError } from '../../lib/error-messages.js';
 import { toServerFilter } from '../../lib/search.js';
 import { useToast } from '../Toaster.js';
 
+/** How many matching owners the picker lists (they fit without scrolling). */
+const OWNER_MATCHES_SHOWN = 6;
+
 type Target =
   | { readonly kind: 'recordings'; readonly ids: readonly string[] }
   | { readonly kind: 'ownerOrOrg' };
@@ -245,7 +248,11 @@ function OwnerPicker({
       onSearchChange={setSearch}
       nothingFoundMessage={t('holds.nothingFound')}
       comboboxProps={{ withinPortal: true }}
-      filter={({ options }) => options}
+      // The server searched already; only the first matches are listed.
+      filter={({ options, limit }) => options.slice(0, limit)}
+      // The first matches only, so the list never scrolls: a scrolling listbox has a scroll region
+      // no key can reach (axe scrollable-region-focusable), and typing narrows the matches.
+      limit={OWNER_MATCHES_SHOWN}
     />
   );
 }

@@ -19,6 +19,7 @@ import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { createEmbeddedJobQueue } from '../jobs/embedded-job-queue.js';
 import type { JobQueue, JobRetryPolicy } from '../jobs/job-queue.js';
 import { findOrgUsage } from '../recordings/recordings.repository.js';
+import { audioObjectBlobKeys } from '../recordings/waveform-peaks.js';
 import type { BlobData, BlobPutOptions, BlobPutResult, BlobStore } from '../storage/blob-store.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
@@ -204,7 +205,10 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
     const recordings = await recordingsOf('outage-1@src');
     expect(recordings).toHaveLength(1);
     expect(Number(recordings[0]!.duration_seconds)).toBe(10);
-    expect(await blobKeys()).toEqual([`org/${seed.orgId}/audio/${recordings[0]!.audio_id}`]);
+    // The audio and its waveform, stored once.
+    expect(await blobKeys()).toEqual(
+      audioObjectBlobKeys(`org/${seed.orgId}/audio/${recordings[0]!.audio_id}`),
+    );
     const usage = await findOrgUsage(db.db, seed.orgId);
     expect(usage.recordings - usageBefore.recordings).toBe(1);
     expect(usage.bytesUsed - usageBefore.bytesUsed).toBe(Number(recordings[0]!.size_bytes));
@@ -231,8 +235,9 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
     await startQueue({ baseMs: 200, maxDelayMs: 400, horizonMs: 3_600_000 });
     const usageBefore = await findOrgUsage(db.db, seed.orgId);
     const owner = seed.people[0]!.id;
-    // Two recordings of one call: 0–4 s and 6 s–end; the store fails after the first.
-    store.failAfterPuts = 1;
+    // Two recordings of one call: 0–4 s and 6 s–end; the store fails after the first (its
+    // audio and its waveform).
+    store.failAfterPuts = 2;
     const dir = closedSession('outage-2', (t0) => [
       { action: 'start', atMs: t0, source: 'system', ownerId: owner },
       { action: 'stop', atMs: t0 + 4000, source: 'api', ownerId: owner },
@@ -249,11 +254,13 @@ describe(`finalize retries through a blob store outage on ${testDialect}`, () =>
     expect(recordings.map((r) => Number(r.duration_seconds)).sort()).toEqual([4, 4]);
     expect(new Set(recordings.map((r) => r.audio_id)).size).toBe(2);
     expect((await blobKeys()).sort()).toEqual(
-      recordings.map((r) => `org/${seed.orgId}/audio/${r.audio_id}`).sort(),
+      recordings
+        .flatMap((r) => audioObjectBlobKeys(`org/${seed.orgId}/audio/${r.audio_id}`))
+        .sort(),
     );
     const usage = await findOrgUsage(db.db, seed.orgId);
     expect(usage.recordings - usageBefore.recordings).toBe(2);
-    expect(store.puts).toBe(2);
+    expect(store.puts).toBe(4);
   });
 
   it('has nothing to do once the journal is gone, and refuses where the journal folder is not mounted', async () => {

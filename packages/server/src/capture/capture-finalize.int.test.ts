@@ -6,12 +6,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { createRtpJournalWriter, parseRtpPacket, readPcapUdpDatagrams } from '@callvault/recorder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneNumberOfAor } from '../siprec/party-lookups.js';
 import { fixedClock } from '../clock.js';
 import { runDemoSeed, type DemoSeed } from '../demo/demo-seed.service.js';
 import { findRecordingById } from '../recordings/recordings.repository.js';
+import { decodePeaks, peaksBlobKey, type WaveformPeaks } from '../recordings/waveform-peaks.js';
 import { FsBlobStore } from '../storage/fs-blob-store.js';
 import { createTestDatabase, testDialect, type TestDatabase } from '../testing/test-database.js';
 import {
@@ -197,6 +199,27 @@ describe(`finalizing captured sessions on ${testDialect}`, () => {
     expect(correlate(decoded[0]!, bob)).toBeGreaterThan(0.9);
     expect(correlate(decoded[1]!, alice)).toBeGreaterThan(0.9);
     expect(correlate(decoded[0]!, alice)).toBeLessThan(0.5);
+
+    // The waveform was stored with the audio, from the PCM that was encoded: it matches what
+    // decoding the stored audio gives, slice for slice.
+    const stored = JSON.parse(
+      (
+        await deps.blobStore.get(peaksBlobKey(`org/${seed.orgId}/audio/${recording!.audioId}`))
+      ).toString(),
+    ) as WaveformPeaks;
+    const fromAudio = await decodePeaks(Readable.from([audio]), {
+      channels: 2,
+      durationMs: result.durationMs,
+    });
+    expect(stored.samplesPerPeak).toBe(fromAudio.samplesPerPeak);
+    for (const c of [0, 1]) {
+      const lane = stored.channels[c]!;
+      const reference = fromAudio.channels[c]!;
+      expect(Math.abs(lane.length - reference.length)).toBeLessThanOrEqual(1);
+      const n = Math.min(lane.length, reference.length);
+      const worst = Math.max(...lane.slice(0, n).map((v, i) => Math.abs(v - reference[i]!)));
+      expect(worst).toBeLessThan(0.15);
+    }
   });
 
   it('the call direction comes from the SRC’s vendor metadata (Acme callingParty): the owner called out', async () => {

@@ -29,6 +29,7 @@ import {
 import type { RecordingOwner } from '../recordings/recordings.model.js';
 import { srcMetadataHistory } from '../recordings/recording-provenance.js';
 import { enqueueTranscription } from '../transcription/transcription.jobs.js';
+import { peaksOfPcm } from '../recordings/waveform-peaks.js';
 import { isStorageFullError } from '../errors.js';
 import { findOpenCaptureFailureOfJournal } from './capture-failures.repository.js';
 import { encodeOggOpus } from './capture-encoder.js';
@@ -357,6 +358,8 @@ export async function finalizeCapturedSession(
           durationMs: segmentMs,
           channels: channels.length,
           sampleRate: 48000,
+          // From the PCM just encoded: the peaks consumer need not decode the audio again.
+          peaks: peaksOfPcm(channels, rendered.sampleRate),
           owners: group.owners,
           timeRecorded: new Date(startMs).toISOString(),
           callId: session.callId,

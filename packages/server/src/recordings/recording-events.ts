@@ -5,7 +5,7 @@
 // theirs; app/recording-stored-consumers.ts lists them all.
 import type { OutboxConsumer, OutboxEvent } from '../events/outbox.js';
 import { createWebhookOutbox, enqueueWebhookDeliveries } from '../webhooks/webhooks.service.js';
-import { ensureAudioPeaks } from './recording-peaks.service.js';
+import { storeAudioPeaksIfMissing } from './recording-peaks.service.js';
 import { addRecordingEvent } from './recording-webhook-events.js';
 import { findAudioObjectById, findRecordingsByIds } from './recordings.repository.js';
 
@@ -60,7 +60,8 @@ export const recordingCreatedWebhooks: OutboxConsumer = {
 
 /**
  * The audio's waveform peaks, kept beside it. Computing them again writes the same object under
- * the same key, and stored peaks are not computed twice.
+ * the same key, and stored peaks (the capture stores its own with the audio) are not computed
+ * twice.
  */
 export const recordingPeaks: OutboxConsumer = {
   name: 'peaks',
@@ -69,7 +70,7 @@ export const recordingPeaks: OutboxConsumer = {
     const { audioId } = recordingStoredPayload(event);
     const audio = await findAudioObjectById(ctx.db, audioId);
     // Released before the consumer ran: nothing to draw.
-    if (audio) await ensureAudioPeaks(ctx.blobStore, audio);
+    if (audio) await storeAudioPeaksIfMissing(ctx.blobStore, audio);
     await ctx.db.transaction().execute(async (trx) => {
       await claim(trx);
     });

@@ -1,6 +1,7 @@
-// The waveform of a recording (SPEC §7): peaks precomputed once per audio object by the
-// `recording.stored` consumer (recording-events.ts) right after the audio is stored, kept encrypted beside the audio (they are
-// derived from what was said) and removed with it. Whoever may play a recording may fetch them;
+// The waveform of a recording (SPEC §7): peaks precomputed once per audio object, kept encrypted
+// beside the audio (they are derived from what was said) and removed with it. The capture stores
+// them with the audio from the PCM it encoded; for anything else (imports) the
+// `recording.stored` consumer (recording-events.ts) decodes the stored audio right after. Whoever may play a recording may fetch them;
 // a recording whose peaks are not there yet (stored before this job existed, or the job has not
 // run) gets them computed on that first request.
 import { audit } from '../audit/audit.service.js';
@@ -70,6 +71,18 @@ export async function ensureAudioPeaks(
   return (await readStoredPeaks(blobStore, audio)) ?? (await computeAudioPeaks(blobStore, audio));
 }
 
+/**
+ * Makes sure the audio's peaks are stored, computing them only when they are not: a look at the
+ * blob store, no read, when the capture stored them with the audio.
+ */
+export async function storeAudioPeaksIfMissing(
+  blobStore: BlobStore,
+  audio: AudioObjectRecord,
+): Promise<void> {
+  if ((await blobStore.head(peaksBlobKey(audio.blobKey))) !== null) return;
+  await computeAudioPeaks(blobStore, audio);
+}
+
 /** `GET /api/recordings/{id}/peaks`: for those who may play the recording. */
 export async function getRecordingPeaks(
   deps: RecordingsDeps,
@@ -113,7 +126,7 @@ export async function registerPeaksJob(queue: JobQueue, deps: PeaksJobDeps): Pro
       const audio = await findAudioObjectById(deps.db, audioId);
       // Released before the job ran: nothing to draw.
       if (!audio) return;
-      await ensureAudioPeaks(deps.blobStore, audio);
+      await storeAudioPeaksIfMissing(deps.blobStore, audio);
     },
     // Peaks are written under the audio's own key, so a retry overwrites rather than duplicates.
     retryOptionsFor(deps.retry ?? DEFAULT_JOB_RETRY_POLICY),

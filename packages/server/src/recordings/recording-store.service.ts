@@ -15,6 +15,7 @@ import {
 import type { BlobData } from '../storage/blob-store.js';
 import type { RecordingStoreDeps } from './recording-deps.js';
 import { RECORDING_STORED, type RecordingStoredPayload } from './recording-events.js';
+import { audioObjectBlobKeys, peaksBlobKey, type WaveformPeaks } from './waveform-peaks.js';
 import {
   CONTENT_TYPES,
   IMPORTED_PROVENANCE,
@@ -84,6 +85,11 @@ export interface StoreRecordingInput {
    * counted again. The caller picks one key per recording it means (call + segment).
    */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * The audio's waveform peaks when the caller has its PCM in memory (the capture): stored
+   * beside the audio before the commit, so the `recording.stored` consumer need not decode it.
+   */
+  readonly peaks?: WaveformPeaks | undefined;
 }
 
 export interface StoredRecording {
@@ -188,6 +194,16 @@ export async function storeRecording(
       throw markBlobStoreError(err);
     });
   const sha256 = state.hash.digest('hex');
+  if (input.peaks !== undefined) {
+    await deps.blobStore
+      .put(peaksBlobKey(key), Buffer.from(JSON.stringify(input.peaks), 'utf8'), {
+        contentType: 'application/json',
+      })
+      .catch(async (err: unknown) => {
+        await deps.blobStore.delete(key).catch(() => undefined);
+        throw markBlobStoreError(err);
+      });
+  }
   const now = deps.clock.now().toISOString();
   const audio: AudioObjectRecord = {
     id: audioId,
@@ -304,7 +320,9 @@ export async function storeRecording(
     // object stays (and is what they describe), and that run's result is the answer.
     const done = idempotencyKey === undefined ? null : await findStoredRecording(deps.db, audioId);
     if (done) return done;
-    await deps.blobStore.delete(key).catch(() => undefined);
+    for (const blob of audioObjectBlobKeys(key)) {
+      await deps.blobStore.delete(blob).catch(() => undefined);
+    }
     throw error;
   }
   // After the commit: a queue that fails here leaves the recording stored; the outbox sweep

@@ -7,6 +7,7 @@ import {
   PeakAccumulator,
   audioObjectBlobKeys,
   peaksBlobKey,
+  peaksOfPcm,
   samplesPerPeakFor,
 } from './waveform-peaks.js';
 
@@ -81,5 +82,52 @@ describe('peak blobs', () => {
       'org/o1/audio/a1',
       'org/o1/audio/a1.peaks.json',
     ]);
+  });
+});
+
+describe('peaksOfPcm', () => {
+  /** A call of `seconds` at `rate`: a 0.5 s burst at full scale every 7 s on channel 0, a steady -1000 on channel 1, which ends at three quarters. */
+  function call(seconds: number, rate: number): Int16Array[] {
+    const a = new Int16Array(seconds * rate);
+    const b = new Int16Array(Math.floor(seconds * rate * 0.75));
+    for (let i = 0; i < a.length; i++) {
+      const t = i / rate;
+      a[i] = t % 7 < 0.5 ? (i % 2 === 0 ? 32767 : -32768) : 3;
+    }
+    b.fill(-1000);
+    return [a, b];
+  }
+
+  /** The same call interleaved at 8 kHz, reduced by the streaming accumulator. */
+  function streamed(channels: Int16Array[]): ReturnType<PeakAccumulator['finish']> {
+    const length = Math.max(...channels.map((c) => c.length));
+    const frames = Array.from({ length }, (_, i) => channels.map((c) => c[i] ?? 0));
+    const acc = new PeakAccumulator(channels.length, samplesPerPeakFor((length / 8000) * 1000));
+    acc.push(pcm(frames));
+    return acc.finish();
+  }
+
+  it('at 8 kHz gives exactly what the streaming reduction of the decoded audio gives', () => {
+    const channels = call(61, 8000);
+    const peaks = peaksOfPcm(channels, 8000);
+    expect(peaks).toEqual(streamed(channels));
+    expect(peaks.samplesPerPeak).toBe(samplesPerPeakFor(61_000));
+    expect(peaks.channels[0]).toHaveLength(Math.ceil((61 * 8000) / peaks.samplesPerPeak));
+    // The shorter channel is silent once it ends.
+    expect(peaks.channels[1]?.at(-1)).toBe(0);
+    expect(peaks.channels[1]?.[0]).toBe(0.031);
+  });
+
+  it('at 16 kHz cuts the same slices in time as at 8 kHz', () => {
+    const narrow = peaksOfPcm(call(61, 8000), 8000);
+    const wide = peaksOfPcm(call(61, 16000), 16000);
+    expect(wide.samplesPerPeak).toBe(narrow.samplesPerPeak);
+    expect(wide.channels.map((l) => l.length)).toEqual(narrow.channels.map((l) => l.length));
+    expect(wide.channels[0]).toEqual(narrow.channels[0]);
+  });
+
+  it('refuses no channels or a nonsensical rate', () => {
+    expect(() => peaksOfPcm([], 8000)).toThrow(RangeError);
+    expect(() => peaksOfPcm([new Int16Array(8)], 0)).toThrow(RangeError);
   });
 });

@@ -168,3 +168,37 @@ export function decodePeaks(audio: Readable, options: DecodePeaksOptions): Promi
     });
   });
 }
+
+/**
+ * Peaks straight from PCM already in memory (the capture's rendered call), with no decode: the
+ * same slices in time as `decodePeaks` makes for a call of that length, each the loudest sample
+ * of its slice at the PCM's own rate. A channel shorter than the longest is silent at its end.
+ */
+export function peaksOfPcm(channels: readonly Int16Array[], sampleRate: number): WaveformPeaks {
+  if (channels.length === 0) throw new RangeError('peaks need at least one channel');
+  if (!Number.isFinite(sampleRate) || sampleRate <= 0) {
+    throw new RangeError('sampleRate must be positive');
+  }
+  const length = Math.max(...channels.map((c) => c.length));
+  const samplesPerPeak = samplesPerPeakFor((length / sampleRate) * 1000);
+  const stride = Math.max(1, Math.round((samplesPerPeak * sampleRate) / PEAKS_SAMPLE_RATE));
+  const count = Math.ceil(length / stride);
+  return {
+    sampleRate: PEAKS_SAMPLE_RATE,
+    samplesPerPeak,
+    channels: channels.map((pcm) => {
+      const lane = new Array<number>(count);
+      for (let p = 0; p < count; p++) {
+        const end = Math.min(pcm.length, (p + 1) * stride);
+        let loudest = 0;
+        for (let i = p * stride; i < end; i++) {
+          const s = pcm[i] as number;
+          const magnitude = s < 0 ? -s : s;
+          if (magnitude > loudest) loudest = magnitude;
+        }
+        lane[p] = Math.round((loudest / 32768) * 1000) / 1000;
+      }
+      return lane;
+    }),
+  };
+}

@@ -31,6 +31,7 @@ import {
   type DbNotifications,
 } from './notifications.js';
 import { ReadRetryingDriver } from './read-retrying-driver.js';
+import { SqliteStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -57,6 +58,11 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** Where connection errors are logged (once per outage); without it they are only counted. */
   readonly logger?: Logger;
+  /**
+   * SQLite: how many prepared statements are kept for reuse (sqlite-statement-cache.ts); 0
+   * prepares every query afresh, as Kysely does by itself. Default 500.
+   */
+  readonly sqliteStatementCache?: number;
 }
 
 // PostgreSQL returns int8 (counts, sums, bigint columns) as strings; every value we keep there
@@ -99,10 +105,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sqlite: SQLite.Database;
-  constructor(config: SqliteDialectConfig & { database: SQLite.Database }) {
+  /** Queries run through `config.database` (the statement cache) over the `sqlite` handle. */
+  constructor(config: SqliteDialectConfig, sqlite: SQLite.Database) {
     super(config);
     this.#config = config;
-    this.#sqlite = config.database;
+    this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config, this.#sqlite);
@@ -127,7 +134,17 @@ export function openDatabase(
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect(
+        {
+          database:
+            options.sqliteStatementCache === 0
+              ? sqlite
+              : new SqliteStatementCache(sqlite, options.sqliteStatementCache),
+        },
+        sqlite,
+      ),
+    });
     const notifications = createInProcessNotifications();
     return {
       db,

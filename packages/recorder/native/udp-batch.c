@@ -11,7 +11,9 @@
 //   setup(onBatch)            -> { data: ArrayBuffer, meta: ArrayBuffer, metaStride, maxDatagram }
 //   bind(host, port, rcvbuf)  -> socket id (throws an Error with .code, e.g. EADDRINUSE)
 //   localPort(id)             -> the bound port
-//   close(id)                 -> stops watching and closes the socket at once
+//   drain(id)                 -> hands what the socket has queued to onBatch now (unless onBatch
+//                                is running)
+//   close(id)                 -> drain(id), then stops watching and closes the socket at once
 // onBatch(count) reads `count` datagrams: meta (Int32, METASTRIDE per datagram) holds
 // [socket id, offset in data, length, flags, source port, family (4|6), address bytes (16)],
 // flags bit 0 = truncated (longer than MAX_DATAGRAM). The bytes are valid during the call only.
@@ -63,6 +65,8 @@ struct state {
   /* The environment is being torn down (a worker thread ending): no more calls into JS. */
   int tearing_down;
   int pending_closes;
+  /* onBatch is running: the batch it reads must not be refilled or flushed under it. */
+  int flushing;
   napi_async_cleanup_hook_handle cleanup_hook;
   sock_t **sockets; /* by id; NULL once closed */
   size_t sockets_cap;
@@ -101,7 +105,9 @@ static void flush(state_t *s) {
   napi_get_reference_value(env, s->on_batch, &fn);
   napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
   napi_create_uint32(env, count, &argv[0]);
+  s->flushing = 1;
   napi_status status = napi_make_callback(env, s->async, recv, fn, 1, argv, &result);
+  s->flushing = 0;
   if (status != napi_ok) {
     /* What the callback threw is the process's uncaught exception, as for a throwing dgram
      * 'message' listener. */
@@ -118,11 +124,11 @@ static void flush(state_t *s) {
 
 static void on_check(uv_check_t *handle) { flush((state_t *)handle->data); }
 
-static void on_readable(uv_poll_t *handle, int status, int events) {
-  (void)events;
-  sock_t *sock = (sock_t *)handle->data;
+/* Reads the socket's queued datagrams into the batch until it is drained. With `may_flush`, a
+ * full batch is handed to JavaScript and reading goes on; without, reading stops at a full batch
+ * (the rest stays queued). */
+static void read_socket(sock_t *sock, bool may_flush) {
   state_t *s = sock->state;
-  if (status < 0 || s->tearing_down) return;
   for (;;) {
     for (int i = 0; i < BATCH; i++) {
       s->iov[i].iov_base = s->scratch[i];
@@ -144,7 +150,10 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     for (int i = 0; i < n; i++) {
       uint32_t len = s->msgs[i].msg_len;
       if (len > MAX_DATAGRAM) len = MAX_DATAGRAM;
-      if (s->count == MAX_PACKETS || s->used + len > DATA_BYTES) flush(s);
+      if (s->count == MAX_PACKETS || s->used + len > DATA_BYTES) {
+        if (!may_flush) return;
+        flush(s);
+      }
       /* A socket closed by the callback just made: the rest of its datagrams are dropped. */
       if (s->sockets[sock->id] != sock) return;
       int32_t *m = s->meta + (size_t)s->count * META_STRIDE;
@@ -171,6 +180,13 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     }
     if (n < BATCH) return;
   }
+}
+
+static void on_readable(uv_poll_t *handle, int status, int events) {
+  (void)events;
+  sock_t *sock = (sock_t *)handle->data;
+  if (status < 0 || sock->state->tearing_down) return;
+  read_socket(sock, true);
 }
 
 static state_t *state_of(napi_env env) {
@@ -340,12 +356,31 @@ static napi_value js_local_port(napi_env env, napi_callback_info info) {
 
 static void free_handle(uv_handle_t *handle) { free(handle->data); }
 
+/* Reads what the socket has queued and hands it to JavaScript now, with the rest of the batch:
+ * a call's last packets, still unread when its BYE was handled, are not lost with the socket.
+ * Not while onBatch runs (a handler draining or closing a socket): its batch must not change
+ * under it. */
+static void drain(sock_t *sock) {
+  state_t *s = sock->state;
+  if (s->flushing || s->tearing_down) return;
+  read_socket(sock, false);
+  flush(s);
+}
+
+static napi_value js_drain(napi_env env, napi_callback_info info) {
+  sock_t *sock = sock_arg(env, info);
+  if (sock != NULL) drain(sock);
+  return NULL;
+}
+
 static napi_value js_close(napi_env env, napi_callback_info info) {
   sock_t *sock = sock_arg(env, info);
   if (sock != NULL) {
+    state_t *s = sock->state;
+    drain(sock);
     /* uv_close stops the watcher and forgets the fd at once, so the fd may be closed now and
      * the port is free when close() returns; the handle's memory goes in its close callback. */
-    sock->state->sockets[sock->id] = NULL;
+    s->sockets[sock->id] = NULL;
     uv_close((uv_handle_t *)&sock->poll, free_handle);
     close(sock->fd);
   }
@@ -401,6 +436,7 @@ NAPI_MODULE_INIT() {
       {"setup", NULL, js_setup, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bind", NULL, js_bind, NULL, NULL, NULL, napi_enumerable, NULL},
       {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"drain", NULL, js_drain, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -6,7 +6,8 @@ import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPortPairAllocator } from '../../session/port-pair-allocator.js';
 import { createBoundPortPairs, type BoundPortPairs } from './rtp-port-pairs.js';
-import { createDgramUdpReceiver } from './udp-receiver.js';
+import { sendQueued } from './queued-datagrams.test-helper.js';
+import { batchUdpReceiver, createDgramUdpReceiver, type UdpReceiver } from './udp-receiver.js';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -15,12 +16,15 @@ afterEach(async () => {
 
 /** A range of two pairs somewhere among the high ports (each test its own). */
 let nextBase = 40000 + 2 * Math.floor(Math.random() * 5000);
-function setUp(): { pairs: BoundPortPairs; base: number } {
+function setUp(receiver: UdpReceiver = createDgramUdpReceiver()): {
+  pairs: BoundPortPairs;
+  base: number;
+} {
   const base = nextBase;
   nextBase += 8;
   const pairs = createBoundPortPairs({
     allocator: createPortPairAllocator({ min: base, max: base + 3 }),
-    receiver: createDgramUdpReceiver(),
+    receiver,
     host: '127.0.0.1',
   });
   return { pairs, base };
@@ -98,6 +102,28 @@ describe('createBoundPortPairs', () => {
     await rtp.close();
     await rtcp.close();
     pairs.release(port);
+    await settle();
+    expect(pairs.bound).toBe(0);
+  });
+
+  it('what the bound socket has queued when the capture lets go is the capture’s (batch receiver)', async () => {
+    const receiver = batchUdpReceiver();
+    if (!receiver) throw new Error('the batch UDP receiver is not built: run `make deps`');
+    const { pairs } = setUp(receiver);
+    const port = pairs.allocate()!;
+    await pairs.bind([port]);
+    const got: string[] = [];
+    const rtp = await pairs.receiver.bind({
+      host: '127.0.0.1',
+      port,
+      onPacket: (data) => got.push(Buffer.from(data).toString()),
+    });
+    // The call's last packets, unread when its BYE is handled and the capture closes.
+    sendQueued(port, 20);
+    const closing = rtp.close();
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `queued ${i}`));
+    pairs.release(port);
+    await closing;
     await settle();
     expect(pairs.bound).toBe(0);
   });

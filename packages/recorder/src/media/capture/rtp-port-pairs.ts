@@ -128,8 +128,13 @@ export function createBoundPortPairs(options: BoundPortPairsOptions): BoundPortP
       let letGo: Promise<void> | null = null;
       return Promise.resolve({
         port: socket.socket.port,
+        drain() {
+          if (letGo === null) socket.socket.drain();
+        },
         close() {
           letGo ??= (() => {
+            // What arrived before the capture let go is the capture's: handed over first.
+            socket.socket.drain();
             socket.handler = null;
             return closeIfDone(pair);
           })();

@@ -15,6 +15,7 @@ import {
   type UdpReceiverSocket,
   type UdpSource,
 } from './udp-receiver.js';
+import { sendQueued } from './queued-datagrams.test-helper.js';
 
 const waitFor = async (check: () => boolean, ms = 3000): Promise<void> => {
   const until = Date.now() + ms;
@@ -192,6 +193,64 @@ describe('batch receiver limits', () => {
       await socket.close();
       senders.splice(0).forEach((s) => s.close());
     }
+  });
+});
+
+describe('batch receiver: what is queued when the socket closes', () => {
+  it('is handed to the handler before close returns, in order, and nothing after', async () => {
+    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
+    const got: string[] = [];
+    const socket = await batch.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onPacket: (data) => got.push(Buffer.from(data).toString()),
+    });
+    sendQueued(socket.port, 200);
+    expect(got).toEqual([]);
+    void socket.close();
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `queued ${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(got).toHaveLength(200);
+  });
+
+  it('drain() hands it over while the socket stays open', async () => {
+    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
+    const got: string[] = [];
+    const socket = await batch.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onPacket: (data) => got.push(Buffer.from(data).toString()),
+    });
+    try {
+      sendQueued(socket.port, 3);
+      socket.drain();
+      expect(got).toEqual(['queued 0', 'queued 1', 'queued 2']);
+      const a = await sender();
+      await send(a, socket.port, Buffer.from('later'));
+      await waitFor(() => got.length === 4);
+      expect(got[3]).toBe('later');
+    } finally {
+      await socket.close();
+      senders.splice(0).forEach((s) => s.close());
+    }
+  });
+
+  it('a handler that closes its own socket mid-batch ends that socket’s delivery there', async () => {
+    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
+    const got: string[] = [];
+    let socket: UdpReceiverSocket | null = null;
+    socket = await batch.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onPacket: (data) => {
+        got.push(Buffer.from(data).toString());
+        if (got.length === 2) void socket?.close();
+      },
+    });
+    sendQueued(socket.port, 5);
+    await waitFor(() => got.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(got).toEqual(['queued 0', 'queued 1']);
   });
 });
 

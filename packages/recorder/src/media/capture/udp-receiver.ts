@@ -34,7 +34,15 @@ export interface UdpBindOptions {
 export interface UdpReceiverSocket {
   /** The bound port. */
   readonly port: number;
-  /** Stops receiving and frees the port. */
+  /**
+   * Hands the datagrams the socket has queued but not yet read to its handler now (batch: read
+   * on the spot; dgram cannot read on demand, so nothing: they come when the loop polls).
+   */
+  drain(): void;
+  /**
+   * Stops receiving and frees the port. The batch receiver first hands over what is queued (a
+   * call's last packets, unread when its BYE was handled); dgram drops it.
+   */
   close(): Promise<void>;
 }
 
@@ -76,6 +84,7 @@ export function createDgramUdpReceiver(): UdpReceiver {
           let closing: Promise<void> | null = null;
           resolve({
             port: socket.address().port,
+            drain() {},
             close() {
               closing ??= new Promise<void>((done) => socket.close(() => done()));
               return closing;
@@ -97,6 +106,7 @@ interface UdpBatchAddon {
   };
   bind(host: string, port: number, receiveBufferSize: number): number;
   localPort(id: number): number;
+  drain(id: number): void;
   close(id: number): void;
 }
 
@@ -236,11 +246,16 @@ export function batchUdpReceiver(): UdpReceiver | null {
         let closed = false;
         resolve({
           port: addon.localPort(id),
+          drain() {
+            if (!closed) addon.drain(id);
+          },
           close() {
             if (!closed) {
               closed = true;
-              sockets.delete(id);
+              // The addon hands over what the socket still had queued before it closes it, so
+              // the socket's handler stays known until then.
               addon.close(id);
+              sockets.delete(id);
             }
             return Promise.resolve();
           },

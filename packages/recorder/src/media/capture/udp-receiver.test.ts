@@ -171,23 +171,27 @@ describe.each(implementations)('UdpReceiver contract: %s', (_name, make) => {
   });
 });
 
+/** A socket of the batch receiver on loopback, each datagram passed to `onPacket`. */
+function bindBatch(onPacket: (data: Uint8Array) => void): Promise<UdpReceiverSocket> {
+  // Not skipped when missing: `make deps` builds it, and without it the capture is slower.
+  if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
+  return batch.bind({ host: '127.0.0.1', port: 0, onPacket });
+}
+
+const text = (data: Uint8Array): string => Buffer.from(data).toString();
+
 describe('batch receiver limits', () => {
   it('drops and counts a datagram longer than 8 KiB, and goes on with the next', async () => {
-    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
     const got: number[] = [];
-    const socket = await batch.bind({
-      host: '127.0.0.1',
-      port: 0,
-      onPacket: (data) => got.push(data.length),
-    });
+    const socket = await bindBatch((data) => got.push(data.length));
     try {
-      const before = batch.truncatedDatagrams;
+      const before = batch!.truncatedDatagrams;
       const a = await sender();
       await send(a, socket.port, new Uint8Array(8192).fill(1));
       await send(a, socket.port, new Uint8Array(8193).fill(2));
       await send(a, socket.port, new Uint8Array(60000).fill(3));
       await send(a, socket.port, Uint8Array.from([4]));
-      await waitFor(() => got.length === 2 && batch.truncatedDatagrams === before + 2);
+      await waitFor(() => got.length === 2 && batch!.truncatedDatagrams === before + 2);
       expect(got).toEqual([8192, 1]);
     } finally {
       await socket.close();
@@ -198,13 +202,8 @@ describe('batch receiver limits', () => {
 
 describe('batch receiver: what is queued when the socket closes', () => {
   it('is handed to the handler before close returns, in order, and nothing after', async () => {
-    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
     const got: string[] = [];
-    const socket = await batch.bind({
-      host: '127.0.0.1',
-      port: 0,
-      onPacket: (data) => got.push(Buffer.from(data).toString()),
-    });
+    const socket = await bindBatch((data) => got.push(text(data)));
     sendQueued(socket.port, 200);
     expect(got).toEqual([]);
     void socket.close();
@@ -214,13 +213,8 @@ describe('batch receiver: what is queued when the socket closes', () => {
   });
 
   it('drain() hands it over while the socket stays open', async () => {
-    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
     const got: string[] = [];
-    const socket = await batch.bind({
-      host: '127.0.0.1',
-      port: 0,
-      onPacket: (data) => got.push(Buffer.from(data).toString()),
-    });
+    const socket = await bindBatch((data) => got.push(text(data)));
     try {
       sendQueued(socket.port, 3);
       socket.drain();
@@ -236,16 +230,11 @@ describe('batch receiver: what is queued when the socket closes', () => {
   });
 
   it('a handler that closes its own socket mid-batch ends that socket’s delivery there', async () => {
-    if (!batch) throw new Error('the batch UDP receiver is not built: run `make deps`');
     const got: string[] = [];
     let socket: UdpReceiverSocket | null = null;
-    socket = await batch.bind({
-      host: '127.0.0.1',
-      port: 0,
-      onPacket: (data) => {
-        got.push(Buffer.from(data).toString());
-        if (got.length === 2) void socket?.close();
-      },
+    socket = await bindBatch((data) => {
+      got.push(text(data));
+      if (got.length === 2) void socket?.close();
     });
     sendQueued(socket.port, 5);
     await waitFor(() => got.length >= 2);

@@ -73,15 +73,16 @@ import {
   argValue,
   cGenerator,
   compileCGenerator,
-  cpuTimesOf,
+  describeReceive,
   nodeGenerator,
   ownCpuSeconds,
   startChild,
   stopChild,
-  udpReceiveBufferErrors,
-  waitUntilIdle,
+  measureReceive,
+  round2,
   type CGeneratorBinary,
   type LoadGenerator,
+  type ReceiveMeasurement,
 } from './capture/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -104,7 +105,7 @@ const SRTP_SUITES = (argValue('--srtp') ?? 'AES_CM_128_HMAC_SHA1_80,AEAD_AES_128
 /** CAPTURE_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every receiving process there. */
 const profileDir = process.env.CAPTURE_BENCH_CPU_PROF;
 
-interface StepResult {
+interface StepResult extends ReceiveMeasurement {
   readonly receiver: 'callvault' | 'baseline';
   /** The SDES suite the streams were protected with; null for plain RTP. */
   readonly srtp: string | null;
@@ -114,25 +115,8 @@ interface StepResult {
   readonly srtpDecryption: 'native' | 'typescript' | null;
   readonly calls: number;
   readonly streams: number;
-  readonly sent: number;
   readonly received: number;
   readonly lost: number;
-  readonly sendSeconds: number;
-  readonly packetsPerSecond: number;
-  readonly generatorMaxLagMs: number;
-  readonly generatorLimited: boolean;
-  /** How long the receiver was still busy after the last packet was sent (its backlog). */
-  readonly backlogSeconds: number;
-  /** The backlog was at most a second: the receiver kept up with 50 packets/s per stream. */
-  readonly keptPace: boolean;
-  /** UDP RcvbufErrors of the whole machine during the step (/proc/net/snmp): datagrams dropped
-   * because a socket's receive buffer was full. */
-  readonly kernelReceiveBufferErrors: number;
-  readonly cpuSeconds: number;
-  /** Of cpuSeconds: in the process's own code (JS, libuv) and in the kernel (receive, write). */
-  readonly userSeconds: number;
-  readonly systemSeconds: number;
-  readonly cpuPercent: number;
   readonly cpuMicrosecondsPerPacket: number;
 }
 
@@ -163,17 +147,7 @@ async function runStep(
     const loadOptions = { streams: 2 * calls, basePort: BASE_PORT, seconds: SECONDS };
     load = cBinary ? cGenerator(cBinary, loadOptions, srtp) : nodeGenerator(loadOptions);
     await load.ready();
-    const cpuBefore = cpuTimesOf(recorder.proc.pid!);
-    const errorsBefore = udpReceiveBufferErrors();
-    const done = await load.run();
-    // On a busy machine the receiver may still be working through its socket buffers: wait
-    // until it is idle (all of it read), so late packets are not taken for lost ones.
-    const backlogSeconds = await waitUntilIdle(recorder.proc.pid!);
-    const cpuAfter = cpuTimesOf(recorder.proc.pid!);
-    const userSeconds = cpuAfter.user - cpuBefore.user;
-    const systemSeconds = cpuAfter.system - cpuBefore.system;
-    const cpuSeconds = userSeconds + systemSeconds;
-    const kernelReceiveBufferErrors = udpReceiveBufferErrors() - errorsBefore;
+    const measured = await measureReceive(load, recorder.proc.pid!, SECONDS);
     recorder.proc.send({ count: true });
     const { received } = await recorder.next<{ received: number }>();
     const result: StepResult = {
@@ -183,32 +157,16 @@ async function runStep(
       srtpDecryption: srtp === null ? null : srtpDecryption,
       calls,
       streams: 2 * calls,
-      sent: done.sent,
+      ...measured,
       received,
-      lost: done.sent - received,
-      sendSeconds: Math.round(done.seconds * 1000) / 1000,
-      packetsPerSecond: Math.round(done.sent / done.seconds),
-      generatorMaxLagMs: done.maxLagMs,
-      generatorLimited: done.seconds > SECONDS * 1.05,
-      backlogSeconds,
-      keptPace: backlogSeconds <= 1,
-      kernelReceiveBufferErrors,
-      cpuSeconds: Math.round(cpuSeconds * 100) / 100,
-      userSeconds: Math.round(userSeconds * 100) / 100,
-      systemSeconds: Math.round(systemSeconds * 100) / 100,
-      cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
-      cpuMicrosecondsPerPacket: Math.round((cpuSeconds / Math.max(1, received)) * 1e6 * 100) / 100,
+      lost: measured.sent - received,
+      cpuMicrosecondsPerPacket: round2((measured.cpuSeconds / Math.max(1, received)) * 1e6),
     };
     const label = srtp === null ? receiver : `${receiver} ${srtp} (${srtpDecryption})`;
     console.log(
       `  ${label.padEnd(9)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
-        `lost ${String(result.lost).padStart(6)} of ${result.sent}  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
-        `${result.cpuMicrosecondsPerPacket} µs/pkt (user ${result.userSeconds} s, sys ${result.systemSeconds} s)` +
-        (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +
-        (result.keptPace ? '' : `  (fell behind: busy ${backlogSeconds} s after the last packet)`) +
-        (result.generatorLimited
-          ? `  (generator late: ${result.sendSeconds} s for ${SECONDS} s)`
-          : ''),
+        `lost ${String(result.lost).padStart(6)} of ${result.sent}  ` +
+        describeReceive(result, result.cpuMicrosecondsPerPacket, SECONDS),
     );
     return result;
   } finally {
@@ -222,8 +180,6 @@ async function runStep(
 
 /** CPU seconds of this process and of its waited-for children (ffmpeg), apart. */
 const cpuSeconds = ownCpuSeconds;
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Writes a journal of `minutes` of the two-party conversation (the e2e pcap, looped). */
 function writeLongJournal(dir: string, minutes: number): number {

@@ -38,15 +38,17 @@ import {
   cGenerator,
   compileCGenerator,
   cpuSecondsOf,
-  cpuTimesOf,
+  describeReceive,
   nodeGenerator,
   startChild,
   stopChild,
-  udpReceiveBufferErrors,
+  measureReceive,
+  round2,
   waitUntilIdle,
   type CGeneratorBinary,
   type Child,
   type LoadGenerator,
+  type ReceiveMeasurement,
 } from './capture/harness.js';
 import type { RecorderMode, RecorderRequest } from './capture/recorder.js';
 
@@ -74,13 +76,12 @@ const RECORDER_MODE: Record<Mode, RecorderMode> = {
  */
 const sinkBasePortOf = (calls: number): number => BASE_PORT + 8 * calls;
 
-interface StepResult {
+interface StepResult extends ReceiveMeasurement {
   readonly mode: Mode;
   /** How the receiving process read its sockets: the batch addon or Node's dgram. */
   readonly udpReceiver: string;
   readonly calls: number;
   readonly streams: number;
-  readonly sent: number;
   /** Packets the receiving process took in: journaled (capture) or handed to the relay by the taps. */
   readonly received: number;
   /** Relay modes: packets the relay streams sent on (null for capture). */
@@ -93,27 +94,11 @@ interface StepResult {
   readonly journaled: number | null;
   /** sent − received at the sink (relay) and sent − journaled (capture), whichever is larger. */
   readonly lost: number;
-  readonly sendSeconds: number;
-  readonly packetsPerSecond: number;
-  readonly generatorMaxLagMs: number;
-  readonly generatorLimited: boolean;
-  /** How long the receiver was still busy after the last packet was sent (its backlog). */
-  readonly backlogSeconds: number;
-  /** The backlog was at most a second: the receiver kept up with 50 packets/s per stream. */
-  readonly keptPace: boolean;
-  /** UDP RcvbufErrors of the whole machine during the step (/proc/net/snmp). */
-  readonly kernelReceiveBufferErrors: number;
-  readonly cpuSeconds: number;
-  readonly userSeconds: number;
-  readonly systemSeconds: number;
-  readonly cpuPercent: number;
   /** The receiving process's CPU over the packets it took in. */
   readonly cpuMicrosecondsPerPacket: number;
   /** The sink's own CPU per packet it received (not part of the relay's cost; for reference). */
   readonly sinkCpuMicrosecondsPerPacket: number | null;
 }
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 let cBinary: CGeneratorBinary | null = null;
 
@@ -140,21 +125,11 @@ async function runStep(mode: Mode, calls: number): Promise<StepResult> {
     const loadOptions = { streams: 2 * calls, basePort: BASE_PORT, seconds: SECONDS };
     load = cBinary ? cGenerator(cBinary, loadOptions) : nodeGenerator(loadOptions);
     await load.ready();
-    const pid = recorder.proc.pid!;
-    const cpuBefore = cpuTimesOf(pid);
     const sinkCpuBefore = sink ? cpuSecondsOf(sink.proc.pid!) : 0;
-    const errorsBefore = udpReceiveBufferErrors();
-    const done = await load.run();
-    // On a busy machine the receiver (and then the sink) may still be working through its
-    // socket buffers: wait until both are idle, so late packets are not taken for lost ones.
-    const backlogSeconds = await waitUntilIdle(pid);
-    const cpuAfter = cpuTimesOf(pid);
+    const measured = await measureReceive(load, recorder.proc.pid!, SECONDS);
+    // The sink too may still be reading its sockets.
     if (sink) await waitUntilIdle(sink.proc.pid!);
     const sinkCpuSeconds = sink ? cpuSecondsOf(sink.proc.pid!) - sinkCpuBefore : 0;
-    const userSeconds = cpuAfter.user - cpuBefore.user;
-    const systemSeconds = cpuAfter.system - cpuBefore.system;
-    const cpuSeconds = userSeconds + systemSeconds;
-    const kernelReceiveBufferErrors = udpReceiveBufferErrors() - errorsBefore;
 
     recorder.proc.send({ count: true });
     const counted = await recorder.next<{
@@ -170,33 +145,22 @@ async function runStep(mode: Mode, calls: number): Promise<StepResult> {
     }
     const journaled = mode === 'relay' ? null : (counted.journaled ?? counted.received);
     const lost = Math.max(
-      receivedAtSink === null ? 0 : done.sent - receivedAtSink,
-      journaled === null ? 0 : done.sent - journaled,
+      receivedAtSink === null ? 0 : measured.sent - receivedAtSink,
+      journaled === null ? 0 : measured.sent - journaled,
     );
     const result: StepResult = {
       mode,
       udpReceiver,
       calls,
       streams: 2 * calls,
-      sent: done.sent,
+      ...measured,
       received: counted.received,
       relayed: counted.relayed ?? null,
       relaySendErrors: counted.relaySendErrors ?? null,
       receivedAtSink,
       journaled,
       lost,
-      sendSeconds: Math.round(done.seconds * 1000) / 1000,
-      packetsPerSecond: Math.round(done.sent / done.seconds),
-      generatorMaxLagMs: done.maxLagMs,
-      generatorLimited: done.seconds > SECONDS * 1.05,
-      backlogSeconds,
-      keptPace: backlogSeconds <= 1,
-      kernelReceiveBufferErrors,
-      cpuSeconds: round2(cpuSeconds),
-      userSeconds: round2(userSeconds),
-      systemSeconds: round2(systemSeconds),
-      cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
-      cpuMicrosecondsPerPacket: round2((cpuSeconds / Math.max(1, counted.received)) * 1e6),
+      cpuMicrosecondsPerPacket: round2((measured.cpuSeconds / Math.max(1, counted.received)) * 1e6),
       sinkCpuMicrosecondsPerPacket:
         receivedAtSink === null
           ? null
@@ -211,14 +175,9 @@ async function runStep(mode: Mode, calls: number): Promise<StepResult> {
     ].join(', ');
     console.log(
       `  ${mode.padEnd(13)} (${udpReceiver.padEnd(5)}) N=${String(calls).padStart(4)}  ${String(result.packetsPerSecond).padStart(6)} pkt/s  ` +
-        `lost ${String(lost).padStart(6)} (${counts})  CPU ${String(result.cpuPercent).padStart(5)} %  ` +
-        `${result.cpuMicrosecondsPerPacket} µs/pkt (user ${result.userSeconds} s, sys ${result.systemSeconds} s)` +
-        (result.relaySendErrors ? `  (${result.relaySendErrors} relay send errors)` : '') +
-        (kernelReceiveBufferErrors > 0 ? `  (${kernelReceiveBufferErrors} RcvbufErrors)` : '') +
-        (result.keptPace ? '' : `  (fell behind: busy ${backlogSeconds} s after the last packet)`) +
-        (result.generatorLimited
-          ? `  (generator late: ${result.sendSeconds} s for ${SECONDS} s)`
-          : ''),
+        `lost ${String(lost).padStart(6)} (${counts})  ` +
+        describeReceive(result, result.cpuMicrosecondsPerPacket, SECONDS) +
+        (result.relaySendErrors ? `  (${result.relaySendErrors} relay send errors)` : ''),
     );
     return result;
   } finally {

@@ -123,6 +123,81 @@ export async function waitUntilIdle(pid: number): Promise<number> {
   }
 }
 
+export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** One step's sending and the receiving process's cost, as every receive benchmark reports it. */
+export interface ReceiveMeasurement {
+  readonly sent: number;
+  readonly sendSeconds: number;
+  readonly packetsPerSecond: number;
+  readonly generatorMaxLagMs: number;
+  /** The generator took over 5 % longer than the step: it, not the receiver, set the pace. */
+  readonly generatorLimited: boolean;
+  /** How long the receiver was still busy after the last packet was sent (its backlog). */
+  readonly backlogSeconds: number;
+  /** The backlog was at most a second: the receiver kept up with 50 packets/s per stream. */
+  readonly keptPace: boolean;
+  /**
+   * UDP RcvbufErrors of the whole machine during the step (/proc/net/snmp): datagrams dropped
+   * because a socket's receive buffer was full.
+   */
+  readonly kernelReceiveBufferErrors: number;
+  readonly cpuSeconds: number;
+  /** Of cpuSeconds: in the process's own code (JS, libuv) and in the kernel (receive, write). */
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+  readonly cpuPercent: number;
+}
+
+/**
+ * Runs the load for its `seconds` against the receiving process `pid` and measures it. On a busy
+ * machine the receiver may still be working through its socket buffers when the sending stops,
+ * so its CPU is read once it is idle (all of it read) and late packets are not taken for lost.
+ */
+export async function measureReceive(
+  load: LoadGenerator,
+  pid: number,
+  seconds: number,
+): Promise<ReceiveMeasurement> {
+  const cpuBefore = cpuTimesOf(pid);
+  const errorsBefore = udpReceiveBufferErrors();
+  const done = await load.run();
+  const backlogSeconds = await waitUntilIdle(pid);
+  const cpuAfter = cpuTimesOf(pid);
+  const userSeconds = cpuAfter.user - cpuBefore.user;
+  const systemSeconds = cpuAfter.system - cpuBefore.system;
+  const cpuSeconds = userSeconds + systemSeconds;
+  return {
+    sent: done.sent,
+    sendSeconds: Math.round(done.seconds * 1000) / 1000,
+    packetsPerSecond: Math.round(done.sent / done.seconds),
+    generatorMaxLagMs: done.maxLagMs,
+    generatorLimited: done.seconds > seconds * 1.05,
+    backlogSeconds,
+    keptPace: backlogSeconds <= 1,
+    kernelReceiveBufferErrors: udpReceiveBufferErrors() - errorsBefore,
+    cpuSeconds: round2(cpuSeconds),
+    userSeconds: round2(userSeconds),
+    systemSeconds: round2(systemSeconds),
+    cpuPercent: Math.round((cpuSeconds / (done.seconds + backlogSeconds)) * 1000) / 10,
+  };
+}
+
+/** A step's line: CPU per packet, then what makes its figures doubtful, if anything. */
+export function describeReceive(
+  m: ReceiveMeasurement,
+  cpuMicrosecondsPerPacket: number,
+  seconds: number,
+): string {
+  return (
+    `CPU ${String(m.cpuPercent).padStart(5)} %  ` +
+    `${cpuMicrosecondsPerPacket} µs/pkt (user ${m.userSeconds} s, sys ${m.systemSeconds} s)` +
+    (m.kernelReceiveBufferErrors > 0 ? `  (${m.kernelReceiveBufferErrors} RcvbufErrors)` : '') +
+    (m.keptPace ? '' : `  (fell behind: busy ${m.backlogSeconds} s after the last packet)`) +
+    (m.generatorLimited ? `  (generator late: ${m.sendSeconds} s for ${seconds} s)` : '')
+  );
+}
+
 export interface LoadGenerator {
   readonly name: string;
   /** Sockets set up. */

@@ -20,7 +20,7 @@ import { storeRecording } from '../packages/server/src/recordings/recording-stor
 import { findOwnerById } from '../packages/server/src/recordings/recordings.repository.js';
 import { peaksOfPcm } from '../packages/server/src/recordings/waveform-peaks.js';
 import { FsBlobStore } from '../packages/server/src/storage/fs-blob-store.js';
-import { argNumber } from './capture/harness.js';
+import { argNumber, formatLoad, machineOf } from './capture/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RECORDINGS = Math.max(1, Math.floor(argNumber('--recordings', 2000)));
@@ -84,6 +84,8 @@ async function round(cache: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
+  console.log(`load average before: ${formatLoad(loadBefore)}`);
   const perRecording = { uncached: [] as number[], cached: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     const order =
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       {
         benchmark: 'catalogue-store',
         date: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null },
+        machine: machineOf(loadBefore),
         recordings: RECORDINGS,
         rounds: ROUNDS,
         microsecondsPerRecording: { ...perRecording, best },

@@ -48,6 +48,7 @@ import { RecordingIndex } from './cluster/recordings.js';
 import { ratio, stepUp, type StepPlan, type StepSearch } from './cluster/stepping.js';
 import { Api } from './soak/collect.js';
 import { sleep } from './soak/util.js';
+import { formatLoad, machineOf } from './capture/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -264,7 +265,7 @@ async function main(): Promise<void> {
   const rtpPortsPerRecorder = Math.max(200, 4 * atOnce + 80);
   const loadBefore = os.loadavg();
   console.log(
-    `Cluster (Kamailio + 2 recorders) against 1 recorder directly; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `Cluster (Kamailio + 2 recorders) against 1 recorder directly; load average ${formatLoad(loadBefore)}`,
   );
   const startedAt = Date.now();
   const cluster = await startCluster({ rtpPortsPerRecorder });
@@ -332,18 +333,12 @@ async function main(): Promise<void> {
       `calls held at once with no failed call: direct ${figure(concurrency.direct)}, ` +
         `cluster ${figure(concurrency.cluster)}, ratio cluster / direct: ${ratios.concurrentCalls ?? '-'}`,
     );
-    console.log(`load average at the end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`load average at the end ${formatLoad(loadAfter)}`);
     const result = {
       benchmark: 'cluster',
       date: new Date().toISOString(),
       seconds: Math.round((Date.now() - startedAt) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model ?? '',
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadAfter,
-      },
+      machine: { ...machineOf(loadBefore), loadAverageAfter: loadAfter },
       parameters: { ...options, rtpPortsPerRecorder, transport: 'udp', streamsPerCall: 2 },
       setupRate: {
         direct: { maximum: rate.direct.search.maximum, capped: rate.direct.search.capped },

@@ -71,6 +71,7 @@ import { startServer, type TestServer } from '../e2e/support/server.js';
 import { stepUp } from './cluster/stepping.js';
 import { Api } from './soak/collect.js';
 import { sleep } from './soak/util.js';
+import { formatLoad, machineOf, udpReceiveBufferErrors } from './capture/harness.js';
 import { cpuPerPacket, percentile, ratio, rssModel, type Sample } from './e2e-capacity/analysis.js';
 import { buildMediaGenerator, MediaGenerator } from './e2e-capacity/media.js';
 import {
@@ -379,17 +380,6 @@ function describeMemory(r: StepResult): string {
     `RSS ${m.idleRssMiB} MiB idle, ${m.allUpRssMiB ?? '-'} MiB all up, ${m.peakRssMiB} MiB peak ` +
     `(${m.perLiveCallKiB ?? '-'} KiB a live call, ${m.perQueuedFinalizeKiB ?? '-'} KiB a queued finalize)`
   );
-}
-
-/** UDP RcvbufErrors since boot (/proc/net/snmp). */
-function udpReceiveBufferErrors(): number {
-  const lines = fs
-    .readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('Udp:'));
-  const names = lines[0]?.split(/\s+/) ?? [];
-  const values = lines[1]?.split(/\s+/) ?? [];
-  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
 }
 
 const median = (values: readonly number[]): number | null => percentile(values, 50);
@@ -820,7 +810,7 @@ async function main(): Promise<void> {
   log(
     `end-to-end capacity: steps ${options.steps.join(', ')} calls, ${options.callSeconds} s each, ` +
       `started at ${options.setupRate}/s; databases ${options.databases.join(', ')}; peer ${options.peer}; ` +
-      `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+      `load average ${formatLoad(loadBefore)}`,
   );
   for (const n of options.steps) {
     if (options.callSeconds < n / options.setupRate) {
@@ -1019,18 +1009,12 @@ async function main(): Promise<void> {
     }
   }
   const loadAfter = os.loadavg();
-  log(`load average at the end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  log(`load average at the end ${formatLoad(loadAfter)}`);
   const out = {
     benchmark: 'e2e-capacity',
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - runStarted) / 1000),
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model ?? '',
-      node: process.version,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadAfter,
-    },
+    machine: { ...machineOf(loadBefore), loadAverageAfter: loadAfter },
     parameters: {
       ...options,
       rtpPorts,

@@ -1,6 +1,7 @@
 // The pieces the media benchmarks share (bench/capture.bench.ts, bench/relay.bench.ts): forked
 // child processes spoken to over IPC, the load generators (rtp-load.c, built here with the
-// system's cc, or rtp-load.ts), and a process's CPU time from /proc.
+// system's cc, or rtp-load.ts), a process's CPU time from /proc and a receive step measured
+// with it. The machine's description and load average are every benchmark's.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -124,6 +125,27 @@ export async function waitUntilIdle(pid: number): Promise<number> {
 }
 
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** A load average as printed: `0.52 0.61 0.70`. */
+export const formatLoad = (load: readonly number[]): string =>
+  load.map((l) => l.toFixed(2)).join(' ');
+
+/** The machine a benchmark ran on, for its JSON: the load average at its start and now. */
+export function machineOf(loadAverageBefore: readonly number[]): {
+  cpus: number;
+  model: string;
+  node: string;
+  loadAverageBefore: readonly number[];
+  loadAverageAfter: number[];
+} {
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? '',
+    node: process.version,
+    loadAverageBefore,
+    loadAverageAfter: os.loadavg(),
+  };
+}
 
 /** One step's sending and the receiving process's cost, as every receive benchmark reports it. */
 export interface ReceiveMeasurement {

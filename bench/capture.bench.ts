@@ -70,6 +70,7 @@ import { FsBlobStore } from '../packages/server/src/storage/fs-blob-store.js';
 import { createTestDatabase } from '../packages/server/src/testing/test-database.js';
 import {
   argNumber,
+  argSteps,
   argValue,
   cGenerator,
   compileCGenerator,
@@ -86,10 +87,7 @@ import {
 } from './capture/harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const STEPS = (argValue('--steps') ?? '250,500,1000,1500,2000,2500')
-  .split(',')
-  .map(Number)
-  .filter((n) => Number.isInteger(n) && n > 0);
+const STEPS = argSteps('250,500,1000,1500,2000,2500');
 const SECONDS = argNumber('--seconds', 10);
 const BASE_PORT = Math.floor(argNumber('--base-port', 24000));
 const FINALIZE_MINUTES = argNumber('--finalize-minutes', 10);

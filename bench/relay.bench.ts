@@ -34,6 +34,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   argNumber,
+  argSteps,
   argValue,
   cGenerator,
   compileCGenerator,
@@ -53,10 +54,7 @@ import {
 import type { RecorderMode, RecorderRequest } from './capture/recorder.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const STEPS = (argValue('--steps') ?? '250,500,1000')
-  .split(',')
-  .map(Number)
-  .filter((n) => Number.isInteger(n) && n > 0);
+const STEPS = argSteps('250,500,1000');
 const SECONDS = argNumber('--seconds', 10);
 const BASE_PORT = Math.floor(argNumber('--base-port', 10000));
 const GENERATOR = argValue('--generator') === 'node' ? 'node' : 'c';

@@ -16,6 +16,13 @@ export const argValue = (name: string): string | undefined => {
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 
+/** `--steps 250,500,1000`: the whole positive numbers of a comma list (else of `fallback`). */
+export const argSteps = (fallback: string): number[] =>
+  (argValue('--steps') ?? fallback)
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+
 export const argNumber = (name: string, fallback: number): number => {
   const value = Number(argValue(name));
   return Number.isFinite(value) && value > 0 ? value : fallback;

@@ -12,6 +12,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { toneWav } from '../support/tone-wav.js';
 import { launchBrowser, signIn, waitForPath } from './browser.js';
 
 let server: TestServer;
@@ -23,31 +24,11 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 
 
 const daysAgo = (d: number): string => new Date(Date.now() - d * 86_400_000).toISOString();
 
-/** A short 8 kHz mono 16-bit WAV of a sine at `hz` (each file its own content, so none is skipped). */
-function toneWav(hz: number): Buffer {
-  const rate = 8000;
-  const samples = rate / 2;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) {
-    wav.writeInt16LE(Math.round(9000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  }
-  return wav;
-}
-
 function addRecording(name: string, hz: number, sidecar: object): void {
-  fs.writeFileSync(path.join(importDir, `${name}.wav`), toneWav(hz));
+  fs.writeFileSync(
+    path.join(importDir, `${name}.wav`),
+    toneWav({ hz, seconds: 0.5, amplitude: 9000 }),
+  );
   fs.writeFileSync(path.join(importDir, `${name}.json`), JSON.stringify(sidecar));
 }
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, type DemoSeed } from '../support/server.js';
+import { toneWav } from '../support/tone-wav.js';
 import { launchBrowser, openConsole, signIn, waitForPath } from './browser.js';
 
 interface FreshServer {
@@ -123,28 +124,6 @@ function runCli(
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, out, stdout }));
   });
-}
-
-/** A 1-second 8 kHz mono WAV: the audio of the recording the compliance officer finds. */
-function toneWav(): Buffer {
-  const rate = 8000;
-  const wav = Buffer.alloc(44 + rate * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + rate * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(rate * 2, 40);
-  for (let i = 0; i < rate; i++) {
-    wav.writeInt16LE(Math.round(9000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  }
-  return wav;
 }
 
 /** Picks `option` in the Mantine Select labelled `label` of the open dialog or page. */
@@ -263,7 +242,10 @@ describe('a fresh organisation set up in the console', () => {
     }
 
     // A call of Olga's is recorded (brought in as an operator imports recordings).
-    fs.writeFileSync(path.join(importDir, 'olga.wav'), toneWav());
+    fs.writeFileSync(
+      path.join(importDir, 'olga.wav'),
+      toneWav({ hz: 440, seconds: 1, amplitude: 9000 }),
+    );
     fs.writeFileSync(
       path.join(importDir, 'olga.json'),
       JSON.stringify({

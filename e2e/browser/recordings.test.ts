@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { toneWav } from '../support/tone-wav.js';
 import { launchBrowser, openConsole, saveScreenshot, signIn, waitForPath } from './browser.js';
 
 let server: TestServer;
@@ -21,32 +22,6 @@ let importDir: string;
 const BOB_CALLS = 110;
 
 const hoursAgo = (h: number): string => new Date(Date.now() - h * 3_600_000).toISOString();
-
-/**
- * A 1-second 8 kHz mono 16-bit WAV of a sine at `hz`: each of Bob's files has its own frequency so
- * that import (which skips content it already holds) keeps every one.
- */
-function buildToneWav(hz: number): Buffer {
-  const rate = 8000;
-  const samples = rate;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) {
-    wav.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  }
-  return wav;
-}
 
 function addRecording(name: string, audio: Buffer | null, sidecar: object): void {
   const stem = name.replace(/\.[a-z0-9]+$/, '');
@@ -120,7 +95,7 @@ beforeAll(async () => {
   });
   for (let i = 0; i < BOB_CALLS; i++) {
     const name = `bob-${String(i).padStart(3, '0')}.wav`;
-    addRecording(name, buildToneWav(200 + i * 3), {
+    addRecording(name, toneWav({ hz: 200 + i * 3, seconds: 1, amplitude: 12000 }), {
       ownerEmail: 'bob@example.com',
       // Newest first: Bob call 000 is the most recent.
       timeRecorded: new Date(Date.now() - 3 * 3_600_000 - i * 60_000).toISOString(),

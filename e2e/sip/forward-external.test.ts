@@ -50,6 +50,17 @@ async function chooseVendor(location: string, vendorId: string): Promise<void> {
   expect(chosen.status, JSON.stringify(chosen.json)).toBeLessThan(300);
 }
 
+/** The forwarded-calls catalogue's entry for `callId`, as a compliance officer reads it. */
+async function forwardedCall(server: TestServer, callId: string): Promise<unknown> {
+  const forwarded = await apiRequest(
+    server.url,
+    'GET',
+    '/api/forwarded-calls',
+    server.seed.complianceOfficer.token,
+  );
+  return (forwarded.json.items as Array<{ callId: string }>).find((c) => c.callId === callId);
+}
+
 /** Every recording of a server with the Call-ID in its metadata. */
 async function recordingsWithCallId(server: TestServer, callId: string): Promise<string[]> {
   const { json } = await api(server, 'GET', '/api/recordings');
@@ -200,13 +211,7 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     // Nothing of it is stored here; the forwarded-calls catalogue names the vendor and the outcome.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await recordingsWithCallId(here, callId)).toEqual([]);
-    const forwarded = await apiRequest(
-      here.url,
-      'GET',
-      '/api/forwarded-calls',
-      here.seed.complianceOfficer.token,
-    );
-    expect(forwarded.json.items.find((c: any) => c.callId === callId)).toMatchObject({
+    expect(await forwardedCall(here, callId)).toMatchObject({
       kind: 'forwarded',
       vendor: { name: 'Callvault B' },
       outcome: 'completed',
@@ -393,13 +398,7 @@ describe.skipIf(missing !== null)('forwarding to an external recorder (a second 
     expect(b).toBeGreaterThanOrEqual(0.9);
     expect(here.logs()).toMatch(/forwarding to Failing Recorder failed/);
     // The forwarded-calls catalogue keeps the failed forward, for compliance officers.
-    const forwarded = await apiRequest(
-      here.url,
-      'GET',
-      '/api/forwarded-calls',
-      here.seed.complianceOfficer.token,
-    );
-    expect(forwarded.json.items.find((c: any) => c.callId === callId)).toMatchObject({
+    expect(await forwardedCall(here, callId)).toMatchObject({
       kind: 'forwarded',
       vendor: { name: 'Failing Recorder' },
       outcome: 'failed',

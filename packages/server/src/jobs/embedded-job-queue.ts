@@ -139,7 +139,7 @@ class EmbeddedJobQueue implements JobQueue {
     for (let round = 0; round < 5; round += 1) {
       const id = crypto.randomUUID();
       if (await insertJobUnlessPresent(this.db, { ...row, id })) {
-        this.runner.wake();
+        this.runner.wake(name);
         return id;
       }
       if (row.singletonKey === null) continue;

@@ -44,12 +44,12 @@ function createFakeStore(): FakeStore {
   return store;
 }
 
-function createRunner(store: JobStore): JobRunner {
+function createRunner(store: JobStore, pollIntervalMs = 10): JobRunner {
   return new JobRunner({
     store,
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
-    pollIntervalMs: 10,
+    pollIntervalMs,
   });
 }
 
@@ -134,6 +134,47 @@ describe('JobRunner', () => {
     release[0]!();
     await waitUntil(() => store.outcomes.length === 3);
     expect(store.pending.map((j) => j.id)).toEqual(['other']);
+    await runner.stop();
+  });
+
+  it('a wake-up for one name claims for that name only; every name is polled each interval', async () => {
+    const store = createFakeStore();
+    const polls: string[] = [];
+    let reaps = 0;
+    const claim = store.claim.bind(store);
+    store.claim = (registration, limit, now) => {
+      polls.push(registration.name);
+      return claim(registration, limit, now);
+    };
+    store.beforeClaim = () => {
+      reaps += 1;
+      return Promise.resolve();
+    };
+    const runner = createRunner(store, 1500);
+    const ran: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      runner.register(name, ({ id }) => {
+        ran.push(id);
+        return Promise.resolve();
+      });
+    }
+    runner.start();
+    // The first poll takes every name (and reaps).
+    await waitUntil(() => polls.length === 3);
+    expect(reaps).toBe(1);
+    polls.length = 0;
+    // Jobs of `b` enqueued here: only `b` is claimed for, at once, and again when each run ends.
+    store.pending.push(job('b1', 'b'), job('b2', 'b'));
+    runner.wake('b');
+    await waitUntil(() => ran.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(new Set(polls)).toEqual(new Set(['b']));
+    expect(reaps).toBe(1);
+    // A job of `c` nobody woke for (another process's): the next poll of every name finds it.
+    store.pending.push(job('c1', 'c'));
+    await waitUntil(() => ran.includes('c1'));
+    expect(reaps).toBe(2);
+    expect(polls).toEqual(expect.arrayContaining(['a', 'b', 'c']));
     await runner.stop();
   });
 });

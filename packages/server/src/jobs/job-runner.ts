@@ -87,7 +87,15 @@ export class JobRunner {
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private tickInFlight: Promise<void> | null = null;
-  private wakeRequested = false;
+  /**
+   * What the next poll claims for: every registration, or only the names woken since the last
+   * poll (an enqueue here, a run that freed a slot). A busy process enqueues and finishes jobs
+   * many times a second; claiming every name on each of those wake-ups cost a query per
+   * registered name each time. Every name is still polled at least every pollIntervalMs (due
+   * retries, other processes' jobs, expired leases, schedules).
+   */
+  private pending: Set<string> | 'all' | null = null;
+  private lastFullPoll = Number.NEGATIVE_INFINITY;
   /** While the database is away every poll fails: logged once per outage, not once a second. */
   private readonly outage: ConnectionErrorLog;
 
@@ -120,13 +128,16 @@ export class JobRunner {
     this.wake();
   }
 
-  /** Polls now instead of at the next interval (a job was just enqueued in this process). */
-  wake(): void {
+  /**
+   * Polls now instead of at the next interval: for `name` only (a job of it was just enqueued in
+   * this process, or one of its runs ended), or for every name.
+   */
+  wake(name?: string): void {
     if (!this.running) return;
-    if (this.tickInFlight) {
-      this.wakeRequested = true;
-      return;
-    }
+    if (name === undefined || this.pending === 'all') this.pending = 'all';
+    else if (this.pending === null) this.pending = new Set([name]);
+    else this.pending.add(name);
+    if (this.tickInFlight) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.tick(), 0);
   }
@@ -191,7 +202,14 @@ export class JobRunner {
   private tick(): void {
     this.timer = null;
     if (!this.running || this.tickInFlight) return;
-    this.tickInFlight = this.poll()
+    const now = performance.now();
+    const scope =
+      this.pending === null || now - this.lastFullPoll >= this.options.pollIntervalMs
+        ? 'all'
+        : this.pending;
+    this.pending = null;
+    if (scope === 'all') this.lastFullPoll = now;
+    this.tickInFlight = this.poll(scope)
       .then(
         () => this.outage.recovered(),
         (error: unknown) => {
@@ -202,17 +220,21 @@ export class JobRunner {
       .finally(() => {
         this.tickInFlight = null;
         if (!this.running) return;
-        const again = this.wakeRequested;
-        this.wakeRequested = false;
-        this.timer = setTimeout(() => this.tick(), again ? 0 : this.options.pollIntervalMs);
+        // Woken meanwhile: at once; else the next poll of every name when it is due.
+        const untilFullPoll = this.lastFullPoll + this.options.pollIntervalMs - performance.now();
+        this.timer = setTimeout(
+          () => this.tick(),
+          this.pending !== null ? 0 : Math.max(0, untilFullPoll),
+        );
       });
   }
 
-  private async poll(): Promise<void> {
-    this.wakeRequested = false;
-    await this.options.store.beforeClaim(this.options.clock.now());
+  private async poll(scope: ReadonlySet<string> | 'all'): Promise<void> {
+    // Reaping leases, schedules and clean-up belong to the regular poll of every name.
+    if (scope === 'all') await this.options.store.beforeClaim(this.options.clock.now());
     for (const registration of this.registrations.values()) {
       if (!this.running) return;
+      if (scope !== 'all' && !scope.has(registration.name)) continue;
       const busy = [...this.active].filter((r) => r.registration.name === registration.name).length;
       const free = registration.options.concurrency - busy;
       if (free <= 0) continue;
@@ -308,7 +330,8 @@ export class JobRunner {
     this.active.add(run);
     void Promise.all([finished, run.recorded]).then(() => {
       this.active.delete(run);
-      this.wake();
+      // A slot of this name is free again.
+      this.wake(registration.name);
     });
   }
 

@@ -253,7 +253,7 @@ class PgBossJobQueue implements JobQueue {
       });
     }
     if (id === null) throw new AppError('INTERNAL', `pg-boss did not accept job ${name}`);
-    this.runner.wake();
+    this.runner.wake(name);
     return id;
   }
 

@@ -328,7 +328,7 @@ export async function startServer(options: {
   const drainState: {
     drain: { since: Date; until: Date } | null;
     liveCalls(): number;
-    recorder: { drain(): Promise<void> } | null;
+    recorder: { drain(): Promise<void>; startupDone(): void } | null;
   } = { drain: null, liveCalls: () => 0, recorder: null };
 
   // A trunk changed through this process's API is admitted by its recorder at once; other
@@ -546,6 +546,8 @@ export async function startServer(options: {
     });
   }
   stops.push(() => handle.close());
+  // Every role is up: the recorder's overload guard starts measuring from here.
+  drainState.recorder?.startupDone();
   return {
     app,
     url,

@@ -223,6 +223,92 @@ describe(`the recorder's SIP admission and refusals on ${testDialect}`, () => {
   });
 });
 
+describe(`the overload guard of a recorder just started on ${testDialect}`, () => {
+  it('refuses when the event loop stays late, not for one stall of a start or a young window', async () => {
+    await db.db.transaction().execute((trx) =>
+      insertNewTrunk(trx, { db: db.db, clock }, null, seed.orgId, {
+        name: 'sbc of a fresh recorder',
+        allowedSources: ['127.0.0.3/32'],
+      }),
+    );
+    const fresh = await startSiprecRecorder({
+      config: parseConfig({
+        CALLVAULT_SIP_ADDR: '127.0.0.1:0',
+        CALLVAULT_RTP_PORTS: '47200-47299',
+      }),
+      db: db.db,
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      sessions: createSessionRegistry(),
+      metricsRegistry: new Registry(),
+      maxEventLoopDelayMs: 100,
+    });
+    const sbc = await peer('127.0.0.3');
+    const sip = fresh.addresses[0]!;
+    const uri = `sip:callvault@127.0.0.1:${sip.port}`;
+    const sdp = ['v=0', 'o=SBC 1 1 IN IP4 127.0.0.3', 's=-', 'c=IN IP4 127.0.0.3', 't=0 0']
+      .concat(['m=audio 16000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', ''])
+      .join('\r\n');
+    const invite = (n: number): Buffer =>
+      Buffer.from(
+        [
+          `INVITE ${uri} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.3:${sbc.port};branch=z9hG4bKol${n}`,
+          'Max-Forwards: 70',
+          `To: <${uri}>`,
+          `From: <sip:sbc@127.0.0.3>;tag=ol${n}`,
+          `Call-ID: overload-${n}`,
+          `CSeq: 1 INVITE`,
+          `Contact: <sip:sbc@127.0.0.3:${sbc.port}>`,
+          'Content-Type: application/sdp',
+          `Content-Length: ${Buffer.byteLength(sdp)}`,
+          '',
+          sdp,
+        ].join('\r\n'),
+      );
+    const answerTo = async (n: number): Promise<string> => {
+      sbc.socket.send(invite(n), sip.port, sip.host);
+      await waitFor(() =>
+        sbc.inbox.some((r) => r.includes(`Call-ID: overload-${n}`) && !r.startsWith('SIP/2.0 100')),
+      );
+      return sbc.inbox.find(
+        (r) => r.includes(`Call-ID: overload-${n}`) && !r.startsWith('SIP/2.0 100'),
+      )!;
+    };
+    const busyFor = (ms: number): void => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        // the event loop held
+      }
+    };
+    try {
+      await fresh.refreshTrunkSources();
+      // A start-up that held the event loop (loading, migrations) for 400 ms: not an overload.
+      busyFor(400);
+      fresh.startupDone();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await answerTo(1)).toMatch(/^SIP\/2\.0 200 /);
+      // One stall in a window too young to judge is not an overload either.
+      busyFor(400);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await answerTo(2)).toMatch(/^SIP\/2\.0 200 /);
+      // A loop late again and again for over 3 s is: new calls are refused.
+      const lateUntil = Date.now() + 3500;
+      while (Date.now() < lateUntil) {
+        busyFor(150);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const refused = await answerTo(3);
+      expect(refused).toMatch(/^SIP\/2\.0 503 /);
+      expect(refused).toMatch(/^Reason: SIP;cause=503;text="media overload"\r?$/m);
+    } finally {
+      fresh.handler.closeAll();
+      sbc.socket.close();
+      await fresh.stop();
+    }
+  });
+});
+
 // Last: a drain cannot be undone.
 describe(`a draining recorder on ${testDialect}`, () => {
   it('answers an out-of-dialog OPTIONS 503 with Retry-After, and its drain ends with no live session', async () => {

@@ -8,7 +8,7 @@
 // minute per source and reason, and counted on /metrics.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import {
   anySourceAdmission,
   createNodeSipDns,
@@ -133,6 +133,12 @@ export interface SiprecRecorder {
   drain(): Promise<void>;
   /** Ends the live sessions with BYE (each kept as a recording) and closes the transports. */
   stop(): Promise<void>;
+  /**
+   * The process has started: the event-loop delay measured so far (loading, migrations, the
+   * other roles starting) was not the media path's, so the overload guard forgets it instead of
+   * refusing the first calls of a recorder that just came up.
+   */
+  startupDone(): void;
 }
 
 /** How often a drain checks whether the last live session has ended. */
@@ -166,11 +172,25 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   const ports = options.ports ?? createPortPairAllocator(config.rtpPorts);
   // A media path that cannot keep up shows first as event-loop delay: refuse new sessions then,
   // so the SBC fails over instead of us dropping audio (SPEC §5 overload).
+  // The delay is judged over windows of 10 s. A window younger than 3 s is too short to judge
+  // (one stall of a cold start, a first module load, is its p99 then), so until it is 3 s old
+  // the last whole window's p99 stands; a loop that stays late is refused within 3 s either way.
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
   const maxDelayNs = (options.maxEventLoopDelayMs ?? 200) * 1e6;
-  const resetDelay = setInterval(() => loopDelay.reset(), 10_000);
+  let windowStarted = performance.now();
+  let lastWindowP99 = 0;
+  const newWindow = (): void => {
+    loopDelay.reset();
+    windowStarted = performance.now();
+  };
+  const resetDelay = setInterval(() => {
+    lastWindowP99 = loopDelay.percentile(99);
+    newWindow();
+  }, 10_000);
   resetDelay.unref();
+  const loopDelayP99 = (): number =>
+    performance.now() - windowStarted >= 3000 ? loopDelay.percentile(99) : lastWindowP99;
 
   const timers = createSystemTimerService();
   const mediaAddress = chooseMediaAddress(config.sip.host);
@@ -188,7 +208,7 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
       options.maxSessions ??
       options.config.maxSessions ??
       Math.max(1, Math.floor(ports.capacity / 2)),
-    mediaHealthy: () => loopDelay.percentile(99) < maxDelayNs,
+    mediaHealthy: () => loopDelayP99() < maxDelayNs,
     ...(options.storageHasRoom ? { storageHasRoom: options.storageHasRoom } : {}),
     ...(options.finalizeHasRoom ? { finalizeHasRoom: options.finalizeHasRoom } : {}),
     ...(options.retryAfterSeconds === undefined
@@ -402,6 +422,9 @@ export async function startSiprecRecorder(options: SiprecRecorderOptions): Promi
   return {
     addresses,
     handler,
+    startupDone() {
+      newWindow();
+    },
     drain() {
       if (drained) return drained;
       handler.drain();

@@ -26,7 +26,8 @@
 //   sustained           0 failed, 0 lost, every answered call listed once, the backlog empty
 //                       within CALLVAULT_BENCH_DRAIN_SECONDS of the last BYE, the generator on time
 //
-// then the most setups a second with no failed call (short calls at rising rates, stepped up and
+// then steady-state steps (calls coming and going with about N up, BYEs at N / call length a
+// second, as a trunk's traffic ends), then the most setups a second with no failed call (short calls at rising rates, stepped up and
 // bisected as bench/cluster/stepping.ts does). The peer: rtpengine (Debian's rtpengine-daemon,
 // bench/e2e-capacity/rtpengine.ts), userspace only, recording every call to pcap, gets the same
 // calls (offer/answer/delete over its ng protocol at the same rate and length, the same streams
@@ -59,6 +60,12 @@
 //                                             runs before it); keep it below the ephemeral ports
 //   CALLVAULT_BENCH_BURST_CALLS=<largest step> calls of the burst-of-BYEs step (0: none)
 //   CALLVAULT_BENCH_BYE_GAP_MS=0              a pause between a call's last packet and its BYE
+//   CALLVAULT_BENCH_STEADY_STEPS=500,1000     steady-state steps (none: empty): about N calls
+//                                             up while calls come and go, 2N calls started at
+//                                             N / CALLVAULT_BENCH_CALL_SECONDS a second, so
+//                                             BYEs come at that rate rather than in a step's
+//                                             burst (Callvault only; the peer's CPU per packet
+//                                             is from the steps)
 //
 //   npx tsx bench/e2e-capacity.bench.ts
 import crypto from 'node:crypto';
@@ -124,6 +131,11 @@ const options = {
   rtpBase: envNumber('CALLVAULT_BENCH_RTP_BASE', 20000),
   byeGapMs: envNumber('CALLVAULT_BENCH_BYE_GAP_MS', 0),
   burstCalls: envNumber('CALLVAULT_BENCH_BURST_CALLS', -1),
+  steadySteps: envList('CALLVAULT_BENCH_STEADY_STEPS', '500,1000').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`CALLVAULT_BENCH_STEADY_STEPS: "${s}"`);
+    return n;
+  }),
 };
 for (const db of options.databases) {
   if (db !== 'sqlite' && db !== 'postgres') throw new Error(`CALLVAULT_BENCH_DATABASES: ${db}`);
@@ -135,7 +147,7 @@ if (options.setupRate <= 0 || options.callSeconds <= 0) {
   throw new Error('CALLVAULT_BENCH_SETUP_RATE and CALLVAULT_BENCH_CALL_SECONDS must be > 0');
 }
 
-const maxStep = Math.max(...options.steps);
+const maxStep = Math.max(...options.steps, ...options.steadySteps);
 // Four ports a call (two RTP/RTCP pairs) for the most calls up at once — the largest step, or the
 // setup-rate search's short calls at its highest rate — with half as many again for calls still
 // ending. rtpengine runs before serve starts and gets the same range.
@@ -372,6 +384,7 @@ function maxOverlap(records: readonly CallRecord[]): number {
   return most;
 }
 
+const round1 = (n: number): number => Math.round(n * 10) / 10;
 const mib = (kib: number): number => Math.round(kib / 102.4) / 10;
 
 function describeMemory(r: StepResult): string {
@@ -825,6 +838,7 @@ async function main(): Promise<void> {
     {
       steps: StepResult[];
       burst: StepResult | null;
+      steady: Array<StepResult & { heldCalls: number }>;
       setupRate: Awaited<ReturnType<typeof setupRateSearch>> | null;
       profile: ProfileSummary | null;
     }
@@ -890,6 +904,7 @@ async function main(): Promise<void> {
     const catalogue = new Catalogue(api, Date.now() - 60_000);
     const media = await MediaGenerator.start(binary);
     const steps: StepResult[] = [];
+    const steady: Array<StepResult & { heldCalls: number }> = [];
     let burst: StepResult | null = null;
     let setupRate: Awaited<ReturnType<typeof setupRateSearch>> | null = null;
     try {
@@ -942,6 +957,28 @@ async function main(): Promise<void> {
             `${burst.sustained ? '' : ` (${burst.why.join('; ')})`}`,
         );
       }
+      // Steady state: N calls up at once as calls come and go, as on a real trunk. Calls start at
+      // N / call length a second for two call lengths, so from the first BYE on one call ends
+      // and one starts every (call length / N) s with about N up; finalize has to keep pace with
+      // that rate of BYEs, not with a step's burst of them.
+      for (const n of options.steadySteps) {
+        const r = await callvaultStep(
+          { name: db, server, api, catalogue },
+          media,
+          2 * n,
+          n / options.callSeconds,
+          options.callSeconds,
+        );
+        steady.push({ heldCalls: n, ...r });
+        log(
+          `  ${db.padEnd(8)} steady ${String(n).padStart(5)} up (${r.calls} calls at ${round1(n / options.callSeconds)}/s): ` +
+            `${r.calls - r.failed}/${r.calls} completed, at most ${r.heldAtOnce} up at once, lost ${r.rtp.lost}/${r.rtp.sent} packets, ` +
+            `listed ${r.recordings.listed}/${r.recordings.ofAnswered}, BYE→listed p50 ${r.byeToListedMs.p50 ?? '-'} ms p99 ${r.byeToListedMs.p99 ?? '-'} ms, ` +
+            `backlog peak ${r.finalizeBacklog.peak}, ${r.cpu.stepMicrosecondsPerPacket ?? '-'} µs/packet over the step ` +
+            `(${r.cpu.stepCpuSeconds} CPU s), ${describeMemory(r)}` +
+            ` ${r.sustained ? ' SUSTAINED' : ` not sustained: ${r.why.join('; ')}`}`,
+        );
+      }
       log(
         `setup rate on ${db} (${options.rateCallSeconds} s calls, ${options.rateStepSeconds} s a rate):`,
       );
@@ -954,6 +991,7 @@ async function main(): Promise<void> {
     results[db] = {
       steps,
       burst,
+      steady,
       setupRate,
       profile: profileDir ? summariseProfiles(profileDir) : null,
     };
@@ -980,6 +1018,11 @@ async function main(): Promise<void> {
       setupRatePerSecond: r.setupRate?.maximum ?? null,
       setupRateCapped: r.setupRate?.capped ?? null,
       byeToListedP99MsAt500: at500?.byeToListedMs.p99 ?? null,
+      steady: r.steady.map((x) => ({
+        heldCalls: x.heldCalls,
+        sustained: x.sustained,
+        byeToListedMs: x.byeToListedMs,
+      })),
       cpuPerPacketRatioToRtpengine: r.steps.map((s) => {
         const peer = peerSteps.find((p) => p.calls === s.calls);
         return {

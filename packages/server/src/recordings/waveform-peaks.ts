@@ -40,6 +40,10 @@ export function samplesPerPeakFor(durationMs: number): number {
   return Math.max(MIN_FRAMES_PER_PEAK, Math.ceil(frames / MAX_PEAKS));
 }
 
+/** A slice's loudest sample magnitude as a peak, 0–1; three decimals keep a document of two
+ * 2000-value lanes near 25 kB. */
+const peakValue = (magnitude: number): number => Math.round((magnitude / 32768) * 1000) / 1000;
+
 /** Reduces interleaved 16-bit little-endian PCM, pushed in chunks of any size, to peaks. */
 export class PeakAccumulator {
   private readonly peaks: number[][];
@@ -89,10 +93,7 @@ export class PeakAccumulator {
 
   private close(): void {
     for (let c = 0; c < this.channelCount; c++) {
-      // Three decimals: a peaks document of two 2000-value lanes stays near 25 kB.
-      (this.peaks[c] as number[]).push(
-        Math.round(((this.current[c] as number) / 32768) * 1000) / 1000,
-      );
+      (this.peaks[c] as number[]).push(peakValue(this.current[c] as number));
       this.current[c] = 0;
     }
     this.frameInPeak = 0;
@@ -196,7 +197,7 @@ export function peaksOfPcm(channels: readonly Int16Array[], sampleRate: number):
           const magnitude = s < 0 ? -s : s;
           if (magnitude > loudest) loudest = magnitude;
         }
-        lane[p] = Math.round((loudest / 32768) * 1000) / 1000;
+        lane[p] = peakValue(loudest);
       }
       return lane;
     }),

@@ -72,6 +72,47 @@ function badRequestLine(port: number, n: number): Buffer {
   );
 }
 
+/**
+ * A SIPREC-less INVITE from an SBC at `host` (one sendonly PCMU stream) to the recorder's `uri`:
+ * Call-ID `<callIdPrefix>-<n>`, with `extra` headers before the body.
+ */
+function sbcInvite(
+  sbc: { host: string; port: number },
+  uri: string,
+  callIdPrefix: string,
+  n: number,
+  extra: string[] = [],
+): Buffer {
+  const sdp = [
+    'v=0',
+    `o=SBC 1 1 IN IP4 ${sbc.host}`,
+    's=-',
+    `c=IN IP4 ${sbc.host}`,
+    't=0 0',
+    'm=audio 16000 RTP/AVP 0',
+    'a=rtpmap:0 PCMU/8000',
+    'a=sendonly',
+    '',
+  ].join('\r\n');
+  return Buffer.from(
+    [
+      `INVITE ${uri} SIP/2.0`,
+      `Via: SIP/2.0/UDP ${sbc.host}:${sbc.port};branch=z9hG4bK${callIdPrefix}${n}`,
+      'Max-Forwards: 70',
+      `To: <${uri}>`,
+      `From: <sip:sbc@${sbc.host}>;tag=${callIdPrefix}${n}`,
+      `Call-ID: ${callIdPrefix}-${n}`,
+      `CSeq: ${n} INVITE`,
+      `Contact: <sip:sbc@${sbc.host}:${sbc.port}>`,
+      ...extra,
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      '',
+      sdp,
+    ].join('\r\n'),
+  );
+}
+
 async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
   const start = Date.now();
   while (!check()) {
@@ -161,35 +202,8 @@ describe(`the recorder's SIP admission and refusals on ${testDialect}`, () => {
     const sip = recorder.addresses[0]!;
     const sbc = await peer('127.0.0.2');
     const uri = `sip:callvault@127.0.0.1:${sip.port}`;
-    const sdp = [
-      'v=0',
-      'o=SBC 1 1 IN IP4 127.0.0.2',
-      's=-',
-      'c=IN IP4 127.0.0.2',
-      't=0 0',
-      'm=audio 16000 RTP/AVP 0',
-      'a=rtpmap:0 PCMU/8000',
-      'a=sendonly',
-      '',
-    ].join('\r\n');
     const invite = (n: number, extra: string[]): Buffer =>
-      Buffer.from(
-        [
-          `INVITE ${uri} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.2:${sbc.port};branch=z9hG4bKdg${n}`,
-          'Max-Forwards: 70',
-          `To: <${uri}>`,
-          `From: <sip:sbc@127.0.0.2>;tag=dg${n}`,
-          `Call-ID: digest-${n}`,
-          `CSeq: ${n} INVITE`,
-          `Contact: <sip:sbc@127.0.0.2:${sbc.port}>`,
-          ...extra,
-          'Content-Type: application/sdp',
-          `Content-Length: ${Buffer.byteLength(sdp)}`,
-          '',
-          sdp,
-        ].join('\r\n'),
-      );
+      sbcInvite({ host: '127.0.0.2', port: sbc.port }, uri, 'digest', n, extra);
     try {
       sbc.socket.send(invite(1, []), sip.port, sip.host);
       await waitFor(() => sbc.inbox.some((r) => r.startsWith('SIP/2.0 401 ')));
@@ -246,26 +260,8 @@ describe(`the overload guard of a recorder just started on ${testDialect}`, () =
     const sbc = await peer('127.0.0.3');
     const sip = fresh.addresses[0]!;
     const uri = `sip:callvault@127.0.0.1:${sip.port}`;
-    const sdp = ['v=0', 'o=SBC 1 1 IN IP4 127.0.0.3', 's=-', 'c=IN IP4 127.0.0.3', 't=0 0']
-      .concat(['m=audio 16000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', ''])
-      .join('\r\n');
     const invite = (n: number): Buffer =>
-      Buffer.from(
-        [
-          `INVITE ${uri} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.3:${sbc.port};branch=z9hG4bKol${n}`,
-          'Max-Forwards: 70',
-          `To: <${uri}>`,
-          `From: <sip:sbc@127.0.0.3>;tag=ol${n}`,
-          `Call-ID: overload-${n}`,
-          `CSeq: 1 INVITE`,
-          `Contact: <sip:sbc@127.0.0.3:${sbc.port}>`,
-          'Content-Type: application/sdp',
-          `Content-Length: ${Buffer.byteLength(sdp)}`,
-          '',
-          sdp,
-        ].join('\r\n'),
-      );
+      sbcInvite({ host: '127.0.0.3', port: sbc.port }, uri, 'overload', n);
     const answerTo = async (n: number): Promise<string> => {
       sbc.socket.send(invite(n), sip.port, sip.host);
       await waitFor(() =>
